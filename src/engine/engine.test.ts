@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from './engine';
+import { ManualClock, RealtimeClock } from './clock';
+import type { Clock } from './clock';
+import { PipelineHost } from './host';
+import { PipelineRegistry } from './registry';
+import { solidPipeline } from './test-support';
+import type { Frame } from './frame';
+import { ParamStore } from '../params/store';
+import { OrtRuntime } from '../runtime/ort';
+
+let engines: Engine[] = [];
+afterEach(async () => {
+  await Promise.all(engines.map((e) => e.stop()));
+  engines = [];
+});
+
+function setup(defs = [solidPipeline()], clock: Clock = new ManualClock(), reloadAfterFailures = 3) {
+  const params = new ParamStore();
+  const registry = new PipelineRegistry(defs);
+  const host = new PipelineHost({
+    registry,
+    params,
+    runtime: new OrtRuntime(),
+    resolution: { width: 8, height: 4 },
+    reloadDebounceMs: 0,
+    reloadAfterFailures,
+  });
+  const engine = new Engine({ clock, params, host, fps: 30, renderTimeoutMs: 300 });
+  const frames: Frame[] = [];
+  engine.onFrame((f) => frames.push(f));
+  engines.push(engine);
+  engine.start();
+  return { params, host, engine, frames, clock };
+}
+
+/** Ticks the manual clock until `n` more frames were published. */
+async function ticks(clock: ManualClock, frames: Frame[], n: number) {
+  const target = frames.length + n;
+  while (frames.length < target) {
+    clock.tick();
+    await new Promise((r) => setImmediate(r));
+  }
+  return frames.slice(-n);
+}
+
+describe('Engine', () => {
+  it('renders one frame per tick with a parameter snapshot, seq and timestamps advancing', async () => {
+    const { host, params, frames, clock } = setup();
+    await host.load('solid');
+    const [a, b] = await ticks(clock as ManualClock, frames, 2);
+    expect(a!.data[0]).toBe(10);
+    params.set('level', 200, 'http');
+    const [c] = await ticks(clock as ManualClock, frames, 1);
+    expect(c!.data[0]).toBe(200);
+    expect(b!.seq).toBe(a!.seq + 1);
+    expect(c!.timestamp - b!.timestamp).toBeCloseTo(1000 / 30, 6);
+    expect(c!.repeated).toBe(false);
+    expect(c!.width * c!.height * 4).toBe(c!.data.length);
+  });
+
+  it('sends blank frames before a pipeline is loaded', async () => {
+    const { frames, clock } = setup();
+    const [f] = await ticks(clock as ManualClock, frames, 1);
+    expect(f!.repeated).toBe(true);
+    expect(f!.data[0]).toBe(0);
+    expect(f!.data[3]).toBe(255);
+  });
+
+  it('keeps sending the last good frame while renders fail, reports the error, and recovers', async () => {
+    const def = solidPipeline('flaky', { failFrom: 2, failUntil: 4 });
+    const { host, params, frames, clock, engine } = setup([def], new ManualClock(), 100);
+    await host.load('flaky');
+    params.set('level', 77, 'http');
+    const good = await ticks(clock as ManualClock, frames, 2);
+    expect(good.every((f) => f.data[0] === 77 && !f.repeated)).toBe(true);
+    const bad = await ticks(clock as ManualClock, frames, 1);
+    expect(bad[0]!.repeated).toBe(true);
+    expect(bad[0]!.data[0]).toBe(77);
+    expect(host.status()).toMatchObject({ state: 'error', error: { during: 'render', consecutive: 1 } });
+    expect(host.status().error!.message).toContain('failed on purpose');
+    // Frames keep coming while the pipeline waits out its backoff.
+    const waiting = await ticks(clock as ManualClock, frames, 5);
+    expect(waiting.every((f) => f.repeated)).toBe(true);
+    // After the backoff the pipeline is retried: render 4 fails too, render 5 succeeds.
+    let recovered: Frame | undefined;
+    for (let i = 0; i < 2000 && !recovered; i++) {
+      const [f] = await ticks(clock as ManualClock, frames, 1);
+      if (!f!.repeated) recovered = f;
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(recovered).toBeDefined();
+    expect(host.status()).toMatchObject({ state: 'ready', error: null });
+    expect(engine.getStats().renderErrors).toBe(2);
+  });
+
+  it('reloads a pipeline after repeated failures', async () => {
+    const def = solidPipeline('broken', { failFrom: 0 });
+    const { host, frames, clock } = setup([def], new ManualClock(), 2);
+    await host.load('broken');
+    for (let i = 0; i < 400 && def.created < 2; i++) {
+      await ticks(clock as ManualClock, frames, 1);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(def.created).toBeGreaterThanOrEqual(2);
+    expect(def.unloaded).toBeGreaterThanOrEqual(1);
+    await host.settled();
+    expect(host.status().state).toBe('error');
+  });
+
+  it('keeps the frame rate when a render hangs, on the real-time clock', async () => {
+    const def = solidPipeline('slow', { delayMs: 250 });
+    const { host, frames } = setup([def], new RealtimeClock());
+    await host.load('slow');
+    const start = frames.length;
+    await new Promise((r) => setTimeout(r, 600));
+    const sent = frames.slice(start);
+    // 30 fps for 0.6 s is ~18 slots; a render of 250 ms would give ~2 without the repeat.
+    expect(sent.length).toBeGreaterThan(10);
+    expect(sent.filter((f) => !f.repeated).length).toBeLessThanOrEqual(3);
+  });
+
+  it('unloads the old pipeline on switch and reloads on a load-time change', async () => {
+    const a = solidPipeline('a');
+    const b = solidPipeline('b');
+    const { host, params, frames, clock } = setup([a, b]);
+    await host.load('a');
+    await host.load('b');
+    expect(a.unloaded).toBe(1);
+    expect(host.status()).toMatchObject({ state: 'ready', pipelineId: 'b' });
+    params.set('seed', 5, 'http');
+    for (let i = 0; i < 100 && b.created < 2; i++) await new Promise((r) => setTimeout(r, 2));
+    await host.settled();
+    expect(b.created).toBe(2);
+    const [f] = await ticks(clock as ManualClock, frames, 1);
+    expect(f!.data[2]).toBe(5);
+  });
+
+  it('reports a load failure in status and keeps sending frames', async () => {
+    const { host, frames, clock } = setup([solidPipeline('nofiles', { loadFails: true })]);
+    await host.load('nofiles');
+    expect(host.status()).toMatchObject({ state: 'error', error: { during: 'load', message: 'weights missing' } });
+    const sent = await ticks(clock as ManualClock, frames, 3);
+    expect(sent).toHaveLength(3);
+  });
+
+  it('counts dropped slots when a frame overruns by whole intervals', async () => {
+    const { host, engine } = setup([solidPipeline('late', { delayMs: 120 })], new RealtimeClock());
+    await host.load('late');
+    await new Promise((r) => setTimeout(r, 500));
+    const stats = engine.getStats();
+    expect(stats.frames).toBeGreaterThan(5);
+    expect(stats.late).toBeGreaterThan(0);
+  });
+});

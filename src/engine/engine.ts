@@ -1,0 +1,206 @@
+import { StatsCollector } from './stats';
+import type { EngineStats } from './stats';
+import type { Clock } from './clock';
+import type { Frame, Image } from './frame';
+import type { PipelineHost } from './host';
+import type { ParamStore } from '../params/store';
+
+export interface EngineOptions {
+  clock: Clock;
+  params: ParamStore;
+  host: PipelineHost;
+  fps: number;
+  /** A render still running after this long is abandoned and counted as a failure. */
+  renderTimeoutMs?: number;
+}
+
+type FrameListener = (frame: Frame) => void;
+
+/**
+ * The paced frame loop. At each frame boundary it takes one parameter snapshot, asks the host for an image and
+ * publishes a Frame. A render that fails or runs late never stops the loop: the last good image goes out again.
+ */
+export class Engine {
+  private readonly stats: StatsCollector;
+  private listeners = new Set<FrameListener>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private latestFrame: Frame | undefined;
+  private lastGood: Image | undefined;
+  private seq = 0;
+  private intervalMs: number;
+  private paused = false;
+  /** A render that missed its frame slot and is still running. */
+  private pending: { promise: Promise<Image | undefined>; startedAt: number; generation: number } | undefined;
+  private pipelineEpoch = { generation: -1, start: 0, frames: 0 };
+  private lastDue: number | undefined;
+
+  constructor(private readonly o: EngineOptions) {
+    this.intervalMs = 1000 / o.fps;
+    this.stats = new StatsCollector(o.fps);
+  }
+
+  get clock(): Clock {
+    return this.o.clock;
+  }
+
+  get fps(): number {
+    return this.stats.targetFps;
+  }
+
+  /** Changes the target frame rate from the next frame on. */
+  setFps(fps: number): void {
+    this.intervalMs = 1000 / fps;
+    this.stats.targetFps = fps;
+  }
+
+  /** Paused, the loop keeps sending the last frame at the same pace but renders nothing. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    const loop = this.loop;
+    this.loop = undefined;
+    // A manual clock waits for a tick that may never come; the loop checks `running` after each wait.
+    const clock = this.o.clock as { tick?: () => void };
+    clock.tick?.();
+    await loop;
+  }
+
+  /** Subscribes to every published frame; listeners must return fast (they run on the loop). */
+  onFrame(listener: FrameListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  latest(): Frame | undefined {
+    return this.latestFrame;
+  }
+
+  getStats(): EngineStats {
+    return { ...this.stats.snapshot(this.o.clock.now()), renderErrors: this.o.host.renderFailures };
+  }
+
+  private async run(): Promise<void> {
+    const clock = this.o.clock;
+    let due = clock.now();
+    while (this.running) {
+      await clock.sleepUntil(due);
+      if (!this.running) break;
+      await this.frame(due);
+      due += this.intervalMs;
+      const behind = clock.now() - due;
+      if (behind > this.intervalMs) {
+        // Fell behind by whole frames: skip those slots rather than bursting to catch up.
+        const skipped = Math.floor(behind / this.intervalMs);
+        this.stats.dropped += skipped;
+        due += skipped * this.intervalMs;
+      }
+    }
+  }
+
+  /** One frame slot: render (or keep waiting on a late render), then publish. */
+  private async frame(due: number): Promise<void> {
+    const clock = this.o.clock;
+    const dt = this.lastDue === undefined ? 0 : (due - this.lastDue) / 1000;
+    this.lastDue = due;
+    if (!this.pending && !this.paused) {
+      const generation = this.o.host.generation;
+      if (this.pipelineEpoch.generation !== generation) this.pipelineEpoch = { generation, start: due, frames: 0 };
+      const snapshot = this.o.params.snapshot(dt);
+      const ctx = {
+        time: (due - this.pipelineEpoch.start) / 1000,
+        dt,
+        frameIndex: this.pipelineEpoch.frames++,
+      };
+      const startedAt = clock.now();
+      const promise = this.o.host.render(ctx, snapshot);
+      this.pending = { promise, startedAt, generation };
+    }
+    let image: Image | undefined;
+    let fresh = false;
+    if (this.pending) {
+      const settled = await this.waitForRender(this.pending.promise, due + this.intervalMs);
+      if (settled.done) {
+        const renderMs = clock.now() - this.pending.startedAt;
+        const stale = this.pending.generation !== this.o.host.generation;
+        this.pending = undefined;
+        if (settled.image && !stale) {
+          this.stats.recordRender(renderMs);
+          image = settled.image;
+          fresh = true;
+        }
+      } else if (clock.now() - this.pending.startedAt > (this.o.renderTimeoutMs ?? 10_000)) {
+        this.o.host.renderTimedOut(clock.now() - this.pending.startedAt);
+        this.pending = undefined;
+      }
+    }
+    if (fresh) this.lastGood = image;
+    this.publish(image ?? this.lastGood ?? this.blank(), due, !fresh);
+  }
+
+  /** Waits for the render, but on a real-time clock no longer than the frame's deadline. */
+  private async waitForRender(
+    promise: Promise<Image | undefined>,
+    deadline: number,
+  ): Promise<{ done: true; image: Image | undefined } | { done: false }> {
+    const wrapped = promise.then(
+      (image) => ({ done: true as const, image }),
+      () => ({ done: true as const, image: undefined }),
+    );
+    if (this.o.clock.kind !== 'realtime') return wrapped;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<{ done: false }>((resolve) => {
+      timer = setTimeout(() => resolve({ done: false }), Math.max(0, deadline - this.o.clock.now()));
+    });
+    const result = await Promise.race([wrapped, late]);
+    clearTimeout(timer);
+    return result;
+  }
+
+  private publish(image: Image, due: number, repeated: boolean): void {
+    if (repeated && this.running && !this.paused && this.o.host.status().state === 'ready') this.stats.late++;
+    const frame: Frame = {
+      data: image.data,
+      width: image.width,
+      height: image.height,
+      seq: this.seq++,
+      timestamp: due,
+      pipelineId: this.o.host.activeId ?? 'none',
+      repeated,
+    };
+    this.latestFrame = frame;
+    this.stats.recordPublish(this.o.clock.now());
+    for (const l of this.listeners) {
+      try {
+        l(frame);
+      } catch {
+        // An output's bug must not stop the show; outputs report their own errors.
+      }
+    }
+  }
+
+  private blankImage: Image | undefined;
+  private blank(): Image {
+    const width = (this.o.params.get('width') as number | undefined) ?? 512;
+    const height = (this.o.params.get('height') as number | undefined) ?? 512;
+    if (!this.blankImage || this.blankImage.width !== width || this.blankImage.height !== height) {
+      const data = new Uint8Array(width * height * 4);
+      for (let i = 3; i < data.length; i += 4) data[i] = 255;
+      this.blankImage = { data, width, height };
+    }
+    return this.blankImage;
+  }
+}

@@ -1,0 +1,53 @@
+import { p } from '../params/spec';
+import type { Image } from './frame';
+import type { PipelineDefinition } from './pipeline';
+
+/** A solid-colour pipeline for engine and server tests: red channel = `level`, green = frame index. */
+export function solidPipeline(
+  id = 'solid',
+  behaviour: { failFrom?: number; failUntil?: number; delayMs?: number; loadFails?: boolean } = {},
+): PipelineDefinition & { created: number; unloaded: number } {
+  const def = {
+    id,
+    name: `Solid (${id})`,
+    description: 'A flat colour, for tests.',
+    params: { level: p.int(10, { min: 0, max: 255 }), seed: p.int(1, { min: 0, max: 9, mode: 'load' as const }) },
+    created: 0,
+    unloaded: 0,
+    create() {
+      def.created++;
+      let rendered = 0;
+      return {
+        async load() {
+          if (behaviour.loadFails) throw new Error('weights missing');
+        },
+        async render(
+          ctx: { width: number; height: number; frameIndex: number },
+          params: Record<string, unknown>,
+        ): Promise<Image> {
+          rendered++;
+          if (
+            behaviour.failFrom !== undefined &&
+            rendered > behaviour.failFrom &&
+            rendered <= (behaviour.failUntil ?? Infinity)
+          ) {
+            throw new Error(`render ${rendered} failed on purpose`);
+          }
+          if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+          const data = new Uint8Array(ctx.width * ctx.height * 4);
+          for (let i = 0; i < data.length; i += 4) {
+            data[i] = params.level as number;
+            data[i + 1] = ctx.frameIndex % 256;
+            data[i + 2] = params.seed as number;
+            data[i + 3] = 255;
+          }
+          return { data, width: ctx.width, height: ctx.height };
+        },
+        unload() {
+          def.unloaded++;
+        },
+      };
+    },
+  };
+  return def;
+}

@@ -1,0 +1,168 @@
+import { sanitize } from './spec';
+import type { ParamSpec, ParamSpecs, ParamValue } from './spec';
+import type { ParamSnapshot } from '../engine/pipeline';
+
+/** Who changed a value; feedback to a surface skips changes that came from that same surface. */
+export type ParamSource = 'http' | 'ws' | 'osc' | 'midi' | 'panel' | 'preset' | 'cli' | 'engine' | (string & {});
+
+export interface ParamChange {
+  path: string;
+  value: ParamValue;
+  previous: ParamValue;
+  source: ParamSource;
+  mode: ParamSpec['mode'];
+}
+
+export type SetResult = { ok: true; value: ParamValue; changed: boolean } | { ok: false; reason: string };
+export type SetManyResult =
+  { ok: true; values: Record<string, ParamValue> } | { ok: false; errors: Record<string, string> };
+
+type Listener = (change: ParamChange) => void;
+
+/**
+ * The one store every input goes through. It holds the active pipeline's specs and values, sanitizes every
+ * write, and hands the engine one smoothed snapshot per frame.
+ */
+export class ParamStore {
+  private specs: ParamSpecs = {};
+  private values = new Map<string, ParamValue>();
+  /** Smoothed values of number params, advanced at each snapshot. */
+  private smoothed = new Map<string, number>();
+  private firedTriggers = new Set<string>();
+  private listeners = new Set<Listener>();
+  rejected = 0;
+  lastRejection: { path: string; reason: string; source: ParamSource } | undefined;
+
+  /** Replaces the parameter set (a pipeline was loaded); `keep` values survive where still valid. */
+  define(specs: ParamSpecs, keep: Record<string, unknown> = {}): void {
+    this.specs = specs;
+    this.values.clear();
+    this.smoothed.clear();
+    this.firedTriggers.clear();
+    for (const [path, spec] of Object.entries(specs)) {
+      const kept = path in keep ? sanitize(spec, keep[path]) : undefined;
+      this.values.set(path, kept?.ok && spec.kind !== 'trigger' ? kept.value : spec.default);
+    }
+  }
+
+  /** Specs of the active parameter set. */
+  all(): Readonly<ParamSpecs> {
+    return this.specs;
+  }
+
+  spec(path: string): ParamSpec | undefined {
+    return Object.hasOwn(this.specs, path) ? this.specs[path] : undefined;
+  }
+
+  get(path: string): ParamValue | undefined {
+    return this.values.get(path);
+  }
+
+  /** Current (unsmoothed) values of every parameter. */
+  current(): Record<string, ParamValue> {
+    return Object.fromEntries(this.values);
+  }
+
+  /** Sanitizes and applies one value; an invalid value is rejected with a reason and changes nothing. */
+  set(path: string, value: unknown, source: ParamSource): SetResult {
+    const checked = this.check(path, value);
+    if (!checked.ok) {
+      this.reject(path, checked.reason, source);
+      return checked;
+    }
+    return { ok: true, value: checked.value, changed: this.apply(path, checked.value, source) };
+  }
+
+  /** Applies several values at once, all or nothing: one invalid entry rejects the whole patch. */
+  setMany(patch: Record<string, unknown>, source: ParamSource): SetManyResult {
+    const errors: Record<string, string> = {};
+    const accepted: Record<string, ParamValue> = {};
+    for (const [path, value] of Object.entries(patch)) {
+      const checked = this.check(path, value);
+      if (checked.ok) accepted[path] = checked.value;
+      else errors[path] = checked.reason;
+    }
+    if (Object.keys(errors).length > 0) {
+      for (const [path, reason] of Object.entries(errors)) this.reject(path, reason, source);
+      return { ok: false, errors };
+    }
+    for (const [path, value] of Object.entries(accepted)) this.apply(path, value, source);
+    return { ok: true, values: accepted };
+  }
+
+  /** Resets one parameter to its default. */
+  reset(path: string, source: ParamSource): SetResult {
+    const spec = this.spec(path);
+    if (!spec) return this.set(path, undefined, source);
+    return this.set(path, spec.default, source);
+  }
+
+  /** Listens to every accepted change; returns the unsubscribe function. */
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The values for one frame: smoothing advanced by `dt` seconds, each fired trigger true exactly once.
+   * Called by the engine at each frame boundary.
+   */
+  snapshot(dt: number): ParamSnapshot {
+    const out: Record<string, ParamValue> = {};
+    for (const [path, spec] of Object.entries(this.specs)) {
+      const target = this.values.get(path)!;
+      if (spec.kind === 'number' && spec.smoothing > 0 && typeof target === 'number') {
+        const prev = this.smoothed.get(path) ?? target;
+        // Exponential approach: framerate-independent, reaches ~63% of a step in `smoothing` seconds.
+        const k = 1 - Math.exp(-Math.max(0, dt) / spec.smoothing);
+        let next = prev + (target - prev) * k;
+        if (Math.abs(target - next) <= Math.abs(spec.max - spec.min) * 1e-6) next = target;
+        this.smoothed.set(path, next);
+        out[path] = next;
+      } else if (spec.kind === 'trigger') {
+        out[path] = this.firedTriggers.has(path);
+      } else {
+        out[path] = target;
+      }
+    }
+    this.firedTriggers.clear();
+    return out;
+  }
+
+  private check(path: string, value: unknown): { ok: true; value: ParamValue } | { ok: false; reason: string } {
+    const spec = this.spec(path);
+    if (!spec) return { ok: false, reason: `unknown parameter "${path}"` };
+    if (value === undefined) return { ok: false, reason: `no value given for "${path}"` };
+    return sanitize(spec, value);
+  }
+
+  private apply(path: string, value: ParamValue, source: ParamSource): boolean {
+    const spec = this.specs[path]!;
+    if (spec.kind === 'trigger') {
+      if (value !== true) return false;
+      this.firedTriggers.add(path);
+      this.emit({ path, value: true, previous: false, source, mode: spec.mode });
+      return true;
+    }
+    const previous = this.values.get(path)!;
+    if (previous === value) return false;
+    this.values.set(path, value);
+    this.emit({ path, value, previous, source, mode: spec.mode });
+    return true;
+  }
+
+  private emit(change: ParamChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A broken listener (a dead socket's feedback, say) must not stop the others or the caller.
+      }
+    }
+  }
+
+  private reject(path: string, reason: string, source: ParamSource): void {
+    this.rejected++;
+    this.lastRejection = { path, reason, source };
+  }
+}

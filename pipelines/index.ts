@@ -1,0 +1,10 @@
+import type { PipelineDefinition } from '../src/engine/pipeline';
+import { neuralField } from './neural-field/neural-field';
+import { passthrough } from './passthrough/passthrough';
+import { testPattern } from './test-pattern/test-pattern';
+
+/** Pipelines built into the server, the embedded default first. */
+export const builtinPipelines: PipelineDefinition[] = [neuralField, testPattern, passthrough];
+
+/** Loaded at start: runs on any CPU without downloads. */
+export const defaultPipelineId = 'neural-field';

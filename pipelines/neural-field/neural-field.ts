@@ -1,0 +1,85 @@
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { Image } from '../../src/engine/frame';
+import type {
+  LoadContext,
+  ParamSnapshot,
+  Pipeline,
+  PipelineDefinition,
+  RenderContext,
+} from '../../src/engine/pipeline';
+import { FrameInputs } from './frame-inputs';
+import type { FieldControls } from './frame-inputs';
+import { buildFieldNet } from './graph';
+import { neuralFieldParams } from './params';
+
+const LATENT_SIZE = 8;
+
+/** The embedded default: a CPPN built as an ONNX graph by the project, evaluated over the pixel grid each frame. */
+export const neuralField: PipelineDefinition = {
+  id: 'neural-field',
+  name: 'Neural field',
+  description:
+    'A compositional pattern-producing network with seeded weights, walked through its latent space over time. ' +
+    'Runs on the CPU in real time; no model download.',
+  params: neuralFieldParams,
+  create: () => new NeuralField(),
+};
+
+class NeuralField implements Pipeline {
+  private session: InferenceSession | undefined;
+  private inputs: FrameInputs | undefined;
+  private feeds: Record<string, Tensor> = {};
+  private size = { width: 0, height: 0 };
+
+  async load(ctx: LoadContext): Promise<void> {
+    const { width, height, params } = ctx;
+    const scale = params.renderScale as number;
+    const options = {
+      seed: params.seed as number,
+      units: params.units as number,
+      layers: params.layers as number,
+      latentSize: LATENT_SIZE,
+      gridWidth: Math.max(8, Math.round(width * scale)),
+      gridHeight: Math.max(8, Math.round(height * scale)),
+      outWidth: width,
+      outHeight: height,
+    };
+    ctx.progress('building network', 0);
+    const bytes = buildFieldNet(options);
+    ctx.log(
+      `network ${options.layers}x${options.units} on a ${options.gridWidth}x${options.gridHeight} grid, ` +
+        `${(bytes.length / 1024).toFixed(0)} KiB`,
+    );
+    ctx.progress('creating session', 0.3);
+    const ort = await ctx.runtime.module();
+    this.session = await ctx.runtime.createSession(bytes);
+    if (ctx.signal.aborted) return;
+    const inputs = (this.inputs = new FrameInputs(options.seed, LATENT_SIZE));
+    // The tensors wrap FrameInputs' buffers: updating those updates the feeds.
+    this.feeds = {
+      view: new ort.Tensor('float32', inputs.view, [2]),
+      fold: new ort.Tensor('float32', inputs.fold, [5]),
+      latent: new ort.Tensor('float32', inputs.latent, [LATENT_SIZE, 1]),
+      palette: new ort.Tensor('float32', inputs.palette, [3, 4]),
+      mix: new ort.Tensor('float32', inputs.mix, [2]),
+      grade: new ort.Tensor('float32', inputs.grade, [4, 4]),
+    };
+    this.size = { width, height };
+    ctx.progress('ready', 1);
+  }
+
+  async render(ctx: RenderContext, params: ParamSnapshot): Promise<Image> {
+    if (!this.session || !this.inputs) throw new Error('neural-field is not loaded');
+    this.inputs.update(ctx.time, params as unknown as FieldControls);
+    const out = await this.session.run(this.feeds);
+    const rgba = out.rgba!;
+    // A fresh output buffer per frame: the engine and outputs keep earlier frames while encoding them.
+    return { data: rgba.data as Uint8Array, width: this.size.width, height: this.size.height };
+  }
+
+  async unload(): Promise<void> {
+    await this.session?.release();
+    this.session = undefined;
+    this.inputs = undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import { GraphBuilder } from './onnx-builder';
+import { GraphBuilder } from '../../src/runtime/graph-builder';
 import { gaussian, mulberry32, normalMatrix } from './random';
 
 export interface FieldNetOptions {

@@ -1,4 +1,4 @@
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { OrtSession, PlainTensor } from '../../src/runtime/worker-session';
 import type { Image } from '../../src/engine/frame';
 import type {
   LoadContext,
@@ -26,9 +26,9 @@ export const neuralField: PipelineDefinition = {
 };
 
 class NeuralField implements Pipeline {
-  private session: InferenceSession | undefined;
+  private session: OrtSession | undefined;
   private inputs: FrameInputs | undefined;
-  private feeds: Record<string, Tensor> = {};
+  private feeds: Record<string, PlainTensor> = {};
   private size = { width: 0, height: 0 };
 
   async load(ctx: LoadContext): Promise<void> {
@@ -51,18 +51,17 @@ class NeuralField implements Pipeline {
         `${(bytes.length / 1024).toFixed(0)} KiB`,
     );
     ctx.progress('creating session', 0.3);
-    const ort = await ctx.runtime.module();
     this.session = await ctx.runtime.createSession(bytes);
     if (ctx.signal.aborted) return;
     const inputs = (this.inputs = new FrameInputs(options.seed, LATENT_SIZE));
     // The tensors wrap FrameInputs' buffers: updating those updates the feeds.
     this.feeds = {
-      view: new ort.Tensor('float32', inputs.view, [2]),
-      fold: new ort.Tensor('float32', inputs.fold, [5]),
-      latent: new ort.Tensor('float32', inputs.latent, [LATENT_SIZE, 1]),
-      palette: new ort.Tensor('float32', inputs.palette, [3, 4]),
-      mix: new ort.Tensor('float32', inputs.mix, [2]),
-      grade: new ort.Tensor('float32', inputs.grade, [4, 4]),
+      view: { type: 'float32', data: inputs.view, dims: [2] },
+      fold: { type: 'float32', data: inputs.fold, dims: [5] },
+      latent: { type: 'float32', data: inputs.latent, dims: [LATENT_SIZE, 1] },
+      palette: { type: 'float32', data: inputs.palette, dims: [3, 4] },
+      mix: { type: 'float32', data: inputs.mix, dims: [2] },
+      grade: { type: 'float32', data: inputs.grade, dims: [4, 4] },
     };
     this.size = { width, height };
     ctx.progress('ready', 1);

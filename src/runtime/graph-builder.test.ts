@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OrtRuntime } from '../../src/runtime/ort';
-import { GraphBuilder } from './onnx-builder';
+import { OrtRuntime } from './ort';
+import { GraphBuilder } from './graph-builder';
 
 describe('GraphBuilder', () => {
   it('builds a model onnxruntime runs, with initializers, shared constants, Split and a uint8 Cast', async () => {

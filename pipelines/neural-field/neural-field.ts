@@ -10,9 +10,10 @@ import type {
 import { FrameInputs } from './frame-inputs';
 import type { FieldControls } from './frame-inputs';
 import { buildFieldNet } from './graph';
+import type { FieldNetOptions } from './graph';
 import { neuralFieldParams } from './params';
 
-const LATENT_SIZE = 8;
+export const LATENT_SIZE = 8;
 
 /** The embedded default: a CPPN built as an ONNX graph by the project, evaluated over the pixel grid each frame. */
 export const neuralField: PipelineDefinition = {
@@ -25,6 +26,33 @@ export const neuralField: PipelineDefinition = {
   create: () => new NeuralField(),
 };
 
+/** Network shape and grid for an output size, from the load-time parameters. */
+export function fieldNetOptions(width: number, height: number, params: ParamSnapshot): FieldNetOptions {
+  const scale = params.renderScale as number;
+  return {
+    seed: params.seed as number,
+    units: params.units as number,
+    layers: params.layers as number,
+    latentSize: LATENT_SIZE,
+    gridWidth: Math.max(8, Math.round(width * scale)),
+    gridHeight: Math.max(8, Math.round(height * scale)),
+    outWidth: width,
+    outHeight: height,
+  };
+}
+
+/** The graph's per-frame inputs; the tensors wrap FrameInputs' buffers, so updating those updates the feeds. */
+export function fieldFeeds(inputs: FrameInputs): Record<string, PlainTensor> {
+  return {
+    view: { type: 'float32', data: inputs.view, dims: [2] },
+    fold: { type: 'float32', data: inputs.fold, dims: [5] },
+    latent: { type: 'float32', data: inputs.latent, dims: [LATENT_SIZE, 1] },
+    palette: { type: 'float32', data: inputs.palette, dims: [3, 4] },
+    mix: { type: 'float32', data: inputs.mix, dims: [2] },
+    grade: { type: 'float32', data: inputs.grade, dims: [4, 4] },
+  };
+}
+
 class NeuralField implements Pipeline {
   private session: OrtSession | undefined;
   private inputs: FrameInputs | undefined;
@@ -33,17 +61,7 @@ class NeuralField implements Pipeline {
 
   async load(ctx: LoadContext): Promise<void> {
     const { width, height, params } = ctx;
-    const scale = params.renderScale as number;
-    const options = {
-      seed: params.seed as number,
-      units: params.units as number,
-      layers: params.layers as number,
-      latentSize: LATENT_SIZE,
-      gridWidth: Math.max(8, Math.round(width * scale)),
-      gridHeight: Math.max(8, Math.round(height * scale)),
-      outWidth: width,
-      outHeight: height,
-    };
+    const options = fieldNetOptions(width, height, params);
     ctx.progress('building network', 0);
     const bytes = buildFieldNet(options);
     ctx.log(
@@ -54,15 +72,7 @@ class NeuralField implements Pipeline {
     this.session = await ctx.runtime.createSession(bytes);
     if (ctx.signal.aborted) return;
     const inputs = (this.inputs = new FrameInputs(options.seed, LATENT_SIZE));
-    // The tensors wrap FrameInputs' buffers: updating those updates the feeds.
-    this.feeds = {
-      view: { type: 'float32', data: inputs.view, dims: [2] },
-      fold: { type: 'float32', data: inputs.fold, dims: [5] },
-      latent: { type: 'float32', data: inputs.latent, dims: [LATENT_SIZE, 1] },
-      palette: { type: 'float32', data: inputs.palette, dims: [3, 4] },
-      mix: { type: 'float32', data: inputs.mix, dims: [2] },
-      grade: { type: 'float32', data: inputs.grade, dims: [4, 4] },
-    };
+    this.feeds = fieldFeeds(inputs);
     this.size = { width, height };
     ctx.progress('ready', 1);
   }

@@ -121,7 +121,9 @@ function toNumber(value: unknown): number | undefined {
 
 function sanitizeNumeric(spec: NumberSpec | IntSpec, value: unknown): Sanitized<number> {
   const n = toNumber(value);
-  if (n === undefined) return { ok: false, reason: `expected a number, got ${describe(value)}` };
+  if (n === undefined || (typeof value === 'string' && Number.isNaN(n))) {
+    return { ok: false, reason: `expected a number, got ${describe(value)}` };
+  }
   if (!Number.isFinite(n)) return { ok: false, reason: `expected a finite number, got ${String(n)}` };
   const v = spec.kind === 'int' ? Math.round(n) : n;
   return { ok: true, value: clamp(v, spec.min, spec.max) };

@@ -1,0 +1,139 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { runUntilSignal, scopeDefaults, startScope } from './main';
+import { PipelineRegistry, commonParams } from './engine/registry';
+import { paramJsonSchema } from './params/json-schema';
+import type { ParamSpec } from './params/spec';
+
+const HELP = `daydream-scope — live generative video server
+
+Usage:
+  daydream-scope [serve] [options]     start the server (default command)
+  daydream-scope pipelines [--json]    list pipelines and their parameters
+  daydream-scope --help | --version
+
+Options:
+  --port <n>        HTTP port (default 8000; 0 picks a free one)
+  --host <addr>     address to bind (default 127.0.0.1; 0.0.0.0 listens on the LAN)
+  --pipeline <id>   pipeline to load at start (default neural-field; env PIPELINE; "none" for none)
+  --fps <n>         target frame rate (default 30)
+  --width <px>      output width (default 512)
+  --height <px>     output height (default 512)
+  --clock <kind>    realtime (default) or fixed-step (render every frame as fast as possible)
+`;
+
+const flagsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  pipeline: z.string().min(1),
+  fps: z.coerce.number().min(1).max(240),
+  width: z.coerce.number().int().min(64).max(2048),
+  height: z.coerce.number().int().min(64).max(2048),
+  clock: z.enum(['realtime', 'fixed-step']),
+});
+
+/** Entry point of the `daydream-scope` command. */
+export async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        pipeline: { type: 'string' },
+        fps: { type: 'string' },
+        width: { type: 'string' },
+        height: { type: 'string' },
+        clock: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    return fail(`${(err as Error).message}\n\n${HELP}`);
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0] ?? 'serve';
+  if (values.help) return void process.stdout.write(HELP);
+  if (values.version)
+    return void console.log((await import('../package.json', { with: { type: 'json' } })).default.version);
+  if (command === 'pipelines') return listPipelines(values.json ?? false);
+  if (command !== 'serve') return fail(`unknown command "${command}"\n\n${HELP}`);
+
+  const flags = flagsSchema.safeParse({
+    port: values.port ?? scopeDefaults.port,
+    host: values.host ?? scopeDefaults.host,
+    pipeline: values.pipeline ?? process.env.PIPELINE ?? scopeDefaults.pipeline,
+    fps: values.fps ?? scopeDefaults.fps,
+    width: values.width ?? scopeDefaults.width,
+    height: values.height ?? scopeDefaults.height,
+    clock: values.clock ?? 'realtime',
+  });
+  if (!flags.success) {
+    const why = flags.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n');
+    return fail(`${why}\n\nRun daydream-scope --help for the options.`);
+  }
+  const f = flags.data;
+  try {
+    const scope = await startScope({ ...f, pipeline: f.pipeline === 'none' ? null : f.pipeline });
+    console.log(
+      `daydream-scope ${scope.services.version} serving on ${scope.url}  (pipeline: ${f.pipeline}, ${f.width}x${f.height} @ ${f.fps} fps)`,
+    );
+    console.log(`  MJPEG  ${scope.url}/api/v1/stream.mjpeg\n  API    ${scope.url}/api/v1/pipelines\n  Ctrl-C stops`);
+    if (f.host !== '127.0.0.1' && f.host !== 'localhost' && f.host !== '::1') {
+      console.log(`  note: listening on ${f.host}, reachable from other machines on the network`);
+    }
+    await runUntilSignal(scope);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
+
+function listPipelines(json: boolean): void {
+  const registry = new PipelineRegistry(scopeDefaults.pipelines);
+  const res = { width: scopeDefaults.width, height: scopeDefaults.height };
+  const list = registry.list().map((d) => ({ ...d, params: { ...commonParams(res), ...d.params } }));
+  if (json) {
+    const out = list.map((d) => ({
+      id: d.id,
+      name: d.name,
+      description: d.description,
+      params: Object.fromEntries(Object.entries(d.params).map(([k, s]) => [k, paramJsonSchema(s)])),
+    }));
+    console.log(JSON.stringify(out, null, 2));
+    return;
+  }
+  for (const d of list) {
+    console.log(`${d.id} — ${d.name}\n  ${d.description}`);
+    for (const [name, spec] of Object.entries(d.params)) console.log(`    ${name.padEnd(14)} ${describeSpec(spec)}`);
+    console.log('');
+  }
+}
+
+function describeSpec(s: ParamSpec): string {
+  const load = s.mode === 'load' ? ' (reloads)' : '';
+  const unit = 'unit' in s && s.unit ? ` ${s.unit}` : '';
+  switch (s.kind) {
+    case 'number':
+    case 'int':
+      return `${s.kind} ${s.min}..${s.max}${unit}, default ${s.default}${load}`;
+    case 'enum':
+      return `enum ${s.options.join('|')}, default ${s.default}${load}`;
+    case 'bool':
+      return `bool, default ${s.default}${load}`;
+    case 'text':
+      return `text, default ${JSON.stringify(s.default)}${load}`;
+    case 'trigger':
+      return 'trigger';
+    case 'color':
+      return `colour, default ${s.default}${load}`;
+  }
+}
+
+function fail(message: string): void {
+  console.error(`daydream-scope: ${message}`);
+  process.exitCode = 1;
+}

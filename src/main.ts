@@ -1,0 +1,116 @@
+import { createClock } from './engine/clock';
+import type { ClockKind } from './engine/clock';
+import { Engine } from './engine/engine';
+import { PipelineHost } from './engine/host';
+import { PipelineRegistry } from './engine/registry';
+import type { PipelineDefinition } from './engine/pipeline';
+import { ParamStore } from './params/store';
+import { OrtRuntime } from './runtime/ort';
+import { startHttpServer } from './server/http';
+import type { HttpServer } from './server/http';
+import type { ScopeServices } from './server/services';
+import { builtinPipelines, defaultPipelineId } from '../pipelines/index';
+import pkg from '../package.json' with { type: 'json' };
+
+export interface ScopeOptions {
+  port: number;
+  host: string;
+  /** Pipeline loaded at start; `null` starts with none. */
+  pipeline: string | null;
+  fps: number;
+  width: number;
+  height: number;
+  clock: ClockKind;
+  /** Pipelines to register; the built-in ones by default (tests add their own). */
+  pipelines: PipelineDefinition[];
+  log: (message: string) => void;
+  /** Resolve start() only once the first pipeline has loaded (tests, bench). */
+  waitForLoad: boolean;
+}
+
+export const scopeDefaults: ScopeOptions = {
+  port: 8000,
+  host: '127.0.0.1',
+  pipeline: defaultPipelineId,
+  fps: 30,
+  width: 512,
+  height: 512,
+  clock: 'realtime',
+  pipelines: builtinPipelines,
+  log: (m) => console.log(m),
+  waitForLoad: false,
+};
+
+export interface Scope {
+  url: string;
+  port: number;
+  services: ScopeServices;
+  stop(): Promise<void>;
+}
+
+/** The composition root: builds every service and starts them in order; stop() ends them in reverse. */
+export async function startScope(options: Partial<ScopeOptions> = {}): Promise<Scope> {
+  const o = { ...scopeDefaults, ...options } satisfies ScopeOptions;
+  const registry = new PipelineRegistry(o.pipelines);
+  if (o.pipeline !== null && !registry.get(o.pipeline)) {
+    throw new Error(`unknown pipeline "${o.pipeline}"; known: ${registry.ids().join(', ')}`);
+  }
+  const params = new ParamStore();
+  const runtime = new OrtRuntime();
+  const host = new PipelineHost({
+    registry,
+    params,
+    runtime,
+    resolution: { width: o.width, height: o.height },
+    log: o.log,
+  });
+  const engine = new Engine({ clock: createClock(o.clock), params, host, fps: o.fps });
+  const services: ScopeServices = { version: pkg.version, params, host, engine, registry, log: o.log };
+
+  let http: HttpServer | undefined;
+  try {
+    http = await startHttpServer(services, { port: o.port, host: o.host });
+  } catch (err) {
+    await host.stop();
+    throw err;
+  }
+  engine.start();
+  const loading = o.pipeline !== null ? host.load(o.pipeline) : Promise.resolve();
+  if (o.waitForLoad) await loading;
+
+  const displayHost = o.host.includes(':') ? `[${o.host}]` : o.host;
+  const url = `http://${displayHost}:${http.port}`;
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port: http.port,
+    services,
+    stop: () =>
+      (stopping ??= (async () => {
+        await http.close();
+        await engine.stop();
+        await host.stop();
+        await runtime.close();
+      })()),
+  };
+}
+
+/** Runs until SIGINT/SIGTERM, then stops everything in order and exits; a second Ctrl-C exits at once. */
+export async function runUntilSignal(scope: Scope): Promise<void> {
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      scope.services.log(`${signal}: stopping…`);
+      const force = setTimeout(() => process.exit(1), 5000).unref();
+      void scope.stop().then(() => {
+        clearTimeout(force);
+        resolve();
+        process.exit(0);
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

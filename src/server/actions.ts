@@ -1,0 +1,84 @@
+/** Operations shared by the HTTP routes and the WebSocket: each validates first and changes nothing on rejection. */
+import { paramsJsonSchema } from '../params/json-schema';
+import { sanitize } from '../params/spec';
+import { ScopeHttpError, invalidParameters } from './errors';
+import type { ParamValue } from '../params/spec';
+import type { ParamSource } from '../params/store';
+import type { ParametersResponse, PipelineStatus, Stats } from '../shared/api';
+import type { ScopeServices } from './services';
+
+/** Live client counts, for stats. */
+export interface ClientCounts {
+  ws(): number;
+  mjpeg(): number;
+}
+
+/** The host's status, typed as the shape the panel sees (checked against the engine's type here). */
+export function pipelineStatus(services: ScopeServices): PipelineStatus {
+  return services.host.status();
+}
+
+/** Engine statistics with the pipeline state and the number of connected clients. */
+export function statsOf(services: ScopeServices, clients: ClientCounts): Stats {
+  return {
+    ...services.engine.getStats(),
+    state: services.host.status().state,
+    paused: services.engine.isPaused,
+    clients: { ws: clients.ws(), mjpeg: clients.mjpeg() },
+  };
+}
+
+/** The active parameter set: pipeline id, current values and JSON Schema. */
+export function parameters(services: ScopeServices): ParametersResponse {
+  return {
+    pipeline: services.host.activeId ?? null,
+    values: services.params.current(),
+    schema: paramsJsonSchema(services.params.all()),
+  };
+}
+
+/** Applies a patch all or nothing; throws 400 `invalid_parameters` with a reason per rejected name. */
+export function setParameters(
+  services: ScopeServices,
+  patch: Record<string, unknown>,
+  source: ParamSource,
+): Record<string, ParamValue> {
+  const result = services.params.setMany(patch, source);
+  if (!result.ok) throw invalidParameters(result.errors);
+  return result.values;
+}
+
+/**
+ * Starts loading a pipeline. Unknown id: 404; `values` that its specs reject: 400; in both cases nothing
+ * changes and the running pipeline goes on. Returns the promise of the load's end (it never rejects).
+ */
+export function startLoad(
+  services: ScopeServices,
+  id: string,
+  values: Record<string, unknown> = {},
+): { done: Promise<void> } {
+  const def = services.registry.get(id);
+  if (!def) {
+    throw new ScopeHttpError(
+      404,
+      'unknown_pipeline',
+      `unknown pipeline "${id}"; known: ${services.registry.ids().join(', ') || '(none)'}`,
+    );
+  }
+  const specs = services.host.specsOf(def);
+  const errors: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
+    if (!spec) errors[name] = `unknown parameter "${name}" for pipeline "${id}"`;
+    else if (value === undefined) errors[name] = `no value given for "${name}"`;
+    else {
+      const checked = sanitize(spec, value);
+      if (!checked.ok) errors[name] = checked.reason;
+    }
+  }
+  if (Object.keys(errors).length > 0) throw invalidParameters(errors);
+  const done = services.host.load(id, values).catch((err: unknown) => {
+    services.log(`loading ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  return { done };
+}

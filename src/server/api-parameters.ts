@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import { paramPatchSchema, putParameterBodySchema } from '../shared/api';
+import { parameters, setParameters } from './actions';
+import { ScopeHttpError, parseWith, readJson } from './errors';
+import type { ParametersApplied } from '../shared/api';
+import type { ScopeServices } from './services';
+
+/** `/api/v1/parameters`: read all, PATCH several (all or nothing), PUT one. */
+export function parameterRoutes(services: ScopeServices): Hono {
+  const api = new Hono();
+  const applied = (values: ParametersApplied['values']): ParametersApplied => ({
+    pipeline: services.host.activeId ?? null,
+    values,
+  });
+
+  api.get('/parameters', (c) => c.json(parameters(services)));
+
+  // Numbers out of range are clamped, not rejected: the answer carries the values as applied.
+  api.patch('/parameters', async (c) => {
+    const patch = parseWith(
+      paramPatchSchema,
+      await readJson(c),
+      'invalid_body',
+      'body (expected an object of name: value)',
+    );
+    return c.json(applied(setParameters(services, patch, 'http')));
+  });
+
+  api.put('/parameters/:name', async (c) => {
+    const name = c.req.param('name');
+    const body = parseWith(putParameterBodySchema, await readJson(c), 'invalid_body', 'body (expected {"value": ...})');
+    if (!services.params.spec(name)) {
+      const known = Object.keys(services.params.all()).join(', ') || '(none)';
+      throw new ScopeHttpError(404, 'unknown_parameter', `unknown parameter "${name}"; known: ${known}`);
+    }
+    return c.json(applied(setParameters(services, { [name]: body.value }, 'http')));
+  });
+
+  return api;
+}

@@ -1,0 +1,64 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { FrameJpegs } from './jpeg';
+import { MjpegStreams } from './mjpeg';
+import { ScopeHttpError, errorResponse, toScopeError } from './errors';
+import { mediaRoutes } from './api-media';
+import { parameterRoutes } from './api-parameters';
+import { pipelineRoutes } from './api-pipelines';
+import { defaultWebRoot, panelRoutes } from './panel';
+import type { ClientCounts } from './actions';
+import type { HealthResponse } from '../shared/api';
+import type { ScopeServices } from './services';
+
+export interface AppExtras {
+  /** Shared JPEG encoder of the newest frame; one per server. */
+  jpegs: FrameJpegs;
+  mjpeg: MjpegStreams;
+  /** Connected WebSocket clients, for stats. */
+  wsClients: () => number;
+  /** Folder of the built web panel; a placeholder page is served when it has no index.html. */
+  webRoot: string;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The Hono app of the server; tests drive it with `app.request()`, http.ts serves it. */
+export function createApp(services: ScopeServices, extras: Partial<AppExtras> = {}): Hono {
+  const jpegs = extras.jpegs ?? new FrameJpegs(services.engine, { log: services.log });
+  const mjpeg = extras.mjpeg ?? new MjpegStreams(jpegs);
+  const clients: ClientCounts = { ws: extras.wsClients ?? (() => 0), mjpeg: () => mjpeg.count };
+
+  const app = new Hono();
+  app.onError((err, c) => {
+    const e = toScopeError(err);
+    if (e.status >= 500) services.log(`${c.req.method} ${c.req.path} failed: ${e.message}`);
+    return errorResponse(c, e);
+  });
+  app.notFound((c) =>
+    errorResponse(c, new ScopeHttpError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)),
+  );
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        errorResponse(c, new ScopeHttpError(413, 'body_too_large', `request body over ${MAX_BODY_BYTES} bytes`)),
+    }),
+  );
+
+  app.get('/health', (c) => {
+    const status = services.host.status();
+    return c.json({
+      ok: true,
+      version: services.version,
+      pipeline: services.host.activeId ?? null,
+      state: status.state,
+    } satisfies HealthResponse);
+  });
+  app.route('/api/v1', pipelineRoutes(services));
+  app.route('/api/v1', parameterRoutes(services));
+  app.route('/api/v1', mediaRoutes(services, { jpegs, mjpeg, clients }));
+  app.route('/', panelRoutes(extras.webRoot ?? defaultWebRoot, services.version));
+  return app;
+}

@@ -1,0 +1,14 @@
+import type { Engine } from '../engine/engine';
+import type { PipelineHost } from '../engine/host';
+import type { PipelineRegistry } from '../engine/registry';
+import type { ParamStore } from '../params/store';
+
+/** The narrow facade of the app that the HTTP and WebSocket layer sees. */
+export interface ScopeServices {
+  version: string;
+  params: ParamStore;
+  host: PipelineHost;
+  engine: Engine;
+  registry: PipelineRegistry;
+  log: (message: string) => void;
+}

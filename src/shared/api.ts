@@ -1,0 +1,115 @@
+/**
+ * Shapes of the HTTP API, shared by the server and the web panel. The panel imports only src/shared, so these
+ * mirror the engine's types instead of importing them; the server checks them against the engine at compile time.
+ */
+import { z } from 'zod';
+
+export const paramValueSchema = z.union([z.number(), z.boolean(), z.string()]);
+export type ParamValue = z.infer<typeof paramValueSchema>;
+
+/** A JSON Schema document (the parameter set of a pipeline, with `x-scope` extras). */
+export const jsonSchemaSchema = z.record(z.string(), z.unknown());
+export type JsonSchema = z.infer<typeof jsonSchemaSchema>;
+
+export const errorCodeSchema = z.enum([
+  'bad_json',
+  'invalid_body',
+  'invalid_query',
+  'invalid_parameters',
+  'invalid_message',
+  'unknown_pipeline',
+  'unknown_parameter',
+  'not_found',
+  'body_too_large',
+  'load_superseded',
+  'load_failed',
+  'no_frame',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+/** The one error shape of every HTTP rejection (and of WebSocket `error` messages). */
+export const apiErrorSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  /** Per-parameter reasons, when parameters were rejected. */
+  fields: z.record(z.string(), z.string()).optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+export const errorBodySchema = z.object({ error: apiErrorSchema });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export const pipelineStatusSchema = z.object({
+  state: z.enum(['idle', 'loading', 'ready', 'error']),
+  pipelineId: z.string().nullable(),
+  stage: z.string().nullable(),
+  progress: z.number().nullable(),
+  error: z
+    .object({
+      message: z.string(),
+      during: z.enum(['load', 'render']),
+      at: z.string(),
+      consecutive: z.number(),
+    })
+    .nullable(),
+  retryInMs: z.number().nullable(),
+  loadedAt: z.string().nullable(),
+  executionProvider: z.string(),
+});
+export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
+
+export const statsSchema = z.object({
+  fps: z.number(),
+  targetFps: z.number(),
+  frameTimeP50: z.number(),
+  frameTimeP99: z.number(),
+  intervalP50: z.number(),
+  intervalP99: z.number(),
+  intervalStddev: z.number(),
+  frames: z.number(),
+  dropped: z.number(),
+  late: z.number(),
+  renderErrors: z.number(),
+  state: pipelineStatusSchema.shape.state,
+  paused: z.boolean(),
+  clients: z.object({ ws: z.number(), mjpeg: z.number() }),
+});
+export type Stats = z.infer<typeof statsSchema>;
+
+export interface HealthResponse {
+  ok: true;
+  version: string;
+  pipeline: string | null;
+  state: PipelineStatus['state'];
+}
+
+export interface PipelineInfo {
+  id: string;
+  name: string;
+  description: string;
+  schema: JsonSchema;
+  active: boolean;
+}
+
+export interface ParametersResponse {
+  pipeline: string | null;
+  values: Record<string, ParamValue>;
+  schema: JsonSchema;
+}
+
+/** Answer to PATCH/PUT of parameters: the values as applied (clamped, coerced). */
+export interface ParametersApplied {
+  pipeline: string | null;
+  values: Record<string, ParamValue>;
+}
+
+/** Parameter values by name, as sent by a client; each is sanitized by its spec on the server. */
+export const paramPatchSchema = z.record(z.string(), z.unknown());
+
+export const loadBodySchema = z.strictObject({
+  pipeline_id: z.string().min(1).max(200),
+  params: paramPatchSchema.optional(),
+});
+export type LoadBody = z.infer<typeof loadBodySchema>;
+
+export const putParameterBodySchema = z.strictObject({ value: z.unknown() });

@@ -1,0 +1,112 @@
+/** WebSocket messages of `/ws`, both directions, as zod schemas with inferred types. */
+import { z } from 'zod';
+import {
+  apiErrorSchema,
+  jsonSchemaSchema,
+  paramPatchSchema,
+  paramValueSchema,
+  pipelineStatusSchema,
+  statsSchema,
+} from './api';
+
+/** A client's correlation id, echoed in the `ack` or `error` answering that message. */
+export const requestIdSchema = z.union([z.string().max(200), z.number()]);
+export type RequestId = z.infer<typeof requestIdSchema>;
+
+// ---- client -> server ----
+
+/** Sets several parameters, all or nothing. */
+export const setMessageSchema = z.strictObject({
+  type: z.literal('set'),
+  params: paramPatchSchema,
+  id: requestIdSchema.optional(),
+});
+
+/** Loads a pipeline; `params` are checked against its specs before anything changes. */
+export const loadMessageSchema = z.strictObject({
+  type: z.literal('load'),
+  pipeline_id: z.string().min(1).max(200),
+  params: paramPatchSchema.optional(),
+  id: requestIdSchema.optional(),
+});
+
+/** Pauses rendering; the outputs keep receiving the last frame. */
+export const pauseMessageSchema = z.strictObject({
+  type: z.literal('pause'),
+  paused: z.boolean(),
+  id: requestIdSchema.optional(),
+});
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  setMessageSchema,
+  loadMessageSchema,
+  pauseMessageSchema,
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+// ---- server -> client ----
+
+const valuesSchema = z.record(z.string(), paramValueSchema);
+
+/** First message on every connection: everything a panel needs to draw itself. */
+export const helloMessageSchema = z.object({
+  type: z.literal('hello'),
+  version: z.string(),
+  pipeline: z.string().nullable(),
+  values: valuesSchema,
+  schema: jsonSchemaSchema,
+  status: pipelineStatusSchema,
+  stats: statsSchema,
+});
+
+/** The parameter set was replaced (a pipeline load began): new schema and values. */
+export const pipelineMessageSchema = z.object({
+  type: z.literal('pipeline'),
+  pipeline: z.string().nullable(),
+  values: valuesSchema,
+  schema: jsonSchemaSchema,
+});
+
+/** Accepted changes from another surface; a socket never receives its own changes back. */
+export const paramsMessageSchema = z.object({
+  type: z.literal('params'),
+  values: valuesSchema,
+  source: z.string(),
+});
+
+/** Answer to a client message that carried an `id`; `values` are the applied (clamped) values of a `set`. */
+export const ackMessageSchema = z.object({
+  type: z.literal('ack'),
+  id: requestIdSchema,
+  values: valuesSchema.optional(),
+  status: pipelineStatusSchema.optional(),
+  paused: z.boolean().optional(),
+});
+
+/** Pipeline host status: load stages and progress, errors. */
+export const stateMessageSchema = z.object({ type: z.literal('state'), status: pipelineStatusSchema });
+
+/** Engine statistics, about four times a second (dropped for a socket that is not keeping up). */
+export const statsMessageSchema = z.object({ type: z.literal('stats'), stats: statsSchema });
+
+/** A rejected message; nothing changed. */
+export const errorMessageSchema = z.object({
+  type: z.literal('error'),
+  error: apiErrorSchema,
+  id: requestIdSchema.optional(),
+});
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  helloMessageSchema,
+  pipelineMessageSchema,
+  paramsMessageSchema,
+  ackMessageSchema,
+  stateMessageSchema,
+  statsMessageSchema,
+  errorMessageSchema,
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+export type HelloMessage = z.infer<typeof helloMessageSchema>;
+export type ParamsMessage = z.infer<typeof paramsMessageSchema>;
+export type AckMessage = z.infer<typeof ackMessageSchema>;
+export type ErrorMessage = z.infer<typeof errorMessageSchema>;

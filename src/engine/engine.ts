@@ -93,11 +93,26 @@ export class Engine {
     return { ...this.stats.snapshot(this.o.clock.now()), renderErrors: this.o.host.renderFailures };
   }
 
+  /**
+   * How long before its due time a frame starts rendering on the real-time clock: most renders then finish
+   * just before the frame boundary and the frame goes out exactly on it, so render-time jitter does not reach
+   * the outputs' frame intervals. Latency grows by the same amount, so it follows the renders (their p90).
+   */
+  private leadMs(): number {
+    if (this.o.clock.kind !== 'realtime') return 0;
+    if (this.sinceLead++ % 15 === 0) {
+      this.lead = Math.min(this.intervalMs * 0.8, this.stats.renderQuantile(0.9) + 2);
+    }
+    return this.lead;
+  }
+  private lead = 0;
+  private sinceLead = 0;
+
   private async run(): Promise<void> {
     const clock = this.o.clock;
     let due = clock.now();
     while (this.running) {
-      await clock.sleepUntil(due);
+      await clock.sleepUntil(due - this.leadMs());
       if (!this.running) break;
       await this.frame(due);
       due += this.intervalMs;
@@ -148,6 +163,8 @@ export class Engine {
       }
     }
     if (fresh) this.lastGood = image;
+    // A render that came in early waits for its due time (real-time clock only; the others never run early).
+    if (fresh && clock.kind === 'realtime') await clock.sleepUntil(due);
     this.publish(image ?? this.lastGood ?? this.blank(), due, !fresh);
   }
 

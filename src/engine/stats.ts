@@ -81,6 +81,11 @@ export class StatsCollector {
     this.renderMs.push(ms);
   }
 
+  /** The q-quantile of recent render times, milliseconds. */
+  renderQuantile(q: number): number {
+    return this.renderMs.quantile(q);
+  }
+
   recordPublish(now: number): void {
     this.frames++;
     if (this.lastPublish !== undefined) this.intervalMs.push(now - this.lastPublish);

@@ -52,6 +52,9 @@ export class OrtRuntime {
       executionProviders: [this.executionProvider],
       graphOptimizationLevel: 'all',
       intraOpNumThreads: this.options.intraOpThreads,
+      // onnxruntime's pool threads spin after each run; on a small machine that steals the core the event loop
+      // needs to publish the frame and start the next one.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
     if (this.options.worker) {
       this.worker ??= new OrtWorker();

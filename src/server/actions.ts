@@ -66,17 +66,18 @@ export function startLoad(
     );
   }
   const specs = services.host.specsOf(def);
-  const errors: Record<string, string> = {};
+  // A Map, not {}: a "__proto__" key must be reported, not swallowed by the object's prototype setter.
+  const errors = new Map<string, string>();
   for (const [name, value] of Object.entries(values)) {
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
-    if (!spec) errors[name] = `unknown parameter "${name}" for pipeline "${id}"`;
-    else if (value === undefined) errors[name] = `no value given for "${name}"`;
+    if (!spec) errors.set(name, `unknown parameter "${name}" for pipeline "${id}"`);
+    else if (value === undefined) errors.set(name, `no value given for "${name}"`);
     else {
       const checked = sanitize(spec, value);
-      if (!checked.ok) errors[name] = checked.reason;
+      if (!checked.ok) errors.set(name, checked.reason);
     }
   }
-  if (Object.keys(errors).length > 0) throw invalidParameters(errors);
+  if (errors.size > 0) throw invalidParameters(Object.fromEntries(errors));
   const done = services.host.load(id, values).catch((err: unknown) => {
     services.log(`loading ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
   });

@@ -6,6 +6,7 @@ import { ScopeHttpError, errorResponse, toScopeError } from './errors';
 import { mediaRoutes } from './api-media';
 import { parameterRoutes } from './api-parameters';
 import { pipelineRoutes } from './api-pipelines';
+import { originAllowed } from './origin';
 import { defaultWebRoot, panelRoutes } from './panel';
 import type { ClientCounts } from './actions';
 import type { HealthResponse } from '../shared/api';
@@ -22,6 +23,7 @@ export interface AppExtras {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The Hono app of the server; tests drive it with `app.request()`, http.ts serves it. */
 export function createApp(services: ScopeServices, extras: Partial<AppExtras> = {}): Hono {
@@ -38,6 +40,14 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   app.notFound((c) =>
     errorResponse(c, new ScopeHttpError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)),
   );
+  app.use('/api/*', async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method) || originAllowed(c.req.header('origin'), c.req.header('host'))) return next();
+    const origin = c.req.header('origin') ?? '';
+    return errorResponse(
+      c,
+      new ScopeHttpError(403, 'forbidden_origin', `requests from ${origin} may not change this server`),
+    );
+  });
   app.use(
     '/api/*',
     bodyLimit({

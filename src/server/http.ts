@@ -1,55 +1,54 @@
 import { createAdaptorServer } from '@hono/node-server';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { FrameJpegs } from './jpeg';
 import { MjpegStreams } from './mjpeg';
+import { originAllowed } from './origin';
 import { WsHub } from './ws';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ScopeServices } from './services';
 
 export interface HttpServer {
+  /** The port listened on (the real one when 0 was asked for). */
   port: number;
   close(): Promise<void>;
 }
 
-/** Serves the app and `/ws` on host:port; a port in use rejects with a sentence saying so. */
+export interface HttpServerOptions {
+  port: number;
+  host: string;
+}
+
+const defaults: HttpServerOptions = { port: 8000, host: '127.0.0.1' };
+
+/** How long open responses (MJPEG, waiting loads) may take to end on close before their sockets are cut. */
+const CLOSE_GRACE_MS = 250;
+
+/** Serves the API, the MJPEG stream, the panel and `/ws`; rejects with a sentence when it cannot listen. */
 export async function startHttpServer(
   services: ScopeServices,
-  opts: { port: number; host: string },
+  options: Partial<HttpServerOptions> = {},
 ): Promise<HttpServer> {
+  const o = { ...defaults, ...options } satisfies HttpServerOptions;
   const jpegs = new FrameJpegs(services.engine, { log: services.log });
   const mjpeg = new MjpegStreams(jpegs);
-  const ws = new WsHub(services, { mjpegClients: () => mjpeg.count });
-  const app = createApp(services, { jpegs, mjpeg, wsClients: () => ws.count });
+  const hub = new WsHub(services, { mjpegClients: () => mjpeg.count });
+  const app = createApp(services, { jpegs, mjpeg, wsClients: () => hub.count });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
 
   server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (path === '/ws') ws.handleUpgrade(req, socket, head);
-    else socket.destroy();
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/ws') socket.destroy();
+    else if (!originAllowed(req.headers.origin, req.headers.host)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    } else hub.handleUpgrade(req, socket, head);
   });
 
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port, opts.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(server, o.port, o.host);
   } catch (err) {
     jpegs.close();
-    await ws.close();
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') {
-      throw new Error(
-        `Port ${opts.port} already in use on ${opts.host}. Stop the other program or pick another with --port.`,
-        { cause: err },
-      );
-    }
-    if (e.code === 'EADDRNOTAVAIL') {
-      throw new Error(`Cannot listen on ${opts.host}: no such address on this machine.`, { cause: err });
-    }
+    await hub.close();
     throw err;
   }
   // A failing socket after start must not take the process down.
@@ -60,11 +59,45 @@ export async function startHttpServer(
     port: (server.address() as AddressInfo).port,
     close: () =>
       (closing ??= (async () => {
+        await hub.close();
         jpegs.close();
-        await ws.close();
-        const done = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await done;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Ended MJPEG responses leave keep-alive sockets idle a moment later; whatever is still busy is cut.
+        server.closeIdleConnections();
+        const idle = setInterval(() => server.closeIdleConnections(), 10);
+        const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        await closed;
+        clearInterval(idle);
+        clearTimeout(cut);
       })()),
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(new Error(listenFailure(err, port, host), { cause: err }));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function listenFailure(err: NodeJS.ErrnoException, port: number, host: string): string {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `Port ${port} already in use on ${host}. Stop the other server or choose another port with --port.`;
+    case 'EACCES':
+      return `Not allowed to listen on port ${port} on ${host}; choose a port above 1023 with --port.`;
+    case 'EADDRNOTAVAIL':
+      return `Address ${host} is not available on this machine; choose another with --host.`;
+    default:
+      return `Could not listen on ${host}:${port}: ${err.message}`;
+  }
 }

@@ -1,7 +1,7 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { clientMessageSchema, requestIdSchema } from '../shared/messages';
 import { parameters, pipelineStatus, setParameters, startLoad, statsOf } from './actions';
-import { ScopeHttpError, badRequest, describeIssues, toScopeError } from './errors';
+import { badRequest, describeIssues, toScopeError } from './errors';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData } from 'ws';
@@ -232,7 +232,7 @@ export class WsHub {
 
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }
 
 /** The id of a message that may be invalid otherwise, so that its error can still be matched to it. */
@@ -241,5 +241,3 @@ function idOf(json: unknown): RequestId | undefined {
   const parsed = requestIdSchema.safeParse(json.id);
   return parsed.success ? parsed.data : undefined;
 }
-
-export { ScopeHttpError };

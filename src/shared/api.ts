@@ -20,6 +20,7 @@ export const errorCodeSchema = z.enum([
   'unknown_pipeline',
   'unknown_parameter',
   'not_found',
+  'forbidden_origin',
   'body_too_large',
   'load_superseded',
   'load_failed',
@@ -103,8 +104,14 @@ export interface ParametersApplied {
   values: Record<string, ParamValue>;
 }
 
-/** Parameter values by name, as sent by a client; each is sanitized by its spec on the server. */
-export const paramPatchSchema = z.record(z.string(), z.unknown());
+/**
+ * Parameter values by name, as sent by a client; each is sanitized by its spec on the server. The object is
+ * passed through as parsed (not rebuilt), so that even a `__proto__` key reaches the store and is refused there.
+ */
+export const paramPatchSchema = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  'expected an object of parameter name: value',
+);
 
 export const loadBodySchema = z.strictObject({
   pipeline_id: z.string().min(1).max(200),

@@ -1,0 +1,126 @@
+import { get } from 'node:http';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinPipelines } from '../../pipelines/index';
+import { solidPipeline } from '../engine/test-support';
+import { MultipartParser, call, isJpeg, noisePipeline, readMjpeg, startTestScope, waitFor } from './test-support';
+import type { IncomingMessage } from 'node:http';
+import type { Scope } from '../main';
+import type { MjpegPart } from './test-support';
+
+describe('MJPEG stream of neural-field', () => {
+  let scope: Scope;
+  beforeAll(async () => {
+    scope = await startTestScope({ pipelines: builtinPipelines, pipeline: 'neural-field' });
+  });
+  afterAll(() => scope.stop());
+
+  it('sends JPEG parts with Content-Type and Content-Length, seqs advancing', async () => {
+    const { parts, type } = await readMjpeg(`${scope.url}/api/v1/stream.mjpeg`, 4);
+    expect(type).toMatch(/^multipart\/x-mixed-replace; boundary=/);
+    expect(parts).toHaveLength(4);
+    for (const part of parts) {
+      expect(part.headers['content-type']).toBe('image/jpeg');
+      expect(Number(part.headers['content-length'])).toBe(part.data.length);
+      expect(isJpeg(part.data)).toBe(true);
+      expect(await sharp(part.data).metadata()).toMatchObject({ width: 64, height: 64 });
+    }
+    for (let i = 1; i < parts.length; i++) expect(parts[i]!.seq).toBeGreaterThan(parts[i - 1]!.seq);
+  });
+
+  it('counts its clients in stats', async () => {
+    const res = await fetch(`${scope.url}/api/v1/stream.mjpeg`);
+    const reader = res.body!.getReader();
+    await reader.read();
+    expect((await call(`${scope.url}/api/v1/stats`)).body.clients.mjpeg).toBe(1);
+    await reader.cancel();
+    await waitFor(async () => (await call(`${scope.url}/api/v1/stats`)).body.clients.mjpeg === 0, 5000, 'no clients');
+  });
+
+  it('caps a client at ?fps=', async () => {
+    const { parts } = await readMjpeg(`${scope.url}/api/v1/stream.mjpeg?fps=5`, 5);
+    const gaps = parts.slice(1).map((p, i) => p.seq - parts[i]!.seq);
+    // 30 fps engine, 5 fps client: about 6 frames apart; generous for a loaded machine.
+    expect(gaps.reduce((a, b) => a + b, 0) / gaps.length).toBeGreaterThanOrEqual(3);
+    expect((await call(`${scope.url}/api/v1/stream.mjpeg?fps=0`)).status).toBe(400);
+  });
+});
+
+describe('MJPEG with a pipeline that throws', () => {
+  let scope: Scope;
+  beforeAll(async () => {
+    scope = await startTestScope({ pipelines: [solidPipeline('broken', { failFrom: 5 })], pipeline: 'broken' });
+  });
+  afterAll(() => scope.stop());
+
+  it('keeps the stream flowing at about the frame rate and shows the error in status', async () => {
+    await waitFor(() => scope.services.host.status().state === 'error', 5000, 'the render error');
+    const start = performance.now();
+    const { parts } = await readMjpeg(`${scope.url}/api/v1/stream.mjpeg`, 30);
+    const seconds = (performance.now() - start) / 1000;
+    expect(parts).toHaveLength(30);
+    expect(parts.every((p) => isJpeg(p.data))).toBe(true);
+    // 30 frames at 30 fps take one second; allow a lot for a busy machine but not a stall of the backoff (5 s).
+    expect(seconds).toBeLessThan(4);
+    const status = (await call(`${scope.url}/api/v1/pipeline/status`)).body;
+    expect(status.error).toMatchObject({ during: 'render' });
+    expect(status.error.message).toContain('failed on purpose');
+    expect((await call(`${scope.url}/api/v1/stats`)).body.renderErrors).toBeGreaterThan(0);
+  });
+});
+
+describe('MJPEG with a client that stops reading', () => {
+  let scope: Scope;
+  beforeAll(async () => {
+    scope = await startTestScope({ pipelines: [noisePipeline()], pipeline: 'noise', width: 512, height: 512 });
+  });
+  afterAll(() => scope.stop());
+
+  it('does not slow the engine; the client skips frames', async () => {
+    const parser = new MultipartParser('scopeframe');
+    const parts: MjpegPart[] = [];
+    const res = await new Promise<IncomingMessage>((resolve, reject) =>
+      get(`${scope.url}/api/v1/stream.mjpeg`, resolve).on('error', reject),
+    );
+    res.on('data', (chunk: Buffer) => parts.push(...parser.push(chunk)));
+    await waitFor(() => parts.length > 0, 5000, 'a first part');
+    res.pause();
+
+    const engine = scope.services.engine;
+    const before = engine.getStats().frames;
+    const t0 = performance.now();
+    // Meanwhile another client is served at the engine's pace.
+    const other = await readMjpeg(`${scope.url}/api/v1/stream.mjpeg`, 20);
+    expect(other.parts).toHaveLength(20);
+    await new Promise((r) => setTimeout(r, Math.max(0, 3000 - (performance.now() - t0))));
+    const published = engine.getStats().frames - before;
+    const expected = ((performance.now() - t0) / 1000) * 30;
+    expect(published).toBeGreaterThan(expected * 0.5);
+
+    const stalledAt = parts.length;
+    res.resume();
+    await waitFor(() => parts.length >= stalledAt + 40, 15_000, 'parts after resuming');
+    res.destroy();
+    // Whatever the socket buffers held comes first, then the newest frame: a jump in seq.
+    const gaps = parts.slice(1).map((p, i) => p.seq - parts[i]!.seq);
+    expect(Math.max(...gaps)).toBeGreaterThan(10);
+    expect(gaps.every((g) => g > 0)).toBe(true);
+  });
+});
+
+describe('stopping the server', () => {
+  it('ends open MJPEG streams and closes', async () => {
+    const scope = await startTestScope({ pipelines: [solidPipeline('solid')], pipeline: 'solid' });
+    const res = await fetch(`${scope.url}/api/v1/stream.mjpeg`);
+    const reader = res.body!.getReader();
+    await reader.read();
+    const ended = (async () => {
+      for (;;) {
+        const chunk = await reader.read().catch(() => ({ done: true as const }));
+        if (chunk.done) return true;
+      }
+    })();
+    await scope.stop();
+    expect(await ended).toBe(true);
+  });
+});

@@ -1,0 +1,216 @@
+/** Helpers for the server's integration tests: a real server on an ephemeral port, MJPEG and WebSocket readers. */
+import { randomFillSync } from 'node:crypto';
+import { WebSocket } from 'ws';
+import { startScope } from '../main';
+import type { Image } from '../engine/frame';
+import type { PipelineDefinition } from '../engine/pipeline';
+import type { Scope, ScopeOptions } from '../main';
+import type { ServerMessage } from '../shared/messages';
+
+/** A server on 127.0.0.1, an ephemeral port, small frames, the first pipeline loaded; logs are kept, not printed. */
+export async function startTestScope(options: Partial<ScopeOptions> = {}): Promise<Scope & { logs: string[] }> {
+  const logs: string[] = [];
+  const scope = await startScope({
+    port: 0,
+    host: '127.0.0.1',
+    width: 64,
+    height: 64,
+    fps: 30,
+    waitForLoad: true,
+    log: (m) => logs.push(m),
+    ...options,
+  });
+  return Object.assign(scope, { logs });
+}
+
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** JSON request helper: the status and parsed body. */
+export async function call(
+  url: string,
+  init: { method?: string; body?: unknown; raw?: string } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke into arbitrary JSON answers
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, {
+    method: init.method ?? (init.body !== undefined || init.raw !== undefined ? 'POST' : 'GET'),
+    headers: { 'content-type': 'application/json' },
+    body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Counts instances and unloads of a pipeline definition. */
+export function spied(def: PipelineDefinition): PipelineDefinition & { created: number; unloaded: number } {
+  const spy = {
+    ...def,
+    created: 0,
+    unloaded: 0,
+    create() {
+      spy.created++;
+      const instance = def.create();
+      return {
+        load: instance.load.bind(instance),
+        render: instance.render.bind(instance),
+        unload: () => {
+          spy.unloaded++;
+          return instance.unload();
+        },
+      };
+    },
+  };
+  return spy;
+}
+
+/** Random pixels every frame: JPEGs that do not compress, to fill socket buffers fast. */
+export function noisePipeline(id = 'noise'): PipelineDefinition {
+  return {
+    id,
+    name: 'Noise',
+    description: 'Random pixels, for tests.',
+    params: {},
+    create: () => ({
+      async load() {},
+      render(ctx): Image {
+        const data = new Uint8Array(ctx.width * ctx.height * 4);
+        randomFillSync(data);
+        return { data, width: ctx.width, height: ctx.height };
+      },
+      unload() {},
+    }),
+  };
+}
+
+export interface MjpegPart {
+  headers: Record<string, string>;
+  seq: number;
+  data: Buffer;
+}
+
+/** Incremental multipart/x-mixed-replace parser: feed bytes, take whole parts. */
+export class MultipartParser {
+  private buf = Buffer.alloc(0);
+  constructor(private readonly boundary: string) {}
+
+  push(chunk: Uint8Array): MjpegPart[] {
+    this.buf = Buffer.concat([this.buf, chunk]);
+    const parts: MjpegPart[] = [];
+    for (;;) {
+      const start = this.buf.indexOf(`--${this.boundary}\r\n`);
+      if (start < 0) break;
+      const headEnd = this.buf.indexOf('\r\n\r\n', start);
+      if (headEnd < 0) break;
+      const headers: Record<string, string> = {};
+      const lines = this.buf.subarray(start, headEnd).toString('latin1').split('\r\n').slice(1);
+      for (const line of lines) {
+        const i = line.indexOf(':');
+        headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      const length = Number(headers['content-length']);
+      const bodyStart = headEnd + 4;
+      if (this.buf.length < bodyStart + length + 2) break;
+      const data = Buffer.from(this.buf.subarray(bodyStart, bodyStart + length));
+      if (this.buf.subarray(bodyStart + length, bodyStart + length + 2).toString('latin1') !== '\r\n') {
+        throw new Error('part does not end with CRLF after Content-Length bytes');
+      }
+      parts.push({ headers, seq: Number(headers['x-frame-seq']), data });
+      this.buf = this.buf.subarray(bodyStart + length + 2);
+    }
+    return parts;
+  }
+}
+
+/** Reads `n` parts of an MJPEG stream with fetch, then cancels it. */
+export async function readMjpeg(
+  url: string,
+  n: number,
+): Promise<{ parts: MjpegPart[]; times: number[]; type: string }> {
+  const res = await fetch(url);
+  const type = res.headers.get('content-type') ?? '';
+  const boundary = /boundary=([^;]+)/.exec(type)?.[1];
+  if (!res.ok || !boundary || !res.body) throw new Error(`not an MJPEG response: ${res.status} ${type}`);
+  const parser = new MultipartParser(boundary);
+  const reader = res.body.getReader();
+  const parts: MjpegPart[] = [];
+  const times: number[] = [];
+  while (parts.length < n) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    for (const part of parser.push(value)) {
+      parts.push(part);
+      times.push(performance.now());
+    }
+  }
+  await reader.cancel();
+  return { parts, times, type };
+}
+
+export const isJpeg = (b: Buffer) => b[0] === 0xff && b[1] === 0xd8 && b.at(-2) === 0xff && b.at(-1) === 0xd9;
+
+/** A `ws` client that queues server messages, for `take(type)`. */
+export class TestSocket {
+  readonly ws: WebSocket;
+  readonly messages: ServerMessage[] = [];
+
+  private constructor(url: string) {
+    this.ws = new WebSocket(url);
+    this.ws.on('message', (data) => this.messages.push(JSON.parse(String(data)) as ServerMessage));
+  }
+
+  static async open(baseUrl: string): Promise<TestSocket> {
+    const socket = new TestSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`);
+    await new Promise<void>((resolve, reject) => {
+      socket.ws.once('open', () => resolve());
+      socket.ws.once('error', reject);
+    });
+    return socket;
+  }
+
+  send(msg: unknown): void {
+    this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
+  }
+
+  /** The first queued message of `type` (matching `where`), removed from the queue; waits for it. */
+  async take<T extends ServerMessage['type']>(
+    type: T,
+    where: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Extract<ServerMessage, { type: T }>> {
+    let found: Extract<ServerMessage, { type: T }> | undefined;
+    await waitFor(
+      () => {
+        const i = this.messages.findIndex((m) => m.type === type && where(m as Extract<ServerMessage, { type: T }>));
+        if (i >= 0) found = this.messages.splice(i, 1)[0] as Extract<ServerMessage, { type: T }>;
+        return found !== undefined;
+      },
+      timeoutMs,
+      `a "${type}" message`,
+    );
+    return found!;
+  }
+
+  /** Messages of `type` queued so far. */
+  queued<T extends ServerMessage['type']>(type: T): Extract<ServerMessage, { type: T }>[] {
+    return this.messages.filter((m) => m.type === type) as Extract<ServerMessage, { type: T }>[];
+  }
+
+  close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+  }
+}

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { startScope } from '../src/main';
+import { liveScope } from './scope';
 import type { Frame } from '../src/engine/frame';
 import { percentile, sleep } from './stats';
 
@@ -29,15 +29,7 @@ export async function controlLatency(o: {
   /** Compare only this pixel (for pipelines with a moving counter); the whole frame otherwise. */
   probe?: [number, number];
 }): Promise<LatencyResult> {
-  const scope = await startScope({
-    port: 0,
-    pipeline: o.pipeline,
-    width: o.width,
-    height: o.height,
-    fps: o.fps,
-    waitForLoad: true,
-    log: () => {},
-  });
+  const scope = await liveScope(o);
   const ws = new WebSocket(`${scope.url.replace('http', 'ws')}/ws`);
   try {
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { startScope } from '../src/main';
+import { liveScope } from './scope';
 import { mean, percentile, sleep, stddev } from './stats';
 
 export interface PacingResult {
@@ -21,15 +21,7 @@ export async function framePacing(o: {
   fps: number;
   seconds: number;
 }): Promise<PacingResult> {
-  const scope = await startScope({
-    port: 0,
-    pipeline: o.pipeline,
-    width: o.width,
-    height: o.height,
-    fps: o.fps,
-    waitForLoad: true,
-    log: () => {},
-  });
+  const scope = await liveScope(o);
   try {
     await sleep(1000); // warm-up: first runs of a session allocate
     const times: number[] = [];

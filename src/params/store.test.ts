@@ -49,6 +49,14 @@ describe('ParamStore', () => {
     expect(s.setMany({ zoom: 2, tint: '#FF0000' }, 'http')).toEqual({ ok: true, values: { zoom: 2, tint: '#ff0000' } });
   });
 
+  it('rejects a "__proto__" key like any unknown parameter', () => {
+    const s = store();
+    const r = s.setMany(JSON.parse('{"__proto__": {"zoom": 3}, "zoom": 2}') as Record<string, unknown>, 'http');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(Object.keys(r.errors)).toEqual(['__proto__']);
+    expect(s.get('zoom')).toBe(1);
+  });
+
   it('fires a trigger in exactly one snapshot', () => {
     const s = store();
     s.set('flash', true, 'midi');

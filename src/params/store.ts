@@ -75,19 +75,20 @@ export class ParamStore {
 
   /** Applies several values at once, all or nothing: one invalid entry rejects the whole patch. */
   setMany(patch: Record<string, unknown>, source: ParamSource): SetManyResult {
-    const errors: Record<string, string> = {};
-    const accepted: Record<string, ParamValue> = {};
+    // Maps, not object literals: a key like "__proto__" from JSON must stay a plain key.
+    const errors = new Map<string, string>();
+    const accepted = new Map<string, ParamValue>();
     for (const [path, value] of Object.entries(patch)) {
       const checked = this.check(path, value);
-      if (checked.ok) accepted[path] = checked.value;
-      else errors[path] = checked.reason;
+      if (checked.ok) accepted.set(path, checked.value);
+      else errors.set(path, checked.reason);
     }
-    if (Object.keys(errors).length > 0) {
-      for (const [path, reason] of Object.entries(errors)) this.reject(path, reason, source);
-      return { ok: false, errors };
+    if (errors.size > 0) {
+      for (const [path, reason] of errors) this.reject(path, reason, source);
+      return { ok: false, errors: Object.fromEntries(errors) };
     }
-    for (const [path, value] of Object.entries(accepted)) this.apply(path, value, source);
-    return { ok: true, values: accepted };
+    for (const [path, value] of accepted) this.apply(path, value, source);
+    return { ok: true, values: Object.fromEntries(accepted) };
   }
 
   /** Resets one parameter to its default. */

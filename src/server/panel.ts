@@ -39,6 +39,7 @@ function placeholder(version: string): string {
 <style>
   body { margin: 0; font: 14px/1.5 system-ui, sans-serif; background: #111; color: #ddd; display: flex; flex-wrap: wrap; gap: 24px; padding: 24px; }
   img { max-width: min(100%, 768px); background: #000; image-rendering: auto; }
+  div { flex: 1 1 320px; max-width: 520px; }
   a { color: #8cf; } code { color: #888; } h1 { font-size: 18px; margin: 0 0 8px; }
 </style>
 </head>
@@ -46,7 +47,7 @@ function placeholder(version: string): string {
 <img src="/api/v1/stream.mjpeg" alt="live output">
 <div>
 <h1>daydream-scope ${version}</h1>
-<p>The web panel is not built yet (<code>npm run build</code>); the API is here:</p>
+<p>The image is the live output. The control panel (web/) is not built in this checkout; until it is, every parameter is reachable through the API:</p>
 <ul>${items}</ul>
 <p>WebSocket: <code>/ws</code></p>
 </div>

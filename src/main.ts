@@ -56,15 +56,16 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     throw new Error(`unknown pipeline "${o.pipeline}"; known: ${registry.ids().join(', ')}`);
   }
   const params = new ParamStore();
+  const resolution = { width: o.width, height: o.height };
   const runtime = new OrtRuntime();
   const host = new PipelineHost({
     registry,
     params,
     runtime,
-    resolution: { width: o.width, height: o.height },
+    resolution,
     log: o.log,
   });
-  const engine = new Engine({ clock: createClock(o.clock), params, host, fps: o.fps });
+  const engine = new Engine({ clock: createClock(o.clock), params, host, fps: o.fps, resolution });
   const services: ScopeServices = { version: pkg.version, params, host, engine, registry, log: o.log };
 
   let http: HttpServer | undefined;

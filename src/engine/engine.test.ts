@@ -26,7 +26,14 @@ function setup(defs = [solidPipeline()], clock: Clock = new ManualClock(), reloa
     reloadDebounceMs: 0,
     reloadAfterFailures,
   });
-  const engine = new Engine({ clock, params, host, fps: 30, renderTimeoutMs: 300 });
+  const engine = new Engine({
+    clock,
+    params,
+    host,
+    fps: 30,
+    renderTimeoutMs: 300,
+    resolution: { width: 8, height: 4 },
+  });
   const frames: Frame[] = [];
   engine.onFrame((f) => frames.push(f));
   engines.push(engine);
@@ -63,6 +70,8 @@ describe('Engine', () => {
     const { frames, clock } = setup();
     const [f] = await ticks(clock as ManualClock, frames, 1);
     expect(f!.repeated).toBe(true);
+    expect(f!.pipelineId).toBe('none');
+    expect([f!.width, f!.height]).toEqual([8, 4]);
     expect(f!.data[0]).toBe(0);
     expect(f!.data[3]).toBe(255);
   });
@@ -128,6 +137,8 @@ describe('Engine', () => {
     await host.load('b');
     expect(a.unloaded).toBe(1);
     expect(host.status()).toMatchObject({ state: 'ready', pipelineId: 'b' });
+    const [fromB] = await ticks(clock as ManualClock, frames, 1);
+    expect(fromB!.pipelineId).toBe('b');
     params.set('seed', 5, 'http');
     for (let i = 0; i < 100 && b.created < 2; i++) await new Promise((r) => setTimeout(r, 2));
     await host.settled();

@@ -10,6 +10,8 @@ export interface EngineOptions {
   params: ParamStore;
   host: PipelineHost;
   fps: number;
+  /** Size of the blank frames sent before any pipeline has loaded. */
+  resolution: { width: number; height: number };
   /** A render still running after this long is abandoned and counted as a failure. */
   renderTimeoutMs?: number;
 }
@@ -26,7 +28,7 @@ export class Engine {
   private running = false;
   private loop: Promise<void> | undefined;
   private latestFrame: Frame | undefined;
-  private lastGood: Image | undefined;
+  private lastGood: { image: Image; pipelineId: string } | undefined;
   private seq = 0;
   private intervalMs: number;
   private paused = false;
@@ -162,10 +164,12 @@ export class Engine {
         this.pending = undefined;
       }
     }
-    if (fresh) this.lastGood = image;
+    if (fresh && image) this.lastGood = { image, pipelineId: this.o.host.activeId ?? 'none' };
     // A render that came in early waits for its due time (real-time clock only; the others never run early).
     if (fresh && clock.kind === 'realtime') await clock.sleepUntil(due);
-    this.publish(image ?? this.lastGood ?? this.blank(), due, !fresh);
+    // A repeated frame keeps the label of the pipeline that rendered it, not the one loading now.
+    const shown = fresh && image ? this.lastGood! : (this.lastGood ?? { image: this.blank(), pipelineId: 'none' });
+    this.publish(shown.image, shown.pipelineId, due, !fresh);
   }
 
   /** Waits for the render, but on a real-time clock no longer than the frame's deadline. */
@@ -187,7 +191,7 @@ export class Engine {
     return result;
   }
 
-  private publish(image: Image, due: number, repeated: boolean): void {
+  private publish(image: Image, pipelineId: string, due: number, repeated: boolean): void {
     if (repeated && this.running && !this.paused && this.o.host.status().state === 'ready') this.stats.late++;
     const frame: Frame = {
       data: image.data,
@@ -195,7 +199,7 @@ export class Engine {
       height: image.height,
       seq: this.seq++,
       timestamp: due,
-      pipelineId: this.o.host.activeId ?? 'none',
+      pipelineId,
       repeated,
     };
     this.latestFrame = frame;
@@ -211,8 +215,8 @@ export class Engine {
 
   private blankImage: Image | undefined;
   private blank(): Image {
-    const width = (this.o.params.get('width') as number | undefined) ?? 512;
-    const height = (this.o.params.get('height') as number | undefined) ?? 512;
+    const width = (this.o.params.get('width') as number | undefined) ?? this.o.resolution.width;
+    const height = (this.o.params.get('height') as number | undefined) ?? this.o.resolution.height;
     if (!this.blankImage || this.blankImage.width !== width || this.blankImage.height !== height) {
       const data = new Uint8Array(width * height * 4);
       for (let i = 3; i < data.length; i += 4) data[i] = 255;

@@ -62,7 +62,12 @@ describe('MJPEG with a pipeline that throws', () => {
     expect(parts.every((p) => isJpeg(p.data))).toBe(true);
     // 30 frames at 30 fps take one second; allow a lot for a busy machine but not a stall of the backoff (5 s).
     expect(seconds).toBeLessThan(4);
-    const status = (await call(`${scope.url}/api/v1/pipeline/status`)).body;
+    // Every third failure reloads the pipeline, which then renders a few good frames: poll for the error.
+    let status = (await call(`${scope.url}/api/v1/pipeline/status`)).body;
+    for (let i = 0; i < 60 && !status.error; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = (await call(`${scope.url}/api/v1/pipeline/status`)).body;
+    }
     expect(status.error).toMatchObject({ during: 'render' });
     expect(status.error.message).toContain('failed on purpose');
     expect((await call(`${scope.url}/api/v1/stats`)).body.renderErrors).toBeGreaterThan(0);

@@ -1,0 +1,127 @@
+/** More helpers for the server's integration tests: decoded frames, MJPEG over time, clients that never read. */
+import { connect } from 'node:net';
+import sharp from 'sharp';
+import { MultipartParser, sleep, waitFor } from './test-support';
+import type { Socket } from 'node:net';
+import type { MjpegPart } from './test-support';
+
+/** A frame as a client sees it: the headers of GET /api/v1/frame and the JPEG decoded to raw RGB. */
+export interface Grabbed {
+  seq: number;
+  pipeline: string;
+  width: number;
+  height: number;
+  pixels: Buffer;
+}
+
+/** The newest frame from GET /api/v1/frame, decoded. */
+export async function grab(url: string): Promise<Grabbed> {
+  const res = await fetch(`${url}/api/v1/frame`);
+  if (res.status !== 200) throw new Error(`GET /api/v1/frame answered ${res.status}: ${await res.text()}`);
+  const jpeg = Buffer.from(await res.arrayBuffer());
+  const { data, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return {
+    seq: Number(res.headers.get('x-frame-seq')),
+    pipeline: res.headers.get('x-pipeline') ?? '',
+    width: info.width,
+    height: info.height,
+    pixels: data,
+  };
+}
+
+/** Mean absolute difference per channel of two decoded frames of the same size (0 = identical). */
+export function difference(a: Grabbed, b: Grabbed): number {
+  if (a.pixels.length !== b.pixels.length) return Infinity;
+  let sum = 0;
+  for (let i = 0; i < a.pixels.length; i++) sum += Math.abs(a.pixels[i]! - b.pixels[i]!);
+  return sum / a.pixels.length;
+}
+
+/** Mean of each RGB channel: a solid test frame decodes to (about) its colour. */
+export function meanRgb(g: Grabbed): [number, number, number] {
+  const sums = [0, 0, 0];
+  for (let i = 0; i < g.pixels.length; i++) sums[i % 3]! += g.pixels[i]!;
+  const n = g.pixels.length / 3;
+  return [sums[0]! / n, sums[1]! / n, sums[2]! / n];
+}
+
+/** Grabs frames until `check` holds for one and returns that one. */
+export async function grabUntil(url: string, check: (g: Grabbed) => boolean, what: string, timeoutMs = 10_000) {
+  let last: Grabbed | undefined;
+  await waitFor(
+    async () => {
+      last = await grab(url);
+      return check(last);
+    },
+    timeoutMs,
+    what,
+  );
+  return last!;
+}
+
+/**
+ * Waits until the picture holds still: two frames `spanMs` apart are pixel-identical. Two frames in a row are not
+ * enough, a slow fade (smoothing) changes less than one level per frame yet keeps changing.
+ */
+export async function stillFrame(url: string, spanMs = 1000, timeoutMs = 20_000): Promise<Grabbed> {
+  const end = Date.now() + timeoutMs;
+  let prev = await grab(url);
+  for (;;) {
+    await sleep(spanMs);
+    const next = await grab(url);
+    if (next.seq > prev.seq && difference(next, prev) === 0) return next;
+    if (Date.now() > end) throw new Error('timed out waiting for the picture to hold still');
+    prev = next;
+  }
+}
+
+/** Within a few levels: JPEG moves flat colours by one or two. */
+export const near = (value: number, target: number, tolerance = 4) => Math.abs(value - target) <= tolerance;
+
+/** Reads an MJPEG stream for `ms` milliseconds; `ended` says the server ended it before that. */
+export async function readMjpegFor(
+  url: string,
+  ms: number,
+  onPart: (part: MjpegPart) => void = () => {},
+): Promise<{ parts: MjpegPart[]; ended: boolean }> {
+  const res = await fetch(url);
+  const boundary = /boundary=([^;]+)/.exec(res.headers.get('content-type') ?? '')?.[1];
+  if (!res.ok || !boundary || !res.body) throw new Error(`not an MJPEG response: ${res.status}`);
+  const parser = new MultipartParser(boundary);
+  const reader = res.body.getReader();
+  const parts: MjpegPart[] = [];
+  let timedOut = false;
+  let ended = false;
+  const timeout = setTimeout(() => {
+    timedOut = true;
+    void reader.cancel();
+  }, ms);
+  try {
+    while (!timedOut) {
+      const chunk = await reader.read();
+      if (chunk.done) {
+        ended = !timedOut;
+        break;
+      }
+      for (const part of parser.push(chunk.value)) {
+        parts.push(part);
+        onPart(part);
+      }
+    }
+  } finally {
+    clearTimeout(timeout);
+    await reader.cancel().catch(() => {});
+  }
+  return { parts, ended };
+}
+
+/** A raw TCP client that asks for `path` and never reads a byte of the answer. */
+export async function stalledClient(url: string, path = '/api/v1/stream.mjpeg'): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.on('error', () => {}); // cut by the server on stop: expected
+  socket.pause();
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`);
+  return socket;
+}

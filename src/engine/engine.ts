@@ -103,7 +103,7 @@ export class Engine {
   private leadMs(): number {
     if (this.o.clock.kind !== 'realtime') return 0;
     if (this.sinceLead++ % 15 === 0) {
-      this.lead = Math.min(this.intervalMs * 0.8, this.stats.renderQuantile(0.9) + 2);
+      this.lead = Math.min(this.intervalMs * 0.8, this.stats.renderQuantile(0.98) + 2);
     }
     return this.lead;
   }

@@ -11,6 +11,8 @@ import { median, sleep } from './stats';
 
 export interface EfficiencyResult {
   bareFps: number;
+  /** Bare session.run through the worker thread the server uses: the cost of the thread hop alone. */
+  bareWorkerFps: number;
   serverFps: number;
   ratio: number;
   rounds: number;
@@ -28,15 +30,18 @@ export async function loopEfficiency(o: {
   rounds: number;
 }): Promise<EfficiencyResult> {
   const bare: number[] = [];
+  const bareWorker: number[] = [];
   const server: number[] = [];
   for (let r = 0; r < o.rounds; r++) {
-    bare.push(await bareFps(o.width, o.height, o.seconds));
+    bare.push(await bareFps(o.width, o.height, o.seconds, false));
     server.push(await serverFps(o.width, o.height, o.seconds));
+    bareWorker.push(await bareFps(o.width, o.height, o.seconds, true));
   }
   const bareFpsMedian = median(bare);
   const serverFpsMedian = median(server);
   return {
     bareFps: bareFpsMedian,
+    bareWorkerFps: median(bareWorker),
     serverFps: serverFpsMedian,
     ratio: serverFpsMedian / bareFpsMedian,
     rounds: o.rounds,
@@ -49,8 +54,8 @@ function defaults(width: number, height: number) {
   return store.snapshot(0);
 }
 
-async function bareFps(width: number, height: number, seconds: number): Promise<number> {
-  const runtime = new OrtRuntime({ worker: false });
+async function bareFps(width: number, height: number, seconds: number, worker: boolean): Promise<number> {
+  const runtime = new OrtRuntime({ worker });
   const params = defaults(width, height);
   const session = await runtime.createSession(buildFieldNet(fieldNetOptions(width, height, params)));
   const inputs = new FrameInputs(params.seed as number, LATENT_SIZE);
@@ -65,6 +70,7 @@ async function bareFps(width: number, height: number, seconds: number): Promise<
   while (performance.now() - start < seconds * 1000) await run(frames++);
   const fps = frames / ((performance.now() - start) / 1000);
   await session.release();
+  await runtime.close();
   return fps;
 }
 

@@ -4,6 +4,7 @@ import { runUntilSignal, scopeDefaults, startScope } from './main';
 import { PipelineRegistry, commonParams } from './engine/registry';
 import { paramJsonSchema } from './params/json-schema';
 import type { ParamSpec } from './params/spec';
+import { parseFeedbackTarget } from '../control/osc/feedback';
 
 const HELP = `daydream-scope — live generative video server
 
@@ -20,6 +21,9 @@ Options:
   --width <px>      output width (default 512)
   --height <px>     output height (default 512)
   --clock <kind>    realtime (default) or fixed-step (render every frame as fast as possible)
+  --osc-port <n>    OSC UDP port (default: the HTTP port's number; "off" for no OSC)
+  --osc-feedback <host:port>
+                    send parameter changes, /scope/fps and /scope/frame there (repeatable)
 `;
 
 const flagsSchema = z.object({
@@ -30,6 +34,10 @@ const flagsSchema = z.object({
   width: z.coerce.number().int().min(64).max(2048),
   height: z.coerce.number().int().min(64).max(2048),
   clock: z.enum(['realtime', 'fixed-step']),
+  oscPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
+  oscFeedback: z.array(
+    z.string().refine((t) => typeof parseFeedbackTarget(t) !== 'string', 'expected host:port, e.g. 127.0.0.1:9000'),
+  ),
 });
 
 /** Entry point of the `daydream-scope` command. */
@@ -47,6 +55,8 @@ export async function main(argv: string[]): Promise<void> {
         width: { type: 'string' },
         height: { type: 'string' },
         clock: { type: 'string' },
+        'osc-port': { type: 'string' },
+        'osc-feedback': { type: 'string', multiple: true },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -71,18 +81,35 @@ export async function main(argv: string[]): Promise<void> {
     width: values.width ?? scopeDefaults.width,
     height: values.height ?? scopeDefaults.height,
     clock: values.clock ?? 'realtime',
+    oscPort: values['osc-port'],
+    oscFeedback: values['osc-feedback'] ?? [],
   });
   if (!flags.success) {
-    const why = flags.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n');
+    const flag = (path: PropertyKey[]) => String(path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    const why = flags.error.issues.map((i) => `--${flag(i.path)}: ${i.message}`).join('\n');
     return fail(`${why}\n\nRun daydream-scope --help for the options.`);
   }
-  const f = flags.data;
+  const { oscPort, oscFeedback, ...f } = flags.data;
   try {
-    const scope = await startScope({ ...f, pipeline: f.pipeline === 'none' ? null : f.pipeline });
+    const scope = await startScope({
+      ...f,
+      pipeline: f.pipeline === 'none' ? null : f.pipeline,
+      ...(oscPort === undefined ? {} : { oscPort: oscPort === 'off' ? null : oscPort }),
+      oscFeedback,
+    });
     console.log(
       `daydream-scope ${scope.services.version} serving on ${scope.url}  (pipeline: ${f.pipeline}, ${f.width}x${f.height} @ ${f.fps} fps)`,
     );
-    console.log(`  MJPEG  ${scope.url}/api/v1/stream.mjpeg\n  API    ${scope.url}/api/v1/pipelines\n  Ctrl-C stops`);
+    console.log(`  MJPEG  ${scope.url}/api/v1/stream.mjpeg\n  API    ${scope.url}/api/v1/pipelines`);
+    const osc = scope.osc?.status();
+    if (!osc) console.log('  OSC    off');
+    else if (!osc.enabled) console.log(`  OSC    off: ${osc.disabledReason}`);
+    else
+      console.log(
+        `  OSC    udp://${osc.host.includes(':') ? `[${osc.host}]` : osc.host}:${osc.port}  (/scope/<param>)`,
+      );
+    for (const t of osc?.feedbackTargets ?? []) console.log(`         feedback to ${t}`);
+    console.log('  Ctrl-C stops');
     if (f.host !== '127.0.0.1' && f.host !== 'localhost' && f.host !== '::1') {
       console.log(`  note: listening on ${f.host}, reachable from other machines on the network`);
     }

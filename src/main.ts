@@ -10,6 +10,7 @@ import { startHttpServer } from './server/http';
 import type { HttpServer } from './server/http';
 import type { ScopeServices } from './server/services';
 import { builtinPipelines, defaultPipelineId } from '../pipelines/index';
+import { OscService } from '../control/osc/service';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface ScopeOptions {
@@ -26,6 +27,10 @@ export interface ScopeOptions {
   log: (message: string) => void;
   /** Resolve start() only once the first pipeline has loaded (tests, bench). */
   waitForLoad: boolean;
+  /** OSC UDP port; `null` turns OSC off. Left out: the HTTP port's number (UDP and TCP may share it). */
+  oscPort: number | null;
+  /** `host:port` targets that receive OSC feedback. */
+  oscFeedback: string[];
 }
 
 export const scopeDefaults: ScopeOptions = {
@@ -39,12 +44,15 @@ export const scopeDefaults: ScopeOptions = {
   pipelines: builtinPipelines,
   log: (m) => console.log(m),
   waitForLoad: false,
+  oscPort: 8000,
+  oscFeedback: [],
 };
 
 export interface Scope {
   url: string;
   port: number;
   services: ScopeServices;
+  osc: OscService | undefined;
   stop(): Promise<void>;
 }
 
@@ -75,6 +83,10 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     await host.stop();
     throw err;
   }
+  const oscPort = options.oscPort === undefined ? o.port : o.oscPort;
+  const osc =
+    oscPort === null ? undefined : new OscService(services, { host: o.host, port: oscPort, feedback: o.oscFeedback });
+  await osc?.start();
   engine.start();
   const loading = o.pipeline !== null ? host.load(o.pipeline) : Promise.resolve();
   if (o.waitForLoad) await loading;
@@ -86,8 +98,10 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     url,
     port: http.port,
     services,
+    osc,
     stop: () =>
       (stopping ??= (async () => {
+        await osc?.stop();
         await http.close();
         await engine.stop();
         await host.stop();

@@ -1,0 +1,120 @@
+/**
+ * The OSC address space of the server, without sockets: one message in, one outcome out. Every value goes
+ * through `ParamStore.set(path, value, 'osc')`, so clamping and rejection are the store's.
+ */
+import type { OscArg, OscMessage } from './codec';
+import type { ParamStore } from '../../src/params/store';
+import type { ParamSpec, ParamValue } from '../../src/params/spec';
+
+export const OSC_PREFIX = '/scope';
+
+/** Why a message changed nothing; counted per kind in the service's status. */
+export type OscErrorKind =
+  'malformed' | 'unknown-address' | 'wrong-type' | 'rejected' | 'not-active' | 'unknown-pipeline' | 'feedback';
+
+/** The narrow facade of the app the router sees. */
+export interface OscRouterDeps {
+  params: Pick<ParamStore, 'set' | 'get' | 'spec'>;
+  activePipeline(): string | undefined;
+  hasPipeline(id: string): boolean;
+  /** Starts loading; the router does not wait for it. */
+  loadPipeline(id: string): void;
+}
+
+export type RouteOutcome =
+  | { kind: 'applied'; path: string; value: ParamValue }
+  | { kind: 'reply'; message: OscMessage }
+  | { kind: 'loading'; pipeline: string }
+  | { kind: 'error'; error: OscErrorKind; detail: string };
+
+const fail = (error: OscErrorKind, detail: string): RouteOutcome => ({ kind: 'error', error, detail });
+const NUMERIC = new Set(['f', 'd', 'i', 'h']);
+
+/** Routes one message: set, query, fire or load. Never throws. */
+export function routeMessage(deps: OscRouterDeps, message: OscMessage): RouteOutcome {
+  const { address, args } = message;
+  const parts = address.startsWith(`${OSC_PREFIX}/`) ? address.slice(OSC_PREFIX.length + 1).split('/') : [];
+  if (parts[0] === 'pipeline' && !deps.params.spec('pipeline')) return routePipeline(deps, parts, args);
+
+  let path: string | undefined;
+  if (parts.length === 1) path = parts[0];
+  else if (parts.length === 2) {
+    const [pipeline, param] = parts as [string, string];
+    if (pipeline !== deps.activePipeline()) {
+      if (deps.hasPipeline(pipeline)) return fail('not-active', `${address}: pipeline "${pipeline}" is not active`);
+      return fail('unknown-address', `${address}: no such pipeline or address`);
+    }
+    path = param;
+  }
+  const spec = path ? deps.params.spec(path) : undefined;
+  if (!path || !spec) return fail('unknown-address', `${address}: no such parameter or address`);
+
+  if (spec.kind === 'trigger') {
+    // Any argument or none fires; an explicit false/0 is a button's release and fires nothing.
+    const first = args[0] ? plainValue(args[0]) : true;
+    return apply(deps, path, first === undefined ? true : first, address);
+  }
+  if (args.length === 0) {
+    const value = deps.params.get(path)!;
+    return { kind: 'reply', message: { address, args: [typedArg(spec, value)] } };
+  }
+  const value = messageValue(spec, args);
+  if (value === undefined) {
+    const types = args.map((a) => a.type).join('');
+    return fail('wrong-type', `${address}: cannot use arguments of type "${types}" for a ${spec.kind} parameter`);
+  }
+  return apply(deps, path, value, address);
+}
+
+function routePipeline(deps: OscRouterDeps, parts: string[], args: OscArg[]): RouteOutcome {
+  if (parts.length === 1 && args.length === 0) {
+    return { kind: 'reply', message: { address: `${OSC_PREFIX}/pipeline`, args: [str(deps.activePipeline() ?? '')] } };
+  }
+  if (parts.length !== 2 || parts[1] !== 'load') {
+    return fail('unknown-address', `${OSC_PREFIX}/${parts.join('/')}: use ${OSC_PREFIX}/pipeline/load <id>`);
+  }
+  const id = args.length === 1 && (args[0]!.type === 's' || args[0]!.type === 'S') ? args[0]!.value : undefined;
+  if (typeof id !== 'string') return fail('wrong-type', `${OSC_PREFIX}/pipeline/load takes one string, the id`);
+  if (!deps.hasPipeline(id)) return fail('unknown-pipeline', `${OSC_PREFIX}/pipeline/load: unknown pipeline "${id}"`);
+  deps.loadPipeline(id);
+  return { kind: 'loading', pipeline: id };
+}
+
+function apply(deps: OscRouterDeps, path: string, value: unknown, address: string): RouteOutcome {
+  const result = deps.params.set(path, value, 'osc');
+  if (!result.ok) return fail('rejected', `${address}: ${result.reason}`);
+  return { kind: 'applied', path, value: result.value };
+}
+
+/** The value of a whole message for `spec`, or undefined when the argument types cannot express one. */
+function messageValue(spec: ParamSpec, args: OscArg[]): unknown {
+  if (spec.kind === 'color') {
+    // [r, g, b(, a)] as floats 0..1, the way TouchDesigner and most controllers send colours.
+    if ((args.length === 3 || args.length === 4) && args.every((a) => NUMERIC.has(a.type))) {
+      return args.slice(0, 3).map((a) => a.value);
+    }
+    if (args.length === 1 && args[0]!.type === 'r') {
+      const { r, g, b } = args[0]!.value as { r: number; g: number; b: number };
+      return [r / 255, g / 255, b / 255];
+    }
+  }
+  return args.length === 1 ? plainValue(args[0]!) : undefined;
+}
+
+/** One argument as a value the store's sanitize understands: number, boolean or string. */
+function plainValue(arg: OscArg): number | boolean | string | undefined {
+  if (NUMERIC.has(arg.type)) return arg.value as number;
+  if (arg.type === 'T') return true;
+  if (arg.type === 'F') return false;
+  if (arg.type === 's' || arg.type === 'S') return arg.value as string;
+  return undefined;
+}
+
+const str = (value: string): OscArg => ({ type: 's', value });
+
+/** A stored value as an OSC argument typed by its spec (numbers as float32, the type every client reads). */
+export function typedArg(spec: ParamSpec, value: ParamValue): OscArg {
+  if (typeof value === 'boolean') return { type: value ? 'T' : 'F', value };
+  if (typeof value === 'number') return { type: spec.kind === 'int' ? 'i' : 'f', value };
+  return str(value);
+}

@@ -1,0 +1,174 @@
+import { createSocket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UdpClient, bundle, encode, float32, int32, oscString } from './test-support';
+import { startScope } from '../../src/main';
+import { solidPipeline } from '../../src/engine/test-support';
+import { sleep, waitFor } from '../../src/server/test-support';
+import type { Scope, ScopeOptions } from '../../src/main';
+
+const open: { stop(): Promise<unknown> }[] = [];
+const clients: UdpClient[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.stop()));
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+
+async function scope(options: Partial<ScopeOptions> = {}): Promise<Scope & { logs: string[] }> {
+  const logs: string[] = [];
+  const s = await startScope({
+    port: 0,
+    host: '127.0.0.1',
+    pipelines: [solidPipeline(), solidPipeline('other')],
+    pipeline: 'solid',
+    width: 64,
+    height: 64,
+    clock: 'realtime',
+    waitForLoad: true,
+    log: (m) => logs.push(m),
+    ...options,
+  });
+  open.push(s);
+  return Object.assign(s, { logs });
+}
+
+async function client(): Promise<UdpClient> {
+  const c = await UdpClient.open();
+  clients.push(c);
+  return c;
+}
+
+const level = (s: Scope) => s.services.params.get('level');
+const red = (s: Scope) => s.services.engine.latest()?.data[0];
+const int = (value: number) => ({ type: 'i', value });
+
+describe('OSC over UDP', () => {
+  it('sets a parameter, and later frames show it', async () => {
+    const s = await scope();
+    const c = await client();
+    expect(s.osc!.port).toBeGreaterThan(0);
+    await c.send(encode('/scope/level', [int(200)]), s.osc!.port);
+    await waitFor(() => level(s) === 200, 5000, 'level 200 in the store');
+    await waitFor(() => red(s) === 200, 5000, 'a frame with red 200');
+    expect(s.osc!.status()).toMatchObject({ enabled: true, received: 1, applied: 1, errors: {} });
+  });
+
+  it('answers a query with the value, to the sender', async () => {
+    const s = await scope();
+    s.services.params.set('level', 42, 'http');
+    const c = await client();
+    await c.send(encode('/scope/level'), s.osc!.port);
+    await waitFor(() => c.received.length > 0, 5000, 'a reply');
+    expect(c.received[0]).toEqual({ address: '/scope/level', args: [int(42)] });
+  });
+
+  it('loads a pipeline', async () => {
+    const s = await scope();
+    const c = await client();
+    await c.send(encode('/scope/pipeline/load', ['other']), s.osc!.port);
+    await waitFor(() => s.services.host.status().pipelineId === 'other', 5000, 'pipeline other');
+    await s.services.host.settled();
+    expect(s.services.host.status().state).toBe('ready');
+  });
+
+  it('survives malformed packets: values stay, errors are counted and logged at a limited rate', async () => {
+    const s = await scope();
+    const c = await client();
+    const port = s.osc!.port;
+    const valid = encode('/scope/level', [int(200)]);
+    const bad: [string, Buffer, string][] = [
+      ['truncated', valid.subarray(0, valid.length - 4), 'malformed'],
+      ['bad type tag string', Buffer.concat([oscString('/scope/level'), oscString('ii'), int32(1)]), 'malformed'],
+      [
+        'unterminated string',
+        Buffer.concat([oscString('/scope/level'), oscString(',s'), Buffer.from('1234')]),
+        'malformed',
+      ],
+      ['random bytes', Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 37 + 11) % 256)), 'malformed'],
+      [
+        'bundle with a bad element',
+        bundle(null, valid, Buffer.concat([oscString('/x'), oscString(',q')])),
+        'malformed',
+      ],
+      ['huge string', encode('/scope/level', ['9'.repeat(60_000)]), 'rejected'],
+      ['NaN float', Buffer.concat([oscString('/scope/level'), oscString(',f'), float32(NaN)]), 'rejected'],
+      ['two numbers', encode('/scope/level', [int(1), int(2)]), 'wrong-type'],
+      ['a blob', encode('/scope/level', [new Uint8Array([1, 2, 3, 4])]), 'wrong-type'],
+      ['unknown address', encode('/scope/nope', [int(1)]), 'unknown-address'],
+      ['inactive pipeline', encode('/scope/other/level', [int(1)]), 'not-active'],
+    ];
+    for (const [, bytes] of bad) await c.send(bytes, port);
+    const expected = { malformed: 5, rejected: 2, 'wrong-type': 2, 'unknown-address': 1, 'not-active': 1 };
+    await waitFor(() => JSON.stringify(s.osc!.status().errors) === JSON.stringify(expected), 5000, 'errors');
+    expect(level(s)).toBe(10);
+    expect(s.osc!.status().applied).toBe(0);
+    expect(s.logs.filter((l) => l.startsWith('OSC: malformed'))).toHaveLength(1);
+    // Still running: OSC applies the next good message and HTTP answers.
+    await c.send(valid, port);
+    await waitFor(() => level(s) === 200, 5000, 'level 200 after the bad packets');
+    expect((await fetch(`${s.url}/health`)).status).toBe(200);
+  });
+
+  it('applies a future-timetagged bundle at its time, not before, and its messages in order', async () => {
+    const s = await scope();
+    const c = await client();
+    const sent = Date.now();
+    await c.send(bundle(0.5, encode('/scope/level', [int(50)]), encode('/scope/level', [int(123)])), s.osc!.port);
+    await sleep(200);
+    expect(level(s)).toBe(10);
+    await waitFor(() => level(s) === 123, 5000, 'level 123');
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(450);
+    expect(s.osc!.status().applied).toBe(2);
+  });
+
+  it('applies an "immediately" bundle at once', async () => {
+    const s = await scope();
+    const c = await client();
+    await c.send(bundle(null, encode('/scope/level', [int(77)])), s.osc!.port);
+    await waitFor(() => level(s) === 77, 5000, 'level 77');
+  });
+
+  it('sends changes from other surfaces, /scope/fps and /scope/frame to feedback targets', async () => {
+    const listener = await client();
+    const s = await scope({ oscFeedback: [`127.0.0.1:${listener.port}`] });
+    expect(s.osc!.status().feedbackTargets).toEqual([`127.0.0.1:${listener.port}`]);
+    const res = await fetch(`${s.url}/api/v1/parameters`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ level: 99 }),
+    });
+    expect(res.status).toBe(200);
+    const got = (address: string) => listener.received.find((m) => m.address === address);
+    await waitFor(() => got('/scope/level') !== undefined, 5000, '/scope/level feedback');
+    expect(got('/scope/level')).toEqual({ address: '/scope/level', args: [int(99)] });
+    await waitFor(() => got('/scope/fps') !== undefined && got('/scope/frame') !== undefined, 5000, 'stats');
+    expect(got('/scope/fps')!.args[0]!.type).toBe('f');
+    expect(got('/scope/frame')!.args[0]!.type).toBe('i');
+  });
+
+  it('does not echo changes that came from OSC', async () => {
+    const listener = await client();
+    const s = await scope({ oscFeedback: [`127.0.0.1:${listener.port}`] });
+    await listener.send(encode('/scope/level', [int(150)]), s.osc!.port);
+    await waitFor(() => level(s) === 150, 5000, 'level 150');
+    s.services.params.set('seed', 3, 'http');
+    await waitFor(() => listener.received.some((m) => m.address === '/scope/seed'), 5000, 'seed feedback');
+    expect(listener.received.some((m) => m.address === '/scope/level')).toBe(false);
+  });
+
+  it('switches itself off when the port is in use; HTTP goes on', async () => {
+    const squatter = createSocket('udp4');
+    await new Promise<void>((resolve) => squatter.bind(0, '127.0.0.1', resolve));
+    open.push({ stop: () => new Promise<void>((resolve) => squatter.close(() => resolve())) });
+    const port = squatter.address().port;
+    const s = await scope({ oscPort: port });
+    const sentence = `OSC port ${port} already in use on 127.0.0.1; OSC is off.`;
+    expect(s.logs).toContain(sentence);
+    expect(s.osc!.status()).toMatchObject({ enabled: false, disabledReason: sentence, port: 0 });
+    expect((await fetch(`${s.url}/health`)).status).toBe(200);
+  });
+
+  it('is off with oscPort null', async () => {
+    const s = await scope({ oscPort: null });
+    expect(s.osc).toBeUndefined();
+  });
+});

@@ -11,6 +11,7 @@ import type { HttpServer } from './server/http';
 import type { ScopeServices } from './server/services';
 import { builtinPipelines, defaultPipelineId } from '../pipelines/index';
 import { OscService } from '../control/osc/service';
+import { oscRoutes } from '../control/osc/paths';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface ScopeOptions {
@@ -78,7 +79,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
 
   let http: HttpServer | undefined;
   try {
-    http = await startHttpServer(services, { port: o.port, host: o.host });
+    http = await startHttpServer(services, { port: o.port, host: o.host, apiRoutes: [oscRoutes(services)] });
   } catch (err) {
     await host.stop();
     throw err;

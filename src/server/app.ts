@@ -20,6 +20,8 @@ export interface AppExtras {
   wsClients: () => number;
   /** Folder of the built web panel; a placeholder page is served when it has no index.html. */
   webRoot: string;
+  /** Sub-apps of control and output services, mounted under /api/v1 (they live outside src/). */
+  apiRoutes: Hono[];
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -69,6 +71,7 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   app.route('/api/v1', pipelineRoutes(services));
   app.route('/api/v1', parameterRoutes(services));
   app.route('/api/v1', mediaRoutes(services, { jpegs, mjpeg, clients }));
+  for (const routes of extras.apiRoutes ?? []) app.route('/api/v1', routes);
   app.route('/', panelRoutes(extras.webRoot ?? defaultWebRoot, services.version));
   return app;
 }

@@ -6,6 +6,7 @@ import { originAllowed } from './origin';
 import { WsHub } from './ws';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Hono } from 'hono';
 import type { ScopeServices } from './services';
 
 export interface HttpServer {
@@ -17,9 +18,11 @@ export interface HttpServer {
 export interface HttpServerOptions {
   port: number;
   host: string;
+  /** Routes of control and output services, mounted under /api/v1. */
+  apiRoutes: Hono[];
 }
 
-const defaults: HttpServerOptions = { port: 8000, host: '127.0.0.1' };
+const defaults: HttpServerOptions = { port: 8000, host: '127.0.0.1', apiRoutes: [] };
 
 /** How long open responses (MJPEG, waiting loads) may take to end on close before their sockets are cut. */
 const CLOSE_GRACE_MS = 250;
@@ -33,7 +36,7 @@ export async function startHttpServer(
   const jpegs = new FrameJpegs(services.engine, { log: services.log });
   const mjpeg = new MjpegStreams(jpegs);
   const hub = new WsHub(services, { mjpegClients: () => mjpeg.count });
-  const app = createApp(services, { jpegs, mjpeg, wsClients: () => hub.count });
+  const app = createApp(services, { jpegs, mjpeg, wsClients: () => hub.count, apiRoutes: o.apiRoutes });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
 
   server.on('upgrade', (req, socket, head) => {

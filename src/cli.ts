@@ -22,6 +22,8 @@ Options:
   --height <px>     output height (default 512)
   --clock <kind>    realtime (default) or fixed-step (render every frame as fast as possible)
   --osc-port <n>    OSC UDP port (default: the HTTP port's number; "off" for no OSC)
+  --oscquery-port <n>  OSCQuery HTTP/WebSocket port (default: the HTTP port + 1; "off" for none)
+  --mdns            advertise OSCQuery and OSC over mDNS on the local network (off by default)
   --osc-feedback <host:port>
                     send parameter changes, /scope/fps and /scope/frame there (repeatable)
 `;
@@ -35,6 +37,8 @@ const flagsSchema = z.object({
   height: z.coerce.number().int().min(64).max(2048),
   clock: z.enum(['realtime', 'fixed-step']),
   oscPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
+  oscqueryPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
+  mdns: z.boolean(),
   oscFeedback: z.array(
     z.string().refine((t) => typeof parseFeedbackTarget(t) !== 'string', 'expected host:port, e.g. 127.0.0.1:9000'),
   ),
@@ -57,6 +61,8 @@ export async function main(argv: string[]): Promise<void> {
         clock: { type: 'string' },
         'osc-port': { type: 'string' },
         'osc-feedback': { type: 'string', multiple: true },
+        'oscquery-port': { type: 'string' },
+        mdns: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -83,19 +89,23 @@ export async function main(argv: string[]): Promise<void> {
     clock: values.clock ?? 'realtime',
     oscPort: values['osc-port'],
     oscFeedback: values['osc-feedback'] ?? [],
+    oscqueryPort: values['oscquery-port'],
+    mdns: values.mdns ?? false,
   });
   if (!flags.success) {
     const flag = (path: PropertyKey[]) => String(path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     const why = flags.error.issues.map((i) => `--${flag(i.path)}: ${i.message}`).join('\n');
     return fail(`${why}\n\nRun daydream-scope --help for the options.`);
   }
-  const { oscPort, oscFeedback, ...f } = flags.data;
+  const { oscPort, oscFeedback, oscqueryPort, mdns, ...f } = flags.data;
   try {
     const scope = await startScope({
       ...f,
       pipeline: f.pipeline === 'none' ? null : f.pipeline,
       ...(oscPort === undefined ? {} : { oscPort: oscPort === 'off' ? null : oscPort }),
       oscFeedback,
+      ...(oscqueryPort === undefined ? {} : { oscQueryPort: oscqueryPort === 'off' ? null : oscqueryPort }),
+      mdns,
     });
     console.log(
       `daydream-scope ${scope.services.version} serving on ${scope.url}  (pipeline: ${f.pipeline}, ${f.width}x${f.height} @ ${f.fps} fps)`,
@@ -109,6 +119,13 @@ export async function main(argv: string[]): Promise<void> {
         `  OSC    udp://${osc.host.includes(':') ? `[${osc.host}]` : osc.host}:${osc.port}  (/scope/<param>)`,
       );
     for (const t of osc?.feedbackTargets ?? []) console.log(`         feedback to ${t}`);
+    const q = scope.oscQuery?.status();
+    if (!q) console.log('  OSCQuery off');
+    else if (!q.enabled) console.log(`  OSCQuery off: ${q.disabledReason}`);
+    else
+      console.log(
+        `  OSCQuery http://${q.host.includes(':') ? `[${q.host}]` : q.host}:${q.port}${mdns ? '  (advertised over mDNS)' : ''}`,
+      );
     console.log('  Ctrl-C stops');
     if (f.host !== '127.0.0.1' && f.host !== 'localhost' && f.host !== '::1') {
       console.log(`  note: listening on ${f.host}, reachable from other machines on the network`);

@@ -12,6 +12,7 @@ import type { ScopeServices } from './server/services';
 import { builtinPipelines, defaultPipelineId } from '../pipelines/index';
 import { OscService } from '../control/osc/service';
 import { oscRoutes } from '../control/osc/paths';
+import { OscQueryService } from '../control/oscquery/service';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface ScopeOptions {
@@ -32,6 +33,10 @@ export interface ScopeOptions {
   oscPort: number | null;
   /** `host:port` targets that receive OSC feedback. */
   oscFeedback: string[];
+  /** OSCQuery HTTP/WebSocket port; `null` turns it off. Left out: the HTTP port + 1 (ephemeral when that is 0). */
+  oscQueryPort: number | null;
+  /** Advertise OSCQuery and OSC over mDNS on the local network. */
+  mdns: boolean;
 }
 
 export const scopeDefaults: ScopeOptions = {
@@ -47,6 +52,8 @@ export const scopeDefaults: ScopeOptions = {
   waitForLoad: false,
   oscPort: 8000,
   oscFeedback: [],
+  oscQueryPort: 8001,
+  mdns: false,
 };
 
 export interface Scope {
@@ -54,6 +61,7 @@ export interface Scope {
   port: number;
   services: ScopeServices;
   osc: OscService | undefined;
+  oscQuery: OscQueryService | undefined;
   stop(): Promise<void>;
 }
 
@@ -88,6 +96,12 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   const osc =
     oscPort === null ? undefined : new OscService(services, { host: o.host, port: oscPort, feedback: o.oscFeedback });
   await osc?.start();
+  const queryPort = options.oscQueryPort === undefined ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;
+  const oscQuery =
+    queryPort === null
+      ? undefined
+      : new OscQueryService(services, { host: o.host, port: queryPort, oscPort: osc?.port ?? 0, mdns: o.mdns });
+  await oscQuery?.start();
   engine.start();
   const loading = o.pipeline !== null ? host.load(o.pipeline) : Promise.resolve();
   if (o.waitForLoad) await loading;
@@ -100,8 +114,10 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     port: http.port,
     services,
     osc,
+    oscQuery,
     stop: () =>
       (stopping ??= (async () => {
+        await oscQuery?.stop();
         await osc?.stop();
         await http.close();
         await engine.stop();

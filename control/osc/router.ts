@@ -21,6 +21,28 @@ export interface OscRouterDeps {
   loadPipeline(id: string): void;
 }
 
+/** The router's facade over the app, with every write tagged `source` (so feedback skips the sender). */
+export function routerDeps(
+  deps: {
+    params: ParamStore;
+    host: { activeId: string | undefined; load(id: string): Promise<void> };
+    registry: { get(id: string): unknown };
+    log: (m: string) => void;
+  },
+  source: string,
+  label: string,
+): OscRouterDeps {
+  const { params } = deps;
+  return {
+    params: { spec: (p) => params.spec(p), get: (p) => params.get(p), set: (p, v) => params.set(p, v, source) },
+    activePipeline: () => deps.host.activeId,
+    hasPipeline: (id) => deps.registry.get(id) !== undefined,
+    loadPipeline: (id) => {
+      deps.host.load(id).catch((err: Error) => deps.log(`${label}: loading ${id} failed: ${err.message}`));
+    },
+  };
+}
+
 export type RouteOutcome =
   | { kind: 'applied'; path: string; value: ParamValue }
   | { kind: 'reply'; message: OscMessage }

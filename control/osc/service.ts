@@ -4,7 +4,7 @@ import { decodePacket, encodeMessage } from './codec';
 import { BundleScheduler } from './bundle-scheduler';
 import { OscFeedback, formatTarget, parseFeedbackTarget } from './feedback';
 import { RateLimitedLog } from './rate-limited-log';
-import { routeMessage } from './router';
+import { routeMessage, routerDeps } from './router';
 import type { Socket } from 'node:dgram';
 import type { OscMessage } from './codec';
 import type { FeedbackTarget } from './feedback';
@@ -90,14 +90,7 @@ export class OscService {
     this.limited = new RateLimitedLog(deps.log, this.o.logIntervalMs);
     this.scheduler = new BundleScheduler(this.o.maxAheadMs);
     this.feedback = new OscFeedback(this.targets, { ...deps, send: (m, t) => this.send(m, t) }, this.o.statsHz);
-    this.router = {
-      params: deps.params,
-      activePipeline: () => deps.host.activeId,
-      hasPipeline: (id) => deps.registry.get(id) !== undefined,
-      loadPipeline: (id) => {
-        deps.host.load(id).catch((err: Error) => deps.log(`OSC: loading ${id} failed: ${err.message}`));
-      },
-    };
+    this.router = routerDeps(deps, 'osc', 'OSC');
   }
 
   /** Binds the UDP socket; resolves either way: when the port cannot be had, OSC is off and says why. */

@@ -3,7 +3,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { BundleScheduler } from '../osc/bundle-scheduler';
 import { decodePacket, encodeMessage } from '../osc/codec';
-import { OSC_PREFIX, routeMessage } from '../osc/router';
+import { OSC_PREFIX, routeMessage, routerDeps } from '../osc/router';
 import { MdnsAdvertiser } from './mdns';
 import { allPaths, buildRoot, findNode, nodeArg } from './namespace';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -79,15 +79,7 @@ export class OscQueryService {
   ) {
     this.o = { ...oscQueryDefaults, ...options } satisfies OscQueryOptions;
     this.mdns = new MdnsAdvertiser(deps.log);
-    const params = deps.params;
-    this.router = {
-      params: { spec: (p) => params.spec(p), get: (p) => params.get(p), set: (p, v) => params.set(p, v, 'oscquery') },
-      activePipeline: () => deps.host.activeId,
-      hasPipeline: (id) => deps.registry.get(id) !== undefined,
-      loadPipeline: (id) => {
-        deps.host.load(id).catch((err: Error) => deps.log(`OSCQuery: loading ${id} failed: ${err.message}`));
-      },
-    };
+    this.router = routerDeps(deps, 'oscquery', 'OSCQuery');
   }
 
   /** Listens on HTTP; resolves either way: when the port cannot be had, OSCQuery is off and says why. */

@@ -6,6 +6,7 @@ import { PipelineRegistry } from './engine/registry';
 import type { PipelineDefinition } from './engine/pipeline';
 import { ParamStore } from './params/store';
 import { OrtRuntime } from './runtime/ort';
+import { EventBus } from './server/events';
 import { startHttpServer } from './server/http';
 import type { HttpServer } from './server/http';
 import type { ScopeServices } from './server/services';
@@ -83,7 +84,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     log: o.log,
   });
   const engine = new Engine({ clock: createClock(o.clock), params, host, fps: o.fps, resolution });
-  const services: ScopeServices = { version: pkg.version, params, host, engine, registry, log: o.log };
+  const events = new EventBus();
+  const services: ScopeServices = { version: pkg.version, params, host, engine, registry, log: o.log, events };
 
   let http: HttpServer | undefined;
   try {

@@ -22,6 +22,8 @@ export interface AppExtras {
   webRoot: string;
   /** Sub-apps of control and output services, mounted under /api/v1 (they live outside src/). */
   apiRoutes: Hono[];
+  /** Sub-apps mounted at the root (WHEP, the output page); they answer before the panel. */
+  rootRoutes: Hono[];
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -72,6 +74,7 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   app.route('/api/v1', parameterRoutes(services));
   app.route('/api/v1', mediaRoutes(services, { jpegs, mjpeg, clients }));
   for (const routes of extras.apiRoutes ?? []) app.route('/api/v1', routes);
+  for (const routes of extras.rootRoutes ?? []) app.route('/', routes);
   app.route('/', panelRoutes(extras.webRoot ?? defaultWebRoot, services.version));
   return app;
 }

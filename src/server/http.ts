@@ -20,9 +20,11 @@ export interface HttpServerOptions {
   host: string;
   /** Routes of control and output services, mounted under /api/v1. */
   apiRoutes: Hono[];
+  /** Routes mounted at the root (WHEP endpoint, output page). */
+  rootRoutes: Hono[];
 }
 
-const defaults: HttpServerOptions = { port: 8000, host: '127.0.0.1', apiRoutes: [] };
+const defaults: HttpServerOptions = { port: 8000, host: '127.0.0.1', apiRoutes: [], rootRoutes: [] };
 
 /** How long open responses (MJPEG, waiting loads) may take to end on close before their sockets are cut. */
 const CLOSE_GRACE_MS = 250;
@@ -36,7 +38,13 @@ export async function startHttpServer(
   const jpegs = new FrameJpegs(services.engine, { log: services.log });
   const mjpeg = new MjpegStreams(jpegs);
   const hub = new WsHub(services, { mjpegClients: () => mjpeg.count });
-  const app = createApp(services, { jpegs, mjpeg, wsClients: () => hub.count, apiRoutes: o.apiRoutes });
+  const app = createApp(services, {
+    jpegs,
+    mjpeg,
+    wsClients: () => hub.count,
+    apiRoutes: o.apiRoutes,
+    rootRoutes: o.rootRoutes,
+  });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
 
   server.on('upgrade', (req, socket, head) => {

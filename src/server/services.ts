@@ -2,6 +2,7 @@ import type { Engine } from '../engine/engine';
 import type { PipelineHost } from '../engine/host';
 import type { PipelineRegistry } from '../engine/registry';
 import type { ParamStore } from '../params/store';
+import type { EventBus } from './events';
 
 /** The narrow facade of the app that the HTTP and WebSocket layer sees. */
 export interface ScopeServices {
@@ -11,4 +12,6 @@ export interface ScopeServices {
   engine: Engine;
   registry: PipelineRegistry;
   log: (message: string) => void;
+  /** Changes of control and output services, relayed to WebSocket clients as `event` messages. */
+  events: EventBus;
 }

@@ -62,6 +62,7 @@ export class WsHub {
     this.stopListening = [
       services.params.onChange((change) => this.queueChange(change.source, change.path, change.value)),
       services.host.onStatus(() => this.onStatus()),
+      services.events.on((topic, data) => this.broadcast({ type: 'event', topic, data })),
     ];
     this.timers = [
       setInterval(() => this.sendStats(), 1000 / this.o.statsHz).unref(),

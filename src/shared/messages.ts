@@ -96,6 +96,13 @@ export const errorMessageSchema = z.object({
   id: requestIdSchema.optional(),
 });
 
+/** A change of a control or output service (`midi`, `outputs`, `presets`, `models`); `data` is its new state. */
+export const eventMessageSchema = z.object({
+  type: z.literal('event'),
+  topic: z.string(),
+  data: z.unknown(),
+});
+
 export const serverMessageSchema = z.discriminatedUnion('type', [
   helloMessageSchema,
   pipelineMessageSchema,
@@ -104,9 +111,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   stateMessageSchema,
   statsMessageSchema,
   errorMessageSchema,
+  eventMessageSchema,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export type HelloMessage = z.infer<typeof helloMessageSchema>;
 export type ParamsMessage = z.infer<typeof paramsMessageSchema>;
 export type AckMessage = z.infer<typeof ackMessageSchema>;
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
+export type EventMessage = z.infer<typeof eventMessageSchema>;

@@ -1,0 +1,28 @@
+/**
+ * What a pipeline needs on disk: files of Hugging Face repositories, pinned to a revision. The model manager
+ * (download, status) and the pipelines that open the files share these declarations.
+ */
+export interface Artifact {
+  /** Hugging Face repository, `owner/name`. */
+  repo: string;
+  /** Git revision: a commit sha (preferred: reproducible) or a branch name such as `main`. */
+  revision: string;
+  /** Path of the file inside the repository, `/`-separated. */
+  file: string;
+  /** Expected SHA-256 of the file, lower-case hex, when known; otherwise the Hub's X-Linked-Etag is checked. */
+  sha256?: string;
+  /** Expected size in bytes, when known (shown before a download, used for the disk-space check). */
+  size?: number;
+  /** What the file is, in words ("UNet", "TAESD decoder"), for progress and errors. */
+  role: string;
+}
+
+/** A named set of artifacts; a pipeline may offer several (e.g. `sd-turbo`, `sdxl-turbo`). */
+export interface ModelManifest {
+  /** Id used on the command line and in the API: `daydream-scope download <id>`. */
+  id: string;
+  /** Pipeline that uses these files. */
+  pipeline: string;
+  description: string;
+  artifacts: Artifact[];
+}

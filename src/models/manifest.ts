@@ -26,3 +26,21 @@ export interface ModelManifest {
   description: string;
   artifacts: Artifact[];
 }
+
+const REPO = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$/;
+const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}$/;
+
+/**
+ * Where an artifact lives on disk: `<root>/<owner>/<name>/<file>`. Names that could leave the root (`..`,
+ * absolute paths, backslashes, empty segments) are refused with an error, whoever wrote the manifest.
+ */
+export function artifactPath(root: string, artifact: Pick<Artifact, 'repo' | 'file'>): string {
+  if (!REPO.test(artifact.repo) || artifact.repo.split('/').some((s) => s === '.' || s === '..')) {
+    throw new Error(`invalid repository name "${artifact.repo}"`);
+  }
+  const segments = artifact.file.split('/');
+  if (segments.some((s) => !SEGMENT.test(s) || s === '..' || s === '.')) {
+    throw new Error(`invalid file path "${artifact.file}" in ${artifact.repo}`);
+  }
+  return [root, ...artifact.repo.split('/'), ...segments].join('/');
+}

@@ -1,5 +1,9 @@
+import { createSocket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { encodeMessage } from '../control/osc/codec';
+import type { OscArg } from '../control/osc/codec';
+import type { Scope } from '../src/main';
 import { liveScope } from './scope';
 import type { Frame } from '../src/engine/frame';
 import { percentile, sleep } from './stats';
@@ -13,8 +17,46 @@ export interface LatencyResult {
   intervalMs: number;
 }
 
+/** How a bench client sends a parameter change to the server. */
+export type Transport = 'ws' | 'osc';
+
+interface Sender {
+  set(params: Record<string, unknown>): void;
+  close(): void;
+}
+
+async function wsSender(scope: Scope): Promise<Sender> {
+  const ws = new WebSocket(`${scope.url.replace('http', 'ws')}/ws`);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return {
+    set: (params) => ws.send(JSON.stringify({ type: 'set', params })),
+    close: () => ws.close(),
+  };
+}
+
+/** One UDP datagram per parameter, as TouchDesigner's OSC Out CHOP/DAT sends them. */
+export function oscArg(value: unknown): OscArg {
+  if (typeof value === 'number') return { type: 'f', value };
+  if (typeof value === 'boolean') return { type: value ? 'T' : 'F', value };
+  return { type: 's', value: String(value) };
+}
+
+function oscSender(scope: Scope): Sender {
+  const port = scope.osc?.port;
+  if (!port) throw new Error('OSC is off in this scope');
+  const socket = createSocket('udp4');
+  return {
+    set: (params) => {
+      for (const [name, value] of Object.entries(params)) {
+        socket.send(encodeMessage({ address: `/scope/${name}`, args: [oscArg(value)] }), port, '127.0.0.1');
+      }
+    },
+    close: () => socket.close(),
+  };
+}
+
 /**
- * WebSocket parameter change -> first published frame that shows it. The pipeline is held still (its motion
+ * Parameter change over WebSocket or OSC -> first published frame that shows it. The pipeline is held still (its motion
  * parameters at zero) so the first frame that differs from the one before is the one showing the change.
  */
 export async function controlLatency(o: {
@@ -28,12 +70,12 @@ export async function controlLatency(o: {
   trials: number;
   /** Compare only this pixel (for pipelines with a moving counter); the whole frame otherwise. */
   probe?: [number, number];
+  via?: Transport;
 }): Promise<LatencyResult> {
   const scope = await liveScope(o);
-  const ws = new WebSocket(`${scope.url.replace('http', 'ws')}/ws`);
+  const sender = o.via === 'osc' ? oscSender(scope) : await wsSender(scope);
   try {
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    ws.send(JSON.stringify({ type: 'set', params: { ...o.still, [o.param]: o.values[0] } }));
+    sender.set({ ...o.still, [o.param]: o.values[0] });
     await sleep(1500);
     const latencies: number[] = [];
     let previous: Frame | undefined;
@@ -66,7 +108,7 @@ export async function controlLatency(o: {
       const seen = new Promise<number>((resolve) => {
         waiting = { t0: performance.now(), resolve };
       });
-      ws.send(JSON.stringify({ type: 'set', params: { [o.param]: value } }));
+      sender.set({ [o.param]: value });
       const ms = await Promise.race([seen, sleep(2000).then(() => Number.NaN)]);
       if (Number.isFinite(ms)) latencies.push(ms);
     }
@@ -80,7 +122,7 @@ export async function controlLatency(o: {
       intervalMs,
     };
   } finally {
-    ws.close();
+    sender.close();
     await scope.stop();
   }
 }

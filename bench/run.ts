@@ -3,8 +3,10 @@
  *   --quick   shorter runs (a smoke test of the bench itself)
  */
 import { controlLatency } from './control-latency';
+import type { LatencyResult } from './control-latency';
 import { framePacing } from './frame-pacing';
 import { loopEfficiency } from './loop-efficiency';
+import { oscThroughput } from './osc-throughput';
 import { fmt } from './stats';
 
 const quick = process.argv.includes('--quick');
@@ -36,8 +38,24 @@ const latencyCases = [
     probe: [size.width - 4, 4] as [number, number],
   },
 ];
-const latencies = [];
+const latencies: (LatencyResult & { label: string })[] = [];
 for (const c of latencyCases) latencies.push({ label: c.label, ...(await controlLatency({ ...c, fps: 30, trials })) });
+
+log('control latency: OSC packet -> first frame showing it …');
+const oscLatencies: (LatencyResult & { label: string })[] = [];
+for (const c of latencyCases) {
+  oscLatencies.push({ label: c.label, ...(await controlLatency({ ...c, fps: 30, trials, via: 'osc' })) });
+}
+
+log('OSC throughput with the loop at 30 fps …');
+const oscRates = quick ? [1000, 10_000] : [1000, 5000, 10_000, 20_000, 40_000];
+const throughput = await oscThroughput({
+  pipeline: 'neural-field',
+  ...size,
+  fps: 30,
+  rates: oscRates,
+  seconds: quick ? 2 : 5,
+});
 
 log('frame pacing at 30 fps …');
 const pace = await framePacing({ pipeline: 'neural-field', ...size, fps: 30, seconds: quick ? 4 : 15 });
@@ -51,6 +69,16 @@ const lines = [
   ...latencies.map(
     (l) =>
       `      ${l.label}: p50 ${fmt(l.p50, 1)} ms, p99 ${fmt(l.p99, 1)} ms, max ${fmt(l.max, 1)} ms, render p50 ${fmt(l.renderP50, 1)} ms (${l.samples} samples)`,
+  ),
+  `(b') control latency, OSC (UDP /scope/<param>) -> first frame showing it, 30 fps:`,
+  ...oscLatencies.map(
+    (l) =>
+      `      ${l.label}: p50 ${fmt(l.p50, 1)} ms, p99 ${fmt(l.p99, 1)} ms, max ${fmt(l.max, 1)} ms (${l.samples} samples; WebSocket above: ${fmt(latencies.find((w) => w.label === l.label)!.p99, 1)} ms p99)`,
+  ),
+  `(d) OSC throughput, /scope/hue sweep from another thread, neural-field 512x512 at 30 fps:`,
+  ...throughput.map(
+    (t) =>
+      `      offered ${t.offered}/s: sent ${fmt(t.sent, 0)}/s, applied ${fmt(t.applied, 0)}/s, lost ${fmt(t.lost * 100, 1)} %, loop ${fmt(t.fps, 2)} fps, dropped ${t.dropped}, late ${t.late}`,
   ),
   `(c) frame interval at 30 fps, neural-field 512x512: mean ${fmt(pace.intervalMean)} ms, stddev ${fmt(pace.intervalStddev)} ms (target <= 2), p99 ${fmt(pace.intervalP99)} ms, ${fmt(pace.fps, 2)} fps, late ${pace.late}, dropped ${pace.dropped} over ${pace.frames} frames`,
 ];

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serviceConfigs } from './mdns';
 
-// The advertisement itself goes out as multicast on the local network, which tests here must not send (and
-// loopback carries no multicast on this machine): only the records are checked. Seeing it in a DNS-SD browser
-// is still to be done on a network of our own.
+// The records alone; mdns-netns.test.ts sees the real advertisement in a browser on a network of its own.
 describe('mDNS service records', () => {
   it('advertises _oscjson._tcp on the OSCQuery port and _osc._udp on the OSC port', () => {
     expect(serviceConfigs({ name: 'scope', httpPort: 8001, oscPort: 8000 })).toEqual([

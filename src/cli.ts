@@ -26,6 +26,8 @@ Options:
   --mdns            advertise OSCQuery and OSC over mDNS on the local network (off by default)
   --osc-feedback <host:port>
                     send parameter changes, /scope/fps and /scope/frame there (repeatable)
+  --osc-max-ahead <ms>
+                    hold bundles timetagged in the future at most this long (default 10000; 0 = apply at once)
 `;
 
 const flagsSchema = z.object({
@@ -39,6 +41,7 @@ const flagsSchema = z.object({
   oscPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
   oscqueryPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
   mdns: z.boolean(),
+  oscMaxAhead: z.coerce.number().int().min(0).max(60_000),
   oscFeedback: z.array(
     z.string().refine((t) => typeof parseFeedbackTarget(t) !== 'string', 'expected host:port, e.g. 127.0.0.1:9000'),
   ),
@@ -62,6 +65,7 @@ export async function main(argv: string[]): Promise<void> {
         'osc-port': { type: 'string' },
         'osc-feedback': { type: 'string', multiple: true },
         'oscquery-port': { type: 'string' },
+        'osc-max-ahead': { type: 'string' },
         mdns: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -91,19 +95,21 @@ export async function main(argv: string[]): Promise<void> {
     oscFeedback: values['osc-feedback'] ?? [],
     oscqueryPort: values['oscquery-port'],
     mdns: values.mdns ?? false,
+    oscMaxAhead: values['osc-max-ahead'] ?? scopeDefaults.oscMaxAheadMs,
   });
   if (!flags.success) {
     const flag = (path: PropertyKey[]) => String(path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     const why = flags.error.issues.map((i) => `--${flag(i.path)}: ${i.message}`).join('\n');
     return fail(`${why}\n\nRun daydream-scope --help for the options.`);
   }
-  const { oscPort, oscFeedback, oscqueryPort, mdns, ...f } = flags.data;
+  const { oscPort, oscFeedback, oscqueryPort, mdns, oscMaxAhead, ...f } = flags.data;
   try {
     const scope = await startScope({
       ...f,
       pipeline: f.pipeline === 'none' ? null : f.pipeline,
       ...(oscPort === undefined ? {} : { oscPort: oscPort === 'off' ? null : oscPort }),
       oscFeedback,
+      oscMaxAheadMs: oscMaxAhead,
       ...(oscqueryPort === undefined ? {} : { oscQueryPort: oscqueryPort === 'off' ? null : oscqueryPort }),
       mdns,
     });

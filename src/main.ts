@@ -34,6 +34,8 @@ export interface ScopeOptions {
   oscPort: number | null;
   /** `host:port` targets that receive OSC feedback. */
   oscFeedback: string[];
+  /** How long a bundle timetagged in the future may be held; 0 applies every bundle on arrival. */
+  oscMaxAheadMs: number;
   /** OSCQuery HTTP/WebSocket port; `null` turns it off. Left out: the HTTP port + 1 (ephemeral when that is 0). */
   oscQueryPort: number | null;
   /** Advertise OSCQuery and OSC over mDNS on the local network. */
@@ -53,6 +55,7 @@ export const scopeDefaults: ScopeOptions = {
   waitForLoad: false,
   oscPort: 8000,
   oscFeedback: [],
+  oscMaxAheadMs: 10_000,
   oscQueryPort: 8001,
   mdns: false,
 };
@@ -96,7 +99,14 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   }
   const oscPort = options.oscPort === undefined ? o.port : o.oscPort;
   const osc =
-    oscPort === null ? undefined : new OscService(services, { host: o.host, port: oscPort, feedback: o.oscFeedback });
+    oscPort === null
+      ? undefined
+      : new OscService(services, {
+          host: o.host,
+          port: oscPort,
+          feedback: o.oscFeedback,
+          maxAheadMs: o.oscMaxAheadMs,
+        });
   await osc?.start();
   const queryPort = options.oscQueryPort === undefined ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;
   const oscQuery =

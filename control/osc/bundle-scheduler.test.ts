@@ -30,6 +30,14 @@ describe('BundleScheduler', () => {
     expect(s.pending).toBe(0);
   });
 
+  it('with a bound of 0 (--osc-max-ahead 0) applies future bundles on arrival', () => {
+    const seen: string[] = [];
+    const s = new BundleScheduler(0);
+    s.run({ time: 1_000_000 + 2_000, packets: [msg('/skewed')] }, (m) => seen.push(m.address));
+    expect(seen).toEqual(['/skewed']);
+    expect(s.pending).toBe(0);
+  });
+
   it('caps how far ahead a bundle waits, and clear() drops what waits', () => {
     const seen: string[] = [];
     const s = new BundleScheduler(10_000);

@@ -6,6 +6,7 @@ import { PipelineRegistry } from './engine/registry';
 import type { PipelineDefinition } from './engine/pipeline';
 import { ParamStore } from './params/store';
 import { OrtRuntime } from './runtime/ort';
+import { CommandRegistry } from './server/commands';
 import { EventBus } from './server/events';
 import { startHttpServer } from './server/http';
 import type { HttpServer } from './server/http';
@@ -88,7 +89,26 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   });
   const engine = new Engine({ clock: createClock(o.clock), params, host, fps: o.fps, resolution });
   const events = new EventBus();
-  const services: ScopeServices = { version: pkg.version, params, host, engine, registry, log: o.log, events };
+  const commands = new CommandRegistry();
+  commands.add({
+    name: 'pause',
+    description: 'pauses (true) or resumes (false) rendering; the outputs keep the last frame',
+    arg: 'bool',
+    run: (paused) => {
+      engine.setPaused(paused === true);
+      return { ok: true };
+    },
+  });
+  const services: ScopeServices = {
+    version: pkg.version,
+    params,
+    host,
+    engine,
+    registry,
+    log: o.log,
+    events,
+    commands,
+  };
 
   let http: HttpServer | undefined;
   try {

@@ -59,6 +59,14 @@ export function oscPaths(services: ScopeServices): OscPath[] {
     },
     { address: `${OSC_PREFIX}/pipeline`, types: '(none)', description: 'query: replies with the active pipeline id' },
   );
+  const commandTypes = { none: '(none)', bool: 'T F i', string: 's', 'string-or-int': 's i' } as const;
+  for (const command of services.commands.all()) {
+    paths.push({
+      address: `${OSC_PREFIX}/${command.name}`,
+      types: commandTypes[command.arg],
+      description: command.description,
+    });
+  }
   return paths;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeMessage } from './router';
+import { CommandRegistry } from '../../src/server/commands';
 import { ParamStore } from '../../src/params/store';
 import { p } from '../../src/params/spec';
 import type { OscArg } from './codec';
@@ -158,5 +159,48 @@ describe('routeMessage: queries, triggers, loading', () => {
     params.onChange((c) => sources.push(c.source));
     routeMessage(deps, { address: '/scope/level', args: [i(1)] });
     expect(sources).toEqual(['osc']);
+  });
+});
+
+describe('routeMessage: commands (/scope/preset/recall, /scope/pause, …)', () => {
+  function withCommands() {
+    const base = setup();
+    const registry = new CommandRegistry();
+    const calls: unknown[] = [];
+    registry.add({
+      name: 'preset/recall',
+      description: 'recall',
+      arg: 'string-or-int',
+      run: (v) => (v === 'missing' ? { ok: false, reason: 'no preset "missing"' } : (calls.push(v), { ok: true })),
+    });
+    registry.add({ name: 'pause', description: 'pause', arg: 'bool', run: (v) => (calls.push(v), { ok: true }) });
+    const deps: OscRouterDeps = { ...base.deps, command: (name) => registry.get(name) };
+    return { ...base, deps, calls };
+  }
+
+  const cases: [address: string, args: OscArg[], expected: unknown][] = [
+    ['/scope/preset/recall', [s('intro')], 'intro'],
+    ['/scope/preset/recall', [i(3)], 3],
+    ['/scope/pause', [T], true],
+    ['/scope/pause', [i(0)], false],
+    ['/scope/pause', [], true],
+  ];
+  it.each(cases)('%s %j runs the command with %j', (address, args, expected) => {
+    const { deps, calls } = withCommands();
+    expect(routeMessage(deps, { address, args }).kind).toBe('command');
+    expect(calls).toEqual([expected]);
+  });
+
+  const refused: [address: string, args: OscArg[], error: string][] = [
+    ['/scope/preset/recall', [], 'wrong-type'],
+    ['/scope/preset/recall', [f(1.5)], 'wrong-type'],
+    ['/scope/preset/recall', [s('missing')], 'rejected'],
+    ['/scope/pause', [s('maybe')], 'wrong-type'],
+    ['/scope/preset/nothing', [s('x')], 'unknown-address'],
+  ];
+  it.each(refused)('%s %j changes nothing (%s)', (address, args, error) => {
+    const { deps, calls } = withCommands();
+    expect(routeMessage(deps, { address, args })).toMatchObject({ kind: 'error', error });
+    expect(calls).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 import type { OscArg, OscMessage } from './codec';
 import type { ParamStore } from '../../src/params/store';
 import type { ParamSpec, ParamValue } from '../../src/params/spec';
+import type { Command, CommandValue } from '../../src/server/commands';
 
 export const OSC_PREFIX = '/scope';
 
@@ -19,6 +20,8 @@ export interface OscRouterDeps {
   hasPipeline(id: string): boolean;
   /** Starts loading; the router does not wait for it. */
   loadPipeline(id: string): void;
+  /** Commands that are not parameters (`/scope/preset/recall`, `/scope/pause`); none when left out. */
+  command?(name: string): Command | undefined;
 }
 
 /** The router's facade over the app, with every write tagged `source` (so feedback skips the sender). */
@@ -28,6 +31,7 @@ export function routerDeps(
     host: { activeId: string | undefined; load(id: string): Promise<void> };
     registry: { get(id: string): unknown };
     log: (m: string) => void;
+    commands?: { get(name: string): Command | undefined };
   },
   source: string,
   label: string,
@@ -40,6 +44,7 @@ export function routerDeps(
     loadPipeline: (id) => {
       deps.host.load(id).catch((err: Error) => deps.log(`${label}: loading ${id} failed: ${err.message}`));
     },
+    command: (name) => deps.commands?.get(name),
   };
 }
 
@@ -47,6 +52,7 @@ export type RouteOutcome =
   | { kind: 'applied'; path: string; value: ParamValue }
   | { kind: 'reply'; message: OscMessage }
   | { kind: 'loading'; pipeline: string }
+  | { kind: 'command'; name: string; detail?: string }
   | { kind: 'error'; error: OscErrorKind; detail: string };
 
 const fail = (error: OscErrorKind, detail: string): RouteOutcome => ({ kind: 'error', error, detail });
@@ -57,6 +63,8 @@ export function routeMessage(deps: OscRouterDeps, message: OscMessage): RouteOut
   const { address, args } = message;
   const parts = address.startsWith(`${OSC_PREFIX}/`) ? address.slice(OSC_PREFIX.length + 1).split('/') : [];
   if (parts[0] === 'pipeline' && !deps.params.spec('pipeline')) return routePipeline(deps, parts, args);
+  const command = parts.length > 0 ? deps.command?.(parts.join('/')) : undefined;
+  if (command) return runCommand(command, args, address);
 
   let path: string | undefined;
   if (parts.length === 1) path = parts[0];
@@ -100,6 +108,41 @@ function routePipeline(deps: OscRouterDeps, parts: string[], args: OscArg[]): Ro
   if (!deps.hasPipeline(id)) return fail('unknown-pipeline', `${OSC_PREFIX}/pipeline/load: unknown pipeline "${id}"`);
   deps.loadPipeline(id);
   return { kind: 'loading', pipeline: id };
+}
+
+function runCommand(command: Command, args: OscArg[], address: string): RouteOutcome {
+  let value: CommandValue;
+  const first = args[0];
+  switch (command.arg) {
+    case 'none':
+      value = undefined;
+      break;
+    case 'bool': {
+      const v = first ? plainValue(first) : true;
+      value =
+        v === true || v === 1 || v === 'true' || v === 'on' || v === '1'
+          ? true
+          : v === false || v === 0 || v === 'false' || v === 'off' || v === '0'
+            ? false
+            : undefined;
+      if (value === undefined) return fail('wrong-type', `${address} takes T/F or 1/0`);
+      break;
+    }
+    case 'string':
+    case 'string-or-int': {
+      const v = first ? plainValue(first) : undefined;
+      if (typeof v === 'string') value = v;
+      else if (command.arg === 'string-or-int' && typeof v === 'number' && Number.isInteger(v)) value = v;
+      else
+        return fail('wrong-type', `${address} takes ${command.arg === 'string' ? 'a string' : 'a name or a number'}`);
+      break;
+    }
+  }
+  const result = command.run(value);
+  if (!result.ok) return fail('rejected', `${address}: ${result.reason}`);
+  return result.detail === undefined
+    ? { kind: 'command', name: command.name }
+    : { kind: 'command', name: command.name, detail: result.detail };
 }
 
 function apply(deps: OscRouterDeps, path: string, value: unknown, address: string): RouteOutcome {

@@ -52,6 +52,19 @@ describe('OSC over UDP', () => {
     expect(s.osc!.status()).toMatchObject({ enabled: true, received: 1, applied: 1, errors: {} });
   });
 
+  it('/scope/pause T freezes the picture and /scope/pause F lets it move again', async () => {
+    const s = await scope();
+    const c = await client();
+    const green = () => s.services.engine.latest()?.data[1];
+    await c.send(encode('/scope/pause', [{ type: 'T', value: true }]), s.osc!.port);
+    await waitFor(() => s.services.engine.isPaused, 5000, 'paused');
+    const frozen = green();
+    await sleep(200);
+    expect(green()).toBe(frozen);
+    await c.send(encode('/scope/pause', [{ type: 'F', value: false }]), s.osc!.port);
+    await waitFor(() => green() !== frozen, 5000, 'frames move again');
+  });
+
   it('answers a query with the value, to the sender', async () => {
     const s = await scope();
     s.services.params.set('level', 42, 'http');

@@ -12,6 +12,7 @@ import type { OscErrorKind, OscRouterDeps } from './router';
 import type { Engine } from '../../src/engine/engine';
 import type { PipelineHost } from '../../src/engine/host';
 import type { PipelineRegistry } from '../../src/engine/registry';
+import type { CommandRegistry } from '../../src/server/commands';
 import type { ParamStore } from '../../src/params/store';
 
 export interface OscOptions {
@@ -44,6 +45,8 @@ export interface OscDeps {
   registry: Pick<PipelineRegistry, 'get'>;
   engine: Pick<Engine, 'getStats' | 'latest'>;
   log: (message: string) => void;
+  /** Commands reachable as `/scope/<name>` (presets, outputs, pause). */
+  commands?: Pick<CommandRegistry, 'get'>;
 }
 
 export interface OscStatus {
@@ -166,6 +169,7 @@ export class OscService {
     switch (outcome.kind) {
       case 'applied':
       case 'loading':
+      case 'command':
         this.applied++;
         return;
       case 'reply':

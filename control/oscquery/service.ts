@@ -42,7 +42,8 @@ export interface OscQueryStatus {
   clients: number;
 }
 
-export type OscQueryDeps = Pick<ScopeServices, 'params' | 'host' | 'registry' | 'log'>;
+export type OscQueryDeps = Pick<ScopeServices, 'params' | 'host' | 'registry' | 'log'> &
+  Partial<Pick<ScopeServices, 'commands'>>;
 
 const EXTENSIONS: Record<string, boolean> = { HTML: false };
 for (const k of ['ACCESS', 'VALUE', 'RANGE', 'DESCRIPTION', 'UNIT', 'CLIPMODE', 'LISTEN', 'TYPE', 'FULL_PATH']) {

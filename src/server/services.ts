@@ -2,6 +2,7 @@ import type { Engine } from '../engine/engine';
 import type { PipelineHost } from '../engine/host';
 import type { PipelineRegistry } from '../engine/registry';
 import type { ParamStore } from '../params/store';
+import type { CommandRegistry } from './commands';
 import type { EventBus } from './events';
 
 /** The narrow facade of the app that the HTTP and WebSocket layer sees. */
@@ -14,4 +15,6 @@ export interface ScopeServices {
   log: (message: string) => void;
   /** Changes of control and output services, relayed to WebSocket clients as `event` messages. */
   events: EventBus;
+  /** Actions that are not parameters (presets, outputs, pause), reachable from OSC as `/scope/<name>`. */
+  commands: CommandRegistry;
 }

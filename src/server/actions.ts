@@ -1,10 +1,11 @@
 /** Operations shared by the HTTP routes and the WebSocket: each validates first and changes nothing on rejection. */
 import { paramsJsonSchema } from '../params/json-schema';
 import { sanitize } from '../params/spec';
-import { ScopeHttpError, invalidParameters } from './errors';
+import { ScopeHttpError, badRequest, invalidParameters } from './errors';
 import type { ParamValue } from '../params/spec';
 import type { ParamSource } from '../params/store';
 import type { ParametersResponse, PipelineStatus, Stats } from '../shared/api';
+import type { CommandArg, CommandValue } from './commands';
 import type { ScopeServices } from './services';
 
 /** Live client counts, for stats. */
@@ -82,4 +83,47 @@ export function startLoad(
     services.log(`loading ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
   });
   return { done };
+}
+
+/**
+ * Runs a command (`preset/recall`, `pause`, …) with a value checked against its argument kind. Unknown: 404;
+ * a value of the wrong kind: 400; refused by the command (no such preset): 409 with its reason.
+ */
+export function runCommand(services: ScopeServices, name: string, value: CommandValue): string | undefined {
+  const command = services.commands.get(name);
+  if (!command) {
+    const known = services.commands.all().map((c) => c.name);
+    throw new ScopeHttpError(
+      404,
+      'unknown_command',
+      `unknown command "${name}"; known: ${known.join(', ') || '(none)'}`,
+    );
+  }
+  const arg = commandArg(command.arg, value);
+  if (!arg.ok) throw badRequest('invalid_body', `${name} takes ${arg.expected}`);
+  const result = command.run(arg.value);
+  if (!result.ok) throw new ScopeHttpError(409, 'command_rejected', `${name}: ${result.reason}`);
+  return result.detail;
+}
+
+function commandArg(
+  kind: CommandArg,
+  value: CommandValue,
+): { ok: true; value: CommandValue } | { ok: false; expected: string } {
+  switch (kind) {
+    case 'none':
+      return { ok: true, value: undefined };
+    case 'bool':
+      if (value === undefined) return { ok: true, value: true };
+      if (typeof value === 'boolean') return { ok: true, value };
+      if (value === 1 || value === 0) return { ok: true, value: value === 1 };
+      return { ok: false, expected: 'true or false' };
+    case 'string':
+      return typeof value === 'string' && value.length > 0 ? { ok: true, value } : { ok: false, expected: 'a name' };
+    case 'string-or-int':
+      if ((typeof value === 'string' && value.length > 0) || (typeof value === 'number' && Number.isInteger(value))) {
+        return { ok: true, value };
+      }
+      return { ok: false, expected: 'a name or a number' };
+  }
 }

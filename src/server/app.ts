@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { FrameJpegs } from './jpeg';
 import { MjpegStreams } from './mjpeg';
 import { ScopeHttpError, errorResponse, toScopeError } from './errors';
+import { commandRoutes } from './api-commands';
 import { mediaRoutes } from './api-media';
 import { parameterRoutes } from './api-parameters';
 import { pipelineRoutes } from './api-pipelines';
@@ -73,6 +74,7 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   app.route('/api/v1', pipelineRoutes(services));
   app.route('/api/v1', parameterRoutes(services));
   app.route('/api/v1', mediaRoutes(services, { jpegs, mjpeg, clients }));
+  app.route('/api/v1', commandRoutes(services));
   for (const routes of extras.apiRoutes ?? []) app.route('/api/v1', routes);
   for (const routes of extras.rootRoutes ?? []) app.route('/', routes);
   app.route('/', panelRoutes(extras.webRoot ?? defaultWebRoot, services.version));

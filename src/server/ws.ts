@@ -1,6 +1,6 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { clientMessageSchema, requestIdSchema } from '../shared/messages';
-import { parameters, pipelineStatus, setParameters, startLoad, statsOf } from './actions';
+import { parameters, pipelineStatus, runCommand, setParameters, startLoad, statsOf } from './actions';
 import { badRequest, describeIssues, toScopeError } from './errors';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -152,6 +152,13 @@ export class WsHub {
       case 'pause': {
         this.services.engine.setPaused(msg.paused);
         if (msg.id !== undefined) this.send(ws, { type: 'ack', id: msg.id, paused: msg.paused });
+        return;
+      }
+      case 'command': {
+        const detail = runCommand(this.services, msg.name, msg.value);
+        if (msg.id !== undefined) {
+          this.send(ws, detail === undefined ? { type: 'ack', id: msg.id } : { type: 'ack', id: msg.id, detail });
+        }
         return;
       }
     }

@@ -25,6 +25,10 @@ export const errorCodeSchema = z.enum([
   'load_superseded',
   'load_failed',
   'no_frame',
+  'unknown_command',
+  'command_rejected',
+  'conflict',
+  'unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;

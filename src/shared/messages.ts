@@ -37,10 +37,19 @@ export const pauseMessageSchema = z.strictObject({
   id: requestIdSchema.optional(),
 });
 
+/** Runs a command that is not a parameter (`preset/recall`, `output/ndi/enabled`, `midi/learn`, …). */
+export const commandMessageSchema = z.strictObject({
+  type: z.literal('command'),
+  name: z.string().min(1).max(200),
+  value: z.union([z.string().max(1000), z.number(), z.boolean()]).optional(),
+  id: requestIdSchema.optional(),
+});
+
 export const clientMessageSchema = z.discriminatedUnion('type', [
   setMessageSchema,
   loadMessageSchema,
   pauseMessageSchema,
+  commandMessageSchema,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -81,6 +90,8 @@ export const ackMessageSchema = z.object({
   values: valuesSchema.optional(),
   status: pipelineStatusSchema.optional(),
   paused: z.boolean().optional(),
+  /** What a command did, in words, when it says. */
+  detail: z.string().optional(),
 });
 
 /** Pipeline host status: load stages and progress, errors. */

@@ -1,10 +1,11 @@
 import type { PipelineDefinition } from '../src/engine/pipeline';
 import { neuralField } from './neural-field/neural-field';
 import { passthrough } from './passthrough/passthrough';
+import { streamDiffusion } from './streamdiffusion/streamdiffusion';
 import { testPattern } from './test-pattern/test-pattern';
 
 /** Pipelines built into the server, the embedded default first. */
-export const builtinPipelines: PipelineDefinition[] = [neuralField, testPattern, passthrough];
+export const builtinPipelines: PipelineDefinition[] = [neuralField, testPattern, passthrough, streamDiffusion];
 
 /** Loaded at start: runs on any CPU without downloads. */
 export const defaultPipelineId = 'neural-field';

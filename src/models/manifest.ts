@@ -11,8 +11,13 @@ export interface Artifact {
   file: string;
   /** Expected SHA-256 of the file, lower-case hex, when known; otherwise the Hub's X-Linked-Etag is checked. */
   sha256?: string;
-  /** Expected size in bytes, when known (shown before a download, used for the disk-space check). */
+  /** Exact size in bytes, when known: checked after the download, shown before it, used for the disk-space check. */
   size?: number;
+  /**
+   * Rounded size (as the Hub's file listing shows it) when the exact one is not known: shown before a download
+   * ("≈2.6 GB") and used for the disk-space check, never checked against the file.
+   */
+  approxBytes?: number;
   /** What the file is, in words ("UNet", "TAESD decoder"), for progress and errors. */
   role: string;
 }

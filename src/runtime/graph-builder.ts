@@ -4,12 +4,14 @@ const { onnx } = onnxProto;
 const { DataType } = onnx.TensorProto;
 const { AttributeType } = onnx.AttributeProto;
 
-export type ElemType = 'float' | 'uint8' | 'int64';
+export type ElemType = 'float' | 'uint8' | 'int64' | 'int32' | 'float16';
 
 const elemTypes: Record<ElemType, number> = {
   float: DataType.FLOAT,
   uint8: DataType.UINT8,
   int64: DataType.INT64,
+  int32: DataType.INT32,
+  float16: DataType.FLOAT16,
 };
 
 type AttrValue = number | string | number[] | { int: number };

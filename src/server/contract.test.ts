@@ -46,7 +46,12 @@ describe('shapes of the API with the real neural-field', () => {
   it('GET /api/v1/pipelines: every built-in, each with a JSON Schema of its parameters', async () => {
     const { status, body } = await call(`${url}/api/v1/pipelines`);
     expect(status).toBe(200);
-    expect(body.map((p: { id: string }) => p.id)).toEqual(['neural-field', 'test-pattern', 'passthrough']);
+    expect(body.map((p: { id: string }) => p.id)).toEqual([
+      'neural-field',
+      'test-pattern',
+      'passthrough',
+      'streamdiffusion',
+    ]);
     expect(body.filter((p: { active: boolean }) => p.active).map((p: { id: string }) => p.id)).toEqual([
       'neural-field',
     ]);

@@ -1,7 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinPipelines } from '../../pipelines/index';
 import { startScope } from '../main';
+import { createApp } from './app';
 import { call, isJpeg, spied, startTestScope, waitFor, sleep } from './test-support';
 import type { Scope } from '../main';
 
@@ -155,11 +159,18 @@ describe('HTTP API on a real socket with neural-field', () => {
     expect(field.created).toBe(2);
   });
 
-  it('serves a placeholder page at / until the panel is built', async () => {
-    const res = await fetch(`${url}/`);
+  it('serves a placeholder page at / until the panel is built, the built panel after', async () => {
+    const missing = createApp(scope.services, { webRoot: join(tmpdir(), 'no-panel-here') });
+    const res = await missing.request('/');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(await res.text()).toContain('/api/v1/stream.mjpeg');
+
+    const built = await mkdtemp(join(tmpdir(), 'panel-'));
+    await writeFile(join(built, 'index.html'), '<!doctype html><title>the panel</title>');
+    const panel = await createApp(scope.services, { webRoot: built }).request('/');
+    expect(await panel.text()).toContain('the panel');
+    await rm(built, { recursive: true });
   });
 
   it('refuses to start on a port in use, with a sentence', async () => {

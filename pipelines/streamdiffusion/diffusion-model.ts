@@ -1,0 +1,166 @@
+import type { OrtRuntime } from '../../src/runtime/ort';
+import { ClipTokenizer, CONTEXT_LENGTH } from './clip-tokenizer';
+import type { Conditioning } from './blend';
+import type { ModelFiles } from './models';
+import { modelFile } from './models';
+import { PromptEncoder } from './prompt-encoder';
+import type { TextTower } from './prompt-encoder';
+import { TypedSession } from './session-io';
+import type { Feed } from './session-io';
+import type { UnetBatch } from './stream-batch';
+import type { Timings } from './timings';
+
+export const LATENT_CHANNELS = 4;
+export const VAE_FACTOR = 8;
+
+/** The networks of one Stable Diffusion model, opened, with the tensor plumbing between them. */
+export class DiffusionModel {
+  private constructor(
+    readonly files: ModelFiles,
+    readonly prompts: PromptEncoder,
+    private readonly towers: TextTower[],
+    private readonly unet: TypedSession,
+    private readonly decoder: TypedSession,
+    private readonly encoder: TypedSession,
+    private readonly timings: Timings,
+  ) {}
+
+  /** Opens every session; `progress` gets a stage name and a fraction. */
+  static async open(
+    runtime: OrtRuntime,
+    files: ModelFiles,
+    timings: Timings,
+    progress: (stage: string, fraction: number) => void = () => {},
+  ): Promise<DiffusionModel> {
+    const opened: TypedSession[] = [];
+    const open = async (dir: string, file: string, stage: string, fraction: number) => {
+      progress(stage, fraction);
+      const s = await TypedSession.open(runtime, modelFile(dir, file));
+      opened.push(s);
+      return s;
+    };
+    try {
+      const towers: TextTower[] = [];
+      for (const [i, suffix] of (files.xl ? ['', '_2'] : ['']).entries()) {
+        const tokenizer = await ClipTokenizer.fromFiles(
+          modelFile(files.dir, `tokenizer${suffix}/vocab.json`),
+          modelFile(files.dir, `tokenizer${suffix}/merges.txt`),
+          { padToken: files.padTokens[i] },
+        );
+        const session = await open(
+          files.dir,
+          `text_encoder${suffix}/model.onnx`,
+          'loading text encoder',
+          0.1 + i * 0.1,
+        );
+        towers.push({ tokenizer, session });
+      }
+      const unet = await open(files.dir, 'unet/model.onnx', 'loading UNet', 0.3);
+      const decoder = await open(files.vaeDir, 'vae_decoder/model.onnx', 'loading VAE decoder', 0.7);
+      const encoder = await open(files.vaeDir, 'vae_encoder/model.onnx', 'loading VAE encoder', 0.85);
+      return new DiffusionModel(files, new PromptEncoder(towers, timings), towers, unet, decoder, encoder, timings);
+    } catch (err) {
+      await Promise.allSettled(opened.map((s) => s.release()));
+      throw err;
+    }
+  }
+
+  /** True when the UNet was exported with float16 inputs. */
+  get half(): boolean {
+    return this.unet.isHalf;
+  }
+
+  /** [1, 3, H, W] in [-1, 1] -> scaled latent [4 × H/8 × W/8]. */
+  async encodeImage(pixels: Float32Array, width: number, height: number): Promise<Float32Array> {
+    const started = performance.now();
+    const out = await this.encoder.run({ sample: { data: pixels, dims: [1, 3, height, width] } });
+    this.timings.add('VAE encode', performance.now() - started);
+    const latent = first(out, this.encoder.outputNames);
+    const scale = this.files.latentScale;
+    if (scale !== 1) for (let i = 0; i < latent.length; i++) latent[i]! *= scale;
+    return latent;
+  }
+
+  /** Scaled latent -> [3, H, W] in [-1, 1]. */
+  async decodeLatent(latent: Float32Array, width: number, height: number): Promise<Float32Array> {
+    const scale = this.files.latentScale;
+    const z = scale === 1 ? latent : Float32Array.from(latent, (v) => v / scale);
+    const started = performance.now();
+    const dims = [1, LATENT_CHANNELS, height / VAE_FACTOR, width / VAE_FACTOR];
+    const out = await this.decoder.run({ latent_sample: { data: z, dims } });
+    this.timings.add('VAE decode', performance.now() - started);
+    return first(out, this.decoder.outputNames);
+  }
+
+  /** One batched UNet call: each element gets the positive or negative conditioning, per `batch.negative`. */
+  async predictNoise(
+    batch: UnetBatch,
+    positive: Conditioning,
+    negative: Conditioning,
+    width: number,
+    height: number,
+  ): Promise<Float32Array> {
+    const b = batch.timesteps.length;
+    const dim = positive.hidden.length / CONTEXT_LENGTH;
+    const ehs = new Float32Array(b * positive.hidden.length);
+    batch.negative.forEach((neg, i) => ehs.set((neg ? negative : positive).hidden, i * positive.hidden.length));
+    const feeds: Record<string, Feed> = {
+      sample: { data: batch.sample, dims: [b, LATENT_CHANNELS, height / VAE_FACTOR, width / VAE_FACTOR] },
+      timestep: { data: Float32Array.from(batch.timesteps), dims: [b] },
+      encoder_hidden_states: { data: ehs, dims: [b, CONTEXT_LENGTH, dim] },
+    };
+    if (this.unet.has('text_embeds')) {
+      const size = positive.pooled?.length ?? 0;
+      const pooled = new Float32Array(b * size);
+      batch.negative.forEach((neg, i) => pooled.set((neg ? negative : positive).pooled ?? [], i * size));
+      feeds.text_embeds = { data: pooled, dims: [b, size] };
+      // SDXL's micro-conditioning: original size, crop origin, target size; an uncropped image at output size.
+      const ids = new Float32Array(b * 6);
+      for (let i = 0; i < b; i++) ids.set([height, width, 0, 0, height, width], i * 6);
+      feeds.time_ids = { data: ids, dims: [b, 6] };
+    }
+    const started = performance.now();
+    const out = await this.runBatched(feeds, b);
+    this.timings.add('UNet', performance.now() - started);
+    return out;
+  }
+
+  /**
+   * Runs the UNet on a batch of `b`. Exports with a fixed batch size (TensorRT-minded ones declare sample as
+   * [1, 4, 64, 64]) get the batch in slices of that size: slower than one call, but the stream still works.
+   */
+  private async runBatched(feeds: Record<string, Feed>, b: number): Promise<Float32Array> {
+    const fixed = this.unet.signature.inputs.find((i) => i.name === 'sample')?.dims[0];
+    if (typeof fixed !== 'number' || fixed <= 0 || fixed === b) {
+      return first(await this.unet.run(feeds), this.unet.outputNames);
+    }
+    if (b % fixed !== 0) throw new Error(`the UNet takes batches of ${fixed}; cannot run a batch of ${b}`);
+    const parts: Float32Array[] = [];
+    for (let start = 0; start < b; start += fixed) {
+      const slice: Record<string, Feed> = {};
+      for (const [name, f] of Object.entries(feeds)) {
+        const per = f.data.length / b;
+        slice[name] = { data: f.data.slice(start * per, (start + fixed) * per), dims: [fixed, ...f.dims.slice(1)] };
+      }
+      parts.push(first(await this.unet.run(slice), this.unet.outputNames));
+    }
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      out.set(p, offset);
+      offset += p.length;
+    }
+    return out;
+  }
+
+  async release(): Promise<void> {
+    const sessions = [...this.towers.map((t) => t.session), this.unet, this.decoder, this.encoder];
+    await Promise.allSettled(sessions.map((s) => s.release()));
+  }
+}
+
+function first(out: Record<string, Float32Array>, names: string[]): Float32Array {
+  const v = out[names[0]!] ?? Object.values(out)[0];
+  if (!v) throw new Error('session returned no output');
+  return v;
+}

@@ -1,0 +1,74 @@
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { artifactPath } from '../../src/models/manifest';
+import { OrtRuntime } from '../../src/runtime/ort';
+import { approxSize, sdTurboManifest, streamDiffusionManifests } from './manifests';
+import { resolveModel } from './models';
+import { streamDiffusion } from './streamdiffusion';
+import { writeTinyModel } from './tiny/write';
+
+const dirs: string[] = [];
+const runtime = new OrtRuntime({ intraOpThreads: 1 });
+afterAll(async () => {
+  await runtime.close();
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function tempDir() {
+  const d = await mkdtemp(join(tmpdir(), 'sd-models-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('model files', () => {
+  it('declares manifests with valid, distinct artifact paths and the sizes the messages quote', () => {
+    for (const m of streamDiffusionManifests) {
+      expect(m.pipeline).toBe('streamdiffusion');
+      const paths = m.artifacts.map((a) => artifactPath('/models', a));
+      expect(new Set(paths).size).toBe(paths.length);
+    }
+    expect(approxSize(sdTurboManifest.artifacts)).toBe('≈2.6 GB');
+  });
+
+  it('names only what is missing when part of a model is there', async () => {
+    const root = await tempDir();
+    const vocab = sdTurboManifest.artifacts.find((a) => a.file === 'tokenizer/vocab.json')!;
+    await mkdir(dirname(artifactPath(root, vocab)), { recursive: true });
+    await cp(join(await writeTinyModel(), 'tokenizer/vocab.json'), artifactPath(root, vocab));
+    const err = await resolveModel('sd-turbo', root, 'full').catch((e: Error) => e);
+    expect(String(err)).toMatch(/needs sd-turbo \(≈2\.6 GB\)/);
+    expect(String(err)).toMatch(/tokenizer\/merges\.txt/);
+    expect(String(err)).not.toMatch(/vocab\.json/);
+  });
+
+  it('with the files in place (tiny stand-ins at the sd-turbo paths) it loads, runs, and says the CPU is slow', async () => {
+    const root = await tempDir();
+    const tiny = await writeTinyModel();
+    for (const a of sdTurboManifest.artifacts) {
+      await mkdir(dirname(artifactPath(root, a)), { recursive: true });
+      await cp(join(tiny, a.file), artifactPath(root, a));
+    }
+    const files = await resolveModel('sd-turbo', root, 'full');
+    expect(files).toMatchObject({ xl: false, latentScale: 0.18215, dir: join(root, 'onnxruntime', 'sd-turbo') });
+
+    const saved = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+    process.env.DAYDREAM_SCOPE_MODELS_DIR = root;
+    try {
+      const params = Object.fromEntries(Object.entries(streamDiffusion.params).map(([k, s]) => [k, s.default]));
+      Object.assign(params, { model: 'sd-turbo', input: 'none', mode: 'txt2img', width: 64, height: 64 });
+      const logs: string[] = [];
+      const p = streamDiffusion.create();
+      const ctx = { width: 64, height: 64, params, runtime, progress: () => {}, signal: new AbortController().signal };
+      await p.load({ ...ctx, log: (m) => logs.push(m) });
+      expect(logs.join('\n')).toMatch(/sd-turbo runs on the CPU execution provider: expect seconds per frame/);
+      const image = await p.render({ time: 0, dt: 0, frameIndex: 0, width: 64, height: 64 }, params);
+      expect(image.data.length).toBe(64 * 64 * 4);
+      await p.unload();
+    } finally {
+      if (saved === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
+      else process.env.DAYDREAM_SCOPE_MODELS_DIR = saved;
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { access } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { artifactPath } from '../../src/models/manifest';
+import { approxSize, sdTurboManifest, sdxlTurboManifest, taesdManifest, taesdxlManifest } from './manifests';
+import type { SizedArtifact } from './manifests';
+import { writeTinyModel } from './tiny/write';
+
+export const modelIds = ['sd-turbo', 'sdxl-turbo', 'tiny', 'tiny-xl'] as const;
+export type ModelId = (typeof modelIds)[number];
+
+/** Where a model's files are and the constants its pipeline needs. */
+export interface ModelFiles {
+  id: ModelId;
+  xl: boolean;
+  /** Folder of the diffusers layout: tokenizer/, text_encoder/, unet/, ... */
+  dir: string;
+  /** Folder holding vae_decoder/ and vae_encoder/ (the model's own, or TAESD's). */
+  vaeDir: string;
+  /** Latents are the VAE's latents times this (SD 2.1: 0.18215, SDXL: 0.13025; TAESD and tiny: 1). */
+  latentScale: number;
+  /** Pad tokens of the two tokenizers: OpenCLIP encoders pad with "!", OpenAI CLIP ones with the end token. */
+  padTokens: [string, string];
+}
+
+const specs = {
+  'sd-turbo': { manifest: sdTurboManifest, tae: taesdManifest, xl: false, scale: 0.18215, pad: ['!', '!'] },
+  'sdxl-turbo': {
+    manifest: sdxlTurboManifest,
+    tae: taesdxlManifest,
+    xl: true,
+    scale: 0.13025,
+    pad: ['<|endoftext|>', '!'],
+  },
+} as const;
+
+/**
+ * Finds a model's files: real models under the models folder (an error naming the download when any is missing),
+ * tiny ones generated on the spot.
+ */
+export async function resolveModel(id: ModelId, root: string, vae: 'full' | 'tiny'): Promise<ModelFiles> {
+  if (id === 'tiny' || id === 'tiny-xl') {
+    const dir = await writeTinyModel({ xl: id === 'tiny-xl' });
+    return { id, xl: id === 'tiny-xl', dir, vaeDir: dir, latentScale: 1, padTokens: ['!', '!'] };
+  }
+  const spec = specs[id];
+  const needed: SizedArtifact[] = [...spec.manifest.artifacts, ...(vae === 'tiny' ? spec.tae.artifacts : [])];
+  const missing: SizedArtifact[] = [];
+  for (const a of needed) if (!(await exists(artifactPath(root, a)))) missing.push(a);
+  if (missing.length > 0) throw new Error(missingMessage(id, vae, missing, root));
+  const dir = repoDir(root, spec.manifest.artifacts[0]!);
+  const vaeDir = vae === 'tiny' ? repoDir(root, spec.tae.artifacts[0]!) : dir;
+  return { id, xl: spec.xl, dir, vaeDir, latentScale: vae === 'tiny' ? 1 : spec.scale, padTokens: [...spec.pad] };
+}
+
+/** "streamdiffusion needs sd-turbo (≈2.6 GB): run `daydream-scope download sd-turbo`", plus what is missing. */
+export function missingMessage(id: ModelId, vae: 'full' | 'tiny', missing: SizedArtifact[], root: string): string {
+  if (id === 'tiny' || id === 'tiny-xl') return '';
+  const spec = specs[id];
+  const manifests = [spec.manifest, ...(vae === 'tiny' ? [spec.tae] : [])];
+  const lacking = manifests.filter((m) => m.artifacts.some((a) => missing.includes(a)));
+  const parts = lacking.map((m) => `${m.id} (${approxSize(m.artifacts)})`).join(' and ');
+  const commands = lacking.map((m) => `\`daydream-scope download ${m.id}\``).join(' and ');
+  const names = missing.map((a) => `${a.repo}/${a.file}`);
+  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+  return `streamdiffusion needs ${parts}: run ${commands} (missing in ${root}: ${shown})`;
+}
+
+function repoDir(root: string, a: SizedArtifact): string {
+  // artifactPath validates the names; the repository folder is the file's path minus the file.
+  const path = artifactPath(root, a);
+  return a.file.split('/').reduce((p) => dirname(p), path);
+}
+
+/** Path of a file of the diffusers layout under a model folder. */
+export const modelFile = (dir: string, file: string) => join(dir, ...file.split('/'));
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

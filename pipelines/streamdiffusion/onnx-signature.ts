@@ -1,0 +1,114 @@
+import { open } from 'node:fs/promises';
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+
+/** Element types of graph inputs and outputs, named as onnxruntime names tensor types. */
+export type TensorType = 'float32' | 'float16' | 'int32' | 'int64' | 'uint8' | 'float64' | 'unknown';
+
+export interface ValueSignature {
+  name: string;
+  type: TensorType;
+  /** Dimensions: numbers, symbolic names, or undefined where the graph leaves them open. */
+  dims: (number | string | undefined)[];
+}
+
+export interface GraphSignature {
+  inputs: ValueSignature[];
+  outputs: ValueSignature[];
+}
+
+const typeNames: Record<number, TensorType> = {
+  1: 'float32',
+  2: 'uint8',
+  6: 'int32',
+  7: 'int64',
+  10: 'float16',
+  11: 'float64',
+};
+
+type ReadAt = (position: number, length: number) => Promise<Uint8Array>;
+
+/**
+ * The declared inputs and outputs of an ONNX model, read from a file or its bytes. The session wrapper exposes
+ * only names, and decoding a whole 1.7 GB UNet to learn whether it wants float16 would cost seconds and gigabytes,
+ * so this walks the protobuf by field headers and skips every initializer and node without reading it.
+ */
+export async function readSignature(model: string | Uint8Array): Promise<GraphSignature> {
+  if (typeof model !== 'string') return scan(async (pos, len) => model.subarray(pos, pos + len), model.length);
+  const file = await open(model, 'r');
+  try {
+    const { size } = await file.stat();
+    return await scan(async (pos, len) => {
+      const buf = new Uint8Array(Math.max(0, Math.min(len, size - pos)));
+      await file.read(buf, 0, buf.length, pos);
+      return buf;
+    }, size);
+  } finally {
+    await file.close();
+  }
+}
+
+async function scan(readAt: ReadAt, size: number): Promise<GraphSignature> {
+  const graph = await findField(readAt, 0, size, 7);
+  if (!graph) throw new Error('not an ONNX model: no graph');
+  const sig: GraphSignature = { inputs: [], outputs: [] };
+  let pos = graph.start;
+  while (pos < graph.end) {
+    const f = await header(readAt, pos);
+    if (f.wire === 2 && (f.field === 11 || f.field === 12)) {
+      const info = onnx.ValueInfoProto.decode(await readAt(f.dataStart, f.length));
+      (f.field === 11 ? sig.inputs : sig.outputs).push(toSignature(info));
+    }
+    pos = f.next;
+  }
+  return sig;
+}
+
+function toSignature(info: onnxProto.onnx.ValueInfoProto): ValueSignature {
+  const tensor = info.type?.tensorType;
+  const dims = (tensor?.shape?.dim ?? []).map((d) => {
+    if (d.dimParam) return d.dimParam;
+    if (d.dimValue !== undefined && d.dimValue !== null) return Number(d.dimValue);
+    return undefined;
+  });
+  return { name: info.name, type: typeNames[tensor?.elemType ?? 0] ?? 'unknown', dims };
+}
+
+async function findField(readAt: ReadAt, start: number, end: number, field: number) {
+  let pos = start;
+  while (pos < end) {
+    const f = await header(readAt, pos);
+    if (f.field === field && f.wire === 2) return { start: f.dataStart, end: f.dataStart + f.length };
+    pos = f.next;
+  }
+  return undefined;
+}
+
+/** One field header: number, wire type, where its payload starts and where the next field starts. */
+async function header(readAt: ReadAt, pos: number) {
+  const bytes = await readAt(pos, 24);
+  let i = 0;
+  const varint = () => {
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      if (i >= bytes.length) throw new Error('truncated ONNX model');
+      const b = bytes[i++]!;
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return v;
+      mul *= 128;
+    }
+  };
+  const tag = varint();
+  const field = Math.floor(tag / 8);
+  const wire = tag & 7;
+  let length = 0;
+  if (wire === 0) varint();
+  else if (wire === 1) i += 8;
+  else if (wire === 5) i += 4;
+  else if (wire === 2) length = varint();
+  else throw new Error(`unsupported protobuf wire type ${wire} in ONNX model`);
+  const dataStart = pos + i;
+  return { field, wire, dataStart, length, next: dataStart + length };
+}

@@ -1,0 +1,94 @@
+import { p } from '../../src/params/spec';
+import type { ParamSpecs } from '../../src/params/spec';
+import { modelIds } from './models';
+
+const model = { group: 'model', mode: 'load' } as const;
+const prompt = { group: 'prompt' } as const;
+const steps = { group: 'steps' } as const;
+const filter = { group: 'filter' } as const;
+
+export const inputSources = ['neural-field', 'test-pattern', 'none'] as const;
+export const cfgModes = ['none', 'full', 'self', 'initialize'] as const;
+
+// DAYDREAM_SCOPE_TINY=1 makes the generated tiny model the default, for development on machines without weights.
+const defaultModel = process.env.DAYDREAM_SCOPE_TINY === '1' ? 'tiny' : 'sd-turbo';
+
+const weight = (n: number, def: number) =>
+  p.number(def, {
+    ...prompt,
+    min: 0,
+    max: 1,
+    smoothing: 0.2,
+    label: `Weight ${n}`,
+    description: `Weight of prompt ${n}`,
+  });
+
+/** Parameters of streamdiffusion: the model and the image source are load-time, everything else live. */
+export const streamDiffusionParams = {
+  model: p.enum(defaultModel, modelIds, {
+    ...model,
+    label: 'Model',
+    description: 'sd-turbo / sdxl-turbo need a download; tiny and tiny-xl are generated stand-ins for testing',
+  }),
+  vae: p.enum('full', ['full', 'tiny'] as const, {
+    ...model,
+    label: 'VAE',
+    description: 'full: the model’s own VAE; tiny: TAESD (much faster decode, softer detail)',
+  }),
+  input: p.enum('neural-field', inputSources, {
+    ...model,
+    label: 'Image source',
+    description: 'Pipeline rendered each frame as the img2img input (a video input, when there is one, wins)',
+  }),
+  mode: p.enum('img2img', ['img2img', 'txt2img'] as const, { ...prompt, label: 'Mode' }),
+  prompt: p.text('a watercolor painting of a forest at dawn', { ...prompt, label: 'Prompt', multiline: true }),
+  prompt2: p.text('', { ...prompt, label: 'Prompt 2' }),
+  prompt3: p.text('', { ...prompt, label: 'Prompt 3' }),
+  prompt4: p.text('', { ...prompt, label: 'Prompt 4' }),
+  weight1: weight(1, 1),
+  weight2: weight(2, 0),
+  weight3: weight(3, 0),
+  weight4: weight(4, 0),
+  blend: p.enum('slerp', ['linear', 'slerp'] as const, {
+    ...prompt,
+    label: 'Blend',
+    description: 'How prompts mix: weighted mean, or spherical for two prompts',
+  }),
+  transition: p.number(1, {
+    ...prompt,
+    min: 0,
+    max: 30,
+    unit: 's',
+    label: 'Transition',
+    description: 'Prompt change fade',
+  }),
+  negativePrompt: p.text('', { ...prompt, label: 'Negative prompt', description: 'Used by cfg full and initialize' }),
+  cfg: p.enum('none', cfgModes, {
+    ...steps,
+    label: 'Guidance',
+    description: 'none (turbo models), full CFG, or residual CFG: self / initialize',
+  }),
+  guidance: p.number(1.2, { ...steps, min: 0, max: 10, smoothing: 0.1, label: 'Guidance scale' }),
+  delta: p.number(1, { ...steps, min: 0, max: 2, smoothing: 0.1, label: 'RCFG delta' }),
+  tIndexList: p.text('32,45', {
+    ...steps,
+    maxLength: 200,
+    label: 't_index_list',
+    description: 'Steps of the 50-step LCM schedule each frame visits, e.g. 0,16,32,45 (txt2img) or 32,45',
+  }),
+  addNoise: p.bool(true, { ...steps, label: 'Add noise', description: 'Noise the input latent (img2img)' }),
+  seed: p.int(2, { ...steps, min: 0, max: 999999, label: 'Seed' }),
+  reseed: p.trigger({ ...steps, label: 'New seed', description: 'Draw new noise' }),
+  noiseDrift: p.number(0, {
+    ...steps,
+    min: 0,
+    max: 1,
+    smoothing: 0.2,
+    unit: '/s',
+    label: 'Noise drift',
+    description: 'How fast the noise wanders (0 = fixed, steady video)',
+  }),
+  similarityFilter: p.bool(false, { ...filter, label: 'Similarity filter', description: 'Skip near-identical inputs' }),
+  similarityThreshold: p.number(0.98, { ...filter, min: 0.5, max: 1, step: 0.001, label: 'Similarity threshold' }),
+  maxSkipFrames: p.int(10, { ...filter, min: 0, max: 120, label: 'Max skipped frames' }),
+} satisfies ParamSpecs;

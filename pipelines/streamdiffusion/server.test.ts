@@ -1,0 +1,61 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestScope } from '../../src/server/test-support';
+import { difference, grabUntil, stillFrame } from '../../src/server/test-helpers';
+import type { Scope } from '../../src/main';
+
+describe('streamdiffusion through a real server (tiny model)', () => {
+  let scope: Scope;
+  let url: string;
+  let models: string;
+  const saved = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+
+  beforeAll(async () => {
+    models = await mkdtemp(join(tmpdir(), 'sd-server-models-'));
+    process.env.DAYDREAM_SCOPE_MODELS_DIR = models;
+    scope = await startTestScope({ pipeline: null, fps: 15 });
+    url = scope.url;
+  });
+  afterAll(async () => {
+    await scope.stop();
+    if (saved === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
+    else process.env.DAYDREAM_SCOPE_MODELS_DIR = saved;
+    await rm(models, { recursive: true, force: true });
+  });
+
+  const load = (params: Record<string, unknown>) =>
+    call(`${url}/api/v1/pipeline/load?wait=true`, { method: 'POST', body: { pipeline_id: 'streamdiffusion', params } });
+  const patch = (body: Record<string, unknown>) => call(`${url}/api/v1/parameters`, { method: 'PATCH', body });
+
+  it('streams frames that change when the prompt and the seed change', async () => {
+    const r = await load({ model: 'tiny', mode: 'txt2img', tIndexList: '0', transition: 0, width: 64, height: 64 });
+    expect(r.status).toBe(200);
+    expect((await call(`${url}/api/v1/pipeline/status`)).body).toMatchObject({ state: 'ready' });
+    const first = await stillFrame(url, 300);
+    expect(first).toMatchObject({ pipeline: 'streamdiffusion', width: 64, height: 64 });
+
+    await patch({ prompt: 'a blue sky over the sea' });
+    const prompted = await grabUntil(url, (g) => difference(g, first) > 2, 'a frame of the new prompt');
+    const settled = await stillFrame(url, 300);
+    await patch({ seed: 1234 });
+    await grabUntil(url, (g) => difference(g, settled) > 2, 'a frame of the new seed');
+    expect(prompted.seq).toBeGreaterThan(first.seq);
+  });
+
+  it('img2img from the neural-field source keeps moving', async () => {
+    expect((await load({ model: 'tiny', mode: 'img2img', input: 'neural-field' })).status).toBe(200);
+    const a = await grabUntil(url, (g) => g.pipeline === 'streamdiffusion', 'a frame');
+    await grabUntil(url, (g) => g.seq > a.seq + 3 && difference(g, a) > 0.5, 'a later, different frame');
+  });
+
+  it('without the sd-turbo files the load fails with the download sentence', async () => {
+    await load({ model: 'sd-turbo' });
+    const status = (await call(`${url}/api/v1/pipeline/status`)).body;
+    expect(status.state).toBe('error');
+    expect(status.error.message).toMatch(
+      /^streamdiffusion needs sd-turbo \(≈2\.6 GB\): run `daydream-scope download sd-turbo`/,
+    );
+  });
+});

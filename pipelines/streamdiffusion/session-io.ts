@@ -1,0 +1,84 @@
+import type { OrtRuntime } from '../../src/runtime/ort';
+import type { OrtSession, PlainTensor } from '../../src/runtime/worker-session';
+import { floatsToHalf, halfToFloats } from './half';
+import { readSignature } from './onnx-signature';
+import type { GraphSignature, TensorType } from './onnx-signature';
+
+/** A feed in the pipeline's own terms: float values or integer ids, whatever the graph declares. */
+export interface Feed {
+  data: Float32Array | Int32Array;
+  dims: number[];
+}
+
+/**
+ * A session that speaks float32 to the pipeline whatever the graph declares: float16 inputs are converted to
+ * half bits, integer inputs to int32/int64, and every float output comes back as a Float32Array.
+ */
+export class TypedSession {
+  private constructor(
+    readonly session: OrtSession,
+    readonly signature: GraphSignature,
+  ) {}
+
+  /** Opens a model file or bytes, reading its declared signature alongside. */
+  static async open(runtime: OrtRuntime, model: string | Uint8Array): Promise<TypedSession> {
+    const signature = await readSignature(model);
+    const session = await runtime.createSession(model);
+    return new TypedSession(session, signature);
+  }
+
+  has(input: string): boolean {
+    return this.signature.inputs.some((i) => i.name === input);
+  }
+
+  inputType(name: string): TensorType {
+    return this.signature.inputs.find((i) => i.name === name)?.type ?? 'float32';
+  }
+
+  get outputNames(): string[] {
+    return this.signature.outputs.map((o) => o.name);
+  }
+
+  /** True when the graph's float inputs are float16 (an fp16 export). */
+  get isHalf(): boolean {
+    return this.signature.inputs.some((i) => i.type === 'float16');
+  }
+
+  async run(feeds: Record<string, Feed>): Promise<Record<string, Float32Array>> {
+    const plain: Record<string, PlainTensor> = {};
+    for (const [name, feed] of Object.entries(feeds)) plain[name] = convert(feed, this.inputType(name));
+    const out = await this.session.run(plain);
+    const result: Record<string, Float32Array> = {};
+    for (const [name, t] of Object.entries(out)) result[name] = toFloats(t);
+    return result;
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+function convert(feed: Feed, type: TensorType): PlainTensor {
+  const { data, dims } = feed;
+  switch (type) {
+    case 'float16':
+      return { type: 'float16', dims, data: floatsToHalf(data) };
+    case 'int32':
+      return { type: 'int32', dims, data: data instanceof Int32Array ? data : Int32Array.from(data, Math.round) };
+    case 'int64':
+      return { type: 'int64', dims, data: BigInt64Array.from(data, (v) => BigInt(Math.round(v))) };
+    case 'float64':
+      return { type: 'float64', dims, data: Float64Array.from(data) };
+    default:
+      return { type: 'float32', dims, data: data instanceof Float32Array ? data : Float32Array.from(data) };
+  }
+}
+
+function toFloats(t: PlainTensor): Float32Array {
+  const data = t.data;
+  if (data instanceof Float32Array) return data;
+  if (t.type === 'float16' && data instanceof Uint16Array) return halfToFloats(data);
+  if (data instanceof BigInt64Array) return Float32Array.from(data, (v) => Number(v));
+  if (ArrayBuffer.isView(data) && 'length' in data) return Float32Array.from(data as unknown as ArrayLike<number>);
+  throw new Error(`unexpected ${t.type} output`);
+}

@@ -1,0 +1,229 @@
+/**
+ * Which onnxruntime execution provider runs the sessions. The choice is a pure function of what was asked for
+ * (`--device`, `DAYDREAM_SCOPE_DEVICE`) and of facts about the installed onnxruntime-node and the machine, so every
+ * fallback can be tested as a table; `probeFacts()` gathers those facts once at startup.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+
+export const deviceRequestSchema = z.enum(['auto', 'cpu', 'cuda', 'tensorrt', 'dml', 'coreml']);
+/** What the user asked for: a provider by name, or `auto`. */
+export type DeviceRequest = z.infer<typeof deviceRequestSchema>;
+export type ExecutionProvider = Exclude<DeviceRequest, 'auto'>;
+
+/** What the choice depends on; all plain data so tests can write any machine down. */
+export interface ProviderFacts {
+  platform: string;
+  arch: string;
+  /** `listSupportedBackends()` of the installed onnxruntime-node; null where this version has no such function. */
+  backends: { name: string; bundled: boolean }[] | null;
+  /** File names in onnxruntime-node's native folder `bin/napi-v*\/<platform>/<arch>/` (provider libraries). */
+  binaries: string[];
+  /** The NVIDIA GPU the driver reports (its name), or null when there is none. */
+  nvidiaGpu: string | null;
+  /** Version of onnxruntime-node, for messages; null when it could not be read. */
+  ortVersion: string | null;
+}
+
+/** The outcome: the provider list handed to every session, and a sentence saying why. */
+export interface ProviderChoice {
+  requested: DeviceRequest;
+  /** The first (preferred) provider; onnxruntime places nodes it cannot run on the next ones. */
+  provider: ExecutionProvider;
+  providers: ExecutionProvider[];
+  reason: string;
+}
+
+const NAMES: Record<ExecutionProvider, string> = {
+  cpu: 'CPU',
+  cuda: 'CUDA',
+  tensorrt: 'TensorRT',
+  dml: 'DirectML',
+  coreml: 'CoreML',
+};
+
+/** The command that fetches onnxruntime's CUDA and TensorRT provider libraries (Linux x64 only). */
+export const CUDA_INSTALL_HINT =
+  'install it with ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js';
+
+const hasBackend = (f: ProviderFacts, name: string) => f.backends?.some((b) => b.name === name) ?? false;
+const hasFile = (f: ProviderFacts, ...names: string[]) => names.some((n) => f.binaries.includes(n));
+
+/** Why the build or the machine cannot use a provider, or null when it can. */
+export function unavailableReason(ep: ExecutionProvider, f: ProviderFacts): string | null {
+  const build = `this onnxruntime-node${f.ortVersion ? ` ${f.ortVersion}` : ''} build`;
+  switch (ep) {
+    case 'cpu':
+      return null;
+    case 'cuda':
+    case 'tensorrt': {
+      const lib = ep === 'cuda' ? 'cuda' : 'tensorrt';
+      const compiledIn = f.backends === null || hasBackend(f, lib);
+      if (!compiledIn || !(f.platform === 'linux' && f.arch === 'x64')) {
+        const alt = f.platform === 'win32' ? ' (on Windows use --device dml, which runs on NVIDIA GPUs too)' : '';
+        return `${build} has no ${NAMES[ep]} provider on ${f.platform}/${f.arch}: onnxruntime-node ships it for Linux x64 only${alt}`;
+      }
+      if (!hasFile(f, `libonnxruntime_providers_${lib}.so`) || !hasFile(f, 'libonnxruntime_providers_shared.so')) {
+        return `${build} has no ${NAMES[ep]} provider: ${CUDA_INSTALL_HINT}`;
+      }
+      if (!f.nvidiaGpu) return 'no NVIDIA GPU was found (no nvidia-smi, no /proc/driver/nvidia)';
+      return null;
+    }
+    case 'dml':
+      if (f.platform !== 'win32') return `DirectML exists on Windows only, this is ${f.platform}`;
+      if (!hasBackend(f, 'dml') && !hasFile(f, 'DirectML.dll')) return `${build} has no DirectML provider`;
+      return null;
+    case 'coreml':
+      if (f.platform !== 'darwin') return `CoreML exists on macOS only, this is ${f.platform}`;
+      if (f.backends !== null && !hasBackend(f, 'coreml')) return `${build} has no CoreML provider`;
+      return null;
+  }
+}
+
+function listFor(ep: ExecutionProvider, f: ProviderFacts): ExecutionProvider[] {
+  // TensorRT hands the operators it cannot build engines for to CUDA, and CUDA its leftovers to the CPU.
+  if (ep === 'tensorrt' && unavailableReason('cuda', f) === null) return ['tensorrt', 'cuda', 'cpu'];
+  return ep === 'cpu' ? ['cpu'] : [ep, 'cpu'];
+}
+
+/** Picks the execution providers for a request on a machine; never throws, falls back to CPU with a reason. */
+export function chooseExecutionProvider(requested: DeviceRequest, facts: ProviderFacts): ProviderChoice {
+  const pick = (provider: ExecutionProvider, reason: string): ProviderChoice => ({
+    requested,
+    provider,
+    providers: listFor(provider, facts),
+    reason,
+  });
+  if (requested === 'cpu') return pick('cpu', 'CPU requested');
+  if (requested !== 'auto') {
+    const why = unavailableReason(requested, facts);
+    return why === null
+      ? pick(requested, `${NAMES[requested]} requested${gpu(requested, facts)}`)
+      : pick('cpu', `${NAMES[requested]} requested but ${why}; using CPU`);
+  }
+  // TensorRT is never chosen by `auto`: its first session compiles engines for minutes, which a show start cannot
+  // wait for unannounced. CUDA starts in seconds.
+  const candidates: ExecutionProvider[] = facts.nvidiaGpu ? ['cuda', 'dml', 'coreml'] : ['dml', 'coreml'];
+  for (const ep of candidates) {
+    if (unavailableReason(ep, facts) === null) return pick(ep, `auto: ${NAMES[ep]}${gpu(ep, facts)}`);
+  }
+  if (facts.nvidiaGpu) {
+    return pick(
+      'cpu',
+      `auto: an NVIDIA GPU (${facts.nvidiaGpu}) is present but ${unavailableReason('cuda', facts)}; using CPU`,
+    );
+  }
+  return pick('cpu', 'auto: no GPU execution provider for this machine; using CPU');
+}
+
+function gpu(ep: ExecutionProvider, f: ProviderFacts): string {
+  return (ep === 'cuda' || ep === 'tensorrt') && f.nvidiaGpu ? ` on ${f.nvidiaGpu}` : '';
+}
+
+/**
+ * The device request from the `--device` flag, else `DAYDREAM_SCOPE_DEVICE`, else `auto`; an unknown name throws
+ * a sentence listing the known ones.
+ */
+export function resolveDeviceRequest(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): DeviceRequest {
+  const [value, from] = flag !== undefined ? [flag, '--device'] : [env.DAYDREAM_SCOPE_DEVICE, 'DAYDREAM_SCOPE_DEVICE'];
+  if (value === undefined || value === '') return 'auto';
+  const parsed = deviceRequestSchema.safeParse(value.trim().toLowerCase());
+  if (parsed.success) return parsed.data;
+  throw new Error(`${from}: unknown device "${value}"; expected one of ${deviceRequestSchema.options.join(', ')}`);
+}
+
+export interface ProbeOptions {
+  /** Loads onnxruntime-node (CommonJS); tests pass a stub. */
+  requireOrt?: () => unknown;
+  /** Folder of the installed onnxruntime-node package. */
+  ortDir?: string | null;
+  /** Runs nvidia-smi; resolves to its stdout or null. */
+  nvidiaSmi?: () => Promise<string | null>;
+  procDir?: string;
+}
+
+/** Gathers the facts of this machine and installation; every probe that fails counts as "not there". */
+export async function probeFacts(options: ProbeOptions = {}): Promise<ProviderFacts> {
+  const require = createRequire(import.meta.url);
+  const ortDir = options.ortDir !== undefined ? options.ortDir : packageDir(require);
+  const ort = (() => {
+    try {
+      return (options.requireOrt ?? (() => require('onnxruntime-node')))() as { listSupportedBackends?: unknown };
+    } catch {
+      return null;
+    }
+  })();
+  const backends =
+    typeof ort?.listSupportedBackends === 'function'
+      ? (ort.listSupportedBackends as () => { name: string; bundled: boolean }[])()
+      : null;
+  return {
+    platform: process.platform,
+    arch: process.arch,
+    backends,
+    binaries: ortDir ? nativeFiles(ortDir) : [],
+    nvidiaGpu: await nvidiaGpu(options),
+    ortVersion: ortDir ? readVersion(ortDir) : null,
+  };
+}
+
+function packageDir(require: NodeJS.Require): string | null {
+  try {
+    return dirname(require.resolve('onnxruntime-node/package.json'));
+  } catch {
+    return null;
+  }
+}
+
+function readVersion(dir: string): string | null {
+  try {
+    const pkg = z
+      .object({ version: z.string() })
+      .safeParse(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')));
+    return pkg.success ? pkg.data.version : null;
+  } catch {
+    return null;
+  }
+}
+
+function nativeFiles(ortDir: string): string[] {
+  const files = new Set<string>();
+  const bin = join(ortDir, 'bin');
+  const napi = existsSync(bin) ? readdirSync(bin).filter((d) => d.startsWith('napi-v')) : [];
+  for (const d of napi) {
+    const dir = join(bin, d, process.platform, process.arch);
+    if (existsSync(dir)) for (const f of readdirSync(dir)) files.add(f);
+  }
+  return [...files].sort();
+}
+
+async function nvidiaGpu(options: ProbeOptions): Promise<string | null> {
+  const proc = join(options.procDir ?? '/proc', 'driver', 'nvidia');
+  if (process.platform === 'linux' && existsSync(proc)) {
+    // /proc/driver/nvidia/gpus/<bus>/information names the model without starting nvidia-smi.
+    try {
+      for (const bus of readdirSync(join(proc, 'gpus'))) {
+        const model = /^Model:\s*(.+)$/m.exec(readFileSync(join(proc, 'gpus', bus, 'information'), 'utf8'));
+        if (model?.[1]) return model[1].trim();
+      }
+    } catch {
+      // The driver is there even when its per-GPU files are not readable.
+    }
+    return 'NVIDIA GPU';
+  }
+  if (process.platform !== 'linux' && process.platform !== 'win32') return null;
+  const out = await (options.nvidiaSmi ?? runNvidiaSmi)();
+  const name = out?.split('\n')[0]?.trim();
+  return name ? name : null;
+}
+
+function runNvidiaSmi(): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { timeout: 5000 }, (err, stdout) =>
+      resolve(err ? null : stdout),
+    );
+  });
+}

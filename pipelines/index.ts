@@ -2,6 +2,8 @@ import type { PipelineDefinition } from '../src/engine/pipeline';
 import { neuralField } from './neural-field/neural-field';
 import { passthrough } from './passthrough/passthrough';
 import { streamDiffusion } from './streamdiffusion/streamdiffusion';
+import { streamDiffusionManifests } from './streamdiffusion/manifests';
+import type { ModelManifest } from '../src/models/manifest';
 import { testPattern } from './test-pattern/test-pattern';
 
 /** Pipelines built into the server, the embedded default first. */
@@ -9,3 +11,6 @@ export const builtinPipelines: PipelineDefinition[] = [neuralField, testPattern,
 
 /** Loaded at start: runs on any CPU without downloads. */
 export const defaultPipelineId = 'neural-field';
+
+/** Model files the built-in pipelines can download (`daydream-scope download <id>`). */
+export const modelManifests: ModelManifest[] = [...streamDiffusionManifests];

@@ -5,12 +5,16 @@ import { PipelineRegistry, commonParams } from './engine/registry';
 import { paramJsonSchema } from './params/json-schema';
 import type { ParamSpec } from './params/spec';
 import { parseFeedbackTarget } from '../control/osc/feedback';
+import { modelManifests } from '../pipelines/index';
+import { runDownloadCommand } from './models';
+import { deviceRequestSchema } from './runtime/providers';
 
 const HELP = `daydream-scope — live generative video server
 
 Usage:
   daydream-scope [serve] [options]     start the server (default command)
   daydream-scope pipelines [--json]    list pipelines and their parameters
+  daydream-scope download <model>...   download a model's files (--list shows them, --dir <folder> elsewhere)
   daydream-scope --help | --version
 
 Options:
@@ -21,6 +25,7 @@ Options:
   --width <px>      output width (default 512)
   --height <px>     output height (default 512)
   --clock <kind>    realtime (default) or fixed-step (render every frame as fast as possible)
+  --device <name>   execution provider: auto (default), cpu, cuda, tensorrt, dml, coreml (env DAYDREAM_SCOPE_DEVICE)
   --osc-port <n>    OSC UDP port (default: the HTTP port's number; "off" for no OSC)
   --oscquery-port <n>  OSCQuery HTTP/WebSocket port (default: the HTTP port + 1; "off" for none)
   --mdns            advertise OSCQuery and OSC over mDNS on the local network (off by default)
@@ -38,6 +43,7 @@ const flagsSchema = z.object({
   width: z.coerce.number().int().min(64).max(2048),
   height: z.coerce.number().int().min(64).max(2048),
   clock: z.enum(['realtime', 'fixed-step']),
+  device: deviceRequestSchema,
   oscPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
   oscqueryPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
   mdns: z.boolean(),
@@ -49,6 +55,11 @@ const flagsSchema = z.object({
 
 /** Entry point of the `daydream-scope` command. */
 export async function main(argv: string[]): Promise<void> {
+  // `download` has flags of its own (--dir, --list) that the server's strict parser would refuse.
+  if (argv[0] === 'download') {
+    process.exitCode = await runDownloadCommand(argv.slice(1), { manifests: modelManifests });
+    return;
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -62,6 +73,7 @@ export async function main(argv: string[]): Promise<void> {
         width: { type: 'string' },
         height: { type: 'string' },
         clock: { type: 'string' },
+        device: { type: 'string' },
         'osc-port': { type: 'string' },
         'osc-feedback': { type: 'string', multiple: true },
         'oscquery-port': { type: 'string' },
@@ -91,6 +103,7 @@ export async function main(argv: string[]): Promise<void> {
     width: values.width ?? scopeDefaults.width,
     height: values.height ?? scopeDefaults.height,
     clock: values.clock ?? 'realtime',
+    device: values.device ?? process.env.DAYDREAM_SCOPE_DEVICE ?? 'auto',
     oscPort: values['osc-port'],
     oscFeedback: values['osc-feedback'] ?? [],
     oscqueryPort: values['oscquery-port'],
@@ -117,6 +130,8 @@ export async function main(argv: string[]): Promise<void> {
       `daydream-scope ${scope.services.version} serving on ${scope.url}  (pipeline: ${f.pipeline}, ${f.width}x${f.height} @ ${f.fps} fps)`,
     );
     console.log(`  MJPEG  ${scope.url}/api/v1/stream.mjpeg\n  API    ${scope.url}/api/v1/pipelines`);
+    const device = scope.runtime.providerStatus();
+    if (device) console.log(`  Device ${device.provider}  (${device.reason})`);
     const osc = scope.osc?.status();
     if (!osc) console.log('  OSC    off');
     else if (!osc.enabled) console.log(`  OSC    off: ${osc.disabledReason}`);

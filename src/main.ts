@@ -11,7 +11,10 @@ import { EventBus } from './server/events';
 import { startHttpServer } from './server/http';
 import type { HttpServer } from './server/http';
 import type { ScopeServices } from './server/services';
-import { builtinPipelines, defaultPipelineId } from '../pipelines/index';
+import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
+import { ModelManager, modelRoutes } from './models';
+import type { ModelManifest } from './models';
+import type { DeviceRequest } from './runtime/providers';
 import { OscService } from '../control/osc/service';
 import { oscRoutes } from '../control/osc/paths';
 import { OscQueryService } from '../control/oscquery/service';
@@ -41,6 +44,12 @@ export interface ScopeOptions {
   oscQueryPort: number | null;
   /** Advertise OSCQuery and OSC over mDNS on the local network. */
   mdns: boolean;
+  /** Execution provider asked for (`--device`); `auto` picks the best this machine offers. */
+  device: DeviceRequest;
+  /** Model files the pipelines can download; the built-in pipelines' by default. */
+  manifests: ModelManifest[];
+  /** Where model files live; `DAYDREAM_SCOPE_MODELS_DIR` or `~/.daydream-scope/models` when left out. */
+  modelsDir: string | undefined;
 }
 
 export const scopeDefaults: ScopeOptions = {
@@ -59,6 +68,9 @@ export const scopeDefaults: ScopeOptions = {
   oscMaxAheadMs: 10_000,
   oscQueryPort: 8001,
   mdns: false,
+  device: 'auto',
+  manifests: modelManifests,
+  modelsDir: undefined,
 };
 
 export interface Scope {
@@ -67,6 +79,8 @@ export interface Scope {
   services: ScopeServices;
   osc: OscService | undefined;
   oscQuery: OscQueryService | undefined;
+  models: ModelManager;
+  runtime: OrtRuntime;
   stop(): Promise<void>;
 }
 
@@ -79,7 +93,9 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   }
   const params = new ParamStore();
   const resolution = { width: o.width, height: o.height };
-  const runtime = new OrtRuntime();
+  const runtime = new OrtRuntime({ device: o.device, log: o.log });
+  // Chosen before the first load, so the first status already names the real provider and the log says why.
+  await runtime.provider();
   const host = new PipelineHost({
     registry,
     params,
@@ -99,6 +115,12 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
       return { ok: true };
     },
   });
+  const models = new ModelManager({
+    manifests: o.manifests,
+    log: o.log,
+    events,
+    ...(o.modelsDir === undefined ? {} : { dir: o.modelsDir }),
+  });
   const services: ScopeServices = {
     version: pkg.version,
     params,
@@ -112,7 +134,11 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
 
   let http: HttpServer | undefined;
   try {
-    http = await startHttpServer(services, { port: o.port, host: o.host, apiRoutes: [oscRoutes(services)] });
+    http = await startHttpServer(services, {
+      port: o.port,
+      host: o.host,
+      apiRoutes: [oscRoutes(services), modelRoutes(models)],
+    });
   } catch (err) {
     await host.stop();
     throw err;
@@ -147,11 +173,14 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     services,
     osc,
     oscQuery,
+    models,
+    runtime,
     stop: () =>
       (stopping ??= (async () => {
         await oscQuery?.stop();
         await osc?.stop();
         await http.close();
+        await models.close();
         await engine.stop();
         await host.stop();
         await runtime.close();

@@ -18,6 +18,8 @@ export interface PipelineStatus {
   retryInMs: number | null;
   loadedAt: string | null;
   executionProvider: string;
+  /** Why that provider: what was asked for and what this machine and onnxruntime build offer. */
+  executionProviderReason: string | null;
 }
 
 export interface PipelineHostOptions {
@@ -68,7 +70,12 @@ export class PipelineHost {
 
   status(): PipelineStatus {
     const retryInMs = this.st.error && this.retryAt > 0 ? Math.max(0, Math.round(this.retryAt - Date.now())) : null;
-    return { ...this.st, retryInMs, executionProvider: this.o.runtime.executionProvider };
+    return {
+      ...this.st,
+      retryInMs,
+      executionProvider: this.o.runtime.executionProvider,
+      executionProviderReason: this.o.runtime.providerStatus()?.reason ?? null,
+    };
   }
 
   onStatus(listener: (s: PipelineStatus) => void): () => void {
@@ -257,6 +264,7 @@ export class PipelineHost {
       retryInMs: null,
       loadedAt: null,
       executionProvider: this.o.runtime.executionProvider,
+      executionProviderReason: this.o.runtime.providerStatus()?.reason ?? null,
     };
   }
 }

@@ -60,6 +60,7 @@ export const pipelineStatusSchema = z.object({
   retryInMs: z.number().nullable(),
   loadedAt: z.string().nullable(),
   executionProvider: z.string(),
+  executionProviderReason: z.string().nullable(),
 });
 export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
 

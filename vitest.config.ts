@@ -1,4 +1,9 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Tests never read or write the user's settings and models: each run gets folders of its own.
+const scratch = join(tmpdir(), `daydream-scope-test-${process.pid}`);
 
 export default defineConfig({
   test: {
@@ -14,5 +19,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // onnxruntime sessions and real sockets: keep the 2-core CI machine from oversubscribing.
     maxWorkers: 2,
+    env: {
+      DAYDREAM_SCOPE_CONFIG_DIR: join(scratch, 'config'),
+      DAYDREAM_SCOPE_MODELS_DIR: join(scratch, 'models'),
+    },
   },
 });

@@ -13,6 +13,9 @@ import type { HttpServer } from './server/http';
 import type { ScopeServices } from './server/services';
 import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
 import { ModelManager, modelRoutes } from './models';
+import { PresetStore, presetRoutes } from './presets/index';
+import { configDir } from './files';
+import { join } from 'node:path';
 import type { ModelManifest } from './models';
 import type { DeviceRequest } from './runtime/providers';
 import { OscService } from '../control/osc/service';
@@ -48,6 +51,8 @@ export interface ScopeOptions {
   device: DeviceRequest;
   /** Model files the pipelines can download; the built-in pipelines' by default. */
   manifests: ModelManifest[];
+  /** Settings (presets, MIDI mappings); `DAYDREAM_SCOPE_CONFIG_DIR` or `~/.daydream-scope` when left out. */
+  configDir: string | undefined;
   /** Where model files live; `DAYDREAM_SCOPE_MODELS_DIR` or `~/.daydream-scope/models` when left out. */
   modelsDir: string | undefined;
 }
@@ -71,6 +76,7 @@ export const scopeDefaults: ScopeOptions = {
   device: 'auto',
   manifests: modelManifests,
   modelsDir: undefined,
+  configDir: undefined,
 };
 
 export interface Scope {
@@ -81,6 +87,7 @@ export interface Scope {
   oscQuery: OscQueryService | undefined;
   models: ModelManager;
   runtime: OrtRuntime;
+  presets: PresetStore;
   stop(): Promise<void>;
 }
 
@@ -121,6 +128,23 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     events,
     ...(o.modelsDir === undefined ? {} : { dir: o.modelsDir }),
   });
+  const presets = new PresetStore({
+    path: join(o.configDir ?? configDir(), 'presets.json'),
+    params,
+    activePipeline: () => host.activeId ?? null,
+    events,
+    log: o.log,
+  });
+  await presets.load();
+  commands.add({
+    name: 'preset/recall',
+    description: 'recalls a preset of the active pipeline by name, or by number (0 = the first)',
+    arg: 'string-or-int',
+    run: (which) => {
+      const r = presets.recall(which as string | number);
+      return r.ok ? { ok: true, detail: `recalled ${r.name}` } : { ok: false, reason: r.message };
+    },
+  });
   const services: ScopeServices = {
     version: pkg.version,
     params,
@@ -137,7 +161,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     http = await startHttpServer(services, {
       port: o.port,
       host: o.host,
-      apiRoutes: [oscRoutes(services), modelRoutes(models)],
+      apiRoutes: [oscRoutes(services), modelRoutes(models), presetRoutes(presets)],
     });
   } catch (err) {
     await host.stop();
@@ -175,6 +199,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     oscQuery,
     models,
     runtime,
+    presets,
     stop: () =>
       (stopping ??= (async () => {
         await oscQuery?.stop();

@@ -65,6 +65,24 @@ describe('OSC over UDP', () => {
     await waitFor(() => green() !== frozen, 5000, 'frames move again');
   });
 
+  it('/scope/preset/recall brings back a preset saved over HTTP, by name and by number', async () => {
+    const s = await scope();
+    const c = await client();
+    s.services.params.set('level', 77, 'http');
+    const saved = await fetch(`${s.url}/api/v1/presets/osc-recall-test`, { method: 'PUT' });
+    expect(saved.status).toBe(200);
+    s.services.params.set('level', 5, 'http');
+    await c.send(encode('/scope/preset/recall', [{ type: 's', value: 'osc-recall-test' }]), s.osc!.port);
+    await waitFor(() => level(s) === 77, 5000, 'level back to 77');
+    s.services.params.set('level', 5, 'http');
+    const index = s.presets.list().presets.findIndex((p) => p.name === 'osc-recall-test');
+    await c.send(encode('/scope/preset/recall', [int(index)]), s.osc!.port);
+    await waitFor(() => level(s) === 77, 5000, 'level back to 77 by number');
+    await c.send(encode('/scope/preset/recall', [{ type: 's', value: 'no-such-preset' }]), s.osc!.port);
+    await waitFor(() => (s.osc!.status().errors.rejected ?? 0) > 0, 5000, 'the unknown preset counted');
+    expect(level(s)).toBe(77);
+  });
+
   it('answers a query with the value, to the sender', async () => {
     const s = await scope();
     s.services.params.set('level', 42, 'http');

@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ScopeHttpError, badRequest, invalidParameters, parseWith, readJson } from '../server/errors';
+import { paramPatchSchema } from '../shared/api';
+import { presetNameSchema } from './store';
+import type { PresetStore } from './store';
+
+const saveBodySchema = z.strictObject({ values: paramPatchSchema.optional() });
+
+/** `/presets` under /api/v1: list, save (current or given values), recall, delete; each answers the new list. */
+export function presetRoutes(store: PresetStore): Hono {
+  const api = new Hono();
+  const nameOf = (raw: string) => {
+    const parsed = presetNameSchema.safeParse(raw);
+    if (!parsed.success) throw badRequest('invalid_body', parsed.error.issues[0]?.message ?? 'invalid preset name');
+    return parsed.data;
+  };
+
+  api.get('/presets', (c) => c.json(store.list(c.req.query('pipeline') ?? undefined)));
+
+  api.put('/presets/:name', async (c) => {
+    const name = nameOf(c.req.param('name'));
+    // An empty body (curl -X PUT) saves the current values. Hono keeps the body, so it can be read twice.
+    const empty = (await c.req.text()).trim() === '';
+    const body = empty
+      ? {}
+      : parseWith(saveBodySchema, await readJson(c), 'invalid_body', 'body ({} or {"values": {...}})');
+    const saved = await store.save(name, body.values);
+    if (!saved.ok) {
+      if (saved.errors) throw invalidParameters(saved.errors);
+      // Nothing is loaded: the request is fine, the server's state does not allow it.
+      throw new ScopeHttpError(409, 'invalid_body', saved.message);
+    }
+    return c.json(store.list());
+  });
+
+  api.post('/presets/:name/recall', (c) => {
+    const result = store.recall(nameOf(c.req.param('name')));
+    if (result.ok) return c.json(result);
+    if (result.reason === 'invalid') throw invalidParameters(result.errors);
+    throw new ScopeHttpError(404, 'not_found', result.message);
+  });
+
+  api.delete('/presets/:name', async (c) => {
+    const name = nameOf(c.req.param('name'));
+    if (!(await store.delete(name)))
+      throw new ScopeHttpError(404, 'not_found', `no preset "${name}" for this pipeline`);
+    return c.json(store.list());
+  });
+
+  return api;
+}

@@ -1,0 +1,216 @@
+/**
+ * Presets: named snapshots of a pipeline's parameter values, kept in `<configDir>/presets.json`. Recalling one
+ * applies all its values at once through the ParamStore (source `preset`), so every surface hears the change.
+ */
+import { readFile, rename } from 'node:fs/promises';
+import { z } from 'zod';
+import { writeFileAtomic } from '../files';
+import { paramValueSchema } from '../shared/api';
+import { sanitize } from '../params/spec';
+import type { ParamValue } from '../shared/api';
+import type { ParamStore } from '../params/store';
+import type { EventBus } from '../server/events';
+
+export const presetNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a preset needs a name')
+  .max(64, 'preset names are at most 64 characters')
+  // Names travel in URLs and OSC strings; control characters would only cause trouble.
+  .refine(
+    (s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\x7f'),
+    'control characters are not allowed in a preset name',
+  );
+
+const presetSchema = z.object({
+  name: presetNameSchema,
+  values: z.record(z.string(), paramValueSchema),
+  savedAt: z.string(),
+});
+export type Preset = z.infer<typeof presetSchema>;
+
+/** The file: presets by pipeline id, each list in recall order (the order they were first saved). */
+const fileSchema = z.object({
+  version: z.literal(1),
+  pipelines: z.record(z.string(), z.array(presetSchema)),
+});
+type PresetFile = z.infer<typeof fileSchema>;
+
+/** What GET /presets answers and the `presets` event carries: the presets of one pipeline. */
+export interface PresetList {
+  pipeline: string | null;
+  presets: Preset[];
+}
+
+export type RecallResult =
+  | { ok: true; pipeline: string; name: string; values: Record<string, ParamValue>; skipped: string[] }
+  | { ok: false; reason: 'no_pipeline' | 'not_found'; message: string }
+  | { ok: false; reason: 'invalid'; message: string; errors: Record<string, string> };
+
+export type SaveResult = { ok: true; preset: Preset } | { ok: false; message: string; errors?: Record<string, string> };
+
+export interface PresetStoreOptions {
+  /** The JSON file, normally `join(configDir(), 'presets.json')`. */
+  path: string;
+  params: ParamStore;
+  /** The active pipeline's id (null when none is loaded). */
+  activePipeline: () => string | null;
+  events?: EventBus;
+  log?: (message: string) => void;
+  now?: () => Date;
+}
+
+export class PresetStore {
+  private data: PresetFile = { version: 1, pipelines: {} };
+  private writing: Promise<void> = Promise.resolve();
+  private readonly log: (m: string) => void;
+  private readonly now: () => Date;
+
+  constructor(private readonly o: PresetStoreOptions) {
+    this.log = o.log ?? (() => {});
+    this.now = o.now ?? (() => new Date());
+  }
+
+  /**
+   * Reads the file. A missing file is an empty store; a damaged one is set aside as `presets.json.bad` with a
+   * sentence in the log, so saving new presets never silently destroys the old ones.
+   */
+  async load(): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(this.o.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    const problem = this.parse(text);
+    if (problem === undefined) return;
+    await rename(this.o.path, `${this.o.path}.bad`).catch(() => {});
+    this.log(`Presets file ${this.o.path} is not valid (${problem}); moved it to presets.json.bad and started empty.`);
+  }
+
+  /** Takes the file's text as the store's data; returns why not, when it is not a valid presets file. */
+  private parse(text: string): string | undefined {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    const parsed = fileSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unreadable';
+    }
+    this.data = parsed.data;
+    return undefined;
+  }
+
+  /** The presets of `pipeline` (the active one by default), in recall order. */
+  list(pipeline: string | null = this.o.activePipeline()): PresetList {
+    return { pipeline, presets: pipeline ? [...(this.data.pipelines[pipeline] ?? [])] : [] };
+  }
+
+  /**
+   * Saves the active pipeline's current values as `name` (or `values`, checked against its parameters); an
+   * existing preset of that name is replaced in place, keeping its number.
+   */
+  async save(name: string, values?: Record<string, unknown>): Promise<SaveResult> {
+    const pipeline = this.o.activePipeline();
+    if (!pipeline) return { ok: false, message: 'no pipeline is loaded, so there are no values to save' };
+    const checked = values === undefined ? { ok: true as const, values: this.currentValues() } : this.check(values);
+    if (!checked.ok) return { ok: false, message: 'some values were rejected', errors: checked.errors };
+    const preset: Preset = { name, values: checked.values, savedAt: this.now().toISOString() };
+    const list = [...(this.data.pipelines[pipeline] ?? [])];
+    const at = list.findIndex((p) => p.name === name);
+    if (at >= 0) list[at] = preset;
+    else list.push(preset);
+    await this.commit(pipeline, list);
+    return { ok: true, preset };
+  }
+
+  /** Deletes a preset of the active pipeline; false when there was none of that name. */
+  async delete(name: string): Promise<boolean> {
+    const pipeline = this.o.activePipeline();
+    const list = pipeline ? (this.data.pipelines[pipeline] ?? []) : [];
+    if (!pipeline || !list.some((p) => p.name === name)) return false;
+    await this.commit(
+      pipeline,
+      list.filter((p) => p.name !== name),
+    );
+    return true;
+  }
+
+  /**
+   * Applies a preset of the active pipeline, by name or by 0-based position (a MIDI program number, a number
+   * key). All values or none; names the pipeline no longer has are skipped and reported.
+   */
+  recall(nameOrIndex: string | number): RecallResult {
+    const pipeline = this.o.activePipeline();
+    if (!pipeline) return { ok: false, reason: 'no_pipeline', message: 'no pipeline is loaded' };
+    const list = this.data.pipelines[pipeline] ?? [];
+    const preset = typeof nameOrIndex === 'number' ? list[nameOrIndex] : list.find((p) => p.name === nameOrIndex);
+    if (!preset) {
+      const which = typeof nameOrIndex === 'number' ? `number ${nameOrIndex + 1}` : `"${nameOrIndex}"`;
+      return { ok: false, reason: 'not_found', message: `${pipeline} has no preset ${which}` };
+    }
+    const patch: Record<string, ParamValue> = {};
+    const skipped: string[] = [];
+    for (const [path, value] of Object.entries(preset.values)) {
+      const spec = this.o.params.spec(path);
+      if (!spec || spec.kind === 'trigger') skipped.push(path);
+      else patch[path] = value;
+    }
+    const result = this.o.params.setMany(patch, 'preset');
+    if (!result.ok) {
+      return {
+        ok: false,
+        reason: 'invalid',
+        message: `preset "${preset.name}" was not applied`,
+        errors: result.errors,
+      };
+    }
+    return { ok: true, pipeline, name: preset.name, values: result.values, skipped };
+  }
+
+  /** Resolves once every save so far is on disk. */
+  flush(): Promise<void> {
+    return this.writing;
+  }
+
+  private currentValues(): Record<string, ParamValue> {
+    const values: Record<string, ParamValue> = {};
+    for (const [path, value] of Object.entries(this.o.params.current())) {
+      // A trigger has no state worth keeping.
+      if (this.o.params.spec(path)?.kind !== 'trigger') values[path] = value;
+    }
+    return values;
+  }
+
+  private check(
+    values: Record<string, unknown>,
+  ): { ok: true; values: Record<string, ParamValue> } | { ok: false; errors: Record<string, string> } {
+    const out = new Map<string, ParamValue>();
+    const errors = new Map<string, string>();
+    for (const [path, value] of Object.entries(values)) {
+      const spec = this.o.params.spec(path);
+      const r = spec ? sanitize(spec, value) : { ok: false as const, reason: `unknown parameter "${path}"` };
+      if (r.ok) out.set(path, r.value);
+      else errors.set(path, r.reason);
+    }
+    return errors.size > 0
+      ? { ok: false, errors: Object.fromEntries(errors) }
+      : { ok: true, values: Object.fromEntries(out) };
+  }
+
+  /** Replaces one pipeline's list, writes the file (one write at a time, in order) and tells the panel. */
+  private async commit(pipeline: string, list: Preset[]): Promise<void> {
+    this.data = { ...this.data, pipelines: { ...this.data.pipelines, [pipeline]: list } };
+    const text = `${JSON.stringify(this.data, null, 2)}\n`;
+    const write = this.writing.then(() => writeFileAtomic(this.o.path, text));
+    // A failed write must not block the next one; the caller still sees this one fail.
+    this.writing = write.catch(() => {});
+    this.o.events?.emit('presets', this.list(pipeline));
+    await write;
+  }
+}

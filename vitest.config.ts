@@ -22,6 +22,7 @@ export default defineConfig({
     env: {
       DAYDREAM_SCOPE_CONFIG_DIR: join(scratch, 'config'),
       DAYDREAM_SCOPE_MODELS_DIR: join(scratch, 'models'),
+      DAYDREAM_SCOPE_MIDI: 'off',
     },
   },
 });

@@ -31,6 +31,11 @@ Options:
   --mdns            advertise OSCQuery and OSC over mDNS on the local network (off by default)
   --osc-feedback <host:port>
                     send parameter changes, /scope/fps and /scope/frame there (repeatable)
+  --no-midi         no MIDI control
+  --midi-in <port>  open only this MIDI input: a name (or part of one) or an index; repeatable (default: all)
+  --midi-out <port> send LED/motor-fader feedback to this MIDI output; repeatable (default: outputs named like inputs)
+  --midi-mappings <file>
+                    where MIDI mappings are kept (default: <config dir>/midi-mappings.json)
   --osc-max-ahead <ms>
                     hold bundles timetagged in the future at most this long (default 10000; 0 = apply at once)
 `;
@@ -78,6 +83,10 @@ export async function main(argv: string[]): Promise<void> {
         'osc-feedback': { type: 'string', multiple: true },
         'oscquery-port': { type: 'string' },
         'osc-max-ahead': { type: 'string' },
+        'no-midi': { type: 'boolean' },
+        'midi-in': { type: 'string', multiple: true },
+        'midi-out': { type: 'string', multiple: true },
+        'midi-mappings': { type: 'string' },
         mdns: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -123,6 +132,10 @@ export async function main(argv: string[]): Promise<void> {
       ...(oscPort === undefined ? {} : { oscPort: oscPort === 'off' ? null : oscPort }),
       oscFeedback,
       oscMaxAheadMs: oscMaxAhead,
+      midi: !values['no-midi'],
+      midiInputs: values['midi-in'] ? values['midi-in'].map(portRef) : 'all',
+      midiOutputs: values['midi-out'] ? values['midi-out'].map(portRef) : 'matching',
+      midiMappingsFile: values['midi-mappings'],
       ...(oscqueryPort === undefined ? {} : { oscQueryPort: oscqueryPort === 'off' ? null : oscqueryPort }),
       mdns,
     });
@@ -147,6 +160,19 @@ export async function main(argv: string[]): Promise<void> {
       console.log(
         `  OSCQuery http://${q.host.includes(':') ? `[${q.host}]` : q.host}:${q.port}${mdns ? '  (advertised over mDNS)' : ''}`,
       );
+    const midi = scope.midi?.status();
+    if (!midi) console.log('  MIDI   off');
+    else if (!midi.available) console.log(`  MIDI   off: ${midi.reason ?? 'unavailable'}`);
+    else {
+      const names = (ports: { name: string; open: boolean }[]) =>
+        ports
+          .filter((p) => p.open)
+          .map((p) => p.name)
+          .join(', ') || 'none';
+      console.log(
+        `  MIDI   in: ${names(midi.inputs)}   out: ${names(midi.outputs)}   ${midi.mappings.length} mappings`,
+      );
+    }
     console.log('  Ctrl-C stops');
     if (f.host !== '127.0.0.1' && f.host !== 'localhost' && f.host !== '::1') {
       console.log(`  note: listening on ${f.host}, reachable from other machines on the network`);
@@ -156,6 +182,9 @@ export async function main(argv: string[]): Promise<void> {
     fail((err as Error).message);
   }
 }
+
+/** A MIDI port given on the command line: all digits is an index, anything else a name. */
+const portRef = (v: string): string | number => (/^\d+$/.test(v) ? Number(v) : v);
 
 function listPipelines(json: boolean): void {
   const registry = new PipelineRegistry(scopeDefaults.pipelines);

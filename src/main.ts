@@ -21,6 +21,9 @@ import type { DeviceRequest } from './runtime/providers';
 import { OscService } from '../control/osc/service';
 import { oscRoutes } from '../control/osc/paths';
 import { OscQueryService } from '../control/oscquery/service';
+import { MidiService } from '../control/midi/service';
+import { midiRoutes } from '../control/midi/routes';
+import type { MidiBackend } from '../control/midi/backend';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface ScopeOptions {
@@ -51,6 +54,16 @@ export interface ScopeOptions {
   device: DeviceRequest;
   /** Model files the pipelines can download; the built-in pipelines' by default. */
   manifests: ModelManifest[];
+  /** MIDI control; `false` leaves MIDI off entirely. */
+  midi: boolean;
+  /** MIDI inputs to open, by name (or part of one) or index; all by default. */
+  midiInputs: (string | number)[] | 'all';
+  /** MIDI outputs for LED/motor-fader feedback; by default those named like an open input. */
+  midiOutputs: (string | number)[] | 'matching';
+  /** The MIDI mappings file; `<configDir>/midi-mappings.json` by default. */
+  midiMappingsFile: string | undefined;
+  /** The MIDI system; easymidi (RtMidi) by default, a fake one in tests. */
+  midiBackend: MidiBackend | undefined;
   /** Settings (presets, MIDI mappings); `DAYDREAM_SCOPE_CONFIG_DIR` or `~/.daydream-scope` when left out. */
   configDir: string | undefined;
   /** Where model files live; `DAYDREAM_SCOPE_MODELS_DIR` or `~/.daydream-scope/models` when left out. */
@@ -77,6 +90,12 @@ export const scopeDefaults: ScopeOptions = {
   manifests: modelManifests,
   modelsDir: undefined,
   configDir: undefined,
+  // DAYDREAM_SCOPE_MIDI=off is --no-midi (the test run sets it: tests never open a real controller).
+  midi: process.env.DAYDREAM_SCOPE_MIDI !== 'off',
+  midiInputs: 'all',
+  midiOutputs: 'matching',
+  midiMappingsFile: undefined,
+  midiBackend: undefined,
 };
 
 export interface Scope {
@@ -88,6 +107,7 @@ export interface Scope {
   models: ModelManager;
   runtime: OrtRuntime;
   presets: PresetStore;
+  midi: MidiService | undefined;
   stop(): Promise<void>;
 }
 
@@ -156,12 +176,26 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     commands,
   };
 
+  const midi = o.midi
+    ? new MidiService(services, {
+        inputs: o.midiInputs,
+        outputs: o.midiOutputs,
+        mappingsFile: o.midiMappingsFile ?? join(o.configDir ?? configDir(), 'midi-mappings.json'),
+        ...(o.midiBackend ? { backend: o.midiBackend } : {}),
+        // Program changes that no mapping claims recall presets by position (program 0 = the first preset).
+        recallPreset: (program) => {
+          const result = presets.recall(program);
+          if (!result.ok) o.log(`MIDI program ${program}: ${result.message}`);
+        },
+      })
+    : undefined;
+
   let http: HttpServer | undefined;
   try {
     http = await startHttpServer(services, {
       port: o.port,
       host: o.host,
-      apiRoutes: [oscRoutes(services), modelRoutes(models), presetRoutes(presets)],
+      apiRoutes: [oscRoutes(services), modelRoutes(models), presetRoutes(presets), ...(midi ? [midiRoutes(midi)] : [])],
     });
   } catch (err) {
     await host.stop();
@@ -184,6 +218,12 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
       ? undefined
       : new OscQueryService(services, { host: o.host, port: queryPort, oscPort: osc?.port ?? 0, mdns: o.mdns });
   await oscQuery?.start();
+  // Never throws: without a MIDI system it says so once and reports why in its status.
+  await midi?.start();
+  // A load replaces the values without change events; LEDs and motor faders catch up once it is ready.
+  host.onStatus((status) => {
+    if (status.state === 'ready') midi?.refreshFeedback();
+  });
   engine.start();
   const loading = o.pipeline !== null ? host.load(o.pipeline) : Promise.resolve();
   if (o.waitForLoad) await loading;
@@ -200,8 +240,10 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     models,
     runtime,
     presets,
+    midi,
     stop: () =>
       (stopping ??= (async () => {
+        await midi?.stop();
         await oscQuery?.stop();
         await osc?.stop();
         await http.close();

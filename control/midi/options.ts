@@ -1,0 +1,48 @@
+/** Options of the MIDI service and the part of the app it sees. */
+import { join } from 'node:path';
+import { easymidiBackend } from './easymidi-backend';
+import { MAPPINGS_FILE } from './mappings-file';
+import { configDir } from '../../src/files';
+import type { MidiBackend } from './backend';
+import type { PortChoice } from './ports';
+import type { CommandRegistry } from '../../src/server/commands';
+import type { ScopeServices } from '../../src/server/services';
+
+export interface MidiOptions {
+  /** The MIDI library; easymidi by default. Tests pass a FakeMidiBackend. */
+  backend: MidiBackend;
+  /** Inputs to open: names or indexes; all by default. */
+  inputs: PortChoice | 'all';
+  /** Outputs for feedback: names or indexes; by default those named like an open input. */
+  outputs: PortChoice | 'matching';
+  /** Where the mappings live; `<configDir>/midi-mappings.json` by default. */
+  mappingsFile: string;
+  /** How often to look for controllers plugged in or out; 0 = only at start. */
+  rescanMs: number;
+  learnTimeoutMs: number;
+  /** How long learn waits after a CC 0-31 for its LSB (CC + 32) before binding a 7-bit CC. */
+  pairWaitMs: number;
+  /** Feedback batches go out at most once per this interval. */
+  feedbackIntervalMs: number;
+  /** Recalls a preset on a program change no mapping claims (presets live elsewhere). */
+  recallPreset: ((program: number, device: string) => void) | undefined;
+  logIntervalMs: number;
+}
+
+export const midiDefaults = (): MidiOptions => ({
+  backend: easymidiBackend(),
+  inputs: 'all',
+  outputs: 'matching',
+  mappingsFile: join(configDir(), MAPPINGS_FILE),
+  rescanMs: 2000,
+  learnTimeoutMs: 30_000,
+  pairWaitMs: 150,
+  feedbackIntervalMs: 20,
+  recallPreset: undefined,
+  logIntervalMs: 5000,
+});
+
+/** The part of the app the service sees; with `commands`, `midi/learn` reaches it from OSC and WebSocket too. */
+export type MidiDeps = Pick<ScopeServices, 'params' | 'log' | 'events'> & {
+  commands?: Pick<CommandRegistry, 'add'>;
+};

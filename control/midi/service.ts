@@ -1,0 +1,318 @@
+/**
+ * MIDI control: opens the controllers, turns their messages into ParamStore writes through the mappings, learns new
+ * mappings, sends feedback to LEDs and motor faders, and keeps the mappings on disk. When MIDI cannot work on this
+ * machine it says why once, in the log and in its status, and the server goes on without it.
+ */
+import { MidiAssembler } from './assembler';
+import { feedbackMessages } from './feedback';
+import { FeedbackQueue } from './feedback-queue';
+import { describeControl } from './learn';
+import { LearnSession } from './learn-session';
+import { MappingBook, defaultNoteMode, mappableSpec } from './mapping-book';
+import { applyEvent, initialState, matches } from './mapping';
+import { loadMappings, saveMappings } from './mappings-file';
+import { midiDefaults } from './options';
+import { midiCommands } from './commands';
+import { MidiPorts } from './ports';
+import { ScopeHttpError } from '../../src/server/errors';
+import { RateLimitedLog } from '../osc/rate-limited-log';
+import type { MidiBytes } from './backend';
+import type { ControlEvent } from './assembler';
+import type { Learned } from './learn';
+import type { MappingState } from './mapping';
+import type { MidiDeps, MidiOptions } from './options';
+import type { ParamValue } from '../../src/params/spec';
+import type { ParamChange } from '../../src/params/store';
+import type { MappingPatch, MidiMapping, MidiStatus, NewMapping, NoteMode } from '../../src/shared/midi';
+
+export { midiDefaults } from './options';
+export type { MidiDeps, MidiOptions } from './options';
+
+export class MidiService {
+  private readonly o: MidiOptions;
+  private readonly book = new MappingBook();
+  private readonly assemblers = new Map<string, MidiAssembler>();
+  /** Soft takeover and edge state per mapping and device. */
+  private readonly states = new Map<string, MappingState & { channel: number }>();
+  private readonly limited: RateLimitedLog<string>;
+  private readonly feedback: FeedbackQueue;
+  private readonly learner: LearnSession;
+  private ports: MidiPorts | undefined;
+  private available = false;
+  private reason: string | undefined = 'MIDI is not started.';
+  private received = 0;
+  private errors = 0;
+  private started = false;
+  private rescanTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private removeCommands: () => void = () => {};
+
+  constructor(
+    private readonly deps: MidiDeps,
+    options: Partial<MidiOptions> = {},
+  ) {
+    this.o = { ...midiDefaults(), ...options } satisfies MidiOptions;
+    this.limited = new RateLimitedLog(deps.log, this.o.logIntervalMs);
+    this.feedback = new FeedbackQueue((device, messages) => this.send(device, messages), this.o.feedbackIntervalMs);
+    this.learner = new LearnSession(
+      { timeoutMs: this.o.learnTimeoutMs, pairWaitMs: this.o.pairWaitMs },
+      { learned: (param, l) => this.learned(param, l), expired: (param) => this.expired(param) },
+    );
+  }
+
+  /** Loads the mappings and opens the controllers; resolves either way, saying why when MIDI is unavailable. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.book.replace(await loadMappings(this.o.mappingsFile, this.deps.log));
+    try {
+      await this.o.backend.init();
+    } catch (err) {
+      this.reason = (err as Error).message;
+      this.deps.log(this.reason.endsWith('.') ? this.reason : `${this.reason}.`);
+      this.changed();
+      return;
+    }
+    this.available = true;
+    this.reason = undefined;
+    this.ports = new MidiPorts(this.o.backend, this.o, {
+      message: (device, bytes) => this.receive(device, bytes),
+      problem: (message) => {
+        this.errors++;
+        this.deps.log(message);
+      },
+    });
+    this.unsubscribe = this.deps.params.onChange((change) => this.onParam(change));
+    this.removeCommands = midiCommands(this, this.deps.commands);
+    this.rescan();
+    if (this.o.rescanMs > 0) {
+      this.rescanTimer = setInterval(() => this.rescan(), this.o.rescanMs);
+      this.rescanTimer.unref();
+    }
+    this.changed();
+  }
+
+  /** Closes the ports, stops learning and waits for the last write of the mappings file. */
+  async stop(): Promise<void> {
+    clearInterval(this.rescanTimer);
+    this.rescanTimer = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.removeCommands();
+    this.learner.cancel();
+    this.feedback.clear();
+    this.ports?.closeAll();
+    this.ports = undefined;
+    this.assemblers.clear();
+    this.started = false;
+    if (this.available) this.reason = 'MIDI is stopped.';
+    this.available = false;
+    await this.saving;
+  }
+
+  status(): MidiStatus {
+    const ports = this.ports?.list() ?? { inputs: [], outputs: [] };
+    return {
+      available: this.available,
+      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+      ...ports,
+      learning: this.learner.current(),
+      mappings: this.book.all(),
+      received: this.received,
+      errors: this.errors,
+    };
+  }
+
+  /** Looks for controllers plugged in or out; the timer calls it every `rescanMs`. */
+  rescan(): void {
+    if (!this.ports?.scan()) return;
+    // A controller just plugged in shows the current values at once.
+    this.refreshFeedback();
+    this.changed();
+  }
+
+  /** Sends every mapped value to the controllers; call it when a pipeline has loaded (values were replaced). */
+  refreshFeedback(): void {
+    for (const m of this.book.all()) {
+      const value = this.deps.params.get(m.param);
+      if (value !== undefined) this.queueFeedback(m, value, undefined);
+    }
+  }
+
+  /** Arms MIDI learn for `param`: the next control that moves binds to it. Throws for unknown parameters. */
+  learn(param: string, options: { mode?: NoteMode; timeoutMs?: number } = {}): MidiStatus['learning'] {
+    const spec = mappableSpec(param, this.deps.params.spec(param), Object.keys(this.deps.params.all()));
+    if (!this.available) throw new ScopeHttpError(409, 'unavailable', this.reason ?? 'MIDI is unavailable.');
+    this.learner.arm(param, options.mode ?? defaultNoteMode(spec), options.timeoutMs);
+    this.deps.log(`MIDI learn: move a control to map it to "${param}".`);
+    this.changed();
+    return this.learner.current();
+  }
+
+  /** Stops learning; true when something was armed. */
+  cancelLearn(): boolean {
+    const was = this.learner.cancel();
+    if (was) this.changed();
+    return was;
+  }
+
+  mappings(): MidiMapping[] {
+    return this.book.all();
+  }
+
+  async addMapping(body: NewMapping): Promise<MidiMapping> {
+    const spec = mappableSpec(body.param, this.deps.params.spec(body.param), Object.keys(this.deps.params.all()));
+    const mapping = this.book.add(body, spec);
+    await this.mappingsChanged();
+    return mapping;
+  }
+
+  async patchMapping(id: string, patch: MappingPatch): Promise<MidiMapping> {
+    const mapping = this.book.patch(id, patch);
+    this.forget(id);
+    await this.mappingsChanged();
+    return mapping;
+  }
+
+  async removeMapping(id: string): Promise<void> {
+    this.book.remove(id);
+    for (const key of this.states.keys()) if (key.startsWith(`${id}\u0000`)) this.states.delete(key);
+    await this.mappingsChanged();
+  }
+
+  /** Replaces every mapping (an import); mappings of parameters not loaded now are kept, inactive. */
+  async replaceMappings(mappings: MidiMapping[]): Promise<MidiMapping[]> {
+    this.book.replace(mappings);
+    this.states.clear();
+    await this.mappingsChanged();
+    return this.book.all();
+  }
+
+  /** Sends the feedback waiting now instead of at the end of the interval. */
+  flushFeedback(): void {
+    this.feedback.flush();
+  }
+
+  /** Resolves once the mappings file has every change made so far. */
+  async saved(): Promise<void> {
+    await this.saving;
+  }
+
+  private receive(device: string, bytes: MidiBytes): void {
+    let assembler = this.assemblers.get(device);
+    if (!assembler) this.assemblers.set(device, (assembler = new MidiAssembler()));
+    const events = assembler.feed(bytes);
+    if (events.length === 0) return;
+    this.received++;
+    // While learning, a message only teaches: it moves nothing, not even the control being learned.
+    if (this.learner.current()) for (const event of events) this.learner.feed(device, event);
+    else for (const event of events) this.dispatch(device, event);
+  }
+
+  private dispatch(device: string, event: ControlEvent): void {
+    let claimed = false;
+    for (const m of this.book.all()) {
+      if (!matches(m, device, event)) continue;
+      // A mapping whose parameter is not in the active pipeline is kept but does nothing.
+      const spec = this.deps.params.spec(m.param);
+      if (!spec) continue;
+      claimed = true;
+      const key = `${m.id}\u0000${device}`;
+      const state = this.states.get(key) ?? { ...initialState(), channel: event.channel };
+      const [outcome, next] = applyEvent(m, spec, event, this.deps.params.get(m.param), state);
+      const kept = { ...next, channel: event.channel };
+      if (outcome.kind === 'set') {
+        const result = this.deps.params.set(m.param, outcome.value, `midi:${device}`);
+        if (result.ok) kept.written = result.value;
+        else this.problem('rejected', `MIDI: ${device} -> ${m.param}: ${result.reason}`);
+      }
+      this.states.set(key, kept);
+    }
+    if (event.kind === 'program' && !claimed && this.o.recallPreset) {
+      try {
+        this.o.recallPreset(event.program, device);
+      } catch (err) {
+        this.problem('preset', `MIDI: recalling preset ${event.program} failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private onParam(change: ParamChange): void {
+    for (const m of this.book.all()) if (m.param === change.path) this.queueFeedback(m, change.value, change.source);
+  }
+
+  /** Queues `value` for every output that shows `m`, except the one of the device the change came from. */
+  private queueFeedback(m: MidiMapping, value: ParamValue, source: string | undefined): void {
+    const spec = this.deps.params.spec(m.param);
+    if (!spec) return;
+    for (const out of this.ports?.openOutputs() ?? []) {
+      const used = this.states.get(`${m.id}\u0000${out.device}`);
+      // An any-device mapping talks back only to controllers that have used it: CC 7 to a synth is its volume.
+      if (m.device === null ? !used : m.device !== out.device) continue;
+      // The controller that made the change already shows it; echoing would fight its own fader.
+      if (source === `midi:${out.device}`) continue;
+      const channel = m.channel ?? used?.channel ?? 1;
+      this.feedback.put(out.device, m.id, feedbackMessages(m, spec, value, channel));
+    }
+  }
+
+  private send(device: string, messages: MidiBytes[]): void {
+    for (const out of this.ports?.openOutputs() ?? []) {
+      if (out.device !== device) continue;
+      try {
+        for (const bytes of messages) out.port.send(bytes);
+      } catch (err) {
+        this.problem('feedback', `MIDI: could not send feedback to ${device}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private learned(param: string, l: Learned): void {
+    const spec = this.deps.params.spec(param);
+    const mapping = this.book.add({ param, device: l.device, channel: l.channel, control: l.control }, spec, {
+      keep: false,
+    });
+    for (const old of this.book.bind(mapping)) this.forget(old.id);
+    this.deps.log(`MIDI learn: ${describeControl(l)} on ${l.device} now drives "${param}".`);
+    this.persist();
+    this.changed();
+  }
+
+  private expired(param: string): void {
+    this.deps.log(`MIDI learn for "${param}" timed out: no control moved.`);
+    this.changed();
+  }
+
+  /** Starts a changed mapping's takeover afresh; which devices used it (and on what channel) is kept for feedback. */
+  private forget(id: string): void {
+    for (const [key, state] of this.states) {
+      if (key.startsWith(`${id}\u0000`)) this.states.set(key, { ...initialState(), channel: state.channel });
+    }
+  }
+
+  private async mappingsChanged(): Promise<void> {
+    this.persist();
+    this.changed();
+    await this.saving;
+  }
+
+  /** Queues a write of the mappings file; writes never overlap, and a failed one is logged, not thrown. */
+  private persist(): void {
+    const snapshot = this.book.all();
+    this.saving = this.saving.then(() =>
+      saveMappings(this.o.mappingsFile, snapshot).catch((err: Error) =>
+        this.problem('save', `MIDI: could not save mappings to ${this.o.mappingsFile}: ${err.message}`),
+      ),
+    );
+  }
+
+  private problem(kind: string, message: string): void {
+    this.errors++;
+    this.limited.report(kind, message);
+  }
+
+  private changed(): void {
+    this.deps.events.emit('midi', this.status());
+  }
+}

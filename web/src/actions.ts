@@ -1,0 +1,93 @@
+/** The panel's HTTP calls to the optional services; each refreshes the state from the answer or a fresh GET. */
+import { api, optionalApi } from './client';
+import type { PipelineInfo } from '../../src/shared/api';
+import type { MidiActions } from './context';
+import type { OutputActions } from './components/outputs-card';
+import type { PresetActions } from './components/presets-card';
+import type { PanelAction } from './state';
+
+type Dispatch = (a: PanelAction) => void;
+
+const enc = encodeURIComponent;
+
+/** Runs `work`, showing its failure to the performer in words instead of dropping it. */
+function guarded(dispatch: Dispatch, work: () => Promise<unknown>): void {
+  work().catch((err: unknown) =>
+    dispatch({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+  );
+}
+
+/** Fetches one optional service's state into the panel; a 404 means the server has none, and hides its card. */
+export function refresh(dispatch: Dispatch, topic: 'midi' | 'outputs' | 'presets' | 'models'): void {
+  const path = {
+    midi: '/api/v1/midi',
+    outputs: '/api/v1/outputs',
+    presets: '/api/v1/presets',
+    models: '/api/v1/models/status',
+  }[topic];
+  optionalApi(path)
+    .then((data) => dispatch({ type: 'service', topic, data }))
+    // A service that fails to answer is shown as absent; the panel keeps working without it.
+    .catch(() => dispatch({ type: 'service', topic, data: null }));
+}
+
+export function refreshAll(dispatch: Dispatch): void {
+  guarded(dispatch, async () =>
+    dispatch({ type: 'pipelines', pipelines: await api<PipelineInfo[]>('/api/v1/pipelines') }),
+  );
+  for (const topic of ['midi', 'outputs', 'presets', 'models'] as const) refresh(dispatch, topic);
+}
+
+export function midiActions(dispatch: Dispatch): MidiActions {
+  const then = (work: () => Promise<unknown>) =>
+    guarded(dispatch, async () => {
+      await work();
+      refresh(dispatch, 'midi');
+    });
+  return {
+    learn: (param) => then(() => api('/api/v1/midi/learn', { method: 'POST', body: { param } })),
+    cancelLearn: () => then(() => api('/api/v1/midi/learn', { method: 'DELETE' })),
+    patch: (id, patch) => then(() => api(`/api/v1/midi/mappings/${enc(id)}`, { method: 'PATCH', body: patch })),
+    unmap: (id) => then(() => api(`/api/v1/midi/mappings/${enc(id)}`, { method: 'DELETE' })),
+  };
+}
+
+export function outputActions(dispatch: Dispatch): OutputActions {
+  const put = (id: string, body: unknown) =>
+    guarded(dispatch, async () => {
+      await api(`/api/v1/outputs/${enc(id)}`, { method: 'PUT', body });
+      refresh(dispatch, 'outputs');
+    });
+  return {
+    enable: (id, enabled) => put(id, { enabled }),
+    rename: (id, name) => put(id, { options: { name } }),
+  };
+}
+
+export function presetActions(dispatch: Dispatch, notify: (m: string) => void): PresetActions {
+  return {
+    save: (name) =>
+      guarded(dispatch, async () => {
+        dispatch({
+          type: 'service',
+          topic: 'presets',
+          data: await api(`/api/v1/presets/${enc(name)}`, { method: 'PUT', body: {} }),
+        });
+        notify(`Saved “${name}”`);
+      }),
+    recall: (name) =>
+      guarded(dispatch, async () => {
+        const r = await api<{ skipped?: string[] }>(`/api/v1/presets/${enc(name)}/recall`, { method: 'POST' });
+        const skipped = r.skipped?.length ? ` (skipped: ${r.skipped.join(', ')})` : '';
+        notify(`Recalled “${name}”${skipped}`);
+      }),
+    remove: (name) =>
+      guarded(dispatch, async () => {
+        dispatch({
+          type: 'service',
+          topic: 'presets',
+          data: await api(`/api/v1/presets/${enc(name)}`, { method: 'DELETE' }),
+        });
+      }),
+  };
+}

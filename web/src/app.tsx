@@ -1,0 +1,125 @@
+import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
+import { midiActions, outputActions, presetActions, refresh, refreshAll } from './actions';
+import { ScopeSocket, socketUrl } from './client';
+import { PanelContext } from './context';
+import { ControlsCard } from './components/controls-card';
+import { Header } from './components/header';
+import { OutputsCard } from './components/outputs-card';
+import { PipelinesCard } from './components/pipelines-card';
+import { PresetsCard } from './components/presets-card';
+import { Preview } from './components/preview';
+import { ShortcutsOverlay, useShortcuts } from './components/shortcuts';
+import { initialState, reduce } from './state';
+import type { PanelContextValue } from './context';
+
+/** The panel: preview and readouts, pipeline picker, generated controls, presets and outputs. */
+export function App() {
+  const [state, dispatch] = useReducer(reduce, initialState);
+  const [help, setHelp] = useState(false);
+  const [toast, setToast] = useState<string | null>(null);
+  const socket = useRef<ScopeSocket | undefined>(undefined);
+  const toastTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const notify = (message: string) => {
+    setToast(message);
+    clearTimeout(toastTimer.current);
+    toastTimer.current = setTimeout(() => setToast(null), 3000);
+  };
+
+  useEffect(() => {
+    const s = new ScopeSocket({
+      url: socketUrl(),
+      onMessage: (message) => dispatch({ type: 'message', message }),
+      onOpen: (connected) => {
+        dispatch({ type: 'connected', connected });
+        // After a server restart everything may have changed.
+        if (connected) refreshAll(dispatch);
+      },
+      onSent: (values) => dispatch({ type: 'local-values', values }),
+    });
+    socket.current = s;
+    return () => s.close();
+  }, []);
+
+  // Presets belong to a pipeline: another pipeline, another list.
+  useEffect(() => {
+    if (state.connected) refresh(dispatch, 'presets');
+  }, [state.pipeline, state.connected]);
+
+  useEffect(() => {
+    if (state.lastError) notify(state.lastError);
+  }, [state.lastError]);
+
+  const ctx = useMemo<PanelContextValue>(
+    () => ({
+      client: {
+        set: (name, value) => socket.current?.set(name, value),
+        load: (id) => socket.current?.load(id),
+        pause: (paused) => socket.current?.pause(paused),
+      },
+      midi: state.midi,
+      midiActions: midiActions(dispatch),
+      notify,
+    }),
+    [state.midi],
+  );
+  const presets = useMemo(() => presetActions(dispatch, notify), []);
+  const outputs = useMemo(() => outputActions(dispatch), []);
+  const paused = state.stats?.paused ?? false;
+
+  useShortcuts({
+    togglePause: () => ctx.client.pause(!paused),
+    recallPreset: (i) => {
+      const p = state.presets?.presets[i];
+      if (p) presets.recall(p.name);
+    },
+    toggleHelp: () => setHelp((h) => !h),
+    closeHelp: () => setHelp(false),
+  });
+
+  return (
+    <PanelContext.Provider value={ctx}>
+      <Header state={state} paused={paused} onPause={() => ctx.client.pause(!paused)} onHelp={() => setHelp(true)} />
+      <main class="layout">
+        <section class="stage" aria-label="preview">
+          <Preview outputs={state.outputs} paused={paused} />
+        </section>
+        <section class="controls-col card" aria-label="parameters">
+          <h2>
+            Parameters <span class="dim">{state.pipeline ?? ''}</span>
+          </h2>
+          <ControlsCard schema={state.schema} values={state.values} />
+        </section>
+        <aside class="side">
+          <section class="card" aria-label="pipelines">
+            <h2>Pipelines</h2>
+            <PipelinesCard
+              pipelines={state.pipelines}
+              active={state.pipeline}
+              status={state.status}
+              models={state.models}
+            />
+          </section>
+          {state.presets && (
+            <section class="card" aria-label="presets">
+              <h2>Presets</h2>
+              <PresetsCard list={state.presets} actions={presets} />
+            </section>
+          )}
+          {state.outputs && state.outputs.length > 0 && (
+            <section class="card" aria-label="outputs">
+              <h2>Outputs</h2>
+              <OutputsCard outputs={state.outputs} actions={outputs} />
+            </section>
+          )}
+        </aside>
+      </main>
+      {help && <ShortcutsOverlay onClose={() => setHelp(false)} />}
+      {toast && (
+        <div class="toast" role="status">
+          {toast}
+        </div>
+      )}
+    </PanelContext.Provider>
+  );
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { SPARK_POINTS, initialState, reduce } from './state';
+import type { Stats } from '../../src/shared/api';
+import type { PanelState } from './state';
+
+const stats = (frameTimeP50: number): Stats => ({
+  fps: 30,
+  targetFps: 30,
+  frameTimeP50,
+  frameTimeP99: frameTimeP50,
+  intervalP50: 33,
+  intervalP99: 34,
+  intervalStddev: 1,
+  frames: 1,
+  dropped: 0,
+  late: 0,
+  renderErrors: 0,
+  state: 'ready',
+  paused: false,
+  clients: { ws: 1, mjpeg: 1 },
+});
+
+const withPipeline: PanelState = {
+  ...initialState,
+  pipeline: 'a',
+  values: { zoom: 1, hue: 0 },
+  pipelines: [
+    { id: 'a', name: 'A', description: '', schema: {}, active: true },
+    { id: 'b', name: 'B', description: '', schema: {}, active: false },
+  ],
+};
+
+describe('reduce', () => {
+  it('merges remote, acknowledged and local values', () => {
+    let s = reduce(withPipeline, { type: 'message', message: { type: 'params', values: { zoom: 2 }, source: 'osc' } });
+    s = reduce(s, { type: 'message', message: { type: 'ack', id: 1, values: { hue: 10 } } });
+    s = reduce(s, { type: 'local-values', values: { zoom: 3 } });
+    expect(s.values).toEqual({ zoom: 3, hue: 10 });
+  });
+
+  it('replaces schema and values on a pipeline switch and marks the active pipeline', () => {
+    const s = reduce(withPipeline, {
+      type: 'message',
+      message: { type: 'pipeline', pipeline: 'b', values: { speed: 1 }, schema: { type: 'object' } },
+    });
+    expect(s.values).toEqual({ speed: 1 });
+    expect(s.pipelines.map((p) => p.active)).toEqual([false, true]);
+  });
+
+  it('keeps a bounded history of frame times for the sparkline', () => {
+    let s = initialState;
+    for (let i = 0; i < SPARK_POINTS + 5; i++)
+      s = reduce(s, { type: 'message', message: { type: 'stats', stats: stats(i) } });
+    expect(s.frameTimes).toHaveLength(SPARK_POINTS);
+    expect(s.frameTimes.at(-1)).toBe(SPARK_POINTS + 4);
+  });
+
+  it('takes service events that parse, ignores the rest, and hides a service that answered 404', () => {
+    const outputs = [
+      {
+        id: 'ndi',
+        kind: 'ndi',
+        name: 'NDI',
+        available: true,
+        enabled: true,
+        state: 'running',
+        options: {},
+        urls: ['Scope'],
+      },
+    ];
+    let s = reduce(initialState, { type: 'message', message: { type: 'event', topic: 'outputs', data: outputs } });
+    expect(s.outputs).toMatchObject([{ id: 'ndi', clients: 0, fps: 0 }]);
+    s = reduce(s, { type: 'service', topic: 'outputs', data: { nonsense: true } });
+    expect(s.outputs).toHaveLength(1);
+    s = reduce(s, { type: 'service', topic: 'outputs', data: null });
+    expect(s.outputs).toBeNull();
+    s = reduce(s, {
+      type: 'service',
+      topic: 'presets',
+      data: { pipeline: 'a', presets: [{ name: 'x', values: { zoom: 2 } }] },
+    });
+    expect(s.presets?.presets[0]?.name).toBe('x');
+    s = reduce(s, { type: 'service', topic: 'models', data: { models: [{ role: 'UNet', received: 50, total: 200 }] } });
+    expect(s.models).toEqual([{ label: 'UNet', fraction: 0.25, state: 'downloading', error: undefined }]);
+  });
+
+  it('shows the server error in words', () => {
+    const s = reduce(initialState, {
+      type: 'message',
+      message: { type: 'error', error: { code: 'invalid_parameters', message: 'zoom: expected a number' } },
+    });
+    expect(s.lastError).toBe('zoom: expected a number');
+  });
+});

@@ -1,0 +1,139 @@
+/** Everything the panel shows, and how each server message changes it (a pure reducer, tested without a DOM). */
+import { midiStatusSchema } from './midi-types';
+import { modelLines, outputsSchema, presetListSchema } from './services';
+import type { JsonSchema, ParamValue, PipelineInfo, PipelineStatus, Stats } from '../../src/shared/api';
+import type { ServerMessage } from '../../src/shared/messages';
+import type { MidiStatus } from './midi-types';
+import type { ModelLine, OutputInfo, PresetList } from './services';
+
+export interface PanelState {
+  connected: boolean;
+  version: string | null;
+  pipeline: string | null;
+  schema: JsonSchema;
+  values: Record<string, ParamValue>;
+  status: PipelineStatus | null;
+  stats: Stats | null;
+  /** Recent render times (ms), oldest first, for the sparkline. */
+  frameTimes: number[];
+  pipelines: PipelineInfo[];
+  /** null: the server has no such service (404) or has not answered yet. */
+  outputs: OutputInfo[] | null;
+  midi: MidiStatus | null;
+  presets: PresetList | null;
+  models: ModelLine[];
+  /** The last error the server sent about something this panel did. */
+  lastError: string | null;
+}
+
+export const initialState: PanelState = {
+  connected: false,
+  version: null,
+  pipeline: null,
+  schema: {},
+  values: {},
+  status: null,
+  stats: null,
+  frameTimes: [],
+  pipelines: [],
+  outputs: null,
+  midi: null,
+  presets: null,
+  models: [],
+  lastError: null,
+};
+
+export const SPARK_POINTS = 60;
+
+export type PanelAction =
+  | { type: 'message'; message: ServerMessage }
+  | { type: 'connected'; connected: boolean }
+  | { type: 'local-values'; values: Record<string, ParamValue> }
+  | { type: 'pipelines'; pipelines: PipelineInfo[] }
+  | { type: 'service'; topic: string; data: unknown }
+  | { type: 'error'; message: string | null };
+
+/** The next state after `action`. */
+export function reduce(state: PanelState, action: PanelAction): PanelState {
+  switch (action.type) {
+    case 'connected':
+      return { ...state, connected: action.connected };
+    case 'local-values':
+      return { ...state, values: { ...state.values, ...action.values } };
+    case 'pipelines':
+      return { ...state, pipelines: action.pipelines };
+    case 'service':
+      return applyService(state, action.topic, action.data);
+    case 'error':
+      return { ...state, lastError: action.message };
+    case 'message':
+      return applyMessage(state, action.message);
+  }
+}
+
+function applyMessage(state: PanelState, m: ServerMessage): PanelState {
+  switch (m.type) {
+    case 'hello':
+      return {
+        ...state,
+        version: m.version,
+        pipeline: m.pipeline,
+        schema: m.schema,
+        values: m.values,
+        status: m.status,
+        stats: m.stats,
+        pipelines: markActive(state.pipelines, m.pipeline),
+      };
+    case 'pipeline':
+      return {
+        ...state,
+        pipeline: m.pipeline,
+        schema: m.schema,
+        values: m.values,
+        pipelines: markActive(state.pipelines, m.pipeline),
+      };
+    case 'params':
+    case 'ack':
+      return m.values ? { ...state, values: { ...state.values, ...m.values } } : state;
+    case 'state':
+      return { ...state, status: m.status };
+    case 'stats':
+      return {
+        ...state,
+        stats: m.stats,
+        frameTimes: [...state.frameTimes, m.stats.frameTimeP50].slice(-SPARK_POINTS),
+      };
+    case 'error':
+      return { ...state, lastError: m.error.message };
+    case 'event':
+      return applyService(state, m.topic, m.data);
+  }
+}
+
+/** A service's new state (from its GET or its WS event); data that does not parse leaves the state as it was. */
+function applyService(state: PanelState, topic: string, data: unknown): PanelState {
+  // null: the server has no such service (its GET answered 404); its card hides.
+  if (data === null && ['midi', 'outputs', 'presets'].includes(topic)) return { ...state, [topic]: null };
+  switch (topic) {
+    case 'midi': {
+      const parsed = midiStatusSchema.safeParse(data);
+      return parsed.success ? { ...state, midi: parsed.data } : state;
+    }
+    case 'outputs': {
+      const parsed = outputsSchema.safeParse(data);
+      return parsed.success ? { ...state, outputs: parsed.data } : state;
+    }
+    case 'presets': {
+      const parsed = presetListSchema.safeParse(data);
+      return parsed.success ? { ...state, presets: parsed.data } : state;
+    }
+    case 'models':
+      return { ...state, models: modelLines(data) };
+    default:
+      return state;
+  }
+}
+
+function markActive(pipelines: PipelineInfo[], active: string | null): PipelineInfo[] {
+  return pipelines.map((p) => (p.active === (p.id === active) ? p : { ...p, active: p.id === active }));
+}

@@ -7,6 +7,7 @@ import type { LatencyResult } from './control-latency';
 import { framePacing } from './frame-pacing';
 import { loopEfficiency } from './loop-efficiency';
 import { oscThroughput } from './osc-throughput';
+import { formatStreamDiffusion, streamDiffusionBench } from './streamdiffusion';
 import { fmt } from './stats';
 
 const quick = process.argv.includes('--quick');
@@ -57,6 +58,9 @@ const throughput = await oscThroughput({
   seconds: quick ? 2 : 5,
 });
 
+log('streamdiffusion stages on the tiny graphs (CPU) …');
+const diffusion = await streamDiffusionBench({ model: 'tiny', frames: quick ? 10 : 30 });
+
 log('frame pacing at 30 fps …');
 const pace = await framePacing({ pipeline: 'neural-field', ...size, fps: 30, seconds: quick ? 4 : 15 });
 
@@ -82,4 +86,10 @@ const lines = [
   ),
   `(c) frame interval at 30 fps, neural-field 512x512: mean ${fmt(pace.intervalMean)} ms, stddev ${fmt(pace.intervalStddev)} ms (target <= 2), p99 ${fmt(pace.intervalP99)} ms, ${fmt(pace.fps, 2)} fps, late ${pace.late}, dropped ${pace.dropped} over ${pace.frames} frames`,
 ];
+lines.push(
+  `(e) ${formatStreamDiffusion(diffusion)
+    .split('\n')
+    .map((l, i) => (i === 0 ? l : `    ${l}`))
+    .join('\n')}`,
+);
 console.log(lines.join('\n'));

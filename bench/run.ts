@@ -8,6 +8,7 @@ import { framePacing } from './frame-pacing';
 import { loopEfficiency } from './loop-efficiency';
 import { oscThroughput } from './osc-throughput';
 import { formatStreamDiffusion, streamDiffusionBench } from './streamdiffusion';
+import { formatOutputs, outputsBench } from './outputs';
 import { fmt } from './stats';
 
 const quick = process.argv.includes('--quick');
@@ -61,6 +62,9 @@ const throughput = await oscThroughput({
 log('streamdiffusion stages on the tiny graphs (CPU) …');
 const diffusion = await streamDiffusionBench({ model: 'tiny', frames: quick ? 10 : 30 });
 
+log('outputs: WHEP latency in Chromium, 8 viewers vs 1 …');
+const outputs = await outputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60 : 150, log });
+
 log('frame pacing at 30 fps …');
 const pace = await framePacing({ pipeline: 'neural-field', ...size, fps: 30, seconds: quick ? 4 : 15 });
 
@@ -92,4 +96,7 @@ lines.push(
     .map((l, i) => (i === 0 ? l : `    ${l}`))
     .join('\n')}`,
 );
+lines.push(...formatOutputs(outputs).map((l, i) => (i === 0 ? `(f) ${l}` : `    ${l}`)));
 console.log(lines.join('\n'));
+// @roamhq/wrtc can crash in its static destructors when a process that used it ends by itself.
+process.exit(0);

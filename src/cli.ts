@@ -36,6 +36,13 @@ Options:
   --midi-out <port> send LED/motor-fader feedback to this MIDI output; repeatable (default: outputs named like inputs)
   --midi-mappings <file>
                     where MIDI mappings are kept (default: <config dir>/midi-mappings.json)
+  --ndi             send NDI from the start (the panel can switch it on later too)
+  --ndi-name <name> NDI source name, also the Syphon/Spout name (default daydream-scope)
+  --syphon, --spout send over Syphon (macOS) / Spout (Windows) from the start
+  --ice-server <url>
+                    STUN/TURN server offered to WebRTC viewers (repeatable; none needed on a LAN)
+  --mjpeg-quality <1-100>
+                    JPEG quality of MJPEG and /api/v1/frame (default 80)
   --osc-max-ahead <ms>
                     hold bundles timetagged in the future at most this long (default 10000; 0 = apply at once)
 `;
@@ -53,6 +60,9 @@ const flagsSchema = z.object({
   oscqueryPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
   mdns: z.boolean(),
   oscMaxAhead: z.coerce.number().int().min(0).max(60_000),
+  ndiName: z.string().min(1).max(100),
+  iceServers: z.array(z.string().regex(/^(stun|stuns|turn|turns):/, 'expected a stun: or turn: URL')),
+  mjpegQuality: z.coerce.number().int().min(1).max(100),
   oscFeedback: z.array(
     z.string().refine((t) => typeof parseFeedbackTarget(t) !== 'string', 'expected host:port, e.g. 127.0.0.1:9000'),
   ),
@@ -84,6 +94,12 @@ export async function main(argv: string[]): Promise<void> {
         'oscquery-port': { type: 'string' },
         'osc-max-ahead': { type: 'string' },
         'no-midi': { type: 'boolean' },
+        ndi: { type: 'boolean' },
+        'ndi-name': { type: 'string' },
+        syphon: { type: 'boolean' },
+        spout: { type: 'boolean' },
+        'ice-server': { type: 'string', multiple: true },
+        'mjpeg-quality': { type: 'string' },
         'midi-in': { type: 'string', multiple: true },
         'midi-out': { type: 'string', multiple: true },
         'midi-mappings': { type: 'string' },
@@ -118,6 +134,9 @@ export async function main(argv: string[]): Promise<void> {
     oscqueryPort: values['oscquery-port'],
     mdns: values.mdns ?? false,
     oscMaxAhead: values['osc-max-ahead'] ?? scopeDefaults.oscMaxAheadMs,
+    ndiName: values['ndi-name'] ?? scopeDefaults.ndiName,
+    iceServers: values['ice-server'] ?? [],
+    mjpegQuality: values['mjpeg-quality'] ?? scopeDefaults.mjpegQuality,
   });
   if (!flags.success) {
     const flag = (path: PropertyKey[]) => String(path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -136,6 +155,9 @@ export async function main(argv: string[]): Promise<void> {
       midiInputs: values['midi-in'] ? values['midi-in'].map(portRef) : 'all',
       midiOutputs: values['midi-out'] ? values['midi-out'].map(portRef) : 'matching',
       midiMappingsFile: values['midi-mappings'],
+      ndi: values.ndi ?? false,
+      syphon: values.syphon ?? false,
+      spout: values.spout ?? false,
       ...(oscqueryPort === undefined ? {} : { oscQueryPort: oscqueryPort === 'off' ? null : oscqueryPort }),
       mdns,
     });
@@ -160,6 +182,16 @@ export async function main(argv: string[]): Promise<void> {
       console.log(
         `  OSCQuery http://${q.host.includes(':') ? `[${q.host}]` : q.host}:${q.port}${mdns ? '  (advertised over mDNS)' : ''}`,
       );
+    console.log(`  Output ${scope.url}/output  (WebRTC player for OBS Browser Source; WHEP at ${scope.url}/whep)`);
+    for (const out of scope.outputs.list()) {
+      if (out.kind === 'webrtc' || out.kind === 'mjpeg') continue;
+      const state = !out.available
+        ? `unavailable: ${out.reason ?? ''}`
+        : out.enabled
+          ? 'on'
+          : 'off (switch on in the panel or with --' + out.kind + ')';
+      console.log(`  ${out.name.padEnd(6)} ${state}`);
+    }
     const midi = scope.midi?.status();
     if (!midi) console.log('  MIDI   off');
     else if (!midi.available) console.log(`  MIDI   off: ${midi.reason ?? 'unavailable'}`);

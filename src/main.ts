@@ -24,6 +24,14 @@ import { OscQueryService } from '../control/oscquery/service';
 import { MidiService } from '../control/midi/service';
 import { midiRoutes } from '../control/midi/routes';
 import type { MidiBackend } from '../control/midi/backend';
+import { OutputHub } from '../outputs/hub';
+import { outputRoutes } from '../outputs/routes';
+import { WhepOutput } from '../outputs/webrtc/whep-output';
+import { whepRoutes } from '../outputs/webrtc/routes';
+import { NdiOutput } from '../outputs/ndi/ndi-output';
+import { SyphonOutput } from '../outputs/syphon/syphon-output';
+import { SpoutOutput } from '../outputs/spout/spout-output';
+import { MjpegOutput } from '../outputs/mjpeg/mjpeg-output';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface ScopeOptions {
@@ -64,6 +72,17 @@ export interface ScopeOptions {
   midiMappingsFile: string | undefined;
   /** The MIDI system; easymidi (RtMidi) by default, a fake one in tests. */
   midiBackend: MidiBackend | undefined;
+  /** Send NDI from the start (it announces itself on the local network, so it is off unless asked for). */
+  ndi: boolean;
+  /** NDI source name, also the Syphon/Spout server name. */
+  ndiName: string;
+  /** Syphon (macOS) and Spout (Windows) from the start. */
+  syphon: boolean;
+  spout: boolean;
+  /** STUN/TURN servers offered to WHEP viewers; none needed on a LAN or on this machine. */
+  iceServers: string[];
+  /** JPEG quality of MJPEG and /api/v1/frame. */
+  mjpegQuality: number;
   /** Settings (presets, MIDI mappings); `DAYDREAM_SCOPE_CONFIG_DIR` or `~/.daydream-scope` when left out. */
   configDir: string | undefined;
   /** Where model files live; `DAYDREAM_SCOPE_MODELS_DIR` or `~/.daydream-scope/models` when left out. */
@@ -96,6 +115,12 @@ export const scopeDefaults: ScopeOptions = {
   midiOutputs: 'matching',
   midiMappingsFile: undefined,
   midiBackend: undefined,
+  ndi: false,
+  ndiName: 'daydream-scope',
+  syphon: false,
+  spout: false,
+  iceServers: [],
+  mjpegQuality: 80,
 };
 
 export interface Scope {
@@ -108,6 +133,7 @@ export interface Scope {
   runtime: OrtRuntime;
   presets: PresetStore;
   midi: MidiService | undefined;
+  outputs: OutputHub;
   stop(): Promise<void>;
 }
 
@@ -190,14 +216,47 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
       })
     : undefined;
 
+  const outputs = new OutputHub({ log: o.log, events, fps: () => engine.fps });
+  const webrtc = new WhepOutput('webrtc', { iceServers: o.iceServers });
+  const mjpeg = new MjpegOutput('mjpeg', { quality: o.mjpegQuality }, o.log);
+  outputs
+    .add(webrtc, true)
+    .add(mjpeg, true)
+    .add(new NdiOutput('ndi', { name: o.ndiName }), o.ndi)
+    .add(new SyphonOutput('syphon', { name: o.ndiName }), o.syphon)
+    .add(new SpoutOutput('spout', { name: o.ndiName }), o.spout);
+  for (const { id } of outputs.list()) {
+    commands.add({
+      name: `output/${id}/enabled`,
+      description: `switches the ${id} output on (true) or off (false)`,
+      arg: 'bool',
+      run: (enabled) => {
+        const info = outputs.info(id);
+        if (enabled === true && !info.available) return { ok: false, reason: info.reason ?? 'unavailable' };
+        outputs.setEnabled(id, enabled === true).catch((err: Error) => o.log(`output ${id}: ${err.message}`));
+        return { ok: true };
+      },
+    });
+  }
+
   let http: HttpServer | undefined;
   try {
     http = await startHttpServer(services, {
       port: o.port,
       host: o.host,
-      apiRoutes: [oscRoutes(services), modelRoutes(models), presetRoutes(presets), ...(midi ? [midiRoutes(midi)] : [])],
+      apiRoutes: [
+        oscRoutes(services),
+        modelRoutes(models),
+        presetRoutes(presets),
+        ...(midi ? [midiRoutes(midi)] : []),
+        outputRoutes(outputs),
+      ],
+      rootRoutes: [whepRoutes(webrtc)],
+      jpegs: mjpeg.jpegs,
+      mjpeg: mjpeg.streams,
     });
   } catch (err) {
+    mjpeg.close();
     await host.stop();
     throw err;
   }
@@ -224,6 +283,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   host.onStatus((status) => {
     if (status.state === 'ready') midi?.refreshFeedback();
   });
+  // Subscribed before the loop starts, so every output sees the first frame; a failing output only logs.
+  await outputs.start(engine);
   engine.start();
   const loading = o.pipeline !== null ? host.load(o.pipeline) : Promise.resolve();
   if (o.waitForLoad) await loading;
@@ -241,12 +302,15 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     runtime,
     presets,
     midi,
+    outputs,
     stop: () =>
       (stopping ??= (async () => {
         await midi?.stop();
         await oscQuery?.stop();
         await osc?.stop();
         await http.close();
+        await outputs.stop();
+        mjpeg.close();
         await models.close();
         await engine.stop();
         await host.stop();

@@ -28,12 +28,14 @@ export function mediaRoutes(services: ScopeServices, deps: MediaDeps): Hono {
     const frame = services.engine.latest();
     if (!frame) throw new ScopeHttpError(503, 'no_frame', 'no frame has been rendered yet');
     let jpeg: Jpeg | undefined;
-    if (quality === undefined || quality === deps.jpegs.quality) {
+    if (deps.mjpeg.enabled && (quality === undefined || quality === deps.jpegs.quality)) {
       // Shared with the MJPEG clients: encoded once per frame whoever asks.
       jpeg = await deps.jpegs.next(frame.seq - 1);
     } else {
       const { seq, timestamp, pipelineId, width, height } = frame;
-      jpeg = { seq, timestamp, pipelineId, width, height, data: await encodeJpeg(frame, quality) };
+      // A quality of its own, or the MJPEG output is off (its JPEGs do not follow the engine then).
+      const data = await encodeJpeg(frame, quality ?? deps.jpegs.quality);
+      jpeg = { seq, timestamp, pipelineId, width, height, data };
     }
     if (!jpeg) throw new ScopeHttpError(503, 'no_frame', 'the server is stopping');
     return c.body(new Uint8Array(jpeg.data), 200, {

@@ -20,7 +20,11 @@ describe('commands over HTTP and WebSocket', () => {
   it('lists the commands', async () => {
     const { status, body } = await call(`${scope.url}/api/v1/commands`);
     expect(status).toBe(200);
-    expect(body.commands.map((c: { name: string }) => c.name)).toEqual(['pause', 'preset/recall']);
+    const names = body.commands.map((c: { name: string }) => c.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['pause', 'preset/recall', 'output/ndi/enabled', 'output/webrtc/enabled']),
+    );
+    expect(names).toEqual([...names].sort());
   });
 
   it('POST /api/v1/commands/pause pauses and {"value": false} resumes', async () => {
@@ -43,6 +47,18 @@ describe('commands over HTTP and WebSocket', () => {
     expect(res.body.error.code).toBe(code);
     expect(recalled.length).toBe(before);
     expect(scope.services.engine.isPaused).toBe(false);
+  });
+
+  it('output/<id>/enabled switches an output; an unavailable one is refused with its reason', async () => {
+    const res = await call(`${scope.url}/api/v1/commands/output/mjpeg/enabled`, { body: { value: false } });
+    expect(res.status).toBe(200);
+    await waitFor(() => scope.outputs.info('mjpeg').state === 'off', 5000, 'mjpeg off');
+    expect((await fetch(`${scope.url}/api/v1/stream.mjpeg`)).status).toBe(503);
+    await call(`${scope.url}/api/v1/commands/output/mjpeg/enabled`, { body: { value: true } });
+    await waitFor(() => scope.outputs.info('mjpeg').state === 'running', 5000, 'mjpeg on');
+    const syphon = await call(`${scope.url}/api/v1/commands/output/syphon/enabled`, { body: { value: true } });
+    expect(syphon.status).toBe(409);
+    expect(syphon.body.error.message).toContain('syphon');
   });
 
   it('a WebSocket command runs and is acknowledged; a bad one gets an error', async () => {

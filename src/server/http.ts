@@ -22,6 +22,9 @@ export interface HttpServerOptions {
   apiRoutes: Hono[];
   /** Routes mounted at the root (WHEP endpoint, output page). */
   rootRoutes: Hono[];
+  /** The JPEG encoder and MJPEG streams of the MJPEG output, when the output hub owns them (it closes them). */
+  jpegs?: FrameJpegs;
+  mjpeg?: MjpegStreams;
 }
 
 const defaults: HttpServerOptions = { port: 8000, host: '127.0.0.1', apiRoutes: [], rootRoutes: [] };
@@ -35,8 +38,9 @@ export async function startHttpServer(
   options: Partial<HttpServerOptions> = {},
 ): Promise<HttpServer> {
   const o = { ...defaults, ...options } satisfies HttpServerOptions;
-  const jpegs = new FrameJpegs(services.engine, { log: services.log });
-  const mjpeg = new MjpegStreams(jpegs);
+  const ownJpegs = o.jpegs === undefined;
+  const jpegs = o.jpegs ?? new FrameJpegs(services.engine, { log: services.log });
+  const mjpeg = o.mjpeg ?? new MjpegStreams(jpegs);
   const hub = new WsHub(services, { mjpegClients: () => mjpeg.count });
   const app = createApp(services, {
     jpegs,
@@ -58,7 +62,7 @@ export async function startHttpServer(
   try {
     await listen(server, o.port, o.host);
   } catch (err) {
-    jpegs.close();
+    if (ownJpegs) jpegs.close();
     await hub.close();
     throw err;
   }
@@ -71,7 +75,7 @@ export async function startHttpServer(
     close: () =>
       (closing ??= (async () => {
         await hub.close();
-        jpegs.close();
+        if (ownJpegs) jpegs.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Ended MJPEG responses leave keep-alive sockets idle a moment later; whatever is still busy is cut.
         server.closeIdleConnections();

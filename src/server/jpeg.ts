@@ -55,6 +55,13 @@ export class FrameJpegs {
     return this.o.quality;
   }
 
+  /** Changes the quality of the next encodes (the MJPEG output's option); the cached JPEG is dropped. */
+  setQuality(quality: number): void {
+    if (quality === this.o.quality) return;
+    this.o.quality = quality;
+    this.cache = undefined;
+  }
+
   /**
    * The JPEG of the newest frame with a seq above `after`, waiting for one if needed. Undefined once closed or
    * aborted.

@@ -32,31 +32,73 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * and the Node adapter reads again only after the socket drained), and it is then the newest JPEG. A client
  * that stops reading simply skips frames; the engine never waits for it.
  */
+export interface MjpegStreamsOptions {
+  /** A cap on every client's rate (the MJPEG output's maxFps); 0 for none. A client's `?fps=` may go lower. */
+  maxFps: number;
+}
+
 export class MjpegStreams {
   private open = 0;
+  private readonly enders = new Set<() => void>();
+  /** Off: new requests get a 503 (the MJPEG output is disabled). */
+  enabled = true;
+  maxFps: number;
+  /** Parts sent to all clients since start (the MJPEG output reports a rate from it). */
+  sent = 0;
 
-  constructor(private readonly jpegs: FrameJpegs) {}
+  constructor(
+    private readonly jpegs: FrameJpegs,
+    options: Partial<MjpegStreamsOptions> = {},
+  ) {
+    this.maxFps = options.maxFps ?? 0;
+  }
 
   /** Clients connected now. */
   get count(): number {
     return this.open;
   }
 
+  /** Ends every open stream properly (closing boundary), e.g. when the MJPEG output is turned off. */
+  endAll(): void {
+    for (const end of [...this.enders]) end();
+  }
+
   /** A multipart/x-mixed-replace response; `fps` caps this client's rate. */
   response(fps?: number): Response {
-    const minIntervalMs = fps ? 1000 / fps : 0;
+    if (!this.enabled) {
+      return Response.json(
+        { error: { code: 'no_frame', message: 'the MJPEG output is off; enable it in /api/v1/outputs' } },
+        { status: 503 },
+      );
+    }
+    const cap = Math.min(fps || Infinity, this.maxFps || Infinity);
+    const minIntervalMs = Number.isFinite(cap) ? 1000 / cap : 0;
     const abort = new AbortController();
     let last = -1;
     let lastAt = -Infinity;
     let counted = true;
     this.open++;
+    let end: (() => void) | undefined;
     const finish = () => {
       if (counted) this.open--;
       counted = false;
+      if (end) this.enders.delete(end);
       abort.abort();
     };
     const body = new ReadableStream<Uint8Array>(
       {
+        start: (controller) => {
+          end = () => {
+            finish();
+            try {
+              controller.enqueue(Buffer.from(`--${MJPEG_BOUNDARY}--\r\n`, 'latin1'));
+              controller.close();
+            } catch {
+              // Already closed or cancelled by the client.
+            }
+          };
+          this.enders.add(end);
+        },
         pull: async (controller) => {
           if (minIntervalMs > 0) await sleep(lastAt + minIntervalMs - performance.now(), abort.signal);
           const jpeg = await this.jpegs.next(last, abort.signal);
@@ -70,6 +112,7 @@ export class MjpegStreams {
           }
           last = jpeg.seq;
           lastAt = performance.now();
+          this.sent++;
           controller.enqueue(part(jpeg));
         },
         cancel: finish,

@@ -29,6 +29,7 @@ export const errorCodeSchema = z.enum([
   'command_rejected',
   'conflict',
   'unavailable',
+  'output_unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type * as KoffiModule from 'koffi';
+import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
+
+export const spoutOptionsSchema = z.strictObject({ name: z.string().trim().min(1).max(255) });
+export type SpoutOptions = z.infer<typeof spoutOptionsSchema>;
+
+/** The seam over SpoutLibrary.dll: one sender object. */
+export interface SpoutSender {
+  setName(name: string): void;
+  /** BGRA pixels, top row first. */
+  sendImage(bgra: Uint8Array, width: number, height: number): boolean;
+  release(): void;
+}
+export type SpoutLoader = (dllPath: string) => SpoutSender;
+
+export const GL_BGRA = 0x80e1;
+
+/** Where SpoutLibrary.dll is expected: SPOUT_LIBRARY_PATH (a file or its folder), else next to the process. */
+export function spoutDllPath(env = process.env): string {
+  const given = env.SPOUT_LIBRARY_PATH;
+  if (given) return given.toLowerCase().endsWith('.dll') ? given : join(given, 'SpoutLibrary.dll');
+  return join(process.cwd(), 'SpoutLibrary.dll');
+}
+
+/**
+ * SpoutLibrary's object is a C++ interface: its methods are reached through the vtable. Only the first slots
+ * are used (SetSenderName 0, ReleaseSender 2, SendImage 5 in SpoutLibrary.h), which stay put across versions.
+ */
+export const loadSpoutLibrary: SpoutLoader = (dllPath) => {
+  const koffi = createRequireKoffi();
+  const lib = koffi.load(dllPath);
+  const getSpout = lib.func('void * __stdcall GetSpout(void)');
+  const self = getSpout() as unknown;
+  if (!self) throw new Error('GetSpout() returned no object');
+  const vtable = koffi.decode(self, 'void *') as unknown;
+  const slot = (i: number) => koffi.decode(vtable, i * 8, 'void *') as unknown;
+  const SetName = koffi.proto('void SpoutSetName(void *self, const char *name)');
+  const Release = koffi.proto('void SpoutReleaseSender(void *self, uint32_t msec)');
+  const SendImage = koffi.proto(
+    'bool SpoutSendImage(void *self, const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t glFormat, bool invert)',
+  );
+  return {
+    setName: (name) => koffi.call(slot(0), SetName, self, name),
+    sendImage: (bgra, width, height) =>
+      koffi.call(slot(5), SendImage, self, bgra, width, height, GL_BGRA, false) as boolean,
+    release: () => koffi.call(slot(2), Release, self, 0),
+  };
+};
+
+type Koffi = typeof KoffiModule;
+
+/** koffi, loaded only when a Spout sender starts (never on other platforms). */
+function createRequireKoffi(): Koffi {
+  return createRequire(import.meta.url)('koffi') as Koffi;
+}
+
+/** A Spout sender (Windows) through SpoutLibrary.dll. Never run on Windows by its author; see INTEGRATION.md. */
+export class SpoutOutput implements Output<SpoutOptions> {
+  readonly kind = 'spout';
+  readonly name = 'Spout';
+  readonly optionsSchema = spoutOptionsSchema.partial();
+  private o: SpoutOptions;
+  private sender: SpoutSender | undefined;
+  private failed = false;
+
+  constructor(
+    readonly id = 'spout',
+    options: Partial<SpoutOptions> = {},
+    private readonly load: SpoutLoader = loadSpoutLibrary,
+    private readonly platform: NodeJS.Platform = process.platform,
+    private readonly dllPath: string = spoutDllPath(),
+    private readonly exists: (path: string) => boolean = existsSync,
+  ) {
+    this.o = { name: 'daydream-scope', ...options };
+  }
+
+  availability(): Availability {
+    if (this.platform !== 'win32')
+      return { available: false, reason: `Spout exists only on Windows (this is ${this.platform})` };
+    if (!this.exists(this.dllPath)) {
+      return {
+        available: false,
+        reason: `SpoutLibrary.dll not found at ${this.dllPath}; get it from the Spout2 SDK release and set SPOUT_LIBRARY_PATH`,
+      };
+    }
+    return { available: true };
+  }
+
+  async start(ctx: OutputContext): Promise<void> {
+    this.sender = this.load(this.dllPath);
+    this.sender.setName(this.o.name);
+    this.failed = false;
+    ctx.log(`Spout sender "${this.o.name}" is ready.`);
+  }
+
+  async stop(): Promise<void> {
+    this.sender?.release();
+    this.sender = undefined;
+  }
+
+  accept(frame: OutputFrame): void {
+    if (!this.sender) return;
+    const ok = this.sender.sendImage(frame.pixels('bgra'), frame.width, frame.height);
+    this.failed = !ok;
+    // The hub counts the throw as this output's failure; the loop never sees it.
+    if (!ok) throw new Error('Spout SendImage failed (no OpenGL/DirectX device?)');
+  }
+
+  status(): OutputStatus {
+    return { clients: 0, urls: [`spout://${this.o.name}`], ...(this.failed ? { error: 'sending fails' } : {}) };
+  }
+
+  options(): SpoutOptions {
+    return { ...this.o };
+  }
+
+  setOptions(patch: Partial<SpoutOptions>): void {
+    this.o = { ...this.o, ...patch };
+    if (patch.name) this.sender?.setName(this.o.name);
+  }
+}

@@ -1,0 +1,76 @@
+/** A WHEP viewer for tests and the bench: @roamhq/wrtc in-process, talking to the real HTTP endpoint. */
+import { loadWrtc } from './wrtc';
+import { loopbackOnly } from '../test-support';
+import type { Image } from '../../src/engine/frame';
+
+export interface TestViewer {
+  response: Response;
+  answer: string;
+  /** The first decoded frame (RGBA) for which `where` holds. */
+  frame(where?: (image: Image) => boolean, timeoutMs?: number): Promise<Image>;
+  decoded: number;
+  /** Sends DELETE (as a polite WHEP player does) and closes the peer. */
+  close(): Promise<void>;
+}
+
+export async function whepViewer(baseUrl: string): Promise<TestViewer> {
+  const loaded = loadWrtc();
+  if (!('wrtc' in loaded)) throw new Error(loaded.reason);
+  const { RTCPeerConnection, nonstandard } = loaded.wrtc;
+  const pc = new RTCPeerConnection();
+  pc.addTransceiver('video', { direction: 'recvonly' });
+  let sink: InstanceType<typeof nonstandard.RTCVideoSink> | undefined;
+  const waiters = new Set<(image: Image) => void>();
+  const viewer = { decoded: 0 } as TestViewer;
+  pc.ontrack = (e) => {
+    sink = new nonstandard.RTCVideoSink(e.track);
+    sink.onframe = ({ frame }: { frame: { width: number; height: number; data: Uint8Array } }) => {
+      viewer.decoded++;
+      if (waiters.size === 0) return;
+      const rgba = { width: frame.width, height: frame.height, data: new Uint8Array(frame.width * frame.height * 4) };
+      nonstandard.i420ToRgba(frame, rgba);
+      const image = rgba;
+      for (const w of [...waiters]) w(image);
+    };
+  };
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise<void>((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+  });
+  const response = await fetch(`${baseUrl}/whep`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/sdp' },
+    body: loopbackOnly(pc.localDescription!.sdp),
+  });
+  const answer = await response.text();
+  if (response.status !== 201) {
+    pc.close();
+    throw new Error(`WHEP answered ${response.status}: ${answer}`);
+  }
+  await pc.setRemoteDescription({ type: 'answer', sdp: loopbackOnly(answer) });
+  return Object.assign(viewer, {
+    response,
+    answer,
+    frame: (where: (image: Image) => boolean = () => true, timeoutMs = 15_000) =>
+      new Promise<Image>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching frame within ${timeoutMs} ms (${viewer.decoded} decoded)`));
+        }, timeoutMs);
+        const check = (image: Image) => {
+          if (!where(image)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(image);
+        };
+        waiters.add(check);
+      }),
+    close: async () => {
+      sink?.stop();
+      pc.close();
+      const location = response.headers.get('location');
+      if (location) await fetch(new URL(location, baseUrl), { method: 'DELETE' }).catch(() => undefined);
+    },
+  });
+}

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { loadWrtc } from './wrtc';
+import { filterCandidates, offerProblem, withVideoBandwidth } from './sdp';
+import type { Wrtc } from './wrtc';
+import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
+
+export const whepOptionsSchema = z.strictObject({
+  /** Frames per second sent at most (the loop may run faster). */
+  maxFps: z.number().min(1).max(120),
+  /** Ceiling of each viewer's video bitrate; LAN default, raise it for big frames. */
+  maxBitrateKbps: z.number().int().min(100).max(100_000),
+  /** Viewers at once; each costs one encoder. */
+  maxSessions: z.number().int().min(1).max(64),
+  /** STUN/TURN URLs (`stun:host:port`); none is right on a LAN or loopback. */
+  iceServers: z.array(z.string().regex(/^(stun|stuns|turn|turns):/, 'expected a stun: or turn: URL')).max(8),
+  /** Offer only ICE candidates on these addresses (pin a network interface); empty offers all. */
+  hostCandidates: z.array(z.string().min(1)).max(16),
+});
+export type WhepOptions = z.infer<typeof whepOptionsSchema>;
+
+export const whepDefaults: WhepOptions = {
+  maxFps: 60,
+  maxBitrateKbps: 8000,
+  maxSessions: 16,
+  iceServers: [],
+  hostCandidates: [],
+};
+
+/** How long ICE gathering may take before the answer goes out with what was found (non-trickle WHEP). */
+const GATHER_TIMEOUT_MS = 3000;
+/** A viewer that never connects, or stays disconnected this long, is closed. */
+const CONNECT_TIMEOUT_MS = 30_000;
+const DISCONNECTED_GRACE_MS = 5000;
+
+export class WhepError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 503,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Session {
+  id: string;
+  pc: RTCPeerConnection;
+  connected: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * WebRTC out through WHEP: every viewer's peer connection sends the one shared video track, so a frame is
+ * converted to I420 once and handed to the shared source once whatever the number of viewers (each viewer
+ * still has its own encoder; libwebrtc encodes per connection).
+ */
+export class WhepOutput implements Output<WhepOptions> {
+  readonly kind = 'webrtc';
+  readonly name = 'WebRTC (WHEP)';
+  readonly optionsSchema = whepOptionsSchema.partial();
+  private o: WhepOptions;
+  private readonly sessions = new Map<string, Session>();
+  private wrtc: Wrtc | undefined;
+  private source: InstanceType<Wrtc['nonstandard']['RTCVideoSource']> | undefined;
+  private track: MediaStreamTrack | undefined;
+  private ctx: OutputContext | undefined;
+  private lastSentAt = -Infinity;
+  /** Frames handed to the video source (tests and bench check the sharing). */
+  framesSent = 0;
+
+  constructor(
+    readonly id = 'webrtc',
+    options: Partial<WhepOptions> = {},
+    /** Prefix of the URLs listed in status (e.g. `http://127.0.0.1:8000`); relative paths when empty. */
+    private readonly baseUrl = '',
+  ) {
+    this.o = { ...whepDefaults, ...options } satisfies WhepOptions;
+  }
+
+  availability(): Availability {
+    const loaded = loadWrtc();
+    return 'wrtc' in loaded ? { available: true } : { available: false, reason: loaded.reason };
+  }
+
+  async start(ctx: OutputContext): Promise<void> {
+    const loaded = loadWrtc();
+    if (!('wrtc' in loaded)) throw new Error(loaded.reason);
+    this.wrtc = loaded.wrtc;
+    this.ctx = ctx;
+    this.source = new loaded.wrtc.nonstandard.RTCVideoSource();
+    this.track = this.source.createTrack();
+  }
+
+  async stop(): Promise<void> {
+    for (const id of [...this.sessions.keys()]) this.close(id);
+    this.track?.stop();
+    this.track = undefined;
+    // The source is dropped, not destroyed: @roamhq/wrtc has no destroy and frees it with the track.
+    this.source = undefined;
+    this.ctx = undefined;
+  }
+
+  get running(): boolean {
+    return this.source !== undefined;
+  }
+
+  accept(frame: OutputFrame): void {
+    if (!this.source || this.sessions.size === 0) return;
+    // Pace by the frames' own timestamps: a manual or fixed-step clock behaves like the real one.
+    if (frame.timestamp - this.lastSentAt < 1000 / this.o.maxFps - 0.5) return;
+    this.lastSentAt = frame.timestamp;
+    this.source.onFrame({ width: frame.width, height: frame.height, data: frame.pixels('i420') });
+    this.framesSent++;
+  }
+
+  status(): OutputStatus {
+    return { clients: this.sessions.size, urls: [`${this.baseUrl}/whep`, `${this.baseUrl}/output`] };
+  }
+
+  options(): WhepOptions {
+    return { ...this.o };
+  }
+
+  /** New limits apply to the next viewers; the running ones keep what they negotiated. */
+  setOptions(patch: Partial<WhepOptions>): void {
+    this.o = { ...this.o, ...patch };
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Answers a WHEP offer: the session id and the complete SDP answer (ICE candidates included). */
+  async answer(offer: string): Promise<{ id: string; sdp: string }> {
+    const wrtc = this.wrtc;
+    const track = this.track;
+    if (!wrtc || !track) throw new WhepError(503, 'the WebRTC output is off; enable it in /api/v1/outputs');
+    const problem = offerProblem(offer);
+    if (problem) throw new WhepError(400, problem);
+    if (this.sessions.size >= this.o.maxSessions) {
+      throw new WhepError(503, `already ${this.sessions.size} viewers, the most this output takes (maxSessions)`);
+    }
+    const pc = new wrtc.RTCPeerConnection({ iceServers: this.o.iceServers.map((urls) => ({ urls })) });
+    const session: Session = { id: randomUUID(), pc, connected: false, timer: undefined };
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: withVideoBandwidth(offer, this.o.maxBitrateKbps) });
+      const transceivers = pc.getTransceivers();
+      const video = transceivers.find((t) => t.receiver.track.kind === 'video');
+      if (!video) throw new WhepError(400, 'the SDP offer has no video m-line');
+      // Send-only video on the shared track; anything else offered (audio, a second video) stays silent.
+      for (const t of transceivers) if (t !== video) t.direction = 'inactive';
+      video.direction = 'sendonly';
+      await video.sender.replaceTrack(track);
+      await pc.setLocalDescription(await pc.createAnswer());
+      await gathered(pc, GATHER_TIMEOUT_MS);
+      let sdp = pc.localDescription?.sdp ?? '';
+      const hosts = this.o.hostCandidates;
+      if (hosts.length > 0) sdp = filterCandidates(sdp, (a) => hosts.includes(a));
+      if (this.track !== track) throw new WhepError(503, 'the WebRTC output was turned off meanwhile');
+      this.adopt(session);
+      return { id: session.id, sdp };
+    } catch (err) {
+      pc.close();
+      if (err instanceof WhepError) throw err;
+      // libwebrtc rejects what it cannot parse; to the player that is a bad offer, not a server fault.
+      throw new WhepError(400, `the SDP offer was refused: ${(err as Error).message}`);
+    }
+  }
+
+  /** Ends a session; false when there is none with this id. */
+  close(id: string): boolean {
+    const s = this.sessions.get(id);
+    if (!s) return false;
+    this.sessions.delete(id);
+    clearTimeout(s.timer);
+    s.pc.onconnectionstatechange = null;
+    s.pc.close();
+    this.ctx?.changed();
+    return true;
+  }
+
+  has(id: string): boolean {
+    return this.sessions.has(id);
+  }
+
+  private adopt(s: Session): void {
+    this.sessions.set(s.id, s);
+    s.timer = setTimeout(() => this.close(s.id), CONNECT_TIMEOUT_MS);
+    s.pc.onconnectionstatechange = () => {
+      const state = s.pc.connectionState;
+      clearTimeout(s.timer);
+      if (state === 'connected') s.connected = true;
+      else if (state === 'failed' || state === 'closed') this.close(s.id);
+      else if (state === 'disconnected') s.timer = setTimeout(() => this.close(s.id), DISCONNECTED_GRACE_MS);
+    };
+    this.ctx?.log(`WHEP viewer ${s.id.slice(0, 8)} joined (${this.sessions.size} now).`);
+    this.ctx?.changed();
+  }
+}
+
+/** Resolves when ICE gathering is complete, or after `timeoutMs` with whatever candidates were found by then. */
+function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    const check = () => pc.iceGatheringState === 'complete' && done();
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener('icegatheringstatechange', check);
+  });
+}

@@ -43,6 +43,9 @@ const latencyCases = [
 const latencies: (LatencyResult & { label: string })[] = [];
 for (const c of latencyCases) latencies.push({ label: c.label, ...(await controlLatency({ ...c, fps: 30, trials })) });
 
+log('frame pacing at 30 fps …');
+const pace = await framePacing({ pipeline: 'neural-field', ...size, fps: 30, seconds: quick ? 4 : 15 });
+
 log('control latency: OSC packet -> first frame showing it …');
 const oscLatencies: (LatencyResult & { label: string })[] = [];
 for (const c of latencyCases) {
@@ -64,9 +67,6 @@ const diffusion = await streamDiffusionBench({ model: 'tiny', frames: quick ? 10
 
 log('outputs: WHEP latency in Chromium, 8 viewers vs 1 …');
 const outputs = await outputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60 : 150, log });
-
-log('frame pacing at 30 fps …');
-const pace = await framePacing({ pipeline: 'neural-field', ...size, fps: 30, seconds: quick ? 4 : 15 });
 
 const lines = [
   '',

@@ -10,6 +10,7 @@ export function liveScope(o: { pipeline: string; width: number; height: number; 
     height: o.height,
     fps: o.fps,
     waitForLoad: true,
+    midi: false,
     log: () => {},
   });
 }

@@ -91,3 +91,11 @@ export function presetActions(dispatch: Dispatch, notify: (m: string) => void): 
       }),
   };
 }
+
+/** Starts a model download; progress then arrives as `models` events. */
+export function downloadModel(dispatch: Dispatch, model: string): void {
+  guarded(dispatch, async () => {
+    await api('/api/v1/models/download', { method: 'POST', body: { model } });
+    refresh(dispatch, 'models');
+  });
+}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
-import { midiActions, outputActions, presetActions, refresh, refreshAll } from './actions';
+import { downloadModel, midiActions, outputActions, presetActions, refresh, refreshAll } from './actions';
 import { ScopeSocket, socketUrl } from './client';
 import { PanelContext } from './context';
 import { ControlsCard } from './components/controls-card';
@@ -98,6 +98,7 @@ export function App() {
               active={state.pipeline}
               status={state.status}
               models={state.models}
+              download={(model) => downloadModel(dispatch, model)}
             />
           </section>
           {state.presets && (

@@ -45,47 +45,58 @@ export type PresetInfo = z.infer<typeof presetSchema>;
 export const presetListSchema = z.object({ pipeline: z.string().nullable(), presets: z.array(presetSchema) });
 export type PresetList = z.infer<typeof presetListSchema>;
 
-/** One line of model download progress, read leniently from whatever the models service reports. */
+/** One model a pipeline can download, from GET /api/v1/models/status or the `models` event. */
+export const modelStatusSchema = z.object({
+  id: z.string(),
+  pipeline: z.string(),
+  description: z.string().default(''),
+  state: z.enum(['missing', 'partial', 'downloading', 'ready', 'error']),
+  files: z.array(z.object({ size: z.number().nullable(), approximate: z.boolean(), present: z.number() })).default([]),
+  progress: z.object({ bytes: z.number(), total: z.number().nullable(), rate: z.number(), eta: z.number().nullable() }),
+  error: z.string().nullable(),
+});
+const modelsStatusSchema = z.object({ dir: z.string(), models: z.array(modelStatusSchema) });
+
 export interface ModelLine {
-  label: string;
-  /** 0..1, or null while the size is unknown. */
+  id: string;
+  pipeline: string;
+  state: z.infer<typeof modelStatusSchema>['state'];
+  /** `≈2.6 GB`, or `1.2 GB of 2.6 GB` while downloading. */
+  size: string;
+  /** 0..1 while a download runs or a part is on disk; null otherwise. */
   fraction: number | null;
-  state: string;
-  error: string | undefined;
+  error: string | null;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const pick = (o: Obj, ...keys: string[]) => keys.map((k) => o[k]).find((v) => v !== undefined);
+/** `2.6 GB`; the panel's own formatting (web/ imports nothing from the server but src/shared). */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
+}
 
-/**
- * Model status lines from GET /api/v1/models/status or a `models` event. That service was written beside the
- * panel, so this reads the common shapes (a list, or an object holding `models`/`downloads`/`artifacts`, each
- * entry with bytes done and total) instead of one exact schema.
- */
+/** The model lines of a models status; anything of another shape gives none (the card then shows nothing). */
 export function modelLines(data: unknown): ModelLine[] {
-  const list = Array.isArray(data)
-    ? data
-    : isObj(data)
-      ? (pick(data, 'models', 'downloads', 'artifacts', 'files', 'items') ?? [])
-      : [];
-  if (!Array.isArray(list)) return [];
-  return list.filter(isObj).map((e) => {
-    const done = pick(e, 'received', 'bytesDone', 'downloaded', 'bytes', 'done');
-    const total = pick(e, 'total', 'size', 'bytesTotal', 'totalBytes');
-    const progress = pick(e, 'progress', 'fraction');
-    const fraction =
-      typeof progress === 'number'
-        ? progress
-        : typeof done === 'number' && typeof total === 'number' && total > 0
-          ? done / total
-          : null;
-    const err = pick(e, 'error', 'reason');
+  const parsed = modelsStatusSchema.safeParse(data);
+  if (!parsed.success) return [];
+  return parsed.data.models.map((m) => {
+    const total = m.progress.total ?? m.files.reduce((sum, f) => sum + (f.size ?? 0), 0);
+    const approximate = m.files.some((f) => f.approximate);
+    const active = m.state === 'downloading' || m.state === 'partial';
     return {
-      label: String(pick(e, 'role', 'name', 'id', 'file', 'manifest') ?? 'model'),
-      fraction: fraction === null ? null : Math.min(1, Math.max(0, fraction)),
-      state: String(pick(e, 'state', 'status') ?? (fraction === 1 ? 'ready' : 'downloading')),
-      error: typeof err === 'string' ? err : isObj(err) && typeof err.message === 'string' ? err.message : undefined,
+      id: m.id,
+      pipeline: m.pipeline,
+      state: m.state,
+      size:
+        active && total > 0
+          ? `${formatBytes(m.progress.bytes)} of ${formatBytes(total)}`
+          : `${approximate ? '≈' : ''}${formatBytes(total)}`,
+      fraction: active && total > 0 ? Math.min(1, m.progress.bytes / total) : null,
+      error: m.error,
     };
   });
 }

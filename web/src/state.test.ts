@@ -80,8 +80,35 @@ describe('reduce', () => {
       data: { pipeline: 'a', presets: [{ name: 'x', values: { zoom: 2 } }] },
     });
     expect(s.presets?.presets[0]?.name).toBe('x');
-    s = reduce(s, { type: 'service', topic: 'models', data: { models: [{ role: 'UNet', received: 50, total: 200 }] } });
-    expect(s.models).toEqual([{ label: 'UNet', fraction: 0.25, state: 'downloading', error: undefined }]);
+    const model = (state: string, bytes: number) => ({
+      id: 'sd-turbo',
+      pipeline: 'streamdiffusion',
+      description: 'SD-Turbo',
+      state,
+      files: [{ size: 2_600_000_000, approximate: true, present: bytes }],
+      progress: { bytes, total: state === 'downloading' ? 2_600_000_000 : null, rate: 0, eta: null },
+      error: null,
+    });
+    s = reduce(s, {
+      type: 'service',
+      topic: 'models',
+      data: { dir: '/m', models: [model('downloading', 650_000_000)] },
+    });
+    expect(s.models).toEqual([
+      {
+        id: 'sd-turbo',
+        pipeline: 'streamdiffusion',
+        state: 'downloading',
+        size: '650.0 MB of 2.6 GB',
+        fraction: 0.25,
+        error: null,
+      },
+    ]);
+    s = reduce(s, { type: 'service', topic: 'models', data: { dir: '/m', models: [model('missing', 0)] } });
+    expect(s.models[0]).toMatchObject({ state: 'missing', size: '≈2.6 GB', fraction: null });
+    // Another shape is not guessed at: no lines.
+    s = reduce(s, { type: 'service', topic: 'models', data: { models: [{ role: 'UNet', received: 50 }] } });
+    expect(s.models).toEqual([]);
   });
 
   it('shows the server error in words', () => {

@@ -7,10 +7,11 @@ interface Props {
   active: string | null;
   status: PipelineStatus | null;
   models: ModelLine[];
+  download: (model: string) => void;
 }
 
 /** Every registered pipeline: what it is, a load button, and for the one loading or failing, how it is going. */
-export function PipelinesCard({ pipelines, active, status, models }: Props) {
+export function PipelinesCard({ pipelines, active, status, models, download }: Props) {
   const { client } = usePanel();
   const busy = status?.state === 'loading';
   return (
@@ -31,7 +32,7 @@ export function PipelinesCard({ pipelines, active, status, models }: Props) {
             </div>
             <p class="dim">{p.description}</p>
             {current && status && <LoadState status={status} />}
-            {current && models.length > 0 && <Models lines={models} />}
+            <Models lines={models.filter((m) => m.pipeline === p.id)} download={download} />
           </li>
         );
       })}
@@ -68,16 +69,30 @@ function LoadState({ status }: { status: PipelineStatus }) {
   return null;
 }
 
-function Models({ lines }: { lines: ModelLine[] }) {
+/** The model files a pipeline needs: size, state, a Download button, progress while it runs. */
+function Models({ lines, download }: { lines: ModelLine[]; download: (model: string) => void }) {
+  if (lines.length === 0) return null;
   return (
     <ul class="models" aria-label="model files">
-      {lines.map((l, i) => (
-        <li key={`${l.label}-${i}`}>
-          <span>{l.label}</span>
-          <span class="bar small">
-            <span style={{ width: `${Math.round((l.fraction ?? 0) * 100)}%` }} />
-          </span>
-          <span class="dim">{l.error ?? (l.fraction === null ? l.state : `${Math.round(l.fraction * 100)}%`)}</span>
+      {lines.map((l) => (
+        <li key={l.id} data-model={l.id}>
+          <span>{l.id}</span>
+          <span class="dim">{l.size}</span>
+          {l.fraction !== null && (
+            <span class="bar small" role="progressbar" aria-valuenow={Math.round(l.fraction * 100)}>
+              <span style={{ width: `${Math.round(l.fraction * 100)}%` }} />
+            </span>
+          )}
+          {l.state === 'ready' ? (
+            <span class="dim">ready</span>
+          ) : l.state === 'downloading' ? (
+            <span class="dim">{l.fraction === null ? 'downloading' : `${Math.round(l.fraction * 100)}%`}</span>
+          ) : (
+            <button type="button" onClick={() => download(l.id)} aria-label={`download ${l.id}`}>
+              {l.state === 'partial' ? 'Resume' : l.state === 'error' ? 'Retry' : 'Download'}
+            </button>
+          )}
+          {l.error && <span class="error">{l.error}</span>}
         </li>
       ))}
     </ul>

@@ -58,6 +58,7 @@ describe('OSC over UDP', () => {
     const green = () => s.services.engine.latest()?.data[1];
     await c.send(encode('/scope/pause', [{ type: 'T', value: true }]), s.osc!.port);
     await waitFor(() => s.services.engine.isPaused, 5000, 'paused');
+    await sleep(150); // a frame already rendering when the pause came still goes out
     const frozen = green();
     await sleep(200);
     expect(green()).toBe(frozen);

@@ -1,0 +1,55 @@
+/** The outputs as the server runs them: the hub with every sink registered, and a command per output. */
+import { OutputHub } from './hub';
+import { MjpegOutput } from './mjpeg/mjpeg-output';
+import { NdiOutput } from './ndi/ndi-output';
+import { SpoutOutput } from './spout/spout-output';
+import { SyphonOutput } from './syphon/syphon-output';
+import { WhepOutput } from './webrtc/whep-output';
+import type { CommandRegistry } from '../src/server/commands';
+import type { EventBus } from '../src/server/events';
+
+export interface OutputSetupOptions {
+  log: (message: string) => void;
+  events: EventBus;
+  commands: CommandRegistry;
+  /** The engine's target frame rate (NDI announces it). */
+  fps: () => number;
+  /** NDI announces itself to the whole local network, so it starts only when asked for. */
+  ndi: boolean;
+  /** NDI source name, also the Syphon/Spout server name. */
+  name: string;
+  syphon: boolean;
+  spout: boolean;
+  iceServers: string[];
+  mjpegQuality: number;
+}
+
+/**
+ * WebRTC (WHEP) and MJPEG on from the start; NDI, Syphon and Spout registered (listed with their state or why
+ * they are unavailable) and on only when asked for. `output/<id>/enabled` switches each from OSC, WebSocket, HTTP.
+ */
+export function setupOutputs(o: OutputSetupOptions): { hub: OutputHub; webrtc: WhepOutput; mjpeg: MjpegOutput } {
+  const hub = new OutputHub({ log: o.log, events: o.events, fps: o.fps });
+  const webrtc = new WhepOutput('webrtc', { iceServers: o.iceServers });
+  const mjpeg = new MjpegOutput('mjpeg', { quality: o.mjpegQuality }, o.log);
+  hub
+    .add(webrtc, true)
+    .add(mjpeg, true)
+    .add(new NdiOutput('ndi', { name: o.name }), o.ndi)
+    .add(new SyphonOutput('syphon', { name: o.name }), o.syphon)
+    .add(new SpoutOutput('spout', { name: o.name }), o.spout);
+  for (const { id } of hub.list()) {
+    o.commands.add({
+      name: `output/${id}/enabled`,
+      description: `switches the ${id} output on (true) or off (false)`,
+      arg: 'bool',
+      run: (enabled) => {
+        const info = hub.info(id);
+        if (enabled === true && !info.available) return { ok: false, reason: info.reason ?? 'unavailable' };
+        hub.setEnabled(id, enabled === true).catch((err: Error) => o.log(`output ${id}: ${err.message}`));
+        return { ok: true };
+      },
+    });
+  }
+  return { hub, webrtc, mjpeg };
+}

@@ -1,0 +1,96 @@
+/** What `startScope` takes: the server flags, with the defaults of a plain `daydream-scope`. */
+import type { ClockKind } from './engine/clock';
+import type { PipelineDefinition } from './engine/pipeline';
+import type { ModelManifest } from './models';
+import type { DeviceRequest } from './runtime/providers';
+import type { MidiBackend } from '../control/midi/backend';
+import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
+
+export interface ScopeOptions {
+  port: number;
+  host: string;
+  /** Pipeline loaded at start; `null` starts with none. */
+  pipeline: string | null;
+  fps: number;
+  width: number;
+  height: number;
+  clock: ClockKind;
+  /** Pipelines to register; the built-in ones by default (tests add their own). */
+  pipelines: PipelineDefinition[];
+  log: (message: string) => void;
+  /** Resolve start() only once the first pipeline has loaded (tests, bench). */
+  waitForLoad: boolean;
+  /** OSC UDP port; `null` turns OSC off. Left out: the HTTP port's number (UDP and TCP may share it). */
+  oscPort: number | null;
+  /** `host:port` targets that receive OSC feedback. */
+  oscFeedback: string[];
+  /** How long a bundle timetagged in the future may be held; 0 applies every bundle on arrival. */
+  oscMaxAheadMs: number;
+  /** OSCQuery HTTP/WebSocket port; `null` turns it off. Left out: the HTTP port + 1 (ephemeral when that is 0). */
+  oscQueryPort: number | null;
+  /** Advertise OSCQuery and OSC over mDNS on the local network. */
+  mdns: boolean;
+  /** Execution provider asked for (`--device`); `auto` picks the best this machine offers. */
+  device: DeviceRequest;
+  /** Model files the pipelines can download; the built-in pipelines' by default. */
+  manifests: ModelManifest[];
+  /** MIDI control; `false` leaves MIDI off entirely. */
+  midi: boolean;
+  /** MIDI inputs to open, by name (or part of one) or index; all by default. */
+  midiInputs: (string | number)[] | 'all';
+  /** MIDI outputs for LED/motor-fader feedback; by default those named like an open input. */
+  midiOutputs: (string | number)[] | 'matching';
+  /** The MIDI mappings file; `<configDir>/midi-mappings.json` by default. */
+  midiMappingsFile: string | undefined;
+  /** The MIDI system; easymidi (RtMidi) by default, a fake one in tests. */
+  midiBackend: MidiBackend | undefined;
+  /** Send NDI from the start (it announces itself on the local network, so it is off unless asked for). */
+  ndi: boolean;
+  /** NDI source name, also the Syphon/Spout server name. */
+  ndiName: string;
+  /** Syphon (macOS) and Spout (Windows) from the start. */
+  syphon: boolean;
+  spout: boolean;
+  /** STUN/TURN servers offered to WHEP viewers; none needed on a LAN or on this machine. */
+  iceServers: string[];
+  /** JPEG quality of MJPEG and /api/v1/frame. */
+  mjpegQuality: number;
+  /** Settings (presets, MIDI mappings); `DAYDREAM_SCOPE_CONFIG_DIR` or `~/.daydream-scope` when left out. */
+  configDir: string | undefined;
+  /** Where model files live; `DAYDREAM_SCOPE_MODELS_DIR` or `~/.daydream-scope/models` when left out. */
+  modelsDir: string | undefined;
+}
+
+export const scopeDefaults: ScopeOptions = {
+  port: 8000,
+  host: '127.0.0.1',
+  pipeline: defaultPipelineId,
+  fps: 30,
+  width: 512,
+  height: 512,
+  clock: 'realtime',
+  pipelines: builtinPipelines,
+  log: (m) => console.log(m),
+  waitForLoad: false,
+  oscPort: 8000,
+  oscFeedback: [],
+  oscMaxAheadMs: 10_000,
+  oscQueryPort: 8001,
+  mdns: false,
+  device: 'auto',
+  manifests: modelManifests,
+  modelsDir: undefined,
+  configDir: undefined,
+  // DAYDREAM_SCOPE_MIDI=off is --no-midi (the test run sets it: tests never open a real controller).
+  midi: process.env.DAYDREAM_SCOPE_MIDI !== 'off',
+  midiInputs: 'all',
+  midiOutputs: 'matching',
+  midiMappingsFile: undefined,
+  midiBackend: undefined,
+  ndi: false,
+  ndiName: 'daydream-scope',
+  syphon: false,
+  spout: false,
+  iceServers: [],
+  mjpegQuality: 80,
+};

@@ -62,3 +62,32 @@ describe('findNode', () => {
     expect(findNode(root, '/scope/__proto__')).toBeUndefined();
   });
 });
+
+describe('commands in the namespace', () => {
+  const root = buildRoot({
+    specs: { level: p.int(1, { min: 0, max: 9 }), preset: p.int(0, { min: 0, max: 3 }) },
+    value: () => 1,
+    activePipeline: 'solid',
+    pipelineIds: ['solid'],
+    commands: [
+      { name: 'pause', description: 'pause', arg: 'bool' },
+      { name: 'output/ndi/enabled', description: 'ndi on/off', arg: 'bool' },
+      { name: 'midi/learn', description: 'learn', arg: 'string' },
+      { name: 'level', description: 'clashes with a parameter', arg: 'none' },
+      { name: 'preset/recall', description: 'under a parameter', arg: 'string-or-int' },
+    ],
+  });
+
+  it('are write-only nodes at their addresses, with container nodes between', () => {
+    expect(findNode(root, '/scope/pause')).toMatchObject({ FULL_PATH: '/scope/pause', TYPE: 'T', ACCESS: 2 });
+    expect(findNode(root, '/scope/output')).toMatchObject({ FULL_PATH: '/scope/output', ACCESS: 0 });
+    expect(findNode(root, '/scope/output/ndi/enabled')).toMatchObject({ TYPE: 'T', DESCRIPTION: 'ndi on/off' });
+    expect(findNode(root, '/scope/midi/learn')).toMatchObject({ TYPE: 's', ACCESS: 2 });
+  });
+
+  it('never replace a parameter of the same name', () => {
+    expect(findNode(root, '/scope/level')).toMatchObject({ TYPE: 'i', ACCESS: 3 });
+    expect(findNode(root, '/scope/preset')).toMatchObject({ TYPE: 'i' });
+    expect(findNode(root, '/scope/preset/recall')).toBeUndefined();
+  });
+});

@@ -27,6 +27,37 @@ export interface NamespaceSource {
   value(path: string): ParamValue | undefined;
   activePipeline: string | undefined;
   pipelineIds: string[];
+  /** Commands that are not parameters (`preset/recall`, `pause`, `output/ndi/enabled`), write-only nodes. */
+  commands?: { name: string; description: string; arg: 'none' | 'bool' | 'string' | 'string-or-int' }[];
+}
+
+const COMMAND_TYPES = { none: 'I', bool: 'T', string: 's', 'string-or-int': 's' } as const;
+
+/** Puts each command at its path below /scope, with container nodes between; parameters keep their names. */
+function addCommands(scope: Record<string, OscQueryNode>, commands: NonNullable<NamespaceSource['commands']>): void {
+  for (const command of commands) {
+    const parts = command.name.split('/');
+    let level = scope;
+    let path = OSC_PREFIX;
+    let clash = false;
+    for (const part of parts.slice(0, -1)) {
+      path = `${path}/${part}`;
+      const node: OscQueryNode = (level[part] ??= { FULL_PATH: path, ACCESS: ACCESS.none, CONTENTS: {} });
+      if (!node.CONTENTS) {
+        clash = true;
+        break;
+      }
+      level = node.CONTENTS;
+    }
+    const leaf = parts.at(-1)!;
+    if (clash || leaf in level) continue;
+    level[leaf] = {
+      FULL_PATH: `${OSC_PREFIX}/${command.name}`,
+      TYPE: COMMAND_TYPES[command.arg],
+      ACCESS: ACCESS.write,
+      DESCRIPTION: command.description,
+    };
+  }
 }
 
 const TYPES: Record<ParamSpec['kind'], string> = {
@@ -86,6 +117,7 @@ export function buildRoot(src: NamespaceSource): OscQueryNode {
       },
     };
   }
+  addCommands(scope, src.commands ?? []);
   return {
     FULL_PATH: '/',
     ACCESS: ACCESS.none,

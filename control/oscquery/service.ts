@@ -165,6 +165,7 @@ export class OscQueryService {
       value: (p) => params.get(p),
       activePipeline: host.activeId,
       pipelineIds: registry.ids(),
+      commands: this.deps.commands?.all() ?? [],
     });
   }
 

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { loadWrtc } from './wrtc';
@@ -67,6 +68,8 @@ export class WhepOutput implements Output<WhepOptions> {
   private lastSentAt = -Infinity;
   /** Frames handed to the video source (tests and bench check the sharing). */
   framesSent = 0;
+  /** Frames sent per second, measured over at least a second (0 while nobody watches: nothing is sent). */
+  private rate = { at: performance.now(), sent: 0, fps: 0 };
 
   constructor(
     readonly id = 'webrtc',
@@ -114,7 +117,16 @@ export class WhepOutput implements Output<WhepOptions> {
   }
 
   status(): OutputStatus {
-    return { clients: this.sessions.size, urls: [`${this.baseUrl}/whep`, `${this.baseUrl}/output`] };
+    const now = performance.now();
+    if (now - this.rate.at >= 1000) {
+      const fps = ((this.framesSent - this.rate.sent) * 1000) / (now - this.rate.at);
+      this.rate = { at: now, sent: this.framesSent, fps };
+    }
+    return {
+      clients: this.sessions.size,
+      fps: Math.round(this.rate.fps * 10) / 10,
+      urls: [`${this.baseUrl}/whep`, `${this.baseUrl}/output`],
+    };
   }
 
   options(): WhepOptions {

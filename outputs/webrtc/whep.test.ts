@@ -1,3 +1,4 @@
+import { waitFor } from '../../src/server/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFrameCode } from '../../pipelines/test-pattern/frame-code';
 import { readScaledFrameCode, startOutputScope } from '../test-support';
@@ -56,6 +57,8 @@ describe('WHEP output through the real HTTP server', () => {
       bars.forEach((rgb, i) => rgb.forEach((v, c) => expect(Math.abs(v - BARS[i]![c]!)).toBeLessThan(40)));
       const listed = t.hub.info('webrtc');
       expect(listed).toMatchObject({ state: 'running', clients: 1, enabled: true });
+      // The frame rate listed is what really went to the viewer (measured over a second).
+      await waitFor(() => t.hub.info('webrtc').fps > 0, 5000, 'a sent frame rate');
 
       const del = await fetch(t.url + location, { method: 'DELETE' });
       expect(del.status).toBe(200);

@@ -2,9 +2,8 @@
  * Presets: named snapshots of a pipeline's parameter values, kept in `<configDir>/presets.json`. Recalling one
  * applies all its values at once through the ParamStore (source `preset`), so every surface hears the change.
  */
-import { readFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeFileAtomic } from '../files';
+import { readSettingsFile, writeFileAtomic } from '../files';
 import { paramValueSchema } from '../shared/api';
 import { sanitize } from '../params/spec';
 import type { ParamValue } from '../shared/api';
@@ -76,34 +75,8 @@ export class PresetStore {
    * sentence in the log, so saving new presets never silently destroys the old ones.
    */
   async load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.o.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    const problem = this.parse(text);
-    if (problem === undefined) return;
-    await rename(this.o.path, `${this.o.path}.bad`).catch(() => {});
-    this.log(`Presets file ${this.o.path} is not valid (${problem}); moved it to presets.json.bad and started empty.`);
-  }
-
-  /** Takes the file's text as the store's data; returns why not, when it is not a valid presets file. */
-  private parse(text: string): string | undefined {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      return (err as Error).message;
-    }
-    const parsed = fileSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unreadable';
-    }
-    this.data = parsed.data;
-    return undefined;
+    const data = await readSettingsFile(this.o.path, fileSchema, 'Presets', this.log);
+    if (data) this.data = data;
   }
 
   /** The presets of `pipeline` (the active one by default), in recall order. */

@@ -1,6 +1,6 @@
 /** Where the server keeps its files, and how it writes them so a crash never leaves half a file behind. */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
@@ -77,4 +77,14 @@ export async function readSettingsFile<T>(
     );
   }
   return undefined;
+}
+
+/** Whether a file or folder is there (and reachable). */
+export async function fileExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { fileExists } from '../../src/files';
 import { dirname, join } from 'node:path';
 import { artifactPath } from '../../src/models/manifest';
 import { approxSize, sdTurboManifest, sdxlTurboManifest, taesdManifest, taesdxlManifest } from './manifests';
@@ -45,7 +45,7 @@ export async function resolveModel(id: ModelId, root: string, vae: 'full' | 'tin
   const spec = specs[id];
   const needed: SizedArtifact[] = [...spec.manifest.artifacts, ...(vae === 'tiny' ? spec.tae.artifacts : [])];
   const missing: SizedArtifact[] = [];
-  for (const a of needed) if (!(await exists(artifactPath(root, a)))) missing.push(a);
+  for (const a of needed) if (!(await fileExists(artifactPath(root, a)))) missing.push(a);
   if (missing.length > 0) throw new Error(missingMessage(id, vae, missing, root));
   const dir = repoDir(root, spec.manifest.artifacts[0]!);
   const vaeDir = vae === 'tiny' ? repoDir(root, spec.tae.artifacts[0]!) : dir;
@@ -73,12 +73,3 @@ function repoDir(root: string, a: SizedArtifact): string {
 
 /** Path of a file of the diffusers layout under a model folder. */
 export const modelFile = (dir: string, file: string) => join(dir, ...file.split('/'));
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { fileExists, writeFileAtomic } from '../../../src/files';
 import { buildTextEncoder, buildUnet, buildVaeDecoder, buildVaeEncoder, tinyWeights } from './graphs';
 import { tinyVocab } from './vocab';
 
@@ -51,21 +51,8 @@ export async function writeTinyModel(options: TinyOptions = {}, root = join(tmpd
   const dir = join(root, hash.digest('hex').slice(0, 16));
   for (const [name, data] of Object.entries(files)) {
     const path = join(dir, name);
-    if (await exists(path)) continue;
-    await mkdir(dirname(path), { recursive: true });
-    // Written under a temporary name and renamed: two servers generating at once never read half a file.
-    const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, data);
-    await rename(tmp, path);
+    // Written atomically: two servers generating at once never read half a file.
+    if (!(await fileExists(path))) await writeFileAtomic(path, data);
   }
   return dir;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -12,7 +12,8 @@ import { ensureBuilt } from '../ensure-built.mjs';
 import { startTestScope } from '../../src/server/test-support';
 import { startHttpServer } from '../../src/server/http';
 import { oscRoutes } from '../../control/osc/paths';
-import { PresetStore, presetRoutes } from '../../src/presets/index';
+import { presetRoutes } from '../../src/presets/index';
+import type { PresetStore } from '../../src/presets/index';
 import type { Browser, Page } from 'playwright-core';
 import type { Hono } from 'hono';
 import type { ScopeServices } from '../../src/server/services';
@@ -42,18 +43,12 @@ export async function startRig(extra?: ExtraRoutes): Promise<Rig> {
   if (built === 'failed') throw new Error('the panel did not build; run `npm run build` to see why');
   const configDir = await mkdtemp(join(tmpdir(), 'scope-e2e-'));
   // 256 px: big enough to see in screenshots, cheap enough for a 2-core CI machine.
-  const scope = await startTestScope({ width: 256, height: 256, fps: 20, oscQueryPort: null });
+  const scope = await startTestScope({ width: 256, height: 256, fps: 20, oscQueryPort: null, configDir });
   const services = scope.services;
-  const presets = new PresetStore({
-    path: join(configDir, 'presets.json'),
-    params: services.params,
-    activePipeline: () => services.host.activeId ?? null,
-    events: services.events,
-    log: services.log,
-  });
-  await presets.load();
+  const presets = scope.presets;
   const more = extra ? await extra(services, configDir) : { routes: [] };
-  // The composition root does not mount presets yet; a second listener on the same services stands in for it.
+  // The server mounts presets itself; the second listener on the same services adds the stand-in outputs and the
+  // fake MIDI device of a test (the real ones would start NDI on this machine, and MIDI is off in tests).
   const http = await startHttpServer(services, {
     port: 0,
     host: '127.0.0.1',

@@ -5,7 +5,7 @@
 import type { OscArg, OscMessage } from './codec';
 import type { ParamStore } from '../../src/params/store';
 import type { ParamSpec, ParamValue } from '../../src/params/spec';
-import type { Command, CommandValue } from '../../src/server/commands';
+import type { Command, CommandValue } from '../../src/kernel/commands';
 
 export const OSC_PREFIX = '/scope';
 

@@ -12,7 +12,7 @@ import type { OscErrorKind, OscRouterDeps } from './router';
 import type { Engine } from '../../src/engine/engine';
 import type { PipelineHost } from '../../src/engine/host';
 import type { PipelineRegistry } from '../../src/engine/registry';
-import type { CommandRegistry } from '../../src/server/commands';
+import type { CommandRegistry } from '../../src/kernel/commands';
 import type { ParamStore } from '../../src/params/store';
 
 export interface OscOptions {

@@ -11,7 +11,7 @@ import type { RawData } from 'ws';
 import type { OscMessage } from '../osc/codec';
 import type { OscRouterDeps } from '../osc/router';
 import type { OscQueryNode } from './namespace';
-import type { ScopeServices } from '../../src/server/services';
+import type { ScopeServices } from '../../src/kernel/services';
 
 export interface OscQueryOptions {
   host: string;

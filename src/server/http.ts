@@ -7,7 +7,7 @@ import { WsHub } from './ws';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
-import type { ScopeServices } from './services';
+import type { ScopeServices } from '../kernel/services';
 
 export interface HttpServer {
   /** The port listened on (the real one when 0 was asked for). */

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { BundleScheduler } from '../osc/bundle-scheduler';
-import { decodePacket, encodeMessage } from '../osc/codec';
+import { decodePacket, encodeMessage, peekBundleTime } from '../osc/codec';
 import { OSC_PREFIX, routeMessage, routerDeps } from '../osc/router';
 import { MdnsAdvertiser } from './mdns';
 import { accessRequestOf, upgradeRefusal } from '../../src/kernel/access';
@@ -271,6 +271,8 @@ export class OscQueryService {
   }
 
   private receiveOsc(ws: WebSocket, bytes: Buffer): void {
+    const time = peekBundleTime(bytes);
+    if (time !== undefined && !this.scheduler.admits(time, bytes.length)) return;
     const decoded = decodePacket(bytes);
     if (!decoded.ok) return this.deps.log(`OSCQuery: malformed OSC from a WebSocket client: ${decoded.reason}`);
     const run = (message: OscMessage) => {

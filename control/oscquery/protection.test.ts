@@ -56,6 +56,10 @@ describe('OSCQuery behind the request guard, with limits', () => {
   });
   afterAll(() => scope.stop());
 
+  it('is not advertised over mDNS on loopback unless asked for', () => {
+    expect(scope.oscQuery!.status().mdns).toBe(false);
+  });
+
   it('answers its own host and refuses a rebound one with 421', async () => {
     expect((await getWithHost(port, '/?HOST_INFO', `127.0.0.1:${port}`)).status).toBe(200);
     const rebound = await getWithHost(port, '/scope', `evil.example:${port}`);

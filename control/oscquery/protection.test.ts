@@ -130,7 +130,7 @@ describe('OSCQuery behind the request guard, with limits', () => {
     const ws = (await open(port, { Origin: `http://localhost:${scope.port}` })) as WebSocket;
     ws.send(encodeMessage({ address: '/scope/level', args: [{ type: 'i', value: 77 }] }));
     await new Promise<void>((resolve) => {
-      const off = scope.services.params.onChange((c) => c.path === 'level' && (off(), resolve()));
+      const off = scope.services.params.onChange((c) => c.kind === 'value' && c.path === 'level' && (off(), resolve()));
     });
     expect(scope.services.params.get('level')).toBe(77);
     ws.close();

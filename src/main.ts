@@ -27,6 +27,7 @@ import { outputRoutes } from '../outputs/routes';
 import { setupOutputs } from '../outputs/setup';
 import type { OutputHub } from '../outputs/hub';
 import { whepRoutes } from '../outputs/webrtc/routes';
+import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import pkg from '../package.json' with { type: 'json' };
 import { scopeDefaults } from './scope-options';
 import type { ScopeOptions } from './scope-options';
@@ -164,10 +165,10 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         presetRoutes(presets),
         ...(midi ? [midiRoutes(midi)] : []),
         outputRoutes(outputs),
+        mjpegRoutes(mjpeg, engine),
       ],
       rootRoutes: [whepRoutes(webrtc)],
-      jpegs: mjpeg.jpegs,
-      mjpeg: mjpeg.streams,
+      mjpegClients: () => mjpeg.streams.count,
       guard,
     });
   } catch (err) {

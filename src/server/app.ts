@@ -1,10 +1,8 @@
 import { Hono } from 'hono';
-import { FrameJpegs } from './jpeg';
-import { MjpegStreams } from './mjpeg';
 import { ScopeError } from '../kernel/errors';
 import { errorResponse, fromThrown, statusOf } from './errors';
 import { commandRoutes } from './api-commands';
-import { mediaRoutes } from './api-media';
+import { statsRoutes } from './api-stats';
 import { parameterRoutes } from './api-parameters';
 import { pipelineRoutes } from './api-pipelines';
 import { createRequestGuard } from './guard';
@@ -16,11 +14,10 @@ import type { HealthResponse } from '../shared/api';
 import type { ScopeServices } from '../kernel/services';
 
 export interface AppExtras {
-  /** Shared JPEG encoder of the newest frame; one per server. */
-  jpegs: FrameJpegs;
-  mjpeg: MjpegStreams;
   /** Connected WebSocket clients, for stats. */
   wsClients: () => number;
+  /** Connected MJPEG clients (the MJPEG output's), for stats. */
+  mjpegClients: () => number;
   /** Folder of the built web panel; a placeholder page is served when it has no index.html. */
   webRoot: string;
   /** Sub-apps of control and output services, mounted under /api/v1 (they live outside src/). */
@@ -49,9 +46,7 @@ export function withErrorAnswers(app: Hono, log: (message: string) => void = () 
 
 /** The Hono app of the server; tests drive it with `app.request()`, http.ts serves it. */
 export function createApp(services: ScopeServices, extras: Partial<AppExtras> = {}): Hono {
-  const jpegs = extras.jpegs ?? new FrameJpegs(services.engine, { log: services.log });
-  const mjpeg = extras.mjpeg ?? new MjpegStreams(jpegs);
-  const clients: ClientCounts = { ws: extras.wsClients ?? (() => 0), mjpeg: () => mjpeg.count };
+  const clients: ClientCounts = { ws: extras.wsClients ?? (() => 0), mjpeg: extras.mjpegClients ?? (() => 0) };
 
   const app = withErrorAnswers(new Hono(), services.log);
   // Every route, the panel and /output included: Host, Origin and (in LAN mode) the token first, then sizes.
@@ -69,7 +64,7 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   });
   app.route('/api/v1', pipelineRoutes(services));
   app.route('/api/v1', parameterRoutes(services));
-  app.route('/api/v1', mediaRoutes(services, { jpegs, mjpeg, clients }));
+  app.route('/api/v1', statsRoutes(services, clients));
   app.route('/api/v1', commandRoutes(services));
   for (const routes of extras.apiRoutes ?? []) app.route('/api/v1', routes);
   for (const routes of extras.rootRoutes ?? []) app.route('/', routes);

@@ -1,40 +1,33 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { statsOf } from '../kernel/actions';
-import { ScopeError, parseWith } from '../kernel/errors';
-import { encodeJpeg } from './jpeg';
-import type { ClientCounts } from '../kernel/actions';
-import type { FrameJpegs, Jpeg } from './jpeg';
-import type { MjpegStreams } from './mjpeg';
-import type { ScopeServices } from '../kernel/services';
+import { ScopeError, parseWith } from '../../src/kernel/errors';
+import { encodeJpeg } from './frame-jpegs';
+import type { Frame } from '../../src/engine/frame';
+import type { Jpeg } from './frame-jpegs';
+import type { MjpegOutput } from './mjpeg-output';
 
 const frameQuery = z.object({ quality: z.coerce.number().int().min(1).max(100).optional() });
 const streamQuery = z.object({ fps: z.coerce.number().positive().max(240).optional() });
 
-export interface MediaDeps {
-  jpegs: FrameJpegs;
-  mjpeg: MjpegStreams;
-  clients: ClientCounts;
-}
-
-/** `/api/v1/stats`, `/api/v1/frame` (newest frame as JPEG) and `/api/v1/stream.mjpeg`. */
-export function mediaRoutes(services: ScopeServices, deps: MediaDeps): Hono {
+/**
+ * `/frame` (the newest frame as one JPEG) and `/stream.mjpeg`, mounted under /api/v1: the MJPEG output brings its
+ * routes as WHEP does. `latest` is the engine's newest frame, for snapshots while the MJPEG output is off.
+ */
+export function mjpegRoutes(output: MjpegOutput, frames: { latest(): Frame | undefined }): Hono {
   const api = new Hono();
-
-  api.get('/stats', (c) => c.json(statsOf(services, deps.clients)));
 
   api.get('/frame', async (c) => {
     const { quality } = parseWith(frameQuery, c.req.query(), 'invalid_query', 'query');
-    const frame = services.engine.latest();
+    const frame = frames.latest();
     if (!frame) throw new ScopeError('no_frame', 'no frame has been rendered yet');
     let jpeg: Jpeg | undefined;
-    if (deps.mjpeg.enabled && (quality === undefined || quality === deps.jpegs.quality)) {
+    if (output.streams.enabled && (quality === undefined || quality === output.jpegs.quality)) {
       // Shared with the MJPEG clients: encoded once per frame whoever asks.
-      jpeg = await deps.jpegs.next(frame.seq - 1);
+      jpeg = await output.jpegs.next(frame.seq - 1);
     } else {
-      const { seq, timestamp, pipelineId, width, height } = frame;
       // A quality of its own, or the MJPEG output is off (its JPEGs do not follow the engine then).
-      const data = await encodeJpeg(frame, quality ?? deps.jpegs.quality);
+      const { seq, timestamp, pipelineId, width, height } = frame;
+      const data = await encodeJpeg(frame, quality ?? output.jpegs.quality);
       jpeg = { seq, timestamp, pipelineId, width, height, data };
     }
     if (!jpeg) throw new ScopeError('no_frame', 'the server is stopping');
@@ -49,7 +42,7 @@ export function mediaRoutes(services: ScopeServices, deps: MediaDeps): Hono {
 
   api.get('/stream.mjpeg', (c) => {
     const { fps } = parseWith(streamQuery, c.req.query(), 'invalid_query', 'query');
-    return deps.mjpeg.response(fps);
+    return output.streams.response(fps);
   });
 
   return api;

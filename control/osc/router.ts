@@ -5,6 +5,7 @@
 import type { OscArg, OscMessage } from './codec';
 import type { ParamStore } from '../../src/params/store';
 import type { ParamSpec, ParamValue } from '../../src/params/spec';
+import { coerceCommandArg } from '../../src/kernel/commands';
 import type { Command, CommandValue } from '../../src/kernel/commands';
 
 export const OSC_PREFIX = '/scope';
@@ -119,33 +120,9 @@ function routePipeline(deps: OscRouterDeps, parts: string[], args: OscArg[]): Ro
 }
 
 function runCommand(command: Command, args: OscArg[], address: string): RouteOutcome {
-  let value: CommandValue;
-  const first = args[0];
-  switch (command.arg) {
-    case 'none':
-      value = undefined;
-      break;
-    case 'bool': {
-      const v = first ? plainValue(first) : true;
-      value =
-        v === true || v === 1 || v === 'true' || v === 'on' || v === '1'
-          ? true
-          : v === false || v === 0 || v === 'false' || v === 'off' || v === '0'
-            ? false
-            : undefined;
-      if (value === undefined) return fail('wrong-type', `${address} takes T/F or 1/0`);
-      break;
-    }
-    case 'string':
-    case 'string-or-int': {
-      const v = first ? plainValue(first) : undefined;
-      if (typeof v === 'string') value = v;
-      else if (command.arg === 'string-or-int' && typeof v === 'number' && Number.isInteger(v)) value = v;
-      else
-        return fail('wrong-type', `${address} takes ${command.arg === 'string' ? 'a string' : 'a name or a number'}`);
-      break;
-    }
-  }
+  const arg = coerceCommandArg(command.arg, args[0] ? plainValue(args[0]) : undefined);
+  if (!arg.ok) return fail('wrong-type', `${address} takes ${arg.expected}`);
+  const value: CommandValue = arg.value;
   const result = command.run(value);
   if (!result.ok) return fail('rejected', `${address}: ${result.reason}`);
   return result.detail === undefined

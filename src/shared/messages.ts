@@ -8,6 +8,7 @@ import {
   pipelineStatusSchema,
   statsSchema,
 } from './api';
+import { commandValueSchema } from './commands';
 
 /** A client's correlation id, echoed in the `ack` or `error` answering that message. */
 export const requestIdSchema = z.union([z.string().max(200), z.number()]);
@@ -41,7 +42,7 @@ export const pauseMessageSchema = z.strictObject({
 export const commandMessageSchema = z.strictObject({
   type: z.literal('command'),
   name: z.string().min(1).max(200),
-  value: z.union([z.string().max(1000), z.number(), z.boolean()]).optional(),
+  value: commandValueSchema.optional(),
   id: requestIdSchema.optional(),
 });
 

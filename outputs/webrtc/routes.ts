@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { WhepError } from './whep-output';
 import { MAX_OFFER_BYTES } from './sdp';
 import { outputPage } from './page';
+import { route } from '../../src/shared/route-doc';
 import type { Context } from 'hono';
 import type { WhepOutput } from './whep-output';
 
@@ -20,14 +22,29 @@ const problem = (
   extra: Record<string, string> = {},
 ) => c.text(`${message}\n`, status, { ...CORS, ...extra, 'Content-Type': 'text/plain; charset=utf-8' });
 
+const text = (description: string) => ({ media: 'text/plain', description });
+const sessionParams = z.object({ id: z.string() });
+
 /** `POST /whep`, `DELETE|PATCH|OPTIONS /whep/:id` and the player page `GET /output`; mounted at the root. */
 export function whepRoutes(output: WhepOutput): Hono {
   const app = new Hono();
 
-  app.options('/whep', (c) => c.body(null, 204, { ...CORS, 'Accept-Post': 'application/sdp' }));
-  app.options('/whep/:id', (c) => c.body(null, 204, CORS));
+  const preflight = route({ summary: 'CORS preflight; Accept-Post: application/sdp', responses: { 204: 'empty' } });
+  app.options('/whep', preflight, (c) => c.body(null, 204, { ...CORS, 'Accept-Post': 'application/sdp' }));
+  const sessionPreflight = route({ summary: 'CORS preflight', params: sessionParams, responses: { 204: 'empty' } });
+  app.options('/whep/:id', sessionPreflight, (c) => c.body(null, 204, CORS));
 
-  app.post('/whep', async (c) => {
+  const offerDoc = route({
+    summary: 'WHEP: an SDP offer in, 201 with the answer (every ICE candidate in it) and a Location to DELETE',
+    body: { media: 'application/sdp', description: 'the SDP offer of a receive-only viewer' },
+    responses: {
+      201: { media: 'application/sdp', description: 'the SDP answer' },
+      400: text('a bad or too large offer'),
+      415: text('not application/sdp'),
+      503: text('the output is off, or it has all the viewers it takes'),
+    },
+  });
+  app.post('/whep', offerDoc, async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/sdp') {
       return problem(c, 415, 'WHEP expects an SDP offer with Content-Type: application/sdp', {
@@ -51,12 +68,22 @@ export function whepRoutes(output: WhepOutput): Hono {
     }
   });
 
-  app.delete('/whep/:id', (c) =>
+  const closeDoc = route({
+    summary: 'ends a WHEP session',
+    params: sessionParams,
+    responses: { 200: 'empty', 404: text('no such session') },
+  });
+  app.delete('/whep/:id', closeDoc, (c) =>
     output.close(c.req.param('id')) ? c.body(null, 200, CORS) : problem(c, 404, 'no such WHEP session'),
   );
 
   // Non-trickle: the answer already carries every candidate; ICE restarts are not offered either.
-  app.patch('/whep/:id', (c) =>
+  const trickleDoc = route({
+    summary: 'trickle ICE and ICE restarts are not offered: 405 (the answer already has every candidate)',
+    params: sessionParams,
+    responses: { 405: text('not supported'), 404: text('no such session') },
+  });
+  app.patch('/whep/:id', trickleDoc, (c) =>
     output.has(c.req.param('id'))
       ? problem(c, 405, 'trickle ICE and ICE restart are not supported: the answer already has all candidates', {
           Allow: 'DELETE, OPTIONS',
@@ -64,7 +91,11 @@ export function whepRoutes(output: WhepOutput): Hono {
       : problem(c, 404, 'no such WHEP session'),
   );
 
-  app.get('/output', (c) => c.html(outputPage(), 200, { 'Cache-Control': 'no-store' }));
+  const pageDoc = route({
+    summary: 'the player page for OBS browser sources: the video alone, reconnecting by itself',
+    responses: { 200: { media: 'text/html', description: 'the page' } },
+  });
+  app.get('/output', pageDoc, (c) => c.html(outputPage(), 200, { 'Cache-Control': 'no-store' }));
 
   return app;
 }

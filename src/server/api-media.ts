@@ -1,11 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { statsSchema } from '../shared/api';
+import { route } from '../shared/route-doc';
 import { statsOf } from '../kernel/actions';
 import { ScopeError, parseWith } from '../kernel/errors';
 import { encodeJpeg } from './jpeg';
 import type { ClientCounts } from '../kernel/actions';
 import type { FrameJpegs, Jpeg } from './jpeg';
 import type { MjpegStreams } from './mjpeg';
+import type { Stats } from '../shared/api';
 import type { ScopeServices } from '../kernel/services';
 
 const frameQuery = z.object({ quality: z.coerce.number().int().min(1).max(100).optional() });
@@ -21,9 +24,19 @@ export interface MediaDeps {
 export function mediaRoutes(services: ScopeServices, deps: MediaDeps): Hono {
   const api = new Hono();
 
-  api.get('/stats', (c) => c.json(statsOf(services, deps.clients)));
+  const statsDoc = route({
+    summary: 'frame rate, render and interval times, drops, clients',
+    responses: { 200: statsSchema },
+  });
+  api.get('/stats', statsDoc, (c) => c.json(statsOf(services, deps.clients) satisfies Stats));
 
-  api.get('/frame', async (c) => {
+  const frameDoc = route({
+    summary: 'the newest frame as JPEG; headers X-Frame-Seq, X-Frame-Timestamp, X-Pipeline',
+    query: frameQuery,
+    responses: { 200: { media: 'image/jpeg', description: 'the newest frame' } },
+    errors: ['no_frame'],
+  });
+  api.get('/frame', frameDoc, async (c) => {
     const { quality } = parseWith(frameQuery, c.req.query(), 'invalid_query', 'query');
     const frame = services.engine.latest();
     if (!frame) throw new ScopeError('no_frame', 'no frame has been rendered yet');
@@ -47,7 +60,13 @@ export function mediaRoutes(services: ScopeServices, deps: MediaDeps): Hono {
     });
   });
 
-  api.get('/stream.mjpeg', (c) => {
+  const streamDoc = route({
+    summary: 'the frames as a multipart JPEG stream; ?fps= caps it for this client',
+    query: streamQuery,
+    responses: { 200: { media: 'multipart/x-mixed-replace', description: 'one JPEG part per frame' } },
+    errors: ['no_frame'],
+  });
+  api.get('/stream.mjpeg', streamDoc, (c) => {
     const { fps } = parseWith(streamQuery, c.req.query(), 'invalid_query', 'query');
     return deps.mjpeg.response(fps);
   });

@@ -5,6 +5,7 @@ import { MjpegStreams } from './mjpeg';
 import { ScopeError } from '../kernel/errors';
 import { errorResponse, fromThrown, statusOf } from './errors';
 import { commandRoutes } from './api-commands';
+import { openApiRoutes } from './openapi';
 import { mediaRoutes } from './api-media';
 import { parameterRoutes } from './api-parameters';
 import { pipelineRoutes } from './api-pipelines';
@@ -78,6 +79,7 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   app.route('/api/v1', parameterRoutes(services));
   app.route('/api/v1', mediaRoutes(services, { jpegs, mjpeg, clients }));
   app.route('/api/v1', commandRoutes(services));
+  app.route('/api/v1', openApiRoutes(app, services.version));
   for (const routes of extras.apiRoutes ?? []) app.route('/api/v1', routes);
   for (const routes of extras.rootRoutes ?? []) app.route('/', routes);
   app.route('/', panelRoutes(extras.webRoot ?? defaultWebRoot, services.version));

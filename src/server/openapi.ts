@@ -58,11 +58,13 @@ export function openApiPath(path: string, doc: RouteDoc | undefined): string {
 }
 
 /** The error codes a route can answer with: its own, and those of the layers every route passes through. */
-export function errorCodesOf(method: string, path: string, doc: RouteDoc): ErrorCode[] {
+export function errorCodesOf(method: string, doc: RouteDoc): ErrorCode[] {
   const codes = new Set<ErrorCode>(doc.errors ?? []);
   if (doc.body && !isMediaDoc(doc.body)) codes.add('bad_json').add('invalid_body');
   if (doc.query) codes.add('invalid_query');
-  if (path.startsWith('/api/') && !SAFE_METHODS.has(method)) codes.add('forbidden_origin').add('body_too_large');
+  // The request guard (Host, Origin, the LAN token) and the body limit stand in front of every route.
+  codes.add('bad_host').add('unauthorized');
+  if (!SAFE_METHODS.has(method)) codes.add('forbidden_origin').add('body_too_large');
   codes.add('internal');
   return [...codes];
 }
@@ -114,7 +116,7 @@ function operation(method: string, path: string, doc: RouteDoc): Operation {
   const responses: Record<string, unknown> = {};
   for (const [status, body] of Object.entries(doc.responses)) responses[status] = responseOf(body, doc.summary);
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of errorCodesOf(method, path, doc)) {
+  for (const code of errorCodesOf(method, doc)) {
     byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
   }
   for (const [status, codes] of byStatus) {

@@ -18,6 +18,7 @@ const stats = (frameTimeP50: number): Stats => ({
   state: 'ready',
   paused: false,
   clients: { ws: 1, mjpeg: 1 },
+  refused: {},
 });
 
 const withPipeline: PanelState = {

@@ -136,7 +136,7 @@ function tagOf(path: string): string {
 }
 
 /** The one error shape with `code` narrowed to `codes`. */
-export function errorBodyFor(codes: ErrorCode[]): z.ZodType {
+function errorBodyFor(codes: ErrorCode[]): z.ZodType {
   return z.object({ error: apiErrorSchema.extend({ code: z.enum(codes as [ErrorCode, ...ErrorCode[]]) }) });
 }
 

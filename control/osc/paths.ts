@@ -1,16 +1,12 @@
 import { Hono } from 'hono';
 import { OSC_PREFIX } from './router';
+import { oscPathsResponseSchema } from '../../src/shared/osc';
+import { route } from '../../src/shared/route-doc';
 import type { ParamSpec } from '../../src/params/spec';
 import type { ScopeServices } from '../../src/kernel/services';
+import type { OscPath, OscPathsResponse } from '../../src/shared/osc';
 
-export interface OscPath {
-  address: string;
-  /** OSC type tags accepted; the first is the one replies and feedback use. */
-  types: string;
-  description: string;
-  range?: { min: number; max: number };
-  options?: readonly string[];
-}
+export type { OscPath };
 
 function typesOf(spec: ParamSpec): string {
   switch (spec.kind) {
@@ -73,6 +69,12 @@ export function oscPaths(services: ScopeServices): OscPath[] {
 /** `GET /api/v1/osc/paths`. */
 export function oscRoutes(services: ScopeServices): Hono {
   const api = new Hono();
-  api.get('/osc/paths', (c) => c.json({ pipeline: services.host.activeId ?? null, paths: oscPaths(services) }));
+  const pathsDoc = route({
+    summary: 'every OSC address of the running pipeline with its types and range',
+    responses: { 200: oscPathsResponseSchema },
+  });
+  api.get('/osc/paths', pathsDoc, (c) =>
+    c.json({ pipeline: services.host.activeId ?? null, paths: oscPaths(services) } satisfies OscPathsResponse),
+  );
   return api;
 }

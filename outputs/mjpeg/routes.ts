@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { route } from '../../src/shared/route-doc';
 import { ScopeError, parseWith } from '../../src/kernel/errors';
 import { encodeJpeg } from './frame-jpegs';
 import type { Frame } from '../../src/engine/frame';
@@ -16,7 +17,13 @@ const streamQuery = z.object({ fps: z.coerce.number().positive().max(240).option
 export function mjpegRoutes(output: MjpegOutput, frames: { latest(): Frame | undefined }): Hono {
   const api = new Hono();
 
-  api.get('/frame', async (c) => {
+  const frameDoc = route({
+    summary: 'the newest frame as JPEG; headers X-Frame-Seq, X-Frame-Timestamp, X-Pipeline',
+    query: frameQuery,
+    responses: { 200: { media: 'image/jpeg', description: 'the newest frame' } },
+    errors: ['no_frame'],
+  });
+  api.get('/frame', frameDoc, async (c) => {
     const { quality } = parseWith(frameQuery, c.req.query(), 'invalid_query', 'query');
     const frame = frames.latest();
     if (!frame) throw new ScopeError('no_frame', 'no frame has been rendered yet');
@@ -40,7 +47,13 @@ export function mjpegRoutes(output: MjpegOutput, frames: { latest(): Frame | und
     });
   });
 
-  api.get('/stream.mjpeg', (c) => {
+  const streamDoc = route({
+    summary: 'the frames as a multipart JPEG stream; ?fps= caps it for this client',
+    query: streamQuery,
+    responses: { 200: { media: 'multipart/x-mixed-replace', description: 'one JPEG part per frame' } },
+    errors: ['no_frame'],
+  });
+  api.get('/stream.mjpeg', streamDoc, (c) => {
     const { fps } = parseWith(streamQuery, c.req.query(), 'invalid_query', 'query');
     return output.streams.response(fps);
   });

@@ -3,6 +3,7 @@ import { ScopeError } from '../kernel/errors';
 import { errorResponse, fromThrown, statusOf } from './errors';
 import { commandRoutes } from './api-commands';
 import { statsRoutes } from './api-stats';
+import { openApiRoutes } from './openapi';
 import { parameterRoutes } from './api-parameters';
 import { pipelineRoutes } from './api-pipelines';
 import { createRequestGuard } from './guard';
@@ -10,6 +11,8 @@ import { guardRequests, limitBodies } from './guard-middleware';
 import { defaultWebRoot, panelRoutes } from './panel';
 import type { ClientCounts } from '../kernel/actions';
 import type { RequestGuard } from '../kernel/access';
+import { healthResponseSchema } from '../shared/api';
+import { route } from '../shared/route-doc';
 import type { HealthResponse } from '../shared/api';
 import type { ScopeServices } from '../kernel/services';
 
@@ -53,7 +56,8 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   app.use('*', guardRequests(extras.guard ?? createRequestGuard({ refusals: services.refusals })));
   app.use('*', limitBodies(MAX_BODY_BYTES, services.refusals));
 
-  app.get('/health', (c) => {
+  const healthDoc = route({ summary: 'is the server up, and in what state', responses: { 200: healthResponseSchema } });
+  app.get('/health', healthDoc, (c) => {
     const status = services.host.status();
     return c.json({
       ok: true,
@@ -66,6 +70,7 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   app.route('/api/v1', parameterRoutes(services));
   app.route('/api/v1', statsRoutes(services, clients));
   app.route('/api/v1', commandRoutes(services));
+  app.route('/api/v1', openApiRoutes(app, services.version));
   for (const routes of extras.apiRoutes ?? []) app.route('/api/v1', routes);
   for (const routes of extras.rootRoutes ?? []) app.route('/', routes);
   app.route('/', panelRoutes(extras.webRoot ?? defaultWebRoot, services.version));

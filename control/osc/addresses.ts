@@ -49,8 +49,11 @@ export type Target =
   | { kind: 'command'; command: Command }
   | { kind: 'inactive-pipeline'; pipeline: string };
 
-/** Resolves an address: `/scope/pipeline` and `/pipeline/load` unless a parameter is named so, then commands,
- * then parameters, then `/scope/<active pipeline>/<param>`. */
+/**
+ * Resolves an address. `/scope/pipeline` and `/scope/pipeline/load` unless a parameter is named `pipeline`; one part:
+ * a parameter, else a command; more parts: a command, else `/scope/<active pipeline>/<param>`. So a pipeline's
+ * parameter is never hidden by a command of the same name.
+ */
 export function resolveAddress(src: AddressResolver, address: string): Target | undefined {
   if (!address.startsWith(`${OSC_PREFIX}/`)) return undefined;
   const parts = address.slice(OSC_PREFIX.length + 1).split('/');
@@ -58,12 +61,12 @@ export function resolveAddress(src: AddressResolver, address: string): Target | 
     if (parts.length === 1) return { kind: 'pipeline' };
     return parts.length === 2 && parts[1] === 'load' ? { kind: 'pipeline-load' } : undefined;
   }
-  const command = src.command(parts.join('/'));
-  if (command) return { kind: 'command', command };
   if (parts.length === 1) {
     const spec = src.spec(parts[0]!);
-    return spec ? { kind: 'param', name: parts[0]!, spec } : undefined;
+    if (spec) return { kind: 'param', name: parts[0]!, spec };
   }
+  const command = src.command(parts.join('/'));
+  if (command) return { kind: 'command', command };
   if (parts.length !== 2) return undefined;
   const [pipeline, name] = parts as [string, string];
   if (pipeline !== src.activePipeline()) {
@@ -102,8 +105,22 @@ const COMMAND_TYPES: Record<CommandArg, string> = {
   'string-or-int': 's i',
 };
 
-/** Every address, in the order the resolver tries them (aliases last). */
+/**
+ * Every address that names something, aliases last. Built from the same rules as resolveAddress: an entry is kept
+ * only if the address resolves to it, so what is listed is exactly what the router does.
+ */
 export function listAddresses(src: AddressSource): OscAddress[] {
+  return candidates(src).filter((a) => sameTarget(resolveAddress(src, a.address), a.target));
+}
+
+function sameTarget(a: Target | undefined, b: Target): boolean {
+  if (!a || a.kind !== b.kind) return false;
+  if (a.kind === 'param' && b.kind === 'param') return a.name === b.name;
+  if (a.kind === 'command' && b.kind === 'command') return a.command === b.command;
+  return true;
+}
+
+function candidates(src: AddressSource): OscAddress[] {
   const out: OscAddress[] = [];
   const specs = src.specs();
   for (const [name, spec] of Object.entries(specs)) {

@@ -170,6 +170,7 @@ export class OutputHub {
     };
     if (reason) info.reason = reason;
     if (status.urls) info.urls = status.urls;
+    if (status.link) info.link = status.link;
     return info;
   }
 

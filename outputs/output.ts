@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Frame } from '../src/engine/frame';
-import type { OutputInfo, OutputKind, OutputState } from '../src/shared/outputs';
+import type { OutputInfo, OutputKind, OutputLink, OutputState } from '../src/shared/outputs';
 
 /** Pixel layouts an output may ask for; each is made at most once per frame and shared (see convert.ts). */
 export type PixelFormat = 'rgba' | 'bgra' | 'uyvy' | 'i420';
@@ -10,7 +10,7 @@ export interface OutputFrame extends Frame {
   pixels(format: PixelFormat): Uint8Array;
 }
 
-export type { OutputInfo, OutputKind, OutputState };
+export type { OutputInfo, OutputKind, OutputLink, OutputState };
 
 export type Availability = { available: true } | { available: false; reason: string };
 
@@ -24,6 +24,8 @@ export interface OutputStatus {
   error?: string;
   /** Frames really delivered per second, when the output counts them itself (MJPEG sends per client). */
   fps?: number;
+  /** For outputs that push to a remote endpoint: the link's state and bitrate. */
+  link?: OutputLink;
 }
 
 /** Handed to start(): how an output logs and tells the hub its status changed (clients came or went). */

@@ -1,11 +1,23 @@
 /** Shapes of `/api/v1/outputs` and the `outputs` event: every sink with its state. */
 import { z } from 'zod';
 
-export const outputKindSchema = z.enum(['webrtc', 'ndi', 'syphon', 'spout', 'mjpeg']);
+export const outputKindSchema = z.enum(['webrtc', 'whip', 'ndi', 'syphon', 'spout', 'mjpeg']);
 export type OutputKind = z.infer<typeof outputKindSchema>;
 
 export const outputStateSchema = z.enum(['off', 'starting', 'running', 'error', 'unavailable']);
 export type OutputState = z.infer<typeof outputStateSchema>;
+
+/** The link of an output that sends to a remote endpoint (WHIP push): where it stands and what it sends. */
+export const outputLinkSchema = z.object({
+  state: z.enum(['idle', 'connecting', 'connected', 'reconnecting']),
+  /** Video bitrate measured over the last second (kbit/s). */
+  bitrateKbps: z.number(),
+  /** Reconnections since the output started. */
+  reconnects: z.number(),
+  /** The last problem (an HTTP status, a failed ICE link), until the link is up again. */
+  problem: z.string().optional(),
+});
+export type OutputLink = z.infer<typeof outputLinkSchema>;
 
 /** One output as GET /api/v1/outputs lists it. */
 export const outputInfoSchema = z.object({
@@ -25,6 +37,7 @@ export const outputInfoSchema = z.object({
   options: z.record(z.string(), z.unknown()),
   /** Where to receive it, for people (URLs or source names). */
   urls: z.array(z.string()).optional(),
+  link: outputLinkSchema.optional(),
 });
 export type OutputInfo = z.infer<typeof outputInfoSchema>;
 

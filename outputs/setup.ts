@@ -5,6 +5,7 @@ import { NdiOutput } from './ndi/ndi-output';
 import { SpoutOutput } from './spout/spout-output';
 import { SyphonOutput } from './syphon/syphon-output';
 import { WhepOutput } from './webrtc/whep-output';
+import { WhipPushOutput } from './whip-push/whip-push-output';
 import type { CommandRegistry } from '../src/kernel/commands';
 import type { EventBus } from '../src/kernel/events';
 import type { Output } from './output';
@@ -23,12 +24,14 @@ export interface OutputSetupOptions {
   spout: boolean;
   iceServers: string[];
   mjpegQuality: number;
+  /** A WHIP endpoint to push to from the start (`--whip-push`), and its bearer token. */
+  whipPush: { url: string; token: string | undefined } | undefined;
   /** Outputs injected by the caller (tests, stand-ins): each replaces the built-in one of its id, or is added. */
   outputs: Output[];
 }
 
 /**
- * WebRTC (WHEP) and MJPEG on from the start; NDI, Syphon and Spout registered (listed with their state or why
+ * WebRTC (WHEP) and MJPEG on from the start; WHIP push on when given an endpoint; NDI, Syphon and Spout registered (listed with their state or why
  * they are unavailable) and on only when asked for. `output/<id>/enabled` switches each from OSC, WebSocket, HTTP.
  */
 export function setupOutputs(o: OutputSetupOptions): { hub: OutputHub; webrtc: WhepOutput; mjpeg: MjpegOutput } {
@@ -50,7 +53,8 @@ export function setupOutputs(o: OutputSetupOptions): { hub: OutputHub; webrtc: W
     .add(mjpeg, true)
     .add(take('ndi') ?? new NdiOutput('ndi', { name: o.name }), o.ndi)
     .add(take('syphon') ?? new SyphonOutput('syphon', { name: o.name }), o.syphon)
-    .add(take('spout') ?? new SpoutOutput('spout', { name: o.name }), o.spout);
+    .add(take('spout') ?? new SpoutOutput('spout', { name: o.name }), o.spout)
+    .add(take('whip-push') ?? new WhipPushOutput('whip-push', { ...o.whipPush }), o.whipPush !== undefined);
   // The rest are new outputs of the caller's, on from the start.
   for (const out of injected.values()) hub.add(out, true);
   for (const { id } of hub.list()) {

@@ -18,6 +18,7 @@ describe('the flag table', () => {
       { 'osc-allow': ['10.0.0.0/24'], 'allowed-host': ['scope.local'] },
       { oscAllow: ['10.0.0.0/24'], allowedHosts: ['scope.local'] },
     ],
+    [{ 'whip-push': 'https://sfu.example/whip/stage' }, { whipPush: 'https://sfu.example/whip/stage' }],
     [
       { clock: 'fixed-step', fps: '60' },
       { clock: 'fixed-step', fps: 60 },
@@ -32,6 +33,15 @@ describe('the flag table', () => {
     expect(optionsFromFlags({ pipeline: 'neural-field' }, env)).toMatchObject({
       options: { pipeline: 'neural-field' },
     });
+  });
+
+  it('takes the WHIP token from DAYDREAM_SCOPE_WHIP_TOKEN, and refuses a WHIP URL that is not http(s)', () => {
+    expect(optionsFromFlags({}, { DAYDREAM_SCOPE_WHIP_TOKEN: 'abc' })).toEqual({
+      ok: true,
+      options: { whipToken: 'abc' },
+    });
+    const bad = optionsFromFlags({ 'whip-push': 'rtmp://example/live' }, {});
+    expect(bad).toMatchObject({ ok: false, message: expect.stringMatching(/^--whip-push: expected an http/) });
   });
 
   it('refuses bad values with one line per flag, naming the flag', () => {

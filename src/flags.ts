@@ -9,6 +9,7 @@ import { normalizeHost } from './server/guard';
 import { tokenProblem } from './server/token';
 import { parseFeedbackTarget } from '../control/osc/feedback';
 import { parseAllowlist } from '../control/osc/allowlist';
+import { whipPushOptionsSchema } from '../outputs/whip-push/whip-push-output';
 import type { ScopeOptions } from './scope-options';
 
 export interface FlagDef<T = unknown> {
@@ -272,6 +273,21 @@ export const FLAGS: FlagDef[] = [
     shows: String(d.mjpegQuality),
     schema: z.coerce.number().int().min(1).max(100),
     apply: (v) => ({ mjpegQuality: v }),
+  }),
+  flag({
+    name: 'whip-push',
+    arg: '<url>',
+    help: 'push the output to this WHIP endpoint (an SFU: janus, LiveKit, Cloudflare Stream)',
+    schema: whipPushOptionsSchema.shape.url.refine((u) => u !== '', 'expected the URL of a WHIP endpoint'),
+    apply: (v) => ({ whipPush: v }),
+  }),
+  flag({
+    name: 'whip-token',
+    arg: '<token>',
+    env: 'DAYDREAM_SCOPE_WHIP_TOKEN',
+    help: 'bearer token of the WHIP endpoint (the variable keeps it out of the process list)',
+    schema: z.string().min(1).max(4096),
+    apply: (v) => ({ whipToken: v }),
   }),
 ];
 

@@ -64,6 +64,10 @@ export interface ScopeOptions {
   iceServers: string[];
   /** JPEG quality of MJPEG and /api/v1/frame. */
   mjpegQuality: number;
+  /** A WHIP endpoint (an SFU's ingest) to push the output to from the start (`--whip-push`). */
+  whipPush: string | undefined;
+  /** Its bearer token (`--whip-token`, env DAYDREAM_SCOPE_WHIP_TOKEN). */
+  whipToken: string | undefined;
   /** Outputs injected by a caller (tests, stand-ins): each replaces the built-in output of its id, or is added. */
   outputs: Output[];
   /** Settings (presets, MIDI mappings); `DAYDREAM_SCOPE_CONFIG_DIR` or `~/.daydream-scope` when left out. */
@@ -108,5 +112,7 @@ export const scopeDefaults: ScopeOptions = {
   spout: false,
   iceServers: [],
   mjpegQuality: 80,
+  whipPush: undefined,
+  whipToken: undefined,
   outputs: [],
 };

@@ -272,11 +272,13 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
     attempt.pc.onconnectionstatechange = null;
     const session = attempt.session;
     attempt.session = undefined;
+    // DELETE before closing: an SFU that sees the peer vanish first may drop the session itself and answer 404.
+    if (session) {
+      const result = await unpublish(session, this.o.token);
+      if (result.ok) this.history.deleted++;
+      else this.ctx?.log(`WHIP push: DELETE ${session.resource.href} ${result.problem ?? `answered ${result.status}`}`);
+    }
     attempt.pc.close();
-    if (!session) return;
-    const result = await unpublish(session, this.o.token);
-    if (result.ok) this.history.deleted++;
-    else this.ctx?.log(`WHIP push: DELETE ${session.resource.href} ${result.problem ?? `answered ${result.status}`}`);
   }
 
   /** Every second while connected: the bitrate sent, and whether the endpoint still answers. */

@@ -40,6 +40,18 @@ const outputs: OutputInfo[] = [
     enabled: false,
     state: 'unavailable',
   },
+  {
+    ...base,
+    id: 'whip-push',
+    kind: 'whip',
+    name: 'WHIP push',
+    available: true,
+    enabled: true,
+    state: 'error',
+    reason: 'the endpoint answered 503',
+    urls: ['https://sfu.example/whip/stage'],
+    link: { state: 'reconnecting', bitrateKbps: 0, reconnects: 2, problem: 'the endpoint answered 503' },
+  },
 ];
 
 function show() {
@@ -64,6 +76,27 @@ describe('Outputs card', () => {
     expect(screen.getByText(`${location.origin}/output`)).toBeTruthy();
     expect(screen.getByText('Syphon needs macOS.')).toBeTruthy();
     expect((screen.getByRole('switch', { name: 'enable Syphon' }) as HTMLInputElement).disabled).toBe(true);
+  });
+
+  it('shows where a WHIP push goes, its link and why it is down', () => {
+    show();
+    expect(screen.getByText('https://sfu.example/whip/stage')).toBeTruthy();
+    expect(screen.getByText('reconnecting · 2 reconnects · the endpoint answered 503')).toBeTruthy();
+  });
+
+  it('shows the bitrate of a WHIP push that is up', () => {
+    const up = {
+      ...outputs[3]!,
+      state: 'running' as const,
+      link: { state: 'connected' as const, bitrateKbps: 2400, reconnects: 0 },
+    };
+    const { ctx } = fakePanel();
+    render(
+      <WithPanel ctx={ctx}>
+        <OutputsCard outputs={[up]} actions={{ enable: () => {}, rename: () => {} }} />
+      </WithPanel>,
+    );
+    expect(screen.getByText('connected · 2400 kbit/s')).toBeTruthy();
   });
 
   it('switches outputs on and off', () => {

@@ -50,11 +50,26 @@ function OutputRow({ output: o, actions }: { output: OutputInfo; actions: Output
           {o.dropped > 0 && ` · ${o.dropped} dropped`}
         </p>
       )}
+      {o.link && o.enabled && <LinkLine link={o.link} />}
       {o.kind === 'ndi' && <NdiName output={o} onRename={(n) => actions.rename(o.id, n)} />}
       {web && <CopyUrl label="WHEP" url={full(web.whep)} />}
       {web && <CopyUrl label="OBS" url={full(web.page)} />}
       {o.kind !== 'ndi' && others.map((u) => <CopyUrl key={u} label={o.kind.toUpperCase()} url={full(u)} />)}
     </li>
+  );
+}
+
+/** A pushing output's link: where it stands, what it sends, and the last problem while it is down. */
+function LinkLine({ link }: { link: NonNullable<OutputInfo['link']> }) {
+  const again =
+    link.reconnects > 0 ? ` · ${link.reconnects} ${link.reconnects === 1 ? 'reconnect' : 'reconnects'}` : '';
+  return (
+    <p class={`dim link link-${link.state}`}>
+      {link.state}
+      {link.state === 'connected' && ` · ${link.bitrateKbps} kbit/s`}
+      {again}
+      {link.state !== 'connected' && link.problem && ` · ${link.problem}`}
+    </p>
   );
 }
 

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../src/server/test-support';
+import { readFrameCode } from '../../pipelines/test-pattern/frame-code';
+import { readScaledFrameCode, startOutputScope } from '../test-support';
+import { WhipPushOutput } from './whip-push-output';
+import { ffmpegSubscriber, freePort, startJanusSfu } from './test-janus';
+import type { OutputTestScope } from '../test-support';
+import type { JanusSfu } from './test-janus';
+
+const W = 256;
+
+describe('WHIP push into a real SFU: janus VideoRoom behind Debian simple-whip-server', () => {
+  let sfu: JanusSfu;
+  let t: OutputTestScope;
+  let push: WhipPushOutput;
+  const rendered = new Set<number>();
+
+  beforeAll(async () => {
+    sfu = await startJanusSfu();
+    push = new WhipPushOutput('whip-push', { url: sfu.whipUrl, token: sfu.token, hostCandidates: ['127.0.0.1'] });
+    t = await startOutputScope({ pipeline: 'test-pattern', width: W, height: W }, { outputs: [push] });
+    t.scope.services.engine.onFrame((f) => rendered.add(readFrameCode(f)));
+  }, 30_000);
+  afterAll(async () => {
+    await t?.stop();
+    await sfu?.stop();
+  });
+
+  it('frames we push come out of janus to a subscriber, in order, with the frame codes we drew', async () => {
+    await waitFor(() => push.status().link?.state === 'connected', 20_000, 'the WHIP link to janus');
+    expect(await sfu.publishers()).toBe(1);
+    const port = await freePort('udp');
+    const subscriber = ffmpegSubscriber(port, W, W);
+    try {
+      await sfu.forward(port);
+      const ours = () => subscriber.frames.filter((f) => rendered.has(readScaledFrameCode(f.image, W)));
+      await waitFor(() => ours().length >= 30, 20_000, '30 decoded frames out of janus').catch((err: Error) => {
+        throw new Error(`${err.message} (${subscriber.frames.length} decoded)\n${sfu.logs().slice(-1500)}`);
+      });
+      // The codes ffmpeg reads are frames the pipeline drew, and they advance as the pipeline's do.
+      const codes = ours().map((f) => readScaledFrameCode(f.image, W));
+      expect(codes.at(-1)! - codes[0]!).toBeGreaterThanOrEqual(20);
+      const backwards = codes.filter((c, i) => i > 0 && c < codes[i - 1]!).length;
+      expect(backwards).toBe(0);
+    } finally {
+      await subscriber.stop();
+    }
+  }, 60_000);
+
+  it('switching the output off DELETEs the WHIP session: janus drops the publisher', async () => {
+    await t.hub.setEnabled('whip-push', false);
+    expect(push.history.deleted).toBe(1);
+    await waitFor(async () => (await sfu.publishers()) === 0, 10_000, 'janus to drop the publisher');
+    // And on again: a new session is accepted (simple-whip-server refuses a second one while the first lives).
+    await t.hub.setEnabled('whip-push', true);
+    await waitFor(() => push.status().link?.state === 'connected', 20_000, 'the link again');
+    expect(await sfu.publishers()).toBe(1);
+  }, 40_000);
+});

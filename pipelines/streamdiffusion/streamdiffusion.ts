@@ -7,21 +7,21 @@ import type {
   RenderContext,
 } from '../../src/engine/pipeline';
 import { modelsDir } from '../../src/files';
-import { blendConditionings, PromptTransition } from './blend';
-import type { BlendMode, Conditioning } from './blend';
+import { blendConditionings, PromptTransition } from '../shared/blend';
+import type { BlendMode, Conditioning } from '../shared/blend';
 import { DiffusionModel, LATENT_CHANNELS, VAE_FACTOR } from './diffusion-model';
 import { resolveModel } from './models';
 import type { ModelId } from './models';
-import { NoiseBank } from './noise';
+import { NoiseBank } from '../shared/noise';
 import { streamDiffusionParams } from './params';
-import { imageToTensor, tensorToImage } from './pixels';
+import { imageToTensor, tensorToImage } from '../shared/pixels';
 import { parseTIndexList, stagesFor } from './schedule';
 import type { Stage } from './schedule';
 import { SimilarityFilter } from './similarity-filter';
-import { ImageSource } from './source';
+import { ImageSource } from '../shared/source';
 import { StreamBatch } from './stream-batch';
 import type { CfgMode } from './stream-batch';
-import { Timings } from './timings';
+import { Timings } from '../shared/timings';
 
 /** StreamDiffusion on SD-Turbo / SDXL-Turbo: stream batch, RCFG, similarity filter, prompt blending. */
 export const streamDiffusion: PipelineDefinition = {

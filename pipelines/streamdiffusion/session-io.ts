@@ -1,8 +1,8 @@
 import type { OrtRuntime } from '../../src/runtime/ort';
 import type { OrtSession, PlainTensor } from '../../src/runtime/worker-session';
 import { floatsToHalf, halfToFloats } from '../shared/half';
-import { readSignature } from '../shared/onnx-signature';
-import type { GraphSignature, TensorType } from '../shared/onnx-signature';
+import { readSignature } from './onnx-signature';
+import type { GraphSignature, TensorType } from './onnx-signature';
 
 /** A feed in the pipeline's own terms: float values or integer ids, whatever the graph declares. */
 export interface Feed {

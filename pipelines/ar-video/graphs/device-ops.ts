@@ -91,11 +91,19 @@ export function buildRenoise(latent: number[], type: FloatType): Uint8Array {
   return g.toBytes();
 }
 
-/** Frames `index` of a slot tensor, in that order: the clean latents a recache re-runs. */
-export function buildFrameGather(inner: number[], slots: number, type: FloatType): Uint8Array {
+/** Frames `index` of a [1, frames, ...] tensor, in that order (a recache's latents, a decoder's chunks). */
+export function buildFrameGather(inner: number[], type: FloatType): Uint8Array {
   const g = new GraphBuilder('ar_frame_gather');
-  const x = g.input('slots', elem(type), [1, slots, ...inner]);
+  const x = g.input('slots', elem(type), [1, 'slots', ...inner]);
   const index = g.input('index', 'int64', ['frames']);
   g.output(g.op('Gather', [x, index], { axis: { int: 1 } }), 'frames', elem(type), [1, 'frames', ...inner]);
+  return g.toBytes();
+}
+
+/** A copy of the input, made so that a host tensor used by several runs (text context, noise) is uploaded once. */
+export function buildUpload(dims: (number | string)[], type: FloatType): Uint8Array {
+  const g = new GraphBuilder('ar_upload');
+  const x = g.input('x', elem(type), dims);
+  g.output(g.op('Identity', [x]), 'y', elem(type), dims);
   return g.toBytes();
 }

@@ -1,4 +1,5 @@
-import type { OrtSession, PlainTensor } from '../../src/runtime/worker-session';
+import type { OrtSession } from '../../src/runtime/session';
+import type { PlainTensor } from '../../src/runtime/tensor';
 import type { Image } from '../../src/engine/frame';
 import type {
   LoadContext,

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
-export const deviceRequestSchema = z.enum(['auto', 'cpu', 'cuda', 'tensorrt', 'dml', 'coreml']);
+export const deviceRequestSchema = z.enum(['auto', 'cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml']);
 /** What the user asked for: a provider by name, or `auto`. */
 export type DeviceRequest = z.infer<typeof deviceRequestSchema>;
 export type ExecutionProvider = Exclude<DeviceRequest, 'auto'>;
@@ -41,6 +41,7 @@ const NAMES: Record<ExecutionProvider, string> = {
   cpu: 'CPU',
   cuda: 'CUDA',
   tensorrt: 'TensorRT',
+  webgpu: 'WebGPU',
   dml: 'DirectML',
   coreml: 'CoreML',
 };
@@ -72,6 +73,10 @@ export function unavailableReason(ep: ExecutionProvider, f: ProviderFacts): stri
       if (!f.nvidiaGpu) return 'no NVIDIA GPU was found (no nvidia-smi, no /proc/driver/nvidia)';
       return null;
     }
+    case 'webgpu':
+      if (f.backends !== null && !hasBackend(f, 'webgpu'))
+        return `${build} has no WebGPU provider on ${f.platform}/${f.arch}`;
+      return null;
     case 'dml':
       if (f.platform !== 'win32') return `DirectML exists on Windows only, this is ${f.platform}`;
       if (!hasBackend(f, 'dml') && !hasFile(f, 'DirectML.dll')) return `${build} has no DirectML provider`;

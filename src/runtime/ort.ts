@@ -22,7 +22,7 @@ export interface OrtRuntimeOptions {
   /** Execution provider asked for (`--device`); `auto` picks the best one this machine and build offer. */
   device: DeviceRequest;
   /** Facts the choice rests on; probed on first use when not given (tests pass them). */
-  facts: ProviderFacts | (() => Promise<ProviderFacts>);
+  facts: ProviderFacts | (() => Promise<ProviderFacts>) | undefined;
   /** Where the choice and any fallback are told. */
   log: (message: string) => void;
 }
@@ -32,7 +32,7 @@ const defaults: OrtRuntimeOptions = {
   worker: true,
   transport: undefined,
   device: 'auto',
-  facts: () => probeFacts(),
+  facts: undefined,
   log: () => {},
 };
 
@@ -85,8 +85,10 @@ export class OrtRuntime {
   /** Chooses the execution providers once (probing the machine unless facts were given) and logs why. */
   provider(): Promise<ProviderChoice> {
     this.choosing ??= (async () => {
-      const { facts } = this.options;
-      const choice = chooseExecutionProvider(this.options.device, typeof facts === 'function' ? await facts() : facts);
+      const { facts, device } = this.options;
+      const known =
+        facts === undefined ? await probeFacts({ device }) : typeof facts === 'function' ? await facts() : facts;
+      const choice = chooseExecutionProvider(device, known);
       this.choice = choice;
       this.options.log(`onnxruntime: ${choice.provider} (${choice.reason})`);
       return choice;

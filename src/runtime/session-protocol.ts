@@ -50,7 +50,8 @@ export type Request =
   | { op: 'read'; id: number }
   | { op: 'dispose'; ids: number[] }
   | { op: 'release'; sid: number }
-  | { op: 'endProfiling'; sid: number };
+  | { op: 'endProfiling'; sid: number }
+  | { op: 'shutdown' };
 
 export interface CreateReply {
   inputNames: string[];
@@ -70,6 +71,7 @@ export interface Replies {
   release: Record<string, never>;
   /** The profile file onnxruntime wrote (JSON trace events). */
   endProfiling: { file: string };
+  shutdown: Record<string, never>;
 }
 
 /** A reply with the buffers a transport may move instead of copying. */

@@ -66,6 +66,9 @@ export class SessionServer {
         return plain({});
       case 'endProfiling':
         return plain({ file: await this.endProfiling(msg.sid) });
+      case 'shutdown':
+        await this.close();
+        return plain({});
     }
   }
 
@@ -199,7 +202,7 @@ export class SessionServer {
     return join(dir, file);
   }
 
-  /** Releases everything (the transport is closing). */
+  /** Releases everything (the transport is closing): GPU buffers go back before their device does. */
   async close(): Promise<void> {
     for (const id of [...this.handles.keys()]) this.dispose(id);
     await Promise.allSettled([...this.sessions.keys()].map((sid) => this.release(sid)));

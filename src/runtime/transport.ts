@@ -21,7 +21,10 @@ export class InProcessTransport implements SessionTransport {
   private server: Promise<SessionServer> | undefined;
 
   async request<R extends Request>(msg: R): Promise<Replies[R['op']]> {
-    this.server ??= import('onnxruntime-node').then((ort) => new SessionServer(ort.default ?? ort));
+    // Depending on the loader, the CommonJS module is the namespace itself or its default export.
+    this.server ??= import('onnxruntime-node').then(
+      (m) => new SessionServer('InferenceSession' in m ? m : (m as { default: typeof m }).default),
+    );
     const answer = await (await this.server).handle(msg);
     return answer.value as Replies[R['op']];
   }

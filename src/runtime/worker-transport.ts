@@ -52,11 +52,17 @@ export class WorkerTransport implements SessionTransport {
     this.lost.push(listener);
   }
 
+  /** Releases the sessions in the worker first (a few seconds at most, a run may be in flight), then ends it. */
   async close(): Promise<void> {
     const w = this.worker;
+    if (!w) return;
     this.closing = true;
     try {
-      await w?.terminate();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise((resolve) => (timer = setTimeout(resolve, 5000)));
+      await Promise.race([this.request({ op: 'shutdown' }).catch(() => {}), late]);
+      clearTimeout(timer);
+      await w.terminate();
     } finally {
       this.closing = false;
     }

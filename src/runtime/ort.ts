@@ -130,6 +130,15 @@ export class OrtRuntime {
     return this.client.read(handle);
   }
 
+  /**
+   * Keeps a host tensor where the sessions run, as a handle: in a GPU buffer on WebGPU. For data many runs
+   * share (noise, constants, a conditioning), so it crosses to the device once.
+   */
+  async upload(tensor: PlainTensor): Promise<TensorHandle> {
+    const choice = await this.provider();
+    return this.client.upload(tensor, choice.provider === 'webgpu');
+  }
+
   /** Frees kept tensors. Releasing one twice, or one of another runtime, is an error and frees nothing. */
   release(handles: TensorHandle | readonly TensorHandle[]): Promise<void> {
     return this.client.release(Array.isArray(handles) ? handles : [handles as TensorHandle]);

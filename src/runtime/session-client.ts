@@ -115,6 +115,17 @@ export class SessionClient {
     return toPlain(tensor);
   }
 
+  /**
+   * Keeps a host tensor where sessions run (a GPU buffer when `gpu`), for data that many runs share: the upload
+   * is counted once, however often the handle is fed.
+   */
+  async upload(tensor: PlainTensor, gpu: boolean): Promise<TensorHandle> {
+    const wire: WirePlain = { kind: 'plain', type: tensor.type, dims: [...tensor.dims], data: tensor.data };
+    const { handle } = await this.transport.request({ op: 'upload', tensor: wire, gpu });
+    if (gpu) this.count('toDevice', tensorBytes(tensor));
+    return this.handles.issue(handle, -1);
+  }
+
   /** Frees kept tensors; a handle released twice, or never issued here, is an error and frees nothing. */
   async release(handles: readonly TensorHandle[]): Promise<void> {
     const ids = this.handles.retire(handles);

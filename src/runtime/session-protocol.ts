@@ -51,6 +51,7 @@ export type Request =
   | { op: 'dispose'; ids: number[] }
   | { op: 'release'; sid: number }
   | { op: 'endProfiling'; sid: number }
+  | { op: 'upload'; tensor: WirePlain; gpu: boolean }
   | { op: 'shutdown' };
 
 export interface CreateReply {
@@ -71,6 +72,7 @@ export interface Replies {
   release: Record<string, never>;
   /** The profile file onnxruntime wrote (JSON trace events). */
   endProfiling: { file: string };
+  upload: { handle: WireHandle };
   shutdown: Record<string, never>;
 }
 

@@ -22,8 +22,8 @@ interface OpenSession {
   profilePrefix: string | undefined;
 }
 
-/** Graph element types by onnxruntime tensor type, for the download graphs. */
-const downloadTypes: Partial<Record<string, ElemType>> = {
+/** Graph element types by onnxruntime tensor type, for the upload and download graphs. */
+const identityTypes: Partial<Record<string, ElemType>> = {
   float32: 'float',
   float16: 'float16',
   uint8: 'uint8',
@@ -34,7 +34,7 @@ const downloadTypes: Partial<Record<string, ElemType>> = {
 export class SessionServer {
   private readonly sessions = new Map<number, OpenSession>();
   private readonly handles = new Map<number, { tensor: Tensor; sid: number }>();
-  private readonly downloads = new Map<string, Promise<InferenceSession>>();
+  private readonly identities = new Map<string, Promise<InferenceSession>>();
   private nextHandle = 1;
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -66,6 +66,8 @@ export class SessionServer {
         return plain({});
       case 'endProfiling':
         return plain({ file: await this.endProfiling(msg.sid) });
+      case 'upload':
+        return plain({ handle: await this.upload(msg.tensor, msg.gpu) });
       case 'shutdown':
         await this.close();
         return plain({});
@@ -161,19 +163,35 @@ export class SessionServer {
 
   /** Brings a GPU buffer to the host through an Identity session whose output onnxruntime copies to the host. */
   private async download(tensor: Tensor): Promise<WirePlain> {
-    const elem = downloadTypes[tensor.type];
-    if (!elem) throw new Error(`cannot read a ${tensor.type} tensor from a GPU buffer`);
-    const key = `${tensor.type}/${tensor.dims.length}`;
-    let session = this.downloads.get(key);
-    if (!session) {
-      session = this.ort.InferenceSession.create(identityModel(elem, tensor.dims.length), {
-        executionProviders: ['webgpu', 'cpu'],
-      });
-      this.downloads.set(key, session);
-      session.catch(() => this.downloads.delete(key));
-    }
-    const out = await (await session).run({ x: tensor });
+    const out = await (await this.identity(tensor.type, tensor.dims.length, 'cpu')).run({ x: tensor });
     return wire(out.y!);
+  }
+
+  /** Keeps a host tensor as a handle: in a GPU buffer (through an Identity session) or as it is. */
+  private async upload(t: WirePlain, gpu: boolean): Promise<WireHandle> {
+    // A copy: on this thread the caller's buffer would otherwise be the kept tensor, and callers reuse buffers.
+    const data = (t.data as Float32Array).slice();
+    const tensor = new this.ort.Tensor(t.type as 'float32', data, t.dims);
+    if (!gpu) return this.keepTensor(tensor, -1);
+    const out = await (await this.identity(t.type, t.dims.length, 'gpu-buffer')).run({ x: tensor });
+    return this.keepTensor(out.y!, -1);
+  }
+
+  /** y = Identity(x) on WebGPU, its output on the host or in a GPU buffer; one session per type, rank and place. */
+  private identity(type: string, rank: number, output: 'cpu' | 'gpu-buffer'): Promise<InferenceSession> {
+    const elem = identityTypes[type];
+    if (!elem) throw new Error(`cannot move a ${type} tensor between host and GPU`);
+    const key = `${type}/${rank}/${output}`;
+    let session = this.identities.get(key);
+    if (!session) {
+      session = this.ort.InferenceSession.create(identityModel(elem, rank), {
+        executionProviders: ['webgpu', 'cpu'],
+        preferredOutputLocation: output,
+      });
+      this.identities.set(key, session);
+      session.catch(() => this.identities.delete(key));
+    }
+    return session;
   }
 
   private dispose(id: number): void {
@@ -206,9 +224,9 @@ export class SessionServer {
   async close(): Promise<void> {
     for (const id of [...this.handles.keys()]) this.dispose(id);
     await Promise.allSettled([...this.sessions.keys()].map((sid) => this.release(sid)));
-    const downloads = [...this.downloads.values()];
-    this.downloads.clear();
-    await Promise.allSettled(downloads.map(async (s) => (await s).release()));
+    const identities = [...this.identities.values()];
+    this.identities.clear();
+    await Promise.allSettled(identities.map(async (s) => (await s).release()));
   }
 }
 

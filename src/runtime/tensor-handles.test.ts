@@ -78,6 +78,19 @@ describe.each([
     await expect(rt.read(kept.z)).rejects.toThrow(/was released with its session/);
   });
 
+  it('uploads a host tensor once and feeds it to many runs', async () => {
+    const s = await rt.createSession(affine(2, 0));
+    const source = Float32Array.of(1, 2, 3, 4);
+    const h = await rt.upload({ type: 'float32', data: source, dims: [4] });
+    source.fill(0);
+    expect(h.location).toBe(location);
+    const before = rt.transfers().toDeviceCopies;
+    for (let i = 0; i < 3; i++) expect(values((await s.run({ x: h })).y!)).toEqual([2, 4, 6, 8]);
+    expect(rt.transfers().toDeviceCopies).toBe(before);
+    await rt.release(h);
+    await s.release();
+  });
+
   it('names an output that does not exist', async () => {
     const s = await rt.createSession(affine(1, 1));
     await expect(s.run({ x: vec(1, 2, 3, 4) }, { keep: ['w'] })).rejects.toThrow(/keep: the session has no output w/);

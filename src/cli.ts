@@ -25,7 +25,7 @@ Options:
   --width <px>      output width (default 512)
   --height <px>     output height (default 512)
   --clock <kind>    realtime (default) or fixed-step (render every frame as fast as possible)
-  --device <name>   execution provider: auto (default), cpu, cuda, tensorrt, dml, coreml (env DAYDREAM_SCOPE_DEVICE)
+  --device <name>   execution provider: auto (default), cpu, cuda, tensorrt, webgpu, dml, coreml (env DAYDREAM_SCOPE_DEVICE)
   --osc-port <n>    OSC UDP port (default: the HTTP port's number; "off" for no OSC)
   --oscquery-port <n>  OSCQuery HTTP/WebSocket port (default: the HTTP port + 1; "off" for none)
   --mdns            advertise OSCQuery and OSC over mDNS on the local network (off by default)

@@ -85,7 +85,7 @@ export class ArStream {
   async setConditioning(c: Conditioning, recache: RecacheMode = 'off'): Promise<number> {
     if (c === this.conditioning) return 0;
     const c0 = this.model.config;
-    const next = await this.model.ops.uploadContext(floatTensor(c.hidden, [1, c0.text.length, c0.text.dim], c0.dtype));
+    const next = await this.model.device.upload(floatTensor(c.hidden, [1, c0.text.length, c0.text.dim], c0.dtype));
     await this.model.device.release([this.context]);
     const first = this.conditioning === undefined;
     this.context = next;
@@ -111,7 +111,8 @@ export class ArStream {
     return this.measure(async (positions, block) => {
       const frames = positions.length;
       const c = this.model.config;
-      const start = await this.model.ops.uploadLatents(
+      // Uploaded once: the first forward and its x0 step both read it.
+      const start = await this.model.device.upload(
         floatTensor(this.noise(s.seed, block, 0, frames), this.runner.latentDims(frames), c.dtype),
       );
       return this.run(s, this.steps(s.steps), positions, block, start);

@@ -2,7 +2,7 @@
  * The ONNX contract of the autoregressive video graphs (docs/ar-video-block-contract.md): tensor names, element
  * types and shapes, derived from an export's contract.json, and the load-time check that a graph follows it.
  */
-import type { GraphSignature, TensorType, ValueSignature } from '../streamdiffusion/onnx-signature';
+import type { GraphSignature, TensorType, ValueSignature } from '../../src/runtime/onnx-signature';
 import { cacheSlots } from './export-config';
 import type { ExportConfig } from './export-config';
 

@@ -1,15 +1,21 @@
 /**
  * The one place the ar-video loop touches onnxruntime sessions and tensors. Everything else passes DeviceTensors
- * around and says which outputs to keep, read or release; where they live is this file's business.
+ * around and says which outputs to keep, read or release: kept outputs are the runtime's tensor handles, which stay
+ * where the sessions run (a GPU buffer on WebGPU, the worker's memory on the CPU), so the KV cache, the latents and
+ * the VAE state never cross to the host nor the worker boundary from block to block.
  */
 import type { OrtRuntime } from '../../src/runtime/ort';
-import type { OrtSession, PlainTensor } from '../../src/runtime/worker-session';
-import { readSignature } from '../streamdiffusion/onnx-signature';
-import type { GraphSignature } from '../streamdiffusion/onnx-signature';
+import { readSignature } from '../../src/runtime/onnx-signature';
+import type { GraphSignature } from '../../src/runtime/onnx-signature';
+import type { OrtSession } from '../../src/runtime/session';
+import { isHandle, tensorBytes } from '../../src/runtime/tensor';
+import type { Feed, PlainTensor, TensorHandle } from '../../src/runtime/tensor';
 import { floatsToHalf, halfToFloats } from '../shared/half';
 
-/** A tensor between two sessions of the loop. */
-export type DeviceTensor = PlainTensor;
+/** A tensor between two sessions of the loop: a handle to a kept output, or host data. */
+export type DeviceTensor = Feed;
+
+export { tensorBytes };
 
 /** An opened graph with its declared inputs and outputs. */
 export interface ArSession {
@@ -18,68 +24,63 @@ export interface ArSession {
   readonly session: OrtSession;
 }
 
-/** Host<->device traffic of the loop, in bytes and copies. */
+/** Host<->device traffic of the loop, in bytes. */
 export interface Traffic {
   toDeviceBytes: number;
   toHostBytes: number;
 }
 
-export const tensorBytes = (t: PlainTensor) => (ArrayBuffer.isView(t.data) ? t.data.byteLength : 0);
-
-/** Sessions of one loaded model, run through the runtime; counts what crosses between host and device. */
+/** Sessions of one loaded model, run through the runtime, and the tensors they keep. */
 export class Device {
   private readonly sessions: ArSession[] = [];
-  private readonly traffic: Traffic = { toDeviceBytes: 0, toHostBytes: 0 };
 
   constructor(private readonly runtime: OrtRuntime) {}
 
-  /** Whether sessions run on a device other than the CPU (then feeds and host outputs are copies). */
-  get onDevice(): boolean {
-    return this.runtime.executionProvider !== 'cpu';
-  }
-
-  /** Opens a graph file or bytes; `name` is for errors and timings. */
-  async open(name: string, model: string | Uint8Array): Promise<ArSession> {
+  /** Opens a graph file or bytes; `hostOutputs` always come to the host (finished frames, a text context). */
+  async open(name: string, model: string | Uint8Array, hostOutputs: readonly string[] = []): Promise<ArSession> {
     const signature = await readSignature(model);
-    const session = await this.runtime.createSession(model);
+    const session = await this.runtime.createSession(model, { hostOutputs });
     const s = { name, signature, session };
     this.sessions.push(s);
     return s;
   }
 
   /**
-   * Runs a session. Outputs named in `keep` stay where they were made for the next session; the others come to
-   * the host. Host feeds are copied to the device on a device provider.
+   * Runs a session. Outputs named in `keep` stay where they were made, as handles for the next session; the
+   * others come to the host. Host feeds are copied to the device on a device provider (the runtime counts it).
    */
   async run(
     s: ArSession,
     feeds: Record<string, DeviceTensor>,
     keep: readonly string[] = [],
   ): Promise<Record<string, DeviceTensor>> {
-    const out = await s.session.run(feeds);
-    if (this.onDevice) {
-      for (const t of Object.values(feeds)) this.traffic.toDeviceBytes += tensorBytes(t);
-      for (const [name, t] of Object.entries(out)) if (!keep.includes(name)) this.traffic.toHostBytes += tensorBytes(t);
-    }
-    return out;
+    if (keep.length === 0) return s.session.run(feeds);
+    return s.session.run(feeds, { keep });
   }
 
-  /** The values of a tensor on the host. */
+  /** Keeps a host tensor where the sessions run, for data several runs read (crosses to the device once). */
+  upload(t: PlainTensor): Promise<TensorHandle> {
+    return this.runtime.upload(t);
+  }
+
+  /** The values of a tensor on the host (a download when it is in a GPU buffer). */
   async read(t: DeviceTensor): Promise<PlainTensor> {
-    return t;
+    return isHandle(t) ? this.runtime.read(t) : t;
   }
 
-  /** Frees tensors kept on the device. */
+  /** Frees kept tensors; host tensors and undefined are skipped. */
   async release(tensors: readonly (DeviceTensor | undefined)[]): Promise<void> {
-    void tensors;
+    const handles = tensors.filter((t): t is TensorHandle => isHandle(t));
+    if (handles.length > 0) await this.runtime.release(handles);
   }
 
-  /** Bytes copied between host and device so far. */
+  /** Bytes copied between host and device so far, by every session of the runtime. */
   transfers(): Traffic {
-    return { ...this.traffic };
+    const t = this.runtime.transfers();
+    return { toDeviceBytes: t.toDeviceBytes, toHostBytes: t.toHostBytes };
   }
 
-  /** Releases every session opened here. */
+  /** Releases every session opened here (and with them every tensor they kept). */
   async close(): Promise<void> {
     await Promise.allSettled(this.sessions.splice(0).map((s) => s.session.release()));
   }

@@ -4,14 +4,7 @@ import type { ArSession, Device, DeviceTensor } from './device';
 import { f32, i64 } from './device';
 import { cacheSlots } from './export-config';
 import type { ExportConfig } from './export-config';
-import {
-  buildDenoiseStep,
-  buildFrameGather,
-  buildRenoise,
-  buildSlotWriter,
-  buildUpload,
-  buildZeros,
-} from './graphs/device-ops';
+import { buildDenoiseStep, buildFrameGather, buildRenoise, buildSlotWriter, buildZeros } from './graphs/device-ops';
 import type { FloatType, FrameTensor } from './graphs/device-ops';
 
 /** Name of the slot tensor that keeps each cached frame's clean latents (what a recache re-runs). */
@@ -28,8 +21,6 @@ export class DeviceOps {
     private readonly step: ArSession,
     private readonly mix: ArSession,
     private readonly gatherFrames: ArSession,
-    private readonly upload: ArSession,
-    private readonly uploadLatent: ArSession,
   ) {}
 
   static async open(device: Device, c: ExportConfig): Promise<DeviceOps> {
@@ -48,8 +39,6 @@ export class DeviceOps {
       await device.open('x0 step', buildDenoiseStep(latent, t)),
       await device.open('re-noise', buildRenoise(latent, t)),
       await device.open('frame gather', buildFrameGather(latent, t)),
-      await device.open('upload', buildUpload([1, c.text.length, c.text.dim], t)),
-      await device.open('upload latents', buildUpload([1, 'frames', ...latent], t)),
     );
   }
 
@@ -102,15 +91,5 @@ export class DeviceOps {
   /** Frames `index` of a [1, frames, ...latent] tensor. */
   async gather(slots: DeviceTensor, index: readonly number[]): Promise<DeviceTensor> {
     return (await this.device.run(this.gatherFrames, { slots, index: i64(index) }, ['frames'])).frames!;
-  }
-
-  /** The text context on the device, uploaded once for every block that uses it. */
-  async uploadContext(context: DeviceTensor): Promise<DeviceTensor> {
-    return (await this.device.run(this.upload, { x: context }, ['y'])).y!;
-  }
-
-  /** Latents from the host on the device (the first step's noise is read twice: by the block and the x0 step). */
-  async uploadLatents(latents: DeviceTensor): Promise<DeviceTensor> {
-    return (await this.device.run(this.uploadLatent, { x: latents }, ['y'])).y!;
   }
 }

@@ -44,7 +44,7 @@ export class StreamingCodec {
   ): Promise<StreamingCodec> {
     const spec = (first: boolean): GraphSpec => (kind === 'decoder' ? decoderSpec(c, first) : encoderSpec(c, first));
     const open = async (file: string, first: boolean) => {
-      const s = await device.open(`${kind} ${file}`, join(dir, file));
+      const s = await device.open(`${kind} ${file}`, join(dir, file), kind === 'decoder' ? ['frames'] : []);
       assertContract(file, s.signature, spec(first), c.dtype);
       return s;
     };

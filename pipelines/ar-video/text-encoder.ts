@@ -36,7 +36,7 @@ export class ArTextEncoder {
     const tokenizer = new Tokenizer(json, { eos_token: '</s>', pad_token: '<pad>', unk_token: '<unk>' });
     const eos = tokenizer.token_to_id('</s>');
     if (eos === undefined) throw new Error(`${c.tokenizer} has no </s> token`);
-    const session = await device.open('text encoder', join(dir, c.textEncoder));
+    const session = await device.open('text encoder', join(dir, c.textEncoder), ['context']);
     assertContract(c.textEncoder, session.signature, textEncoderSpec(c), c.dtype);
     return new ArTextEncoder(device, session, tokenizer, c, eos);
   }

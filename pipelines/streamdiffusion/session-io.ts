@@ -1,8 +1,9 @@
 import type { OrtRuntime } from '../../src/runtime/ort';
-import type { OrtSession, PlainTensor } from '../../src/runtime/worker-session';
+import type { OrtSession } from '../../src/runtime/session';
+import type { PlainTensor } from '../../src/runtime/tensor';
 import { floatsToHalf, halfToFloats } from '../shared/half';
-import { readSignature } from './onnx-signature';
-import type { GraphSignature, TensorType } from './onnx-signature';
+import { readSignature } from '../../src/runtime/onnx-signature';
+import type { GraphSignature, TensorType } from '../../src/runtime/onnx-signature';
 
 /** A feed in the pipeline's own terms: float values or integer ids, whatever the graph declares. */
 export interface Feed {

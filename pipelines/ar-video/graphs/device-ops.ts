@@ -99,11 +99,3 @@ export function buildFrameGather(inner: number[], type: FloatType): Uint8Array {
   g.output(g.op('Gather', [x, index], { axis: { int: 1 } }), 'frames', elem(type), [1, 'frames', ...inner]);
   return g.toBytes();
 }
-
-/** A copy of the input, made so that a host tensor used by several runs (text context, noise) is uploaded once. */
-export function buildUpload(dims: (number | string)[], type: FloatType): Uint8Array {
-  const g = new GraphBuilder('ar_upload');
-  const x = g.input('x', elem(type), dims);
-  g.output(g.op('Identity', [x]), 'y', elem(type), dims);
-  return g.toBytes();
-}

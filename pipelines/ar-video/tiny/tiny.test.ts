@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { seededNoise } from '../../shared/noise';
-import { readSignature } from '../../streamdiffusion/onnx-signature';
+import { readSignature } from '../../../src/runtime/onnx-signature';
 import { MASKED } from '../cache-policy';
 import { assertContract, blockSpec, decoderSpec, encoderSpec, textEncoderSpec } from '../contract';
 import { readExportConfig } from '../export-config';

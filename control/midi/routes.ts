@@ -3,7 +3,7 @@
  * are checked with the shared zod schemas; every failure answers in the one error shape.
  */
 import { Hono } from 'hono';
-import { errorResponse, parseWith, readJson, toScopeError } from '../../src/server/errors';
+import { parseWith, readJson } from '../../src/kernel/errors';
 import {
   learnBodySchema,
   mappingIdSchema,
@@ -19,8 +19,6 @@ import type { LearnResponse, MappingResponse, MappingsResponse, MidiStatus } fro
 /** The MIDI routes, to be mounted under /api/v1. */
 export function midiRoutes(service: MidiService): Hono {
   const api = new Hono();
-  // Mounted apps keep their own handler, so the one error shape holds even when this app is used alone.
-  api.onError((err, c) => errorResponse(c, toScopeError(err)));
 
   const id = (raw: string) => {
     if (!mappingIdSchema.safeParse(raw).success) throw notFound(raw);
@@ -30,7 +28,7 @@ export function midiRoutes(service: MidiService): Hono {
   api.get('/midi', (c) => c.json(service.status() satisfies MidiStatus));
 
   api.post('/midi/learn', async (c) => {
-    const body = parseWith(learnBodySchema, await readJson(c), 'invalid_body', 'body (expected {"param": name})');
+    const body = parseWith(learnBodySchema, await readJson(c.req), 'invalid_body', 'body (expected {"param": name})');
     const learning = service.learn(body.param, body);
     return c.json({ learning } satisfies LearnResponse, 202);
   });
@@ -48,7 +46,7 @@ export function midiRoutes(service: MidiService): Hono {
   });
 
   api.post('/midi/mappings', async (c) => {
-    const body = parseWith(newMappingSchema, await readJson(c), 'invalid_body', 'mapping');
+    const body = parseWith(newMappingSchema, await readJson(c.req), 'invalid_body', 'mapping');
     const mapping = await service.addMapping(body);
     return c.json({ mapping } satisfies MappingResponse, 201);
   });
@@ -56,7 +54,7 @@ export function midiRoutes(service: MidiService): Hono {
   api.put('/midi/mappings', async (c) => {
     const body = parseWith(
       mappingsDocumentSchema,
-      await readJson(c),
+      await readJson(c.req),
       'invalid_body',
       'mappings (expected {"mappings": [...]}, as exported); nothing changed',
     );
@@ -65,7 +63,7 @@ export function midiRoutes(service: MidiService): Hono {
   });
 
   api.patch('/midi/mappings/:id', async (c) => {
-    const patch = parseWith(mappingPatchSchema, await readJson(c), 'invalid_body', 'mapping change');
+    const patch = parseWith(mappingPatchSchema, await readJson(c.req), 'invalid_body', 'mapping change');
     const mapping = await service.patchMapping(id(c.req.param('id')), patch);
     return c.json({ mapping } satisfies MappingResponse);
   });

@@ -14,7 +14,7 @@ import { loadMappings, saveMappings } from './mappings-file';
 import { midiDefaults } from './options';
 import { midiCommands } from './commands';
 import { MidiPorts } from './ports';
-import { ScopeHttpError } from '../../src/server/errors';
+import { ScopeError } from '../../src/kernel/errors';
 import { RateLimitedLog } from '../osc/rate-limited-log';
 import type { MidiBytes } from './backend';
 import type { ControlEvent } from './assembler';
@@ -143,7 +143,7 @@ export class MidiService {
   /** Arms MIDI learn for `param`: the next control that moves binds to it. Throws for unknown parameters. */
   learn(param: string, options: { mode?: NoteMode; timeoutMs?: number } = {}): MidiStatus['learning'] {
     const spec = mappableSpec(param, this.deps.params.spec(param), Object.keys(this.deps.params.all()));
-    if (!this.available) throw new ScopeHttpError(409, 'unavailable', this.reason ?? 'MIDI is unavailable.');
+    if (!this.available) throw new ScopeError('unavailable', this.reason ?? 'MIDI is unavailable.');
     this.learner.arm(param, options.mode ?? defaultNoteMode(spec), options.timeoutMs);
     this.deps.log(`MIDI learn: move a control to map it to "${param}".`);
     this.changed();

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { OSC_PREFIX } from './router';
 import type { ParamSpec } from '../../src/params/spec';
-import type { ScopeServices } from '../../src/server/services';
+import type { ScopeServices } from '../../src/kernel/services';
 
 export interface OscPath {
   address: string;

@@ -5,13 +5,21 @@
 import type { OscArg, OscMessage } from './codec';
 import type { ParamStore } from '../../src/params/store';
 import type { ParamSpec, ParamValue } from '../../src/params/spec';
-import type { Command, CommandValue } from '../../src/server/commands';
+import type { Command, CommandValue } from '../../src/kernel/commands';
 
 export const OSC_PREFIX = '/scope';
 
 /** Why a message changed nothing; counted per kind in the service's status. */
 export type OscErrorKind =
-  'malformed' | 'unknown-address' | 'wrong-type' | 'rejected' | 'not-active' | 'unknown-pipeline' | 'feedback';
+  | 'malformed'
+  | 'unknown-address'
+  | 'wrong-type'
+  | 'rejected'
+  | 'not-active'
+  | 'unknown-pipeline'
+  | 'feedback'
+  | 'dropped'
+  | 'refused';
 
 /** The narrow facade of the app the router sees. */
 export interface OscRouterDeps {

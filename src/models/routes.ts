@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ScopeHttpError, parseWith, readJson } from '../server/errors';
+import { ScopeError, parseWith, readJson } from '../kernel/errors';
 import type { ModelManager } from './manager';
 
 const downloadBodySchema = z.object({ model: z.string().min(1).max(200) });
@@ -16,7 +16,7 @@ export function modelRoutes(manager: ModelManager): Hono {
   api.post('/models/download', async (c) => {
     const { model } = parseWith(
       downloadBodySchema,
-      await readJson(c),
+      await readJson(c.req),
       'invalid_body',
       'body (expected {"model": "<id>"})',
     );
@@ -26,7 +26,7 @@ export function modelRoutes(manager: ModelManager): Hono {
           .list()
           .map((m) => m.id)
           .join(', ') || '(none)';
-      throw new ScopeHttpError(404, 'not_found', `unknown model "${model}"; known: ${known}`);
+      throw new ScopeError('not_found', `unknown model "${model}"; known: ${known}`);
     }
     const before = await manager.modelStatus(model);
     if (before.state === 'ready') return c.json({ model, state: 'ready', joined: false }, 200);

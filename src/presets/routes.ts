@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ScopeHttpError, badRequest, invalidParameters, parseWith, readJson } from '../server/errors';
+import { ScopeError, invalidParameters, parseWith, readJson } from '../kernel/errors';
 import { paramPatchSchema } from '../shared/api';
 import { presetNameSchema } from './store';
 import type { PresetStore } from './store';
@@ -12,7 +12,7 @@ export function presetRoutes(store: PresetStore): Hono {
   const api = new Hono();
   const nameOf = (raw: string) => {
     const parsed = presetNameSchema.safeParse(raw);
-    if (!parsed.success) throw badRequest('invalid_body', parsed.error.issues[0]?.message ?? 'invalid preset name');
+    if (!parsed.success) throw new ScopeError('invalid_body', parsed.error.issues[0]?.message ?? 'invalid preset name');
     return parsed.data;
   };
 
@@ -24,12 +24,12 @@ export function presetRoutes(store: PresetStore): Hono {
     const empty = (await c.req.text()).trim() === '';
     const body = empty
       ? {}
-      : parseWith(saveBodySchema, await readJson(c), 'invalid_body', 'body ({} or {"values": {...}})');
+      : parseWith(saveBodySchema, await readJson(c.req), 'invalid_body', 'body ({} or {"values": {...}})');
     const saved = await store.save(name, body.values);
     if (!saved.ok) {
       if (saved.errors) throw invalidParameters(saved.errors);
       // Nothing is loaded: the request is fine, the server's state does not allow it.
-      throw new ScopeHttpError(409, 'invalid_body', saved.message);
+      throw new ScopeError('conflict', saved.message);
     }
     return c.json(store.list());
   });
@@ -38,13 +38,12 @@ export function presetRoutes(store: PresetStore): Hono {
     const result = store.recall(nameOf(c.req.param('name')));
     if (result.ok) return c.json(result);
     if (result.reason === 'invalid') throw invalidParameters(result.errors);
-    throw new ScopeHttpError(404, 'not_found', result.message);
+    throw new ScopeError('not_found', result.message);
   });
 
   api.delete('/presets/:name', async (c) => {
     const name = nameOf(c.req.param('name'));
-    if (!(await store.delete(name)))
-      throw new ScopeHttpError(404, 'not_found', `no preset "${name}" for this pipeline`);
+    if (!(await store.delete(name))) throw new ScopeError('not_found', `no preset "${name}" for this pipeline`);
     return c.json(store.list());
   });
 

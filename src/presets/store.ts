@@ -8,7 +8,7 @@ import { paramValueSchema } from '../shared/api';
 import { sanitize } from '../params/spec';
 import type { ParamValue } from '../shared/api';
 import type { ParamStore } from '../params/store';
-import type { EventBus } from '../server/events';
+import type { EventBus } from '../kernel/events';
 
 export const presetNameSchema = z
   .string()

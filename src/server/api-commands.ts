@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { runCommand } from './actions';
-import { parseWith, readJson } from './errors';
-import type { ScopeServices } from './services';
+import { runCommand } from '../kernel/actions';
+import { parseWith, readJson } from '../kernel/errors';
+import type { ScopeServices } from '../kernel/services';
 
 const commandBodySchema = z.strictObject({
   value: z.union([z.string().max(1000), z.number(), z.boolean()]).optional(),
@@ -20,7 +20,7 @@ export function commandRoutes(services: ScopeServices): Hono {
   api.post('/commands/*', async (c) => {
     const name = decodeURIComponent(c.req.path.slice(c.req.path.indexOf('/commands/') + '/commands/'.length));
     const text = await c.req.text();
-    const body = text.trim() === '' ? {} : parseWith(commandBodySchema, await readJson(c), 'invalid_body', 'body');
+    const body = text.trim() === '' ? {} : parseWith(commandBodySchema, await readJson(c.req), 'invalid_body', 'body');
     const detail = runCommand(services, name, body.value);
     return c.json({ ok: true, command: name, ...(detail === undefined ? {} : { detail }) });
   });

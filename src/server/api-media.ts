@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { statsOf } from './actions';
-import { ScopeHttpError, parseWith } from './errors';
+import { statsOf } from '../kernel/actions';
+import { ScopeError, parseWith } from '../kernel/errors';
 import { encodeJpeg } from './jpeg';
-import type { ClientCounts } from './actions';
+import type { ClientCounts } from '../kernel/actions';
 import type { FrameJpegs, Jpeg } from './jpeg';
 import type { MjpegStreams } from './mjpeg';
-import type { ScopeServices } from './services';
+import type { ScopeServices } from '../kernel/services';
 
 const frameQuery = z.object({ quality: z.coerce.number().int().min(1).max(100).optional() });
 const streamQuery = z.object({ fps: z.coerce.number().positive().max(240).optional() });
@@ -26,7 +26,7 @@ export function mediaRoutes(services: ScopeServices, deps: MediaDeps): Hono {
   api.get('/frame', async (c) => {
     const { quality } = parseWith(frameQuery, c.req.query(), 'invalid_query', 'query');
     const frame = services.engine.latest();
-    if (!frame) throw new ScopeHttpError(503, 'no_frame', 'no frame has been rendered yet');
+    if (!frame) throw new ScopeError('no_frame', 'no frame has been rendered yet');
     let jpeg: Jpeg | undefined;
     if (deps.mjpeg.enabled && (quality === undefined || quality === deps.jpegs.quality)) {
       // Shared with the MJPEG clients: encoded once per frame whoever asks.
@@ -37,7 +37,7 @@ export function mediaRoutes(services: ScopeServices, deps: MediaDeps): Hono {
       const data = await encodeJpeg(frame, quality ?? deps.jpegs.quality);
       jpeg = { seq, timestamp, pipelineId, width, height, data };
     }
-    if (!jpeg) throw new ScopeHttpError(503, 'no_frame', 'the server is stopping');
+    if (!jpeg) throw new ScopeError('no_frame', 'the server is stopping');
     return c.body(new Uint8Array(jpeg.data), 200, {
       'Content-Type': 'image/jpeg',
       'Cache-Control': 'no-store',

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { paramPatchSchema, putParameterBodySchema } from '../shared/api';
-import { parameters, setParameters } from './actions';
-import { ScopeHttpError, parseWith, readJson } from './errors';
+import { parameters, setParameters } from '../kernel/actions';
+import { ScopeError, parseWith, readJson } from '../kernel/errors';
 import type { ParametersApplied } from '../shared/api';
-import type { ScopeServices } from './services';
+import type { ScopeServices } from '../kernel/services';
 
 /** `/api/v1/parameters`: read all, PATCH several (all or nothing), PUT one. */
 export function parameterRoutes(services: ScopeServices): Hono {
@@ -19,7 +19,7 @@ export function parameterRoutes(services: ScopeServices): Hono {
   api.patch('/parameters', async (c) => {
     const patch = parseWith(
       paramPatchSchema,
-      await readJson(c),
+      await readJson(c.req),
       'invalid_body',
       'body (expected an object of name: value)',
     );
@@ -28,10 +28,15 @@ export function parameterRoutes(services: ScopeServices): Hono {
 
   api.put('/parameters/:name', async (c) => {
     const name = c.req.param('name');
-    const body = parseWith(putParameterBodySchema, await readJson(c), 'invalid_body', 'body (expected {"value": ...})');
+    const body = parseWith(
+      putParameterBodySchema,
+      await readJson(c.req),
+      'invalid_body',
+      'body (expected {"value": ...})',
+    );
     if (!services.params.spec(name)) {
       const known = Object.keys(services.params.all()).join(', ') || '(none)';
-      throw new ScopeHttpError(404, 'unknown_parameter', `unknown parameter "${name}"; known: ${known}`);
+      throw new ScopeError('unknown_parameter', `unknown parameter "${name}"; known: ${known}`);
     }
     return c.json(applied(setParameters(services, { [name]: body.value }, 'http')));
   });

@@ -1,14 +1,14 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { clientMessageSchema, requestIdSchema } from '../shared/messages';
-import { parameters, pipelineStatus, runCommand, setParameters, startLoad, statsOf } from './actions';
-import { badRequest, describeIssues, toScopeError } from './errors';
+import { parameters, pipelineStatus, runCommand, setParameters, startLoad, statsOf } from '../kernel/actions';
+import { ScopeError, describeIssues, toScopeError } from '../kernel/errors';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData } from 'ws';
-import type { ClientCounts } from './actions';
+import type { ClientCounts } from '../kernel/actions';
 import type { ParamValue } from '../shared/api';
 import type { ClientMessage, RequestId, ServerMessage } from '../shared/messages';
-import type { ScopeServices } from './services';
+import type { ScopeServices } from '../kernel/services';
 
 export interface WsHubOptions {
   /** Stats messages per second. */
@@ -119,20 +119,20 @@ export class WsHub {
   private onMessage(ws: WebSocket, client: Client, data: RawData, isBinary: boolean): void {
     let id: RequestId | undefined;
     try {
-      if (isBinary) throw badRequest('invalid_message', 'binary messages are not understood; send JSON text');
+      if (isBinary) throw new ScopeError('invalid_message', 'binary messages are not understood; send JSON text');
       let json: unknown;
       try {
         json = JSON.parse(rawText(data));
       } catch (err) {
-        throw badRequest('bad_json', `message is not valid JSON: ${(err as Error).message}`);
+        throw new ScopeError('bad_json', `message is not valid JSON: ${(err as Error).message}`);
       }
       id = idOf(json);
       const parsed = clientMessageSchema.safeParse(json);
-      if (!parsed.success) throw badRequest('invalid_message', `invalid message: ${describeIssues(parsed.error)}`);
+      if (!parsed.success) throw new ScopeError('invalid_message', `invalid message: ${describeIssues(parsed.error)}`);
       this.handle(ws, client, parsed.data);
     } catch (err) {
       const e = toScopeError(err);
-      if (e.status >= 500) this.services.log(`WebSocket message failed: ${e.message}`);
+      if (e.code === 'internal') this.services.log(`WebSocket message failed: ${e.message}`);
       this.send(ws, id === undefined ? { type: 'error', error: e.toJSON() } : { type: 'error', error: e.toJSON(), id });
     }
   }

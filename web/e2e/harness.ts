@@ -16,7 +16,7 @@ import { presetRoutes } from '../../src/presets/index';
 import type { PresetStore } from '../../src/presets/index';
 import type { Browser, Page } from 'playwright-core';
 import type { Hono } from 'hono';
-import type { ScopeServices } from '../../src/server/services';
+import type { ScopeServices } from '../../src/kernel/services';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);

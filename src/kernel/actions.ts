@@ -1,7 +1,7 @@
 /** Operations shared by the HTTP routes and the WebSocket: each validates first and changes nothing on rejection. */
 import { paramsJsonSchema } from '../params/json-schema';
 import { sanitize } from '../params/spec';
-import { ScopeHttpError, badRequest, invalidParameters } from './errors';
+import { ScopeError, invalidParameters } from './errors';
 import type { ParamValue } from '../params/spec';
 import type { ParamSource } from '../params/store';
 import type { ParametersResponse, PipelineStatus, Stats } from '../shared/api';
@@ -26,6 +26,7 @@ export function statsOf(services: ScopeServices, clients: ClientCounts): Stats {
     state: services.host.status().state,
     paused: services.engine.isPaused,
     clients: { ws: clients.ws(), mjpeg: clients.mjpeg() },
+    refused: services.refusals.snapshot(),
   };
 }
 
@@ -60,8 +61,7 @@ export function startLoad(
 ): { done: Promise<void> } {
   const def = services.registry.get(id);
   if (!def) {
-    throw new ScopeHttpError(
-      404,
+    throw new ScopeError(
       'unknown_pipeline',
       `unknown pipeline "${id}"; known: ${services.registry.ids().join(', ') || '(none)'}`,
     );
@@ -93,16 +93,12 @@ export function runCommand(services: ScopeServices, name: string, value: Command
   const command = services.commands.get(name);
   if (!command) {
     const known = services.commands.all().map((c) => c.name);
-    throw new ScopeHttpError(
-      404,
-      'unknown_command',
-      `unknown command "${name}"; known: ${known.join(', ') || '(none)'}`,
-    );
+    throw new ScopeError('unknown_command', `unknown command "${name}"; known: ${known.join(', ') || '(none)'}`);
   }
   const arg = commandArg(command.arg, value);
-  if (!arg.ok) throw badRequest('invalid_body', `${name} takes ${arg.expected}`);
+  if (!arg.ok) throw new ScopeError('invalid_body', `${name} takes ${arg.expected}`);
   const result = command.run(arg.value);
-  if (!result.ok) throw new ScopeHttpError(409, 'command_rejected', `${name}: ${result.reason}`);
+  if (!result.ok) throw new ScopeError('command_rejected', `${name}: ${result.reason}`);
   return result.detail;
 }
 

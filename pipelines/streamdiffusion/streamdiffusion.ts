@@ -7,8 +7,9 @@ import type {
   RenderContext,
 } from '../../src/engine/pipeline';
 import { modelsDir } from '../../src/files';
-import { blendConditionings, PromptTransition } from '../shared/blend';
-import type { BlendMode, Conditioning } from '../shared/blend';
+import { PromptTransition } from '../shared/blend';
+import type { Conditioning } from '../shared/blend';
+import { promptConditioning } from '../shared/prompts';
 import { DiffusionModel, LATENT_CHANNELS, VAE_FACTOR } from './diffusion-model';
 import { resolveModel } from './models';
 import type { ModelId } from './models';
@@ -148,20 +149,7 @@ export class StreamDiffusionPipeline implements Pipeline {
   /** The blended, transitioning conditioning of the four prompts. */
   private async conditioning(params: ParamSnapshot, time: number): Promise<Conditioning> {
     const model = this.model!;
-    const texts = [params.prompt, params.prompt2, params.prompt3, params.prompt4].map((t) => String(t ?? ''));
-    const weights = [params.weight1, params.weight2, params.weight3, params.weight4].map((w) => Number(w ?? 0));
-    const used = texts.map((t, i) => (i === 0 || (t.trim() !== '' && weights[i]! > 0) ? t : undefined));
-    const conds: Conditioning[] = [];
-    const usedWeights: number[] = [];
-    for (const [i, t] of used.entries()) {
-      if (t === undefined) continue;
-      conds.push(await model.prompts.encode(t));
-      usedWeights.push(weights[i]!);
-    }
-    const mode = params.blend as BlendMode;
-    const target = blendConditionings(conds, usedWeights, mode);
-    const key = used.map((t) => t ?? '').join('\u0000');
-    return this.transition.update(key, target, time, params.transition as number, mode);
+    return (await promptConditioning(params, (t) => model.prompts.encode(t), this.transition, time)).conditioning;
   }
 
   private async negative(params: ParamSnapshot, positive: Conditioning): Promise<Conditioning> {

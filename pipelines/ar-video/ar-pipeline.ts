@@ -96,10 +96,31 @@ export class ArVideoPipeline implements Pipeline {
         `(${(this.stream.cache.kvBytes / 2 ** 30).toFixed(2)} GiB of K/V), ${c.dtype}`,
     );
     if (this.spec.video) {
-      ctx.progress('loading the video source', 0.95);
+      ctx.progress('loading the video source', 0.9);
       this.source = await ImageSource.load(String(ctx.params.input), { ...ctx, width: c.width, height: c.height });
     }
+    ctx.progress('warming up', 0.95);
+    await this.warmUp();
     ctx.progress('ready', 1);
+  }
+
+  /**
+   * Runs every graph once before the first frame is due: a GPU provider compiles its kernels on the first run
+   * (over half a second for the tiny graphs on lavapipe), which would otherwise stall the first render.
+   */
+  private async warmUp(): Promise<void> {
+    const stream = this.stream!;
+    const c = this.model!.config;
+    await stream.setConditioning({ hidden: new Float32Array(c.text.length * c.text.dim) });
+    const settings = { steps: c.schedule.steps.slice(0, 2), commit: 'clean' as const, seed: 0 };
+    if (this.spec.video) {
+      const grey = new Float32Array(3 * c.width * c.height);
+      await stream.videoBlock(settings, [grey], 0.7, firstStepFor(0.7));
+      await stream.videoBlock(settings, new Array<Float32Array>(c.framesPerLatent).fill(grey), 0.7, firstStepFor(0.7));
+    } else {
+      await stream.textBlock(settings);
+    }
+    await stream.reset();
   }
 
   async render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<Image> {

@@ -1,0 +1,108 @@
+import ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../../../src/runtime/graph-builder';
+import { readSignature } from '../../../src/runtime/onnx-signature';
+import { seededNoise } from '../../shared/noise';
+import { MASKED } from '../cache-policy';
+import { contractProblems, blockSpec } from '../contract';
+import { CONTRACT_FORMAT } from '../export-config';
+import type { ExportConfig } from '../export-config';
+import { buildWanBlock, ropeSplit, wan13b, wanParameters } from './wan-block';
+import type { WanShape } from './wan-block';
+import { InlineWeights } from './weights';
+
+/** Wan's layout at a size a test can run: 2 layers, width 64 in 4 heads of 16, a 4×8 latent, 3 cache slots. */
+const small: WanShape = {
+  layers: 2,
+  dim: 64,
+  heads: 4,
+  ffn: 96,
+  channels: 16,
+  height: 4,
+  width: 8,
+  slots: 3,
+  textLength: 8,
+  textDim: 32,
+  headsPerGroup: 2,
+};
+
+function configOf(s: WanShape): ExportConfig {
+  return {
+    format: CONTRACT_FORMAT,
+    model: 'standin-test',
+    width: s.width * 8,
+    height: s.height * 8,
+    latent: { channels: s.channels, height: s.height, width: s.width },
+    tokensPerFrame: (s.height / 2) * (s.width / 2),
+    layers: s.layers,
+    heads: s.heads,
+    headDim: s.dim / s.heads,
+    text: { length: s.textLength, dim: s.textDim },
+    dtype: 'float32',
+    cache: { sinkFrames: 1, windowFrames: s.slots + 1, blockFrames: 1 },
+    schedule: { shift: 5, warp: true, steps: [1000] },
+    framesPerLatent: 4,
+    vae: { decoders: {} },
+  };
+}
+
+describe('Wan-shaped stand-in block', () => {
+  it('has the parameter count of Wan2.1-T2V-1.3B, and the builder makes exactly the formula’s parameters', () => {
+    expect(wanParameters(wan13b)).toBe(1_418_996_800);
+    expect(ropeSplit(128)).toEqual([22, 21, 21]);
+    const w = new InlineWeights(new GraphBuilder('count'), 1);
+    buildWanBlock(small, w);
+    expect(w.count).toBe(wanParameters(small));
+  });
+
+  it('follows the block contract and runs: flow of the latents’ shape, post-RoPE K and V for 1 and 2 frames', async () => {
+    const bytes = buildWanBlock(small, new InlineWeights(new GraphBuilder('wan_block'), 7));
+    const c = configOf(small);
+    expect(contractProblems(await readSignature(bytes), blockSpec(c), 'float32')).toEqual([]);
+    const cpu = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
+    const webgpu = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
+    const T = c.tokensPerFrame;
+    const dh = c.headDim;
+    const run = async (frames: number, positions: number[], masked = 0, session = cpu) => {
+      const tensor = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
+      const feeds: Record<string, ort.Tensor> = {
+        latents: tensor(seededNoise(1, frames * 16 * 32), [1, frames, 16, 4, 8]),
+        timesteps: tensor(new Float32Array(frames).fill(937.5), [1, frames]),
+        context: tensor(seededNoise(2, 8 * 32), [1, 8, 32]),
+        frame_positions: tensor(Float32Array.from(positions), [frames]),
+        cache_bias: tensor(Float32Array.from([0, 0, MASKED]), [3]),
+      };
+      for (let l = 0; l < 2; l++) {
+        const slots = (seed: number) => {
+          const v = seededNoise(seed, 3 * T * 4 * dh);
+          v.fill(masked, 2 * T * 4 * dh);
+          return tensor(v, [1, 3, T, 4, dh]);
+        };
+        feeds[`cache_k.${l}`] = slots(10 + l);
+        feeds[`cache_v.${l}`] = slots(20 + l);
+      }
+      const out = await session.run(feeds);
+      return Object.fromEntries(
+        Object.entries(out).map(([k, t]) => [k, { dims: t.dims, data: t.data as Float32Array }]),
+      );
+    };
+    const one = await run(1, [4]);
+    expect(one.flow!.dims).toEqual([1, 1, 16, 4, 8]);
+    expect(one['new_k.1']!.dims).toEqual([1, 1, T, 4, dh]);
+    expect(one.flow!.data.every(Number.isFinite)).toBe(true);
+    const two = await run(2, [4, 5]);
+    expect(two.flow!.dims).toEqual([1, 2, 16, 4, 8]);
+    // RoPE rotates keys by position: the same frame at another position has other keys, the same values.
+    const moved = await run(1, [9]);
+    expect(moved['new_v.0']!.data).toEqual(one['new_v.0']!.data);
+    expect(moved['new_k.0']!.data).not.toEqual(one['new_k.0']!.data);
+    // A masked slot is not attended: changing what it holds changes nothing.
+    expect((await run(1, [4], 3)).flow!.data).toEqual(one.flow!.data);
+    // WebGPU runs every operator of it, to float rounding of the CPU's result.
+    const gpu = await run(2, [4, 5], 0, webgpu);
+    const worst = gpu.flow!.data.reduce((m, v, i) => Math.max(m, Math.abs(v - two.flow!.data[i]!)), 0);
+    expect(worst).toBeLessThan(1e-3);
+    await cpu.release();
+    await webgpu.release();
+  });
+});

@@ -11,8 +11,8 @@ import { StreamingCodec } from './streaming-codec';
 import { ArTextEncoder } from './text-encoder';
 
 export interface ArModelOptions {
-  /** The Wan VAE decoder or the tiny one (TAEHV). */
-  decoder: 'full' | 'tiny';
+  /** The Wan VAE decoder, the tiny one (TAEHV), or none (the bench times blocks alone). */
+  decoder: 'full' | 'tiny' | 'none';
   /** Open the encoder too (video to video). */
   encoder: boolean;
 }
@@ -24,7 +24,7 @@ export class ArModel {
     readonly device: Device,
     readonly ops: DeviceOps,
     readonly block: ArSession,
-    readonly decoder: StreamingCodec,
+    readonly decoder: StreamingCodec | undefined,
     readonly encoder: StreamingCodec | undefined,
     readonly text: ArTextEncoder | undefined,
   ) {}
@@ -43,9 +43,12 @@ export class ArModel {
       assertContract('block.onnx', block.signature, blockSpec(config), config.dtype);
       const ops = await DeviceOps.open(device, config);
       progress('loading the VAE', 0.6);
-      const files = config.vae.decoders[options.decoder];
-      if (!files) throw new Error(`this export has no ${options.decoder === 'tiny' ? 'tiny ' : ''}VAE decoder`);
-      const decoder = await StreamingCodec.open(device, ops, dir, files, 'decoder', config);
+      let decoder: StreamingCodec | undefined;
+      if (options.decoder !== 'none') {
+        const files = config.vae.decoders[options.decoder];
+        if (!files) throw new Error(`this export has no ${options.decoder === 'tiny' ? 'tiny ' : ''}VAE decoder`);
+        decoder = await StreamingCodec.open(device, ops, dir, files, 'decoder', config);
+      }
       let encoder: StreamingCodec | undefined;
       if (options.encoder) {
         if (!config.vae.encoder) throw new Error('this export has no VAE encoder, which video to video needs');

@@ -68,7 +68,7 @@ export class ArStream {
   async reset(): Promise<void> {
     this.cache.reset();
     this.blocks = 0;
-    await this.model.decoder.reset();
+    await this.model.decoder?.reset();
     await this.model.encoder?.reset();
   }
 
@@ -172,13 +172,15 @@ export class ArStream {
     const device = this.model.device;
     const before = device.transfers();
     const started = performance.now();
+    const decoder = this.model.decoder;
+    if (!decoder) throw new Error('this model was opened without a decoder');
     const placed = this.cache.policy.place(frames);
     if (placed.reset) {
       this.blocks = 0;
-      await this.model.decoder.reset();
+      await decoder.reset();
     }
     const x0 = await make(placed.positions, this.blocks++);
-    const decoded = await this.model.decoder.decode(x0, frames);
+    const decoded = await decoder.decode(x0, frames);
     await device.release([x0]);
     const after = device.transfers();
     const bytesPer = this.model.config.dtype === 'float16' ? 2 : 4;

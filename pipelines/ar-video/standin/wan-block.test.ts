@@ -1,15 +1,23 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../src/runtime/graph-builder';
 import { readSignature } from '../../../src/runtime/onnx-signature';
+import { OrtRuntime } from '../../../src/runtime/ort';
+import { ArModel } from '../ar-model';
+import { ArStream } from '../ar-stream';
+import { floatTensor, floatValues } from '../device';
 import { seededNoise } from '../../shared/noise';
 import { MASKED } from '../cache-policy';
 import { contractProblems, blockSpec } from '../contract';
-import { CONTRACT_FORMAT } from '../export-config';
+import { CONTRACT_FORMAT, readExportConfig } from '../export-config';
 import type { ExportConfig } from '../export-config';
 import { buildWanBlock, ropeSplit, wan13b, wanParameters } from './wan-block';
 import type { WanShape } from './wan-block';
 import { InlineWeights } from './weights';
+import { writeStandinExport } from './write';
 
 /** Wan's layout at a size a test can run: 2 layers, width 64 in 4 heads of 16, a 4×8 latent, 3 cache slots. */
 const small: WanShape = {
@@ -104,5 +112,60 @@ describe('Wan-shaped stand-in block', () => {
     expect(worst).toBeLessThan(1e-3);
     await cpu.release();
     await webgpu.release();
+  });
+});
+
+describe('the stand-in export', () => {
+  it('at full Wan2.1-1.3B width and 480x832 (one layer here), follows the contract with the real cache shapes', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'standin-'));
+    try {
+      const dir = await writeStandinExport({ shape: { ...wan13b, layers: 1 } }, root);
+      const c = await readExportConfig(dir);
+      expect(c).toMatchObject({ width: 832, height: 480, tokensPerFrame: 1560, heads: 12, headDim: 128 });
+      const sig = await readSignature(join(dir, 'block.onnx'));
+      expect(contractProblems(sig, blockSpec(c), 'float32')).toEqual([]);
+      expect(sig.inputs.find((i) => i.name === 'cache_k.0')!.dims).toEqual([1, 9, 1560, 12, 128]);
+      expect((await stat(join(dir, 'block.onnx'))).size).toBeGreaterThan(wanParameters({ ...wan13b, layers: 1 }) * 4);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('runs LongLive’s block loop (steps, clean pass, cache writes) at a small size on the CPU provider', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'standin-'));
+    const runtime = new OrtRuntime({ device: 'cpu', intraOpThreads: 1 });
+    try {
+      const cache = { sinkFrames: 1, windowFrames: 4, blockFrames: 1 };
+      const dir = await writeStandinExport({ shape: small, cache }, root);
+      const model = await ArModel.open(runtime, dir, { decoder: 'none', encoder: false });
+      const stream = new ArStream(model, { positionLimit: 1024, onLimit: 'reset', rewindTo: 0 });
+      await stream.init();
+      await stream.setConditioning({ hidden: seededNoise(3, 8 * 32) });
+      const c = model.config;
+      for (let b = 0; b < 4; b++) {
+        const placed = stream.cache.policy.place(1);
+        const start = await model.device.upload(
+          floatTensor(stream.noise(1, b, 0, 1), stream.runner.latentDims(1), c.dtype),
+        );
+        const x0 = await stream.runner.generate({
+          positions: placed.positions,
+          steps: stream.steps([1000, 750]),
+          context: await model.device.upload(floatTensor(seededNoise(3, 8 * 32), [1, 8, 32], c.dtype)),
+          start,
+          noise: (i) => stream.noise(1, b, i, 1),
+          commit: 'clean',
+        });
+        const values = floatValues(await model.device.read(x0));
+        expect(values.every(Number.isFinite)).toBe(true);
+        await model.device.release([x0]);
+      }
+      expect(stream.cache.policy.entries().map((e) => e?.position)).toEqual([0, 3, 2]);
+      expect(stream.runner.forwards).toBe(12);
+      await stream.close();
+      await model.close();
+    } finally {
+      await runtime.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

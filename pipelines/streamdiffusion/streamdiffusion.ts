@@ -63,7 +63,11 @@ export class StreamDiffusionPipeline implements Pipeline {
     this.height = ctx.height;
     const id = params.model as ModelId;
     ctx.progress('finding model files', 0);
-    const files = await resolveModel(id, modelsDir(), params.vae as 'full' | 'tiny');
+    const files = await resolveModel(id, modelsDir(), params.vae as 'full' | 'tiny', {
+      width: ctx.width,
+      height: ctx.height,
+      progress: ctx.progress,
+    });
     if (ctx.signal.aborted) return;
     this.model = await DiffusionModel.open(ctx.runtime, files, this.timings, ctx.progress);
     if (!id.startsWith('tiny') && ctx.runtime.executionProvider === 'cpu') {

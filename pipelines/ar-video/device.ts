@@ -10,7 +10,7 @@ import type { GraphSignature } from '../../src/runtime/onnx-signature';
 import type { OrtSession } from '../../src/runtime/session';
 import { isHandle, tensorBytes } from '../../src/runtime/tensor';
 import type { Feed, PlainTensor, TensorHandle } from '../../src/runtime/tensor';
-import { floatsToHalf, halfToFloats } from '../shared/half';
+import { floatsToHalf, halfToFloats } from '../../src/runtime/half';
 
 /** A tensor between two sessions of the loop: a handle to a kept output, or host data. */
 export type DeviceTensor = Feed;

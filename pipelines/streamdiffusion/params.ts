@@ -19,7 +19,9 @@ export const streamDiffusionParams = {
   model: p.enum(defaultModel, modelIds, {
     ...model,
     label: 'Model',
-    description: 'sd-turbo / sdxl-turbo need a download; tiny and tiny-xl are generated stand-ins for testing',
+    description:
+      'sd-turbo / sdxl-turbo need a download; sd-turbo-standin (fp16) / -fp32: SD-Turbo-shaped random weights ' +
+      'generated into the models folder on first use (real cost, noise images); tiny / tiny-xl: test stand-ins',
   }),
   vae: p.enum('full', ['full', 'tiny'] as const, {
     ...model,

@@ -22,7 +22,7 @@ export interface ArVideoBenchOptions {
   /** Provider of the full-size stand-in run; none when it is 'cpu' (minutes per block). */
   device: DeviceRequest | 'webgpu';
   blocks: number;
-  /** Layers of the stand-in (30 is Wan2.1-1.3B; fewer fit in one protobuf file until weights go external). */
+  /** Layers of the stand-in (30 is Wan2.1-1.3B). */
   standinLayers: number;
   standin: boolean;
 }
@@ -38,7 +38,7 @@ export interface ArVideoRow {
   cacheBytes: number;
 }
 
-const defaults: ArVideoBenchOptions = { device: 'cpu', blocks: 6, standinLayers: 9, standin: true };
+const defaults: ArVideoBenchOptions = { device: 'cpu', blocks: 6, standinLayers: 30, standin: true };
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? NaN;
 
 /** Tiny text-to-video (LongLive layout) or video-to-video (StreamDiffusionV2 layout) blocks on one provider. */
@@ -188,7 +188,7 @@ export function formatArVideo(r: ArVideoBenchResult): string {
   } else {
     const s = r.standin;
     lines.push(
-      `  Wan2.1-1.3B-shaped stand-in, 480x832, ${s.layers} of 30 layers, float32 weights, ${s.provider}: forward ${fmt(s.forwardMs, 1)} ms, block (4 steps + clean pass) ${fmt(s.blockMs, 1)} ms = ${fmt(s.fps, 1)} fps of the DiT alone; per block to device ${kb(s.toDevice)}, to host ${kb(s.toHost)}; K/V cache ${gib(s.cacheBytes)}, kept on the device ${gib(s.keptBytes)}`,
+      `  Wan2.1-1.3B-shaped stand-in, 480x832, ${s.layers} of 30 layers, float16, ${s.provider}: forward ${fmt(s.forwardMs, 1)} ms, block (4 steps + clean pass) ${fmt(s.blockMs, 1)} ms = ${fmt(s.fps, 1)} fps of the DiT alone; per block to device ${kb(s.toDevice)}, to host ${kb(s.toHost)}; K/V cache ${gib(s.cacheBytes)}, kept on the device ${gib(s.keptBytes)}`,
     );
   }
   lines.push(

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../src/runtime/graph-builder';
+import { WeightFile } from '../../../src/runtime/weight-file';
 import { readSignature } from '../../../src/runtime/onnx-signature';
 import { OrtRuntime } from '../../../src/runtime/ort';
 import { ArModel } from '../ar-model';
@@ -16,7 +17,7 @@ import { CONTRACT_FORMAT, readExportConfig } from '../export-config';
 import type { ExportConfig } from '../export-config';
 import { buildWanBlock, ropeSplit, wan13b, wanParameters } from './wan-block';
 import type { WanShape } from './wan-block';
-import { InlineWeights } from './weights';
+import { StandinWeights } from './weights';
 import { writeStandinExport } from './write';
 
 /** Wan's layout at a size a test can run: 2 layers, width 64 in 4 heads of 16, a 4×8 latent, 3 cache slots. */
@@ -55,16 +56,25 @@ function configOf(s: WanShape): ExportConfig {
 }
 
 describe('Wan-shaped stand-in block', () => {
-  it('has the parameter count of Wan2.1-T2V-1.3B, and the builder makes exactly the formula’s parameters', () => {
+  it('has the parameter count of Wan2.1-T2V-1.3B, and the builder makes exactly the formula’s parameters', async () => {
     expect(wanParameters(wan13b)).toBe(1_418_996_800);
     expect(ropeSplit(128)).toEqual([22, 21, 21]);
-    const w = new InlineWeights(new GraphBuilder('count'), 1);
+    const dir = await mkdtemp(join(tmpdir(), 'wan-count-'));
+    const file = new WeightFile(join(dir, 'w.data'));
+    const w = new StandinWeights(new GraphBuilder('count'), { type: 'float32', weights: 'zeros', seed: 1, file });
     buildWanBlock(small, w);
+    file.close();
+    await rm(dir, { recursive: true, force: true });
     expect(w.count).toBe(wanParameters(small));
   });
 
   it('follows the block contract and runs: flow of the latents’ shape, post-RoPE K and V for 1 and 2 frames', async () => {
-    const bytes = buildWanBlock(small, new InlineWeights(new GraphBuilder('wan_block'), 7));
+    const root = await mkdtemp(join(tmpdir(), 'wan-small-'));
+    const dir = await writeStandinExport(
+      { shape: small, cache: { sinkFrames: 1, windowFrames: 4, blockFrames: 1 }, dtype: 'float32', seed: 7 },
+      root,
+    );
+    const bytes = join(dir, 'block.onnx');
     const c = configOf(small);
     expect(contractProblems(await readSignature(bytes), blockSpec(c), 'float32')).toEqual([]);
     const cpu = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
@@ -112,20 +122,25 @@ describe('Wan-shaped stand-in block', () => {
     expect(worst).toBeLessThan(1e-3);
     await cpu.release();
     await webgpu.release();
+    await rm(root, { recursive: true, force: true });
   });
 });
 
 describe('the stand-in export', () => {
-  it('at full Wan2.1-1.3B width and 480x832 (one layer here), follows the contract with the real cache shapes', async () => {
+  it('at full size (30 layers, width 1536, 480x832, float16), follows the contract with the real cache shapes', async () => {
     const root = await mkdtemp(join(tmpdir(), 'standin-'));
     try {
-      const dir = await writeStandinExport({ shape: { ...wan13b, layers: 1 } }, root);
+      // Zero weights are holes in the weight file: the whole structure, written in seconds, without 2.8 GB.
+      const dir = await writeStandinExport({ weights: 'zeros' }, root);
       const c = await readExportConfig(dir);
-      expect(c).toMatchObject({ width: 832, height: 480, tokensPerFrame: 1560, heads: 12, headDim: 128 });
+      expect(c).toMatchObject({ width: 832, height: 480, tokensPerFrame: 1560, layers: 30, heads: 12, headDim: 128 });
       const sig = await readSignature(join(dir, 'block.onnx'));
-      expect(contractProblems(sig, blockSpec(c), 'float32')).toEqual([]);
-      expect(sig.inputs.find((i) => i.name === 'cache_k.0')!.dims).toEqual([1, 9, 1560, 12, 128]);
-      expect((await stat(join(dir, 'block.onnx'))).size).toBeGreaterThan(wanParameters({ ...wan13b, layers: 1 }) * 4);
+      expect(contractProblems(sig, blockSpec(c), 'float16')).toEqual([]);
+      expect(sig.inputs.find((i) => i.name === 'cache_k.29')!.dims).toEqual([1, 9, 1560, 12, 128]);
+      // The weight file's length: every parameter at 2 bytes (plus 4 KiB alignment per tensor).
+      const bytes = (await stat(join(dir, 'block.onnx.data'))).size;
+      expect(bytes).toBeGreaterThanOrEqual(wanParameters(wan13b) * 2);
+      expect(bytes).toBeLessThan(wanParameters(wan13b) * 2 + 2e6);
     } finally {
       await rm(root, { recursive: true, force: true });
     }
@@ -136,7 +151,7 @@ describe('the stand-in export', () => {
     const runtime = new OrtRuntime({ device: 'cpu', intraOpThreads: 1 });
     try {
       const cache = { sinkFrames: 1, windowFrames: 4, blockFrames: 1 };
-      const dir = await writeStandinExport({ shape: small, cache }, root);
+      const dir = await writeStandinExport({ shape: small, cache, dtype: 'float32' }, root);
       const model = await ArModel.open(runtime, dir, { decoder: 'none', encoder: false });
       const stream = new ArStream(model, { positionLimit: 1024, onLimit: 'reset', rewindTo: 0 });
       await stream.init();

@@ -1,8 +1,12 @@
 /**
- * Random weights for the stand-in graphs, from a seed: uniform with the standard deviation asked for (one PRNG draw
- * per value, which matters at 1.4 billion of them), ones and zeros for norms and biases.
+ * Weights of the stand-in block, in the runtime's external weight file (block.onnx.data beside block.onnx, since
+ * 1.4 billion parameters do not fit protobuf's 2 GB): random from a seed (uniform with the standard deviation asked
+ * for, one PRNG draw per value, which matters at this count), or zeros left as holes in the file (the structure
+ * alone, for tests). float16 or float32, the compute type of the graph.
  */
+import { floatsToHalf } from '../../../src/runtime/half';
 import type { GraphBuilder } from '../../../src/runtime/graph-builder';
+import type { WeightFile } from '../../../src/runtime/weight-file';
 import { mulberry32 } from '../../neural-field/random';
 
 export interface WeightStore {
@@ -19,46 +23,77 @@ export interface WeightStore {
   readonly count: number;
 }
 
-/** Weights kept inside the model file (float32): for stand-ins well under protobuf's 2 GB. */
-export class InlineWeights implements WeightStore {
-  readonly type = 'float32' as const;
+export interface WeightOptions {
+  type: 'float32' | 'float16';
+  weights: 'random' | 'zeros';
+  seed: number;
+  file: WeightFile;
+}
+
+const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+
+export class StandinWeights implements WeightStore {
   count = 0;
   private readonly random: () => number;
+  private readonly scalars = new Set<string>();
 
   constructor(
     readonly graph: GraphBuilder,
-    seed: number,
+    private readonly o: WeightOptions,
   ) {
-    this.random = mulberry32(seed);
+    this.random = mulberry32(o.seed);
+  }
+
+  get type(): 'float32' | 'float16' {
+    return this.o.type;
   }
 
   normal(name: string, dims: number[], std: number): string {
+    const n = size(dims);
+    this.count += n;
+    if (this.o.weights === 'zeros') return this.hole(name, dims);
     const a = std * Math.sqrt(3);
-    const size = dims.reduce((x, y) => x * y, 1);
-    const values = new Float32Array(size);
-    for (let i = 0; i < size; i++) values[i] = (this.random() * 2 - 1) * a;
-    this.count += size;
-    return this.graph.floats(name, dims, values);
+    const values = new Float32Array(n);
+    for (let i = 0; i < n; i++) values[i] = (this.random() * 2 - 1) * a;
+    return this.stored(name, dims, values);
   }
 
   ones(name: string, dims: number[]): string {
-    return this.filled(name, dims, 1);
+    this.count += size(dims);
+    return this.constant(name, dims, 1);
   }
 
   zeros(name: string, dims: number[]): string {
-    return this.filled(name, dims, 0);
-  }
-
-  scalar(value: number): string {
-    return this.graph.scalar(value);
+    this.count += size(dims);
+    return this.hole(name, dims);
   }
 
   constant(name: string, dims: number[], value: number): string {
-    return this.graph.floats(name, dims, new Float32Array(dims.reduce((x, y) => x * y, 1)).fill(value));
+    return value === 0 ? this.hole(name, dims) : this.stored(name, dims, new Float32Array(size(dims)).fill(value));
   }
 
-  private filled(name: string, dims: number[], value: number): string {
-    this.count += dims.reduce((x, y) => x * y, 1);
-    return this.constant(name, dims, value);
+  scalar(value: number): string {
+    const name = `scalar_${this.o.type}_${value}`;
+    if (!this.scalars.has(name)) {
+      this.scalars.add(name);
+      if (this.o.type === 'float16') this.graph.halfs(name, [], floatsToHalf(Float32Array.of(value)));
+      else this.graph.floats(name, [], [value]);
+    }
+    return name;
+  }
+
+  private hole(name: string, dims: number[]): string {
+    const bytes = size(dims) * (this.o.type === 'float16' ? 2 : 4);
+    return this.graph.external(name, dims, this.elem, this.o.file.append({ zeros: bytes }));
+  }
+
+  private stored(name: string, dims: number[], values: Float32Array): string {
+    const data = this.o.type === 'float16' ? floatsToHalf(values) : values;
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return this.graph.external(name, dims, this.elem, this.o.file.append(bytes));
+  }
+
+  private get elem(): 'float' | 'float16' {
+    return this.o.type === 'float16' ? 'float16' : 'float';
   }
 }

@@ -3,25 +3,34 @@
  * the models folder, on demand: generated from a seed, never committed, reused while its shape is the same.
  */
 import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileExists, writeFileAtomic } from '../../../src/files';
 import { GraphBuilder } from '../../../src/runtime/graph-builder';
+import { WeightFile } from '../../../src/runtime/weight-file';
 import { CONTRACT_FORMAT } from '../export-config';
 import type { ExportConfig } from '../export-config';
 import { buildWanBlock, wan13b } from './wan-block';
 import type { WanShape } from './wan-block';
-import { InlineWeights } from './weights';
+import { StandinWeights } from './weights';
+import type { WeightOptions } from './weights';
 
 export interface StandinOptions {
   shape: WanShape;
   /** The cache layout the slots come from (LongLive's by default). */
   cache: ExportConfig['cache'];
+  /** float16 as the real exports. */
+  dtype: WeightOptions['type'];
+  /** Random weights (timings), or zeros left as holes in the weight file (the structure alone, for tests). */
+  weights: WeightOptions['weights'];
   seed: number;
 }
 
 const defaults: StandinOptions = {
   shape: wan13b,
   cache: { sinkFrames: 3, windowFrames: 12, blockFrames: 3 },
+  dtype: 'float16',
+  weights: 'random',
   seed: 1,
 };
 
@@ -40,7 +49,7 @@ export function standinConfig(o: StandinOptions): ExportConfig {
     heads: s.heads,
     headDim: s.dim / s.heads,
     text: { length: s.textLength, dim: s.textDim },
-    dtype: 'float32',
+    dtype: o.dtype,
     cache: o.cache,
     schedule: { shift: 5, warp: true, steps: [1000, 750, 500, 250] },
     framesPerLatent: 4,
@@ -48,13 +57,9 @@ export function standinConfig(o: StandinOptions): ExportConfig {
   };
 }
 
-/** Bytes the weights take at float32: what a stand-in of this shape writes. */
-export const standinBytes = (parameters: number) => parameters * 4;
-
 /**
- * Writes the stand-in under `<root>/exports/` and returns its folder. The weights are kept inside block.onnx, so
- * the shape must stay under protobuf's 2 GB: at Wan's width that is up to 9 layers at float32; the full 30 layers
- * need the external weight file of the runtime's graph builder (see the README).
+ * Writes the stand-in under `<root>/exports/` (block.onnx beside block.onnx.data, contract.json last) and returns
+ * its folder; a complete one of the same options is reused.
  */
 export async function writeStandinExport(options: Partial<StandinOptions>, root: string): Promise<string> {
   const o = { ...defaults, ...options } satisfies StandinOptions;
@@ -66,11 +71,16 @@ export async function writeStandinExport(options: Partial<StandinOptions>, root:
   const config = standinConfig(o);
   const key = createHash('sha256').update(JSON.stringify(o)).digest('hex').slice(0, 12);
   const dir = join(root, 'exports', `${config.model}-${key}`);
-  const block = join(dir, 'block.onnx');
-  if (!(await fileExists(block))) {
-    const weights = new InlineWeights(new GraphBuilder('wan_standin_block'), o.seed);
-    await writeFileAtomic(block, buildWanBlock(o.shape, weights));
+  const marker = join(dir, 'contract.json');
+  if (await fileExists(marker)) return dir;
+  await mkdir(dir, { recursive: true });
+  const file = new WeightFile(join(dir, 'block.onnx.data'));
+  try {
+    const weights = new StandinWeights(new GraphBuilder('wan_standin_block'), { ...o, type: o.dtype, file });
+    await writeFileAtomic(join(dir, 'block.onnx'), buildWanBlock(o.shape, weights));
+  } finally {
+    file.close();
   }
-  await writeFileAtomic(join(dir, 'contract.json'), JSON.stringify(config, null, 2));
+  await writeFileAtomic(marker, JSON.stringify(config, null, 2));
   return dir;
 }

@@ -12,6 +12,7 @@ import { ArModel } from '../pipelines/ar-video/ar-model';
 import { ArStream } from '../pipelines/ar-video/ar-stream';
 import { floatTensor } from '../pipelines/ar-video/device';
 import { wan13b } from '../pipelines/ar-video/standin/wan-block';
+import type { WanShape } from '../pipelines/ar-video/standin/wan-block';
 import { writeStandinExport } from '../pipelines/ar-video/standin/write';
 import { writeTinyExport } from '../pipelines/ar-video/tiny/write';
 import { longliveSpec } from '../pipelines/longlive/longlive';
@@ -94,15 +95,23 @@ export interface StandinResult {
 }
 
 /** The Wan-shaped block, LongLive's loop (4 steps + clean pass per 3-frame block), no VAE: the DiT's share. */
-async function standinRun(device: DeviceRequest, layers: number, blocks: number): Promise<StandinResult> {
+export async function standinRun(
+  device: DeviceRequest,
+  layers: number,
+  blocks: number,
+  shape: WanShape = wan13b,
+  root = modelsDir(),
+): Promise<StandinResult> {
   const runtime = new OrtRuntime({ device });
   try {
-    const dir = await writeStandinExport({ shape: { ...wan13b, layers } }, modelsDir());
+    const cache = { sinkFrames: 3, windowFrames: shape.slots + 3, blockFrames: 3 };
+    const dir = await writeStandinExport({ shape: { ...shape, layers }, cache }, root);
     const model = await ArModel.open(runtime, dir, { decoder: 'none', encoder: false });
     const stream = new ArStream(model, longliveSpec.stream);
     await stream.init();
     const c = model.config;
-    await stream.setConditioning({ hidden: new Float32Array(c.text.length * c.text.dim) });
+    const zeros = new Float32Array(c.text.length * c.text.dim);
+    const context = await model.device.upload(floatTensor(zeros, [1, c.text.length, c.text.dim], c.dtype));
     const times: number[] = [];
     let traffic = { toDeviceBytes: 0, toHostBytes: 0 };
     for (let b = 0; b < blocks + 1; b++) {
@@ -115,16 +124,16 @@ async function standinRun(device: DeviceRequest, layers: number, blocks: number)
       const x0 = await stream.runner.generate({
         positions: placed.positions,
         steps: stream.steps(c.schedule.steps),
-        context: await model.device.upload(
-          floatTensor(new Float32Array(c.text.length * c.text.dim), [1, c.text.length, c.text.dim], c.dtype),
-        ),
+        context,
         start,
         noise: (i) => stream.noise(1, b, i, 3),
         commit: 'clean',
       });
-      await model.device.read(await model.ops.gather(x0, [0]));
+      // Reading one latent frame back waits for the GPU to finish the block.
+      const first = await model.ops.gather(x0, [0]);
+      await model.device.read(first);
       const ms = performance.now() - started;
-      await model.device.release([x0]);
+      await model.device.release([x0, first]);
       const after = model.device.transfers();
       if (b > 0) {
         times.push(ms);
@@ -146,6 +155,7 @@ async function standinRun(device: DeviceRequest, layers: number, blocks: number)
       cacheBytes: stream.cache.kvBytes,
       keptBytes: runtime.handleStats().bytes,
     };
+    await model.device.release([context]);
     await stream.close();
     await model.close();
     return result;

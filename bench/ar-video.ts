@@ -189,8 +189,12 @@ export function formatArVideo(r: ArVideoBenchResult): string {
   const lines = ['ar-video blocks (LongLive: 3 latent frames = 12 video frames a block; StreamDiffusionV2: 1 = 4):'];
   lines.push('  tiny contract graphs, 256x256 (closed form, no weights):');
   for (const t of r.tiny) {
+    const traffic =
+      t.provider === 'cpu'
+        ? 'no host<->device copies (CPU provider)'
+        : `per block to device ${kb(t.toDevice)}, to host ${kb(t.toHost)}`;
     lines.push(
-      `    ${t.label}, ${t.provider}: block p50 ${fmt(t.blockMs, 1)} ms = ${fmt(t.fps, 1)} fps; per block to device ${kb(t.toDevice)}, to host ${kb(t.toHost)} (decoded pixels ${kb(t.pixels)})`,
+      `    ${t.label}, ${t.provider}: block p50 ${fmt(t.blockMs, 1)} ms = ${fmt(t.fps, 1)} fps; ${traffic} (decoded pixels ${kb(t.pixels)})`,
     );
   }
   if (typeof r.standin === 'string') {

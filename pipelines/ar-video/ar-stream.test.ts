@@ -4,6 +4,7 @@ import { ArModel } from './ar-model';
 import { ArStream } from './ar-stream';
 import type { StreamOptions } from './ar-stream';
 import { MASKED } from './cache-policy';
+import { isHandle } from '../../src/runtime/tensor';
 import { floatValues } from './device';
 import { tinyTokens } from './tiny/block';
 import { tinyDecode, tinyFlow } from './tiny/closed-form';
@@ -189,5 +190,51 @@ describe('ar-video stream on the tiny export', () => {
     const cache = await snapshot(stream);
     expect(cache.k[0]![1]).toBe(t0 / 1024);
     expect([...cache.bias]).toEqual([0, 0, 0, MASKED, MASKED]);
+  });
+
+  it('keeps a constant number of device tensors from block to block: nothing leaks, text, video or recache', async () => {
+    const text = await open(longlive);
+    await text.setConditioning({ hidden: hidden(0.5) });
+    const settings = { steps: [1000, 750], commit: 'clean' as const, seed: 2 };
+    for (let b = 0; b < 2; b++) await text.textBlock(settings);
+    const kept = runtime.handleStats().count;
+    for (let b = 0; b < 3; b++) await text.textBlock(settings);
+    await text.setConditioning({ hidden: hidden(0.25) }, 'keep-sinks');
+    await text.textBlock(settings);
+    expect(runtime.handleStats().count).toBe(kept);
+    const video = await open(sdv2, true);
+    await video.setConditioning({ hidden: hidden(0) });
+    const frame = new Float32Array(3 * 64 * 32);
+    await video.videoBlock({ ...settings, commit: 'last-step' }, [frame], 0.7, 600);
+    await video.videoBlock({ ...settings, commit: 'last-step' }, [frame, frame, frame, frame], 0.7, 600);
+    const withVideo = runtime.handleStats().count;
+    for (let b = 0; b < 3; b++)
+      await video.videoBlock({ ...settings, commit: 'last-step' }, [frame, frame, frame, frame], 0.7, 600);
+    expect(runtime.handleStats().count).toBe(withVideo);
+  });
+
+  it('on WebGPU the cache stays in GPU buffers: per block only the noise goes in and the decoded frames come out', async () => {
+    const gpu = new OrtRuntime({ device: 'webgpu' });
+    try {
+      const model = await ArModel.open(gpu, await writeTinyExport(longlive), { decoder: 'full', encoder: false });
+      const stream = new ArStream(model, limits);
+      await stream.init();
+      expect(gpu.executionProvider).toBe('webgpu');
+      await stream.setConditioning({ hidden: hidden(0.5) });
+      const settings = { steps: [1000, 750, 500, 250], commit: 'clean' as const, seed: 4 };
+      await stream.textBlock(settings);
+      const feeds = stream.cache.feeds();
+      expect(Object.values(feeds).every((t) => isHandle(t) && t.location === 'gpu-buffer')).toBe(true);
+      const r = await stream.textBlock(settings);
+      // 12 frames of [3, 32, 64] float32; noise of 3 latent frames [4, 4, 8] for the start and three re-noises.
+      expect(r.traffic.toHostBytes).toBe(12 * 3 * 32 * 64 * 4);
+      const noise = 4 * 3 * 4 * 4 * 8 * 4;
+      expect(r.traffic.toDeviceBytes).toBeGreaterThanOrEqual(noise);
+      expect(r.traffic.toDeviceBytes).toBeLessThan(noise + 1024);
+      await stream.close();
+      await model.close();
+    } finally {
+      await gpu.close();
+    }
   });
 });

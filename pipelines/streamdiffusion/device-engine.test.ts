@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../src/engine/frame';
 import { OrtRuntime } from '../../src/runtime/ort';
+import { rgbaToI420, rgbaToUyvy } from '../../outputs/convert';
 import type { Conditioning } from '../shared/blend';
 import { DeviceEngine } from './device-engine';
 import { DiffusionModel } from './diffusion-model';
@@ -170,6 +171,26 @@ describe('the device-resident stream on WebGPU', () => {
     expect(after.toHostBytes - before.toHostBytes).toBe(4 * SIZE * SIZE * 4);
     expect(after.toDeviceCopies - before.toDeviceCopies).toBe(0);
     expect(webgpu.handleStats().count).toBe(handles);
+    await engine.release();
+  });
+
+  it('delivers the layouts asked for beside the RGBA, made on the device', async () => {
+    const model = await open(webgpu);
+    const engine = new DeviceEngine(webgpu, model, SIZE, SIZE, new Timings(), ['i420', 'uyvy']);
+    await engine.reset(stagesFor([0]), new NoiseBank(4 * 64, 1, 3).stages);
+    const positive = await model.prompts.encode('a forest');
+    const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
+    const frame = await engine.render({
+      image: undefined,
+      pixels: undefined,
+      positive,
+      negative: positive,
+      guidance,
+      addNoise: true,
+    });
+    expect(frame.formats?.i420).toEqual(rgbaToI420(frame.data, SIZE, SIZE));
+    expect(frame.formats?.uyvy).toEqual(rgbaToUyvy(frame.data, SIZE, SIZE));
+    expect(frame.formats?.bgra).toBeUndefined();
     await engine.release();
   });
 });

@@ -1,4 +1,4 @@
-import type { Image } from '../../src/engine/frame';
+import type { DeviceFormat, Image } from '../../src/engine/frame';
 import type { OrtRuntime } from '../../src/runtime/ort';
 import type { OrtSession } from '../../src/runtime/session';
 import type { PlainTensor, TensorHandle } from '../../src/runtime/tensor';
@@ -9,7 +9,8 @@ import type { FrameEngine, FrameRequest } from './host-engine';
 import { imageToTensor } from '../shared/pixels';
 import type { Stage } from './schedule';
 import { convert } from './session-io';
-import { buildFromRgba, buildPrepare, buildToRgba, buildUpdate, negativesOf } from './stream-graphs';
+import { buildFrameGraph } from './frame-graph';
+import { buildFromRgba, buildPrepare, buildUpdate, negativesOf } from './stream-graphs';
 import type { Guidance } from './stream-batch';
 import type { Timings } from '../shared/timings';
 
@@ -42,6 +43,8 @@ export class DeviceEngine implements FrameEngine {
     private readonly width: number,
     private readonly height: number,
     private readonly timings: Timings,
+    /** Layouts made on the device beside the RGBA, for the outputs that send them (see frame-graph.ts). */
+    private readonly formats: readonly DeviceFormat[] = [],
   ) {}
 
   async reset(stages: Stage[], noise: Float32Array[]): Promise<void> {
@@ -123,9 +126,16 @@ export class DeviceEngine implements FrameEngine {
         )[decOut]!,
       );
       const half = decoder.outputType(decOut) === 'float16';
-      const toRgba = await this.graph(() => buildToRgba(this.width, this.height, half), { rgba: half }, ['rgba']);
-      const out = await this.timings.time('pixels out', () => toRgba.run({ sample: decoded }));
-      return { data: out.rgba!.data as Uint8Array, width: this.width, height: this.height };
+      const formats = this.formats;
+      const toFrame = await this.graph(
+        () => buildFrameGraph(this.width, this.height, half, formats),
+        { half, formats },
+        ['rgba', ...formats],
+      );
+      const out = await this.timings.time('pixels out', () => toFrame.run({ sample: decoded }));
+      const image: Image = { data: out.rgba!.data as Uint8Array, width: this.width, height: this.height };
+      if (formats.length > 0) image.formats = Object.fromEntries(formats.map((f) => [f, out[f]!.data as Uint8Array]));
+      return image;
     } finally {
       await this.drop(temps);
     }

@@ -4,7 +4,8 @@ import { readSignature } from '../../src/runtime/onnx-signature';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { describeFallbacks, nodePlacement, ortProviderName, syntheticFeeds } from '../../src/runtime/placement';
 import { stagesFor } from './schedule';
-import { buildFromRgba, buildPrepare, buildToRgba, buildUpdate, negativesOf } from './stream-graphs';
+import { buildFrameGraph } from './frame-graph';
+import { buildFromRgba, buildPrepare, buildUpdate, negativesOf } from './stream-graphs';
 import type { CfgMode } from './stream-batch';
 import { writeTinyModel } from './tiny/write';
 
@@ -61,9 +62,9 @@ describe('streamdiffusion graphs on WebGPU: no node falls back to the CPU provid
     }
   });
 
-  it('the RGBA conversions', async () => {
+  it('the pixel conversions: RGBA in, RGBA / BGRA / I420 / UYVY out', async () => {
     for (const half of [false, true]) {
-      await expectAllOnWebGpu(buildToRgba(64, 48, half));
+      await expectAllOnWebGpu(buildFrameGraph(64, 48, half, ['bgra', 'i420', 'uyvy']));
       await expectAllOnWebGpu(buildFromRgba(64, 48, half));
     }
   });

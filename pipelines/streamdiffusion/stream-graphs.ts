@@ -199,23 +199,6 @@ export function buildUpdate(c: UpdateGraph): Uint8Array {
   return b.g.toBytes();
 }
 
-/**
- * sample [1,3,H,W] in [-1,1] (the VAE decoder's output) -> rgba uint8 [H,W,4], opaque: what tensorToImage does on
- * the host, on the device, so the frame leaves it once and in the outputs' format. Channels-last by Split/Concat
- * and the cast last keep every node on WebGPU.
- */
-export function buildToRgba(width: number, height: number, half: boolean): Uint8Array {
-  const b = new Graph('to_rgba');
-  const x = b.input('sample', [1, 3, height, width], half);
-  // (x + 1) · 127.5 + 0.5, clamped, then truncated by the cast: rounding to the nearest level.
-  const v = b.op('Clip', [b.add(b.mul(x, b.scalar(127.5)), b.scalar(128)), b.scalar(0), b.scalar(255)]);
-  const plane = b.g.int64s('plane', [height, width, 1]);
-  const [r, g, bl] = split(b, v, 3, 1).map((p) => b.op('Reshape', [p, plane]));
-  const alpha = b.add(b.mul(r!, b.scalar(0)), b.scalar(255));
-  b.output(b.concat([r!, g!, bl!, alpha], 2), 'rgba', [height, width, 4], 'uint8');
-  return b.g.toBytes();
-}
-
 /** rgba uint8 [H,W,4] -> sample [1,3,H,W] in [-1,1] for the VAE encoder (imageToTensor on the device). */
 export function buildFromRgba(width: number, height: number, half: boolean): Uint8Array {
   const b = new Graph('from_rgba');

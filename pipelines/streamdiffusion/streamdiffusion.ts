@@ -1,4 +1,5 @@
-import type { Image } from '../../src/engine/frame';
+import { z } from 'zod';
+import type { DeviceFormat, Image } from '../../src/engine/frame';
 import type {
   LoadContext,
   ParamSnapshot,
@@ -79,7 +80,7 @@ export class StreamDiffusionPipeline implements Pipeline {
     }
     // Device-resident unless the UNet export has a fixed batch size, which needs sliced calls on the host.
     this.engine = this.model.dynamicBatch
-      ? new DeviceEngine(ctx.runtime, this.model, ctx.width, ctx.height, this.timings)
+      ? new DeviceEngine(ctx.runtime, this.model, ctx.width, ctx.height, this.timings, deviceFormats(ctx))
       : new HostEngine(this.model, ctx.width, ctx.height, this.timings);
     const where = this.model.dynamicBatch
       ? 'tensors kept on the device between networks'
@@ -179,6 +180,30 @@ export class StreamDiffusionPipeline implements Pipeline {
     if (text.trim() === '' && model.files.xl) return model.prompts.zerosLike(positive);
     return model.prompts.encode(text);
   }
+}
+
+const formatList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((f) => f.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.enum(['bgra', 'uyvy', 'i420'])));
+
+/**
+ * DAYDREAM_SCOPE_DEVICE_FORMATS=i420,uyvy: layouts made on the device beside the RGBA, for the outputs that send
+ * them. Off by default: each is one more download per frame, cheaper than the JS conversion only where the bench
+ * measured it so (`npm run bench -- --device webgpu`, "pixel formats").
+ */
+function deviceFormats(ctx: LoadContext): DeviceFormat[] {
+  const raw = process.env.DAYDREAM_SCOPE_DEVICE_FORMATS;
+  if (!raw) return [];
+  const parsed = formatList.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  ctx.log(`DAYDREAM_SCOPE_DEVICE_FORMATS="${raw}" ignored: expected a list of bgra, uyvy, i420`);
+  return [];
 }
 
 function tryStages(text: string): Stage[] | undefined {

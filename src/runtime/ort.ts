@@ -1,5 +1,8 @@
 import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
+import { modelsDir } from '../files';
+import { epDefaults, epSettings, tensorrtCacheIn, unreachableOptions } from './ep-options';
+import type { EpOptions } from './ep-options';
 import { chooseExecutionProvider, probeFacts } from './providers';
 import type { DeviceRequest, ProviderChoice, ProviderFacts } from './providers';
 import { SessionClient } from './session-client';
@@ -25,6 +28,8 @@ export interface OrtRuntimeOptions {
   facts: ProviderFacts | (() => Promise<ProviderFacts>) | undefined;
   /** Where the choice and any fallback are told. */
   log: (message: string) => void;
+  /** Provider options (TensorRT caches, graph capture); the TensorRT cache defaults to the models folder. */
+  ep: Partial<EpOptions>;
 }
 
 const defaults: OrtRuntimeOptions = {
@@ -34,6 +39,7 @@ const defaults: OrtRuntimeOptions = {
   device: 'auto',
   facts: undefined,
   log: () => {},
+  ep: {},
 };
 
 const sessionDefaults: SessionOptions = { hostOutputs: [], profile: undefined };
@@ -44,6 +50,7 @@ const sessionDefaults: SessionOptions = { hostOutputs: [], profile: undefined };
  */
 export class OrtRuntime {
   readonly options: OrtRuntimeOptions;
+  readonly ep: EpOptions;
   private ort: Ort | undefined;
   private readonly client: SessionClient;
   private choice: ProviderChoice | undefined;
@@ -51,6 +58,7 @@ export class OrtRuntime {
 
   constructor(options: Partial<OrtRuntimeOptions> = {}) {
     this.options = { ...defaults, ...options } satisfies OrtRuntimeOptions;
+    this.ep = { ...epDefaults, tensorrtCacheDir: tensorrtCacheIn(modelsDir()), ...this.options.ep } satisfies EpOptions;
     const { transport, worker } = this.options;
     this.client = new SessionClient(() => transport ?? (worker ? new WorkerTransport() : new InProcessTransport()));
   }
@@ -159,19 +167,31 @@ export class OrtRuntime {
     providers: readonly string[],
     o: SessionOptions,
   ): Promise<OrtSession> {
+    const provider = providers[0] ?? 'cpu';
+    const ep = epSettings(provider, this.ep);
+    // Read by the provider when it starts, from the process environment shared with the worker thread.
+    for (const [k, v] of Object.entries(ep.env)) process.env[k] = v;
+    for (const why of unreachableOptions(provider, this.ep)) this.warnOnce(why);
     const options: InferenceSession.SessionOptions = {
       executionProviders: [...providers],
       graphOptimizationLevel: 'all',
       intraOpNumThreads: this.options.intraOpThreads,
       // onnxruntime's pool threads spin after each run; on a small machine that steals the core the event loop
       // needs to publish the frame and start the next one.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
+      extra: { ...ep.extra, session: { intra_op: { allow_spinning: '0' } } },
     };
     if (o.profile) {
       options.enableProfiling = true;
       options.profileFilePrefix = o.profile;
     }
-    return this.client.create(model, options, providers[0] ?? 'cpu', o);
+    return this.client.create(model, options, provider, o);
+  }
+
+  private readonly warned = new Set<string>();
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.options.log(`onnxruntime: not applied: ${message}`);
   }
 
   /** Ends the place where sessions run (sessions and kept tensors in it are gone). */

@@ -197,6 +197,7 @@ export class Engine {
       data: image.data,
       width: image.width,
       height: image.height,
+      ...(image.formats ? { formats: image.formats } : {}),
       seq: this.seq++,
       timestamp: due,
       pipelineId,

@@ -59,7 +59,7 @@ export function oscPaths(services: ScopeServices): OscPath[] {
     },
     { address: `${OSC_PREFIX}/pipeline`, types: '(none)', description: 'query: replies with the active pipeline id' },
   );
-  const commandTypes = { none: '(none)', bool: 'T F i', string: 's', 'string-or-int': 's i' } as const;
+  const commandTypes = { none: '(none)', bool: 'T F i', string: 's', 'string-or-int': 's i', number: 'f i' } as const;
   for (const command of services.commands.all()) {
     paths.push({
       address: `${OSC_PREFIX}/${command.name}`,

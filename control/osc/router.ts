@@ -46,7 +46,11 @@ export function routerDeps(
 ): OscRouterDeps {
   const { params } = deps;
   return {
-    params: { spec: (p) => params.spec(p), get: (p) => params.get(p), set: (p, v) => params.set(p, v, source) },
+    params: {
+      spec: (p) => params.spec(p),
+      get: (p) => params.get(p),
+      set: (p, v, _s, o) => params.set(p, v, source, o),
+    },
     activePipeline: () => deps.host.activeId,
     hasPipeline: (id) => deps.registry.get(id) !== undefined,
     loadPipeline: (id) => {
@@ -86,11 +90,29 @@ export function routeMessage(deps: OscRouterDeps, message: OscMessage): RouteOut
   }
   const spec = path ? deps.params.spec(path) : undefined;
   if (!path || !spec) return fail('unknown-address', `${address}: no such parameter or address`);
+  // A last string argument after the value that reads as a quantise (`bar`, `4bars`) times the change.
+  const last = args.at(-1);
+  const quantize =
+    args.length >= 2 && last && (last.type === 's' || last.type === 'S') && QUANTIZE.test(String(last.value))
+      ? String(last.value)
+      : undefined;
+  return routeValue(deps, path, spec, quantize === undefined ? args : args.slice(0, -1), address, quantize);
+}
 
+const QUANTIZE = /^(off|beat|bar|[1-9][0-9]?bars?)$/;
+
+function routeValue(
+  deps: OscRouterDeps,
+  path: string,
+  spec: ParamSpec,
+  args: OscArg[],
+  address: string,
+  quantize: string | undefined,
+): RouteOutcome {
   if (spec.kind === 'trigger') {
     // Any argument or none fires; an explicit false/0 is a button's release and fires nothing.
     const first = args[0] ? plainValue(args[0]) : true;
-    return apply(deps, path, first === undefined ? true : first, address);
+    return apply(deps, path, first === undefined ? true : first, address, quantize);
   }
   if (args.length === 0) {
     const value = deps.params.get(path)!;
@@ -101,7 +123,7 @@ export function routeMessage(deps: OscRouterDeps, message: OscMessage): RouteOut
     const types = args.map((a) => a.type).join('');
     return fail('wrong-type', `${address}: cannot use arguments of type "${types}" for a ${spec.kind} parameter`);
   }
-  return apply(deps, path, value, address);
+  return apply(deps, path, value, address, quantize);
 }
 
 function routePipeline(deps: OscRouterDeps, parts: string[], args: OscArg[]): RouteOutcome {
@@ -136,6 +158,12 @@ function runCommand(command: Command, args: OscArg[], address: string): RouteOut
       if (value === undefined) return fail('wrong-type', `${address} takes T/F or 1/0`);
       break;
     }
+    case 'number': {
+      const v = first ? plainValue(first) : undefined;
+      if (typeof v !== 'number' || !Number.isFinite(v)) return fail('wrong-type', `${address} takes a number`);
+      value = v;
+      break;
+    }
     case 'string':
     case 'string-or-int': {
       const v = first ? plainValue(first) : undefined;
@@ -153,8 +181,14 @@ function runCommand(command: Command, args: OscArg[], address: string): RouteOut
     : { kind: 'command', name: command.name, detail: result.detail };
 }
 
-function apply(deps: OscRouterDeps, path: string, value: unknown, address: string): RouteOutcome {
-  const result = deps.params.set(path, value, 'osc');
+function apply(
+  deps: OscRouterDeps,
+  path: string,
+  value: unknown,
+  address: string,
+  quantize: string | undefined,
+): RouteOutcome {
+  const result = deps.params.set(path, value, 'osc', quantize === undefined ? {} : { quantize });
   if (!result.ok) return fail('rejected', `${address}: ${result.reason}`);
   return { kind: 'applied', path, value: result.value };
 }

@@ -28,10 +28,10 @@ export interface NamespaceSource {
   activePipeline: string | undefined;
   pipelineIds: string[];
   /** Commands that are not parameters (`preset/recall`, `pause`, `output/ndi/enabled`), write-only nodes. */
-  commands?: { name: string; description: string; arg: 'none' | 'bool' | 'string' | 'string-or-int' }[];
+  commands?: { name: string; description: string; arg: 'none' | 'bool' | 'string' | 'string-or-int' | 'number' }[];
 }
 
-const COMMAND_TYPES = { none: 'I', bool: 'T', string: 's', 'string-or-int': 's' } as const;
+const COMMAND_TYPES = { none: 'I', bool: 'T', string: 's', 'string-or-int': 's', number: 'f' } as const;
 
 /** Puts each command at its path below /scope, with container nodes between; parameters keep their names. */
 function addCommands(scope: Record<string, OscQueryNode>, commands: NonNullable<NamespaceSource['commands']>): void {

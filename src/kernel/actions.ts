@@ -3,7 +3,7 @@ import { paramsJsonSchema } from '../params/json-schema';
 import { sanitize } from '../params/spec';
 import { ScopeError, invalidParameters } from './errors';
 import type { ParamValue } from '../params/spec';
-import type { ParamSource } from '../params/store';
+import type { ParamSource, SetOptions } from '../params/store';
 import type { ParametersResponse, PipelineStatus, Stats } from '../shared/api';
 import type { CommandArg, CommandValue } from './commands';
 import type { ScopeServices } from './services';
@@ -39,15 +39,21 @@ export function parameters(services: ScopeServices): ParametersResponse {
   };
 }
 
-/** Applies a patch all or nothing; throws 400 `invalid_parameters` with a reason per rejected name. */
+/**
+ * Applies a patch all or nothing; throws 400 `invalid_parameters` with a reason per rejected name. A quantised
+ * patch (`options.quantize`, or the surface's setting) is checked now and lands on its beat: `scheduled`.
+ */
 export function setParameters(
   services: ScopeServices,
   patch: Record<string, unknown>,
   source: ParamSource,
-): Record<string, ParamValue> {
-  const result = services.params.setMany(patch, source);
+  options: SetOptions = {},
+): { values: Record<string, ParamValue>; scheduled?: number } {
+  const result = services.params.setMany(patch, source, options);
   if (!result.ok) throw invalidParameters(result.errors);
-  return result.values;
+  return result.scheduled === undefined
+    ? { values: result.values }
+    : { values: result.values, scheduled: result.scheduled };
 }
 
 /**
@@ -116,6 +122,12 @@ function commandArg(
       return { ok: false, expected: 'true or false' };
     case 'string':
       return typeof value === 'string' && value.length > 0 ? { ok: true, value } : { ok: false, expected: 'a name' };
+    case 'number':
+      if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value };
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+        return { ok: true, value: Number(value) };
+      }
+      return { ok: false, expected: 'a number' };
     case 'string-or-int':
       if ((typeof value === 'string' && value.length > 0) || (typeof value === 'number' && Number.isInteger(value))) {
         return { ok: true, value };

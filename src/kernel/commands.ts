@@ -2,7 +2,7 @@
  * Actions that are not parameters (recall a preset, switch an output, pause) under names that every surface
  * shares: OSC reaches `name` at `/scope/<name>`. Services register their commands at start and remove them at stop.
  */
-export type CommandArg = 'none' | 'string' | 'bool' | 'string-or-int';
+export type CommandArg = 'none' | 'string' | 'bool' | 'string-or-int' | 'number';
 export type CommandValue = string | number | boolean | undefined;
 export type CommandResult = { ok: true; detail?: string } | { ok: false; reason: string };
 

@@ -63,6 +63,14 @@ export class PerformService {
     }
   }
 
+  /** Saves what moved live (modulator depths and rates) and waits for every write. */
+  async close(): Promise<void> {
+    if (this.perform.modulators.all().length > 0) {
+      await this.modulatorsFile.write({ version: 1, modulators: this.modulatorList() });
+    }
+    await this.flush();
+  }
+
   /** Resolves once every save so far is on disk. */
   async flush(): Promise<void> {
     await Promise.all([this.cuesFile.flush(), this.timelineFile.flush(), this.modulatorsFile.flush()]);

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ScopeError, invalidParameters, parseWith, readJson } from '../kernel/errors';
 import { paramPatchSchema } from '../shared/api';
+import { quantizeSchema } from '../shared/perform';
 import { presetNameSchema } from './store';
 import type { PresetStore } from './store';
 
@@ -35,7 +36,9 @@ export function presetRoutes(store: PresetStore): Hono {
   });
 
   api.post('/presets/:name/recall', (c) => {
-    const result = store.recall(nameOf(c.req.param('name')));
+    const raw = c.req.query('quantize');
+    const options = raw === undefined ? {} : { quantize: parseWith(quantizeSchema, raw, 'invalid_query', 'quantize') };
+    const result = store.recall(nameOf(c.req.param('name')), options);
     if (result.ok) return c.json(result);
     if (result.reason === 'invalid') throw invalidParameters(result.errors);
     throw new ScopeError('not_found', result.message);

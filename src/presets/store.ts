@@ -7,7 +7,7 @@ import { readSettingsFile, writeFileAtomic } from '../files';
 import { paramValueSchema } from '../shared/api';
 import { sanitize } from '../params/spec';
 import type { ParamValue } from '../shared/api';
-import type { ParamStore } from '../params/store';
+import type { ParamStore, SetOptions } from '../params/store';
 import type { EventBus } from '../kernel/events';
 
 export const presetNameSchema = z
@@ -118,7 +118,7 @@ export class PresetStore {
    * Applies a preset of the active pipeline, by name or by 0-based position (a MIDI program number, a number
    * key). All values or none; names the pipeline no longer has are skipped and reported.
    */
-  recall(nameOrIndex: string | number): RecallResult {
+  recall(nameOrIndex: string | number, options: SetOptions = {}): RecallResult {
     const pipeline = this.o.activePipeline();
     if (!pipeline) return { ok: false, reason: 'no_pipeline', message: 'no pipeline is loaded' };
     const list = this.data.pipelines[pipeline] ?? [];
@@ -134,7 +134,7 @@ export class PresetStore {
       if (!spec || spec.kind === 'trigger') skipped.push(path);
       else patch[path] = value;
     }
-    const result = this.o.params.setMany(patch, 'preset');
+    const result = this.o.params.setMany(patch, 'preset', options);
     if (!result.ok) {
       return {
         ok: false,
@@ -144,6 +144,12 @@ export class PresetStore {
       };
     }
     return { ok: true, pipeline, name: preset.name, values: result.values, skipped };
+  }
+
+  /** The values of a preset of the active pipeline (the crossfader's A and B). */
+  values(name: string): Record<string, ParamValue> | undefined {
+    const pipeline = this.o.activePipeline();
+    return pipeline ? this.data.pipelines[pipeline]?.find((p) => p.name === name)?.values : undefined;
   }
 
   /** Resolves once every save so far is on disk. */

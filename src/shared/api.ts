@@ -113,6 +113,8 @@ export interface ParametersResponse {
 export interface ParametersApplied {
   pipeline: string | null;
   values: Record<string, ParamValue>;
+  /** The beat a quantised change will land on; absent when it applied at once. */
+  scheduled?: number;
 }
 
 /**

@@ -9,7 +9,7 @@ export interface OutputFrame extends Frame {
   pixels(format: PixelFormat): Uint8Array;
 }
 
-export type OutputKind = 'webrtc' | 'ndi' | 'syphon' | 'spout' | 'mjpeg';
+export type OutputKind = 'webrtc' | 'ndi' | 'syphon' | 'spout' | 'mjpeg' | 'recording';
 export type OutputState = 'off' | 'starting' | 'running' | 'error' | 'unavailable';
 
 export type Availability = { available: true } | { available: false; reason: string };

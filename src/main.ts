@@ -203,10 +203,6 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   await oscQuery?.start();
   // Never throws: without a MIDI system it says so once and reports why in its status.
   await midi?.start();
-  // A load replaces the values without change events; LEDs and motor faders catch up once it is ready.
-  host.onStatus((status) => {
-    if (status.state === 'ready') midi?.refreshFeedback();
-  });
   // Subscribed before the loop starts, so every output sees the first frame; a failing output only logs.
   await outputs.start(engine);
   engine.start();

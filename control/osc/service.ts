@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { decodePacket, encodeMessage } from './codec';
+import { decodePacket, encodeMessage, peekBundleTime } from './codec';
 import { BundleScheduler } from './bundle-scheduler';
 import { parseAllowlist } from './allowlist';
 import { OscFeedback, formatTarget, parseFeedbackTarget } from './feedback';
@@ -178,6 +178,9 @@ export class OscService {
       this.deps.refusals?.count('osc_sender_not_allowed');
       return this.error('refused', `OSC: ignored a packet from ${sender.host}, not in --osc-allow (LAN mode)`);
     }
+    // A bundle the scheduler would not hold is refused before it costs a decode (floods of big future bundles).
+    const time = peekBundleTime(data);
+    if (time !== undefined && !this.scheduler.admits(time, data.length)) return;
     const decoded = decodePacket(data);
     if (!decoded.ok) {
       this.received++;

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { BundleScheduler } from '../osc/bundle-scheduler';
-import { decodePacket, encodeMessage } from '../osc/codec';
+import { decodePacket, encodeMessage, peekBundleTime } from '../osc/codec';
 import { OSC_PREFIX, routeMessage, routerDeps } from '../osc/router';
 import { MdnsAdvertiser } from './mdns';
 import { accessRequestOf, upgradeRefusal } from '../../src/kernel/access';
@@ -143,12 +143,13 @@ export class OscQueryService {
     this.paths = allPaths(this.root());
     this.pipeline = this.deps.host.activeId;
     this.unsubscribe.push(
-      this.deps.params.onChange((change) => {
-        const spec = this.deps.params.spec(change.path);
-        if (spec) this.stream(`${OSC_PREFIX}/${change.path}`, { address: '', args: [nodeArg(spec, change.value)] });
-      }),
-      this.deps.host.onStatus((s) => {
-        if (s.state !== 'loading') this.namespaceChanged();
+      this.deps.params.onChange((event) => {
+        if (event.kind === 'replaced') this.namespaceChanged(event.owner ?? undefined);
+        const values = event.kind === 'value' ? { [event.path]: event.value } : event.values;
+        for (const [path, value] of Object.entries(values)) {
+          const spec = this.deps.params.spec(path);
+          if (spec) this.stream(`${OSC_PREFIX}/${path}`, { address: '', args: [nodeArg(spec, value)] });
+        }
       }),
     );
     if (this.o.mdns) this.mdns.start({ name: this.o.name, httpPort: this.boundPort, oscPort: this.o.oscPort });
@@ -271,6 +272,8 @@ export class OscQueryService {
   }
 
   private receiveOsc(ws: WebSocket, bytes: Buffer): void {
+    const time = peekBundleTime(bytes);
+    if (time !== undefined && !this.scheduler.admits(time, bytes.length)) return;
     const decoded = decodePacket(bytes);
     if (!decoded.ok) return this.deps.log(`OSCQuery: malformed OSC from a WebSocket client: ${decoded.reason}`);
     const run = (message: OscMessage) => {
@@ -297,14 +300,13 @@ export class OscQueryService {
   }
 
   /** After a pipeline switch: tells clients which paths went and came, and the new pipeline id. */
-  private namespaceChanged(): void {
+  private namespaceChanged(active: string | undefined): void {
     const paths = allPaths(this.root());
     const removed = [...this.paths].filter((p) => !paths.has(p));
     const added = [...paths].filter((p) => !this.paths.has(p));
     this.paths = paths;
     for (const p of removed) this.broadcast({ COMMAND: 'PATH_REMOVED', DATA: p });
     for (const p of added) this.broadcast({ COMMAND: 'PATH_ADDED', DATA: p });
-    const active = this.deps.host.activeId;
     if (active !== this.pipeline) {
       this.pipeline = active;
       // A node's RANGE/VALUE may differ under the same name (another pipeline's `level`): refresh it all.

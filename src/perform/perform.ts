@@ -83,7 +83,7 @@ export class Perform implements FrameStage {
     });
     params.setGate((values, source, options) => this.gate(values, source, options));
     this.unsubscribe = [
-      params.onChange((change) => this.onParam(change)),
+      params.onChange((change) => change.kind === 'value' && this.onParam(change)),
       this.tempo.onChange((kind) => {
         if (kind === 'jump') this.scheduler.retarget(this.tempo.beatAt(), this.tempo.beatsPerBar);
         this.emitTempo();

@@ -47,6 +47,14 @@ Options:
   --midi-out <port> send LED/motor-fader feedback to this MIDI output; repeatable (default: outputs named like inputs)
   --midi-mappings <file>
                     where MIDI mappings are kept (default: <config dir>/midi-mappings.json)
+  --bpm <n>         tempo at start (default 120; MIDI clock, Link, tap tempo and OSC move it)
+  --link            join the Ableton Link session (needs the optional abletonlink package)
+  --midi-clock-out <port>
+                    send MIDI clock to this MIDI output; repeatable (default: none)
+  --audio-in <device>
+                    analyse this audio device for audio modulators: default, hw:1, :0 (default: off)
+  --audio-format <fmt>
+                    ffmpeg input format of --audio-in: pulse, alsa, avfoundation, dshow (default: the platform's)
   --ndi             send NDI from the start (the panel can switch it on later too)
   --ndi-name <name> NDI source name, also the Syphon/Spout name (default daydream-scope)
   --syphon, --spout send over Syphon (macOS) / Spout (Windows) from the start
@@ -105,6 +113,7 @@ const flagsSchema = z.object({
   ndiName: z.string().min(1).max(100),
   iceServers: z.array(z.string().regex(/^(stun|stuns|turn|turns):/, 'expected a stun: or turn: URL')),
   mjpegQuality: z.coerce.number().int().min(1).max(100),
+  bpm: z.coerce.number().min(20).max(999),
   oscFeedback: z.array(
     z.string().refine((t) => typeof parseFeedbackTarget(t) !== 'string', 'expected host:port, e.g. 127.0.0.1:9000'),
   ),
@@ -145,6 +154,11 @@ export async function main(argv: string[]): Promise<void> {
         'midi-in': { type: 'string', multiple: true },
         'midi-out': { type: 'string', multiple: true },
         'midi-mappings': { type: 'string' },
+        bpm: { type: 'string' },
+        link: { type: 'boolean' },
+        'midi-clock-out': { type: 'string', multiple: true },
+        'audio-in': { type: 'string' },
+        'audio-format': { type: 'string' },
         mdns: { type: 'boolean' },
         'no-mdns': { type: 'boolean' },
         token: { type: 'string' },
@@ -188,6 +202,7 @@ export async function main(argv: string[]): Promise<void> {
     ndiName: values['ndi-name'] ?? scopeDefaults.ndiName,
     iceServers: values['ice-server'] ?? [],
     mjpegQuality: values['mjpeg-quality'] ?? scopeDefaults.mjpegQuality,
+    bpm: values.bpm ?? scopeDefaults.bpm,
   });
   if (!flags.success) {
     const flag = (path: PropertyKey[]) => String(path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -206,6 +221,10 @@ export async function main(argv: string[]): Promise<void> {
       midiInputs: values['midi-in'] ? values['midi-in'].map(portRef) : 'all',
       midiOutputs: values['midi-out'] ? values['midi-out'].map(portRef) : 'matching',
       midiMappingsFile: values['midi-mappings'],
+      link: values.link ?? false,
+      midiClockOut: (values['midi-clock-out'] ?? []).map(portRef),
+      audioIn: values['audio-in'] ?? null,
+      audioFormat: values['audio-format'],
       ndi: values.ndi ?? false,
       syphon: values.syphon ?? false,
       spout: values.spout ?? false,

@@ -1,6 +1,7 @@
 /** The panel's HTTP calls to the optional services; each refreshes the state from the answer or a fresh GET. */
 import { api, optionalApi } from './client';
-import type { PipelineInfo } from '../../src/shared/api';
+import type { JsonSchema, ParamValue, PipelineInfo } from '../../src/shared/api';
+import type { PerformActions } from './components/perform-card';
 import type { MidiActions } from './context';
 import type { OutputActions } from './components/outputs-card';
 import type { PresetActions } from './components/presets-card';
@@ -18,8 +19,14 @@ function guarded(dispatch: Dispatch, work: () => Promise<unknown>): void {
 }
 
 /** Fetches one optional service's state into the panel; a 404 means the server has none, and hides its card. */
-export function refresh(dispatch: Dispatch, topic: 'midi' | 'outputs' | 'presets' | 'models'): void {
+export function refresh(
+  dispatch: Dispatch,
+  topic: 'midi' | 'outputs' | 'presets' | 'models' | 'tempo' | 'cues' | 'recording',
+): void {
   const path = {
+    tempo: '/api/v1/tempo',
+    cues: '/api/v1/cues',
+    recording: '/api/v1/recording',
     midi: '/api/v1/midi',
     outputs: '/api/v1/outputs',
     presets: '/api/v1/presets',
@@ -35,7 +42,41 @@ export function refreshAll(dispatch: Dispatch): void {
   guarded(dispatch, async () =>
     dispatch({ type: 'pipelines', pipelines: await api<PipelineInfo[]>('/api/v1/pipelines') }),
   );
-  for (const topic of ['midi', 'outputs', 'presets', 'models'] as const) refresh(dispatch, topic);
+  for (const topic of ['midi', 'outputs', 'presets', 'models', 'tempo', 'cues', 'recording'] as const) {
+    refresh(dispatch, topic);
+  }
+}
+
+/** The parameters afresh (modulators added or removed their depth and rate controls). */
+export function refreshParameters(dispatch: Dispatch): void {
+  guarded(dispatch, async () => {
+    const p = await api<{ pipeline: string | null; values: Record<string, ParamValue>; schema: JsonSchema }>(
+      '/api/v1/parameters',
+    );
+    dispatch({ type: 'message', message: { type: 'pipeline', ...p } });
+  });
+}
+
+export function performActions(dispatch: Dispatch, notify: (m: string) => void): PerformActions {
+  const call = (path: string, body?: unknown, then?: (answer: unknown) => void) =>
+    guarded(dispatch, async () => then?.(await api(path, { method: body === undefined ? 'POST' : 'PUT', body })));
+  const post = (path: string, body: unknown, then?: (answer: unknown) => void) =>
+    guarded(dispatch, async () => then?.(await api(path, { method: 'POST', body })));
+  const tempo = (answer: unknown) => dispatch({ type: 'service', topic: 'tempo', data: answer });
+  return {
+    tap: () => call('/api/v1/tempo/tap', undefined, tempo),
+    setBpm: (bpm) => call('/api/v1/tempo', { bpm }, tempo),
+    quantize: (q) => call('/api/v1/tempo', { quantize: q }, tempo),
+    go: (cue) =>
+      post('/api/v1/cues/go', { cue }, (answer) => {
+        const beat = (answer as { beat?: number }).beat;
+        if (beat !== undefined) notify(`Cue lands on beat ${beat}`);
+      }),
+    record: (on) =>
+      post(`/api/v1/recording/${on ? 'start' : 'stop'}`, {}, (answer) =>
+        dispatch({ type: 'service', topic: 'recording', data: answer }),
+      ),
+  };
 }
 
 export function midiActions(dispatch: Dispatch): MidiActions {

@@ -1,6 +1,8 @@
 /** Everything the panel shows, and how each server message changes it (a pure reducer, tested without a DOM). */
 import { midiStatusSchema } from './midi-types';
 import { modelLines, outputsSchema, presetListSchema } from './services';
+import { cuesSchema, recordingSchema, tempoSchema } from './perform-types';
+import type { CuesInfo, RecordingInfo, TempoInfo } from './perform-types';
 import type { JsonSchema, ParamValue, PipelineInfo, PipelineStatus, Stats } from '../../src/shared/api';
 import type { ServerMessage } from '../../src/shared/messages';
 import type { MidiStatus } from './midi-types';
@@ -22,6 +24,12 @@ export interface PanelState {
   midi: MidiStatus | null;
   presets: PresetList | null;
   models: ModelLine[];
+  /** Tempo, cues and recording: null while the server has none (or has not said). */
+  tempo: TempoInfo | null;
+  cues: CuesInfo | null;
+  recording: RecordingInfo | null;
+  /** Parameters moved by modulators this frame: the values the pipeline renders with. */
+  modulated: Record<string, number>;
   /** The last error the server sent about something this panel did. */
   lastError: string | null;
 }
@@ -40,6 +48,10 @@ export const initialState: PanelState = {
   midi: null,
   presets: null,
   models: [],
+  tempo: null,
+  cues: null,
+  recording: null,
+  modulated: {},
   lastError: null,
 };
 
@@ -113,7 +125,9 @@ function applyMessage(state: PanelState, m: ServerMessage): PanelState {
 /** A service's new state (from its GET or its WS event); data that does not parse leaves the state as it was. */
 function applyService(state: PanelState, topic: string, data: unknown): PanelState {
   // null: the server has no such service (its GET answered 404); its card hides.
-  if (data === null && ['midi', 'outputs', 'presets'].includes(topic)) return { ...state, [topic]: null };
+  if (data === null && ['midi', 'outputs', 'presets', 'tempo', 'cues', 'recording'].includes(topic)) {
+    return { ...state, [topic]: null };
+  }
   switch (topic) {
     case 'midi': {
       const parsed = midiStatusSchema.safeParse(data);
@@ -129,6 +143,24 @@ function applyService(state: PanelState, topic: string, data: unknown): PanelSta
     }
     case 'models':
       return { ...state, models: modelLines(data) };
+    case 'tempo': {
+      const parsed = tempoSchema.safeParse(data);
+      return parsed.success ? { ...state, tempo: { ...parsed.data, receivedAt: performance.now() } } : state;
+    }
+    case 'cues': {
+      const parsed = cuesSchema.safeParse(data);
+      return parsed.success ? { ...state, cues: parsed.data } : state;
+    }
+    case 'recording': {
+      const parsed = recordingSchema.safeParse(data);
+      return parsed.success ? { ...state, recording: parsed.data } : state;
+    }
+    case 'modulation': {
+      const values = (data as { values?: unknown } | null)?.values;
+      if (typeof values !== 'object' || values === null) return state;
+      const numbers = Object.entries(values).filter((e): e is [string, number] => typeof e[1] === 'number');
+      return { ...state, modulated: Object.fromEntries(numbers) };
+    }
     default:
       return state;
   }

@@ -89,6 +89,8 @@ export function App() {
       if (p) presets.recall(p.name);
     },
     toggleHelp: () => setHelp((h) => !h),
+    tap: () => perform.tap(),
+    go: () => perform.go('next'),
     closeHelp: () => setHelp(false),
   });
 

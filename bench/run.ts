@@ -10,6 +10,7 @@ import { oscThroughput } from './osc-throughput';
 import { formatStreamDiffusion, streamDiffusionBench } from './streamdiffusion';
 import { formatOutputs, outputsBench } from './outputs';
 import { formatSecurity, securityBench } from './security';
+import { formatPerform, performBench } from './perform';
 import { fmt } from './stats';
 
 const quick = process.argv.includes('--quick');
@@ -72,6 +73,9 @@ const outputs = await outputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60
 log('security: loop fps while each attack of issue 10 runs …');
 const security = await securityBench({ pipeline: 'neural-field', ...size, fps: 30, seconds: quick ? 2 : 4 });
 
+log('perform: recorder on vs off, MIDI clock and Link phase …');
+const perform = await performBench({ seconds: quick ? 2 : 5, rounds: quick ? 1 : 3 });
+
 const lines = [
   '',
   'daydream-scope bench (one run, this machine)',
@@ -102,6 +106,7 @@ lines.push(
 );
 lines.push(...formatOutputs(outputs).map((l, i) => (i === 0 ? `(f) ${l}` : `    ${l}`)));
 lines.push(...formatSecurity(security).map((l, i) => (i === 0 ? `(g) ${l}` : `    ${l}`)));
+lines.push(...formatPerform(perform).map((l, i) => (i === 0 ? `(h) ${l}` : `    ${l}`)));
 console.log(lines.join('\n'));
 // @roamhq/wrtc can crash in its static destructors when a process that used it ends by itself.
 process.exit(0);

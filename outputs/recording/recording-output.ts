@@ -34,7 +34,8 @@ export class RecordingOutput implements Output<RecordingOptions> {
   readonly kind = 'recording' as const;
   readonly name = 'Recording (MP4)';
   readonly optionsSchema = recordingOptionsSchema.partial();
-  private opts: RecordingOptions = { crf: 20, preset: 'veryfast', maxQueueFrames: 8 };
+  // A second of frames: enough to ride out ffmpeg's start and a slow disk moment without dropping.
+  private opts: RecordingOptions = { crf: 20, preset: 'veryfast', maxQueueFrames: 30 };
   private readonly s: RecorderSettings;
   private ctx: OutputContext | undefined;
   private encoder: { proc: Encoder; width: number; height: number; done: Promise<void>; stderr: string } | undefined;

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setPriority } from 'node:os';
 import { z } from 'zod';
 import { ffmpegPath, recordingArgs } from './ffmpeg-args';
 import type { ChildProcessByStdio } from 'node:child_process';
@@ -35,7 +36,7 @@ export class RecordingOutput implements Output<RecordingOptions> {
   readonly name = 'Recording (MP4)';
   readonly optionsSchema = recordingOptionsSchema.partial();
   // A second of frames: enough to ride out ffmpeg's start and a slow disk moment without dropping.
-  private opts: RecordingOptions = { crf: 20, preset: 'veryfast', maxQueueFrames: 30 };
+  private opts: RecordingOptions = { crf: 20, preset: 'ultrafast', maxQueueFrames: 30 };
   private readonly s: RecorderSettings;
   private ctx: OutputContext | undefined;
   private encoder: { proc: Encoder; width: number; height: number; done: Promise<void>; stderr: string } | undefined;
@@ -169,6 +170,12 @@ export class RecordingOutput implements Output<RecordingOptions> {
     } catch (err) {
       this.fail(`could not start ffmpeg: ${(err as Error).message}`);
       return undefined;
+    }
+    // The encoder yields the CPU to the loop: on a busy machine it falls behind and drops its own frames instead.
+    try {
+      if (proc.pid !== undefined) setPriority(proc.pid, 15);
+    } catch {
+      // Not allowed here (some containers): it then competes as an equal.
     }
     const encoder = { proc, width, height, stderr: '', done: Promise.resolve() };
     proc.stderr.on('data', (d: Buffer) => (encoder.stderr = (encoder.stderr + d.toString()).slice(-2000)));

@@ -37,6 +37,8 @@ export class PerformService {
     this.timelineFile = new JsonFile(join(o.dir, 'timeline.json'), timelineSchema, 'Timeline', log);
     this.modulatorsFile = new JsonFile(join(o.dir, 'modulators.json'), modulatorsFileSchema, 'Modulators', log);
     this.takesDir = join(o.dir, 'takes');
+    perform.addTrigger('cue.go', 'go: next cue', () => void this.goCue('next'));
+    perform.addTrigger('cue.previous', 'previous cue', () => void this.goCue('previous'));
   }
 
   private get events() {

@@ -67,6 +67,12 @@ export class Perform implements FrameStage {
   private moving = false;
   private cueWasFading = false;
   private unsubscribe: (() => void)[] = [];
+  /**
+   * Global trigger parameters that run an action (`tempo.tap`, `cue.go`, `cue.previous`): MIDI learn, OSC and the
+   * panel reach them like any parameter, and a MIDI pad taps the tempo or goes to the next cue.
+   */
+  private readonly triggers = new Map<string, { label: string; run: () => void }>();
+  private started = false;
   /** Where Link (when on) reports: set by the Link adapter. */
   link: TempoState['link'] = { available: false, enabled: false, peers: 0, reason: 'Link is off.' };
 
@@ -78,9 +84,13 @@ export class Perform implements FrameStage {
   /** Installs the gate and the global parameters, and listens to the store and the clock. */
   start(): void {
     const { params } = this.o;
+    this.started = true;
     params.defineGlobal({
       [XFADE_PARAM]: p.number(0, { min: 0, max: 1, group: 'perform', label: 'A/B crossfade' }),
     });
+    this.addTrigger('tempo.tap', 'tap tempo', () => void this.tapTempo());
+    for (const [path, t] of this.triggers)
+      params.defineGlobal({ [path]: p.trigger({ group: 'perform', label: t.label }) });
     params.setGate((values, source, options) => this.gate(values, source, options));
     this.unsubscribe = [
       params.onChange((change) => change.kind === 'value' && this.onParam(change)),
@@ -91,7 +101,14 @@ export class Perform implements FrameStage {
     ];
   }
 
+  /** A global trigger parameter that runs `run` when it fires (from MIDI, OSC, the panel, HTTP). */
+  addTrigger(path: string, label: string, run: () => void): void {
+    this.triggers.set(path, { label, run });
+    if (this.started) this.o.params.defineGlobal({ [path]: p.trigger({ group: 'perform', label }) });
+  }
+
   stop(): void {
+    this.started = false;
     this.o.params.setGate(undefined);
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
@@ -219,6 +236,8 @@ export class Perform implements FrameStage {
   }
 
   private gate(values: Record<string, ParamValue>, source: ParamSource, options: SetOptions): number | undefined {
+    // A tap or a cue trigger acts now; a cue quantises its own go.
+    if (Object.keys(values).every((path) => this.triggers.has(path))) return undefined;
     const quantize = (options.quantize as Quantize | undefined) ?? this.quantize.forSource(source);
     if (quantize === 'off') return undefined;
     const what = `change of ${Object.keys(values).join(', ')} from ${source}`;
@@ -232,6 +251,14 @@ export class Perform implements FrameStage {
     const t = this.o.now();
     this.takeRecorder.record(change, t, this.tempo.beatAt(t));
     if (change.path === XFADE_PARAM && typeof change.value === 'number') this.crossfade(change.value);
+    const trigger = this.triggers.get(change.path);
+    if (trigger && change.value === true) {
+      try {
+        trigger.run();
+      } catch (err) {
+        this.o.log(`${change.path}: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** Moves the parameters to the A/B mix at `x`, when both presets are set and exist. */

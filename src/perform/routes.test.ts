@@ -172,3 +172,23 @@ describe('takes, timeline, crossfade', () => {
     expect(await req('PUT', '/crossfade', { a: 'none' })).toMatchObject({ status: 404 });
   });
 });
+
+describe('perform triggers', () => {
+  it('tempo.tap and cue.go are trigger parameters: a MIDI pad taps the tempo and goes to the next cue', async () => {
+    const { perform, req } = await build();
+    expect(params.spec('tempo.tap')).toMatchObject({ kind: 'trigger', group: 'perform' });
+    // Even with MIDI quantised to the bar, a tap acts at once.
+    perform.setQuantize('bar', 'midi');
+    params.set('tempo.tap', true, 'midi:Pad');
+    now = 500;
+    params.set('tempo.tap', true, 'midi:Pad');
+    expect(perform.tempo.bpm).toBe(120);
+    expect(perform.tempo.source).toBe('tap');
+    await req('PUT', '/cues/one', { values: { zoom: 3 } });
+    params.set('cue.go', true, 'midi:Pad');
+    expect(params.get('zoom')).toBe(1);
+    perform.prepare(now);
+    expect(params.get('zoom')).toBe(3);
+    expect(perform.cues.state().current).toBe(0);
+  });
+});

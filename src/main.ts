@@ -30,6 +30,7 @@ import { whepRoutes } from '../outputs/webrtc/routes';
 import { Perform } from './perform/perform';
 import { setupPerform } from './perform-setup';
 import type { PerformSetup } from './perform-setup';
+import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import pkg from '../package.json' with { type: 'json' };
 import { scopeDefaults } from './scope-options';
 import type { ScopeOptions } from './scope-options';
@@ -195,10 +196,10 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         ...(midi ? [midiRoutes(midi)] : []),
         outputRoutes(outputs),
         ...performing.routes,
+        mjpegRoutes(mjpeg, engine),
       ],
       rootRoutes: [whepRoutes(webrtc)],
-      jpegs: mjpeg.jpegs,
-      mjpeg: mjpeg.streams,
+      mjpegClients: () => mjpeg.streams.count,
       guard,
     });
   } catch (err) {

@@ -3,7 +3,8 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { BundleScheduler } from '../osc/bundle-scheduler';
 import { decodePacket, encodeMessage, peekBundleTime } from '../osc/codec';
-import { OSC_PREFIX, routeMessage, routerDeps } from '../osc/router';
+import { routeMessage, routerDeps } from '../osc/router';
+import { OSC_PREFIX, addressSource, listAddresses } from '../osc/addresses';
 import { MdnsAdvertiser } from './mdns';
 import { accessRequestOf, upgradeRefusal } from '../../src/kernel/access';
 import { allPaths, buildRoot, findNode, nodeArg } from './namespace';
@@ -202,12 +203,10 @@ export class OscQueryService {
 
   private root(): OscQueryNode {
     const { params, host, registry } = this.deps;
-    return buildRoot({
-      specs: params.all(),
+    return buildRoot(listAddresses(addressSource(this.deps)), {
       value: (p) => params.get(p),
       activePipeline: host.activeId,
       pipelineIds: registry.ids(),
-      commands: this.deps.commands?.all() ?? [],
     });
   }
 

@@ -1,6 +1,8 @@
 /** `/api/v1/recording` (state and files), `/recording/start`, `/recording/stop`; and the `record` command. */
 import { Hono } from 'hono';
 import { ScopeError } from '../../src/kernel/errors';
+import { recordingStateSchema } from '../../src/shared/perform';
+import { route } from '../../src/shared/route-doc';
 import type { OutputHub } from '../hub';
 import type { RecordingOutput } from './recording-output';
 import type { CommandRegistry } from '../../src/kernel/commands';
@@ -14,13 +16,27 @@ async function setRecording(hub: OutputHub, recorder: RecordingOutput, on: boole
 
 export function recordingRoutes(hub: OutputHub, recorder: RecordingOutput): Hono {
   const api = new Hono();
-  api.get('/recording', async (c) => c.json(await recorder.state()));
-  api.post('/recording/start', async (c) => {
+  const stateDoc = route({
+    summary: 'recording state and the files recorded',
+    responses: { 200: recordingStateSchema },
+  });
+  api.get('/recording', stateDoc, async (c) => c.json(await recorder.state()));
+  const startDoc = route({
+    summary: 'starts recording the output to MP4',
+    responses: { 200: recordingStateSchema },
+    errors: ['conflict', 'output_unavailable'],
+  });
+  api.post('/recording/start', startDoc, async (c) => {
     if (hub.info(recorder.id).enabled) throw new ScopeError('conflict', 'already recording');
     await setRecording(hub, recorder, true);
     return c.json(await recorder.state());
   });
-  api.post('/recording/stop', async (c) => {
+  const stopDoc = route({
+    summary: 'stops recording; the file is complete',
+    responses: { 200: recordingStateSchema },
+    errors: ['conflict'],
+  });
+  api.post('/recording/stop', stopDoc, async (c) => {
     if (!hub.info(recorder.id).enabled) throw new ScopeError('conflict', 'not recording');
     await setRecording(hub, recorder, false);
     return c.json(await recorder.state());

@@ -14,7 +14,19 @@ import {
   takeSchema,
   timelineSchema,
 } from '../shared/perform';
+import {
+  audioFeaturesSchema,
+  crossfadeStateSchema,
+  cueGoSchema,
+  cueStateSchema,
+  modulatorListSchema,
+  takesStateSchema,
+  tempoStateSchema,
+  timelineStateSchema,
+} from '../shared/perform';
+import { route } from '../shared/route-doc';
 import { SURFACES } from './quantize-settings';
+import type { ErrorCode } from '../shared/api';
 import type { PerformService } from './perform-service';
 
 /** A JSON body (an empty one reads as `{}`), checked by `schema`. */
@@ -27,6 +39,11 @@ async function body<T extends z.ZodType>(
   const json = text.trim() === '' ? {} : await readJson({ text: async () => text });
   return parseWith(schema, json, 'invalid_body', what);
 }
+
+const nameParams = z.object({ name: z.string() });
+const idParams = z.object({ id: z.string() });
+/** A body is read as JSON: not JSON, or not the shape, is refused with nothing changed. */
+const bodyErrors: ErrorCode[] = ['bad_json', 'invalid_body'];
 
 const nameParam = (raw: string, what: string) => parseWith(z.string().trim().min(1).max(64), raw, 'invalid_body', what);
 
@@ -41,8 +58,18 @@ const tempoBodySchema = z.strictObject({
 export function tempoRoutes(service: PerformService): Hono {
   const perform = service.perform;
   const api = new Hono();
-  api.get('/tempo', (c) => c.json(perform.tempoState()));
-  api.put('/tempo', async (c) => {
+  api.get(
+    '/tempo',
+    route({ summary: 'tempo, beat, bar, source, quantise settings, Link', responses: { 200: tempoStateSchema } }),
+    (c) => c.json(perform.tempoState()),
+  );
+  const putDoc = route({
+    summary: 'sets the tempo, the quantise of every surface (or of some), restarts the bar count',
+    body: tempoBodySchema.optional(),
+    responses: { 200: tempoStateSchema },
+    errors: bodyErrors,
+  });
+  api.put('/tempo', putDoc, async (c) => {
     const b = await body(c.req, tempoBodySchema, 'tempo ({"bpm": 128, "quantize": "bar"})');
     if (b.bpm !== undefined) perform.setBpm(b.bpm);
     if (typeof b.quantize === 'string') perform.setQuantize(b.quantize);
@@ -52,7 +79,8 @@ export function tempoRoutes(service: PerformService): Hono {
     if (b.restart) perform.tempo.restart();
     return c.json(perform.tempoState());
   });
-  api.post('/tempo/tap', (c) => {
+  const tapDoc = route({ summary: 'one tap of tap tempo', responses: { 200: tempoStateSchema } });
+  api.post('/tempo/tap', tapDoc, (c) => {
     perform.tapTempo();
     return c.json(perform.tempoState());
   });
@@ -74,25 +102,56 @@ const goBodySchema = z.strictObject({
 /** /cues: list, replace all (import), save one (current values when none given), delete, go, export. */
 export function cueRoutes(service: PerformService): Hono {
   const api = new Hono();
-  api.get('/cues', (c) => c.json(service.cueState()));
-  api.get('/cues/export', (c) => {
+  api.get(
+    '/cues',
+    route({ summary: 'the cue list, the current cue and its fade', responses: { 200: cueStateSchema } }),
+    (c) => c.json(service.cueState()),
+  );
+  api.get('/cues/export', route({ summary: 'the cue list as a file', responses: { 200: cueListSchema } }), (c) => {
     c.header('content-disposition', 'attachment; filename="cues.json"');
     return c.json({ version: 1, cues: service.cueState().cues });
   });
-  api.put('/cues', async (c) => {
+  const importDoc = route({
+    summary: 'replaces the whole cue list (an import)',
+    body: cueListSchema,
+    responses: { 200: cueStateSchema },
+    errors: bodyErrors,
+  });
+  api.put('/cues', importDoc, async (c) => {
     const list = await body(c.req, cueListSchema, 'cue list ({"cues": [...]})');
     return c.json(await service.replaceCues(list.cues));
   });
-  api.post('/cues/go', async (c) => {
+  const goDoc = route({
+    summary: 'goes to a cue (by name or number, next or previous), quantised when asked',
+    body: goBodySchema.optional(),
+    responses: { 200: cueGoSchema },
+    errors: [...bodyErrors, 'not_found'],
+  });
+  api.post('/cues/go', goDoc, async (c) => {
     const b = await body(c.req, goBodySchema, 'go ({"cue": "name" | number | "next" | "previous"})');
     return c.json(service.goCue(b.cue, b.quantize));
   });
-  api.put('/cues/:name', async (c) => {
+  const putDoc = route({
+    summary: 'saves a cue: the given values, or the current ones; fade, curve, quantise',
+    params: nameParams,
+    body: cueBodySchema.optional(),
+    responses: { 200: cueStateSchema },
+    errors: [...bodyErrors, 'invalid_parameters'],
+  });
+  api.put('/cues/:name', putDoc, async (c) => {
     const name = nameParam(c.req.param('name'), 'cue name');
     const { index, ...cue } = await body(c.req, cueBodySchema, 'cue ({"fade": 2, "values": {...}})');
     return c.json(await service.putCue({ ...cue, name }, index));
   });
-  api.delete('/cues/:name', async (c) => c.json(await service.deleteCue(nameParam(c.req.param('name'), 'cue name'))));
+  const deleteDoc = route({
+    summary: 'deletes a cue',
+    params: nameParams,
+    responses: { 200: cueStateSchema },
+    errors: ['invalid_body', 'not_found'],
+  });
+  api.delete('/cues/:name', deleteDoc, async (c) =>
+    c.json(await service.deleteCue(nameParam(c.req.param('name'), 'cue name'))),
+  );
   return api;
 }
 
@@ -102,16 +161,32 @@ const playBodySchema = z.strictObject({ play: z.boolean().default(true), quantiz
 export function timelineRoutes(service: PerformService): Hono {
   const timeline = service.perform.timeline;
   const api = new Hono();
-  api.get('/timeline', (c) => c.json(timeline.state()));
-  api.get('/timeline/export', (c) => {
+  const stateDoc = route({
+    summary: 'the prompt timeline and where it plays',
+    responses: { 200: timelineStateSchema },
+  });
+  api.get('/timeline', stateDoc, (c) => c.json(timeline.state()));
+  api.get('/timeline/export', route({ summary: 'the timeline as a file', responses: { 200: timelineSchema } }), (c) => {
     c.header('content-disposition', 'attachment; filename="timeline.json"');
     return c.json(timeline.get());
   });
-  api.put('/timeline', async (c) => {
+  const putDoc = route({
+    summary: 'replaces the timeline (saved in the config dir)',
+    body: timelineSchema,
+    responses: { 200: timelineStateSchema },
+    errors: bodyErrors,
+  });
+  api.put('/timeline', putDoc, async (c) => {
     await service.setTimeline(await body(c.req, timelineSchema, 'timeline ({"entries": [...]})'));
     return c.json(timeline.state());
   });
-  api.post('/timeline/play', async (c) => {
+  const playDoc = route({
+    summary: 'plays the timeline from the top (quantised when asked) or stops it',
+    body: playBodySchema.optional(),
+    responses: { 200: timelineStateSchema },
+    errors: [...bodyErrors, 'conflict'],
+  });
+  api.post('/timeline/play', playDoc, async (c) => {
     const b = await body(c.req, playBodySchema, 'play ({"play": true})');
     const beat = service.playTimeline(b.play, b.quantize);
     return c.json({ ...timeline.state(), ...(beat === undefined ? {} : { scheduled: beat }) });
@@ -122,13 +197,32 @@ export function timelineRoutes(service: PerformService): Hono {
 /** /modulators: list, add or replace one, delete. */
 export function modulatorRoutes(service: PerformService): Hono {
   const api = new Hono();
-  api.get('/modulators', (c) => c.json({ modulators: service.modulatorList() }));
-  api.put('/modulators/:id', async (c) => {
+  const listDoc = route({
+    summary: 'LFO and audio modulators, with their live depth and rate',
+    responses: { 200: modulatorListSchema },
+  });
+  api.get('/modulators', listDoc, (c) => c.json({ modulators: service.modulatorList() }));
+  const putDoc = route({
+    summary: 'adds or replaces a modulator; its depth and rate become parameters <id>.depth and <id>.rate',
+    params: idParams,
+    body: modulatorSchema.omit({ id: true }),
+    responses: { 200: modulatorListSchema },
+    errors: [...bodyErrors, 'invalid_parameters', 'conflict'],
+  });
+  api.put('/modulators/:id', putDoc, async (c) => {
     const b = await body(c.req, z.record(z.string(), z.unknown()), 'modulator');
     const m = parseWith(modulatorSchema, { ...b, id: c.req.param('id') }, 'invalid_body', 'modulator');
     return c.json({ modulators: await service.putModulator(m) });
   });
-  api.delete('/modulators/:id', async (c) => c.json({ modulators: await service.deleteModulator(c.req.param('id')) }));
+  const deleteDoc = route({
+    summary: 'removes a modulator and its parameters',
+    params: idParams,
+    responses: { 200: modulatorListSchema },
+    errors: ['not_found'],
+  });
+  api.delete('/modulators/:id', deleteDoc, async (c) =>
+    c.json({ modulators: await service.deleteModulator(c.req.param('id')) }),
+  );
   return api;
 }
 
@@ -138,24 +232,62 @@ const recordBodySchema = z.strictObject({ record: z.boolean(), name: takeNameSch
 export function takeRoutes(service: PerformService): Hono {
   const api = new Hono();
   const takeName = (raw: string) => parseWith(takeNameSchema, raw, 'invalid_body', 'take name');
-  api.get('/takes', (c) => c.json(service.takesState()));
-  api.post('/takes/record', async (c) => {
+  api.get(
+    '/takes',
+    route({ summary: 'control takes: saved, recording, playing', responses: { 200: takesStateSchema } }),
+    (c) => c.json(service.takesState()),
+  );
+  const recordDoc = route({
+    summary: 'starts recording a take, or ends and saves it',
+    body: recordBodySchema,
+    responses: { 200: takesStateSchema },
+    errors: [...bodyErrors, 'conflict'],
+  });
+  api.post('/takes/record', recordDoc, async (c) => {
     const b = await body(c.req, recordBodySchema, 'record ({"record": true, "name": "verse"})');
     return c.json(b.record ? service.startTake(b.name) : await service.stopTake());
   });
-  api.post('/takes/stop', (c) => c.json(service.stopPlayback()));
-  api.get('/takes/:name', (c) => c.json(service.getTake(takeName(c.req.param('name')))));
-  api.put('/takes/:name', async (c) => {
+  api.post('/takes/stop', route({ summary: 'stops playing a take back', responses: { 200: takesStateSchema } }), (c) =>
+    c.json(service.stopPlayback()),
+  );
+  const getDoc = route({
+    summary: 'one take as a file (export)',
+    params: nameParams,
+    responses: { 200: takeSchema },
+    errors: ['invalid_body', 'not_found'],
+  });
+  api.get('/takes/:name', getDoc, (c) => c.json(service.getTake(takeName(c.req.param('name')))));
+  const putDoc = route({
+    summary: 'saves a take (an import)',
+    params: nameParams,
+    body: takeSchema,
+    responses: { 200: takesStateSchema },
+    errors: bodyErrors,
+  });
+  api.put('/takes/:name', putDoc, async (c) => {
     const take = await body(c.req, takeSchema, 'take (as exported)');
     await service.saveTake({ ...take, name: takeName(c.req.param('name')) });
     return c.json(service.takesState());
   });
-  api.post('/takes/:name/play', async (c) => {
+  const playDoc = route({
+    summary: 'plays a take back (quantised when asked)',
+    params: nameParams,
+    body: z.strictObject({ quantize: quantizeSchema.optional() }).optional(),
+    responses: { 200: takesStateSchema },
+    errors: [...bodyErrors, 'not_found'],
+  });
+  api.post('/takes/:name/play', playDoc, async (c) => {
     const b = await body(c.req, z.strictObject({ quantize: quantizeSchema.optional() }), 'play ({"quantize": "bar"})');
     const beat = service.playTake(takeName(c.req.param('name')), b.quantize);
     return c.json({ ...service.takesState(), ...(beat === undefined ? {} : { scheduled: beat }) });
   });
-  api.delete('/takes/:name', async (c) => c.json(await service.deleteTake(takeName(c.req.param('name')))));
+  const deleteDoc = route({
+    summary: 'deletes a take',
+    params: nameParams,
+    responses: { 200: takesStateSchema },
+    errors: ['invalid_body', 'not_found'],
+  });
+  api.delete('/takes/:name', deleteDoc, async (c) => c.json(await service.deleteTake(takeName(c.req.param('name')))));
   return api;
 }
 
@@ -169,14 +301,28 @@ export function crossfadeRoutes(service: PerformService): Hono {
   const perform = service.perform;
   const api = new Hono();
   const state = () => ({ a: perform.crossfader.a, b: perform.crossfader.b, x: perform.o.params.get('xfade') ?? 0 });
-  api.get('/crossfade', (c) => c.json(state()));
-  api.put('/crossfade', async (c) => {
+  const stateDoc = route({
+    summary: 'the A and B presets of the crossfader and its position',
+    responses: { 200: crossfadeStateSchema },
+  });
+  api.get('/crossfade', stateDoc, (c) => c.json(state()));
+  const putDoc = route({
+    summary: 'sets the A and/or B preset (null clears one)',
+    body: crossfadeBodySchema,
+    responses: { 200: crossfadeStateSchema },
+    errors: [...bodyErrors, 'not_found'],
+  });
+  api.put('/crossfade', putDoc, async (c) => {
     const b = await body(c.req, crossfadeBodySchema, 'crossfade ({"a": "calm", "b": "wild"})');
     if (b.a !== undefined) service.setCrossfade('a', b.a);
     if (b.b !== undefined) service.setCrossfade('b', b.b);
     return c.json(state());
   });
-  api.get('/audio', (c) => c.json(perform.audioFeatures()));
+  const audioDoc = route({
+    summary: 'the audio features now (level, bands, onset), 0..1',
+    responses: { 200: audioFeaturesSchema },
+  });
+  api.get('/audio', audioDoc, (c) => c.json(perform.audioFeatures()));
   return api;
 }
 

@@ -1,7 +1,5 @@
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app';
-import { FrameJpegs } from './jpeg';
-import { MjpegStreams } from './mjpeg';
 import { createRequestGuard } from './guard';
 import { accessRequestOf, upgradeRefusal } from '../kernel/access';
 import { WsHub } from './ws';
@@ -24,9 +22,8 @@ export interface HttpServerOptions {
   apiRoutes: Hono[];
   /** Routes mounted at the root (WHEP endpoint, output page). */
   rootRoutes: Hono[];
-  /** The JPEG encoder and MJPEG streams of the MJPEG output, when the output hub owns them (it closes them). */
-  jpegs?: FrameJpegs;
-  mjpeg?: MjpegStreams;
+  /** Connected MJPEG clients (the MJPEG output's), for stats. */
+  mjpegClients?: () => number;
   /** Who may use the server (every route and /ws); loopback only unless the root builds another. */
   guard?: RequestGuard;
 }
@@ -42,14 +39,11 @@ export async function startHttpServer(
   options: Partial<HttpServerOptions> = {},
 ): Promise<HttpServer> {
   const o = { ...defaults, ...options } satisfies HttpServerOptions;
-  const ownJpegs = o.jpegs === undefined;
-  const jpegs = o.jpegs ?? new FrameJpegs(services.engine, { log: services.log });
-  const mjpeg = o.mjpeg ?? new MjpegStreams(jpegs);
+  const mjpegClients = o.mjpegClients ?? (() => 0);
   const guard = o.guard ?? createRequestGuard({ refusals: services.refusals });
-  const hub = new WsHub(services, { mjpegClients: () => mjpeg.count });
+  const hub = new WsHub(services, { mjpegClients });
   const app = createApp(services, {
-    jpegs,
-    mjpeg,
+    mjpegClients,
     wsClients: () => hub.count,
     apiRoutes: o.apiRoutes,
     rootRoutes: o.rootRoutes,
@@ -68,7 +62,6 @@ export async function startHttpServer(
   try {
     await listen(server, o.port, o.host);
   } catch (err) {
-    if (ownJpegs) jpegs.close();
     await hub.close();
     throw err;
   }
@@ -81,7 +74,6 @@ export async function startHttpServer(
     close: () =>
       (closing ??= (async () => {
         await hub.close();
-        if (ownJpegs) jpegs.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Ended MJPEG responses leave keep-alive sockets idle a moment later; whatever is still busy is cut.
         server.closeIdleConnections();

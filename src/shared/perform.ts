@@ -91,13 +91,14 @@ export const cueListSchema = z.strictObject({ version: z.literal(1).default(1), 
 export type CueList = z.infer<typeof cueListSchema>;
 
 /** GET /api/v1/cues and every `cues` event. */
-export interface CueState {
-  cues: Cue[];
+export const cueStateSchema = z.object({
+  cues: z.array(cueSchema),
   /** Index of the cue that went last (-1: none yet). */
-  current: number;
+  current: z.number().int(),
   /** A fade in progress, 0..1. */
-  fading: number | null;
-}
+  fading: z.number().nullable(),
+});
+export type CueState = z.infer<typeof cueStateSchema>;
 
 export const timelineEntrySchema = z.strictObject({
   prompt: z.string().max(2000).optional(),
@@ -122,13 +123,16 @@ export const timelineSchema = z.strictObject({
 });
 export type Timeline = z.infer<typeof timelineSchema>;
 
-export interface TimelineState {
-  timeline: Timeline;
-  playing: boolean;
+export const timelineStateSchema = z.object({
+  timeline: timelineSchema,
+  playing: z.boolean(),
   /** Entry playing and the position inside it (seconds or beats). */
-  index: number;
-  position: number;
-}
+  index: z.number().int(),
+  position: z.number(),
+  /** The beat a quantised play lands on. */
+  scheduled: z.number().optional(),
+});
+export type TimelineState = z.infer<typeof timelineStateSchema>;
 
 /** A take: control changes from every surface, timestamped from the take's start. */
 export const takeEventSchema = z.strictObject({
@@ -158,32 +162,52 @@ export const takeSchema = z.strictObject({
 });
 export type Take = z.infer<typeof takeSchema>;
 
-export interface TakesState {
-  takes: { name: string; events: number; durationMs: number; recordedAt: string }[];
-  recording: { name: string; since: number; events: number } | null;
-  playing: { name: string; position: number } | null;
-}
+export const takesStateSchema = z.object({
+  takes: z.array(
+    z.object({ name: z.string(), events: z.number().int(), durationMs: z.number(), recordedAt: z.string() }),
+  ),
+  recording: z.object({ name: z.string(), since: z.number(), events: z.number().int() }).nullable(),
+  playing: z.object({ name: z.string(), position: z.number() }).nullable(),
+  /** The beat a quantised play lands on. */
+  scheduled: z.number().optional(),
+});
+export type TakesState = z.infer<typeof takesStateSchema>;
 
 /** GET /api/v1/recording and every `recording` event. */
-export interface RecordingState {
-  available: boolean;
-  reason?: string;
-  recording: boolean;
-  file: string | null;
+export const recordingStateSchema = z.object({
+  available: z.boolean(),
+  reason: z.string().optional(),
+  recording: z.boolean(),
+  file: z.string().nullable(),
   /** Frames written to the file and frames the recorder had to drop (the loop never waits for it). */
-  frames: number;
-  dropped: number;
-  seconds: number;
-  dir: string;
-  files: { name: string; bytes: number; modified: string }[];
-}
+  frames: z.number().int(),
+  dropped: z.number().int(),
+  seconds: z.number(),
+  dir: z.string(),
+  files: z.array(z.object({ name: z.string(), bytes: z.number(), modified: z.string() })),
+});
+export type RecordingState = z.infer<typeof recordingStateSchema>;
 
 /** Audio features, 0..1, as the analyser (or an audio tool over OSC) reports them. */
-export interface AudioFeatures {
-  level: number;
-  low: number;
-  mid: number;
-  high: number;
+export const audioFeaturesSchema = z.object({
+  level: z.number(),
+  low: z.number(),
+  mid: z.number(),
+  high: z.number(),
   /** 1 on the frame of an onset, decaying to 0. */
-  onset: number;
-}
+  onset: z.number(),
+});
+export type AudioFeatures = z.infer<typeof audioFeaturesSchema>;
+
+/** GET /api/v1/modulators. */
+export const modulatorListSchema = z.object({ modulators: z.array(modulatorSchema) });
+
+/** GET /api/v1/crossfade: the A and B presets and the fader. */
+export const crossfadeStateSchema = z.object({
+  a: z.string().nullable(),
+  b: z.string().nullable(),
+  x: z.union([z.number(), z.boolean(), z.string()]),
+});
+
+/** POST /api/v1/cues/go: the cue, and the beat it lands on when quantised. */
+export const cueGoSchema = z.object({ cue: z.string(), beat: z.number().optional() });

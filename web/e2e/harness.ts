@@ -13,6 +13,10 @@ import { startTestScope } from '../../src/server/test-support';
 import { startHttpServer } from '../../src/server/http';
 import { oscRoutes } from '../../control/osc/paths';
 import { presetRoutes } from '../../src/presets/index';
+import { mjpegRoutes } from '../../outputs/mjpeg/routes';
+import { whepRoutes } from '../../outputs/webrtc/routes';
+import type { MjpegOutput } from '../../outputs/mjpeg/mjpeg-output';
+import type { WhepOutput } from '../../outputs/webrtc/whep-output';
 import type { PresetStore } from '../../src/presets/index';
 import type { Browser, Page } from 'playwright-core';
 import type { Hono } from 'hono';
@@ -52,7 +56,14 @@ export async function startRig(extra?: ExtraRoutes): Promise<Rig> {
   const http = await startHttpServer(services, {
     port: 0,
     host: '127.0.0.1',
-    apiRoutes: [oscRoutes(services), presetRoutes(presets), ...more.routes],
+    apiRoutes: [
+      oscRoutes(services),
+      presetRoutes(presets),
+      mjpegRoutes(scope.outputs.get('mjpeg') as MjpegOutput, services.engine),
+      ...more.routes,
+    ],
+    rootRoutes: [whepRoutes(scope.outputs.get('webrtc') as WhepOutput)],
+    mjpegClients: () => (scope.outputs.get('mjpeg') as MjpegOutput).streams.count,
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });

@@ -1,7 +1,16 @@
 /** The panel's HTTP calls to the optional services; each refreshes the state from the answer or a fresh GET. */
+import { z } from 'zod';
+import { parametersResponseSchema, pipelineListSchema } from '../../src/shared/api';
+import { performServices } from './perform-types';
+import { serviceEventSchemas } from '../../src/shared/messages';
+import { learnResponseSchema, mappingResponseSchema } from '../../src/shared/midi';
+import { downloadResponseSchema } from '../../src/shared/models';
+import { outputInfoSchema } from '../../src/shared/outputs';
+import { presetListSchema, presetRecallSchema } from '../../src/shared/presets';
 import { api, optionalApi } from './client';
-import type { JsonSchema, ParamValue, PipelineInfo } from '../../src/shared/api';
 import type { PerformActions } from './components/perform-card';
+import type { PerformTopic } from './perform-types';
+import type { ServiceTopic } from '../../src/shared/messages';
 import type { MidiActions } from './context';
 import type { OutputActions } from './components/outputs-card';
 import type { PresetActions } from './components/presets-card';
@@ -19,20 +28,19 @@ function guarded(dispatch: Dispatch, work: () => Promise<unknown>): void {
 }
 
 /** Fetches one optional service's state into the panel; a 404 means the server has none, and hides its card. */
-export function refresh(
-  dispatch: Dispatch,
-  topic: 'midi' | 'outputs' | 'presets' | 'models' | 'tempo' | 'cues' | 'recording',
-): void {
-  const path = {
-    tempo: '/api/v1/tempo',
-    cues: '/api/v1/cues',
-    recording: '/api/v1/recording',
-    midi: '/api/v1/midi',
-    outputs: '/api/v1/outputs',
-    presets: '/api/v1/presets',
-    models: '/api/v1/models/status',
-  }[topic];
-  optionalApi(path)
+export function refresh(dispatch: Dispatch, topic: ServiceTopic | PerformTopic): void {
+  const service = Object.hasOwn(performServices, topic)
+    ? performServices[topic as PerformTopic]
+    : {
+        path: {
+          midi: '/api/v1/midi',
+          outputs: '/api/v1/outputs',
+          presets: '/api/v1/presets',
+          models: '/api/v1/models/status',
+        }[topic as ServiceTopic],
+        schema: serviceEventSchemas[topic as ServiceTopic] as z.ZodType,
+      };
+  optionalApi(service.path, service.schema as z.ZodType)
     .then((data) => dispatch({ type: 'service', topic, data }))
     // A service that fails to answer is shown as absent; the panel keeps working without it.
     .catch(() => dispatch({ type: 'service', topic, data: null }));
@@ -40,7 +48,7 @@ export function refresh(
 
 export function refreshAll(dispatch: Dispatch): void {
   guarded(dispatch, async () =>
-    dispatch({ type: 'pipelines', pipelines: await api<PipelineInfo[]>('/api/v1/pipelines') }),
+    dispatch({ type: 'pipelines', pipelines: await api('/api/v1/pipelines', pipelineListSchema) }),
   );
   for (const topic of ['midi', 'outputs', 'presets', 'models', 'tempo', 'cues', 'recording'] as const) {
     refresh(dispatch, topic);
@@ -50,18 +58,19 @@ export function refreshAll(dispatch: Dispatch): void {
 /** The parameters afresh (modulators added or removed their depth and rate controls). */
 export function refreshParameters(dispatch: Dispatch): void {
   guarded(dispatch, async () => {
-    const p = await api<{ pipeline: string | null; values: Record<string, ParamValue>; schema: JsonSchema }>(
-      '/api/v1/parameters',
-    );
+    const p = await api('/api/v1/parameters', parametersResponseSchema);
     dispatch({ type: 'message', message: { type: 'pipeline', ...p } });
   });
 }
 
 export function performActions(dispatch: Dispatch, notify: (m: string) => void): PerformActions {
+  const answer = z.unknown();
   const call = (path: string, body?: unknown, then?: (answer: unknown) => void) =>
-    guarded(dispatch, async () => then?.(await api(path, { method: body === undefined ? 'POST' : 'PUT', body })));
+    guarded(dispatch, async () =>
+      then?.(await api(path, answer, { method: body === undefined ? 'POST' : 'PUT', body })),
+    );
   const post = (path: string, body: unknown, then?: (answer: unknown) => void) =>
-    guarded(dispatch, async () => then?.(await api(path, { method: 'POST', body })));
+    guarded(dispatch, async () => then?.(await api(path, answer, { method: 'POST', body })));
   const tempo = (answer: unknown) => dispatch({ type: 'service', topic: 'tempo', data: answer });
   return {
     tap: () => call('/api/v1/tempo/tap', undefined, tempo),
@@ -86,17 +95,19 @@ export function midiActions(dispatch: Dispatch): MidiActions {
       refresh(dispatch, 'midi');
     });
   return {
-    learn: (param) => then(() => api('/api/v1/midi/learn', { method: 'POST', body: { param } })),
-    cancelLearn: () => then(() => api('/api/v1/midi/learn', { method: 'DELETE' })),
-    patch: (id, patch) => then(() => api(`/api/v1/midi/mappings/${enc(id)}`, { method: 'PATCH', body: patch })),
-    unmap: (id) => then(() => api(`/api/v1/midi/mappings/${enc(id)}`, { method: 'DELETE' })),
+    learn: (param) => then(() => api('/api/v1/midi/learn', learnResponseSchema, { method: 'POST', body: { param } })),
+    cancelLearn: () => then(() => api('/api/v1/midi/learn', learnResponseSchema, { method: 'DELETE' })),
+    patch: (id, patch) =>
+      then(() => api(`/api/v1/midi/mappings/${enc(id)}`, mappingResponseSchema, { method: 'PATCH', body: patch })),
+    // 204: no body.
+    unmap: (id) => then(() => api(`/api/v1/midi/mappings/${enc(id)}`, z.undefined(), { method: 'DELETE' })),
   };
 }
 
 export function outputActions(dispatch: Dispatch): OutputActions {
   const put = (id: string, body: unknown) =>
     guarded(dispatch, async () => {
-      await api(`/api/v1/outputs/${enc(id)}`, { method: 'PUT', body });
+      await api(`/api/v1/outputs/${enc(id)}`, outputInfoSchema, { method: 'PUT', body });
       refresh(dispatch, 'outputs');
     });
   return {
@@ -112,14 +123,14 @@ export function presetActions(dispatch: Dispatch, notify: (m: string) => void): 
         dispatch({
           type: 'service',
           topic: 'presets',
-          data: await api(`/api/v1/presets/${enc(name)}`, { method: 'PUT', body: {} }),
+          data: await api(`/api/v1/presets/${enc(name)}`, presetListSchema, { method: 'PUT', body: {} }),
         });
         notify(`Saved “${name}”`);
       }),
     recall: (name) =>
       guarded(dispatch, async () => {
-        const r = await api<{ skipped?: string[] }>(`/api/v1/presets/${enc(name)}/recall`, { method: 'POST' });
-        const skipped = r.skipped?.length ? ` (skipped: ${r.skipped.join(', ')})` : '';
+        const r = await api(`/api/v1/presets/${enc(name)}/recall`, presetRecallSchema, { method: 'POST' });
+        const skipped = r.skipped.length ? ` (skipped: ${r.skipped.join(', ')})` : '';
         notify(`Recalled “${name}”${skipped}`);
       }),
     remove: (name) =>
@@ -127,7 +138,7 @@ export function presetActions(dispatch: Dispatch, notify: (m: string) => void): 
         dispatch({
           type: 'service',
           topic: 'presets',
-          data: await api(`/api/v1/presets/${enc(name)}`, { method: 'DELETE' }),
+          data: await api(`/api/v1/presets/${enc(name)}`, presetListSchema, { method: 'DELETE' }),
         });
       }),
   };
@@ -136,7 +147,7 @@ export function presetActions(dispatch: Dispatch, notify: (m: string) => void): 
 /** Starts a model download; progress then arrives as `models` events. */
 export function downloadModel(dispatch: Dispatch, model: string): void {
   guarded(dispatch, async () => {
-    await api('/api/v1/models/download', { method: 'POST', body: { model } });
+    await api('/api/v1/models/download', downloadResponseSchema, { method: 'POST', body: { model } });
     refresh(dispatch, 'models');
   });
 }

@@ -36,6 +36,16 @@ export const recordingSchema = z.object({
 });
 export type RecordingInfo = z.infer<typeof recordingSchema>;
 
+/** The perform services the panel fetches and follows (besides the shared service topics). */
+export type PerformTopic = 'tempo' | 'cues' | 'recording';
+
+/** Where each is read, and its shape. */
+export const performServices = {
+  tempo: { path: '/api/v1/tempo', schema: tempoSchema },
+  cues: { path: '/api/v1/cues', schema: cuesSchema },
+  recording: { path: '/api/v1/recording', schema: recordingSchema },
+} as const;
+
 /** The beat the tempo is on at panel time `now` (ms, performance.now()). */
 export function beatNow(t: TempoInfo, now: number): number {
   return t.playing ? t.beat + ((now - t.receivedAt) * t.bpm) / 60_000 : t.beat;

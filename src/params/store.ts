@@ -85,7 +85,9 @@ export class ParamStore {
     const globals = [...this.values].filter(
       ([path]) => Object.hasOwn(this.globals, path) && !Object.hasOwn(specs, path),
     );
-    this.specs = { ...this.globals, ...specs };
+    // The pipeline's own parameters first (a name both have is the pipeline's), then the perform controls.
+    const globalSpecs = Object.entries(this.globals).filter(([path]) => !Object.hasOwn(specs, path));
+    this.specs = { ...specs, ...Object.fromEntries(globalSpecs) };
     this.owner = owner;
     this.values = new Map(globals);
     this.smoothed.clear();

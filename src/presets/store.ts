@@ -123,7 +123,8 @@ export class PresetStore {
     const skipped: string[] = [];
     for (const [path, value] of Object.entries(preset.values)) {
       const spec = this.o.params.spec(path);
-      if (!spec || spec.kind === 'trigger') skipped.push(path);
+      // Perform controls (the crossfader, modulator depths) belong to the show, not to a pipeline's preset.
+      if (!spec || spec.kind === 'trigger' || this.o.params.isGlobal(path)) skipped.push(path);
       else patch[path] = value;
     }
     const result = this.o.params.setMany(patch, 'preset', options);
@@ -153,7 +154,7 @@ export class PresetStore {
     const values: Record<string, ParamValue> = {};
     for (const [path, value] of Object.entries(this.o.params.current())) {
       // A trigger has no state worth keeping.
-      if (this.o.params.spec(path)?.kind !== 'trigger') values[path] = value;
+      if (this.o.params.spec(path)?.kind !== 'trigger' && !this.o.params.isGlobal(path)) values[path] = value;
     }
     return values;
   }

@@ -207,7 +207,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     await host.stop();
     throw err;
   }
-  const oscPort = options.oscPort === undefined ? o.port : o.oscPort;
+  const oscPort = o.oscPort === 'auto' ? o.port : o.oscPort;
   const osc =
     oscPort === null
       ? undefined
@@ -220,7 +220,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
           allow: o.oscAllow,
         });
   await osc?.start();
-  const queryPort = options.oscQueryPort === undefined ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;
+  const queryPort = o.oscQueryPort === 'auto' ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;
   const oscQuery =
     queryPort === null
       ? undefined

@@ -9,8 +9,6 @@ import type { ParamSpec, ParamValue } from '../../src/params/spec';
 import { coerceCommandArg } from '../../src/kernel/commands';
 import type { Command, CommandValue } from '../../src/kernel/commands';
 
-export { OSC_PREFIX };
-
 /** Why a message changed nothing; counted per kind in the service's status. */
 export type OscErrorKind =
   | 'malformed'

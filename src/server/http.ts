@@ -1,4 +1,5 @@
 import { createAdaptorServer } from '@hono/node-server';
+import { listenFailure, listenOn } from '../kernel/listen';
 import { createApp } from './app';
 import { createRequestGuard } from './guard';
 import { accessRequestOf, upgradeRefusal } from '../kernel/access';
@@ -86,31 +87,16 @@ export async function startHttpServer(
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      reject(new Error(listenFailure(err, port, host), { cause: err }));
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-}
-
-function listenFailure(err: NodeJS.ErrnoException, port: number, host: string): string {
-  switch (err.code) {
-    case 'EADDRINUSE':
-      return `Port ${port} already in use on ${host}. Stop the other server or choose another port with --port.`;
-    case 'EACCES':
-      return `Not allowed to listen on port ${port} on ${host}; choose a port above 1023 with --port.`;
-    case 'EADDRNOTAVAIL':
-      return `Address ${host} is not available on this machine; choose another with --host.`;
-    default:
-      return `Could not listen on ${host}:${port}: ${err.message}`;
+/** Listens, or rejects with the one sentence: the server cannot go on without its port. */
+async function listen(server: Server, port: number, host: string): Promise<void> {
+  try {
+    await listenOn(server, () => server.listen(port, host));
+  } catch (err) {
+    const sentence = listenFailure(err as NodeJS.ErrnoException, { what: undefined, host, port, flag: '--port' });
+    const advice =
+      (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? ' Stop the other server or choose another port with --port.'
+        : '';
+    throw new Error(`${sentence}.${advice}`, { cause: err });
   }
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
-import { ensureBuilt } from '../ensure-built.mjs';
+import { ensurePanelBuilt } from '../../src/panel-build';
 import { startTestScope } from '../../src/server/test-support';
 import { startHttpServer } from '../../src/server/http';
 import { oscRoutes } from '../../control/osc/paths';
@@ -43,7 +43,7 @@ export type ExtraRoutes = (
 ) => Promise<{ routes: Hono[]; stop?: () => Promise<void> }>;
 
 export async function startRig(extra?: ExtraRoutes): Promise<Rig> {
-  const built = await ensureBuilt({ log: () => {} });
+  const built = await ensurePanelBuilt({ log: () => {} });
   if (built === 'failed') throw new Error('the panel did not build; run `npm run build` to see why');
   const configDir = await mkdtemp(join(tmpdir(), 'scope-e2e-'));
   // 256 px: big enough to see in screenshots, cheap enough for a 2-core CI machine.

@@ -89,13 +89,15 @@ export class ParamStore {
     const globalSpecs = Object.entries(this.globals).filter(([path]) => !Object.hasOwn(specs, path));
     this.specs = { ...specs, ...Object.fromEntries(globalSpecs) };
     this.owner = owner;
-    this.values = new Map(globals);
+    this.values = new Map();
     this.smoothed.clear();
     this.firedTriggers.clear();
     for (const [path, spec] of Object.entries(specs)) {
       const kept = Object.hasOwn(keep, path) ? sanitize(spec, keep[path]) : undefined;
       this.values.set(path, kept?.ok && spec.kind !== 'trigger' ? kept.value : spec.default);
     }
+    // Values in the same order as the specs: the pipeline's, then the perform controls, which keep theirs.
+    for (const [path, value] of globals) this.values.set(path, value);
     this.emit({ kind: 'replaced', owner, values: this.current(), source });
   }
 

@@ -117,8 +117,8 @@ async function linkPhase(): Promise<PerformBenchResult['link']> {
       ['-n', 'sh', '-c', `${setup} && exec "$0" --import tsx "$1"`, process.execPath, fixture],
       { timeout: 40_000 },
     );
-    const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as { maxPhaseErrorBeats: number };
-    return { maxPhaseErrorMs: r.maxPhaseErrorBeats * (60_000 / 128) };
+    const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as { maxPhaseErrorBeats: number; agreedBpm: number };
+    return { maxPhaseErrorMs: r.maxPhaseErrorBeats * (60_000 / r.agreedBpm) };
   } catch (err) {
     return { skipped: (err as Error).message.split('\n')[0]! };
   }

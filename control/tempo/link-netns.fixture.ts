@@ -1,8 +1,9 @@
 /**
  * Run by link.test.ts inside a network namespace of its own (loopback only, multicast on), so Link's discovery
  * never reaches a real network. A plain Link peer starts at 128 bpm; then the server's Link source joins with its
- * clock at 120. Prints one JSON line: what our clock adopted, the phase error against the peer, and whether the
- * peer followed a tempo set here.
+ * clock at 120. When two sessions meet, Link keeps one of the two tempos (its choice, not the order of joining).
+ * Prints one JSON line: whether both ended on one tempo, the phase error against the peer, and whether the peer
+ * followed a tempo set here.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,11 @@ await until(() => peerState !== undefined, 5000);
 const clock = new TempoClock({ now: () => performance.now(), bpm: 120 });
 const link = new LinkTempoSource(clock);
 await link.enable();
-const joined = await until(() => link.status().peers === 1 && Math.abs(clock.bpm - 128) < 1e-6, 10_000);
+const joined = await until(
+  () => link.status().peers === 1 && peerState !== undefined && Math.abs(clock.bpm - peerState.bpm) < 1e-6,
+  10_000,
+);
+const agreedBpm = clock.bpm;
 // Phase: the peer's beat at its instant against our clock's beat at the same instant, modulo the bar (quantum 4).
 const offset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
 const errors: number[] = [];
@@ -43,6 +48,13 @@ const followed = await until(() => Math.abs((peerState?.bpm ?? 0) - 100) < 1e-6,
 await link.disable();
 peer.send({ type: 'stop' });
 console.log(
-  JSON.stringify({ joined, bpm: clock.bpm, source: clock.source, maxPhaseErrorBeats: Math.max(...errors), followed }),
+  JSON.stringify({
+    joined,
+    agreedBpm,
+    bpm: clock.bpm,
+    source: clock.source,
+    maxPhaseErrorBeats: Math.max(...errors),
+    followed,
+  }),
 );
 process.exit(0);

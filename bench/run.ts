@@ -12,6 +12,7 @@ import { oscThroughput } from './osc-throughput';
 import { formatStreamDiffusion, streamDiffusionBench } from './streamdiffusion';
 import { formatOutputs, outputsBench } from './outputs';
 import { formatSecurity, securityBench } from './security';
+import { formatPerform, performBench } from './perform';
 import { fmt } from './stats';
 
 const quick = process.argv.includes('--quick');
@@ -81,6 +82,9 @@ const outputs = await outputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60
 log('security: loop fps while each attack of issue 10 runs …');
 const security = await securityBench({ pipeline: 'neural-field', ...size, fps: 30, seconds: quick ? 2 : 4 });
 
+log('perform: recorder on vs off, MIDI clock and Link phase …');
+const perform = await performBench({ seconds: quick ? 2 : 5, rounds: quick ? 1 : 3 });
+
 const lines = [
   '',
   'daydream-scope bench (one run, this machine)',
@@ -116,6 +120,7 @@ lines.push(
     .split('\n')
     .map((l, i) => (i === 0 ? `(h) ${l}` : `  ${l}`)),
 );
+lines.push(...formatPerform(perform).map((l, i) => (i === 0 ? `(i) ${l}` : `    ${l}`)));
 console.log(lines.join('\n'));
 // @roamhq/wrtc can crash in its static destructors when a process that used it ends by itself.
 process.exit(0);

@@ -27,6 +27,9 @@ import { outputRoutes } from '../outputs/routes';
 import { setupOutputs } from '../outputs/setup';
 import type { OutputHub } from '../outputs/hub';
 import { whepRoutes } from '../outputs/webrtc/routes';
+import { Perform } from './perform/perform';
+import { setupPerform } from './perform-setup';
+import type { PerformSetup } from './perform-setup';
 import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import pkg from '../package.json' with { type: 'json' };
 import { scopeDefaults } from './scope-options';
@@ -46,6 +49,7 @@ export interface Scope {
   presets: PresetStore;
   midi: MidiService | undefined;
   outputs: OutputHub;
+  performing: PerformSetup;
   /** Listening beyond loopback: other machines need `token`. */
   lan: boolean;
   /** The LAN-mode token; undefined on loopback. */
@@ -76,8 +80,18 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     resolution,
     log: o.log,
   });
-  const engine = new Engine({ clock: createClock(o.clock), params, host, fps: o.fps, resolution });
+  const clock = createClock(o.clock);
   const events = new EventBus();
+  // The perform layer runs at each frame boundary: quantised changes, fades, modulators (see perform-setup.ts).
+  const perform = new Perform({
+    params,
+    now: () => clock.now(),
+    events,
+    log: o.log,
+    bpm: o.bpm,
+    presetValues: (name) => presets.values(name),
+  });
+  const engine = new Engine({ clock, params, host, fps: o.fps, resolution, stage: perform });
   const commands = new CommandRegistry();
   commands.add({
     name: 'pause',
@@ -119,6 +133,9 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     ? new MidiService(services, {
         inputs: o.midiInputs,
         outputs: o.midiOutputs,
+        tempo: perform.tempo,
+        clockOut: o.midiClockOut,
+        now: () => clock.now(),
         mappingsFile: o.midiMappingsFile ?? join(o.configDir ?? configDir(), 'midi-mappings.json'),
         ...(o.midiBackend ? { backend: o.midiBackend } : {}),
         // Program changes that no mapping claims recall presets by position (program 0 = the first preset).
@@ -155,6 +172,19 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     corsOrigins: o.corsOrigins,
     refusals: services.refusals,
   });
+  const performing: PerformSetup = await setupPerform({
+    perform,
+    hub: outputs,
+    commands,
+    events,
+    log: o.log,
+    configDir: o.configDir ?? configDir(),
+    activePipeline: () => host.activeId ?? null,
+    link: o.link,
+    audioIn: o.audioIn,
+    audioFormat: o.audioFormat,
+  });
+
   let http: HttpServer | undefined;
   try {
     http = await startHttpServer(services, {
@@ -166,6 +196,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         presetRoutes(presets),
         ...(midi ? [midiRoutes(midi)] : []),
         outputRoutes(outputs),
+        ...performing.routes,
         mjpegRoutes(mjpeg, engine),
       ],
       rootRoutes: [whepRoutes(webrtc)],
@@ -225,10 +256,12 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     presets,
     midi,
     outputs,
+    performing,
     lan,
     token,
     stop: () =>
       (stopping ??= (async () => {
+        await performing.stop();
         await midi?.stop();
         await oscQuery?.stop();
         await osc?.stop();

@@ -1,17 +1,11 @@
 import type { Image } from '../../src/engine/frame';
-import type {
-  LoadContext,
-  ParamSnapshot,
-  Pipeline,
-  PipelineDefinition,
-  RenderContext,
-} from '../../src/engine/pipeline';
+import { definePipeline } from '../../src/engine/pipeline';
+import type { LoadContext, ParamSnapshot, Pipeline, RenderContext } from '../../src/engine/pipeline';
 import { modelsDir } from '../../src/files';
 import { blendConditionings, PromptTransition } from './blend';
-import type { BlendMode, Conditioning } from './blend';
+import type { Conditioning } from './blend';
 import { DiffusionModel, LATENT_CHANNELS, VAE_FACTOR } from './diffusion-model';
 import { resolveModel } from './models';
-import type { ModelId } from './models';
 import { NoiseBank } from './noise';
 import { streamDiffusionParams } from './params';
 import { imageToTensor, tensorToImage } from './pixels';
@@ -20,11 +14,10 @@ import type { Stage } from './schedule';
 import { SimilarityFilter } from './similarity-filter';
 import { ImageSource } from './source';
 import { StreamBatch } from './stream-batch';
-import type { CfgMode } from './stream-batch';
 import { Timings } from './timings';
 
 /** StreamDiffusion on SD-Turbo / SDXL-Turbo: stream batch, RCFG, similarity filter, prompt blending. */
-export const streamDiffusion: PipelineDefinition = {
+export const streamDiffusion = definePipeline({
   id: 'streamdiffusion',
   name: 'StreamDiffusion',
   description:
@@ -32,10 +25,12 @@ export const streamDiffusion: PipelineDefinition = {
     'into one UNet call, residual CFG, a similarity filter, prompt blending. Needs a model download and a GPU.',
   params: streamDiffusionParams,
   create: () => new StreamDiffusionPipeline(),
-};
+});
+
+type Params = ParamSnapshot<typeof streamDiffusionParams>;
 
 /** The loaded pipeline; exported for the benchmark, which reads its per-stage timings. */
-export class StreamDiffusionPipeline implements Pipeline {
+export class StreamDiffusionPipeline implements Pipeline<typeof streamDiffusionParams> {
   readonly timings = new Timings();
   private model: DiffusionModel | undefined;
   private source: ImageSource | undefined;
@@ -50,16 +45,16 @@ export class StreamDiffusionPipeline implements Pipeline {
   private width = 0;
   private height = 0;
 
-  async load(ctx: LoadContext): Promise<void> {
+  async load(ctx: LoadContext<typeof streamDiffusionParams>): Promise<void> {
     const { params } = ctx;
     if (ctx.width % VAE_FACTOR || ctx.height % VAE_FACTOR) {
       throw new Error(`streamdiffusion needs a width and height divisible by 8, got ${ctx.width}x${ctx.height}`);
     }
     this.width = ctx.width;
     this.height = ctx.height;
-    const id = params.model as ModelId;
+    const id = params.model;
     ctx.progress('finding model files', 0);
-    const files = await resolveModel(id, modelsDir(), params.vae as 'full' | 'tiny');
+    const files = await resolveModel(id, modelsDir(), params.vae);
     if (ctx.signal.aborted) return;
     this.model = await DiffusionModel.open(ctx.runtime, files, this.timings, ctx.progress);
     if (!id.startsWith('tiny') && ctx.runtime.executionProvider === 'cpu') {
@@ -70,11 +65,11 @@ export class StreamDiffusionPipeline implements Pipeline {
     }
     ctx.log(`${id}: ${this.model.half ? 'float16' : 'float32'} UNet, ${ctx.width}x${ctx.height}`);
     ctx.progress('loading image source', 0.95);
-    this.source = await ImageSource.load(params.input as string, ctx);
+    this.source = await ImageSource.load(params.input, ctx);
     ctx.progress('ready', 1);
   }
 
-  async render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<Image> {
+  async render(ctx: RenderContext, params: Params, input?: Image): Promise<Image> {
     const model = this.model;
     if (!model) throw new Error('streamdiffusion is not loaded');
     const { width, height } = this;
@@ -85,7 +80,7 @@ export class StreamDiffusionPipeline implements Pipeline {
       const image = input ?? (await this.timings.time('source', () => this.source?.render(ctx)));
       if (image) {
         const pixels = await this.timings.time('pixels in', () => imageToTensor(image, width, height));
-        const o = { threshold: params.similarityThreshold as number, maxSkipFrames: params.maxSkipFrames as number };
+        const o = { threshold: params.similarityThreshold, maxSkipFrames: params.maxSkipFrames };
         if (params.similarityFilter && this.filter.shouldSkip(pixels, o) && this.lastImage) return this.lastImage;
         x0 = await model.encodeImage(pixels, width, height);
       }
@@ -93,12 +88,12 @@ export class StreamDiffusionPipeline implements Pipeline {
 
     const positive = await this.conditioning(params, ctx.time);
     const negative = await this.negative(params, positive);
-    const guidance = { cfg: params.cfg as CfgMode, scale: params.guidance as number, delta: params.delta as number };
+    const guidance = { cfg: params.cfg, scale: params.guidance, delta: params.delta };
     const latent = await stream.step(
       x0,
       (batch) => model.predictNoise(batch, positive, negative, width, height),
       guidance,
-      params.addNoise as boolean,
+      params.addNoise,
     );
     const decoded = await model.decodeLatent(latent, width, height);
     const image = await this.timings.time('pixels out', () => tensorToImage(decoded, width, height));
@@ -114,12 +109,12 @@ export class StreamDiffusionPipeline implements Pipeline {
   }
 
   /** The stream batch for the current t_index_list and seed; a change of either starts the stream afresh. */
-  private prepareStream(params: ParamSnapshot, dt: number): StreamBatch {
+  private prepareStream(params: Params, dt: number): StreamBatch {
     const size = LATENT_CHANNELS * (this.width / VAE_FACTOR) * (this.height / VAE_FACTOR);
-    const steps = params.tIndexList as string;
+    const steps = params.tIndexList;
     // The trigger moves to another seed without touching the seed parameter, which would snap back next frame.
     if (params.reseed) this.reseeds++;
-    const seed = (params.seed as number) + this.reseeds * 7919;
+    const seed = params.seed + this.reseeds * 7919;
     if (!this.stream || !this.noise || steps !== this.steps) {
       // While someone types a new list, the stream keeps running on the last valid one.
       const stages = this.stream ? tryStages(steps) : stagesFor(parseTIndexList(steps));
@@ -137,7 +132,7 @@ export class StreamDiffusionPipeline implements Pipeline {
       stream.setNoise(noise.stages);
       this.seed = seed;
     }
-    const drift = (params.noiseDrift as number) * Math.max(0, dt);
+    const drift = params.noiseDrift * Math.max(0, dt);
     if (drift > 0) {
       noise.drift(drift);
       stream.setNoise(noise.stages);
@@ -146,7 +141,7 @@ export class StreamDiffusionPipeline implements Pipeline {
   }
 
   /** The blended, transitioning conditioning of the four prompts. */
-  private async conditioning(params: ParamSnapshot, time: number): Promise<Conditioning> {
+  private async conditioning(params: Params, time: number): Promise<Conditioning> {
     const model = this.model!;
     const texts = [params.prompt, params.prompt2, params.prompt3, params.prompt4].map((t) => String(t ?? ''));
     const weights = [params.weight1, params.weight2, params.weight3, params.weight4].map((w) => Number(w ?? 0));
@@ -158,13 +153,13 @@ export class StreamDiffusionPipeline implements Pipeline {
       conds.push(await model.prompts.encode(t));
       usedWeights.push(weights[i]!);
     }
-    const mode = params.blend as BlendMode;
+    const mode = params.blend;
     const target = blendConditionings(conds, usedWeights, mode);
     const key = used.map((t) => t ?? '').join('\u0000');
-    return this.transition.update(key, target, time, params.transition as number, mode);
+    return this.transition.update(key, target, time, params.transition, mode);
   }
 
-  private async negative(params: ParamSnapshot, positive: Conditioning): Promise<Conditioning> {
+  private async negative(params: Params, positive: Conditioning): Promise<Conditioning> {
     const model = this.model!;
     if (params.cfg === 'none' || params.cfg === 'self') return positive;
     const text = String(params.negativePrompt ?? '');

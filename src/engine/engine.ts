@@ -215,8 +215,10 @@ export class Engine {
 
   private blankImage: Image | undefined;
   private blank(): Image {
-    const width = (this.o.params.get('width') as number | undefined) ?? this.o.resolution.width;
-    const height = (this.o.params.get('height') as number | undefined) ?? this.o.resolution.height;
+    const w = this.o.params.get('width');
+    const h = this.o.params.get('height');
+    const width = typeof w === 'number' ? w : this.o.resolution.width;
+    const height = typeof h === 'number' ? h : this.o.resolution.height;
     if (!this.blankImage || this.blankImage.width !== width || this.blankImage.height !== height) {
       const data = new Uint8Array(width * height * 4);
       for (let i = 3; i < data.length; i += 4) data[i] = 255;

@@ -3,7 +3,7 @@ import type { PipelineRegistry, ResolutionDefaults } from './registry';
 import type { Image } from './frame';
 import type { ParamSnapshot, Pipeline, PipelineDefinition, RenderContext } from './pipeline';
 import type { ParamStore } from '../params/store';
-import type { ParamSpecs } from '../params/spec';
+import type { ParamSpecs, ParamValues } from '../params/spec';
 import type { OrtRuntime } from '../runtime/ort';
 
 export type PipelineState = 'idle' | 'loading' | 'ready' | 'error';
@@ -116,13 +116,16 @@ export class PipelineHost {
    * Renders one image, or returns undefined when there is nothing to render (loading, failed and waiting to
    * retry). A render error is recorded, never thrown.
    */
-  async render(ctx: Omit<RenderContext, 'width' | 'height'>, snapshot: ParamSnapshot): Promise<Image | undefined> {
+  async render(
+    ctx: Omit<RenderContext, 'width' | 'height'>,
+    values: ParamValues<ParamSpecs>,
+  ): Promise<Image | undefined> {
     const active = this.active;
     if (!active || this.st.state === 'loading') return undefined;
     if (this.st.state === 'error' && Date.now() < this.retryAt) return undefined;
-    const width = snapshot.width as number;
-    const height = snapshot.height as number;
     try {
+      const snapshot = sized(values);
+      const { width, height } = snapshot;
       const image = await active.instance.render({ ...ctx, width, height }, snapshot);
       checkImage(image, width, height);
       if (this.st.state === 'error') this.setStatus({ ...this.st, state: 'ready', error: null });
@@ -167,13 +170,13 @@ export class PipelineHost {
     await this.dropActive();
     if (!current()) return;
     const instance = def.create();
-    const snapshot = this.o.params.snapshot(0);
     const started = Date.now();
     this.setStatus({ ...this.st, stage: 'starting', progress: 0 });
     try {
+      const snapshot = sized(this.o.params.snapshot(0));
       await instance.load({
-        width: snapshot.width as number,
-        height: snapshot.height as number,
+        width: snapshot.width,
+        height: snapshot.height,
         params: snapshot,
         runtime: this.o.runtime,
         signal,
@@ -272,6 +275,13 @@ export class PipelineHost {
 function errorInfo(err: unknown, during: 'load' | 'render', consecutive: number): PipelineStatus['error'] {
   const message = err instanceof Error ? err.message : String(err);
   return { message, during, at: new Date().toISOString(), consecutive };
+}
+
+/** The values as a pipeline's snapshot: width and height are the host's own parameters, always defined. */
+function sized(values: ParamValues<ParamSpecs>): ParamSnapshot {
+  const { width, height } = values;
+  if (typeof width !== 'number' || typeof height !== 'number') throw new Error('the output size is not defined');
+  return { ...values, width, height };
 }
 
 function checkImage(image: Image, width: number, height: number): void {

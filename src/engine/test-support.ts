@@ -1,17 +1,19 @@
 import { p } from '../params/spec';
 import type { Image } from './frame';
-import type { PipelineDefinition } from './pipeline';
+import type { ParamSnapshot, PipelineDefinition, RenderContext } from './pipeline';
+
+const solidParams = { level: p.int(10, { min: 0, max: 255 }), seed: p.int(1, { min: 0, max: 9, mode: 'load' }) };
 
 /** A solid-colour pipeline for engine and server tests: red channel = `level`, green = frame index. */
 export function solidPipeline(
   id = 'solid',
   behaviour: { failFrom?: number; failUntil?: number; delayMs?: number; loadFails?: boolean } = {},
-): PipelineDefinition & { created: number; unloaded: number } {
+): PipelineDefinition<typeof solidParams> & { created: number; unloaded: number } {
   const def = {
     id,
     name: `Solid (${id})`,
     description: 'A flat colour, for tests.',
-    params: { level: p.int(10, { min: 0, max: 255 }), seed: p.int(1, { min: 0, max: 9, mode: 'load' as const }) },
+    params: solidParams,
     created: 0,
     unloaded: 0,
     create() {
@@ -21,10 +23,7 @@ export function solidPipeline(
         async load() {
           if (behaviour.loadFails) throw new Error('weights missing');
         },
-        async render(
-          ctx: { width: number; height: number; frameIndex: number },
-          params: Record<string, unknown>,
-        ): Promise<Image> {
+        async render(ctx: RenderContext, params: ParamSnapshot<typeof solidParams>): Promise<Image> {
           rendered++;
           if (
             behaviour.failFrom !== undefined &&
@@ -36,9 +35,9 @@ export function solidPipeline(
           if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
           const data = new Uint8Array(ctx.width * ctx.height * 4);
           for (let i = 0; i < data.length; i += 4) {
-            data[i] = params.level as number;
+            data[i] = params.level;
             data[i + 1] = ctx.frameIndex % 256;
-            data[i + 2] = params.seed as number;
+            data[i + 2] = params.seed;
             data[i + 3] = 255;
           }
           return { data, width: ctx.width, height: ctx.height };

@@ -56,14 +56,16 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   const runtime = new OrtRuntime({ device: o.device, log: o.log });
   // Chosen before the first load, so the first status already names the real provider and the log says why.
   await runtime.provider();
+  const clock = typeof o.clock === 'string' ? createClock(o.clock) : o.clock;
   const host = new PipelineHost({
     registry,
     params,
     runtime,
     resolution,
+    clock,
     log: o.log,
   });
-  const engine = new Engine({ clock: createClock(o.clock), params, host, fps: o.fps, resolution });
+  const engine = new Engine({ clock, params, host, fps: o.fps, resolution });
   const events = new EventBus();
   const commands = new CommandRegistry();
   commands.add({

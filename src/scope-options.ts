@@ -1,5 +1,5 @@
 /** What `startScope` takes: the server flags, with the defaults of a plain `daydream-scope`. */
-import type { ClockKind } from './engine/clock';
+import type { Clock, ClockKind } from './engine/clock';
 import type { PipelineDefinition } from './engine/pipeline';
 import type { ModelManifest } from './models';
 import type { DeviceRequest } from './runtime/providers';
@@ -14,7 +14,8 @@ export interface ScopeOptions {
   fps: number;
   width: number;
   height: number;
-  clock: ClockKind;
+  /** The frame clock, by kind; tests pass a clock of their own (a ManualClock they tick). */
+  clock: ClockKind | Clock;
   /** Pipelines to register; the built-in ones by default (tests add their own). */
   pipelines: PipelineDefinition[];
   log: (message: string) => void;

@@ -1,6 +1,6 @@
 import { StatsCollector } from './stats';
 import type { EngineStats } from './stats';
-import type { Clock } from './clock';
+import type { Cancel, Clock } from './clock';
 import type { Frame, Image } from './frame';
 import type { PipelineHost } from './host';
 import type { ParamStore } from '../params/store';
@@ -172,7 +172,10 @@ export class Engine {
     this.publish(shown.image, shown.pipelineId, due, !fresh);
   }
 
-  /** Waits for the render, but on a real-time clock no longer than the frame's deadline. */
+  /**
+   * Waits for the render, but no longer than the frame's deadline on the clock; a fixed-step clock renders
+   * every frame, so it waits for each render whatever it takes.
+   */
   private async waitForRender(
     promise: Promise<Image | undefined>,
     deadline: number,
@@ -181,13 +184,14 @@ export class Engine {
       (image) => ({ done: true as const, image }),
       () => ({ done: true as const, image: undefined }),
     );
-    if (this.o.clock.kind !== 'realtime') return wrapped;
-    let timer: NodeJS.Timeout | undefined;
+    const clock = this.o.clock;
+    if (clock.kind === 'fixed-step') return wrapped;
+    let cancel: Cancel | undefined;
     const late = new Promise<{ done: false }>((resolve) => {
-      timer = setTimeout(() => resolve({ done: false }), Math.max(0, deadline - this.o.clock.now()));
+      cancel = clock.after(Math.max(0, deadline - clock.now()), () => resolve({ done: false }));
     });
     const result = await Promise.race([wrapped, late]);
-    clearTimeout(timer);
+    cancel?.();
     return result;
   }
 

@@ -1,13 +1,17 @@
 import { p } from '../params/spec';
+import type { Clock } from './clock';
 import type { Image } from './frame';
 import type { ParamSnapshot, PipelineDefinition, RenderContext } from './pipeline';
 
 const solidParams = { level: p.int(10, { min: 0, max: 255 }), seed: p.int(1, { min: 0, max: 9, mode: 'load' }) };
 
-/** A solid-colour pipeline for engine and server tests: red channel = `level`, green = frame index. */
+/**
+ * A solid-colour pipeline for engine and server tests: red channel = `level`, green = frame index, blue = `seed`.
+ * It can fail renders `failFrom` < n <= `failUntil`, take `delay` on a clock to render, or fail to load.
+ */
 export function solidPipeline(
   id = 'solid',
-  behaviour: { failFrom?: number; failUntil?: number; delayMs?: number; loadFails?: boolean } = {},
+  behaviour: { failFrom?: number; failUntil?: number; delay?: { ms: number; clock: Clock }; loadFails?: boolean } = {},
 ): PipelineDefinition<typeof solidParams> & { created: number; unloaded: number } {
   const def = {
     id,
@@ -32,7 +36,8 @@ export function solidPipeline(
           ) {
             throw new Error(`render ${rendered} failed on purpose`);
           }
-          if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+          const delay = behaviour.delay;
+          if (delay) await new Promise<void>((resolve) => delay.clock.after(delay.ms, resolve));
           const data = new Uint8Array(ctx.width * ctx.height * 4);
           for (let i = 0; i < data.length; i += 4) {
             data[i] = params.level;

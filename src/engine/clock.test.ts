@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FixedStepClock, ManualClock } from './clock';
+import { FixedStepClock, ManualClock, RealtimeClock } from './clock';
 import { RollingWindow } from './stats';
 
 describe('clocks', () => {
@@ -70,6 +70,14 @@ describe('clocks', () => {
     expect(fired).toEqual([]);
     await clock.sleepUntil(2000 / 30);
     expect(fired).toEqual([50]);
+  });
+
+  it('a real-time clock yields to I/O even when the deadline has passed (a slow render must not starve sockets)', async () => {
+    const clock = new RealtimeClock();
+    let ran = false;
+    setImmediate(() => (ran = true));
+    await clock.sleepUntil(clock.now() - 50);
+    expect(ran).toBe(true);
   });
 
   it('a fixed-step clock jumps straight to each deadline', async () => {

@@ -27,7 +27,10 @@ export class RealtimeClock implements Clock {
   async sleepUntil(t: number): Promise<void> {
     const coarse = t - this.now() - this.spinMs;
     if (coarse > 0) await new Promise((resolve) => setTimeout(resolve, coarse));
-    while (this.now() < t) await new Promise((resolve) => setImmediate(resolve));
+    // At least one turn of the event loop even when the deadline has passed: a pipeline that renders slower
+    // than the frame rate on this thread must not starve sockets, timers and signals.
+    do await new Promise((resolve) => setImmediate(resolve));
+    while (this.now() < t);
   }
 
   after(ms: number, fn: () => void): Cancel {

@@ -25,6 +25,7 @@ Options:
   --port <n>        HTTP port (default 8000; 0 picks a free one)
   --host <addr>     address to bind (default 127.0.0.1; 0.0.0.0 listens on the LAN: LAN mode, with a token)
   --pipeline <id>   pipeline to load at start (default neural-field; env PIPELINE; "none" for none)
+  --plugin <path>   load pipelines from a plugin: a module or a folder (repeatable; see README "Plugins")
   --fps <n>         target frame rate (default 30)
   --width <px>      output width (default 512)
   --height <px>     output height (default 512)
@@ -126,6 +127,7 @@ export async function main(argv: string[]): Promise<void> {
         port: { type: 'string' },
         host: { type: 'string' },
         pipeline: { type: 'string' },
+        plugin: { type: 'string', multiple: true },
         fps: { type: 'string' },
         width: { type: 'string' },
         height: { type: 'string' },
@@ -199,6 +201,7 @@ export async function main(argv: string[]): Promise<void> {
     const scope = await startScope({
       ...f,
       pipeline: f.pipeline === 'none' ? null : f.pipeline,
+      plugins: values.plugin ?? [],
       ...(oscPort === undefined ? {} : { oscPort: oscPort === 'off' ? null : oscPort }),
       oscFeedback,
       oscMaxAheadMs: oscMaxAhead,

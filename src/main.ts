@@ -15,6 +15,8 @@ import type { HttpServer } from './server/http';
 import type { ScopeServices } from './kernel/services';
 import { ModelManager, modelRoutes } from './models';
 import { PresetStore, presetRoutes } from './presets/index';
+import { loadPlugins, pluginRoutes } from './plugins/index';
+import type { PluginReport } from './plugins/index';
 import { addPresetCommands } from './presets/commands';
 import { configDir } from './files';
 import { join } from 'node:path';
@@ -45,6 +47,8 @@ export interface Scope {
   presets: PresetStore;
   midi: MidiService | undefined;
   outputs: OutputHub;
+  /** Every plugin found, loaded or not (`GET /api/v1/plugins`). */
+  plugins: PluginReport[];
   /** Listening beyond loopback: other machines need `token`. */
   lan: boolean;
   /** The LAN-mode token; undefined on loopback. */
@@ -56,6 +60,13 @@ export interface Scope {
 export async function startScope(options: Partial<ScopeOptions> = {}): Promise<Scope> {
   const o = { ...scopeDefaults, ...options } satisfies ScopeOptions;
   const registry = new PipelineRegistry(o.pipelines);
+  // Never throws: a plugin that cannot load is listed with its reason and the show goes on without it.
+  const plugins = await loadPlugins(registry, {
+    paths: o.plugins,
+    search: o.pluginSearch,
+    version: pkg.version,
+    log: o.log,
+  });
   if (o.pipeline !== null && !registry.get(o.pipeline)) {
     throw new Error(`unknown pipeline "${o.pipeline}"; known: ${registry.ids().join(', ')}`);
   }
@@ -166,6 +177,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         presetRoutes(presets),
         ...(midi ? [midiRoutes(midi)] : []),
         outputRoutes(outputs),
+        pluginRoutes(plugins),
       ],
       rootRoutes: [whepRoutes(webrtc)],
       jpegs: mjpeg.jpegs,
@@ -229,6 +241,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     presets,
     midi,
     outputs,
+    plugins,
     lan,
     token,
     stop: () =>

@@ -3,6 +3,7 @@ import type { Clock, ClockKind } from './engine/clock';
 import type { PipelineDefinition } from './engine/pipeline';
 import type { ModelManifest } from './models';
 import type { DeviceRequest } from './runtime/providers';
+import { defaultPluginSearch } from './plugins/index';
 import type { MidiBackend } from '../control/midi/backend';
 import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
 
@@ -18,6 +19,10 @@ export interface ScopeOptions {
   clock: ClockKind | Clock;
   /** Pipelines to register; the built-in ones by default (tests add their own). */
   pipelines: PipelineDefinition[];
+  /** Pipeline plugins to load (`--plugin`): module files or folders, relative to the current directory. */
+  plugins: string[];
+  /** node_modules folders whose packages may declare pipelines in package.json (README "Plugins"). */
+  pluginSearch: string[];
   log: (message: string) => void;
   /** Resolve start() only once the first pipeline has loaded (tests, bench). */
   waitForLoad: boolean;
@@ -79,6 +84,8 @@ export const scopeDefaults: ScopeOptions = {
   height: 512,
   clock: 'realtime',
   pipelines: builtinPipelines,
+  plugins: [],
+  pluginSearch: defaultPluginSearch(),
   log: (m) => console.log(m),
   waitForLoad: false,
   oscPort: 8000,

@@ -31,16 +31,12 @@ export function defaultPluginSearch(cwd = process.cwd()): string[] {
 export async function findPlugins(paths: string[], search: string[], cwd = process.cwd()): Promise<FoundPlugin[]> {
   const found: FoundPlugin[] = [];
   for (const path of paths) found.push(await fromPath(path, resolve(cwd, path)));
-  const seen = new Set<string>();
-  for (const dir of search) {
-    const pkgDirs: string[] = [];
-    for (const pkgDir of await packageDirs(dir)) {
-      const real = await realpath(pkgDir).catch(() => pkgDir);
-      if (!seen.has(real)) pkgDirs.push(pkgDir);
-      seen.add(real);
-    }
-    // A few hundred small reads at start: side by side, in folder order.
-    const plugins = await Promise.all(pkgDirs.map(fromInstalledPackage));
+  // The same folder reached twice (a symlink, the checkout as the current directory) is read once.
+  const folders = await Promise.all(search.map((dir) => realpath(dir).catch(() => undefined)));
+  for (const dir of new Set(folders)) {
+    if (dir === undefined) continue;
+    // A few hundred packages to look at on every start: read side by side, kept in folder order.
+    const plugins = await Promise.all((await packageDirs(dir)).map(fromInstalledPackage));
     found.push(...plugins.filter((p) => p !== undefined));
   }
   return found;

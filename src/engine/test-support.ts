@@ -1,6 +1,7 @@
 import { p } from '../params/spec';
-import type { Clock } from './clock';
-import type { Image } from './frame';
+import type { Clock, ManualClock } from './clock';
+import type { Engine } from './engine';
+import type { Frame, Image } from './frame';
 import type { ParamSnapshot, PipelineDefinition, RenderContext } from './pipeline';
 
 const solidParams = { level: p.int(10, { min: 0, max: 255 }), seed: p.int(1, { min: 0, max: 9, mode: 'load' }) };
@@ -54,4 +55,23 @@ export function solidPipeline(
     },
   };
   return def;
+}
+
+/**
+ * Releases `n` frames on a manual clock, one at a time, waiting for each to be published (a render may take real
+ * time in onnxruntime's worker): clock time moves by one frame interval per frame, and the frames come back.
+ */
+export async function tickFrames(engine: Engine, clock: ManualClock, n = 1): Promise<Frame[]> {
+  const out: Frame[] = [];
+  const off = engine.onFrame((f) => out.push(f));
+  try {
+    while (out.length < n) {
+      const before = out.length;
+      clock.tick();
+      while (out.length === before) await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    off();
+  }
+  return out;
 }

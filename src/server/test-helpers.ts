@@ -1,9 +1,9 @@
 /** More helpers for the server's integration tests: decoded frames, MJPEG over time, clients that never read. */
 import { connect } from 'node:net';
 import sharp from 'sharp';
-import { MultipartParser, sleep, waitFor } from './test-support';
+import { MultipartParser, waitFor } from './test-support';
 import type { Socket } from 'node:net';
-import type { MjpegPart } from './test-support';
+import type { MjpegPart, Rig } from './test-support';
 
 /** A frame as a client sees it: the headers of GET /api/v1/frame and the JPEG decoded to raw RGB. */
 export interface Grabbed {
@@ -14,9 +14,9 @@ export interface Grabbed {
   pixels: Buffer;
 }
 
-/** The newest frame from GET /api/v1/frame, decoded. */
-export async function grab(url: string): Promise<Grabbed> {
-  const res = await fetch(`${url}/api/v1/frame`);
+/** The newest frame from GET /api/v1/frame, decoded: from a server's URL, or from a rig (socket or app). */
+export async function grab(from: string | Rig): Promise<Grabbed> {
+  const res = typeof from === 'string' ? await fetch(`${from}/api/v1/frame`) : await from.request('/api/v1/frame');
   if (res.status !== 200) throw new Error(`GET /api/v1/frame answered ${res.status}: ${await res.text()}`);
   const jpeg = Buffer.from(await res.arrayBuffer());
   const { data, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -45,34 +45,44 @@ export function meanRgb(g: Grabbed): [number, number, number] {
   return [sums[0]! / n, sums[1]! / n, sums[2]! / n];
 }
 
-/** Grabs frames until `check` holds for one and returns that one. */
-export async function grabUntil(url: string, check: (g: Grabbed) => boolean, what: string, timeoutMs = 10_000) {
+/**
+ * Grabs frames until `check` holds for one and returns that one. On a rig it releases one frame at a time, at
+ * most `limit` of them; on a URL (a server on the real-time clock) it polls for at most `limit` ms.
+ */
+export async function grabUntil(from: string | Rig, check: (g: Grabbed) => boolean, what: string, limit = 10_000) {
+  if (typeof from !== 'string') {
+    for (let i = 0; i <= limit; i++) {
+      const g = await grab(from);
+      if (check(g)) return g;
+      await from.frames(1);
+    }
+    throw new Error(`no frame with ${what} in ${limit} frames`);
+  }
   let last: Grabbed | undefined;
   await waitFor(
     async () => {
-      last = await grab(url);
+      last = await grab(from);
       return check(last);
     },
-    timeoutMs,
+    limit,
     what,
   );
   return last!;
 }
 
 /**
- * Waits until the picture holds still: two frames `spanMs` apart are pixel-identical. Two frames in a row are not
- * enough, a slow fade (smoothing) changes less than one level per frame yet keeps changing.
+ * Waits until the picture holds still: two frames a second apart (30 frames) are pixel-identical. Two frames in
+ * a row are not enough, a slow fade (smoothing) changes less than one level per frame yet keeps changing.
  */
-export async function stillFrame(url: string, spanMs = 1000, timeoutMs = 20_000): Promise<Grabbed> {
-  const end = Date.now() + timeoutMs;
-  let prev = await grab(url);
-  for (;;) {
-    await sleep(spanMs);
-    const next = await grab(url);
+export async function stillFrame(rig: Rig, spanFrames = 30, limitFrames = 900): Promise<Grabbed> {
+  let prev = await grab(rig);
+  for (let frames = 0; frames < limitFrames; frames += spanFrames) {
+    await rig.frames(spanFrames);
+    const next = await grab(rig);
     if (next.seq > prev.seq && difference(next, prev) === 0) return next;
-    if (Date.now() > end) throw new Error('timed out waiting for the picture to hold still');
     prev = next;
   }
+  throw new Error(`the picture did not hold still in ${limitFrames} frames`);
 }
 
 /** Within a few levels: JPEG moves flat colours by one or two. */

@@ -1,9 +1,25 @@
-/** Helpers for the server's integration tests: a real server on an ephemeral port, MJPEG and WebSocket readers. */
+/**
+ * Helpers for the server's tests: the app without a socket on a manual clock (`testApp`), a real server on an
+ * ephemeral port (`startTestScope`), MJPEG and WebSocket readers.
+ */
 import { randomFillSync } from 'node:crypto';
 import { WebSocket } from 'ws';
+import type { Hono } from 'hono';
 import { startScope } from '../main';
-import type { Image } from '../engine/frame';
+import { ManualClock } from '../engine/clock';
+import { Engine } from '../engine/engine';
+import { PipelineHost } from '../engine/host';
+import { PipelineRegistry } from '../engine/registry';
+import { solidPipeline, tickFrames } from '../engine/test-support';
+import { CommandRegistry } from '../kernel/commands';
+import { EventBus } from '../kernel/events';
+import { RefusalCounter } from '../kernel/refusals';
+import { ParamStore } from '../params/store';
+import { OrtRuntime } from '../runtime/ort';
+import { createApp } from './app';
+import type { Frame, Image } from '../engine/frame';
 import type { PipelineDefinition } from '../engine/pipeline';
+import type { ScopeServices } from '../kernel/services';
 import type { Scope, ScopeOptions } from '../main';
 import type { ServerMessage } from '../shared/messages';
 
@@ -37,19 +53,119 @@ export async function waitFor(
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export interface CallInit {
+  method?: string;
+  body?: unknown;
+  raw?: string;
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke into arbitrary JSON answers
+export type Answer = { status: number; body: any };
+
 /** JSON request helper: the status and parsed body. */
-export async function call(
+export function call(url: string, init: CallInit = {}): Promise<Answer> {
+  return callWith((u, i) => fetch(u, i), url, init);
+}
+
+async function callWith(
+  request: (url: string, init: RequestInit) => Promise<Response>,
   url: string,
-  init: { method?: string; body?: unknown; raw?: string } = {},
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke into arbitrary JSON answers
-): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, {
+  init: CallInit,
+): Promise<Answer> {
+  const res = await request(url, {
     method: init.method ?? (init.body !== undefined || init.raw !== undefined ? 'POST' : 'GET'),
     headers: { 'content-type': 'application/json' },
     body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** What a test drives: requests (through a socket or app.request) and frames, released one by one. */
+export interface Rig {
+  services: ScopeServices;
+  clock: ManualClock;
+  /** A request to the server; `path` like `/api/v1/parameters`. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** A JSON request: the status and parsed body. */
+  call(path: string, init?: CallInit): Promise<Answer>;
+  /** Releases `n` frames on the manual clock (one frame interval of clock time each); resolves once published. */
+  frames(n?: number): Promise<Frame[]>;
+}
+
+export interface TestAppOptions {
+  pipelines: PipelineDefinition[];
+  /** Loaded before the app is handed over; `null` for none. The first pipeline by default. */
+  pipeline: string | null;
+  width: number;
+  height: number;
+  fps: number;
+}
+
+/**
+ * The server's app and its core services (store, host, engine, registry) on a manual clock, with no socket and
+ * none of the rest of the process (OSC, outputs, models, presets): route checks through `app.request()`.
+ */
+export async function testApp(
+  options: Partial<TestAppOptions> = {},
+): Promise<Rig & { app: Hono; logs: string[]; stop(): Promise<void> }> {
+  const o = {
+    pipelines: [solidPipeline()],
+    width: 64,
+    height: 64,
+    fps: 30,
+    ...options,
+  } satisfies Partial<TestAppOptions>;
+  const logs: string[] = [];
+  const log = (m: string) => logs.push(m);
+  const clock = new ManualClock();
+  const registry = new PipelineRegistry(o.pipelines);
+  const params = new ParamStore();
+  const runtime = new OrtRuntime({ intraOpThreads: 1 });
+  const resolution = { width: o.width, height: o.height };
+  const host = new PipelineHost({ registry, params, runtime, resolution, clock, log });
+  const engine = new Engine({ clock, params, host, fps: o.fps, resolution });
+  const services: ScopeServices = {
+    version: 'test',
+    params,
+    host,
+    engine,
+    registry,
+    log,
+    events: new EventBus(),
+    commands: new CommandRegistry(),
+    refusals: new RefusalCounter(),
+  };
+  const app = createApp(services);
+  engine.start();
+  const first = o.pipeline === undefined ? o.pipelines[0]?.id : o.pipeline;
+  if (first) await host.load(first);
+  const request = async (path: string, init?: RequestInit) => app.request(path, init);
+  return {
+    app,
+    services,
+    clock,
+    logs,
+    request,
+    call: (path, init = {}) => callWith(request, path, init),
+    frames: (n = 1) => tickFrames(engine, clock, n),
+    stop: async () => {
+      await engine.stop();
+      await host.stop();
+      await runtime.close();
+    },
+  };
+}
+
+/** A rig over the real socket of a scope started with `clock` (a manual one). */
+export function socketRig(scope: Scope, clock: ManualClock): Rig {
+  const request = (path: string, init?: RequestInit) => fetch(`${scope.url}${path}`, init);
+  return {
+    services: scope.services,
+    clock,
+    request,
+    call: (path, init = {}) => callWith(request, path, init),
+    frames: (n = 1) => tickFrames(scope.services.engine, clock, n),
+  };
 }
 
 /** Counts instances and unloads of a pipeline definition. */

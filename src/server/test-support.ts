@@ -11,6 +11,7 @@ import { Engine } from '../engine/engine';
 import { PipelineHost } from '../engine/host';
 import { PipelineRegistry } from '../engine/registry';
 import { solidPipeline, tickFrames } from '../engine/test-support';
+import pkg from '../../package.json' with { type: 'json' };
 import { CommandRegistry } from '../kernel/commands';
 import { EventBus } from '../kernel/events';
 import { RefusalCounter } from '../kernel/refusals';
@@ -125,7 +126,7 @@ export async function testApp(
   const host = new PipelineHost({ registry, params, runtime, resolution, clock, log });
   const engine = new Engine({ clock, params, host, fps: o.fps, resolution });
   const services: ScopeServices = {
-    version: 'test',
+    version: pkg.version,
     params,
     host,
     engine,
@@ -318,6 +319,17 @@ export class TestSocket {
     );
     return found!;
   }
+
+  /**
+   * A round trip that changes nothing (an empty `set`): once its ack is back, everything the server sent this
+   * socket before has arrived (one connection, in order), so an absence can be checked without a sleep.
+   */
+  async sync(): Promise<void> {
+    const id = `sync-${++this.syncs}`;
+    this.send({ type: 'set', params: {}, id });
+    await this.take('ack', (m) => m.id === id);
+  }
+  private syncs = 0;
 
   /** Messages of `type` queued so far. */
   queued<T extends ServerMessage['type']>(type: T): Extract<ServerMessage, { type: T }>[] {

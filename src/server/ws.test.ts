@@ -15,14 +15,6 @@ describe('WebSocket /ws', () => {
     return s;
   };
   const values = async () => (await call(`${scope.url}/api/v1/parameters`)).body.values;
-  /**
-   * A round trip that changes nothing: once its ack is back, everything the server sent this socket before it
-   * has arrived (one socket, in order), so an absence can be checked without waiting on the clock.
-   */
-  const sync = async (s: TestSocket) => {
-    s.send({ type: 'pause', paused: scope.services.engine.isPaused, id: 'sync' });
-    await s.take('ack', (m) => m.id === 'sync');
-  };
 
   beforeAll(async () => {
     scope = await startTestScope({
@@ -67,7 +59,7 @@ describe('WebSocket /ws', () => {
     const change = await b.take('params');
     expect(change.values).toEqual({ level: 255, seed: 2 });
     expect(change.source).toMatch(/^ws:\d+$/);
-    await sync(a);
+    await a.sync();
     expect(a.queued('params')).toEqual([]);
     // Without an id there is no ack, and the others still hear of it.
     a.send({ type: 'set', params: { level: 7 } });
@@ -100,7 +92,7 @@ describe('WebSocket /ws', () => {
     const error = await a.take('error');
     expect(error.error.code).toBe(code);
     expect(error.id).toBe(id);
-    await sync(b);
+    await b.sync();
     expect(await values()).toEqual(before);
     expect(scope.services.host.activeId).toBe('solid');
     expect(scope.services.engine.isPaused).toBe(false);

@@ -88,43 +88,6 @@ export async function stillFrame(rig: Rig, spanFrames = 30, limitFrames = 900): 
 /** Within a few levels: JPEG moves flat colours by one or two. */
 export const near = (value: number, target: number, tolerance = 4) => Math.abs(value - target) <= tolerance;
 
-/** Reads an MJPEG stream for `ms` milliseconds; `ended` says the server ended it before that. */
-export async function readMjpegFor(
-  url: string,
-  ms: number,
-  onPart: (part: MjpegPart) => void = () => {},
-): Promise<{ parts: MjpegPart[]; ended: boolean }> {
-  const res = await fetch(url);
-  const boundary = /boundary=([^;]+)/.exec(res.headers.get('content-type') ?? '')?.[1];
-  if (!res.ok || !boundary || !res.body) throw new Error(`not an MJPEG response: ${res.status}`);
-  const parser = new MultipartParser(boundary);
-  const reader = res.body.getReader();
-  const parts: MjpegPart[] = [];
-  let timedOut = false;
-  let ended = false;
-  const timeout = setTimeout(() => {
-    timedOut = true;
-    void reader.cancel();
-  }, ms);
-  try {
-    while (!timedOut) {
-      const chunk = await reader.read();
-      if (chunk.done) {
-        ended = !timedOut;
-        break;
-      }
-      for (const part of parser.push(chunk.value)) {
-        parts.push(part);
-        onPart(part);
-      }
-    }
-  } finally {
-    clearTimeout(timeout);
-    await reader.cancel().catch(() => {});
-  }
-  return { parts, ended };
-}
-
 /** A raw TCP client that asks for `path` and never reads a byte of the answer. */
 export async function stalledClient(url: string, path = '/api/v1/stream.mjpeg'): Promise<Socket> {
   const { hostname, port } = new URL(url);
@@ -134,4 +97,70 @@ export async function stalledClient(url: string, path = '/api/v1/stream.mjpeg'):
   socket.pause();
   socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`);
   return socket;
+}
+
+/** An MJPEG client that keeps every part it receives and can wait for the part of a given frame. */
+export class MjpegClient {
+  readonly parts: MjpegPart[] = [];
+  private waiters: { seq: number; resolve: () => void }[] = [];
+  /** The server ended the stream (or it was cancelled). */
+  ended = false;
+
+  private constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
+
+  /** Opens `url` (an MJPEG stream) and starts reading. */
+  static async open(url: string): Promise<MjpegClient> {
+    const res = await fetch(url);
+    const boundary = /boundary=([^;]+)/.exec(res.headers.get('content-type') ?? '')?.[1];
+    if (!res.ok || !boundary || !res.body) throw new Error(`not an MJPEG response: ${res.status}`);
+    const client = new MjpegClient(res.body.getReader());
+    void client.read(new MultipartParser(boundary));
+    return client;
+  }
+
+  /** Resolves once a part of frame `seq` or a later one has arrived. */
+  until(seq: number): Promise<void> {
+    if (this.ended || this.parts.some((p) => p.seq >= seq)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ seq, resolve }));
+  }
+
+  async close(): Promise<void> {
+    await this.reader.cancel().catch(() => {});
+  }
+
+  private async read(parser: MultipartParser): Promise<void> {
+    try {
+      for (;;) {
+        const chunk = await this.reader.read();
+        if (chunk.done) break;
+        for (const part of parser.push(chunk.value)) this.parts.push(part);
+        const newest = this.parts.at(-1)?.seq ?? -1;
+        for (const w of this.waiters.filter((w) => w.seq <= newest)) w.resolve();
+        this.waiters = this.waiters.filter((w) => w.seq > newest);
+      }
+    } catch {
+      // Cancelled or cut: the stream has ended.
+    }
+    this.ended = true;
+    for (const w of this.waiters.splice(0)) w.resolve();
+  }
+}
+
+/**
+ * Releases `n` frames on the rig's clock, each once `client` has the part of the one before: one part per frame,
+ * the stream's pace set by the frames, not by the wall clock. `each` runs after every frame (status polls).
+ */
+export async function streamFrames(
+  rig: Rig,
+  client: MjpegClient,
+  n: number,
+  each: () => Promise<void> | void = () => {},
+): Promise<MjpegPart[]> {
+  const from = client.parts.length;
+  for (let i = 0; i < n; i++) {
+    const [frame] = await rig.frames(1);
+    await client.until(frame!.seq);
+    await each();
+  }
+  return client.parts.slice(from);
 }

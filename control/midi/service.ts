@@ -21,6 +21,7 @@ import type { ControlEvent } from './assembler';
 import type { Learned } from './learn';
 import type { MappingState } from './mapping';
 import type { MidiDeps, MidiOptions } from './options';
+import type { Cancel } from '../../src/engine/clock';
 import type { ParamValue } from '../../src/params/spec';
 import type { ParamChange } from '../../src/params/store';
 import type { MappingPatch, MidiMapping, MidiStatus, NewMapping, NoteMode } from '../../src/shared/midi';
@@ -43,7 +44,7 @@ export class MidiService {
   private received = 0;
   private errors = 0;
   private started = false;
-  private rescanTimer: NodeJS.Timeout | undefined;
+  private cancelRescan: Cancel | undefined;
   private unsubscribe: (() => void) | undefined;
   private saving: Promise<void> = Promise.resolve();
   private removeCommands: () => void = () => {};
@@ -86,17 +87,22 @@ export class MidiService {
     this.unsubscribe = this.deps.params.onChange((change) => this.onParam(change));
     this.removeCommands = midiCommands(this, this.deps.commands);
     this.rescan();
-    if (this.o.rescanMs > 0) {
-      this.rescanTimer = setInterval(() => this.rescan(), this.o.rescanMs);
-      this.rescanTimer.unref();
-    }
+    if (this.o.rescanMs > 0) this.scheduleRescan();
     this.changed();
+  }
+
+  /** Rescans every rescanMs on the clock, until stop(). */
+  private scheduleRescan(): void {
+    this.cancelRescan = this.o.clock.after(this.o.rescanMs, () => {
+      this.rescan();
+      this.scheduleRescan();
+    });
   }
 
   /** Closes the ports, stops learning and waits for the last write of the mappings file. */
   async stop(): Promise<void> {
-    clearInterval(this.rescanTimer);
-    this.rescanTimer = undefined;
+    this.cancelRescan?.();
+    this.cancelRescan = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.removeCommands();

@@ -34,7 +34,8 @@ export class RealtimeClock implements Clock {
   }
 
   after(ms: number, fn: () => void): Cancel {
-    const timer = setTimeout(fn, Math.max(0, ms));
+    // A timer on the clock never keeps the process alive by itself; the sockets and the frame loop do.
+    const timer = setTimeout(fn, Math.max(0, ms)).unref();
     return () => clearTimeout(timer);
   }
 }

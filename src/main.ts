@@ -29,6 +29,7 @@ import { outputRoutes } from '../outputs/routes';
 import { setupOutputs } from '../outputs/setup';
 import type { OutputHub } from '../outputs/hub';
 import { whepRoutes } from '../outputs/webrtc/routes';
+import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import pkg from '../package.json' with { type: 'json' };
 import { scopeDefaults } from './scope-options';
 import type { ScopeOptions } from './scope-options';
@@ -177,11 +178,11 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         presetRoutes(presets),
         ...(midi ? [midiRoutes(midi)] : []),
         outputRoutes(outputs),
+        mjpegRoutes(mjpeg, engine),
         pluginRoutes(plugins),
       ],
       rootRoutes: [whepRoutes(webrtc)],
-      jpegs: mjpeg.jpegs,
-      mjpeg: mjpeg.streams,
+      mjpegClients: () => mjpeg.streams.count,
       guard,
     });
   } catch (err) {
@@ -189,7 +190,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     await host.stop();
     throw err;
   }
-  const oscPort = options.oscPort === undefined ? o.port : o.oscPort;
+  const oscPort = o.oscPort === 'auto' ? o.port : o.oscPort;
   const osc =
     oscPort === null
       ? undefined
@@ -202,7 +203,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
           allow: o.oscAllow,
         });
   await osc?.start();
-  const queryPort = options.oscQueryPort === undefined ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;
+  const queryPort = o.oscQueryPort === 'auto' ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;
   const oscQuery =
     queryPort === null
       ? undefined
@@ -217,10 +218,6 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   await oscQuery?.start();
   // Never throws: without a MIDI system it says so once and reports why in its status.
   await midi?.start();
-  // A load replaces the values without change events; LEDs and motor faders catch up once it is ready.
-  host.onStatus((status) => {
-    if (status.state === 'ready') midi?.refreshFeedback();
-  });
   // Subscribed before the loop starts, so every output sees the first frame; a failing output only logs.
   await outputs.start(engine);
   engine.start();

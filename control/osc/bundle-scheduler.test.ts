@@ -80,3 +80,17 @@ describe('BundleScheduler', () => {
     expect(s.pending).toBe(0);
   });
 });
+
+describe('BundleScheduler.admits (before a decode)', () => {
+  it('answers from the timetag and size alone, counting what it refuses', () => {
+    const { dropped, s, run } = rig({ maxAheadMs: 10_000, maxPending: 1 });
+    expect(s.admits(null, 100)).toBe(true);
+    expect(s.admits(999_000, 100)).toBe(true);
+    expect(s.admits(1_000_000 + 20_000, 100)).toBe(false);
+    expect(s.admits(1_001_000, 100)).toBe(true);
+    run({ time: 1_001_000, packets: [msg('/held')] });
+    expect(s.admits(1_001_000, 100)).toBe(false);
+    expect(s.admits(999_000, 100)).toBe(true);
+    expect(dropped).toEqual(['osc_bundle_too_far_ahead', 'osc_bundles_pending_full']);
+  });
+});

@@ -3,6 +3,8 @@ import { realTimers } from '../../src/kernel/timers';
 import type { OscMessage, OscPacket } from './codec';
 import type { Timers } from '../../src/kernel/timers';
 
+export type DropReason = 'osc_bundle_too_far_ahead' | 'osc_bundles_pending_full';
+
 export interface BundleSchedulerOptions {
   /** How far ahead a bundle may be timetagged; one further ahead is dropped. 0 applies every bundle on arrival. */
   maxAheadMs: number;
@@ -12,7 +14,7 @@ export interface BundleSchedulerOptions {
   maxPendingBytes: number;
   timers: Timers;
   /** Told of each bundle dropped, and why. */
-  onDrop: (reason: 'osc_bundle_too_far_ahead' | 'osc_bundles_pending_full') => void;
+  onDrop: (reason: DropReason) => void;
 }
 
 const defaults: BundleSchedulerOptions = {
@@ -42,6 +44,17 @@ export class BundleScheduler {
     this.o = { ...defaults, ...options } satisfies BundleSchedulerOptions;
   }
 
+  /**
+   * Whether a bundle due at `time` (unix ms, null = now) of `bytes` would be taken, without decoding it: the service
+   * asks before it spends a decode on a datagram. A refusal is counted like a drop.
+   */
+  admits(time: number | null, bytes: number): boolean {
+    if (this.o.maxAheadMs === 0 || time === null) return true;
+    const reason = this.refusal(time - this.o.timers.now(), bytes);
+    if (reason) this.o.onDrop(reason);
+    return reason === undefined;
+  }
+
   /** Runs `onMessage` for every message of `packet`, in order, at its time; `bytes` is the packet's size. */
   run(packet: OscPacket, onMessage: (message: OscMessage) => void, bytes = 0, notBefore = 0): void {
     if (!isBundle(packet)) return onMessage(packet);
@@ -54,10 +67,8 @@ export class BundleScheduler {
     const at = Math.max(packet.time ?? 0, notBefore);
     const delay = at - now;
     if (delay <= 0) return runAll(at);
-    if (delay > this.o.maxAheadMs) return this.o.onDrop('osc_bundle_too_far_ahead');
-    if (this.held.size >= this.o.maxPending || this.heldBytes + bytes > this.o.maxPendingBytes) {
-      return this.o.onDrop('osc_bundles_pending_full');
-    }
+    const reason = this.refusal(delay, bytes);
+    if (reason) return this.o.onDrop(reason);
     const entry: Held = {
       bytes,
       cancel: this.o.timers.after(delay, () => {
@@ -84,6 +95,15 @@ export class BundleScheduler {
     for (const entry of this.held) entry.cancel();
     this.held.clear();
     this.heldBytes = 0;
+  }
+
+  private refusal(delay: number, bytes: number): DropReason | undefined {
+    if (delay <= 0) return undefined;
+    if (delay > this.o.maxAheadMs) return 'osc_bundle_too_far_ahead';
+    if (this.held.size >= this.o.maxPending || this.heldBytes + bytes > this.o.maxPendingBytes) {
+      return 'osc_bundles_pending_full';
+    }
+    return undefined;
   }
 
   private release(entry: Held): void {

@@ -1,6 +1,7 @@
 import { createSocket } from 'node:dgram';
+import { listenOn, listenOrSwitchOff } from '../../src/kernel/listen';
 import { isIPv6 } from 'node:net';
-import { decodePacket, encodeMessage } from './codec';
+import { decodePacket, encodeMessage, peekBundleTime } from './codec';
 import { BundleScheduler } from './bundle-scheduler';
 import { parseAllowlist } from './allowlist';
 import { OscFeedback, formatTarget, parseFeedbackTarget } from './feedback';
@@ -119,22 +120,14 @@ export class OscService {
   async start(): Promise<void> {
     if (this.socket) return;
     const socket = createSocket({ type: isIPv6(this.o.host) ? 'udp6' : 'udp4' });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(this.o.port, this.o.host, () => {
-          socket.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (err) {
+    const failed = await listenOrSwitchOff(
+      { what: 'OSC', host: this.o.host, port: this.o.port, flag: '--osc-port' },
+      () => listenOn(socket, () => socket.bind(this.o.port, this.o.host)),
+      this.deps.log,
+    );
+    if (failed) {
       socket.close();
-      const code = (err as NodeJS.ErrnoException).code;
-      this.disabledReason =
-        code === 'EADDRINUSE'
-          ? `OSC port ${this.o.port} already in use on ${this.o.host}; OSC is off.`
-          : `OSC could not listen on ${this.o.host}:${this.o.port} (${(err as Error).message}); OSC is off.`;
-      this.deps.log(this.disabledReason);
+      this.disabledReason = failed;
       return;
     }
     socket.on('error', (err) => this.limited.report('feedback', `OSC socket error: ${err.message}`));
@@ -178,6 +171,9 @@ export class OscService {
       this.deps.refusals?.count('osc_sender_not_allowed');
       return this.error('refused', `OSC: ignored a packet from ${sender.host}, not in --osc-allow (LAN mode)`);
     }
+    // A bundle the scheduler would not hold is refused before it costs a decode (floods of big future bundles).
+    const time = peekBundleTime(data);
+    if (time !== undefined && !this.scheduler.admits(time, data.length)) return;
     const decoded = decodePacket(data);
     if (!decoded.ok) {
       this.received++;

@@ -56,6 +56,10 @@ describe('OSCQuery behind the request guard, with limits', () => {
   });
   afterAll(() => scope.stop());
 
+  it('is not advertised over mDNS on loopback unless asked for', () => {
+    expect(scope.oscQuery!.status().mdns).toBe(false);
+  });
+
   it('answers its own host and refuses a rebound one with 421', async () => {
     expect((await getWithHost(port, '/?HOST_INFO', `127.0.0.1:${port}`)).status).toBe(200);
     const rebound = await getWithHost(port, '/scope', `evil.example:${port}`);
@@ -126,7 +130,7 @@ describe('OSCQuery behind the request guard, with limits', () => {
     const ws = (await open(port, { Origin: `http://localhost:${scope.port}` })) as WebSocket;
     ws.send(encodeMessage({ address: '/scope/level', args: [{ type: 'i', value: 77 }] }));
     await new Promise<void>((resolve) => {
-      const off = scope.services.params.onChange((c) => c.path === 'level' && (off(), resolve()));
+      const off = scope.services.params.onChange((c) => c.kind === 'value' && c.path === 'level' && (off(), resolve()));
     });
     expect(scope.services.params.get('level')).toBe(77);
     ws.close();

@@ -1,9 +1,11 @@
 import { createServer } from 'node:http';
+import { listenOn, listenOrSwitchOff } from '../../src/kernel/listen';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { BundleScheduler } from '../osc/bundle-scheduler';
-import { decodePacket, encodeMessage } from '../osc/codec';
-import { OSC_PREFIX, routeMessage, routerDeps } from '../osc/router';
+import { decodePacket, encodeMessage, peekBundleTime } from '../osc/codec';
+import { routeMessage, routerDeps } from '../osc/router';
+import { OSC_PREFIX, addressSource, listAddresses } from '../osc/addresses';
 import { MdnsAdvertiser } from './mdns';
 import { accessRequestOf, upgradeRefusal } from '../../src/kernel/access';
 import { allPaths, buildRoot, findNode, nodeArg } from './namespace';
@@ -112,21 +114,13 @@ export class OscQueryService {
       if (!verdict.ok) return reply(res, verdict.status, { error: verdict.message }, verdict.headers);
       this.answer(req, res);
     });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(this.o.port, this.o.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      this.disabledReason =
-        code === 'EADDRINUSE'
-          ? `OSCQuery port ${this.o.port} already in use on ${this.o.host}; OSCQuery is off.`
-          : `OSCQuery could not listen on ${this.o.host}:${this.o.port} (${(err as Error).message}); OSCQuery is off.`;
-      this.deps.log(this.disabledReason);
+    const failed = await listenOrSwitchOff(
+      { what: 'OSCQuery', host: this.o.host, port: this.o.port, flag: '--oscquery-port' },
+      () => listenOn(server, () => server.listen(this.o.port, this.o.host)),
+      this.deps.log,
+    );
+    if (failed) {
+      this.disabledReason = failed;
       return;
     }
     server.on('error', (err) => this.deps.log(`OSCQuery server error: ${err.message}`));
@@ -143,12 +137,13 @@ export class OscQueryService {
     this.paths = allPaths(this.root());
     this.pipeline = this.deps.host.activeId;
     this.unsubscribe.push(
-      this.deps.params.onChange((change) => {
-        const spec = this.deps.params.spec(change.path);
-        if (spec) this.stream(`${OSC_PREFIX}/${change.path}`, { address: '', args: [nodeArg(spec, change.value)] });
-      }),
-      this.deps.host.onStatus((s) => {
-        if (s.state !== 'loading') this.namespaceChanged();
+      this.deps.params.onChange((event) => {
+        if (event.kind === 'replaced') this.namespaceChanged(event.owner ?? undefined);
+        const values = event.kind === 'value' ? { [event.path]: event.value } : event.values;
+        for (const [path, value] of Object.entries(values)) {
+          const spec = this.deps.params.spec(path);
+          if (spec) this.stream(`${OSC_PREFIX}/${path}`, { address: '', args: [nodeArg(spec, value)] });
+        }
       }),
     );
     if (this.o.mdns) this.mdns.start({ name: this.o.name, httpPort: this.boundPort, oscPort: this.o.oscPort });
@@ -201,12 +196,10 @@ export class OscQueryService {
 
   private root(): OscQueryNode {
     const { params, host, registry } = this.deps;
-    return buildRoot({
-      specs: params.all(),
+    return buildRoot(listAddresses(addressSource(this.deps)), {
       value: (p) => params.get(p),
       activePipeline: host.activeId,
       pipelineIds: registry.ids(),
-      commands: this.deps.commands?.all() ?? [],
     });
   }
 
@@ -271,6 +264,8 @@ export class OscQueryService {
   }
 
   private receiveOsc(ws: WebSocket, bytes: Buffer): void {
+    const time = peekBundleTime(bytes);
+    if (time !== undefined && !this.scheduler.admits(time, bytes.length)) return;
     const decoded = decodePacket(bytes);
     if (!decoded.ok) return this.deps.log(`OSCQuery: malformed OSC from a WebSocket client: ${decoded.reason}`);
     const run = (message: OscMessage) => {
@@ -297,14 +292,13 @@ export class OscQueryService {
   }
 
   /** After a pipeline switch: tells clients which paths went and came, and the new pipeline id. */
-  private namespaceChanged(): void {
+  private namespaceChanged(active: string | undefined): void {
     const paths = allPaths(this.root());
     const removed = [...this.paths].filter((p) => !paths.has(p));
     const added = [...paths].filter((p) => !this.paths.has(p));
     this.paths = paths;
     for (const p of removed) this.broadcast({ COMMAND: 'PATH_REMOVED', DATA: p });
     for (const p of added) this.broadcast({ COMMAND: 'PATH_ADDED', DATA: p });
-    const active = this.deps.host.activeId;
     if (active !== this.pipeline) {
       this.pipeline = active;
       // A node's RANGE/VALUE may differ under the same name (another pipeline's `level`): refresh it all.

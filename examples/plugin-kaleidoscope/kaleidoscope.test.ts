@@ -48,7 +48,7 @@ function halfTurnDiff(f: Frame): number {
 function changed(path: string, source: string): Promise<unknown> {
   return new Promise((resolve) => {
     const off = scope.services.params.onChange((c) => {
-      if (c.path === path && c.source === source) resolve(off());
+      if (c.kind === 'value' && c.path === path && c.source === source) resolve(off());
     });
   });
 }

@@ -5,19 +5,9 @@ import { pluginApi } from './api';
 import { findPlugins } from './discover';
 import type { FoundPlugin } from './discover';
 import { checkDefinition } from './validate';
+import type { PluginReport } from '../shared/plugins';
 
-/** One plugin as `GET /api/v1/plugins` lists it: what was asked for, what it registered, or why it did not. */
-export interface PluginReport {
-  /** The `--plugin` path as given, or the installed package's name. */
-  source: string;
-  /** The module imported, when one was found. */
-  entry: string | null;
-  state: 'loaded' | 'failed';
-  /** Ids of the pipelines it registered. */
-  pipelines: string[];
-  /** Why it failed, as a sentence; null when loaded. */
-  error: string | null;
-}
+export type { PluginReport };
 
 export interface PluginOptions {
   /** Files or folders given with `--plugin`, relative to `cwd`. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solidPipeline } from '../engine/test-support';
 import { createApp } from './app';
-import { testApp } from './test-support';
+import { testApp } from '../test-app';
 import type { Hono } from 'hono';
 import type { PipelineDefinition } from '../engine/pipeline';
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinPipelines } from '../../pipelines/index';
 import { errorBodySchema, pipelineStatusSchema, statsSchema } from '../shared/api';
 import { serverMessageSchema } from '../shared/messages';
-import { TestSocket, call, sleep, startTestScope, testApp } from './test-support';
+import { TestSocket, call, sleep, startTestScope } from './test-support';
+import { testApp } from '../test-app';
 import type { Scope } from '../main';
 
 type Property = { type: string; default: unknown; minimum?: number; maximum?: number; enum?: string[] };

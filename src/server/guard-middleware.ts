@@ -64,7 +64,10 @@ export function limitBodies(maxBytes: number, refusals?: RefusalCounter): Middle
     maxSize: maxBytes,
     onError: (c) => {
       refusals?.count('body_too_large');
-      return errorResponse(c, new ScopeError('body_too_large', `request body over ${maxBytes} bytes; refused`));
+      const res = errorResponse(c, new ScopeError('body_too_large', `request body over ${maxBytes} bytes; refused`));
+      // Close the connection after the answer, so the rest of the body is never read.
+      res.headers.set('Connection', 'close');
+      return res;
     },
   });
 }

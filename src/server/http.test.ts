@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinPipelines } from '../../pipelines/index';
 import { startScope } from '../main';
 import { createApp } from './app';
-import { call, isJpeg, spied, startTestScope, testApp } from './test-support';
+import { call, isJpeg, spied, startTestScope } from './test-support';
+import { testApp } from '../test-app';
 import type { Rig } from './test-support';
 
 const [neuralField, ...others] = builtinPipelines;

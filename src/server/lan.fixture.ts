@@ -24,7 +24,6 @@ const scope = await startScope({
   waitForLoad: true,
   configDir,
   oscAllow: ['10.77.0.2'],
-  mdns: false,
   midi: false,
   log: () => {},
 });
@@ -73,6 +72,8 @@ async function osc(from: string, level: number): Promise<number> {
 
 const host = `10.77.0.1:${scope.port}`;
 const result = {
+  // Left at its default, mDNS advertises in LAN mode (the namespace has no route for multicast: it goes nowhere).
+  mdns: scope.oscQuery!.status().mdns,
   tokenFileMode: ((await stat(join(configDir, 'token'))).mode & 0o777).toString(8),
   noToken: await http('/api/v1/stats', '10.77.0.1', { host }),
   bearer: await http('/api/v1/stats', '10.77.0.1', { host, authorization: `Bearer ${token}` }),

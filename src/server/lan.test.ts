@@ -25,6 +25,7 @@ describe.skipIf(!canUnshare)('LAN mode (0.0.0.0 in a private network namespace)'
       refused: Record<string, number>;
     };
     expect(r.tokenFileMode).toBe('600');
+    expect(r.mdns).toBe(true);
     expect(r.noToken).toMatchObject({ status: 401 });
     expect(r.bearer).toMatchObject({ status: 200 });
     expect(r.wrongBearer).toMatchObject({ status: 401 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { builtinPipelines } from '../../pipelines/index';
-import { testApp } from './test-support';
+import { testApp } from '../test-app';
 import { difference, grab, grabUntil, stillFrame } from './test-helpers';
 import type { Grabbed } from './test-helpers';
 

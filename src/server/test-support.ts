@@ -1,23 +1,12 @@
 /**
- * Helpers for the server's tests: the app without a socket on a manual clock (`testApp`), a real server on an
- * ephemeral port (`startTestScope`), MJPEG and WebSocket readers.
+ * Helpers for the server's tests: a real server on an ephemeral port (`startTestScope`), rigs that release frames
+ * on a manual clock, MJPEG and WebSocket readers. The app without a socket is src/test-app.ts.
  */
 import { randomFillSync } from 'node:crypto';
 import { WebSocket } from 'ws';
-import type { Hono } from 'hono';
 import { startScope } from '../main';
-import { ManualClock } from '../engine/clock';
-import { Engine } from '../engine/engine';
-import { PipelineHost } from '../engine/host';
-import { PipelineRegistry } from '../engine/registry';
-import { solidPipeline, tickFrames } from '../engine/test-support';
-import pkg from '../../package.json' with { type: 'json' };
-import { CommandRegistry } from '../kernel/commands';
-import { EventBus } from '../kernel/events';
-import { RefusalCounter } from '../kernel/refusals';
-import { ParamStore } from '../params/store';
-import { OrtRuntime } from '../runtime/ort';
-import { createApp } from './app';
+import type { ManualClock } from '../engine/clock';
+import { tickFrames } from '../engine/test-support';
 import type { Frame, Image } from '../engine/frame';
 import type { PipelineDefinition } from '../engine/pipeline';
 import type { ScopeServices } from '../kernel/services';
@@ -67,7 +56,8 @@ export function call(url: string, init: CallInit = {}): Promise<Answer> {
   return callWith((u, i) => fetch(u, i), url, init);
 }
 
-async function callWith(
+/** A JSON request through any `fetch`-like function (a socket's, or app.request). */
+export async function callWith(
   request: (url: string, init: RequestInit) => Promise<Response>,
   url: string,
   init: CallInit,
@@ -91,70 +81,6 @@ export interface Rig {
   call(path: string, init?: CallInit): Promise<Answer>;
   /** Releases `n` frames on the manual clock (one frame interval of clock time each); resolves once published. */
   frames(n?: number): Promise<Frame[]>;
-}
-
-export interface TestAppOptions {
-  pipelines: PipelineDefinition[];
-  /** Loaded before the app is handed over; `null` for none. The first pipeline by default. */
-  pipeline: string | null;
-  width: number;
-  height: number;
-  fps: number;
-}
-
-/**
- * The server's app and its core services (store, host, engine, registry) on a manual clock, with no socket and
- * none of the rest of the process (OSC, outputs, models, presets): route checks through `app.request()`.
- */
-export async function testApp(
-  options: Partial<TestAppOptions> = {},
-): Promise<Rig & { app: Hono; logs: string[]; stop(): Promise<void> }> {
-  const o = {
-    pipelines: [solidPipeline()],
-    width: 64,
-    height: 64,
-    fps: 30,
-    ...options,
-  } satisfies Partial<TestAppOptions>;
-  const logs: string[] = [];
-  const log = (m: string) => logs.push(m);
-  const clock = new ManualClock();
-  const registry = new PipelineRegistry(o.pipelines);
-  const params = new ParamStore();
-  const runtime = new OrtRuntime({ intraOpThreads: 1 });
-  const resolution = { width: o.width, height: o.height };
-  const host = new PipelineHost({ registry, params, runtime, resolution, clock, log });
-  const engine = new Engine({ clock, params, host, fps: o.fps, resolution });
-  const services: ScopeServices = {
-    version: pkg.version,
-    params,
-    host,
-    engine,
-    registry,
-    log,
-    events: new EventBus(),
-    commands: new CommandRegistry(),
-    refusals: new RefusalCounter(),
-  };
-  const app = createApp(services);
-  engine.start();
-  const first = o.pipeline === undefined ? o.pipelines[0]?.id : o.pipeline;
-  if (first) await host.load(first);
-  const request = async (path: string, init?: RequestInit) => app.request(path, init);
-  return {
-    app,
-    services,
-    clock,
-    logs,
-    request,
-    call: (path, init = {}) => callWith(request, path, init),
-    frames: (n = 1) => tickFrames(engine, clock, n),
-    stop: async () => {
-      await engine.stop();
-      await host.stop();
-      await runtime.close();
-    },
-  };
 }
 
 /** A rig over the real socket of a scope started with `clock` (a manual one). */

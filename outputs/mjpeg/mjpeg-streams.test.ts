@@ -2,8 +2,8 @@ import { get } from 'node:http';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinPipelines } from '../../pipelines/index';
-import { ManualClock } from '../engine/clock';
-import { solidPipeline } from '../engine/test-support';
+import { ManualClock } from '../../src/engine/clock';
+import { solidPipeline } from '../../src/engine/test-support';
 import {
   MultipartParser,
   call,
@@ -13,11 +13,11 @@ import {
   socketRig,
   startTestScope,
   waitFor,
-} from './test-support';
-import { MjpegClient, streamFrames } from './test-helpers';
+} from '../../src/server/test-support';
+import { MjpegClient, streamFrames } from '../../src/server/test-helpers';
 import type { IncomingMessage } from 'node:http';
-import type { Scope } from '../main';
-import type { MjpegPart, Rig } from './test-support';
+import type { Scope } from '../../src/main';
+import type { MjpegPart, Rig } from '../../src/server/test-support';
 
 describe('MJPEG stream of neural-field', () => {
   let scope: Scope;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeMidiBackend } from './fake-backend';
 import { bend, cc, mapping, noteOn, program, rig } from './test-support';
-import { ManualClock } from '../../src/engine/clock';
+import { ManualTimers } from '../../src/kernel/timers';
 import { p } from '../../src/params/spec';
 import type { Rig } from './test-support';
 import type { ParamChange } from '../../src/params/store';
@@ -250,15 +250,15 @@ describe('ports and hot-plug', () => {
   });
 
   it('rescans on its own every rescanMs', async () => {
-    const clock = new ManualClock();
-    const r = await start({ devices: [], rescanMs: 10, clock });
+    const timers = new ManualTimers();
+    const r = await start({ devices: [], rescanMs: 10, timers });
     r.backend.plug('Late');
-    clock.advance(9);
+    timers.advance(9);
     expect(r.backend.isInputOpen('Late')).toBe(false);
-    clock.advance(1);
+    timers.advance(1);
     expect(r.backend.isInputOpen('Late')).toBe(true);
     r.backend.plug('Later');
-    clock.advance(10);
+    timers.advance(10);
     expect(r.backend.isInputOpen('Later')).toBe(true);
   });
 

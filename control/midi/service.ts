@@ -21,7 +21,6 @@ import type { ControlEvent } from './assembler';
 import type { Learned } from './learn';
 import type { MappingState } from './mapping';
 import type { MidiDeps, MidiOptions } from './options';
-import type { Cancel } from '../../src/engine/clock';
 import type { ParamValue } from '../../src/params/spec';
 import type { ParamChange } from '../../src/params/store';
 import type { MappingPatch, MidiMapping, MidiStatus, NewMapping, NoteMode } from '../../src/shared/midi';
@@ -44,7 +43,7 @@ export class MidiService {
   private received = 0;
   private errors = 0;
   private started = false;
-  private cancelRescan: Cancel | undefined;
+  private cancelRescan: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
   private saving: Promise<void> = Promise.resolve();
   private removeCommands: () => void = () => {};
@@ -94,9 +93,9 @@ export class MidiService {
     this.changed();
   }
 
-  /** Rescans every rescanMs on the clock, until stop(). */
+  /** Rescans every rescanMs on its timers (wall time), until stop(). */
   private scheduleRescan(): void {
-    this.cancelRescan = this.o.clock.after(this.o.rescanMs, () => {
+    this.cancelRescan = this.o.timers.after(this.o.rescanMs, () => {
       this.rescan();
       this.scheduleRescan();
     });

@@ -8,7 +8,9 @@ const prompt = { group: 'prompt' } as const;
 const steps = { group: 'steps' } as const;
 const filter = { group: 'filter' } as const;
 
-export const inputSources = ['neural-field', 'test-pattern', 'none'] as const;
+import { inputSources } from '../shared/source';
+
+export { inputSources };
 export const cfgModes = ['none', 'full', 'self', 'initialize'] as const;
 
 // DAYDREAM_SCOPE_TINY=1 makes the generated tiny model the default, for development on machines without weights.

@@ -12,6 +12,8 @@ export default defineConfig({
       'pipelines/**/*.test.ts',
       'control/**/*.test.ts',
       'outputs/**/*.test.ts',
+      'inputs/**/*.test.ts',
+      'examples/**/*.test.ts',
       'web/**/*.test.ts',
       'web/**/*.test.tsx',
       'docs/**/*.test.ts',

@@ -6,7 +6,7 @@
  * mean anything.
  */
 import { pathToFileURL } from 'node:url';
-import type { ParamSnapshot } from '../src/engine/pipeline';
+import { snapshotOf } from '../src/engine/snapshot';
 import { OrtRuntime } from '../src/runtime/ort';
 import { StreamDiffusionPipeline, streamDiffusion } from '../pipelines/streamdiffusion/streamdiffusion';
 
@@ -54,16 +54,13 @@ export async function streamDiffusionBench(
     for (const run of ['txt2img', 'img2img', 'txt2img, new prompt each frame'] as const) {
       const mode = run.startsWith('txt2img') ? 'txt2img' : 'img2img';
       const newPrompts = run !== mode;
-      const params: ParamSnapshot = {
-        ...Object.fromEntries(Object.entries(streamDiffusion.params).map(([k, s]) => [k, s.default])),
-        width: o.width,
-        height: o.height,
+      const params = snapshotOf(streamDiffusion.params, o, {
         model: o.model,
         vae: o.vae,
         mode,
         tIndexList: o.steps,
         input: mode === 'img2img' ? 'test-pattern' : 'none',
-      };
+      });
       const pipeline = new StreamDiffusionPipeline();
       await pipeline.load({
         width: o.width,

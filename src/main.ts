@@ -15,6 +15,8 @@ import type { HttpServer } from './server/http';
 import type { ScopeServices } from './kernel/services';
 import { ModelManager, modelRoutes } from './models';
 import { PresetStore, presetRoutes } from './presets/index';
+import { loadPlugins, pluginRoutes } from './plugins/index';
+import type { PluginReport } from './plugins/index';
 import { addPresetCommands } from './presets/commands';
 import { configDir } from './files';
 import { join } from 'node:path';
@@ -27,6 +29,9 @@ import { outputRoutes } from '../outputs/routes';
 import { setupOutputs } from '../outputs/setup';
 import type { OutputHub } from '../outputs/hub';
 import { whepRoutes } from '../outputs/webrtc/routes';
+import { Perform } from './perform/perform';
+import { setupPerform } from './perform-setup';
+import type { PerformSetup } from './perform-setup';
 import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import pkg from '../package.json' with { type: 'json' };
 import { scopeDefaults } from './scope-options';
@@ -46,6 +51,9 @@ export interface Scope {
   presets: PresetStore;
   midi: MidiService | undefined;
   outputs: OutputHub;
+  performing: PerformSetup;
+  /** Every plugin found, loaded or not (`GET /api/v1/plugins`). */
+  plugins: PluginReport[];
   /** Listening beyond loopback: other machines need `token`. */
   lan: boolean;
   /** The LAN-mode token; undefined on loopback. */
@@ -57,6 +65,13 @@ export interface Scope {
 export async function startScope(options: Partial<ScopeOptions> = {}): Promise<Scope> {
   const o = { ...scopeDefaults, ...options } satisfies ScopeOptions;
   const registry = new PipelineRegistry(o.pipelines);
+  // Never throws: a plugin that cannot load is listed with its reason and the show goes on without it.
+  const plugins = await loadPlugins(registry, {
+    paths: o.plugins,
+    search: o.pluginSearch,
+    version: pkg.version,
+    log: o.log,
+  });
   if (o.pipeline !== null && !registry.get(o.pipeline)) {
     throw new Error(`unknown pipeline "${o.pipeline}"; known: ${registry.ids().join(', ')}`);
   }
@@ -69,15 +84,26 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   const runtime = new OrtRuntime({ device: o.device, log: o.log });
   // Chosen before the first load, so the first status already names the real provider and the log says why.
   await runtime.provider();
+  const clock = typeof o.clock === 'string' ? createClock(o.clock) : o.clock;
   const host = new PipelineHost({
     registry,
     params,
     runtime,
     resolution,
+    clock,
     log: o.log,
   });
-  const engine = new Engine({ clock: createClock(o.clock), params, host, fps: o.fps, resolution });
   const events = new EventBus();
+  // The perform layer runs at each frame boundary: quantised changes, fades, modulators (see perform-setup.ts).
+  const perform = new Perform({
+    params,
+    now: () => clock.now(),
+    events,
+    log: o.log,
+    bpm: o.bpm,
+    presetValues: (name) => presets.values(name),
+  });
+  const engine = new Engine({ clock, params, host, fps: o.fps, resolution, stage: perform });
   const commands = new CommandRegistry();
   commands.add({
     name: 'pause',
@@ -119,6 +145,9 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     ? new MidiService(services, {
         inputs: o.midiInputs,
         outputs: o.midiOutputs,
+        tempo: perform.tempo,
+        clockOut: o.midiClockOut,
+        now: () => clock.now(),
         mappingsFile: o.midiMappingsFile ?? join(o.configDir ?? configDir(), 'midi-mappings.json'),
         ...(o.midiBackend ? { backend: o.midiBackend } : {}),
         // Program changes that no mapping claims recall presets by position (program 0 = the first preset).
@@ -156,6 +185,19 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     corsOrigins: o.corsOrigins,
     refusals: services.refusals,
   });
+  const performing: PerformSetup = await setupPerform({
+    perform,
+    hub: outputs,
+    commands,
+    events,
+    log: o.log,
+    configDir: o.configDir ?? configDir(),
+    activePipeline: () => host.activeId ?? null,
+    link: o.link,
+    audioIn: o.audioIn,
+    audioFormat: o.audioFormat,
+  });
+
   let http: HttpServer | undefined;
   try {
     http = await startHttpServer(services, {
@@ -167,7 +209,9 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         presetRoutes(presets),
         ...(midi ? [midiRoutes(midi)] : []),
         outputRoutes(outputs),
+        ...performing.routes,
         mjpegRoutes(mjpeg, engine),
+        pluginRoutes(plugins),
       ],
       rootRoutes: [whepRoutes(webrtc)],
       mjpegClients: () => mjpeg.streams.count,
@@ -226,10 +270,13 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     presets,
     midi,
     outputs,
+    performing,
+    plugins,
     lan,
     token,
     stop: () =>
       (stopping ??= (async () => {
+        await performing.stop();
         await midi?.stop();
         await oscQuery?.stop();
         await osc?.stop();

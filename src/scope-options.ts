@@ -1,8 +1,9 @@
 /** What `startScope` takes: the server flags, with the defaults of a plain `daydream-scope`. */
-import type { ClockKind } from './engine/clock';
+import type { Clock, ClockKind } from './engine/clock';
 import type { PipelineDefinition } from './engine/pipeline';
 import type { ModelManifest } from './models';
 import type { DeviceRequest } from './runtime/providers';
+import { defaultPluginSearch } from './plugins/index';
 import type { MidiBackend } from '../control/midi/backend';
 import type { Output } from '../outputs/output';
 import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
@@ -15,9 +16,14 @@ export interface ScopeOptions {
   fps: number;
   width: number;
   height: number;
-  clock: ClockKind;
+  /** The frame clock, by kind; tests pass a clock of their own (a ManualClock they tick). */
+  clock: ClockKind | Clock;
   /** Pipelines to register; the built-in ones by default (tests add their own). */
   pipelines: PipelineDefinition[];
+  /** Pipeline plugins to load (`--plugin`): module files or folders, relative to the current directory. */
+  plugins: string[];
+  /** node_modules folders whose packages may declare pipelines in package.json (README "Plugins"). */
+  pluginSearch: string[];
   log: (message: string) => void;
   /** Resolve start() only once the first pipeline has loaded (tests, bench). */
   waitForLoad: boolean;
@@ -68,6 +74,16 @@ export interface ScopeOptions {
   whipPush: string | undefined;
   /** Its bearer token (`--whip-token`, env DAYDREAM_SCOPE_WHIP_TOKEN). */
   whipToken: string | undefined;
+  /** Tempo at start (bpm); MIDI clock, Link, tap and OSC move it from there. */
+  bpm: number;
+  /** Join the Ableton Link session at start. */
+  link: boolean;
+  /** MIDI outputs that receive MIDI clock (names or parts of names); none by default. */
+  midiClockOut: (string | number)[];
+  /** An audio device analysed for audio modulators (`default`, `hw:1`, `:0`); null: off until asked for. */
+  audioIn: string | null;
+  /** ffmpeg's input format for `audioIn` (pulse, alsa, avfoundation, dshow); the platform's when left out. */
+  audioFormat: string | undefined;
   /** Outputs injected by a caller (tests, stand-ins): each replaces the built-in output of its id, or is added. */
   outputs: Output[];
   /** Settings (presets, MIDI mappings); `DAYDREAM_SCOPE_CONFIG_DIR` or `~/.daydream-scope` when left out. */
@@ -85,6 +101,8 @@ export const scopeDefaults: ScopeOptions = {
   height: 512,
   clock: 'realtime',
   pipelines: builtinPipelines,
+  plugins: [],
+  pluginSearch: defaultPluginSearch(),
   log: (m) => console.log(m),
   waitForLoad: false,
   oscPort: 'auto',
@@ -114,5 +132,10 @@ export const scopeDefaults: ScopeOptions = {
   mjpegQuality: 80,
   whipPush: undefined,
   whipToken: undefined,
+  bpm: 120,
+  link: false,
+  midiClockOut: [],
+  audioIn: null,
+  audioFormat: undefined,
   outputs: [],
 };

@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import { easymidiBackend } from './easymidi-backend';
 import { MAPPINGS_FILE } from './mappings-file';
 import { configDir } from '../../src/files';
+import { realTimers } from '../../src/kernel/timers';
+import type { Timers } from '../../src/kernel/timers';
 import type { MidiBackend } from './backend';
 import type { PortChoice } from './ports';
+import type { ClockSource } from './clock-out';
+import type { FollowedClock } from './clock-follower';
 import type { CommandRegistry } from '../../src/kernel/commands';
 import type { ScopeServices } from '../../src/kernel/services';
 
@@ -19,6 +23,8 @@ export interface MidiOptions {
   mappingsFile: string;
   /** How often to look for controllers plugged in or out; 0 = only at start. */
   rescanMs: number;
+  /** The wall time the rescan runs on; ManualTimers in tests. */
+  timers: Timers;
   learnTimeoutMs: number;
   /** How long learn waits after a CC 0-31 for its LSB (CC + 32) before binding a 7-bit CC. */
   pairWaitMs: number;
@@ -27,6 +33,12 @@ export interface MidiOptions {
   /** Recalls a preset on a program change no mapping claims (presets live elsewhere). */
   recallPreset: ((program: number, device: string) => void) | undefined;
   logIntervalMs: number;
+  /** The tempo clock that MIDI clock in moves and MIDI clock out follows; none: clock messages are ignored. */
+  tempo: (FollowedClock & ClockSource) | undefined;
+  /** Outputs that receive MIDI clock (names or parts of names); none by default. */
+  clockOut: PortChoice;
+  /** Time in ms on the tempo clock's timeline (the engine clock), for clock ticks as they arrive. */
+  now: () => number;
 }
 
 export const midiDefaults = (): MidiOptions => ({
@@ -35,11 +47,15 @@ export const midiDefaults = (): MidiOptions => ({
   outputs: 'matching',
   mappingsFile: join(configDir(), MAPPINGS_FILE),
   rescanMs: 2000,
+  timers: realTimers,
   learnTimeoutMs: 30_000,
   pairWaitMs: 150,
   feedbackIntervalMs: 20,
   recallPreset: undefined,
   logIntervalMs: 5000,
+  tempo: undefined,
+  clockOut: [],
+  now: () => performance.now(),
 });
 
 /** The part of the app the service sees; with `commands`, `midi/learn` reaches it from OSC and WebSocket too. */

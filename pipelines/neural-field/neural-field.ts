@@ -1,14 +1,9 @@
-import type { OrtSession, PlainTensor } from '../../src/runtime/worker-session';
+import type { OrtSession } from '../../src/runtime/session';
+import type { PlainTensor } from '../../src/runtime/tensor';
 import type { Image } from '../../src/engine/frame';
-import type {
-  LoadContext,
-  ParamSnapshot,
-  Pipeline,
-  PipelineDefinition,
-  RenderContext,
-} from '../../src/engine/pipeline';
+import { definePipeline } from '../../src/engine/pipeline';
+import type { LoadContext, ParamSnapshot, Pipeline, RenderContext } from '../../src/engine/pipeline';
 import { FrameInputs } from './frame-inputs';
-import type { FieldControls } from './frame-inputs';
 import { buildFieldNet } from './graph';
 import type { FieldNetOptions } from './graph';
 import { neuralFieldParams } from './params';
@@ -16,7 +11,9 @@ import { neuralFieldParams } from './params';
 export const LATENT_SIZE = 8;
 
 /** The embedded default: a CPPN built as an ONNX graph by the project, evaluated over the pixel grid each frame. */
-export const neuralField: PipelineDefinition = {
+type FieldParams = typeof neuralFieldParams;
+
+export const neuralField = definePipeline({
   id: 'neural-field',
   name: 'Neural field',
   description:
@@ -24,15 +21,15 @@ export const neuralField: PipelineDefinition = {
     'Runs on the CPU in real time; no model download.',
   params: neuralFieldParams,
   create: () => new NeuralField(),
-};
+});
 
 /** Network shape and grid for an output size, from the load-time parameters. */
-export function fieldNetOptions(width: number, height: number, params: ParamSnapshot): FieldNetOptions {
-  const scale = params.renderScale as number;
+export function fieldNetOptions(width: number, height: number, params: ParamSnapshot<FieldParams>): FieldNetOptions {
+  const scale = params.renderScale;
   return {
-    seed: params.seed as number,
-    units: params.units as number,
-    layers: params.layers as number,
+    seed: params.seed,
+    units: params.units,
+    layers: params.layers,
     latentSize: LATENT_SIZE,
     gridWidth: Math.max(8, Math.round(width * scale)),
     gridHeight: Math.max(8, Math.round(height * scale)),
@@ -53,13 +50,13 @@ export function fieldFeeds(inputs: FrameInputs): Record<string, PlainTensor> {
   };
 }
 
-class NeuralField implements Pipeline {
+class NeuralField implements Pipeline<FieldParams> {
   private session: OrtSession | undefined;
   private inputs: FrameInputs | undefined;
   private feeds: Record<string, PlainTensor> = {};
   private size = { width: 0, height: 0 };
 
-  async load(ctx: LoadContext): Promise<void> {
+  async load(ctx: LoadContext<FieldParams>): Promise<void> {
     const { width, height, params } = ctx;
     const options = fieldNetOptions(width, height, params);
     ctx.progress('building network', 0);
@@ -69,7 +66,8 @@ class NeuralField implements Pipeline {
         `${(bytes.length / 1024).toFixed(0)} KiB`,
     );
     ctx.progress('creating session', 0.3);
-    this.session = await ctx.runtime.createSession(bytes);
+    // The frame is the one output and it always goes to the host: onnxruntime copies it there itself.
+    this.session = await ctx.runtime.createSession(bytes, { hostOutputs: ['rgba'] });
     if (ctx.signal.aborted) return;
     const inputs = (this.inputs = new FrameInputs(options.seed, LATENT_SIZE));
     this.feeds = fieldFeeds(inputs);
@@ -77,9 +75,9 @@ class NeuralField implements Pipeline {
     ctx.progress('ready', 1);
   }
 
-  async render(ctx: RenderContext, params: ParamSnapshot): Promise<Image> {
+  async render(ctx: RenderContext, params: ParamSnapshot<FieldParams>): Promise<Image> {
     if (!this.session || !this.inputs) throw new Error('neural-field is not loaded');
-    this.inputs.update(ctx.time, params as unknown as FieldControls);
+    this.inputs.update(ctx.time, params);
     const out = await this.session.run(this.feeds);
     const rgba = out.rgba!;
     // A fresh output buffer per frame: the engine and outputs keep earlier frames while encoding them.

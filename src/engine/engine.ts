@@ -1,9 +1,14 @@
 import { StatsCollector } from './stats';
 import type { EngineStats } from './stats';
-import type { Clock } from './clock';
+import type { Cancel, Clock } from './clock';
 import type { Frame, Image } from './frame';
+import type { ParamSpecs, ParamValues } from '../params/spec';
+
+/** The values of one frame, before the host adds the output size. */
+type FrameValues = ParamValues<ParamSpecs>;
 import type { PipelineHost } from './host';
 import type { ParamStore } from '../params/store';
+import type { FrameStage } from './frame-stage';
 
 export interface EngineOptions {
   clock: Clock;
@@ -14,6 +19,8 @@ export interface EngineOptions {
   resolution: { width: number; height: number };
   /** A render still running after this long is abandoned and counted as a failure. */
   renderTimeoutMs?: number;
+  /** Runs at each frame boundary around the snapshot (quantised changes, fades, modulators). */
+  stage?: FrameStage;
 }
 
 type FrameListener = (frame: Frame) => void;
@@ -133,10 +140,11 @@ export class Engine {
     const clock = this.o.clock;
     const dt = this.lastDue === undefined ? 0 : (due - this.lastDue) / 1000;
     this.lastDue = due;
+    this.prepareStage(due);
     if (!this.pending && !this.paused) {
       const generation = this.o.host.generation;
       if (this.pipelineEpoch.generation !== generation) this.pipelineEpoch = { generation, start: due, frames: 0 };
-      const snapshot = this.o.params.snapshot(dt);
+      const snapshot = this.stageSnapshot(this.o.params.snapshot(dt), due);
       const ctx = {
         time: (due - this.pipelineEpoch.start) / 1000,
         dt,
@@ -172,7 +180,28 @@ export class Engine {
     this.publish(shown.image, shown.pipelineId, due, !fresh);
   }
 
-  /** Waits for the render, but on a real-time clock no longer than the frame's deadline. */
+  /** The stage's work before the snapshot; its failure never stops the loop. */
+  private prepareStage(due: number): void {
+    try {
+      this.o.stage?.prepare(due);
+    } catch {
+      // The stage reports its own errors; this frame goes on with the values as they are.
+    }
+  }
+
+  private stageSnapshot(snapshot: FrameValues, due: number): FrameValues {
+    if (!this.o.stage) return snapshot;
+    try {
+      return this.o.stage.modulate(snapshot, due);
+    } catch {
+      return snapshot;
+    }
+  }
+
+  /**
+   * Waits for the render, but no longer than the frame's deadline on the clock; a fixed-step clock renders
+   * every frame, so it waits for each render whatever it takes.
+   */
   private async waitForRender(
     promise: Promise<Image | undefined>,
     deadline: number,
@@ -181,13 +210,14 @@ export class Engine {
       (image) => ({ done: true as const, image }),
       () => ({ done: true as const, image: undefined }),
     );
-    if (this.o.clock.kind !== 'realtime') return wrapped;
-    let timer: NodeJS.Timeout | undefined;
+    const clock = this.o.clock;
+    if (clock.kind === 'fixed-step') return wrapped;
+    let cancel: Cancel | undefined;
     const late = new Promise<{ done: false }>((resolve) => {
-      timer = setTimeout(() => resolve({ done: false }), Math.max(0, deadline - this.o.clock.now()));
+      cancel = clock.after(Math.max(0, deadline - clock.now()), () => resolve({ done: false }));
     });
     const result = await Promise.race([wrapped, late]);
-    clearTimeout(timer);
+    cancel?.();
     return result;
   }
 
@@ -197,6 +227,7 @@ export class Engine {
       data: image.data,
       width: image.width,
       height: image.height,
+      ...(image.formats ? { formats: image.formats } : {}),
       seq: this.seq++,
       timestamp: due,
       pipelineId,
@@ -215,8 +246,10 @@ export class Engine {
 
   private blankImage: Image | undefined;
   private blank(): Image {
-    const width = (this.o.params.get('width') as number | undefined) ?? this.o.resolution.width;
-    const height = (this.o.params.get('height') as number | undefined) ?? this.o.resolution.height;
+    const w = this.o.params.get('width');
+    const h = this.o.params.get('height');
+    const width = typeof w === 'number' ? w : this.o.resolution.width;
+    const height = typeof h === 'number' ? h : this.o.resolution.height;
     if (!this.blankImage || this.blankImage.width !== width || this.blankImage.height !== height) {
       const data = new Uint8Array(width * height * 4);
       for (let i = 3; i < data.length; i += 4) data[i] = 255;

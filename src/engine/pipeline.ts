@@ -1,15 +1,24 @@
-import type { ParamSpecs, ParamValue } from '../params/spec';
+import type { ParamSpecs, ParamValues } from '../params/spec';
 import type { Image } from './frame';
 import type { OrtRuntime } from '../runtime/ort';
 
-/** Values of one frame: every parameter of the pipeline, smoothed, triggers true for exactly one frame. */
-export type ParamSnapshot = Readonly<Record<string, ParamValue>>;
+/** The output size every pipeline has as parameters (added by the host; see registry.commonParams). */
+export interface OutputSize {
+  readonly width: number;
+  readonly height: number;
+}
 
-export interface LoadContext {
+/**
+ * Values of one frame: every parameter of the pipeline, typed from its spec (numbers, an enum's options,
+ * booleans, strings), smoothed, triggers true for exactly one frame; plus the output size.
+ */
+export type ParamSnapshot<S extends ParamSpecs = ParamSpecs> = ParamValues<S> & OutputSize;
+
+export interface LoadContext<S extends ParamSpecs = ParamSpecs> {
   width: number;
   height: number;
   /** Values of all parameters at load time (load-time ones are read here). */
-  params: ParamSnapshot;
+  params: ParamSnapshot<S>;
   /** Reports a named stage and its progress 0..1 (shown in /api/v1/pipeline/status). */
   progress(stage: string, fraction?: number): void;
   runtime: OrtRuntime;
@@ -28,19 +37,29 @@ export interface RenderContext {
   height: number;
 }
 
-/** A loaded, stateful instance of a pipeline. */
-export interface Pipeline {
-  load(ctx: LoadContext): Promise<void>;
-  render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<Image> | Image;
+/** A loaded, stateful instance of a pipeline whose parameters are `S`. */
+export interface Pipeline<S extends ParamSpecs = ParamSpecs> {
+  load(ctx: LoadContext<S>): Promise<void>;
+  render(ctx: RenderContext, params: ParamSnapshot<S>, input?: Image): Promise<Image> | Image;
   unload(): Promise<void> | void;
 }
 
-/** What the registry knows about a pipeline before it is loaded. */
-export interface PipelineDefinition {
+/**
+ * What the registry knows about a pipeline before it is loaded. `S` is its parameter specs; the registry holds
+ * definitions of any shape as `PipelineDefinition` (the values are checked against the specs by the store).
+ */
+export interface PipelineDefinition<S extends ParamSpecs = ParamSpecs> {
   id: string;
   name: string;
   description: string;
   /** The pipeline's own parameters; width/height are added by the host for every pipeline. */
-  params: ParamSpecs;
-  create(): Pipeline;
+  params: S;
+  /** It uses the engine's video input (render's `input`) when there is one. */
+  takesInput?: boolean;
+  create(): Pipeline<S>;
+}
+
+/** Declares a pipeline, so its render() and load() see snapshots typed from `params`. */
+export function definePipeline<S extends ParamSpecs>(def: PipelineDefinition<S>): PipelineDefinition<S> {
+  return def;
 }

@@ -42,6 +42,7 @@ export function setupOutputs(o: OutputSetupOptions): { hub: OutputHub; webrtc: W
     injected.delete(id);
     return given;
   };
+  const pushing = o.whipPush !== undefined || injected.has('whip-push');
   const webrtc = take('webrtc') ?? new WhepOutput('webrtc', { iceServers: o.iceServers });
   const mjpeg = take('mjpeg') ?? new MjpegOutput('mjpeg', { quality: o.mjpegQuality }, o.log);
   // The server mounts their routes: an injected stand-in must be the real kind.
@@ -54,7 +55,8 @@ export function setupOutputs(o: OutputSetupOptions): { hub: OutputHub; webrtc: W
     .add(take('ndi') ?? new NdiOutput('ndi', { name: o.name }), o.ndi)
     .add(take('syphon') ?? new SyphonOutput('syphon', { name: o.name }), o.syphon)
     .add(take('spout') ?? new SpoutOutput('spout', { name: o.name }), o.spout)
-    .add(take('whip-push') ?? new WhipPushOutput('whip-push', { ...o.whipPush }), o.whipPush !== undefined);
+    // An injected push output (tests, the bench) is on from the start like any injected output.
+    .add(take('whip-push') ?? new WhipPushOutput('whip-push', { ...o.whipPush }), pushing);
   // The rest are new outputs of the caller's, on from the start.
   for (const out of injected.values()) hub.add(out, true);
   for (const { id } of hub.list()) {

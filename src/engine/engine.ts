@@ -21,6 +21,12 @@ export interface EngineOptions {
   renderTimeoutMs?: number;
   /** Runs at each frame boundary around the snapshot (quantised changes, fades, modulators). */
   stage?: FrameStage;
+  /**
+   * A show's timeline (several nodes on one clock): frames fall on multiples of the frame interval of the clock,
+   * and a pipeline's time and frame index count from `pipelineStart()` (when the show loaded it), not from its
+   * first frame here, so every node renders frame n of a pipeline at the same instant.
+   */
+  timeline?: { pipelineStart(): number | undefined };
 }
 
 type FrameListener = (frame: Frame) => void;
@@ -119,7 +125,8 @@ export class Engine {
 
   private async run(): Promise<void> {
     const clock = this.o.clock;
-    let due = clock.now();
+    // On a show's timeline the first frame waits for the next multiple of the interval, as every node's does.
+    let due = this.o.timeline ? Math.ceil(clock.now() / this.intervalMs) * this.intervalMs : clock.now();
     while (this.running) {
       await clock.sleepUntil(due - this.leadMs());
       if (!this.running) break;
@@ -143,12 +150,18 @@ export class Engine {
     this.prepareStage(due);
     if (!this.pending && !this.paused) {
       const generation = this.o.host.generation;
-      if (this.pipelineEpoch.generation !== generation) this.pipelineEpoch = { generation, start: due, frames: 0 };
+      if (this.pipelineEpoch.generation !== generation) {
+        const start = this.o.timeline?.pipelineStart() ?? due;
+        this.pipelineEpoch = { generation, start, frames: 0 };
+      }
       const snapshot = this.stageSnapshot(this.o.params.snapshot(dt), due);
       const ctx = {
         time: (due - this.pipelineEpoch.start) / 1000,
         dt,
-        frameIndex: this.pipelineEpoch.frames++,
+        // On a show's timeline the index follows the clock, so a skipped slot skips an index on every node alike.
+        frameIndex: this.o.timeline
+          ? Math.round((due - this.pipelineEpoch.start) / this.intervalMs)
+          : this.pipelineEpoch.frames++,
       };
       const startedAt = clock.now();
       const promise = this.o.host.render(ctx, snapshot);

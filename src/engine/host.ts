@@ -41,6 +41,12 @@ export interface PipelineHostOptions {
 
 export class UnknownPipelineError extends Error {}
 
+/**
+ * Sees every load of a known pipeline before it starts and may take it over: it returns the promise of the load
+ * it arranged (resolving when that load ended here), or undefined to let the load start now.
+ */
+export type LoadGate = (id: string, values: Record<string, unknown>) => Promise<void> | undefined;
+
 const BACKOFF_MS = [250, 1000, 2000, 5000];
 
 /**
@@ -91,6 +97,13 @@ export class PipelineHost {
     return () => this.listeners.delete(listener);
   }
 
+  private loadGate: LoadGate | undefined;
+
+  /** Installs the gate that may take loads over (a show loads on every node at once); undefined removes it. */
+  setLoadGate(gate: LoadGate | undefined): void {
+    this.loadGate = gate;
+  }
+
   /** Specs of a pipeline including the common output parameters. */
   specsOf(def: PipelineDefinition): ParamSpecs {
     return { ...commonParams(this.o.resolution), ...def.params };
@@ -107,6 +120,8 @@ export class PipelineHost {
   async load(id: string, values: Record<string, unknown> = {}): Promise<void> {
     const def = this.o.registry.get(id);
     if (!def) throw new UnknownPipelineError(`unknown pipeline "${id}"; known: ${this.o.registry.ids().join(', ')}`);
+    const gated = this.loadGate?.(id, values);
+    if (gated) return gated;
     const keep = this.active?.def.id === id || this.st.pipelineId === id ? this.o.params.current() : {};
     this.o.params.define(this.specsOf(def), { ...keep, ...values }, id);
     return this.startLoad(def);

@@ -35,6 +35,9 @@ export type ChangeGate = (
   options: SetOptions,
 ) => number | undefined;
 
+/** Sees a write due now and may take it over (to apply it on every node of a show): true if it did. */
+export type ShowGate = (values: Record<string, ParamValue>, source: ParamSource, options: SetOptions) => boolean;
+
 /**
  * The whole parameter set was replaced (a pipeline was loaded): every surface shows `values` afresh. Sent once
  * per define(), never as a string of single changes.
@@ -64,7 +67,8 @@ export class ParamStore {
   private listeners = new Set<Listener>();
   /** Parameters of no pipeline (a crossfader, modulator depths): they survive define(). */
   private globals: ParamSpecs = {};
-  private gate: ChangeGate | undefined;
+  private tempoGate: ChangeGate | undefined;
+  private showGate: ShowGate | undefined;
   rejected = 0;
   lastRejection: { path: string; reason: string; source: ParamSource } | undefined;
 
@@ -127,7 +131,15 @@ export class ParamStore {
 
   /** Installs the gate that may defer writes (quantised changes); undefined removes it. */
   setGate(gate: ChangeGate | undefined): void {
-    this.gate = gate;
+    this.tempoGate = gate;
+  }
+
+  /**
+   * Installs the show's gate (several nodes on one show: every node applies a write on the same frame); it sees a
+   * write once the quantising gate let it through (on its beat) and returns true when it took it over.
+   */
+  setShowGate(gate: ShowGate | undefined): void {
+    this.showGate = gate;
   }
 
   /** Specs of the active parameter set. */
@@ -155,8 +167,11 @@ export class ParamStore {
       this.reject(path, checked.reason, source);
       return checked;
     }
-    const scheduled = this.gate?.({ [path]: checked.value }, source, options);
+    const scheduled = this.tempoGate?.({ [path]: checked.value }, source, options);
     if (scheduled !== undefined) return { ok: true, value: checked.value, changed: false, scheduled };
+    if (this.showGate?.({ [path]: checked.value }, source, options)) {
+      return { ok: true, value: checked.value, changed: false };
+    }
     return { ok: true, value: checked.value, changed: this.apply(path, checked.value, source) };
   }
 
@@ -175,8 +190,9 @@ export class ParamStore {
       return { ok: false, errors: Object.fromEntries(errors) };
     }
     const values = Object.fromEntries(accepted);
-    const scheduled = accepted.size > 0 ? this.gate?.(values, source, options) : undefined;
+    const scheduled = accepted.size > 0 ? this.tempoGate?.(values, source, options) : undefined;
     if (scheduled !== undefined) return { ok: true, values, scheduled };
+    if (accepted.size > 0 && this.showGate?.(values, source, options)) return { ok: true, values };
     for (const [path, value] of accepted) this.apply(path, value, source);
     return { ok: true, values };
   }

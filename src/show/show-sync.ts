@@ -1,0 +1,235 @@
+import type { FrameStage } from '../engine/frame-stage';
+import type { PipelineHost } from '../engine/host';
+import type { ParamSpecs, ParamValue, ParamValues } from '../params/spec';
+import type { ParamSource, ParamStore } from '../params/store';
+import type { ShowChange, ShowKind, ShowTransport } from './change';
+
+export interface ShowSyncOptions {
+  /** This node's name in the show (unique). */
+  node: string;
+  /** The show clock's now() (ms). */
+  now: () => number;
+  /** How far ahead of now a change is stamped, so it reaches every node before its frame. */
+  leadMs: number;
+  params: ParamStore;
+  host: PipelineHost;
+  log: (message: string) => void;
+  /**
+   * Writes from these sources are this node's own consequences of the show (fades, modulators, replays, the show
+   * applying a change) and are never sent: every node computes them alike.
+   */
+  localSources: string[];
+}
+
+const defaults: Omit<ShowSyncOptions, 'node' | 'params' | 'host'> = {
+  now: () => 0,
+  leadMs: 80,
+  log: () => {},
+  localSources: ['engine', 'cue', 'timeline', 'take', 'modulator', 'show'],
+};
+
+/**
+ * Every node of a show applies every change on the same frame. A change made on any node (a panel slider, an OSC
+ * message, a preset, a pipeline load) is stamped with a show time a little ahead, sent to all nodes through the
+ * transport, and applied by each one at the frame boundary of that time (the engine calls prepare() there).
+ * A node joining late, or restarted, first catches up with the show's stored state.
+ */
+export class ShowSync implements FrameStage {
+  private readonly o: ShowSyncOptions;
+  private readonly kinds = new Map<string, ShowKind>();
+  /** Changes waiting for their frame, in the order they are applied: by time, then as they came. */
+  private queue: ShowChange[] = [];
+  /** Changes of this node that were applied here already (sent while offline): skipped when they come back. */
+  private readonly appliedHere = new Set<string>();
+  private transport: ShowTransport | undefined;
+  private counter = 0;
+  /** True while this sync applies a change: its own writes pass the gates. */
+  private applying = false;
+  private pipelineChange: { id: string; at: number } | undefined;
+  private loads = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  readonly stats = { sent: 0, applied: 0, late: 0, maxLateMs: 0, stale: 0 };
+
+  constructor(options: Partial<ShowSyncOptions> & Pick<ShowSyncOptions, 'node' | 'params' | 'host'>) {
+    this.o = { ...defaults, ...options } satisfies ShowSyncOptions;
+    this.register({ name: 'param', apply: (c, catchUp) => this.applyParam(c, catchUp) });
+    this.register({ name: 'pipeline', apply: (c) => this.applyPipeline(c) });
+  }
+
+  /** Adds a kind of change (tempo, cues of another part); its changes are then sent and applied like these. */
+  register(kind: ShowKind): void {
+    this.kinds.set(kind.name, kind);
+  }
+
+  /** Takes over writes and loads from now on: they go through `transport` to every node. */
+  attach(transport: ShowTransport): void {
+    this.transport = transport;
+    this.o.params.setShowGate((values, source) => this.gateParams(values, source));
+    this.o.host.setLoadGate((id, values) => this.gateLoad(id, values));
+  }
+
+  detach(): void {
+    this.o.params.setShowGate(undefined);
+    this.o.host.setLoadGate(undefined);
+    this.transport = undefined;
+    for (const { resolve } of this.loads.values()) resolve();
+    this.loads.clear();
+  }
+
+  /** When the active pipeline was loaded on the show's clock (the engine counts its time and frames from it). */
+  pipelineStart(): number | undefined {
+    return this.pipelineChange?.at;
+  }
+
+  /**
+   * Applies the show's stored state at once (on joining, late or after a restart): the pipeline with its values
+   * first, then everything else in time order. Resolves when the pipeline is loaded here.
+   */
+  async catchUp(stored: ShowChange[]): Promise<void> {
+    const pipeline = stored.find((c) => c.kind === 'pipeline' && c.key === 'active');
+    const rest = stored.filter((c) => c !== pipeline).sort((a, b) => a.at - b.at);
+    let loaded = Promise.resolve();
+    if (pipeline) {
+      // Its parameters go in with the load, so load-time ones are in place before it starts.
+      const values: Record<string, unknown> = { ...(pipeline.value as { values?: Record<string, unknown> }).values };
+      for (const c of rest) if (c.kind === 'param' && c.pipeline === pipeline.id) values[c.key] = c.value;
+      loaded = this.applyPipeline({ ...pipeline, value: { ...(pipeline.value as object), values } });
+    }
+    for (const change of rest) this.applyNow(change, true);
+    await loaded;
+  }
+
+  /** A change from the transport (any node's, this one's included): queued for its frame. */
+  receive(change: ShowChange): void {
+    if (this.appliedHere.delete(change.id)) return;
+    let i = this.queue.length;
+    while (i > 0 && this.queue[i - 1]!.at > change.at) i--;
+    this.queue.splice(i, 0, change);
+  }
+
+  /** The frame boundary: every change due by this frame is applied, in order. */
+  prepare(due: number): void {
+    while (this.queue.length > 0 && this.queue[0]!.at <= due) {
+      const change = this.queue.shift()!;
+      // A change that arrived after its frame had started lands on this one: late, counted.
+      const late = due - change.at;
+      if (late > 1000 / 30 + 1) {
+        this.stats.late++;
+        this.stats.maxLateMs = Math.max(this.stats.maxLateMs, late);
+      }
+      this.applyNow(change, false);
+    }
+  }
+
+  modulate(snapshot: ParamValues<ParamSpecs>): ParamValues<ParamSpecs> {
+    return snapshot;
+  }
+
+  /** Sends a change of any registered kind to the show; it lands on every node `leadMs` from now. */
+  submit(kind: string, key: string, value: unknown, source: ParamSource, extra: Partial<ShowChange> = {}): ShowChange {
+    const change: ShowChange = {
+      id: `${this.o.node}:${Date.now().toString(36)}.${++this.counter}`,
+      kind,
+      key,
+      value,
+      at: this.o.now() + this.o.leadMs,
+      origin: this.o.node,
+      source,
+      ...extra,
+    };
+    const transport = this.transport;
+    if (!transport) {
+      this.applyNow(change, false);
+      return change;
+    }
+    // Out of reach of the show: this node goes on at once; the others get it when the link is back.
+    if (!transport.online) {
+      this.appliedHere.add(change.id);
+      this.applyNow(change, false);
+    }
+    this.stats.sent++;
+    transport.publish(change).catch((err: Error) => {
+      this.o.log(`Show: a ${kind} change could not be sent (${err.message}); applied here only.`);
+      if (!this.appliedHere.has(change.id)) {
+        this.appliedHere.add(change.id);
+        this.applyNow(change, false);
+      }
+    });
+    return change;
+  }
+
+  /** Quantised writes reach this gate on their beat: the quantising gate runs first, on the node they came from. */
+  private gateParams(values: Record<string, ParamValue>, source: ParamSource): boolean {
+    if (this.applying || this.o.localSources.includes(source.split(':')[0]!)) return false;
+    const extra: Partial<ShowChange> = { pipeline: this.pipelineChange?.id };
+    for (const [key, value] of Object.entries(values)) this.submit('param', key, value, source, extra);
+    return true;
+  }
+
+  private gateLoad(id: string, values: Record<string, unknown>): Promise<void> | undefined {
+    if (this.applying) return undefined;
+    const change = this.submit('pipeline', 'active', { id, values }, 'load');
+    return this.loadDone(change.id).promise;
+  }
+
+  private loadDone(changeId: string) {
+    let entry = this.loads.get(changeId);
+    if (!entry) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      entry = { promise, resolve };
+      this.loads.set(changeId, entry);
+    }
+    return entry;
+  }
+
+  private applyNow(change: ShowChange, catchUp: boolean): void {
+    const kind = this.kinds.get(change.kind);
+    if (!kind) return this.o.log(`Show: a change of unknown kind "${change.kind}" was ignored.`);
+    this.stats.applied++;
+    this.applying = true;
+    try {
+      kind.apply(change, catchUp);
+    } catch (err) {
+      this.o.log(`Show: applying a ${change.kind} change failed: ${(err as Error).message}`);
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  private applyParam(change: ShowChange, catchUp: boolean): void {
+    const { params } = this.o;
+    const spec = params.spec(change.key);
+    // A value of a pipeline this node has since replaced is dropped, as it was on the node that replaced it.
+    if (!params.isGlobal(change.key) && change.pipeline !== this.pipelineChange?.id) {
+      this.stats.stale++;
+      return;
+    }
+    // A trigger pressed before this node joined is not pressed again.
+    if (catchUp && spec?.kind === 'trigger') return;
+    // Already on its beat where it came from: no node quantises it again.
+    const result = params.setMany({ [change.key]: change.value }, change.source, { quantize: 'off' });
+    if (!result.ok) this.o.log(`Show: ${change.key} from ${change.origin} was refused: ${result.errors[change.key]}`);
+  }
+
+  private applyPipeline(change: ShowChange): Promise<void> {
+    const { id, values } = change.value as { id: string; values?: Record<string, unknown> };
+    this.pipelineChange = { id: change.id, at: change.at };
+    const done = this.loadDone(change.id);
+    this.applying = true;
+    let load: Promise<void>;
+    try {
+      load = this.o.host.load(id, values ?? {});
+    } catch (err) {
+      load = Promise.reject(err as Error);
+    } finally {
+      this.applying = false;
+    }
+    void load
+      .catch((err: Error) => this.o.log(`Show: loading ${id} failed: ${err.message}`))
+      .finally(() => {
+        done.resolve();
+        this.loads.delete(change.id);
+      });
+    return done.promise;
+  }
+}

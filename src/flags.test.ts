@@ -21,6 +21,10 @@ describe('the flag table', () => {
     ],
     [{ 'whip-push': 'https://sfu.example/whip/stage' }, { whipPush: 'https://sfu.example/whip/stage' }],
     [
+      { nats: 'nats://10.0.0.5:4222', show: 'club-night' },
+      { nats: 'nats://10.0.0.5:4222', show: 'club-night' },
+    ],
+    [
       { clock: 'fixed-step', fps: '60' },
       { clock: 'fixed-step', fps: 60 },
     ],

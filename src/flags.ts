@@ -10,6 +10,7 @@ import { tokenProblem } from './server/token';
 import { parseFeedbackTarget } from '../control/osc/feedback';
 import { parseAllowlist } from '../control/osc/allowlist';
 import { whipPushOptionsSchema } from '../outputs/whip-push/whip-push-output';
+import { showNameSchema } from '../control/nats/nats-show';
 import type { ScopeOptions } from './scope-options';
 
 export interface FlagDef<T = unknown> {
@@ -334,6 +335,22 @@ export const FLAGS: FlagDef[] = [
     help: 'bearer token of the WHIP endpoint (the variable keeps it out of the process list)',
     schema: z.string().min(1).max(4096),
     apply: (v) => ({ whipToken: v }),
+  }),
+  flag({
+    name: 'nats',
+    arg: '<url>',
+    env: 'DAYDREAM_SCOPE_NATS',
+    help: 'join a show on this NATS server (nats://host:4222): every node applies every change on the same frame',
+    schema: z.string().regex(/^(nats|tls|wss?):\/\/[^\s]+$/, 'expected a nats:// URL (several separated by commas)'),
+    apply: (v) => ({ nats: v }),
+  }),
+  flag({
+    name: 'show',
+    arg: '<name>',
+    help: 'the show to join with --nats',
+    shows: d.show,
+    schema: showNameSchema,
+    apply: (v) => ({ show: v }),
   }),
 ];
 

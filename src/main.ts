@@ -1,4 +1,8 @@
 import { createClock } from './engine/clock';
+import { chainStages } from './engine/frame-stage';
+import { ShowSync } from './show/show-sync';
+import { joinShow, startShow } from './show-setup';
+import type { NatsShow } from './show-setup';
 import { Engine } from './engine/engine';
 import { PipelineHost } from './engine/host';
 import { PipelineRegistry } from './engine/registry';
@@ -52,6 +56,9 @@ export interface Scope {
   midi: MidiService | undefined;
   outputs: OutputHub;
   performing: PerformSetup;
+  /** The show this node joined (`--nats`), and the sync that applies its changes; undefined when alone. */
+  show: NatsShow | undefined;
+  sync: ShowSync | undefined;
   /** Every plugin found, loaded or not (`GET /api/v1/plugins`). */
   plugins: PluginReport[];
   /** Listening beyond loopback: other machines need `token`. */
@@ -84,7 +91,10 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   const runtime = new OrtRuntime({ device: o.device, log: o.log });
   // Chosen before the first load, so the first status already names the real provider and the log says why.
   await runtime.provider();
-  const clock = typeof o.clock === 'string' ? createClock(o.clock) : o.clock;
+  // A node of a show runs on the show's clock and frame rate (--nats, --show).
+  const show = o.nats ? await joinShow({ url: o.nats, show: o.show, fps: o.fps, log: o.log }) : undefined;
+  const clock = show?.clock ?? (typeof o.clock === 'string' ? createClock(o.clock) : o.clock);
+  const fps = show?.meta.fps ?? o.fps;
   const host = new PipelineHost({
     registry,
     params,
@@ -103,7 +113,9 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     bpm: o.bpm,
     presetValues: (name) => presets.values(name),
   });
-  const engine = new Engine({ clock, params, host, fps: o.fps, resolution, stage: perform });
+  const sync = show && new ShowSync({ node: show.node, now: () => clock.now(), params, host, log: o.log });
+  const stage = sync ? chainStages(sync, perform) : perform;
+  const engine = new Engine({ clock, params, host, fps, resolution, stage, timeline: sync });
   const commands = new CommandRegistry();
   commands.add({
     name: 'pause',
@@ -253,7 +265,11 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   // Subscribed before the loop starts, so every output sees the first frame; a failing output only logs.
   await outputs.start(engine);
   engine.start();
-  const loading = o.pipeline !== null ? host.load(o.pipeline) : Promise.resolve();
+  const loading = show
+    ? startShow(show, sync!, host, o.pipeline)
+    : o.pipeline !== null
+      ? host.load(o.pipeline)
+      : Promise.resolve();
   if (o.waitForLoad) await loading;
 
   const displayHost = o.host.includes(':') ? `[${o.host}]` : o.host;
@@ -271,12 +287,16 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     midi,
     outputs,
     performing,
+    show,
+    sync,
     plugins,
     lan,
     token,
     stop: () =>
       (stopping ??= (async () => {
         await performing.stop();
+        sync?.detach();
+        await show?.leave();
         await midi?.stop();
         await oscQuery?.stop();
         await osc?.stop();

@@ -74,6 +74,10 @@ export interface ScopeOptions {
   whipPush: string | undefined;
   /** Its bearer token (`--whip-token`, env DAYDREAM_SCOPE_WHIP_TOKEN). */
   whipToken: string | undefined;
+  /** A NATS server (`nats://host:4222`): this node joins the show `show` there (`--nats`). */
+  nats: string | undefined;
+  /** The show's name (`--show`): nodes of one show apply every change on the same frame. */
+  show: string;
   /** Tempo at start (bpm); MIDI clock, Link, tap and OSC move it from there. */
   bpm: number;
   /** Join the Ableton Link session at start. */
@@ -132,6 +136,8 @@ export const scopeDefaults: ScopeOptions = {
   mjpegQuality: 80,
   whipPush: undefined,
   whipToken: undefined,
+  nats: undefined,
+  show: 'main',
   bpm: 120,
   link: false,
   midiClockOut: [],

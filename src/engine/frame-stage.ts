@@ -9,3 +9,13 @@ export interface FrameStage {
   prepare(due: number): void;
   modulate(snapshot: ParamValues<ParamSpecs>, due: number): ParamValues<ParamSpecs>;
 }
+
+/** Several stages as one, in order: each prepares in turn, each modulates what the one before made. */
+export function chainStages(...stages: FrameStage[]): FrameStage {
+  return {
+    prepare: (due) => {
+      for (const s of stages) s.prepare(due);
+    },
+    modulate: (snapshot, due) => stages.reduce((values, s) => s.modulate(values, due), snapshot),
+  };
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestScope, waitFor } from '../../src/server/test-support';
+import { readFrameCode } from '../../pipelines/test-pattern/frame-code';
+import { startNatsServer } from './test-nats-server';
+import type { Frame } from '../../src/engine/frame';
+import type { TestNatsServer } from './test-nats-server';
+
+type Node = Awaited<ReturnType<typeof startTestScope>> & { frames: { index: number; code: number; red: number }[] };
+
+const FRAME = 1000 / 30;
+const index = (f: Frame) => Math.round(f.timestamp / FRAME);
+
+/** A node of the show in this process: the server npm start runs, with --nats and --show. */
+async function node(nats: TestNatsServer, show: string): Promise<Node> {
+  const scope = await startTestScope({
+    nats: nats.url,
+    show,
+    pipeline: 'test-pattern',
+    oscPort: null,
+    oscQueryPort: null,
+    midi: false,
+  });
+  const frames: Node['frames'] = [];
+  scope.services.engine.onFrame((f) => {
+    // Right of the row under the frame code: the background (the bars start one code height lower).
+    const o = (5 * f.width + f.width - 2) * 4;
+    frames.push({ index: index(f), code: readFrameCode(f), red: f.data[o]! });
+    if (frames.length > 600) frames.shift();
+  });
+  return Object.assign(scope, { frames });
+}
+
+/** The show frame index of the first frame whose background is red. */
+const turnedRed = (n: Node) => n.frames.find((f) => f.red > 200)?.index;
+
+describe('a show of three nodes over a real nats-server', () => {
+  let nats: TestNatsServer;
+  let nodes: Node[] = [];
+  const show = `t${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    nodes = [await node(nats, show), await node(nats, show), await node(nats, show)];
+  }, 60_000);
+  afterAll(async () => {
+    for (const n of nodes) await n.stop();
+    await nats?.stop();
+  });
+
+  it('a change made on one node lands on the same frame index (±1) on all three, and they render the same frames', async () => {
+    const [a, b, c] = nodes as [Node, Node, Node];
+    for (const n of nodes) expect(n.services.host.activeId).toBe('test-pattern');
+    b.services.params.set('background', '#ff0000', 'osc');
+    await waitFor(() => nodes.every((n) => turnedRed(n) !== undefined), 10_000, 'every node to turn red');
+    const landed = [a, b, c].map(turnedRed) as number[];
+    expect(Math.max(...landed) - Math.min(...landed)).toBeLessThanOrEqual(1);
+    // The pipeline counts its frames from the show's load: the frame code drawn at one index is the same on each.
+    const common = a.frames.map((f) => f.index).filter((i) => [b, c].every((n) => n.frames.some((f) => f.index === i)));
+    expect(common.length).toBeGreaterThan(0);
+    const at = common.at(-1)!;
+    const codes = nodes.map((n) => n.frames.find((f) => f.index === at)!.code);
+    expect(Math.max(...codes) - Math.min(...codes)).toBeLessThanOrEqual(1);
+  });
+
+  it('a node that restarts catches up from the show: pipeline, values, frame count', async () => {
+    const [a] = nodes as [Node];
+    a.services.params.set('speed', 1.5, 'http');
+    await waitFor(() => nodes.every((n) => n.services.params.get('speed') === 1.5), 5000, 'speed everywhere');
+    await nodes[2]!.stop();
+    a.services.params.set('counter', false, 'midi');
+    await waitFor(() => nodes[1]!.services.params.get('counter') === false, 5000, 'the change on the other node');
+    nodes[2] = await node(nats, show);
+    const back = nodes[2];
+    expect(back.services.host.activeId).toBe('test-pattern');
+    expect(back.services.params.get('background')).toBe('#ff0000');
+    expect(back.services.params.get('speed')).toBe(1.5);
+    expect(back.services.params.get('counter')).toBe(false);
+    // It renders the same frame of the pipeline at the same show time as a node that never left.
+    await waitFor(() => back.frames.length > 10, 5000, 'frames from the restarted node');
+    const i = back.frames.at(-3)!.index;
+    expect(Math.abs(back.frames.at(-3)!.code - a.frames.find((f) => f.index === i)!.code)).toBeLessThanOrEqual(1);
+  }, 30_000);
+
+  it('the NATS server restarted mid-show loses nothing: changes made while it was down reach every node', async () => {
+    const [a, b, c] = nodes as [Node, Node, Node];
+    await nats.kill();
+    await waitFor(() => !a.show!.online, 5000, 'the node to notice');
+    // While the server is away the node that made the change shows it at once.
+    a.services.params.set('background', '#0000ff', 'ws');
+    expect(a.services.params.get('background')).toBe('#0000ff');
+    expect(b.services.params.get('background')).toBe('#ff0000');
+    await nats.restart();
+    await waitFor(
+      () => [b, c].every((n) => n.services.params.get('background') === '#0000ff'),
+      15_000,
+      'the change made while the server was down, on the other nodes',
+    );
+    // What the show kept on disk survived: a node that joins now gets everything.
+    const late = await node(nats, show);
+    nodes.push(late);
+    expect(late.services.params.get('background')).toBe('#0000ff');
+    expect(late.services.params.get('speed')).toBe(1.5);
+    // And changes go on flowing after the restart.
+    c.services.params.set('speed', 0.5, 'osc');
+    await waitFor(
+      () => nodes.every((n) => n.services.params.get('speed') === 0.5),
+      10_000,
+      'a change after the restart',
+    );
+  }, 40_000);
+});

@@ -1,7 +1,7 @@
 import { createClock } from './engine/clock';
 import { chainStages } from './engine/frame-stage';
 import { ShowSync } from './show/show-sync';
-import { joinShow, startShow } from './show-setup';
+import { joinShow, startShow, syncTempo } from './show-setup';
 import type { NatsShow } from './show-setup';
 import { Engine } from './engine/engine';
 import { PipelineHost } from './engine/host';
@@ -115,6 +115,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   });
   const sync = show && new ShowSync({ node: show.node, now: () => clock.now(), params, host, log: o.log });
   const stage = sync ? chainStages(sync, perform) : perform;
+  const unsyncTempo = sync && syncTempo(sync, perform.tempo);
   const engine = new Engine({ clock, params, host, fps, resolution, stage, timeline: sync });
   const commands = new CommandRegistry();
   commands.add({
@@ -295,6 +296,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     stop: () =>
       (stopping ??= (async () => {
         await performing.stop();
+        unsyncTempo?.();
         sync?.detach();
         await show?.leave();
         await midi?.stop();

@@ -4,7 +4,9 @@
  */
 import { NatsShow } from '../control/nats/nats-show';
 import type { PipelineHost } from './engine/host';
+import { z } from 'zod';
 import type { ShowSync } from './show/show-sync';
+import type { TempoClock } from './tempo/tempo-clock';
 
 export type { NatsShow };
 
@@ -25,4 +27,45 @@ export async function startShow(show: NatsShow, sync: ShowSync, host: PipelineHo
   sync.attach(show);
   const hasPipeline = stored.some((c) => c.kind === 'pipeline');
   await (hasPipeline || pipeline === null ? caughtUp : host.load(pipeline));
+}
+
+const tempoSchema = z.object({ t: z.number(), beat: z.number(), bpm: z.number() });
+
+/**
+ * The tempo as a kind of show change: its clock runs on show time, so "beat `beat` at show time `t`, `bpm`" means
+ * the same on every node. A node's tempo change (tap, OSC, MIDI clock, Link) is sent at most `maxHz` times a second;
+ * every node aligns to it.
+ */
+export function syncTempo(sync: ShowSync, tempo: TempoClock, maxHz = 4): () => void {
+  let applying = false;
+  let lastSent = -Infinity;
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  sync.register({
+    name: 'tempo',
+    apply: (change) => {
+      const v = tempoSchema.parse(change.value);
+      applying = true;
+      try {
+        tempo.align(v.t, v.beat, v.bpm, 'internal');
+      } finally {
+        applying = false;
+      }
+    },
+  });
+  const send = () => {
+    pending = undefined;
+    lastSent = performance.now();
+    const t = tempo.now();
+    sync.submit('tempo', 'clock', { t, beat: tempo.beatAt(t), bpm: tempo.bpm }, 'tempo');
+  };
+  const off = tempo.onChange((kind) => {
+    if (applying || kind === 'play' || pending) return;
+    const wait = lastSent + 1000 / maxHz - performance.now();
+    if (wait <= 0) send();
+    else pending = setTimeout(send, wait);
+  });
+  return () => {
+    off();
+    clearTimeout(pending);
+  };
 }

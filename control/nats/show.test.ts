@@ -63,6 +63,16 @@ describe('a show of three nodes over a real nats-server', () => {
     expect(Math.max(...codes) - Math.min(...codes)).toBeLessThanOrEqual(1);
   });
 
+  it('the tempo set on one node is the tempo, and the beat, of every node', async () => {
+    const tempo = (n: Node) => n.performing.service.perform.tempo;
+    tempo(nodes[0]!).setBpm(137, 'osc');
+    await waitFor(() => nodes.every((n) => Math.abs(tempo(n).bpm - 137) < 1e-9), 5000, 'the tempo everywhere');
+    // Same beat at the same show time on every node (their clocks are the show's).
+    const t = nodes[0]!.services.engine.clock.now();
+    const beats = nodes.map((n) => tempo(n).beatAt(t));
+    expect(Math.max(...beats) - Math.min(...beats)).toBeLessThan(0.01);
+  });
+
   it('a node that restarts catches up from the show: pipeline, values, frame count', async () => {
     const [a] = nodes as [Node];
     a.services.params.set('speed', 1.5, 'http');

@@ -11,9 +11,7 @@ import { guardRequests, limitBodies } from './guard-middleware';
 import { defaultWebRoot, panelRoutes } from './panel';
 import type { ClientCounts } from '../kernel/actions';
 import type { RequestGuard } from '../kernel/access';
-import { healthResponseSchema } from '../shared/api';
-import { route } from '../shared/route-doc';
-import type { HealthResponse } from '../shared/api';
+import { healthRoutes } from './health';
 import type { ScopeServices } from '../kernel/services';
 
 export interface AppExtras {
@@ -29,6 +27,8 @@ export interface AppExtras {
   rootRoutes: Hono[];
   /** Who may use the server; loopback only (no LAN, no token) unless the root builds another. */
   guard: RequestGuard;
+  /** What the root knows holds the node back from being ready (a drain, a show out of reach), as sentences. */
+  notReady: () => string[];
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -56,16 +56,7 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   app.use('*', guardRequests(extras.guard ?? createRequestGuard({ refusals: services.refusals })));
   app.use('*', limitBodies(MAX_BODY_BYTES, services.refusals));
 
-  const healthDoc = route({ summary: 'is the server up, and in what state', responses: { 200: healthResponseSchema } });
-  app.get('/health', healthDoc, (c) => {
-    const status = services.host.status();
-    return c.json({
-      ok: true,
-      version: services.version,
-      pipeline: services.host.activeId ?? null,
-      state: status.state,
-    } satisfies HealthResponse);
-  });
+  app.route('/', healthRoutes(services, extras.notReady));
   app.route('/api/v1', pipelineRoutes(services));
   app.route('/api/v1', parameterRoutes(services));
   app.route('/api/v1', statsRoutes(services, clients));

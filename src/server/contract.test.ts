@@ -39,6 +39,9 @@ describe('shapes of the API with the real neural-field', () => {
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       pipeline: 'neural-field',
       state: 'ready',
+      live: true,
+      ready: true,
+      waiting: [],
     });
   });
 

@@ -36,7 +36,15 @@ describe('HTTP API with neural-field', () => {
   it('GET /health', async () => {
     const { status, body } = await rig.call('/health');
     expect(status).toBe(200);
-    expect(body).toEqual({ ok: true, version: rig.services.version, pipeline: 'neural-field', state: 'ready' });
+    expect(body).toEqual({
+      ok: true,
+      version: rig.services.version,
+      pipeline: 'neural-field',
+      state: 'ready',
+      live: true,
+      ready: true,
+      waiting: [],
+    });
   });
 
   it('GET /api/v1/pipelines lists every pipeline with its JSON Schema', async () => {

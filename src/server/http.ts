@@ -27,6 +27,8 @@ export interface HttpServerOptions {
   mjpegClients?: () => number;
   /** Who may use the server (every route and /ws); loopback only unless the root builds another. */
   guard?: RequestGuard;
+  /** What holds the node back from being ready (see /health/ready). */
+  notReady?: () => string[];
 }
 
 const defaults: HttpServerOptions = { port: 8000, host: '127.0.0.1', apiRoutes: [], rootRoutes: [] };
@@ -49,6 +51,7 @@ export async function startHttpServer(
     apiRoutes: o.apiRoutes,
     rootRoutes: o.rootRoutes,
     guard,
+    ...(o.notReady ? { notReady: o.notReady } : {}),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
 

@@ -94,6 +94,12 @@ export const healthResponseSchema = z.object({
   version: z.string(),
   pipeline: z.string().nullable(),
   state: pipelineStatusSchema.shape.state,
+  /** Liveness: the process answers. */
+  live: z.literal(true),
+  /** Readiness: a pipeline renders and nothing holds the node back (see `waiting`). */
+  ready: z.boolean(),
+  /** Why it is not ready, each a sentence (loading, draining, the show out of reach). */
+  waiting: z.array(z.string()),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 

@@ -1,6 +1,9 @@
 /**
  * npm run bench — the foundation's figures, each measured side by side in one run and printed last.
  *   --quick   shorter runs (a smoke test of the bench itself)
+ *   --device webgpu|cuda|tensorrt   the GPU bench instead (bench/gpu.ts): CPU vs device per graph, stand-in
+ *             streamdiffusion fps, provider options, output layouts; --full runs the stand-ins on a software
+ *             adapter too, --size sets the stand-ins' image size (default 512)
  */
 import { controlLatency } from './control-latency';
 import type { LatencyResult } from './control-latency';
@@ -10,10 +13,31 @@ import { oscThroughput } from './osc-throughput';
 import { formatStreamDiffusion, streamDiffusionBench } from './streamdiffusion';
 import { formatOutputs, outputsBench } from './outputs';
 import { fmt } from './stats';
+import { gpuBench } from './gpu';
+import { deviceRequestSchema } from '../src/runtime/providers';
 
 const quick = process.argv.includes('--quick');
 const size = { width: 512, height: 512 };
 const log = (m: string) => process.stderr.write(`${m}\n`);
+
+const deviceArg = argValue('device');
+if (deviceArg !== undefined) {
+  const device = deviceRequestSchema.parse(deviceArg);
+  const lines = await gpuBench({
+    device,
+    quick,
+    full: process.argv.includes('--full'),
+    size: Number(argValue('size') ?? 512),
+    log,
+  });
+  console.log(lines.join('\n'));
+  process.exit(0);
+}
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
 
 log('loop efficiency: server vs bare session.run, neural-field 512x512 …');
 const eff = await loopEfficiency({ ...size, seconds: quick ? 2 : 5, rounds: quick ? 1 : 3 });

@@ -14,6 +14,7 @@ export default defineConfig({
       'outputs/**/*.test.ts',
       'web/**/*.test.ts',
       'web/**/*.test.tsx',
+      'docs/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { ConversionCache } from './convert';
+import { ScopeError } from '../src/kernel/errors';
 import type { Converter } from './convert';
 import type { Frame } from '../src/engine/frame';
 import type { Output, OutputContext, OutputFrame, OutputInfo, OutputState, PixelFormat } from './output';
@@ -287,17 +288,17 @@ export class OutputHub {
   }
 }
 
-export class UnknownOutputError extends Error {
+export class UnknownOutputError extends ScopeError {
   constructor(
     readonly id: string,
     known: string[],
   ) {
-    super(`no output "${id}"; known: ${known.join(', ')}`);
+    super('not_found', `no output "${id}"; known: ${known.join(', ')}`);
   }
 }
 
-export class OutputUnavailableError extends Error {
+export class OutputUnavailableError extends ScopeError {
   constructor(output: Output, reason: string) {
-    super(`output ${output.id} is unavailable: ${reason}`);
+    super('output_unavailable', `output ${output.id} is unavailable: ${reason}`);
   }
 }

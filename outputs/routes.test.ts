@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OutputHub } from './hub';
+import { Hono } from 'hono';
 import { outputRoutes } from './routes';
+import { withErrorAnswers } from '../src/server/app';
 import { FakeOutput } from './fake-output';
 
 async function setup() {
@@ -10,7 +12,7 @@ async function setup() {
   const missing = Object.assign(new FakeOutput('spout', 'spout'), { unavailable: 'Spout needs Windows' });
   hub.add(fake, true).add(missing);
   await hub.start();
-  const app = outputRoutes(hub);
+  const app = withErrorAnswers(new Hono()).route('/', outputRoutes(hub));
   const put = (id: string, body: unknown) =>
     app.request(`/outputs/${id}`, { method: 'PUT', body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { hub, fake, app, put, events };

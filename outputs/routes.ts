@@ -1,73 +1,55 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
-import {
-  ScopeHttpError,
-  badRequest,
-  describeIssues,
-  errorResponse,
-  readJson,
-  toScopeError,
-} from '../src/server/errors';
-import { OutputUnavailableError, UnknownOutputError } from './hub';
+import { ScopeError, describeIssues, readJson } from '../src/kernel/errors';
+import { outputChangeSchema, outputInfoSchema, outputListSchema, outputParamsSchema } from '../src/shared/outputs';
+import { route } from '../src/shared/route-doc';
+import type { OutputInfo } from '../src/shared/outputs';
 import type { OutputHub } from './hub';
-
-const putBody = z.strictObject({
-  enabled: z.boolean().optional(),
-  options: z.record(z.string(), z.unknown()).optional(),
-});
 
 /** `/outputs` (list) and `/outputs/:id` (read, change); the lead mounts it under /api/v1. */
 export function outputRoutes(hub: OutputHub): Hono {
   const api = new Hono();
-  // Mounted in the server the app's handler answers errors; alone (tests, other hosts) this one does, the same way.
-  api.onError((err, c) => errorResponse(c, toScopeError(err)));
 
-  api.get('/outputs', (c) => c.json(hub.list()));
+  const listDoc = route({
+    summary: 'every output with its state, clients and fps',
+    responses: { 200: outputListSchema },
+  });
+  api.get('/outputs', listDoc, (c) => c.json(hub.list() satisfies OutputInfo[]));
 
-  api.get('/outputs/:id', (c) => c.json(guard(() => hub.info(c.req.param('id')))));
+  const readDoc = route({
+    summary: 'one output',
+    params: outputParamsSchema,
+    responses: { 200: outputInfoSchema },
+    errors: ['not_found'],
+  });
+  api.get('/outputs/:id', readDoc, (c) => c.json(hub.info(c.req.param('id')) satisfies OutputInfo));
 
-  api.put('/outputs/:id', async (c) => {
+  const changeDoc = route({
+    summary: 'switches an output on or off and changes its options; everything is checked before anything changes',
+    params: outputParamsSchema,
+    body: outputChangeSchema,
+    responses: { 200: outputInfoSchema },
+    errors: ['not_found', 'output_unavailable'],
+  });
+  api.put('/outputs/:id', changeDoc, async (c) => {
     const id = c.req.param('id');
-    guard(() => hub.info(id));
-    const body = putBody.safeParse(await readJson(c));
-    if (!body.success) throw badRequest('invalid_body', `invalid output change: ${describeIssues(body.error)}`);
+    hub.info(id);
+    const body = outputChangeSchema.safeParse(await readJson(c.req));
+    if (!body.success) throw new ScopeError('invalid_body', `invalid output change: ${describeIssues(body.error)}`);
     // Everything is validated before anything changes: a bad option leaves `enabled` untouched too.
     let patch: Record<string, unknown> | undefined;
     if (body.data.options) {
       const parsed = hub.parseOptions(id, body.data.options);
       if (!parsed.success)
-        throw badRequest('invalid_body', `invalid options for ${id}: ${describeIssues(parsed.error)}`);
+        throw new ScopeError('invalid_body', `invalid options for ${id}: ${describeIssues(parsed.error)}`);
       patch = parsed.data as Record<string, unknown>;
     }
     if (body.data.enabled === true && hub.info(id).state === 'unavailable') {
-      throw new ScopeHttpError(409, 'output_unavailable', `output ${id} is unavailable: ${hub.info(id).reason ?? ''}`);
+      throw new ScopeError('output_unavailable', `output ${id} is unavailable: ${hub.info(id).reason ?? ''}`);
     }
     if (patch && Object.keys(patch).length > 0) await hub.setOptions(id, patch);
-    if (body.data.enabled !== undefined) await guardAsync(() => hub.setEnabled(id, body.data.enabled!));
-    return c.json(hub.info(id));
+    if (body.data.enabled !== undefined) await hub.setEnabled(id, body.data.enabled);
+    return c.json(hub.info(id) satisfies OutputInfo);
   });
 
   return api;
-}
-
-function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw asHttp(err);
-  }
-}
-
-async function guardAsync<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw asHttp(err);
-  }
-}
-
-function asHttp(err: unknown): unknown {
-  if (err instanceof UnknownOutputError) return new ScopeHttpError(404, 'not_found', err.message);
-  if (err instanceof OutputUnavailableError) return new ScopeHttpError(409, 'output_unavailable', err.message);
-  return err;
 }

@@ -5,8 +5,8 @@ import { NdiOutput } from './ndi/ndi-output';
 import { SpoutOutput } from './spout/spout-output';
 import { SyphonOutput } from './syphon/syphon-output';
 import { WhepOutput } from './webrtc/whep-output';
-import type { CommandRegistry } from '../src/server/commands';
-import type { EventBus } from '../src/server/events';
+import type { CommandRegistry } from '../src/kernel/commands';
+import type { EventBus } from '../src/kernel/events';
 
 export interface OutputSetupOptions {
   log: (message: string) => void;

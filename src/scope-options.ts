@@ -20,16 +20,24 @@ export interface ScopeOptions {
   log: (message: string) => void;
   /** Resolve start() only once the first pipeline has loaded (tests, bench). */
   waitForLoad: boolean;
-  /** OSC UDP port; `null` turns OSC off. Left out: the HTTP port's number (UDP and TCP may share it). */
-  oscPort: number | null;
+  /** OSC UDP port; `null` turns OSC off; `auto` is the HTTP port's number (UDP and TCP may share it). */
+  oscPort: number | null | 'auto';
   /** `host:port` targets that receive OSC feedback. */
   oscFeedback: string[];
   /** How long a bundle timetagged in the future may be held; 0 applies every bundle on arrival. */
   oscMaxAheadMs: number;
-  /** OSCQuery HTTP/WebSocket port; `null` turns it off. Left out: the HTTP port + 1 (ephemeral when that is 0). */
-  oscQueryPort: number | null;
-  /** Advertise OSCQuery and OSC over mDNS on the local network. */
-  mdns: boolean;
+  /** OSCQuery HTTP/WebSocket port; `null` turns it off; `auto` is the HTTP port + 1 (ephemeral when that is 0). */
+  oscQueryPort: number | null | 'auto';
+  /** Advertise OSCQuery and OSC over mDNS: `auto` does in LAN mode only. */
+  mdns: boolean | 'auto';
+  /** Further names the Host header may carry (`--allowed-host`), e.g. a DNS name of this machine. */
+  allowedHosts: string[];
+  /** Exact origins of players on other sites that may use the API and WHEP (`--cors-origin`). */
+  corsOrigins: string[];
+  /** The LAN-mode token (`--token`); made and kept in the config dir when left out. */
+  token: string | undefined;
+  /** OSC senders trusted in LAN mode (`--osc-allow`: addresses or CIDR ranges); loopback always. */
+  oscAllow: string[];
   /** Execution provider asked for (`--device`); `auto` picks the best this machine offers. */
   device: DeviceRequest;
   /** Model files the pipelines can download; the built-in pipelines' by default. */
@@ -72,11 +80,15 @@ export const scopeDefaults: ScopeOptions = {
   pipelines: builtinPipelines,
   log: (m) => console.log(m),
   waitForLoad: false,
-  oscPort: 8000,
+  oscPort: 'auto',
   oscFeedback: [],
   oscMaxAheadMs: 10_000,
-  oscQueryPort: 8001,
-  mdns: false,
+  oscQueryPort: 'auto',
+  mdns: 'auto',
+  allowedHosts: [],
+  corsOrigins: [],
+  token: undefined,
+  oscAllow: [],
   device: 'auto',
   manifests: modelManifests,
   modelsDir: undefined,

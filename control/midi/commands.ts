@@ -1,6 +1,6 @@
 /** MIDI learn as commands, so OSC (`/scope/midi/learn`) and the WebSocket (`{type: 'command'}`) reach it too. */
 import type { MidiService } from './service';
-import type { CommandRegistry } from '../../src/server/commands';
+import type { CommandRegistry } from '../../src/kernel/commands';
 
 /** Registers `midi/learn <param>` and `midi/learn/cancel`; returns their removal. */
 export function midiCommands(

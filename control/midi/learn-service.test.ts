@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cc, mapping, noteOn, rig } from './test-support';
-import { ScopeHttpError } from '../../src/server/errors';
+import { ScopeError } from '../../src/kernel/errors';
 import type { Rig } from './test-support';
 import type { MidiStatus } from '../../src/shared/midi';
 
@@ -100,7 +100,7 @@ describe('MIDI learn through the service', () => {
 
   it('refuses unknown and unmappable parameters with the HTTP error', async () => {
     const r = await start();
-    expect(() => r.service.learn('nope')).toThrow(ScopeHttpError);
+    expect(() => r.service.learn('nope')).toThrow(ScopeError);
     expect(() => r.service.learn('nope')).toThrow(/unknown parameter "nope"/);
     expect(() => r.service.learn('prompt')).toThrow(/text parameter/);
     expect(r.service.status().learning).toBeNull();

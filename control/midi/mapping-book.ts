@@ -3,20 +3,20 @@
  * honoured throw the HTTP layer's error, so routes and WebSocket handlers pass them on as they are.
  */
 import { randomBytes } from 'node:crypto';
-import { ScopeHttpError, badRequest } from '../../src/server/errors';
+import { ScopeError } from '../../src/kernel/errors';
 import type { MappingPatch, MidiControl, MidiMapping, NewMapping, NoteMode } from '../../src/shared/midi';
 import type { ParamSpec } from '../../src/params/spec';
 
-export const notFound = (id: string) => new ScopeHttpError(404, 'not_found', `no MIDI mapping with id "${id}"`);
+export const notFound = (id: string) => new ScopeError('not_found', `no MIDI mapping with id "${id}"`);
 
 /** Refuses parameters no control can drive (text, colour) and names that do not exist. */
 export function mappableSpec(param: string, spec: ParamSpec | undefined, known: string[]): ParamSpec {
   if (!spec) {
     const list = known.join(', ') || '(none)';
-    throw new ScopeHttpError(404, 'unknown_parameter', `unknown parameter "${param}"; known: ${list}`);
+    throw new ScopeError('unknown_parameter', `unknown parameter "${param}"; known: ${list}`);
   }
   if (spec.kind === 'text' || spec.kind === 'color') {
-    throw badRequest('invalid_body', `"${param}" is a ${spec.kind} parameter; MIDI cannot drive it`);
+    throw new ScopeError('invalid_body', `"${param}" is a ${spec.kind} parameter; MIDI cannot drive it`);
   }
   return spec;
 }
@@ -41,7 +41,7 @@ export const defaultCurve = (spec: ParamSpec | undefined): MidiMapping['curve'] 
 
 function checkRange(m: Pick<MidiMapping, 'min' | 'max'>): void {
   if (m.min !== null && m.max !== null && m.min === m.max) {
-    throw badRequest('invalid_body', `min and max are both ${m.min}; a mapping needs a range`);
+    throw new ScopeError('invalid_body', `min and max are both ${m.min}; a mapping needs a range`);
   }
 }
 
@@ -66,7 +66,7 @@ export class MappingBook {
 
   /** A mapping from a request (added to the list) or from learn (not yet: see bind); defaults filled in. */
   add(body: NewMapping, spec: ParamSpec | undefined, { keep = true } = {}): MidiMapping {
-    if (body.id !== undefined && this.get(body.id)) throw badRequest('invalid_body', `id "${body.id}" is taken`);
+    if (body.id !== undefined && this.get(body.id)) throw new ScopeError('invalid_body', `id "${body.id}" is taken`);
     const mapping: MidiMapping = {
       id: body.id ?? this.newId(),
       param: body.param,
@@ -100,7 +100,7 @@ export class MappingBook {
     const old = this.list[index]!;
     const { mode, ...rest } = patch;
     if (mode !== undefined && old.control.kind !== 'note') {
-      throw badRequest('invalid_body', `mode applies to note mappings; "${id}" is a ${old.control.kind} mapping`);
+      throw new ScopeError('invalid_body', `mode applies to note mappings; "${id}" is a ${old.control.kind} mapping`);
     }
     const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     const next: MidiMapping = { ...old, ...defined };

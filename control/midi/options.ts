@@ -5,8 +5,8 @@ import { MAPPINGS_FILE } from './mappings-file';
 import { configDir } from '../../src/files';
 import type { MidiBackend } from './backend';
 import type { PortChoice } from './ports';
-import type { CommandRegistry } from '../../src/server/commands';
-import type { ScopeServices } from '../../src/server/services';
+import type { CommandRegistry } from '../../src/kernel/commands';
+import type { ScopeServices } from '../../src/kernel/services';
 
 export interface MidiOptions {
   /** The MIDI library; easymidi by default. Tests pass a FakeMidiBackend. */

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeMidiBackend } from './fake-backend';
 import { midiRoutes } from './routes';
+import { withErrorAnswers } from '../../src/server/app';
 import { mapping, rig } from './test-support';
 import { mappingsDocumentSchema, midiStatusSchema } from '../../src/shared/midi';
 import type { Rig } from './test-support';
@@ -15,7 +16,7 @@ afterEach(async () => {
 async function api(...args: Parameters<typeof rig>) {
   const r = await rig(...args);
   rigs.push(r);
-  const app = new Hono().route('/api/v1', midiRoutes(r.service));
+  const app = withErrorAnswers(new Hono()).route('/api/v1', midiRoutes(r.service));
   const call = async (method: string, path: string, body?: unknown) => {
     const init: RequestInit = { method };
     if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);

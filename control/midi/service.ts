@@ -14,7 +14,7 @@ import { loadMappings, saveMappings } from './mappings-file';
 import { midiDefaults } from './options';
 import { midiCommands } from './commands';
 import { MidiPorts } from './ports';
-import { ScopeHttpError } from '../../src/server/errors';
+import { ScopeError } from '../../src/kernel/errors';
 import { RateLimitedLog } from '../osc/rate-limited-log';
 import type { MidiBytes } from './backend';
 import type { ControlEvent } from './assembler';
@@ -83,7 +83,10 @@ export class MidiService {
         this.deps.log(message);
       },
     });
-    this.unsubscribe = this.deps.params.onChange((change) => this.onParam(change));
+    // A replaced set (a pipeline loaded) sends every mapped value, so LEDs and motor faders show the new values.
+    this.unsubscribe = this.deps.params.onChange((e) =>
+      e.kind === 'value' ? this.onParam(e) : this.refreshFeedback(),
+    );
     this.removeCommands = midiCommands(this, this.deps.commands);
     this.rescan();
     if (this.o.rescanMs > 0) {
@@ -132,7 +135,7 @@ export class MidiService {
     this.changed();
   }
 
-  /** Sends every mapped value to the controllers; call it when a pipeline has loaded (values were replaced). */
+  /** Sends every mapped value to the controllers (at start, and when the parameter set was replaced). */
   refreshFeedback(): void {
     for (const m of this.book.all()) {
       const value = this.deps.params.get(m.param);
@@ -143,7 +146,7 @@ export class MidiService {
   /** Arms MIDI learn for `param`: the next control that moves binds to it. Throws for unknown parameters. */
   learn(param: string, options: { mode?: NoteMode; timeoutMs?: number } = {}): MidiStatus['learning'] {
     const spec = mappableSpec(param, this.deps.params.spec(param), Object.keys(this.deps.params.all()));
-    if (!this.available) throw new ScopeHttpError(409, 'unavailable', this.reason ?? 'MIDI is unavailable.');
+    if (!this.available) throw new ScopeError('unavailable', this.reason ?? 'MIDI is unavailable.');
     this.learner.arm(param, options.mode ?? defaultNoteMode(spec), options.timeoutMs);
     this.deps.log(`MIDI learn: move a control to map it to "${param}".`);
     this.changed();

@@ -6,7 +6,7 @@ import { FakeMidiBackend } from './fake-backend';
 import { MidiService } from './service';
 import { p } from '../../src/params/spec';
 import { ParamStore } from '../../src/params/store';
-import { EventBus } from '../../src/server/events';
+import { EventBus } from '../../src/kernel/events';
 import type { MidiOptions } from './service';
 import type { ParamSpecs } from '../../src/params/spec';
 import type { MidiMapping } from '../../src/shared/midi';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeMessage } from './router';
-import { CommandRegistry } from '../../src/server/commands';
+import { CommandRegistry } from '../../src/kernel/commands';
 import { ParamStore } from '../../src/params/store';
 import { p } from '../../src/params/spec';
 import type { OscArg } from './codec';
@@ -20,7 +20,7 @@ function setup() {
   const loads: string[] = [];
   const fired: string[] = [];
   params.onChange((c) => {
-    if (c.path === 'boom') fired.push(c.source);
+    if (c.kind === 'value' && c.path === 'boom') fired.push(c.source);
   });
   const deps: OscRouterDeps = {
     params,

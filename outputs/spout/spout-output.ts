@@ -58,7 +58,7 @@ function createRequireKoffi(): Koffi {
   return createRequire(import.meta.url)('koffi') as Koffi;
 }
 
-/** A Spout sender (Windows) through SpoutLibrary.dll. Never run on Windows by its author; see INTEGRATION.md. */
+/** A Spout sender (Windows) through SpoutLibrary.dll. Never run on Windows by its author; see the README (Outputs). */
 export class SpoutOutput implements Output<SpoutOptions> {
   readonly kind = 'spout';
   readonly name = 'Spout';

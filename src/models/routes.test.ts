@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { errorResponse, toScopeError } from '../server/errors';
+import { withErrorAnswers } from '../server/app';
 import { ModelManager } from './manager';
 import { modelRoutes } from './routes';
 import { TestHub, testBytes } from './test-hub';
@@ -30,8 +30,7 @@ beforeEach(async () => {
     env: { HF_ENDPOINT: hub.endpoint, HF_HOME: dir },
   });
   // Mounted as the server mounts it, with the server's error answer.
-  app = new Hono();
-  app.onError((err, c) => errorResponse(c, toScopeError(err)));
+  app = withErrorAnswers(new Hono());
   app.route('/api/v1', modelRoutes(manager));
 });
 afterEach(() => hub.close());

@@ -1,5 +1,5 @@
 import type { PresetStore } from './store';
-import type { CommandRegistry } from '../server/commands';
+import type { CommandRegistry } from '../kernel/commands';
 
 /** `preset/recall <name | number>` for OSC (`/scope/preset/recall`), WebSocket and HTTP. */
 export function addPresetCommands(commands: CommandRegistry, presets: PresetStore): void {

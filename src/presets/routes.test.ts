@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ParamStore } from '../params/store';
 import { p } from '../params/spec';
-import { errorResponse, toScopeError } from '../server/errors';
+import { withErrorAnswers } from '../server/app';
 import { PresetStore } from './store';
 import { presetRoutes } from './routes';
 
@@ -19,7 +19,7 @@ beforeEach(async () => {
   params.define({ zoom: p.number(1, { min: 0.1, max: 10 }), palette: p.enum('oil', ['oil', 'fire']) });
   const store = new PresetStore({ path: join(dir, 'presets.json'), params, activePipeline: () => 'field' });
   // The server's error handler, as createApp installs it.
-  app = new Hono().onError((err, c) => errorResponse(c, toScopeError(err)));
+  app = withErrorAnswers(new Hono());
   app.route('/api/v1', presetRoutes(store));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ParamStore } from '../params/store';
 import { p } from '../params/spec';
-import { EventBus } from '../server/events';
+import { EventBus } from '../kernel/events';
 import { PresetStore } from './store';
 
 const specs = {

@@ -1,9 +1,16 @@
 import { Hono } from 'hono';
-import { paramPatchSchema, putParameterBodySchema } from '../shared/api';
-import { parameters, setParameters } from './actions';
-import { ScopeHttpError, parseWith, readJson } from './errors';
-import type { ParametersApplied } from '../shared/api';
-import type { ScopeServices } from './services';
+import {
+  parameterNameParamsSchema,
+  parametersAppliedSchema,
+  parametersResponseSchema,
+  paramPatchSchema,
+  putParameterBodySchema,
+} from '../shared/api';
+import { route } from '../shared/route-doc';
+import { parameters, setParameters } from '../kernel/actions';
+import { ScopeError, parseWith, readJson } from '../kernel/errors';
+import type { ParametersApplied, ParametersResponse } from '../shared/api';
+import type { ScopeServices } from '../kernel/services';
 
 /** `/api/v1/parameters`: read all, PATCH several (all or nothing), PUT one. */
 export function parameterRoutes(services: ScopeServices): Hono {
@@ -13,25 +20,47 @@ export function parameterRoutes(services: ScopeServices): Hono {
     values,
   });
 
-  api.get('/parameters', (c) => c.json(parameters(services)));
+  const readDoc = route({
+    summary: 'the active pipeline, its values and their JSON Schema',
+    responses: { 200: parametersResponseSchema },
+  });
+  api.get('/parameters', readDoc, (c) => c.json(parameters(services) satisfies ParametersResponse));
 
   // Numbers out of range are clamped, not rejected: the answer carries the values as applied.
-  api.patch('/parameters', async (c) => {
+  const patchDoc = route({
+    summary: 'sets several parameters, all or nothing; answers the values as applied (clamped)',
+    body: paramPatchSchema,
+    responses: { 200: parametersAppliedSchema },
+    errors: ['invalid_parameters'],
+  });
+  api.patch('/parameters', patchDoc, async (c) => {
     const patch = parseWith(
       paramPatchSchema,
-      await readJson(c),
+      await readJson(c.req),
       'invalid_body',
       'body (expected an object of name: value)',
     );
     return c.json(applied(setParameters(services, patch, 'http')));
   });
 
-  api.put('/parameters/:name', async (c) => {
+  const putDoc = route({
+    summary: 'sets one parameter; answers its value as applied',
+    params: parameterNameParamsSchema,
+    body: putParameterBodySchema,
+    responses: { 200: parametersAppliedSchema },
+    errors: ['unknown_parameter', 'invalid_parameters'],
+  });
+  api.put('/parameters/:name', putDoc, async (c) => {
     const name = c.req.param('name');
-    const body = parseWith(putParameterBodySchema, await readJson(c), 'invalid_body', 'body (expected {"value": ...})');
+    const body = parseWith(
+      putParameterBodySchema,
+      await readJson(c.req),
+      'invalid_body',
+      'body (expected {"value": ...})',
+    );
     if (!services.params.spec(name)) {
       const known = Object.keys(services.params.all()).join(', ') || '(none)';
-      throw new ScopeHttpError(404, 'unknown_parameter', `unknown parameter "${name}"; known: ${known}`);
+      throw new ScopeError('unknown_parameter', `unknown parameter "${name}"; known: ${known}`);
     }
     return c.json(applied(setParameters(services, { [name]: body.value }, 'http')));
   });

@@ -1,68 +1,63 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { FrameJpegs } from './jpeg';
-import { MjpegStreams } from './mjpeg';
-import { ScopeHttpError, errorResponse, toScopeError } from './errors';
+import { ScopeError } from '../kernel/errors';
+import { errorResponse, fromThrown, statusOf } from './errors';
 import { commandRoutes } from './api-commands';
-import { mediaRoutes } from './api-media';
+import { statsRoutes } from './api-stats';
+import { openApiRoutes } from './openapi';
 import { parameterRoutes } from './api-parameters';
 import { pipelineRoutes } from './api-pipelines';
-import { originAllowed } from './origin';
+import { createRequestGuard } from './guard';
+import { guardRequests, limitBodies } from './guard-middleware';
 import { defaultWebRoot, panelRoutes } from './panel';
-import type { ClientCounts } from './actions';
+import type { ClientCounts } from '../kernel/actions';
+import type { RequestGuard } from '../kernel/access';
+import { healthResponseSchema } from '../shared/api';
+import { route } from '../shared/route-doc';
 import type { HealthResponse } from '../shared/api';
-import type { ScopeServices } from './services';
+import type { ScopeServices } from '../kernel/services';
 
 export interface AppExtras {
-  /** Shared JPEG encoder of the newest frame; one per server. */
-  jpegs: FrameJpegs;
-  mjpeg: MjpegStreams;
   /** Connected WebSocket clients, for stats. */
   wsClients: () => number;
+  /** Connected MJPEG clients (the MJPEG output's), for stats. */
+  mjpegClients: () => number;
   /** Folder of the built web panel; a placeholder page is served when it has no index.html. */
   webRoot: string;
   /** Sub-apps of control and output services, mounted under /api/v1 (they live outside src/). */
   apiRoutes: Hono[];
   /** Sub-apps mounted at the root (WHEP, the output page); they answer before the panel. */
   rootRoutes: Hono[];
+  /** Who may use the server; loopback only (no LAN, no token) unless the root builds another. */
+  guard: RequestGuard;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Installs the server's one way of answering errors (kernel codes mapped to statuses, unknown routes as
+ * `not_found`) on an app; route tests of services use it on their own routes.
+ */
+export function withErrorAnswers(app: Hono, log: (message: string) => void = () => {}): Hono {
+  app.onError((err, c) => {
+    const e = fromThrown(err);
+    if (statusOf(e.code) >= 500) log(`${c.req.method} ${c.req.path} failed: ${e.message}`);
+    return errorResponse(c, e);
+  });
+  app.notFound((c) => errorResponse(c, new ScopeError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
+  return app;
+}
 
 /** The Hono app of the server; tests drive it with `app.request()`, http.ts serves it. */
 export function createApp(services: ScopeServices, extras: Partial<AppExtras> = {}): Hono {
-  const jpegs = extras.jpegs ?? new FrameJpegs(services.engine, { log: services.log });
-  const mjpeg = extras.mjpeg ?? new MjpegStreams(jpegs);
-  const clients: ClientCounts = { ws: extras.wsClients ?? (() => 0), mjpeg: () => mjpeg.count };
+  const clients: ClientCounts = { ws: extras.wsClients ?? (() => 0), mjpeg: extras.mjpegClients ?? (() => 0) };
 
-  const app = new Hono();
-  app.onError((err, c) => {
-    const e = toScopeError(err);
-    if (e.status >= 500) services.log(`${c.req.method} ${c.req.path} failed: ${e.message}`);
-    return errorResponse(c, e);
-  });
-  app.notFound((c) =>
-    errorResponse(c, new ScopeHttpError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)),
-  );
-  app.use('/api/*', async (c, next) => {
-    if (SAFE_METHODS.has(c.req.method) || originAllowed(c.req.header('origin'), c.req.header('host'))) return next();
-    const origin = c.req.header('origin') ?? '';
-    return errorResponse(
-      c,
-      new ScopeHttpError(403, 'forbidden_origin', `requests from ${origin} may not change this server`),
-    );
-  });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        errorResponse(c, new ScopeHttpError(413, 'body_too_large', `request body over ${MAX_BODY_BYTES} bytes`)),
-    }),
-  );
+  const app = withErrorAnswers(new Hono(), services.log);
+  // Every route, the panel and /output included: Host, Origin and (in LAN mode) the token first, then sizes.
+  app.use('*', guardRequests(extras.guard ?? createRequestGuard({ refusals: services.refusals })));
+  app.use('*', limitBodies(MAX_BODY_BYTES, services.refusals));
 
-  app.get('/health', (c) => {
+  const healthDoc = route({ summary: 'is the server up, and in what state', responses: { 200: healthResponseSchema } });
+  app.get('/health', healthDoc, (c) => {
     const status = services.host.status();
     return c.json({
       ok: true,
@@ -73,8 +68,9 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   });
   app.route('/api/v1', pipelineRoutes(services));
   app.route('/api/v1', parameterRoutes(services));
-  app.route('/api/v1', mediaRoutes(services, { jpegs, mjpeg, clients }));
+  app.route('/api/v1', statsRoutes(services, clients));
   app.route('/api/v1', commandRoutes(services));
+  app.route('/api/v1', openApiRoutes(app, services.version));
   for (const routes of extras.apiRoutes ?? []) app.route('/api/v1', routes);
   for (const routes of extras.rootRoutes ?? []) app.route('/', routes);
   app.route('/', panelRoutes(extras.webRoot ?? defaultWebRoot, services.version));

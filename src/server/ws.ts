@@ -1,14 +1,14 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { clientMessageSchema, requestIdSchema } from '../shared/messages';
-import { parameters, pipelineStatus, runCommand, setParameters, startLoad, statsOf } from './actions';
-import { badRequest, describeIssues, toScopeError } from './errors';
+import { parameters, pipelineStatus, runCommand, setParameters, startLoad, statsOf } from '../kernel/actions';
+import { ScopeError, describeIssues, toScopeError } from '../kernel/errors';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData } from 'ws';
-import type { ClientCounts } from './actions';
+import type { ClientCounts } from '../kernel/actions';
 import type { ParamValue } from '../shared/api';
 import type { ClientMessage, RequestId, ServerMessage } from '../shared/messages';
-import type { ScopeServices } from './services';
+import type { ScopeServices } from '../kernel/services';
 
 export interface WsHubOptions {
   /** Stats messages per second. */
@@ -47,7 +47,6 @@ export class WsHub {
   private nextId = 1;
   /** Changed values by source, sent together once the current task ends (a setMany is one message). */
   private pending = new Map<string, Record<string, ParamValue>>();
-  private lastSpecs: object;
   private readonly stopListening: (() => void)[];
   private readonly timers: NodeJS.Timeout[];
   private readonly counts: ClientCounts;
@@ -58,9 +57,10 @@ export class WsHub {
   ) {
     this.o = { ...defaults, ...options } satisfies WsHubOptions;
     this.counts = { ws: () => this.clients.size, mjpeg: this.o.mjpegClients };
-    this.lastSpecs = services.params.all();
     this.stopListening = [
-      services.params.onChange((change) => this.queueChange(change.source, change.path, change.value)),
+      services.params.onChange((event) =>
+        event.kind === 'value' ? this.queueChange(event.source, event.path, event.value) : this.replaced(event.owner),
+      ),
       services.host.onStatus(() => this.onStatus()),
       services.events.on((topic, data) => this.broadcast({ type: 'event', topic, data })),
     ];
@@ -119,20 +119,20 @@ export class WsHub {
   private onMessage(ws: WebSocket, client: Client, data: RawData, isBinary: boolean): void {
     let id: RequestId | undefined;
     try {
-      if (isBinary) throw badRequest('invalid_message', 'binary messages are not understood; send JSON text');
+      if (isBinary) throw new ScopeError('invalid_message', 'binary messages are not understood; send JSON text');
       let json: unknown;
       try {
         json = JSON.parse(rawText(data));
       } catch (err) {
-        throw badRequest('bad_json', `message is not valid JSON: ${(err as Error).message}`);
+        throw new ScopeError('bad_json', `message is not valid JSON: ${(err as Error).message}`);
       }
       id = idOf(json);
       const parsed = clientMessageSchema.safeParse(json);
-      if (!parsed.success) throw badRequest('invalid_message', `invalid message: ${describeIssues(parsed.error)}`);
+      if (!parsed.success) throw new ScopeError('invalid_message', `invalid message: ${describeIssues(parsed.error)}`);
       this.handle(ws, client, parsed.data);
     } catch (err) {
       const e = toScopeError(err);
-      if (e.status >= 500) this.services.log(`WebSocket message failed: ${e.message}`);
+      if (e.code === 'internal') this.services.log(`WebSocket message failed: ${e.message}`);
       this.send(ws, id === undefined ? { type: 'error', error: e.toJSON() } : { type: 'error', error: e.toJSON(), id });
     }
   }
@@ -182,20 +182,15 @@ export class WsHub {
     }
   }
 
-  private onStatus(): void {
-    // A load replaced the parameter set: changes queued before it go first, then the new set.
+  /** A load replaced the parameter set: changes queued before it go first, then the new set. */
+  private replaced(owner: string | null): void {
     this.flushChanges();
-    const specs = this.services.params.all();
-    if (specs !== this.lastSpecs) {
-      this.lastSpecs = specs;
-      const { pipeline, values, schema } = parameters(this.services);
-      this.broadcast({
-        type: 'pipeline',
-        pipeline: this.services.host.status().pipelineId ?? pipeline,
-        values,
-        schema,
-      });
-    }
+    const { values, schema } = parameters(this.services);
+    this.broadcast({ type: 'pipeline', pipeline: owner, values, schema });
+  }
+
+  private onStatus(): void {
+    this.flushChanges();
     this.broadcast({ type: 'state', status: pipelineStatus(this.services) });
   }
 

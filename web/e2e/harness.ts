@@ -8,15 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
-import { ensureBuilt } from '../ensure-built.mjs';
+import { ensurePanelBuilt } from '../../src/panel-build';
 import { startTestScope } from '../../src/server/test-support';
 import { startHttpServer } from '../../src/server/http';
 import { oscRoutes } from '../../control/osc/paths';
 import { presetRoutes } from '../../src/presets/index';
+import { mjpegRoutes } from '../../outputs/mjpeg/routes';
+import { whepRoutes } from '../../outputs/webrtc/routes';
+import type { MjpegOutput } from '../../outputs/mjpeg/mjpeg-output';
+import type { WhepOutput } from '../../outputs/webrtc/whep-output';
 import type { PresetStore } from '../../src/presets/index';
 import type { Browser, Page } from 'playwright-core';
 import type { Hono } from 'hono';
-import type { ScopeServices } from '../../src/server/services';
+import type { ScopeServices } from '../../src/kernel/services';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -39,7 +43,7 @@ export type ExtraRoutes = (
 ) => Promise<{ routes: Hono[]; stop?: () => Promise<void> }>;
 
 export async function startRig(extra?: ExtraRoutes): Promise<Rig> {
-  const built = await ensureBuilt({ log: () => {} });
+  const built = await ensurePanelBuilt({ log: () => {} });
   if (built === 'failed') throw new Error('the panel did not build; run `npm run build` to see why');
   const configDir = await mkdtemp(join(tmpdir(), 'scope-e2e-'));
   // 256 px: big enough to see in screenshots, cheap enough for a 2-core CI machine.
@@ -52,7 +56,14 @@ export async function startRig(extra?: ExtraRoutes): Promise<Rig> {
   const http = await startHttpServer(services, {
     port: 0,
     host: '127.0.0.1',
-    apiRoutes: [oscRoutes(services), presetRoutes(presets), ...more.routes],
+    apiRoutes: [
+      oscRoutes(services),
+      presetRoutes(presets),
+      mjpegRoutes(scope.outputs.get('mjpeg') as MjpegOutput, services.engine),
+      ...more.routes,
+    ],
+    rootRoutes: [whepRoutes(scope.outputs.get('webrtc') as WhepOutput)],
+    mjpegClients: () => (scope.outputs.get('mjpeg') as MjpegOutput).streams.count,
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });

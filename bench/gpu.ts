@@ -41,14 +41,19 @@ export const references = [
 
 export async function gpuBench(o: GpuBenchOptions): Promise<string[]> {
   const lines: string[] = [''];
+  // Each line is also logged as it is measured: a full run takes minutes.
+  const emit = (...items: string[]) => {
+    for (const item of items) o.log(item);
+    lines.push(...items);
+  };
   const device = new OrtRuntime({ device: o.device, log: o.log });
   const choice = await device.provider();
   const webgpu = o.device === 'webgpu' ? await probeWebGpu() : null;
   const software = !!webgpu?.adapter?.software;
   const tag = software ? ' [software Vulkan, not a GPU figure]' : '';
-  lines.push(...machine(choice, webgpu));
+  emit(...machine(choice, webgpu));
   if (choice.provider !== o.device) {
-    lines.push(`  the device asked for is not available (${choice.reason}): nothing to measure`);
+    emit(`  the device asked for is not available (${choice.reason}): nothing to measure`);
     await device.close();
     return lines;
   }
@@ -56,37 +61,37 @@ export async function gpuBench(o: GpuBenchOptions): Promise<string[]> {
   const cases = await graphCases({ standins, size: o.size, log: o.log });
   const cpu = new OrtRuntime({ device: 'cpu' });
   try {
-    lines.push(
+    emit(
       '',
       `graphs: CPU provider vs ${o.device}${tag} (median / p90 with outputs to host; pipelined = kept on device)`,
     );
-    for (const c of cases) lines.push(await graphLine(c, cpu, device, o));
-    if (!standins) lines.push('  stand-ins left out on a software adapter (minutes a frame); --full runs them');
+    for (const c of cases) emit(await graphLine(c, cpu, device, o));
+    if (!standins) emit('  stand-ins left out on a software adapter (minutes a frame); --full runs them');
 
-    lines.push(
+    emit(
       '',
       `streamdiffusion, SD-Turbo-shaped stand-in (random weights, real sizes), ${o.size}², on ${o.device}${tag}`,
     );
-    if (standins) lines.push(...(await streamLines(o)));
-    else lines.push('  not run on a software adapter; --full runs it');
+    if (standins) emit(...(await streamLines(o)));
+    else emit('  not run on a software adapter; --full runs it');
 
-    lines.push('', `execution-provider options, on vs off (pipelined ms per frame)${tag}`);
+    emit('', `execution-provider options, on vs off (pipelined ms per frame)${tag}`);
     const optionGraphs = cases.filter((c) => /1080p default|TAESD decoder.*fp16|UNet.*fp16/.test(c.name));
     for (const r of await epOptionsBench(o.device, optionGraphs, o.quick)) {
-      lines.push(
+      emit(
         `  ${r.option}, ${r.graph}: off ${fmt(r.offMs ?? NaN)} ms, on ${fmt(r.onMs ?? NaN)} ms${r.note ? ` (${r.note})` : ''}`,
       );
     }
 
-    lines.push('', `output layouts: JavaScript conversion vs made on ${o.device} and downloaded too${tag}`);
+    emit('', `output layouts: JavaScript conversion vs made on ${o.device} and downloaded too${tag}`);
     for (const r of await pixelFormatsBench(o.device, o.quick)) {
       const verdict = r.deviceMs < r.jsMs ? 'device cheaper' : 'JavaScript cheaper';
-      lines.push(`  ${r.size} ${r.format}: JS ${fmt(r.jsMs)} ms, device +${fmt(r.deviceMs)} ms → ${verdict}`);
+      emit(`  ${r.size} ${r.format}: JS ${fmt(r.jsMs)} ms, device +${fmt(r.deviceMs)} ms → ${verdict}`);
     }
   } finally {
     await Promise.all([cpu.close(), device.close()]);
   }
-  lines.push('', 'reference figures (not measured in this run):', ...references.map((r) => `  ${r}`));
+  emit('', 'reference figures (not measured in this run):', ...references.map((r) => `  ${r}`));
   return lines;
 }
 
@@ -106,7 +111,11 @@ function machine(choice: ProviderChoice, webgpu: WebGpuFacts | null): string[] {
 async function graphLine(c: GraphCase, cpu: OrtRuntime, device: OrtRuntime, o: GpuBenchOptions): Promise<string> {
   const runs = o.quick ? 5 : 30;
   const time = (rt: OrtRuntime) =>
-    timeGraph(rt, c.model, c.feeds, { runs: c.heavy ? Math.min(runs, 5) : runs, seconds: o.quick ? 3 : 20 });
+    timeGraph(rt, c.model, c.feeds, {
+      runs: c.heavy ? Math.min(runs, 5) : runs,
+      warmup: c.heavy ? 1 : 3,
+      seconds: o.quick ? 3 : 20,
+    });
   const show = (t: GraphTiming) => `${fmt(t.medianMs, 1)} / ${fmt(t.p90Ms, 1)} ms`;
   let onCpu = 'n/a (float16)';
   let cpuMs = NaN;

@@ -259,9 +259,19 @@ export class DeviceEngine implements FrameEngine {
     return this.runtime.upload({ type: 'float32', data, dims });
   }
 
+  /**
+   * Releases the handles this engine holds. When the runtime lost them (its worker stopped) the batch is refused
+   * whole, so each is then released on its own and the dead ones are passed over: a failed frame must not leak the
+   * live ones, nor hide its own error behind a cleanup error.
+   */
   private async drop(handles: (TensorHandle | undefined)[]): Promise<void> {
-    const live = handles.filter((h): h is TensorHandle => h !== undefined);
-    if (live.length > 0) await this.runtime.release(live);
+    const held = handles.filter((h): h is TensorHandle => h !== undefined);
+    if (held.length === 0) return;
+    try {
+      await this.runtime.release(held);
+    } catch {
+      await Promise.allSettled(held.map((h) => this.runtime.release(h)));
+    }
   }
 
   async release(): Promise<void> {

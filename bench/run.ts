@@ -1,10 +1,12 @@
 /**
  * npm run bench — the foundation's figures, each measured side by side in one run and printed last.
  *   --quick   shorter runs (a smoke test of the bench itself)
- *   --device webgpu|cuda|tensorrt   the GPU bench instead (bench/gpu.ts): CPU vs device per graph, stand-in
- *             streamdiffusion fps, provider options, output layouts; --full runs the stand-ins on a software
- *             adapter too, --size sets the stand-ins' image size (default 512)
+ *   --device webgpu|cuda|tensorrt   the GPU benches instead of the device-free ones: bench/gpu.ts (CPU vs
+ *             device per graph, stand-in streamdiffusion fps, provider options, output layouts; --full runs the
+ *             stand-ins on a software adapter too, --size sets their image size, default 512) and the ar-video
+ *             blocks with the full-size stand-in on that provider
  */
+import { arVideoBench, formatArVideo } from './ar-video';
 import { controlLatency } from './control-latency';
 import type { LatencyResult } from './control-latency';
 import { framePacing } from './frame-pacing';
@@ -31,7 +33,9 @@ if (deviceArg !== undefined) {
     size: Number(argValue('size') ?? 512),
     log,
   });
-  console.log(lines.join('\n'));
+  log('ar-video blocks: tiny graphs on the CPU and WebGPU providers, the Wan-shaped stand-in on the device …');
+  const arVideo = await arVideoBench({ device: device as 'cpu', blocks: quick ? 2 : 6 });
+  console.log([...lines, '', formatArVideo(arVideo)].join('\n'));
   process.exit(0);
 }
 
@@ -90,6 +94,13 @@ const throughput = await oscThroughput({
 log('streamdiffusion stages on the tiny graphs (CPU) …');
 const diffusion = await streamDiffusionBench({ model: 'tiny', frames: quick ? 10 : 30 });
 
+log('ar-video blocks: tiny graphs on the CPU and WebGPU providers, the Wan-shaped stand-in with --device …');
+const deviceAt = process.argv.indexOf('--device');
+const arVideo = await arVideoBench({
+  device: (deviceAt >= 0 ? process.argv[deviceAt + 1] : 'cpu') as 'cpu',
+  blocks: quick ? 2 : 6,
+});
+
 log('outputs: WHEP latency in Chromium, 8 viewers vs 1 …');
 const outputs = await outputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60 : 150, log });
 
@@ -126,6 +137,11 @@ lines.push(
 );
 lines.push(...formatOutputs(outputs).map((l, i) => (i === 0 ? `(f) ${l}` : `    ${l}`)));
 lines.push(...formatSecurity(security).map((l, i) => (i === 0 ? `(g) ${l}` : `    ${l}`)));
+lines.push(
+  ...formatArVideo(arVideo)
+    .split('\n')
+    .map((l, i) => (i === 0 ? `(h) ${l}` : `  ${l}`)),
+);
 console.log(lines.join('\n'));
 // @roamhq/wrtc can crash in its static destructors when a process that used it ends by itself.
 process.exit(0);

@@ -144,6 +144,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     spout: o.spout,
     iceServers: o.iceServers,
     mjpegQuality: o.mjpegQuality,
+    outputs: o.outputs,
   });
 
   const guard = createRequestGuard({

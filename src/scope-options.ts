@@ -4,6 +4,7 @@ import type { PipelineDefinition } from './engine/pipeline';
 import type { ModelManifest } from './models';
 import type { DeviceRequest } from './runtime/providers';
 import type { MidiBackend } from '../control/midi/backend';
+import type { Output } from '../outputs/output';
 import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
 
 export interface ScopeOptions {
@@ -63,6 +64,8 @@ export interface ScopeOptions {
   iceServers: string[];
   /** JPEG quality of MJPEG and /api/v1/frame. */
   mjpegQuality: number;
+  /** Outputs injected by a caller (tests, stand-ins): each replaces the built-in output of its id, or is added. */
+  outputs: Output[];
   /** Settings (presets, MIDI mappings); `DAYDREAM_SCOPE_CONFIG_DIR` or `~/.daydream-scope` when left out. */
   configDir: string | undefined;
   /** Where model files live; `DAYDREAM_SCOPE_MODELS_DIR` or `~/.daydream-scope/models` when left out. */
@@ -105,4 +108,5 @@ export const scopeDefaults: ScopeOptions = {
   spout: false,
   iceServers: [],
   mjpegQuality: 80,
+  outputs: [],
 };

@@ -2,15 +2,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../src/engine/frame';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { rgbaToI420, rgbaToUyvy } from '../../outputs/convert';
-import type { Conditioning } from './blend';
+import type { Conditioning } from '../shared/blend';
 import { DeviceEngine } from './device-engine';
 import { DiffusionModel } from './diffusion-model';
 import { HostEngine } from './host-engine';
 import type { FrameEngine, FrameRequest } from './host-engine';
-import { NoiseBank } from './noise';
+import { NoiseBank } from '../shared/noise';
 import { parseTIndexList, stagesFor } from './schedule';
 import type { CfgMode } from './stream-batch';
-import { Timings } from './timings';
+import { Timings } from '../shared/timings';
 import { writeTinyModel } from './tiny/write';
 
 const SIZE = 64;

@@ -2,18 +2,18 @@ import type { DeviceFormat, Image } from '../../src/engine/frame';
 import type { OrtRuntime } from '../../src/runtime/ort';
 import type { OrtSession } from '../../src/runtime/session';
 import type { PlainTensor, TensorHandle } from '../../src/runtime/tensor';
-import type { Conditioning } from './blend';
+import type { Conditioning } from '../shared/blend';
 import { LATENT_CHANNELS, VAE_FACTOR } from './diffusion-model';
 import type { DiffusionModel } from './diffusion-model';
 import type { FrameEngine, FrameRequest } from './host-engine';
-import { imageToTensor } from './pixels';
+import { imageToTensor } from '../shared/pixels';
 import type { Stage } from './schedule';
 import { convert } from './session-io';
 import { buildFrameGraph } from './frame-graph';
 import { buildFromRgba, buildPrepare, buildUpdate, negativesOf } from './stream-graphs';
 import type { Guidance } from './stream-batch';
 import { concat, sameValues } from './float-arrays';
-import type { Timings } from './timings';
+import type { Timings } from '../shared/timings';
 
 /** The frames in flight, as handles: latents waiting at stages 1..n-1, their noises, their negative x̂₀. */
 interface Fifo {

@@ -1,6 +1,6 @@
 import type { OrtRuntime } from '../../src/runtime/ort';
 import { ClipTokenizer, CONTEXT_LENGTH } from './clip-tokenizer';
-import type { Conditioning } from './blend';
+import type { Conditioning } from '../shared/blend';
 import type { ModelFiles } from './models';
 import { modelFile } from './models';
 import { PromptEncoder } from './prompt-encoder';
@@ -8,7 +8,7 @@ import type { TextTower } from './prompt-encoder';
 import { TypedSession } from './session-io';
 import type { Feed } from './session-io';
 import type { UnetBatch } from './stream-batch';
-import type { Timings } from './timings';
+import type { Timings } from '../shared/timings';
 
 export const LATENT_CHANNELS = 4;
 export const VAE_FACTOR = 8;

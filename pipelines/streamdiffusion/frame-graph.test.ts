@@ -3,7 +3,7 @@ import { OrtRuntime } from '../../src/runtime/ort';
 import { rgbaToBgra, rgbaToI420, rgbaToUyvy } from '../../outputs/convert';
 import { mulberry32 } from '../neural-field/random';
 import { buildFrameGraph, formatBytes } from './frame-graph';
-import { tensorToImage } from './pixels';
+import { tensorToImage } from '../shared/pixels';
 
 const cpu = new OrtRuntime({ device: 'cpu', intraOpThreads: 1 });
 // CI: lavapipe. No adapter fails the first WebGPU test.

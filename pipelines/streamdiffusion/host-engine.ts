@@ -1,11 +1,11 @@
 import type { Image } from '../../src/engine/frame';
-import type { Conditioning } from './blend';
+import type { Conditioning } from '../shared/blend';
 import type { DiffusionModel } from './diffusion-model';
-import { imageToTensor, tensorToImage } from './pixels';
+import { imageToTensor, tensorToImage } from '../shared/pixels';
 import type { Stage } from './schedule';
 import { StreamBatch } from './stream-batch';
 import type { Guidance } from './stream-batch';
-import type { Timings } from './timings';
+import type { Timings } from '../shared/timings';
 
 /** One frame's worth of inputs, whatever the engine. */
 export interface FrameRequest {

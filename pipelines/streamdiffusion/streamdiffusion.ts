@@ -8,23 +8,24 @@ import type {
   RenderContext,
 } from '../../src/engine/pipeline';
 import { modelsDir } from '../../src/files';
-import { blendConditionings, PromptTransition } from './blend';
-import type { BlendMode, Conditioning } from './blend';
+import { PromptTransition } from '../shared/blend';
+import type { Conditioning } from '../shared/blend';
+import { promptConditioning } from '../shared/prompts';
 import { DeviceEngine } from './device-engine';
 import { DiffusionModel, LATENT_CHANNELS, VAE_FACTOR } from './diffusion-model';
 import { HostEngine } from './host-engine';
 import type { FrameEngine } from './host-engine';
 import { resolveModel } from './models';
 import type { ModelId } from './models';
-import { NoiseBank } from './noise';
+import { NoiseBank } from '../shared/noise';
 import { streamDiffusionParams } from './params';
-import { imageToTensor } from './pixels';
+import { imageToTensor } from '../shared/pixels';
 import { parseTIndexList, stagesFor } from './schedule';
 import type { Stage } from './schedule';
 import { SimilarityFilter } from './similarity-filter';
-import { ImageSource } from './source';
+import { ImageSource } from '../shared/source';
 import type { CfgMode } from './stream-batch';
-import { Timings } from './timings';
+import { Timings } from '../shared/timings';
 
 /** StreamDiffusion on SD-Turbo / SDXL-Turbo: stream batch, RCFG, similarity filter, prompt blending. */
 export const streamDiffusion: PipelineDefinition = {
@@ -168,20 +169,7 @@ export class StreamDiffusionPipeline implements Pipeline {
   /** The blended, transitioning conditioning of the four prompts. */
   private async conditioning(params: ParamSnapshot, time: number): Promise<Conditioning> {
     const model = this.model!;
-    const texts = [params.prompt, params.prompt2, params.prompt3, params.prompt4].map((t) => String(t ?? ''));
-    const weights = [params.weight1, params.weight2, params.weight3, params.weight4].map((w) => Number(w ?? 0));
-    const used = texts.map((t, i) => (i === 0 || (t.trim() !== '' && weights[i]! > 0) ? t : undefined));
-    const conds: Conditioning[] = [];
-    const usedWeights: number[] = [];
-    for (const [i, t] of used.entries()) {
-      if (t === undefined) continue;
-      conds.push(await model.prompts.encode(t));
-      usedWeights.push(weights[i]!);
-    }
-    const mode = params.blend as BlendMode;
-    const target = blendConditionings(conds, usedWeights, mode);
-    const key = used.map((t) => t ?? '').join('\u0000');
-    return this.transition.update(key, target, time, params.transition as number, mode);
+    return (await promptConditioning(params, (t) => model.prompts.encode(t), this.transition, time)).conditioning;
   }
 
   private async negative(params: ParamSnapshot, positive: Conditioning): Promise<Conditioning> {

@@ -42,5 +42,7 @@ export interface PipelineDefinition {
   description: string;
   /** The pipeline's own parameters; width/height are added by the host for every pipeline. */
   params: ParamSpecs;
+  /** It uses the engine's video input (render's `input`) when there is one. */
+  takesInput?: boolean;
   create(): Pipeline;
 }

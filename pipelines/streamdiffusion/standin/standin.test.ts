@@ -8,9 +8,9 @@ import { probeWebGpu } from '../../../src/runtime/webgpu-probe';
 import { OrtRuntime } from '../../../src/runtime/ort';
 import { DeviceEngine } from '../device-engine';
 import { DiffusionModel } from '../diffusion-model';
-import { NoiseBank } from '../noise';
+import { NoiseBank } from '../../shared/noise';
 import { stagesFor } from '../schedule';
-import { Timings } from '../timings';
+import { Timings } from '../../shared/timings';
 import { findStandin, writeStandin } from './write';
 
 let root: string;

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFrameCode } from '../../pipelines/test-pattern/frame-code';
 import { startTestScope } from '../../src/server/test-support';
 import { OutputHub } from '../hub';
-import { FOURCC_BGRA, FOURCC_BGRX, loadNdi } from './ndi-lib';
+import { FOURCC_BGRA, FOURCC_BGRX, loadNdi } from '../../src/media/ndi-lib';
 import { NdiOutput } from './ndi-output';
-import type { NdiLib } from './ndi-lib';
+import type { NdiLib } from '../../src/media/ndi-lib';
 
 // Loopback only, before the runtime starts: NDI looks for sources on 127.0.0.1 and the sender, told of a
 // discovery server (there is none), skips mDNS; no multicast leaves the machine.

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { loadWrtc } from './wrtc';
+import { loadWrtc } from '../../src/media/wrtc';
 import { filterCandidates, offerProblem, withVideoBandwidth } from './sdp';
-import type { Wrtc } from './wrtc';
+import type { Wrtc } from '../../src/media/wrtc';
 import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
 
 export const whepOptionsSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Image } from '../../src/engine/frame';
 import { passthrough } from './passthrough';
-import { scaleCover } from './scale';
+import { scaleCover } from '../../src/media/scale';
 
 /** An image whose pixel (x, y) is (x * 10, y * 10, 77). */
 function ramp(width: number, height: number): Image {

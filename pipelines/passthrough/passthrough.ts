@@ -3,7 +3,7 @@ import type { Image } from '../../src/engine/frame';
 import type { ParamSnapshot, PipelineDefinition, RenderContext } from '../../src/engine/pipeline';
 import { createCanvas, fillRect, rgb } from '../shared/canvas';
 import { drawText } from '../shared/glyphs';
-import { scaleCover } from './scale';
+import { scaleCover } from '../../src/media/scale';
 
 /** Sends the input through, scaled to cover the output; a dark frame saying "NO INPUT" when there is none. */
 export const passthrough: PipelineDefinition = {

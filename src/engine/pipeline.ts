@@ -28,9 +28,16 @@ export interface RenderContext {
   height: number;
 }
 
+/** Where the engine takes a pipeline's input from: the active video input, already scaled to the output size. */
+export interface InputProvider {
+  /** The newest input picture at width x height, or undefined when there is no input (yet). */
+  frame(width: number, height: number): Image | undefined;
+}
+
 /** A loaded, stateful instance of a pipeline. */
 export interface Pipeline {
   load(ctx: LoadContext): Promise<void>;
+  /** `input` is the video input at the output size when the definition takes one; read it, never write to it. */
   render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<Image> | Image;
   unload(): Promise<void> | void;
 }
@@ -42,5 +49,17 @@ export interface PipelineDefinition {
   description: string;
   /** The pipeline's own parameters; width/height are added by the host for every pipeline. */
   params: ParamSpecs;
+  /**
+   * Whether render() wants the video input; a function decides per frame from the parameters (so a pipeline
+   * that mixes the input in at 0 % costs no scaling). Left out: no input.
+   */
+  takesInput?: boolean | ((params: ParamSnapshot) => boolean);
   create(): Pipeline;
+}
+
+/** Whether `def` takes the input, in general (for listings) or for this frame's parameters. */
+export function takesInput(def: PipelineDefinition, params?: ParamSnapshot): boolean {
+  const t = def.takesInput;
+  if (typeof t === 'function') return params === undefined ? true : t(params);
+  return t === true;
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { paramsJsonSchema } from '../params/json-schema';
+import { takesInput } from '../engine/pipeline';
 import { loadBodySchema } from '../shared/api';
 import { pipelineStatus, startLoad } from '../kernel/actions';
 import { ScopeError, parseWith, readJson } from '../kernel/errors';
@@ -19,6 +20,7 @@ export function pipelineRoutes(services: ScopeServices): Hono {
       description: def.description,
       schema: paramsJsonSchema(services.host.specsOf(def)),
       active: def.id === active,
+      takesInput: takesInput(def),
     }));
     return c.json(list);
   });

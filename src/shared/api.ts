@@ -96,6 +96,8 @@ export interface PipelineInfo {
   description: string;
   schema: JsonSchema;
   active: boolean;
+  /** Whether it uses the video input (`PUT /api/v1/input`). */
+  takesInput: boolean;
 }
 
 export interface ParametersResponse {

@@ -25,8 +25,8 @@ const withPipeline: PanelState = {
   pipeline: 'a',
   values: { zoom: 1, hue: 0 },
   pipelines: [
-    { id: 'a', name: 'A', description: '', schema: {}, active: true },
-    { id: 'b', name: 'B', description: '', schema: {}, active: false },
+    { id: 'a', name: 'A', description: '', schema: {}, active: true, takesInput: false },
+    { id: 'b', name: 'B', description: '', schema: {}, active: false, takesInput: true },
   ],
 };
 

@@ -12,6 +12,7 @@ export default defineConfig({
       'pipelines/**/*.test.ts',
       'control/**/*.test.ts',
       'outputs/**/*.test.ts',
+      'inputs/**/*.test.ts',
       'web/**/*.test.ts',
       'web/**/*.test.tsx',
     ],

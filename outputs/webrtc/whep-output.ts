@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { loadWrtc } from '../../src/media/wrtc';
+import { iceGathered, loadWrtc } from '../../src/media/wrtc';
 import { filterCandidates, offerProblem, withVideoBandwidth } from './sdp';
 import type { Wrtc } from '../../src/media/wrtc';
 import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
@@ -164,7 +164,7 @@ export class WhepOutput implements Output<WhepOptions> {
       video.direction = 'sendonly';
       await video.sender.replaceTrack(track);
       await pc.setLocalDescription(await pc.createAnswer());
-      await gathered(pc, GATHER_TIMEOUT_MS);
+      await iceGathered(pc, GATHER_TIMEOUT_MS);
       let sdp = pc.localDescription?.sdp ?? '';
       const hosts = this.o.hostCandidates;
       if (hosts.length > 0) sdp = filterCandidates(sdp, (a) => hosts.includes(a));
@@ -208,19 +208,4 @@ export class WhepOutput implements Output<WhepOptions> {
     this.ctx?.log(`WHEP viewer ${s.id.slice(0, 8)} joined (${this.sessions.size} now).`);
     this.ctx?.changed();
   }
-}
-
-/** Resolves when ICE gathering is complete, or after `timeoutMs` with whatever candidates were found by then. */
-function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      pc.removeEventListener('icegatheringstatechange', check);
-      resolve();
-    };
-    const check = () => pc.iceGatheringState === 'complete' && done();
-    const timer = setTimeout(done, timeoutMs);
-    pc.addEventListener('icegatheringstatechange', check);
-  });
 }

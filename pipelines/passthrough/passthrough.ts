@@ -9,7 +9,8 @@ import { scaleCover } from '../../src/media/scale';
 export const passthrough: PipelineDefinition = {
   id: 'passthrough',
   name: 'Passthrough',
-  description: 'The input video, scaled and centre-cropped to the output size.',
+  description: 'The video input as it comes (the input is already scaled to the output size; mirror flips it).',
+  takesInput: true,
   params: {
     mirror: p.bool(false, { label: 'Mirror', description: 'Flip left and right, as for a selfie camera' }),
   },

@@ -12,6 +12,8 @@ import type { FieldControls } from './frame-inputs';
 import { buildFieldNet } from './graph';
 import type { FieldNetOptions } from './graph';
 import { neuralFieldParams } from './params';
+import { mixInput } from './input-mix';
+import type { InputBlend } from './input-mix';
 
 export const LATENT_SIZE = 8;
 
@@ -23,6 +25,8 @@ export const neuralField: PipelineDefinition = {
     'A compositional pattern-producing network with seeded weights, walked through its latent space over time. ' +
     'Runs on the CPU in real time; no model download.',
   params: neuralFieldParams,
+  // Only while some of it is mixed in: at 0 the input is not even scaled.
+  takesInput: (params) => (params.inputMix as number) > 0,
   create: () => new NeuralField(),
 };
 
@@ -77,13 +81,15 @@ class NeuralField implements Pipeline {
     ctx.progress('ready', 1);
   }
 
-  async render(ctx: RenderContext, params: ParamSnapshot): Promise<Image> {
+  async render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<Image> {
     if (!this.session || !this.inputs) throw new Error('neural-field is not loaded');
     this.inputs.update(ctx.time, params as unknown as FieldControls);
     const out = await this.session.run(this.feeds);
     const rgba = out.rgba!;
     // A fresh output buffer per frame: the engine and outputs keep earlier frames while encoding them.
-    return { data: rgba.data as Uint8Array, width: this.size.width, height: this.size.height };
+    const image = { data: rgba.data as Uint8Array, width: this.size.width, height: this.size.height };
+    if (input) mixInput(image, input, params.inputMix as number, params.inputBlend as InputBlend);
+    return image;
   }
 
   async unload(): Promise<void> {

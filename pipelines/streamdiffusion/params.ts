@@ -38,7 +38,7 @@ export const streamDiffusionParams = {
   input: p.enum('neural-field', inputSources, {
     ...model,
     label: 'Image source',
-    description: 'Pipeline rendered each frame as the img2img input (a video input, when there is one, wins)',
+    description: 'Pipeline rendered as the img2img picture while there is no video input (PUT /api/v1/input)',
   }),
   mode: p.enum('img2img', ['img2img', 'txt2img'] as const, { ...prompt, label: 'Mode' }),
   prompt: p.text('a watercolor painting of a forest at dawn', { ...prompt, label: 'Prompt', multiline: true }),

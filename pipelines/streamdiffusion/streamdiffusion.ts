@@ -31,6 +31,8 @@ export const streamDiffusion: PipelineDefinition = {
     'Real-time diffusion (SD-Turbo, SDXL-Turbo) after StreamDiffusion: the steps of consecutive frames batched ' +
     'into one UNet call, residual CFG, a similarity filter, prompt blending. Needs a model download and a GPU.',
   params: streamDiffusionParams,
+  // img2img starts from the video input (PUT /api/v1/input) when there is one; txt2img needs none.
+  takesInput: (params) => params.mode === 'img2img',
   create: () => new StreamDiffusionPipeline(),
 };
 

@@ -9,7 +9,7 @@ import { blockSize, FRAME_CODE_BITS } from '../pipelines/test-pattern/frame-code
 import type { Image } from '../src/engine/frame';
 import type { ScopeOptions } from '../src/main';
 import type { Output } from './output';
-import type { WhepOptions } from './webrtc/whep-output';
+import type { WhepLimits, WhepOptions } from './webrtc/whep-output';
 
 export interface OutputTestScope {
   url: string;
@@ -26,7 +26,7 @@ export interface OutputTestScope {
  */
 export async function startOutputScope(
   options: Partial<ScopeOptions> = {},
-  extra: { whep?: Partial<WhepOptions>; outputs?: Output[] } = {},
+  extra: { whep?: Partial<WhepOptions>; whepLimits?: Partial<WhepLimits>; outputs?: Output[] } = {},
 ): Promise<OutputTestScope> {
   const scope = await startTestScope({ oscPort: null, oscQueryPort: null, ...options });
   const events: unknown[][] = [];
@@ -36,7 +36,7 @@ export async function startOutputScope(
     fps: () => scope.services.engine.fps,
   });
   // Loopback only in tests: the answer names no other interface, so no packet leaves the machine.
-  const webrtc = new WhepOutput('webrtc', { hostCandidates: ['127.0.0.1'], ...extra.whep });
+  const webrtc = new WhepOutput('webrtc', { hostCandidates: ['127.0.0.1'], ...extra.whep }, '', extra.whepLimits);
   hub.add(webrtc, true);
   for (const output of extra.outputs ?? []) hub.add(output, true);
   await hub.start(scope.services.engine);

@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { runUntilSignal, scopeDefaults, startScope } from './main';
@@ -8,6 +9,9 @@ import { parseFeedbackTarget } from '../control/osc/feedback';
 import { modelManifests } from '../pipelines/index';
 import { runDownloadCommand } from './models';
 import { deviceRequestSchema } from './runtime/providers';
+import { normalizeHost } from './server/guard';
+import { tokenProblem } from './server/token';
+import { parseAllowlist } from '../control/osc/allowlist';
 
 const HELP = `daydream-scope — live generative video server
 
@@ -19,7 +23,7 @@ Usage:
 
 Options:
   --port <n>        HTTP port (default 8000; 0 picks a free one)
-  --host <addr>     address to bind (default 127.0.0.1; 0.0.0.0 listens on the LAN)
+  --host <addr>     address to bind (default 127.0.0.1; 0.0.0.0 listens on the LAN: LAN mode, with a token)
   --pipeline <id>   pipeline to load at start (default neural-field; env PIPELINE; "none" for none)
   --fps <n>         target frame rate (default 30)
   --width <px>      output width (default 512)
@@ -28,7 +32,14 @@ Options:
   --device <name>   execution provider: auto (default), cpu, cuda, tensorrt, dml, coreml (env DAYDREAM_SCOPE_DEVICE)
   --osc-port <n>    OSC UDP port (default: the HTTP port's number; "off" for no OSC)
   --oscquery-port <n>  OSCQuery HTTP/WebSocket port (default: the HTTP port + 1; "off" for none)
-  --mdns            advertise OSCQuery and OSC over mDNS on the local network (off by default)
+  --mdns, --no-mdns advertise OSCQuery and OSC over mDNS (default: only in LAN mode)
+  --token <token>   the LAN-mode token (default: made once, kept in <config dir>/token)
+  --allowed-host <name>
+                    a further name the Host header may carry, e.g. a DNS name of this machine (repeatable)
+  --cors-origin <origin>
+                    a player site (https://player.example) that may use the API and WHEP (repeatable)
+  --osc-allow <addr|cidr>
+                    in LAN mode, an OSC sender to hear (repeatable; this machine always)
   --osc-feedback <host:port>
                     send parameter changes, /scope/fps and /scope/frame there (repeatable)
   --no-midi         no MIDI control
@@ -58,7 +69,38 @@ const flagsSchema = z.object({
   device: deviceRequestSchema,
   oscPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
   oscqueryPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
-  mdns: z.boolean(),
+  mdns: z.union([z.boolean(), z.literal('auto')]),
+  token: z
+    .string()
+    .refine((t) => tokenProblem(t) === undefined, tokenProblem('') ?? '')
+    .optional(),
+  allowedHosts: z.array(
+    z
+      .string()
+      .refine(
+        (h) => normalizeHost(h.includes(':') && !h.startsWith('[') ? `[${h}]` : h) !== undefined,
+        'expected a host name or address',
+      ),
+  ),
+  corsOrigins: z.array(
+    z.string().refine((v) => {
+      try {
+        return new URL(v).origin === v;
+      } catch {
+        return false;
+      }
+    }, 'expected an origin such as https://player.example (scheme, host and port only)'),
+  ),
+  oscAllow: z.array(
+    z.string().refine((v) => {
+      try {
+        parseAllowlist([v]);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'expected an address or CIDR range, e.g. 192.168.1.20 or 10.0.0.0/24'),
+  ),
   oscMaxAhead: z.coerce.number().int().min(0).max(60_000),
   ndiName: z.string().min(1).max(100),
   iceServers: z.array(z.string().regex(/^(stun|stuns|turn|turns):/, 'expected a stun: or turn: URL')),
@@ -104,6 +146,11 @@ export async function main(argv: string[]): Promise<void> {
         'midi-out': { type: 'string', multiple: true },
         'midi-mappings': { type: 'string' },
         mdns: { type: 'boolean' },
+        'no-mdns': { type: 'boolean' },
+        token: { type: 'string' },
+        'allowed-host': { type: 'string', multiple: true },
+        'cors-origin': { type: 'string', multiple: true },
+        'osc-allow': { type: 'string', multiple: true },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -132,7 +179,11 @@ export async function main(argv: string[]): Promise<void> {
     oscPort: values['osc-port'],
     oscFeedback: values['osc-feedback'] ?? [],
     oscqueryPort: values['oscquery-port'],
-    mdns: values.mdns ?? false,
+    mdns: values['no-mdns'] ? false : (values.mdns ?? 'auto'),
+    token: values.token,
+    allowedHosts: values['allowed-host'] ?? [],
+    corsOrigins: values['cors-origin'] ?? [],
+    oscAllow: values['osc-allow'] ?? [],
     oscMaxAhead: values['osc-max-ahead'] ?? scopeDefaults.oscMaxAheadMs,
     ndiName: values['ndi-name'] ?? scopeDefaults.ndiName,
     iceServers: values['ice-server'] ?? [],
@@ -180,7 +231,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (!q.enabled) console.log(`  OSCQuery off: ${q.disabledReason}`);
     else
       console.log(
-        `  OSCQuery http://${q.host.includes(':') ? `[${q.host}]` : q.host}:${q.port}${mdns ? '  (advertised over mDNS)' : ''}`,
+        `  OSCQuery http://${q.host.includes(':') ? `[${q.host}]` : q.host}:${q.port}${q.mdns ? '  (advertised over mDNS)' : ''}`,
       );
     console.log(`  Output ${scope.url}/output  (WebRTC player for OBS Browser Source; WHEP at ${scope.url}/whep)`);
     for (const out of scope.outputs.list()) {
@@ -206,13 +257,28 @@ export async function main(argv: string[]): Promise<void> {
       );
     }
     console.log('  Ctrl-C stops');
-    if (f.host !== '127.0.0.1' && f.host !== 'localhost' && f.host !== '::1') {
-      console.log(`  note: listening on ${f.host}, reachable from other machines on the network`);
+    if (scope.lan) {
+      const address = lanAddress() ?? f.host;
+      console.log(`  LAN mode: listening on ${f.host}; other machines need the token (this one does not).`);
+      console.log(`    Panel for a tablet or OBS:  http://${address}:${scope.port}/?token=${scope.token ?? ''}`);
+      console.log(`    Player page for OBS:        http://${address}:${scope.port}/output?token=${scope.token ?? ''}`);
+      console.log(`    HTTP/WHEP clients send:     Authorization: Bearer ${scope.token ?? ''}`);
+      console.log(
+        `    OSC from other machines:    ${f.oscAllow.length > 0 ? f.oscAllow.join(', ') : 'none (add --osc-allow <address>)'}`,
+      );
     }
     await runUntilSignal(scope);
   } catch (err) {
     fail((err as Error).message);
   }
+}
+
+/** The first non-internal IPv4 address, for the URLs printed in LAN mode. */
+function lanAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
 }
 
 /** A MIDI port given on the command line: all digits is an index, anything else a name. */

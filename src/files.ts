@@ -21,11 +21,16 @@ export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
  * Writes a file atomically: the bytes go to a temporary file beside it, are flushed to disk, and the temporary
  * file is renamed over the target. Readers see the old file or the new one, never a part.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    const file = await open(tmp, 'w');
+    // The mode is set as the file is made, so a secret is never readable by others, not even for a moment.
+    const file = await open(tmp, 'w', options.mode ?? 0o666);
     try {
       await file.writeFile(data);
       await file.sync();

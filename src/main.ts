@@ -6,7 +6,11 @@ import { ParamStore } from './params/store';
 import { OrtRuntime } from './runtime/ort';
 import { CommandRegistry } from './kernel/commands';
 import { EventBus } from './kernel/events';
+import { RefusalCounter } from './kernel/refusals';
 import { startHttpServer } from './server/http';
+import { createRequestGuard } from './server/guard';
+import { isLanHost, loadOrCreateToken, ownHostNames } from './server/token';
+import { parseAllowlist } from '../control/osc/allowlist';
 import type { HttpServer } from './server/http';
 import type { ScopeServices } from './kernel/services';
 import { ModelManager, modelRoutes } from './models';
@@ -41,6 +45,10 @@ export interface Scope {
   presets: PresetStore;
   midi: MidiService | undefined;
   outputs: OutputHub;
+  /** Listening beyond loopback: other machines need `token`. */
+  lan: boolean;
+  /** The LAN-mode token; undefined on loopback. */
+  token: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -51,6 +59,10 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   if (o.pipeline !== null && !registry.get(o.pipeline)) {
     throw new Error(`unknown pipeline "${o.pipeline}"; known: ${registry.ids().join(', ')}`);
   }
+  // LAN mode: other machines need the token, and OSC only hears the allowlisted ones (bad entries fail here).
+  const lan = isLanHost(o.host);
+  const oscAllow = parseAllowlist(o.oscAllow);
+  const token = lan ? (o.token ?? (await loadOrCreateToken(o.configDir ?? configDir(), o.log))) : undefined;
   const params = new ParamStore();
   const resolution = { width: o.width, height: o.height };
   const runtime = new OrtRuntime({ device: o.device, log: o.log });
@@ -99,6 +111,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     log: o.log,
     events,
     commands,
+    refusals: new RefusalCounter(),
   };
 
   const midi = o.midi
@@ -132,6 +145,14 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     mjpegQuality: o.mjpegQuality,
   });
 
+  const guard = createRequestGuard({
+    lan,
+    token,
+    // In LAN mode the Host header may name this machine by any of its addresses or names.
+    allowedHosts: [...o.allowedHosts, ...(lan ? [o.host, ...ownHostNames()] : [])],
+    corsOrigins: o.corsOrigins,
+    refusals: services.refusals,
+  });
   let http: HttpServer | undefined;
   try {
     http = await startHttpServer(services, {
@@ -147,6 +168,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
       rootRoutes: [whepRoutes(webrtc)],
       jpegs: mjpeg.jpegs,
       mjpeg: mjpeg.streams,
+      guard,
     });
   } catch (err) {
     mjpeg.close();
@@ -162,20 +184,25 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
           port: oscPort,
           feedback: o.oscFeedback,
           maxAheadMs: o.oscMaxAheadMs,
+          lan,
+          allow: o.oscAllow,
         });
   await osc?.start();
   const queryPort = options.oscQueryPort === undefined ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;
   const oscQuery =
     queryPort === null
       ? undefined
-      : new OscQueryService(services, { host: o.host, port: queryPort, oscPort: osc?.port ?? 0, mdns: o.mdns });
+      : new OscQueryService(services, {
+          host: o.host,
+          port: queryPort,
+          oscPort: osc?.port ?? 0,
+          mdns: o.mdns === 'auto' ? lan : o.mdns,
+          guard,
+          trusted: (address) => oscAllow.allows(address),
+        });
   await oscQuery?.start();
   // Never throws: without a MIDI system it says so once and reports why in its status.
   await midi?.start();
-  // A load replaces the values without change events; LEDs and motor faders catch up once it is ready.
-  host.onStatus((status) => {
-    if (status.state === 'ready') midi?.refreshFeedback();
-  });
   // Subscribed before the loop starts, so every output sees the first frame; a failing output only logs.
   await outputs.start(engine);
   engine.start();
@@ -196,6 +223,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     presets,
     midi,
     outputs,
+    lan,
+    token,
     stop: () =>
       (stopping ??= (async () => {
         await midi?.stop();

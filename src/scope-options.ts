@@ -28,8 +28,16 @@ export interface ScopeOptions {
   oscMaxAheadMs: number;
   /** OSCQuery HTTP/WebSocket port; `null` turns it off. Left out: the HTTP port + 1 (ephemeral when that is 0). */
   oscQueryPort: number | null;
-  /** Advertise OSCQuery and OSC over mDNS on the local network. */
-  mdns: boolean;
+  /** Advertise OSCQuery and OSC over mDNS: `auto` does in LAN mode only. */
+  mdns: boolean | 'auto';
+  /** Further names the Host header may carry (`--allowed-host`), e.g. a DNS name of this machine. */
+  allowedHosts: string[];
+  /** Exact origins of players on other sites that may use the API and WHEP (`--cors-origin`). */
+  corsOrigins: string[];
+  /** The LAN-mode token (`--token`); made and kept in the config dir when left out. */
+  token: string | undefined;
+  /** OSC senders trusted in LAN mode (`--osc-allow`: addresses or CIDR ranges); loopback always. */
+  oscAllow: string[];
   /** Execution provider asked for (`--device`); `auto` picks the best this machine offers. */
   device: DeviceRequest;
   /** Model files the pipelines can download; the built-in pipelines' by default. */
@@ -76,7 +84,11 @@ export const scopeDefaults: ScopeOptions = {
   oscFeedback: [],
   oscMaxAheadMs: 10_000,
   oscQueryPort: 8001,
-  mdns: false,
+  mdns: 'auto',
+  allowedHosts: [],
+  corsOrigins: [],
+  token: undefined,
+  oscAllow: [],
   device: 'auto',
   manifests: modelManifests,
   modelsDir: undefined,

@@ -20,7 +20,7 @@ describe('MIDI in', () => {
   it('writes through the ParamStore with the source midi:<device>', async () => {
     const r = await start({ mappings: [mapping('level', { kind: 'cc', number: 1 })] });
     const changes: ParamChange[] = [];
-    r.params.onChange((c) => changes.push(c));
+    r.params.onChange((c) => c.kind === 'value' && changes.push(c));
     r.backend.inject('Pad', cc(1, 1, 127));
     expect(changes).toMatchObject([{ path: 'level', value: 1, source: 'midi:Pad' }]);
     expect(r.service.status().received).toBe(1);

@@ -83,7 +83,10 @@ export class MidiService {
         this.deps.log(message);
       },
     });
-    this.unsubscribe = this.deps.params.onChange((change) => this.onParam(change));
+    // A replaced set (a pipeline loaded) sends every mapped value, so LEDs and motor faders show the new values.
+    this.unsubscribe = this.deps.params.onChange((e) =>
+      e.kind === 'value' ? this.onParam(e) : this.refreshFeedback(),
+    );
     this.removeCommands = midiCommands(this, this.deps.commands);
     this.rescan();
     if (this.o.rescanMs > 0) {
@@ -132,7 +135,7 @@ export class MidiService {
     this.changed();
   }
 
-  /** Sends every mapped value to the controllers; call it when a pipeline has loaded (values were replaced). */
+  /** Sends every mapped value to the controllers (at start, and when the parameter set was replaced). */
   refreshFeedback(): void {
     for (const m of this.book.all()) {
       const value = this.deps.params.get(m.param);

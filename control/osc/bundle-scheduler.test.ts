@@ -1,17 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BundleScheduler } from './bundle-scheduler';
+import { ManualTimers } from '../../src/kernel/timers';
 import type { OscMessage, OscPacket } from './codec';
 
 const msg = (address: string): OscMessage => ({ address, args: [] });
 
-describe('BundleScheduler', () => {
-  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
-  afterEach(() => vi.useRealTimers());
+function rig(options: ConstructorParameters<typeof BundleScheduler>[0] = {}) {
+  const timers = new ManualTimers(1_000_000);
+  const seen: string[] = [];
+  const dropped: string[] = [];
+  const s = new BundleScheduler({ timers, onDrop: (why) => dropped.push(why), ...options });
+  const run = (packet: OscPacket, bytes = 100) => s.run(packet, (m) => seen.push(m.address), bytes);
+  return { timers, seen, dropped, s, run };
+}
 
+describe('BundleScheduler', () => {
   it('runs past and "immediately" bundles at once, in order, and future ones at their time', () => {
-    const seen: string[] = [];
-    const s = new BundleScheduler(10_000);
-    const packet: OscPacket = {
+    const { timers, seen, s, run } = rig({ maxAheadMs: 10_000 });
+    run({
       time: null,
       packets: [
         msg('/a'),
@@ -19,34 +25,72 @@ describe('BundleScheduler', () => {
         { time: 5, packets: [msg('/past')] },
         msg('/b'),
       ],
-    };
-    s.run(packet, (m) => seen.push(m.address));
+    });
     expect(seen).toEqual(['/a', '/past', '/b']);
     expect(s.pending).toBe(1);
-    vi.advanceTimersByTime(499);
+    timers.advance(499);
     expect(seen).toHaveLength(3);
-    vi.advanceTimersByTime(1);
+    timers.advance(1);
     expect(seen).toEqual(['/a', '/past', '/b', '/later']);
     expect(s.pending).toBe(0);
+    expect(s.pendingBytes).toBe(0);
   });
 
   it('with a bound of 0 (--osc-max-ahead 0) applies future bundles on arrival', () => {
-    const seen: string[] = [];
-    const s = new BundleScheduler(0);
-    s.run({ time: 1_000_000 + 2_000, packets: [msg('/skewed')] }, (m) => seen.push(m.address));
+    const { seen, s, run } = rig({ maxAheadMs: 0 });
+    run({ time: 1_000_000 + 2_000, packets: [msg('/skewed')] });
     expect(seen).toEqual(['/skewed']);
     expect(s.pending).toBe(0);
   });
 
-  it('caps how far ahead a bundle waits, and clear() drops what waits', () => {
-    const seen: string[] = [];
-    const s = new BundleScheduler(10_000);
-    s.run({ time: 1_000_000 + 3_600_000, packets: [msg('/hour')] }, (m) => seen.push(m.address));
-    vi.advanceTimersByTime(10_000);
-    expect(seen).toEqual(['/hour']);
-    s.run({ time: 1_000_000 + 20_000, packets: [msg('/dropped')] }, (m) => seen.push(m.address));
+  it('drops and counts a bundle tagged beyond the bound instead of holding it', () => {
+    const { timers, seen, dropped, s, run } = rig({ maxAheadMs: 10_000 });
+    run({ time: 1_000_000 + 3_600_000, packets: [msg('/hour')] });
+    run({ time: 1_000_000 + 10_000, packets: [msg('/edge')] });
+    expect(dropped).toEqual(['osc_bundle_too_far_ahead']);
+    expect(s.pending).toBe(1);
+    timers.advance(3_600_000);
+    expect(seen).toEqual(['/edge']);
+  });
+
+  it('caps what waits by count and by bytes; the rest is dropped and counted', () => {
+    const { timers, seen, dropped, s, run } = rig({ maxPending: 3, maxPendingBytes: 1000 });
+    for (let i = 0; i < 5; i++) run({ time: 1_001_000, packets: [msg(`/n${i}`)] }, 10);
+    expect(s.pending).toBe(3);
+    expect(dropped.filter((d) => d === 'osc_bundles_pending_full')).toHaveLength(2);
+    timers.advance(1000);
+    expect(seen).toEqual(['/n0', '/n1', '/n2']);
+
+    run({ time: 1_002_000, packets: [msg('/big')] }, 900);
+    run({ time: 1_002_000, packets: [msg('/too-big')] }, 200);
+    expect(s.pendingBytes).toBe(900);
+    expect(dropped).toHaveLength(3);
+    // Once held bundles have run, there is room again.
+    timers.advance(1000);
+    run({ time: 1_003_000, packets: [msg('/room')] }, 200);
+    expect(s.pending).toBe(1);
+  });
+
+  it('clear() drops what waits', () => {
+    const { timers, seen, s, run } = rig();
+    run({ time: 1_000_000 + 2_000, packets: [msg('/dropped')] });
     s.clear();
-    vi.advanceTimersByTime(60_000);
-    expect(seen).toEqual(['/hour']);
+    timers.advance(60_000);
+    expect(seen).toEqual([]);
+    expect(s.pending).toBe(0);
+  });
+});
+
+describe('BundleScheduler.admits (before a decode)', () => {
+  it('answers from the timetag and size alone, counting what it refuses', () => {
+    const { dropped, s, run } = rig({ maxAheadMs: 10_000, maxPending: 1 });
+    expect(s.admits(null, 100)).toBe(true);
+    expect(s.admits(999_000, 100)).toBe(true);
+    expect(s.admits(1_000_000 + 20_000, 100)).toBe(false);
+    expect(s.admits(1_001_000, 100)).toBe(true);
+    run({ time: 1_001_000, packets: [msg('/held')] });
+    expect(s.admits(1_001_000, 100)).toBe(false);
+    expect(s.admits(999_000, 100)).toBe(true);
+    expect(dropped).toEqual(['osc_bundle_too_far_ahead', 'osc_bundles_pending_full']);
   });
 });

@@ -41,6 +41,24 @@ osc.readString = Object.assign((dv: DataView, state: OffsetState): string => {
 
 export const isBundle = (p: OscPacket): p is OscBundle => 'packets' in p;
 
+/** An NTP timetag as unix ms; null for the special "immediately" (0 seconds, fraction 1). */
+function timetagMs(secs: number, frac: number): number | null {
+  return secs === 0 && frac === 1 ? null : (secs - SECS_70YRS + frac / 2 ** 32) * 1000;
+}
+
+const BUNDLE_TAG = Buffer.from('#bundle\0');
+
+/**
+ * The timetag of a datagram that is a bundle, read from its first 16 bytes without decoding the rest: unix ms,
+ * null for "immediately", undefined when the datagram is not a bundle. Lets a flood be refused before it costs
+ * a decode.
+ */
+export function peekBundleTime(datagram: Uint8Array): number | null | undefined {
+  if (datagram.length < 16 || !BUNDLE_TAG.equals(datagram.subarray(0, 8))) return undefined;
+  const dv = new DataView(datagram.buffer, datagram.byteOffset + 8, 8);
+  return timetagMs(dv.getUint32(0), dv.getUint32(4));
+}
+
 /** Decodes one datagram; a bundle with one bad element is rejected whole, so a bundle is all or nothing. */
 export function decodePacket(datagram: Uint8Array): Decoded {
   // A fresh copy at byte offset 0: osc.js reads colours and blobs relative to the whole ArrayBuffer, and
@@ -70,7 +88,7 @@ function readBundle(bytes: Uint8Array, start: number, end: number): OscBundle {
   const secs = dv.getUint32(state.idx);
   const frac = dv.getUint32(state.idx + 4);
   state.idx += 8;
-  const time = secs === 0 && frac === 1 ? null : (secs - SECS_70YRS + frac / 2 ** 32) * 1000;
+  const time = timetagMs(secs, frac);
   const packets: OscPacket[] = [];
   while (state.idx < end) {
     if (state.idx + 4 > end) throw new Error('bundle element size cut off');

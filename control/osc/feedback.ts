@@ -43,10 +43,16 @@ export class OscFeedback {
 
   start(): void {
     if (this.targets.length === 0 || this.unsubscribe) return;
-    this.unsubscribe = this.deps.params.onChange((change) => {
-      if (change.source === 'osc') return;
-      const spec = this.deps.params.spec(change.path);
-      if (spec) this.broadcast({ address: `${OSC_PREFIX}/${change.path}`, args: [typedArg(spec, change.value)] });
+    this.unsubscribe = this.deps.params.onChange((event) => {
+      if (event.source === 'osc') return;
+      // A loaded pipeline's whole set goes out, so a controller shows the new values without being touched.
+      const values = event.kind === 'value' ? { [event.path]: event.value } : event.values;
+      for (const [path, value] of Object.entries(values)) {
+        const spec = this.deps.params.spec(path);
+        if (spec && spec.kind !== 'trigger') {
+          this.broadcast({ address: `${OSC_PREFIX}/${path}`, args: [typedArg(spec, value)] });
+        }
+      }
     });
     if (this.hz > 0) {
       this.timer = setInterval(() => this.sendStats(), 1000 / this.hz);

@@ -20,7 +20,7 @@ function setup() {
   const loads: string[] = [];
   const fired: string[] = [];
   params.onChange((c) => {
-    if (c.path === 'boom') fired.push(c.source);
+    if (c.kind === 'value' && c.path === 'boom') fired.push(c.source);
   });
   const deps: OscRouterDeps = {
     params,

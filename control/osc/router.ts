@@ -11,7 +11,15 @@ export const OSC_PREFIX = '/scope';
 
 /** Why a message changed nothing; counted per kind in the service's status. */
 export type OscErrorKind =
-  'malformed' | 'unknown-address' | 'wrong-type' | 'rejected' | 'not-active' | 'unknown-pipeline' | 'feedback';
+  | 'malformed'
+  | 'unknown-address'
+  | 'wrong-type'
+  | 'rejected'
+  | 'not-active'
+  | 'unknown-pipeline'
+  | 'feedback'
+  | 'dropped'
+  | 'refused';
 
 /** The narrow facade of the app the router sees. */
 export interface OscRouterDeps {

@@ -5,6 +5,7 @@ import { startScope } from '../../src/main';
 import { solidPipeline } from '../../src/engine/test-support';
 import { sleep, waitFor } from '../../src/server/test-support';
 import type { Scope, ScopeOptions } from '../../src/main';
+import type { OscMessage } from './codec';
 
 const open: { stop(): Promise<unknown> }[] = [];
 const clients: UdpClient[] = [];
@@ -169,8 +170,8 @@ describe('OSC over UDP', () => {
       body: JSON.stringify({ level: 99 }),
     });
     expect(res.status).toBe(200);
-    const got = (address: string) => listener.received.find((m) => m.address === address);
-    await waitFor(() => got('/scope/level') !== undefined, 5000, '/scope/level feedback');
+    const got = (address: string) => listener.received.findLast((m) => m.address === address);
+    await waitFor(() => got('/scope/level')?.args[0]?.value === 99, 5000, '/scope/level feedback');
     expect(got('/scope/level')).toEqual({ address: '/scope/level', args: [int(99)] });
     await waitFor(() => got('/scope/fps') !== undefined && got('/scope/frame') !== undefined, 5000, 'stats');
     expect(got('/scope/fps')!.args[0]!.type).toBe('f');
@@ -183,8 +184,26 @@ describe('OSC over UDP', () => {
     await listener.send(encode('/scope/level', [int(150)]), s.osc!.port);
     await waitFor(() => level(s) === 150, 5000, 'level 150');
     s.services.params.set('seed', 3, 'http');
-    await waitFor(() => listener.received.some((m) => m.address === '/scope/seed'), 5000, 'seed feedback');
-    expect(listener.received.some((m) => m.address === '/scope/level')).toBe(false);
+    const seed = (m: OscMessage) => m.address === '/scope/seed' && m.args[0]?.value === 3;
+    await waitFor(() => listener.received.some(seed), 5000, 'seed feedback');
+    expect(listener.received.some((m) => m.address === '/scope/level' && m.args[0]?.value === 150)).toBe(false);
+  });
+
+  it("sends a newly loaded pipeline's values to feedback targets without any of them being touched", async () => {
+    const listener = await client();
+    const s = await scope({ oscFeedback: [`127.0.0.1:${listener.port}`] });
+    s.services.params.set('level', 200, 'http');
+    await waitFor(() => listener.received.some((m) => m.args[0]?.value === 200), 5000, 'level 200');
+    listener.received.length = 0;
+    const res = await fetch(`${s.url}/api/v1/pipeline/load`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pipeline_id: 'other', params: { seed: 4 } }),
+    });
+    expect(res.status).toBe(202);
+    const heard = (address: string, value: number) =>
+      listener.received.some((m) => m.address === address && m.args[0]?.value === value);
+    await waitFor(() => heard('/scope/level', 10) && heard('/scope/seed', 4), 5000, "the new pipeline's values");
   });
 
   it('switches itself off when the port is in use; HTTP goes on', async () => {

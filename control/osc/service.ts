@@ -1,7 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { decodePacket, encodeMessage } from './codec';
+import { decodePacket, encodeMessage, peekBundleTime } from './codec';
 import { BundleScheduler } from './bundle-scheduler';
+import { parseAllowlist } from './allowlist';
 import { OscFeedback, formatTarget, parseFeedbackTarget } from './feedback';
 import { RateLimitedLog } from './rate-limited-log';
 import { routeMessage, routerDeps } from './router';
@@ -14,6 +15,8 @@ import type { PipelineHost } from '../../src/engine/host';
 import type { PipelineRegistry } from '../../src/engine/registry';
 import type { CommandRegistry } from '../../src/kernel/commands';
 import type { ParamStore } from '../../src/params/store';
+import type { RefusalCounter } from '../../src/kernel/refusals';
+import type { SenderAllowlist } from './allowlist';
 
 export interface OscOptions {
   host: string;
@@ -23,8 +26,12 @@ export interface OscOptions {
   feedback: string[];
   /** Most /scope/fps + /scope/frame updates per second to feedback targets; 0 = none. */
   statsHz: number;
-  /** A bundle timetagged further ahead than this applies this far ahead. */
+  /** A bundle timetagged further ahead than this is dropped; 0 applies every bundle on arrival. */
   maxAheadMs: number;
+  /** In LAN mode only senders in `allow` (and this machine) are heard. */
+  lan: boolean;
+  /** Addresses and CIDR ranges (`--osc-allow`) trusted in LAN mode. */
+  allow: string[];
   /** At most one log line per error kind in this interval. */
   logIntervalMs: number;
 }
@@ -35,6 +42,8 @@ export const oscDefaults: OscOptions = {
   feedback: [],
   statsHz: 4,
   maxAheadMs: 10_000,
+  lan: false,
+  allow: [],
   logIntervalMs: 5000,
 };
 
@@ -47,6 +56,8 @@ export interface OscDeps {
   log: (message: string) => void;
   /** Commands reachable as `/scope/<name>` (presets, outputs, pause). */
   commands?: Pick<CommandRegistry, 'get'>;
+  /** Where refused senders and dropped bundles are counted. */
+  refusals?: RefusalCounter;
 }
 
 export interface OscStatus {
@@ -79,6 +90,7 @@ export class OscService {
   private readonly scheduler: BundleScheduler;
   private readonly feedback: OscFeedback;
   private readonly router: OscRouterDeps;
+  private readonly allowlist: SenderAllowlist;
 
   constructor(
     private readonly deps: OscDeps,
@@ -91,7 +103,14 @@ export class OscService {
       else this.targets.push(target);
     }
     this.limited = new RateLimitedLog(deps.log, this.o.logIntervalMs);
-    this.scheduler = new BundleScheduler(this.o.maxAheadMs);
+    this.allowlist = parseAllowlist(this.o.allow);
+    this.scheduler = new BundleScheduler({
+      maxAheadMs: this.o.maxAheadMs,
+      onDrop: (why) => {
+        deps.refusals?.count(why);
+        this.error('dropped', `OSC: a bundle was dropped (${why.replace(/_/g, ' ')})`);
+      },
+    });
     this.feedback = new OscFeedback(this.targets, { ...deps, send: (m, t) => this.send(m, t) }, this.o.statsHz);
     this.router = routerDeps(deps, 'osc', 'OSC');
   }
@@ -155,12 +174,19 @@ export class OscService {
   }
 
   private receive(data: Buffer, sender: FeedbackTarget): void {
+    if (this.o.lan && !this.allowlist.allows(sender.host)) {
+      this.deps.refusals?.count('osc_sender_not_allowed');
+      return this.error('refused', `OSC: ignored a packet from ${sender.host}, not in --osc-allow (LAN mode)`);
+    }
+    // A bundle the scheduler would not hold is refused before it costs a decode (floods of big future bundles).
+    const time = peekBundleTime(data);
+    if (time !== undefined && !this.scheduler.admits(time, data.length)) return;
     const decoded = decodePacket(data);
     if (!decoded.ok) {
       this.received++;
       return this.error('malformed', `OSC: malformed packet from ${formatTarget(sender)}: ${decoded.reason}`);
     }
-    this.scheduler.run(decoded.packet, (message) => this.handle(message, sender));
+    this.scheduler.run(decoded.packet, (message) => this.handle(message, sender), data.length);
   }
 
   private handle(message: OscMessage, sender: FeedbackTarget): void {

@@ -2,9 +2,10 @@ import { createServer } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { BundleScheduler } from '../osc/bundle-scheduler';
-import { decodePacket, encodeMessage } from '../osc/codec';
+import { decodePacket, encodeMessage, peekBundleTime } from '../osc/codec';
 import { OSC_PREFIX, routeMessage, routerDeps } from '../osc/router';
 import { MdnsAdvertiser } from './mdns';
+import { accessRequestOf, upgradeRefusal } from '../../src/kernel/access';
 import { allPaths, buildRoot, findNode, nodeArg } from './namespace';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { RawData } from 'ws';
@@ -12,6 +13,8 @@ import type { OscMessage } from '../osc/codec';
 import type { OscRouterDeps } from '../osc/router';
 import type { OscQueryNode } from './namespace';
 import type { ScopeServices } from '../../src/kernel/services';
+import type { AccessVerdict, RequestGuard } from '../../src/kernel/access';
+import type { Duplex } from 'node:stream';
 
 export interface OscQueryOptions {
   host: string;
@@ -23,6 +26,17 @@ export interface OscQueryOptions {
   name: string;
   /** Advertise `_oscjson._tcp` and `_osc._udp` over mDNS on the local network; off unless asked for. */
   mdns: boolean;
+  /** The server's request guard: Host, Origin and the LAN token, as on every other listener. */
+  guard: RequestGuard | undefined;
+  /**
+   * Peers trusted without the token in LAN mode: the OSC allowlist, because OSCQuery clients such as
+   * TouchDesigner cannot send one.
+   */
+  trusted: (address: string) => boolean;
+  /** LISTENs one connection may hold; LISTENs on addresses that do not exist are ignored. */
+  maxListens: number;
+  /** Largest WebSocket message taken (binary OSC or a JSON command). */
+  maxMessageBytes: number;
 }
 
 export const oscQueryDefaults: OscQueryOptions = {
@@ -31,6 +45,10 @@ export const oscQueryDefaults: OscQueryOptions = {
   oscPort: 0,
   name: 'daydream-scope',
   mdns: false,
+  guard: undefined,
+  trusted: () => false,
+  maxListens: 1024,
+  maxMessageBytes: 64 * 1024,
 };
 
 export interface OscQueryStatus {
@@ -40,10 +58,12 @@ export interface OscQueryStatus {
   host: string;
   port: number;
   clients: number;
+  /** Advertised over mDNS. */
+  mdns: boolean;
 }
 
 export type OscQueryDeps = Pick<ScopeServices, 'params' | 'host' | 'registry' | 'log'> &
-  Partial<Pick<ScopeServices, 'commands'>>;
+  Partial<Pick<ScopeServices, 'commands' | 'refusals'>>;
 
 const EXTENSIONS: Record<string, boolean> = { HTML: false };
 for (const k of ['ACCESS', 'VALUE', 'RANGE', 'DESCRIPTION', 'UNIT', 'CLIPMODE', 'LISTEN', 'TYPE', 'FULL_PATH']) {
@@ -66,7 +86,7 @@ export class OscQueryService {
   private disabledReason: string | null = 'not started';
   private readonly listening = new Map<WebSocket, Set<string>>();
   private readonly unsubscribe: (() => void)[] = [];
-  private readonly scheduler = new BundleScheduler();
+  private readonly scheduler: BundleScheduler;
   private readonly router: OscRouterDeps;
   private readonly mdns: MdnsAdvertiser;
   private paths = new Set<string>();
@@ -81,12 +101,17 @@ export class OscQueryService {
     this.o = { ...oscQueryDefaults, ...options } satisfies OscQueryOptions;
     this.mdns = new MdnsAdvertiser(deps.log);
     this.router = routerDeps(deps, 'oscquery', 'OSCQuery');
+    this.scheduler = new BundleScheduler({ onDrop: (why) => deps.refusals?.count(why) });
   }
 
   /** Listens on HTTP; resolves either way: when the port cannot be had, OSCQuery is off and says why. */
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer((req, res) => this.answer(req, res));
+    const server = createServer((req, res) => {
+      const verdict = this.admit(req, false);
+      if (!verdict.ok) return reply(res, verdict.status, { error: verdict.message }, verdict.headers);
+      this.answer(req, res);
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -108,17 +133,23 @@ export class OscQueryService {
     this.server = server;
     this.boundPort = (server.address() as { port: number }).port;
     this.disabledReason = null;
-    this.wss = new WebSocketServer({ server });
-    this.wss.on('connection', (ws) => this.connect(ws));
+    const wss = new WebSocketServer({ noServer: true, maxPayload: this.o.maxMessageBytes });
+    server.on('upgrade', (req, socket: Duplex, head) => {
+      const verdict = this.admit(req, true);
+      if (!verdict.ok) return void socket.end(upgradeRefusal(verdict));
+      wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws));
+    });
+    this.wss = wss;
     this.paths = allPaths(this.root());
     this.pipeline = this.deps.host.activeId;
     this.unsubscribe.push(
-      this.deps.params.onChange((change) => {
-        const spec = this.deps.params.spec(change.path);
-        if (spec) this.stream(`${OSC_PREFIX}/${change.path}`, { address: '', args: [nodeArg(spec, change.value)] });
-      }),
-      this.deps.host.onStatus((s) => {
-        if (s.state !== 'loading') this.namespaceChanged();
+      this.deps.params.onChange((event) => {
+        if (event.kind === 'replaced') this.namespaceChanged(event.owner ?? undefined);
+        const values = event.kind === 'value' ? { [event.path]: event.value } : event.values;
+        for (const [path, value] of Object.entries(values)) {
+          const spec = this.deps.params.spec(path);
+          if (spec) this.stream(`${OSC_PREFIX}/${path}`, { address: '', args: [nodeArg(spec, value)] });
+        }
       }),
     );
     if (this.o.mdns) this.mdns.start({ name: this.o.name, httpPort: this.boundPort, oscPort: this.o.oscPort });
@@ -155,7 +186,18 @@ export class OscQueryService {
       host: this.o.host,
       port: this.port,
       clients: this.listening.size,
+      mdns: this.server !== undefined && this.o.mdns,
     };
+  }
+
+  /** The server's guard, with OSC-allowlisted peers let in without the token (they cannot send one). */
+  private admit(req: IncomingMessage, upgrade: boolean): AccessVerdict {
+    if (!this.o.guard) return { ok: true, headers: {} };
+    const verdict = this.o.guard.check(accessRequestOf(req, upgrade));
+    if (!verdict.ok && verdict.status === 401 && this.o.trusted(req.socket.remoteAddress ?? '')) {
+      return { ok: true, headers: {} };
+    }
+    return verdict;
   }
 
   private root(): OscQueryNode {
@@ -221,14 +263,20 @@ export class OscQueryService {
     // Commands this server does not know (other extensions) are ignored, as the proposal asks.
     if (!parsed.success) return;
     const paths = this.listening.get(ws);
-    if (parsed.data.COMMAND === 'LISTEN') paths?.add(parsed.data.DATA);
-    else paths?.delete(parsed.data.DATA);
+    if (!paths) return;
+    if (parsed.data.COMMAND === 'IGNORE') return void paths.delete(parsed.data.DATA);
+    // Only addresses that exist, and only so many: a LISTEN costs memory for as long as the socket lives.
+    if (paths.has(parsed.data.DATA) || !findNode(this.root(), parsed.data.DATA)) return;
+    if (paths.size >= this.o.maxListens) return void this.deps.refusals?.count('oscquery_listens_full');
+    paths.add(parsed.data.DATA);
   }
 
   private receiveOsc(ws: WebSocket, bytes: Buffer): void {
+    const time = peekBundleTime(bytes);
+    if (time !== undefined && !this.scheduler.admits(time, bytes.length)) return;
     const decoded = decodePacket(bytes);
     if (!decoded.ok) return this.deps.log(`OSCQuery: malformed OSC from a WebSocket client: ${decoded.reason}`);
-    this.scheduler.run(decoded.packet, (message) => {
+    const run = (message: OscMessage) => {
       this.applying = ws;
       try {
         const outcome = routeMessage(this.router, message);
@@ -237,7 +285,8 @@ export class OscQueryService {
       } finally {
         this.applying = undefined;
       }
-    });
+    };
+    this.scheduler.run(decoded.packet, run, bytes.length);
   }
 
   /** Sends `message` (its address filled in) to every client listening to `address`. */
@@ -251,14 +300,13 @@ export class OscQueryService {
   }
 
   /** After a pipeline switch: tells clients which paths went and came, and the new pipeline id. */
-  private namespaceChanged(): void {
+  private namespaceChanged(active: string | undefined): void {
     const paths = allPaths(this.root());
     const removed = [...this.paths].filter((p) => !paths.has(p));
     const added = [...paths].filter((p) => !this.paths.has(p));
     this.paths = paths;
     for (const p of removed) this.broadcast({ COMMAND: 'PATH_REMOVED', DATA: p });
     for (const p of added) this.broadcast({ COMMAND: 'PATH_ADDED', DATA: p });
-    const active = this.deps.host.activeId;
     if (active !== this.pipeline) {
       this.pipeline = active;
       // A node's RANGE/VALUE may differ under the same name (another pipeline's `level`): refresh it all.
@@ -277,10 +325,10 @@ function send(ws: WebSocket, bytes: Uint8Array): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(bytes, { binary: true });
 }
 
-function reply(res: ServerResponse, status: number, body?: unknown): void {
+function reply(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   if (body === undefined) {
-    res.writeHead(status).end();
+    res.writeHead(status, headers).end();
     return;
   }
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body));
 }

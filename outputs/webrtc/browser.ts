@@ -1,22 +1,17 @@
 /** Headless Chromium opening /output, for the end-to-end test and the bench (playwright-core, system Chromium). */
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium as launch } from '../../src/server/test-browser';
 import type { Browser, Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const chromiumAvailable = () => existsSync(CHROMIUM);
+export { CHROMIUM, chromiumAvailable } from '../../src/server/test-browser';
 
+/** Chromium that plays WebRTC from this machine without asking. */
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--autoplay-policy=no-user-gesture-required',
-      // Plain host candidates, no mDNS names: nothing is multicast, and the server needs no resolver.
-      '--disable-features=WebRtcHideLocalIpsWithMdns',
-      '--force-webrtc-ip-handling-policy=default_public_and_private_interfaces',
-    ],
-  });
+  return launch([
+    '--autoplay-policy=no-user-gesture-required',
+    // Plain host candidates, no mDNS names: nothing is multicast, and the server needs no resolver.
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
+    '--force-webrtc-ip-handling-policy=default_public_and_private_interfaces',
+  ]);
 }
 
 /** Opens the player page and waits until it plays. */

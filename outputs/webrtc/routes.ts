@@ -1,31 +1,43 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { WhepError } from './whep-output';
 import { MAX_OFFER_BYTES } from './sdp';
 import { outputPage } from './page';
 import type { Context } from 'hono';
 import type { WhepOutput } from './whep-output';
 
-// WHEP players often live on other origins; a receive-only stream is fine to offer to them.
-const CORS: Record<string, string> = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'POST, DELETE, PATCH, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type, Authorization, If-Match',
-  'Access-Control-Expose-Headers': 'Location, ETag, Accept-Post, Accept-Patch, Link',
-};
-
+// CORS headers (for this server's own pages and --cors-origin players only) come from the server's request guard.
 const problem = (
   c: Context,
-  status: 400 | 404 | 405 | 415 | 503,
+  status: 400 | 404 | 405 | 413 | 415 | 429 | 503,
   message: string,
   extra: Record<string, string> = {},
-) => c.text(`${message}\n`, status, { ...CORS, ...extra, 'Content-Type': 'text/plain; charset=utf-8' });
+) => c.text(`${message}\n`, status, { ...extra, 'Content-Type': 'text/plain; charset=utf-8' });
+
+/** The peer's address, for the per-client cap on sessions that have not connected yet. */
+function peer(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** `POST /whep`, `DELETE|PATCH|OPTIONS /whep/:id` and the player page `GET /output`; mounted at the root. */
 export function whepRoutes(output: WhepOutput): Hono {
   const app = new Hono();
 
-  app.options('/whep', (c) => c.body(null, 204, { ...CORS, 'Accept-Post': 'application/sdp' }));
-  app.options('/whep/:id', (c) => c.body(null, 204, CORS));
+  // An offer is a few KiB: anything over the limit is cut off while it is still arriving.
+  app.use(
+    '/whep',
+    bodyLimit({
+      maxSize: MAX_OFFER_BYTES,
+      onError: (c) => problem(c, 413, `the offer is over ${MAX_OFFER_BYTES} bytes`),
+    }),
+  );
+  app.options('/whep', (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
+  app.options('/whep/:id', (c) => c.body(null, 204));
 
   app.post('/whep', async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -34,13 +46,10 @@ export function whepRoutes(output: WhepOutput): Hono {
         'Accept-Post': 'application/sdp',
       });
     }
-    const length = Number(c.req.header('content-length') ?? 0);
-    if (length > MAX_OFFER_BYTES) return problem(c, 400, `the offer is over ${MAX_OFFER_BYTES} bytes`);
     const offer = await c.req.text();
     try {
-      const { id, sdp } = await output.answer(offer);
+      const { id, sdp } = await output.answer(offer, peer(c));
       return c.body(sdp, 201, {
-        ...CORS,
         'Content-Type': 'application/sdp',
         Location: `/whep/${id}`,
         ETag: `"${id}"`,
@@ -52,7 +61,7 @@ export function whepRoutes(output: WhepOutput): Hono {
   });
 
   app.delete('/whep/:id', (c) =>
-    output.close(c.req.param('id')) ? c.body(null, 200, CORS) : problem(c, 404, 'no such WHEP session'),
+    output.close(c.req.param('id')) ? c.body(null, 200) : problem(c, 404, 'no such WHEP session'),
   );
 
   // Non-trickle: the answer already carries every candidate; ICE restarts are not offered either.

@@ -2,8 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { iceGathered, loadWrtc } from '../../src/media/wrtc';
+import { realTimers } from '../../src/kernel/timers';
 import { filterCandidates, offerProblem, withVideoBandwidth } from './sdp';
 import type { Wrtc } from '../../src/media/wrtc';
+import type { Timers } from '../../src/kernel/timers';
 import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
 
 export const whepOptionsSchema = z.strictObject({
@@ -30,13 +32,28 @@ export const whepDefaults: WhepOptions = {
 
 /** How long ICE gathering may take before the answer goes out with what was found (non-trickle WHEP). */
 const GATHER_TIMEOUT_MS = 3000;
-/** A viewer that never connects, or stays disconnected this long, is closed. */
-const CONNECT_TIMEOUT_MS = 30_000;
+/** A viewer that stays disconnected this long is closed. */
 const DISCONNECTED_GRACE_MS = 5000;
+
+/** Limits that protect real viewers from offers that never connect; not user options. */
+export interface WhepLimits {
+  /** A session that has not connected by then is closed, so its place goes to a real viewer. */
+  connectTimeoutMs: number;
+  /** Sessions not yet connected that one peer address may hold at once. */
+  pendingPerClient: number;
+  /** Timeouts run on these; tests pass ManualTimers. */
+  timers: Timers;
+}
+
+const limitDefaults: WhepLimits = {
+  connectTimeoutMs: 10_000,
+  pendingPerClient: 4,
+  timers: realTimers,
+};
 
 export class WhepError extends Error {
   constructor(
-    readonly status: 400 | 404 | 503,
+    readonly status: 400 | 404 | 429 | 503,
     message: string,
   ) {
     super(message);
@@ -47,7 +64,9 @@ interface Session {
   id: string;
   pc: RTCPeerConnection;
   connected: boolean;
-  timer: NodeJS.Timeout | undefined;
+  /** The peer address that made the offer, for the per-client cap on pending sessions. */
+  client: string;
+  cancelTimer: (() => void) | undefined;
 }
 
 /**
@@ -70,14 +89,17 @@ export class WhepOutput implements Output<WhepOptions> {
   framesSent = 0;
   /** Frames sent per second, measured over at least a second (0 while nobody watches: nothing is sent). */
   private rate = { at: performance.now(), sent: 0, fps: 0 };
+  private readonly limits: WhepLimits;
 
   constructor(
     readonly id = 'webrtc',
     options: Partial<WhepOptions> = {},
     /** Prefix of the URLs listed in status (e.g. `http://127.0.0.1:8000`); relative paths when empty. */
     private readonly baseUrl = '',
+    limits: Partial<WhepLimits> = {},
   ) {
     this.o = { ...whepDefaults, ...options } satisfies WhepOptions;
+    this.limits = { ...limitDefaults, ...limits } satisfies WhepLimits;
   }
 
   availability(): Availability {
@@ -143,7 +165,7 @@ export class WhepOutput implements Output<WhepOptions> {
   }
 
   /** Answers a WHEP offer: the session id and the complete SDP answer (ICE candidates included). */
-  async answer(offer: string): Promise<{ id: string; sdp: string }> {
+  async answer(offer: string, client = 'unknown'): Promise<{ id: string; sdp: string }> {
     const wrtc = this.wrtc;
     const track = this.track;
     if (!wrtc || !track) throw new WhepError(503, 'the WebRTC output is off; enable it in /api/v1/outputs');
@@ -152,8 +174,15 @@ export class WhepOutput implements Output<WhepOptions> {
     if (this.sessions.size >= this.o.maxSessions) {
       throw new WhepError(503, `already ${this.sessions.size} viewers, the most this output takes (maxSessions)`);
     }
+    const pending = [...this.sessions.values()].filter((s) => s.client === client && !s.connected).length;
+    if (pending >= this.limits.pendingPerClient) {
+      throw new WhepError(
+        429,
+        `${pending} sessions from ${client} have not connected yet; finish or DELETE them before offering again`,
+      );
+    }
     const pc = new wrtc.RTCPeerConnection({ iceServers: this.o.iceServers.map((urls) => ({ urls })) });
-    const session: Session = { id: randomUUID(), pc, connected: false, timer: undefined };
+    const session: Session = { id: randomUUID(), pc, connected: false, client, cancelTimer: undefined };
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: withVideoBandwidth(offer, this.o.maxBitrateKbps) });
       const transceivers = pc.getTransceivers();
@@ -184,11 +213,19 @@ export class WhepOutput implements Output<WhepOptions> {
     const s = this.sessions.get(id);
     if (!s) return false;
     this.sessions.delete(id);
-    clearTimeout(s.timer);
+    s.cancelTimer?.();
     s.pc.onconnectionstatechange = null;
     s.pc.close();
     this.ctx?.changed();
     return true;
+  }
+
+  /** Closes a session that never connected: its place goes back to real viewers. */
+  private expire(id: string): void {
+    const s = this.sessions.get(id);
+    if (!s || s.connected) return;
+    this.ctx?.log(`WHEP session ${id.slice(0, 8)} never connected; closed after ${this.limits.connectTimeoutMs} ms.`);
+    this.close(id);
   }
 
   has(id: string): boolean {
@@ -197,13 +234,16 @@ export class WhepOutput implements Output<WhepOptions> {
 
   private adopt(s: Session): void {
     this.sessions.set(s.id, s);
-    s.timer = setTimeout(() => this.close(s.id), CONNECT_TIMEOUT_MS);
+    s.cancelTimer = this.limits.timers.after(this.limits.connectTimeoutMs, () => this.expire(s.id));
     s.pc.onconnectionstatechange = () => {
       const state = s.pc.connectionState;
-      clearTimeout(s.timer);
+      s.cancelTimer?.();
+      s.cancelTimer = undefined;
       if (state === 'connected') s.connected = true;
       else if (state === 'failed' || state === 'closed') this.close(s.id);
-      else if (state === 'disconnected') s.timer = setTimeout(() => this.close(s.id), DISCONNECTED_GRACE_MS);
+      else if (state === 'disconnected') {
+        s.cancelTimer = this.limits.timers.after(DISCONNECTED_GRACE_MS, () => this.close(s.id));
+      }
     };
     this.ctx?.log(`WHEP viewer ${s.id.slice(0, 8)} joined (${this.sessions.size} now).`);
     this.ctx?.changed();

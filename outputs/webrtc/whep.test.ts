@@ -73,11 +73,18 @@ describe('WHEP output through the real HTTP server', () => {
     ['not SDP at all', 'hello world'],
     ['SDP without video', 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n'],
     ['SDP with video but no ICE or DTLS', 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP 96\r\n'],
-    ['far too big', 'v=0\r\n' + 'a=x-padding:'.padEnd(100_000, 'x') + '\r\n'],
   ])('refuses %s with 400 and keeps no session', async (_, body) => {
     const res = await fetch(`${t.url}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body });
     expect(res.status).toBe(400);
     expect(await res.text()).not.toBe('');
+    expect(t.webrtc.sessionCount).toBe(0);
+  });
+
+  it('refuses an offer over 64 KiB with 413 while it arrives, and keeps no session', async () => {
+    const body = 'v=0\r\n' + 'a=x-padding:'.padEnd(100_000, 'x') + '\r\n';
+    const res = await fetch(`${t.url}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toMatch(/over 65536 bytes/);
     expect(t.webrtc.sessionCount).toBe(0);
   });
 
@@ -91,12 +98,21 @@ describe('WHEP output through the real HTTP server', () => {
     expect(t.webrtc.sessionCount).toBe(0);
   });
 
-  it('OPTIONS advertises application/sdp with CORS; PATCH says trickle is not supported', async () => {
-    const options = await fetch(`${t.url}/whep`, { method: 'OPTIONS', headers: { Origin: 'http://player.example' } });
-    expect(options.status).toBe(204);
-    expect(options.headers.get('accept-post')).toBe('application/sdp');
-    expect(options.headers.get('access-control-allow-origin')).toBe('*');
-    expect(options.headers.get('access-control-expose-headers')).toContain('Location');
+  it('OPTIONS advertises application/sdp, with CORS for allowed origins only; PATCH says trickle is not supported', async () => {
+    const own = await fetch(`${t.url}/whep`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:5173' } });
+    expect(own.status).toBe(204);
+    expect(own.headers.get('accept-post')).toBe('application/sdp');
+    expect(own.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(own.headers.get('access-control-expose-headers')).toContain('Location');
+    const foreign = await fetch(`${t.url}/whep`, { method: 'OPTIONS', headers: { Origin: 'http://player.example' } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const post = await fetch(`${t.url}/whep`, {
+      method: 'POST',
+      headers: { Origin: 'http://player.example', 'Content-Type': 'application/sdp' },
+      body: 'v=0',
+    });
+    expect(post.status).toBe(403);
+    expect(t.webrtc.sessionCount).toBe(0);
     expect((await fetch(`${t.url}/whep/nope`, { method: 'PATCH' })).status).toBe(404);
     const viewer = await whepViewer(t.url);
     try {

@@ -65,7 +65,7 @@ export class PipelineHost {
     this.log = o.log ?? (() => {});
     this.st = this.blankStatus();
     o.params.onChange((change) => {
-      if (change.mode === 'load' && this.active) this.scheduleReload();
+      if (change.kind === 'value' && change.mode === 'load' && this.active) this.scheduleReload();
     });
   }
 
@@ -101,7 +101,7 @@ export class PipelineHost {
     const def = this.o.registry.get(id);
     if (!def) throw new UnknownPipelineError(`unknown pipeline "${id}"; known: ${this.o.registry.ids().join(', ')}`);
     const keep = this.active?.def.id === id || this.st.pipelineId === id ? this.o.params.current() : {};
-    this.o.params.define(this.specsOf(def), { ...keep, ...values });
+    this.o.params.define(this.specsOf(def), { ...keep, ...values }, id);
     return this.startLoad(def);
   }
 

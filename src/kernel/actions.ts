@@ -26,6 +26,7 @@ export function statsOf(services: ScopeServices, clients: ClientCounts): Stats {
     state: services.host.status().state,
     paused: services.engine.isPaused,
     clients: { ws: clients.ws(), mjpeg: clients.mjpeg() },
+    refused: services.refusals.snapshot(),
   };
 }
 

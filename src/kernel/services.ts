@@ -4,6 +4,7 @@ import type { PipelineRegistry } from '../engine/registry';
 import type { ParamStore } from '../params/store';
 import type { CommandRegistry } from './commands';
 import type { EventBus } from './events';
+import type { RefusalCounter } from './refusals';
 
 /** The narrow facade of the app that the HTTP and WebSocket layer sees. */
 export interface ScopeServices {
@@ -17,4 +18,6 @@ export interface ScopeServices {
   events: EventBus;
   /** Actions that are not parameters (presets, outputs, pause), reachable from OSC as `/scope/<name>`. */
   commands: CommandRegistry;
+  /** What was refused or dropped to protect the show (foreign pages, bad Host, floods), by reason. */
+  refusals: RefusalCounter;
 }

@@ -19,10 +19,10 @@ describe('ParamStore', () => {
   it('clamps, records and notifies once with the source', () => {
     const s = store();
     const seen: ParamChange[] = [];
-    s.onChange((c) => seen.push(c));
+    s.onChange((c) => c.kind === 'value' && seen.push(c));
     expect(s.set('zoom', 50, 'osc')).toEqual({ ok: true, value: 8, changed: true });
     expect(s.get('zoom')).toBe(8);
-    expect(seen).toEqual([{ path: 'zoom', value: 8, previous: 1, source: 'osc', mode: 'runtime' }]);
+    expect(seen).toEqual([{ kind: 'value', path: 'zoom', value: 8, previous: 1, source: 'osc', mode: 'runtime' }]);
     // Setting the same value again is not a change.
     expect(s.set('zoom', 8, 'osc')).toMatchObject({ changed: false });
     expect(seen).toHaveLength(1);
@@ -31,7 +31,7 @@ describe('ParamStore', () => {
   it('rejects unknown paths and bad values without changing anything', () => {
     const s = store();
     const seen: ParamChange[] = [];
-    s.onChange((c) => seen.push(c));
+    s.onChange((c) => c.kind === 'value' && seen.push(c));
     expect(s.set('nope', 1, 'http')).toMatchObject({ ok: false });
     expect(s.set('zoom', Number.NaN, 'http')).toMatchObject({ ok: false });
     expect(s.get('zoom')).toBe(1);

@@ -5,7 +5,9 @@ import type { ParamSnapshot } from '../engine/pipeline';
 /** Who changed a value; feedback to a surface skips changes that came from that same surface. */
 export type ParamSource = 'http' | 'ws' | 'osc' | 'midi' | 'panel' | 'preset' | 'cli' | 'engine' | (string & {});
 
+/** One value changed. */
 export interface ParamChange {
+  kind: 'value';
   path: string;
   value: ParamValue;
   previous: ParamValue;
@@ -17,7 +19,21 @@ export type SetResult = { ok: true; value: ParamValue; changed: boolean } | { ok
 export type SetManyResult =
   { ok: true; values: Record<string, ParamValue> } | { ok: false; errors: Record<string, string> };
 
-type Listener = (change: ParamChange) => void;
+/**
+ * The whole parameter set was replaced (a pipeline was loaded): every surface shows `values` afresh. Sent once
+ * per define(), never as a string of single changes.
+ */
+export interface ParamsReplaced {
+  kind: 'replaced';
+  /** Whose parameters these are (the pipeline id), or null. */
+  owner: string | null;
+  values: Record<string, ParamValue>;
+  source: ParamSource;
+}
+
+export type ParamEvent = ParamChange | ParamsReplaced;
+
+type Listener = (event: ParamEvent) => void;
 
 /**
  * The one store every input goes through. It holds the active pipeline's specs and values, sanitizes every
@@ -33,9 +49,21 @@ export class ParamStore {
   rejected = 0;
   lastRejection: { path: string; reason: string; source: ParamSource } | undefined;
 
-  /** Replaces the parameter set (a pipeline was loaded); `keep` values survive where still valid. */
-  define(specs: ParamSpecs, keep: Record<string, unknown> = {}): void {
+  /** Whose parameter set this is (the pipeline id given to define), or null. */
+  owner: string | null = null;
+
+  /**
+   * Replaces the parameter set (a pipeline is being loaded); `keep` values survive where still valid. Listeners hear
+   * one `replaced` event with every value.
+   */
+  define(
+    specs: ParamSpecs,
+    keep: Record<string, unknown> = {},
+    owner: string | null = null,
+    source: ParamSource = 'engine',
+  ): void {
     this.specs = specs;
+    this.owner = owner;
     this.values.clear();
     this.smoothed.clear();
     this.firedTriggers.clear();
@@ -43,6 +71,7 @@ export class ParamStore {
       const kept = path in keep ? sanitize(spec, keep[path]) : undefined;
       this.values.set(path, kept?.ok && spec.kind !== 'trigger' ? kept.value : spec.default);
     }
+    this.emit({ kind: 'replaced', owner, values: this.current(), source });
   }
 
   /** Specs of the active parameter set. */
@@ -98,7 +127,7 @@ export class ParamStore {
     return this.set(path, spec.default, source);
   }
 
-  /** Listens to every accepted change; returns the unsubscribe function. */
+  /** Listens to every accepted change and every replacement of the set; returns the unsubscribe function. */
   onChange(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -142,17 +171,17 @@ export class ParamStore {
     if (spec.kind === 'trigger') {
       if (value !== true) return false;
       this.firedTriggers.add(path);
-      this.emit({ path, value: true, previous: false, source, mode: spec.mode });
+      this.emit({ kind: 'value', path, value: true, previous: false, source, mode: spec.mode });
       return true;
     }
     const previous = this.values.get(path)!;
     if (previous === value) return false;
     this.values.set(path, value);
-    this.emit({ path, value, previous, source, mode: spec.mode });
+    this.emit({ kind: 'value', path, value, previous, source, mode: spec.mode });
     return true;
   }
 
-  private emit(change: ParamChange): void {
+  private emit(change: ParamEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(change);

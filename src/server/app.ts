@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { FrameJpegs } from './jpeg';
 import { MjpegStreams } from './mjpeg';
 import { ScopeError } from '../kernel/errors';
@@ -8,9 +7,11 @@ import { commandRoutes } from './api-commands';
 import { mediaRoutes } from './api-media';
 import { parameterRoutes } from './api-parameters';
 import { pipelineRoutes } from './api-pipelines';
-import { originAllowed } from './origin';
+import { createRequestGuard } from './guard';
+import { guardRequests, limitBodies } from './guard-middleware';
 import { defaultWebRoot, panelRoutes } from './panel';
 import type { ClientCounts } from '../kernel/actions';
+import type { RequestGuard } from '../kernel/access';
 import type { HealthResponse } from '../shared/api';
 import type { ScopeServices } from '../kernel/services';
 
@@ -26,10 +27,11 @@ export interface AppExtras {
   apiRoutes: Hono[];
   /** Sub-apps mounted at the root (WHEP, the output page); they answer before the panel. */
   rootRoutes: Hono[];
+  /** Who may use the server; loopback only (no LAN, no token) unless the root builds another. */
+  guard: RequestGuard;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Installs the server's one way of answering errors (kernel codes mapped to statuses, unknown routes as
@@ -52,18 +54,9 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   const clients: ClientCounts = { ws: extras.wsClients ?? (() => 0), mjpeg: () => mjpeg.count };
 
   const app = withErrorAnswers(new Hono(), services.log);
-  app.use('/api/*', async (c, next) => {
-    if (SAFE_METHODS.has(c.req.method) || originAllowed(c.req.header('origin'), c.req.header('host'))) return next();
-    const origin = c.req.header('origin') ?? '';
-    return errorResponse(c, new ScopeError('forbidden_origin', `requests from ${origin} may not change this server`));
-  });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, new ScopeError('body_too_large', `request body over ${MAX_BODY_BYTES} bytes`)),
-    }),
-  );
+  // Every route, the panel and /output included: Host, Origin and (in LAN mode) the token first, then sizes.
+  app.use('*', guardRequests(extras.guard ?? createRequestGuard({ refusals: services.refusals })));
+  app.use('*', limitBodies(MAX_BODY_BYTES, services.refusals));
 
   app.get('/health', (c) => {
     const status = services.host.status();

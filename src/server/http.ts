@@ -2,11 +2,13 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app';
 import { FrameJpegs } from './jpeg';
 import { MjpegStreams } from './mjpeg';
-import { originAllowed } from './origin';
+import { createRequestGuard } from './guard';
+import { accessRequestOf, upgradeRefusal } from '../kernel/access';
 import { WsHub } from './ws';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
+import type { RequestGuard } from '../kernel/access';
 import type { ScopeServices } from '../kernel/services';
 
 export interface HttpServer {
@@ -25,6 +27,8 @@ export interface HttpServerOptions {
   /** The JPEG encoder and MJPEG streams of the MJPEG output, when the output hub owns them (it closes them). */
   jpegs?: FrameJpegs;
   mjpeg?: MjpegStreams;
+  /** Who may use the server (every route and /ws); loopback only unless the root builds another. */
+  guard?: RequestGuard;
 }
 
 const defaults: HttpServerOptions = { port: 8000, host: '127.0.0.1', apiRoutes: [], rootRoutes: [] };
@@ -41,6 +45,7 @@ export async function startHttpServer(
   const ownJpegs = o.jpegs === undefined;
   const jpegs = o.jpegs ?? new FrameJpegs(services.engine, { log: services.log });
   const mjpeg = o.mjpeg ?? new MjpegStreams(jpegs);
+  const guard = o.guard ?? createRequestGuard({ refusals: services.refusals });
   const hub = new WsHub(services, { mjpegClients: () => mjpeg.count });
   const app = createApp(services, {
     jpegs,
@@ -48,15 +53,16 @@ export async function startHttpServer(
     wsClients: () => hub.count,
     apiRoutes: o.apiRoutes,
     rootRoutes: o.rootRoutes,
+    guard,
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
 
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws') socket.destroy();
-    else if (!originAllowed(req.headers.origin, req.headers.host)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    } else hub.handleUpgrade(req, socket, head);
+    if (path !== '/ws') return void socket.destroy();
+    const verdict = guard.check(accessRequestOf(req, true));
+    if (!verdict.ok) socket.end(upgradeRefusal(verdict));
+    else hub.handleUpgrade(req, socket, head);
   });
 
   try {

@@ -47,7 +47,6 @@ export class WsHub {
   private nextId = 1;
   /** Changed values by source, sent together once the current task ends (a setMany is one message). */
   private pending = new Map<string, Record<string, ParamValue>>();
-  private lastSpecs: object;
   private readonly stopListening: (() => void)[];
   private readonly timers: NodeJS.Timeout[];
   private readonly counts: ClientCounts;
@@ -58,9 +57,10 @@ export class WsHub {
   ) {
     this.o = { ...defaults, ...options } satisfies WsHubOptions;
     this.counts = { ws: () => this.clients.size, mjpeg: this.o.mjpegClients };
-    this.lastSpecs = services.params.all();
     this.stopListening = [
-      services.params.onChange((change) => this.queueChange(change.source, change.path, change.value)),
+      services.params.onChange((event) =>
+        event.kind === 'value' ? this.queueChange(event.source, event.path, event.value) : this.replaced(event.owner),
+      ),
       services.host.onStatus(() => this.onStatus()),
       services.events.on((topic, data) => this.broadcast({ type: 'event', topic, data })),
     ];
@@ -182,20 +182,15 @@ export class WsHub {
     }
   }
 
-  private onStatus(): void {
-    // A load replaced the parameter set: changes queued before it go first, then the new set.
+  /** A load replaced the parameter set: changes queued before it go first, then the new set. */
+  private replaced(owner: string | null): void {
     this.flushChanges();
-    const specs = this.services.params.all();
-    if (specs !== this.lastSpecs) {
-      this.lastSpecs = specs;
-      const { pipeline, values, schema } = parameters(this.services);
-      this.broadcast({
-        type: 'pipeline',
-        pipeline: this.services.host.status().pipelineId ?? pipeline,
-        values,
-        schema,
-      });
-    }
+    const { values, schema } = parameters(this.services);
+    this.broadcast({ type: 'pipeline', pipeline: owner, values, schema });
+  }
+
+  private onStatus(): void {
+    this.flushChanges();
     this.broadcast({ type: 'state', status: pipelineStatus(this.services) });
   }
 

@@ -21,6 +21,9 @@ export const errorCodeSchema = z.enum([
   'unknown_parameter',
   'not_found',
   'forbidden_origin',
+  'bad_host',
+  'unauthorized',
+  'too_many',
   'body_too_large',
   'load_superseded',
   'load_failed',
@@ -80,6 +83,8 @@ export const statsSchema = z.object({
   state: pipelineStatusSchema.shape.state,
   paused: z.boolean(),
   clients: z.object({ ws: z.number(), mjpeg: z.number() }),
+  /** Requests, messages and bundles refused or dropped to protect the show, by reason. */
+  refused: z.record(z.string(), z.number()),
 });
 export type Stats = z.infer<typeof statsSchema>;
 

@@ -1,0 +1,129 @@
+/**
+ * The size and flood cases of issue 10 from raw sockets: bodies cut off while they arrive, oversized WebSocket
+ * messages closed, and a flood of future-timetagged OSC bundles held only up to its caps. Each is refused with a
+ * reason counted in /api/v1/stats, and the server keeps serving.
+ */
+import { createSocket } from 'node:dgram';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { encodeMessage } from '../../control/osc/codec';
+import { solidPipeline } from '../engine/test-support';
+import { startScope } from '../main';
+import type { Scope } from '../main';
+
+/** Streams up to `total` bytes as a chunked body; resolves with the status and how much went out before it came. */
+function chunkedFlood(port: number, path: string, total: number, type: string) {
+  return new Promise<{ status: number; sentBeforeAnswer: number }>((resolve, reject) => {
+    let sent = 0;
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: { 'content-type': type, 'transfer-encoding': 'chunked' },
+      },
+      (res) => {
+        const sentBeforeAnswer = sent;
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, sentBeforeAnswer }));
+        req.destroy();
+      },
+    );
+    req.on('error', (err) => (sent > 0 ? undefined : reject(err)));
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const pump = () => {
+      while (sent < total && !req.destroyed) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      if (!req.destroyed) req.end();
+    };
+    pump();
+  });
+}
+
+/** An OSC bundle timetagged `aheadMs` from now holding one message padded to about `bytes`. */
+function futureBundle(aheadMs: number, bytes: number): Buffer {
+  const message = encodeMessage({ address: '/scope/level', args: [{ type: 's', value: 'x'.repeat(bytes) }] });
+  const tag = Buffer.alloc(8);
+  const ms = Date.now() + aheadMs;
+  tag.writeUInt32BE(Math.floor(ms / 1000) + 2_208_988_800, 0);
+  tag.writeUInt32BE(Math.floor(((ms % 1000) / 1000) * 2 ** 32), 4);
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(message.length);
+  return Buffer.concat([Buffer.from('#bundle\0'), tag, size, message]);
+}
+
+describe('floods and oversized input from raw sockets', () => {
+  let scope: Scope;
+  const stats = async () =>
+    (await (await fetch(`${scope.url}/api/v1/stats`)).json()) as { refused: Record<string, number>; frames: number };
+
+  beforeAll(async () => {
+    scope = await startScope({
+      port: 0,
+      oscQueryPort: null,
+      pipelines: [solidPipeline()],
+      pipeline: 'solid',
+      width: 64,
+      height: 64,
+      waitForLoad: true,
+      midi: false,
+      log: () => {},
+    });
+  });
+  afterAll(() => scope.stop());
+
+  it.each([
+    ['/whep', 'application/sdp', 1024 * 1024],
+    ['/api/v1/parameters', 'application/json', 4 * 1024 * 1024],
+  ])('cuts off a 300 MB chunked body to %s with 413 while it arrives', async (path, type, bound) => {
+    const before = process.memoryUsage().rss;
+    const { status, sentBeforeAnswer } = await chunkedFlood(scope.port, path, 300 * 1024 * 1024, type);
+    expect(status).toBe(413);
+    // The answer comes once the limit is passed, not after the whole body: socket buffers hold the rest.
+    expect(sentBeforeAnswer).toBeLessThan(bound + 8 * 1024 * 1024);
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    expect(scope.services.params.get('level')).toBe(10);
+  });
+
+  it('closes a /ws socket that sends a message over 256 KiB (1009) and applies nothing of it', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${scope.port}/ws`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const code = new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
+    ws.send(JSON.stringify({ type: 'set', params: { level: 99 }, pad: 'x'.repeat(512 * 1024) }));
+    expect(await code).toBe(1009);
+    expect(scope.services.params.get('level')).toBe(10);
+  });
+
+  it('holds future OSC bundles only up to the caps, drops the rest with a count, and drops far-future ones', async () => {
+    const socket = createSocket('udp4');
+    const port = scope.osc!.port;
+    // The server shares this process: yielding after each datagram lets it read the socket before the next one,
+    // so the kernel's receive buffer (a few datagrams of this size) does not overflow and hide the flood.
+    const send = (b: Buffer) =>
+      new Promise<void>((resolve) => socket.send(b, port, '127.0.0.1', () => setImmediate(resolve)));
+    // 400 bundles of 60 KB, 9 s ahead: 24 MB if all were kept; the byte cap keeps about 8 MB (139 of them).
+    for (let i = 0; i < 400; i++) await send(futureBundle(9000, 60_000));
+    await send(futureBundle(3_600_000, 100));
+    socket.close();
+    const until = Date.now() + 5000;
+    let s = await stats();
+    // UDP has no answer: poll the stats until every datagram has been counted (or the loopback dropped some).
+    while ((s.refused.osc_bundle_too_far_ahead ?? 0) < 1 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      s = await stats();
+    }
+    expect(s.refused.osc_bundles_pending_full).toBeGreaterThan(200);
+    expect(s.refused.osc_bundle_too_far_ahead).toBe(1);
+    const scheduler = (scope.osc as unknown as { scheduler: { pending: number; pendingBytes: number } }).scheduler;
+    expect(scheduler.pendingBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
+    expect(scheduler.pending).toBeLessThanOrEqual(512);
+    // The loop kept going through all of it.
+    const frames = s.frames;
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await stats()).frames).toBeGreaterThan(frames);
+  });
+});

@@ -1,0 +1,73 @@
+/** The request guard and the body limit as Hono middleware, in front of every route of the server. */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { bodyLimit } from 'hono/body-limit';
+import { ScopeError } from '../kernel/errors';
+import { errorResponse } from './errors';
+import type { MiddlewareHandler } from 'hono';
+import type { RequestGuard } from '../kernel/access';
+import type { RefusalCounter } from '../kernel/refusals';
+
+const PREFLIGHT: Record<string, string> = {
+  'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+  'Access-Control-Allow-Headers': 'Content-Type, Authorization, If-Match',
+  'Access-Control-Max-Age': '600',
+};
+const EXPOSED = 'Location, ETag, Accept-Post, Accept-Patch, Link';
+
+/** Pages a person opens with `?token=`: they are sent on without it once the cookie is set. */
+const PAGES = new Set(['/', '/output']);
+
+/** Checks every request with the guard; answers preflights of allowed origins and adds their CORS headers. */
+export function guardRequests(guard: RequestGuard): MiddlewareHandler {
+  return async (c, next) => {
+    let remoteAddress: string | undefined;
+    try {
+      remoteAddress = getConnInfo(c).remote.address;
+    } catch {
+      // app.request() in tests has no socket: the peer is unknown, which counts as another machine.
+    }
+    const url = new URL(c.req.url);
+    const verdict = guard.check({
+      method: c.req.method,
+      url: url.pathname + url.search,
+      // app.request() in tests sends no Host header; on a socket the URL's host is the Host header's.
+      host: c.req.header('host') ?? url.host,
+      origin: c.req.header('origin'),
+      authorization: c.req.header('authorization'),
+      cookie: c.req.header('cookie'),
+      remoteAddress,
+      upgrade: false,
+    });
+    if (!verdict.ok) {
+      const res = errorResponse(c, new ScopeError(verdict.code, verdict.message));
+      for (const [k, v] of Object.entries(verdict.headers)) res.headers.set(k, v);
+      return res;
+    }
+    const cors = 'Access-Control-Allow-Origin' in verdict.headers;
+    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
+      return c.body(null, 204, cors ? { ...verdict.headers, ...PREFLIGHT } : {});
+    }
+    if (verdict.headers['Set-Cookie'] && c.req.method === 'GET' && PAGES.has(url.pathname)) {
+      url.searchParams.delete('token');
+      return c.body(null, 303, { ...verdict.headers, Location: url.pathname + url.search });
+    }
+    await next();
+    for (const [k, v] of Object.entries(verdict.headers)) c.header(k, v);
+    if (cors) c.header('Access-Control-Expose-Headers', EXPOSED);
+    return undefined;
+  };
+}
+
+/** Refuses a body over `maxBytes` while it is being read (chunked uploads included), with 413. */
+export function limitBodies(maxBytes: number, refusals?: RefusalCounter): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) => {
+      refusals?.count('body_too_large');
+      const res = errorResponse(c, new ScopeError('body_too_large', `request body over ${maxBytes} bytes; refused`));
+      // Close the connection after the answer, so the rest of the body is never read.
+      res.headers.set('Connection', 'close');
+      return res;
+    },
+  });
+}

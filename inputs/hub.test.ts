@@ -1,22 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { InputHub } from './hub';
 import { FakeSource } from './fake-source';
+import { ManualTimers } from '../src/kernel/timers';
 
-/** A hub on hand-moved time: check() is called by the test, never by a timer. */
+/** A hub on hand-moved time: its checks (every 250 ms) run as the test advances the timers. */
 function setup() {
-  let t = 0;
+  const timers = new ManualTimers();
   const events: [string, unknown][] = [];
   const logs: string[] = [];
   const hub = new InputHub({
-    now: () => t,
-    every: () => () => {},
+    timers,
     events: { emit: (topic, data) => events.push([topic, data]) },
     log: (m) => logs.push(m),
   });
-  const advance = (ms: number) => {
-    t += ms;
-    hub.check();
-  };
+  const advance = (ms: number) => timers.advance(ms);
   return { hub, events, logs, advance };
 }
 
@@ -66,8 +63,9 @@ describe('InputHub', () => {
     cam.send(8, 4, 50);
     advance(1900);
     expect(hub.info('cam').state).toBe('live');
-    advance(200);
-    expect(hub.info('cam')).toMatchObject({ state: 'lost', reason: expect.stringMatching(/no frame for 2\.1 s/) });
+    // Checked every 250 ms: the first check past 2 s without a frame reports it.
+    advance(400);
+    expect(hub.info('cam')).toMatchObject({ state: 'lost', reason: expect.stringMatching(/no frame for 2\.\d s/) });
     expect(hub.frame(8, 4)!.data[0]).toBe(50);
     cam.send(8, 4, 60);
     expect(hub.info('cam').state).toBe('live');

@@ -1,19 +1,18 @@
-import { performance } from 'node:perf_hooks';
 import { ScopeError } from '../src/kernel/errors';
+import { realTimers } from '../src/kernel/timers';
 import { scaleImage } from '../src/media/scale';
 import type { Image } from '../src/engine/frame';
 import type { InputProvider } from '../src/engine/pipeline';
 import type { Fit } from '../src/media/scale';
+import type { Timers } from '../src/kernel/timers';
 import type { InputInfo, InputSource, InputState, SourceContext, SourceFrame } from './source';
 
 export interface InputHubOptions {
   log: (message: string) => void;
   /** Told `('inputs', list)` when a source's state, size or rate changes, `('input', selection)` on a new choice. */
   events?: { emit(topic: string, data: unknown): void };
-  /** Milliseconds; injectable so tests move time by hand. */
-  now: () => number;
-  /** Runs `fn` every `ms` until the returned function is called (check() in tests instead). */
-  every: (ms: number, fn: () => void) => () => void;
+  /** Time for staleness, rates and restarts; tests pass ManualTimers and advance them. */
+  timers: Timers;
   /** A live source without a frame for this long is reported lost (its last frame is held). */
   staleMs: number;
   /** Waits before a lost or failed source is started again, growing with each failure in a row. */
@@ -26,16 +25,14 @@ export interface InputHubOptions {
 
 const defaults: InputHubOptions = {
   log: () => {},
-  now: () => performance.now(),
-  every: (ms, fn) => {
-    const timer = setInterval(fn, ms).unref();
-    return () => clearInterval(timer);
-  },
+  timers: realTimers,
   staleMs: 2000,
   backoffMs: [1000, 2000, 5000, 10_000],
   previewWidth: 192,
   maxPixels: 7680 * 4320,
 };
+
+const CHECK_EVERY_MS = 250;
 
 interface Held {
   frame: SourceFrame;
@@ -122,7 +119,7 @@ export class InputHub implements InputProvider {
   /** Starts every available source and the housekeeping (stale frames, restarts). */
   async start(): Promise<void> {
     this.started = true;
-    this.stopTimer ??= this.o.every(250, () => this.check());
+    this.stopTimer ??= this.every(CHECK_EVERY_MS, () => this.check());
     await Promise.all([...this.entries.values()].map((e) => this.startEntry(e)));
   }
 
@@ -205,7 +202,7 @@ export class InputHub implements InputProvider {
 
   info(e: Entry | string): InputInfo {
     if (typeof e === 'string') e = this.require(e);
-    const now = this.o.now();
+    const now = this.o.timers.now();
     const info: InputInfo = {
       id: e.source.id,
       kind: e.source.kind,
@@ -228,7 +225,7 @@ export class InputHub implements InputProvider {
 
   /** Housekeeping, every 250 ms: stale sources are reported lost, due restarts run, rate changes are told. */
   check(): void {
-    const now = this.o.now();
+    const now = this.o.timers.now();
     let rates = false;
     for (const e of this.entries.values()) {
       if (e.state === 'live' && e.latest && now - e.latest.at > this.o.staleMs) {
@@ -242,6 +239,17 @@ export class InputHub implements InputProvider {
       if (Math.abs(fps - e.listedFps) >= 1) rates = true;
     }
     if (rates && now - this.lastRateEvent >= 1000) this.changed();
+  }
+
+  /** Runs `fn` every `ms` on the timers until the returned function is called. */
+  private every(ms: number, fn: () => void): () => void {
+    let cancel = () => {};
+    const tick = () => {
+      fn();
+      cancel = this.o.timers.after(ms, tick);
+    };
+    cancel = this.o.timers.after(ms, tick);
+    return () => cancel();
   }
 
   private rgbaOf(e: Entry): Image | undefined {
@@ -314,7 +322,7 @@ export class InputHub implements InputProvider {
       this.setState(e, e.state, `frames of ${width}x${height} are over the ${this.o.maxPixels} pixels taken`);
       return;
     }
-    const now = this.o.now();
+    const now = this.o.timers.now();
     const sizeChanged = e.latest?.frame.width !== width || e.latest?.frame.height !== height;
     e.latest = { frame, at: now, seq: ++this.seq };
     e.frames++;
@@ -329,7 +337,7 @@ export class InputHub implements InputProvider {
   private scheduleRetry(e: Entry): void {
     const delay = this.o.backoffMs[Math.min(e.attempts, this.o.backoffMs.length - 1)]!;
     e.attempts++;
-    e.retryAt = this.o.now() + delay;
+    e.retryAt = this.o.timers.now() + delay;
   }
 
   private setState(e: Entry, state: InputState, reason?: string): void {
@@ -341,7 +349,7 @@ export class InputHub implements InputProvider {
 
   private changed(): void {
     if (!this.o.events) return;
-    this.lastRateEvent = this.o.now();
+    this.lastRateEvent = this.o.timers.now();
     const list = this.list();
     for (const info of list) {
       const e = this.entries.get(info.id);

@@ -5,7 +5,7 @@ import { setupInputs } from './setup';
 import type { Image } from '../src/engine/frame';
 import type { ScopeOptions } from '../src/main';
 import type { InputHub, InputHubOptions } from './hub';
-import type { WhipIngest } from './whip/whip-ingest';
+import type { WhipIngest, WhipIngestOptions } from './whip/whip-ingest';
 
 export interface InputTestScope {
   url: string;
@@ -23,6 +23,7 @@ export interface InputTestScope {
 export async function startInputScope(
   options: Partial<ScopeOptions> = {},
   hub: Partial<InputHubOptions> = {},
+  whip: Partial<WhipIngestOptions> = {},
 ): Promise<InputTestScope> {
   const scope = await startTestScope({ oscPort: null, oscQueryPort: null, ...options });
   const events: [string, unknown][] = [];
@@ -35,7 +36,7 @@ export async function startInputScope(
     iceServers: [],
     hub,
     // Loopback only in tests: the answer names no other interface, so no packet leaves the machine.
-    whip: { hostCandidates: ['127.0.0.1'] },
+    whip: { hostCandidates: ['127.0.0.1'], ...whip },
   });
   scope.services.engine.setInput(inputs.hub);
   await inputs.hub.start();

@@ -1,31 +1,42 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { MAX_OFFER_BYTES } from '../../src/media/sdp';
 import { SLOT, WhipError } from './whip-ingest';
 import type { Context } from 'hono';
 import type { WhipIngest } from './whip-ingest';
 
-const EXPOSE: Record<string, string> = { 'Access-Control-Expose-Headers': 'Location, ETag, Accept-Post, Link' };
-
 const problem = (
   c: Context,
-  status: 400 | 404 | 405 | 415 | 503,
+  status: 400 | 404 | 405 | 413 | 415 | 429 | 503,
   message: string,
   extra: Record<string, string> = {},
 ) => c.text(`${message}\n`, status, { ...extra, 'Content-Type': 'text/plain; charset=utf-8' });
 
-/** The publisher's address, for the log and the listing (node's socket; unknown under app.request()). */
+/** The publisher's address, for the log, the listing and the per-client cap (unknown under app.request()). */
 function publisherOf(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /**
  * `POST /whip` and `POST /whip/<slot>` (an SDP offer in, 201 + answer + Location out), `DELETE
- * /whip/sessions/<id>`, OPTIONS and PATCH; mounted at the root. Unlike WHEP there is no wildcard CORS here:
- * publishing changes the show, so a page of another origin may not do it (OBS and other apps send no Origin).
+ * /whip/sessions/<id>`, OPTIONS and PATCH; mounted at the root, behind the server's request guard like /whep:
+ * a page of another origin may not publish (OBS and other apps send no Origin), LAN mode needs the token.
  */
 export function whipRoutes(ingest: WhipIngest): Hono {
   const app = new Hono();
+
+  // An offer is a few KiB: anything over the limit is cut off while it is still arriving.
+  const limit = bodyLimit({
+    maxSize: MAX_OFFER_BYTES,
+    onError: (c) => problem(c, 413, `the offer is over ${MAX_OFFER_BYTES} bytes`),
+  });
+  app.post('/whip', limit);
+  app.post('/whip/:slot', limit);
 
   const publish = async (c: Context, slot?: string) => {
     if (slot !== undefined && (!SLOT.test(slot) || slot === 'sessions')) {
@@ -37,12 +48,9 @@ export function whipRoutes(ingest: WhipIngest): Hono {
         'Accept-Post': 'application/sdp',
       });
     }
-    const length = Number(c.req.header('content-length') ?? 0);
-    if (length > MAX_OFFER_BYTES) return problem(c, 400, `the offer is over ${MAX_OFFER_BYTES} bytes`);
     try {
       const { id, sdp } = await ingest.publish(await c.req.text(), slot, publisherOf(c));
       return c.body(sdp, 201, {
-        ...EXPOSE,
         'Content-Type': 'application/sdp',
         Location: `/whip/sessions/${id}`,
         ETag: `"${id}"`,

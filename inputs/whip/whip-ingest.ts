@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { realTimers } from '../../src/kernel/timers';
 import { filterCandidates } from '../../src/media/sdp';
 import { iceGathered, loadWrtc } from '../../src/media/wrtc';
 import { whipOfferProblem } from './sdp';
 import { WhipSource } from './whip-source';
+import type { Timers } from '../../src/kernel/timers';
 import type { InputHub } from '../hub';
 import type { WhipSession } from './whip-source';
 
@@ -13,18 +15,31 @@ export interface WhipIngestOptions {
   hostCandidates: string[];
   /** Publishing slots at once (each decodes a stream). */
   maxSlots: number;
+  /** A session that has not connected by then is closed (the slot keeps its current publisher meanwhile). */
+  connectTimeoutMs: number;
+  /** Sessions not yet connected that one peer address may hold at once. */
+  pendingPerClient: number;
+  /** Timeouts run on these; tests pass ManualTimers. */
+  timers: Timers;
   log: (message: string) => void;
 }
 
-const defaults: WhipIngestOptions = { iceServers: [], hostCandidates: [], maxSlots: 8, log: () => {} };
+const defaults: WhipIngestOptions = {
+  iceServers: [],
+  hostCandidates: [],
+  maxSlots: 8,
+  connectTimeoutMs: 10_000,
+  pendingPerClient: 4,
+  timers: realTimers,
+  log: () => {},
+};
 
 const GATHER_TIMEOUT_MS = 3000;
-const CONNECT_TIMEOUT_MS = 30_000;
 const DISCONNECTED_GRACE_MS = 5000;
 
 export class WhipError extends Error {
   constructor(
-    readonly status: 400 | 404 | 503,
+    readonly status: 400 | 404 | 429 | 503,
     message: string,
   ) {
     super(message);
@@ -37,15 +52,19 @@ export const SLOT = /^[a-z0-9][a-z0-9-]{0,31}$/;
 interface Live extends WhipSession {
   pc: RTCPeerConnection;
   source: WhipSource;
+  /** The publisher's address (the per-client cap on sessions not yet connected). */
+  client: string;
+  connected: boolean;
   sink: { stop(): void } | undefined;
-  timer: NodeJS.Timeout | undefined;
+  cancelTimer: (() => void) | undefined;
   done: boolean;
 }
 
 /**
  * WHIP ingest (RFC 9725): each POSTed offer becomes a receive-only peer connection whose video is decoded by
  * libwebrtc and handed, frame by frame, to the slot's WhipSource in the input hub. The slot's source is created
- * at the first publish and stays listed; a second publisher to the same slot replaces the first.
+ * at the first publish and stays listed. A second publisher to the same slot replaces the first as soon as it
+ * is connected (an offer that never connects leaves the running publisher alone).
  */
 export class WhipIngest {
   private readonly o: WhipIngestOptions;
@@ -76,6 +95,13 @@ export class WhipIngest {
     if (!existing && slots >= this.o.maxSlots) {
       throw new WhipError(503, `already ${slots} WHIP slots, the most this server takes; remove one first`);
     }
+    const pending = [...this.sessions.values()].filter((s) => s.client === publisher && !s.connected).length;
+    if (pending >= this.o.pendingPerClient) {
+      throw new WhipError(
+        429,
+        `${pending} sessions from ${publisher} have not connected yet; finish or DELETE them before offering again`,
+      );
+    }
     const { RTCPeerConnection, nonstandard } = loaded.wrtc;
     const pc = new RTCPeerConnection({ iceServers: this.o.iceServers.map((urls) => ({ urls })) });
     try {
@@ -92,13 +118,12 @@ export class WhipIngest {
       if (hosts.length > 0) sdp = filterCandidates(sdp, (a) => hosts.includes(a));
       const source = existing ?? new WhipSource(sourceId, path);
       if (!existing) await this.hub.add(source, true);
-      const session = this.adopt(pc, source);
+      const session = this.adopt(pc, source, publisher);
       const sink = new nonstandard.RTCVideoSink(video.receiver.track);
       sink.onframe = ({ frame }: { frame: { width: number; height: number; data: Uint8Array } }) =>
         source.frame(session, frame);
       session.sink = sink;
-      source.attach(session, publisher);
-      this.o.log(`WHIP publisher ${publisher} on ${path} (session ${session.id.slice(0, 8)}).`);
+      this.o.log(`WHIP offer from ${publisher} on ${path} (session ${session.id.slice(0, 8)}).`);
       return { id: session.id, sdp };
     } catch (err) {
       pc.close();
@@ -129,24 +154,33 @@ export class WhipIngest {
     for (const s of [...this.sessions.values()]) this.finish(s, 'the server is stopping');
   }
 
-  private adopt(pc: RTCPeerConnection, source: WhipSource): Live {
+  private adopt(pc: RTCPeerConnection, source: WhipSource, client: string): Live {
     const s: Live = {
       id: randomUUID(),
       pc,
       source,
+      client,
+      connected: false,
       sink: undefined,
-      timer: undefined,
+      cancelTimer: undefined,
       done: false,
       close: () => this.finish(s, 'replaced by a new publisher', false),
     };
     this.sessions.set(s.id, s);
-    s.timer = setTimeout(() => this.finish(s, 'the publisher never connected'), CONNECT_TIMEOUT_MS);
+    const { timers, connectTimeoutMs } = this.o;
+    s.cancelTimer = timers.after(connectTimeoutMs, () => this.finish(s, 'the publisher never connected'));
     pc.onconnectionstatechange = () => {
       const state = pc.connectionState;
-      clearTimeout(s.timer);
-      if (state === 'failed' || state === 'closed') this.finish(s, `the WebRTC connection ${state}`);
+      s.cancelTimer?.();
+      s.cancelTimer = undefined;
+      if (state === 'connected' && !s.connected) {
+        s.connected = true;
+        // Connected: now it takes the slot over from the publisher before it.
+        source.attach(s, client);
+        this.o.log(`WHIP publisher ${client} is live on ${source.path}.`);
+      } else if (state === 'failed' || state === 'closed') this.finish(s, `the WebRTC connection ${state}`);
       else if (state === 'disconnected') {
-        s.timer = setTimeout(() => this.finish(s, 'the publisher disconnected'), DISCONNECTED_GRACE_MS);
+        s.cancelTimer = timers.after(DISCONNECTED_GRACE_MS, () => this.finish(s, 'the publisher disconnected'));
       }
     };
     return s;
@@ -157,10 +191,12 @@ export class WhipIngest {
     if (s.done) return;
     s.done = true;
     this.sessions.delete(s.id);
-    clearTimeout(s.timer);
+    s.cancelTimer?.();
     s.sink?.stop();
     s.pc.onconnectionstatechange = null;
     s.pc.close();
-    if (tell) s.source.ended(s, reason);
+    // A session that never took the slot over leaves the slot's publisher alone.
+    if (tell && s.connected) s.source.ended(s, reason);
+    else if (tell) this.o.log(`WHIP session ${s.id.slice(0, 8)} on ${s.source.path} closed: ${reason}.`);
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/server/test-support';
 import { loadWrtc } from '../../src/media/wrtc';
+import { ManualTimers } from '../../src/kernel/timers';
 import { loopbackOnly, patch, readCode, startInputScope } from '../test-support';
 import { whipPublisher } from './test-publisher';
 import type { Frame } from '../../src/engine/frame';
@@ -73,7 +74,8 @@ describe('WHIP ingest through the real HTTP server into passthrough', () => {
     const first = await whipPublisher(`${t.url}/whip/camera`, { left: [220, 30, 30], right: [220, 30, 30] });
     const second = await whipPublisher(`${t.url}/whip/camera`, { left: [30, 200, 30], right: [30, 200, 30] });
     try {
-      expect(t.whip.sessionCount).toBe(1);
+      // The second takes the slot over once it is connected; the first session is then closed.
+      await waitFor(() => t.whip.sessionCount === 1, 10_000, 'the first session to be replaced');
       expect(t.whip.has(first.location!.split('/').pop()!)).toBe(false);
       await put({ source: 'whip-camera' });
       await waitFor(() => latest !== undefined && patch(latest, 128, 160)[1]! > 150, 10_000, 'green frames');
@@ -161,6 +163,75 @@ describe('WHIP ingest through the real HTTP server into passthrough', () => {
       expect(await res.text()).toMatch(/trickle/i);
     } finally {
       await pub.close();
+    }
+  });
+
+  it('goes through the request guard like /whep: a page of another origin may not publish; big offers are cut off', async () => {
+    const offer = await audioOnlyOffer();
+    const foreign = await fetch(`${t.url}/whip/evil`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/sdp', Origin: 'http://evil.example' },
+      body: offer,
+    });
+    expect(foreign.status).toBe(403);
+    const big = await fetch(`${t.url}/whip/big`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/sdp' },
+      body: 'v=0\r\n' + 'a=x-padding:'.padEnd(100_000, 'x') + '\r\n',
+    });
+    expect(big.status).toBe(413);
+    expect(t.hub.has('whip-evil') || t.hub.has('whip-big')).toBe(false);
+    expect(t.whip.sessionCount).toBe(0);
+  });
+});
+
+describe('WHIP offers that never connect', () => {
+  let t: InputTestScope;
+  const timers = new ManualTimers();
+
+  beforeAll(async () => {
+    t = await startInputScope({ pipeline: 'passthrough', width: W, height: H }, {}, { timers, pendingPerClient: 2 });
+  });
+  afterAll(() => t?.stop());
+
+  /** A real offer whose candidates are all removed: the server can never reach it. */
+  async function unreachableOffer(): Promise<string> {
+    const { wrtc } = loadWrtc() as {
+      wrtc: NonNullable<Extract<ReturnType<typeof loadWrtc>, { wrtc: unknown }>>['wrtc'];
+    };
+    const pc = new wrtc.RTCPeerConnection();
+    pc.addTransceiver('video', { direction: 'sendonly' });
+    const offer = (await pc.createOffer()).sdp!;
+    pc.close();
+    return offer
+      .split('\r\n')
+      .filter((l) => !l.startsWith('a=candidate:'))
+      .join('\r\n');
+  }
+  const post = async (slot: string) =>
+    fetch(`${t.url}/whip/${slot}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/sdp' },
+      body: await unreachableOffer(),
+    });
+
+  it('leave the live publisher alone, expire after the connect timeout, and are capped per client', async () => {
+    const live = await whipPublisher(`${t.url}/whip/stage`);
+    try {
+      await waitFor(() => t.hub.has('whip-stage') && t.hub.info('whip-stage').state === 'live', 10_000, 'live');
+      expect((await post('stage')).status).toBe(201);
+      expect((await post('stage')).status).toBe(201);
+      const third = await post('stage');
+      expect(third.status).toBe(429);
+      expect(await third.text()).toMatch(/have not connected yet/);
+      expect(t.whip.sessionCount).toBe(3);
+      const frames = t.hub.info('whip-stage').frames;
+      await waitFor(() => t.hub.info('whip-stage').frames > frames + 5, 10_000, 'the live publisher to go on');
+      timers.advance(10_000);
+      expect(t.whip.sessionCount).toBe(1);
+      expect(t.hub.info('whip-stage').state).toBe('live');
+    } finally {
+      await live.close();
     }
   });
 });

@@ -1,13 +1,8 @@
 import type { z } from 'zod';
 
-/** Where a picture comes from; `file` and `camera` both run through ffmpeg. */
-export type InputKind = 'whip' | 'ndi' | 'file' | 'camera' | 'syphon' | 'spout' | 'feedback';
+import type { InputKind } from '../src/shared/inputs';
 
-/**
- * `waiting`: started, no frame yet (the reason says for what); `live`: frames arrive; `lost`: they stopped, the
- * last frame is held and the reason says why; `error`: it could not start (it is tried again); `off` before start.
- */
-export type InputState = 'off' | 'waiting' | 'live' | 'lost' | 'error' | 'unavailable';
+export type { InputInfo, InputKind, InputState } from '../src/shared/inputs';
 
 export type Availability = { available: true } | { available: false; reason: string };
 
@@ -57,26 +52,4 @@ export interface InputSource<O extends Record<string, unknown> = Record<string, 
   setOptions(patch: Partial<O>): void | Promise<void>;
   /** A line for people about the source now (the sender's name, the codec, the connection). */
   detail?(): string | undefined;
-}
-
-/** One row of GET /api/v1/inputs. */
-export interface InputInfo {
-  id: string;
-  kind: InputKind;
-  name: string;
-  available: boolean;
-  state: InputState;
-  reason?: string;
-  /** The engine renders from this one. */
-  active: boolean;
-  /** Size of the newest frame as received (0 before the first). */
-  width: number;
-  height: number;
-  /** Frames received per second, over the last second. */
-  fps: number;
-  frames: number;
-  /** Added over the API or by a publisher (and so removable), as opposed to built in. */
-  removable: boolean;
-  options: Record<string, unknown>;
-  detail?: string;
 }

@@ -1,11 +1,12 @@
+import { fitModes } from '../shared/inputs';
 import type { Image } from '../engine/frame';
 
 /**
  * How a picture of another size or shape fills the output: `cover` scales until it fills and crops the excess
  * around the centre, `contain` fits it whole with black bars, `stretch` fills exactly and distorts.
  */
-export const fits = ['cover', 'contain', 'stretch'] as const;
-export type Fit = (typeof fits)[number];
+export const fits = fitModes;
+export type Fit = (typeof fitModes)[number];
 
 /**
  * Scales `src` (RGBA) to width x height with bilinear filtering, optionally mirrored left to right. Pure JS, a

@@ -3,6 +3,7 @@ import { api, optionalApi } from './client';
 import type { PipelineInfo } from '../../src/shared/api';
 import type { MidiActions } from './context';
 import type { OutputActions } from './components/outputs-card';
+import type { InputActions } from './components/input-card';
 import type { PresetActions } from './components/presets-card';
 import type { PanelAction } from './state';
 
@@ -18,10 +19,15 @@ function guarded(dispatch: Dispatch, work: () => Promise<unknown>): void {
 }
 
 /** Fetches one optional service's state into the panel; a 404 means the server has none, and hides its card. */
-export function refresh(dispatch: Dispatch, topic: 'midi' | 'outputs' | 'presets' | 'models'): void {
+export function refresh(
+  dispatch: Dispatch,
+  topic: 'midi' | 'outputs' | 'inputs' | 'input' | 'presets' | 'models',
+): void {
   const path = {
     midi: '/api/v1/midi',
     outputs: '/api/v1/outputs',
+    inputs: '/api/v1/inputs',
+    input: '/api/v1/input',
     presets: '/api/v1/presets',
     models: '/api/v1/models/status',
   }[topic];
@@ -35,7 +41,7 @@ export function refreshAll(dispatch: Dispatch): void {
   guarded(dispatch, async () =>
     dispatch({ type: 'pipelines', pipelines: await api<PipelineInfo[]>('/api/v1/pipelines') }),
   );
-  for (const topic of ['midi', 'outputs', 'presets', 'models'] as const) refresh(dispatch, topic);
+  for (const topic of ['midi', 'outputs', 'inputs', 'input', 'presets', 'models'] as const) refresh(dispatch, topic);
 }
 
 export function midiActions(dispatch: Dispatch): MidiActions {
@@ -61,6 +67,30 @@ export function outputActions(dispatch: Dispatch): OutputActions {
   return {
     enable: (id, enabled) => put(id, { enabled }),
     rename: (id, name) => put(id, { options: { name } }),
+  };
+}
+
+export function inputActions(dispatch: Dispatch, notify: (m: string) => void): InputActions {
+  const then = (work: () => Promise<unknown>) =>
+    guarded(dispatch, async () => {
+      await work();
+      refresh(dispatch, 'inputs');
+      refresh(dispatch, 'input');
+    });
+  return {
+    select: (source) => then(() => api('/api/v1/input', { method: 'PUT', body: { source } })),
+    fit: (fit) => then(() => api('/api/v1/input', { method: 'PUT', body: { fit } })),
+    add: (spec) =>
+      then(async () => {
+        const added = await api<{ id: string; name: string }>('/api/v1/inputs', { method: 'POST', body: spec });
+        notify(`Added ${added.name}`);
+        await api('/api/v1/input', { method: 'PUT', body: { source: added.id } });
+      }),
+    remove: (id) => then(() => api(`/api/v1/inputs/${enc(id)}`, { method: 'DELETE' })),
+    restart: (id) => then(() => api(`/api/v1/inputs/${enc(id)}/restart`, { method: 'POST' })),
+    options: (id, options) => then(() => api(`/api/v1/inputs/${enc(id)}`, { method: 'PUT', body: { options } })),
+    devices: () => api('/api/v1/input/devices'),
+    failed: (message) => dispatch({ type: 'error', message }),
   };
 }
 

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
-import { downloadModel, midiActions, outputActions, presetActions, refresh, refreshAll } from './actions';
+import { downloadModel, inputActions, midiActions, outputActions, presetActions, refresh, refreshAll } from './actions';
 import { ScopeSocket, socketUrl } from './client';
 import { PanelContext } from './context';
 import { ControlsCard } from './components/controls-card';
 import { Header } from './components/header';
+import { InputCard } from './components/input-card';
 import { OutputsCard } from './components/outputs-card';
 import { PipelinesCard } from './components/pipelines-card';
 import { PresetsCard } from './components/presets-card';
@@ -65,6 +66,7 @@ export function App() {
   );
   const presets = useMemo(() => presetActions(dispatch, notify), []);
   const outputs = useMemo(() => outputActions(dispatch), []);
+  const inputs = useMemo(() => inputActions(dispatch, notify), []);
   const paused = state.stats?.paused ?? false;
 
   useShortcuts({
@@ -101,6 +103,14 @@ export function App() {
               download={(model) => downloadModel(dispatch, model)}
             />
           </section>
+          {state.inputs && (
+            <section class="card" aria-label="input">
+              <h2>
+                Input <span class="dim">{inputHint(state)}</span>
+              </h2>
+              <InputCard inputs={state.inputs} selection={state.input} actions={inputs} />
+            </section>
+          )}
           {state.presets && (
             <section class="card" aria-label="presets">
               <h2>Presets</h2>
@@ -123,4 +133,10 @@ export function App() {
       )}
     </PanelContext.Provider>
   );
+}
+
+/** Says when the loaded pipeline ignores the input, so a chosen camera that changes nothing is not a mystery. */
+function inputHint(state: { pipeline: string | null; pipelines: { id: string; takesInput?: boolean }[] }): string {
+  const p = state.pipelines.find((x) => x.id === state.pipeline);
+  return p && p.takesInput === false ? `${p.id} does not use it` : '';
 }

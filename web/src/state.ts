@@ -1,8 +1,10 @@
 /** Everything the panel shows, and how each server message changes it (a pure reducer, tested without a DOM). */
 import { midiStatusSchema } from './midi-types';
 import { modelLines, outputsSchema, presetListSchema } from './services';
+import { inputInfoSchema, inputSelectionSchema } from '../../src/shared/inputs';
 import type { JsonSchema, ParamValue, PipelineInfo, PipelineStatus, Stats } from '../../src/shared/api';
 import type { ServerMessage } from '../../src/shared/messages';
+import type { InputInfo, InputSelection } from '../../src/shared/inputs';
 import type { MidiStatus } from './midi-types';
 import type { ModelLine, OutputInfo, PresetList } from './services';
 
@@ -19,6 +21,9 @@ export interface PanelState {
   pipelines: PipelineInfo[];
   /** null: the server has no such service (404) or has not answered yet. */
   outputs: OutputInfo[] | null;
+  /** The video inputs and the engine's choice among them (null: not there yet, or no such service). */
+  inputs: InputInfo[] | null;
+  input: InputSelection | null;
   midi: MidiStatus | null;
   presets: PresetList | null;
   models: ModelLine[];
@@ -37,6 +42,8 @@ export const initialState: PanelState = {
   frameTimes: [],
   pipelines: [],
   outputs: null,
+  inputs: null,
+  input: null,
   midi: null,
   presets: null,
   models: [],
@@ -113,7 +120,9 @@ function applyMessage(state: PanelState, m: ServerMessage): PanelState {
 /** A service's new state (from its GET or its WS event); data that does not parse leaves the state as it was. */
 function applyService(state: PanelState, topic: string, data: unknown): PanelState {
   // null: the server has no such service (its GET answered 404); its card hides.
-  if (data === null && ['midi', 'outputs', 'presets'].includes(topic)) return { ...state, [topic]: null };
+  if (data === null && ['midi', 'outputs', 'presets', 'inputs', 'input'].includes(topic)) {
+    return { ...state, [topic]: null };
+  }
   switch (topic) {
     case 'midi': {
       const parsed = midiStatusSchema.safeParse(data);
@@ -126,6 +135,14 @@ function applyService(state: PanelState, topic: string, data: unknown): PanelSta
     case 'presets': {
       const parsed = presetListSchema.safeParse(data);
       return parsed.success ? { ...state, presets: parsed.data } : state;
+    }
+    case 'inputs': {
+      const parsed = inputInfoSchema.array().safeParse(data);
+      return parsed.success ? { ...state, inputs: parsed.data } : state;
+    }
+    case 'input': {
+      const parsed = inputSelectionSchema.safeParse(data);
+      return parsed.success ? { ...state, input: parsed.data } : state;
     }
     case 'models':
       return { ...state, models: modelLines(data) };

@@ -27,6 +27,8 @@ import { outputRoutes } from '../outputs/routes';
 import { setupOutputs } from '../outputs/setup';
 import type { OutputHub } from '../outputs/hub';
 import { whepRoutes } from '../outputs/webrtc/routes';
+import { setupInputs } from '../inputs/setup';
+import type { InputHub } from '../inputs/hub';
 import pkg from '../package.json' with { type: 'json' };
 import { scopeDefaults } from './scope-options';
 import type { ScopeOptions } from './scope-options';
@@ -45,6 +47,7 @@ export interface Scope {
   presets: PresetStore;
   midi: MidiService | undefined;
   outputs: OutputHub;
+  inputs: InputHub;
   /** Listening beyond loopback: other machines need `token`. */
   lan: boolean;
   /** The LAN-mode token; undefined on loopback. */
@@ -144,6 +147,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     iceServers: o.iceServers,
     mjpegQuality: o.mjpegQuality,
   });
+  // Feedback takes the engine's own frames; the engine renders from the hub's active input.
+  const inputs = await setupInputs({ log: o.log, events, commands, frames: engine, iceServers: o.iceServers });
 
   const guard = createRequestGuard({
     lan,
@@ -164,14 +169,16 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         presetRoutes(presets),
         ...(midi ? [midiRoutes(midi)] : []),
         outputRoutes(outputs),
+        inputs.apiRoutes,
       ],
-      rootRoutes: [whepRoutes(webrtc)],
+      rootRoutes: [whepRoutes(webrtc), inputs.rootRoutes],
       jpegs: mjpeg.jpegs,
       mjpeg: mjpeg.streams,
       guard,
     });
   } catch (err) {
     mjpeg.close();
+    await inputs.close();
     await host.stop();
     throw err;
   }
@@ -205,6 +212,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   await midi?.start();
   // Subscribed before the loop starts, so every output sees the first frame; a failing output only logs.
   await outputs.start(engine);
+  engine.setInput(inputs.hub);
+  await inputs.hub.start();
   engine.start();
   const loading = o.pipeline !== null ? host.load(o.pipeline) : Promise.resolve();
   if (o.waitForLoad) await loading;
@@ -223,6 +232,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     presets,
     midi,
     outputs,
+    inputs: inputs.hub,
     lan,
     token,
     stop: () =>
@@ -231,6 +241,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         await oscQuery?.stop();
         await osc?.stop();
         await http.close();
+        await inputs.close();
         await outputs.stop();
         mjpeg.close();
         await models.close();

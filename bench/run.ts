@@ -9,6 +9,7 @@ import { loopEfficiency } from './loop-efficiency';
 import { oscThroughput } from './osc-throughput';
 import { formatStreamDiffusion, streamDiffusionBench } from './streamdiffusion';
 import { formatOutputs, outputsBench } from './outputs';
+import { formatInputs, inputsBench } from './inputs';
 import { formatSecurity, securityBench } from './security';
 import { fmt } from './stats';
 
@@ -69,6 +70,9 @@ const diffusion = await streamDiffusionBench({ model: 'tiny', frames: quick ? 10
 log('outputs: WHEP latency in Chromium, 8 viewers vs 1 …');
 const outputs = await outputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60 : 150, log });
 
+log('inputs: WHIP -> output latency, decode cost per frame, loop fps with an input on and off …');
+const inputs = await inputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60 : 150, log });
+
 log('security: loop fps while each attack of issue 10 runs …');
 const security = await securityBench({ pipeline: 'neural-field', ...size, fps: 30, seconds: quick ? 2 : 4 });
 
@@ -102,6 +106,7 @@ lines.push(
 );
 lines.push(...formatOutputs(outputs).map((l, i) => (i === 0 ? `(f) ${l}` : `    ${l}`)));
 lines.push(...formatSecurity(security).map((l, i) => (i === 0 ? `(g) ${l}` : `    ${l}`)));
+lines.push(...formatInputs(inputs).map((l, i) => (i === 0 ? `(h) ${l}` : `    ${l}`)));
 console.log(lines.join('\n'));
 // @roamhq/wrtc can crash in its static destructors when a process that used it ends by itself.
 process.exit(0);

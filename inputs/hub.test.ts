@@ -160,7 +160,9 @@ describe('InputHub', () => {
     expect(hub.info('cam').reason).toMatch(/20000x20000/);
     cam.send(8, 4, 70);
     expect(hub.frame(8, 4)!.data[0]).toBe(70);
+    // Two unreadable frames in a row, between two renders: the last good one stays on.
     cam.ctx!.frame({ width: 8, height: 4, rgba: () => new Uint8Array(3) });
+    cam.ctx!.frame({ width: 8, height: 4, rgba: () => new Uint8Array(5) });
     expect(hub.frame(8, 4)!.data[0]).toBe(70);
     cam.ctx!.frame({
       width: 8,
@@ -197,5 +199,35 @@ describe('InputHub', () => {
     const preview = hub.preview('cam')!;
     expect([preview.width, preview.height]).toEqual([192, 108]);
     expect(preview.data[0]).toBe(90);
+  });
+});
+
+describe('InputHub with received layouts', () => {
+  it('samples a frame that must be scaled straight from its layout, never converting it whole', async () => {
+    const { hub } = setup();
+    const cam = new FakeSource('cam');
+    await hub.add(cam);
+    await hub.start();
+    hub.select('cam');
+    // A 1920x1080 BGRA frame of flat orange (B 0, G 128, R 255).
+    const bgra = new Uint8Array(1920 * 1080 * 4);
+    for (let i = 0; i < bgra.length; i += 4) bgra.set([0, 128, 255, 255], i);
+    let conversions = 0;
+    const frame = {
+      width: 1920,
+      height: 1080,
+      rgba: () => {
+        conversions++;
+        return new Uint8Array(1920 * 1080 * 4);
+      },
+      raw: { layout: 'bgra' as const, width: 1920, height: 1080, data: bgra },
+    };
+    cam.ctx!.frame(frame);
+    expect([...hub.frame(64, 64)!.data.subarray(0, 4)]).toEqual([255, 128, 0, 255]);
+    expect([...hub.preview('cam')!.data.subarray(0, 4)]).toEqual([255, 128, 0, 255]);
+    expect(conversions).toBe(0);
+    // A raw buffer too short for its size goes the checked way instead (and is dropped there).
+    cam.ctx!.frame({ ...frame, raw: { ...frame.raw, data: bgra.subarray(0, 100) }, rgba: () => new Uint8Array(3) });
+    expect([...hub.frame(64, 64)!.data.subarray(0, 4)]).toEqual([255, 128, 0, 255]);
   });
 });

@@ -1,9 +1,11 @@
 import { ScopeError } from '../src/kernel/errors';
 import { realTimers } from '../src/kernel/timers';
+import { sampleImage } from '../src/media/sample';
 import { scaleImage } from '../src/media/scale';
 import type { Image } from '../src/engine/frame';
 import type { InputProvider } from '../src/engine/pipeline';
 import type { Fit } from '../src/media/scale';
+import type { RawPicture } from '../src/media/sample';
 import type { Timers } from '../src/kernel/timers';
 import type { InputInfo, InputSource, InputState, SourceContext, SourceFrame } from './source';
 
@@ -48,6 +50,8 @@ interface Entry {
   /** Bumped at each start and stop: calls from an older run's context are ignored. */
   run: number;
   latest?: Held;
+  /** The newest frame that could be read: it stays on when a newer one cannot be. */
+  good?: Held;
   /** The newest frame as RGBA, converted once. */
   rgba?: { seq: number; image: Image };
   scaled?: { seq: number; key: string; image: Image };
@@ -156,26 +160,25 @@ export class InputHub implements InputProvider {
   /** The active input's newest frame at width x height (held when its source is lost); undefined without one. */
   frame(width: number, height: number): Image | undefined {
     const e = this.activeId === null ? undefined : this.entries.get(this.activeId);
-    const rgba = e && this.rgbaOf(e);
-    if (!e || !rgba) return undefined;
+    if (!e) return undefined;
     const key = `${width}x${height}:${this.fitMode}`;
-    if (e.scaled?.seq === e.rgba!.seq && e.scaled.key === key) return e.scaled.image;
-    const image = rgba.width === width && rgba.height === height ? rgba : scaleImage(rgba, width, height, this.fitMode);
-    e.scaled = { seq: e.rgba!.seq, key, image };
-    return image;
+    if (e.scaled?.seq === e.latest?.seq && e.scaled?.key === key) return e.scaled.image;
+    const made = this.picture(e, width, height, this.fitMode);
+    if (made) e.scaled = { ...made, key };
+    return made?.image;
   }
 
   /** A small picture of a source's newest frame, or undefined before its first. */
   preview(id: string): Image | undefined {
     const e = this.require(id);
-    const rgba = this.rgbaOf(e);
-    if (!rgba) return undefined;
-    if (e.preview?.seq === e.rgba!.seq) return e.preview.image;
-    const width = Math.min(this.o.previewWidth, rgba.width);
-    const height = Math.max(1, Math.round((width * rgba.height) / rgba.width));
-    const image = scaleImage(rgba, width, height, 'stretch');
-    e.preview = { seq: e.rgba!.seq, image };
-    return image;
+    const held = e.latest;
+    if (!held) return undefined;
+    if (e.preview?.seq === held.seq) return e.preview.image;
+    const width = Math.min(this.o.previewWidth, held.frame.width);
+    const height = Math.max(1, Math.round((width * held.frame.height) / held.frame.width));
+    const made = this.picture(e, width, height, 'stretch');
+    if (made) e.preview = made;
+    return made?.image;
   }
 
   /** Applies an options patch that the source's schema already accepted (see parseOptions). */
@@ -252,22 +255,42 @@ export class InputHub implements InputProvider {
     return () => cancel();
   }
 
-  private rgbaOf(e: Entry): Image | undefined {
+  /**
+   * The entry's newest frame at width x height: sampled straight from its received layout when it has one and
+   * must be scaled (no full-size conversion), else converted to RGBA once and scaled. A frame that cannot be read
+   * is dropped and the one before it stays on. `seq` says which frame it is.
+   */
+  private picture(e: Entry, width: number, height: number, fit: Fit): { seq: number; image: Image } | undefined {
     const held = e.latest;
     if (!held) return undefined;
-    if (e.rgba?.seq === held.seq) return e.rgba.image;
-    try {
-      const data = held.frame.rgba();
-      const { width, height } = held.frame;
-      if (data.length !== width * height * 4) throw new Error(`${data.length} bytes for ${width}x${height} RGBA`);
-      e.rgba = { seq: held.seq, image: { data, width, height } };
-    } catch (err) {
-      // A frame that cannot be read is dropped; the one before it stays on.
-      const before = e.rgba?.image;
-      e.latest = before && { frame: { ...before, rgba: () => before.data }, at: held.at, seq: e.rgba!.seq };
-      this.o.log(`Input ${e.source.name}: a frame could not be read (${(err as Error).message}).`);
+    const image = this.make(e, held, width, height, fit);
+    if (image) {
+      e.good = held;
+      return { seq: held.seq, image };
     }
-    return e.rgba?.image;
+    const good = (e.latest = e.good);
+    const again = good && this.make(e, good, width, height, fit);
+    return good && again ? { seq: good.seq, image: again } : undefined;
+  }
+
+  private make(e: Entry, held: Held, width: number, height: number, fit: Fit): Image | undefined {
+    const raw = held.frame.raw;
+    if (raw && (raw.width !== width || raw.height !== height) && rawFits(raw)) {
+      return sampleImage(raw, width, height, fit);
+    }
+    if (e.rgba?.seq !== held.seq) {
+      try {
+        const data = held.frame.rgba();
+        const { width: w, height: h } = held.frame;
+        if (data.length !== w * h * 4) throw new Error(`${data.length} bytes for ${w}x${h} RGBA`);
+        e.rgba = { seq: held.seq, image: { data, width: w, height: h } };
+      } catch (err) {
+        this.o.log(`Input ${e.source.name}: a frame could not be read (${(err as Error).message}).`);
+        return undefined;
+      }
+    }
+    const rgba = e.rgba.image;
+    return rgba.width === width && rgba.height === height ? rgba : scaleImage(rgba, width, height, fit);
   }
 
   private async startEntry(e: Entry): Promise<void> {
@@ -363,4 +386,14 @@ export class InputHub implements InputProvider {
     if (!e) throw new ScopeError('not_found', `no input "${id}"; known: ${[...this.entries.keys()].join(', ')}`);
     return e;
   }
+}
+
+/** Whether a received picture's buffer holds all its bytes (a short one goes the checked RGBA way and is dropped). */
+function rawFits(p: RawPicture): boolean {
+  const { width: w, height: h } = p;
+  const needed =
+    p.layout === 'i420'
+      ? w * h + 2 * ((w + 1) >> 1) * ((h + 1) >> 1)
+      : (p.stride ?? w * (p.layout === 'uyvy' ? 2 : 4)) * (h - 1) + w * (p.layout === 'uyvy' ? 2 : 4);
+  return p.data.length >= needed;
 }

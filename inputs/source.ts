@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import type { InputKind } from '../src/shared/inputs';
+import type { RawPicture } from '../src/media/sample';
 
 export type { InputInfo, InputKind, InputState } from '../src/shared/inputs';
 
@@ -13,8 +14,13 @@ export type Availability = { available: true } | { available: false; reason: str
 export interface SourceFrame {
   width: number;
   height: number;
-  /** Tightly packed, opaque RGBA of width x height. */
+  /** Tightly packed RGBA of width x height (alpha is not used). */
   rgba(): Uint8Array;
+  /**
+   * The frame as received (I420, UYVY, BGRA, RGBA), when the source has it: a frame that must be scaled is then
+   * sampled straight from it, at the cost of the output size instead of a full-size conversion first.
+   */
+  raw?: RawPicture;
 }
 
 /** Handed to start(): how a source delivers frames and says what happens to it. */

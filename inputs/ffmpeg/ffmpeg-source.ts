@@ -113,9 +113,11 @@ function signalName(n: number): string | undefined {
 
 /** A PAM frame as a source frame: RGBA as it is, RGB widened once when asked. */
 function toSourceFrame(pam: PamFrame): SourceFrame {
+  const { width, height, data } = pam;
   return {
-    width: pam.width,
-    height: pam.height,
+    width,
+    height,
+    ...(pam.depth === 4 ? { raw: { layout: 'rgba' as const, width, height, data } } : {}),
     rgba: () => {
       if (pam.depth === 4) return pam.data;
       const out = new Uint8Array(pam.width * pam.height * 4);

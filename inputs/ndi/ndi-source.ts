@@ -120,6 +120,7 @@ export class NdiSource implements InputSource<NdiSourceOptions> {
           width,
           height,
           rgba: () => (uyvy ? uyvyToRgba(data, width, height, stride) : bgraToRgba(data, width, height, stride)),
+          raw: { layout: uyvy ? 'uyvy' : 'bgra', width, height, data, stride },
         });
       }
     } finally {

@@ -128,7 +128,12 @@ export class SpoutSource implements InputSource<SpoutSourceOptions> {
     if (got) {
       this.wasConnected = true;
       const bgra = this.buffer.slice();
-      ctx.frame({ width, height, rgba: () => bgraToRgba(bgra, width, height) });
+      ctx.frame({
+        width,
+        height,
+        rgba: () => bgraToRgba(bgra, width, height),
+        raw: { layout: 'bgra', width, height, data: bgra },
+      });
     } else if (this.wasConnected && !receiver.connected()) {
       this.wasConnected = false;
       // SpoutLibrary keeps waiting for the named sender; the hub holds the last frame meanwhile.

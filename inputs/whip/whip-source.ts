@@ -84,8 +84,13 @@ export class WhipSource implements InputSource<Record<string, never>> {
   frame(session: WhipSession, frame: I420Frame): void {
     if (session !== this.session || !this.ctx) return;
     const { width, height } = frame;
-    // The sink reuses nothing, but convert lazily: only a frame that is used costs the conversion.
-    this.ctx.frame({ width, height, rgba: () => this.toRgba(frame) });
+    // Lazily: only a frame that is used costs a conversion, and a scaled one is sampled straight from I420.
+    this.ctx.frame({
+      width,
+      height,
+      rgba: () => this.toRgba(frame),
+      raw: { layout: 'i420', width, height, data: frame.data },
+    });
   }
 
   /** `session` ended (DELETE, ICE failure, timeout); the last frame is held until someone publishes again. */

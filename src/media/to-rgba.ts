@@ -3,7 +3,7 @@
  * opaque RGBA, the engine's one layout. Strides are in bytes; alpha is always 255 (an input is a picture, and
  * BGRX leaves the fourth byte undefined).
  */
-import { BT601, clamp8, matrixFor } from './yuv';
+import { BT601, matrixFor } from './yuv';
 import type { YuvMatrix } from './yuv';
 
 /** BGRA or BGRX rows `stride` bytes apart -> RGBA. */
@@ -52,14 +52,18 @@ export function rgbaRows(
   return out;
 }
 
-/** One pixel of studio-range YUV into out[o..o+3]. */
-function put(out: Uint8Array, o: number, y: number, u: number, v: number, m: YuvMatrix): void {
+/** One pixel of studio-range YUV (whole levels) into out[o..o+3]. */
+export function yuvToRgb(out: Uint8Array, o: number, y: number, u: number, v: number, m: YuvMatrix): void {
+  // Integer arithmetic and clamps written out: this runs once per pixel, a helper call each costs several times more.
   const c = m.y * (y - 16);
   const d = u - 128;
   const e = v - 128;
-  out[o] = clamp8((c + m.rv * e + 128) >> 8);
-  out[o + 1] = clamp8((c + m.gu * d + m.gv * e + 128) >> 8);
-  out[o + 2] = clamp8((c + m.bu * d + 128) >> 8);
+  const r = (c + m.rv * e + 128) >> 8;
+  const g = (c + m.gu * d + m.gv * e + 128) >> 8;
+  const b = (c + m.bu * d + 128) >> 8;
+  out[o] = r < 0 ? 0 : r > 255 ? 255 : r;
+  out[o + 1] = g < 0 ? 0 : g > 255 ? 255 : g;
+  out[o + 2] = b < 0 ? 0 : b > 255 ? 255 : b;
   out[o + 3] = 255;
 }
 
@@ -74,8 +78,8 @@ export function uyvyToRgba(uyvy: Uint8Array, width: number, height: number, stri
       const u = uyvy[i]!;
       const v = uyvy[i + 2]!;
       const o = (y * width + x) * 4;
-      put(out, o, uyvy[i + 1]!, u, v, m);
-      if (x + 1 < width) put(out, o + 4, uyvy[i + 3]!, u, v, m);
+      yuvToRgb(out, o, uyvy[i + 1]!, u, v, m);
+      if (x + 1 < width) yuvToRgb(out, o + 4, uyvy[i + 3]!, u, v, m);
     }
   }
   return out;
@@ -93,7 +97,7 @@ export function i420ToRgba(i420: Uint8Array, width: number, height: number): Uin
     const crow = (y >> 1) * cw;
     for (let x = 0; x < width; x++) {
       const c = crow + (x >> 1);
-      put(out, (y * width + x) * 4, i420[y * width + x]!, i420[uBase + c]!, i420[vBase + c]!, BT601);
+      yuvToRgb(out, (y * width + x) * 4, i420[y * width + x]!, i420[uBase + c]!, i420[vBase + c]!, BT601);
     }
   }
   return out;

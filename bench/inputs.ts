@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { rgbaToBgra, rgbaToI420, rgbaToUyvy } from '../src/media/from-rgba';
 import { bgraToRgba, i420ToRgba, uyvyToRgba } from '../src/media/to-rgba';
 import { loadWrtc } from '../src/media/wrtc';
+import type { Layout } from '../src/media/sample';
 import { FakeSource } from '../inputs/fake-source';
 import { InputHub } from '../inputs/hub';
 import { codedPicture, readCode, startInputScope } from '../inputs/test-support';
@@ -67,8 +68,8 @@ function cpuTime(fn: () => unknown, reps: number): number {
 }
 
 /**
- * What the engine pays per new input frame, through the hub exactly as it renders: the source's layout turned
- * into RGBA, then scaled to the pipeline's 512x512 (nothing to scale from 512x512 itself).
+ * What the engine pays per new input frame, through the hub exactly as it renders: at the output's own size the
+ * received layout is converted whole (libyuv for WHIP), at any other it is sampled straight to 512x512.
  */
 async function decodeCosts(reps: number): Promise<InputsBenchResult['decode']> {
   const loaded = loadWrtc();
@@ -78,12 +79,13 @@ async function decodeCosts(reps: number): Promise<InputsBenchResult['decode']> {
   await hub.start();
   hub.select('bench');
   const out: InputsBenchResult['decode'] = [];
-  const measure = (layout: string, w: number, h: number, rgba: () => Uint8Array) => {
+  const measure = (name: string, w: number, h: number, rgba: () => Uint8Array, layout: Layout, data: Uint8Array) => {
     const ms = cpuTime(() => {
-      source.ctx!.frame({ width: w, height: h, rgba });
+      // Framed as the real sources frame them: a lazy full conversion, and the bytes as received.
+      source.ctx!.frame({ width: w, height: h, rgba, raw: { layout, width: w, height: h, data } });
       return hub.frame(512, 512);
     }, reps);
-    out.push({ layout, size: `${w}x${h}`, ms });
+    out.push({ layout: name, size: `${w}x${h}`, ms });
   };
   for (const [w, h] of [
     [512, 512],
@@ -93,17 +95,16 @@ async function decodeCosts(reps: number): Promise<InputsBenchResult['decode']> {
     const i420 = rgbaToI420(rgba, w, h);
     const uyvy = rgbaToUyvy(rgba, w, h);
     const bgra = rgbaToBgra(rgba, w, h);
-    if ('wrtc' in loaded) {
-      measure('I420 (WHIP, libyuv)', w, h, () => {
-        const dst = { width: w, height: h, data: new Uint8Array(w * h * 4) };
-        loaded.wrtc.nonstandard.i420ToRgba({ width: w, height: h, data: i420 }, dst);
-        return dst.data;
-      });
-    }
-    measure('I420 (JS)', w, h, () => i420ToRgba(i420, w, h));
-    measure('UYVY (NDI)', w, h, () => uyvyToRgba(uyvy, w, h));
-    measure('BGRA (NDI, Spout)', w, h, () => bgraToRgba(bgra, w, h));
-    measure('RGBA (ffmpeg PAM)', w, h, () => rgba);
+    const native = () => {
+      if (!('wrtc' in loaded)) return i420ToRgba(i420, w, h);
+      const dst = { width: w, height: h, data: new Uint8Array(w * h * 4) };
+      loaded.wrtc.nonstandard.i420ToRgba({ width: w, height: h, data: i420 }, dst);
+      return dst.data;
+    };
+    measure('I420 (WHIP)', w, h, native, 'i420', i420);
+    measure('UYVY (NDI)', w, h, () => uyvyToRgba(uyvy, w, h), 'uyvy', uyvy);
+    measure('BGRA (NDI, Spout)', w, h, () => bgraToRgba(bgra, w, h), 'bgra', bgra);
+    measure('RGBA (ffmpeg PAM)', w, h, () => rgba, 'rgba', rgba);
   }
   await hub.stop();
   return out;

@@ -13,3 +13,15 @@ export function whipOfferProblem(sdp: string): string | undefined {
     ? undefined
     : 'the offer sends no video (its video section is recvonly or inactive); WHIP publishes video';
 }
+
+/** The video codec names in the first video section of an SDP (rtx, red and ulpfec left out). */
+export function videoCodecs(sdp: string): string[] {
+  const section = sdp.split(/\r?\n(?=m=)/).find((sec) => sec.startsWith('m=video ')) ?? '';
+  const names = [...section.matchAll(/^a=rtpmap:\d+ ([\w-]+)\//gm)].map((m) => m[1]!);
+  return [...new Set(names.filter((n) => !['rtx', 'red', 'ulpfec', 'flexfec-03'].includes(n)))];
+}
+
+/** Whether an answer refused its (first) video section: port 0, as RFC 3264 marks a rejected stream. */
+export function videoRejected(answer: string): boolean {
+  return /^m=video 0 /m.test(answer);
+}

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { realTimers } from '../../src/kernel/timers';
 import { filterCandidates } from '../../src/media/sdp';
 import { iceGathered, loadWrtc } from '../../src/media/wrtc';
-import { whipOfferProblem } from './sdp';
+import type { Wrtc } from '../../src/media/wrtc';
+import { videoCodecs, videoRejected, whipOfferProblem } from './sdp';
 import { WhipSource } from './whip-source';
 import type { Timers } from '../../src/kernel/timers';
 import type { InputHub } from '../hub';
@@ -69,6 +70,7 @@ interface Live extends WhipSession {
 export class WhipIngest {
   private readonly o: WhipIngestOptions;
   private readonly sessions = new Map<string, Live>();
+  private decodable: Promise<string[]> | undefined;
 
   constructor(
     private readonly hub: InputHub,
@@ -111,7 +113,9 @@ export class WhipIngest {
       if (!video) throw new WhipError(400, 'the SDP offer has no video m-line');
       // Receive the first video only; audio and any other section are answered inactive.
       for (const t of transceivers) t.direction = t === video ? 'recvonly' : 'inactive';
-      await pc.setLocalDescription(await pc.createAnswer());
+      const answer = await pc.createAnswer();
+      if (videoRejected(answer.sdp ?? '')) throw new WhipError(400, await this.codecProblem(offer, loaded.wrtc));
+      await pc.setLocalDescription(answer);
       await iceGathered(pc, GATHER_TIMEOUT_MS);
       let sdp = pc.localDescription?.sdp ?? '';
       const hosts = this.o.hostCandidates;
@@ -152,6 +156,26 @@ export class WhipIngest {
   /** Ends every session (server stop). */
   close(): void {
     for (const s of [...this.sessions.values()]) this.finish(s, 'the server is stopping');
+  }
+
+  /** Why the video was refused: no codec in common, said with what was offered and what would do. */
+  private async codecProblem(offer: string, wrtc: Wrtc): Promise<string> {
+    // What libwebrtc here can receive: the codecs of its own receive-only offer (asked once).
+    this.decodable ??= (async () => {
+      const probe = new wrtc.RTCPeerConnection();
+      try {
+        probe.addTransceiver('video', { direction: 'recvonly' });
+        return videoCodecs((await probe.createOffer()).sdp ?? '');
+      } finally {
+        probe.close();
+      }
+    })();
+    const here = (await this.decodable).join(', ');
+    const offered = videoCodecs(offer).join(', ') || 'none';
+    return (
+      `none of the offered video codecs (${offered}) can be decoded here (${here}); ` +
+      'in OBS choose an AV1 encoder in Settings → Output; browsers offer these by default'
+    );
   }
 
   private adopt(pc: RTCPeerConnection, source: WhipSource, client: string): Live {

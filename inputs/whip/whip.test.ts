@@ -10,6 +10,24 @@ import type { InputTestScope } from '../test-support';
 const W = 256;
 const H = 256;
 
+/** A real offer whose only video codec is H.264 (what OBS sends by default), which libwebrtc here cannot decode. */
+async function h264Offer(): Promise<string> {
+  const { wrtc } = loadWrtc() as { wrtc: NonNullable<Extract<ReturnType<typeof loadWrtc>, { wrtc: unknown }>>['wrtc'] };
+  const pc = new wrtc.RTCPeerConnection();
+  pc.addTransceiver(new wrtc.nonstandard.RTCVideoSource().createTrack(), { direction: 'sendonly' });
+  const offer = (await pc.createOffer()).sdp!;
+  pc.close();
+  const vp8 = /^a=rtpmap:(\d+) VP8\/90000$/m.exec(offer)![1]!;
+  return loopbackOnly(
+    offer
+      .split('\r\n')
+      .filter((l) => !/^a=(rtpmap|fmtp|rtcp-fb):\d+/.test(l) || l.startsWith(`a=rtpmap:${vp8} `))
+      .map((l) => (l.startsWith('m=video ') ? `${l.split(' ').slice(0, 3).join(' ')} ${vp8}` : l))
+      .map((l) => (l === `a=rtpmap:${vp8} VP8/90000` ? `a=rtpmap:${vp8} H264/90000` : l))
+      .join('\r\n'),
+  );
+}
+
 /** A real audio-only offer from libwebrtc: valid SDP, ICE and DTLS, but nothing to show. */
 async function audioOnlyOffer(): Promise<string> {
   const { wrtc } = loadWrtc() as { wrtc: NonNullable<Extract<ReturnType<typeof loadWrtc>, { wrtc: unknown }>>['wrtc'] };
@@ -120,6 +138,20 @@ describe('WHIP ingest through the real HTTP server into passthrough', () => {
     expect(await res.text()).not.toBe('');
     expect(t.hub.has('whip-nothing')).toBe(false);
     expect(t.hub.list()).toHaveLength(before);
+    expect(t.whip.sessionCount).toBe(0);
+  });
+
+  it('refuses an offer in H.264 only (OBS’s default) with 400 naming the codecs that would do, leaving nothing', async () => {
+    const res = await fetch(`${t.url}/whip/obs-h264`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/sdp' },
+      body: await h264Offer(),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(
+      /offered video codecs \(H264\) can be decoded here \(VP8, .*AV1.*\); in OBS choose an AV1/,
+    );
+    expect(t.hub.has('whip-obs-h264')).toBe(false);
     expect(t.whip.sessionCount).toBe(0);
   });
 

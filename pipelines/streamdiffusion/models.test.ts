@@ -57,7 +57,7 @@ describe('model files', () => {
     process.env.DAYDREAM_SCOPE_MODELS_DIR = root;
     try {
       const params = Object.fromEntries(Object.entries(streamDiffusion.params).map(([k, s]) => [k, s.default]));
-      Object.assign(params, { model: 'sd-turbo', input: 'none', mode: 'txt2img', width: 64, height: 64 });
+      Object.assign(params, { model: 'sd-turbo', source: 'none', mode: 'txt2img', width: 64, height: 64 });
       const logs: string[] = [];
       const p = streamDiffusion.create();
       const ctx = { width: 64, height: 64, params, runtime, progress: () => {}, signal: new AbortController().signal };

@@ -72,7 +72,7 @@ export class StreamDiffusionPipeline implements Pipeline {
     }
     ctx.log(`${id}: ${this.model.half ? 'float16' : 'float32'} UNet, ${ctx.width}x${ctx.height}`);
     ctx.progress('loading image source', 0.95);
-    this.source = await ImageSource.load(params.input as string, ctx);
+    this.source = await ImageSource.load(params.source as string, ctx);
     ctx.progress('ready', 1);
   }
 

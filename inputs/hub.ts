@@ -1,11 +1,9 @@
 import { ScopeError } from '../src/kernel/errors';
 import { realTimers } from '../src/kernel/timers';
-import { sampleImage } from '../src/media/sample';
-import { scaleImage } from '../src/media/scale';
+import { HeldFrame } from './held-frame';
 import type { Image } from '../src/engine/frame';
 import type { InputProvider } from '../src/engine/pipeline';
 import type { Fit } from '../src/media/scale';
-import type { RawPicture } from '../src/media/sample';
 import type { Timers } from '../src/kernel/timers';
 import type { InputInfo, InputSource, InputState, SourceContext, SourceFrame } from './source';
 
@@ -36,12 +34,6 @@ const defaults: InputHubOptions = {
 
 const CHECK_EVERY_MS = 250;
 
-interface Held {
-  frame: SourceFrame;
-  at: number;
-  seq: number;
-}
-
 interface Entry {
   source: InputSource;
   removable: boolean;
@@ -49,13 +41,7 @@ interface Entry {
   reason?: string;
   /** Bumped at each start and stop: calls from an older run's context are ignored. */
   run: number;
-  latest?: Held;
-  /** The newest frame that could be read: it stays on when a newer one cannot be. */
-  good?: Held;
-  /** The newest frame as RGBA, converted once. */
-  rgba?: { seq: number; image: Image };
-  scaled?: { seq: number; key: string; image: Image };
-  preview?: { seq: number; image: Image };
+  held: HeldFrame;
   frames: number;
   arrivals: number[];
   retryAt?: number;
@@ -75,7 +61,6 @@ export class InputHub implements InputProvider {
   private activeId: string | null = null;
   private fitMode: Fit = 'cover';
   private started = false;
-  private seq = 0;
   private stopTimer: (() => void) | undefined;
   private lastRateEvent = -Infinity;
 
@@ -93,6 +78,7 @@ export class InputHub implements InputProvider {
       state: availability.available ? 'off' : 'unavailable',
       reason: availability.available ? undefined : availability.reason,
       run: 0,
+      held: new HeldFrame((m) => this.o.log(`Input ${source.name}: ${m}.`)),
       frames: 0,
       arrivals: [],
       attempts: 0,
@@ -160,25 +146,12 @@ export class InputHub implements InputProvider {
   /** The active input's newest frame at width x height (held when its source is lost); undefined without one. */
   frame(width: number, height: number): Image | undefined {
     const e = this.activeId === null ? undefined : this.entries.get(this.activeId);
-    if (!e) return undefined;
-    const key = `${width}x${height}:${this.fitMode}`;
-    if (e.scaled?.seq === e.latest?.seq && e.scaled?.key === key) return e.scaled.image;
-    const made = this.picture(e, width, height, this.fitMode);
-    if (made) e.scaled = { ...made, key };
-    return made?.image;
+    return e?.held.sizedTo(width, height, this.fitMode);
   }
 
   /** A small picture of a source's newest frame, or undefined before its first. */
   preview(id: string): Image | undefined {
-    const e = this.require(id);
-    const held = e.latest;
-    if (!held) return undefined;
-    if (e.preview?.seq === held.seq) return e.preview.image;
-    const width = Math.min(this.o.previewWidth, held.frame.width);
-    const height = Math.max(1, Math.round((width * held.frame.height) / held.frame.width));
-    const made = this.picture(e, width, height, 'stretch');
-    if (made) e.preview = made;
-    return made?.image;
+    return this.require(id).held.preview(this.o.previewWidth);
   }
 
   /** Applies an options patch that the source's schema already accepted (see parseOptions). */
@@ -213,8 +186,8 @@ export class InputHub implements InputProvider {
       available: e.state !== 'unavailable',
       state: e.state,
       active: this.activeId === e.source.id,
-      width: e.latest?.frame.width ?? 0,
-      height: e.latest?.frame.height ?? 0,
+      width: e.held.newest?.width ?? 0,
+      height: e.held.newest?.height ?? 0,
       fps: e.arrivals.filter((t) => now - t <= 1000).length,
       frames: e.frames,
       removable: e.removable,
@@ -231,8 +204,9 @@ export class InputHub implements InputProvider {
     const now = this.o.timers.now();
     let rates = false;
     for (const e of this.entries.values()) {
-      if (e.state === 'live' && e.latest && now - e.latest.at > this.o.staleMs) {
-        this.setState(e, 'lost', `no frame for ${((now - e.latest.at) / 1000).toFixed(1)} s; holding the last one`);
+      const at = e.held.newest?.at;
+      if (e.state === 'live' && at !== undefined && now - at > this.o.staleMs) {
+        this.setState(e, 'lost', `no frame for ${((now - at) / 1000).toFixed(1)} s; holding the last one`);
       }
       if (e.retryAt !== undefined && now >= e.retryAt && this.started) {
         e.retryAt = undefined;
@@ -253,44 +227,6 @@ export class InputHub implements InputProvider {
     };
     cancel = this.o.timers.after(ms, tick);
     return () => cancel();
-  }
-
-  /**
-   * The entry's newest frame at width x height: sampled straight from its received layout when it has one and
-   * must be scaled (no full-size conversion), else converted to RGBA once and scaled. A frame that cannot be read
-   * is dropped and the one before it stays on. `seq` says which frame it is.
-   */
-  private picture(e: Entry, width: number, height: number, fit: Fit): { seq: number; image: Image } | undefined {
-    const held = e.latest;
-    if (!held) return undefined;
-    const image = this.make(e, held, width, height, fit);
-    if (image) {
-      e.good = held;
-      return { seq: held.seq, image };
-    }
-    const good = (e.latest = e.good);
-    const again = good && this.make(e, good, width, height, fit);
-    return good && again ? { seq: good.seq, image: again } : undefined;
-  }
-
-  private make(e: Entry, held: Held, width: number, height: number, fit: Fit): Image | undefined {
-    const raw = held.frame.raw;
-    if (raw && (raw.width !== width || raw.height !== height) && rawFits(raw)) {
-      return sampleImage(raw, width, height, fit);
-    }
-    if (e.rgba?.seq !== held.seq) {
-      try {
-        const data = held.frame.rgba();
-        const { width: w, height: h } = held.frame;
-        if (data.length !== w * h * 4) throw new Error(`${data.length} bytes for ${w}x${h} RGBA`);
-        e.rgba = { seq: held.seq, image: { data, width: w, height: h } };
-      } catch (err) {
-        this.o.log(`Input ${e.source.name}: a frame could not be read (${(err as Error).message}).`);
-        return undefined;
-      }
-    }
-    const rgba = e.rgba.image;
-    return rgba.width === width && rgba.height === height ? rgba : scaleImage(rgba, width, height, fit);
   }
 
   private async startEntry(e: Entry): Promise<void> {
@@ -332,7 +268,7 @@ export class InputHub implements InputProvider {
         if (retry) this.scheduleRetry(e);
       },
       // A source holding a last frame stays `lost` (with its reason) until frames come back.
-      waiting: (reason) => current() && !e.latest && this.setState(e, 'waiting', reason),
+      waiting: (reason) => current() && !e.held.newest && this.setState(e, 'waiting', reason),
       log: this.o.log,
       changed: () => current() && this.changed(),
     };
@@ -346,8 +282,9 @@ export class InputHub implements InputProvider {
       return;
     }
     const now = this.o.timers.now();
-    const sizeChanged = e.latest?.frame.width !== width || e.latest?.frame.height !== height;
-    e.latest = { frame, at: now, seq: ++this.seq };
+    const before = e.held.newest;
+    const sizeChanged = before?.width !== width || before?.height !== height;
+    e.held.put(frame, now);
     e.frames++;
     e.arrivals.push(now);
     if (e.arrivals.length > 240) e.arrivals.splice(0, e.arrivals.length - 240);
@@ -386,14 +323,4 @@ export class InputHub implements InputProvider {
     if (!e) throw new ScopeError('not_found', `no input "${id}"; known: ${[...this.entries.keys()].join(', ')}`);
     return e;
   }
-}
-
-/** Whether a received picture's buffer holds all its bytes (a short one goes the checked RGBA way and is dropped). */
-function rawFits(p: RawPicture): boolean {
-  const { width: w, height: h } = p;
-  const needed =
-    p.layout === 'i420'
-      ? w * h + 2 * ((w + 1) >> 1) * ((h + 1) >> 1)
-      : (p.stride ?? w * (p.layout === 'uyvy' ? 2 : 4)) * (h - 1) + w * (p.layout === 'uyvy' ? 2 : 4);
-  return p.data.length >= needed;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { GL_BGRA, openSpoutLibrary, spoutDllPath } from '../../src/media/spout-library';
+import { GL_BGRA, openSpoutLibrary, spoutDllPath, spoutMissing } from '../../src/media/spout-library';
 import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
 
 export const spoutOptionsSchema = z.strictObject({ name: z.string().trim().min(1).max(255) });
@@ -53,15 +53,8 @@ export class SpoutOutput implements Output<SpoutOptions> {
   }
 
   availability(): Availability {
-    if (this.platform !== 'win32')
-      return { available: false, reason: `Spout exists only on Windows (this is ${this.platform})` };
-    if (!this.exists(this.dllPath)) {
-      return {
-        available: false,
-        reason: `SpoutLibrary.dll not found at ${this.dllPath}; get it from the Spout2 SDK release and set SPOUT_LIBRARY_PATH`,
-      };
-    }
-    return { available: true };
+    const missing = spoutMissing(this.platform, this.dllPath, this.exists);
+    return missing ? { available: false, reason: missing } : { available: true };
   }
 
   async start(ctx: OutputContext): Promise<void> {

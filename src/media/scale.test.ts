@@ -22,6 +22,14 @@ describe('scaleImage', () => {
     expect(at(out, 9, 9)).toEqual([140, 90, 77, 255]);
   });
 
+  it('scaling up interpolates between source pixels', () => {
+    const out = scaleImage(ramp(20, 10), 40, 20, 'cover');
+    expect(at(out, 0, 0)).toEqual([0, 0, 77, 255]);
+    expect(at(out, 39, 19)).toEqual([190, 90, 77, 255]);
+    // Output pixel 3 sits at source x 1.25.
+    expect(at(out, 3, 0)[0]).toBe(13);
+  });
+
   it('contain: 20x10 into 10x10 fits it whole between black bars', () => {
     const out = scaleImage(ramp(20, 10), 10, 10, 'contain');
     // Scale 0.5: the picture is 10x5, rows 2.5..7.5; rows 0-1 and 8-9 are bars.

@@ -18,6 +18,19 @@ export function spoutDllPath(env = process.env): string {
   return join(process.cwd(), 'SpoutLibrary.dll');
 }
 
+/** Why Spout cannot be used here (another platform, no DLL), or undefined when it can. */
+export function spoutMissing(
+  platform: NodeJS.Platform,
+  dllPath: string,
+  exists: (path: string) => boolean,
+): string | undefined {
+  if (platform !== 'win32') return `Spout exists only on Windows (this is ${platform})`;
+  if (!exists(dllPath)) {
+    return `SpoutLibrary.dll not found at ${dllPath}; get it from the Spout2 SDK release and set SPOUT_LIBRARY_PATH`;
+  }
+  return undefined;
+}
+
 /** A new SPOUTLIBRARY object: `call(slot, prototype, ...args)` calls its method in that vtable slot. */
 export function openSpoutLibrary(dllPath: string): {
   koffi: Koffi;

@@ -1,6 +1,25 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The house (DESIGN.md) as lint rules: a wrong-way import fails lint, not review. The composition root (the
+ * files directly in src/) may import anything; tests and test scaffolding are exempt.
+ */
+const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-*.ts', '**/*-support.ts', '**/*.fixture.ts', '**/e2e/**'];
+const layer = (pattern, message) => ({ group: pattern, message });
+const away = (...dirs) =>
+  dirs.map((d) =>
+    layer(
+      [`**/${d}/*`, `**/${d}/**`, `../${d}`, `../../${d}`],
+      `${d}/ is not imported from here (DESIGN.md, The house)`,
+    ),
+  );
+const restrict = (files, patterns) => ({
+  files,
+  ignores: TESTS,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'web/dist', 'coverage'] },
   js.configs.recommended,
@@ -18,4 +37,28 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
+  // The core knows no control surface, sink, source, pipeline or panel.
+  restrict(['src/*/**/*.ts'], away('control', 'outputs', 'inputs', 'pipelines', 'web')),
+  // The kernel knows no transport either.
+  restrict(
+    ['src/kernel/**/*.ts'],
+    [
+      ...away('control', 'outputs', 'inputs', 'pipelines', 'web'),
+      layer(['../server/*', 'hono', 'hono/*', 'ws', 'node:http'], 'the kernel is transport-free; the server maps it'),
+    ],
+  ),
+  // What the panel may share: nothing but itself and zod.
+  restrict(['src/shared/**/*.ts'], [layer(['../*', '!./*'], 'src/shared imports only src/shared (the panel uses it)')]),
+  restrict(['control/**/*.ts'], away('outputs', 'inputs', 'pipelines', 'web')),
+  restrict(['outputs/**/*.ts'], away('control', 'inputs', 'pipelines', 'web')),
+  restrict(['inputs/**/*.ts'], away('control', 'outputs', 'pipelines', 'web')),
+  restrict(['pipelines/**/*.ts'], away('control', 'outputs', 'inputs', 'web')),
+  // The panel talks to the server over HTTP/WebSocket and shares types only through src/shared.
+  restrict(
+    ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    [
+      layer(['**/src/*', '!**/src/shared', '!**/src/shared/*'], 'the panel imports only src/shared from the server'),
+      ...away('control', 'outputs', 'inputs', 'pipelines'),
+    ],
+  ),
 );

@@ -15,6 +15,7 @@ export default defineConfig({
       'inputs/**/*.test.ts',
       'web/**/*.test.ts',
       'web/**/*.test.tsx',
+      'docs/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../web/ensure-built.mjs';
+import { ensurePanelBuilt } from '../src/panel-build';
 import { startTestScope, waitFor } from '../src/server/test-support';
 import { patch } from './test-support';
 import type { Browser, Page } from 'playwright-core';
@@ -46,7 +46,7 @@ describe('the panel publishes the camera over WHIP (Chromium, fake camera)', () 
   beforeAll(async () => {
     // CI installs Chromium: without it this fails, it does not skip.
     expect(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}`).toBe(true);
-    expect(await ensureBuilt({ log: () => {} })).not.toBe('failed');
+    expect(await ensurePanelBuilt({ log: () => {} })).not.toBe('failed');
     scope = await startTestScope({
       pipeline: 'passthrough',
       width: 128,

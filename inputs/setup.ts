@@ -1,7 +1,7 @@
 /** The inputs as the server runs them: the hub, the built-in sources, WHIP, the routes and the commands. */
 import { ScopeError, toScopeError } from '../src/kernel/errors';
 import { fits } from '../src/media/scale';
-import { sourceId } from './add-source';
+import { sourceId } from './source-id';
 import { CameraSource, cameraDevice } from './ffmpeg/camera-source';
 import { listCameras } from './ffmpeg/devices';
 import { FileSource, readableFile } from './ffmpeg/file-source';
@@ -20,7 +20,7 @@ import type { Image } from '../src/engine/frame';
 import type { CommandRegistry } from '../src/kernel/commands';
 import type { EventBus } from '../src/kernel/events';
 import type { Fit } from '../src/media/scale';
-import type { AddSource } from './add-source';
+import type { AddInput, InputDevices } from '../src/shared/inputs';
 import type { InputHubOptions } from './hub';
 import type { WhipIngestOptions } from './whip/whip-ingest';
 import type { InputSource } from './source';
@@ -39,7 +39,7 @@ export interface InputSetupOptions {
 }
 
 /** Builds a source from a validated POST body; a path, device or missing program gives a ScopeError sentence. */
-export async function createSource(spec: AddSource, taken: (id: string) => boolean): Promise<InputSource> {
+export async function createSource(spec: AddInput, taken: (id: string) => boolean): Promise<InputSource> {
   const id = (hint: string) => spec.id ?? sourceId(spec.kind, hint, taken);
   let source: InputSource;
   switch (spec.kind) {
@@ -74,7 +74,7 @@ export async function createSource(spec: AddSource, taken: (id: string) => boole
 }
 
 /** What could be added now: cameras, NDI senders, ffmpeg's and the platform sources' state. */
-export async function listDevices(query: { ndiExtraIps?: string }, ndi = new NdiDirectory()) {
+export async function listDevices(query: { ndiExtraIps?: string }, ndi = new NdiDirectory()): Promise<InputDevices> {
   const ffmpeg = locateFfmpeg();
   const found = 'path' in ffmpeg ? ffmpeg.path : undefined;
   const state = (s: InputSource) => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Frame } from '../src/engine/frame';
+import type { OutputInfo, OutputKind, OutputState } from '../src/shared/outputs';
 
 /** Pixel layouts an output may ask for; each is made at most once per frame and shared (see convert.ts). */
 export type PixelFormat = 'rgba' | 'bgra' | 'uyvy' | 'i420';
@@ -9,8 +10,7 @@ export interface OutputFrame extends Frame {
   pixels(format: PixelFormat): Uint8Array;
 }
 
-export type OutputKind = 'webrtc' | 'ndi' | 'syphon' | 'spout' | 'mjpeg';
-export type OutputState = 'off' | 'starting' | 'running' | 'error' | 'unavailable';
+export type { OutputInfo, OutputKind, OutputState };
 
 export type Availability = { available: true } | { available: false; reason: string };
 
@@ -53,21 +53,4 @@ export interface Output<O extends Record<string, unknown> = Record<string, unkno
   options(): O;
   /** Applies a validated patch; may restart what it needs to (a new NDI name recreates the sender). */
   setOptions(patch: Partial<O>): void | Promise<void>;
-}
-
-/** One row of GET /api/v1/outputs. */
-export interface OutputInfo {
-  id: string;
-  kind: OutputKind;
-  name: string;
-  available: boolean;
-  reason?: string;
-  enabled: boolean;
-  state: OutputState;
-  clients: number;
-  fps: number;
-  dropped: number;
-  errors: number;
-  options: Record<string, unknown>;
-  urls?: string[];
 }

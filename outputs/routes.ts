@@ -1,25 +1,39 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { ScopeError, describeIssues, readJson } from '../src/kernel/errors';
+import { outputChangeSchema, outputInfoSchema, outputListSchema, outputParamsSchema } from '../src/shared/outputs';
+import { route } from '../src/shared/route-doc';
+import type { OutputInfo } from '../src/shared/outputs';
 import type { OutputHub } from './hub';
-
-const putBody = z.strictObject({
-  enabled: z.boolean().optional(),
-  options: z.record(z.string(), z.unknown()).optional(),
-});
 
 /** `/outputs` (list) and `/outputs/:id` (read, change); the lead mounts it under /api/v1. */
 export function outputRoutes(hub: OutputHub): Hono {
   const api = new Hono();
 
-  api.get('/outputs', (c) => c.json(hub.list()));
+  const listDoc = route({
+    summary: 'every output with its state, clients and fps',
+    responses: { 200: outputListSchema },
+  });
+  api.get('/outputs', listDoc, (c) => c.json(hub.list() satisfies OutputInfo[]));
 
-  api.get('/outputs/:id', (c) => c.json(hub.info(c.req.param('id'))));
+  const readDoc = route({
+    summary: 'one output',
+    params: outputParamsSchema,
+    responses: { 200: outputInfoSchema },
+    errors: ['not_found'],
+  });
+  api.get('/outputs/:id', readDoc, (c) => c.json(hub.info(c.req.param('id')) satisfies OutputInfo));
 
-  api.put('/outputs/:id', async (c) => {
+  const changeDoc = route({
+    summary: 'switches an output on or off and changes its options; everything is checked before anything changes',
+    params: outputParamsSchema,
+    body: outputChangeSchema,
+    responses: { 200: outputInfoSchema },
+    errors: ['not_found', 'output_unavailable'],
+  });
+  api.put('/outputs/:id', changeDoc, async (c) => {
     const id = c.req.param('id');
     hub.info(id);
-    const body = putBody.safeParse(await readJson(c.req));
+    const body = outputChangeSchema.safeParse(await readJson(c.req));
     if (!body.success) throw new ScopeError('invalid_body', `invalid output change: ${describeIssues(body.error)}`);
     // Everything is validated before anything changes: a bad option leaves `enabled` untouched too.
     let patch: Record<string, unknown> | undefined;
@@ -34,7 +48,7 @@ export function outputRoutes(hub: OutputHub): Hono {
     }
     if (patch && Object.keys(patch).length > 0) await hub.setOptions(id, patch);
     if (body.data.enabled !== undefined) await hub.setEnabled(id, body.data.enabled);
-    return c.json(hub.info(id));
+    return c.json(hub.info(id) satisfies OutputInfo);
   });
 
   return api;

@@ -7,6 +7,7 @@ import { SyphonOutput } from './syphon/syphon-output';
 import { WhepOutput } from './webrtc/whep-output';
 import type { CommandRegistry } from '../src/kernel/commands';
 import type { EventBus } from '../src/kernel/events';
+import type { Output } from './output';
 
 export interface OutputSetupOptions {
   log: (message: string) => void;
@@ -22,6 +23,8 @@ export interface OutputSetupOptions {
   spout: boolean;
   iceServers: string[];
   mjpegQuality: number;
+  /** Outputs injected by the caller (tests, stand-ins): each replaces the built-in one of its id, or is added. */
+  outputs: Output[];
 }
 
 /**
@@ -30,14 +33,26 @@ export interface OutputSetupOptions {
  */
 export function setupOutputs(o: OutputSetupOptions): { hub: OutputHub; webrtc: WhepOutput; mjpeg: MjpegOutput } {
   const hub = new OutputHub({ log: o.log, events: o.events, fps: o.fps });
-  const webrtc = new WhepOutput('webrtc', { iceServers: o.iceServers });
-  const mjpeg = new MjpegOutput('mjpeg', { quality: o.mjpegQuality }, o.log);
+  const injected = new Map(o.outputs.map((out) => [out.id, out]));
+  const take = (id: string) => {
+    const given = injected.get(id);
+    injected.delete(id);
+    return given;
+  };
+  const webrtc = take('webrtc') ?? new WhepOutput('webrtc', { iceServers: o.iceServers });
+  const mjpeg = take('mjpeg') ?? new MjpegOutput('mjpeg', { quality: o.mjpegQuality }, o.log);
+  // The server mounts their routes: an injected stand-in must be the real kind.
+  if (!(webrtc instanceof WhepOutput) || !(mjpeg instanceof MjpegOutput)) {
+    throw new Error('an injected "webrtc" output must be a WhepOutput and "mjpeg" an MjpegOutput');
+  }
   hub
     .add(webrtc, true)
     .add(mjpeg, true)
-    .add(new NdiOutput('ndi', { name: o.name }), o.ndi)
-    .add(new SyphonOutput('syphon', { name: o.name }), o.syphon)
-    .add(new SpoutOutput('spout', { name: o.name }), o.spout);
+    .add(take('ndi') ?? new NdiOutput('ndi', { name: o.name }), o.ndi)
+    .add(take('syphon') ?? new SyphonOutput('syphon', { name: o.name }), o.syphon)
+    .add(take('spout') ?? new SpoutOutput('spout', { name: o.name }), o.spout);
+  // The rest are new outputs of the caller's, on from the start.
+  for (const out of injected.values()) hub.add(out, true);
   for (const { id } of hub.list()) {
     o.commands.add({
       name: `output/${id}/enabled`,

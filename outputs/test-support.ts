@@ -1,13 +1,10 @@
-/** Helpers for the outputs' integration tests: a real server with the output hub wired in, as main.ts will. */
-import { startHttpServer } from '../src/server/http';
+/** Helpers for the outputs' integration tests: the server `npm start` runs, with outputs injected into its root. */
 import { startTestScope } from '../src/server/test-support';
-import { OutputHub } from './hub';
-import { outputRoutes } from './routes';
 import { WhepOutput } from './webrtc/whep-output';
-import { whepRoutes } from './webrtc/routes';
 import { blockSize, FRAME_CODE_BITS } from '../pipelines/test-pattern/frame-code';
 import type { Image } from '../src/engine/frame';
 import type { ScopeOptions } from '../src/main';
+import type { OutputHub } from './hub';
 import type { Output } from './output';
 import type { WhepLimits, WhepOptions } from './webrtc/whep-output';
 
@@ -16,48 +13,30 @@ export interface OutputTestScope {
   hub: OutputHub;
   webrtc: WhepOutput;
   scope: Awaited<ReturnType<typeof startTestScope>>;
+  /** `outputs` events as the WebSocket clients get them. */
   events: unknown[][];
   stop(): Promise<void>;
 }
 
 /**
- * startTestScope (no OSC) plus a second real HTTP server over the same services that mounts the hub's routes
- * and the WHEP routes exactly as the lead will in main.ts (apiRoutes under /api/v1, rootRoutes at /).
+ * startTestScope (no OSC) with a loopback-only WHEP output (and `extra.outputs`) injected into the root: the same
+ * server, routes and wiring as `npm start`.
  */
 export async function startOutputScope(
   options: Partial<ScopeOptions> = {},
   extra: { whep?: Partial<WhepOptions>; whepLimits?: Partial<WhepLimits>; outputs?: Output[] } = {},
 ): Promise<OutputTestScope> {
-  const scope = await startTestScope({ oscPort: null, oscQueryPort: null, ...options });
-  const events: unknown[][] = [];
-  const hub = new OutputHub({
-    log: (m) => scope.logs.push(m),
-    events: { emit: (topic, data) => events.push([topic, data]) },
-    fps: () => scope.services.engine.fps,
-  });
   // Loopback only in tests: the answer names no other interface, so no packet leaves the machine.
   const webrtc = new WhepOutput('webrtc', { hostCandidates: ['127.0.0.1'], ...extra.whep }, '', extra.whepLimits);
-  hub.add(webrtc, true);
-  for (const output of extra.outputs ?? []) hub.add(output, true);
-  await hub.start(scope.services.engine);
-  const http = await startHttpServer(scope.services, {
-    port: 0,
-    host: '127.0.0.1',
-    apiRoutes: [outputRoutes(hub)],
-    rootRoutes: [whepRoutes(webrtc)],
+  const scope = await startTestScope({
+    oscPort: null,
+    oscQueryPort: null,
+    ...options,
+    outputs: [webrtc, ...(extra.outputs ?? [])],
   });
-  return {
-    url: `http://127.0.0.1:${http.port}`,
-    hub,
-    webrtc,
-    scope,
-    events,
-    stop: async () => {
-      await http.close();
-      await hub.stop();
-      await scope.stop();
-    },
-  };
+  const events: unknown[][] = [];
+  scope.services.events.on((topic, data) => topic === 'outputs' && events.push([topic, data]));
+  return { url: scope.url, hub: scope.outputs, webrtc, scope, events, stop: () => scope.stop() };
 }
 
 /** Reads the test pattern's frame code from an image that may have been scaled from `sourceWidth`. */

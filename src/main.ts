@@ -27,6 +27,7 @@ import { outputRoutes } from '../outputs/routes';
 import { setupOutputs } from '../outputs/setup';
 import type { OutputHub } from '../outputs/hub';
 import { whepRoutes } from '../outputs/webrtc/routes';
+import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import { setupInputs } from '../inputs/setup';
 import type { InputHub } from '../inputs/hub';
 import pkg from '../package.json' with { type: 'json' };
@@ -146,6 +147,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     spout: o.spout,
     iceServers: o.iceServers,
     mjpegQuality: o.mjpegQuality,
+    outputs: o.outputs,
   });
   // Feedback takes the engine's own frames; the engine renders from the hub's active input.
   const inputs = await setupInputs({ log: o.log, events, commands, frames: engine, iceServers: o.iceServers });
@@ -169,11 +171,11 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         presetRoutes(presets),
         ...(midi ? [midiRoutes(midi)] : []),
         outputRoutes(outputs),
+        mjpegRoutes(mjpeg, engine),
         inputs.apiRoutes,
       ],
       rootRoutes: [whepRoutes(webrtc), inputs.rootRoutes],
-      jpegs: mjpeg.jpegs,
-      mjpeg: mjpeg.streams,
+      mjpegClients: () => mjpeg.streams.count,
       guard,
     });
   } catch (err) {
@@ -182,7 +184,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     await host.stop();
     throw err;
   }
-  const oscPort = options.oscPort === undefined ? o.port : o.oscPort;
+  const oscPort = o.oscPort === 'auto' ? o.port : o.oscPort;
   const osc =
     oscPort === null
       ? undefined
@@ -195,7 +197,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
           allow: o.oscAllow,
         });
   await osc?.start();
-  const queryPort = options.oscQueryPort === undefined ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;
+  const queryPort = o.oscQueryPort === 'auto' ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;
   const oscQuery =
     queryPort === null
       ? undefined

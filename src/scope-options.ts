@@ -4,6 +4,7 @@ import type { PipelineDefinition } from './engine/pipeline';
 import type { ModelManifest } from './models';
 import type { DeviceRequest } from './runtime/providers';
 import type { MidiBackend } from '../control/midi/backend';
+import type { Output } from '../outputs/output';
 import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
 
 export interface ScopeOptions {
@@ -20,14 +21,14 @@ export interface ScopeOptions {
   log: (message: string) => void;
   /** Resolve start() only once the first pipeline has loaded (tests, bench). */
   waitForLoad: boolean;
-  /** OSC UDP port; `null` turns OSC off. Left out: the HTTP port's number (UDP and TCP may share it). */
-  oscPort: number | null;
+  /** OSC UDP port; `null` turns OSC off; `auto` is the HTTP port's number (UDP and TCP may share it). */
+  oscPort: number | null | 'auto';
   /** `host:port` targets that receive OSC feedback. */
   oscFeedback: string[];
   /** How long a bundle timetagged in the future may be held; 0 applies every bundle on arrival. */
   oscMaxAheadMs: number;
-  /** OSCQuery HTTP/WebSocket port; `null` turns it off. Left out: the HTTP port + 1 (ephemeral when that is 0). */
-  oscQueryPort: number | null;
+  /** OSCQuery HTTP/WebSocket port; `null` turns it off; `auto` is the HTTP port + 1 (ephemeral when that is 0). */
+  oscQueryPort: number | null | 'auto';
   /** Advertise OSCQuery and OSC over mDNS: `auto` does in LAN mode only. */
   mdns: boolean | 'auto';
   /** Further names the Host header may carry (`--allowed-host`), e.g. a DNS name of this machine. */
@@ -63,6 +64,8 @@ export interface ScopeOptions {
   iceServers: string[];
   /** JPEG quality of MJPEG and /api/v1/frame. */
   mjpegQuality: number;
+  /** Outputs injected by a caller (tests, stand-ins): each replaces the built-in output of its id, or is added. */
+  outputs: Output[];
   /** Settings (presets, MIDI mappings); `DAYDREAM_SCOPE_CONFIG_DIR` or `~/.daydream-scope` when left out. */
   configDir: string | undefined;
   /** Where model files live; `DAYDREAM_SCOPE_MODELS_DIR` or `~/.daydream-scope/models` when left out. */
@@ -80,10 +83,10 @@ export const scopeDefaults: ScopeOptions = {
   pipelines: builtinPipelines,
   log: (m) => console.log(m),
   waitForLoad: false,
-  oscPort: 8000,
+  oscPort: 'auto',
   oscFeedback: [],
   oscMaxAheadMs: 10_000,
-  oscQueryPort: 8001,
+  oscQueryPort: 'auto',
   mdns: 'auto',
   allowedHosts: [],
   corsOrigins: [],
@@ -105,4 +108,5 @@ export const scopeDefaults: ScopeOptions = {
   spout: false,
   iceServers: [],
   mjpegQuality: 80,
+  outputs: [],
 };

@@ -6,15 +6,27 @@ import { Hono } from 'hono';
 import { parseWith, readJson } from '../../src/kernel/errors';
 import {
   learnBodySchema,
+  learnResponseSchema,
   mappingIdSchema,
+  mappingParamsSchema,
   mappingPatchSchema,
+  mappingResponseSchema,
   mappingsDocumentSchema,
+  mappingsResponseSchema,
+  midiStatusSchema,
   newMappingSchema,
 } from '../../src/shared/midi';
+import { route } from '../../src/shared/route-doc';
 import { notFound } from './mapping-book';
 import { toDocument } from './mappings-file';
 import type { MidiService } from './service';
-import type { LearnResponse, MappingResponse, MappingsResponse, MidiStatus } from '../../src/shared/midi';
+import type {
+  LearnResponse,
+  MappingResponse,
+  MappingsDocument,
+  MappingsResponse,
+  MidiStatus,
+} from '../../src/shared/midi';
 
 /** The MIDI routes, to be mounted under /api/v1. */
 export function midiRoutes(service: MidiService): Hono {
@@ -25,33 +37,61 @@ export function midiRoutes(service: MidiService): Hono {
     return raw;
   };
 
-  api.get('/midi', (c) => c.json(service.status() satisfies MidiStatus));
+  const statusDoc = route({
+    summary: 'MIDI: available or why not, ports, learning, mappings',
+    responses: { 200: midiStatusSchema },
+  });
+  api.get('/midi', statusDoc, (c) => c.json(service.status() satisfies MidiStatus));
 
-  api.post('/midi/learn', async (c) => {
+  const learnDoc = route({
+    summary: 'arms MIDI learn: the next control that moves drives `param`',
+    body: learnBodySchema,
+    responses: { 202: learnResponseSchema },
+    errors: ['unknown_parameter', 'unavailable'],
+  });
+  api.post('/midi/learn', learnDoc, async (c) => {
     const body = parseWith(learnBodySchema, await readJson(c.req), 'invalid_body', 'body (expected {"param": name})');
     const learning = service.learn(body.param, body);
     return c.json({ learning } satisfies LearnResponse, 202);
   });
 
-  api.delete('/midi/learn', (c) => {
+  const cancelDoc = route({ summary: 'cancels MIDI learn', responses: { 200: learnResponseSchema } });
+  api.delete('/midi/learn', cancelDoc, (c) => {
     service.cancelLearn();
     return c.json({ learning: null } satisfies LearnResponse);
   });
 
-  api.get('/midi/mappings', (c) => c.json({ mappings: service.mappings() } satisfies MappingsResponse));
+  const listDoc = route({ summary: 'every MIDI mapping', responses: { 200: mappingsResponseSchema } });
+  api.get('/midi/mappings', listDoc, (c) => c.json({ mappings: service.mappings() } satisfies MappingsResponse));
 
-  api.get('/midi/mappings/export', (c) => {
+  const exportDoc = route({
+    summary: 'the mappings as a file to keep (Content-Disposition: attachment); PUT /midi/mappings takes it back',
+    responses: { 200: mappingsDocumentSchema },
+  });
+  api.get('/midi/mappings/export', exportDoc, (c) => {
     c.header('Content-Disposition', 'attachment; filename="midi-mappings.json"');
-    return c.json(toDocument(service.mappings()));
+    return c.json(toDocument(service.mappings()) satisfies MappingsDocument);
   });
 
-  api.post('/midi/mappings', async (c) => {
+  const addDoc = route({
+    summary: 'adds a mapping; what is left out gets the defaults (any device, omni, the parameter range)',
+    body: newMappingSchema,
+    responses: { 201: mappingResponseSchema },
+    errors: ['unknown_parameter'],
+  });
+  api.post('/midi/mappings', addDoc, async (c) => {
     const body = parseWith(newMappingSchema, await readJson(c.req), 'invalid_body', 'mapping');
     const mapping = await service.addMapping(body);
     return c.json({ mapping } satisfies MappingResponse, 201);
   });
 
-  api.put('/midi/mappings', async (c) => {
+  const replaceDoc = route({
+    summary: 'replaces every mapping with an exported set, all or nothing',
+    body: mappingsDocumentSchema,
+    responses: { 200: mappingsResponseSchema },
+    errors: ['unknown_parameter'],
+  });
+  api.put('/midi/mappings', replaceDoc, async (c) => {
     const body = parseWith(
       mappingsDocumentSchema,
       await readJson(c.req),
@@ -62,13 +102,26 @@ export function midiRoutes(service: MidiService): Hono {
     return c.json({ mappings } satisfies MappingsResponse);
   });
 
-  api.patch('/midi/mappings/:id', async (c) => {
+  const patchDoc = route({
+    summary: "adjusts a mapping: range, curve, invert, soft takeover, channel, a note's mode",
+    params: mappingParamsSchema,
+    body: mappingPatchSchema,
+    responses: { 200: mappingResponseSchema },
+    errors: ['not_found'],
+  });
+  api.patch('/midi/mappings/:id', patchDoc, async (c) => {
     const patch = parseWith(mappingPatchSchema, await readJson(c.req), 'invalid_body', 'mapping change');
     const mapping = await service.patchMapping(id(c.req.param('id')), patch);
     return c.json({ mapping } satisfies MappingResponse);
   });
 
-  api.delete('/midi/mappings/:id', async (c) => {
+  const removeDoc = route({
+    summary: 'removes a mapping',
+    params: mappingParamsSchema,
+    responses: { 204: 'empty' },
+    errors: ['not_found'],
+  });
+  api.delete('/midi/mappings/:id', removeDoc, async (c) => {
     await service.removeMapping(id(c.req.param('id')));
     return c.body(null, 204);
   });

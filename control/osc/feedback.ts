@@ -1,4 +1,5 @@
-import { OSC_PREFIX, typedArg } from './router';
+import { OSC_PREFIX } from './addresses';
+import { typedArg } from './router';
 import type { OscMessage } from './codec';
 import type { Engine } from '../../src/engine/engine';
 import type { ParamStore } from '../../src/params/store';

@@ -31,6 +31,6 @@ describe('GET /api/v1/osc/paths', () => {
     expect(byAddress.has('/scope/width')).toBe(true);
     expect(byAddress.has('/scope/solid/level')).toBe(true);
     expect(byAddress.get('/scope/pipeline/load')).toMatchObject({ options: ['solid'] });
-    expect(byAddress.get('/scope/pause')).toMatchObject({ types: 'T F i' });
+    expect(byAddress.get('/scope/pause')).toMatchObject({ types: 'T F i s' });
   });
 });

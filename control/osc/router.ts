@@ -2,12 +2,12 @@
  * The OSC address space of the server, without sockets: one message in, one outcome out. Every value goes
  * through `ParamStore.set(path, value, 'osc')`, so clamping and rejection are the store's.
  */
+import { OSC_PREFIX, resolveAddress } from './addresses';
 import type { OscArg, OscMessage } from './codec';
 import type { ParamStore } from '../../src/params/store';
 import type { ParamSpec, ParamValue } from '../../src/params/spec';
+import { coerceCommandArg } from '../../src/kernel/commands';
 import type { Command, CommandValue } from '../../src/kernel/commands';
-
-export const OSC_PREFIX = '/scope';
 
 /** Why a message changed nothing; counted per kind in the service's status. */
 export type OscErrorKind =
@@ -69,24 +69,32 @@ const NUMERIC = new Set(['f', 'd', 'i', 'h']);
 /** Routes one message: set, query, fire or load. Never throws. */
 export function routeMessage(deps: OscRouterDeps, message: OscMessage): RouteOutcome {
   const { address, args } = message;
-  const parts = address.startsWith(`${OSC_PREFIX}/`) ? address.slice(OSC_PREFIX.length + 1).split('/') : [];
-  if (parts[0] === 'pipeline' && !deps.params.spec('pipeline')) return routePipeline(deps, parts, args);
-  const command = parts.length > 0 ? deps.command?.(parts.join('/')) : undefined;
-  if (command) return runCommand(command, args, address);
-
-  let path: string | undefined;
-  if (parts.length === 1) path = parts[0];
-  else if (parts.length === 2) {
-    const [pipeline, param] = parts as [string, string];
-    if (pipeline !== deps.activePipeline()) {
-      if (deps.hasPipeline(pipeline)) return fail('not-active', `${address}: pipeline "${pipeline}" is not active`);
-      return fail('unknown-address', `${address}: no such pipeline or address`);
-    }
-    path = param;
+  const target = resolveAddress(
+    {
+      spec: (name) => deps.params.spec(name),
+      activePipeline: deps.activePipeline,
+      hasPipeline: deps.hasPipeline,
+      command: (name) => deps.command?.(name),
+    },
+    address,
+  );
+  if (!target) return fail('unknown-address', `${address}: no such parameter or address`);
+  switch (target.kind) {
+    case 'inactive-pipeline':
+      return fail('not-active', `${address}: pipeline "${target.pipeline}" is not active`);
+    case 'pipeline':
+      if (args.length > 0) return fail('unknown-address', `${address}: use ${OSC_PREFIX}/pipeline/load <id>`);
+      return { kind: 'reply', message: { address, args: [str(deps.activePipeline() ?? '')] } };
+    case 'pipeline-load':
+      return loadPipeline(deps, address, args);
+    case 'command':
+      return runCommand(target.command, args, address);
+    case 'param':
+      return routeParam(deps, target.name, target.spec, message);
   }
-  const spec = path ? deps.params.spec(path) : undefined;
-  if (!path || !spec) return fail('unknown-address', `${address}: no such parameter or address`);
+}
 
+function routeParam(deps: OscRouterDeps, path: string, spec: ParamSpec, { address, args }: OscMessage): RouteOutcome {
   if (spec.kind === 'trigger') {
     // Any argument or none fires; an explicit false/0 is a button's release and fires nothing.
     const first = args[0] ? plainValue(args[0]) : true;
@@ -104,48 +112,18 @@ export function routeMessage(deps: OscRouterDeps, message: OscMessage): RouteOut
   return apply(deps, path, value, address);
 }
 
-function routePipeline(deps: OscRouterDeps, parts: string[], args: OscArg[]): RouteOutcome {
-  if (parts.length === 1 && args.length === 0) {
-    return { kind: 'reply', message: { address: `${OSC_PREFIX}/pipeline`, args: [str(deps.activePipeline() ?? '')] } };
-  }
-  if (parts.length !== 2 || parts[1] !== 'load') {
-    return fail('unknown-address', `${OSC_PREFIX}/${parts.join('/')}: use ${OSC_PREFIX}/pipeline/load <id>`);
-  }
+function loadPipeline(deps: OscRouterDeps, address: string, args: OscArg[]): RouteOutcome {
   const id = args.length === 1 && (args[0]!.type === 's' || args[0]!.type === 'S') ? args[0]!.value : undefined;
-  if (typeof id !== 'string') return fail('wrong-type', `${OSC_PREFIX}/pipeline/load takes one string, the id`);
-  if (!deps.hasPipeline(id)) return fail('unknown-pipeline', `${OSC_PREFIX}/pipeline/load: unknown pipeline "${id}"`);
+  if (typeof id !== 'string') return fail('wrong-type', `${address} takes one string, the id`);
+  if (!deps.hasPipeline(id)) return fail('unknown-pipeline', `${address}: unknown pipeline "${id}"`);
   deps.loadPipeline(id);
   return { kind: 'loading', pipeline: id };
 }
 
 function runCommand(command: Command, args: OscArg[], address: string): RouteOutcome {
-  let value: CommandValue;
-  const first = args[0];
-  switch (command.arg) {
-    case 'none':
-      value = undefined;
-      break;
-    case 'bool': {
-      const v = first ? plainValue(first) : true;
-      value =
-        v === true || v === 1 || v === 'true' || v === 'on' || v === '1'
-          ? true
-          : v === false || v === 0 || v === 'false' || v === 'off' || v === '0'
-            ? false
-            : undefined;
-      if (value === undefined) return fail('wrong-type', `${address} takes T/F or 1/0`);
-      break;
-    }
-    case 'string':
-    case 'string-or-int': {
-      const v = first ? plainValue(first) : undefined;
-      if (typeof v === 'string') value = v;
-      else if (command.arg === 'string-or-int' && typeof v === 'number' && Number.isInteger(v)) value = v;
-      else
-        return fail('wrong-type', `${address} takes ${command.arg === 'string' ? 'a string' : 'a name or a number'}`);
-      break;
-    }
-  }
+  const arg = coerceCommandArg(command.arg, args[0] ? plainValue(args[0]) : undefined);
+  if (!arg.ok) return fail('wrong-type', `${address} takes ${arg.expected}`);
+  const value: CommandValue = arg.value;
   const result = command.run(value);
   if (!result.ok) return fail('rejected', `${address}: ${result.reason}`);
   return result.detail === undefined

@@ -1,4 +1,5 @@
 import { createSocket } from 'node:dgram';
+import { listenOn, listenOrSwitchOff } from '../../src/kernel/listen';
 import { isIPv6 } from 'node:net';
 import { decodePacket, encodeMessage, peekBundleTime } from './codec';
 import { BundleScheduler } from './bundle-scheduler';
@@ -119,22 +120,14 @@ export class OscService {
   async start(): Promise<void> {
     if (this.socket) return;
     const socket = createSocket({ type: isIPv6(this.o.host) ? 'udp6' : 'udp4' });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(this.o.port, this.o.host, () => {
-          socket.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (err) {
+    const failed = await listenOrSwitchOff(
+      { what: 'OSC', host: this.o.host, port: this.o.port, flag: '--osc-port' },
+      () => listenOn(socket, () => socket.bind(this.o.port, this.o.host)),
+      this.deps.log,
+    );
+    if (failed) {
       socket.close();
-      const code = (err as NodeJS.ErrnoException).code;
-      this.disabledReason =
-        code === 'EADDRINUSE'
-          ? `OSC port ${this.o.port} already in use on ${this.o.host}; OSC is off.`
-          : `OSC could not listen on ${this.o.host}:${this.o.port} (${(err as Error).message}); OSC is off.`;
-      this.deps.log(this.disabledReason);
+      this.disabledReason = failed;
       return;
     }
     socket.on('error', (err) => this.limited.report('feedback', `OSC socket error: ${err.message}`));

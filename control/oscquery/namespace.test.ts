@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { buildRoot, findNode, nodeArg, paramNode } from './namespace';
 import { decodePacket, encodeMessage } from '../osc/codec';
 import { p } from '../../src/params/spec';
+import { addressSource, listAddresses } from '../osc/addresses';
+import { CommandRegistry } from '../../src/kernel/commands';
+import { ParamStore } from '../../src/params/store';
+import type { Command } from '../../src/kernel/commands';
 import type { OscQueryNode } from './namespace';
 import type { ParamSpec, ParamValue } from '../../src/params/spec';
 
@@ -47,13 +51,29 @@ describe('nodeArg', () => {
   });
 });
 
-describe('findNode', () => {
-  const root = buildRoot({
-    specs: { level: p.int(1, { min: 0, max: 9 }) },
-    value: () => 1,
-    activePipeline: 'solid',
-    pipelineIds: ['solid'],
+/** The tree of a server with these parameters and commands, built from the one address table. */
+function tree(specs: Record<string, ParamSpec>, commands: Command[] = []) {
+  const registry = new CommandRegistry();
+  for (const c of commands) registry.add(c);
+  const params = new ParamStore();
+  params.define(specs);
+  const src = addressSource({
+    params,
+    host: { activeId: 'solid' },
+    registry: { get: (id: string) => (id === 'solid' ? {} : undefined), ids: () => ['solid'] },
+    commands: registry,
   });
+  return buildRoot(listAddresses(src), { value: () => 1, activePipeline: 'solid', pipelineIds: ['solid'] });
+}
+const command = (name: string, arg: Command['arg'], description = name): Command => ({
+  name,
+  description,
+  arg,
+  run: () => ({ ok: true }),
+});
+
+describe('findNode', () => {
+  const root = tree({ level: p.int(1, { min: 0, max: 9 }) });
   it('walks paths, trailing slash allowed, and misses unknown ones', () => {
     expect(findNode(root, '/')).toBe(root);
     expect(findNode(root, '/scope/')?.FULL_PATH).toBe('/scope');
@@ -64,19 +84,13 @@ describe('findNode', () => {
 });
 
 describe('commands in the namespace', () => {
-  const root = buildRoot({
-    specs: { level: p.int(1, { min: 0, max: 9 }), preset: p.int(0, { min: 0, max: 3 }) },
-    value: () => 1,
-    activePipeline: 'solid',
-    pipelineIds: ['solid'],
-    commands: [
-      { name: 'pause', description: 'pause', arg: 'bool' },
-      { name: 'output/ndi/enabled', description: 'ndi on/off', arg: 'bool' },
-      { name: 'midi/learn', description: 'learn', arg: 'string' },
-      { name: 'level', description: 'clashes with a parameter', arg: 'none' },
-      { name: 'preset/recall', description: 'under a parameter', arg: 'string-or-int' },
-    ],
-  });
+  const root = tree({ level: p.int(1, { min: 0, max: 9 }), preset: p.int(0, { min: 0, max: 3 }) }, [
+    command('pause', 'bool'),
+    command('output/ndi/enabled', 'bool', 'ndi on/off'),
+    command('midi/learn', 'string'),
+    command('level', 'none', 'clashes with a parameter'),
+    command('preset/recall', 'string-or-int', 'under a parameter'),
+  ]);
 
   it('are write-only nodes at their addresses, with container nodes between', () => {
     expect(findNode(root, '/scope/pause')).toMatchObject({ FULL_PATH: '/scope/pause', TYPE: 'T', ACCESS: 2 });
@@ -85,9 +99,9 @@ describe('commands in the namespace', () => {
     expect(findNode(root, '/scope/midi/learn')).toMatchObject({ TYPE: 's', ACCESS: 2 });
   });
 
-  it('never replace a parameter of the same name', () => {
+  it('never replace a parameter of the same name; a longer command nests under it, as OSC routes it', () => {
     expect(findNode(root, '/scope/level')).toMatchObject({ TYPE: 'i', ACCESS: 3 });
-    expect(findNode(root, '/scope/preset')).toMatchObject({ TYPE: 'i' });
-    expect(findNode(root, '/scope/preset/recall')).toBeUndefined();
+    expect(findNode(root, '/scope/preset')).toMatchObject({ TYPE: 'i', ACCESS: 3 });
+    expect(findNode(root, '/scope/preset/recall')).toMatchObject({ TYPE: 's', ACCESS: 2 });
   });
 });

@@ -2,7 +2,8 @@
  * The OSCQuery address space of the server as JSON nodes (Vidvox OSCQuery proposal), built from the
  * ParamStore on each request. Addresses are the ones control/osc/router.ts accepts on the OSC port.
  */
-import { OSC_PREFIX } from '../osc/router';
+import { OSC_PREFIX } from '../osc/addresses';
+import type { OscAddress } from '../osc/addresses';
 import type { OscArg } from '../osc/codec';
 import type { ParamSpec, ParamValue } from '../../src/params/spec';
 
@@ -21,44 +22,7 @@ export interface OscQueryNode {
   CLIPMODE?: string[];
 }
 
-/** What the namespace is built from (ScopeServices fits it through a small adapter). */
-export interface NamespaceSource {
-  specs: Readonly<Record<string, ParamSpec>>;
-  value(path: string): ParamValue | undefined;
-  activePipeline: string | undefined;
-  pipelineIds: string[];
-  /** Commands that are not parameters (`preset/recall`, `pause`, `output/ndi/enabled`), write-only nodes. */
-  commands?: { name: string; description: string; arg: 'none' | 'bool' | 'string' | 'string-or-int' }[];
-}
-
 const COMMAND_TYPES = { none: 'I', bool: 'T', string: 's', 'string-or-int': 's' } as const;
-
-/** Puts each command at its path below /scope, with container nodes between; parameters keep their names. */
-function addCommands(scope: Record<string, OscQueryNode>, commands: NonNullable<NamespaceSource['commands']>): void {
-  for (const command of commands) {
-    const parts = command.name.split('/');
-    let level = scope;
-    let path = OSC_PREFIX;
-    let clash = false;
-    for (const part of parts.slice(0, -1)) {
-      path = `${path}/${part}`;
-      const node: OscQueryNode = (level[part] ??= { FULL_PATH: path, ACCESS: ACCESS.none, CONTENTS: {} });
-      if (!node.CONTENTS) {
-        clash = true;
-        break;
-      }
-      level = node.CONTENTS;
-    }
-    const leaf = parts.at(-1)!;
-    if (clash || leaf in level) continue;
-    level[leaf] = {
-      FULL_PATH: `${OSC_PREFIX}/${command.name}`,
-      TYPE: COMMAND_TYPES[command.arg],
-      ACCESS: ACCESS.write,
-      DESCRIPTION: command.description,
-    };
-  }
-}
 
 const TYPES: Record<ParamSpec['kind'], string> = {
   number: 'f',
@@ -93,36 +57,73 @@ export function paramNode(name: string, spec: ParamSpec, value: ParamValue | und
   return node;
 }
 
-/** The whole tree: `/`, `/scope`, one node per parameter, and `/scope/pipeline` with its `load` child. */
-export function buildRoot(src: NamespaceSource): OscQueryNode {
-  const scope: Record<string, OscQueryNode> = {};
-  for (const [name, spec] of Object.entries(src.specs)) scope[name] = paramNode(name, spec, src.value(name));
-  if (!('pipeline' in scope)) {
-    const vals = [{ VALS: src.pipelineIds }];
-    scope.pipeline = {
-      FULL_PATH: `${OSC_PREFIX}/pipeline`,
-      TYPE: 's',
-      ACCESS: ACCESS.read,
-      VALUE: [src.activePipeline ?? ''],
-      RANGE: vals,
-      DESCRIPTION: 'The active pipeline; send an id to /scope/pipeline/load to switch',
-      CONTENTS: {
-        load: {
-          FULL_PATH: `${OSC_PREFIX}/pipeline/load`,
-          TYPE: 's',
-          ACCESS: ACCESS.write,
-          RANGE: vals,
-          DESCRIPTION: 'Loads a pipeline by id',
-        },
-      },
+/** What the tree shows besides the addresses: current values and the pipelines one can load. */
+export interface NamespaceValues {
+  value(name: string): ParamValue | undefined;
+  activePipeline: string | undefined;
+  pipelineIds: string[];
+}
+
+/** The node of one address of the table. */
+function addressNode(a: OscAddress, v: NamespaceValues): OscQueryNode {
+  const t = a.target;
+  switch (t.kind) {
+    case 'param':
+      return paramNode(t.name, t.spec, v.value(t.name));
+    case 'pipeline':
+      return {
+        FULL_PATH: a.address,
+        TYPE: 's',
+        ACCESS: ACCESS.read,
+        VALUE: [v.activePipeline ?? ''],
+        RANGE: [{ VALS: v.pipelineIds }],
+        DESCRIPTION: 'The active pipeline; send an id to /scope/pipeline/load to switch',
+      };
+    case 'pipeline-load':
+      return {
+        FULL_PATH: a.address,
+        TYPE: 's',
+        ACCESS: ACCESS.write,
+        RANGE: [{ VALS: v.pipelineIds }],
+        DESCRIPTION: 'Loads a pipeline by id',
+      };
+    case 'command':
+      return {
+        FULL_PATH: a.address,
+        TYPE: COMMAND_TYPES[t.command.arg],
+        ACCESS: ACCESS.write,
+        DESCRIPTION: a.description,
+      };
+    case 'inactive-pipeline':
+      return { FULL_PATH: a.address, ACCESS: ACCESS.none };
+  }
+}
+
+/**
+ * The whole tree from the one address table: `/`, `/scope`, a node per address (aliases left out), and
+ * container nodes between the parts of longer addresses. A node may be both a value and a container.
+ */
+export function buildRoot(addresses: OscAddress[], values: NamespaceValues): OscQueryNode {
+  const scope: OscQueryNode = { FULL_PATH: OSC_PREFIX, ACCESS: ACCESS.none, CONTENTS: {} };
+  for (const a of addresses) {
+    if (a.alias) continue;
+    const parts = a.address.slice(OSC_PREFIX.length + 1).split('/');
+    let parent = scope;
+    let path = OSC_PREFIX;
+    for (const part of parts.slice(0, -1)) {
+      path = `${path}/${part}`;
+      const contents = (parent.CONTENTS ??= {});
+      parent = contents[part] ??= { FULL_PATH: path, ACCESS: ACCESS.none };
+    }
+    const leaf = parts.at(-1)!;
+    const contents = (parent.CONTENTS ??= {});
+    // A container made earlier for a longer address keeps its children under the node that now has a value.
+    contents[leaf] = {
+      ...addressNode(a, values),
+      ...(contents[leaf]?.CONTENTS ? { CONTENTS: contents[leaf].CONTENTS } : {}),
     };
   }
-  addCommands(scope, src.commands ?? []);
-  return {
-    FULL_PATH: '/',
-    ACCESS: ACCESS.none,
-    CONTENTS: { [OSC_PREFIX.slice(1)]: { FULL_PATH: OSC_PREFIX, ACCESS: ACCESS.none, CONTENTS: scope } },
-  };
+  return { FULL_PATH: '/', ACCESS: ACCESS.none, CONTENTS: { [OSC_PREFIX.slice(1)]: scope } };
 }
 
 /** The node at `path` (`/`, `/scope`, `/scope/zoom`, a trailing slash allowed), or undefined. */

@@ -1,9 +1,11 @@
 import { createServer } from 'node:http';
+import { listenOn, listenOrSwitchOff } from '../../src/kernel/listen';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { BundleScheduler } from '../osc/bundle-scheduler';
 import { decodePacket, encodeMessage, peekBundleTime } from '../osc/codec';
-import { OSC_PREFIX, routeMessage, routerDeps } from '../osc/router';
+import { routeMessage, routerDeps } from '../osc/router';
+import { OSC_PREFIX, addressSource, listAddresses } from '../osc/addresses';
 import { MdnsAdvertiser } from './mdns';
 import { accessRequestOf, upgradeRefusal } from '../../src/kernel/access';
 import { allPaths, buildRoot, findNode, nodeArg } from './namespace';
@@ -112,21 +114,13 @@ export class OscQueryService {
       if (!verdict.ok) return reply(res, verdict.status, { error: verdict.message }, verdict.headers);
       this.answer(req, res);
     });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(this.o.port, this.o.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      this.disabledReason =
-        code === 'EADDRINUSE'
-          ? `OSCQuery port ${this.o.port} already in use on ${this.o.host}; OSCQuery is off.`
-          : `OSCQuery could not listen on ${this.o.host}:${this.o.port} (${(err as Error).message}); OSCQuery is off.`;
-      this.deps.log(this.disabledReason);
+    const failed = await listenOrSwitchOff(
+      { what: 'OSCQuery', host: this.o.host, port: this.o.port, flag: '--oscquery-port' },
+      () => listenOn(server, () => server.listen(this.o.port, this.o.host)),
+      this.deps.log,
+    );
+    if (failed) {
+      this.disabledReason = failed;
       return;
     }
     server.on('error', (err) => this.deps.log(`OSCQuery server error: ${err.message}`));
@@ -202,12 +196,10 @@ export class OscQueryService {
 
   private root(): OscQueryNode {
     const { params, host, registry } = this.deps;
-    return buildRoot({
-      specs: params.all(),
+    return buildRoot(listAddresses(addressSource(this.deps)), {
       value: (p) => params.get(p),
       activePipeline: host.activeId,
       pipelineIds: registry.ids(),
-      commands: this.deps.commands?.all() ?? [],
     });
   }
 

@@ -1,38 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdaptorServer } from '@hono/node-server';
-import { createApp } from '../../src/server/app';
 import { isJpeg, readMjpeg, startTestScope } from '../../src/server/test-support';
-import { OutputHub } from '../hub';
-import { outputRoutes } from '../routes';
-import { MjpegOutput } from './mjpeg-output';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { OutputHub } from '../hub';
+import type { MjpegOutput } from './mjpeg-output';
 
-describe('MJPEG as an output of the hub', () => {
+describe('MJPEG as an output of the hub, with its own routes, in the server npm start runs', () => {
   let scope: Awaited<ReturnType<typeof startTestScope>>;
-  let server: Server;
   let url: string;
   let hub: OutputHub;
   let mjpeg: MjpegOutput;
 
   beforeAll(async () => {
     scope = await startTestScope({ oscPort: null, oscQueryPort: null });
-    mjpeg = new MjpegOutput();
-    hub = new OutputHub().add(mjpeg, true);
-    await hub.start(scope.services.engine);
-    // The app as http.ts builds it, given this output's JPEGs and streams (the lead's wiring).
-    const app = createApp(scope.services, { jpegs: mjpeg.jpegs, mjpeg: mjpeg.streams, apiRoutes: [outputRoutes(hub)] });
-    server = createAdaptorServer({ fetch: app.fetch }) as Server;
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    hub = scope.outputs;
+    mjpeg = hub.get('mjpeg') as MjpegOutput;
+    url = scope.url;
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await hub.stop();
-    mjpeg.close();
-    await scope.stop();
-  });
+  afterAll(() => scope.stop());
 
   it('streams frames of the hub and serves /api/v1/frame', async () => {
     const { parts } = await readMjpeg(`${url}/api/v1/stream.mjpeg`, 3);

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { FrameJpegs } from '../../src/server/jpeg';
-import { MjpegStreams } from '../../src/server/mjpeg';
+import { FrameJpegs } from './frame-jpegs';
+import { MjpegStreams } from './mjpeg-streams';
 import type { Frame } from '../../src/engine/frame';
 import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
 
@@ -37,7 +37,7 @@ class FrameFeed {
 /**
  * MJPEG (`/api/v1/stream.mjpeg`, `/api/v1/frame`) as an output of the hub. The streams stay pull-based: a JPEG
  * is encoded only when a client is ready for one, at most once per frame, so accept() only records the frame.
- * The server serves `jpegs` and `streams` of this output (see INTEGRATION.md).
+ * It brings its own routes (routes.ts), as WHEP does.
  */
 export class MjpegOutput implements Output<MjpegOptions> {
   readonly kind = 'mjpeg';

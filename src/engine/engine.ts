@@ -105,7 +105,7 @@ export class Engine {
   /**
    * How long before its due time a frame starts rendering on the real-time clock: most renders then finish
    * just before the frame boundary and the frame goes out exactly on it, so render-time jitter does not reach
-   * the outputs' frame intervals. Latency grows by the same amount, so it follows the renders (their p90).
+   * the outputs' frame intervals. Latency grows by the same amount, so it follows the renders (their p98, plus 2 ms).
    */
   private leadMs(): number {
     if (this.o.clock.kind !== 'realtime') return 0;

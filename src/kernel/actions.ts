@@ -5,7 +5,8 @@ import { ScopeError, invalidParameters } from './errors';
 import type { ParamValue } from '../params/spec';
 import type { ParamSource } from '../params/store';
 import type { ParametersResponse, PipelineStatus, Stats } from '../shared/api';
-import type { CommandArg, CommandValue } from './commands';
+import { coerceCommandArg } from './commands';
+import type { CommandValue } from './commands';
 import type { ScopeServices } from './services';
 
 /** Live client counts, for stats. */
@@ -95,31 +96,9 @@ export function runCommand(services: ScopeServices, name: string, value: Command
     const known = services.commands.all().map((c) => c.name);
     throw new ScopeError('unknown_command', `unknown command "${name}"; known: ${known.join(', ') || '(none)'}`);
   }
-  const arg = commandArg(command.arg, value);
+  const arg = coerceCommandArg(command.arg, value);
   if (!arg.ok) throw new ScopeError('invalid_body', `${name} takes ${arg.expected}`);
   const result = command.run(arg.value);
   if (!result.ok) throw new ScopeError('command_rejected', `${name}: ${result.reason}`);
   return result.detail;
-}
-
-function commandArg(
-  kind: CommandArg,
-  value: CommandValue,
-): { ok: true; value: CommandValue } | { ok: false; expected: string } {
-  switch (kind) {
-    case 'none':
-      return { ok: true, value: undefined };
-    case 'bool':
-      if (value === undefined) return { ok: true, value: true };
-      if (typeof value === 'boolean') return { ok: true, value };
-      if (value === 1 || value === 0) return { ok: true, value: value === 1 };
-      return { ok: false, expected: 'true or false' };
-    case 'string':
-      return typeof value === 'string' && value.length > 0 ? { ok: true, value } : { ok: false, expected: 'a name' };
-    case 'string-or-int':
-      if ((typeof value === 'string' && value.length > 0) || (typeof value === 'number' && Number.isInteger(value))) {
-        return { ok: true, value };
-      }
-      return { ok: false, expected: 'a name or a number' };
-  }
 }

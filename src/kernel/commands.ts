@@ -6,6 +6,36 @@ export type CommandArg = 'none' | 'string' | 'bool' | 'string-or-int';
 export type CommandValue = string | number | boolean | undefined;
 export type CommandResult = { ok: true; detail?: string } | { ok: false; reason: string };
 
+/**
+ * A value from any surface (HTTP JSON, a WebSocket message, an OSC argument, a MIDI note) as the argument `kind`
+ * takes, the same way everywhere: bools accept true/false, 1/0 and "true"/"false"/"on"/"off"/"1"/"0"; a
+ * missing bool means true (a button's press).
+ */
+export function coerceCommandArg(
+  kind: CommandArg,
+  value: unknown,
+): { ok: true; value: CommandValue } | { ok: false; expected: string } {
+  switch (kind) {
+    case 'none':
+      return { ok: true, value: undefined };
+    case 'bool':
+      if (value === undefined || value === true || value === 1 || TRUE.has(String(value)))
+        return { ok: true, value: true };
+      if (value === false || value === 0 || FALSE.has(String(value))) return { ok: true, value: false };
+      return { ok: false, expected: 'true or false (1/0, on/off)' };
+    case 'string':
+      return typeof value === 'string' && value.length > 0 ? { ok: true, value } : { ok: false, expected: 'a name' };
+    case 'string-or-int':
+      if ((typeof value === 'string' && value.length > 0) || (typeof value === 'number' && Number.isInteger(value))) {
+        return { ok: true, value };
+      }
+      return { ok: false, expected: 'a name or a number' };
+  }
+}
+
+const TRUE = new Set(['true', 'on', '1']);
+const FALSE = new Set(['false', 'off', '0']);
+
 export interface Command {
   /** Slash-separated name without the `/scope` prefix, e.g. `preset/recall`. */
   name: string;

@@ -74,9 +74,19 @@ describe('daydream-scope download', () => {
     expect(r.stdout).toContain(`Models folder: ${dir}`);
   });
 
-  it('fails with the reason and exit code 1, and resumes on the next run', async () => {
+  it('resumes by itself after a dropped transfer: the bar goes on and the command ends with 0', async () => {
+    hub.dropFirstOfEach = 150_000;
+    const r = await run(['tiny'], false, { retry: { delaysMs: [0] } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/model\.onnx of acme\/tiny: the transfer broke off; resuming in 0 s \(try 2 of 8\)/);
+    expect(r.stdout).toMatch(/resumed at [\d.]+ kB/);
+    expect(r.stderr).toBe('');
+    expect(existsSync(join(dir, 'acme', 'tiny', 'model.onnx'))).toBe(true);
+  });
+
+  it('fails with the reason and exit code 1 only after giving up, and resumes on the next run', async () => {
     hub.cutAfter = 150_000;
-    const broken = await run(['tiny']);
+    const broken = await run(['tiny'], false, { retry: { attempts: 1 } });
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(
       /^daydream-scope download: the download of model\.onnx \(graph\) of acme\/tiny stopped after/,

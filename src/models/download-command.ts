@@ -5,6 +5,7 @@ import { ModelManager } from './manager';
 import { formatBytes } from './progress';
 import { ProgressPrinter } from './terminal';
 import type { StatFs } from './disk';
+import type { RetryPolicy } from './retry';
 import type { ModelManifest } from './manifest';
 import type { ModelStatus, ModelsStatus } from './status';
 import type { TextOut } from './terminal';
@@ -31,6 +32,8 @@ export interface DownloadCommandOptions {
   stderr?: TextOut;
   statfs?: StatFs;
   now?: () => number;
+  /** How dropped transfers are retried (tests: short pauses). */
+  retry?: Partial<RetryPolicy>;
 }
 
 /** Runs `daydream-scope download <args>`; 0 when every model asked for is here, 1 when one failed, 2 for usage. */
@@ -65,6 +68,7 @@ export async function runDownloadCommand(args: string[], options: DownloadComman
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.statfs ? { statfs: options.statfs } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
     log: (m) => printer.log(m),
     logFailures: false,
     events: { emit: (_topic, data) => printer.update(currentOf(data as ModelsStatus)) },

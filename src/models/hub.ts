@@ -17,12 +17,16 @@ export type DownloadErrorKind = 'auth' | 'not_found' | 'network' | 'http' | 'che
 
 /** A download failure whose message is a sentence for the person at the keyboard. */
 export class DownloadError extends Error {
+  /** Whether trying again later can succeed (network failures, timeouts, 5xx and 429 answers). */
+  readonly retryable: boolean;
+
   constructor(
     readonly kind: DownloadErrorKind,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryable?: boolean },
   ) {
     super(message, options);
+    this.retryable = options?.retryable ?? kind === 'network';
   }
 }
 
@@ -148,6 +152,9 @@ export function httpError(response: Response, artifact: Artifact, config: HubCon
             : `${file} of ${repo} at revision ${revision} was not found (the repository, the revision or the file is wrong)`;
     return new DownloadError('not_found', `${what} (HTTP 404 from ${config.endpoint})`);
   }
-  const hint = status >= 500 || status === 429 ? '; try again later, the download resumes where it stopped' : '';
-  return new DownloadError('http', `the Hub answered HTTP ${status} for ${file} of ${repo}${hint}`);
+  const passing = status >= 500 || status === 429;
+  const hint = passing ? '; try again later, the download resumes where it stopped' : '';
+  return new DownloadError('http', `the Hub answered HTTP ${status} for ${file} of ${repo}${hint}`, {
+    retryable: passing,
+  });
 }

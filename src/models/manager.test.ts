@@ -29,6 +29,8 @@ function manager(manifests: ModelManifest[] = [tiny()], over: Partial<ModelManag
     dir,
     env: { HF_ENDPOINT: hub.endpoint, HF_HOME: dir },
     log: (m) => logs.push(m),
+    // Failures are tried again at once here; the pauses themselves are tested in retry.test.ts.
+    retry: { delaysMs: [0], attempts: 3 },
     ...over,
   });
 }
@@ -61,9 +63,22 @@ describe('ModelManager downloads', () => {
     expect(logs.join('\n')).toMatch(/checked by sha256 \(Hub\)/);
   });
 
-  it('resumes an interrupted download with a Range and ends with identical bytes', async () => {
+  it('resumes by itself when the connection drops, from where it stopped, to identical bytes', async () => {
+    hub.dropFirstOfEach = 120_000;
+    const m = manager([tiny()], { retry: { delaysMs: [0] } });
+    expect((await m.download('tiny')).state).toBe('ready');
+    const cdn = hub.requests.filter((r) => r.server === 'cdn');
+    expect(cdn).toHaveLength(2);
+    expect(cdn[1]!.range).toMatch(/^bytes=\d+-$/);
+    expect(Number(cdn[1]!.range!.slice(6, -1))).toBeGreaterThan(0);
+    expect(readFileSync(dest()).equals(source)).toBe(true);
+    expect(logs.join('\n')).toMatch(/the transfer broke off; resuming in 0 s \(try 2 of 8\)/);
+    expect(logs.join('\n')).toMatch(/resumed at/);
+  });
+
+  it('gives up after its attempts with the resume sentence, and the next run resumes', async () => {
     hub.cutAfter = 120_000;
-    const m = manager();
+    const m = manager([tiny()], { retry: { attempts: 1 } });
     const err = await rejection(m.download('tiny'));
     expect(err.kind).toBe('network');
     expect(err.message).toMatch(

@@ -12,6 +12,8 @@ import { artifactPath } from './manifest';
 import { RateMeter, eta, formatBytes } from './progress';
 import { describeMissing } from './status';
 import { transferFile } from './transfer';
+import { retryDefaults, withRetries } from './retry';
+import type { RetryPolicy } from './retry';
 import type { StatFs } from './disk';
 import type { LockOptions } from './lock';
 import type { Artifact, ModelManifest } from './manifest';
@@ -32,6 +34,8 @@ export interface ModelManagerOptions {
   lock?: LockOptions;
   /** Log a failed download (default true); the CLI prints the rejection itself instead. */
   logFailures?: boolean;
+  /** How a dropped transfer is tried again before it fails (tests pass short pauses on ManualTimers). */
+  retry?: Partial<RetryPolicy>;
 }
 
 interface Active {
@@ -45,8 +49,11 @@ const LOCK_REFRESH_MS = 30_000;
 
 export class ModelManager {
   readonly dir: string;
-  private readonly o: Required<Omit<ModelManagerOptions, 'dir' | 'events' | 'statfs' | 'lock' | 'logFailures'>> &
+  private readonly o: Required<
+    Omit<ModelManagerOptions, 'dir' | 'events' | 'statfs' | 'lock' | 'logFailures' | 'retry'>
+  > &
     Pick<ModelManagerOptions, 'events' | 'statfs' | 'lock' | 'logFailures'>;
+  private readonly retry: RetryPolicy;
   private readonly manifests = new Map<string, ModelManifest>();
   private readonly running = new Map<string, Promise<ModelStatus>>();
   private readonly transfers = new Map<string, Promise<TransferResult | null>>();
@@ -61,6 +68,7 @@ export class ModelManager {
     const env = options.env ?? process.env;
     this.o = { fetch: globalThis.fetch, log: () => {}, now: Date.now, ...options, env };
     this.dir = options.dir ?? modelsDir(env);
+    this.retry = { ...retryDefaults, ...options.retry } satisfies RetryPolicy;
     for (const m of options.manifests) {
       if (this.manifests.has(m.id)) throw new Error(`two model manifests have the id "${m.id}"`);
       this.manifests.set(m.id, m);
@@ -208,27 +216,40 @@ export class ModelManager {
       if ((await sizeOf(path)) !== null) return null;
       this.active.set(path, active);
       let refreshed = this.o.now();
-      const result = await transferFile({
-        artifact: a,
-        dest: path,
-        hub,
-        fetch: this.o.fetch,
-        log: this.o.log,
-        resumeHint: `run "daydream-scope download ${m.id}" again`,
-        signal: this.stopping.signal,
-        checkSpace: (bytes) => ensureSpace(this.dir, bytes, `${a.file} of ${a.repo}`, this.o.statfs),
-        onProgress: (bytes, total) => {
-          active.bytes = bytes;
-          active.total = total;
-          if (total !== null) this.learnedSizes.set(path, total);
-          active.meter.add(bytes);
-          if (this.o.now() - refreshed > LOCK_REFRESH_MS) {
-            refreshed = this.o.now();
-            void lock.refresh();
-          }
-          this.emitThrottled();
+      const name = `${a.file} of ${a.repo}`;
+      const transfer = () =>
+        transferFile({
+          artifact: a,
+          dest: path,
+          hub,
+          fetch: this.o.fetch,
+          log: this.o.log,
+          resumeHint: `run "daydream-scope download ${m.id}" again`,
+          signal: this.stopping.signal,
+          checkSpace: (bytes) => ensureSpace(this.dir, bytes, `${a.file} of ${a.repo}`, this.o.statfs),
+          onProgress: (bytes, total) => {
+            active.bytes = bytes;
+            active.total = total;
+            if (total !== null) this.learnedSizes.set(path, total);
+            active.meter.add(bytes);
+            if (this.o.now() - refreshed > LOCK_REFRESH_MS) {
+              refreshed = this.o.now();
+              void lock.refresh();
+            }
+            this.emitThrottled();
+          },
+        });
+      // A dropped connection is tried again from where it stopped; the progress goes on from the part on disk.
+      const result = await withRetries(
+        transfer,
+        this.retry,
+        (n, delay, err) => {
+          const why = err.kind === 'network' ? 'the transfer broke off' : 'the Hub answered with a server error';
+          const when = `${Math.round(delay / 100) / 10} s`;
+          this.o.log(`${name}: ${why}; resuming in ${when} (try ${n + 1} of ${this.retry.attempts})`);
         },
-      });
+        this.stopping.signal,
+      );
       const resumed = result.resumedFrom > 0 ? `, resumed at ${formatBytes(result.resumedFrom)}` : '';
       this.o.log(`${a.file} of ${a.repo}: ${formatBytes(result.bytes)}, checked by ${result.verified}${resumed}`);
       return result;

@@ -1,19 +1,29 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { ScopeError, parseWith, readJson } from '../kernel/errors';
+import { downloadBodySchema, downloadResponseSchema, modelsStatusSchema } from '../shared/models';
+import { route } from '../shared/route-doc';
+import type { DownloadResponse, ModelsStatus } from '../shared/models';
 import type { ModelManager } from './manager';
-
-const downloadBodySchema = z.object({ model: z.string().min(1).max(200) });
 
 /** `/api/v1/models/*`: the status of every model, and downloads started from the panel or a script. */
 export function modelRoutes(manager: ModelManager): Hono {
   const api = new Hono();
 
-  api.get('/models/status', async (c) => c.json(await manager.status()));
+  const statusDoc = route({
+    summary: 'every model: files on disk, downloads and their progress',
+    responses: { 200: modelsStatusSchema },
+  });
+  api.get('/models/status', statusDoc, async (c) => c.json((await manager.status()) satisfies ModelsStatus));
 
   // The answer does not wait for the download: progress comes by GET /models/status and the `models` event.
   // A second request while one runs joins it, so a double click is harmless.
-  api.post('/models/download', async (c) => {
+  const downloadDoc = route({
+    summary: 'starts downloading a model (202), or says it is ready (200); progress comes as `models` events',
+    body: downloadBodySchema,
+    responses: { 200: downloadResponseSchema, 202: downloadResponseSchema },
+    errors: ['not_found'],
+  });
+  api.post('/models/download', downloadDoc, async (c) => {
     const { model } = parseWith(
       downloadBodySchema,
       await readJson(c.req),
@@ -29,11 +39,12 @@ export function modelRoutes(manager: ModelManager): Hono {
       throw new ScopeError('not_found', `unknown model "${model}"; known: ${known}`);
     }
     const before = await manager.modelStatus(model);
-    if (before.state === 'ready') return c.json({ model, state: 'ready', joined: false }, 200);
+    if (before.state === 'ready')
+      return c.json({ model, state: 'ready', joined: false } satisfies DownloadResponse, 200);
     const joined = before.state === 'downloading';
     // Failures are kept in the model's status (state `error` with the sentence); nobody waits on this promise.
     manager.download(model).catch(() => undefined);
-    return c.json({ model, state: 'downloading', joined }, 202);
+    return c.json({ model, state: 'downloading', joined } satisfies DownloadResponse, 202);
   });
 
   return api;

@@ -1,48 +1,8 @@
 /** The shapes of model status (API, events, CLI) and the "what is missing" sentence built from them. */
 import { formatBytes } from './progress';
+import type { FileState, FileStatus, ModelProgress, ModelState, ModelStatus, ModelsStatus } from '../shared/models';
 
-export type ModelState = 'missing' | 'partial' | 'downloading' | 'ready' | 'error';
-export type FileState = Exclude<ModelState, 'error'>;
-
-export interface FileStatus {
-  repo: string;
-  revision: string;
-  file: string;
-  role: string;
-  /** Size in bytes: the manifest's exact one, else as the server told it, else the manifest's rounded one, else null. */
-  size: number | null;
-  /** Whether `size` is only the manifest's rounded `approxBytes`. */
-  approximate: boolean;
-  /** Bytes on disk (the whole file, or the `.incomplete` part). */
-  present: number;
-  state: FileState;
-}
-
-export interface ModelProgress {
-  bytes: number;
-  total: number | null;
-  /** Bytes per second over the last seconds; 0 when nothing is downloading. */
-  rate: number;
-  /** Seconds left, null when unknown. */
-  eta: number | null;
-}
-
-export interface ModelStatus {
-  id: string;
-  pipeline: string;
-  description: string;
-  state: ModelState;
-  files: FileStatus[];
-  progress: ModelProgress;
-  /** Why the last download failed (or why the manifest is unusable); null otherwise. */
-  error: string | null;
-}
-
-/** What `status()` returns, `GET /api/v1/models/status` answers and the `models` event carries. */
-export interface ModelsStatus {
-  dir: string;
-  models: ModelStatus[];
-}
+export type { FileState, FileStatus, ModelProgress, ModelState, ModelStatus, ModelsStatus };
 
 /** What a pipeline lacks before it can load; `message` is the sentence to show, null when nothing is missing. */
 export interface MissingModels {

@@ -36,6 +36,9 @@ export class TestHub {
   stallAfter: number | null = null;
   /** Answer Range requests with the whole file and status 200, as some proxies do. */
   ignoreRange = false;
+  /** Cut the first transfer of each file after this many body bytes (a flaky network); later ones go through. */
+  dropFirstOfEach: number | null = null;
+  private dropped = new Set<string>();
   private hub: Server | undefined;
   private cdn: Server | undefined;
   endpoint = '';
@@ -102,6 +105,10 @@ export class TestHub {
     if (redirect) return void res.writeHead(302, { location: redirect }).end();
     const file = this.files.get(path.replace(/^\/cdn/, ''));
     if (!file) return void res.writeHead(404).end();
+    if (this.dropFirstOfEach !== null && !this.dropped.has(path)) {
+      this.dropped.add(path);
+      this.cutAfter = this.dropFirstOfEach;
+    }
     this.serve(req, res, file.bytes);
   }
 

@@ -1,11 +1,16 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { ScopeError, invalidParameters, parseWith, readJson } from '../kernel/errors';
-import { paramPatchSchema } from '../shared/api';
+import {
+  presetListQuerySchema,
+  presetListSchema,
+  presetParamsSchema,
+  presetRecallSchema,
+  presetSaveBodySchema,
+} from '../shared/presets';
+import { route } from '../shared/route-doc';
 import { presetNameSchema } from './store';
+import type { PresetList, PresetRecall } from '../shared/presets';
 import type { PresetStore } from './store';
-
-const saveBodySchema = z.strictObject({ values: paramPatchSchema.optional() });
 
 /** `/presets` under /api/v1: list, save (current or given values), recall, delete; each answers the new list. */
 export function presetRoutes(store: PresetStore): Hono {
@@ -16,35 +21,59 @@ export function presetRoutes(store: PresetStore): Hono {
     return parsed.data;
   };
 
-  api.get('/presets', (c) => c.json(store.list(c.req.query('pipeline') ?? undefined)));
+  const listDoc = route({
+    summary: "the active pipeline's presets in recall order (?pipeline= another's)",
+    query: presetListQuerySchema,
+    responses: { 200: presetListSchema },
+  });
+  api.get('/presets', listDoc, (c) => c.json(store.list(c.req.query('pipeline') ?? undefined) satisfies PresetList));
 
-  api.put('/presets/:name', async (c) => {
+  const saveDoc = route({
+    summary: 'saves the current values (or the given ones) under a name; answers the new list',
+    params: presetParamsSchema,
+    body: presetSaveBodySchema.optional(),
+    responses: { 200: presetListSchema },
+    errors: ['invalid_parameters', 'conflict'],
+  });
+  api.put('/presets/:name', saveDoc, async (c) => {
     const name = nameOf(c.req.param('name'));
     // An empty body (curl -X PUT) saves the current values. Hono keeps the body, so it can be read twice.
     const empty = (await c.req.text()).trim() === '';
     const body = empty
       ? {}
-      : parseWith(saveBodySchema, await readJson(c.req), 'invalid_body', 'body ({} or {"values": {...}})');
+      : parseWith(presetSaveBodySchema, await readJson(c.req), 'invalid_body', 'body ({} or {"values": {...}})');
     const saved = await store.save(name, body.values);
     if (!saved.ok) {
       if (saved.errors) throw invalidParameters(saved.errors);
       // Nothing is loaded: the request is fine, the server's state does not allow it.
       throw new ScopeError('conflict', saved.message);
     }
-    return c.json(store.list());
+    return c.json(store.list() satisfies PresetList);
   });
 
-  api.post('/presets/:name/recall', (c) => {
+  const recallDoc = route({
+    summary: 'applies a preset to the active pipeline, all at once',
+    params: presetParamsSchema,
+    responses: { 200: presetRecallSchema },
+    errors: ['invalid_body', 'invalid_parameters', 'not_found'],
+  });
+  api.post('/presets/:name/recall', recallDoc, (c) => {
     const result = store.recall(nameOf(c.req.param('name')));
-    if (result.ok) return c.json(result);
+    if (result.ok) return c.json(result satisfies PresetRecall);
     if (result.reason === 'invalid') throw invalidParameters(result.errors);
     throw new ScopeError('not_found', result.message);
   });
 
-  api.delete('/presets/:name', async (c) => {
+  const deleteDoc = route({
+    summary: 'deletes a preset of the active pipeline; answers the new list',
+    params: presetParamsSchema,
+    responses: { 200: presetListSchema },
+    errors: ['invalid_body', 'not_found'],
+  });
+  api.delete('/presets/:name', deleteDoc, async (c) => {
     const name = nameOf(c.req.param('name'));
     if (!(await store.delete(name))) throw new ScopeError('not_found', `no preset "${name}" for this pipeline`);
-    return c.json(store.list());
+    return c.json(store.list() satisfies PresetList);
   });
 
   return api;

@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { readSettingsFile, writeFileAtomic } from '../files';
-import { paramValueSchema } from '../shared/api';
+import { presetSchema as presetShape } from '../shared/presets';
 import { sanitize } from '../params/spec';
 import type { ParamValue } from '../shared/api';
+import type { Preset, PresetList } from '../shared/presets';
 import type { ParamStore } from '../params/store';
 import type { EventBus } from '../kernel/events';
 
@@ -21,12 +22,9 @@ export const presetNameSchema = z
     'control characters are not allowed in a preset name',
   );
 
-const presetSchema = z.object({
-  name: presetNameSchema,
-  values: z.record(z.string(), paramValueSchema),
-  savedAt: z.string(),
-});
-export type Preset = z.infer<typeof presetSchema>;
+/** A preset as kept in the file: the shape the API answers, with the name's rules checked on reading. */
+const presetSchema = presetShape.extend({ name: presetNameSchema });
+export type { Preset, PresetList };
 
 /** The file: presets by pipeline id, each list in recall order (the order they were first saved). */
 const fileSchema = z.object({
@@ -34,12 +32,6 @@ const fileSchema = z.object({
   pipelines: z.record(z.string(), z.array(presetSchema)),
 });
 type PresetFile = z.infer<typeof fileSchema>;
-
-/** What GET /presets answers and the `presets` event carries: the presets of one pipeline. */
-export interface PresetList {
-  pipeline: string | null;
-  presets: Preset[];
-}
 
 export type RecallResult =
   | { ok: true; pipeline: string; name: string; values: Record<string, ParamValue>; skipped: string[] }

@@ -1,8 +1,15 @@
 import { Hono } from 'hono';
-import { paramPatchSchema, putParameterBodySchema } from '../shared/api';
+import {
+  parameterNameParamsSchema,
+  parametersAppliedSchema,
+  parametersResponseSchema,
+  paramPatchSchema,
+  putParameterBodySchema,
+} from '../shared/api';
+import { route } from '../shared/route-doc';
 import { parameters, setParameters } from '../kernel/actions';
 import { ScopeError, parseWith, readJson } from '../kernel/errors';
-import type { ParametersApplied } from '../shared/api';
+import type { ParametersApplied, ParametersResponse } from '../shared/api';
 import type { ScopeServices } from '../kernel/services';
 
 /** `/api/v1/parameters`: read all, PATCH several (all or nothing), PUT one. */
@@ -13,10 +20,20 @@ export function parameterRoutes(services: ScopeServices): Hono {
     values,
   });
 
-  api.get('/parameters', (c) => c.json(parameters(services)));
+  const readDoc = route({
+    summary: 'the active pipeline, its values and their JSON Schema',
+    responses: { 200: parametersResponseSchema },
+  });
+  api.get('/parameters', readDoc, (c) => c.json(parameters(services) satisfies ParametersResponse));
 
   // Numbers out of range are clamped, not rejected: the answer carries the values as applied.
-  api.patch('/parameters', async (c) => {
+  const patchDoc = route({
+    summary: 'sets several parameters, all or nothing; answers the values as applied (clamped)',
+    body: paramPatchSchema,
+    responses: { 200: parametersAppliedSchema },
+    errors: ['invalid_parameters'],
+  });
+  api.patch('/parameters', patchDoc, async (c) => {
     const patch = parseWith(
       paramPatchSchema,
       await readJson(c.req),
@@ -26,7 +43,14 @@ export function parameterRoutes(services: ScopeServices): Hono {
     return c.json(applied(setParameters(services, patch, 'http')));
   });
 
-  api.put('/parameters/:name', async (c) => {
+  const putDoc = route({
+    summary: 'sets one parameter; answers its value as applied',
+    params: parameterNameParamsSchema,
+    body: putParameterBodySchema,
+    responses: { 200: parametersAppliedSchema },
+    errors: ['unknown_parameter', 'invalid_parameters'],
+  });
+  api.put('/parameters/:name', putDoc, async (c) => {
     const name = c.req.param('name');
     const body = parseWith(
       putParameterBodySchema,

@@ -1,18 +1,22 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { paramsJsonSchema } from '../params/json-schema';
 import { takesInput } from '../engine/pipeline';
-import { loadBodySchema } from '../shared/api';
+import { loadBodySchema, loadQuerySchema, pipelineListSchema, pipelineStatusSchema } from '../shared/api';
+import { route } from '../shared/route-doc';
 import { pipelineStatus, startLoad } from '../kernel/actions';
 import { ScopeError, parseWith, readJson } from '../kernel/errors';
-import type { PipelineInfo } from '../shared/api';
+import type { PipelineInfo, PipelineStatus } from '../shared/api';
 import type { ScopeServices } from '../kernel/services';
 
 /** `/api/v1/pipelines`, `/api/v1/pipeline/load`, `/api/v1/pipeline/status`. */
 export function pipelineRoutes(services: ScopeServices): Hono {
   const api = new Hono();
 
-  api.get('/pipelines', (c) => {
+  const listDoc = route({
+    summary: 'every pipeline with its parameters as JSON Schema',
+    responses: { 200: pipelineListSchema },
+  });
+  api.get('/pipelines', listDoc, (c) => {
     const active = services.host.activeId;
     const list: PipelineInfo[] = services.registry.list().map((def) => ({
       id: def.id,
@@ -25,11 +29,22 @@ export function pipelineRoutes(services: ScopeServices): Hono {
     return c.json(list);
   });
 
-  api.get('/pipeline/status', (c) => c.json(pipelineStatus(services)));
+  const statusDoc = route({
+    summary: 'state, load stage and progress, errors',
+    responses: { 200: pipelineStatusSchema },
+  });
+  api.get('/pipeline/status', statusDoc, (c) => c.json(pipelineStatus(services) satisfies PipelineStatus));
 
   // Loading is asynchronous: 202 with the status at once, or with ?wait=true the final status once it ended.
-  api.post('/pipeline/load', async (c) => {
-    const wait = parseWith(waitQuery, c.req.query('wait'), 'invalid_query', 'query "wait"');
+  const loadDoc = route({
+    summary: 'switches pipelines: 202 at once, or with ?wait=true the status once loading ended',
+    query: loadQuerySchema,
+    body: loadBodySchema,
+    responses: { 200: pipelineStatusSchema, 202: pipelineStatusSchema },
+    errors: ['unknown_pipeline', 'invalid_parameters', 'load_superseded', 'load_failed'],
+  });
+  api.post('/pipeline/load', loadDoc, async (c) => {
+    const { wait } = parseWith(loadQuerySchema, c.req.query(), 'invalid_query', 'query');
     const body = parseWith(loadBodySchema, await readJson(c.req), 'invalid_body', 'body');
     const { done } = startLoad(services, body.pipeline_id, body.params);
     if (!wait) return c.json(pipelineStatus(services), 202);
@@ -47,8 +62,3 @@ export function pipelineRoutes(services: ScopeServices): Hono {
 
   return api;
 }
-
-const waitQuery = z
-  .enum(['true', 'false', '1', '0', ''])
-  .optional()
-  .transform((v) => v === 'true' || v === '1' || v === '');

@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
-import { FrameJpegs } from './jpeg';
-import { MjpegStreams } from './mjpeg';
 import { ScopeError } from '../kernel/errors';
 import { errorResponse, fromThrown, statusOf } from './errors';
 import { commandRoutes } from './api-commands';
-import { mediaRoutes } from './api-media';
+import { statsRoutes } from './api-stats';
+import { openApiRoutes } from './openapi';
 import { parameterRoutes } from './api-parameters';
 import { pipelineRoutes } from './api-pipelines';
 import { createRequestGuard } from './guard';
@@ -12,15 +11,16 @@ import { guardRequests, limitBodies } from './guard-middleware';
 import { defaultWebRoot, panelRoutes } from './panel';
 import type { ClientCounts } from '../kernel/actions';
 import type { RequestGuard } from '../kernel/access';
+import { healthResponseSchema } from '../shared/api';
+import { route } from '../shared/route-doc';
 import type { HealthResponse } from '../shared/api';
 import type { ScopeServices } from '../kernel/services';
 
 export interface AppExtras {
-  /** Shared JPEG encoder of the newest frame; one per server. */
-  jpegs: FrameJpegs;
-  mjpeg: MjpegStreams;
   /** Connected WebSocket clients, for stats. */
   wsClients: () => number;
+  /** Connected MJPEG clients (the MJPEG output's), for stats. */
+  mjpegClients: () => number;
   /** Folder of the built web panel; a placeholder page is served when it has no index.html. */
   webRoot: string;
   /** Sub-apps of control and output services, mounted under /api/v1 (they live outside src/). */
@@ -49,16 +49,15 @@ export function withErrorAnswers(app: Hono, log: (message: string) => void = () 
 
 /** The Hono app of the server; tests drive it with `app.request()`, http.ts serves it. */
 export function createApp(services: ScopeServices, extras: Partial<AppExtras> = {}): Hono {
-  const jpegs = extras.jpegs ?? new FrameJpegs(services.engine, { log: services.log });
-  const mjpeg = extras.mjpeg ?? new MjpegStreams(jpegs);
-  const clients: ClientCounts = { ws: extras.wsClients ?? (() => 0), mjpeg: () => mjpeg.count };
+  const clients: ClientCounts = { ws: extras.wsClients ?? (() => 0), mjpeg: extras.mjpegClients ?? (() => 0) };
 
   const app = withErrorAnswers(new Hono(), services.log);
   // Every route, the panel and /output included: Host, Origin and (in LAN mode) the token first, then sizes.
   app.use('*', guardRequests(extras.guard ?? createRequestGuard({ refusals: services.refusals })));
   app.use('*', limitBodies(MAX_BODY_BYTES, services.refusals));
 
-  app.get('/health', (c) => {
+  const healthDoc = route({ summary: 'is the server up, and in what state', responses: { 200: healthResponseSchema } });
+  app.get('/health', healthDoc, (c) => {
     const status = services.host.status();
     return c.json({
       ok: true,
@@ -69,8 +68,9 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   });
   app.route('/api/v1', pipelineRoutes(services));
   app.route('/api/v1', parameterRoutes(services));
-  app.route('/api/v1', mediaRoutes(services, { jpegs, mjpeg, clients }));
+  app.route('/api/v1', statsRoutes(services, clients));
   app.route('/api/v1', commandRoutes(services));
+  app.route('/api/v1', openApiRoutes(app, services.version));
   for (const routes of extras.apiRoutes ?? []) app.route('/api/v1', routes);
   for (const routes of extras.rootRoutes ?? []) app.route('/', routes);
   app.route('/', panelRoutes(extras.webRoot ?? defaultWebRoot, services.version));

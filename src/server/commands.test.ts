@@ -35,6 +35,16 @@ describe('commands over HTTP and WebSocket', () => {
     expect(scope.services.engine.isPaused).toBe(false);
   });
 
+  it('reads "on"/"off" as OSC does (one argument reading on every surface)', async () => {
+    expect((await call(`${scope.url}/api/v1/commands/pause`, { body: { value: 'on' } })).status).toBe(200);
+    expect(scope.services.engine.isPaused).toBe(true);
+    expect((await call(`${scope.url}/api/v1/commands/pause`, { body: { value: 'off' } })).status).toBe(200);
+    expect(scope.services.engine.isPaused).toBe(false);
+    const bad = await call(`${scope.url}/api/v1/commands/pause`, { body: { value: 'maybe' } });
+    expect(bad.status).toBe(400);
+    expect(scope.services.engine.isPaused).toBe(false);
+  });
+
   it.each([
     ['an unknown command', 'dance', { value: 1 }, 404, 'unknown_command'],
     ['a value of the wrong kind', 'preset/recall', { value: 1.5 }, 400, 'invalid_body'],

@@ -1,7 +1,6 @@
 import { createAdaptorServer } from '@hono/node-server';
+import { listenFailure, listenOn } from '../kernel/listen';
 import { createApp } from './app';
-import { FrameJpegs } from './jpeg';
-import { MjpegStreams } from './mjpeg';
 import { createRequestGuard } from './guard';
 import { accessRequestOf, upgradeRefusal } from '../kernel/access';
 import { WsHub } from './ws';
@@ -24,9 +23,8 @@ export interface HttpServerOptions {
   apiRoutes: Hono[];
   /** Routes mounted at the root (WHEP endpoint, output page). */
   rootRoutes: Hono[];
-  /** The JPEG encoder and MJPEG streams of the MJPEG output, when the output hub owns them (it closes them). */
-  jpegs?: FrameJpegs;
-  mjpeg?: MjpegStreams;
+  /** Connected MJPEG clients (the MJPEG output's), for stats. */
+  mjpegClients?: () => number;
   /** Who may use the server (every route and /ws); loopback only unless the root builds another. */
   guard?: RequestGuard;
 }
@@ -42,14 +40,11 @@ export async function startHttpServer(
   options: Partial<HttpServerOptions> = {},
 ): Promise<HttpServer> {
   const o = { ...defaults, ...options } satisfies HttpServerOptions;
-  const ownJpegs = o.jpegs === undefined;
-  const jpegs = o.jpegs ?? new FrameJpegs(services.engine, { log: services.log });
-  const mjpeg = o.mjpeg ?? new MjpegStreams(jpegs);
+  const mjpegClients = o.mjpegClients ?? (() => 0);
   const guard = o.guard ?? createRequestGuard({ refusals: services.refusals });
-  const hub = new WsHub(services, { mjpegClients: () => mjpeg.count });
+  const hub = new WsHub(services, { mjpegClients });
   const app = createApp(services, {
-    jpegs,
-    mjpeg,
+    mjpegClients,
     wsClients: () => hub.count,
     apiRoutes: o.apiRoutes,
     rootRoutes: o.rootRoutes,
@@ -68,7 +63,6 @@ export async function startHttpServer(
   try {
     await listen(server, o.port, o.host);
   } catch (err) {
-    if (ownJpegs) jpegs.close();
     await hub.close();
     throw err;
   }
@@ -81,7 +75,6 @@ export async function startHttpServer(
     close: () =>
       (closing ??= (async () => {
         await hub.close();
-        if (ownJpegs) jpegs.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Ended MJPEG responses leave keep-alive sockets idle a moment later; whatever is still busy is cut.
         server.closeIdleConnections();
@@ -94,31 +87,16 @@ export async function startHttpServer(
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      reject(new Error(listenFailure(err, port, host), { cause: err }));
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-}
-
-function listenFailure(err: NodeJS.ErrnoException, port: number, host: string): string {
-  switch (err.code) {
-    case 'EADDRINUSE':
-      return `Port ${port} already in use on ${host}. Stop the other server or choose another port with --port.`;
-    case 'EACCES':
-      return `Not allowed to listen on port ${port} on ${host}; choose a port above 1023 with --port.`;
-    case 'EADDRNOTAVAIL':
-      return `Address ${host} is not available on this machine; choose another with --host.`;
-    default:
-      return `Could not listen on ${host}:${port}: ${err.message}`;
+/** Listens, or rejects with the one sentence: the server cannot go on without its port. */
+async function listen(server: Server, port: number, host: string): Promise<void> {
+  try {
+    await listenOn(server, () => server.listen(port, host));
+  } catch (err) {
+    const sentence = listenFailure(err as NodeJS.ErrnoException, { what: undefined, host, port, flag: '--port' });
+    const advice =
+      (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? ' Stop the other server or choose another port with --port.'
+        : '';
+    throw new Error(`${sentence}.${advice}`, { cause: err });
   }
 }

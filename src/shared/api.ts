@@ -88,43 +88,53 @@ export const statsSchema = z.object({
 });
 export type Stats = z.infer<typeof statsSchema>;
 
-export interface HealthResponse {
-  ok: true;
-  version: string;
-  pipeline: string | null;
-  state: PipelineStatus['state'];
-}
+/** GET /health. */
+export const healthResponseSchema = z.object({
+  ok: z.literal(true),
+  version: z.string(),
+  pipeline: z.string().nullable(),
+  state: pipelineStatusSchema.shape.state,
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
-export interface PipelineInfo {
-  id: string;
-  name: string;
-  description: string;
-  schema: JsonSchema;
-  active: boolean;
+/** One pipeline of GET /api/v1/pipelines: its parameters as JSON Schema, and whether it is the active one. */
+export const pipelineInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  schema: jsonSchemaSchema,
+  active: z.boolean(),
   /** Whether it uses the video input (`PUT /api/v1/input`). */
-  takesInput: boolean;
-}
+  takesInput: z.boolean(),
+});
+export type PipelineInfo = z.infer<typeof pipelineInfoSchema>;
+export const pipelineListSchema = z.array(pipelineInfoSchema);
 
-export interface ParametersResponse {
-  pipeline: string | null;
-  values: Record<string, ParamValue>;
-  schema: JsonSchema;
-}
+const valuesSchema = z.record(z.string(), paramValueSchema);
+
+/** GET /api/v1/parameters: the active parameter set. */
+export const parametersResponseSchema = z.object({
+  pipeline: z.string().nullable(),
+  values: valuesSchema,
+  schema: jsonSchemaSchema,
+});
+export type ParametersResponse = z.infer<typeof parametersResponseSchema>;
 
 /** Answer to PATCH/PUT of parameters: the values as applied (clamped, coerced). */
-export interface ParametersApplied {
-  pipeline: string | null;
-  values: Record<string, ParamValue>;
-}
+export const parametersAppliedSchema = z.object({ pipeline: z.string().nullable(), values: valuesSchema });
+export type ParametersApplied = z.infer<typeof parametersAppliedSchema>;
 
 /**
  * Parameter values by name, as sent by a client; each is sanitized by its spec on the server. The object is
  * passed through as parsed (not rebuilt), so that even a `__proto__` key reaches the store and is refused there.
  */
-export const paramPatchSchema = z.custom<Record<string, unknown>>(
-  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-  'expected an object of parameter name: value',
-);
+export const paramPatchSchema = z
+  .custom<Record<string, unknown>>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'expected an object of parameter name: value',
+  )
+  // What JSON Schema (and so the OpenAPI document) says of it; the check itself is the function above.
+  .meta({ type: 'object', description: 'parameter name: value; each value is checked against its parameter' });
 
 export const loadBodySchema = z.strictObject({
   pipeline_id: z.string().min(1).max(200),
@@ -133,3 +143,14 @@ export const loadBodySchema = z.strictObject({
 export type LoadBody = z.infer<typeof loadBodySchema>;
 
 export const putParameterBodySchema = z.strictObject({ value: z.unknown() });
+
+/** The `name` of PUT /api/v1/parameters/:name. */
+export const parameterNameParamsSchema = z.object({ name: z.string() });
+
+/** `?wait=true` (or `1`, or bare `?wait`) makes POST /api/v1/pipeline/load answer when loading ended. */
+export const loadQuerySchema = z.object({
+  wait: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => v === 'true' || v === '1' || v === ''),
+});

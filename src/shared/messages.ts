@@ -8,6 +8,12 @@ import {
   pipelineStatusSchema,
   statsSchema,
 } from './api';
+import { commandValueSchema } from './commands';
+import { midiStatusSchema } from './midi';
+import { modelsStatusSchema } from './models';
+import { inputListSchema, inputSelectionSchema } from './inputs';
+import { outputListSchema } from './outputs';
+import { presetListSchema } from './presets';
 
 /** A client's correlation id, echoed in the `ack` or `error` answering that message. */
 export const requestIdSchema = z.union([z.string().max(200), z.number()]);
@@ -41,7 +47,7 @@ export const pauseMessageSchema = z.strictObject({
 export const commandMessageSchema = z.strictObject({
   type: z.literal('command'),
   name: z.string().min(1).max(200),
-  value: z.union([z.string().max(1000), z.number(), z.boolean()]).optional(),
+  value: commandValueSchema.optional(),
   id: requestIdSchema.optional(),
 });
 
@@ -113,6 +119,17 @@ export const eventMessageSchema = z.object({
   topic: z.string(),
   data: z.unknown(),
 });
+
+/** The `data` of each service's `event`, by topic: the same shape as the service's GET answer. */
+export const serviceEventSchemas = {
+  midi: midiStatusSchema,
+  outputs: outputListSchema,
+  inputs: inputListSchema,
+  input: inputSelectionSchema,
+  presets: presetListSchema,
+  models: modelsStatusSchema,
+} as const;
+export type ServiceTopic = keyof typeof serviceEventSchemas;
 
 export const serverMessageSchema = z.discriminatedUnion('type', [
   helloMessageSchema,

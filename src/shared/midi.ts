@@ -36,6 +36,9 @@ export const mappingIdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
 
+/** The `id` in /api/v1/midi/mappings/:id. */
+export const mappingParamsSchema = z.object({ id: z.string() });
+
 /** One binding of a physical control to a parameter. */
 export const midiMappingSchema = z.strictObject({
   id: mappingIdSchema,

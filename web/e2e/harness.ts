@@ -1,22 +1,20 @@
 /**
- * The end-to-end rig: a real server (startTestScope) with the services the panel shows mounted beside it (presets,
- * outputs, MIDI when given), the panel built by the same code `npm start` uses, and headless Chromium.
+ * The end-to-end rig: the server `npm start` runs (startScope, through startTestScope) with the test's parts
+ * injected, the panel built by the same code `npm start` uses, and headless Chromium.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
-import { ensureBuilt } from '../ensure-built.mjs';
+import { ensurePanelBuilt } from '../../src/panel-build';
+import { launchChromium } from '../../outputs/webrtc/browser';
+import { WhepOutput } from '../../outputs/webrtc/whep-output';
 import { startTestScope } from '../../src/server/test-support';
-import { startHttpServer } from '../../src/server/http';
-import { oscRoutes } from '../../control/osc/paths';
-import { presetRoutes } from '../../src/presets/index';
 import type { PresetStore } from '../../src/presets/index';
 import type { Browser, Page } from 'playwright-core';
-import type { Hono } from 'hono';
 import type { ScopeServices } from '../../src/kernel/services';
+import type { ScopeOptions } from '../../src/main';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -32,45 +30,40 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
-/** Extra /api/v1 routes built from the running services (outputs, MIDI). */
-export type ExtraRoutes = (
-  services: ScopeServices,
-  configDir: string,
-) => Promise<{ routes: Hono[]; stop?: () => Promise<void> }>;
-
-export async function startRig(extra?: ExtraRoutes): Promise<Rig> {
-  const built = await ensureBuilt({ log: () => {} });
+/**
+ * Starts the rig: the panel built as `npm start` builds it, the server started through the same root with the
+ * test's parts injected (`parts`: a fake MIDI backend, stand-in outputs), and Chromium on it.
+ */
+export async function startRig(parts: Partial<ScopeOptions> = {}): Promise<Rig> {
+  const built = await ensurePanelBuilt({ log: () => {} });
   if (built === 'failed') throw new Error('the panel did not build; run `npm run build` to see why');
   const configDir = await mkdtemp(join(tmpdir(), 'scope-e2e-'));
   // 256 px: big enough to see in screenshots, cheap enough for a 2-core CI machine.
-  const scope = await startTestScope({ width: 256, height: 256, fps: 20, oscQueryPort: null, configDir });
-  const services = scope.services;
-  const presets = scope.presets;
-  const more = extra ? await extra(services, configDir) : { routes: [] };
-  // The server mounts presets itself; the second listener on the same services adds the stand-in outputs and the
-  // fake MIDI device of a test (the real ones would start NDI on this machine, and MIDI is off in tests).
-  const http = await startHttpServer(services, {
-    port: 0,
-    host: '127.0.0.1',
-    apiRoutes: [oscRoutes(services), presetRoutes(presets), ...more.routes],
+  // WHEP answers with loopback candidates only: the preview's WebRTC never leaves the machine.
+  const webrtc = new WhepOutput('webrtc', { hostCandidates: ['127.0.0.1'] });
+  const scope = await startTestScope({
+    width: 256,
+    height: 256,
+    fps: 20,
+    oscQueryPort: null,
+    configDir,
+    ...parts,
+    outputs: [webrtc, ...(parts.outputs ?? [])],
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   // A missing element should fail its test in seconds, well inside vitest's timeout, with Playwright's message.
   page.setDefaultTimeout(8000);
-  const url = `http://127.0.0.1:${http.port}`;
   return {
-    url,
-    services,
+    url: scope.url,
+    services: scope.services,
     oscPort: scope.osc?.port ?? 0,
-    presets,
+    presets: scope.presets,
     configDir,
     browser,
     page,
     stop: async () => {
       await browser.close();
-      await http.close();
-      await more.stop?.();
       await scope.stop();
       await rm(configDir, { recursive: true, force: true });
     },

@@ -18,16 +18,16 @@ if (!hasChromium) console.warn('web e2e skipped: no Chromium at /usr/bin/chromiu
 
 describeE2e('panel in Chromium', () => {
   let rig: Rig;
-  const { backend, extra } = panelServices();
+  const { backend, outputs } = panelServices();
   const page = () => rig.page;
   const param = (name: string) => rig.services.params.get(name);
   const patch = (values: Record<string, unknown>) =>
     fetch(`${rig.url}/api/v1/parameters`, { method: 'PATCH', body: JSON.stringify(values) });
   const field = (label: string) => page().getByRole('textbox', { name: `${label} value`, exact: true });
-  const preview = async () => Buffer.from(await page().locator('.preview img').screenshot());
+  const preview = async () => Buffer.from(await page().locator('.preview video').screenshot());
 
   beforeAll(async () => {
-    rig = await startRig(extra);
+    rig = await startRig({ midi: true, midiBackend: backend, outputs });
     await page().goto(rig.url);
   }, 60_000);
   afterAll(async () => rig?.stop());
@@ -39,7 +39,9 @@ describeE2e('panel in Chromium', () => {
     await page().getByRole('slider', { name: 'Zoom', exact: true }).waitFor();
     await page().getByRole('button', { name: 'load Test pattern' }).waitFor();
     await page().waitForFunction(() => document.querySelector('[data-testid=fps]')?.textContent !== '–');
-    expect(await page().locator('.preview img').getAttribute('src')).toBe('/api/v1/stream.mjpeg');
+    // The preview plays the server's WebRTC (WHEP) output, the lower-latency path.
+    await page().waitForFunction(() => (document.querySelector('.preview video') as HTMLVideoElement)?.readyState >= 2);
+    expect(await page().locator('.preview-mode').textContent()).toBe('WebRTC');
     await screenshot(page(), 'panel-1280x720');
   });
 
@@ -139,6 +141,10 @@ describeE2e('panel in Chromium', () => {
       5000,
       'the NDI name to change',
     );
+    // NDI is off until asked for (it announces itself on the network): the switch turns it on, and off again.
+    await card.locator('[data-output=ndi] .state-off').waitFor();
+    await card.getByRole('switch', { name: 'enable NDI' }).click({ force: true });
+    await card.locator('[data-output=ndi] .state-running').waitFor();
     await card.getByRole('switch', { name: 'enable NDI' }).click({ force: true });
     await card.locator('[data-output=ndi] .state-off').waitFor();
   });

@@ -1,16 +1,11 @@
 /**
- * The optional services mounted beside the panel in the e2e run: MIDI over the MIDI service's fake backend, and an
- * output hub with two stand-in outputs (one available with a renameable NDI name, one not), so every card shows.
+ * What the e2e run injects into the server's root: MIDI over the MIDI service's fake backend, and two stand-in
+ * outputs (an available NDI with a renameable name, an unavailable Spout), so every card shows and nothing real
+ * is announced on the network.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
 import { FakeMidiBackend } from '../../control/midi/fake-backend';
-import { midiRoutes } from '../../control/midi/routes';
-import { MidiService } from '../../control/midi/service';
-import { OutputHub } from '../../outputs/hub';
-import { outputRoutes } from '../../outputs/routes';
 import type { Output, OutputKind } from '../../outputs/output';
-import type { ExtraRoutes } from './harness';
 
 export const MIDI_DEVICE = 'Launch Control XL';
 
@@ -33,28 +28,13 @@ function standIn(id: string, kind: OutputKind, name: string, unavailable?: strin
   };
 }
 
-/** MIDI and outputs for the rig; `backend` is where the test injects controller messages. */
+/** MIDI and outputs injected into the rig's root; `backend` is where the test injects controller messages. */
 export function panelServices() {
   const backend = new FakeMidiBackend();
   backend.plug(MIDI_DEVICE);
-  const extra: ExtraRoutes = async (services, configDir) => {
-    const midi = new MidiService(services, {
-      backend,
-      mappingsFile: join(configDir, 'midi-mappings.json'),
-      rescanMs: 0,
-    });
-    await midi.start();
-    const hub = new OutputHub({ log: services.log, events: services.events, fps: () => 20 });
-    hub.add(standIn('ndi', 'ndi', 'NDI'), true);
-    hub.add(standIn('spout', 'spout', 'Spout', 'Spout needs Windows; this machine runs Linux.'));
-    await hub.start(services.engine);
-    return {
-      routes: [midiRoutes(midi), outputRoutes(hub)],
-      stop: async () => {
-        await hub.stop();
-        await midi.stop();
-      },
-    };
-  };
-  return { backend, extra };
+  const outputs = [
+    standIn('ndi', 'ndi', 'NDI'),
+    standIn('spout', 'spout', 'Spout', 'Spout needs Windows; this machine runs Linux.'),
+  ];
+  return { backend, outputs };
 }

@@ -1,6 +1,14 @@
 /** The panel's HTTP calls to the optional services; each refreshes the state from the answer or a fresh GET. */
+import { z } from 'zod';
+import { pipelineListSchema } from '../../src/shared/api';
+import { serviceEventSchemas } from '../../src/shared/messages';
+import { learnResponseSchema, mappingResponseSchema } from '../../src/shared/midi';
+import { downloadResponseSchema } from '../../src/shared/models';
+import { outputInfoSchema } from '../../src/shared/outputs';
+import { inputDevicesSchema, inputInfoSchema, inputSelectionSchema } from '../../src/shared/inputs';
+import { presetListSchema, presetRecallSchema } from '../../src/shared/presets';
 import { api, optionalApi } from './client';
-import type { PipelineInfo } from '../../src/shared/api';
+import type { ServiceTopic } from '../../src/shared/messages';
 import type { MidiActions } from './context';
 import type { OutputActions } from './components/outputs-card';
 import type { InputActions } from './components/input-card';
@@ -19,10 +27,7 @@ function guarded(dispatch: Dispatch, work: () => Promise<unknown>): void {
 }
 
 /** Fetches one optional service's state into the panel; a 404 means the server has none, and hides its card. */
-export function refresh(
-  dispatch: Dispatch,
-  topic: 'midi' | 'outputs' | 'inputs' | 'input' | 'presets' | 'models',
-): void {
+export function refresh(dispatch: Dispatch, topic: ServiceTopic): void {
   const path = {
     midi: '/api/v1/midi',
     outputs: '/api/v1/outputs',
@@ -31,7 +36,7 @@ export function refresh(
     presets: '/api/v1/presets',
     models: '/api/v1/models/status',
   }[topic];
-  optionalApi(path)
+  optionalApi(path, serviceEventSchemas[topic])
     .then((data) => dispatch({ type: 'service', topic, data }))
     // A service that fails to answer is shown as absent; the panel keeps working without it.
     .catch(() => dispatch({ type: 'service', topic, data: null }));
@@ -39,7 +44,7 @@ export function refresh(
 
 export function refreshAll(dispatch: Dispatch): void {
   guarded(dispatch, async () =>
-    dispatch({ type: 'pipelines', pipelines: await api<PipelineInfo[]>('/api/v1/pipelines') }),
+    dispatch({ type: 'pipelines', pipelines: await api('/api/v1/pipelines', pipelineListSchema) }),
   );
   for (const topic of ['midi', 'outputs', 'inputs', 'input', 'presets', 'models'] as const) refresh(dispatch, topic);
 }
@@ -51,17 +56,19 @@ export function midiActions(dispatch: Dispatch): MidiActions {
       refresh(dispatch, 'midi');
     });
   return {
-    learn: (param) => then(() => api('/api/v1/midi/learn', { method: 'POST', body: { param } })),
-    cancelLearn: () => then(() => api('/api/v1/midi/learn', { method: 'DELETE' })),
-    patch: (id, patch) => then(() => api(`/api/v1/midi/mappings/${enc(id)}`, { method: 'PATCH', body: patch })),
-    unmap: (id) => then(() => api(`/api/v1/midi/mappings/${enc(id)}`, { method: 'DELETE' })),
+    learn: (param) => then(() => api('/api/v1/midi/learn', learnResponseSchema, { method: 'POST', body: { param } })),
+    cancelLearn: () => then(() => api('/api/v1/midi/learn', learnResponseSchema, { method: 'DELETE' })),
+    patch: (id, patch) =>
+      then(() => api(`/api/v1/midi/mappings/${enc(id)}`, mappingResponseSchema, { method: 'PATCH', body: patch })),
+    // 204: no body.
+    unmap: (id) => then(() => api(`/api/v1/midi/mappings/${enc(id)}`, z.undefined(), { method: 'DELETE' })),
   };
 }
 
 export function outputActions(dispatch: Dispatch): OutputActions {
   const put = (id: string, body: unknown) =>
     guarded(dispatch, async () => {
-      await api(`/api/v1/outputs/${enc(id)}`, { method: 'PUT', body });
+      await api(`/api/v1/outputs/${enc(id)}`, outputInfoSchema, { method: 'PUT', body });
       refresh(dispatch, 'outputs');
     });
   return {
@@ -78,18 +85,19 @@ export function inputActions(dispatch: Dispatch, notify: (m: string) => void): I
       refresh(dispatch, 'input');
     });
   return {
-    select: (source) => then(() => api('/api/v1/input', { method: 'PUT', body: { source } })),
-    fit: (fit) => then(() => api('/api/v1/input', { method: 'PUT', body: { fit } })),
+    select: (source) => then(() => api('/api/v1/input', inputSelectionSchema, { method: 'PUT', body: { source } })),
+    fit: (fit) => then(() => api('/api/v1/input', inputSelectionSchema, { method: 'PUT', body: { fit } })),
     add: (spec) =>
       then(async () => {
-        const added = await api<{ id: string; name: string }>('/api/v1/inputs', { method: 'POST', body: spec });
+        const added = await api('/api/v1/inputs', inputInfoSchema, { method: 'POST', body: spec });
         notify(`Added ${added.name}`);
-        await api('/api/v1/input', { method: 'PUT', body: { source: added.id } });
+        await api('/api/v1/input', inputSelectionSchema, { method: 'PUT', body: { source: added.id } });
       }),
-    remove: (id) => then(() => api(`/api/v1/inputs/${enc(id)}`, { method: 'DELETE' })),
-    restart: (id) => then(() => api(`/api/v1/inputs/${enc(id)}/restart`, { method: 'POST' })),
-    options: (id, options) => then(() => api(`/api/v1/inputs/${enc(id)}`, { method: 'PUT', body: { options } })),
-    devices: () => api('/api/v1/input/devices'),
+    remove: (id) => then(() => api(`/api/v1/inputs/${enc(id)}`, z.undefined(), { method: 'DELETE' })),
+    restart: (id) => then(() => api(`/api/v1/inputs/${enc(id)}/restart`, inputInfoSchema, { method: 'POST' })),
+    options: (id, options) =>
+      then(() => api(`/api/v1/inputs/${enc(id)}`, inputInfoSchema, { method: 'PUT', body: { options } })),
+    devices: () => api('/api/v1/input/devices', inputDevicesSchema),
     failed: (message) => dispatch({ type: 'error', message }),
   };
 }
@@ -101,14 +109,14 @@ export function presetActions(dispatch: Dispatch, notify: (m: string) => void): 
         dispatch({
           type: 'service',
           topic: 'presets',
-          data: await api(`/api/v1/presets/${enc(name)}`, { method: 'PUT', body: {} }),
+          data: await api(`/api/v1/presets/${enc(name)}`, presetListSchema, { method: 'PUT', body: {} }),
         });
         notify(`Saved “${name}”`);
       }),
     recall: (name) =>
       guarded(dispatch, async () => {
-        const r = await api<{ skipped?: string[] }>(`/api/v1/presets/${enc(name)}/recall`, { method: 'POST' });
-        const skipped = r.skipped?.length ? ` (skipped: ${r.skipped.join(', ')})` : '';
+        const r = await api(`/api/v1/presets/${enc(name)}/recall`, presetRecallSchema, { method: 'POST' });
+        const skipped = r.skipped.length ? ` (skipped: ${r.skipped.join(', ')})` : '';
         notify(`Recalled “${name}”${skipped}`);
       }),
     remove: (name) =>
@@ -116,7 +124,7 @@ export function presetActions(dispatch: Dispatch, notify: (m: string) => void): 
         dispatch({
           type: 'service',
           topic: 'presets',
-          data: await api(`/api/v1/presets/${enc(name)}`, { method: 'DELETE' }),
+          data: await api(`/api/v1/presets/${enc(name)}`, presetListSchema, { method: 'DELETE' }),
         });
       }),
   };
@@ -125,7 +133,7 @@ export function presetActions(dispatch: Dispatch, notify: (m: string) => void): 
 /** Starts a model download; progress then arrives as `models` events. */
 export function downloadModel(dispatch: Dispatch, model: string): void {
   guarded(dispatch, async () => {
-    await api('/api/v1/models/download', { method: 'POST', body: { model } });
+    await api('/api/v1/models/download', downloadResponseSchema, { method: 'POST', body: { model } });
     refresh(dispatch, 'models');
   });
 }

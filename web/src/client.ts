@@ -1,5 +1,7 @@
 /** The panel's link to the server: one WebSocket (reconnecting) and small JSON HTTP helpers. */
+import { errorBodySchema } from '../../src/shared/api';
 import { serverMessageSchema } from '../../src/shared/messages';
+import type { z } from 'zod';
 import type { ParamValue } from '../../src/shared/api';
 import type { ClientMessage, ServerMessage } from '../../src/shared/messages';
 
@@ -107,8 +109,15 @@ export class HttpError extends Error {
   }
 }
 
-/** JSON request to the server; rejects with the server's error sentence. */
-export async function api<T = unknown>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/**
+ * JSON request to the server, its answer parsed with `schema` (the route's shape from src/shared); rejects with the
+ * server's error sentence, or with what was wrong with an answer of another shape.
+ */
+export async function api<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  init: { method?: string; body?: unknown } = {},
+): Promise<z.infer<S>> {
   const res = await fetch(path, {
     method: init.method ?? 'GET',
     headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
@@ -121,17 +130,25 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
   } catch {
     json = undefined;
   }
+  const what = `${init.method ?? 'GET'} ${path}`;
   if (!res.ok) {
-    const message = (json as { error?: { message?: string } } | undefined)?.error?.message;
-    throw new HttpError(res.status, message ?? `${init.method ?? 'GET'} ${path}: HTTP ${res.status}`);
+    const error = errorBodySchema.safeParse(json);
+    throw new HttpError(res.status, error.success ? error.data.error.message : `${what}: HTTP ${res.status}`);
   }
-  return json as T;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `${what} answered in an unexpected shape (${issue?.path.join('.') || 'the answer'}: ${issue?.message})`,
+    );
+  }
+  return parsed.data;
 }
 
 /** Like `api` for a service that may not exist on this server: resolves to null on 404. */
-export async function optionalApi<T = unknown>(path: string): Promise<T | null> {
+export async function optionalApi<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S> | null> {
   try {
-    return await api<T>(path);
+    return await api(path, schema);
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) return null;
     throw err;

@@ -1,7 +1,6 @@
 /** The MIDI service's shapes come from src/shared/midi.ts (shared with control/midi); this adds how they read. */
 import type { MidiMapping } from '../../src/shared/midi';
 
-export { midiStatusSchema } from '../../src/shared/midi';
 export type { MappingPatch, MidiMapping, MidiStatus } from '../../src/shared/midi';
 
 /** "CC 21 ch1", "Note 36 ch10", "Pitch bend": how a mapping's control reads on a button. */

@@ -1,23 +1,11 @@
-/** Shapes of the optional services the panel shows when the server has them: outputs, presets, model downloads. */
-import { z } from 'zod';
-import { paramValueSchema } from '../../src/shared/api';
+/** How the panel reads the optional services (outputs, presets, model downloads); their shapes live in src/shared. */
+import { modelsStatusSchema } from '../../src/shared/models';
+import type { ModelState } from '../../src/shared/models';
+import type { OutputInfo } from '../../src/shared/outputs';
+import type { Preset, PresetList } from '../../src/shared/presets';
 
-export const outputSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  name: z.string(),
-  available: z.boolean(),
-  reason: z.string().optional(),
-  enabled: z.boolean(),
-  state: z.string(),
-  clients: z.number().default(0),
-  fps: z.number().default(0),
-  dropped: z.number().default(0),
-  options: z.record(z.string(), z.unknown()).default({}),
-  /** Where to receive it: URLs or source names (a map of them is accepted too). */
-  urls: z.union([z.array(z.string()), z.record(z.string(), z.string()).transform((r) => Object.values(r))]).optional(),
-});
-export type OutputInfo = z.infer<typeof outputSchema>;
+export type { OutputInfo, PresetList };
+export type PresetInfo = Preset;
 
 /** A WebRTC output's addresses: its WHEP endpoint and the page OBS's browser source opens. */
 export function webrtcUrls(o: OutputInfo): { whep: string; page: string } {
@@ -28,39 +16,10 @@ export function webrtcUrls(o: OutputInfo): { whep: string; page: string } {
   };
 }
 
-/** GET /api/v1/outputs answers a list, or `{outputs: [...]}`; both are accepted. */
-export const outputsSchema = z.union([
-  z.array(outputSchema),
-  z.object({ outputs: z.array(outputSchema) }).transform((o) => o.outputs),
-]);
-
-export const presetSchema = z.object({
-  name: z.string(),
-  values: z.record(z.string(), paramValueSchema),
-  savedAt: z.string().optional(),
-});
-export type PresetInfo = z.infer<typeof presetSchema>;
-
-/** GET /api/v1/presets and the `presets` event: the active pipeline's presets in recall order. */
-export const presetListSchema = z.object({ pipeline: z.string().nullable(), presets: z.array(presetSchema) });
-export type PresetList = z.infer<typeof presetListSchema>;
-
-/** One model a pipeline can download, from GET /api/v1/models/status or the `models` event. */
-export const modelStatusSchema = z.object({
-  id: z.string(),
-  pipeline: z.string(),
-  description: z.string().default(''),
-  state: z.enum(['missing', 'partial', 'downloading', 'ready', 'error']),
-  files: z.array(z.object({ size: z.number().nullable(), approximate: z.boolean(), present: z.number() })).default([]),
-  progress: z.object({ bytes: z.number(), total: z.number().nullable(), rate: z.number(), eta: z.number().nullable() }),
-  error: z.string().nullable(),
-});
-const modelsStatusSchema = z.object({ dir: z.string(), models: z.array(modelStatusSchema) });
-
 export interface ModelLine {
   id: string;
   pipeline: string;
-  state: z.infer<typeof modelStatusSchema>['state'];
+  state: ModelState;
   /** `≈2.6 GB`, or `1.2 GB of 2.6 GB` while downloading. */
   size: string;
   /** 0..1 while a download runs or a part is on disk; null otherwise. */

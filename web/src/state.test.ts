@@ -18,6 +18,7 @@ const stats = (frameTimeP50: number): Stats => ({
   state: 'ready',
   paused: false,
   clients: { ws: 1, mjpeg: 1 },
+  refused: {},
 });
 
 const withPipeline: PanelState = {
@@ -64,20 +65,27 @@ describe('reduce', () => {
         available: true,
         enabled: true,
         state: 'running',
+        clients: 1,
+        fps: 30,
+        dropped: 0,
+        errors: 0,
         options: {},
         urls: ['Scope'],
       },
     ];
     let s = reduce(initialState, { type: 'message', message: { type: 'event', topic: 'outputs', data: outputs } });
-    expect(s.outputs).toMatchObject([{ id: 'ndi', clients: 0, fps: 0 }]);
+    expect(s.outputs).toMatchObject([{ id: 'ndi', clients: 1, fps: 30 }]);
     s = reduce(s, { type: 'service', topic: 'outputs', data: { nonsense: true } });
     expect(s.outputs).toHaveLength(1);
+    // An output without its counters is another shape: not filled in with guesses.
+    s = reduce(s, { type: 'service', topic: 'outputs', data: [{ ...outputs[0], clients: undefined }] });
+    expect(s.outputs).toMatchObject([{ clients: 1 }]);
     s = reduce(s, { type: 'service', topic: 'outputs', data: null });
     expect(s.outputs).toBeNull();
     s = reduce(s, {
       type: 'service',
       topic: 'presets',
-      data: { pipeline: 'a', presets: [{ name: 'x', values: { zoom: 2 } }] },
+      data: { pipeline: 'a', presets: [{ name: 'x', values: { zoom: 2 }, savedAt: '2026-01-01T00:00:00.000Z' }] },
     });
     expect(s.presets?.presets[0]?.name).toBe('x');
     const model = (state: string, bytes: number) => ({
@@ -85,7 +93,18 @@ describe('reduce', () => {
       pipeline: 'streamdiffusion',
       description: 'SD-Turbo',
       state,
-      files: [{ size: 2_600_000_000, approximate: true, present: bytes }],
+      files: [
+        {
+          repo: 'onnxruntime/sd-turbo',
+          revision: 'main',
+          file: 'unet/model.onnx',
+          role: 'UNet',
+          size: 2_600_000_000,
+          approximate: true,
+          present: bytes,
+          state: bytes > 0 ? 'partial' : 'missing',
+        },
+      ],
       progress: { bytes, total: state === 'downloading' ? 2_600_000_000 : null, rate: 0, eta: null },
       error: null,
     });

@@ -1,9 +1,8 @@
 /** Everything the panel shows, and how each server message changes it (a pure reducer, tested without a DOM). */
-import { midiStatusSchema } from './midi-types';
-import { modelLines, outputsSchema, presetListSchema } from './services';
-import { inputInfoSchema, inputSelectionSchema } from '../../src/shared/inputs';
+import { serviceEventSchemas } from '../../src/shared/messages';
+import { modelLines } from './services';
 import type { JsonSchema, ParamValue, PipelineInfo, PipelineStatus, Stats } from '../../src/shared/api';
-import type { ServerMessage } from '../../src/shared/messages';
+import type { ServerMessage, ServiceTopic } from '../../src/shared/messages';
 import type { InputInfo, InputSelection } from '../../src/shared/inputs';
 import type { MidiStatus } from './midi-types';
 import type { ModelLine, OutputInfo, PresetList } from './services';
@@ -57,7 +56,7 @@ export type PanelAction =
   | { type: 'connected'; connected: boolean }
   | { type: 'local-values'; values: Record<string, ParamValue> }
   | { type: 'pipelines'; pipelines: PipelineInfo[] }
-  | { type: 'service'; topic: string; data: unknown }
+  | { type: 'service'; topic: ServiceTopic; data: unknown }
   | { type: 'error'; message: string | null };
 
 /** The next state after `action`. */
@@ -117,37 +116,38 @@ function applyMessage(state: PanelState, m: ServerMessage): PanelState {
   }
 }
 
-/** A service's new state (from its GET or its WS event); data that does not parse leaves the state as it was. */
+/**
+ * A service's new state (from its GET or its WS event), parsed with the service's shared schema; data that does
+ * not parse leaves the state as it was, and topics the panel does not show are ignored.
+ */
 function applyService(state: PanelState, topic: string, data: unknown): PanelState {
+  if (!Object.hasOwn(serviceEventSchemas, topic)) return state;
+  const service = topic as ServiceTopic;
   // null: the server has no such service (its GET answered 404); its card hides.
-  if (data === null && ['midi', 'outputs', 'presets', 'inputs', 'input'].includes(topic)) {
-    return { ...state, [topic]: null };
-  }
-  switch (topic) {
+  if (data === null && service !== 'models') return { ...state, [service]: null };
+  switch (service) {
     case 'midi': {
-      const parsed = midiStatusSchema.safeParse(data);
+      const parsed = serviceEventSchemas.midi.safeParse(data);
       return parsed.success ? { ...state, midi: parsed.data } : state;
     }
     case 'outputs': {
-      const parsed = outputsSchema.safeParse(data);
+      const parsed = serviceEventSchemas.outputs.safeParse(data);
       return parsed.success ? { ...state, outputs: parsed.data } : state;
     }
     case 'presets': {
-      const parsed = presetListSchema.safeParse(data);
+      const parsed = serviceEventSchemas.presets.safeParse(data);
       return parsed.success ? { ...state, presets: parsed.data } : state;
     }
     case 'inputs': {
-      const parsed = inputInfoSchema.array().safeParse(data);
+      const parsed = serviceEventSchemas.inputs.safeParse(data);
       return parsed.success ? { ...state, inputs: parsed.data } : state;
     }
     case 'input': {
-      const parsed = inputSelectionSchema.safeParse(data);
+      const parsed = serviceEventSchemas.input.safeParse(data);
       return parsed.success ? { ...state, input: parsed.data } : state;
     }
     case 'models':
       return { ...state, models: modelLines(data) };
-    default:
-      return state;
   }
 }
 

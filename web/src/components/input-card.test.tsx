@@ -55,7 +55,13 @@ function show(list = inputs) {
     remove: (id) => calls.push(['remove', id]),
     restart: (id) => calls.push(['restart', id]),
     options: (id, o) => calls.push(['options', id, o]),
-    devices: async () => ({ cameras: [{ device: '/dev/video0', name: 'C920' }], ndi: { names: [] } }),
+    devices: async () => ({
+      ffmpeg: { available: true },
+      cameras: [{ device: '/dev/video0', name: 'C920' }],
+      ndi: { names: [] },
+      syphon: { available: false },
+      spout: { available: false },
+    }),
     failed: (m) => calls.push(['failed', m]),
   };
   render(<InputCard inputs={list} selection={{ source: 'whip-camera', fit: 'cover' }} actions={actions} />);

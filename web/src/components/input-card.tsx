@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { fitModes } from '../../../src/shared/inputs';
 import { PublishButtons } from './publish-buttons';
-import type { InputInfo, InputSelection } from '../../../src/shared/inputs';
+import type { InputDevices, InputInfo, InputSelection } from '../../../src/shared/inputs';
 
 export type Fit = (typeof fitModes)[number];
 
@@ -13,7 +13,7 @@ export interface InputActions {
   restart(id: string): void;
   options(id: string, options: Record<string, unknown>): void;
   /** GET /api/v1/input/devices: cameras and NDI senders to suggest. */
-  devices(): Promise<unknown>;
+  devices(): Promise<InputDevices>;
   failed(message: string): void;
 }
 
@@ -202,8 +202,7 @@ function AddInput({ actions }: { actions: InputActions }) {
     actions
       .devices()
       .then((d) => {
-        const devices = d as { cameras?: { device: string }[]; ndi?: { names?: string[] } };
-        const list = kind === 'camera' ? (devices.cameras ?? []).map((c) => c.device) : (devices.ndi?.names ?? []);
+        const list = kind === 'camera' ? d.cameras.map((c) => c.device) : 'names' in d.ndi ? d.ndi.names : [];
         if (live) setFound(list);
       })
       .catch(() => live && setFound([]));

@@ -7,7 +7,7 @@ import type { OutputInfo } from '../services';
 
 afterEach(cleanup);
 
-const base = { clients: 0, fps: 0, dropped: 0, options: {} };
+const base = { clients: 0, fps: 0, dropped: 0, errors: 0, options: {} };
 const outputs: OutputInfo[] = [
   {
     ...base,

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import type { Engine } from '../engine/engine';
-import type { Frame } from '../engine/frame';
+import type { Engine } from '../../src/engine/engine';
+import type { Frame } from '../../src/engine/frame';
 
 export interface Jpeg {
   seq: number;

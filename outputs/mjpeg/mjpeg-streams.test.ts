@@ -2,11 +2,19 @@ import { get } from 'node:http';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinPipelines } from '../../pipelines/index';
-import { solidPipeline } from '../engine/test-support';
-import { MultipartParser, call, isJpeg, noisePipeline, readMjpeg, startTestScope, waitFor } from './test-support';
+import { solidPipeline } from '../../src/engine/test-support';
+import {
+  MultipartParser,
+  call,
+  isJpeg,
+  noisePipeline,
+  readMjpeg,
+  startTestScope,
+  waitFor,
+} from '../../src/server/test-support';
 import type { IncomingMessage } from 'node:http';
-import type { Scope } from '../main';
-import type { MjpegPart } from './test-support';
+import type { Scope } from '../../src/main';
+import type { MjpegPart } from '../../src/server/test-support';
 
 describe('MJPEG stream of neural-field', () => {
   let scope: Scope;

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { FrameJpegs } from './jpeg';
-import type { Frame } from '../engine/frame';
+import { FrameJpegs } from './frame-jpegs';
+import type { Frame } from '../../src/engine/frame';
 
 /** An engine stand-in that publishes frames when told to. */
 function fakeEngine() {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { FrameJpegs, Jpeg } from './jpeg';
+import type { FrameJpegs, Jpeg } from './frame-jpegs';
 
 export const MJPEG_BOUNDARY = 'scopeframe';
 

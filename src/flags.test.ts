@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FLAGS, flagsHelp, optionsFromFlags } from './flags';
+
+describe('the flag table', () => {
+  it.each([
+    [{ port: '9000' }, { port: 9000 }],
+    [{ pipeline: 'none' }, { pipeline: null }],
+    [
+      { 'osc-port': 'off', 'oscquery-port': '9100' },
+      { oscPort: null, oscQueryPort: 9100 },
+    ],
+    [{ 'midi-in': ['2', 'Launch'] }, { midiInputs: [2, 'Launch'] }],
+    [{ mdns: true }, { mdns: true }],
+    [{ 'no-mdns': true }, { mdns: false }],
+    [{ 'no-midi': true }, { midi: false }],
+    [
+      { 'osc-allow': ['10.0.0.0/24'], 'allowed-host': ['scope.local'] },
+      { oscAllow: ['10.0.0.0/24'], allowedHosts: ['scope.local'] },
+    ],
+    [
+      { clock: 'fixed-step', fps: '60' },
+      { clock: 'fixed-step', fps: 60 },
+    ],
+  ])('%j sets %j', (values, options) => {
+    expect(optionsFromFlags(values, {})).toEqual({ ok: true, options });
+  });
+
+  it('takes PIPELINE and DAYDREAM_SCOPE_DEVICE from the environment when the flags are not given', () => {
+    const env = { PIPELINE: 'test-pattern', DAYDREAM_SCOPE_DEVICE: 'cpu' };
+    expect(optionsFromFlags({}, env)).toEqual({ ok: true, options: { pipeline: 'test-pattern', device: 'cpu' } });
+    expect(optionsFromFlags({ pipeline: 'neural-field' }, env)).toMatchObject({
+      options: { pipeline: 'neural-field' },
+    });
+  });
+
+  it('refuses bad values with one line per flag, naming the flag', () => {
+    const result = optionsFromFlags({ port: '99999', 'cors-origin': ['http://x.example/'], clock: 'sundial' }, {});
+    expect(result.ok).toBe(false);
+    const lines = !result.ok ? result.message.split('\n') : [];
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^--port: /);
+    expect(lines.some((l) => l.startsWith('--cors-origin: expected an origin'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('--clock: '))).toBe(true);
+  });
+
+  it('--help and the README list every flag', () => {
+    const help = flagsHelp();
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const f of FLAGS) {
+      expect(help).toContain(`--${f.name}`);
+      expect(readme, `README's flag table lacks --${f.name}`).toContain(`\`--${f.name}`);
+    }
+  });
+});

@@ -1,0 +1,58 @@
+/** Shapes of `/api/v1/models` and the `models` event: model files on disk and their downloads. */
+import { z } from 'zod';
+
+export const modelStateSchema = z.enum(['missing', 'partial', 'downloading', 'ready', 'error']);
+export type ModelState = z.infer<typeof modelStateSchema>;
+export type FileState = Exclude<ModelState, 'error'>;
+
+export const fileStatusSchema = z.object({
+  repo: z.string(),
+  revision: z.string(),
+  file: z.string(),
+  role: z.string(),
+  /** Size in bytes: the manifest's exact one, else as the server told it, else the manifest's rounded one, else null. */
+  size: z.number().nullable(),
+  /** Whether `size` is only the manifest's rounded `approxBytes`. */
+  approximate: z.boolean(),
+  /** Bytes on disk (the whole file, or the `.incomplete` part). */
+  present: z.number(),
+  state: modelStateSchema.exclude(['error']),
+});
+export type FileStatus = z.infer<typeof fileStatusSchema>;
+
+export const modelProgressSchema = z.object({
+  bytes: z.number(),
+  total: z.number().nullable(),
+  /** Bytes per second over the last seconds; 0 when nothing is downloading. */
+  rate: z.number(),
+  /** Seconds left, null when unknown. */
+  eta: z.number().nullable(),
+});
+export type ModelProgress = z.infer<typeof modelProgressSchema>;
+
+export const modelStatusSchema = z.object({
+  id: z.string(),
+  pipeline: z.string(),
+  description: z.string(),
+  state: modelStateSchema,
+  files: z.array(fileStatusSchema),
+  progress: modelProgressSchema,
+  /** Why the last download failed (or why the manifest is unusable); null otherwise. */
+  error: z.string().nullable(),
+});
+export type ModelStatus = z.infer<typeof modelStatusSchema>;
+
+/** GET /api/v1/models/status and the `models` event. */
+export const modelsStatusSchema = z.object({ dir: z.string(), models: z.array(modelStatusSchema) });
+export type ModelsStatus = z.infer<typeof modelsStatusSchema>;
+
+/** POST /api/v1/models/download. */
+export const downloadBodySchema = z.object({ model: z.string().min(1).max(200) });
+
+/** Answer of POST /api/v1/models/download: ready already (200), or downloading (202; `joined` one that ran). */
+export const downloadResponseSchema = z.object({
+  model: z.string(),
+  state: z.enum(['ready', 'downloading']),
+  joined: z.boolean(),
+});
+export type DownloadResponse = z.infer<typeof downloadResponseSchema>;

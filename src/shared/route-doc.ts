@@ -1,0 +1,58 @@
+/**
+ * What an HTTP route takes and answers, written next to the route itself: `route({...})` is a middleware that
+ * does nothing but carry the description, so the OpenAPI document (src/server/openapi.ts) is built from the live
+ * routes and can neither miss one nor describe one that does not exist.
+ *
+ *   api.get('/presets', route({ summary: 'presets of the active pipeline', responses: { 200: presetListSchema } }),
+ *     (c) => c.json(store.list()));
+ */
+import type { z } from 'zod';
+import type { ErrorCode } from './api';
+
+/** A body that is not JSON (an image, an SDP offer, a page): its media type and what it is. */
+export interface MediaDoc {
+  media: string;
+  description: string;
+}
+
+/** A JSON body (as its zod schema), another media type, or `'empty'` for none (204). */
+export type BodyDoc = z.ZodType | MediaDoc | 'empty';
+
+export interface RouteDoc {
+  summary: string;
+  /** Longer words when the summary is not enough. */
+  description?: string;
+  /** Path parameters: one per `:name` (and one for a trailing `*`). */
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  /** The request body; a schema that accepts `undefined` (`.optional()`) makes it optional. */
+  body?: z.ZodType | MediaDoc;
+  /** Answers by status; errors in the one JSON error shape are named in `errors` instead. */
+  responses: Record<number, BodyDoc>;
+  /** The error codes this route answers with in the `{error: {code, message}}` shape; the server maps each to its status. */
+  errors?: ErrorCode[];
+}
+
+const DOC = Symbol.for('daydream-scope.route-doc');
+
+/** A middleware that only carries its description; the handler follows it: `api.get(path, route({...}), handler)`. */
+export type DocumentedMiddleware = ((c: unknown, next: () => Promise<void>) => Promise<void>) & {
+  readonly [DOC]: RouteDoc;
+};
+
+/** Describes the route it is put on (see the top of this file). */
+export function route(doc: RouteDoc): DocumentedMiddleware {
+  const middleware = (_c: unknown, next: () => Promise<void>) => next();
+  return Object.assign(middleware, { [DOC]: doc });
+}
+
+/** The description a handler carries, if it is one made by `route()`. */
+export function docOf(handler: unknown): RouteDoc | undefined {
+  if (typeof handler !== 'function' || !(DOC in handler)) return undefined;
+  return (handler as DocumentedMiddleware)[DOC];
+}
+
+/** Whether `body` is a non-JSON body description. */
+export function isMediaDoc(body: BodyDoc | z.ZodType): body is MediaDoc {
+  return typeof body === 'object' && 'media' in body && !('safeParse' in body);
+}

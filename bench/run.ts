@@ -1,7 +1,9 @@
 /**
  * npm run bench — the foundation's figures, each measured side by side in one run and printed last.
  *   --quick   shorter runs (a smoke test of the bench itself)
+ *   --device webgpu|cuda   also time the full-size ar-video stand-in on that GPU provider
  */
+import { arVideoBench, formatArVideo } from './ar-video';
 import { controlLatency } from './control-latency';
 import type { LatencyResult } from './control-latency';
 import { framePacing } from './frame-pacing';
@@ -11,6 +13,7 @@ import { formatStreamDiffusion, streamDiffusionBench } from './streamdiffusion';
 import { formatOutputs, outputsBench } from './outputs';
 import { formatInputs, inputsBench } from './inputs';
 import { formatSecurity, securityBench } from './security';
+import { formatPerform, performBench } from './perform';
 import { fmt } from './stats';
 
 const quick = process.argv.includes('--quick');
@@ -67,6 +70,13 @@ const throughput = await oscThroughput({
 log('streamdiffusion stages on the tiny graphs (CPU) …');
 const diffusion = await streamDiffusionBench({ model: 'tiny', frames: quick ? 10 : 30 });
 
+log('ar-video blocks: tiny graphs on the CPU and WebGPU providers, the Wan-shaped stand-in with --device …');
+const deviceAt = process.argv.indexOf('--device');
+const arVideo = await arVideoBench({
+  device: (deviceAt >= 0 ? process.argv[deviceAt + 1] : 'cpu') as 'cpu',
+  blocks: quick ? 2 : 6,
+});
+
 log('outputs: WHEP latency in Chromium, 8 viewers vs 1 …');
 const outputs = await outputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60 : 150, log });
 
@@ -75,6 +85,9 @@ const inputs = await inputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60 :
 
 log('security: loop fps while each attack of issue 10 runs …');
 const security = await securityBench({ pipeline: 'neural-field', ...size, fps: 30, seconds: quick ? 2 : 4 });
+
+log('perform: recorder on vs off, MIDI clock and Link phase …');
+const perform = await performBench({ seconds: quick ? 2 : 5, rounds: quick ? 1 : 3 });
 
 const lines = [
   '',
@@ -106,7 +119,13 @@ lines.push(
 );
 lines.push(...formatOutputs(outputs).map((l, i) => (i === 0 ? `(f) ${l}` : `    ${l}`)));
 lines.push(...formatSecurity(security).map((l, i) => (i === 0 ? `(g) ${l}` : `    ${l}`)));
-lines.push(...formatInputs(inputs).map((l, i) => (i === 0 ? `(h) ${l}` : `    ${l}`)));
+lines.push(
+  ...formatArVideo(arVideo)
+    .split('\n')
+    .map((l, i) => (i === 0 ? `(h) ${l}` : `  ${l}`)),
+);
+lines.push(...formatPerform(perform).map((l, i) => (i === 0 ? `(i) ${l}` : `    ${l}`)));
+lines.push(...formatInputs(inputs).map((l, i) => (i === 0 ? `(j) ${l}` : `    ${l}`)));
 console.log(lines.join('\n'));
 // @roamhq/wrtc can crash in its static destructors when a process that used it ends by itself.
 process.exit(0);

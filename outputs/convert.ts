@@ -27,6 +27,9 @@ export class ConversionCache {
   wrap(frame: Frame): OutputFrame {
     const pixels = (format: PixelFormat): Uint8Array => {
       if (format === 'rgba') return frame.data;
+      // Made by the pipeline already (on the GPU): no conversion here.
+      const ready = frame.formats?.[format];
+      if (ready) return ready;
       let done = this.byData.get(frame.data);
       if (!done) this.byData.set(frame.data, (done = new Map()));
       let out = done.get(format);

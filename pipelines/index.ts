@@ -1,13 +1,22 @@
 import type { PipelineDefinition } from '../src/engine/pipeline';
 import { neuralField } from './neural-field/neural-field';
 import { passthrough } from './passthrough/passthrough';
+import { longlive } from './longlive/longlive';
 import { streamDiffusion } from './streamdiffusion/streamdiffusion';
+import { streamDiffusionV2 } from './streamdiffusionv2/streamdiffusionv2';
 import { streamDiffusionManifests } from './streamdiffusion/manifests';
 import type { ModelManifest } from '../src/models/manifest';
 import { testPattern } from './test-pattern/test-pattern';
 
 /** Pipelines built into the server, the embedded default first. */
-export const builtinPipelines: PipelineDefinition[] = [neuralField, testPattern, passthrough, streamDiffusion];
+export const builtinPipelines: PipelineDefinition[] = [
+  neuralField,
+  testPattern,
+  passthrough,
+  streamDiffusion,
+  longlive,
+  streamDiffusionV2,
+];
 
 /** Loaded at start: runs on any CPU without downloads. */
 export const defaultPipelineId = 'neural-field';

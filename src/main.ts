@@ -27,6 +27,9 @@ import { outputRoutes } from '../outputs/routes';
 import { setupOutputs } from '../outputs/setup';
 import type { OutputHub } from '../outputs/hub';
 import { whepRoutes } from '../outputs/webrtc/routes';
+import { Perform } from './perform/perform';
+import { setupPerform } from './perform-setup';
+import type { PerformSetup } from './perform-setup';
 import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import { setupInputs } from '../inputs/setup';
 import type { InputHub } from '../inputs/hub';
@@ -49,6 +52,7 @@ export interface Scope {
   midi: MidiService | undefined;
   outputs: OutputHub;
   inputs: InputHub;
+  performing: PerformSetup;
   /** Listening beyond loopback: other machines need `token`. */
   lan: boolean;
   /** The LAN-mode token; undefined on loopback. */
@@ -79,8 +83,18 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     resolution,
     log: o.log,
   });
-  const engine = new Engine({ clock: createClock(o.clock), params, host, fps: o.fps, resolution });
+  const clock = createClock(o.clock);
   const events = new EventBus();
+  // The perform layer runs at each frame boundary: quantised changes, fades, modulators (see perform-setup.ts).
+  const perform = new Perform({
+    params,
+    now: () => clock.now(),
+    events,
+    log: o.log,
+    bpm: o.bpm,
+    presetValues: (name) => presets.values(name),
+  });
+  const engine = new Engine({ clock, params, host, fps: o.fps, resolution, stage: perform });
   const commands = new CommandRegistry();
   commands.add({
     name: 'pause',
@@ -122,6 +136,9 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     ? new MidiService(services, {
         inputs: o.midiInputs,
         outputs: o.midiOutputs,
+        tempo: perform.tempo,
+        clockOut: o.midiClockOut,
+        now: () => clock.now(),
         mappingsFile: o.midiMappingsFile ?? join(o.configDir ?? configDir(), 'midi-mappings.json'),
         ...(o.midiBackend ? { backend: o.midiBackend } : {}),
         // Program changes that no mapping claims recall presets by position (program 0 = the first preset).
@@ -160,6 +177,19 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     corsOrigins: o.corsOrigins,
     refusals: services.refusals,
   });
+  const performing: PerformSetup = await setupPerform({
+    perform,
+    hub: outputs,
+    commands,
+    events,
+    log: o.log,
+    configDir: o.configDir ?? configDir(),
+    activePipeline: () => host.activeId ?? null,
+    link: o.link,
+    audioIn: o.audioIn,
+    audioFormat: o.audioFormat,
+  });
+
   let http: HttpServer | undefined;
   try {
     http = await startHttpServer(services, {
@@ -171,6 +201,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         presetRoutes(presets),
         ...(midi ? [midiRoutes(midi)] : []),
         outputRoutes(outputs),
+        ...performing.routes,
         mjpegRoutes(mjpeg, engine),
         inputs.apiRoutes,
       ],
@@ -235,10 +266,12 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     midi,
     outputs,
     inputs: inputs.hub,
+    performing,
     lan,
     token,
     stop: () =>
       (stopping ??= (async () => {
+        await performing.stop();
         await midi?.stop();
         await oscQuery?.stop();
         await osc?.stop();

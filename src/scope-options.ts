@@ -64,6 +64,16 @@ export interface ScopeOptions {
   iceServers: string[];
   /** JPEG quality of MJPEG and /api/v1/frame. */
   mjpegQuality: number;
+  /** Tempo at start (bpm); MIDI clock, Link, tap and OSC move it from there. */
+  bpm: number;
+  /** Join the Ableton Link session at start. */
+  link: boolean;
+  /** MIDI outputs that receive MIDI clock (names or parts of names); none by default. */
+  midiClockOut: (string | number)[];
+  /** An audio device analysed for audio modulators (`default`, `hw:1`, `:0`); null: off until asked for. */
+  audioIn: string | null;
+  /** ffmpeg's input format for `audioIn` (pulse, alsa, avfoundation, dshow); the platform's when left out. */
+  audioFormat: string | undefined;
   /** Outputs injected by a caller (tests, stand-ins): each replaces the built-in output of its id, or is added. */
   outputs: Output[];
   /** Settings (presets, MIDI mappings); `DAYDREAM_SCOPE_CONFIG_DIR` or `~/.daydream-scope` when left out. */
@@ -108,5 +118,10 @@ export const scopeDefaults: ScopeOptions = {
   spout: false,
   iceServers: [],
   mjpegQuality: 80,
+  bpm: 120,
+  link: false,
+  midiClockOut: [],
+  audioIn: null,
+  audioFormat: undefined,
   outputs: [],
 };

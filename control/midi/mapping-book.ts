@@ -78,6 +78,7 @@ export class MappingBook {
       curve: body.curve ?? defaultCurve(spec),
       invert: body.invert ?? false,
       softTakeover: body.softTakeover ?? false,
+      ...(body.quantize === undefined ? {} : { quantize: body.quantize }),
     };
     checkRange(mapping);
     if (keep) this.list.push(mapping);

@@ -5,6 +5,8 @@ import { MAPPINGS_FILE } from './mappings-file';
 import { configDir } from '../../src/files';
 import type { MidiBackend } from './backend';
 import type { PortChoice } from './ports';
+import type { ClockSource } from './clock-out';
+import type { FollowedClock } from './clock-follower';
 import type { CommandRegistry } from '../../src/kernel/commands';
 import type { ScopeServices } from '../../src/kernel/services';
 
@@ -27,6 +29,12 @@ export interface MidiOptions {
   /** Recalls a preset on a program change no mapping claims (presets live elsewhere). */
   recallPreset: ((program: number, device: string) => void) | undefined;
   logIntervalMs: number;
+  /** The tempo clock that MIDI clock in moves and MIDI clock out follows; none: clock messages are ignored. */
+  tempo: (FollowedClock & ClockSource) | undefined;
+  /** Outputs that receive MIDI clock (names or parts of names); none by default. */
+  clockOut: PortChoice;
+  /** Time in ms on the tempo clock's timeline (the engine clock), for clock ticks as they arrive. */
+  now: () => number;
 }
 
 export const midiDefaults = (): MidiOptions => ({
@@ -40,6 +48,9 @@ export const midiDefaults = (): MidiOptions => ({
   feedbackIntervalMs: 20,
   recallPreset: undefined,
   logIntervalMs: 5000,
+  tempo: undefined,
+  clockOut: [],
+  now: () => performance.now(),
 });
 
 /** The part of the app the service sees; with `commands`, `midi/learn` reaches it from OSC and WebSocket too. */

@@ -13,7 +13,9 @@ import { applyEvent, initialState, matches } from './mapping';
 import { loadMappings, saveMappings } from './mappings-file';
 import { midiDefaults } from './options';
 import { midiCommands } from './commands';
-import { MidiPorts } from './ports';
+import { MidiPorts, choose } from './ports';
+import { MidiClockFollower } from './clock-follower';
+import { MidiClockOut, clockMessage } from './clock-out';
 import { ScopeError } from '../../src/kernel/errors';
 import { RateLimitedLog } from '../osc/rate-limited-log';
 import type { MidiBytes } from './backend';
@@ -47,6 +49,11 @@ export class MidiService {
   private unsubscribe: (() => void) | undefined;
   private saving: Promise<void> = Promise.resolve();
   private removeCommands: () => void = () => {};
+  private follower: MidiClockFollower | undefined;
+  private clockOut: MidiClockOut | undefined;
+  private clockTimer: NodeJS.Timeout | undefined;
+  /** The device MIDI clock comes from: clock out never echoes to it. */
+  private clockFrom: string | undefined;
 
   constructor(
     private readonly deps: MidiDeps,
@@ -89,6 +96,7 @@ export class MidiService {
     );
     this.removeCommands = midiCommands(this, this.deps.commands);
     this.rescan();
+    this.startClockOut();
     if (this.o.rescanMs > 0) {
       this.rescanTimer = setInterval(() => this.rescan(), this.o.rescanMs);
       this.rescanTimer.unref();
@@ -100,6 +108,9 @@ export class MidiService {
   async stop(): Promise<void> {
     clearInterval(this.rescanTimer);
     this.rescanTimer = undefined;
+    clearTimeout(this.clockTimer);
+    this.clockTimer = undefined;
+    this.clockOut = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.removeCommands();
@@ -202,7 +213,60 @@ export class MidiService {
     await this.saving;
   }
 
+  /** Sends the MIDI clock ticks due now to the clock outputs; the timer calls it, tests call it directly. */
+  pumpClock(t: number = this.o.now()): void {
+    this.clockOut?.pump(t);
+  }
+
+  private startClockOut(): void {
+    if (!this.o.tempo || this.o.clockOut.length === 0) return;
+    const out = new MidiClockOut(this.o.tempo, (bytes) => this.sendClock(bytes));
+    this.clockOut = out;
+    if (this.o.rescanMs === 0) return;
+    const loop = () => {
+      if (this.clockOut !== out) return;
+      out.pump(this.o.now());
+      // Wake just before each tick, never sleeping longer than a few ms so bpm changes are picked up.
+      this.clockTimer = setTimeout(loop, Math.max(1, Math.min(5, out.untilNext(this.o.now()) - 0.5)));
+      this.clockTimer.unref();
+    };
+    loop();
+  }
+
+  private sendClock(bytes: MidiBytes): void {
+    const open = this.ports?.openOutputs() ?? [];
+    const wanted = new Set(
+      choose(
+        open.map((o) => o.device),
+        this.o.clockOut,
+      ),
+    );
+    for (const out of open) {
+      if (!wanted.has(out.device) || out.device === this.clockFrom) continue;
+      try {
+        out.port.send(bytes);
+      } catch (err) {
+        this.problem('clock', `MIDI: could not send clock to ${out.device}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private clockIn(device: string, bytes: MidiBytes): boolean {
+    const message = clockMessage(bytes);
+    if (!message) return false;
+    if (!this.o.tempo) return true;
+    this.follower ??= new MidiClockFollower(this.o.tempo);
+    this.clockFrom = device;
+    const t = this.o.now();
+    if (message.kind === 'tick') this.follower.tick(t);
+    else if (message.kind === 'position') this.follower.songPosition(message.sixteenths);
+    else this.follower[message.kind]();
+    return true;
+  }
+
   private receive(device: string, bytes: MidiBytes): void {
+    // Clock runs 48 times a second at 120 bpm: it moves the tempo, never counts as a control message.
+    if (this.clockIn(device, bytes)) return;
     let assembler = this.assemblers.get(device);
     if (!assembler) this.assemblers.set(device, (assembler = new MidiAssembler()));
     const events = assembler.feed(bytes);
@@ -226,7 +290,8 @@ export class MidiService {
       const [outcome, next] = applyEvent(m, spec, event, this.deps.params.get(m.param), state);
       const kept = { ...next, channel: event.channel };
       if (outcome.kind === 'set') {
-        const result = this.deps.params.set(m.param, outcome.value, `midi:${device}`);
+        const quantize = m.quantize === undefined ? {} : { quantize: m.quantize };
+        const result = this.deps.params.set(m.param, outcome.value, `midi:${device}`, quantize);
         if (result.ok) kept.written = result.value;
         else this.problem('rejected', `MIDI: ${device} -> ${m.param}: ${result.reason}`);
       }

@@ -103,6 +103,7 @@ const COMMAND_TYPES: Record<CommandArg, string> = {
   bool: 'T F i s',
   string: 's',
   'string-or-int': 's i',
+  number: 'f i',
 };
 
 /**

@@ -204,3 +204,26 @@ describe('routeMessage: commands (/scope/preset/recall, /scope/pause, …)', () 
     expect(calls).toEqual([]);
   });
 });
+
+describe('routeMessage: a quantise argument', () => {
+  it('a last string that reads as a quantise times the change; a text value is still a value', () => {
+    const { params, deps } = setup();
+    const asked: (string | undefined)[] = [];
+    params.setGate((_values, _source, options) => {
+      asked.push(options.quantize);
+      return options.quantize === undefined ? undefined : 8;
+    });
+    expect(routeMessage(deps, { address: '/scope/gain', args: [f(1.5), s('bar')] })).toEqual({
+      kind: 'applied',
+      path: 'gain',
+      value: 1.5,
+    });
+    expect(params.get('gain')).toBe(0.5);
+    routeMessage(deps, { address: '/scope/tint', args: [f(1), f(0), f(0), s('2bars')] });
+    expect(params.get('tint')).toBe('#000000');
+    // One string alone is the value, even when it reads like a quantise.
+    routeMessage(deps, { address: '/scope/prompt', args: [s('bar')] });
+    expect(params.get('prompt')).toBe('bar');
+    expect(asked).toEqual(['bar', '2bars', undefined]);
+  });
+});

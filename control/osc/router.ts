@@ -46,7 +46,11 @@ export function routerDeps(
 ): OscRouterDeps {
   const { params } = deps;
   return {
-    params: { spec: (p) => params.spec(p), get: (p) => params.get(p), set: (p, v) => params.set(p, v, source) },
+    params: {
+      spec: (p) => params.spec(p),
+      get: (p) => params.get(p),
+      set: (p, v, _s, o) => params.set(p, v, source, o),
+    },
     activePipeline: () => deps.host.activeId,
     hasPipeline: (id) => deps.registry.get(id) !== undefined,
     loadPipeline: (id) => {
@@ -94,11 +98,21 @@ export function routeMessage(deps: OscRouterDeps, message: OscMessage): RouteOut
   }
 }
 
-function routeParam(deps: OscRouterDeps, path: string, spec: ParamSpec, { address, args }: OscMessage): RouteOutcome {
+const QUANTIZE = /^(off|beat|bar|[1-9][0-9]?bars?)$/;
+
+function routeParam(deps: OscRouterDeps, path: string, spec: ParamSpec, message: OscMessage): RouteOutcome {
+  const { address } = message;
+  // A last string argument after the value that reads as a quantise (`bar`, `4bars`) times the change.
+  const last = message.args.at(-1);
+  const quantize =
+    message.args.length >= 2 && last && (last.type === 's' || last.type === 'S') && QUANTIZE.test(String(last.value))
+      ? String(last.value)
+      : undefined;
+  const args = quantize === undefined ? message.args : message.args.slice(0, -1);
   if (spec.kind === 'trigger') {
     // Any argument or none fires; an explicit false/0 is a button's release and fires nothing.
     const first = args[0] ? plainValue(args[0]) : true;
-    return apply(deps, path, first === undefined ? true : first, address);
+    return apply(deps, path, first === undefined ? true : first, address, quantize);
   }
   if (args.length === 0) {
     const value = deps.params.get(path)!;
@@ -109,7 +123,7 @@ function routeParam(deps: OscRouterDeps, path: string, spec: ParamSpec, { addres
     const types = args.map((a) => a.type).join('');
     return fail('wrong-type', `${address}: cannot use arguments of type "${types}" for a ${spec.kind} parameter`);
   }
-  return apply(deps, path, value, address);
+  return apply(deps, path, value, address, quantize);
 }
 
 function loadPipeline(deps: OscRouterDeps, address: string, args: OscArg[]): RouteOutcome {
@@ -131,8 +145,8 @@ function runCommand(command: Command, args: OscArg[], address: string): RouteOut
     : { kind: 'command', name: command.name, detail: result.detail };
 }
 
-function apply(deps: OscRouterDeps, path: string, value: unknown, address: string): RouteOutcome {
-  const result = deps.params.set(path, value, 'osc');
+function apply(deps: OscRouterDeps, path: string, value: unknown, address: string, quantize?: string): RouteOutcome {
+  const result = deps.params.set(path, value, 'osc', quantize === undefined ? {} : { quantize });
   if (!result.ok) return fail('rejected', `${address}: ${result.reason}`);
   return { kind: 'applied', path, value: result.value };
 }

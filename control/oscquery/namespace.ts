@@ -22,7 +22,7 @@ export interface OscQueryNode {
   CLIPMODE?: string[];
 }
 
-const COMMAND_TYPES = { none: 'I', bool: 'T', string: 's', 'string-or-int': 's' } as const;
+const COMMAND_TYPES = { none: 'I', bool: 'T', string: 's', 'string-or-int': 's', number: 'f' } as const;
 
 const TYPES: Record<ParamSpec['kind'], string> = {
   number: 'f',

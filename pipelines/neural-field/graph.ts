@@ -22,8 +22,8 @@ const activations = ['sin', 'tanh', 'gauss', 'sin', 'tanh', 'gauss'] as const;
 /**
  * Builds the neural-field CPPN as an ONNX model. Everything per pixel happens in the graph: polar coordinates of
  * the grid are initializers, the symmetry fold and rotation are applied with Floor/Abs/Cos/Sin, an MLP with
- * seeded weights maps (x, y, r) plus the latent vector to colour and palette position, then grading, uint8
- * conversion and an upscaling Resize produce the [H, W, 4] RGBA output.
+ * seeded weights maps (x, y, r) plus the latent vector to colour and palette position, then grading, an upscaling
+ * Resize and the uint8 conversion produce the [H, W, 4] RGBA output.
  */
 export function buildFieldNet(o: FieldNetOptions): Uint8Array {
   const g = new GraphBuilder('neural_field');
@@ -90,18 +90,23 @@ export function buildFieldNet(o: FieldNetOptions): Uint8Array {
   const [matrix, bias] = split(g, grade, 2, 1, [3, 1]);
   const graded = g.op('Add', [g.op('MatMul', [matrix, colour]), bias]);
   const clipped = g.op('Clip', [graded, g.scalar(0), g.scalar(255)]);
-  const bytes = g.op('Cast', [clipped], { to: { int: 2 } }); // 2 = uint8
 
-  // Back to pixel-major at grid size, where the transpose is cheap, then upscale as NHWC.
-  const pixels = g.op('Transpose', [bytes], { perm: [1, 0] });
-  const grid = g.op('Reshape', [pixels, g.int64s('grid_shape', [1, o.gridHeight, o.gridWidth, 4])]);
-  let image = grid;
+  // Upscaled in float over the spatial axes of NCHW, made channels-last by Split/Concat, cast to bytes last: so
+  // every node runs on a GPU provider (WebGPU has no uint8 Resize or Transpose and gets channels-last Resize
+  // wrong), and the one copy to the host is the finished RGBA frame.
+  let image = g.op('Reshape', [clipped, g.int64s('grid_shape', [1, 4, o.gridHeight, o.gridWidth])]);
   if (o.gridWidth !== o.outWidth || o.gridHeight !== o.outHeight) {
-    const sizes = g.int64s('out_sizes', [1, o.outHeight, o.outWidth, 4]);
-    image = g.op('Resize', [grid, '', '', sizes], { mode: 'linear', coordinate_transformation_mode: 'half_pixel' });
+    const sizes = g.int64s('out_sizes', [1, 4, o.outHeight, o.outWidth]);
+    image = g.op('Resize', [image, '', '', sizes], { mode: 'linear', coordinate_transformation_mode: 'half_pixel' });
   }
-  const rgba = g.op('Reshape', [image, g.int64s('out_shape', [o.outHeight, o.outWidth, 4])]);
-  g.output(rgba, 'rgba', 'uint8', [o.outHeight, o.outWidth, 4]);
+  const planes = split(g, image, 4, 1);
+  const column = g.int64s('plane_shape', [o.outHeight, o.outWidth, 1]);
+  const rgba = g.op(
+    'Concat',
+    planes.map((p) => g.op('Reshape', [p, column])),
+    { axis: { int: 2 } },
+  );
+  g.output(g.op('Cast', [rgba], { to: { int: 2 } }), 'rgba', 'uint8', [o.outHeight, o.outWidth, 4]); // 2 = uint8
   return g.toBytes();
 }
 

@@ -1,4 +1,5 @@
-import type { OrtSession, PlainTensor } from '../../src/runtime/worker-session';
+import type { OrtSession } from '../../src/runtime/session';
+import type { PlainTensor } from '../../src/runtime/tensor';
 import type { Image } from '../../src/engine/frame';
 import type {
   LoadContext,
@@ -73,7 +74,8 @@ class NeuralField implements Pipeline {
         `${(bytes.length / 1024).toFixed(0)} KiB`,
     );
     ctx.progress('creating session', 0.3);
-    this.session = await ctx.runtime.createSession(bytes);
+    // The frame is the one output and it always goes to the host: onnxruntime copies it there itself.
+    this.session = await ctx.runtime.createSession(bytes, { hostOutputs: ['rgba'] });
     if (ctx.signal.aborted) return;
     const inputs = (this.inputs = new FrameInputs(options.seed, LATENT_SIZE));
     this.feeds = fieldFeeds(inputs);

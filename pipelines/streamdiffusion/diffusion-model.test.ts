@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { DiffusionModel } from './diffusion-model';
 import type { ModelFiles } from './models';
-import { seededNoise } from './noise';
-import { Timings } from './timings';
+import { seededNoise } from '../shared/noise';
+import { Timings } from '../shared/timings';
 import { writeTinyModel } from './tiny/write';
 import type { TinyOptions } from './tiny/write';
 

@@ -1,6 +1,6 @@
 import type { OrtRuntime } from '../../src/runtime/ort';
 import { ClipTokenizer, CONTEXT_LENGTH } from './clip-tokenizer';
-import type { Conditioning } from './blend';
+import type { Conditioning } from '../shared/blend';
 import type { ModelFiles } from './models';
 import { modelFile } from './models';
 import { PromptEncoder } from './prompt-encoder';
@@ -8,7 +8,7 @@ import type { TextTower } from './prompt-encoder';
 import { TypedSession } from './session-io';
 import type { Feed } from './session-io';
 import type { UnetBatch } from './stream-batch';
-import type { Timings } from './timings';
+import type { Timings } from '../shared/timings';
 
 export const LATENT_CHANNELS = 4;
 export const VAE_FACTOR = 8;
@@ -101,28 +101,55 @@ export class DiffusionModel {
     height: number,
   ): Promise<Float32Array> {
     const b = batch.timesteps.length;
-    const dim = positive.hidden.length / CONTEXT_LENGTH;
-    const ehs = new Float32Array(b * positive.hidden.length);
-    batch.negative.forEach((neg, i) => ehs.set((neg ? negative : positive).hidden, i * positive.hidden.length));
     const feeds: Record<string, Feed> = {
       sample: { data: batch.sample, dims: [b, LATENT_CHANNELS, height / VAE_FACTOR, width / VAE_FACTOR] },
       timestep: { data: Float32Array.from(batch.timesteps), dims: [b] },
-      encoder_hidden_states: { data: ehs, dims: [b, CONTEXT_LENGTH, dim] },
+      ...this.conditioningFeeds(batch.negative, positive, negative, width, height),
     };
+    const started = performance.now();
+    const out = await this.runBatched(feeds, b);
+    this.timings.add('UNet', performance.now() - started);
+    return out;
+  }
+
+  /**
+   * The UNet's conditioning inputs for a batch: encoder_hidden_states [b,77,dim] (+ text_embeds and time_ids for
+   * SDXL), element i from the negative conditioning where `negative[i]`.
+   */
+  conditioningFeeds(
+    negativeMask: boolean[],
+    positive: Conditioning,
+    negative: Conditioning,
+    width: number,
+    height: number,
+  ): Record<string, Feed> {
+    const b = negativeMask.length;
+    const dim = positive.hidden.length / CONTEXT_LENGTH;
+    const ehs = new Float32Array(b * positive.hidden.length);
+    negativeMask.forEach((neg, i) => ehs.set((neg ? negative : positive).hidden, i * positive.hidden.length));
+    const feeds: Record<string, Feed> = { encoder_hidden_states: { data: ehs, dims: [b, CONTEXT_LENGTH, dim] } };
     if (this.unet.has('text_embeds')) {
       const size = positive.pooled?.length ?? 0;
       const pooled = new Float32Array(b * size);
-      batch.negative.forEach((neg, i) => pooled.set((neg ? negative : positive).pooled ?? [], i * size));
+      negativeMask.forEach((neg, i) => pooled.set((neg ? negative : positive).pooled ?? [], i * size));
       feeds.text_embeds = { data: pooled, dims: [b, size] };
       // SDXL's micro-conditioning: original size, crop origin, target size; an uncropped image at output size.
       const ids = new Float32Array(b * 6);
       for (let i = 0; i < b; i++) ids.set([height, width, 0, 0, height, width], i * 6);
       feeds.time_ids = { data: ids, dims: [b, 6] };
     }
-    const started = performance.now();
-    const out = await this.runBatched(feeds, b);
-    this.timings.add('UNet', performance.now() - started);
-    return out;
+    return feeds;
+  }
+
+  /** The opened networks, for the device engine that chains them without the host. */
+  get networks(): { unet: TypedSession; decoder: TypedSession; encoder: TypedSession } {
+    return { unet: this.unet, decoder: this.decoder, encoder: this.encoder };
+  }
+
+  /** True when the UNet takes any batch size (a fixed-batch export needs sliced calls, on the host). */
+  get dynamicBatch(): boolean {
+    const fixed = this.unet.signature.inputs.find((i) => i.name === 'sample')?.dims[0];
+    return typeof fixed !== 'number' || fixed <= 0;
   }
 
   /**

@@ -3,9 +3,17 @@ import { dirname, join } from 'node:path';
 import { artifactPath } from '../../src/models/manifest';
 import { approxSize, sdTurboManifest, sdxlTurboManifest, taesdManifest, taesdxlManifest } from './manifests';
 import type { SizedArtifact } from './manifests';
+import { generateStandin } from './standin/generate';
 import { writeTinyModel } from './tiny/write';
 
-export const modelIds = ['sd-turbo', 'sdxl-turbo', 'tiny', 'tiny-xl'] as const;
+export const modelIds = [
+  'sd-turbo',
+  'sdxl-turbo',
+  'sd-turbo-standin',
+  'sd-turbo-standin-fp32',
+  'tiny',
+  'tiny-xl',
+] as const;
 export type ModelId = (typeof modelIds)[number];
 
 /** Where a model's files are and the constants its pipeline needs. */
@@ -33,14 +41,42 @@ const specs = {
   },
 } as const;
 
+/** Where generated models are made, and how far along. */
+export interface ResolveOptions {
+  /** Image size, for the stand-ins (static spatial sizes). */
+  width: number;
+  height: number;
+  progress: (stage: string, fraction: number) => void;
+}
+
 /**
  * Finds a model's files: real models under the models folder (an error naming the download when any is missing),
- * tiny ones generated on the spot.
+ * stand-ins generated into it on first use, tiny ones generated on the spot.
  */
-export async function resolveModel(id: ModelId, root: string, vae: 'full' | 'tiny'): Promise<ModelFiles> {
+export async function resolveModel(
+  id: ModelId,
+  root: string,
+  vae: 'full' | 'tiny',
+  o: Partial<ResolveOptions> = {},
+): Promise<ModelFiles> {
   if (id === 'tiny' || id === 'tiny-xl') {
     const dir = await writeTinyModel({ xl: id === 'tiny-xl' });
     return { id, xl: id === 'tiny-xl', dir, vaeDir: dir, latentScale: 1, padTokens: ['!', '!'] };
+  }
+  if (id === 'sd-turbo-standin' || id === 'sd-turbo-standin-fp32') {
+    const options = { half: id === 'sd-turbo-standin', width: o.width ?? 512, height: o.height ?? 512 };
+    const dir = await generateStandin(root, options, (network, fraction) =>
+      o.progress?.(`generating the stand-in ${network} (random weights, once)`, fraction * 0.9),
+    );
+    const tiny = vae === 'tiny';
+    return {
+      id,
+      xl: false,
+      dir,
+      vaeDir: tiny ? join(dir, 'taesd') : dir,
+      latentScale: tiny ? 1 : 0.18215,
+      padTokens: ['!', '!'],
+    };
   }
   const spec = specs[id];
   const needed: SizedArtifact[] = [...spec.manifest.artifacts, ...(vae === 'tiny' ? spec.tae.artifacts : [])];
@@ -54,8 +90,8 @@ export async function resolveModel(id: ModelId, root: string, vae: 'full' | 'tin
 
 /** "streamdiffusion needs sd-turbo (≈2.6 GB): run `daydream-scope download sd-turbo`", plus what is missing. */
 export function missingMessage(id: ModelId, vae: 'full' | 'tiny', missing: SizedArtifact[], root: string): string {
-  if (id === 'tiny' || id === 'tiny-xl') return '';
-  const spec = specs[id];
+  if (!(id in specs)) return '';
+  const spec = specs[id as keyof typeof specs];
   const manifests = [spec.manifest, ...(vae === 'tiny' ? [spec.tae] : [])];
   const lacking = manifests.filter((m) => m.artifacts.some((a) => missing.includes(a)));
   const parts = lacking.map((m) => `${m.id} (${approxSize(m.artifacts)})`).join(' and ');

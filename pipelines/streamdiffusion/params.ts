@@ -1,5 +1,6 @@
 import { p } from '../../src/params/spec';
 import type { ParamSpecs } from '../../src/params/spec';
+import { promptParams } from '../shared/prompts';
 import { modelIds } from './models';
 
 const model = { group: 'model', mode: 'load' } as const;
@@ -14,22 +15,14 @@ export const cfgModes = ['none', 'full', 'self', 'initialize'] as const;
 // DAYDREAM_SCOPE_TINY=1 makes the generated tiny model the default, for development on machines without weights.
 const defaultModel = process.env.DAYDREAM_SCOPE_TINY === '1' ? 'tiny' : 'sd-turbo';
 
-const weight = (n: number, def: number) =>
-  p.number(def, {
-    ...prompt,
-    min: 0,
-    max: 1,
-    smoothing: 0.2,
-    label: `Weight ${n}`,
-    description: `Weight of prompt ${n}`,
-  });
-
 /** Parameters of streamdiffusion: the model and the image source are load-time, everything else live. */
 export const streamDiffusionParams = {
   model: p.enum(defaultModel, modelIds, {
     ...model,
     label: 'Model',
-    description: 'sd-turbo / sdxl-turbo need a download; tiny and tiny-xl are generated stand-ins for testing',
+    description:
+      'sd-turbo / sdxl-turbo need a download; sd-turbo-standin (fp16) / -fp32: SD-Turbo-shaped random weights ' +
+      'generated into the models folder on first use (real cost, noise images); tiny / tiny-xl: test stand-ins',
   }),
   vae: p.enum('full', ['full', 'tiny'] as const, {
     ...model,
@@ -43,27 +36,7 @@ export const streamDiffusionParams = {
     description: 'Pipeline rendered as the img2img picture while there is no video input (PUT /api/v1/input)',
   }),
   mode: p.enum('img2img', ['img2img', 'txt2img'] as const, { ...prompt, label: 'Mode' }),
-  prompt: p.text('a watercolor painting of a forest at dawn', { ...prompt, label: 'Prompt', multiline: true }),
-  prompt2: p.text('', { ...prompt, label: 'Prompt 2' }),
-  prompt3: p.text('', { ...prompt, label: 'Prompt 3' }),
-  prompt4: p.text('', { ...prompt, label: 'Prompt 4' }),
-  weight1: weight(1, 1),
-  weight2: weight(2, 0),
-  weight3: weight(3, 0),
-  weight4: weight(4, 0),
-  blend: p.enum('slerp', ['linear', 'slerp'] as const, {
-    ...prompt,
-    label: 'Blend',
-    description: 'How prompts mix: weighted mean, or spherical for two prompts',
-  }),
-  transition: p.number(1, {
-    ...prompt,
-    min: 0,
-    max: 30,
-    unit: 's',
-    label: 'Transition',
-    description: 'Prompt change fade',
-  }),
+  ...promptParams('a watercolor painting of a forest at dawn'),
   negativePrompt: p.text('', { ...prompt, label: 'Negative prompt', description: 'Used by cfg full and initialize' }),
   cfg: p.enum('none', cfgModes, {
     ...steps,

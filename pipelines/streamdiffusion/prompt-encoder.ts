@@ -1,8 +1,8 @@
 import type { ClipTokenizer } from './clip-tokenizer';
 import { CONTEXT_LENGTH } from './clip-tokenizer';
-import type { Conditioning } from './blend';
+import type { Conditioning } from '../shared/blend';
 import type { TypedSession } from './session-io';
-import type { Timings } from './timings';
+import type { Timings } from '../shared/timings';
 
 /** A text encoder with its tokenizer. */
 export interface TextTower {

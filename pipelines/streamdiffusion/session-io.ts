@@ -1,8 +1,9 @@
 import type { OrtRuntime } from '../../src/runtime/ort';
-import type { OrtSession, PlainTensor } from '../../src/runtime/worker-session';
-import { floatsToHalf, halfToFloats } from './half';
-import { readSignature } from './onnx-signature';
-import type { GraphSignature, TensorType } from './onnx-signature';
+import type { OrtSession } from '../../src/runtime/session';
+import type { PlainTensor } from '../../src/runtime/tensor';
+import { floatsToHalf, halfToFloats } from '../../src/runtime/half';
+import { readSignature } from '../../src/runtime/onnx-signature';
+import type { GraphSignature, TensorType } from '../../src/runtime/onnx-signature';
 
 /** A feed in the pipeline's own terms: float values or integer ids, whatever the graph declares. */
 export interface Feed {
@@ -35,6 +36,10 @@ export class TypedSession {
     return this.signature.inputs.find((i) => i.name === name)?.type ?? 'float32';
   }
 
+  outputType(name: string): TensorType {
+    return this.signature.outputs.find((o) => o.name === name)?.type ?? 'float32';
+  }
+
   get outputNames(): string[] {
     return this.signature.outputs.map((o) => o.name);
   }
@@ -58,7 +63,8 @@ export class TypedSession {
   }
 }
 
-function convert(feed: Feed, type: TensorType): PlainTensor {
+/** A feed as the tensor type a graph input declares. */
+export function convert(feed: Feed, type: TensorType): PlainTensor {
   const { data, dims } = feed;
   switch (type) {
     case 'float16':
@@ -74,7 +80,8 @@ function convert(feed: Feed, type: TensorType): PlainTensor {
   }
 }
 
-function toFloats(t: PlainTensor): Float32Array {
+/** Any numeric output as floats. */
+export function toFloats(t: PlainTensor): Float32Array {
   const data = t.data;
   if (data instanceof Float32Array) return data;
   if (t.type === 'float16' && data instanceof Uint16Array) return halfToFloats(data);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NoiseBank, seededNoise } from './noise';
+import { NoiseBank, seededNoise } from '../shared/noise';
 import { stagesFor } from './schedule';
 import type { Stage } from './schedule';
 import { StreamBatch } from './stream-batch';

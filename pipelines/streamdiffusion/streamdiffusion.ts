@@ -1,4 +1,5 @@
-import type { Image } from '../../src/engine/frame';
+import { z } from 'zod';
+import type { DeviceFormat, Image } from '../../src/engine/frame';
 import type {
   LoadContext,
   ParamSnapshot,
@@ -7,21 +8,24 @@ import type {
   RenderContext,
 } from '../../src/engine/pipeline';
 import { modelsDir } from '../../src/files';
-import { blendConditionings, PromptTransition } from './blend';
-import type { BlendMode, Conditioning } from './blend';
+import { PromptTransition } from '../shared/blend';
+import type { Conditioning } from '../shared/blend';
+import { promptConditioning } from '../shared/prompts';
+import { DeviceEngine } from './device-engine';
 import { DiffusionModel, LATENT_CHANNELS, VAE_FACTOR } from './diffusion-model';
+import { HostEngine } from './host-engine';
+import type { FrameEngine } from './host-engine';
 import { resolveModel } from './models';
 import type { ModelId } from './models';
-import { NoiseBank } from './noise';
+import { NoiseBank } from '../shared/noise';
 import { streamDiffusionParams } from './params';
-import { imageToTensor, tensorToImage } from './pixels';
+import { imageToTensor } from '../shared/pixels';
 import { parseTIndexList, stagesFor } from './schedule';
 import type { Stage } from './schedule';
 import { SimilarityFilter } from './similarity-filter';
-import { ImageSource } from './source';
-import { StreamBatch } from './stream-batch';
+import { ImageSource } from '../shared/source';
 import type { CfgMode } from './stream-batch';
-import { Timings } from './timings';
+import { Timings } from '../shared/timings';
 
 /** StreamDiffusion on SD-Turbo / SDXL-Turbo: stream batch, RCFG, similarity filter, prompt blending. */
 export const streamDiffusion: PipelineDefinition = {
@@ -41,7 +45,9 @@ export class StreamDiffusionPipeline implements Pipeline {
   readonly timings = new Timings();
   private model: DiffusionModel | undefined;
   private source: ImageSource | undefined;
-  private stream: StreamBatch | undefined;
+  private engine: FrameEngine | undefined;
+  /** The stages the engine streams on; undefined until the first frame starts the stream. */
+  private stages: Stage[] | undefined;
   private noise: NoiseBank | undefined;
   private steps = '';
   private seed = -1;
@@ -61,7 +67,11 @@ export class StreamDiffusionPipeline implements Pipeline {
     this.height = ctx.height;
     const id = params.model as ModelId;
     ctx.progress('finding model files', 0);
-    const files = await resolveModel(id, modelsDir(), params.vae as 'full' | 'tiny');
+    const files = await resolveModel(id, modelsDir(), params.vae as 'full' | 'tiny', {
+      width: ctx.width,
+      height: ctx.height,
+      progress: ctx.progress,
+    });
     if (ctx.signal.aborted) return;
     this.model = await DiffusionModel.open(ctx.runtime, files, this.timings, ctx.progress);
     if (!id.startsWith('tiny') && ctx.runtime.executionProvider === 'cpu') {
@@ -70,7 +80,14 @@ export class StreamDiffusionPipeline implements Pipeline {
           'a GPU (CUDA/TensorRT/DirectML/CoreML) is needed for live use',
       );
     }
-    ctx.log(`${id}: ${this.model.half ? 'float16' : 'float32'} UNet, ${ctx.width}x${ctx.height}`);
+    // Device-resident unless the UNet export has a fixed batch size, which needs sliced calls on the host.
+    this.engine = this.model.dynamicBatch
+      ? new DeviceEngine(ctx.runtime, this.model, ctx.width, ctx.height, this.timings, deviceFormats(ctx))
+      : new HostEngine(this.model, ctx.width, ctx.height, this.timings);
+    const where = this.model.dynamicBatch
+      ? 'tensors kept on the device between networks'
+      : 'fixed-batch UNet, host stream';
+    ctx.log(`${id}: ${this.model.half ? 'float16' : 'float32'} UNet, ${ctx.width}x${ctx.height}, ${where}`);
     ctx.progress('loading image source', 0.95);
     this.source = await ImageSource.load(params.source as string, ctx);
     ctx.progress('ready', 1);
@@ -78,92 +95,83 @@ export class StreamDiffusionPipeline implements Pipeline {
 
   async render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<Image> {
     const model = this.model;
-    if (!model) throw new Error('streamdiffusion is not loaded');
+    const engine = this.engine;
+    if (!model || !engine) throw new Error('streamdiffusion is not loaded');
     const { width, height } = this;
-    const stream = this.prepareStream(params, ctx.dt);
+    await this.prepareStream(engine, params, ctx.dt);
 
-    let x0: Float32Array | undefined;
+    let image: Image | undefined;
+    let pixels: Float32Array | undefined;
     if (params.mode === 'img2img') {
-      const image = input ?? (await this.timings.time('source', () => this.source?.render(ctx)));
-      if (image) {
-        const pixels = await this.timings.time('pixels in', () => imageToTensor(image, width, height));
+      image = input ?? (await this.timings.time('source', () => this.source?.render(ctx)));
+      if (image && params.similarityFilter) {
+        const source = image;
+        pixels = await this.timings.time('pixels in', () => imageToTensor(source, width, height));
         const o = { threshold: params.similarityThreshold as number, maxSkipFrames: params.maxSkipFrames as number };
-        if (params.similarityFilter && this.filter.shouldSkip(pixels, o) && this.lastImage) return this.lastImage;
-        x0 = await model.encodeImage(pixels, width, height);
+        if (this.filter.shouldSkip(pixels, o) && this.lastImage) return this.lastImage;
       }
     }
 
     const positive = await this.conditioning(params, ctx.time);
     const negative = await this.negative(params, positive);
     const guidance = { cfg: params.cfg as CfgMode, scale: params.guidance as number, delta: params.delta as number };
-    const latent = await stream.step(
-      x0,
-      (batch) => model.predictNoise(batch, positive, negative, width, height),
+    const frame = await engine.render({
+      image,
+      pixels,
+      positive,
+      negative,
       guidance,
-      params.addNoise as boolean,
-    );
-    const decoded = await model.decodeLatent(latent, width, height);
-    const image = await this.timings.time('pixels out', () => tensorToImage(decoded, width, height));
-    this.lastImage = image;
-    return image;
+      addNoise: params.addNoise as boolean,
+    });
+    this.lastImage = frame;
+    return frame;
   }
 
   async unload(): Promise<void> {
     await this.source?.unload();
+    await this.engine?.release();
     await this.model?.release();
     this.source = undefined;
+    this.engine = undefined;
+    this.stages = undefined;
     this.model = undefined;
   }
 
-  /** The stream batch for the current t_index_list and seed; a change of either starts the stream afresh. */
-  private prepareStream(params: ParamSnapshot, dt: number): StreamBatch {
+  /** The stream for the current t_index_list and seed; a change of either starts the stream afresh. */
+  private async prepareStream(engine: FrameEngine, params: ParamSnapshot, dt: number): Promise<void> {
     const size = LATENT_CHANNELS * (this.width / VAE_FACTOR) * (this.height / VAE_FACTOR);
     const steps = params.tIndexList as string;
     // The trigger moves to another seed without touching the seed parameter, which would snap back next frame.
     if (params.reseed) this.reseeds++;
     const seed = (params.seed as number) + this.reseeds * 7919;
-    if (!this.stream || !this.noise || steps !== this.steps) {
+    if (!this.stages || !this.noise || steps !== this.steps) {
       // While someone types a new list, the stream keeps running on the last valid one.
-      const stages = this.stream ? tryStages(steps) : stagesFor(parseTIndexList(steps));
+      const stages = this.stages ? tryStages(steps) : stagesFor(parseTIndexList(steps));
       if (stages) {
         this.noise = new NoiseBank(size, stages.length, seed);
-        this.stream = new StreamBatch(stages, size, this.noise.stages);
+        await engine.reset(stages, this.noise.stages);
+        this.stages = stages;
         this.seed = seed;
       }
       this.steps = steps;
     }
-    const stream = this.stream!;
     const noise = this.noise!;
     if (seed !== this.seed) {
-      noise.reset(stream.stages.length, seed);
-      stream.setNoise(noise.stages);
+      noise.reset(this.stages!.length, seed);
+      engine.setNoise(noise.stages);
       this.seed = seed;
     }
     const drift = (params.noiseDrift as number) * Math.max(0, dt);
     if (drift > 0) {
       noise.drift(drift);
-      stream.setNoise(noise.stages);
+      engine.setNoise(noise.stages);
     }
-    return stream;
   }
 
   /** The blended, transitioning conditioning of the four prompts. */
   private async conditioning(params: ParamSnapshot, time: number): Promise<Conditioning> {
     const model = this.model!;
-    const texts = [params.prompt, params.prompt2, params.prompt3, params.prompt4].map((t) => String(t ?? ''));
-    const weights = [params.weight1, params.weight2, params.weight3, params.weight4].map((w) => Number(w ?? 0));
-    const used = texts.map((t, i) => (i === 0 || (t.trim() !== '' && weights[i]! > 0) ? t : undefined));
-    const conds: Conditioning[] = [];
-    const usedWeights: number[] = [];
-    for (const [i, t] of used.entries()) {
-      if (t === undefined) continue;
-      conds.push(await model.prompts.encode(t));
-      usedWeights.push(weights[i]!);
-    }
-    const mode = params.blend as BlendMode;
-    const target = blendConditionings(conds, usedWeights, mode);
-    const key = used.map((t) => t ?? '').join('\u0000');
-    return this.transition.update(key, target, time, params.transition as number, mode);
+    return (await promptConditioning(params, (t) => model.prompts.encode(t), this.transition, time)).conditioning;
   }
 
   private async negative(params: ParamSnapshot, positive: Conditioning): Promise<Conditioning> {
@@ -174,6 +182,30 @@ export class StreamDiffusionPipeline implements Pipeline {
     if (text.trim() === '' && model.files.xl) return model.prompts.zerosLike(positive);
     return model.prompts.encode(text);
   }
+}
+
+const formatList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((f) => f.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.enum(['bgra', 'uyvy', 'i420'])));
+
+/**
+ * DAYDREAM_SCOPE_DEVICE_FORMATS=i420,uyvy: layouts made on the device beside the RGBA, for the outputs that send
+ * them. Off by default: each is one more download per frame, cheaper than the JS conversion only where the bench
+ * measured it so (`npm run bench -- --device webgpu`, "pixel formats").
+ */
+function deviceFormats(ctx: LoadContext): DeviceFormat[] {
+  const raw = process.env.DAYDREAM_SCOPE_DEVICE_FORMATS;
+  if (!raw) return [];
+  const parsed = formatList.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  ctx.log(`DAYDREAM_SCOPE_DEVICE_FORMATS="${raw}" ignored: expected a list of bgra, uyvy, i420`);
+  return [];
 }
 
 function tryStages(text: string): Stage[] | undefined {

@@ -2,9 +2,10 @@ import { StatsCollector } from './stats';
 import type { EngineStats } from './stats';
 import type { Clock } from './clock';
 import type { Frame, Image } from './frame';
-import type { InputProvider } from './pipeline';
+import type { InputProvider, ParamSnapshot } from './pipeline';
 import type { PipelineHost } from './host';
 import type { ParamStore } from '../params/store';
+import type { FrameStage } from './frame-stage';
 
 export interface EngineOptions {
   clock: Clock;
@@ -15,6 +16,8 @@ export interface EngineOptions {
   resolution: { width: number; height: number };
   /** A render still running after this long is abandoned and counted as a failure. */
   renderTimeoutMs?: number;
+  /** Runs at each frame boundary around the snapshot (quantised changes, fades, modulators). */
+  stage?: FrameStage;
 }
 
 type FrameListener = (frame: Frame) => void;
@@ -140,10 +143,11 @@ export class Engine {
     const clock = this.o.clock;
     const dt = this.lastDue === undefined ? 0 : (due - this.lastDue) / 1000;
     this.lastDue = due;
+    this.prepareStage(due);
     if (!this.pending && !this.paused) {
       const generation = this.o.host.generation;
       if (this.pipelineEpoch.generation !== generation) this.pipelineEpoch = { generation, start: due, frames: 0 };
-      const snapshot = this.o.params.snapshot(dt);
+      const snapshot = this.stageSnapshot(this.o.params.snapshot(dt), due);
       const ctx = {
         time: (due - this.pipelineEpoch.start) / 1000,
         dt,
@@ -179,6 +183,24 @@ export class Engine {
     this.publish(shown.image, shown.pipelineId, due, !fresh);
   }
 
+  /** The stage's work before the snapshot; its failure never stops the loop. */
+  private prepareStage(due: number): void {
+    try {
+      this.o.stage?.prepare(due);
+    } catch {
+      // The stage reports its own errors; this frame goes on with the values as they are.
+    }
+  }
+
+  private stageSnapshot(snapshot: ParamSnapshot, due: number): ParamSnapshot {
+    if (!this.o.stage) return snapshot;
+    try {
+      return this.o.stage.modulate(snapshot, due);
+    } catch {
+      return snapshot;
+    }
+  }
+
   /** Waits for the render, but on a real-time clock no longer than the frame's deadline. */
   private async waitForRender(
     promise: Promise<Image | undefined>,
@@ -204,6 +226,7 @@ export class Engine {
       data: image.data,
       width: image.width,
       height: image.height,
+      ...(image.formats ? { formats: image.formats } : {}),
       seq: this.seq++,
       timestamp: due,
       pipelineId,

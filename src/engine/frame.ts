@@ -1,8 +1,13 @@
+/** Pixel layouts a pipeline may deliver ready-made beside the RGBA (converted on the GPU, say). */
+export type DeviceFormat = 'bgra' | 'uyvy' | 'i420';
+
 /** One rendered image: tightly packed RGBA, 8 bits per channel, rows top to bottom. */
 export interface Image {
   data: Uint8Array;
   width: number;
   height: number;
+  /** The same pixels in other layouts, byte for byte what outputs/convert.ts would make from `data`. */
+  formats?: Partial<Record<DeviceFormat, Uint8Array>>;
 }
 
 /** A frame as it leaves the engine: the image plus where it sits in the stream. */

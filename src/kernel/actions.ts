@@ -3,7 +3,7 @@ import { paramsJsonSchema } from '../params/json-schema';
 import { sanitize } from '../params/spec';
 import { ScopeError, invalidParameters } from './errors';
 import type { ParamValue } from '../params/spec';
-import type { ParamSource } from '../params/store';
+import type { ParamSource, SetOptions } from '../params/store';
 import type { ParametersResponse, PipelineStatus, Stats } from '../shared/api';
 import { coerceCommandArg } from './commands';
 import type { CommandValue } from './commands';
@@ -40,15 +40,21 @@ export function parameters(services: ScopeServices): ParametersResponse {
   };
 }
 
-/** Applies a patch all or nothing; throws 400 `invalid_parameters` with a reason per rejected name. */
+/**
+ * Applies a patch all or nothing; throws 400 `invalid_parameters` with a reason per rejected name. A quantised
+ * patch (`options.quantize`, or the surface's setting) is checked now and lands on its beat: `scheduled`.
+ */
 export function setParameters(
   services: ScopeServices,
   patch: Record<string, unknown>,
   source: ParamSource,
-): Record<string, ParamValue> {
-  const result = services.params.setMany(patch, source);
+  options: SetOptions = {},
+): { values: Record<string, ParamValue>; scheduled?: number } {
+  const result = services.params.setMany(patch, source, options);
   if (!result.ok) throw invalidParameters(result.errors);
-  return result.values;
+  return result.scheduled === undefined
+    ? { values: result.values }
+    : { values: result.values, scheduled: result.scheduled };
 }
 
 /**

@@ -2,7 +2,7 @@
  * Actions that are not parameters (recall a preset, switch an output, pause) under names that every surface
  * shares: OSC reaches `name` at `/scope/<name>`. Services register their commands at start and remove them at stop.
  */
-export type CommandArg = 'none' | 'string' | 'bool' | 'string-or-int';
+export type CommandArg = 'none' | 'string' | 'bool' | 'string-or-int' | 'number';
 export type CommandValue = string | number | boolean | undefined;
 export type CommandResult = { ok: true; detail?: string } | { ok: false; reason: string };
 
@@ -30,6 +30,10 @@ export function coerceCommandArg(
         return { ok: true, value };
       }
       return { ok: false, expected: 'a name or a number' };
+    case 'number': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      return typeof n === 'number' && Number.isFinite(n) ? { ok: true, value: n } : { ok: false, expected: 'a number' };
+    }
   }
 }
 

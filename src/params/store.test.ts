@@ -96,4 +96,45 @@ describe('ParamStore', () => {
     s.set('zoom', 2, 'ws');
     expect(called).toBe(true);
   });
+
+  it('keeps global parameters and their values across a pipeline load, until removed', () => {
+    const s = store();
+    s.defineGlobal({ xfade: p.number(0, { min: 0, max: 1 }) });
+    s.set('xfade', 0.25, 'midi');
+    s.define({ other: p.bool(true) });
+    expect(s.get('xfade')).toBe(0.25);
+    expect(Object.keys(s.all()).sort()).toEqual(['other', 'xfade']);
+    expect(s.isGlobal('xfade')).toBe(true);
+    s.removeGlobal(['xfade']);
+    expect(s.set('xfade', 1, 'osc')).toMatchObject({ ok: false });
+  });
+
+  it('lets a gate take over accepted writes: nothing changes until it applies them', () => {
+    const s = store();
+    const held: { values: Record<string, unknown>; source: string; quantize?: string }[] = [];
+    s.setGate((values, source, options) => {
+      if (options.quantize === 'off' || source === 'cli') return undefined;
+      held.push({ values, source, quantize: options.quantize });
+      return 4;
+    });
+    const seen: ParamChange[] = [];
+    s.onChange((c) => c.kind === 'value' && seen.push(c));
+    expect(s.set('zoom', 50, 'osc', { quantize: 'bar' })).toEqual({ ok: true, value: 8, changed: false, scheduled: 4 });
+    expect(s.setMany({ zoom: 2, tint: '#ff0000' }, 'http')).toEqual({
+      ok: true,
+      values: { zoom: 2, tint: '#ff0000' },
+      scheduled: 4,
+    });
+    // An invalid patch is rejected before the gate sees it.
+    expect(s.setMany({ zoom: 'x' }, 'http')).toMatchObject({ ok: false });
+    expect(held).toEqual([
+      { values: { zoom: 8 }, source: 'osc', quantize: 'bar' },
+      { values: { zoom: 2, tint: '#ff0000' }, source: 'http', quantize: undefined },
+    ]);
+    expect(s.get('zoom')).toBe(1);
+    expect(seen).toEqual([]);
+    expect(s.setMany(held[1]!.values, 'http', { quantize: 'off' })).toMatchObject({ ok: true });
+    expect(s.get('zoom')).toBe(2);
+    expect(seen.map((c) => c.path)).toEqual(['zoom', 'tint']);
+  });
 });

@@ -15,9 +15,26 @@ export interface ParamChange {
   mode: ParamSpec['mode'];
 }
 
-export type SetResult = { ok: true; value: ParamValue; changed: boolean } | { ok: false; reason: string };
+/** `scheduled`: the beat a quantised change will land on (nothing changed yet). */
+export type SetResult =
+  { ok: true; value: ParamValue; changed: boolean; scheduled?: number } | { ok: false; reason: string };
 export type SetManyResult =
-  { ok: true; values: Record<string, ParamValue> } | { ok: false; errors: Record<string, string> };
+  { ok: true; values: Record<string, ParamValue>; scheduled?: number } | { ok: false; errors: Record<string, string> };
+
+/** How a write wants to land: `quantize` (`off`, `beat`, `bar`, `4bars`…) overrides the surface's setting. */
+export interface SetOptions {
+  quantize?: string;
+}
+
+/**
+ * Sees every accepted write before it is applied and may take it over (a quantised change waits for its beat):
+ * it returns the beat it will land on, or undefined to let the write apply now.
+ */
+export type ChangeGate = (
+  values: Record<string, ParamValue>,
+  source: ParamSource,
+  options: SetOptions,
+) => number | undefined;
 
 /**
  * The whole parameter set was replaced (a pipeline was loaded): every surface shows `values` afresh. Sent once
@@ -46,6 +63,9 @@ export class ParamStore {
   private smoothed = new Map<string, number>();
   private firedTriggers = new Set<string>();
   private listeners = new Set<Listener>();
+  /** Parameters of no pipeline (a crossfader, modulator depths): they survive define(). */
+  private globals: ParamSpecs = {};
+  private gate: ChangeGate | undefined;
   rejected = 0;
   lastRejection: { path: string; reason: string; source: ParamSource } | undefined;
 
@@ -53,8 +73,8 @@ export class ParamStore {
   owner: string | null = null;
 
   /**
-   * Replaces the parameter set (a pipeline is being loaded); `keep` values survive where still valid. Listeners hear
-   * one `replaced` event with every value.
+   * Replaces the parameter set (a pipeline is being loaded); `keep` values survive where still valid, and global
+   * parameters keep theirs. Listeners hear one `replaced` event with every value.
    */
   define(
     specs: ParamSpecs,
@@ -62,16 +82,53 @@ export class ParamStore {
     owner: string | null = null,
     source: ParamSource = 'engine',
   ): void {
-    this.specs = specs;
+    const globals = [...this.values].filter(
+      ([path]) => Object.hasOwn(this.globals, path) && !Object.hasOwn(specs, path),
+    );
+    // The pipeline's own parameters first (a name both have is the pipeline's), then the perform controls.
+    const globalSpecs = Object.entries(this.globals).filter(([path]) => !Object.hasOwn(specs, path));
+    this.specs = { ...specs, ...Object.fromEntries(globalSpecs) };
     this.owner = owner;
-    this.values.clear();
+    this.values = new Map();
     this.smoothed.clear();
     this.firedTriggers.clear();
     for (const [path, spec] of Object.entries(specs)) {
-      const kept = path in keep ? sanitize(spec, keep[path]) : undefined;
+      const kept = Object.hasOwn(keep, path) ? sanitize(spec, keep[path]) : undefined;
       this.values.set(path, kept?.ok && spec.kind !== 'trigger' ? kept.value : spec.default);
     }
+    // Values in the same order as the specs: the pipeline's, then the perform controls, which keep theirs.
+    for (const [path, value] of globals) this.values.set(path, value);
     this.emit({ kind: 'replaced', owner, values: this.current(), source });
+  }
+
+  /** Adds (or replaces) parameters that belong to no pipeline; they keep their values across define(). */
+  defineGlobal(specs: ParamSpecs): void {
+    this.globals = { ...this.globals, ...specs };
+    this.specs = { ...this.specs, ...specs };
+    for (const [path, spec] of Object.entries(specs)) if (!this.values.has(path)) this.values.set(path, spec.default);
+  }
+
+  /** Removes global parameters (a modulator was deleted). */
+  removeGlobal(paths: string[]): void {
+    const specs = { ...this.specs };
+    for (const path of paths) {
+      if (!Object.hasOwn(this.globals, path)) continue;
+      delete this.globals[path];
+      delete specs[path];
+      this.values.delete(path);
+      this.smoothed.delete(path);
+    }
+    this.specs = specs;
+  }
+
+  /** Whether `path` is a global parameter (not the pipeline's). */
+  isGlobal(path: string): boolean {
+    return Object.hasOwn(this.globals, path);
+  }
+
+  /** Installs the gate that may defer writes (quantised changes); undefined removes it. */
+  setGate(gate: ChangeGate | undefined): void {
+    this.gate = gate;
   }
 
   /** Specs of the active parameter set. */
@@ -93,17 +150,19 @@ export class ParamStore {
   }
 
   /** Sanitizes and applies one value; an invalid value is rejected with a reason and changes nothing. */
-  set(path: string, value: unknown, source: ParamSource): SetResult {
+  set(path: string, value: unknown, source: ParamSource, options: SetOptions = {}): SetResult {
     const checked = this.check(path, value);
     if (!checked.ok) {
       this.reject(path, checked.reason, source);
       return checked;
     }
+    const scheduled = this.gate?.({ [path]: checked.value }, source, options);
+    if (scheduled !== undefined) return { ok: true, value: checked.value, changed: false, scheduled };
     return { ok: true, value: checked.value, changed: this.apply(path, checked.value, source) };
   }
 
   /** Applies several values at once, all or nothing: one invalid entry rejects the whole patch. */
-  setMany(patch: Record<string, unknown>, source: ParamSource): SetManyResult {
+  setMany(patch: Record<string, unknown>, source: ParamSource, options: SetOptions = {}): SetManyResult {
     // Maps, not object literals: a key like "__proto__" from JSON must stay a plain key.
     const errors = new Map<string, string>();
     const accepted = new Map<string, ParamValue>();
@@ -116,8 +175,11 @@ export class ParamStore {
       for (const [path, reason] of errors) this.reject(path, reason, source);
       return { ok: false, errors: Object.fromEntries(errors) };
     }
+    const values = Object.fromEntries(accepted);
+    const scheduled = accepted.size > 0 ? this.gate?.(values, source, options) : undefined;
+    if (scheduled !== undefined) return { ok: true, values, scheduled };
     for (const [path, value] of accepted) this.apply(path, value, source);
-    return { ok: true, values: Object.fromEntries(accepted) };
+    return { ok: true, values };
   }
 
   /** Resets one parameter to its default. */

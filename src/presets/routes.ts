@@ -8,6 +8,7 @@ import {
   presetSaveBodySchema,
 } from '../shared/presets';
 import { route } from '../shared/route-doc';
+import { quantizeSchema } from '../shared/perform';
 import { presetNameSchema } from './store';
 import type { PresetList, PresetRecall } from '../shared/presets';
 import type { PresetStore } from './store';
@@ -58,7 +59,10 @@ export function presetRoutes(store: PresetStore): Hono {
     errors: ['invalid_body', 'invalid_parameters', 'not_found'],
   });
   api.post('/presets/:name/recall', recallDoc, (c) => {
-    const result = store.recall(nameOf(c.req.param('name')));
+    // `?quantize=bar` lands the recall on the next bar; left out, the preset surface's setting does.
+    const raw = c.req.query('quantize');
+    const options = raw === undefined ? {} : { quantize: parseWith(quantizeSchema, raw, 'invalid_query', 'quantize') };
+    const result = store.recall(nameOf(c.req.param('name')), options);
     if (result.ok) return c.json(result satisfies PresetRecall);
     if (result.reason === 'invalid') throw invalidParameters(result.errors);
     throw new ScopeError('not_found', result.message);

@@ -163,6 +163,18 @@ describe('PresetStore', () => {
     expect(await readFile(join(dir, 'presets.json.bad'), 'utf8')).toBe(text);
   });
 
+  it('leaves global perform controls (the crossfader) out of presets', async () => {
+    params.defineGlobal({ xfade: p.number(0, { min: 0, max: 1 }) });
+    params.set('xfade', 0.5, 'midi');
+    const store = makeStore();
+    const saved = await store.save('with-fader');
+    expect(saved.ok && Object.keys(saved.preset.values)).toEqual(['zoom', 'palette', 'mirror']);
+    params.set('xfade', 0.2, 'midi');
+    await store.save('given', { zoom: 2 });
+    expect(store.recall('given')).toMatchObject({ ok: true });
+    expect(params.get('xfade')).toBe(0.2);
+  });
+
   it('starts empty without a file', async () => {
     const store = makeStore();
     await store.load();

@@ -8,7 +8,7 @@ import { presetSchema as presetShape } from '../shared/presets';
 import { sanitize } from '../params/spec';
 import type { ParamValue } from '../shared/api';
 import type { Preset, PresetList } from '../shared/presets';
-import type { ParamStore } from '../params/store';
+import type { ParamStore, SetOptions } from '../params/store';
 import type { EventBus } from '../kernel/events';
 
 export const presetNameSchema = z
@@ -110,7 +110,7 @@ export class PresetStore {
    * Applies a preset of the active pipeline, by name or by 0-based position (a MIDI program number, a number
    * key). All values or none; names the pipeline no longer has are skipped and reported.
    */
-  recall(nameOrIndex: string | number): RecallResult {
+  recall(nameOrIndex: string | number, options: SetOptions = {}): RecallResult {
     const pipeline = this.o.activePipeline();
     if (!pipeline) return { ok: false, reason: 'no_pipeline', message: 'no pipeline is loaded' };
     const list = this.data.pipelines[pipeline] ?? [];
@@ -123,10 +123,11 @@ export class PresetStore {
     const skipped: string[] = [];
     for (const [path, value] of Object.entries(preset.values)) {
       const spec = this.o.params.spec(path);
-      if (!spec || spec.kind === 'trigger') skipped.push(path);
+      // Perform controls (the crossfader, modulator depths) belong to the show, not to a pipeline's preset.
+      if (!spec || spec.kind === 'trigger' || this.o.params.isGlobal(path)) skipped.push(path);
       else patch[path] = value;
     }
-    const result = this.o.params.setMany(patch, 'preset');
+    const result = this.o.params.setMany(patch, 'preset', options);
     if (!result.ok) {
       return {
         ok: false,
@@ -138,6 +139,12 @@ export class PresetStore {
     return { ok: true, pipeline, name: preset.name, values: result.values, skipped };
   }
 
+  /** The values of a preset of the active pipeline (the crossfader's A and B). */
+  values(name: string): Record<string, ParamValue> | undefined {
+    const pipeline = this.o.activePipeline();
+    return pipeline ? this.data.pipelines[pipeline]?.find((p) => p.name === name)?.values : undefined;
+  }
+
   /** Resolves once every save so far is on disk. */
   flush(): Promise<void> {
     return this.writing;
@@ -147,7 +154,7 @@ export class PresetStore {
     const values: Record<string, ParamValue> = {};
     for (const [path, value] of Object.entries(this.o.params.current())) {
       // A trigger has no state worth keeping.
-      if (this.o.params.spec(path)?.kind !== 'trigger') values[path] = value;
+      if (this.o.params.spec(path)?.kind !== 'trigger' && !this.o.params.isGlobal(path)) values[path] = value;
     }
     return values;
   }

@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import type { ExternalLocation } from './weight-file';
 
 const { onnx } = onnxProto;
 const { DataType } = onnx.TensorProto;
@@ -59,6 +60,30 @@ export class GraphBuilder {
   scalar(value: number): string {
     const name = `const_${value}`;
     if (!this.constants.has(name)) this.constants.add(this.floats(name, [], [value]));
+    return name;
+  }
+
+  /** A float16 initializer from half bit patterns. */
+  halfs(name: string, dims: number[], bits: Uint16Array): string {
+    if (bits.length !== dims.reduce((a, b) => a * b, 1)) throw new Error(`initializer ${name}: size mismatch`);
+    const rawData = new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength);
+    this.initializers.push({ name, dims, dataType: DataType.FLOAT16, rawData });
+    return name;
+  }
+
+  /** An initializer whose bytes live in an external weight file (see WeightFile). */
+  external(name: string, dims: number[], type: 'float' | 'float16', at: ExternalLocation): string {
+    this.initializers.push({
+      name,
+      dims,
+      dataType: elemTypes[type],
+      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      externalData: [
+        { key: 'location', value: at.location },
+        { key: 'offset', value: String(at.offset) },
+        { key: 'length', value: String(at.length) },
+      ],
+    });
     return name;
   }
 

@@ -1,9 +1,17 @@
 import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
+import { modelsDir } from '../files';
+import { epDefaults, epSettings, tensorrtCacheIn, unreachableOptions } from './ep-options';
+import type { EpOptions } from './ep-options';
 import { chooseExecutionProvider, probeFacts } from './providers';
-import { OrtWorker } from './worker-session';
 import type { DeviceRequest, ProviderChoice, ProviderFacts } from './providers';
-import type { OrtSession, PlainTensor } from './worker-session';
+import { SessionClient } from './session-client';
+import type { TransferCounts } from './session-client';
+import type { OrtSession, SessionOptions } from './session';
+import type { PlainTensor, TensorHandle } from './tensor';
+import { InProcessTransport } from './transport';
+import type { SessionTransport } from './transport';
+import { WorkerTransport } from './worker-transport';
 
 type Ort = typeof OrtModule;
 
@@ -12,32 +20,47 @@ export interface OrtRuntimeOptions {
   intraOpThreads: number;
   /** Run sessions in a worker thread, so a render never blocks the event loop (sockets, outputs). */
   worker: boolean;
+  /** Where sessions run; overrides `worker` (a child process for crash isolation plugs in here). */
+  transport: SessionTransport | undefined;
   /** Execution provider asked for (`--device`); `auto` picks the best one this machine and build offer. */
   device: DeviceRequest;
   /** Facts the choice rests on; probed on first use when not given (tests pass them). */
-  facts: ProviderFacts | (() => Promise<ProviderFacts>);
+  facts: ProviderFacts | (() => Promise<ProviderFacts>) | undefined;
   /** Where the choice and any fallback are told. */
   log: (message: string) => void;
+  /** Provider options (TensorRT caches, graph capture); the TensorRT cache defaults to the models folder. */
+  ep: Partial<EpOptions>;
 }
 
 const defaults: OrtRuntimeOptions = {
   intraOpThreads: 0,
   worker: true,
+  transport: undefined,
   device: 'auto',
-  facts: () => probeFacts(),
+  facts: undefined,
   log: () => {},
+  ep: {},
 };
 
-/** Owns the onnxruntime module and the execution-provider choice; pipelines get sessions from it. */
+const sessionDefaults: SessionOptions = { hostOutputs: [], profile: undefined };
+
+/**
+ * Owns the place where sessions run, the execution-provider choice and the tensors kept there; pipelines get
+ * sessions from it, pass kept tensors (handles) between them, and read the finished frame with `read`.
+ */
 export class OrtRuntime {
   readonly options: OrtRuntimeOptions;
+  readonly ep: EpOptions;
   private ort: Ort | undefined;
-  private worker: OrtWorker | undefined;
+  private readonly client: SessionClient;
   private choice: ProviderChoice | undefined;
   private choosing: Promise<ProviderChoice> | undefined;
 
   constructor(options: Partial<OrtRuntimeOptions> = {}) {
     this.options = { ...defaults, ...options } satisfies OrtRuntimeOptions;
+    this.ep = { ...epDefaults, tensorrtCacheDir: tensorrtCacheIn(modelsDir()), ...this.options.ep } satisfies EpOptions;
+    const { transport, worker } = this.options;
+    this.client = new SessionClient(() => transport ?? (worker ? new WorkerTransport() : new InProcessTransport()));
   }
 
   /** The onnxruntime-node module, loaded on first use so that the server starts even where it cannot load. */
@@ -70,8 +93,10 @@ export class OrtRuntime {
   /** Chooses the execution providers once (probing the machine unless facts were given) and logs why. */
   provider(): Promise<ProviderChoice> {
     this.choosing ??= (async () => {
-      const { facts } = this.options;
-      const choice = chooseExecutionProvider(this.options.device, typeof facts === 'function' ? await facts() : facts);
+      const { facts, device } = this.options;
+      const known =
+        facts === undefined ? await probeFacts({ device }) : typeof facts === 'function' ? await facts() : facts;
+      const choice = chooseExecutionProvider(device, known);
       this.choice = choice;
       this.options.log(`onnxruntime: ${choice.provider} (${choice.reason})`);
       return choice;
@@ -84,13 +109,14 @@ export class OrtRuntime {
    * chosen GPU provider cannot start (a missing cuDNN, a driver too old) the session is made on the CPU instead, and
    * later sessions go there directly: the show goes on, slower, and the status says why.
    */
-  async createSession(model: string | Uint8Array): Promise<OrtSession> {
+  async createSession(model: string | Uint8Array, options: Partial<SessionOptions> = {}): Promise<OrtSession> {
+    const o = { ...sessionDefaults, ...options } satisfies SessionOptions;
     const choice = await this.provider();
     try {
-      return await this.openSession(model, choice.providers);
+      return await this.openSession(model, choice.providers, o);
     } catch (err) {
       if (choice.provider === 'cpu') throw err;
-      const session = await this.openSession(model, ['cpu']);
+      const session = await this.openSession(model, ['cpu'], o);
       const gpuLibs =
         choice.provider === 'cuda' || choice.provider === 'tensorrt'
           ? ' (the CUDA provider needs the CUDA 12 and cuDNN 9 libraries on the library path, TensorRT also the TensorRT libraries)'
@@ -107,49 +133,69 @@ export class OrtRuntime {
     }
   }
 
-  private async openSession(model: string | Uint8Array, providers: readonly string[]): Promise<OrtSession> {
+  /** Copies a kept tensor to the host (counted in `transfers()` when it comes from a GPU buffer). */
+  read(handle: TensorHandle): Promise<PlainTensor> {
+    return this.client.read(handle);
+  }
+
+  /**
+   * Keeps a host tensor where the sessions run, as a handle: in a GPU buffer on WebGPU. For data many runs
+   * share (noise, constants, a conditioning), so it crosses to the device once.
+   */
+  async upload(tensor: PlainTensor): Promise<TensorHandle> {
+    const choice = await this.provider();
+    return this.client.upload(tensor, choice.provider === 'webgpu');
+  }
+
+  /** Frees kept tensors. Releasing one twice, or one of another runtime, is an error and frees nothing. */
+  release(handles: TensorHandle | readonly TensorHandle[]): Promise<void> {
+    return this.client.release(Array.isArray(handles) ? handles : [handles as TensorHandle]);
+  }
+
+  /** Host<->device copies since this runtime started. */
+  transfers(): TransferCounts {
+    return this.client.transfers();
+  }
+
+  /** Live kept tensors and their bytes (a count that grows frame after frame is a leak). */
+  handleStats(): { count: number; bytes: number } {
+    return this.client.handles.stats();
+  }
+
+  private async openSession(
+    model: string | Uint8Array,
+    providers: readonly string[],
+    o: SessionOptions,
+  ): Promise<OrtSession> {
+    const provider = providers[0] ?? 'cpu';
+    const ep = epSettings(provider, this.ep);
+    // Read by the provider when it starts, from the process environment shared with the worker thread.
+    for (const [k, v] of Object.entries(ep.env)) process.env[k] = v;
+    for (const why of unreachableOptions(provider, this.ep)) this.warnOnce(why);
     const options: InferenceSession.SessionOptions = {
       executionProviders: [...providers],
       graphOptimizationLevel: 'all',
       intraOpNumThreads: this.options.intraOpThreads,
       // onnxruntime's pool threads spin after each run; on a small machine that steals the core the event loop
       // needs to publish the frame and start the next one.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
+      extra: { ...ep.extra, session: { intra_op: { allow_spinning: '0' } } },
     };
-    if (this.options.worker) {
-      this.worker ??= new OrtWorker();
-      return this.worker.createSession(model, options);
+    if (o.profile) {
+      options.enableProfiling = true;
+      options.profileFilePrefix = o.profile;
     }
-    const ort = await this.module();
-    const session =
-      typeof model === 'string'
-        ? await ort.InferenceSession.create(model, options)
-        : await ort.InferenceSession.create(model, options);
-    let released = false;
-    return {
-      inputNames: session.inputNames,
-      outputNames: session.outputNames,
-      run: async (feeds) => {
-        if (released) throw new Error('session was released');
-        const tensors: Record<string, InstanceType<Ort['Tensor']>> = {};
-        for (const [k, t] of Object.entries(feeds)) tensors[k] = toTensor(ort, t);
-        return (await session.run(tensors)) as unknown as Record<string, PlainTensor>;
-      },
-      release: async () => {
-        if (released) return;
-        released = true;
-        await session.release();
-      },
-    };
+    return this.client.create(model, options, provider, o);
   }
 
-  /** Ends the worker thread (sessions in it are gone). */
-  async close(): Promise<void> {
-    await this.worker?.terminate();
-    this.worker = undefined;
+  private readonly warned = new Set<string>();
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.options.log(`onnxruntime: not applied: ${message}`);
   }
-}
 
-function toTensor(ort: Ort, t: PlainTensor) {
-  return new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+  /** Ends the place where sessions run (sessions and kept tensors in it are gone). */
+  close(): Promise<void> {
+    return this.client.close();
+  }
 }

@@ -7,6 +7,7 @@ import { GraphBuilder } from './graph-builder';
 import { OrtRuntime } from './ort';
 import { chooseExecutionProvider, probeFacts, resolveDeviceRequest } from './providers';
 import type { DeviceRequest, ExecutionProvider, ProviderFacts } from './providers';
+import type { WebGpuFacts } from './webgpu-probe';
 
 const cpuOnly: ProviderFacts = {
   platform: 'linux',
@@ -20,6 +21,7 @@ const cpuOnly: ProviderFacts = {
   binaries: ['libonnxruntime.so.1', 'onnxruntime_binding.node'],
   nvidiaGpu: null,
   ortVersion: '1.30.0',
+  webgpu: null,
 };
 const gpuLibs = ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so'];
 const linuxNvidia: ProviderFacts = {
@@ -40,6 +42,7 @@ const windows: ProviderFacts = {
   binaries: ['DirectML.dll', 'onnxruntime.dll', 'onnxruntime_binding.node'],
   nvidiaGpu: 'NVIDIA RTX 4090',
   ortVersion: '1.30.0',
+  webgpu: null,
 };
 const mac: ProviderFacts = {
   platform: 'darwin',
@@ -51,8 +54,30 @@ const mac: ProviderFacts = {
   binaries: ['libonnxruntime.1.dylib'],
   nvidiaGpu: null,
   ortVersion: '1.30.0',
+  webgpu: null,
 };
 const oldBuild: ProviderFacts = { ...linuxNvidia, backends: null };
+const radeon: WebGpuFacts = {
+  usable: true,
+  reason: 'AMD Radeon RX 7900 XTX (RADV NAVI31) (discrete, radv Mesa 25.0.7)',
+  adapter: {
+    name: 'AMD Radeon RX 7900 XTX (RADV NAVI31)',
+    kind: 'discrete',
+    driver: 'radv Mesa 25.0.7',
+    software: false,
+  },
+};
+const lavapipe: WebGpuFacts = {
+  usable: true,
+  reason: 'llvmpipe (LLVM 15.0.6, 256 bits) (software Vulkan, llvmpipe Mesa 25.0.7)',
+  adapter: { name: 'llvmpipe (LLVM 15.0.6, 256 bits)', kind: 'cpu', driver: 'llvmpipe Mesa 25.0.7', software: true },
+};
+const noAdapter: WebGpuFacts = {
+  usable: false,
+  reason: 'no WebGPU adapter: Failed to get a WebGPU adapter (no Vulkan driver found: install …)',
+  adapter: null,
+};
+const unidentified: WebGpuFacts = { usable: true, reason: 'an adapter that could not be identified', adapter: null };
 
 const table: [string, DeviceRequest, ProviderFacts, ExecutionProvider[], RegExp][] = [
   ['auto, CPU-only Linux', 'auto', cpuOnly, ['cpu'], /no GPU execution provider/],
@@ -80,6 +105,45 @@ const table: [string, DeviceRequest, ProviderFacts, ExecutionProvider[], RegExp]
   ['dml on Linux', 'dml', linuxNvidia, ['cpu'], /Windows only/],
   ['coreml on macOS', 'coreml', mac, ['coreml', 'cpu'], /CoreML requested/],
   ['coreml on Windows', 'coreml', windows, ['cpu'], /macOS only/],
+  [
+    'auto, an AMD GPU through Vulkan',
+    'auto',
+    { ...cpuOnly, webgpu: radeon },
+    ['webgpu', 'cpu'],
+    /^auto: WebGPU on AMD/,
+  ],
+  [
+    'auto, NVIDIA without the CUDA build: WebGPU',
+    'auto',
+    { ...nvidiaNoLibs, webgpu: { ...radeon, reason: 'NVIDIA RTX 4090 (discrete, NVIDIA 580)' } },
+    ['webgpu', 'cpu'],
+    /^auto: WebGPU on NVIDIA RTX 4090/,
+  ],
+  ['auto, NVIDIA with the CUDA build: CUDA first', 'auto', { ...linuxNvidia, webgpu: radeon }, ['cuda', 'cpu'], /CUDA/],
+  [
+    'auto never takes a software adapter',
+    'auto',
+    { ...cpuOnly, webgpu: lavapipe },
+    ['cpu'],
+    /the only WebGPU adapter is the software one llvmpipe .*--device webgpu uses it\); using CPU$/,
+  ],
+  ['auto, no adapter', 'auto', { ...cpuOnly, webgpu: noAdapter }, ['cpu'], /\(WebGPU: no WebGPU adapter: /],
+  ['auto, Windows, adapter not identified', 'auto', { ...windows, webgpu: unidentified }, ['dml', 'cpu'], /DirectML/],
+  [
+    'webgpu on the software adapter',
+    'webgpu',
+    { ...cpuOnly, webgpu: lavapipe },
+    ['webgpu', 'cpu'],
+    /^WebGPU requested on llvmpipe.*software Vulkan/,
+  ],
+  [
+    'webgpu without an adapter',
+    'webgpu',
+    { ...cpuOnly, webgpu: noAdapter },
+    ['cpu'],
+    /^WebGPU requested but no WebGPU adapter: .*; using CPU$/,
+  ],
+  ['webgpu in a build without it', 'webgpu', mac, ['cpu'], /has no WebGPU provider on darwin\/arm64/],
 ];
 
 describe('chooseExecutionProvider', () => {

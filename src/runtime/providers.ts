@@ -8,8 +8,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { probeWebGpu } from './webgpu-probe';
+import type { WebGpuFacts } from './webgpu-probe';
 
-export const deviceRequestSchema = z.enum(['auto', 'cpu', 'cuda', 'tensorrt', 'dml', 'coreml']);
+export const deviceRequestSchema = z.enum(['auto', 'cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml']);
 /** What the user asked for: a provider by name, or `auto`. */
 export type DeviceRequest = z.infer<typeof deviceRequestSchema>;
 export type ExecutionProvider = Exclude<DeviceRequest, 'auto'>;
@@ -26,6 +28,8 @@ export interface ProviderFacts {
   nvidiaGpu: string | null;
   /** Version of onnxruntime-node, for messages; null when it could not be read. */
   ortVersion: string | null;
+  /** What the WebGPU probe found; null when it was not run (the request did not need it). */
+  webgpu: WebGpuFacts | null;
 }
 
 /** The outcome: the provider list handed to every session, and a sentence saying why. */
@@ -41,6 +45,7 @@ const NAMES: Record<ExecutionProvider, string> = {
   cpu: 'CPU',
   cuda: 'CUDA',
   tensorrt: 'TensorRT',
+  webgpu: 'WebGPU',
   dml: 'DirectML',
   coreml: 'CoreML',
 };
@@ -72,6 +77,11 @@ export function unavailableReason(ep: ExecutionProvider, f: ProviderFacts): stri
       if (!f.nvidiaGpu) return 'no NVIDIA GPU was found (no nvidia-smi, no /proc/driver/nvidia)';
       return null;
     }
+    case 'webgpu':
+      if (f.backends !== null && !hasBackend(f, 'webgpu')) {
+        return `${build} has no WebGPU provider on ${f.platform}/${f.arch}`;
+      }
+      return f.webgpu && !f.webgpu.usable ? f.webgpu.reason : null;
     case 'dml':
       if (f.platform !== 'win32') return `DirectML exists on Windows only, this is ${f.platform}`;
       if (!hasBackend(f, 'dml') && !hasFile(f, 'DirectML.dll')) return `${build} has no DirectML provider`;
@@ -105,21 +115,33 @@ export function chooseExecutionProvider(requested: DeviceRequest, facts: Provide
       : pick('cpu', `${NAMES[requested]} requested but ${why}; using CPU`);
   }
   // TensorRT is never chosen by `auto`: its first session compiles engines for minutes, which a show start cannot
-  // wait for unannounced. CUDA starts in seconds.
-  const candidates: ExecutionProvider[] = facts.nvidiaGpu ? ['cuda', 'dml', 'coreml'] : ['dml', 'coreml'];
+  // wait for unannounced. CUDA starts in seconds. WebGPU only on an adapter the probe identified as hardware: a
+  // software rasteriser is slower than the CPU provider.
+  const candidates: ExecutionProvider[] = facts.nvidiaGpu
+    ? ['cuda', 'webgpu', 'dml', 'coreml']
+    : ['webgpu', 'dml', 'coreml'];
   for (const ep of candidates) {
+    if (ep === 'webgpu' && !hardwareWebGpu(facts)) continue;
     if (unavailableReason(ep, facts) === null) return pick(ep, `auto: ${NAMES[ep]}${gpu(ep, facts)}`);
   }
+  const skipped = facts.webgpu?.usable && facts.webgpu.adapter?.software ? `; ${softwareNote(facts.webgpu)}` : '';
   if (facts.nvidiaGpu) {
     return pick(
       'cpu',
-      `auto: an NVIDIA GPU (${facts.nvidiaGpu}) is present but ${unavailableReason('cuda', facts)}; using CPU`,
+      `auto: an NVIDIA GPU (${facts.nvidiaGpu}) is present but ${unavailableReason('cuda', facts)}${skipped}; using CPU`,
     );
   }
-  return pick('cpu', 'auto: no GPU execution provider for this machine; using CPU');
+  const noWebGpu = facts.webgpu && !facts.webgpu.usable ? ` (WebGPU: ${facts.webgpu.reason})` : '';
+  return pick('cpu', `auto: no GPU execution provider for this machine${noWebGpu}${skipped}; using CPU`);
 }
 
+const hardwareWebGpu = (f: ProviderFacts) => !!f.webgpu?.usable && !!f.webgpu.adapter && !f.webgpu.adapter.software;
+
+const softwareNote = (w: WebGpuFacts) =>
+  `the only WebGPU adapter is the software one ${w.adapter?.name} (slower than the CPU; --device webgpu uses it)`;
+
 function gpu(ep: ExecutionProvider, f: ProviderFacts): string {
+  if (ep === 'webgpu') return f.webgpu?.usable ? ` on ${f.webgpu.reason}` : '';
   return (ep === 'cuda' || ep === 'tensorrt') && f.nvidiaGpu ? ` on ${f.nvidiaGpu}` : '';
 }
 
@@ -143,6 +165,10 @@ export interface ProbeOptions {
   /** Runs nvidia-smi; resolves to its stdout or null. */
   nvidiaSmi?: () => Promise<string | null>;
   procDir?: string;
+  /** The device asked for: WebGPU is probed only where the choice can fall on it. */
+  device?: DeviceRequest;
+  /** Runs the WebGPU probe; tests pass a stub. */
+  probeWebGpu?: () => Promise<WebGpuFacts>;
 }
 
 /** Gathers the facts of this machine and installation; every probe that fails counts as "not there". */
@@ -160,15 +186,27 @@ export async function probeFacts(options: ProbeOptions = {}): Promise<ProviderFa
     typeof ort?.listSupportedBackends === 'function'
       ? (ort.listSupportedBackends as () => { name: string; bundled: boolean }[])()
       : null;
-  return {
+  const facts: ProviderFacts = {
     platform: process.platform,
     arch: process.arch,
     backends,
     binaries: ortDir ? nativeFiles(ortDir) : [],
     nvidiaGpu: await nvidiaGpu(options),
     ortVersion: ortDir ? readVersion(ortDir) : null,
+    webgpu: null,
   };
+  const device = options.device ?? 'auto';
+  const bundled = backends === null || backends.some((b) => b.name === 'webgpu');
+  const cudaFirst = device === 'auto' && unavailableReason('cuda', facts) === null;
+  if (bundled && (device === 'webgpu' || (device === 'auto' && !cudaFirst))) {
+    facts.webgpu = await (options.probeWebGpu ?? probeWebGpuOnce)();
+  }
+  return facts;
 }
+
+let webgpuProbe: Promise<WebGpuFacts> | undefined;
+/** The adapter does not change while the process runs: one probe serves every runtime. */
+const probeWebGpuOnce = () => (webgpuProbe ??= probeWebGpu());
 
 function packageDir(require: NodeJS.Require): string | null {
   try {

@@ -7,6 +7,7 @@ import {
   putParameterBodySchema,
 } from '../shared/api';
 import { route } from '../shared/route-doc';
+import { quantizeSchema } from '../shared/perform';
 import { parameters, setParameters } from '../kernel/actions';
 import { ScopeError, parseWith, readJson } from '../kernel/errors';
 import type { ParametersApplied, ParametersResponse } from '../shared/api';
@@ -15,10 +16,13 @@ import type { ScopeServices } from '../kernel/services';
 /** `/api/v1/parameters`: read all, PATCH several (all or nothing), PUT one. */
 export function parameterRoutes(services: ScopeServices): Hono {
   const api = new Hono();
-  const applied = (values: ParametersApplied['values']): ParametersApplied => ({
+  const applied = (result: { values: ParametersApplied['values']; scheduled?: number }): ParametersApplied => ({
     pipeline: services.host.activeId ?? null,
-    values,
+    ...result,
   });
+  // `?quantize=bar` (beat, bar, 4bars, off) times the change; left out, the http surface's setting does.
+  const quantizeOf = (raw: string | undefined) =>
+    raw === undefined ? {} : { quantize: parseWith(quantizeSchema, raw, 'invalid_query', 'quantize') };
 
   const readDoc = route({
     summary: 'the active pipeline, its values and their JSON Schema',
@@ -40,7 +44,7 @@ export function parameterRoutes(services: ScopeServices): Hono {
       'invalid_body',
       'body (expected an object of name: value)',
     );
-    return c.json(applied(setParameters(services, patch, 'http')));
+    return c.json(applied(setParameters(services, patch, 'http', quantizeOf(c.req.query('quantize')))));
   });
 
   const putDoc = route({
@@ -62,7 +66,8 @@ export function parameterRoutes(services: ScopeServices): Hono {
       const known = Object.keys(services.params.all()).join(', ') || '(none)';
       throw new ScopeError('unknown_parameter', `unknown parameter "${name}"; known: ${known}`);
     }
-    return c.json(applied(setParameters(services, { [name]: body.value }, 'http')));
+    const quantize = quantizeOf(c.req.query('quantize'));
+    return c.json(applied(setParameters(services, { [name]: body.value }, 'http', quantize)));
   });
 
   return api;

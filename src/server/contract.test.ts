@@ -51,6 +51,8 @@ describe('shapes of the API with the real neural-field', () => {
       'test-pattern',
       'passthrough',
       'streamdiffusion',
+      'longlive',
+      'streamdiffusionv2',
     ]);
     expect(body.filter((p: { active: boolean }) => p.active).map((p: { id: string }) => p.id)).toEqual([
       'neural-field',

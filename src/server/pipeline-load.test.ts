@@ -135,7 +135,11 @@ describe('loading and switching pipelines, seen in the frames', () => {
     const r = await load({ pipeline_id: 'test-pattern' });
     expect(r.body).toMatchObject({ state: 'ready', pipelineId: 'test-pattern' });
     const params = (await call(`${url}/api/v1/parameters`)).body;
-    expect(Object.keys(params.schema.properties)).toEqual(['width', 'height', 'speed', 'counter', 'background']);
+    // The pipeline's parameters, then the perform controls every pipeline shares.
+    expect(Object.keys(params.schema.properties)).toEqual([
+      ...['width', 'height', 'speed', 'counter', 'background'],
+      ...['xfade', 'tempo.tap', 'cue.go', 'cue.previous'],
+    ]);
     const g = await grabUntil(url, (f) => f.pipeline === 'test-pattern', 'a test-pattern frame');
     expect(g).toMatchObject({ width: 64, height: 64 });
     // Not a flat colour: bars and a counter.

@@ -42,11 +42,13 @@ describe('WebSocket /ws', () => {
       status: { state: 'ready', pipelineId: 'solid' },
       stats: { targetFps: 30, clients: { ws: 1 } },
     });
+    // The pipeline's parameters, then the perform controls every pipeline shares.
     expect(Object.keys((hello.schema as { properties: object }).properties)).toEqual([
       'width',
       'height',
       'level',
       'seed',
+      ...['xfade', 'tempo.tap', 'cue.go', 'cue.previous'],
     ]);
   });
 

@@ -140,8 +140,16 @@ export class WsHub {
   private handle(ws: WebSocket, client: Client, msg: ClientMessage): void {
     switch (msg.type) {
       case 'set': {
-        const values = setParameters(this.services, msg.params, client.source);
-        if (msg.id !== undefined) this.send(ws, { type: 'ack', id: msg.id, values });
+        const options = msg.quantize === undefined ? {} : { quantize: msg.quantize };
+        const { values, scheduled } = setParameters(this.services, msg.params, client.source, options);
+        if (msg.id !== undefined) {
+          this.send(
+            ws,
+            scheduled === undefined
+              ? { type: 'ack', id: msg.id, values }
+              : { type: 'ack', id: msg.id, values, scheduled },
+          );
+        }
         return;
       }
       case 'load': {

@@ -121,7 +121,12 @@ export const parametersResponseSchema = z.object({
 export type ParametersResponse = z.infer<typeof parametersResponseSchema>;
 
 /** Answer to PATCH/PUT of parameters: the values as applied (clamped, coerced). */
-export const parametersAppliedSchema = z.object({ pipeline: z.string().nullable(), values: valuesSchema });
+export const parametersAppliedSchema = z.object({
+  pipeline: z.string().nullable(),
+  values: valuesSchema,
+  /** The beat a quantised change will land on; absent when it applied at once. */
+  scheduled: z.number().optional(),
+});
 export type ParametersApplied = z.infer<typeof parametersAppliedSchema>;
 
 /**

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 /** What a command takes: nothing, a string, a boolean, or a string or an index. */
-export const commandArgSchema = z.enum(['none', 'string', 'bool', 'string-or-int']);
+export const commandArgSchema = z.enum(['none', 'string', 'bool', 'string-or-int', 'number']);
 
 /** GET /api/v1/commands. */
 export const commandListSchema = z.object({

@@ -14,6 +14,7 @@ import { modelsStatusSchema } from './models';
 import { inputListSchema, inputSelectionSchema } from './inputs';
 import { outputListSchema } from './outputs';
 import { presetListSchema } from './presets';
+import { quantizeSchema } from './perform';
 
 /** A client's correlation id, echoed in the `ack` or `error` answering that message. */
 export const requestIdSchema = z.union([z.string().max(200), z.number()]);
@@ -25,6 +26,8 @@ export type RequestId = z.infer<typeof requestIdSchema>;
 export const setMessageSchema = z.strictObject({
   type: z.literal('set'),
   params: paramPatchSchema,
+  /** Lands on the next beat, bar or N bars (`beat`, `bar`, `4bars`); left out: the ws surface's setting. */
+  quantize: quantizeSchema.optional(),
   id: requestIdSchema.optional(),
 });
 
@@ -96,6 +99,8 @@ export const ackMessageSchema = z.object({
   values: valuesSchema.optional(),
   status: pipelineStatusSchema.optional(),
   paused: z.boolean().optional(),
+  /** The beat a quantised `set` will land on. */
+  scheduled: z.number().optional(),
   /** What a command did, in words, when it says. */
   detail: z.string().optional(),
 });

@@ -3,6 +3,7 @@
  * the bodies of the `/api/v1/midi` routes. Types are inferred from the schemas so both sides agree.
  */
 import { z } from 'zod';
+import { quantizeSchema } from './perform';
 
 /** A MIDI channel as people count them (1-16); `null` in a mapping means any channel (omni). */
 export const midiChannelSchema = z.number().int().min(1).max(16);
@@ -54,6 +55,8 @@ export const midiMappingSchema = z.strictObject({
   invert: z.boolean(),
   /** Pickup: the control does nothing until it reaches the current value. */
   softTakeover: z.boolean(),
+  /** Changes from this control wait for the next beat/bar (`beat`, `bar`, `4bars`); left out: the MIDI default. */
+  quantize: quantizeSchema.optional(),
 });
 export type MidiMapping = z.infer<typeof midiMappingSchema>;
 
@@ -69,6 +72,7 @@ export const newMappingSchema = z.strictObject({
   curve: midiCurveSchema.optional(),
   invert: z.boolean().optional(),
   softTakeover: z.boolean().optional(),
+  quantize: quantizeSchema.optional(),
 });
 export type NewMapping = z.infer<typeof newMappingSchema>;
 
@@ -81,6 +85,7 @@ export const mappingPatchSchema = z.strictObject({
   curve: midiCurveSchema.optional(),
   invert: z.boolean().optional(),
   softTakeover: z.boolean().optional(),
+  quantize: quantizeSchema.optional(),
   mode: noteModeSchema.optional(),
 });
 export type MappingPatch = z.infer<typeof mappingPatchSchema>;

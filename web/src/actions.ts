@@ -1,6 +1,7 @@
 /** The panel's HTTP calls to the optional services; each refreshes the state from the answer or a fresh GET. */
 import { z } from 'zod';
-import { pipelineListSchema } from '../../src/shared/api';
+import { parametersResponseSchema, pipelineListSchema } from '../../src/shared/api';
+import { performServices } from './perform-types';
 import { serviceEventSchemas } from '../../src/shared/messages';
 import { learnResponseSchema, mappingResponseSchema } from '../../src/shared/midi';
 import { downloadResponseSchema } from '../../src/shared/models';
@@ -8,6 +9,8 @@ import { outputInfoSchema } from '../../src/shared/outputs';
 import { inputDevicesSchema, inputInfoSchema, inputSelectionSchema } from '../../src/shared/inputs';
 import { presetListSchema, presetRecallSchema } from '../../src/shared/presets';
 import { api, optionalApi } from './client';
+import type { PerformActions } from './components/perform-card';
+import type { PerformTopic } from './perform-types';
 import type { ServiceTopic } from '../../src/shared/messages';
 import type { MidiActions } from './context';
 import type { OutputActions } from './components/outputs-card';
@@ -27,16 +30,21 @@ function guarded(dispatch: Dispatch, work: () => Promise<unknown>): void {
 }
 
 /** Fetches one optional service's state into the panel; a 404 means the server has none, and hides its card. */
-export function refresh(dispatch: Dispatch, topic: ServiceTopic): void {
-  const path = {
-    midi: '/api/v1/midi',
-    outputs: '/api/v1/outputs',
-    inputs: '/api/v1/inputs',
-    input: '/api/v1/input',
-    presets: '/api/v1/presets',
-    models: '/api/v1/models/status',
-  }[topic];
-  optionalApi(path, serviceEventSchemas[topic])
+export function refresh(dispatch: Dispatch, topic: ServiceTopic | PerformTopic): void {
+  const service = Object.hasOwn(performServices, topic)
+    ? performServices[topic as PerformTopic]
+    : {
+        path: {
+          midi: '/api/v1/midi',
+          outputs: '/api/v1/outputs',
+          inputs: '/api/v1/inputs',
+          input: '/api/v1/input',
+          presets: '/api/v1/presets',
+          models: '/api/v1/models/status',
+        }[topic as ServiceTopic],
+        schema: serviceEventSchemas[topic as ServiceTopic] as z.ZodType,
+      };
+  optionalApi(service.path, service.schema as z.ZodType)
     .then((data) => dispatch({ type: 'service', topic, data }))
     // A service that fails to answer is shown as absent; the panel keeps working without it.
     .catch(() => dispatch({ type: 'service', topic, data: null }));
@@ -46,7 +54,52 @@ export function refreshAll(dispatch: Dispatch): void {
   guarded(dispatch, async () =>
     dispatch({ type: 'pipelines', pipelines: await api('/api/v1/pipelines', pipelineListSchema) }),
   );
-  for (const topic of ['midi', 'outputs', 'inputs', 'input', 'presets', 'models'] as const) refresh(dispatch, topic);
+  for (const topic of [
+    'midi',
+    'outputs',
+    'inputs',
+    'input',
+    'presets',
+    'models',
+    'tempo',
+    'cues',
+    'recording',
+  ] as const) {
+    refresh(dispatch, topic);
+  }
+}
+
+/** The parameters afresh (modulators added or removed their depth and rate controls). */
+export function refreshParameters(dispatch: Dispatch): void {
+  guarded(dispatch, async () => {
+    const p = await api('/api/v1/parameters', parametersResponseSchema);
+    dispatch({ type: 'message', message: { type: 'pipeline', ...p } });
+  });
+}
+
+export function performActions(dispatch: Dispatch, notify: (m: string) => void): PerformActions {
+  const answer = z.unknown();
+  const call = (path: string, body?: unknown, then?: (answer: unknown) => void) =>
+    guarded(dispatch, async () =>
+      then?.(await api(path, answer, { method: body === undefined ? 'POST' : 'PUT', body })),
+    );
+  const post = (path: string, body: unknown, then?: (answer: unknown) => void) =>
+    guarded(dispatch, async () => then?.(await api(path, answer, { method: 'POST', body })));
+  const tempo = (answer: unknown) => dispatch({ type: 'service', topic: 'tempo', data: answer });
+  return {
+    tap: () => call('/api/v1/tempo/tap', undefined, tempo),
+    setBpm: (bpm) => call('/api/v1/tempo', { bpm }, tempo),
+    quantize: (q) => call('/api/v1/tempo', { quantize: q }, tempo),
+    go: (cue) =>
+      post('/api/v1/cues/go', { cue }, (answer) => {
+        const beat = (answer as { beat?: number }).beat;
+        if (beat !== undefined) notify(`Cue lands on beat ${beat}`);
+      }),
+    record: (on) =>
+      post(`/api/v1/recording/${on ? 'start' : 'stop'}`, {}, (answer) =>
+        dispatch({ type: 'service', topic: 'recording', data: answer }),
+      ),
+  };
 }
 
 export function midiActions(dispatch: Dispatch): MidiActions {

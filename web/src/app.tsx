@@ -1,11 +1,22 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
-import { downloadModel, inputActions, midiActions, outputActions, presetActions, refresh, refreshAll } from './actions';
+import {
+  downloadModel,
+  inputActions,
+  midiActions,
+  outputActions,
+  performActions,
+  presetActions,
+  refresh,
+  refreshAll,
+  refreshParameters,
+} from './actions';
 import { ScopeSocket, socketUrl } from './client';
 import { PanelContext } from './context';
 import { ControlsCard } from './components/controls-card';
 import { Header } from './components/header';
 import { InputCard } from './components/input-card';
 import { OutputsCard } from './components/outputs-card';
+import { PerformCard } from './components/perform-card';
 import { PipelinesCard } from './components/pipelines-card';
 import { PresetsCard } from './components/presets-card';
 import { Preview } from './components/preview';
@@ -30,7 +41,11 @@ export function App() {
   useEffect(() => {
     const s = new ScopeSocket({
       url: socketUrl(),
-      onMessage: (message) => dispatch({ type: 'message', message }),
+      onMessage: (message) => {
+        dispatch({ type: 'message', message });
+        // A modulator brings its own depth and rate controls: the parameter set changed.
+        if (message.type === 'event' && message.topic === 'modulators') refreshParameters(dispatch);
+      },
       onOpen: (connected) => {
         dispatch({ type: 'connected', connected });
         // After a server restart everything may have changed.
@@ -67,6 +82,7 @@ export function App() {
   const presets = useMemo(() => presetActions(dispatch, notify), []);
   const outputs = useMemo(() => outputActions(dispatch), []);
   const inputs = useMemo(() => inputActions(dispatch, notify), []);
+  const perform = useMemo(() => performActions(dispatch, notify), []);
   const paused = state.stats?.paused ?? false;
 
   useShortcuts({
@@ -76,6 +92,8 @@ export function App() {
       if (p) presets.recall(p.name);
     },
     toggleHelp: () => setHelp((h) => !h),
+    tap: () => perform.tap(),
+    go: () => perform.go('next'),
     closeHelp: () => setHelp(false),
   });
 
@@ -90,9 +108,15 @@ export function App() {
           <h2>
             Parameters <span class="dim">{state.pipeline ?? ''}</span>
           </h2>
-          <ControlsCard schema={state.schema} values={state.values} />
+          <ControlsCard schema={state.schema} values={state.values} modulated={state.modulated} />
         </section>
         <aside class="side">
+          {(state.tempo || state.cues || state.recording) && (
+            <section class="card" aria-label="perform">
+              <h2>Perform</h2>
+              <PerformCard tempo={state.tempo} cues={state.cues} recording={state.recording} actions={perform} />
+            </section>
+          )}
           <section class="card" aria-label="pipelines">
             <h2>Pipelines</h2>
             <PipelinesCard

@@ -1,6 +1,8 @@
 /** Everything the panel shows, and how each server message changes it (a pure reducer, tested without a DOM). */
 import { serviceEventSchemas } from '../../src/shared/messages';
 import { modelLines } from './services';
+import { cuesSchema, recordingSchema, tempoSchema } from './perform-types';
+import type { CuesInfo, PerformTopic, RecordingInfo, TempoInfo } from './perform-types';
 import type { JsonSchema, ParamValue, PipelineInfo, PipelineStatus, Stats } from '../../src/shared/api';
 import type { ServerMessage, ServiceTopic } from '../../src/shared/messages';
 import type { InputInfo, InputSelection } from '../../src/shared/inputs';
@@ -26,6 +28,12 @@ export interface PanelState {
   midi: MidiStatus | null;
   presets: PresetList | null;
   models: ModelLine[];
+  /** Tempo, cues and recording: null while the server has none (or has not said). */
+  tempo: TempoInfo | null;
+  cues: CuesInfo | null;
+  recording: RecordingInfo | null;
+  /** Parameters moved by modulators this frame: the values the pipeline renders with. */
+  modulated: Record<string, number>;
   /** The last error the server sent about something this panel did. */
   lastError: string | null;
 }
@@ -46,6 +54,10 @@ export const initialState: PanelState = {
   midi: null,
   presets: null,
   models: [],
+  tempo: null,
+  cues: null,
+  recording: null,
+  modulated: {},
   lastError: null,
 };
 
@@ -56,7 +68,7 @@ export type PanelAction =
   | { type: 'connected'; connected: boolean }
   | { type: 'local-values'; values: Record<string, ParamValue> }
   | { type: 'pipelines'; pipelines: PipelineInfo[] }
-  | { type: 'service'; topic: ServiceTopic; data: unknown }
+  | { type: 'service'; topic: ServiceTopic | PerformTopic; data: unknown }
   | { type: 'error'; message: string | null };
 
 /** The next state after `action`. */
@@ -121,6 +133,8 @@ function applyMessage(state: PanelState, m: ServerMessage): PanelState {
  * not parse leaves the state as it was, and topics the panel does not show are ignored.
  */
 function applyService(state: PanelState, topic: string, data: unknown): PanelState {
+  const performed = applyPerform(state, topic, data);
+  if (performed) return performed;
   if (!Object.hasOwn(serviceEventSchemas, topic)) return state;
   const service = topic as ServiceTopic;
   // null: the server has no such service (its GET answered 404); its card hides.
@@ -148,6 +162,35 @@ function applyService(state: PanelState, topic: string, data: unknown): PanelSta
     }
     case 'models':
       return { ...state, models: modelLines(data) };
+  }
+}
+
+/** The perform topics (tempo, cues, recording, modulation); undefined for any other topic. */
+function applyPerform(state: PanelState, topic: string, data: unknown): PanelState | undefined {
+  switch (topic) {
+    case 'tempo': {
+      if (data === null) return { ...state, tempo: null };
+      const parsed = tempoSchema.safeParse(data);
+      return parsed.success ? { ...state, tempo: { ...parsed.data, receivedAt: performance.now() } } : state;
+    }
+    case 'cues': {
+      if (data === null) return { ...state, cues: null };
+      const parsed = cuesSchema.safeParse(data);
+      return parsed.success ? { ...state, cues: parsed.data } : state;
+    }
+    case 'recording': {
+      if (data === null) return { ...state, recording: null };
+      const parsed = recordingSchema.safeParse(data);
+      return parsed.success ? { ...state, recording: parsed.data } : state;
+    }
+    case 'modulation': {
+      const values = (data as { values?: unknown } | null)?.values;
+      if (typeof values !== 'object' || values === null) return state;
+      const numbers = Object.entries(values).filter((e): e is [string, number] => typeof e[1] === 'number');
+      return { ...state, modulated: Object.fromEntries(numbers) };
+    }
+    default:
+      return undefined;
   }
 }
 

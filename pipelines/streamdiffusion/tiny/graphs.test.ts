@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { OrtRuntime } from '../../../src/runtime/ort';
 import { ClipTokenizer, CONTEXT_LENGTH } from '../clip-tokenizer';
-import { seededNoise } from '../noise';
-import { readSignature } from '../onnx-signature';
+import { seededNoise } from '../../shared/noise';
+import { readSignature } from '../../../src/runtime/onnx-signature';
 import { stagesFor } from '../schedule';
 import { TypedSession } from '../session-io';
 import { StreamBatch } from '../stream-batch';

@@ -5,10 +5,19 @@ import { ColorPicker, Select, TextField, Toggle, Trigger } from './inputs';
 import { MidiLearn } from './midi-learn';
 import { Slider } from './slider';
 import type { ParamValue } from '../../../src/shared/api';
+import { toPosition } from '../schema';
 import type { ControlSpec } from '../schema';
 
 /** One parameter: its label, the control that suits its kind, its OSC address to copy and its MIDI binding. */
-export function ControlRow({ spec, value }: { spec: ControlSpec; value: ParamValue | undefined }) {
+export function ControlRow({
+  spec,
+  value,
+  modulated,
+}: {
+  spec: ControlSpec;
+  value: ParamValue | undefined;
+  modulated?: number | undefined;
+}) {
   const { client } = usePanel();
   const set = (v: ParamValue) => client.set(spec.name, v);
   return (
@@ -26,6 +35,9 @@ export function ControlRow({ spec, value }: { spec: ControlSpec; value: ParamVal
         <MidiLearn param={spec.name} />
       </div>
       <div class="control-body">{body(spec, value, set)}</div>
+      {modulated !== undefined && (spec.kind === 'number' || spec.kind === 'int') && (
+        <ModulatedMark spec={spec} value={modulated} />
+      )}
     </div>
   );
 }
@@ -46,6 +58,17 @@ function body(spec: ControlSpec, value: ParamValue | undefined, set: (v: ParamVa
     case 'color':
       return <ColorPicker spec={spec} value={typeof value === 'string' ? value : spec.default} onChange={set} />;
   }
+}
+
+/** Where a modulator has moved the value this frame: a mark running along under the slider. */
+function ModulatedMark({ spec, value }: { spec: Extract<ControlSpec, { kind: 'number' | 'int' }>; value: number }) {
+  // Placed on the slider's own curve, so the mark sits where the thumb would be at that value.
+  const at = Math.min(1, Math.max(0, toPosition(value, spec.min, spec.max, spec.curve)));
+  return (
+    <div class="modulated" title={`modulated: ${Number(value.toPrecision(4))}`} data-modulated={value}>
+      <i style={{ left: `${(at * 100).toFixed(2)}%` }} />
+    </div>
+  );
 }
 
 /** `/scope/<param>`, click to copy: what a performer types into TouchDesigner or a show controller. */

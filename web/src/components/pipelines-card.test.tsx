@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PipelinesCard } from './pipelines-card';
 import { WithPanel, fakePanel } from '../test-support';
-import type { PipelineInfo } from '../../../src/shared/api';
+import type { PipelineInfo, PipelineStatus } from '../../../src/shared/api';
 import type { ModelLine } from '../services';
 
 afterEach(cleanup);
@@ -21,14 +21,14 @@ const line = (over: Partial<ModelLine>): ModelLine => ({
   ...over,
 });
 
-function show(models: ModelLine[], download: (m: string) => void = () => {}) {
+function show(models: ModelLine[], download: (m: string) => void = () => {}, status: PipelineStatus | null = null) {
   const { ctx } = fakePanel();
   return render(
     <WithPanel ctx={ctx}>
       <PipelinesCard
         pipelines={[pipeline('neural-field'), pipeline('streamdiffusion')]}
         active="neural-field"
-        status={null}
+        status={status}
         models={models}
         download={download}
       />
@@ -55,5 +55,26 @@ describe('PipelinesCard model files', () => {
     show([line({ state: 'error', error: 'could not download: network' })]);
     expect(screen.getByRole('button', { name: 'download sd-turbo' }).textContent).toBe('Retry');
     expect(screen.getByText('could not download: network')).toBeTruthy();
+  });
+});
+
+describe('PipelinesCard device', () => {
+  it('shows the execution provider with the reason it was chosen', () => {
+    const status: PipelineStatus = {
+      state: 'ready',
+      pipelineId: 'neural-field',
+      stage: null,
+      progress: null,
+      error: null,
+      retryInMs: null,
+      loadedAt: null,
+      executionProvider: 'cpu',
+      executionProviderReason:
+        'auto: no GPU execution provider for this machine; the only WebGPU adapter is the software one llvmpipe',
+    };
+    const { container } = show([], () => {}, status);
+    const device = container.querySelector('[data-device="cpu"]')!;
+    expect(device.textContent).toContain('on cpu');
+    expect(device.textContent).toContain('the only WebGPU adapter is the software one llvmpipe');
   });
 });

@@ -65,7 +65,17 @@ function LoadState({ status }: { status: PipelineStatus }) {
       </p>
     );
   }
-  if (status.state === 'ready') return <span class="dim">on {status.executionProvider}</span>;
+  if (status.state === 'ready') {
+    // The reason says why this provider (and, for auto, why not a faster one): the first thing to read when a
+    // pipeline is slower than expected.
+    const reason = status.executionProviderReason;
+    return (
+      <span class="dim" data-device={status.executionProvider} title={reason ?? undefined}>
+        on {status.executionProvider}
+        {reason && <small class="device-reason"> — {reason}</small>}
+      </span>
+    );
+  }
   return null;
 }
 

@@ -6,6 +6,9 @@ export interface ShortcutHandlers {
   recallPreset(index: number): void;
   toggleHelp(): void;
   closeHelp(): void;
+  /** T: tap tempo; G: go to the next cue. */
+  tap?(): void;
+  go?(): void;
 }
 
 /** True when a key press belongs to a field the performer is typing in. */
@@ -35,6 +38,10 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
         if (!e.repeat) h.togglePause();
       } else if (/^[1-9]$/.test(e.key)) {
         h.recallPreset(Number(e.key) - 1);
+      } else if ((e.key === 't' || e.key === 'T') && !e.repeat) {
+        h.tap?.();
+      } else if ((e.key === 'g' || e.key === 'G') && !e.repeat) {
+        h.go?.();
       } else if (e.key === '?') {
         h.toggleHelp();
       } else if (e.key === 'Escape') {
@@ -48,6 +55,8 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
 
 const KEYS: [string, string][] = [
   ['Space', 'pause / resume rendering'],
+  ['T', 'tap tempo'],
+  ['G', 'go: the next cue'],
   ['1 – 9', 'recall preset 1 – 9 of this pipeline'],
   ['?', 'show / hide this list'],
   ['Esc', 'close this list; in a field: undo the edit'],

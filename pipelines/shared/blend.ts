@@ -1,4 +1,4 @@
-/** Text conditioning of one prompt: per-token hidden states [77 × dim] and, for SDXL, the pooled embedding. */
+/** Text conditioning of one prompt: per-token hidden states [tokens × dim] and, for SDXL, the pooled embedding. */
 export interface Conditioning {
   hidden: Float32Array;
   pooled?: Float32Array;

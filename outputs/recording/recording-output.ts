@@ -1,0 +1,219 @@
+/**
+ * Recording as an output: the hub hands it every frame; it copies the pixels into its own ffmpeg process's stdin
+ * and returns at once. When ffmpeg falls behind and the pipe holds more than `maxQueueFrames`, the recorder drops
+ * that frame (counted) — the loop never waits for the disk. Files go to `<configDir>/recordings`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setPriority } from 'node:os';
+import { z } from 'zod';
+import { ffmpegPath, recordingArgs } from './ffmpeg-args';
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
+import type { RecordingState } from '../../src/shared/perform';
+
+export const recordingOptionsSchema = z.strictObject({
+  crf: z.number().int().min(0).max(51),
+  preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']),
+  maxQueueFrames: z.number().int().min(1).max(240),
+});
+export type RecordingOptions = z.infer<typeof recordingOptionsSchema>;
+
+export interface RecorderSettings {
+  dir: string;
+  ffmpeg: string;
+  /** Told whenever recording starts, stops or fails. */
+  changed: (state: RecordingState) => void;
+  now: () => Date;
+}
+
+type Encoder = ChildProcessByStdio<Writable, null, Readable>;
+
+export class RecordingOutput implements Output<RecordingOptions> {
+  readonly kind = 'recording' as const;
+  readonly name = 'Recording (MP4)';
+  readonly optionsSchema = recordingOptionsSchema.partial();
+  // A second of frames: enough to ride out ffmpeg's start and a slow disk moment without dropping.
+  private opts: RecordingOptions = { crf: 20, preset: 'ultrafast', maxQueueFrames: 30 };
+  private readonly s: RecorderSettings;
+  private ctx: OutputContext | undefined;
+  private encoder: { proc: Encoder; width: number; height: number; done: Promise<void>; stderr: string } | undefined;
+  private file: string | null = null;
+  private part = 0;
+  private frames = 0;
+  private dropped = 0;
+  private error: string | undefined;
+  private available: Availability | undefined;
+
+  constructor(
+    readonly id: string,
+    settings: Partial<RecorderSettings> & Pick<RecorderSettings, 'dir'>,
+  ) {
+    this.s = { ffmpeg: ffmpegPath(), changed: () => {}, now: () => new Date(), ...settings } satisfies RecorderSettings;
+  }
+
+  availability(): Availability {
+    if (!this.available) {
+      const probe = spawnSync(this.s.ffmpeg, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 });
+      this.available =
+        probe.status === 0
+          ? { available: true }
+          : { available: false, reason: `no ffmpeg at "${this.s.ffmpeg}" (install ffmpeg or set FFMPEG_PATH)` };
+    }
+    return this.available;
+  }
+
+  async start(ctx: OutputContext): Promise<void> {
+    this.ctx = ctx;
+    await mkdir(this.s.dir, { recursive: true });
+    this.frames = 0;
+    this.dropped = 0;
+    this.part = 0;
+    this.error = undefined;
+    this.file = null;
+    this.s.changed(await this.state());
+  }
+
+  async stop(): Promise<void> {
+    await this.finish();
+    const file = this.file;
+    this.ctx?.log(`Recording stopped: ${file ?? 'no frame came'} (${this.frames} frames, ${this.dropped} dropped).`);
+    this.ctx = undefined;
+    this.s.changed(await this.state());
+  }
+
+  accept(frame: OutputFrame): void {
+    if (!this.ctx) return;
+    if (this.encoder && (this.encoder.width !== frame.width || this.encoder.height !== frame.height)) {
+      // The size changed (a pipeline with another resolution): this part ends, the next one begins.
+      void this.finish();
+    }
+    const encoder = this.encoder ?? this.open(frame.width, frame.height);
+    if (!encoder) return;
+    const stdin = encoder.proc.stdin;
+    if (stdin.writableLength > this.opts.maxQueueFrames * frame.data.byteLength) {
+      this.dropped++;
+      return;
+    }
+    // A copy: the pipeline may reuse its buffer before ffmpeg has read this one.
+    stdin.write(Buffer.from(frame.data));
+    this.frames++;
+  }
+
+  /** Bytes written to ffmpeg that it has not read yet. */
+  queuedBytes(): number {
+    return this.encoder?.proc.stdin.writableLength ?? 0;
+  }
+
+  status(): OutputStatus {
+    return {
+      clients: this.encoder ? 1 : 0,
+      ...(this.file ? { urls: [this.file] } : {}),
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+
+  options(): RecordingOptions {
+    return { ...this.opts };
+  }
+
+  setOptions(patch: Partial<RecordingOptions>): void {
+    this.opts = { ...this.opts, ...patch };
+  }
+
+  /** What GET /api/v1/recording answers. */
+  async state(): Promise<RecordingState> {
+    const availability = this.availability();
+    return {
+      available: availability.available,
+      ...(availability.available ? {} : { reason: availability.reason }),
+      recording: this.ctx !== undefined,
+      file: this.file,
+      frames: this.frames,
+      dropped: this.dropped,
+      seconds: this.frames / (this.ctx?.fps() ?? 30),
+      dir: this.s.dir,
+      files: await this.files(),
+    };
+  }
+
+  private async files(): Promise<RecordingState['files']> {
+    let names: string[];
+    try {
+      names = (await readdir(this.s.dir)).filter((n) => n.endsWith('.mp4')).sort();
+    } catch {
+      return [];
+    }
+    const out: RecordingState['files'] = [];
+    for (const name of names) {
+      try {
+        const st = await stat(join(this.s.dir, name));
+        out.push({ name, bytes: st.size, modified: st.mtime.toISOString() });
+      } catch {
+        // Deleted while listing.
+      }
+    }
+    return out;
+  }
+
+  private open(width: number, height: number) {
+    const stamp = this.s.now().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+    this.part++;
+    const file = join(this.s.dir, `scope-${stamp}${this.part > 1 ? `-part${this.part}` : ''}.mp4`);
+    const fps = this.ctx?.fps() ?? 30;
+    const args = recordingArgs({ width, height, fps, crf: this.opts.crf, preset: this.opts.preset, file });
+    let proc: Encoder;
+    try {
+      proc = spawn(this.s.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    } catch (err) {
+      this.fail(`could not start ffmpeg: ${(err as Error).message}`);
+      return undefined;
+    }
+    // The encoder yields the CPU to the loop: on a busy machine it falls behind and drops its own frames instead.
+    try {
+      if (proc.pid !== undefined) setPriority(proc.pid, 15);
+    } catch {
+      // Not allowed here (some containers): it then competes as an equal.
+    }
+    const encoder = { proc, width, height, stderr: '', done: Promise.resolve() };
+    proc.stderr.on('data', (d: Buffer) => (encoder.stderr = (encoder.stderr + d.toString()).slice(-2000)));
+    // A dead encoder makes writes fail with EPIPE; the exit handler says why.
+    proc.stdin.on('error', () => {});
+    encoder.done = new Promise<void>((resolve) => {
+      proc.on('error', (err) => {
+        this.fail(`ffmpeg failed: ${err.message}`);
+        resolve();
+      });
+      proc.on('close', (code, signal) => {
+        if (this.encoder === encoder) this.encoder = undefined;
+        if (code !== 0 && !(signal === 'SIGTERM' && !this.ctx)) {
+          this.fail(`ffmpeg exited (${signal ?? code}): ${encoder.stderr.trim().split('\n').at(-1) ?? ''}`);
+        }
+        resolve();
+      });
+    });
+    this.encoder = encoder;
+    this.file = file;
+    this.ctx?.log(`Recording to ${file} (${width}x${height} at ${fps} fps).`);
+    return encoder;
+  }
+
+  /** Closes stdin so ffmpeg writes the last fragment and exits; killed if it does not within 10 s. */
+  private async finish(): Promise<void> {
+    const encoder = this.encoder;
+    if (!encoder) return;
+    this.encoder = undefined;
+    encoder.proc.stdin.end();
+    const timer = setTimeout(() => encoder.proc.kill('SIGKILL'), 10_000);
+    await encoder.done;
+    clearTimeout(timer);
+  }
+
+  private fail(message: string): void {
+    this.error = message;
+    this.ctx?.log(`Recording: ${message}`);
+    void this.state().then((s) => this.s.changed(s));
+  }
+}

@@ -1,0 +1,69 @@
+/** An ar-video export opened: contract.json read, every graph checked against the contract, sessions made. */
+import { join } from 'node:path';
+import type { OrtRuntime } from '../../src/runtime/ort';
+import { assertContract, blockSpec } from './contract';
+import type { ArSession } from './device';
+import { Device } from './device';
+import { readExportConfig } from './export-config';
+import type { ExportConfig } from './export-config';
+import { DeviceOps } from './ops';
+import { StreamingCodec } from './streaming-codec';
+import { ArTextEncoder } from './text-encoder';
+
+export interface ArModelOptions {
+  /** The Wan VAE decoder, the tiny one (TAEHV), or none (the bench times blocks alone). */
+  decoder: 'full' | 'tiny' | 'none';
+  /** Open the encoder too (video to video). */
+  encoder: boolean;
+}
+
+export class ArModel {
+  private constructor(
+    readonly dir: string,
+    readonly config: ExportConfig,
+    readonly device: Device,
+    readonly ops: DeviceOps,
+    readonly block: ArSession,
+    readonly decoder: StreamingCodec | undefined,
+    readonly encoder: StreamingCodec | undefined,
+    readonly text: ArTextEncoder | undefined,
+  ) {}
+
+  static async open(
+    runtime: OrtRuntime,
+    dir: string,
+    options: ArModelOptions,
+    progress: (stage: string, fraction: number) => void = () => {},
+  ): Promise<ArModel> {
+    const config = await readExportConfig(dir);
+    const device = new Device(runtime);
+    try {
+      progress('loading the block', 0.1);
+      const block = await device.open('block', join(dir, 'block.onnx'));
+      assertContract('block.onnx', block.signature, blockSpec(config), config.dtype);
+      const ops = await DeviceOps.open(device, config);
+      progress('loading the VAE', 0.6);
+      let decoder: StreamingCodec | undefined;
+      if (options.decoder !== 'none') {
+        const files = config.vae.decoders[options.decoder];
+        if (!files) throw new Error(`this export has no ${options.decoder === 'tiny' ? 'tiny ' : ''}VAE decoder`);
+        decoder = await StreamingCodec.open(device, ops, dir, files, 'decoder', config);
+      }
+      let encoder: StreamingCodec | undefined;
+      if (options.encoder) {
+        if (!config.vae.encoder) throw new Error('this export has no VAE encoder, which video to video needs');
+        encoder = await StreamingCodec.open(device, ops, dir, config.vae.encoder, 'encoder', config);
+      }
+      progress('loading the text encoder', 0.8);
+      const text = config.textEncoder ? await ArTextEncoder.open(device, dir, config) : undefined;
+      return new ArModel(dir, config, device, ops, block, decoder, encoder, text);
+    } catch (err) {
+      await device.close();
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.device.close();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Where an exported model lives and what it holds. These models are not downloaded: nobody publishes ONNX files
+ * of them, so the exporter (tools/ar-video-export) writes them from the upstream checkpoints on a machine with a
+ * GPU, into `<models dir>/exports/<id>/`. A missing export is one sentence: what, how big, the command.
+ */
+import { join } from 'node:path';
+import { fileExists } from '../../src/files';
+
+export interface ExportFile {
+  file: string;
+  role: string;
+  /** Weights: parameter counts × 2 bytes (float16); graphs and the tokenizer: estimates. Never measured files. */
+  approxBytes: number;
+}
+
+export interface ExportManifest {
+  /** Folder name under exports/, also the `--out` name the exporter suggests. */
+  id: string;
+  pipeline: string;
+  description: string;
+  /** The exporter's model argument: `python tools/ar-video-export/export.py <model>`. */
+  exporterModel: string;
+  files: ExportFile[];
+}
+
+const MB = 1e6;
+const GB = 1e9;
+
+const common: ExportFile[] = [
+  { file: 'contract.json', role: 'contract (shapes, cache, schedule)', approxBytes: 2e3 },
+  { file: 'block.onnx', role: 'causal DiT block graph', approxBytes: 2 * MB },
+  { file: 'block.onnx.data', role: 'DiT weights (1.42 B parameters)', approxBytes: 2.84 * GB },
+  { file: 'text_encoder.onnx', role: 'umT5-xxl encoder graph', approxBytes: 2 * MB },
+  { file: 'text_encoder.onnx.data', role: 'umT5-xxl weights (5.68 B parameters)', approxBytes: 11.4 * GB },
+  { file: 'tokenizer.json', role: 'umT5 tokenizer', approxBytes: 16.8 * MB },
+  { file: 'vae_decoder.onnx', role: 'Wan VAE decoder, steady chunks (73 M parameters)', approxBytes: 147 * MB },
+  { file: 'vae_decoder_first.onnx', role: 'Wan VAE decoder, first chunk', approxBytes: 147 * MB },
+  { file: 'tae_decoder.onnx', role: 'TAEHV (taew2_1) decoder (9.8 M parameters)', approxBytes: 20 * MB },
+];
+
+export const longliveExport: ExportManifest = {
+  id: 'longlive-1.3b',
+  pipeline: 'longlive',
+  description: 'LongLive 1.3B (NVlabs/LongLive v1.0, Wan2.1-T2V-1.3B + LoRA) as ar-video contract graphs',
+  exporterModel: 'longlive',
+  files: common,
+};
+
+export const streamDiffusionV2Export: ExportManifest = {
+  id: 'streamdiffusionv2-1.3b',
+  pipeline: 'streamdiffusionv2',
+  description: 'StreamDiffusionV2 1.3B (chenfengxu714/StreamDiffusionV2) as ar-video contract graphs',
+  exporterModel: 'streamdiffusionv2',
+  files: [
+    ...common,
+    { file: 'vae_encoder.onnx', role: 'Wan VAE encoder, steady chunks (54 M parameters)', approxBytes: 107 * MB },
+    { file: 'vae_encoder_first.onnx', role: 'Wan VAE encoder, first chunk', approxBytes: 107 * MB },
+  ],
+};
+
+/** The export's folder under a models dir. */
+export const exportDir = (root: string, m: ExportManifest) => join(root, 'exports', m.id);
+
+/** "≈14.6 GB". */
+export function approxSize(files: readonly ExportFile[]): string {
+  const bytes = files.reduce((sum, f) => sum + f.approxBytes, 0);
+  return bytes >= GB ? `≈${(bytes / GB).toFixed(1)} GB` : `≈${Math.round(bytes / MB)} MB`;
+}
+
+/** The export's folder when every file is there; otherwise an error saying what to export, how big, and how. */
+export async function resolveExport(m: ExportManifest, root: string): Promise<string> {
+  const dir = exportDir(root, m);
+  const missing: string[] = [];
+  for (const f of m.files) if (!(await fileExists(join(dir, f.file)))) missing.push(f.file);
+  if (missing.length === 0) return dir;
+  const shown =
+    missing.length > 3 ? `${missing.slice(0, 3).join(', ')} and ${missing.length - 3} more` : missing.join(', ');
+  throw new Error(
+    `${m.pipeline} needs the ${m.id} export (${approxSize(m.files)}) in ${dir}: on a machine with an NVIDIA GPU ` +
+      `and the upstream checkpoints run \`python tools/ar-video-export/export.py ${m.exporterModel} --out ${dir}\` ` +
+      `(README: Autoregressive video), or choose model "tiny" (missing: ${shown})`,
+  );
+}

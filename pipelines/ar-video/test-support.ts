@@ -1,0 +1,54 @@
+/** Loading and stepping an ar-video pipeline in tests. */
+import type { Image } from '../../src/engine/frame';
+import type { ParamSnapshot, PipelineDefinition } from '../../src/engine/pipeline';
+import type { ParamValue } from '../../src/params/spec';
+import type { OrtRuntime } from '../../src/runtime/ort';
+import { ArVideoPipeline } from './ar-pipeline';
+import type { ArPipelineOptions, ArPipelineSpec } from './ar-pipeline';
+
+/** Every parameter at its default, the model tiny, and the overrides. */
+export function paramsOf(
+  def: PipelineDefinition,
+  overrides: Record<string, ParamValue> = {},
+  size = { width: 64, height: 32 },
+): ParamSnapshot {
+  const defaults = Object.fromEntries(Object.entries(def.params).map(([k, s]) => [k, s.default]));
+  return { ...size, ...defaults, model: 'tiny', resetCache: false, ...overrides };
+}
+
+/** A loaded pipeline of `spec` (not through the definition, so tests can turn prefetching off). */
+export async function loadPipeline(
+  spec: ArPipelineSpec,
+  params: ParamSnapshot,
+  runtime: OrtRuntime,
+  options: ArPipelineOptions = { prefetch: false },
+  logs: string[] = [],
+): Promise<ArVideoPipeline> {
+  const pipeline = new ArVideoPipeline(spec, options);
+  await pipeline.load({
+    width: params.width as number,
+    height: params.height as number,
+    params,
+    runtime,
+    progress: () => {},
+    signal: new AbortController().signal,
+    log: (m) => logs.push(m),
+  });
+  return pipeline;
+}
+
+/** Renders frame `index` at 30 fps. */
+export function renderFrame(p: ArVideoPipeline, params: ParamSnapshot, index: number, input?: Image): Promise<Image> {
+  const { width, height } = params as { width: number; height: number };
+  return p.render({ time: index / 30, dt: 1 / 30, frameIndex: index, width, height }, params, input);
+}
+
+/** Mean absolute difference of two images' bytes. */
+export const diff = (a: Image, b: Image) => a.data.reduce((s, v, i) => s + Math.abs(v - b.data[i]!), 0) / a.data.length;
+
+/** A flat opaque image. */
+export function flat(value: number, width = 64, height = 32): Image {
+  const data = new Uint8Array(width * height * 4).fill(value);
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  return { data, width, height };
+}

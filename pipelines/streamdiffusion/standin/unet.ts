@@ -1,0 +1,129 @@
+/**
+ * The SD 2.1 / SD-Turbo UNet (UNet2DConditionModel: block channels 320/640/1280/1280, 2 layers per block, one
+ * transformer block per attention with linear projections, 64-dim heads, 1024-d cross-attention, 32 norm groups)
+ * as an ONNX graph with random weights: its sizes and operators are the real ones, its output is noise.
+ * Tensor names follow the diffusers ONNX exporter: sample, timestep, encoder_hidden_states -> out_sample.
+ */
+import { Net } from './layers';
+import type { NetOptions } from './layers';
+
+const CHANNELS = [320, 640, 1280, 1280];
+const HEADS = [5, 10, 20, 20];
+const CROSS_DIM = 1024;
+const TEMB = 1280;
+const CONTEXT = 77;
+
+interface Ctx {
+  net: Net;
+  temb: string;
+  ehs: string;
+}
+
+/** ResnetBlock2D with the time embedding added between its two convolutions. */
+function resBlock(c: Ctx, x: string, name: string, cin: number, cout: number, h: number, w: number): string {
+  const { net } = c;
+  let y = net.conv(net.silu(net.groupNorm(x, `${name}.norm1`, cin, h, w)), `${name}.conv1`, cin, cout);
+  const t = net.reshape(net.linear(net.silu(c.temb), `${name}.time_emb_proj`, TEMB, cout), [0, cout, 1, 1]);
+  y = net.add(y, t);
+  y = net.conv(net.silu(net.groupNorm(y, `${name}.norm2`, cout, h, w)), `${name}.conv2`, cout, cout);
+  const skip = cin === cout ? x : net.conv(x, `${name}.conv_shortcut`, cin, cout, 1);
+  return net.add(skip, y);
+}
+
+/** Transformer2DModel with linear projections and one BasicTransformerBlock (self-, cross-attention, GEGLU). */
+function transformer(c: Ctx, x: string, name: string, ch: number, heads: number, h: number, w: number): string {
+  const { net } = c;
+  const n = h * w;
+  const normed = net.groupNorm(x, `${name}.norm`, ch, h, w, 1e-6);
+  const tokens = net.transpose(net.reshape(normed, [0, ch, n]), [0, 2, 1]);
+  let y = net.linear(tokens, `${name}.proj_in`, ch, ch);
+  const b = `${name}.transformer_blocks.0`;
+  const attn = (input: string, prefix: string, context?: string) => {
+    const src = context ?? input;
+    const kvDim = context ? CROSS_DIM : ch;
+    const q = net.linear(input, `${prefix}.to_q`, ch, ch, false);
+    const k = net.linear(src, `${prefix}.to_k`, kvDim, ch, false);
+    const v = net.linear(src, `${prefix}.to_v`, kvDim, ch, false);
+    const out = net.attention(q, k, v, n, context ? CONTEXT : n, ch, heads);
+    return net.linear(out, `${prefix}.to_out.0`, ch, ch);
+  };
+  y = net.add(y, attn(net.layerNorm(y, `${b}.norm1`, ch), `${b}.attn1`));
+  y = net.add(y, attn(net.layerNorm(y, `${b}.norm2`, ch), `${b}.attn2`, c.ehs));
+  // GEGLU: one projection to 2 × 4ch, half of it gating the other through GELU.
+  const proj = net.linear(net.layerNorm(y, `${b}.norm3`, ch), `${b}.ff.net.0.proj`, ch, 8 * ch);
+  const [hidden, gate] = [0, 1].map((i) =>
+    net.op('Slice', [proj, net.ints([i * 4 * ch]), net.ints([(i + 1) * 4 * ch]), net.ints([2])]),
+  );
+  y = net.add(y, net.linear(net.mul(hidden!, net.gelu(gate!)), `${b}.ff.net.2`, 4 * ch, ch));
+  y = net.linear(y, `${name}.proj_out`, ch, ch);
+  return net.add(net.reshape(net.transpose(y, [0, 2, 1]), [0, ch, h, w]), x);
+}
+
+/** Sinusoidal timestep embedding (flip_sin_to_cos, freq_shift 0) and the two-layer MLP to 1280. */
+function timeEmbedding(net: Net, t: string): string {
+  const half = 160;
+  const freqs = Float32Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / half));
+  const args = net.mul(net.reshape(net.toFloat(t), [-1, 1]), net.g.floats('time_freqs', [1, half], freqs));
+  const emb = net.fromFloat(net.op('Concat', [net.op('Cos', [args]), net.op('Sin', [args])], { axis: { int: 1 } }));
+  return net.linear(
+    net.silu(net.linear(emb, 'time_embedding.linear_1', 320, TEMB)),
+    'time_embedding.linear_2',
+    TEMB,
+    TEMB,
+  );
+}
+
+/** Builds the UNet for latents of `height × width` (the image size / 8); returns the graph and its parameter count. */
+export function buildStandinUnet(o: NetOptions, height: number, width: number): { model: Uint8Array; params: number } {
+  const net = new Net('sd21_unet', o);
+  const sample = net.input('sample', ['batch', 4, height, width]);
+  const t = net.input('timestep', ['batch']);
+  const ehs = net.input('encoder_hidden_states', ['batch', CONTEXT, CROSS_DIM]);
+  const c: Ctx = { net, temb: timeEmbedding(net, t), ehs };
+
+  let x = net.conv(sample, 'conv_in', 4, CHANNELS[0]!);
+  let [h, w] = [height, width];
+  const skips: { x: string; ch: number }[] = [{ x, ch: CHANNELS[0]! }];
+  let ch = CHANNELS[0]!;
+  for (let level = 0; level < 4; level++) {
+    const out = CHANNELS[level]!;
+    for (let j = 0; j < 2; j++) {
+      const name = `down_blocks.${level}.resnets.${j}`;
+      x = resBlock(c, x, name, ch, out, h, w);
+      ch = out;
+      if (level < 3) x = transformer(c, x, `down_blocks.${level}.attentions.${j}`, ch, HEADS[level]!, h, w);
+      skips.push({ x, ch });
+    }
+    if (level < 3) {
+      x = net.conv(x, `down_blocks.${level}.downsamplers.0.conv`, ch, ch, 3, 2);
+      [h, w] = [Math.ceil(h / 2), Math.ceil(w / 2)];
+      skips.push({ x, ch });
+    }
+  }
+
+  x = resBlock(c, x, 'mid_block.resnets.0', ch, ch, h, w);
+  x = transformer(c, x, 'mid_block.attentions.0', ch, HEADS[3]!, h, w);
+  x = resBlock(c, x, 'mid_block.resnets.1', ch, ch, h, w);
+
+  for (let up = 0; up < 4; up++) {
+    const level = 3 - up;
+    const out = CHANNELS[level]!;
+    for (let j = 0; j < 3; j++) {
+      const skip = skips.pop()!;
+      x = net.op('Concat', [x, skip.x], { axis: { int: 1 } });
+      x = resBlock(c, x, `up_blocks.${up}.resnets.${j}`, ch + skip.ch, out, h, w);
+      ch = out;
+      if (up > 0) x = transformer(c, x, `up_blocks.${up}.attentions.${j}`, ch, HEADS[level]!, h, w);
+    }
+    if (up < 3) {
+      [h, w] = [h * 2, w * 2];
+      const scales = net.g.floats(`up_blocks.${up}.scales`, [4], [1, 1, 2, 2]);
+      x = net.op('Resize', [x, '', scales], { mode: 'nearest' });
+      x = net.conv(x, `up_blocks.${up}.upsamplers.0.conv`, ch, ch);
+    }
+  }
+
+  x = net.conv(net.silu(net.groupNorm(x, 'conv_norm_out', ch, h, w)), 'conv_out', ch, 4);
+  net.output(x, 'out_sample', ['batch', 4, height, width]);
+  return { model: net.g.toBytes(), params: net.params };
+}

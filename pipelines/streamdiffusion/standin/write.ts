@@ -1,0 +1,115 @@
+/**
+ * Writes the SD-Turbo-shaped stand-in model (text encoder, UNet, VAE decoder and encoder, TAESD) in the diffusers
+ * ONNX layout, each network as model.onnx beside its weights in model.onnx.data. A model is complete once its
+ * standin.json is written (last, atomically); a second call finds it and writes nothing.
+ */
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../../../src/files';
+import { WeightFile } from '../../../src/runtime/weight-file';
+import { tinyVocab } from '../tiny/vocab';
+import type { NetOptions } from './layers';
+import { buildStandinTextEncoder } from './text-encoder';
+import { buildStandinUnet } from './unet';
+import {
+  buildStandinTaesdDecoder,
+  buildStandinTaesdEncoder,
+  buildStandinVaeDecoder,
+  buildStandinVaeEncoder,
+} from './vae';
+
+/** Bumped whenever the graphs change, so older generated files are rebuilt. */
+const VERSION = 1;
+
+export interface StandinOptions {
+  half: boolean;
+  /** Image size; the graphs have static spatial sizes (batch stays dynamic), as engine-minded exports do. */
+  width: number;
+  height: number;
+  weights: NetOptions['weights'];
+  seed: number;
+}
+
+const defaults: StandinOptions = { half: true, width: 512, height: 512, weights: 'random', seed: 1 };
+
+const marker = z.object({
+  version: z.number(),
+  options: z.object({
+    half: z.boolean(),
+    width: z.number(),
+    height: z.number(),
+    weights: z.string(),
+    seed: z.number(),
+  }),
+  params: z.record(z.string(), z.number()),
+});
+export type StandinMarker = z.infer<typeof marker>;
+
+/** Folder name of a stand-in: sd-turbo-standin-fp16-512x512 (…-zeros when the weights are holes). */
+export function standinName(o: StandinOptions): string {
+  const zeros = o.weights === 'zeros' ? '-zeros' : '';
+  return `sd-turbo-standin-${o.half ? 'fp16' : 'fp32'}-${o.width}x${o.height}${zeros}`;
+}
+
+/** The generated model under `root`, or null when it is missing, incomplete or from another version. */
+export async function findStandin(root: string, options: Partial<StandinOptions> = {}): Promise<StandinMarker | null> {
+  const o = { ...defaults, ...options } satisfies StandinOptions;
+  try {
+    const found = marker.safeParse(JSON.parse(await readFile(join(root, standinName(o), 'standin.json'), 'utf8')));
+    return found.success && found.data.version === VERSION ? found.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Generates the stand-in under `root` unless it is there already; returns its folder. `progress` hears each
+ * network as it is written (the UNet takes the longest: 866 M random weights).
+ */
+export async function writeStandin(
+  root: string,
+  options: Partial<StandinOptions> = {},
+  progress: (network: string, fraction: number) => void = () => {},
+): Promise<string> {
+  const o = { ...defaults, ...options } satisfies StandinOptions;
+  if (o.width % 64 || o.height % 64)
+    throw new Error(`stand-in sizes must be multiples of 64, got ${o.width}x${o.height}`);
+  const dir = join(root, standinName(o));
+  if (await findStandin(root, o)) return dir;
+  await rm(dir, { recursive: true, force: true });
+  const [lh, lw] = [o.height / 8, o.width / 8];
+  const networks: [string, (n: NetOptions) => { model: Uint8Array; params: number }, number][] = [
+    ['text_encoder', (n) => buildStandinTextEncoder(n), 0.25],
+    ['unet', (n) => buildStandinUnet(n, lh, lw), 0.85],
+    ['vae_decoder', (n) => buildStandinVaeDecoder(n, lh, lw), 0.9],
+    ['vae_encoder', (n) => buildStandinVaeEncoder(n, o.height, o.width), 0.95],
+    ['taesd/vae_decoder', (n) => buildStandinTaesdDecoder(n, lh, lw), 0.97],
+    ['taesd/vae_encoder', (n) => buildStandinTaesdEncoder(n, o.height, o.width), 1],
+  ];
+  const params: Record<string, number> = {};
+  let start = 0;
+  for (const [i, [name, build, end]] of networks.entries()) {
+    progress(name, start);
+    const folder = join(dir, name);
+    await mkdir(folder, { recursive: true });
+    const file = new WeightFile(join(folder, 'model.onnx.data'));
+    let built: { model: Uint8Array; params: number };
+    try {
+      built = build({ half: o.half, weights: o.weights, seed: o.seed * 101 + i, file });
+    } finally {
+      file.close();
+    }
+    await writeFileAtomic(join(folder, 'model.onnx'), built.model);
+    params[name] = built.params;
+    start = end;
+  }
+  // The stand-ins read prompts with the tiny tokenizer: the images are noise whatever the prompt says.
+  const { vocab, merges } = tinyVocab();
+  await writeFileAtomic(join(dir, 'tokenizer', 'vocab.json'), JSON.stringify(vocab));
+  await writeFileAtomic(join(dir, 'tokenizer', 'merges.txt'), ['#version: 0.2', ...merges, ''].join('\n'));
+  const done: StandinMarker = { version: VERSION, options: o, params };
+  await writeFileAtomic(join(dir, 'standin.json'), JSON.stringify(done, null, 2));
+  progress('done', 1);
+  return dir;
+}

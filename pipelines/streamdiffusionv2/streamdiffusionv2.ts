@@ -1,0 +1,42 @@
+import type { PipelineDefinition } from '../../src/engine/pipeline';
+import { ArVideoPipeline } from '../ar-video/ar-pipeline';
+import type { ArPipelineSpec } from '../ar-video/ar-pipeline';
+import { streamDiffusionV2Export } from '../ar-video/export-manifest';
+import { arParams } from '../ar-video/params';
+
+/**
+ * StreamDiffusionV2 1.3B (chenfengxu714/StreamDiffusionV2, configs/wan_causal_dmd_v2v.yaml): 1-frame blocks
+ * against a 6-frame window with 3 sink frames, shift 8 without warping, steps [700, 500] of which the first becomes
+ * int(1000·s) - 100 for noise scale s; the input video's latents are noised to s; the last step's K/V go into the
+ * cache (stream mode); at frame position 50 the position rewinds to 5 and the cache is kept (t_refresh).
+ */
+export const streamDiffusionV2Spec: ArPipelineSpec = {
+  id: 'streamdiffusionv2',
+  manifest: streamDiffusionV2Export,
+  video: true,
+  tiny: {
+    model: 'tiny-streamdiffusionv2',
+    cache: { sinkFrames: 3, windowFrames: 6, blockFrames: 1 },
+    schedule: { shift: 8, warp: false, steps: [700, 500] },
+  },
+  stream: { positionLimit: 50, onLimit: 'rewind', rewindTo: 5 },
+};
+
+export const streamDiffusionV2: PipelineDefinition = {
+  id: 'streamdiffusionv2',
+  name: 'StreamDiffusionV2',
+  description:
+    'Video to video, one latent frame (4 video frames) per block (StreamDiffusionV2 1.3B on Wan2.1): the input ' +
+    'is noised by a motion-aware controller and restyled by the prompt. Needs an export made by ' +
+    'tools/ar-video-export and a GPU.',
+  params: arParams({
+    exportId: streamDiffusionV2Export.id,
+    prompt: 'a watercolor painting, soft light',
+    steps: '700,500',
+    recache: 'off',
+    commit: 'last-step',
+    video: true,
+  }),
+  takesInput: true,
+  create: () => new ArVideoPipeline(streamDiffusionV2Spec),
+};

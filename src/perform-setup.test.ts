@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { call, startTestScope, waitFor } from './server/test-support';
+import { UdpClient, encode } from '../control/osc/test-support';
+import type { Scope } from './main';
+
+const run = promisify(execFile);
+let dir: string;
+let scope: (Scope & { logs: string[] }) | undefined;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'perform-server-'));
+});
+afterEach(async () => {
+  await scope?.stop();
+  scope = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the perform layer in the server', () => {
+  it('OSC, HTTP and the WebSocket reach tempo, quantise and cues; a recording comes out as MP4', async () => {
+    scope = await startTestScope({
+      pipeline: 'test-pattern',
+      oscPort: 0,
+      oscQueryPort: null,
+      midi: false,
+      configDir: dir,
+    });
+    const api = `${scope.url}/api/v1`;
+    const udp = await UdpClient.open();
+    await udp.send(encode('/scope/tempo/bpm', [{ type: 'f', value: 140 }]), scope.osc!.port);
+    await udp.send(encode('/scope/quantize/ws', ['bar']), scope.osc!.port);
+    await waitFor(async () => (await call(`${api}/tempo`)).body.quantize.ws === 'bar', 5000, 'OSC tempo commands');
+    expect((await call(`${api}/tempo`)).body).toMatchObject({ bpm: 140, source: 'osc', link: { available: true } });
+    await udp.close();
+
+    // A WebSocket set on the ws surface waits for the bar; its ack names the beat.
+    const ws = new WebSocket(`${scope.url.replace('http', 'ws')}/ws`);
+    const acks: { scheduled?: number }[] = [];
+    ws.on('message', (data) => {
+      const msg = JSON.parse(data.toString()) as { type: string; id?: number; scheduled?: number };
+      if (msg.type === 'ack' && msg.id === 1) acks.push(msg);
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ type: 'set', params: { speed: 1.5 }, id: 1 }));
+    await waitFor(() => acks.length === 1, 5000, 'the ack');
+    expect(acks[0]!.scheduled! % 4).toBe(0);
+    await waitFor(() => scope!.services.params.get('speed') === 1.5, 5000, 'the bar');
+    ws.close();
+
+    // HTTP PATCH with an explicit quantize, and a cue over HTTP and the command route.
+    const patched = await call(`${api}/parameters?quantize=beat`, { method: 'PATCH', body: { speed: -1 } });
+    expect(patched).toMatchObject({ status: 200, body: { values: { speed: -1 }, scheduled: expect.any(Number) } });
+    expect(await call(`${api}/parameters?quantize=often`, { method: 'PATCH', body: { speed: 0 } })).toMatchObject({
+      status: 400,
+    });
+    await call(`${api}/cues/slow`, { method: 'PUT', body: { values: { speed: 0.25 } } });
+    expect(await call(`${api}/commands/cue/go`, { method: 'POST' })).toMatchObject({ status: 200 });
+    await waitFor(() => scope!.services.params.get('speed') === 0.25, 5000, 'the cue');
+
+    // Recording: frames from the loop into an MP4 that ffprobe reads back.
+    expect(await call(`${api}/recording/start`, { method: 'POST' })).toMatchObject({
+      status: 200,
+      body: { recording: true },
+    });
+    let seen = 0;
+    const off = scope.services.engine.onFrame(() => seen++);
+    await waitFor(() => seen >= 20, 10_000, '20 frames');
+    off();
+    const stopped = await call(`${api}/recording/stop`, { method: 'POST' });
+    expect(stopped.body).toMatchObject({ recording: false, dropped: 0 });
+    const { stdout } = await run('ffprobe', [
+      '-v',
+      'error',
+      '-count_frames',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=codec_name,nb_read_frames',
+      '-of',
+      'csv=p=0',
+      stopped.body.file,
+    ]);
+    expect(stdout.trim()).toBe(`h264,${stopped.body.frames}`);
+    expect(stopped.body.frames).toBeGreaterThanOrEqual(20);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The perform layer as the server runs it (a friend of the composition root, so it may name control/, outputs/
+ * and inputs/): the PerformService with its files, commands and routes; Ableton Link; the audio input; and the
+ * recorder, registered as an output of the hub.
+ */
+import { join } from 'node:path';
+import { PerformService } from './perform/perform-service';
+import { addPerformCommands } from './perform/commands';
+import { performRoutes } from './perform/routes';
+import { AudioAnalyser } from './audio/analyser';
+import { LinkTempoSource } from '../control/tempo/link';
+import { FfmpegAudioCapture, defaultAudioDevice } from '../inputs/audio/ffmpeg-audio';
+import { RecordingOutput } from '../outputs/recording/recording-output';
+import { addRecordingCommand, recordingRoutes } from '../outputs/recording/routes';
+import type { Hono } from 'hono';
+import type { Perform } from './perform/perform';
+import type { CommandRegistry } from './kernel/commands';
+import type { EventBus } from './kernel/events';
+import type { OutputHub } from '../outputs/hub';
+
+export interface PerformSetupOptions {
+  perform: Perform;
+  hub: OutputHub;
+  commands: CommandRegistry;
+  events: EventBus;
+  log: (message: string) => void;
+  configDir: string;
+  activePipeline: () => string | null;
+  /** Join the Link session from the start. */
+  link: boolean;
+  /** An audio device for the analyser (`default`, `hw:1`, `:0`…); null: none until asked for. */
+  audioIn: string | null;
+  /** ffmpeg's input format for it; the platform's by default. */
+  audioFormat: string | undefined;
+}
+
+export interface PerformSetup {
+  service: PerformService;
+  link: LinkTempoSource;
+  audio: FfmpegAudioCapture;
+  recorder: RecordingOutput;
+  routes: Hono[];
+  stop(): Promise<void>;
+}
+
+/** Builds and starts the perform layer; the engine must have `o.perform` as its frame stage. */
+export async function setupPerform(o: PerformSetupOptions): Promise<PerformSetup> {
+  const { perform } = o;
+  perform.start();
+  const service = new PerformService(perform, {
+    dir: o.configDir,
+    activePipeline: o.activePipeline,
+    wallClock: () => new Date(),
+  });
+  await service.load();
+  const removeCommands = addPerformCommands(o.commands, service);
+
+  const link = new LinkTempoSource(perform.tempo, {
+    quantum: perform.tempo.beatsPerBar,
+    log: o.log,
+    changed: (state) => {
+      perform.link = state;
+      o.events.emit('tempo', perform.tempoState());
+    },
+  });
+  perform.link = link.status();
+  const analyser = new AudioAnalyser();
+  const device = defaultAudioDevice();
+  const audio = new FfmpegAudioCapture((samples) => analyser.feed(samples), {
+    format: o.audioFormat ?? device.format,
+    device: o.audioIn ?? device.device,
+    log: o.log,
+  });
+  perform.attachAudio(analyser);
+  const recorder = new RecordingOutput('recording', {
+    dir: join(o.configDir, 'recordings'),
+    changed: (state) => o.events.emit('recording', state),
+  });
+  o.hub.add(recorder, false);
+  const removals = [
+    removeCommands,
+    addRecordingCommand(o.commands, o.hub, recorder, o.log),
+    o.commands.add({
+      name: 'link',
+      description: 'joins (true) or leaves (false) the Ableton Link session',
+      arg: 'bool',
+      run: (on) => {
+        const status = link.status();
+        if (on === true && !status.available) return { ok: false, reason: status.reason ?? 'Link is unavailable' };
+        (on === true ? link.enable() : link.disable()).catch((err: Error) => o.log(`Link: ${err.message}`));
+        return { ok: true };
+      },
+    }),
+    o.commands.add({
+      name: 'audio/input',
+      description: `listens to the audio device (${audio.o.format} ${audio.o.device}) for audio modulators`,
+      arg: 'bool',
+      run: (on) => {
+        if (on === true) audio.start();
+        else void audio.stop();
+        return { ok: true, detail: on === true ? `listening to ${audio.o.format} ${audio.o.device}` : 'off' };
+      },
+    }),
+  ];
+  if (o.link) await link.enable();
+  if (o.audioIn !== null) audio.start();
+  return {
+    service,
+    link,
+    audio,
+    recorder,
+    routes: [...performRoutes(service), recordingRoutes(o.hub, recorder)],
+    stop: async () => {
+      for (const remove of removals) remove();
+      await Promise.all([link.disable(), audio.stop()]);
+      perform.stop();
+      await service.close();
+    },
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * The perform layer as the surfaces use it: validated operations on cues, the timeline, modulators, takes and the
+ * crossfader, each saved atomically in the config dir (cues.json, timeline.json, modulators.json, takes/) and
+ * announced on the event bus. Errors are kernel errors, so HTTP, WebSocket and OSC answer them alike.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { JsonFile } from './json-file';
+import { ScopeError } from '../kernel/errors';
+import { cueListSchema, modulatorSchema, takeSchema, timelineSchema } from '../shared/perform';
+import type { Perform } from './perform';
+import type { Cue, CueState, Modulator, Quantize, Take, TakesState, Timeline } from '../shared/perform';
+
+const modulatorsFileSchema = z.object({ version: z.literal(1).default(1), modulators: z.array(modulatorSchema) });
+
+export interface PerformServiceOptions {
+  /** The config dir; files go directly in it, takes in `takes/`. */
+  dir: string;
+  activePipeline: () => string | null;
+  wallClock: () => Date;
+}
+
+export class PerformService {
+  private readonly cuesFile: JsonFile<z.infer<typeof cueListSchema>>;
+  private readonly timelineFile: JsonFile<Timeline>;
+  private readonly modulatorsFile: JsonFile<z.infer<typeof modulatorsFileSchema>>;
+  private readonly takesDir: string;
+  private takes = new Map<string, Take>();
+
+  constructor(
+    readonly perform: Perform,
+    private readonly o: PerformServiceOptions,
+  ) {
+    const log = perform.o.log;
+    this.cuesFile = new JsonFile(join(o.dir, 'cues.json'), cueListSchema, 'Cues', log);
+    this.timelineFile = new JsonFile(join(o.dir, 'timeline.json'), timelineSchema, 'Timeline', log);
+    this.modulatorsFile = new JsonFile(join(o.dir, 'modulators.json'), modulatorsFileSchema, 'Modulators', log);
+    this.takesDir = join(o.dir, 'takes');
+    perform.addTrigger('cue.go', 'go: next cue', () => void this.goCue('next'));
+    perform.addTrigger('cue.previous', 'previous cue', () => void this.goCue('previous'));
+  }
+
+  private get events() {
+    return this.perform.o.events;
+  }
+
+  /** Reads the saved cues, timeline, modulators and takes (missing: empty; damaged: set aside, said once). */
+  async load(): Promise<void> {
+    this.perform.cues.replace((await this.cuesFile.read())?.cues ?? []);
+    const timeline = await this.timelineFile.read();
+    if (timeline) this.perform.timeline.replace(timeline);
+    const modulators = (await this.modulatorsFile.read())?.modulators ?? [];
+    this.perform.modulators.replace(modulators);
+    this.perform.defineModulatorParams({ add: modulators });
+    let names: string[] = [];
+    try {
+      names = (await readdir(this.takesDir)).filter((n) => n.endsWith('.json'));
+    } catch {
+      // No takes yet.
+    }
+    for (const file of names) {
+      const take = await new JsonFile(join(this.takesDir, file), takeSchema, 'Take', this.perform.o.log).read();
+      if (take) this.takes.set(take.name, take);
+    }
+  }
+
+  /** Saves what moved live (modulator depths and rates) and waits for every write. */
+  async close(): Promise<void> {
+    if (this.perform.modulators.all().length > 0) {
+      await this.modulatorsFile.write({ version: 1, modulators: this.modulatorList() });
+    }
+    await this.flush();
+  }
+
+  /** Resolves once every save so far is on disk. */
+  async flush(): Promise<void> {
+    await Promise.all([this.cuesFile.flush(), this.timelineFile.flush(), this.modulatorsFile.flush()]);
+  }
+
+  // ---- cues ----
+
+  cueState(): CueState {
+    return this.perform.cues.state();
+  }
+
+  /** Saves a cue; without values it takes the current values of every parameter (triggers and globals left out). */
+  async putCue(cue: Omit<Cue, 'values'> & { values?: Cue['values'] }, index?: number): Promise<CueState> {
+    const params = this.perform.o.params;
+    const values = cue.values ?? this.currentValues();
+    const errors: Record<string, string> = {};
+    for (const path of Object.keys(values)) if (!params.spec(path)) errors[path] = `unknown parameter "${path}"`;
+    if (Object.keys(errors).length > 0) {
+      throw new ScopeError('invalid_parameters', `cue "${cue.name}" names unknown parameters`, errors);
+    }
+    this.perform.cues.put({ ...cue, values }, index);
+    return this.cuesChanged();
+  }
+
+  async deleteCue(name: string): Promise<CueState> {
+    if (!this.perform.cues.remove(name)) throw new ScopeError('not_found', `no cue "${name}"`);
+    return this.cuesChanged();
+  }
+
+  async replaceCues(cues: Cue[]): Promise<CueState> {
+    this.perform.cues.replace(cues);
+    return this.cuesChanged();
+  }
+
+  /** Goes to a cue by name or number, or `next` / `previous`; quantised by its own setting or the cue default. */
+  goCue(which: string | number | 'next' | 'previous', quantize?: Quantize): { cue: string; beat?: number } {
+    const cues = this.perform.cues;
+    const index = which === 'next' ? cues.step(1) : which === 'previous' ? cues.step(-1) : cues.find(which);
+    if (index === undefined) {
+      throw new ScopeError('not_found', cues.all().length === 0 ? 'the cue list is empty' : `no cue ${String(which)}`);
+    }
+    const cue = cues.all()[index]!;
+    const q = quantize ?? cue.quantize ?? this.perform.quantize.forSource('cue');
+    const beat = this.perform.at(q, `cue ${cue.name}`, () => {
+      cues.go(index, this.perform.o.now(), this.perform.o.params);
+      this.events.emit('cues', cues.state());
+    });
+    return beat === undefined ? { cue: cue.name } : { cue: cue.name, beat };
+  }
+
+  // ---- timeline ----
+
+  async setTimeline(timeline: Timeline): Promise<Timeline> {
+    this.perform.timeline.replace(timeline);
+    await this.timelineFile.write(timeline);
+    this.events.emit('timeline', this.perform.timeline.state());
+    return timeline;
+  }
+
+  playTimeline(play: boolean, quantize?: Quantize): number | undefined {
+    const { timeline, tempo, o } = this.perform;
+    if (!play) {
+      timeline.stop();
+      this.events.emit('timeline', timeline.state());
+      return undefined;
+    }
+    if (timeline.get().entries.length === 0) throw new ScopeError('conflict', 'the timeline has no entries');
+    return this.perform.at(quantize ?? this.perform.quantize.forSource('cue'), 'timeline play', () => {
+      const t = o.now();
+      timeline.play(t, tempo.beatAt(t), o.params);
+      this.events.emit('timeline', timeline.state());
+    });
+  }
+
+  // ---- modulators ----
+
+  async putModulator(m: Modulator): Promise<Modulator[]> {
+    const params = this.perform.o.params;
+    if (params.spec(m.id) || (params.spec(`${m.id}.depth`) && !this.perform.modulators.get(m.id))) {
+      throw new ScopeError('conflict', `"${m.id}" is already a parameter name; choose another id`);
+    }
+    const errors: Record<string, string> = {};
+    for (const target of m.targets) {
+      const spec = params.spec(target);
+      // A target the active pipeline lacks is kept (it may come back with another pipeline); a non-number is not.
+      if (spec && spec.kind !== 'number' && spec.kind !== 'int')
+        errors[target] = `${target} is a ${spec.kind}, not a number`;
+      if (params.isGlobal(target)) errors[target] = `${target} is a perform control; modulate pipeline parameters`;
+    }
+    if (Object.keys(errors).length > 0)
+      throw new ScopeError('invalid_parameters', 'modulator targets rejected', errors);
+    this.perform.modulators.put(m);
+    this.perform.defineModulatorParams({ add: [m] });
+    params.set(`${m.id}.depth`, m.depth, 'perform', { quantize: 'off' });
+    params.set(`${m.id}.rate`, m.rate, 'perform', { quantize: 'off' });
+    return this.modulatorsChanged();
+  }
+
+  async deleteModulator(id: string): Promise<Modulator[]> {
+    if (!this.perform.modulators.remove(id)) throw new ScopeError('not_found', `no modulator "${id}"`);
+    this.perform.defineModulatorParams({ remove: [id] });
+    return this.modulatorsChanged();
+  }
+
+  /** The modulators with their live depth and rate (the parameters may have moved since they were saved). */
+  modulatorList(): Modulator[] {
+    const params = this.perform.o.params;
+    return this.perform.modulators.all().map((m) => ({
+      ...m,
+      depth: (params.get(`${m.id}.depth`) as number | undefined) ?? m.depth,
+      rate: (params.get(`${m.id}.rate`) as number | undefined) ?? m.rate,
+    }));
+  }
+
+  // ---- takes ----
+
+  takesState(): TakesState {
+    return {
+      takes: [...this.takes.values()].map((t) => ({
+        name: t.name,
+        events: t.events.length,
+        durationMs: t.durationMs,
+        recordedAt: t.recordedAt,
+      })),
+      recording: this.perform.takeRecorder.recording,
+      playing: this.perform.takePlayer.playing,
+    };
+  }
+
+  getTake(name: string): Take {
+    const take = this.takes.get(name);
+    if (!take) throw new ScopeError('not_found', `no take "${name}"`);
+    return take;
+  }
+
+  startTake(name?: string): TakesState {
+    const t = this.perform.o.now();
+    const taken =
+      name ?? `take ${this.o.wallClock().toISOString().slice(0, 19).replace('T', ' ').replaceAll(':', '-')}`;
+    this.perform.takeRecorder.start(taken, t, this.perform.tempo.beatAt(t), this.currentValues());
+    return this.takesChanged();
+  }
+
+  async stopTake(): Promise<TakesState> {
+    const p = this.perform;
+    const take = p.takeRecorder.stop(p.o.now(), p.tempo.bpm, this.o.activePipeline(), this.o.wallClock());
+    if (!take) throw new ScopeError('conflict', 'no take is recording');
+    await this.saveTake(take);
+    return this.takesChanged();
+  }
+
+  async saveTake(take: Take): Promise<void> {
+    this.takes.set(take.name, take);
+    await new JsonFile(this.takePath(take.name), takeSchema, 'Take', this.perform.o.log).write(take);
+  }
+
+  playTake(name: string, quantize?: Quantize): number | undefined {
+    const take = this.getTake(name);
+    return this.perform.at(quantize ?? 'off', `take ${name}`, () => {
+      this.perform.apply(this.perform.takePlayer.play(take, this.perform.o.now()), 'take');
+      this.takesChanged();
+    });
+  }
+
+  stopPlayback(): TakesState {
+    this.perform.takePlayer.stop();
+    return this.takesChanged();
+  }
+
+  async deleteTake(name: string): Promise<TakesState> {
+    if (!this.takes.delete(name)) throw new ScopeError('not_found', `no take "${name}"`);
+    await rm(this.takePath(name), { force: true });
+    return this.takesChanged();
+  }
+
+  // ---- crossfade ----
+
+  setCrossfade(side: 'a' | 'b', preset: string | null): { a: string | null; b: string | null } {
+    if (preset !== null && !this.perform.o.presetValues(preset)) {
+      throw new ScopeError('not_found', `no preset "${preset}" for this pipeline`);
+    }
+    this.perform.crossfader[side] = preset;
+    const x = this.perform.o.params.get('xfade');
+    if (typeof x === 'number') this.perform.crossfade(x);
+    const state = { a: this.perform.crossfader.a, b: this.perform.crossfader.b };
+    this.events.emit('crossfade', state);
+    return state;
+  }
+
+  private takePath(name: string): string {
+    return join(this.takesDir, `${name}.json`);
+  }
+
+  private currentValues(): Record<string, string | number | boolean> {
+    const params = this.perform.o.params;
+    const out: Record<string, string | number | boolean> = {};
+    for (const [path, value] of Object.entries(params.current())) {
+      if (params.spec(path)?.kind !== 'trigger' && !params.isGlobal(path)) out[path] = value;
+    }
+    return out;
+  }
+
+  private async cuesChanged(): Promise<CueState> {
+    await this.cuesFile.write({ version: 1, cues: this.perform.cues.all() });
+    const state = this.perform.cues.state();
+    this.events.emit('cues', state);
+    return state;
+  }
+
+  private async modulatorsChanged(): Promise<Modulator[]> {
+    const list = this.modulatorList();
+    await this.modulatorsFile.write({ version: 1, modulators: list });
+    this.events.emit('modulators', list);
+    return list;
+  }
+
+  private takesChanged(): TakesState {
+    const state = this.takesState();
+    this.events.emit('takes', state);
+    return state;
+  }
+}

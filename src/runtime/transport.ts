@@ -1,0 +1,41 @@
+/**
+ * Where sessions run, behind one small interface: the runtime sends requests and gets replies, and hears when the
+ * place is lost (with every session and kept tensor in it). A worker thread is the default; this thread serves
+ * tests and benches that measure the hop; a child process (crash isolation) is one more implementation of the same
+ * three members.
+ */
+import type { Replies, Request } from './session-protocol';
+import { SessionServer } from './session-server';
+
+export interface SessionTransport {
+  /** Sends one request; `transfer` lists buffers the transport may move instead of copying. */
+  request<R extends Request>(msg: R, transfer?: ArrayBuffer[]): Promise<Replies[R['op']]>;
+  /** Calls `listener` once when the sessions' home goes away by itself (a crash, an exit). */
+  onLost(listener: (err: Error) => void): void;
+  /** Ends it; sessions and kept tensors in it are gone. */
+  close(): Promise<void>;
+}
+
+/** Sessions on the calling thread: every run blocks the event loop for its length. */
+export class InProcessTransport implements SessionTransport {
+  private server: Promise<SessionServer> | undefined;
+
+  async request<R extends Request>(msg: R): Promise<Replies[R['op']]> {
+    // Depending on the loader, the CommonJS module is the namespace itself or its default export.
+    this.server ??= import('onnxruntime-node').then(
+      (m) => new SessionServer('InferenceSession' in m ? m : (m as { default: typeof m }).default),
+    );
+    const answer = await (await this.server).handle(msg);
+    return answer.value as Replies[R['op']];
+  }
+
+  onLost(): void {
+    // Nothing here can be lost without the caller going with it.
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    await (await server)?.close();
+  }
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Writes an ar-video export (docs/ar-video-block-contract.md) from the LongLive or StreamDiffusionV2 checkpoints:
+contract.json, block.onnx (+ .data), text_encoder.onnx (+ .data), tokenizer.json, vae_decoder(_first).onnx,
+tae_decoder.onnx and, for StreamDiffusionV2, vae_encoder(_first).onnx; then checks one block of the ONNX against
+the upstream PyTorch model. Runs on a machine with an NVIDIA GPU and the upstream code and weights; see README.md.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from contract_block import ContractBlock, block_io_names  # noqa: E402
+from onnx_io import export  # noqa: E402
+from streaming_vae import TaehvDecoderStep, WanVaeStep, steady_state_shapes, taehv_state_shapes  # noqa: E402
+from text import TextEncoderStep, find_text_encoder, save_tokenizer  # noqa: E402
+
+FORMAT = "daydream-scope/ar-video@1"
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("model", choices=["longlive", "streamdiffusionv2"])
+    p.add_argument("--repo", required=True, help="checkout of the upstream code (LongLive at v1.0, StreamDiffusionV2)")
+    p.add_argument("--config", required=True, help="upstream inference config, e.g. configs/longlive_inference.yaml")
+    p.add_argument("--checkpoint", help="StreamDiffusionV2: folder holding model.pt (LongLive reads its config)")
+    p.add_argument("--taehv", help="path to taew2_1.pth and a checkout of madebyollin/taehv on PYTHONPATH (tiny VAE)")
+    p.add_argument("--out", required=True, help="output folder, e.g. ~/.daydream-scope/models/exports/longlive-1.3b")
+    p.add_argument("--height", type=int, default=480)
+    p.add_argument("--width", type=int, default=832)
+    p.add_argument("--dtype", choices=["float16", "float32"], default="float16", help="block and VAE graphs")
+    p.add_argument("--text-dtype", choices=["float16", "float32"], default="float32", help="umT5 overflows in float16")
+    p.add_argument("--skip", nargs="*", default=[], choices=["text", "vae", "tae", "check"])
+    return p.parse_args()
+
+
+def main():
+    a = parse_args()
+    if a.height % 16 or a.width % 16:
+        raise SystemExit("--height and --width must be multiples of 16")
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    out = os.path.abspath(os.path.expanduser(a.out))
+    os.makedirs(out, exist_ok=True)
+    import upstream
+
+    if a.model == "longlive":
+        up = upstream.load_longlive(a.repo, a.config, device)
+    else:
+        if not a.checkpoint:
+            raise SystemExit("streamdiffusionv2 needs --checkpoint (the folder with model.pt)")
+        up = upstream.load_streamdiffusionv2(a.repo, a.config, a.checkpoint, device)
+    dtype = torch.float16 if a.dtype == "float16" else torch.float32
+    model = up.model.eval().to(device=device, dtype=dtype)
+    h, w = a.height // 8, a.width // 8
+    tokens = (h // 2) * (w // 2)
+    slots = up.window_frames - up.block_frames
+    heads = model.num_heads
+    config = {
+        "format": FORMAT,
+        "model": up.name,
+        "source": f"{a.repo} @ {up.commit}, config {a.config}",
+        "width": a.width,
+        "height": a.height,
+        "latent": {"channels": model.in_dim, "height": h, "width": w},
+        "tokensPerFrame": tokens,
+        "layers": len(model.blocks),
+        "heads": heads,
+        "headDim": model.dim // heads,
+        "text": {"length": model.text_len, "dim": model.text_dim},
+        "dtype": a.dtype,
+        "cache": {"sinkFrames": up.sink_frames, "windowFrames": up.window_frames, "blockFrames": up.block_frames},
+        "schedule": {"shift": up.shift, "warp": up.warp, "steps": up.steps},
+        "framesPerLatent": 4,
+        "vae": {"decoders": {}},
+    }
+
+    print("block.onnx")
+    block = ContractBlock(model, (h, w), slots).eval()
+    f = up.block_frames
+    hd = model.dim // heads
+    args = [
+        torch.randn(1, f, model.in_dim, h, w, device=device, dtype=dtype),
+        torch.full((1, f), 500.0, device=device),
+        torch.randn(1, model.text_len, model.text_dim, device=device, dtype=dtype),
+        torch.arange(f, dtype=torch.float32, device=device),
+        torch.zeros(slots, device=device),
+    ]
+    for _ in range(len(model.blocks)):
+        args += [torch.zeros(1, slots, tokens, heads, hd, device=device, dtype=dtype)] * 2
+    ins, outs = block_io_names(len(model.blocks))
+    dyn = {"latents": {1: "frames"}, "timesteps": {1: "frames"}, "frame_positions": {0: "frames"}, "flow": {1: "frames"}}
+    dyn.update({n: {1: "frames"} for n in outs if n.startswith("new_")})
+    with torch.no_grad():
+        export(block, args, os.path.join(out, "block.onnx"), ins, outs, dyn)
+
+    if "text" not in a.skip:
+        print("text_encoder.onnx, tokenizer.json")
+        encoder, tokenizer = find_text_encoder(up.pipeline)
+        tdtype = torch.float16 if a.text_dtype == "float16" else torch.float32
+        step = TextEncoderStep(encoder.to(device=device, dtype=tdtype).eval(), dtype)
+        ids = torch.ones(1, model.text_len, dtype=torch.long, device=device)
+        with torch.no_grad():
+            export(step, [ids, ids.clone()], os.path.join(out, "text_encoder.onnx"), ["input_ids", "attention_mask"], ["context"])
+        save_tokenizer(tokenizer, out)
+        config["textEncoder"], config["tokenizer"] = "text_encoder.onnx", "tokenizer.json"
+
+    if "vae" not in a.skip:
+        export_wan_vae(up, config, out, device, dtype, h, w, encoder=a.model == "streamdiffusionv2")
+    if "tae" not in a.skip and a.taehv:
+        export_taehv(a.taehv, config, out, device, dtype, h, w)
+
+    with open(os.path.join(out, "contract.json"), "w") as fh:
+        json.dump(config, fh, indent=2)
+    print(f"contract.json -> {out}")
+
+    if "check" not in a.skip:
+        from check import check_block
+
+        providers = ["CUDAExecutionProvider", "CPUExecutionProvider"]
+        print("checking one block of ONNX against PyTorch")
+        ref = up.model.to(dtype=torch.bfloat16)
+        up.model = ref
+        if not check_block(up, os.path.join(out, "block.onnx"), config, providers, torch.bfloat16):
+            raise SystemExit("the ONNX block does not match the PyTorch model (see above)")
+    print("done")
+
+
+def export_wan_vae(up, config, out, device, dtype, h, w, encoder: bool):
+    vae = up.pipeline.vae.model.to(device=device, dtype=dtype).eval()
+    z1 = torch.randn(1, 16, 1, h, w, device=device, dtype=dtype)
+    with torch.no_grad():
+        shapes = steady_state_shapes(vae, "decoder", z1, z1)
+    names = [f"state_out.{i}" for i in range(len(shapes))]
+    state = [torch.zeros(s, device=device, dtype=dtype) for s in shapes]
+    lat = torch.randn(1, 1, 16, h, w, device=device, dtype=dtype)
+    print("vae_decoder_first.onnx, vae_decoder.onnx")
+    with torch.no_grad():
+        export(WanVaeStep(vae, "decoder", True, shapes), [lat], os.path.join(out, "vae_decoder_first.onnx"), ["latents"], ["frames", *names])
+        export(WanVaeStep(vae, "decoder", False, shapes), [lat, *state], os.path.join(out, "vae_decoder.onnx"), ["latents", *[n.replace("out", "in") for n in names]], ["frames", *names])
+    config["vae"]["decoders"]["full"] = {"file": "vae_decoder.onnx", "first": "vae_decoder_first.onnx", "trim": 0}
+    if not encoder:
+        return
+    px1 = torch.randn(1, 3, 1, h * 8, w * 8, device=device, dtype=dtype)
+    px4 = torch.randn(1, 3, 4, h * 8, w * 8, device=device, dtype=dtype)
+    with torch.no_grad():
+        shapes = steady_state_shapes(vae, "encoder", px4, px1)
+    names = [f"state_out.{i}" for i in range(len(shapes))]
+    state = [torch.zeros(s, device=device, dtype=dtype) for s in shapes]
+    print("vae_encoder_first.onnx, vae_encoder.onnx")
+    with torch.no_grad():
+        export(WanVaeStep(vae, "encoder", True, shapes), [px1.permute(0, 2, 1, 3, 4)], os.path.join(out, "vae_encoder_first.onnx"), ["frames"], ["latents", *names])
+        export(WanVaeStep(vae, "encoder", False, shapes), [px4.permute(0, 2, 1, 3, 4), *state], os.path.join(out, "vae_encoder.onnx"), ["frames", *[n.replace("out", "in") for n in names]], ["latents", *names])
+    config["vae"]["encoder"] = {"file": "vae_encoder.onnx", "first": "vae_encoder_first.onnx"}
+
+
+def export_taehv(path, config, out, device, dtype, h, w):
+    from taehv import TAEHV  # type: ignore
+
+    tae = TAEHV(checkpoint_path=path).to(device=device, dtype=dtype).eval()
+    shapes = taehv_state_shapes(tae.float().cpu(), h, w)
+    tae = tae.to(device=device, dtype=dtype)
+    names = [f"state_out.{i}" for i in range(len(shapes))]
+    state = [torch.zeros(s, device=device, dtype=dtype) for s in shapes]
+    lat = torch.randn(1, 3, 16, h, w, device=device, dtype=dtype)
+    print("tae_decoder.onnx")
+    dyn = {"latents": {1: "frames"}, "frames": {1: "pixel_frames"}}
+    with torch.no_grad():
+        export(TaehvDecoderStep(tae), [lat, *state], os.path.join(out, "tae_decoder.onnx"), ["latents", *[n.replace("out", "in") for n in names]], ["frames", *names], dyn)
+    config["vae"]["decoders"]["tiny"] = {"file": "tae_decoder.onnx", "trim": tae.frames_to_trim}
+
+
+if __name__ == "__main__":
+    main()

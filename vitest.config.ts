@@ -13,6 +13,7 @@ export default defineConfig({
       'control/**/*.test.ts',
       'outputs/**/*.test.ts',
       'inputs/**/*.test.ts',
+      'examples/**/*.test.ts',
       'web/**/*.test.ts',
       'web/**/*.test.tsx',
       'docs/**/*.test.ts',

@@ -1,11 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { startScope } from '../src/main';
 import { OrtRuntime } from '../src/runtime/ort';
-import { commonParams } from '../src/engine/registry';
-import { ParamStore } from '../src/params/store';
+import { snapshotOf } from '../src/engine/snapshot';
 import { buildFieldNet } from '../pipelines/neural-field/graph';
 import { FrameInputs } from '../pipelines/neural-field/frame-inputs';
-import type { FieldControls } from '../pipelines/neural-field/frame-inputs';
 import { LATENT_SIZE, fieldFeeds, fieldNetOptions, neuralField } from '../pipelines/neural-field/neural-field';
 import { median, sleep } from './stats';
 
@@ -48,20 +46,14 @@ export async function loopEfficiency(o: {
   };
 }
 
-function defaults(width: number, height: number) {
-  const store = new ParamStore();
-  store.define({ ...commonParams({ width, height }), ...neuralField.params });
-  return store.snapshot(0);
-}
-
 async function bareFps(width: number, height: number, seconds: number, worker: boolean): Promise<number> {
   const runtime = new OrtRuntime({ worker });
-  const params = defaults(width, height);
+  const params = snapshotOf(neuralField.params, { width, height });
   const session = await runtime.createSession(buildFieldNet(fieldNetOptions(width, height, params)));
-  const inputs = new FrameInputs(params.seed as number, LATENT_SIZE);
+  const inputs = new FrameInputs(params.seed, LATENT_SIZE);
   const feeds = fieldFeeds(inputs);
   const run = async (i: number) => {
-    inputs.update(i / 30, params as unknown as FieldControls);
+    inputs.update(i / 30, params);
     await session.run(feeds);
   };
   for (let i = 0; i < 20; i++) await run(i);

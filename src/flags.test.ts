@@ -11,6 +11,7 @@ describe('the flag table', () => {
       { oscPort: null, oscQueryPort: 9100 },
     ],
     [{ 'midi-in': ['2', 'Launch'] }, { midiInputs: [2, 'Launch'] }],
+    [{ plugin: ['examples/plugin-kaleidoscope', './my.js'] }, { plugins: ['examples/plugin-kaleidoscope', './my.js'] }],
     [{ mdns: true }, { mdns: true }],
     [{ 'no-mdns': true }, { mdns: false }],
     [{ 'no-midi': true }, { midi: false }],

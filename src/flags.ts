@@ -71,6 +71,14 @@ export const FLAGS: FlagDef[] = [
     apply: (v) => ({ pipeline: v === 'none' ? null : v }),
   }),
   flag({
+    name: 'plugin',
+    arg: '<path>',
+    multiple: true,
+    help: 'load pipelines from a plugin, a module or a folder (installed plugin packages load by themselves)',
+    schema: list(z.string().min(1)),
+    apply: (v) => ({ plugins: v }),
+  }),
+  flag({
     name: 'fps',
     arg: '<n>',
     help: 'target frame rate (1-240)',
@@ -98,7 +106,7 @@ export const FLAGS: FlagDef[] = [
     name: 'clock',
     arg: '<kind>',
     help: 'realtime, or fixed-step (every frame back to back, virtual time)',
-    shows: d.clock,
+    shows: String(d.clock),
     schema: z.enum(['realtime', 'fixed-step']),
     apply: (v) => ({ clock: v }),
   }),

@@ -15,6 +15,8 @@ import type { HttpServer } from './server/http';
 import type { ScopeServices } from './kernel/services';
 import { ModelManager, modelRoutes } from './models';
 import { PresetStore, presetRoutes } from './presets/index';
+import { loadPlugins, pluginRoutes } from './plugins/index';
+import type { PluginReport } from './plugins/index';
 import { addPresetCommands } from './presets/commands';
 import { configDir } from './files';
 import { join } from 'node:path';
@@ -53,6 +55,8 @@ export interface Scope {
   outputs: OutputHub;
   inputs: InputHub;
   performing: PerformSetup;
+  /** Every plugin found, loaded or not (`GET /api/v1/plugins`). */
+  plugins: PluginReport[];
   /** Listening beyond loopback: other machines need `token`. */
   lan: boolean;
   /** The LAN-mode token; undefined on loopback. */
@@ -64,6 +68,13 @@ export interface Scope {
 export async function startScope(options: Partial<ScopeOptions> = {}): Promise<Scope> {
   const o = { ...scopeDefaults, ...options } satisfies ScopeOptions;
   const registry = new PipelineRegistry(o.pipelines);
+  // Never throws: a plugin that cannot load is listed with its reason and the show goes on without it.
+  const plugins = await loadPlugins(registry, {
+    paths: o.plugins,
+    search: o.pluginSearch,
+    version: pkg.version,
+    log: o.log,
+  });
   if (o.pipeline !== null && !registry.get(o.pipeline)) {
     throw new Error(`unknown pipeline "${o.pipeline}"; known: ${registry.ids().join(', ')}`);
   }
@@ -76,14 +87,15 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   const runtime = new OrtRuntime({ device: o.device, log: o.log });
   // Chosen before the first load, so the first status already names the real provider and the log says why.
   await runtime.provider();
+  const clock = typeof o.clock === 'string' ? createClock(o.clock) : o.clock;
   const host = new PipelineHost({
     registry,
     params,
     runtime,
     resolution,
+    clock,
     log: o.log,
   });
-  const clock = createClock(o.clock);
   const events = new EventBus();
   // The perform layer runs at each frame boundary: quantised changes, fades, modulators (see perform-setup.ts).
   const perform = new Perform({
@@ -203,6 +215,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         outputRoutes(outputs),
         ...performing.routes,
         mjpegRoutes(mjpeg, engine),
+        pluginRoutes(plugins),
         inputs.apiRoutes,
       ],
       rootRoutes: [whepRoutes(webrtc), inputs.rootRoutes],
@@ -267,6 +280,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     outputs,
     inputs: inputs.hub,
     performing,
+    plugins,
     lan,
     token,
     stop: () =>

@@ -1,8 +1,9 @@
 /** What `startScope` takes: the server flags, with the defaults of a plain `daydream-scope`. */
-import type { ClockKind } from './engine/clock';
+import type { Clock, ClockKind } from './engine/clock';
 import type { PipelineDefinition } from './engine/pipeline';
 import type { ModelManifest } from './models';
 import type { DeviceRequest } from './runtime/providers';
+import { defaultPluginSearch } from './plugins/index';
 import type { MidiBackend } from '../control/midi/backend';
 import type { Output } from '../outputs/output';
 import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
@@ -15,9 +16,14 @@ export interface ScopeOptions {
   fps: number;
   width: number;
   height: number;
-  clock: ClockKind;
+  /** The frame clock, by kind; tests pass a clock of their own (a ManualClock they tick). */
+  clock: ClockKind | Clock;
   /** Pipelines to register; the built-in ones by default (tests add their own). */
   pipelines: PipelineDefinition[];
+  /** Pipeline plugins to load (`--plugin`): module files or folders, relative to the current directory. */
+  plugins: string[];
+  /** node_modules folders whose packages may declare pipelines in package.json (README "Plugins"). */
+  pluginSearch: string[];
   log: (message: string) => void;
   /** Resolve start() only once the first pipeline has loaded (tests, bench). */
   waitForLoad: boolean;
@@ -91,6 +97,8 @@ export const scopeDefaults: ScopeOptions = {
   height: 512,
   clock: 'realtime',
   pipelines: builtinPipelines,
+  plugins: [],
+  pluginSearch: defaultPluginSearch(),
   log: (m) => console.log(m),
   waitForLoad: false,
   oscPort: 'auto',

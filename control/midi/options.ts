@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { easymidiBackend } from './easymidi-backend';
 import { MAPPINGS_FILE } from './mappings-file';
 import { configDir } from '../../src/files';
+import { realTimers } from '../../src/kernel/timers';
+import type { Timers } from '../../src/kernel/timers';
 import type { MidiBackend } from './backend';
 import type { PortChoice } from './ports';
 import type { ClockSource } from './clock-out';
@@ -21,6 +23,8 @@ export interface MidiOptions {
   mappingsFile: string;
   /** How often to look for controllers plugged in or out; 0 = only at start. */
   rescanMs: number;
+  /** The wall time the rescan runs on; ManualTimers in tests. */
+  timers: Timers;
   learnTimeoutMs: number;
   /** How long learn waits after a CC 0-31 for its LSB (CC + 32) before binding a 7-bit CC. */
   pairWaitMs: number;
@@ -43,6 +47,7 @@ export const midiDefaults = (): MidiOptions => ({
   outputs: 'matching',
   mappingsFile: join(configDir(), MAPPINGS_FILE),
   rescanMs: 2000,
+  timers: realTimers,
   learnTimeoutMs: 30_000,
   pairWaitMs: 150,
   feedbackIntervalMs: 20,

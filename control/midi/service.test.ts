@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeMidiBackend } from './fake-backend';
 import { bend, cc, mapping, noteOn, program, rig } from './test-support';
+import { ManualTimers } from '../../src/kernel/timers';
 import { p } from '../../src/params/spec';
 import type { Rig } from './test-support';
 import type { ParamChange } from '../../src/params/store';
@@ -249,9 +250,16 @@ describe('ports and hot-plug', () => {
   });
 
   it('rescans on its own every rescanMs', async () => {
-    const r = await start({ devices: [], rescanMs: 10 });
+    const timers = new ManualTimers();
+    const r = await start({ devices: [], rescanMs: 10, timers });
     r.backend.plug('Late');
-    await waitUntil(() => r.backend.isInputOpen('Late'));
+    timers.advance(9);
+    expect(r.backend.isInputOpen('Late')).toBe(false);
+    timers.advance(1);
+    expect(r.backend.isInputOpen('Late')).toBe(true);
+    r.backend.plug('Later');
+    timers.advance(10);
+    expect(r.backend.isInputOpen('Later')).toBe(true);
   });
 
   it('reports a port that fails to open once, and opens it when it can', async () => {
@@ -273,11 +281,6 @@ describe('ports and hot-plug', () => {
     expect([r.backend.isInputOpen('Pad'), r.backend.isOutputOpen('Pad')]).toEqual([false, false]);
   });
 });
-
-async function waitUntil(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(check()).toBe(true);
-}
 
 describe('note and program mappings through the service', () => {
   it('toggles a bool on each press', async () => {

@@ -45,7 +45,7 @@ export class MidiService {
   private received = 0;
   private errors = 0;
   private started = false;
-  private rescanTimer: NodeJS.Timeout | undefined;
+  private cancelRescan: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
   private saving: Promise<void> = Promise.resolve();
   private removeCommands: () => void = () => {};
@@ -97,17 +97,22 @@ export class MidiService {
     this.removeCommands = midiCommands(this, this.deps.commands);
     this.rescan();
     this.startClockOut();
-    if (this.o.rescanMs > 0) {
-      this.rescanTimer = setInterval(() => this.rescan(), this.o.rescanMs);
-      this.rescanTimer.unref();
-    }
+    if (this.o.rescanMs > 0) this.scheduleRescan();
     this.changed();
+  }
+
+  /** Rescans every rescanMs on its timers (wall time), until stop(). */
+  private scheduleRescan(): void {
+    this.cancelRescan = this.o.timers.after(this.o.rescanMs, () => {
+      this.rescan();
+      this.scheduleRescan();
+    });
   }
 
   /** Closes the ports, stops learning and waits for the last write of the mappings file. */
   async stop(): Promise<void> {
-    clearInterval(this.rescanTimer);
-    this.rescanTimer = undefined;
+    this.cancelRescan?.();
+    this.cancelRescan = undefined;
     clearTimeout(this.clockTimer);
     this.clockTimer = undefined;
     this.clockOut = undefined;

@@ -2,7 +2,8 @@ import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UdpClient, bundle, encode, float32, int32, oscString } from './test-support';
 import { startScope } from '../../src/main';
-import { solidPipeline } from '../../src/engine/test-support';
+import { ManualClock } from '../../src/engine/clock';
+import { solidPipeline, tickFrames } from '../../src/engine/test-support';
 import { sleep, waitFor } from '../../src/server/test-support';
 import type { Scope, ScopeOptions } from '../../src/main';
 import type { OscMessage } from './codec';
@@ -54,17 +55,22 @@ describe('OSC over UDP', () => {
   });
 
   it('/scope/pause T freezes the picture and /scope/pause F lets it move again', async () => {
-    const s = await scope();
+    const clock = new ManualClock();
+    const s = await scope({ clock });
     const c = await client();
+    const frames = (n: number) => tickFrames(s.services.engine, clock, n);
     const green = () => s.services.engine.latest()?.data[1];
+    await frames(2);
     await c.send(encode('/scope/pause', [{ type: 'T', value: true }]), s.osc!.port);
     await waitFor(() => s.services.engine.isPaused, 5000, 'paused');
-    await sleep(150); // a frame already rendering when the pause came still goes out
     const frozen = green();
-    await sleep(200);
+    const paused = await frames(6);
+    expect(paused.map((f) => f.data[1])).toEqual(Array(6).fill(frozen));
     expect(green()).toBe(frozen);
     await c.send(encode('/scope/pause', [{ type: 'F', value: false }]), s.osc!.port);
-    await waitFor(() => green() !== frozen, 5000, 'frames move again');
+    await waitFor(() => !s.services.engine.isPaused, 5000, 'resumed');
+    const [moving] = await frames(1);
+    expect(moving!.data[1]).not.toBe(frozen);
   });
 
   it('/scope/preset/recall brings back a preset saved over HTTP, by name and by number', async () => {
@@ -146,6 +152,8 @@ describe('OSC over UDP', () => {
     const c = await client();
     const sent = Date.now();
     await c.send(bundle(0.5, encode('/scope/level', [int(50)]), encode('/scope/level', [int(123)])), s.osc!.port);
+    // OSC timetags are wall-clock (NTP) times, and the bundle scheduler holds bundles on the wall clock: checking
+    // "not before its time" takes real time.
     await sleep(200);
     expect(level(s)).toBe(10);
     await waitFor(() => level(s) === 123, 5000, 'level 123');

@@ -30,9 +30,23 @@ async function client(port: number) {
     if (decoded.ok && 'address' in decoded.packet) osc.push(decoded.packet);
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return { ws, json, osc, send: (v: unknown) => ws.send(JSON.stringify(v)) };
+  /**
+   * A round trip: a query of /scope/pipeline, answered in order after everything sent before it was handled
+   * (LISTEN and IGNORE have no answer of their own). The answer is taken off the list.
+   */
+  const sync = async () => {
+    const before = osc.length;
+    ws.send(encodeMessage({ address: '/scope/pipeline', args: [] }));
+    await until(() => osc.slice(before).some((m) => m.address === '/scope/pipeline'));
+    osc.splice(
+      osc.findIndex((m, i) => i >= before && m.address === '/scope/pipeline'),
+      1,
+    );
+  };
+  return { ws, json, osc, send: (v: unknown) => ws.send(JSON.stringify(v)), sync };
 }
 
+/** Polls for what a real socket brings (an answer, a value set by a message), at most `ms`. */
 const until = async (check: () => boolean, ms = 3000) => {
   const end = Date.now() + ms;
   while (!check()) {
@@ -40,7 +54,6 @@ const until = async (check: () => boolean, ms = 3000) => {
     await new Promise((r) => setTimeout(r, 10));
   }
 };
-const settle = () => new Promise((r) => setTimeout(r, 150));
 
 describe('OscQueryService', () => {
   let scope: Scope;
@@ -124,14 +137,14 @@ describe('OscQueryService', () => {
   it('streams a listened value as binary OSC, and stops after IGNORE', async () => {
     const c = await client(service.port);
     c.send({ COMMAND: 'LISTEN', DATA: '/scope/level' });
-    await settle();
+    await c.sync();
     expect((await patch({ level: 200 })).status).toBe(200);
     await until(() => c.osc.length === 1);
     expect(c.osc[0]).toEqual({ address: '/scope/level', args: [{ type: 'i', value: 200 }] });
     c.send({ COMMAND: 'IGNORE', DATA: '/scope/level' });
-    await settle();
+    await c.sync();
     expect((await patch({ level: 100 })).status).toBe(200);
-    await settle();
+    await c.sync();
     expect(c.osc).toHaveLength(1);
     c.ws.close();
   });
@@ -153,7 +166,7 @@ describe('OscQueryService', () => {
   it('tells clients which paths went and came when another pipeline loads', async () => {
     const c = await client(service.port);
     c.send({ COMMAND: 'LISTEN', DATA: '/scope/pipeline' });
-    await settle();
+    await c.sync();
     await scope.services.host.load('glow');
     await until(() => c.json.length >= 3 && c.osc.length === 1);
     expect(c.json).toEqual(

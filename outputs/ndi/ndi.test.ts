@@ -26,6 +26,7 @@ async function receive(
     let source: { name: string; url: string | null } | undefined;
     while (!source && Date.now() < deadline) {
       source = lib.findSources(finder).find((s) => s.name.endsWith(`(${name})`));
+      // Discovery is the NDI library's own, over the network stack: it can only be polled.
       if (!source) await new Promise((r) => setTimeout(r, 100));
     }
     if (!source) throw new Error(`NDI source "${name}" not found on 127.0.0.1`);

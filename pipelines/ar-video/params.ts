@@ -7,7 +7,9 @@ const model = { group: 'model', mode: 'load' } as const;
 const steps = { group: 'steps' } as const;
 const cache = { group: 'cache' } as const;
 
-export const inputSources = ['neural-field', 'test-pattern', 'none'] as const;
+import { inputSources } from '../shared/source';
+
+export { inputSources };
 export const recacheModes = ['keep-sinks', 'all', 'off'] as const;
 export const commitModes = ['clean', 'last-step'] as const;
 

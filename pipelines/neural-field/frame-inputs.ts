@@ -1,5 +1,5 @@
 import { palettes } from './palettes';
-import type { PaletteName } from './palettes';
+import type { colourModes } from './palettes';
 import { mulberry32 } from './random';
 
 /** The runtime controls of neural-field as render() reads them from the parameter snapshot. */
@@ -9,8 +9,8 @@ export interface FieldControls {
   walk: number;
   spin: number;
   hue: number;
-  palette: string;
-  symmetry: string;
+  palette: (typeof colourModes)[number];
+  symmetry: (typeof symmetries)[number];
   contrast: number;
   saturation: number;
   brightness: number;
@@ -85,8 +85,8 @@ export class FrameInputs {
     this.fold.set([2 * half, 1 / (2 * half), half, Math.PI / 2, on ? 1 : 0]);
   }
 
-  private writePalette(name: string): void {
-    const pal = palettes[name as PaletteName];
+  private writePalette(name: FieldControls['palette']): void {
+    const pal = name === 'rgb' ? undefined : palettes[name];
     this.mix[0] = pal ? 0 : 1;
     if (!pal) return;
     for (let ch = 0; ch < 3; ch++) {

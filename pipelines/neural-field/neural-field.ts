@@ -1,15 +1,9 @@
 import type { OrtSession } from '../../src/runtime/session';
 import type { PlainTensor } from '../../src/runtime/tensor';
 import type { Image } from '../../src/engine/frame';
-import type {
-  LoadContext,
-  ParamSnapshot,
-  Pipeline,
-  PipelineDefinition,
-  RenderContext,
-} from '../../src/engine/pipeline';
+import { definePipeline } from '../../src/engine/pipeline';
+import type { LoadContext, ParamSnapshot, Pipeline, RenderContext } from '../../src/engine/pipeline';
 import { FrameInputs } from './frame-inputs';
-import type { FieldControls } from './frame-inputs';
 import { buildFieldNet } from './graph';
 import type { FieldNetOptions } from './graph';
 import { neuralFieldParams } from './params';
@@ -19,7 +13,9 @@ import type { InputBlend } from './input-mix';
 export const LATENT_SIZE = 8;
 
 /** The embedded default: a CPPN built as an ONNX graph by the project, evaluated over the pixel grid each frame. */
-export const neuralField: PipelineDefinition = {
+type FieldParams = typeof neuralFieldParams;
+
+export const neuralField = definePipeline({
   id: 'neural-field',
   name: 'Neural field',
   description:
@@ -29,15 +25,15 @@ export const neuralField: PipelineDefinition = {
   // Only while some of it is mixed in: at 0 the input is not even scaled.
   takesInput: (params) => (params.inputMix as number) > 0,
   create: () => new NeuralField(),
-};
+});
 
 /** Network shape and grid for an output size, from the load-time parameters. */
-export function fieldNetOptions(width: number, height: number, params: ParamSnapshot): FieldNetOptions {
-  const scale = params.renderScale as number;
+export function fieldNetOptions(width: number, height: number, params: ParamSnapshot<FieldParams>): FieldNetOptions {
+  const scale = params.renderScale;
   return {
-    seed: params.seed as number,
-    units: params.units as number,
-    layers: params.layers as number,
+    seed: params.seed,
+    units: params.units,
+    layers: params.layers,
     latentSize: LATENT_SIZE,
     gridWidth: Math.max(8, Math.round(width * scale)),
     gridHeight: Math.max(8, Math.round(height * scale)),
@@ -58,13 +54,13 @@ export function fieldFeeds(inputs: FrameInputs): Record<string, PlainTensor> {
   };
 }
 
-class NeuralField implements Pipeline {
+class NeuralField implements Pipeline<FieldParams> {
   private session: OrtSession | undefined;
   private inputs: FrameInputs | undefined;
   private feeds: Record<string, PlainTensor> = {};
   private size = { width: 0, height: 0 };
 
-  async load(ctx: LoadContext): Promise<void> {
+  async load(ctx: LoadContext<FieldParams>): Promise<void> {
     const { width, height, params } = ctx;
     const options = fieldNetOptions(width, height, params);
     ctx.progress('building network', 0);
@@ -83,9 +79,9 @@ class NeuralField implements Pipeline {
     ctx.progress('ready', 1);
   }
 
-  async render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<Image> {
+  async render(ctx: RenderContext, params: ParamSnapshot<FieldParams>, input?: Image): Promise<Image> {
     if (!this.session || !this.inputs) throw new Error('neural-field is not loaded');
-    this.inputs.update(ctx.time, params as unknown as FieldControls);
+    this.inputs.update(ctx.time, params);
     const out = await this.session.run(this.feeds);
     const rgba = out.rgba!;
     // A fresh output buffer per frame: the engine and outputs keep earlier frames while encoding them.

@@ -7,9 +7,9 @@
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { OrtRuntime } from '../../src/runtime/ort';
-import type { ParamSpecs, ParamValue } from '../../src/params/spec';
 import type { Image } from '../../src/engine/frame';
-import type { Pipeline } from '../../src/engine/pipeline';
+import type { ParamSnapshot, Pipeline } from '../../src/engine/pipeline';
+import { snapshotOf } from '../../src/engine/snapshot';
 import { neuralField } from './neural-field';
 
 const { values, positionals } = parseArgs({
@@ -27,24 +27,21 @@ const runtime = new OrtRuntime();
 const size = Number(values.size);
 const overrides = Object.fromEntries(positionals.map((kv) => kv.split('=') as [string, string]));
 
-function paramsWith(extra: Record<string, string>): Record<string, ParamValue> {
-  const specs: ParamSpecs = neuralField.params;
-  const out: Record<string, ParamValue> = { width: size, height: size };
-  for (const [k, s] of Object.entries(specs)) out[k] = s.default;
-  for (const [k, v] of Object.entries({ ...overrides, ...extra })) {
-    out[k] = typeof specs[k]?.default === 'string' ? v : Number(v);
-  }
-  return out;
+type FieldParams = typeof neuralField.params;
+
+/** Defaults with the key=value overrides and `extra`, each sanitized by its spec (so "9" is the number 9). */
+function paramsWith(extra: Record<string, string>, w = size, h = size): ParamSnapshot<FieldParams> {
+  return snapshotOf(neuralField.params, { width: w, height: h }, { ...overrides, ...extra });
 }
 
-async function loaded(params: Record<string, ParamValue>, w = size, h = size): Promise<Pipeline> {
+async function loaded(params: ParamSnapshot<FieldParams>, w = size, h = size): Promise<Pipeline<FieldParams>> {
   const pipeline = neuralField.create();
   const signal = new AbortController().signal;
   await pipeline.load({ width: w, height: h, params, runtime, signal, progress: () => {}, log: console.log });
   return pipeline;
 }
 
-async function still(params: Record<string, ParamValue>, time: number, w = size, h = size): Promise<Image> {
+async function still(params: ParamSnapshot<FieldParams>, time: number, w = size, h = size): Promise<Image> {
   const pipeline = await loaded(params, w, h);
   const image = await pipeline.render({ time, dt: 0, frameIndex: 0, width: w, height: h }, params);
   await pipeline.unload();
@@ -67,7 +64,9 @@ if (values.sheet) {
   // Tiles are half size, so the network runs at full tile resolution: the same grid as a 512 output at 0.5.
   const tiles = await Promise.all(
     looks.map(async (look) =>
-      png(await still(paramsWith({ renderScale: '1', ...look }), Number(values.time), half, half)).toBuffer(),
+      png(
+        await still(paramsWith({ renderScale: '1', ...look }, half, half), Number(values.time), half, half),
+      ).toBuffer(),
     ),
   );
   const composite = tiles.map((input, i) => ({ input, left: (i % 2) * half, top: Math.floor(i / 2) * half }));

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../src/engine/frame';
 import type { ParamSnapshot } from '../../src/engine/pipeline';
+import { snapshotOf } from '../../src/engine/snapshot';
 import type { ParamValue } from '../../src/params/spec';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { describeFallbacks, nodePlacement, ortProviderName } from '../../src/runtime/placement';
 import { FrameInputs } from './frame-inputs';
-import type { FieldControls } from './frame-inputs';
 import { buildFieldNet } from './graph';
 import { fieldFeeds, fieldNetOptions, LATENT_SIZE, neuralField } from './neural-field';
 
@@ -14,14 +14,17 @@ const webgpu = new OrtRuntime({ device: 'webgpu' });
 const cpu = new OrtRuntime({ device: 'cpu' });
 afterAll(async () => Promise.all([webgpu.close(), cpu.close()]));
 
-function paramsOf(overrides: Record<string, ParamValue>, width: number, height: number): ParamSnapshot {
-  const defaults = Object.fromEntries(Object.entries(neuralField.params).map(([k, s]) => [k, s.default]));
-  return { width, height, ...defaults, ...overrides };
+function paramsOf(overrides: Record<string, ParamValue>, width: number, height: number) {
+  return snapshotOf(neuralField.params, { width, height }, overrides);
 }
 
-async function frame(runtime: OrtRuntime, params: ParamSnapshot, time: number): Promise<Image> {
+async function frame(
+  runtime: OrtRuntime,
+  params: ParamSnapshot<typeof neuralField.params>,
+  time: number,
+): Promise<Image> {
   const pipeline = neuralField.create();
-  const { width, height } = params as { width: number; height: number };
+  const { width, height } = params;
   const noop = () => {};
   await pipeline.load({
     width,
@@ -52,8 +55,8 @@ describe('neural-field on WebGPU', () => {
 
   it.each(cases)('runs every node on WebGPU: %s', async (_name, overrides, width, height) => {
     const params = paramsOf(overrides, width, height);
-    const inputs = new FrameInputs(params.seed as number, LATENT_SIZE);
-    inputs.update(1.5, params as unknown as FieldControls);
+    const inputs = new FrameInputs(params.seed, LATENT_SIZE);
+    inputs.update(1.5, params);
     const placements = await nodePlacement(
       webgpu,
       buildFieldNet(fieldNetOptions(width, height, params)),

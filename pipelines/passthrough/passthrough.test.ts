@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Image } from '../../src/engine/frame';
+import { snapshotOf } from '../../src/engine/snapshot';
 import { passthrough } from './passthrough';
 
 /** An image whose pixel (x, y) is (x * 10, y * 10, 77). */
@@ -16,7 +17,8 @@ const at = (img: Image, x: number, y: number) => [
 ];
 
 async function render(width: number, height: number, input?: Image, mirror = false): Promise<Image> {
-  return passthrough.create().render({ time: 0, dt: 0, frameIndex: 0, width, height }, { mirror }, input);
+  const params = snapshotOf(passthrough.params, { width, height }, { mirror });
+  return passthrough.create().render({ time: 0, dt: 0, frameIndex: 0, width, height }, params, input);
 }
 
 describe('passthrough', () => {

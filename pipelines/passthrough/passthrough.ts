@@ -1,12 +1,12 @@
 import { p } from '../../src/params/spec';
 import type { Image } from '../../src/engine/frame';
-import type { ParamSnapshot, PipelineDefinition, RenderContext } from '../../src/engine/pipeline';
+import { definePipeline } from '../../src/engine/pipeline';
 import { createCanvas, fillRect, rgb } from '../shared/canvas';
 import { drawText } from '../shared/glyphs';
 import { scaleCover } from '../../src/media/scale';
 
 /** Sends the input through, scaled to cover the output; a dark frame saying "NO INPUT" when there is none. */
-export const passthrough: PipelineDefinition = {
+export const passthrough = definePipeline({
   id: 'passthrough',
   name: 'Passthrough',
   description: 'The video input as it comes (the input is already scaled to the output size; mirror flips it).',
@@ -16,15 +16,15 @@ export const passthrough: PipelineDefinition = {
   },
   create: () => ({
     async load() {},
-    render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Image {
+    render(ctx, params, input): Image {
       if (input && input.width > 0 && input.height > 0) {
-        return scaleCover(input, ctx.width, ctx.height, params.mirror === true);
+        return scaleCover(input, ctx.width, ctx.height, params.mirror);
       }
       return noInput(ctx.width, ctx.height);
     },
     unload() {},
   }),
-};
+});
 
 function noInput(width: number, height: number): Image {
   const c = createCanvas(width, height, rgb(32, 32, 32));

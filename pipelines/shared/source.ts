@@ -1,17 +1,23 @@
 import type { Image } from '../../src/engine/frame';
-import type { LoadContext, ParamSnapshot, Pipeline, RenderContext } from '../../src/engine/pipeline';
-import type { ParamSpecs } from '../../src/params/spec';
+import type {
+  LoadContext,
+  ParamSnapshot,
+  Pipeline,
+  PipelineDefinition,
+  RenderContext,
+} from '../../src/engine/pipeline';
+import { snapshotOf } from '../../src/engine/snapshot';
 import { neuralField } from '../neural-field/neural-field';
 import { testPattern } from '../test-pattern/test-pattern';
+/** What an img2img pipeline may render inside itself as its input. */
+export const inputSources = ['neural-field', 'test-pattern', 'none'] as const;
 
-const sources = { 'neural-field': neuralField, 'test-pattern': testPattern } as const;
+type InputSource = (typeof inputSources)[number];
 
-/** Default values of a pipeline's parameters, as a snapshot. */
-function defaults(specs: ParamSpecs, width: number, height: number): ParamSnapshot {
-  const values: Record<string, number | boolean | string> = { width, height };
-  for (const [k, s] of Object.entries(specs)) values[k] = s.default;
-  return values;
-}
+const sources: Record<Exclude<InputSource, 'none'>, PipelineDefinition> = {
+  'neural-field': neuralField,
+  'test-pattern': testPattern,
+};
 
 /** Another pipeline rendered inside this one as the img2img input, with its default parameters. */
 export class ImageSource {
@@ -20,11 +26,12 @@ export class ImageSource {
     private readonly params: ParamSnapshot,
   ) {}
 
-  /** Loads the named source; 'none' (or an unknown name) gives undefined. */
-  static async load(name: string, ctx: LoadContext): Promise<ImageSource | undefined> {
-    const def = sources[name as keyof typeof sources];
-    if (!def) return undefined;
-    const params = defaults(def.params, ctx.width, ctx.height);
+  /** Loads the named source; 'none' gives undefined; a name that is not a source is an error that says which are. */
+  static async load(name: InputSource | (string & {}), ctx: LoadContext): Promise<ImageSource | undefined> {
+    if (name === 'none') return undefined;
+    const def = Object.hasOwn(sources, name) ? sources[name as Exclude<InputSource, 'none'>] : undefined;
+    if (!def) throw new Error(`no image source "${name}"; known: ${inputSources.join(', ')}`);
+    const params = snapshotOf(def.params, ctx);
     const pipeline = def.create();
     await pipeline.load({ ...ctx, params, progress: () => {}, log: (m) => ctx.log(`${name}: ${m}`) });
     return new ImageSource(pipeline, params);

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { artifactPath } from '../../src/models/manifest';
 import { OrtRuntime } from '../../src/runtime/ort';
+import { snapshotOf } from '../../src/engine/snapshot';
 import { approxSize, sdTurboManifest, streamDiffusionManifests } from './manifests';
 import { resolveModel } from './models';
 import { streamDiffusion } from './streamdiffusion';
@@ -56,8 +57,8 @@ describe('model files', () => {
     const saved = process.env.DAYDREAM_SCOPE_MODELS_DIR;
     process.env.DAYDREAM_SCOPE_MODELS_DIR = root;
     try {
-      const params = Object.fromEntries(Object.entries(streamDiffusion.params).map(([k, s]) => [k, s.default]));
-      Object.assign(params, { model: 'sd-turbo', source: 'none', mode: 'txt2img', width: 64, height: 64 });
+      const size = { width: 64, height: 64 };
+      const params = snapshotOf(streamDiffusion.params, size, { model: 'sd-turbo', source: 'none', mode: 'txt2img' });
       const logs: string[] = [];
       const p = streamDiffusion.create();
       const ctx = { width: 64, height: 64, params, runtime, progress: () => {}, signal: new AbortController().signal };

@@ -8,8 +8,9 @@ const prompt = { group: 'prompt' } as const;
 const steps = { group: 'steps' } as const;
 const filter = { group: 'filter' } as const;
 
-/** Pipelines rendered as the img2img picture while there is no video input. */
-export const imageSources = ['neural-field', 'test-pattern', 'none'] as const;
+import { inputSources } from '../shared/source';
+
+export { inputSources };
 export const cfgModes = ['none', 'full', 'self', 'initialize'] as const;
 
 // DAYDREAM_SCOPE_TINY=1 makes the generated tiny model the default, for development on machines without weights.
@@ -30,7 +31,7 @@ export const streamDiffusionParams = {
     description: 'full: the model’s own VAE; tiny: TAESD (much faster decode, softer detail)',
   }),
   // Named `source`, not `input`: /scope/input is the command that chooses the video input.
-  source: p.enum('neural-field', imageSources, {
+  source: p.enum('neural-field', inputSources, {
     ...model,
     label: 'Image source',
     description: 'Pipeline rendered as the img2img picture while there is no video input (PUT /api/v1/input)',

@@ -2,21 +2,26 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestScope } from '../../src/server/test-support';
+import { ManualClock } from '../../src/engine/clock';
+import { call, socketRig, startTestScope } from '../../src/server/test-support';
 import { difference, grabUntil, stillFrame } from '../../src/server/test-helpers';
 import type { Scope } from '../../src/main';
+import type { Rig } from '../../src/server/test-support';
 
 describe('streamdiffusion through a real server (tiny model)', () => {
   let scope: Scope;
   let url: string;
+  let rig: Rig;
   let models: string;
   const saved = process.env.DAYDREAM_SCOPE_MODELS_DIR;
 
   beforeAll(async () => {
     models = await mkdtemp(join(tmpdir(), 'sd-server-models-'));
     process.env.DAYDREAM_SCOPE_MODELS_DIR = models;
-    scope = await startTestScope({ pipeline: null, fps: 15 });
+    const clock = new ManualClock();
+    scope = await startTestScope({ pipeline: null, fps: 15, clock });
     url = scope.url;
+    rig = socketRig(scope, clock);
   });
   afterAll(async () => {
     await scope.stop();
@@ -33,21 +38,21 @@ describe('streamdiffusion through a real server (tiny model)', () => {
     const r = await load({ model: 'tiny', mode: 'txt2img', tIndexList: '0', transition: 0, width: 64, height: 64 });
     expect(r.status).toBe(200);
     expect((await call(`${url}/api/v1/pipeline/status`)).body).toMatchObject({ state: 'ready' });
-    const first = await stillFrame(url, 300);
+    const first = await stillFrame(rig, 5);
     expect(first).toMatchObject({ pipeline: 'streamdiffusion', width: 64, height: 64 });
 
     await patch({ prompt: 'a blue sky over the sea' });
-    const prompted = await grabUntil(url, (g) => difference(g, first) > 2, 'a frame of the new prompt');
-    const settled = await stillFrame(url, 300);
+    const prompted = await grabUntil(rig, (g) => difference(g, first) > 2, 'a frame of the new prompt', 150);
+    const settled = await stillFrame(rig, 5);
     await patch({ seed: 1234 });
-    await grabUntil(url, (g) => difference(g, settled) > 2, 'a frame of the new seed');
+    await grabUntil(rig, (g) => difference(g, settled) > 2, 'a frame of the new seed', 150);
     expect(prompted.seq).toBeGreaterThan(first.seq);
   });
 
   it('img2img from the neural-field source keeps moving', async () => {
     expect((await load({ model: 'tiny', mode: 'img2img', source: 'neural-field' })).status).toBe(200);
-    const a = await grabUntil(url, (g) => g.pipeline === 'streamdiffusion', 'a frame');
-    await grabUntil(url, (g) => g.seq > a.seq + 3 && difference(g, a) > 0.5, 'a later, different frame');
+    const a = await grabUntil(rig, (g) => g.pipeline === 'streamdiffusion', 'a frame', 150);
+    await grabUntil(rig, (g) => g.seq > a.seq + 3 && difference(g, a) > 0.5, 'a later, different frame', 150);
   });
 
   it('without the sd-turbo files the load fails with the download sentence', async () => {

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../src/engine/frame';
 import type { ParamSnapshot, Pipeline } from '../../src/engine/pipeline';
-import type { ParamValue } from '../../src/params/spec';
+import { snapshotOf } from '../../src/engine/snapshot';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { streamDiffusion } from './streamdiffusion';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1 });
-const loaded: Pipeline[] = [];
+type SD = typeof streamDiffusion.params;
+const loaded: Pipeline<SD>[] = [];
 let emptyModels: string;
 const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
 
@@ -26,17 +27,16 @@ afterAll(async () => {
   await rm(emptyModels, { recursive: true, force: true });
 });
 
-function paramsOf(overrides: Record<string, ParamValue> = {}, size = 64): ParamSnapshot {
-  const defaults = Object.fromEntries(Object.entries(streamDiffusion.params).map(([k, s]) => [k, s.default]));
-  return { width: size, height: size, ...defaults, model: 'tiny', ...overrides };
+function paramsOf(overrides: { [K in keyof SD]?: unknown } = {}, size = 64): ParamSnapshot<SD> {
+  return snapshotOf(streamDiffusion.params, { width: size, height: size }, { model: 'tiny', ...overrides });
 }
 
-async function load(params: ParamSnapshot, logs: string[] = []): Promise<Pipeline> {
+async function load(params: ParamSnapshot<SD>, logs: string[] = []): Promise<Pipeline<SD>> {
   const pipeline = streamDiffusion.create();
   loaded.push(pipeline);
   await pipeline.load({
-    width: params.width as number,
-    height: params.height as number,
+    width: params.width,
+    height: params.height,
     params,
     runtime,
     progress: () => {},
@@ -46,7 +46,7 @@ async function load(params: ParamSnapshot, logs: string[] = []): Promise<Pipelin
   return pipeline;
 }
 
-const render = (p: Pipeline, params: ParamSnapshot, frame: number, input?: Image) =>
+const render = (p: Pipeline<SD>, params: ParamSnapshot<SD>, frame: number, input?: Image) =>
   p.render({ time: frame / 30, dt: 1 / 30, frameIndex: frame, width: 64, height: 64 }, params, input);
 
 const diff = (a: Image, b: Image) => a.data.reduce((s, v, i) => s + Math.abs(v - b.data[i]!), 0) / a.data.length;

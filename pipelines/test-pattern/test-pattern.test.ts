@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Image } from '../../src/engine/frame';
-import type { ParamSnapshot } from '../../src/engine/pipeline';
+import { snapshotOf } from '../../src/engine/snapshot';
 import { blockSize, readFrameCode } from './frame-code';
 import { testPattern } from './test-pattern';
 
-const defaults = Object.fromEntries(Object.entries(testPattern.params).map(([k, s]) => [k, s.default]));
+type Values = { [K in keyof typeof testPattern.params]?: unknown };
+const defaults: Values = {};
 
-async function frame(frameIndex: number, time: number, params: ParamSnapshot = defaults, size = [512, 512]) {
+async function frame(frameIndex: number, time: number, values: Values = defaults, size = [512, 512]) {
   const pipeline = testPattern.create();
   const [width, height] = size as [number, number];
+  const params = snapshotOf(testPattern.params, { width, height }, values);
   return pipeline.render({ time, dt: 1 / 30, frameIndex, width, height }, params) as Image;
 }
 

@@ -1,6 +1,6 @@
 import { p } from '../../src/params/spec';
 import type { Image } from '../../src/engine/frame';
-import type { ParamSnapshot, PipelineDefinition, RenderContext } from '../../src/engine/pipeline';
+import { definePipeline } from '../../src/engine/pipeline';
 import { createCanvas, fillRect, hex, rgb } from '../shared/canvas';
 import type { Canvas } from '../shared/canvas';
 import { drawSegments, segmentsWidth } from '../shared/glyphs';
@@ -20,7 +20,7 @@ const WHITE = rgb(255, 255, 255);
 const BLACK = rgb(0, 0, 0);
 
 /** Scrolling colour bars with a frame counter, a clock, a moving marker and a machine-readable frame number. */
-export const testPattern: PipelineDefinition = {
+export const testPattern = definePipeline({
   id: 'test-pattern',
   name: 'Test pattern',
   description: 'Scrolling colour bars, frame counter, clock and a frame number readable by machines (top-left).',
@@ -34,11 +34,11 @@ export const testPattern: PipelineDefinition = {
     let lastTime: number | undefined;
     return {
       async load() {},
-      render(ctx: RenderContext, params: ParamSnapshot): Image {
+      render(ctx, params): Image {
         // Scroll is integrated so a speed change does not make the bars jump.
-        scroll += Math.max(0, ctx.time - (lastTime ?? 0)) * (params.speed as number);
+        scroll += Math.max(0, ctx.time - (lastTime ?? 0)) * params.speed;
         lastTime = ctx.time;
-        const c = createCanvas(ctx.width, ctx.height, hex(params.background as string));
+        const c = createCanvas(ctx.width, ctx.height, hex(params.background));
         drawBars(c, scroll);
         drawMarker(c, ctx.time);
         if (params.counter) drawCounter(c, ctx.frameIndex, ctx.time);
@@ -48,7 +48,7 @@ export const testPattern: PipelineDefinition = {
       unload() {},
     };
   },
-};
+});
 
 /** Bars between the code strip and 60% of the height, shifted by `scroll` widths, plus a grey ramp below. */
 function drawBars(c: Canvas, scroll: number): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FixedStepClock, ManualClock } from './clock';
+import { FixedStepClock, ManualClock, RealtimeClock } from './clock';
 import { RollingWindow } from './stats';
 
 describe('clocks', () => {
@@ -20,6 +20,64 @@ describe('clocks', () => {
     clock.tick();
     await clock.sleepUntil(50);
     expect(clock.now()).toBe(50);
+  });
+
+  it('manual timers fire in time order as time passes them, at their own time, and can be cancelled', () => {
+    const clock = new ManualClock();
+    const fired: [string, number][] = [];
+    clock.after(200, () => fired.push(['b', clock.now()]));
+    clock.after(100, () => {
+      fired.push(['a', clock.now()]);
+      clock.after(50, () => fired.push(['a+50', clock.now()]));
+    });
+    const cancel = clock.after(120, () => fired.push(['cancelled', clock.now()]));
+    cancel();
+    clock.advance(99);
+    expect(fired).toEqual([]);
+    clock.advance(101);
+    expect(fired).toEqual([
+      ['a', 100],
+      ['a+50', 150],
+      ['b', 200],
+    ]);
+    expect(clock.now()).toBe(200);
+  });
+
+  it('a tick moves time to the frame and fires the timers due by then; advance releases a waiting frame', async () => {
+    const clock = new ManualClock();
+    const fired: number[] = [];
+    clock.after(20, () => fired.push(clock.now()));
+    clock.after(80, () => fired.push(clock.now()));
+    const frame = clock.sleepUntil(50);
+    clock.tick();
+    await frame;
+    expect(fired).toEqual([20]);
+    let woke = false;
+    const next = clock.sleepUntil(100).then(() => (woke = true));
+    clock.advance(40);
+    await new Promise((r) => setImmediate(r));
+    expect([woke, fired]).toEqual([false, [20, 80]]);
+    clock.advance(10);
+    await next;
+    expect(clock.now()).toBe(100);
+  });
+
+  it('fixed-step timers fire when the clock jumps past them', async () => {
+    const clock = new FixedStepClock();
+    const fired: number[] = [];
+    clock.after(50, () => fired.push(clock.now()));
+    await clock.sleepUntil(1000 / 30);
+    expect(fired).toEqual([]);
+    await clock.sleepUntil(2000 / 30);
+    expect(fired).toEqual([50]);
+  });
+
+  it('a real-time clock yields to I/O even when the deadline has passed (a slow render must not starve sockets)', async () => {
+    const clock = new RealtimeClock();
+    let ran = false;
+    setImmediate(() => (ran = true));
+    await clock.sleepUntil(clock.now() - 50);
+    expect(ran).toBe(true);
   });
 
   it('a fixed-step clock jumps straight to each deadline', async () => {

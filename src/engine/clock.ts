@@ -7,7 +7,12 @@ export interface Clock {
   now(): number;
   /** Resolves once `now() >= t`. */
   sleepUntil(t: number): Promise<void>;
+  /** Calls `fn` once, `ms` from now on this clock (debounces, backoffs, watchdogs); returns the cancel. */
+  after(ms: number, fn: () => void): Cancel;
 }
+
+/** Cancels a timer set with `Clock.after`; calling it after the timer fired does nothing. */
+export type Cancel = () => void;
 
 /** Wall-clock time. Sleeps with a timer, then yields to I/O until the deadline for sub-millisecond pacing. */
 export class RealtimeClock implements Clock {
@@ -22,7 +27,41 @@ export class RealtimeClock implements Clock {
   async sleepUntil(t: number): Promise<void> {
     const coarse = t - this.now() - this.spinMs;
     if (coarse > 0) await new Promise((resolve) => setTimeout(resolve, coarse));
-    while (this.now() < t) await new Promise((resolve) => setImmediate(resolve));
+    // At least one turn of the event loop even when the deadline has passed: a pipeline that renders slower
+    // than the frame rate on this thread must not starve sockets, timers and signals.
+    do await new Promise((resolve) => setImmediate(resolve));
+    while (this.now() < t);
+  }
+
+  after(ms: number, fn: () => void): Cancel {
+    // A timer on the clock never keeps the process alive by itself; the sockets and the frame loop do.
+    const timer = setTimeout(fn, Math.max(0, ms)).unref();
+    return () => clearTimeout(timer);
+  }
+}
+
+/** Timers on virtual time: they fire, in time order, when the clock that owns them moves past their time. */
+class VirtualTimers {
+  private pending: { at: number; fn: () => void }[] = [];
+
+  add(at: number, fn: () => void): Cancel {
+    const timer = { at, fn };
+    // Kept sorted by time; equal times fire in the order they were set.
+    const i = this.pending.findIndex((p) => p.at > at);
+    this.pending.splice(i < 0 ? this.pending.length : i, 0, timer);
+    return () => {
+      const j = this.pending.indexOf(timer);
+      if (j >= 0) this.pending.splice(j, 1);
+    };
+  }
+
+  /** Runs every timer due by `t`, moving the clock to each one's time first (a timer may set new ones). */
+  runUntil(t: number, moveTo: (at: number) => void): void {
+    while (this.pending.length > 0 && this.pending[0]!.at <= t) {
+      const timer = this.pending.shift()!;
+      moveTo(timer.at);
+      timer.fn();
+    }
   }
 }
 
@@ -35,19 +74,31 @@ export class FixedStepClock implements Clock {
     return this.t;
   }
 
+  private readonly timers = new VirtualTimers();
+
   async sleepUntil(t: number): Promise<void> {
+    this.timers.runUntil(t, (at) => (this.t = Math.max(this.t, at)));
     this.t = Math.max(this.t, t);
     // Yield so sockets and timers still run between frames.
     await new Promise((resolve) => setImmediate(resolve));
   }
+
+  after(ms: number, fn: () => void): Cancel {
+    return this.timers.add(this.t + Math.max(0, ms), fn);
+  }
 }
 
-/** Virtual time that moves only when a test calls `tick()`: one tick releases one frame. */
+/**
+ * Virtual time that moves only when a test says so: `tick()` releases one frame (time jumps to its due time),
+ * `advance(ms)` lets time pass. Timers set with `after` fire as time passes them, so a test ticks instead of
+ * sleeping.
+ */
 export class ManualClock implements Clock {
   readonly kind = 'manual';
   private t = 0;
   private credits = 0;
   private waiter: { t: number; resolve: () => void } | undefined;
+  private readonly timers = new VirtualTimers();
 
   now(): number {
     return this.t;
@@ -67,13 +118,33 @@ export class ManualClock implements Clock {
     this.release();
   }
 
+  /** Lets `ms` pass: the timers due on the way fire, and a frame waiting for a time now passed is released. */
+  advance(ms: number): void {
+    const target = this.t + Math.max(0, ms);
+    this.moveTo(target);
+    const waiter = this.waiter;
+    if (waiter && waiter.t <= this.t) {
+      this.waiter = undefined;
+      waiter.resolve();
+    }
+  }
+
+  after(ms: number, fn: () => void): Cancel {
+    return this.timers.add(this.t + Math.max(0, ms), fn);
+  }
+
   private release(): void {
     if (!this.waiter || this.credits === 0) return;
     this.credits--;
     const { t, resolve } = this.waiter;
     this.waiter = undefined;
-    this.t = Math.max(this.t, t);
+    this.moveTo(t);
     resolve();
+  }
+
+  private moveTo(t: number): void {
+    this.timers.runUntil(t, (at) => (this.t = Math.max(this.t, at)));
+    this.t = Math.max(this.t, t);
   }
 }
 

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from './engine';
-import { ManualClock, RealtimeClock } from './clock';
-import type { Clock } from './clock';
+import { ManualClock } from './clock';
 import { PipelineHost } from './host';
 import { PipelineRegistry } from './registry';
 import { solidPipeline } from './test-support';
@@ -17,11 +16,7 @@ afterEach(async () => {
   engines = [];
 });
 
-function setup(
-  defs: PipelineDefinition[] = [solidPipeline()],
-  clock: Clock = new ManualClock(),
-  reloadAfterFailures = 3,
-) {
+function setup(defs: PipelineDefinition[] = [solidPipeline()], clock = new ManualClock(), reloadAfterFailures = 3) {
   const params = new ParamStore();
   const registry = new PipelineRegistry(defs);
   const host = new PipelineHost({
@@ -29,7 +24,7 @@ function setup(
     params,
     runtime: new OrtRuntime(),
     resolution: { width: 8, height: 4 },
-    reloadDebounceMs: 0,
+    clock,
     reloadAfterFailures,
   });
   const engine = new Engine({
@@ -57,14 +52,22 @@ async function ticks(clock: ManualClock, frames: Frame[], n: number) {
   return frames.slice(-n);
 }
 
+/** Lets `ms` of clock time pass one frame interval at a time, as real time would, letting the loop run after each. */
+async function pass(clock: ManualClock, ms: number) {
+  for (let t = 0; t < ms - 1e-9; t += 1000 / 30) {
+    clock.advance(Math.min(1000 / 30, ms - t));
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 describe('Engine', () => {
   it('renders one frame per tick with a parameter snapshot, seq and timestamps advancing', async () => {
     const { host, params, frames, clock } = setup();
     await host.load('solid');
-    const [a, b] = await ticks(clock as ManualClock, frames, 2);
+    const [a, b] = await ticks(clock, frames, 2);
     expect(a!.data[0]).toBe(10);
     params.set('level', 200, 'http');
-    const [c] = await ticks(clock as ManualClock, frames, 1);
+    const [c] = await ticks(clock, frames, 1);
     expect(c!.data[0]).toBe(200);
     expect(b!.seq).toBe(a!.seq + 1);
     expect(c!.timestamp - b!.timestamp).toBeCloseTo(1000 / 30, 6);
@@ -74,7 +77,7 @@ describe('Engine', () => {
 
   it('sends blank frames before a pipeline is loaded', async () => {
     const { frames, clock } = setup();
-    const [f] = await ticks(clock as ManualClock, frames, 1);
+    const [f] = await ticks(clock, frames, 1);
     expect(f!.repeated).toBe(true);
     expect(f!.pipelineId).toBe('none');
     expect([f!.width, f!.height]).toEqual([8, 4]);
@@ -87,24 +90,24 @@ describe('Engine', () => {
     const { host, params, frames, clock, engine } = setup([def], new ManualClock(), 100);
     await host.load('flaky');
     params.set('level', 77, 'http');
-    const good = await ticks(clock as ManualClock, frames, 2);
+    const good = await ticks(clock, frames, 2);
     expect(good.every((f) => f.data[0] === 77 && !f.repeated)).toBe(true);
-    const bad = await ticks(clock as ManualClock, frames, 1);
+    const bad = await ticks(clock, frames, 1);
     expect(bad[0]!.repeated).toBe(true);
     expect(bad[0]!.data[0]).toBe(77);
     expect(host.status()).toMatchObject({ state: 'error', error: { during: 'render', consecutive: 1 } });
     expect(host.status().error!.message).toContain('failed on purpose');
     // Frames keep coming while the pipeline waits out its backoff.
-    const waiting = await ticks(clock as ManualClock, frames, 5);
+    const waiting = await ticks(clock, frames, 5);
     expect(waiting.every((f) => f.repeated)).toBe(true);
-    // After the backoff the pipeline is retried: render 4 fails too, render 5 succeeds.
+    // After the backoff (250 ms, then 1 s) the pipeline is retried: render 4 fails too, render 5 succeeds.
     let recovered: Frame | undefined;
-    for (let i = 0; i < 2000 && !recovered; i++) {
-      const [f] = await ticks(clock as ManualClock, frames, 1);
+    for (let i = 0; i < 200 && !recovered; i++) {
+      const [f] = await ticks(clock, frames, 1);
       if (!f!.repeated) recovered = f;
-      else await new Promise((r) => setTimeout(r, 5));
     }
     expect(recovered).toBeDefined();
+    expect(recovered!.timestamp - bad[0]!.timestamp).toBeGreaterThanOrEqual(1250);
     expect(host.status()).toMatchObject({ state: 'ready', error: null });
     expect(engine.getStats().renderErrors).toBe(2);
   });
@@ -113,22 +116,20 @@ describe('Engine', () => {
     const def = solidPipeline('broken', { failFrom: 0 });
     const { host, frames, clock } = setup([def], new ManualClock(), 2);
     await host.load('broken');
-    for (let i = 0; i < 400 && def.created < 2; i++) {
-      await ticks(clock as ManualClock, frames, 1);
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    for (let i = 0; i < 400 && def.created < 2; i++) await ticks(clock, frames, 1);
     expect(def.created).toBeGreaterThanOrEqual(2);
     expect(def.unloaded).toBeGreaterThanOrEqual(1);
     await host.settled();
     expect(host.status().state).toBe('error');
   });
 
-  it('keeps the frame rate when a render hangs, on the real-time clock', async () => {
-    const def = solidPipeline('slow', { delayMs: 250 });
-    const { host, frames } = setup([def], new RealtimeClock());
+  it('keeps the frame rate when a render hangs', async () => {
+    const clock = new ManualClock();
+    const def = solidPipeline('slow', { delay: { ms: 250, clock } });
+    const { host, frames } = setup([def], clock);
     await host.load('slow');
     const start = frames.length;
-    await new Promise((r) => setTimeout(r, 600));
+    await pass(clock, 600);
     const sent = frames.slice(start);
     // 30 fps for 0.6 s is ~18 slots; a render of 250 ms would give ~2 without the repeat.
     expect(sent.length).toBeGreaterThan(10);
@@ -143,13 +144,18 @@ describe('Engine', () => {
     await host.load('b');
     expect(a.unloaded).toBe(1);
     expect(host.status()).toMatchObject({ state: 'ready', pipelineId: 'b' });
-    const [fromB] = await ticks(clock as ManualClock, frames, 1);
+    const [fromB] = await ticks(clock, frames, 1);
     expect(fromB!.pipelineId).toBe('b');
+    // A dragged slider reloads once, after the debounce (150 ms on the clock).
+    params.set('seed', 4, 'http');
+    clock.advance(100);
     params.set('seed', 5, 'http');
-    for (let i = 0; i < 100 && b.created < 2; i++) await new Promise((r) => setTimeout(r, 2));
+    clock.advance(149);
+    expect(b.created).toBe(1);
+    clock.advance(1);
     await host.settled();
     expect(b.created).toBe(2);
-    const [f] = await ticks(clock as ManualClock, frames, 1);
+    const [f] = await ticks(clock, frames, 1);
     expect(f!.data[2]).toBe(5);
   });
 
@@ -157,14 +163,15 @@ describe('Engine', () => {
     const { host, frames, clock } = setup([solidPipeline('nofiles', { loadFails: true })]);
     await host.load('nofiles');
     expect(host.status()).toMatchObject({ state: 'error', error: { during: 'load', message: 'weights missing' } });
-    const sent = await ticks(clock as ManualClock, frames, 3);
+    const sent = await ticks(clock, frames, 3);
     expect(sent).toHaveLength(3);
   });
 
   it('counts dropped slots when a frame overruns by whole intervals', async () => {
-    const { host, engine } = setup([solidPipeline('late', { delayMs: 120 })], new RealtimeClock());
+    const clock = new ManualClock();
+    const { host, engine } = setup([solidPipeline('late', { delay: { ms: 120, clock } })], clock);
     await host.load('late');
-    await new Promise((r) => setTimeout(r, 500));
+    await pass(clock, 500);
     const stats = engine.getStats();
     expect(stats.frames).toBeGreaterThan(5);
     expect(stats.late).toBeGreaterThan(0);

@@ -1,8 +1,12 @@
 import { StatsCollector } from './stats';
 import type { EngineStats } from './stats';
-import type { Clock } from './clock';
+import type { Cancel, Clock } from './clock';
 import type { Frame, Image } from './frame';
-import type { InputProvider, ParamSnapshot } from './pipeline';
+import type { InputProvider } from './pipeline';
+import type { ParamSpecs, ParamValues } from '../params/spec';
+
+/** The values of one frame, before the host adds the output size. */
+type FrameValues = ParamValues<ParamSpecs>;
 import type { PipelineHost } from './host';
 import type { ParamStore } from '../params/store';
 import type { FrameStage } from './frame-stage';
@@ -192,7 +196,7 @@ export class Engine {
     }
   }
 
-  private stageSnapshot(snapshot: ParamSnapshot, due: number): ParamSnapshot {
+  private stageSnapshot(snapshot: FrameValues, due: number): FrameValues {
     if (!this.o.stage) return snapshot;
     try {
       return this.o.stage.modulate(snapshot, due);
@@ -201,7 +205,10 @@ export class Engine {
     }
   }
 
-  /** Waits for the render, but on a real-time clock no longer than the frame's deadline. */
+  /**
+   * Waits for the render, but no longer than the frame's deadline on the clock; a fixed-step clock renders
+   * every frame, so it waits for each render whatever it takes.
+   */
   private async waitForRender(
     promise: Promise<Image | undefined>,
     deadline: number,
@@ -210,13 +217,14 @@ export class Engine {
       (image) => ({ done: true as const, image }),
       () => ({ done: true as const, image: undefined }),
     );
-    if (this.o.clock.kind !== 'realtime') return wrapped;
-    let timer: NodeJS.Timeout | undefined;
+    const clock = this.o.clock;
+    if (clock.kind === 'fixed-step') return wrapped;
+    let cancel: Cancel | undefined;
     const late = new Promise<{ done: false }>((resolve) => {
-      timer = setTimeout(() => resolve({ done: false }), Math.max(0, deadline - this.o.clock.now()));
+      cancel = clock.after(Math.max(0, deadline - clock.now()), () => resolve({ done: false }));
     });
     const result = await Promise.race([wrapped, late]);
-    clearTimeout(timer);
+    cancel?.();
     return result;
   }
 
@@ -245,8 +253,10 @@ export class Engine {
 
   private blankImage: Image | undefined;
   private blank(): Image {
-    const width = (this.o.params.get('width') as number | undefined) ?? this.o.resolution.width;
-    const height = (this.o.params.get('height') as number | undefined) ?? this.o.resolution.height;
+    const w = this.o.params.get('width');
+    const h = this.o.params.get('height');
+    const width = typeof w === 'number' ? w : this.o.resolution.width;
+    const height = typeof h === 'number' ? h : this.o.resolution.height;
     if (!this.blankImage || this.blankImage.width !== width || this.blankImage.height !== height) {
       const data = new Uint8Array(width * height * 4);
       for (let i = 3; i < data.length; i += 4) data[i] = 255;

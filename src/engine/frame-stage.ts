@@ -1,4 +1,4 @@
-import type { ParamSnapshot } from './pipeline';
+import type { ParamSpecs, ParamValues } from '../params/spec';
 
 /**
  * What runs at each frame boundary around the parameter snapshot (the perform layer: quantised changes, cue fades,
@@ -7,5 +7,5 @@ import type { ParamSnapshot } from './pipeline';
  */
 export interface FrameStage {
   prepare(due: number): void;
-  modulate(snapshot: ParamSnapshot, due: number): ParamSnapshot;
+  modulate(snapshot: ParamValues<ParamSpecs>, due: number): ParamValues<ParamSpecs>;
 }

@@ -1,10 +1,13 @@
+import { performance } from 'node:perf_hooks';
+import { RealtimeClock } from './clock';
+import type { Cancel, Clock } from './clock';
 import { commonParams } from './registry';
 import type { PipelineRegistry, ResolutionDefaults } from './registry';
 import type { Image } from './frame';
 import { takesInput } from './pipeline';
 import type { InputProvider, ParamSnapshot, Pipeline, PipelineDefinition, RenderContext } from './pipeline';
 import type { ParamStore } from '../params/store';
-import type { ParamSpecs } from '../params/spec';
+import type { ParamSpecs, ParamValues } from '../params/spec';
 import type { OrtRuntime } from '../runtime/ort';
 
 export type PipelineState = 'idle' | 'loading' | 'ready' | 'error';
@@ -28,6 +31,8 @@ export interface PipelineHostOptions {
   params: ParamStore;
   runtime: OrtRuntime;
   resolution: ResolutionDefaults;
+  /** The engine's clock: the retry backoff and the reload debounce run on it. Real time by default. */
+  clock?: Clock;
   log?: (message: string) => void;
   /** Wait after a load-time parameter change before reloading, so a dragged slider reloads once. */
   reloadDebounceMs?: number;
@@ -57,12 +62,14 @@ export class PipelineHost {
   private retryAt = 0;
   private lastRenderError: PipelineStatus['error'] = null;
   private consecutiveFailures = 0;
-  private reloadTimer: NodeJS.Timeout | undefined;
+  private cancelReload: Cancel | undefined;
   private listeners = new Set<(s: PipelineStatus) => void>();
   private readonly log: (m: string) => void;
+  private readonly clock: Clock;
 
   constructor(private readonly o: PipelineHostOptions) {
     this.log = o.log ?? (() => {});
+    this.clock = o.clock ?? new RealtimeClock();
     this.st = this.blankStatus();
     o.params.onChange((change) => {
       if (change.kind === 'value' && change.mode === 'load' && this.active) this.scheduleReload();
@@ -70,7 +77,8 @@ export class PipelineHost {
   }
 
   status(): PipelineStatus {
-    const retryInMs = this.st.error && this.retryAt > 0 ? Math.max(0, Math.round(this.retryAt - Date.now())) : null;
+    const retryInMs =
+      this.st.error && this.retryAt > 0 ? Math.max(0, Math.round(this.retryAt - this.clock.now())) : null;
     return {
       ...this.st,
       retryInMs,
@@ -119,15 +127,15 @@ export class PipelineHost {
    */
   async render(
     ctx: Omit<RenderContext, 'width' | 'height'>,
-    snapshot: ParamSnapshot,
+    values: ParamValues<ParamSpecs>,
     input?: InputProvider,
   ): Promise<Image | undefined> {
     const active = this.active;
     if (!active || this.st.state === 'loading') return undefined;
-    if (this.st.state === 'error' && Date.now() < this.retryAt) return undefined;
-    const width = snapshot.width as number;
-    const height = snapshot.height as number;
+    if (this.st.state === 'error' && this.clock.now() < this.retryAt) return undefined;
     try {
+      const snapshot = sized(values);
+      const { width, height } = snapshot;
       const frame = input && takesInput(active.def, snapshot) ? input.frame(width, height) : undefined;
       const image = await active.instance.render({ ...ctx, width, height }, snapshot, frame);
       checkImage(image, width, height);
@@ -151,12 +159,12 @@ export class PipelineHost {
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.reloadTimer);
+    this.cancelReload?.();
     await this.unload();
   }
 
   private startLoad(def: PipelineDefinition): Promise<void> {
-    clearTimeout(this.reloadTimer);
+    this.cancelReload?.();
     const token = ++this.loadToken;
     this.abort?.abort();
     const abort = (this.abort = new AbortController());
@@ -173,13 +181,14 @@ export class PipelineHost {
     await this.dropActive();
     if (!current()) return;
     const instance = def.create();
-    const snapshot = this.o.params.snapshot(0);
-    const started = Date.now();
+    // Wall time on purpose: the log says how long loading really took, whatever clock drives the frames.
+    const started = performance.now();
     this.setStatus({ ...this.st, stage: 'starting', progress: 0 });
     try {
+      const snapshot = sized(this.o.params.snapshot(0));
       await instance.load({
-        width: snapshot.width as number,
-        height: snapshot.height as number,
+        width: snapshot.width,
+        height: snapshot.height,
         params: snapshot,
         runtime: this.o.runtime,
         signal,
@@ -210,14 +219,14 @@ export class PipelineHost {
     if (!carried) this.consecutiveFailures = 0;
     const state = carried ? 'error' : 'ready';
     this.setStatus({ ...this.st, state, stage: null, progress: 1, error: carried, loadedAt: new Date().toISOString() });
-    this.log(`loaded ${def.id} in ${Date.now() - started} ms`);
+    this.log(`loaded ${def.id} in ${Math.round(performance.now() - started)} ms`);
   }
 
   private failed(err: unknown, during: 'render'): void {
     this.consecutiveFailures++;
     this.renderFailures++;
     const n = this.consecutiveFailures;
-    this.retryAt = Date.now() + BACKOFF_MS[Math.min(n - 1, BACKOFF_MS.length - 1)]!;
+    this.retryAt = this.clock.now() + BACKOFF_MS[Math.min(n - 1, BACKOFF_MS.length - 1)]!;
     this.setStatus({ ...this.st, state: 'error', error: errorInfo(err, during, n) });
     if (n === 1 || n % 10 === 0) this.log(`render failed (${n}x): ${(err as Error).message}`);
     this.lastRenderError = this.st.error;
@@ -230,11 +239,11 @@ export class PipelineHost {
   }
 
   private scheduleReload(): void {
-    clearTimeout(this.reloadTimer);
-    this.reloadTimer = setTimeout(() => {
+    this.cancelReload?.();
+    this.cancelReload = this.clock.after(this.o.reloadDebounceMs ?? 150, () => {
       const def = this.active?.def;
       if (def) void this.startLoad(def);
-    }, this.o.reloadDebounceMs ?? 150);
+    });
   }
 
   private async dropActive(): Promise<void> {
@@ -278,6 +287,13 @@ export class PipelineHost {
 function errorInfo(err: unknown, during: 'load' | 'render', consecutive: number): PipelineStatus['error'] {
   const message = err instanceof Error ? err.message : String(err);
   return { message, during, at: new Date().toISOString(), consecutive };
+}
+
+/** The values as a pipeline's snapshot: width and height are the host's own parameters, always defined. */
+function sized(values: ParamValues<ParamSpecs>): ParamSnapshot {
+  const { width, height } = values;
+  if (typeof width !== 'number' || typeof height !== 'number') throw new Error('the output size is not defined');
+  return { ...values, width, height };
 }
 
 function checkImage(image: Image, width: number, height: number): void {

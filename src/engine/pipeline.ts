@@ -1,15 +1,24 @@
-import type { ParamSpecs, ParamValue } from '../params/spec';
+import type { ParamSpecs, ParamValues } from '../params/spec';
 import type { Image } from './frame';
 import type { OrtRuntime } from '../runtime/ort';
 
-/** Values of one frame: every parameter of the pipeline, smoothed, triggers true for exactly one frame. */
-export type ParamSnapshot = Readonly<Record<string, ParamValue>>;
+/** The output size every pipeline has as parameters (added by the host; see registry.commonParams). */
+export interface OutputSize {
+  readonly width: number;
+  readonly height: number;
+}
 
-export interface LoadContext {
+/**
+ * Values of one frame: every parameter of the pipeline, typed from its spec (numbers, an enum's options,
+ * booleans, strings), smoothed, triggers true for exactly one frame; plus the output size.
+ */
+export type ParamSnapshot<S extends ParamSpecs = ParamSpecs> = ParamValues<S> & OutputSize;
+
+export interface LoadContext<S extends ParamSpecs = ParamSpecs> {
   width: number;
   height: number;
   /** Values of all parameters at load time (load-time ones are read here). */
-  params: ParamSnapshot;
+  params: ParamSnapshot<S>;
   /** Reports a named stage and its progress 0..1 (shown in /api/v1/pipeline/status). */
   progress(stage: string, fraction?: number): void;
   runtime: OrtRuntime;
@@ -34,27 +43,36 @@ export interface InputProvider {
   frame(width: number, height: number): Image | undefined;
 }
 
-/** A loaded, stateful instance of a pipeline. */
-export interface Pipeline {
-  load(ctx: LoadContext): Promise<void>;
+/** A loaded, stateful instance of a pipeline whose parameters are `S`. */
+export interface Pipeline<S extends ParamSpecs = ParamSpecs> {
+  load(ctx: LoadContext<S>): Promise<void>;
   /** `input` is the video input at the output size when the definition takes one; read it, never write to it. */
-  render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<Image> | Image;
+  render(ctx: RenderContext, params: ParamSnapshot<S>, input?: Image): Promise<Image> | Image;
   unload(): Promise<void> | void;
 }
 
-/** What the registry knows about a pipeline before it is loaded. */
-export interface PipelineDefinition {
+/**
+ * What the registry knows about a pipeline before it is loaded. `S` is its parameter specs; the registry holds
+ * definitions of any shape as `PipelineDefinition` (the values are checked against the specs by the store).
+ */
+export interface PipelineDefinition<S extends ParamSpecs = ParamSpecs> {
   id: string;
   name: string;
   description: string;
   /** The pipeline's own parameters; width/height are added by the host for every pipeline. */
-  params: ParamSpecs;
+  params: S;
   /**
    * Whether render() wants the video input; a function decides per frame from the parameters (so a pipeline
-   * that mixes the input in at 0 % costs no scaling). Left out: no input.
+   * that mixes the input in at 0 % costs no scaling). Left out: no input. The function sees the untyped
+   * snapshot, so a definition of any parameters stays assignable to PipelineDefinition.
    */
   takesInput?: boolean | ((params: ParamSnapshot) => boolean);
-  create(): Pipeline;
+  create(): Pipeline<S>;
+}
+
+/** Declares a pipeline, so its render() and load() see snapshots typed from `params`. */
+export function definePipeline<S extends ParamSpecs>(def: PipelineDefinition<S>): PipelineDefinition<S> {
+  return def;
 }
 
 /** Whether `def` takes the input, in general (for listings) or for this frame's parameters. */

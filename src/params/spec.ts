@@ -35,8 +35,9 @@ export interface IntSpec extends BaseSpec<'int', number> {
   unit?: string;
 }
 export type BoolSpec = BaseSpec<'bool', boolean>;
-export interface EnumSpec extends BaseSpec<'enum', string> {
-  options: readonly string[];
+/** `O` is the union of the options, so a pipeline's snapshot reads the value as that union. */
+export interface EnumSpec<O extends string = string> extends BaseSpec<'enum', O> {
+  options: readonly O[];
 }
 export interface TextSpec extends BaseSpec<'text', string> {
   maxLength: number;
@@ -50,6 +51,19 @@ export type ColorSpec = BaseSpec<'color', string>;
 export type ParamSpec = NumberSpec | IntSpec | BoolSpec | EnumSpec | TextSpec | TriggerSpec | ColorSpec;
 export type ParamSpecs = Record<string, ParamSpec>;
 export type ParamValue = number | boolean | string;
+
+/** The value a spec gives in a snapshot: numbers, an enum's option union, booleans (triggers too), strings. */
+export type ValueOf<S extends ParamSpec> =
+  S extends EnumSpec<infer O>
+    ? O
+    : S extends NumberSpec | IntSpec
+      ? number
+      : S extends BoolSpec | TriggerSpec
+        ? boolean
+        : string;
+
+/** Values of a set of specs, each typed from its spec. */
+export type ParamValues<S extends ParamSpecs> = { readonly [K in keyof S]: ValueOf<S[K]> };
 
 type Common = { label?: string; description?: string; mode?: ParamMode; group?: string };
 
@@ -93,7 +107,7 @@ export const p = {
     unit: o.unit,
   }),
   bool: (def: boolean, o: Common = {}): BoolSpec => ({ kind: 'bool', default: def, ...common(o) }),
-  enum: <const O extends readonly string[]>(def: O[number], options: O, o: Common = {}): EnumSpec => ({
+  enum: <const O extends readonly string[]>(def: O[number], options: O, o: Common = {}): EnumSpec<O[number]> => ({
     kind: 'enum',
     default: def,
     options,

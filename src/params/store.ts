@@ -1,6 +1,5 @@
 import { sanitize } from './spec';
-import type { ParamSpec, ParamSpecs, ParamValue } from './spec';
-import type { ParamSnapshot } from '../engine/pipeline';
+import type { ParamSpec, ParamSpecs, ParamValue, ParamValues } from './spec';
 
 /** Who changed a value; feedback to a surface skips changes that came from that same surface. */
 export type ParamSource = 'http' | 'ws' | 'osc' | 'midi' | 'panel' | 'preset' | 'cli' | 'engine' | (string & {});
@@ -199,7 +198,7 @@ export class ParamStore {
    * The values for one frame: smoothing advanced by `dt` seconds, each fired trigger true exactly once.
    * Called by the engine at each frame boundary.
    */
-  snapshot(dt: number): ParamSnapshot {
+  snapshot(dt: number): ParamValues<ParamSpecs> {
     const out: Record<string, ParamValue> = {};
     for (const [path, spec] of Object.entries(this.specs)) {
       const target = this.values.get(path)!;

@@ -15,7 +15,7 @@ import { TakePlayer, TakeRecorder, TAKE_SOURCE } from '../takes/take-recorder';
 import { QuantizeSettings } from './quantize-settings';
 import { p } from '../params/spec';
 import type { FrameStage } from '../engine/frame-stage';
-import type { ParamSnapshot } from '../engine/pipeline';
+import type { ParamSpecs, ParamValues } from '../params/spec';
 import type { ParamValue } from '../params/spec';
 import type { ParamChange, ParamSource, ParamStore, SetOptions } from '../params/store';
 import type { AudioFeatures, Quantize, TempoState } from '../shared/perform';
@@ -138,7 +138,7 @@ export class Perform implements FrameStage {
     }
   }
 
-  modulate(snapshot: ParamSnapshot, due: number): ParamSnapshot {
+  modulate(snapshot: ParamValues<ParamSpecs>, due: number): ParamValues<ParamSpecs> {
     const at = { seconds: due / 1000, beat: this.tempo.beatAt(due), audio: this.audio };
     const { values, moved } = this.modulators.apply(snapshot, this.o.params.all(), at);
     const active = Object.keys(moved).length > 0;

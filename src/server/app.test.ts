@@ -4,23 +4,34 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solidPipeline } from '../engine/test-support';
 import { createApp } from './app';
-import { startTestScope } from './test-support';
+import { testApp } from '../test-app';
 import type { Hono } from 'hono';
 import type { PipelineDefinition } from '../engine/pipeline';
-import type { Scope } from '../main';
 
-/** A pipeline whose load takes a while, to be superseded. */
+/** A promise and its resolve, as Promise.withResolvers (Node 22) gives them. */
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A pipeline whose load goes on until the test lets it finish, to be superseded. */
+let slowStarted = deferred();
+let slowDone = deferred();
 const slow: PipelineDefinition = {
   ...solidPipeline('slow'),
   create: () => ({
-    load: () => new Promise((r) => setTimeout(r, 300)),
+    load: () => {
+      slowStarted.resolve();
+      return slowDone.promise;
+    },
     render: () => ({ data: new Uint8Array(0), width: 0, height: 0 }),
     unload() {},
   }),
 };
 
 describe('the app without a socket (app.request)', () => {
-  let scope: Scope;
+  let scope: Awaited<ReturnType<typeof testApp>>;
   let app: Hono;
   const json = async (path: string, init?: RequestInit) => {
     const res = await app.request(path, init);
@@ -29,11 +40,11 @@ describe('the app without a socket (app.request)', () => {
   const post = (path: string, body: unknown) => json(path, { method: 'POST', body: JSON.stringify(body) });
 
   beforeAll(async () => {
-    scope = await startTestScope({
+    scope = await testApp({
       pipelines: [solidPipeline('solid'), solidPipeline('nofiles', { loadFails: true }), slow],
       pipeline: 'solid',
     });
-    app = createApp(scope.services);
+    app = scope.app;
   });
   afterAll(() => scope.stop());
 
@@ -46,9 +57,12 @@ describe('the app without a socket (app.request)', () => {
   });
 
   it('answers 409 when a waited-for load is superseded', async () => {
+    slowStarted = deferred();
+    slowDone = deferred();
     const waiting = post('/api/v1/pipeline/load?wait=true', { pipeline_id: 'slow' });
-    await new Promise((r) => setTimeout(r, 50));
+    await slowStarted.promise;
     expect((await post('/api/v1/pipeline/load', { pipeline_id: 'solid' })).status).toBe(202);
+    slowDone.resolve();
     expect(await waiting).toMatchObject({ status: 409, body: { error: { code: 'load_superseded' } } });
     await scope.services.host.settled();
     expect(scope.services.host.activeId).toBe('solid');
@@ -113,9 +127,8 @@ describe('the app without a socket (app.request)', () => {
 
 describe('a "__proto__" key', () => {
   it('is refused by load (400) and never reaches the store', async () => {
-    const scope = await startTestScope({ pipelines: [solidPipeline('solid')], pipeline: 'solid' });
-    const app = createApp(scope.services);
-    const res = await app.request('/api/v1/pipeline/load', {
+    const scope = await testApp({ pipelines: [solidPipeline('solid')], pipeline: 'solid' });
+    const res = await scope.app.request('/api/v1/pipeline/load', {
       method: 'POST',
       body: '{"pipeline_id": "solid", "params": {"__proto__": {"level": 3}}}',
     });

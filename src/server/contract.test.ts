@@ -3,6 +3,7 @@ import { builtinPipelines } from '../../pipelines/index';
 import { errorBodySchema, pipelineStatusSchema, statsSchema } from '../shared/api';
 import { serverMessageSchema } from '../shared/messages';
 import { TestSocket, call, sleep, startTestScope } from './test-support';
+import { testApp } from '../test-app';
 import type { Scope } from '../main';
 
 type Property = { type: string; default: unknown; minimum?: number; maximum?: number; enum?: string[] };
@@ -24,16 +25,14 @@ function fits(value: unknown, p: Property): boolean {
 }
 
 describe('shapes of the API with the real neural-field', () => {
-  let scope: Scope;
-  let url: string;
+  let rig: Awaited<ReturnType<typeof testApp>>;
   beforeAll(async () => {
-    scope = await startTestScope({ pipelines: builtinPipelines, pipeline: 'neural-field' });
-    url = scope.url;
+    rig = await testApp({ pipelines: builtinPipelines, pipeline: 'neural-field' });
   });
-  afterAll(() => scope.stop());
+  afterAll(() => rig.stop());
 
   it('GET /health', async () => {
-    const res = await fetch(`${url}/health`);
+    const res = await rig.request('/health');
     expect(res.headers.get('content-type')).toContain('application/json');
     expect(await res.json()).toEqual({
       ok: true,
@@ -44,7 +43,7 @@ describe('shapes of the API with the real neural-field', () => {
   });
 
   it('GET /api/v1/pipelines: every built-in, each with a JSON Schema of its parameters', async () => {
-    const { status, body } = await call(`${url}/api/v1/pipelines`);
+    const { status, body } = await rig.call('/api/v1/pipelines');
     expect(status).toBe(200);
     expect(body.map((p: { id: string }) => p.id)).toEqual([
       'neural-field',
@@ -80,7 +79,7 @@ describe('shapes of the API with the real neural-field', () => {
   });
 
   it('GET /api/v1/pipeline/status', async () => {
-    const { body } = await call(`${url}/api/v1/pipeline/status`);
+    const { body } = await rig.call('/api/v1/pipeline/status');
     expect(pipelineStatusSchema.parse(body)).toEqual(body);
     expect(body).toMatchObject({ state: 'ready', pipelineId: 'neural-field', error: null, retryInMs: null });
     expect(Number.isNaN(Date.parse(body.loadedAt))).toBe(false);
@@ -88,7 +87,7 @@ describe('shapes of the API with the real neural-field', () => {
   });
 
   it('GET /api/v1/parameters: a value for every property, each fitting its schema', async () => {
-    const { body } = await call(`${url}/api/v1/parameters`);
+    const { body } = await rig.call('/api/v1/parameters');
     expect(body.pipeline).toBe('neural-field');
     expect(Object.keys(body.values)).toEqual(Object.keys(body.schema.properties));
     for (const [name, value] of Object.entries(body.values))
@@ -97,12 +96,11 @@ describe('shapes of the API with the real neural-field', () => {
   });
 
   it('GET /api/v1/stats: frames counted at about the target rate', async () => {
-    const first = (await call(`${url}/api/v1/stats`)).body;
+    const first = (await rig.call('/api/v1/stats')).body;
     expect(statsSchema.parse(first)).toEqual(first);
-    await sleep(1000);
-    const second = (await call(`${url}/api/v1/stats`)).body;
+    await rig.frames(30); // one second on the clock
+    const second = (await rig.call('/api/v1/stats')).body;
     expect(second).toMatchObject({ targetFps: 30, state: 'ready', paused: false, clients: { ws: 0, mjpeg: 0 } });
-    // Generous bounds: a busy machine drops frames, a stalled loop counts none.
     expect(second.frames - first.frames).toBeGreaterThan(10);
     expect(second.fps).toBeGreaterThan(10);
     expect(second.fps).toBeLessThanOrEqual(31);
@@ -117,7 +115,7 @@ describe('shapes of the API with the real neural-field', () => {
     ['GET', '/api/v1/stream.mjpeg?fps=-1', undefined, 400],
     ['GET', '/api/v1/nothing', undefined, 404],
   ])('%s %s %s: %i with the one error shape', async (method, path, raw, status) => {
-    const res = await fetch(`${url}${path}`, { method, body: raw });
+    const res = await rig.request(path, { method, body: raw });
     expect(res.status).toBe(status);
     const body = await res.json();
     expect(errorBodySchema.parse(body)).toEqual(body);
@@ -171,7 +169,8 @@ describe('a WebSocket session with the real neural-field', () => {
     }
     expect(await values()).toEqual(before);
 
-    // Stats about four times a second, to everyone.
+    // Stats about four times a second, to everyone. The WebSocket server's stats timer (ws.ts) runs on the wall
+    // clock, not the engine's: a real second has to pass.
     await sleep(1100);
     expect(b.queued('stats').length).toBeGreaterThanOrEqual(2);
 
@@ -180,7 +179,7 @@ describe('a WebSocket session with the real neural-field', () => {
     await b.take('state', (m) => m.status.state === 'ready' && m.status.pipelineId === 'test-pattern');
     await a.take('state', (m) => m.status.state === 'ready' && m.status.pipelineId === 'test-pattern');
 
-    await sleep(100);
+    await Promise.all([a.sync(), b.sync()]);
     for (const s of [a, b]) for (const m of s.messages) expect(serverMessageSchema.parse(m)).toEqual(m);
     expect(a.queued('params')).toEqual([]);
     expect(b.queued('ack')).toEqual([]);

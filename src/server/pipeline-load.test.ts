@@ -1,10 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testPattern } from '../../pipelines/test-pattern/test-pattern';
 import { solidPipeline } from '../engine/test-support';
-import { TestSocket, call, sleep, startTestScope, waitFor } from './test-support';
+import { ManualClock } from '../engine/clock';
+import { TestSocket, socketRig, startTestScope } from './test-support';
+import { testApp } from '../test-app';
 import { grab, grabUntil, meanRgb, near } from './test-helpers';
 import type { Scope } from '../main';
 import type { Grabbed } from './test-helpers';
+import type { Rig } from './test-support';
 
 // Solid frames: red = `level`, green = frame index, blue = the load-time `seed`.
 const solid = solidPipeline('solid');
@@ -13,77 +16,70 @@ const nofiles = solidPipeline('nofiles', { loadFails: true });
 const red = (g: Grabbed) => meanRgb(g)[0];
 const blue = (g: Grabbed) => meanRgb(g)[2];
 
+/** Releases frames until `done` holds (a reload after its debounce on the clock), at most `limit` frames. */
+async function framesUntil(rig: Rig, done: () => boolean, limit = 30): Promise<void> {
+  for (let i = 0; i < limit && !done(); i++) await rig.frames(1);
+  await rig.services.host.settled();
+}
+
 describe('loading and switching pipelines, seen in the frames', () => {
-  let scope: Scope;
-  let url: string;
+  let rig: Awaited<ReturnType<typeof testApp>>;
   const load = (body: unknown, wait = true) =>
-    call(`${url}/api/v1/pipeline/load${wait ? '?wait=true' : ''}`, { method: 'POST', body });
-  const status = async () => (await call(`${url}/api/v1/pipeline/status`)).body;
-  const health = async () => (await call(`${url}/health`)).body;
+    rig.call(`/api/v1/pipeline/load${wait ? '?wait=true' : ''}`, { method: 'POST', body });
+  const status = async () => (await rig.call('/api/v1/pipeline/status')).body;
+  const health = async () => (await rig.call('/health')).body;
 
   beforeAll(async () => {
-    scope = await startTestScope({ pipelines: [solid, other, nofiles, testPattern], pipeline: 'solid' });
-    url = scope.url;
+    rig = await testApp({ pipelines: [solid, other, nofiles, testPattern], pipeline: 'solid' });
   });
   afterEach(async () => {
     expect((await load({ pipeline_id: 'solid', params: { level: 10, seed: 1, width: 64, height: 64 } })).status).toBe(
       200,
     );
   });
-  afterAll(() => scope.stop());
+  afterAll(() => rig.stop());
 
   it('the frame shows the parameters: red = level, blue = seed', async () => {
-    const first = await grabUntil(url, (g) => near(red(g), 10) && near(blue(g), 1), 'a frame of the defaults');
+    const first = await grabUntil(rig, (g) => near(red(g), 10) && near(blue(g), 1), 'a frame of the defaults');
     expect(first).toMatchObject({ pipeline: 'solid', width: 64, height: 64 });
-    expect((await call(`${url}/api/v1/parameters`, { method: 'PATCH', body: { level: 200 } })).status).toBe(200);
-    const later = await grabUntil(url, (g) => near(red(g), 200), 'a frame with level 200');
+    expect((await rig.call('/api/v1/parameters', { method: 'PATCH', body: { level: 200 } })).status).toBe(200);
+    const later = await grabUntil(rig, (g) => near(red(g), 200), 'a frame with level 200');
     expect(later.seq).toBeGreaterThan(first.seq);
   });
 
   it('a load-time parameter reloads the pipeline; the picture follows and live values stay', async () => {
-    await call(`${url}/api/v1/parameters`, { method: 'PATCH', body: { level: 120 } });
+    await rig.call('/api/v1/parameters', { method: 'PATCH', body: { level: 120 } });
     const created = solid.created;
     const loadedAt = (await status()).loadedAt;
-    const r = await call(`${url}/api/v1/parameters`, { method: 'PATCH', body: { seed: 7 } });
+    const r = await rig.call('/api/v1/parameters', { method: 'PATCH', body: { seed: 7 } });
     expect(r).toEqual({ status: 200, body: { pipeline: 'solid', values: { seed: 7 } } });
-    await waitFor(async () => (await status()).loadedAt !== loadedAt, 5000, 'the reload');
+    await framesUntil(rig, () => solid.created > created);
+    expect((await status()).loadedAt).not.toBe(loadedAt);
     expect(solid.created).toBe(created + 1);
     expect(await status()).toMatchObject({ state: 'ready', pipelineId: 'solid', error: null });
-    const reloaded = await grabUntil(url, (g) => near(blue(g), 7), 'a frame with seed 7');
+    const reloaded = await grabUntil(rig, (g) => near(blue(g), 7), 'a frame with seed 7');
     expect(near(red(reloaded), 120)).toBe(true);
     // One value through PUT, the same way.
-    const put = await call(`${url}/api/v1/parameters/seed`, { method: 'PUT', body: { value: 4 } });
+    const put = await rig.call('/api/v1/parameters/seed', { method: 'PUT', body: { value: 4 } });
     expect(put.body.values).toEqual({ seed: 4 });
-    await grabUntil(url, (g) => near(blue(g), 4), 'a frame with seed 4');
-  });
-
-  it('a load-time parameter dragged like a slider reloads once, with the last value', async () => {
-    const ws = await TestSocket.open(url);
-    await ws.take('hello');
-    const created = solid.created;
-    for (const seed of [2, 3, 4, 5, 6]) ws.send({ type: 'set', params: { seed } });
-    await waitFor(() => solid.created > created, 5000, 'the reload');
-    await sleep(400); // longer than the reload debounce: no second reload follows
-    await grabUntil(url, (g) => near(blue(g), 6), 'a frame with seed 6');
-    expect(solid.created).toBe(created + 1);
-    await ws.close();
+    await grabUntil(rig, (g) => near(blue(g), 4), 'a frame with seed 4');
   });
 
   it('width and height reload the pipeline at the new size', async () => {
-    const r = await call(`${url}/api/v1/parameters`, { method: 'PATCH', body: { width: 128, height: 72 } });
+    const r = await rig.call('/api/v1/parameters', { method: 'PATCH', body: { width: 128, height: 72 } });
     expect(r.body.values).toEqual({ width: 128, height: 72 });
-    const big = await grabUntil(url, (g) => g.width === 128, 'a 128 px wide frame');
+    const big = await grabUntil(rig, (g) => g.width === 128, 'a 128 px wide frame');
     expect(big).toMatchObject({ width: 128, height: 72, pipeline: 'solid' });
   });
 
   it('an unknown pipeline is a 404 naming the known ones; the old pipeline keeps running', async () => {
-    await call(`${url}/api/v1/parameters`, { method: 'PATCH', body: { level: 60 } });
-    const before = await grabUntil(url, (g) => near(red(g), 60), 'a frame with level 60');
+    await rig.call('/api/v1/parameters', { method: 'PATCH', body: { level: 60 } });
+    const before = await grabUntil(rig, (g) => near(red(g), 60), 'a frame with level 60');
     const r = await load({ pipeline_id: 'nope' });
     expect(r.status).toBe(404);
     expect(r.body.error).toEqual({ code: 'unknown_pipeline', message: expect.stringContaining('solid, other') });
-    await sleep(200);
-    const after = await grab(url);
+    await rig.frames(6);
+    const after = await grab(rig);
     expect(after.seq).toBeGreaterThan(before.seq + 2);
     expect(after.pipeline).toBe('solid');
     expect(near(red(after), 60)).toBe(true);
@@ -107,12 +103,12 @@ describe('loading and switching pipelines, seen in the frames', () => {
     ['a param of another pipeline', '{"pipeline_id": "test-pattern", "params": {"level": 3}}', 'invalid_parameters'],
   ])('a load with %s is a 400 and nothing switches', async (_what, raw, code) => {
     const created = other.created;
-    const r = await call(`${url}/api/v1/pipeline/load?wait=true`, { method: 'POST', raw });
+    const r = await rig.call('/api/v1/pipeline/load?wait=true', { method: 'POST', raw });
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code, message: expect.any(String) });
     expect(other.created).toBe(created);
     expect(await status()).toMatchObject({ state: 'ready', pipelineId: 'solid' });
-    expect((await grab(url)).pipeline).toBe('solid');
+    expect((await grab(rig)).pipeline).toBe('solid');
   });
 
   it('switches with ?wait=true; the answer is the ready status and frames then come from the new one', async () => {
@@ -121,11 +117,11 @@ describe('loading and switching pipelines, seen in the frames', () => {
     expect(r.body).toMatchObject({ state: 'ready', pipelineId: 'other', error: null, stage: null });
     expect(await health()).toMatchObject({ pipeline: 'other', state: 'ready' });
     // The newest frame may still be one published during the load; the next rendered one is from "other".
-    const g = await grabUntil(url, (f) => near(red(f), 99) && near(blue(f), 3), 'a frame of "other"');
+    const g = await grabUntil(rig, (f) => near(red(f), 99) && near(blue(f), 3), 'a frame of "other"');
     expect(g.pipeline).toBe('other');
-    const list = (await call(`${url}/api/v1/pipelines`)).body as { id: string; active: boolean }[];
+    const list = (await rig.call('/api/v1/pipelines')).body as { id: string; active: boolean }[];
     expect(list.filter((p) => p.active).map((p) => p.id)).toEqual(['other']);
-    expect((await call(`${url}/api/v1/parameters`)).body).toMatchObject({
+    expect((await rig.call('/api/v1/parameters')).body).toMatchObject({
       pipeline: 'other',
       values: { level: 99, seed: 3, width: 64, height: 64 },
     });
@@ -134,13 +130,10 @@ describe('loading and switching pipelines, seen in the frames', () => {
   it('switches to the built-in test-pattern: its parameters and its picture', async () => {
     const r = await load({ pipeline_id: 'test-pattern' });
     expect(r.body).toMatchObject({ state: 'ready', pipelineId: 'test-pattern' });
-    const params = (await call(`${url}/api/v1/parameters`)).body;
-    // The pipeline's parameters, then the perform controls every pipeline shares.
-    expect(Object.keys(params.schema.properties)).toEqual([
-      ...['width', 'height', 'speed', 'counter', 'background'],
-      ...['xfade', 'tempo.tap', 'cue.go', 'cue.previous'],
-    ]);
-    const g = await grabUntil(url, (f) => f.pipeline === 'test-pattern', 'a test-pattern frame');
+    const params = (await rig.call('/api/v1/parameters')).body;
+    // This rig is the app without the root's perform layer: the pipeline's parameters alone.
+    expect(Object.keys(params.schema.properties)).toEqual(['width', 'height', 'speed', 'counter', 'background']);
+    const g = await grabUntil(rig, (f) => f.pipeline === 'test-pattern', 'a test-pattern frame');
     expect(g).toMatchObject({ width: 64, height: 64 });
     // Not a flat colour: bars and a counter.
     expect(new Set(g.pixels).size).toBeGreaterThan(20);
@@ -151,9 +144,9 @@ describe('loading and switching pipelines, seen in the frames', () => {
     expect(r.status).toBe(500);
     expect(r.body.error).toEqual({ code: 'load_failed', message: expect.stringContaining('weights missing') });
     expect(await status()).toMatchObject({ state: 'error', pipelineId: 'nofiles', error: { during: 'load' } });
-    const a = await grab(url);
-    await sleep(200);
-    expect((await grab(url)).seq).toBeGreaterThan(a.seq);
+    const a = await grab(rig);
+    await rig.frames(6);
+    expect((await grab(rig)).seq).toBeGreaterThan(a.seq);
     expect((await load({ pipeline_id: 'other' })).body).toMatchObject({ state: 'ready', pipelineId: 'other' });
   });
 
@@ -161,18 +154,51 @@ describe('loading and switching pipelines, seen in the frames', () => {
     const r = await load({ pipeline_id: 'other', params: { level: 30 } }, false);
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ state: 'loading', pipelineId: 'other' });
-    const g = await grabUntil(url, (f) => near(red(f), 30), 'a frame at level 30');
+    const g = await grabUntil(rig, (f) => near(red(f), 30), 'a frame at level 30');
     expect(g.pipeline).toBe('other');
+  });
+});
+
+describe('loading over the WebSocket, seen in the frames', () => {
+  let scope: Scope;
+  let rig: Rig;
+  const ws = new Set<TestSocket>();
+  const open = async () => {
+    const socket = await TestSocket.open(scope.url);
+    ws.add(socket);
+    await socket.take('hello');
+    return socket;
+  };
+
+  beforeAll(async () => {
+    const clock = new ManualClock();
+    scope = await startTestScope({ pipelines: [solid, other], pipeline: 'solid', clock });
+    rig = socketRig(scope, clock);
+  });
+  afterAll(async () => {
+    await Promise.all([...ws].map((s) => s.close()));
+    await scope.stop();
+  });
+
+  it('a load-time parameter dragged like a slider reloads once, with the last value', async () => {
+    const socket = await open();
+    const created = solid.created;
+    for (const seed of [2, 3, 4, 5]) socket.send({ type: 'set', params: { seed } });
+    socket.send({ type: 'set', params: { seed: 6 }, id: 'last' });
+    // The values arrive over a real socket: once the last one is acknowledged, let clock time pass.
+    await socket.take('ack', (m) => m.id === 'last');
+    await framesUntil(rig, () => solid.created > created);
+    await rig.frames(12); // 400 ms, longer than the reload debounce: no second reload follows
+    await grabUntil(rig, (g) => near(blue(g), 6), 'a frame with seed 6', 30);
+    expect(solid.created).toBe(created + 1);
   });
 
   it('loads through the WebSocket too, and the frames follow', async () => {
-    const ws = await TestSocket.open(url);
-    await ws.take('hello');
-    ws.send({ type: 'load', pipeline_id: 'other', params: { level: 150 }, id: 'w' });
-    expect((await ws.take('ack')).status).toMatchObject({ pipelineId: 'other' });
-    await ws.take('state', (m) => m.status.state === 'ready' && m.status.pipelineId === 'other');
-    const g = await grabUntil(url, (f) => near(red(f), 150), 'a frame at level 150');
+    const socket = await open();
+    socket.send({ type: 'load', pipeline_id: 'other', params: { level: 150 }, id: 'w' });
+    expect((await socket.take('ack')).status).toMatchObject({ pipelineId: 'other' });
+    await socket.take('state', (m) => m.status.state === 'ready' && m.status.pipelineId === 'other');
+    const g = await grabUntil(rig, (f) => near(red(f), 150), 'a frame at level 150', 30);
     expect(g.pipeline).toBe('other');
-    await ws.close();
   });
 });

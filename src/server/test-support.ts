@@ -1,9 +1,15 @@
-/** Helpers for the server's integration tests: a real server on an ephemeral port, MJPEG and WebSocket readers. */
+/**
+ * Helpers for the server's tests: a real server on an ephemeral port (`startTestScope`), rigs that release frames
+ * on a manual clock, MJPEG and WebSocket readers. The app without a socket is src/test-app.ts.
+ */
 import { randomFillSync } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { startScope } from '../main';
-import type { Image } from '../engine/frame';
+import type { ManualClock } from '../engine/clock';
+import { tickFrames } from '../engine/test-support';
+import type { Frame, Image } from '../engine/frame';
 import type { PipelineDefinition } from '../engine/pipeline';
+import type { ScopeServices } from '../kernel/services';
 import type { Scope, ScopeOptions } from '../main';
 import type { ServerMessage } from '../shared/messages';
 
@@ -37,19 +43,56 @@ export async function waitFor(
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export interface CallInit {
+  method?: string;
+  body?: unknown;
+  raw?: string;
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke into arbitrary JSON answers
+export type Answer = { status: number; body: any };
+
 /** JSON request helper: the status and parsed body. */
-export async function call(
+export function call(url: string, init: CallInit = {}): Promise<Answer> {
+  return callWith((u, i) => fetch(u, i), url, init);
+}
+
+/** A JSON request through any `fetch`-like function (a socket's, or app.request). */
+export async function callWith(
+  request: (url: string, init: RequestInit) => Promise<Response>,
   url: string,
-  init: { method?: string; body?: unknown; raw?: string } = {},
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke into arbitrary JSON answers
-): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, {
+  init: CallInit,
+): Promise<Answer> {
+  const res = await request(url, {
     method: init.method ?? (init.body !== undefined || init.raw !== undefined ? 'POST' : 'GET'),
     headers: { 'content-type': 'application/json' },
     body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** What a test drives: requests (through a socket or app.request) and frames, released one by one. */
+export interface Rig {
+  services: ScopeServices;
+  clock: ManualClock;
+  /** A request to the server; `path` like `/api/v1/parameters`. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** A JSON request: the status and parsed body. */
+  call(path: string, init?: CallInit): Promise<Answer>;
+  /** Releases `n` frames on the manual clock (one frame interval of clock time each); resolves once published. */
+  frames(n?: number): Promise<Frame[]>;
+}
+
+/** A rig over the real socket of a scope started with `clock` (a manual one). */
+export function socketRig(scope: Scope, clock: ManualClock): Rig {
+  const request = (path: string, init?: RequestInit) => fetch(`${scope.url}${path}`, init);
+  return {
+    services: scope.services,
+    clock,
+    request,
+    call: (path, init = {}) => callWith(request, path, init),
+    frames: (n = 1) => tickFrames(scope.services.engine, clock, n),
+  };
 }
 
 /** Counts instances and unloads of a pipeline definition. */
@@ -202,6 +245,17 @@ export class TestSocket {
     );
     return found!;
   }
+
+  /**
+   * A round trip that changes nothing (an empty `set`): once its ack is back, everything the server sent this
+   * socket before has arrived (one connection, in order), so an absence can be checked without a sleep.
+   */
+  async sync(): Promise<void> {
+    const id = `sync-${++this.syncs}`;
+    this.send({ type: 'set', params: {}, id });
+    await this.take('ack', (m) => m.id === id);
+  }
+  private syncs = 0;
 
   /** Messages of `type` queued so far. */
   queued<T extends ServerMessage['type']>(type: T): Extract<ServerMessage, { type: T }>[] {

@@ -49,7 +49,9 @@ describeE2e('panel in Chromium', () => {
     // Hold the picture still, so that any change in it comes from the slider.
     await patch({ speed: 0, spin: 0, walk: 0 });
     await waitFor(() => param('speed') === 0, 5000, 'speed 0');
-    await page().waitForTimeout(1500); // smoothing of speed settles
+    // The browser watches the live stream, so this server runs on the real-time clock: the smoothing of speed
+    // takes real time to settle.
+    await page().waitForTimeout(1500);
     const before = await preview();
     const slider = page().getByRole('slider', { name: 'Hue shift', exact: true });
     await slider.scrollIntoViewIfNeeded();

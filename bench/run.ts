@@ -1,7 +1,10 @@
 /**
  * npm run bench — the foundation's figures, each measured side by side in one run and printed last.
  *   --quick   shorter runs (a smoke test of the bench itself)
- *   --device webgpu|cuda   also time the full-size ar-video stand-in on that GPU provider
+ *   --device webgpu|cuda|tensorrt   the GPU benches instead of the device-free ones: bench/gpu.ts (CPU vs
+ *             device per graph, stand-in streamdiffusion fps, provider options, output layouts; --full runs the
+ *             stand-ins on a software adapter too, --size sets their image size, default 512) and the ar-video
+ *             blocks with the full-size stand-in on that provider
  */
 import { arVideoBench, formatArVideo } from './ar-video';
 import { controlLatency } from './control-latency';
@@ -11,13 +14,37 @@ import { loopEfficiency } from './loop-efficiency';
 import { oscThroughput } from './osc-throughput';
 import { formatStreamDiffusion, streamDiffusionBench } from './streamdiffusion';
 import { formatOutputs, outputsBench } from './outputs';
+import { formatInputs, inputsBench } from './inputs';
 import { formatSecurity, securityBench } from './security';
 import { formatPerform, performBench } from './perform';
 import { fmt } from './stats';
+import { gpuBench } from './gpu';
+import { deviceRequestSchema } from '../src/runtime/providers';
 
 const quick = process.argv.includes('--quick');
 const size = { width: 512, height: 512 };
 const log = (m: string) => process.stderr.write(`${m}\n`);
+
+const deviceArg = argValue('device');
+if (deviceArg !== undefined) {
+  const device = deviceRequestSchema.parse(deviceArg);
+  const lines = await gpuBench({
+    device,
+    quick,
+    full: process.argv.includes('--full'),
+    size: Number(argValue('size') ?? 512),
+    log,
+  });
+  log('ar-video blocks: tiny graphs on the CPU and WebGPU providers, the Wan-shaped stand-in on the device …');
+  const arVideo = await arVideoBench({ device: device as 'cpu', blocks: quick ? 2 : 6 });
+  console.log([...lines, '', formatArVideo(arVideo)].join('\n'));
+  process.exit(0);
+}
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
 
 log('loop efficiency: server vs bare session.run, neural-field 512x512 …');
 const eff = await loopEfficiency({ ...size, seconds: quick ? 2 : 5, rounds: quick ? 1 : 3 });
@@ -79,6 +106,9 @@ const arVideo = await arVideoBench({
 log('outputs: WHEP latency in Chromium, 8 viewers vs 1 …');
 const outputs = await outputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60 : 150, log });
 
+log('inputs: WHIP -> output latency, decode cost per frame, loop fps with an input on and off …');
+const inputs = await inputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60 : 150, log });
+
 log('security: loop fps while each attack of issue 10 runs …');
 const security = await securityBench({ pipeline: 'neural-field', ...size, fps: 30, seconds: quick ? 2 : 4 });
 
@@ -121,6 +151,7 @@ lines.push(
     .map((l, i) => (i === 0 ? `(h) ${l}` : `  ${l}`)),
 );
 lines.push(...formatPerform(perform).map((l, i) => (i === 0 ? `(i) ${l}` : `    ${l}`)));
+lines.push(...formatInputs(inputs).map((l, i) => (i === 0 ? `(j) ${l}` : `    ${l}`)));
 console.log(lines.join('\n'));
 // @roamhq/wrtc can crash in its static destructors when a process that used it ends by itself.
 process.exit(0);

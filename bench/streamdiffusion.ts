@@ -8,6 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { snapshotOf } from '../src/engine/snapshot';
 import { OrtRuntime } from '../src/runtime/ort';
+import type { DeviceRequest } from '../src/runtime/providers';
 import { StreamDiffusionPipeline, streamDiffusion } from '../pipelines/streamdiffusion/streamdiffusion';
 
 export interface StreamDiffusionBenchOptions {
@@ -19,13 +20,24 @@ export interface StreamDiffusionBenchOptions {
   /** t_index_list; the paper's figures are for one step. */
   steps: string;
   vae: 'full' | 'tiny';
+  device: DeviceRequest;
+  /** Which runs to make. */
+  runs: readonly Run[];
 }
+
+type Run = 'txt2img' | 'img2img' | 'txt2img, new prompt each frame';
 
 export interface StreamDiffusionBenchResult {
   model: string;
   executionProvider: string;
   size: string;
-  modes: { mode: string; fps: number; stagesMs: Record<string, number> }[];
+  modes: {
+    mode: string;
+    fps: number;
+    stagesMs: Record<string, number>;
+    /** Host<->device copies per frame (counted by the runtime). */
+    perFrame: { toDeviceCopies: number; toDeviceBytes: number; toHostCopies: number; toHostBytes: number };
+  }[];
 }
 
 const defaults: StreamDiffusionBenchOptions = {
@@ -35,6 +47,8 @@ const defaults: StreamDiffusionBenchOptions = {
   frames: 30,
   steps: '0',
   vae: 'full',
+  device: 'auto',
+  runs: ['txt2img', 'img2img', 'txt2img, new prompt each frame'],
 };
 
 /** Runs the pipeline without a server, frame after frame, and reads its stage timings. */
@@ -42,16 +56,16 @@ export async function streamDiffusionBench(
   options: Partial<StreamDiffusionBenchOptions> = {},
 ): Promise<StreamDiffusionBenchResult> {
   const o = { ...defaults, ...options } satisfies StreamDiffusionBenchOptions;
-  const runtime = new OrtRuntime();
+  const runtime = new OrtRuntime({ device: o.device });
   const result: StreamDiffusionBenchResult = {
     model: o.model,
-    executionProvider: runtime.executionProvider,
+    executionProvider: (await runtime.provider()).provider,
     size: `${o.width}x${o.height}`,
     modes: [],
   };
   try {
     // The third run changes the prompt every frame, so tokenizer and text encoder are timed too (else cached).
-    for (const run of ['txt2img', 'img2img', 'txt2img, new prompt each frame'] as const) {
+    for (const run of o.runs) {
       const mode = run.startsWith('txt2img') ? 'txt2img' : 'img2img';
       const newPrompts = run !== mode;
       const params = snapshotOf(streamDiffusion.params, o, {
@@ -80,11 +94,19 @@ export async function streamDiffusionBench(
       };
       for (let i = 0; i < warmup; i++) await render();
       pipeline.timings.reset();
+      const before = runtime.transfers();
       const started = performance.now();
       for (let i = 0; i < o.frames; i++) await render();
       const seconds = (performance.now() - started) / 1000;
+      const after = runtime.transfers();
       const stagesMs = Object.fromEntries(Object.entries(pipeline.timings.means()).map(([k, v]) => [k, v.meanMs]));
-      result.modes.push({ mode: run, fps: o.frames / seconds, stagesMs });
+      const perFrame = {
+        toDeviceCopies: (after.toDeviceCopies - before.toDeviceCopies) / o.frames,
+        toDeviceBytes: (after.toDeviceBytes - before.toDeviceBytes) / o.frames,
+        toHostCopies: (after.toHostCopies - before.toHostCopies) / o.frames,
+        toHostBytes: (after.toHostBytes - before.toHostBytes) / o.frames,
+      };
+      result.modes.push({ mode: run, fps: o.frames / seconds, stagesMs, perFrame });
       await pipeline.unload();
     }
   } finally {

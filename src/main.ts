@@ -37,6 +37,8 @@ import { Perform } from './perform/perform';
 import { setupPerform } from './perform-setup';
 import type { PerformSetup } from './perform-setup';
 import { mjpegRoutes } from '../outputs/mjpeg/routes';
+import { setupInputs } from '../inputs/setup';
+import type { InputHub } from '../inputs/hub';
 import pkg from '../package.json' with { type: 'json' };
 import { scopeDefaults } from './scope-options';
 import type { ScopeOptions } from './scope-options';
@@ -55,6 +57,7 @@ export interface Scope {
   presets: PresetStore;
   midi: MidiService | undefined;
   outputs: OutputHub;
+  inputs: InputHub;
   performing: PerformSetup;
   /** The show this node joined (`--nats`), and the sync that applies its changes; undefined when alone. */
   show: NatsShow | undefined;
@@ -189,6 +192,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     whipPush: o.whipPush === undefined ? undefined : { url: o.whipPush, token: o.whipToken },
     outputs: o.outputs,
   });
+  // Feedback takes the engine's own frames; the engine renders from the hub's active input.
+  const inputs = await setupInputs({ log: o.log, events, commands, frames: engine, iceServers: o.iceServers });
 
   const guard = createRequestGuard({
     lan,
@@ -225,13 +230,15 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         ...performing.routes,
         mjpegRoutes(mjpeg, engine),
         pluginRoutes(plugins),
+        inputs.apiRoutes,
       ],
-      rootRoutes: [whepRoutes(webrtc)],
+      rootRoutes: [whepRoutes(webrtc), inputs.rootRoutes],
       mjpegClients: () => mjpeg.streams.count,
       guard,
     });
   } catch (err) {
     mjpeg.close();
+    await inputs.close();
     await host.stop();
     throw err;
   }
@@ -265,6 +272,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   await midi?.start();
   // Subscribed before the loop starts, so every output sees the first frame; a failing output only logs.
   await outputs.start(engine);
+  engine.setInput(inputs.hub);
+  await inputs.hub.start();
   engine.start();
   const loading = show
     ? startShow(show, sync!, host, o.pipeline)
@@ -287,6 +296,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     presets,
     midi,
     outputs,
+    inputs: inputs.hub,
     performing,
     show,
     sync,
@@ -303,6 +313,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         await oscQuery?.stop();
         await osc?.stop();
         await http.close();
+        await inputs.close();
         await outputs.stop();
         mjpeg.close();
         await models.close();

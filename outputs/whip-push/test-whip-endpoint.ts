@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { loadWrtc } from '../webrtc/wrtc';
+import { loadWrtc } from '../../src/media/wrtc';
 import { loopbackOnly } from '../test-support';
 import type { AddressInfo } from 'node:net';
 import type { Image } from '../../src/engine/frame';

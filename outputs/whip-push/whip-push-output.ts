@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { loadWrtc } from '../webrtc/wrtc';
-import { filterCandidates, withVideoBandwidth } from '../webrtc/sdp';
+import { loadWrtc } from '../../src/media/wrtc';
+import { filterCandidates, withVideoBandwidth } from '../../src/media/sdp';
 import { realTimers } from '../../src/kernel/timers';
 import { publish, unpublish, WhipError } from './whip-session';
-import type { Wrtc } from '../webrtc/wrtc';
+import type { Wrtc } from '../../src/media/wrtc';
 import type { WhipSession } from './whip-session';
 import type { Timers } from '../../src/kernel/timers';
 import type { Availability, Output, OutputContext, OutputFrame, OutputLink, OutputStatus } from '../output';

@@ -12,6 +12,7 @@ import { convert } from './session-io';
 import { buildFrameGraph } from './frame-graph';
 import { buildFromRgba, buildPrepare, buildUpdate, negativesOf } from './stream-graphs';
 import type { Guidance } from './stream-batch';
+import { concat, sameValues } from './float-arrays';
 import type { Timings } from '../shared/timings';
 
 /** The frames in flight, as handles: latents waiting at stages 1..n-1, their noises, their negative x̂₀. */
@@ -259,9 +260,19 @@ export class DeviceEngine implements FrameEngine {
     return this.runtime.upload({ type: 'float32', data, dims });
   }
 
+  /**
+   * Releases the handles this engine holds. When the runtime lost them (its worker stopped) the batch is refused
+   * whole, so each is then released on its own and the dead ones are passed over: a failed frame must not leak the
+   * live ones, nor hide its own error behind a cleanup error.
+   */
   private async drop(handles: (TensorHandle | undefined)[]): Promise<void> {
-    const live = handles.filter((h): h is TensorHandle => h !== undefined);
-    if (live.length > 0) await this.runtime.release(live);
+    const held = handles.filter((h): h is TensorHandle => h !== undefined);
+    if (held.length === 0) return;
+    try {
+      await this.runtime.release(held);
+    } catch {
+      await Promise.allSettled(held.map((h) => this.runtime.release(h)));
+    }
   }
 
   async release(): Promise<void> {
@@ -283,25 +294,4 @@ export class DeviceEngine implements FrameEngine {
     this.graphs.clear();
     await Promise.allSettled(sessions.map(async (s) => (await s).release()));
   }
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-
-function sameValues(a: Float32Array[], b: Float32Array[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let j = 0; j < a.length; j++) {
-    const x = a[j]!;
-    const y = b[j]!;
-    if (x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  }
-  return true;
 }

@@ -4,6 +4,7 @@ import { bannerLines } from './banner';
 import { flagsHelp, optionsFromFlags, parseArgsOptions } from './flags';
 import { runUntilSignal, scopeDefaults, startScope } from './main';
 import { ensurePanelBuilt } from './panel-build';
+import { jsonLine, logFor } from './log-lines';
 import { PipelineRegistry, commonParams } from './engine/registry';
 import { paramJsonSchema } from './params/json-schema';
 import { runDownloadCommand } from './models';
@@ -58,14 +59,19 @@ export async function main(argv: string[]): Promise<void> {
   const flags = optionsFromFlags(values);
   if (!flags.ok) return fail(`${flags.message}\n\nRun daydream-scope --help for the options.`);
   const o = { ...scopeDefaults, ...flags.options };
+  const log = logFor(o.logFormat);
   try {
     // The panel is built on the first start (and when its sources changed); a failed build serves a placeholder.
-    await ensurePanelBuilt();
-    const scope = await startScope(flags.options);
-    for (const line of bannerLines(scope, o)) console.log(line);
+    // A headless node serves no one at a screen, so it builds nothing.
+    if (!o.headless) await ensurePanelBuilt();
+    const scope = await startScope({ ...flags.options, log });
+    for (const line of bannerLines(scope, o)) log(line);
     await runUntilSignal(scope);
   } catch (err) {
-    fail((err as Error).message);
+    if (o.logFormat === 'json') {
+      process.stderr.write(jsonLine((err as Error).message, 'error'));
+      process.exitCode = 1;
+    } else fail((err as Error).message);
   }
 }
 

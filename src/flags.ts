@@ -276,6 +276,20 @@ export const FLAGS: FlagDef[] = [
     apply: (v) => ({ iceServers: v }),
   }),
   flag({
+    name: 'headless',
+    help: 'a render node: no panel build, no MIDI, no mDNS; /health/ready for orchestrators',
+    schema: z.boolean(),
+    apply: () => ({ headless: true }),
+  }),
+  flag({
+    name: 'log-format',
+    arg: '<text|json>',
+    help: 'log lines as text, or as JSON objects one a line (time, level, msg)',
+    shows: d.logFormat,
+    schema: z.enum(['text', 'json']),
+    apply: (v) => ({ logFormat: v }),
+  }),
+  flag({
     name: 'bpm',
     arg: '<n>',
     help: 'tempo at start (MIDI clock, Link, tap tempo and OSC move it)',

@@ -157,22 +157,24 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     refusals: new RefusalCounter(),
   };
 
-  const midi = o.midi
-    ? new MidiService(services, {
-        inputs: o.midiInputs,
-        outputs: o.midiOutputs,
-        tempo: perform.tempo,
-        clockOut: o.midiClockOut,
-        now: () => clock.now(),
-        mappingsFile: o.midiMappingsFile ?? join(o.configDir ?? configDir(), 'midi-mappings.json'),
-        ...(o.midiBackend ? { backend: o.midiBackend } : {}),
-        // Program changes that no mapping claims recall presets by position (program 0 = the first preset).
-        recallPreset: (program) => {
-          const result = presets.recall(program);
-          if (!result.ok) o.log(`MIDI program ${program}: ${result.message}`);
-        },
-      })
-    : undefined;
+  // A headless node has no one at it to play a controller or browse for it on the network.
+  const midi =
+    o.midi && !o.headless
+      ? new MidiService(services, {
+          inputs: o.midiInputs,
+          outputs: o.midiOutputs,
+          tempo: perform.tempo,
+          clockOut: o.midiClockOut,
+          now: () => clock.now(),
+          mappingsFile: o.midiMappingsFile ?? join(o.configDir ?? configDir(), 'midi-mappings.json'),
+          ...(o.midiBackend ? { backend: o.midiBackend } : {}),
+          // Program changes that no mapping claims recall presets by position (program 0 = the first preset).
+          recallPreset: (program) => {
+            const result = presets.recall(program);
+            if (!result.ok) o.log(`MIDI program ${program}: ${result.message}`);
+          },
+        })
+      : undefined;
 
   const {
     hub: outputs,
@@ -216,6 +218,12 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     audioFormat: o.audioFormat,
   });
 
+  let draining = false;
+  // What holds the node back from new work, beside its pipeline (see /health/ready).
+  const notReady = () => [
+    ...(draining ? ['draining: this node is stopping'] : []),
+    ...(show && !show.online ? [`the show's NATS server is out of reach`] : []),
+  ];
   let http: HttpServer | undefined;
   try {
     http = await startHttpServer(services, {
@@ -235,6 +243,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
       rootRoutes: [whepRoutes(webrtc), inputs.rootRoutes],
       mjpegClients: () => mjpeg.streams.count,
       guard,
+      notReady,
     });
   } catch (err) {
     mjpeg.close();
@@ -263,7 +272,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
           host: o.host,
           port: queryPort,
           oscPort: osc?.port ?? 0,
-          mdns: o.mdns === 'auto' ? lan : o.mdns,
+          mdns: o.headless ? false : o.mdns === 'auto' ? lan : o.mdns,
           guard,
           trusted: (address) => oscAllow.allows(address),
         });
@@ -305,19 +314,26 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     token,
     stop: () =>
       (stopping ??= (async () => {
+        // The drain: not ready from now on; the frame in flight finishes and goes out; then the outputs end
+        // (the WHIP session is DELETEd) and the node leaves the show; then everything else, in reverse.
+        draining = true;
+        await engine.stop();
+        const last = engine.latest();
+        await outputs.stop();
         await performing.stop();
         unsyncTempo?.();
         sync?.detach();
         await show?.leave();
+        o.log(
+          `Drained: the last frame${last ? ` (${last.seq})` : ''} went out, outputs closed${show ? `, left show ${o.show}` : ''}.`,
+        );
         await midi?.stop();
         await oscQuery?.stop();
         await osc?.stop();
         await http.close();
         await inputs.close();
-        await outputs.stop();
         mjpeg.close();
         await models.close();
-        await engine.stop();
         await host.stop();
         await runtime.close();
       })()),

@@ -90,6 +90,10 @@ export interface ScopeOptions {
   audioFormat: string | undefined;
   /** Outputs injected by a caller (tests, stand-ins): each replaces the built-in output of its id, or is added. */
   outputs: Output[];
+  /** A render node without a person at it (`--headless`): no panel build, no MIDI, no mDNS. */
+  headless: boolean;
+  /** How the command writes its log (`--log-format`): lines of text, or one JSON object a line. */
+  logFormat: 'text' | 'json';
   /** Settings (presets, MIDI mappings); `DAYDREAM_SCOPE_CONFIG_DIR` or `~/.daydream-scope` when left out. */
   configDir: string | undefined;
   /** Where model files live; `DAYDREAM_SCOPE_MODELS_DIR` or `~/.daydream-scope/models` when left out. */
@@ -144,4 +148,6 @@ export const scopeDefaults: ScopeOptions = {
   audioIn: null,
   audioFormat: undefined,
   outputs: [],
+  headless: false,
+  logFormat: 'text',
 };

@@ -8,6 +8,7 @@ import { PipelineHost } from './engine/host';
 import { PipelineRegistry } from './engine/registry';
 import { ParamStore } from './params/store';
 import { OrtRuntime } from './runtime/ort';
+import type { InferenceBackend } from './runtime/backend';
 import { CommandRegistry } from './kernel/commands';
 import { EventBus } from './kernel/events';
 import { RefusalCounter } from './kernel/refusals';
@@ -53,7 +54,7 @@ export interface Scope {
   osc: OscService | undefined;
   oscQuery: OscQueryService | undefined;
   models: ModelManager;
-  runtime: OrtRuntime;
+  runtime: InferenceBackend;
   presets: PresetStore;
   midi: MidiService | undefined;
   outputs: OutputHub;
@@ -91,7 +92,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   const token = lan ? (o.token ?? (await loadOrCreateToken(o.configDir ?? configDir(), o.log))) : undefined;
   const params = new ParamStore();
   const resolution = { width: o.width, height: o.height };
-  const runtime = new OrtRuntime({ device: o.device, log: o.log });
+  const runtime = o.inference ?? new OrtRuntime({ device: o.device, log: o.log });
   // Chosen before the first load, so the first status already names the real provider and the log says why.
   await runtime.provider();
   // A node of a show runs on the show's clock and frame rate (--nats, --show).

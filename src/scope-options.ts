@@ -3,6 +3,7 @@ import type { Clock, ClockKind } from './engine/clock';
 import type { PipelineDefinition } from './engine/pipeline';
 import type { ModelManifest } from './models';
 import type { DeviceRequest } from './runtime/providers';
+import type { InferenceBackend } from './runtime/backend';
 import { defaultPluginSearch } from './plugins/index';
 import type { MidiBackend } from '../control/midi/backend';
 import type { Output } from '../outputs/output';
@@ -90,6 +91,8 @@ export interface ScopeOptions {
   audioFormat: string | undefined;
   /** Outputs injected by a caller (tests, stand-ins): each replaces the built-in output of its id, or is added. */
   outputs: Output[];
+  /** Where the pipelines' graphs run; a local OrtRuntime on `device` when left out (a remote backend plugs in here). */
+  inference: InferenceBackend | undefined;
   /** A render node without a person at it (`--headless`): no panel build, no MIDI, no mDNS. */
   headless: boolean;
   /** How the command writes its log (`--log-format`): lines of text, or one JSON object a line. */
@@ -148,6 +151,7 @@ export const scopeDefaults: ScopeOptions = {
   audioIn: null,
   audioFormat: undefined,
   outputs: [],
+  inference: undefined,
   headless: false,
   logFormat: 'text',
 };

@@ -1,6 +1,6 @@
 /** An ar-video export opened: contract.json read, every graph checked against the contract, sessions made. */
 import { join } from 'node:path';
-import type { OrtRuntime } from '../../src/runtime/ort';
+import type { InferenceBackend } from '../../src/runtime/backend';
 import { assertContract, blockSpec } from './contract';
 import type { ArSession } from './device';
 import { Device } from './device';
@@ -30,7 +30,7 @@ export class ArModel {
   ) {}
 
   static async open(
-    runtime: OrtRuntime,
+    runtime: InferenceBackend,
     dir: string,
     options: ArModelOptions,
     progress: (stage: string, fraction: number) => void = () => {},

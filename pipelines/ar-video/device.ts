@@ -4,7 +4,7 @@
  * where the sessions run (a GPU buffer on WebGPU, the worker's memory on the CPU), so the KV cache, the latents and
  * the VAE state never cross to the host nor the worker boundary from block to block.
  */
-import type { OrtRuntime } from '../../src/runtime/ort';
+import type { InferenceBackend } from '../../src/runtime/backend';
 import { readSignature } from '../../src/runtime/onnx-signature';
 import type { GraphSignature } from '../../src/runtime/onnx-signature';
 import type { OrtSession } from '../../src/runtime/session';
@@ -34,7 +34,7 @@ export interface Traffic {
 export class Device {
   private readonly sessions: ArSession[] = [];
 
-  constructor(private readonly runtime: OrtRuntime) {}
+  constructor(private readonly runtime: InferenceBackend) {}
 
   /** Opens a graph file or bytes; `hostOutputs` always come to the host (finished frames, a text context). */
   async open(name: string, model: string | Uint8Array, hostOutputs: readonly string[] = []): Promise<ArSession> {

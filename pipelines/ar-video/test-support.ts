@@ -2,7 +2,7 @@
 import type { Image } from '../../src/engine/frame';
 import type { ParamSnapshot, PipelineDefinition } from '../../src/engine/pipeline';
 import type { ParamValue } from '../../src/params/spec';
-import type { OrtRuntime } from '../../src/runtime/ort';
+import type { InferenceBackend } from '../../src/runtime/backend';
 import { ArVideoPipeline } from './ar-pipeline';
 import type { ArPipelineOptions, ArPipelineSpec } from './ar-pipeline';
 
@@ -20,7 +20,7 @@ export function paramsOf(
 export async function loadPipeline(
   spec: ArPipelineSpec,
   params: ParamSnapshot,
-  runtime: OrtRuntime,
+  runtime: InferenceBackend,
   options: ArPipelineOptions = { prefetch: false },
   logs: string[] = [],
 ): Promise<ArVideoPipeline> {

@@ -1,5 +1,5 @@
 import type { DeviceFormat, Image } from '../../src/engine/frame';
-import type { OrtRuntime } from '../../src/runtime/ort';
+import type { InferenceBackend } from '../../src/runtime/backend';
 import type { OrtSession } from '../../src/runtime/session';
 import type { PlainTensor, TensorHandle } from '../../src/runtime/tensor';
 import type { Conditioning } from '../shared/blend';
@@ -39,7 +39,7 @@ export class DeviceEngine implements FrameEngine {
   private timesteps: { key: string; handle: TensorHandle } | undefined;
 
   constructor(
-    private readonly runtime: OrtRuntime,
+    private readonly runtime: InferenceBackend,
     private readonly model: DiffusionModel,
     private readonly width: number,
     private readonly height: number,

@@ -1,4 +1,4 @@
-import type { OrtRuntime } from '../../src/runtime/ort';
+import type { InferenceBackend } from '../../src/runtime/backend';
 import { ClipTokenizer, CONTEXT_LENGTH } from './clip-tokenizer';
 import type { Conditioning } from '../shared/blend';
 import type { ModelFiles } from './models';
@@ -27,7 +27,7 @@ export class DiffusionModel {
 
   /** Opens every session; `progress` gets a stage name and a fraction. */
   static async open(
-    runtime: OrtRuntime,
+    runtime: InferenceBackend,
     files: ModelFiles,
     timings: Timings,
     progress: (stage: string, fraction: number) => void = () => {},

@@ -1,4 +1,4 @@
-import type { OrtRuntime } from '../../src/runtime/ort';
+import type { InferenceBackend } from '../../src/runtime/backend';
 import type { OrtSession } from '../../src/runtime/session';
 import type { PlainTensor } from '../../src/runtime/tensor';
 import { floatsToHalf, halfToFloats } from '../../src/runtime/half';
@@ -22,7 +22,7 @@ export class TypedSession {
   ) {}
 
   /** Opens a model file or bytes, reading its declared signature alongside. */
-  static async open(runtime: OrtRuntime, model: string | Uint8Array): Promise<TypedSession> {
+  static async open(runtime: InferenceBackend, model: string | Uint8Array): Promise<TypedSession> {
     const signature = await readSignature(model);
     const session = await runtime.createSession(model);
     return new TypedSession(session, signature);

@@ -8,7 +8,7 @@ import { takesInput } from './pipeline';
 import type { InputProvider, ParamSnapshot, Pipeline, PipelineDefinition, RenderContext } from './pipeline';
 import type { ParamStore } from '../params/store';
 import type { ParamSpecs, ParamValues } from '../params/spec';
-import type { OrtRuntime } from '../runtime/ort';
+import type { InferenceBackend } from '../runtime/backend';
 
 export type PipelineState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -29,7 +29,7 @@ export interface PipelineStatus {
 export interface PipelineHostOptions {
   registry: PipelineRegistry;
   params: ParamStore;
-  runtime: OrtRuntime;
+  runtime: InferenceBackend;
   resolution: ResolutionDefaults;
   /** The engine's clock: the retry backoff and the reload debounce run on it. Real time by default. */
   clock?: Clock;

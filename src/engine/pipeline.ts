@@ -1,6 +1,6 @@
 import type { ParamSpecs, ParamValues } from '../params/spec';
 import type { Image } from './frame';
-import type { OrtRuntime } from '../runtime/ort';
+import type { InferenceBackend } from '../runtime/backend';
 
 /** The output size every pipeline has as parameters (added by the host; see registry.commonParams). */
 export interface OutputSize {
@@ -21,7 +21,7 @@ export interface LoadContext<S extends ParamSpecs = ParamSpecs> {
   params: ParamSnapshot<S>;
   /** Reports a named stage and its progress 0..1 (shown in /api/v1/pipeline/status). */
   progress(stage: string, fraction?: number): void;
-  runtime: OrtRuntime;
+  runtime: InferenceBackend;
   signal: AbortSignal;
   log: (message: string) => void;
 }

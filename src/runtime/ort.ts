@@ -8,6 +8,7 @@ import type { DeviceRequest, ProviderChoice, ProviderFacts } from './providers';
 import { SessionClient } from './session-client';
 import type { TransferCounts } from './session-client';
 import type { OrtSession, SessionOptions } from './session';
+import type { InferenceBackend } from './backend';
 import type { PlainTensor, TensorHandle } from './tensor';
 import { InProcessTransport } from './transport';
 import type { SessionTransport } from './transport';
@@ -48,7 +49,7 @@ const sessionDefaults: SessionOptions = { hostOutputs: [], profile: undefined };
  * Owns the place where sessions run, the execution-provider choice and the tensors kept there; pipelines get
  * sessions from it, pass kept tensors (handles) between them, and read the finished frame with `read`.
  */
-export class OrtRuntime {
+export class OrtRuntime implements InferenceBackend {
   readonly options: OrtRuntimeOptions;
   readonly ep: EpOptions;
   private ort: Ort | undefined;

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { OrtRuntime } from './ort';
+import type { InferenceBackend } from './backend';
 import { floatsToHalf } from './half';
 import type { Feed, PlainTensor } from './tensor';
 
@@ -38,7 +38,7 @@ export function parseProfile(json: unknown): NodePlacement[] {
 
 /** Opens `model` with profiling in `runtime`, runs it once on `feeds`, and returns where each node ran. */
 export async function nodePlacement(
-  runtime: OrtRuntime,
+  runtime: InferenceBackend,
   model: string | Uint8Array,
   feeds: Record<string, Feed>,
 ): Promise<NodePlacement[]> {

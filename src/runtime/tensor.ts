@@ -32,7 +32,7 @@ export interface PlainTensor {
 /** Where a kept tensor lives: in the memory of the thread that runs the sessions, or in a WebGPU buffer. */
 export type TensorLocation = 'cpu' | 'gpu-buffer';
 
-/** An opaque reference to a tensor kept where its session runs; only `OrtRuntime.read` brings its data over. */
+/** An opaque reference to a tensor kept where its session runs; only `InferenceBackend.read` brings its data over. */
 export interface TensorHandle {
   readonly kind: 'handle';
   readonly id: number;

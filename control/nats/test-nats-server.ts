@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../outputs/whip-push/test-janus';
+import { freePort } from '../../src/server/test-support';
 import type { ChildProcess } from 'node:child_process';
 
 export interface TestNatsServer {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../src/server/test-support';
+import { freePort, waitFor } from '../../src/server/test-support';
 import { readFrameCode } from '../../pipelines/test-pattern/frame-code';
 import { readScaledFrameCode, startOutputScope } from '../test-support';
 import { WhipPushOutput } from './whip-push-output';
-import { ffmpegSubscriber, freePort, startJanusSfu } from './test-janus';
+import { ffmpegSubscriber, startJanusSfu } from './test-janus';
 import type { OutputTestScope } from '../test-support';
 import type { JanusSfu } from './test-janus';
 

@@ -4,14 +4,12 @@
  * publisher sends comes out through janus's RTP forwarder to a UDP port, where ffmpeg decodes it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
 import { mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
+import { freePort } from '../../src/server/test-support';
 import type { Image } from '../../src/engine/frame';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -29,22 +27,6 @@ export interface JanusSfu {
   publishers(): Promise<number>;
   logs(): string;
   stop(): Promise<void>;
-}
-
-/** A free TCP (or UDP) port on 127.0.0.1, found by binding port 0 once. */
-export async function freePort(kind: 'tcp' | 'udp' = 'tcp'): Promise<number> {
-  if (kind === 'udp') {
-    const socket = createSocket('udp4');
-    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-    const { port } = socket.address();
-    await new Promise<void>((r) => socket.close(() => r()));
-    return port;
-  }
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 /** Starts janus and simple-whip-server (unpacked first by sfu/fetch-simple-whip-server.sh when missing). */

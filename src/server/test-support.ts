@@ -3,6 +3,9 @@
  * on a manual clock, MJPEG and WebSocket readers. The app without a socket is src/test-app.ts.
  */
 import { randomFillSync } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import { startScope } from '../main';
 import type { ManualClock } from '../engine/clock';
@@ -269,4 +272,20 @@ export class TestSocket {
       this.ws.close();
     });
   }
+}
+
+/** A free TCP (or UDP) port on 127.0.0.1, found by binding port 0 once. */
+export async function freePort(kind: 'tcp' | 'udp' = 'tcp'): Promise<number> {
+  if (kind === 'udp') {
+    const socket = createSocket('udp4');
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+    const { port } = socket.address();
+    await new Promise<void>((r) => socket.close(() => r()));
+    return port;
+  }
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
 }

@@ -1,7 +1,7 @@
 import { createClock } from './engine/clock';
 import { chainStages } from './engine/frame-stage';
 import { ShowSync } from './show/show-sync';
-import { joinShow, startShow, syncTempo } from './show-setup';
+import { joinShow, startShow, syncCues, syncTempo } from './show-setup';
 import type { NatsShow } from './show-setup';
 import { Engine } from './engine/engine';
 import { PipelineHost } from './engine/host';
@@ -219,6 +219,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     audioFormat: o.audioFormat,
   });
 
+  const unsyncCues = sync && syncCues(sync, performing.service);
+
   let draining = false;
   // What holds the node back from new work, beside its pipeline (see /health/ready).
   const notReady = () => [
@@ -323,6 +325,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         await outputs.stop();
         await performing.stop();
         unsyncTempo?.();
+        unsyncCues?.();
         sync?.detach();
         await show?.leave();
         o.log(

@@ -7,6 +7,8 @@ import type { PipelineHost } from './engine/host';
 import { z } from 'zod';
 import type { ShowSync } from './show/show-sync';
 import type { TempoClock } from './tempo/tempo-clock';
+import type { PerformService } from './perform/perform-service';
+import { cueSchema } from './shared/perform';
 
 export type { NatsShow };
 
@@ -68,4 +70,19 @@ export function syncTempo(sync: ShowSync, tempo: TempoClock, maxHz = 4): () => v
     off();
     clearTimeout(pending);
   };
+}
+
+const cueGoSchema = z.object({ cue: cueSchema });
+
+/**
+ * A cue's go as a kind of show change: the cue travels with it (every node runs the same cue whatever its own list
+ * holds) and lands on its beat's show time everywhere. A node catching up puts it at its end values at once.
+ */
+export function syncCues(sync: ShowSync, service: PerformService): () => void {
+  sync.register({
+    name: 'cue',
+    apply: (change, catchUp) => service.startCue(cueGoSchema.parse(change.value).cue, change.at, catchUp),
+  });
+  service.setCueGate((cue, at) => sync.submit('cue', 'go', { cue }, 'cue', at === undefined ? {} : { at }));
+  return () => service.setCueGate(undefined);
 }

@@ -119,4 +119,25 @@ describe('a show of three nodes over a real nats-server', () => {
       'a change after the restart',
     );
   }, 40_000);
+
+  it('a preset recalled on one node, and a cue gone on another, land on every node; the cue on one frame', async () => {
+    const [a, b] = nodes as [Node, Node];
+    expect((await a.presets.save('green', { background: '#00ff00' })).ok).toBe(true);
+    expect(a.presets.recall('green').ok).toBe(true);
+    await waitFor(
+      () => nodes.every((n) => n.services.params.get('background') === '#00ff00'),
+      5000,
+      'the preset everywhere',
+    );
+    // The cue is in b's list only: it travels with its go, and lands on the next beat everywhere.
+    await b.performing.service.putCue({ name: 'red', values: { background: '#ff0000' }, fade: 0, curve: 'linear' });
+    const from = Math.max(...nodes.map((n) => n.frames.at(-1)!.index));
+    b.performing.service.goCue('red', 'beat');
+    await waitFor(() => nodes.every((n) => n.services.params.get('background') === '#ff0000'), 5000, 'the cue');
+    await waitFor(() => nodes.every((n) => n.frames.at(-1)!.red > 200), 5000, 'red frames everywhere');
+    const landed = nodes.map((n) => n.frames.find((f) => f.index > from && f.red > 200)!.index);
+    expect(Math.max(...landed) - Math.min(...landed)).toBeLessThanOrEqual(1);
+    for (const n of nodes)
+      expect(n.performing.service.cueState()).toMatchObject({ current: 0, cues: [{ name: 'red' }] });
+  }, 20_000);
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { JsonFile } from './json-file';
 import { ScopeError } from '../kernel/errors';
+import { nextBoundary } from '../tempo/quantize';
 import { cueListSchema, modulatorSchema, takeSchema, timelineSchema } from '../shared/perform';
 import type { Perform } from './perform';
 import type { Cue, CueState, Modulator, Quantize, Take, TakesState, Timeline } from '../shared/perform';
@@ -27,6 +28,7 @@ export class PerformService {
   private readonly modulatorsFile: JsonFile<z.infer<typeof modulatorsFileSchema>>;
   private readonly takesDir: string;
   private takes = new Map<string, Take>();
+  private cueGate: ((cue: Cue, at: number | undefined) => void) | undefined;
 
   constructor(
     readonly perform: Perform,
@@ -116,11 +118,31 @@ export class PerformService {
     }
     const cue = cues.all()[index]!;
     const q = quantize ?? cue.quantize ?? this.perform.quantize.forSource('cue');
+    if (this.cueGate) {
+      const { tempo } = this.perform;
+      const beat = q === 'off' ? undefined : nextBoundary(tempo.beatAt(), q, tempo.beatsPerBar);
+      this.cueGate(cue, beat === undefined ? undefined : tempo.timeOfBeat(beat));
+      return beat === undefined ? { cue: cue.name } : { cue: cue.name, beat };
+    }
     const beat = this.perform.at(q, `cue ${cue.name}`, () => {
       cues.go(index, this.perform.o.now(), this.perform.o.params);
       this.events.emit('cues', cues.state());
     });
     return beat === undefined ? { cue: cue.name } : { cue: cue.name, beat };
+  }
+
+  /** Where a go is sent instead of run here (a show, whose every node runs it at time `at`, or at once). */
+  setCueGate(gate: ((cue: Cue, at: number | undefined) => void) | undefined): void {
+    this.cueGate = gate;
+  }
+
+  /** Runs a cue as sent (by a show) from time `t`; `land` puts it at its end values at once (catching up). */
+  startCue(cue: Cue, t: number, land = false): void {
+    const cues = this.perform.cues;
+    cues.put(cue);
+    cues.go(cues.find(cue.name)!, t, this.perform.o.params);
+    if (land) this.perform.apply(cues.stepFade(Number.MAX_SAFE_INTEGER, this.perform.o.params), 'cue');
+    this.events.emit('cues', cues.state());
   }
 
   // ---- timeline ----

@@ -131,10 +131,11 @@ export class ShowSync implements FrameStage {
       kind,
       key,
       value,
-      at: this.o.now() + this.o.leadMs,
       origin: this.o.node,
       source,
       ...extra,
+      // Never sooner than every node can have it; later when asked (a cue on its beat).
+      at: Math.max(extra.at ?? -Infinity, this.o.now() + this.o.leadMs),
     };
     const transport = this.transport;
     if (!transport) {

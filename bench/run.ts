@@ -17,6 +17,7 @@ import { formatOutputs, outputsBench } from './outputs';
 import { formatInputs, inputsBench } from './inputs';
 import { formatSecurity, securityBench } from './security';
 import { formatPerform, performBench } from './perform';
+import { beyondBench, formatBeyond } from './beyond';
 import { fmt } from './stats';
 import { gpuBench } from './gpu';
 import { deviceRequestSchema } from '../src/runtime/providers';
@@ -115,6 +116,9 @@ const security = await securityBench({ pipeline: 'neural-field', ...size, fps: 3
 log('perform: recorder on vs off, MIDI clock and Link phase …');
 const perform = await performBench({ seconds: quick ? 2 : 5, rounds: quick ? 1 : 3 });
 
+log('beyond: WHIP push -> janus latency, three nodes over NATS, fps pushing vs not …');
+const beyond = await beyondBench({ quick, log });
+
 const lines = [
   '',
   'daydream-scope bench (one run, this machine)',
@@ -152,6 +156,7 @@ lines.push(
 );
 lines.push(...formatPerform(perform).map((l, i) => (i === 0 ? `(i) ${l}` : `    ${l}`)));
 lines.push(...formatInputs(inputs).map((l, i) => (i === 0 ? `(j) ${l}` : `    ${l}`)));
+lines.push(...formatBeyond(beyond).map((l, i) => (i === 0 ? `(k) ${l}` : `    ${l}`)));
 console.log(lines.join('\n'));
 // @roamhq/wrtc can crash in its static destructors when a process that used it ends by itself.
 process.exit(0);

@@ -178,17 +178,6 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     mjpegQuality: o.mjpegQuality,
     outputs: o.outputs,
   });
-  // Feedback takes the engine's own frames; the engine renders from the hub's active input.
-  const inputs = await setupInputs({ log: o.log, events, commands, frames: engine, iceServers: o.iceServers });
-
-  const guard = createRequestGuard({
-    lan,
-    token,
-    // In LAN mode the Host header may name this machine by any of its addresses or names.
-    allowedHosts: [...o.allowedHosts, ...(lan ? [o.host, ...ownHostNames()] : [])],
-    corsOrigins: o.corsOrigins,
-    refusals: services.refusals,
-  });
   const performing: PerformSetup = await setupPerform({
     perform,
     hub: outputs,
@@ -200,6 +189,25 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     link: o.link,
     audioIn: o.audioIn,
     audioFormat: o.audioFormat,
+  });
+  // Feedback takes the engine's own frames; the engine renders from the hub's active input; a WHIP publisher's
+  // audio (the panel's microphone) drives the audio modulators.
+  const inputs = await setupInputs({
+    log: o.log,
+    events,
+    commands,
+    frames: engine,
+    iceServers: o.iceServers,
+    whip: { onAudio: performing.feedAudio },
+  });
+
+  const guard = createRequestGuard({
+    lan,
+    token,
+    // In LAN mode the Host header may name this machine by any of its addresses or names.
+    allowedHosts: [...o.allowedHosts, ...(lan ? [o.host, ...ownHostNames()] : [])],
+    corsOrigins: o.corsOrigins,
+    refusals: services.refusals,
   });
 
   let http: HttpServer | undefined;

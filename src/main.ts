@@ -215,6 +215,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
       rootRoutes: [whepRoutes(webrtc)],
       mjpegClients: () => mjpeg.streams.count,
       guard,
+      timers: o.timers,
     });
   } catch (err) {
     mjpeg.close();

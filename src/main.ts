@@ -233,6 +233,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
           maxAheadMs: o.oscMaxAheadMs,
           lan,
           allow: o.oscAllow,
+          timers: o.timers,
         });
   await osc?.start();
   const queryPort = o.oscQueryPort === 'auto' ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;

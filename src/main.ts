@@ -148,6 +148,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         tempo: perform.tempo,
         clockOut: o.midiClockOut,
         now: () => clock.now(),
+        timers: o.timers,
         mappingsFile: o.midiMappingsFile ?? join(o.configDir ?? configDir(), 'midi-mappings.json'),
         ...(o.midiBackend ? { backend: o.midiBackend } : {}),
         // Program changes that no mapping claims recall presets by position (program 0 = the first preset).

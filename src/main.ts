@@ -33,6 +33,8 @@ import { Perform } from './perform/perform';
 import { setupPerform } from './perform-setup';
 import type { PerformSetup } from './perform-setup';
 import { mjpegRoutes } from '../outputs/mjpeg/routes';
+import { setupInputs } from '../inputs/setup';
+import type { InputHub } from '../inputs/hub';
 import pkg from '../package.json' with { type: 'json' };
 import { scopeDefaults } from './scope-options';
 import type { ScopeOptions } from './scope-options';
@@ -51,6 +53,7 @@ export interface Scope {
   presets: PresetStore;
   midi: MidiService | undefined;
   outputs: OutputHub;
+  inputs: InputHub;
   performing: PerformSetup;
   /** Every plugin found, loaded or not (`GET /api/v1/plugins`). */
   plugins: PluginReport[];
@@ -176,15 +179,6 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     mjpegQuality: o.mjpegQuality,
     outputs: o.outputs,
   });
-
-  const guard = createRequestGuard({
-    lan,
-    token,
-    // In LAN mode the Host header may name this machine by any of its addresses or names.
-    allowedHosts: [...o.allowedHosts, ...(lan ? [o.host, ...ownHostNames()] : [])],
-    corsOrigins: o.corsOrigins,
-    refusals: services.refusals,
-  });
   const performing: PerformSetup = await setupPerform({
     perform,
     hub: outputs,
@@ -196,6 +190,25 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     link: o.link,
     audioIn: o.audioIn,
     audioFormat: o.audioFormat,
+  });
+  // Feedback takes the engine's own frames; the engine renders from the hub's active input; a WHIP publisher's
+  // audio (the panel's microphone) drives the audio modulators.
+  const inputs = await setupInputs({
+    log: o.log,
+    events,
+    commands,
+    frames: engine,
+    iceServers: o.iceServers,
+    whip: { onAudio: performing.feedAudio },
+  });
+
+  const guard = createRequestGuard({
+    lan,
+    token,
+    // In LAN mode the Host header may name this machine by any of its addresses or names.
+    allowedHosts: [...o.allowedHosts, ...(lan ? [o.host, ...ownHostNames()] : [])],
+    corsOrigins: o.corsOrigins,
+    refusals: services.refusals,
   });
 
   let http: HttpServer | undefined;
@@ -212,14 +225,16 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         ...performing.routes,
         mjpegRoutes(mjpeg, engine),
         pluginRoutes(plugins),
+        inputs.apiRoutes,
       ],
-      rootRoutes: [whepRoutes(webrtc)],
+      rootRoutes: [whepRoutes(webrtc), inputs.rootRoutes],
       mjpegClients: () => mjpeg.streams.count,
       guard,
       timers: o.timers,
     });
   } catch (err) {
     mjpeg.close();
+    await inputs.close();
     await host.stop();
     throw err;
   }
@@ -254,6 +269,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   await midi?.start();
   // Subscribed before the loop starts, so every output sees the first frame; a failing output only logs.
   await outputs.start(engine);
+  engine.setInput(inputs.hub);
+  await inputs.hub.start();
   engine.start();
   const loading = o.pipeline !== null ? host.load(o.pipeline) : Promise.resolve();
   if (o.waitForLoad) await loading;
@@ -272,6 +289,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     presets,
     midi,
     outputs,
+    inputs: inputs.hub,
     performing,
     plugins,
     lan,
@@ -283,6 +301,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         await oscQuery?.stop();
         await osc?.stop();
         await http.close();
+        await inputs.close();
         await outputs.stop();
         mjpeg.close();
         await models.close();

@@ -11,7 +11,7 @@ import { PromptTransition } from '../shared/blend';
 import type { Conditioning } from '../shared/blend';
 import { imageToTensor, tensorToImage } from '../shared/pixels';
 import { promptConditioning } from '../shared/prompts';
-import { scaleCover } from '../shared/scale';
+import { scaleCover } from '../../src/media/scale';
 import { ImageSource } from '../shared/source';
 import { ArModel } from './ar-model';
 import { ArStream } from './ar-stream';
@@ -104,8 +104,8 @@ export class ArVideoPipeline implements Pipeline<ArParams> {
     );
     if (this.spec.video) {
       ctx.progress('loading the video source', 0.9);
-      const input = ctx.params.input ?? videoParams.input.default;
-      this.source = await ImageSource.load(input, { ...ctx, width: c.width, height: c.height });
+      const source = ctx.params.source ?? videoParams.source.default;
+      this.source = await ImageSource.load(source, { ...ctx, width: c.width, height: c.height });
     }
     ctx.progress('warming up', 0.95);
     await this.warmUp();

@@ -69,7 +69,8 @@ export function arParams(o: ArParamOptions) {
 
 /** What video to video adds: the image source, the noise scale and the noise controller. */
 export const videoParams = {
-  input: p.enum('neural-field', inputSources, {
+  // Named `source`, not `input`: /scope/input is the command that chooses the video input.
+  source: p.enum('neural-field', inputSources, {
     ...model,
     label: 'Video source',
     description: 'Rendered as the input when no video input is selected',

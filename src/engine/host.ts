@@ -4,7 +4,8 @@ import type { Cancel, Clock } from './clock';
 import { commonParams } from './registry';
 import type { PipelineRegistry, ResolutionDefaults } from './registry';
 import type { Image } from './frame';
-import type { ParamSnapshot, Pipeline, PipelineDefinition, RenderContext } from './pipeline';
+import { takesInput } from './pipeline';
+import type { InputProvider, ParamSnapshot, Pipeline, PipelineDefinition, RenderContext } from './pipeline';
 import type { ParamStore } from '../params/store';
 import type { ParamSpecs, ParamValues } from '../params/spec';
 import type { OrtRuntime } from '../runtime/ort';
@@ -122,11 +123,12 @@ export class PipelineHost {
 
   /**
    * Renders one image, or returns undefined when there is nothing to render (loading, failed and waiting to
-   * retry). A render error is recorded, never thrown.
+   * retry). A render error is recorded, never thrown. The input is fetched only for a pipeline that takes it.
    */
   async render(
     ctx: Omit<RenderContext, 'width' | 'height'>,
     values: ParamValues<ParamSpecs>,
+    input?: InputProvider,
   ): Promise<Image | undefined> {
     const active = this.active;
     if (!active || this.st.state === 'loading') return undefined;
@@ -134,7 +136,8 @@ export class PipelineHost {
     try {
       const snapshot = sized(values);
       const { width, height } = snapshot;
-      const image = await active.instance.render({ ...ctx, width, height }, snapshot);
+      const frame = input && takesInput(active.def, snapshot) ? input.frame(width, height) : undefined;
+      const image = await active.instance.render({ ...ctx, width, height }, snapshot, frame);
       checkImage(image, width, height);
       if (this.st.state === 'error') this.setStatus({ ...this.st, state: 'ready', error: null });
       this.consecutiveFailures = 0;

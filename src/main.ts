@@ -151,6 +151,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         tempo: perform.tempo,
         clockOut: o.midiClockOut,
         now: () => clock.now(),
+        timers: o.timers,
         mappingsFile: o.midiMappingsFile ?? join(o.configDir ?? configDir(), 'midi-mappings.json'),
         ...(o.midiBackend ? { backend: o.midiBackend } : {}),
         // Program changes that no mapping claims recall presets by position (program 0 = the first preset).
@@ -229,6 +230,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
       rootRoutes: [whepRoutes(webrtc), inputs.rootRoutes],
       mjpegClients: () => mjpeg.streams.count,
       guard,
+      timers: o.timers,
     });
   } catch (err) {
     mjpeg.close();
@@ -247,6 +249,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
           maxAheadMs: o.oscMaxAheadMs,
           lan,
           allow: o.oscAllow,
+          timers: o.timers,
         });
   await osc?.start();
   const queryPort = o.oscQueryPort === 'auto' ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;

@@ -38,6 +38,7 @@ const agreedBpm = clock.bpm;
 const offset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
 const errors: number[] = [];
 for (let i = 0; i < 20; i++) {
+  // Link runs on the wall clock in another process: the samples are spread over half a second of its time.
   await new Promise((r) => setTimeout(r, 25));
   const s = peerState!;
   const d = clock.beatAt(s.micros / 1000 - offset) - s.beat;

@@ -20,6 +20,7 @@ let peerState: State | undefined;
 peer.on('message', (m: { type: string } & State) => {
   if (m.type === 'state') peerState = m;
 });
+// Link peers and their sockets run on the wall clock in other processes: poll what they bring.
 const until = async (check: () => boolean, ms: number) => {
   for (const end = Date.now() + ms; !check() && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
   return check();

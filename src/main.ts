@@ -167,6 +167,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
           tempo: perform.tempo,
           clockOut: o.midiClockOut,
           now: () => clock.now(),
+          timers: o.timers,
           mappingsFile: o.midiMappingsFile ?? join(o.configDir ?? configDir(), 'midi-mappings.json'),
           ...(o.midiBackend ? { backend: o.midiBackend } : {}),
           // Program changes that no mapping claims recall presets by position (program 0 = the first preset).
@@ -195,17 +196,6 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     whipPush: o.whipPush === undefined ? undefined : { url: o.whipPush, token: o.whipToken },
     outputs: o.outputs,
   });
-  // Feedback takes the engine's own frames; the engine renders from the hub's active input.
-  const inputs = await setupInputs({ log: o.log, events, commands, frames: engine, iceServers: o.iceServers });
-
-  const guard = createRequestGuard({
-    lan,
-    token,
-    // In LAN mode the Host header may name this machine by any of its addresses or names.
-    allowedHosts: [...o.allowedHosts, ...(lan ? [o.host, ...ownHostNames()] : [])],
-    corsOrigins: o.corsOrigins,
-    refusals: services.refusals,
-  });
   const performing: PerformSetup = await setupPerform({
     perform,
     hub: outputs,
@@ -217,6 +207,25 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     link: o.link,
     audioIn: o.audioIn,
     audioFormat: o.audioFormat,
+  });
+  // Feedback takes the engine's own frames; the engine renders from the hub's active input; a WHIP publisher's
+  // audio (the panel's microphone) drives the audio modulators.
+  const inputs = await setupInputs({
+    log: o.log,
+    events,
+    commands,
+    frames: engine,
+    iceServers: o.iceServers,
+    whip: { onAudio: performing.feedAudio },
+  });
+
+  const guard = createRequestGuard({
+    lan,
+    token,
+    // In LAN mode the Host header may name this machine by any of its addresses or names.
+    allowedHosts: [...o.allowedHosts, ...(lan ? [o.host, ...ownHostNames()] : [])],
+    corsOrigins: o.corsOrigins,
+    refusals: services.refusals,
   });
 
   const unsyncCues = sync && syncCues(sync, performing.service);
@@ -247,6 +256,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
       mjpegClients: () => mjpeg.streams.count,
       guard,
       notReady,
+      timers: o.timers,
     });
   } catch (err) {
     mjpeg.close();
@@ -265,6 +275,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
           maxAheadMs: o.oscMaxAheadMs,
           lan,
           allow: o.oscAllow,
+          timers: o.timers,
         });
   await osc?.start();
   const queryPort = o.oscQueryPort === 'auto' ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestScope, waitFor } from '../../src/server/test-support';
 import { readFrameCode } from '../../pipelines/test-pattern/frame-code';
 import { startNatsServer } from './test-nats-server';
+import { UdpClient, encode } from '../osc/test-support';
 import type { Frame } from '../../src/engine/frame';
 import type { TestNatsServer } from './test-nats-server';
 
@@ -17,7 +18,7 @@ async function node(nats: TestNatsServer, show: string): Promise<Node> {
     nats: nats.url,
     show,
     pipeline: 'test-pattern',
-    oscPort: null,
+    oscPort: 0,
     oscQueryPort: null,
     midi: false,
   });
@@ -51,7 +52,10 @@ describe('a show of three nodes over a real nats-server', () => {
   it('a change made on one node lands on the same frame index (±1) on all three, and they render the same frames', async () => {
     const [a, b, c] = nodes as [Node, Node, Node];
     for (const n of nodes) expect(n.services.host.activeId).toBe('test-pattern');
-    b.services.params.set('background', '#ff0000', 'osc');
+    // A real OSC packet to one node drives the show.
+    const udp = await UdpClient.open();
+    await udp.send(encode('/scope/background', ['#ff0000']), b.osc!.port);
+    await udp.close();
     await waitFor(() => nodes.every((n) => turnedRed(n) !== undefined), 10_000, 'every node to turn red');
     const landed = [a, b, c].map(turnedRed) as number[];
     expect(Math.max(...landed) - Math.min(...landed)).toBeLessThanOrEqual(1);

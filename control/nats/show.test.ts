@@ -143,5 +143,10 @@ describe('a show of three nodes over a real nats-server', () => {
     expect(Math.max(...landed) - Math.min(...landed)).toBeLessThanOrEqual(1);
     for (const n of nodes)
       expect(n.performing.service.cueState()).toMatchObject({ current: 0, cues: [{ name: 'red' }] });
+    // A node that joins now lands on the cue: its values after the preset's, the cue as the current one.
+    const late = await node(nats, show);
+    nodes.push(late);
+    expect(late.services.params.get('background')).toBe('#ff0000');
+    expect(late.performing.service.cueState()).toMatchObject({ current: 0, cues: [{ name: 'red' }] });
   }, 20_000);
 });

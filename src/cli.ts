@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     // The panel is built on the first start (and when its sources changed); a failed build serves a placeholder.
     // A headless node serves no one at a screen, so it builds nothing.
-    if (!o.headless) await ensurePanelBuilt();
+    if (!o.headless) await ensurePanelBuilt({ log });
     const scope = await startScope({ ...flags.options, log });
     for (const line of bannerLines(scope, o)) log(line);
     await runUntilSignal(scope);

@@ -90,6 +90,8 @@ describe('a headless render node as its own process (daydream-scope --headless -
     }
     const msgs = logged.map((e) => e.msg);
     expect(msgs).toContain('  MIDI   off');
+    // No panel was built (a fresh checkout would say so here, as JSON).
+    expect(msgs.filter((m) => /web panel/.test(m))).toEqual([]);
     expect(msgs.some((m) => /^SIGTERM/.test(m))).toBe(true);
     expect(msgs.find((m) => m.startsWith('Drained:'))).toMatch(/the last frame \(\d+\) went out, .*left show h/);
   }, 120_000);

@@ -14,6 +14,7 @@ export type AttackKind =
   | 'bad-host'
   | 'chunked-body'
   | 'chunked-control'
+  | 'refused-body'
   | 'ws-oversized'
   | 'oscquery-origin'
   | 'osc-bundles';
@@ -48,9 +49,9 @@ const workers = {
     headers: { origin: 'http://evil.example', 'content-type': 'text/plain' } }, '{"pipeline_id":"test-pattern"}'); } },
   'bad-host': async () => { while (live()) { attempts++; await req({ path: '/api/v1/parameters',
     headers: { host: 'evil.example:' + port } }); } },
-  'chunked-body': async (target = port) => { while (live()) { attempts++; await new Promise((resolve) => {
-    const r = http.request({ host: '127.0.0.1', port: target, path: '/whep', method: 'POST',
-      headers: { 'content-type': 'application/sdp', 'transfer-encoding': 'chunked' } }, (res) => { res.resume(); r.destroy(); resolve(); });
+  'chunked-body': async (target = port, path = '/whep', extra = {}) => { while (live()) { attempts++; await new Promise((resolve) => {
+    const r = http.request({ host: '127.0.0.1', port: target, path, method: 'POST',
+      headers: { 'content-type': 'application/sdp', 'transfer-encoding': 'chunked', ...extra } }, (res) => { res.resume(); r.destroy(); resolve(); });
     r.on('error', resolve); r.on('close', resolve);
     const chunk = Buffer.alloc(64 * 1024, 97); let sent = 0;
     const pump = () => { while (sent < 300 * 1024 * 1024 && !r.destroyed) { sent += chunk.length; if (!r.write(chunk)) return r.once('drain', pump); } };
@@ -62,6 +63,8 @@ const workers = {
       n += d.length; if (n > 65536 && !res.headersSent) { res.writeHead(413, { connection: 'close' }); res.end(); } }); });
       sink.listen(0, '127.0.0.1', () => resolve(sink.address().port)); });
     await workers['chunked-body'](await sinkPort); },
+  // A page of another origin POSTing a 300 MB body: refused by the guard before any of it is read.
+  'refused-body': () => workers['chunked-body'](port, '/api/v1/pipeline/load', { origin: 'http://evil.example' }),
   'ws-oversized': async () => { const big = 'x'.repeat(512 * 1024); while (live()) { attempts++; await new Promise((resolve) => {
     const ws = new WebSocket('ws://127.0.0.1:' + port + '/ws');
     ws.on('open', () => ws.send(JSON.stringify({ type: 'set', params: { speed: 2 }, pad: big })));
@@ -116,6 +119,7 @@ export async function securityBench(o: {
     'bad-host',
     'chunked-body',
     'chunked-control',
+    'refused-body',
     'ws-oversized',
     'oscquery-origin',
     'osc-bundles',

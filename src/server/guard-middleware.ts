@@ -42,6 +42,11 @@ export function guardRequests(guard: RequestGuard): MiddlewareHandler {
     if (!verdict.ok) {
       const res = errorResponse(c, new ScopeError(verdict.code, verdict.message));
       for (const [k, v] of Object.entries(verdict.headers)) res.headers.set(k, v);
+      // A refused request's body is never read: hang up rather than drain it.
+      if (c.req.header('transfer-encoding') || Number(c.req.header('content-length') ?? 0) > 0) {
+        res.headers.set('Connection', 'close');
+        hangUpOnceAnswered(c);
+      }
       return res;
     }
     const cors = 'Access-Control-Allow-Origin' in verdict.headers;

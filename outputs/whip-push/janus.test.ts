@@ -17,7 +17,13 @@ describe('WHIP push into a real SFU: janus VideoRoom behind Debian simple-whip-s
 
   beforeAll(async () => {
     sfu = await startJanusSfu();
-    push = new WhipPushOutput('whip-push', { url: sfu.whipUrl, token: sfu.token, hostCandidates: ['127.0.0.1'] });
+    // A modest bitrate: fewer packets for ffmpeg to lose on a loaded machine (its UDP socket buffer is small).
+    push = new WhipPushOutput('whip-push', {
+      url: sfu.whipUrl,
+      token: sfu.token,
+      hostCandidates: ['127.0.0.1'],
+      maxBitrateKbps: 1000,
+    });
     t = await startOutputScope({ pipeline: 'test-pattern', width: W, height: W }, { outputs: [push] });
     t.scope.services.engine.onFrame((f) => rendered.add(readFrameCode(f)));
   }, 30_000);
@@ -39,7 +45,10 @@ describe('WHIP push into a real SFU: janus VideoRoom behind Debian simple-whip-s
       // machine the first frames out may repeat while the encoder ramps up: wait for 20 codes of progress).
       const advanced = () => codes().length >= 30 && codes().at(-1)! - codes()[0]! >= 20;
       await waitFor(advanced, 30_000, '30 decoded frames out of janus, 20 codes apart').catch((err: Error) => {
-        throw new Error(`${err.message} (${subscriber.frames.length} decoded)\n${sfu.logs().slice(-1500)}`);
+        const span = `${codes()[0]}..${codes().at(-1)}`;
+        throw new Error(
+          `${err.message} (${subscriber.frames.length} decoded, ${ours().length} ours, codes ${span})\n${sfu.logs().slice(-1500)}`,
+        );
       });
       const seen = codes();
       const backwards = seen.filter((c, i) => i > 0 && c < seen[i - 1]!).length;

@@ -47,7 +47,7 @@ describe('WHIP push into a real SFU: janus VideoRoom behind Debian simple-whip-s
       await waitFor(advanced, 30_000, '30 decoded frames out of janus, 20 codes apart').catch((err: Error) => {
         const span = `${codes()[0]}..${codes().at(-1)}`;
         throw new Error(
-          `${err.message} (${subscriber.frames.length} decoded, ${ours().length} ours, codes ${span})\n${sfu.logs().slice(-1500)}`,
+          `${err.message} (${subscriber.frames.length} decoded, ${ours().length} ours, codes ${span})\nffmpeg: ${subscriber.errors()}\n${sfu.logs().slice(-1500)}`,
         );
       });
       const seen = codes();

@@ -134,9 +134,9 @@ export function ffmpegSubscriber(
   port: number,
   width: number,
   height: number,
-): { frames: { image: Image; at: number }[]; stop(): Promise<void> } {
+): { frames: { image: Image; at: number }[]; errors(): string; stop(): Promise<void> } {
   const sdp = `v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=scope\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=video ${port} RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n`;
-  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'pipe,udp,rtp', '-fflags', 'nobuffer'];
+  const args = ['-hide_banner', '-loglevel', 'warning', '-protocol_whitelist', 'pipe,udp,rtp', '-fflags', 'nobuffer'];
   args.push('-flags', 'low_delay', '-reorder_queue_size', '0', '-f', 'sdp', '-i', 'pipe:0');
   args.push('-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1');
   const child = spawn('ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -153,8 +153,9 @@ export function ffmpegSubscriber(
       if (frames.length > 300) frames.shift();
     }
   });
-  child.stderr.on('data', () => {});
-  return { frames, stop: () => kill(child) };
+  let errors = '';
+  child.stderr.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-2000)));
+  return { frames, errors: () => errors, stop: () => kill(child) };
 }
 
 async function writeJanusConfig(dir: string, p: { httpPort: number; wsPort: number; rtpBase: number }) {

@@ -48,8 +48,25 @@ export type ApiError = z.infer<typeof apiErrorSchema>;
 export const errorBodySchema = z.object({ error: apiErrorSchema });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
+/** The watchdog's phases (src/engine/watchdog.ts); `state` is the coarse view of them. */
+export const phaseSchema = z.enum(['idle', 'loading', 'ready', 'backoff', 'hung', 'crashed', 'failed']);
+
+/** One change of the watchdog's phase, with its reason. */
+export const transitionSchema = z.object({
+  from: phaseSchema,
+  to: phaseSchema,
+  event: z.string(),
+  reason: z.string(),
+  at: z.string(),
+  failures: z.number(),
+});
+export type Transition = z.infer<typeof transitionSchema>;
+
 export const pipelineStatusSchema = z.object({
   state: z.enum(['idle', 'loading', 'ready', 'error']),
+  phase: phaseSchema,
+  /** Why it is in this phase, as a sentence. */
+  reason: z.string(),
   pipelineId: z.string().nullable(),
   stage: z.string().nullable(),
   progress: z.number().nullable(),
@@ -65,6 +82,10 @@ export const pipelineStatusSchema = z.object({
   loadedAt: z.string().nullable(),
   executionProvider: z.string(),
   executionProviderReason: z.string().nullable(),
+  /** The last changes of phase, oldest first. */
+  transitions: z.array(transitionSchema),
+  /** Pipelines kept loaded for an instant switch, least recently used first. */
+  warm: z.array(z.string()),
 });
 export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
 

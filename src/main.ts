@@ -4,6 +4,13 @@ import { PipelineHost } from './engine/host';
 import { PipelineRegistry } from './engine/registry';
 import { ParamStore } from './params/store';
 import { OrtRuntime } from './runtime/ort';
+import { ChildProcessTransport } from './runtime/child-transport';
+import { NvidiaSmi } from './runtime/process-memory';
+import { FaultPlan } from './engine/faults';
+import { MemoryBudget } from './engine/memory-budget';
+import { MemoryMonitor } from './engine/memory-monitor';
+import { backgroundTimers } from './kernel/timers';
+import { faultRoutes } from './server/api-faults';
 import { CommandRegistry } from './kernel/commands';
 import { EventBus } from './kernel/events';
 import { RefusalCounter } from './kernel/refusals';
@@ -85,6 +92,12 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   // Chosen before the first load, so the first status already names the real provider and the log says why.
   await runtime.provider();
   const clock = typeof o.clock === 'string' ? createClock(o.clock) : o.clock;
+  // Crash isolation: each loaded pipeline's sessions in a child process of its own (README "When things go wrong").
+  const isolated = () => runtime.sibling(new ChildProcessTransport({ faults: o.faultInjection, log: o.log }));
+  const faults = o.faultInjection ? new FaultPlan() : undefined;
+  if (faults) o.log('fault injection is on (DAYDREAM_SCOPE_FAULTS=1): POST /api/v1/faults breaks pipelines on purpose');
+  const budget = new MemoryBudget(o.memoryBudget);
+  let memory: MemoryMonitor | undefined = undefined; // made once the host exists; admissions before that see no sample
   const host = new PipelineHost({
     registry,
     params,
@@ -92,6 +105,20 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     resolution,
     clock,
     log: o.log,
+    warm: o.warm,
+    faults,
+    ...(o.isolation === 'process' ? { runtimeFor: isolated } : {}),
+    admit: (request) => budget.admit(request, memory?.snapshot() ?? null),
+    loaded: (p) => memory?.loaded(p),
+  });
+  memory = new MemoryMonitor({
+    host,
+    runtime,
+    budget,
+    timers: backgroundTimers,
+    intervalMs: 2000,
+    log: o.log,
+    gpu: new NvidiaSmi(),
   });
   const events = new EventBus();
   // The perform layer runs at each frame boundary: quantised changes, fades, modulators (see perform-setup.ts).
@@ -139,6 +166,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     events,
     commands,
     refusals: new RefusalCounter(),
+    memory,
   };
 
   const midi = o.midi
@@ -211,6 +239,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         ...performing.routes,
         mjpegRoutes(mjpeg, engine),
         pluginRoutes(plugins),
+        ...(faults ? [faultRoutes(faults)] : []),
       ],
       rootRoutes: [whepRoutes(webrtc)],
       mjpegClients: () => mjpeg.streams.count,
@@ -252,6 +281,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   // Subscribed before the loop starts, so every output sees the first frame; a failing output only logs.
   await outputs.start(engine);
   engine.start();
+  memory.start();
   const loading = o.pipeline !== null ? host.load(o.pipeline) : Promise.resolve();
   if (o.waitForLoad) await loading;
 
@@ -283,6 +313,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         await outputs.stop();
         mjpeg.close();
         await models.close();
+        memory.stop();
         await engine.stop();
         await host.stop();
         await runtime.close();

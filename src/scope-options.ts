@@ -1,4 +1,5 @@
 /** What `startScope` takes: the server flags, with the defaults of a plain `daydream-scope`. */
+import { totalmem } from 'node:os';
 import type { Clock, ClockKind } from './engine/clock';
 import type { PipelineDefinition } from './engine/pipeline';
 import type { ModelManifest } from './models';
@@ -47,6 +48,17 @@ export interface ScopeOptions {
   oscAllow: string[];
   /** Execution provider asked for (`--device`); `auto` picks the best this machine offers. */
   device: DeviceRequest;
+  /**
+   * Where each pipeline's onnxruntime sessions run (`--isolation`): `process`, a child process of its own (a native
+   * crash, a hang or an out-of-memory there cannot take the server down), or `worker`, a thread of the server.
+   */
+  isolation: 'process' | 'worker';
+  /** Pipelines kept loaded after a switch away, for an instant switch back (`--warm`). */
+  warm: number;
+  /** Bytes the server and its pipelines' processes may hold together (`--memory-budget`); null: no budget. */
+  memoryBudget: number | null;
+  /** The fault-injection seam (tests and the soak bench; env DAYDREAM_SCOPE_FAULTS=1, never a flag). */
+  faultInjection: boolean;
   /** Model files the pipelines can download; the built-in pipelines' by default. */
   manifests: ModelManifest[];
   /** MIDI control; `false` leaves MIDI off entirely. */
@@ -111,6 +123,10 @@ export const scopeDefaults: ScopeOptions = {
   token: undefined,
   oscAllow: [],
   device: 'auto',
+  isolation: 'process',
+  warm: 1,
+  memoryBudget: Math.round(totalmem() * 0.75),
+  faultInjection: process.env.DAYDREAM_SCOPE_FAULTS === '1',
   manifests: modelManifests,
   modelsDir: undefined,
   configDir: undefined,

@@ -55,8 +55,11 @@ export interface PipelineHostOptions {
   warm?: number;
   /** Fault injection (tests and the soak bench only). */
   faults?: FaultPlan;
-  /** Asked before a load whether it fits the memory budget; throws a sentence saying what to free when not. */
-  admit?: (request: LoadRequest) => void;
+  /**
+   * Asked before a load whether it fits the memory budget: throws a sentence saying what to free when it cannot,
+   * else answers how many warm pipelines (least recently used first) to unload before it starts.
+   */
+  admit?: (request: LoadRequest) => number;
   /** Told after each load how much memory the pipeline took (for the next admission). */
   loaded?: (p: LoadedPipeline) => void;
 }

@@ -17,7 +17,7 @@ export type { LoadRequest, PipelineHostOptions, PipelineState, PipelineStatus } 
 
 export class UnknownPipelineError extends Error {}
 
-type LoadOptions = { kill?: boolean; fadeMs?: number };
+type LoadOptions = { kill?: boolean; fadeMs?: number; evict?: number };
 
 /**
  * Owns the loaded pipelines (the active one and the warm ones): loading with stages, switching, reloading on
@@ -128,11 +128,12 @@ export class PipelineHost {
    * rejects (changing nothing) when the pipeline is unknown or would not fit the memory budget.
    */
   async load(id: string, values: Record<string, unknown> = {}, options: { fadeMs?: number } = {}): Promise<void> {
-    const { def, keep, same } = this.checkLoad(id, values);
+    const { def, keep, same, evict } = this.checkLoad(id, values);
     const active = this.slots.active;
     if (active) active.lastValues = this.o.params.current();
     this.o.params.define(this.specsOf(def), { ...keep, ...values }, id);
-    return this.startLoad(def, same ? 'param' : 'switch', same ? `reloading ${id}` : `loading ${id}`, options);
+    const why = same ? 'param' : 'switch';
+    return this.startLoad(def, why, same ? `reloading ${id}` : `loading ${id}`, { ...options, evict });
   }
 
   /**
@@ -150,8 +151,8 @@ export class PipelineHost {
       ? this.o.params.current()
       : (warm.find((p) => p.id === id)?.lastValues ?? {});
     const key = keyOf(loadTimeValues(specs, { ...defaultsOf(specs), ...keep, ...values }));
-    this.o.admit?.({ id, key, active, warm });
-    return { def, keep, same };
+    const evict = this.o.admit?.({ id, key, active, warm }) ?? 0;
+    return { def, keep, same, evict };
   }
 
   /** Unloads every pipeline; the engine then sends blank frames. */
@@ -249,6 +250,7 @@ export class PipelineHost {
   ): Promise<void> {
     const current = () => token === this.loadToken;
     const specs = this.specsOf(def);
+    if (options.evict) await this.slots.evict(options.evict, `to make room for ${def.id} within the memory budget`);
     const values = this.o.params.snapshot(0);
     const slots = this.slots;
     const old = slots.active;

@@ -17,6 +17,15 @@ export const realTimers: Timers = {
   },
 };
 
+/** Wall time for background work (sampling, housekeeping): its timers never keep the process alive by themselves. */
+export const backgroundTimers: Timers = {
+  now: () => Date.now(),
+  after: (ms, fn) => {
+    const timer = setTimeout(fn, ms).unref();
+    return () => clearTimeout(timer);
+  },
+};
+
 /** Time that moves only when a test calls advance(); timers due by then run in order. */
 export class ManualTimers implements Timers {
   private t: number;

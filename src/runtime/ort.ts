@@ -86,6 +86,12 @@ export class OrtRuntime {
     return this.choice?.provider ?? 'cpu';
   }
 
+  /** What the choice rested on (the WebGPU adapter among them); null before it is made. */
+  providerFacts(): ProviderFacts | null {
+    return this.facts ?? null;
+  }
+  private facts: ProviderFacts | undefined;
+
   /** The choice with its reason, for status; null before it is made. */
   providerStatus(): ProviderChoice | null {
     return this.choice ?? null;
@@ -98,6 +104,7 @@ export class OrtRuntime {
       const known =
         facts === undefined ? await probeFacts({ device }) : typeof facts === 'function' ? await facts() : facts;
       const choice = chooseExecutionProvider(device, known);
+      this.facts = known;
       this.choice = choice;
       this.options.log(`onnxruntime: ${choice.provider} (${choice.reason})`);
       return choice;
@@ -203,6 +210,7 @@ export class OrtRuntime {
     const twin = new OrtRuntime({ ...this.options, transport });
     twin.choice = this.choice;
     twin.choosing = this.choosing;
+    twin.facts = this.facts;
     return twin;
   }
 

@@ -16,6 +16,10 @@ export interface WebGpuAdapter {
   driver: string;
   /** A CPU rasteriser (lavapipe/llvmpipe, SwiftShader): slower than the CPU provider, for tests only. */
   software: boolean;
+  /** Device-local memory in bytes (the Vulkan heaps flagged device-local), where the probe could read it. */
+  deviceMemory?: number;
+  /** The largest storage buffer a binding may be, in bytes (what bounds WebGPU's maxStorageBufferBindingSize). */
+  maxStorageBuffer?: number;
 }
 
 export interface WebGpuFacts {

@@ -3,6 +3,7 @@
  * mirror the engine's types instead of importing them; the server checks them against the engine at compile time.
  */
 import { z } from 'zod';
+import { memoryStatsSchema } from './memory';
 
 export const paramValueSchema = z.union([z.number(), z.boolean(), z.string()]);
 export type ParamValue = z.infer<typeof paramValueSchema>;
@@ -33,6 +34,8 @@ export const errorCodeSchema = z.enum([
   'conflict',
   'unavailable',
   'output_unavailable',
+  'memory_budget',
+  'save_failed',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
@@ -106,6 +109,8 @@ export const statsSchema = z.object({
   clients: z.object({ ws: z.number(), mjpeg: z.number() }),
   /** Requests, messages and bundles refused or dropped to protect the show, by reason. */
   refused: z.record(z.string(), z.number()),
+  /** Memory of the server and its pipelines' processes; null before the first sample. */
+  memory: memoryStatsSchema.nullable(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 
@@ -160,9 +165,13 @@ export const paramPatchSchema = z
   // What JSON Schema (and so the OpenAPI document) says of it; the check itself is the function above.
   .meta({ type: 'object', description: 'parameter name: value; each value is checked against its parameter' });
 
+/** A crossfade from the pipeline switched away from, when both are kept warm (`--warm`), in milliseconds. */
+export const fadeMsSchema = z.number().int().min(0).max(60_000);
+
 export const loadBodySchema = z.strictObject({
   pipeline_id: z.string().min(1).max(200),
   params: paramPatchSchema.optional(),
+  fade_ms: fadeMsSchema.optional(),
 });
 export type LoadBody = z.infer<typeof loadBodySchema>;
 

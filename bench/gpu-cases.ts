@@ -1,13 +1,11 @@
 /** The graphs the GPU bench times on the CPU provider and on the device, each with feeds it can run on. */
 import { join } from 'node:path';
-import { commonParams } from '../src/engine/registry';
+import { snapshotOf } from '../src/engine/snapshot';
 import { modelsDir } from '../src/files';
 import { readSignature } from '../src/runtime/onnx-signature';
 import { syntheticFeeds } from '../src/runtime/placement';
 import type { PlainTensor } from '../src/runtime/tensor';
-import { ParamStore } from '../src/params/store';
 import { FrameInputs } from '../pipelines/neural-field/frame-inputs';
-import type { FieldControls } from '../pipelines/neural-field/frame-inputs';
 import { buildFieldNet } from '../pipelines/neural-field/graph';
 import { fieldFeeds, fieldNetOptions, LATENT_SIZE, neuralField } from '../pipelines/neural-field/neural-field';
 import { writeStandin } from '../pipelines/streamdiffusion/standin/write';
@@ -23,11 +21,9 @@ export interface GraphCase {
 }
 
 function neuralFieldCase(name: string, width: number, height: number, over: Record<string, number> = {}): GraphCase {
-  const store = new ParamStore();
-  store.define({ ...commonParams({ width, height }), ...neuralField.params });
-  const params = { ...store.snapshot(0), ...over };
-  const inputs = new FrameInputs(params.seed as number, LATENT_SIZE);
-  inputs.update(1, params as unknown as FieldControls);
+  const params = snapshotOf(neuralField.params, { width, height }, over);
+  const inputs = new FrameInputs(params.seed, LATENT_SIZE);
+  inputs.update(1, params);
   return {
     name,
     model: buildFieldNet(fieldNetOptions(width, height, params)),

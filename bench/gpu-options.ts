@@ -5,7 +5,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rgbaToBgra, rgbaToI420, rgbaToUyvy } from '../outputs/convert';
+import { rgbaToBgra, rgbaToI420, rgbaToUyvy } from '../src/media/from-rgba';
 import type { DeviceFormat } from '../src/engine/frame';
 import { OrtRuntime } from '../src/runtime/ort';
 import type { EpOptions } from '../src/runtime/ep-options';

@@ -68,7 +68,7 @@ export async function outputsBench(o: { seconds?: number; samples?: number; log?
 
     // One I420 conversion per frame whatever the viewer count: its cost, for the record.
     const frame = t.scope.services.engine.latest()!;
-    const { rgbaToI420 } = await import('../outputs/convert');
+    const { rgbaToI420 } = await import('../src/media/from-rgba');
     const reps = 50;
     const c0 = performance.now();
     for (let i = 0; i < reps; i++) rgbaToI420(frame.data, frame.width, frame.height);

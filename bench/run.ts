@@ -14,6 +14,7 @@ import { loopEfficiency } from './loop-efficiency';
 import { oscThroughput } from './osc-throughput';
 import { formatStreamDiffusion, streamDiffusionBench } from './streamdiffusion';
 import { formatOutputs, outputsBench } from './outputs';
+import { formatInputs, inputsBench } from './inputs';
 import { formatSecurity, securityBench } from './security';
 import { formatPerform, performBench } from './perform';
 import { fmt } from './stats';
@@ -105,6 +106,9 @@ const arVideo = await arVideoBench({
 log('outputs: WHEP latency in Chromium, 8 viewers vs 1 …');
 const outputs = await outputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60 : 150, log });
 
+log('inputs: WHIP -> output latency, decode cost per frame, loop fps with an input on and off …');
+const inputs = await inputsBench({ seconds: quick ? 2 : 5, samples: quick ? 60 : 150, log });
+
 log('security: loop fps while each attack of issue 10 runs …');
 const security = await securityBench({ pipeline: 'neural-field', ...size, fps: 30, seconds: quick ? 2 : 4 });
 
@@ -147,6 +151,7 @@ lines.push(
     .map((l, i) => (i === 0 ? `(h) ${l}` : `  ${l}`)),
 );
 lines.push(...formatPerform(perform).map((l, i) => (i === 0 ? `(i) ${l}` : `    ${l}`)));
+lines.push(...formatInputs(inputs).map((l, i) => (i === 0 ? `(j) ${l}` : `    ${l}`)));
 console.log(lines.join('\n'));
 // @roamhq/wrtc can crash in its static destructors when a process that used it ends by itself.
 process.exit(0);

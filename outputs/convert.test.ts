@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../src/engine/frame';
-import { ConversionCache, rgbaToI420 } from './convert';
+import { ConversionCache } from './convert';
+import { rgbaToI420 } from '../src/media/from-rgba';
 
 const frame = (over: Partial<Frame> = {}): Frame => ({
   data: Uint8Array.from({ length: 4 * 4 * 4 }, (_, i) => (i * 37) & 255),

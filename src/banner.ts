@@ -2,6 +2,9 @@
 import { networkInterfaces } from 'node:os';
 import type { Scope } from './main';
 
+/** Outputs that have a flag of their own to start with. */
+const FLAGGED = new Set(['ndi', 'syphon', 'spout']);
+
 const bracket = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 /** The first non-internal IPv4 address, for the URLs printed in LAN mode. */
@@ -41,7 +44,7 @@ export function bannerLines(
       ? `unavailable: ${out.reason ?? ''}`
       : out.enabled
         ? 'on'
-        : `off (switch on in the panel or with --${out.kind})`;
+        : `off (switch on in the panel${FLAGGED.has(out.kind) ? ` or with --${out.kind}` : ''})`;
     say(`  ${out.name.padEnd(6)} ${state}`);
   }
   const midi = scope.midi?.status();

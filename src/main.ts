@@ -40,6 +40,8 @@ import { Perform } from './perform/perform';
 import { setupPerform } from './perform-setup';
 import type { PerformSetup } from './perform-setup';
 import { mjpegRoutes } from '../outputs/mjpeg/routes';
+import { setupInputs } from '../inputs/setup';
+import type { InputHub } from '../inputs/hub';
 import pkg from '../package.json' with { type: 'json' };
 import { scopeDefaults } from './scope-options';
 import type { ScopeOptions } from './scope-options';
@@ -58,6 +60,7 @@ export interface Scope {
   presets: PresetStore;
   midi: MidiService | undefined;
   outputs: OutputHub;
+  inputs: InputHub;
   performing: PerformSetup;
   /** Every plugin found, loaded or not (`GET /api/v1/plugins`). */
   plugins: PluginReport[];
@@ -203,6 +206,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     mjpegQuality: o.mjpegQuality,
     outputs: o.outputs,
   });
+  // Feedback takes the engine's own frames; the engine renders from the hub's active input.
+  const inputs = await setupInputs({ log: o.log, events, commands, frames: engine, iceServers: o.iceServers });
 
   const guard = createRequestGuard({
     lan,
@@ -239,14 +244,16 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         ...performing.routes,
         mjpegRoutes(mjpeg, engine),
         pluginRoutes(plugins),
+        inputs.apiRoutes,
         ...(faults ? [faultRoutes(faults)] : []),
       ],
-      rootRoutes: [whepRoutes(webrtc)],
+      rootRoutes: [whepRoutes(webrtc), inputs.rootRoutes],
       mjpegClients: () => mjpeg.streams.count,
       guard,
     });
   } catch (err) {
     mjpeg.close();
+    await inputs.close();
     await host.stop();
     throw err;
   }
@@ -280,6 +287,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   await midi?.start();
   // Subscribed before the loop starts, so every output sees the first frame; a failing output only logs.
   await outputs.start(engine);
+  engine.setInput(inputs.hub);
+  await inputs.hub.start();
   engine.start();
   memory.start();
   const loading = o.pipeline !== null ? host.load(o.pipeline) : Promise.resolve();
@@ -299,6 +308,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     presets,
     midi,
     outputs,
+    inputs: inputs.hub,
     performing,
     plugins,
     lan,
@@ -310,6 +320,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         await oscQuery?.stop();
         await osc?.stop();
         await http.close();
+        await inputs.close();
         await outputs.stop();
         mjpeg.close();
         await models.close();

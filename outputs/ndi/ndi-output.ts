@@ -1,6 +1,12 @@
 import { z } from 'zod';
-import { FOURCC_BGRA, FOURCC_UYVY, FRAME_FORMAT_PROGRESSIVE, TIMECODE_SYNTHESIZE, loadNdi } from './ndi-lib';
-import type { NdiLib } from './ndi-lib';
+import {
+  FOURCC_BGRA,
+  FOURCC_UYVY,
+  FRAME_FORMAT_PROGRESSIVE,
+  TIMECODE_SYNTHESIZE,
+  loadNdi,
+} from '../../src/media/ndi-lib';
+import type { NdiLib } from '../../src/media/ndi-lib';
 import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
 
 export const ndiOptionsSchema = z.strictObject({

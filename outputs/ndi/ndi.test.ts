@@ -1,28 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFrameCode } from '../../pipelines/test-pattern/frame-code';
 import { startTestScope } from '../../src/server/test-support';
 import { OutputHub } from '../hub';
-import { FOURCC_BGRA, FOURCC_BGRX, loadNdi } from './ndi-lib';
+import { useNdiLoopback } from '../../src/media/ndi-loopback';
+import { FOURCC_BGRA, FOURCC_BGRX, loadNdi } from '../../src/media/ndi-lib';
 import { NdiOutput } from './ndi-output';
-import type { NdiLib } from './ndi-lib';
+import type { NdiLib } from '../../src/media/ndi-lib';
 
-// Loopback only, before the runtime starts: NDI looks for sources on 127.0.0.1 and the sender, told of a
-// discovery server (there is none), skips mDNS; no multicast leaves the machine.
-const configDir = mkdtempSync(join(tmpdir(), 'scope-ndi-'));
-writeFileSync(
-  join(configDir, 'ndi-config.v1.json'),
-  JSON.stringify({
-    ndi: {
-      networks: { ips: '127.0.0.1', discovery: '127.0.0.1:1' },
-      adapters: { allowed: ['127.0.0.1'] },
-      multicast: { send: { enable: false }, recv: { enable: false } },
-    },
-  }),
-);
-process.env.NDI_CONFIG_DIR = configDir;
+useNdiLoopback();
 
 const loaded = loadNdi();
 const W = 128;

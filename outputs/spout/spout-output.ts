@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { z } from 'zod';
-import type * as KoffiModule from 'koffi';
+import { GL_BGRA, openSpoutLibrary, spoutDllPath, spoutMissing } from '../../src/media/spout-library';
 import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
 
 export const spoutOptionsSchema = z.strictObject({ name: z.string().trim().min(1).max(255) });
@@ -17,46 +15,22 @@ export interface SpoutSender {
 }
 export type SpoutLoader = (dllPath: string) => SpoutSender;
 
-export const GL_BGRA = 0x80e1;
-
-/** Where SpoutLibrary.dll is expected: SPOUT_LIBRARY_PATH (a file or its folder), else next to the process. */
-export function spoutDllPath(env = process.env): string {
-  const given = env.SPOUT_LIBRARY_PATH;
-  if (given) return given.toLowerCase().endsWith('.dll') ? given : join(given, 'SpoutLibrary.dll');
-  return join(process.cwd(), 'SpoutLibrary.dll');
-}
-
 /**
- * SpoutLibrary's object is a C++ interface: its methods are reached through the vtable. Only the first slots
- * are used (SetSenderName 0, ReleaseSender 2, SendImage 5 in SpoutLibrary.h), which stay put across versions.
+ * The sender's slots of SpoutLibrary's vtable (SetSenderName 0, ReleaseSender 2, SendImage 5 in SpoutLibrary.h).
  */
 export const loadSpoutLibrary: SpoutLoader = (dllPath) => {
-  const koffi = createRequireKoffi();
-  const lib = koffi.load(dllPath);
-  const getSpout = lib.func('void * __stdcall GetSpout(void)');
-  const self = getSpout() as unknown;
-  if (!self) throw new Error('GetSpout() returned no object');
-  const vtable = koffi.decode(self, 'void *') as unknown;
-  const slot = (i: number) => koffi.decode(vtable, i * 8, 'void *') as unknown;
+  const { koffi, call } = openSpoutLibrary(dllPath);
   const SetName = koffi.proto('void SpoutSetName(void *self, const char *name)');
   const Release = koffi.proto('void SpoutReleaseSender(void *self, uint32_t msec)');
   const SendImage = koffi.proto(
     'bool SpoutSendImage(void *self, const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t glFormat, bool invert)',
   );
   return {
-    setName: (name) => koffi.call(slot(0), SetName, self, name),
-    sendImage: (bgra, width, height) =>
-      koffi.call(slot(5), SendImage, self, bgra, width, height, GL_BGRA, false) as boolean,
-    release: () => koffi.call(slot(2), Release, self, 0),
+    setName: (name) => call(0, SetName, name),
+    sendImage: (bgra, width, height) => call(5, SendImage, bgra, width, height, GL_BGRA, false) as boolean,
+    release: () => call(2, Release, 0),
   };
 };
-
-type Koffi = typeof KoffiModule;
-
-/** koffi, loaded only when a Spout sender starts (never on other platforms). */
-function createRequireKoffi(): Koffi {
-  return createRequire(import.meta.url)('koffi') as Koffi;
-}
 
 /** A Spout sender (Windows) through SpoutLibrary.dll. Never run on Windows by its author; see the README (Outputs). */
 export class SpoutOutput implements Output<SpoutOptions> {
@@ -79,15 +53,8 @@ export class SpoutOutput implements Output<SpoutOptions> {
   }
 
   availability(): Availability {
-    if (this.platform !== 'win32')
-      return { available: false, reason: `Spout exists only on Windows (this is ${this.platform})` };
-    if (!this.exists(this.dllPath)) {
-      return {
-        available: false,
-        reason: `SpoutLibrary.dll not found at ${this.dllPath}; get it from the Spout2 SDK release and set SPOUT_LIBRARY_PATH`,
-      };
-    }
-    return { available: true };
+    const missing = spoutMissing(this.platform, this.dllPath, this.exists);
+    return missing ? { available: false, reason: missing } : { available: true };
   }
 
   async start(ctx: OutputContext): Promise<void> {

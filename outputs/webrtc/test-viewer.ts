@@ -1,5 +1,5 @@
 /** A WHEP viewer for tests and the bench: @roamhq/wrtc in-process, talking to the real HTTP endpoint. */
-import { loadWrtc } from './wrtc';
+import { loadWrtc } from '../../src/media/wrtc';
 import { loopbackOnly } from '../test-support';
 import type { Image } from '../../src/engine/frame';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualTimers } from '../../src/kernel/timers';
-import { loadWrtc } from './wrtc';
+import { loadWrtc } from '../../src/media/wrtc';
 import { loopbackOnly, startOutputScope } from '../test-support';
 import { whepViewer } from './test-viewer';
 import type { OutputTestScope } from '../test-support';

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { loadWrtc } from './wrtc';
+import { iceGathered, loadWrtc } from '../../src/media/wrtc';
 import { realTimers } from '../../src/kernel/timers';
 import { filterCandidates, offerProblem, withVideoBandwidth } from './sdp';
-import type { Wrtc } from './wrtc';
+import type { Wrtc } from '../../src/media/wrtc';
 import type { Timers } from '../../src/kernel/timers';
 import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
 
@@ -193,7 +193,7 @@ export class WhepOutput implements Output<WhepOptions> {
       video.direction = 'sendonly';
       await video.sender.replaceTrack(track);
       await pc.setLocalDescription(await pc.createAnswer());
-      await gathered(pc, GATHER_TIMEOUT_MS);
+      await iceGathered(pc, GATHER_TIMEOUT_MS);
       let sdp = pc.localDescription?.sdp ?? '';
       const hosts = this.o.hostCandidates;
       if (hosts.length > 0) sdp = filterCandidates(sdp, (a) => hosts.includes(a));
@@ -248,19 +248,4 @@ export class WhepOutput implements Output<WhepOptions> {
     this.ctx?.log(`WHEP viewer ${s.id.slice(0, 8)} joined (${this.sessions.size} now).`);
     this.ctx?.changed();
   }
-}
-
-/** Resolves when ICE gathering is complete, or after `timeoutMs` with whatever candidates were found by then. */
-function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      pc.removeEventListener('icegatheringstatechange', check);
-      resolve();
-    };
-    const check = () => pc.iceGatheringState === 'complete' && done();
-    const timer = setTimeout(done, timeoutMs);
-    pc.addEventListener('icegatheringstatechange', check);
-  });
 }

@@ -11,7 +11,7 @@ import { PromptTransition } from '../shared/blend';
 import type { Conditioning } from '../shared/blend';
 import { imageToTensor, tensorToImage } from '../shared/pixels';
 import { promptConditioning } from '../shared/prompts';
-import { scaleCover } from '../shared/scale';
+import { scaleCover } from '../../src/media/scale';
 import { ImageSource } from '../shared/source';
 import { ArModel } from './ar-model';
 import { ArStream } from './ar-stream';
@@ -97,7 +97,7 @@ export class ArVideoPipeline implements Pipeline {
     );
     if (this.spec.video) {
       ctx.progress('loading the video source', 0.9);
-      this.source = await ImageSource.load(String(ctx.params.input), { ...ctx, width: c.width, height: c.height });
+      this.source = await ImageSource.load(String(ctx.params.source), { ...ctx, width: c.width, height: c.height });
     }
     ctx.progress('warming up', 0.95);
     await this.warmUp();

@@ -70,7 +70,8 @@ export function arParams(o: ArParamOptions): ParamSpecs {
   if (!o.video) return specs;
   return {
     ...specs,
-    input: p.enum('neural-field', inputSources, {
+    // Named `source`, not `input`: /scope/input is the command that chooses the video input.
+    source: p.enum('neural-field', inputSources, {
       ...model,
       label: 'Video source',
       description: 'Rendered as the input when no video input is selected',

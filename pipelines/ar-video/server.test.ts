@@ -55,7 +55,7 @@ describe('ar-video pipelines through the server, CPU and WebGPU', () => {
 
   it.each([
     ['longlive', { steps: '1000,750', transition: 0 }, 24],
-    ['streamdiffusionv2', { input: 'test-pattern', noiseController: true }, 12],
+    ['streamdiffusionv2', { source: 'test-pattern', noiseController: true }, 12],
   ])('%s: identical frames on both providers, and they move', async (id, params, count) => {
     const [cpu, gpu] = [await frames(scopes.cpu!, id, params, count), await frames(scopes.webgpu!, id, params, count)];
     expect(cpu.map((f) => f.width)).toEqual(new Array(count).fill(64));

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../src/engine/frame';
+import { takesInput } from '../../src/engine/pipeline';
 import type { OutputSize, ParamSnapshot, Pipeline } from '../../src/engine/pipeline';
 import { snapshotOf } from '../../src/engine/snapshot';
 import { OrtRuntime } from '../../src/runtime/ort';
@@ -160,5 +161,24 @@ describe('neural-field', () => {
     const quarter = (x: number, y: number): [number, number] => [w - 1 - y, x];
     expect(maxDiffUnder(await still({ symmetry: 'none' }), quarter)).toBeGreaterThan(50);
     expect(maxDiffUnder(await still({ symmetry: 'kaleido-4', renderScale: 1 }), quarter)).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('neural-field with a video input', () => {
+  it('takes the input only while inputMix is above 0, and mixes it in by that much', async () => {
+    // The engine asks with the untyped snapshot it renders with.
+    const wants = (o: Overrides) => takesInput(neuralField, paramsOf(o) as unknown as ParamSnapshot);
+    expect(wants({})).toBe(false);
+    expect(wants({ inputMix: 0.3 })).toBe(true);
+    const params = paramsOf({ inputMix: 1 });
+    const p = await load(params);
+    const grey = { data: new Uint8Array(64 * 64 * 4).fill(77), width: 64, height: 64 };
+    const full = await p.render({ time: 2, dt: 1 / 30, frameIndex: 60, width: 64, height: 64 }, params, grey);
+    expect(full.data.every((v, i) => v === (i % 4 === 3 ? 255 : 77))).toBe(true);
+    const half = { ...params, inputMix: 0.5 };
+    const mixed = await p.render({ time: 2, dt: 1 / 30, frameIndex: 60, width: 64, height: 64 }, half, grey);
+    const field = await render(p, paramsOf(), 2);
+    const o = (32 * 64 + 32) * 4;
+    expect(Math.abs(mixed.data[o]! - (field.data[o]! + 77) / 2)).toBeLessThanOrEqual(1);
   });
 });

@@ -7,6 +7,8 @@ import { FrameInputs } from './frame-inputs';
 import { buildFieldNet } from './graph';
 import type { FieldNetOptions } from './graph';
 import { neuralFieldParams } from './params';
+import { mixInput } from './input-mix';
+import type { InputBlend } from './input-mix';
 
 export const LATENT_SIZE = 8;
 
@@ -20,6 +22,8 @@ export const neuralField = definePipeline({
     'A compositional pattern-producing network with seeded weights, walked through its latent space over time. ' +
     'Runs on the CPU in real time; no model download.',
   params: neuralFieldParams,
+  // Only while some of it is mixed in: at 0 the input is not even scaled.
+  takesInput: (params) => (params.inputMix as number) > 0,
   create: () => new NeuralField(),
 });
 
@@ -75,13 +79,15 @@ class NeuralField implements Pipeline<FieldParams> {
     ctx.progress('ready', 1);
   }
 
-  async render(ctx: RenderContext, params: ParamSnapshot<FieldParams>): Promise<Image> {
+  async render(ctx: RenderContext, params: ParamSnapshot<FieldParams>, input?: Image): Promise<Image> {
     if (!this.session || !this.inputs) throw new Error('neural-field is not loaded');
     this.inputs.update(ctx.time, params);
     const out = await this.session.run(this.feeds);
     const rgba = out.rgba!;
     // A fresh output buffer per frame: the engine and outputs keep earlier frames while encoding them.
-    return { data: rgba.data as Uint8Array, width: this.size.width, height: this.size.height };
+    const image = { data: rgba.data as Uint8Array, width: this.size.width, height: this.size.height };
+    if (input) mixInput(image, input, params.inputMix as number, params.inputBlend as InputBlend);
+    return image;
   }
 
   async unload(): Promise<void> {

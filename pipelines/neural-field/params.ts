@@ -2,11 +2,13 @@ import { p } from '../../src/params/spec';
 import type { ParamSpecs } from '../../src/params/spec';
 import { symmetries } from './frame-inputs';
 import { colourModes } from './palettes';
+import { inputBlends } from './input-mix';
 
 const look = { group: 'look' } as const;
 const motion = { group: 'motion' } as const;
 const colour = { group: 'colour' } as const;
 const network = { group: 'network', mode: 'load' } as const;
+const input = { group: 'input' } as const;
 
 /** Parameters of neural-field; the network's shape and the render grid are load-time, the rest live. */
 export const neuralFieldParams = {
@@ -46,4 +48,17 @@ export const neuralFieldParams = {
   saturation: p.number(1, { ...colour, min: 0, max: 3, smoothing: 0.1, label: 'Saturation' }),
   contrast: p.number(1, { ...colour, min: 0, max: 3, smoothing: 0.1, label: 'Contrast' }),
   brightness: p.number(0, { ...colour, min: -1, max: 1, smoothing: 0.1, label: 'Brightness' }),
+  inputMix: p.number(0, {
+    ...input,
+    min: 0,
+    max: 1,
+    smoothing: 0.1,
+    label: 'Input mix',
+    description: 'How much of the video input (PUT /api/v1/input) is blended in; 0 ignores it',
+  }),
+  inputBlend: p.enum('mix', inputBlends, {
+    ...input,
+    label: 'Input blend',
+    description: 'mix fades to the input; add, multiply and screen combine it with the field',
+  }),
 } satisfies ParamSpecs;

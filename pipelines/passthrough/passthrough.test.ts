@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Image } from '../../src/engine/frame';
 import { snapshotOf } from '../../src/engine/snapshot';
 import { passthrough } from './passthrough';
-import { scaleCover } from '../shared/scale';
 
 /** An image whose pixel (x, y) is (x * 10, y * 10, 77). */
 function ramp(width: number, height: number): Image {
@@ -30,31 +29,10 @@ describe('passthrough', () => {
     expect(out.data).not.toBe(input.data);
   });
 
-  it('scales up, interpolating between source pixels', async () => {
-    const out = await render(40, 20, ramp(20, 10));
-    expect([out.width, out.height, out.data.length]).toEqual([40, 20, 40 * 20 * 4]);
-    expect(at(out, 0, 0)).toEqual([0, 0, 77, 255]);
-    expect(at(out, 39, 19)).toEqual([190, 90, 77, 255]);
-    // Output pixel 3 sits at source x 1.25.
-    expect(at(out, 3, 0)[0]).toBe(13);
-  });
-
-  it('crops the excess of another aspect ratio around the centre', async () => {
-    // 20x10 into 10x10: scale 1, the centre columns 5..14 survive.
-    const out = await render(10, 10, ramp(20, 10));
-    expect(at(out, 0, 0)).toEqual([50, 0, 77, 255]);
-    expect(at(out, 9, 9)).toEqual([140, 90, 77, 255]);
-  });
-
   it('mirrors when asked', async () => {
     const out = await render(20, 10, ramp(20, 10), true);
     expect(at(out, 0, 3)).toEqual([190, 30, 77, 255]);
     expect(at(out, 19, 3)).toEqual([0, 30, 77, 255]);
-  });
-
-  it('handles one-pixel sources', () => {
-    const out = scaleCover(ramp(1, 1), 8, 4);
-    for (let i = 0; i < out.data.length; i += 4) expect([...out.data.subarray(i, i + 4)]).toEqual([0, 0, 77, 255]);
   });
 
   it('shows a dark frame with a marker when there is no input', async () => {

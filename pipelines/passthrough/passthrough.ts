@@ -3,13 +3,14 @@ import type { Image } from '../../src/engine/frame';
 import { definePipeline } from '../../src/engine/pipeline';
 import { createCanvas, fillRect, rgb } from '../shared/canvas';
 import { drawText } from '../shared/glyphs';
-import { scaleCover } from '../shared/scale';
+import { scaleCover } from '../../src/media/scale';
 
 /** Sends the input through, scaled to cover the output; a dark frame saying "NO INPUT" when there is none. */
 export const passthrough = definePipeline({
   id: 'passthrough',
   name: 'Passthrough',
-  description: 'The input video, scaled and centre-cropped to the output size.',
+  description: 'The video input as it comes (the input is already scaled to the output size; mirror flips it).',
+  takesInput: true,
   params: {
     mirror: p.bool(false, { label: 'Mirror', description: 'Flip left and right, as for a selfie camera' }),
   },

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../src/engine/frame';
 import { OrtRuntime } from '../../src/runtime/ort';
-import { rgbaToI420, rgbaToUyvy } from '../../outputs/convert';
+import { rgbaToI420, rgbaToUyvy } from '../../src/media/from-rgba';
 import type { Conditioning } from '../shared/blend';
 import { DeviceEngine } from './device-engine';
 import { DiffusionModel } from './diffusion-model';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { OrtRuntime } from '../../src/runtime/ort';
-import { rgbaToBgra, rgbaToI420, rgbaToUyvy } from '../../outputs/convert';
+import { rgbaToBgra, rgbaToI420, rgbaToUyvy } from '../../src/media/from-rgba';
 import { mulberry32 } from '../neural-field/random';
 import { buildFrameGraph, formatBytes } from './frame-graph';
 import { tensorToImage } from '../shared/pixels';

@@ -58,7 +58,7 @@ describe('model files', () => {
     process.env.DAYDREAM_SCOPE_MODELS_DIR = root;
     try {
       const size = { width: 64, height: 64 };
-      const params = snapshotOf(streamDiffusion.params, size, { model: 'sd-turbo', input: 'none', mode: 'txt2img' });
+      const params = snapshotOf(streamDiffusion.params, size, { model: 'sd-turbo', source: 'none', mode: 'txt2img' });
       const logs: string[] = [];
       const p = streamDiffusion.create();
       const ctx = { width: 64, height: 64, params, runtime, progress: () => {}, signal: new AbortController().signal };

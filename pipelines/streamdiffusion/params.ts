@@ -30,10 +30,11 @@ export const streamDiffusionParams = {
     label: 'VAE',
     description: 'full: the model’s own VAE; tiny: TAESD (much faster decode, softer detail)',
   }),
-  input: p.enum('neural-field', inputSources, {
+  // Named `source`, not `input`: /scope/input is the command that chooses the video input.
+  source: p.enum('neural-field', inputSources, {
     ...model,
     label: 'Image source',
-    description: 'Pipeline rendered each frame as the img2img input (a video input, when there is one, wins)',
+    description: 'Pipeline rendered as the img2img picture while there is no video input (PUT /api/v1/input)',
   }),
   mode: p.enum('img2img', ['img2img', 'txt2img'] as const, { ...prompt, label: 'Mode' }),
   ...promptParams('a watercolor painting of a forest at dawn'),

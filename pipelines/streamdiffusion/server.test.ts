@@ -50,7 +50,7 @@ describe('streamdiffusion through a real server (tiny model)', () => {
   });
 
   it('img2img from the neural-field source keeps moving', async () => {
-    expect((await load({ model: 'tiny', mode: 'img2img', input: 'neural-field' })).status).toBe(200);
+    expect((await load({ model: 'tiny', mode: 'img2img', source: 'neural-field' })).status).toBe(200);
     const a = await grabUntil(rig, (g) => g.pipeline === 'streamdiffusion', 'a frame', 150);
     await grabUntil(rig, (g) => g.seq > a.seq + 3 && difference(g, a) > 0.5, 'a later, different frame', 150);
   });

@@ -94,7 +94,7 @@ describe('streamdiffusion pipeline', () => {
   });
 
   it('takes the engine input image when one is passed, over its own source', async () => {
-    const params = paramsOf({ tIndexList: '45', input: 'none' });
+    const params = paramsOf({ tIndexList: '45', source: 'none' });
     const p = await load(params);
     const black = { data: new Uint8Array(64 * 64 * 4).fill(0), width: 64, height: 64 };
     const white = { data: new Uint8Array(64 * 64 * 4).fill(255), width: 64, height: 64 };
@@ -112,7 +112,7 @@ describe('streamdiffusion pipeline', () => {
   });
 
   it('repeats the last frame for near-identical inputs when the similarity filter is on', async () => {
-    const params = paramsOf({ input: 'none', similarityFilter: true, similarityThreshold: 0.9, maxSkipFrames: 2 });
+    const params = paramsOf({ source: 'none', similarityFilter: true, similarityThreshold: 0.9, maxSkipFrames: 2 });
     const p = await load(params);
     const grey = { data: new Uint8Array(64 * 64 * 4).fill(128), width: 64, height: 64 };
     const first = await render(p, params, 0, grey);

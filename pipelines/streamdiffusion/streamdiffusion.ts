@@ -35,6 +35,8 @@ export const streamDiffusion: PipelineDefinition = {
     'Real-time diffusion (SD-Turbo, SDXL-Turbo) after StreamDiffusion: the steps of consecutive frames batched ' +
     'into one UNet call, residual CFG, a similarity filter, prompt blending. Needs a model download and a GPU.',
   params: streamDiffusionParams,
+  // img2img starts from the video input (PUT /api/v1/input) when there is one; txt2img needs none.
+  takesInput: (params) => params.mode === 'img2img',
   create: () => new StreamDiffusionPipeline(),
 };
 
@@ -87,7 +89,7 @@ export class StreamDiffusionPipeline implements Pipeline {
       : 'fixed-batch UNet, host stream';
     ctx.log(`${id}: ${this.model.half ? 'float16' : 'float32'} UNet, ${ctx.width}x${ctx.height}, ${where}`);
     ctx.progress('loading image source', 0.95);
-    this.source = await ImageSource.load(params.input as string, ctx);
+    this.source = await ImageSource.load(params.source as string, ctx);
     ctx.progress('ready', 1);
   }
 

@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 async function load(overrides: Record<string, string | number | boolean> = {}) {
-  const params = paramsOf(streamDiffusionV2, { input: 'none', noiseController: false, ...overrides });
+  const params = paramsOf(streamDiffusionV2, { source: 'none', noiseController: false, ...overrides });
   const p = await loadPipeline(streamDiffusionV2Spec, params, runtime);
   loaded.push(p);
   return { p, params };
@@ -54,7 +54,7 @@ describe('streamdiffusionv2 pipeline', () => {
   });
 
   it('without an input it restyles its own source, which moves', async () => {
-    const { p, params } = await load({ input: 'neural-field' });
+    const { p, params } = await load({ source: 'neural-field' });
     const frames = [];
     for (let i = 0; i < 9; i++) frames.push(await renderFrame(p, params, i));
     expect(p.arStream!.blockCount).toBe(3);

@@ -5,6 +5,8 @@ import { PipelineHost } from './host';
 import { PipelineRegistry } from './registry';
 import { solidPipeline } from './test-support';
 import type { Frame } from './frame';
+import type { PipelineDefinition } from './pipeline';
+import { p } from '../params/spec';
 import { ParamStore } from '../params/store';
 import { OrtRuntime } from '../runtime/ort';
 
@@ -14,7 +16,7 @@ afterEach(async () => {
   engines = [];
 });
 
-function setup(defs = [solidPipeline()], clock = new ManualClock(), reloadAfterFailures = 3) {
+function setup(defs: PipelineDefinition[] = [solidPipeline()], clock = new ManualClock(), reloadAfterFailures = 3) {
   const params = new ParamStore();
   const registry = new PipelineRegistry(defs);
   const host = new PipelineHost({
@@ -173,5 +175,40 @@ describe('Engine', () => {
     const stats = engine.getStats();
     expect(stats.frames).toBeGreaterThan(5);
     expect(stats.late).toBeGreaterThan(0);
+  });
+
+  it('hands the input at the output size to a pipeline that takes it, and never asks for one otherwise', async () => {
+    const echo: PipelineDefinition = {
+      id: 'echo',
+      name: 'Echo',
+      description: 'Its input, or grey without one.',
+      params: { on: p.bool(true) },
+      takesInput: (params) => params.on === true,
+      create: () => ({
+        async load() {},
+        render: (ctx, _params, input) =>
+          input ?? { data: new Uint8Array(ctx.width * ctx.height * 4).fill(128), width: ctx.width, height: ctx.height },
+        unload() {},
+      }),
+    };
+    const { host, engine, params, frames, clock } = setup([echo, solidPipeline()]);
+    const asked: string[] = [];
+    engine.setInput({
+      frame: (width, height) => {
+        asked.push(`${width}x${height}`);
+        return { data: new Uint8Array(width * height * 4).fill(7), width, height };
+      },
+    });
+    await host.load('echo');
+    const [withInput] = await ticks(clock as ManualClock, frames, 1);
+    expect(withInput!.data[0]).toBe(7);
+    expect(asked).toEqual(['8x4']);
+    // The definition's function says no for these parameters: the provider is not even asked.
+    params.set('on', false, 'http');
+    const [without] = await ticks(clock as ManualClock, frames, 1);
+    expect(without!.data[0]).toBe(128);
+    await host.load('solid');
+    await ticks(clock as ManualClock, frames, 2);
+    expect(asked).toEqual(['8x4']);
   });
 });

@@ -2,6 +2,7 @@ import { StatsCollector } from './stats';
 import type { EngineStats } from './stats';
 import type { Cancel, Clock } from './clock';
 import type { Frame, Image } from './frame';
+import type { InputProvider } from './pipeline';
 import type { ParamSpecs, ParamValues } from '../params/spec';
 
 /** The values of one frame, before the host adds the output size. */
@@ -42,6 +43,7 @@ export class Engine {
   private pending: { promise: Promise<Image | undefined>; startedAt: number; generation: number } | undefined;
   private pipelineEpoch = { generation: -1, start: 0, frames: 0 };
   private lastDue: number | undefined;
+  private input: InputProvider | undefined;
 
   constructor(private readonly o: EngineOptions) {
     this.intervalMs = 1000 / o.fps;
@@ -60,6 +62,11 @@ export class Engine {
   setFps(fps: number): void {
     this.intervalMs = 1000 / fps;
     this.stats.targetFps = fps;
+  }
+
+  /** Where pipelines that take input get it from, from the next frame on (the inputs hub); undefined for none. */
+  setInput(input: InputProvider | undefined): void {
+    this.input = input;
   }
 
   /** Paused, the loop keeps sending the last frame at the same pace but renders nothing. */
@@ -150,7 +157,7 @@ export class Engine {
         frameIndex: this.pipelineEpoch.frames++,
       };
       const startedAt = clock.now();
-      const promise = this.o.host.render(ctx, snapshot);
+      const promise = this.o.host.render(ctx, snapshot, this.input);
       this.pending = { promise, startedAt, generation };
     }
     let image: Image | undefined;

@@ -2,7 +2,7 @@ import { RealtimeClock } from './clock';
 import type { Cancel, Clock } from './clock';
 import { commonParams } from './registry';
 import type { Image } from './frame';
-import type { PipelineDefinition, RenderContext } from './pipeline';
+import type { InputProvider, PipelineDefinition, RenderContext } from './pipeline';
 import { LoadedPipeline, keyOf, loadTimeValues } from './loaded-pipeline';
 import { PipelineSlots } from './pipeline-slots';
 import { PipelineFade } from './pipeline-fade';
@@ -168,17 +168,19 @@ export class PipelineHost {
 
   /**
    * Renders one image, or returns undefined when there is nothing to render (loading, failed and waiting to
-   * retry, hung). A render error or timeout goes to the watchdog, never to the caller.
+   * retry, hung). A render error or timeout goes to the watchdog, never to the caller. The input is fetched only
+   * for a pipeline that takes it.
    */
   async render(
     ctx: Omit<RenderContext, 'width' | 'height'>,
     values: ParamValues<ParamSpecs>,
+    input?: InputProvider,
   ): Promise<Image | undefined> {
     const active = this.slots.active;
     const m = this.watchdog.state;
     if (!active || (m.phase !== 'ready' && m.phase !== 'backoff')) return undefined;
     if (m.phase === 'backoff' && this.clock.now() < (m.retryAt ?? 0)) return undefined;
-    const run = active.render(ctx, values);
+    const run = active.render(ctx, values, input);
     const fade = this.slots.fade;
     const outgoing = fade?.render(ctx);
     const timeoutMs = this.o.renderTimeoutMs ?? 10_000;

@@ -5,7 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Image } from './frame';
-import type { ParamSnapshot, Pipeline, PipelineDefinition, RenderContext } from './pipeline';
+import { takesInput } from './pipeline';
+import type { InputProvider, ParamSnapshot, Pipeline, PipelineDefinition, RenderContext } from './pipeline';
 import type { ParamSpecs, ParamValue, ParamValues } from '../params/spec';
 import type { OrtRuntime } from '../runtime/ort';
 
@@ -76,10 +77,15 @@ export class LoadedPipeline {
    * Renders with `values`, except the load-time ones, which stay those it was built for until a reload replaces
    * it: a width changed a moment ago is a reload under way, not a wrong size. Throws on a wrong-sized image.
    */
-  async render(ctx: Omit<RenderContext, 'width' | 'height'>, values: ParamValues<ParamSpecs>): Promise<Image> {
+  async render(
+    ctx: Omit<RenderContext, 'width' | 'height'>,
+    values: ParamValues<ParamSpecs>,
+    input?: InputProvider,
+  ): Promise<Image> {
     const snapshot = sized({ ...values, ...this.loadValues });
     const { width, height } = snapshot;
-    const image = await this.instance.render({ ...ctx, width, height }, snapshot);
+    const frame = input && takesInput(this.def, snapshot) ? input.frame(width, height) : undefined;
+    const image = await this.instance.render({ ...ctx, width, height }, snapshot, frame);
     checkImage(image, width, height);
     return image;
   }

@@ -37,9 +37,16 @@ export interface RenderContext {
   height: number;
 }
 
+/** Where the engine takes a pipeline's input from: the active video input, already scaled to the output size. */
+export interface InputProvider {
+  /** The newest input picture at width x height, or undefined when there is no input (yet). */
+  frame(width: number, height: number): Image | undefined;
+}
+
 /** A loaded, stateful instance of a pipeline whose parameters are `S`. */
 export interface Pipeline<S extends ParamSpecs = ParamSpecs> {
   load(ctx: LoadContext<S>): Promise<void>;
+  /** `input` is the video input at the output size when the definition takes one; read it, never write to it. */
   render(ctx: RenderContext, params: ParamSnapshot<S>, input?: Image): Promise<Image> | Image;
   unload(): Promise<void> | void;
 }
@@ -54,12 +61,23 @@ export interface PipelineDefinition<S extends ParamSpecs = ParamSpecs> {
   description: string;
   /** The pipeline's own parameters; width/height are added by the host for every pipeline. */
   params: S;
-  /** It uses the engine's video input (render's `input`) when there is one. */
-  takesInput?: boolean;
+  /**
+   * Whether render() wants the video input; a function decides per frame from the parameters (so a pipeline
+   * that mixes the input in at 0 % costs no scaling). Left out: no input. The function sees the untyped
+   * snapshot, so a definition of any parameters stays assignable to PipelineDefinition.
+   */
+  takesInput?: boolean | ((params: ParamSnapshot) => boolean);
   create(): Pipeline<S>;
 }
 
 /** Declares a pipeline, so its render() and load() see snapshots typed from `params`. */
 export function definePipeline<S extends ParamSpecs>(def: PipelineDefinition<S>): PipelineDefinition<S> {
   return def;
+}
+
+/** Whether `def` takes the input, in general (for listings) or for this frame's parameters. */
+export function takesInput(def: PipelineDefinition, params?: ParamSnapshot): boolean {
+  const t = def.takesInput;
+  if (typeof t === 'function') return params === undefined ? true : t(params);
+  return t === true;
 }

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { paramsJsonSchema } from '../params/json-schema';
+import { takesInput } from '../engine/pipeline';
 import { loadBodySchema, loadQuerySchema, pipelineListSchema, pipelineStatusSchema } from '../shared/api';
 import { route } from '../shared/route-doc';
 import { pipelineStatus, startLoad } from '../kernel/actions';
@@ -23,6 +24,7 @@ export function pipelineRoutes(services: ScopeServices): Hono {
       description: def.description,
       schema: paramsJsonSchema(services.host.specsOf(def)),
       active: def.id === active,
+      takesInput: takesInput(def),
     }));
     return c.json(list);
   });

@@ -130,6 +130,8 @@ export const pipelineInfoSchema = z.object({
   description: z.string(),
   schema: jsonSchemaSchema,
   active: z.boolean(),
+  /** Whether it uses the video input (`PUT /api/v1/input`). */
+  takesInput: z.boolean(),
 });
 export type PipelineInfo = z.infer<typeof pipelineInfoSchema>;
 export const pipelineListSchema = z.array(pipelineInfoSchema);

@@ -12,6 +12,7 @@ import {
 import { commandValueSchema } from './commands';
 import { midiStatusSchema } from './midi';
 import { modelsStatusSchema } from './models';
+import { inputListSchema, inputSelectionSchema } from './inputs';
 import { outputListSchema } from './outputs';
 import { presetListSchema } from './presets';
 import { quantizeSchema } from './perform';
@@ -130,6 +131,8 @@ export const eventMessageSchema = z.object({
 export const serviceEventSchemas = {
   midi: midiStatusSchema,
   outputs: outputListSchema,
+  inputs: inputListSchema,
+  input: inputSelectionSchema,
   presets: presetListSchema,
   models: modelsStatusSchema,
 } as const;

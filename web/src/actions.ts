@@ -6,6 +6,7 @@ import { serviceEventSchemas } from '../../src/shared/messages';
 import { learnResponseSchema, mappingResponseSchema } from '../../src/shared/midi';
 import { downloadResponseSchema } from '../../src/shared/models';
 import { outputInfoSchema } from '../../src/shared/outputs';
+import { inputDevicesSchema, inputInfoSchema, inputSelectionSchema } from '../../src/shared/inputs';
 import { presetListSchema, presetRecallSchema } from '../../src/shared/presets';
 import { api, optionalApi } from './client';
 import type { PerformActions } from './components/perform-card';
@@ -13,6 +14,7 @@ import type { PerformTopic } from './perform-types';
 import type { ServiceTopic } from '../../src/shared/messages';
 import type { MidiActions } from './context';
 import type { OutputActions } from './components/outputs-card';
+import type { InputActions } from './components/input-card';
 import type { PresetActions } from './components/presets-card';
 import type { PanelAction } from './state';
 
@@ -35,6 +37,8 @@ export function refresh(dispatch: Dispatch, topic: ServiceTopic | PerformTopic):
         path: {
           midi: '/api/v1/midi',
           outputs: '/api/v1/outputs',
+          inputs: '/api/v1/inputs',
+          input: '/api/v1/input',
           presets: '/api/v1/presets',
           models: '/api/v1/models/status',
         }[topic as ServiceTopic],
@@ -50,7 +54,17 @@ export function refreshAll(dispatch: Dispatch): void {
   guarded(dispatch, async () =>
     dispatch({ type: 'pipelines', pipelines: await api('/api/v1/pipelines', pipelineListSchema) }),
   );
-  for (const topic of ['midi', 'outputs', 'presets', 'models', 'tempo', 'cues', 'recording'] as const) {
+  for (const topic of [
+    'midi',
+    'outputs',
+    'inputs',
+    'input',
+    'presets',
+    'models',
+    'tempo',
+    'cues',
+    'recording',
+  ] as const) {
     refresh(dispatch, topic);
   }
 }
@@ -113,6 +127,31 @@ export function outputActions(dispatch: Dispatch): OutputActions {
   return {
     enable: (id, enabled) => put(id, { enabled }),
     rename: (id, name) => put(id, { options: { name } }),
+  };
+}
+
+export function inputActions(dispatch: Dispatch, notify: (m: string) => void): InputActions {
+  const then = (work: () => Promise<unknown>) =>
+    guarded(dispatch, async () => {
+      await work();
+      refresh(dispatch, 'inputs');
+      refresh(dispatch, 'input');
+    });
+  return {
+    select: (source) => then(() => api('/api/v1/input', inputSelectionSchema, { method: 'PUT', body: { source } })),
+    fit: (fit) => then(() => api('/api/v1/input', inputSelectionSchema, { method: 'PUT', body: { fit } })),
+    add: (spec) =>
+      then(async () => {
+        const added = await api('/api/v1/inputs', inputInfoSchema, { method: 'POST', body: spec });
+        notify(`Added ${added.name}`);
+        await api('/api/v1/input', inputSelectionSchema, { method: 'PUT', body: { source: added.id } });
+      }),
+    remove: (id) => then(() => api(`/api/v1/inputs/${enc(id)}`, z.undefined(), { method: 'DELETE' })),
+    restart: (id) => then(() => api(`/api/v1/inputs/${enc(id)}/restart`, inputInfoSchema, { method: 'POST' })),
+    options: (id, options) =>
+      then(() => api(`/api/v1/inputs/${enc(id)}`, inputInfoSchema, { method: 'PUT', body: { options } })),
+    devices: () => api('/api/v1/input/devices', inputDevicesSchema),
+    failed: (message) => dispatch({ type: 'error', message }),
   };
 }
 

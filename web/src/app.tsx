@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import {
   downloadModel,
+  inputActions,
   midiActions,
   outputActions,
   performActions,
@@ -13,6 +14,7 @@ import { ScopeSocket, socketUrl } from './client';
 import { PanelContext } from './context';
 import { ControlsCard } from './components/controls-card';
 import { Header } from './components/header';
+import { InputCard } from './components/input-card';
 import { OutputsCard } from './components/outputs-card';
 import { PerformCard } from './components/perform-card';
 import { PipelinesCard } from './components/pipelines-card';
@@ -79,6 +81,7 @@ export function App() {
   );
   const presets = useMemo(() => presetActions(dispatch, notify), []);
   const outputs = useMemo(() => outputActions(dispatch), []);
+  const inputs = useMemo(() => inputActions(dispatch, notify), []);
   const perform = useMemo(() => performActions(dispatch, notify), []);
   const paused = state.stats?.paused ?? false;
 
@@ -124,6 +127,14 @@ export function App() {
               download={(model) => downloadModel(dispatch, model)}
             />
           </section>
+          {state.inputs && (
+            <section class="card" aria-label="input">
+              <h2>
+                Input <span class="dim">{inputHint(state)}</span>
+              </h2>
+              <InputCard inputs={state.inputs} selection={state.input} actions={inputs} />
+            </section>
+          )}
           {state.presets && (
             <section class="card" aria-label="presets">
               <h2>Presets</h2>
@@ -146,4 +157,10 @@ export function App() {
       )}
     </PanelContext.Provider>
   );
+}
+
+/** Says when the loaded pipeline ignores the input, so a chosen camera that changes nothing is not a mystery. */
+function inputHint(state: { pipeline: string | null; pipelines: { id: string; takesInput?: boolean }[] }): string {
+  const p = state.pipelines.find((x) => x.id === state.pipeline);
+  return p && p.takesInput === false ? `${p.id} does not use it` : '';
 }

@@ -19,6 +19,7 @@ const stats = (frameTimeP50: number): Stats => ({
   paused: false,
   clients: { ws: 1, mjpeg: 1 },
   refused: {},
+  memory: null,
 });
 
 const withPipeline: PanelState = {
@@ -26,8 +27,8 @@ const withPipeline: PanelState = {
   pipeline: 'a',
   values: { zoom: 1, hue: 0 },
   pipelines: [
-    { id: 'a', name: 'A', description: '', schema: {}, active: true },
-    { id: 'b', name: 'B', description: '', schema: {}, active: false },
+    { id: 'a', name: 'A', description: '', schema: {}, active: true, takesInput: false },
+    { id: 'b', name: 'B', description: '', schema: {}, active: false, takesInput: true },
   ],
 };
 
@@ -136,5 +137,33 @@ describe('reduce', () => {
       message: { type: 'error', error: { code: 'invalid_parameters', message: 'zoom: expected a number' } },
     });
     expect(s.lastError).toBe('zoom: expected a number');
+  });
+});
+
+describe('inputs in the panel state', () => {
+  it('takes the inputs list and the selection from their events, and ignores what does not parse', () => {
+    const row = {
+      id: 'feedback',
+      kind: 'feedback',
+      name: 'Feedback',
+      available: true,
+      state: 'live',
+      active: true,
+      width: 64,
+      height: 64,
+      fps: 30,
+      frames: 9,
+      removable: false,
+      options: {},
+    };
+    let s = reduce(initialState, { type: 'message', message: { type: 'event', topic: 'inputs', data: [row] } });
+    s = reduce(s, {
+      type: 'message',
+      message: { type: 'event', topic: 'input', data: { source: 'feedback', fit: 'contain' } },
+    });
+    expect(s.inputs?.[0]).toMatchObject({ id: 'feedback', state: 'live' });
+    expect(s.input).toEqual({ source: 'feedback', fit: 'contain' });
+    const same = reduce(s, { type: 'message', message: { type: 'event', topic: 'inputs', data: [{ id: 1 }] } });
+    expect(same.inputs).toBe(s.inputs);
   });
 });

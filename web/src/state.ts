@@ -5,6 +5,7 @@ import { cuesSchema, recordingSchema, tempoSchema } from './perform-types';
 import type { CuesInfo, PerformTopic, RecordingInfo, TempoInfo } from './perform-types';
 import type { JsonSchema, ParamValue, PipelineInfo, PipelineStatus, Stats } from '../../src/shared/api';
 import type { ServerMessage, ServiceTopic } from '../../src/shared/messages';
+import type { InputInfo, InputSelection } from '../../src/shared/inputs';
 import type { MidiStatus } from './midi-types';
 import type { ModelLine, OutputInfo, PresetList } from './services';
 
@@ -21,6 +22,9 @@ export interface PanelState {
   pipelines: PipelineInfo[];
   /** null: the server has no such service (404) or has not answered yet. */
   outputs: OutputInfo[] | null;
+  /** The video inputs and the engine's choice among them (null: not there yet, or no such service). */
+  inputs: InputInfo[] | null;
+  input: InputSelection | null;
   midi: MidiStatus | null;
   presets: PresetList | null;
   models: ModelLine[];
@@ -45,6 +49,8 @@ export const initialState: PanelState = {
   frameTimes: [],
   pipelines: [],
   outputs: null,
+  inputs: null,
+  input: null,
   midi: null,
   presets: null,
   models: [],
@@ -145,6 +151,14 @@ function applyService(state: PanelState, topic: string, data: unknown): PanelSta
     case 'presets': {
       const parsed = serviceEventSchemas.presets.safeParse(data);
       return parsed.success ? { ...state, presets: parsed.data } : state;
+    }
+    case 'inputs': {
+      const parsed = serviceEventSchemas.inputs.safeParse(data);
+      return parsed.success ? { ...state, inputs: parsed.data } : state;
+    }
+    case 'input': {
+      const parsed = serviceEventSchemas.input.safeParse(data);
+      return parsed.success ? { ...state, input: parsed.data } : state;
     }
     case 'models':
       return { ...state, models: modelLines(data) };

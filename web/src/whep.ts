@@ -37,7 +37,7 @@ export async function openWhep(url: string, timeoutMs = 8000): Promise<WhepSessi
 }
 
 /** Waits for ICE gathering (the server gets all candidates in the offer; no trickle), at most `ms`. */
-function iceGathered(pc: RTCPeerConnection, ms: number): Promise<void> {
+export function iceGathered(pc: RTCPeerConnection, ms: number): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
@@ -51,7 +51,8 @@ function iceGathered(pc: RTCPeerConnection, ms: number): Promise<void> {
   });
 }
 
-function connected(pc: RTCPeerConnection, ms: number): Promise<void> {
+/** Resolves once the peer is connected; rejects when it fails, closes or takes longer than `ms`. */
+export function connected(pc: RTCPeerConnection, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('WebRTC did not connect in time')), ms);
     pc.onconnectionstatechange = () => {

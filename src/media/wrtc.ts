@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as WrtcModule from '@roamhq/wrtc';
 
-/** The part of @roamhq/wrtc this output uses (its own typings describe the standard classes). */
+/** @roamhq/wrtc as the WHEP output and the WHIP input use it (its own typings describe the standard classes). */
 export type Wrtc = typeof WrtcModule;
 
 let cached: { wrtc: Wrtc } | { reason: string } | undefined;
@@ -20,4 +20,19 @@ export function loadWrtc(): { wrtc: Wrtc } | { reason: string } {
     };
   }
   return cached;
+}
+
+/** Resolves when ICE gathering is complete, or after `timeoutMs` with whatever candidates were found by then. */
+export function iceGathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    const check = () => pc.iceGatheringState === 'complete' && done();
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener('icegatheringstatechange', check);
+  });
 }

@@ -1,5 +1,6 @@
 /**
- * The NDI runtime (libndi) through koffi: where it is found, the structs and the few functions used. Layouts
+ * The NDI runtime (libndi) through koffi, shared by the NDI output and the NDI input: where it is found, the
+ * structs and the few functions used. Layouts
  * follow the NDI SDK's documented C structs (Processing.NDI.structs.h); nothing of NDI's code is included here.
  * The runtime itself is proprietary (NDI SDK licence) and comes from the optional @grandi/<platform> package,
  * from NDI_RUNTIME_DIR_V6 / NDI_RUNTIME_DIR, or from an installed NDI runtime.
@@ -18,7 +19,10 @@ export const FOURCC_UYVY = fourcc('UYVY');
 export const FRAME_FORMAT_PROGRESSIVE = 1;
 /** NDIlib_send_timecode_synthesize: the SDK fills in the timecode from its clock. */
 export const TIMECODE_SYNTHESIZE = 0x7fffffffffffffffn;
+/** Receive BGRX, or BGRA when the source has alpha: NDI converts, every frame is 4 bytes a pixel. */
 export const RECV_COLOR_BGRX_BGRA = 0;
+/** Receive UYVY, or BGRA when the source has alpha: half the bytes, converted here. */
+export const RECV_COLOR_UYVY_BGRA = 1;
 export const RECV_BANDWIDTH_HIGHEST = 100;
 export const FRAME_TYPE_VIDEO = 1;
 export const FRAME_TYPE_ERROR = 4;
@@ -85,8 +89,10 @@ export interface NdiLib {
   findCreate(extraIps: string): Handle | null;
   findDestroy(finder: Handle): void;
   findSources(finder: Handle): { name: string; url: string | null }[];
-  recvCreate(source: { name: string; url: string | null }, name: string): Handle | null;
+  recvCreate(source: { name: string; url: string | null }, name: string, colorFormat?: number): Handle | null;
   recvDestroy(receiver: Handle): void;
+  /** Senders this receiver is connected to now (0 or 1). */
+  recvConnections(receiver: Handle): number;
   /** Waits up to `timeoutMs` on a worker thread; a video frame's pixels are copied and the frame freed. */
   recvVideo(
     receiver: Handle,
@@ -155,6 +161,7 @@ function bind(path: string): NdiLib {
   );
   const recvCreate = lib.func('void *NDIlib_recv_create_v3(const NDIlib_recv_create_v3_t *p_create_settings)');
   const recvDestroy = lib.func('void NDIlib_recv_destroy(void *p_instance)');
+  const recvConnections = lib.func('int NDIlib_recv_get_no_connections(void *p_instance)');
   const capture = lib.func(
     'int NDIlib_recv_capture_v2(void *p_instance, _Out_ NDIlib_video_frame_v2_t *p_video_data, void *p_audio_data, void *p_metadata, uint32_t timeout_in_ms)',
   );
@@ -185,15 +192,16 @@ function bind(path: string): NdiLib {
       const list = koffi.decode(ptr, Source, count[0]!) as { p_ndi_name: string; p_url_address: string | null }[];
       return list.map((s) => ({ name: s.p_ndi_name, url: s.p_url_address }));
     },
-    recvCreate: (source, name) =>
+    recvCreate: (source, name, colorFormat = RECV_COLOR_BGRX_BGRA) =>
       recvCreate({
         source_to_connect_to: { p_ndi_name: source.name, p_url_address: source.url },
-        color_format: RECV_COLOR_BGRX_BGRA,
+        color_format: colorFormat,
         bandwidth: RECV_BANDWIDTH_HIGHEST,
         allow_video_fields: false,
         p_ndi_recv_name: name,
       }),
     recvDestroy: (receiver) => recvDestroy(receiver),
+    recvConnections: (receiver) => recvConnections(receiver) as number,
     recvVideo: async (receiver, timeoutMs) => {
       const frame = {} as VideoFrameFields;
       const type = (await async(capture, receiver, frame, null, null, timeoutMs)) as number;

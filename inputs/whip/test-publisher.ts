@@ -1,0 +1,98 @@
+/** A WHIP publisher for tests and the bench: @roamhq/wrtc in-process sending known pictures to the real endpoint. */
+import { rgbaToI420 } from '../../src/media/from-rgba';
+import { loadWrtc } from '../../src/media/wrtc';
+import { codedPicture, loopbackOnly } from '../test-support';
+
+export interface PublisherOptions {
+  width: number;
+  height: number;
+  fps: number;
+  /** RGB of the left and right halves. */
+  left: number[];
+  right: number[];
+  /** Offer audio too (a publisher like OBS does); the server answers it inactive. */
+  audio: boolean;
+}
+
+export interface TestPublisher {
+  response: Response;
+  answer: string;
+  location: string | null;
+  /** performance.now() at which the frame with code n (mod 256) was last handed to the encoder. */
+  sentAt: Map<number, number>;
+  sent: number;
+  /** Stops sending pictures but keeps the connection (a frozen camera). */
+  pause(): void;
+  /** Closes the peer without a WHIP DELETE (a crashed publisher). */
+  kill(): void;
+  /** DELETE on the Location (a polite publisher), then closes. */
+  close(): Promise<Response | undefined>;
+}
+
+const defaults: PublisherOptions = {
+  width: 256,
+  height: 256,
+  fps: 30,
+  left: [220, 30, 30],
+  right: [30, 30, 220],
+  audio: false,
+};
+
+/** Publishes to `url` (`…/whip` or `…/whip/<slot>`); rejects with the server's answer when it is not 201. */
+export async function whipPublisher(url: string, options: Partial<PublisherOptions> = {}): Promise<TestPublisher> {
+  const o = { ...defaults, ...options } satisfies PublisherOptions;
+  const loaded = loadWrtc();
+  if (!('wrtc' in loaded)) throw new Error(loaded.reason);
+  const { RTCPeerConnection, nonstandard } = loaded.wrtc;
+  const pc = new RTCPeerConnection();
+  const source = new nonstandard.RTCVideoSource();
+  const track = source.createTrack();
+  pc.addTransceiver(track, { direction: 'sendonly' });
+  if (o.audio) pc.addTransceiver('audio', { direction: 'sendonly' });
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise<void>((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+  });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/sdp' },
+    body: loopbackOnly(pc.localDescription!.sdp),
+  });
+  const answer = await response.text();
+  if (response.status !== 201) {
+    track.stop();
+    pc.close();
+    throw new Error(`WHIP answered ${response.status}: ${answer}`);
+  }
+  await pc.setRemoteDescription({ type: 'answer', sdp: loopbackOnly(answer) });
+  const sentAt = new Map<number, number>();
+  const publisher = { sent: 0 } as TestPublisher;
+  let n = 0;
+  const timer = setInterval(() => {
+    const code = n++ & 0xff;
+    const rgba = codedPicture(o.width, o.height, code, o.left, o.right);
+    source.onFrame({ width: o.width, height: o.height, data: rgbaToI420(rgba, o.width, o.height) });
+    sentAt.set(code, performance.now());
+    publisher.sent++;
+  }, 1000 / o.fps);
+  const location = response.headers.get('location');
+  const end = () => {
+    clearInterval(timer);
+    track.stop();
+    pc.close();
+  };
+  return Object.assign(publisher, {
+    response,
+    answer,
+    location,
+    sentAt,
+    pause: () => clearInterval(timer),
+    kill: end,
+    close: async () => {
+      end();
+      if (!location) return undefined;
+      return fetch(new URL(location, url), { method: 'DELETE' }).catch(() => undefined);
+    },
+  });
+}

@@ -1,6 +1,6 @@
 /**
  * Crash isolation with real child processes: each injected fault (throw, wrong size, hang, crash) while the frame
- * loop runs on a manual clock. The outputs' frame rate is counted in frames per clock interval; the recovery is
+ * loop runs on a manual clock (and a leak, which the memory monitor catches). The outputs' frame rate is counted in frames per clock interval; the recovery is
  * the pipeline rendering fresh frames again, in a new onnxruntime process where one had to go.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,9 @@ import { ParamStore } from '../params/store';
 import { OrtRuntime } from '../runtime/ort';
 import { ChildProcessTransport } from '../runtime/child-transport';
 import { neuralField } from '../../pipelines/neural-field/neural-field';
+import { MemoryBudget } from './memory-budget';
+import { MemoryMonitor } from './memory-monitor';
+import { ManualTimers } from '../kernel/timers';
 
 const INTERVAL = 1000 / 30;
 let stops: (() => Promise<void>)[] = [];
@@ -73,7 +76,7 @@ async function isolatedRig(renderTimeoutMs = 1000) {
     return r;
   };
   await recover();
-  return { clock, host, engine, frames, faults, lines, pid, run, recover };
+  return { clock, host, engine, frames, faults, lines, pid, run, recover, shared };
 }
 
 /** Every clock interval that passed published a frame: the outputs kept their rate. */
@@ -134,5 +137,45 @@ describe('faults in a pipeline whose sessions run in a child process', () => {
     expectRateHeld({ steps: crashed.steps + r.steps, published: crashed.published + r.published });
     expect(rig.pid()).not.toBe(before);
     expect(rig.lines.some((l) => /crashed -> loading: restarting/.test(l))).toBe(true);
+  });
+
+  it('leak: the memory monitor sees the process grow past the budget and restarts it; frames keep going', async () => {
+    const rig = await isolatedRig();
+    const before = rig.pid()!;
+    const budget = new MemoryBudget(null);
+    const monitor = new MemoryMonitor({
+      host: rig.host,
+      runtime: rig.shared,
+      budget,
+      timers: new ManualTimers(),
+      intervalMs: 2000,
+      log: (m) => rig.lines.push(m),
+      gpu: null,
+    });
+    monitor.loaded(rig.host.loaded().active!);
+    const first = await monitor.sample();
+    const after = budget.footprint('neural-field', rig.host.loaded().active!.key)!;
+    expect(after.rss).toBeGreaterThan(10 * 1024 ** 2);
+    // Room for the pipeline as loaded and 150 MB more; the leak takes 300 MB.
+    budget.limit = first.total + 150 * 1024 ** 2;
+    rig.faults.inject({ kind: 'leak', megabytes: 100, frames: 3 });
+    // Frames go on while the leaky renders run in the child; the monitor samples every 10 frames, as its timer would.
+    const leaking = { steps: 0, published: 0 };
+    let grown = first;
+    const restarted = () => /grew to/.test(rig.host.status().reason);
+    for (let i = 0; i < 100 && !restarted(); i++) {
+      const r = await rig.run(() => false, 10);
+      leaking.steps += r.steps;
+      leaking.published += r.published;
+      grown = await monitor.sample();
+    }
+    expect(grown.pipelines[0]!.rss! - first.pipelines[0]!.rss!).toBeGreaterThan(150 * 1024 ** 2);
+    expect(rig.host.status().reason).toMatch(
+      /its onnxruntime process grew to .* after loading\), taking the total past the memory budget/,
+    );
+    const r = await rig.recover();
+    expect(rig.pid()).not.toBe(before);
+    expectRateHeld({ steps: leaking.steps + r.steps, published: leaking.published + r.published });
+    expect((await monitor.sample()).total).toBeLessThan(budget.limit);
   });
 });

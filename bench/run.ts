@@ -5,6 +5,7 @@
  *             device per graph, stand-in streamdiffusion fps, provider options, output layouts; --full runs the
  *             stand-ins on a software adapter too, --size sets their image size, default 512) and the ar-video
  *             blocks with the full-size stand-in on that provider
+ *   --soak [--minutes N]   the soak bench alone (bench/soak.ts): N minutes, 10 by default
  */
 import { arVideoBench, formatArVideo } from './ar-video';
 import { controlLatency } from './control-latency';
@@ -19,6 +20,8 @@ import { formatSecurity, securityBench } from './security';
 import { formatPerform, performBench } from './perform';
 import { fmt } from './stats';
 import { gpuBench } from './gpu';
+import { formatSoak, soakBench } from './soak';
+import { numberTextSchema } from '../src/shared/numbers';
 import { deviceRequestSchema } from '../src/runtime/providers';
 
 const quick = process.argv.includes('--quick');
@@ -38,6 +41,22 @@ if (deviceArg !== undefined) {
   log('ar-video blocks: tiny graphs on the CPU and WebGPU providers, the Wan-shaped stand-in on the device …');
   const arVideo = await arVideoBench({ device: device as 'cpu', blocks: quick ? 2 : 6 });
   console.log([...lines, '', formatArVideo(arVideo)].join('\n'));
+  process.exit(0);
+}
+
+if (process.argv.includes('--soak')) {
+  const minutes = argValue('minutes');
+  const soak = await soakBench({
+    minutes: minutes === undefined ? 10 : numberTextSchema.parse(minutes),
+    width: 256,
+    height: 256,
+    log,
+  });
+  console.log(
+    formatSoak(soak)
+      .map((l, i) => (i === 0 ? `(k) ${l}` : `  ${l}`))
+      .join('\n'),
+  );
   process.exit(0);
 }
 

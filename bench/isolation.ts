@@ -89,7 +89,7 @@ export function formatIsolation(r: IsolationResult): string[] {
   return [
     `crash isolation, neural-field ${r.size}x${r.size} (${fmt(mib, 1)} MiB frame), median of ${r.rounds} alternating rounds:`,
     `  per frame: worker thread ${fmt(r.frameMs.worker)} ms, child process ${fmt(r.frameMs.child)} ms ` +
-      `(${fmt(r.frameMs.child / r.frameMs.worker, 3)}x; ${fmt(r.frameMs.child - r.frameMs.worker)} ms more)`,
+      `(child / worker ${fmt(r.frameMs.child / r.frameMs.worker, 3)}; ${r.frameMs.child >= r.frameMs.worker ? '+' : ''}${fmt(r.frameMs.child - r.frameMs.worker)} ms)`,
     `  ${fmt(mib, 1)} MiB out and back (Identity): worker thread ${fmt(r.echoMs.worker)} ms, child process ${fmt(r.echoMs.child)} ms`,
   ];
 }

@@ -21,6 +21,7 @@ import { formatPerform, performBench } from './perform';
 import { fmt } from './stats';
 import { gpuBench } from './gpu';
 import { formatSoak, soakBench } from './soak';
+import { formatIsolation, isolationBench } from './isolation';
 import { numberTextSchema } from '../src/shared/numbers';
 import { deviceRequestSchema } from '../src/runtime/providers';
 
@@ -134,6 +135,9 @@ const security = await securityBench({ pipeline: 'neural-field', ...size, fps: 3
 log('perform: recorder on vs off, MIDI clock and Link phase …');
 const perform = await performBench({ seconds: quick ? 2 : 5, rounds: quick ? 1 : 3 });
 
+log('crash isolation: a neural-field frame through a child process vs a worker thread …');
+const isolation = await isolationBench({ size: 512, frames: quick ? 30 : 150, rounds: quick ? 1 : 3 });
+
 const lines = [
   '',
   'daydream-scope bench (one run, this machine)',
@@ -171,6 +175,7 @@ lines.push(
 );
 lines.push(...formatPerform(perform).map((l, i) => (i === 0 ? `(i) ${l}` : `    ${l}`)));
 lines.push(...formatInputs(inputs).map((l, i) => (i === 0 ? `(j) ${l}` : `    ${l}`)));
+lines.push(...formatIsolation(isolation).map((l, i) => (i === 0 ? `(l) ${l}` : `  ${l}`)));
 console.log(lines.join('\n'));
 // @roamhq/wrtc can crash in its static destructors when a process that used it ends by itself.
 process.exit(0);

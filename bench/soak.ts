@@ -49,6 +49,8 @@ export interface SoakResult {
   switches: number;
   osc: { sent: number; perSecond: number };
   clients: { whepDecoded: number[]; mjpegBytes: number[]; wsMessages: number };
+  /** Each loaded pipeline's process at the end, as the memory monitor saw it. */
+  pipelines: { id: string; role: string; rss: number | null }[];
 }
 
 const FAULTS: Fault[] = [
@@ -209,6 +211,7 @@ export async function soakBench(o: SoakOptions): Promise<SoakResult> {
       switches,
       osc: { sent: oscSent, perSecond: oscSent / seconds },
       clients: { whepDecoded: viewers.map((v) => v.decoded), mjpegBytes, wsMessages },
+      pipelines: (end.memory?.pipelines ?? []).map(({ id, role, rss }) => ({ id, role, rss })),
     };
   } finally {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
@@ -236,6 +239,7 @@ export function formatSoak(r: SoakResult): string[] {
       `pipeline processes lost ${r.pipelineCrashes}, renders past the watchdog ${r.hangs}`,
     `  clients: WHEP decoded ${r.clients.whepDecoded.join(' / ')} frames, MJPEG ` +
       `${r.clients.mjpegBytes.map(mb).join(' / ')}, WS ${r.clients.wsMessages} messages`,
+    `  pipeline processes at the end: ${r.pipelines.map((p) => `${p.id} (${p.role}) ${p.rss === null ? '?' : mb(p.rss)}`).join(', ')}`,
   ];
 }
 

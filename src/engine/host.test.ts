@@ -155,6 +155,37 @@ describe('warm pipelines', () => {
     expect(r.frames.at(-1)!.data[0]).toBe(30);
   });
 
+  it('a load the memory budget admits after unloading warm ones unloads the least recently used first', async () => {
+    const defs = ['a', 'b', 'c', 'd'].map((id) => solidPipeline(id));
+    const asked: string[][] = [];
+    // The budget's answer for d: unload one warm pipeline first.
+    const admit = (req: { id: string; warm: readonly { id: string }[] }) => {
+      asked.push(req.warm.map((p) => p.id));
+      return req.id === 'd' ? 1 : 0;
+    };
+    const r = hostRig(defs, { warm: 3, admit });
+    for (const id of ['a', 'b', 'c']) await r.host.load(id);
+    expect(r.host.status().warm).toEqual(['a', 'b']);
+    await r.host.load('d');
+    expect(asked.at(-1)).toEqual(['a', 'b']);
+    expect(r.host.status()).toMatchObject({ pipelineId: 'd', warm: ['b', 'c'] });
+    expect(defs.map((d) => d.unloaded)).toEqual([1, 0, 0, 0]);
+    expect(r.lines.some((l) => /a.*to make room for d within the memory budget/.test(l))).toBe(true);
+  });
+
+  it('a load the memory budget refuses changes nothing', async () => {
+    const defs = ['a', 'b'].map((id) => solidPipeline(id));
+    const admit = (req: { id: string }) => {
+      if (req.id === 'b') throw new Error('loading b needs about 3.5 GB');
+      return 0;
+    };
+    const r = hostRig(defs, { admit });
+    await r.host.load('a');
+    await expect(r.host.load('b')).rejects.toThrow('loading b needs about 3.5 GB');
+    expect(r.host.status()).toMatchObject({ state: 'ready', pipelineId: 'a' });
+    expect(defs[1]!.created).toBe(0);
+  });
+
   it('past the warm limit the least recently used one is unloaded', async () => {
     const defs = ['a', 'b', 'c'].map((id) => solidPipeline(id));
     const r = hostRig(defs, { warm: 1 });

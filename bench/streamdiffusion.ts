@@ -73,7 +73,7 @@ export async function streamDiffusionBench(
         vae: o.vae,
         mode,
         tIndexList: o.steps,
-        input: mode === 'img2img' ? 'test-pattern' : 'none',
+        source: mode === 'img2img' ? 'test-pattern' : 'none',
       });
       const pipeline = new StreamDiffusionPipeline();
       await pipeline.load({

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePanelBuilt } from '../src/panel-build';
-import { startTestScope, waitFor } from '../src/server/test-support';
+import { call, startTestScope, waitFor } from '../src/server/test-support';
 import { patch } from './test-support';
 import type { Browser, Page } from 'playwright-core';
 import type { Frame } from '../src/engine/frame';
@@ -89,6 +89,12 @@ describe('the panel publishes the camera over WHIP (Chromium, fake camera)', () 
     expect(scope.inputs.info('whip-camera')).toMatchObject({ state: 'live', width: 320, height: 240, active: true });
     await card.getByRole('img', { name: 'preview of WHIP /whip/camera' }).waitFor();
     await card.locator('[data-input="whip-camera"] .state-running').waitFor();
+    // Chromium's fake microphone beeps: the camera brought it along, and the audio meters hear it.
+    await waitFor(
+      async () => ((await call(`${scope.url}/api/v1/audio`)).body as { level: number }).level > 0.1,
+      10_000,
+      'the microphone in the audio meters',
+    );
 
     await card.getByRole('button', { name: 'Stop camera' }).click();
     await waitFor(() => scope.inputs.info('whip-camera').state === 'lost', 10_000, 'the publisher to leave');

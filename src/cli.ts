@@ -7,6 +7,7 @@ import { ensurePanelBuilt } from './panel-build';
 import { PipelineRegistry, commonParams } from './engine/registry';
 import { paramJsonSchema } from './params/json-schema';
 import { runDownloadCommand } from './models';
+import { loadPlugins } from './plugins/index';
 import type { ParamSpec } from './params/spec';
 import { modelManifests } from '../pipelines/index';
 
@@ -14,7 +15,7 @@ const USAGE = `daydream-scope — live generative video server
 
 Usage:
   daydream-scope [serve] [options]     start the server (default command)
-  daydream-scope pipelines [--json]    list pipelines and their parameters
+  daydream-scope pipelines [--json]    list pipelines (with plugins: --plugin <path>, installed ones) and parameters
   daydream-scope download <model>...   download a model's files (--list shows them, --dir <folder> elsewhere)
   daydream-scope --help | --version
 
@@ -52,12 +53,12 @@ export async function main(argv: string[]): Promise<void> {
   if (values.version) {
     return void console.log((await import('../package.json', { with: { type: 'json' } })).default.version);
   }
-  if (command === 'pipelines') return listPipelines(values.json === true);
-  if (command !== 'serve') return fail(`unknown command "${command}"\n\n${helpText()}`);
+  if (command !== 'serve' && command !== 'pipelines') return fail(`unknown command "${command}"\n\n${helpText()}`);
 
   const flags = optionsFromFlags(values);
   if (!flags.ok) return fail(`${flags.message}\n\nRun daydream-scope --help for the options.`);
   const o = { ...scopeDefaults, ...flags.options };
+  if (command === 'pipelines') return listPipelines(o, values.json === true);
   try {
     // The panel is built on the first start (and when its sources changed); a failed build serves a placeholder.
     await ensurePanelBuilt();
@@ -69,22 +70,34 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-function listPipelines(json: boolean): void {
-  const registry = new PipelineRegistry(scopeDefaults.pipelines);
-  const res = { width: scopeDefaults.width, height: scopeDefaults.height };
+/** The pipelines the server would offer with these options: built-ins and the plugins it would load. */
+async function listPipelines(o: typeof scopeDefaults, json: boolean): Promise<void> {
+  const registry = new PipelineRegistry(o.pipelines);
+  const { version } = (await import('../package.json', { with: { type: 'json' } })).default;
+  // A plugin that does not load is said on stderr, as the server would log it; stdout stays the list.
+  const plugins = await loadPlugins(registry, {
+    paths: o.plugins,
+    search: o.pluginSearch,
+    version,
+    log: (m) => console.error(m),
+  });
+  const from = new Map(plugins.flatMap((p) => p.pipelines.map((id) => [id, p.source] as const)));
+  const res = { width: o.width, height: o.height };
   const list = registry.list().map((d) => ({ ...d, params: { ...commonParams(res), ...d.params } }));
   if (json) {
     const out = list.map((d) => ({
       id: d.id,
       name: d.name,
       description: d.description,
+      plugin: from.get(d.id) ?? null,
       params: Object.fromEntries(Object.entries(d.params).map(([k, s]) => [k, paramJsonSchema(s)])),
     }));
     console.log(JSON.stringify(out, null, 2));
     return;
   }
   for (const d of list) {
-    console.log(`${d.id} — ${d.name}\n  ${d.description}`);
+    const plugin = from.has(d.id) ? ` (plugin ${from.get(d.id)})` : '';
+    console.log(`${d.id} — ${d.name}${plugin}\n  ${d.description}`);
     for (const [name, spec] of Object.entries(d.params)) console.log(`    ${name.padEnd(14)} ${describeSpec(spec)}`);
     console.log('');
   }

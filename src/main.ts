@@ -179,6 +179,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         tempo: perform.tempo,
         clockOut: o.midiClockOut,
         now: () => clock.now(),
+        timers: o.timers,
         mappingsFile: o.midiMappingsFile ?? join(o.configDir ?? configDir(), 'midi-mappings.json'),
         ...(o.midiBackend ? { backend: o.midiBackend } : {}),
         // Program changes that no mapping claims recall presets by position (program 0 = the first preset).
@@ -206,17 +207,6 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     mjpegQuality: o.mjpegQuality,
     outputs: o.outputs,
   });
-  // Feedback takes the engine's own frames; the engine renders from the hub's active input.
-  const inputs = await setupInputs({ log: o.log, events, commands, frames: engine, iceServers: o.iceServers });
-
-  const guard = createRequestGuard({
-    lan,
-    token,
-    // In LAN mode the Host header may name this machine by any of its addresses or names.
-    allowedHosts: [...o.allowedHosts, ...(lan ? [o.host, ...ownHostNames()] : [])],
-    corsOrigins: o.corsOrigins,
-    refusals: services.refusals,
-  });
   const performing: PerformSetup = await setupPerform({
     perform,
     hub: outputs,
@@ -228,6 +218,25 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     link: o.link,
     audioIn: o.audioIn,
     audioFormat: o.audioFormat,
+  });
+  // Feedback takes the engine's own frames; the engine renders from the hub's active input; a WHIP publisher's
+  // audio (the panel's microphone) drives the audio modulators.
+  const inputs = await setupInputs({
+    log: o.log,
+    events,
+    commands,
+    frames: engine,
+    iceServers: o.iceServers,
+    whip: { onAudio: performing.feedAudio },
+  });
+
+  const guard = createRequestGuard({
+    lan,
+    token,
+    // In LAN mode the Host header may name this machine by any of its addresses or names.
+    allowedHosts: [...o.allowedHosts, ...(lan ? [o.host, ...ownHostNames()] : [])],
+    corsOrigins: o.corsOrigins,
+    refusals: services.refusals,
   });
 
   let http: HttpServer | undefined;
@@ -250,6 +259,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
       rootRoutes: [whepRoutes(webrtc), inputs.rootRoutes],
       mjpegClients: () => mjpeg.streams.count,
       guard,
+      timers: o.timers,
     });
   } catch (err) {
     mjpeg.close();
@@ -268,6 +278,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
           maxAheadMs: o.oscMaxAheadMs,
           lan,
           allow: o.oscAllow,
+          timers: o.timers,
         });
   await osc?.start();
   const queryPort = o.oscQueryPort === 'auto' ? (o.port === 0 ? 0 : o.port + 1) : o.oscQueryPort;

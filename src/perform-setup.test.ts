@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import { call, startTestScope, waitFor } from './server/test-support';
 import { UdpClient, encode } from '../control/osc/test-support';
 import type { Scope } from './main';
+import { whipPublisher, type TestPublisher } from '../inputs/whip/test-publisher';
 
 const run = promisify(execFile);
 let dir: string;
@@ -87,5 +88,28 @@ describe('the perform layer in the server', () => {
     ]);
     expect(stdout.trim()).toBe(`h264,${stopped.body.frames}`);
     expect(stopped.body.frames).toBeGreaterThanOrEqual(20);
+  });
+
+  it("a WHIP publisher's microphone drives the audio meters: silence reads nothing, a low tone reads low", async () => {
+    scope = await startTestScope({ pipeline: 'test-pattern', oscQueryPort: null, midi: false, configDir: dir });
+    const audio = async () =>
+      (await call(`${scope!.url}/api/v1/audio`)).body as { level: number; low: number; high: number };
+    const publishers: TestPublisher[] = [];
+    try {
+      // Silence for a while (the meters have had half a second of it): every band stays at the floor.
+      const quiet = await whipPublisher(`${scope.url}/whip`, { audio: true, toneHz: 0 });
+      publishers.push(quiet);
+      await waitFor(() => quiet.sent >= 15, 10_000, 'half a second of silence');
+      expect((await audio()).level).toBeLessThan(0.05);
+
+      // A 100 Hz tone from a new publisher (it takes the slot over): the level rises, and it is all low band.
+      publishers.push(await whipPublisher(`${scope.url}/whip`, { audio: true, toneHz: 100 }));
+      await waitFor(async () => (await audio()).level > 0.5, 10_000, 'the tone to be heard');
+      const heard = await audio();
+      expect(heard.low).toBeGreaterThan(0.5);
+      expect(heard.low).toBeGreaterThan(heard.high + 0.3);
+    } finally {
+      for (const p of publishers) await p.close();
+    }
   });
 });

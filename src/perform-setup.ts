@@ -40,6 +40,11 @@ export interface PerformSetup {
   audio: FfmpegAudioCapture;
   recorder: RecordingOutput;
   routes: Hono[];
+  /**
+   * Audio from elsewhere (the panel's microphone over WHIP), mono -1..1 at `sampleRate`: it drives the audio
+   * modulators while the audio device (`--audio-in`, `/scope/audio/input`) is not listening.
+   */
+  feedAudio(samples: Float32Array, sampleRate: number): void;
   stop(): Promise<void>;
 }
 
@@ -64,9 +69,17 @@ export async function setupPerform(o: PerformSetupOptions): Promise<PerformSetup
     },
   });
   perform.link = link.status();
-  const analyser = new AudioAnalyser();
+  let analyser = new AudioAnalyser();
+  // The analyser's filters are made for one rate: audio at another rate gets an analyser of its own.
+  const feed = (samples: Float32Array, sampleRate: number) => {
+    if (analyser.sampleRate !== sampleRate) {
+      analyser = new AudioAnalyser({ sampleRate });
+      perform.attachAudio(analyser);
+    }
+    analyser.feed(samples);
+  };
   const device = defaultAudioDevice();
-  const audio = new FfmpegAudioCapture((samples) => analyser.feed(samples), {
+  const audio: FfmpegAudioCapture = new FfmpegAudioCapture((samples) => feed(samples, audio.o.sampleRate), {
     format: o.audioFormat ?? device.format,
     device: o.audioIn ?? device.device,
     log: o.log,
@@ -110,6 +123,8 @@ export async function setupPerform(o: PerformSetupOptions): Promise<PerformSetup
     audio,
     recorder,
     routes: [...performRoutes(service), recordingRoutes(o.hub, recorder)],
+    // The audio device, when it listens, wins over a publisher's microphone.
+    feedAudio: (samples, sampleRate) => !audio.running && feed(samples, sampleRate),
     stop: async () => {
       for (const remove of removals) remove();
       await Promise.all([link.disable(), audio.stop()]);

@@ -1,6 +1,8 @@
 /** What `startScope` takes: the server flags, with the defaults of a plain `daydream-scope`. */
 import { totalmem } from 'node:os';
 import type { Clock, ClockKind } from './engine/clock';
+import { realTimers } from './kernel/timers';
+import type { Timers } from './kernel/timers';
 import type { PipelineDefinition } from './engine/pipeline';
 import type { ModelManifest } from './models';
 import type { DeviceRequest } from './runtime/providers';
@@ -19,6 +21,8 @@ export interface ScopeOptions {
   height: number;
   /** The frame clock, by kind; tests pass a clock of their own (a ManualClock they tick). */
   clock: ClockKind | Clock;
+  /** Wall time of the services (/ws stats, OSC bundles and feedback, MIDI learn); tests pass ManualTimers. */
+  timers: Timers;
   /** Pipelines to register; the built-in ones by default (tests add their own). */
   pipelines: PipelineDefinition[];
   /** Pipeline plugins to load (`--plugin`): module files or folders, relative to the current directory. */
@@ -108,6 +112,7 @@ export const scopeDefaults: ScopeOptions = {
   width: 512,
   height: 512,
   clock: 'realtime',
+  timers: realTimers,
   pipelines: builtinPipelines,
   plugins: [],
   pluginSearch: defaultPluginSearch(),

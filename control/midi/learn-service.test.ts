@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { cc, mapping, noteOn, rig } from './test-support';
 import { ScopeError } from '../../src/kernel/errors';
+import { ManualTimers } from '../../src/kernel/timers';
 import type { Rig } from './test-support';
 import type { MidiStatus } from '../../src/shared/midi';
 
 const rigs: Rig[] = [];
 afterEach(async () => {
-  vi.useRealTimers();
   await Promise.all(rigs.splice(0).map((r) => r.close()));
 });
 async function start(...args: Parameters<typeof rig>): Promise<Rig> {
@@ -48,12 +48,13 @@ describe('MIDI learn through the service', () => {
   });
 
   it('binds a 7-bit CC 0-31 when no LSB follows in pairWaitMs', async () => {
-    vi.useFakeTimers();
-    const r = await start({ pairWaitMs: 150 });
+    const timers = new ManualTimers();
+    const r = await start({ pairWaitMs: 150, timers });
     r.service.learn('level');
     r.backend.inject('Pad', cc(1, 7, 64));
+    timers.advance(149);
     expect(r.service.mappings()).toEqual([]);
-    vi.advanceTimersByTime(150);
+    timers.advance(1);
     expect(r.service.mappings()[0]!.control).toEqual({ kind: 'cc', number: 7 });
   });
 
@@ -70,10 +71,12 @@ describe('MIDI learn through the service', () => {
   });
 
   it('gives up after the timeout, says so, and binds nothing', async () => {
-    vi.useFakeTimers();
-    const r = await start();
+    const timers = new ManualTimers();
+    const r = await start({ timers });
     r.service.learn('level', { timeoutMs: 30_000 });
-    vi.advanceTimersByTime(30_000);
+    timers.advance(29_999);
+    expect(r.service.status().learning).toMatchObject({ param: 'level', since: timers.now() - 29_999 });
+    timers.advance(1);
     expect(r.service.status().learning).toBeNull();
     expect(lastStatus(r).learning).toBeNull();
     expect(r.logs.at(-1)).toBe('MIDI learn for "level" timed out: no control moved.');

@@ -6,6 +6,7 @@ import { LearnMatcher } from './learn';
 import type { ControlEvent } from './assembler';
 import type { Learned } from './learn';
 import type { Learning, NoteMode } from '../../src/shared/midi';
+import type { Timers } from '../../src/kernel/timers';
 
 export interface LearnHandlers {
   learned(param: string, learned: Learned): void;
@@ -14,11 +15,11 @@ export interface LearnHandlers {
 
 export class LearnSession {
   private armed: { param: string; since: number; matcher: LearnMatcher } | undefined;
-  private timeout: NodeJS.Timeout | undefined;
-  private pairWait: NodeJS.Timeout | undefined;
+  private cancelTimeout: (() => void) | undefined;
+  private cancelPairWait: (() => void) | undefined;
 
   constructor(
-    private readonly o: { timeoutMs: number; pairWaitMs: number },
+    private readonly o: { timeoutMs: number; pairWaitMs: number; timers: Timers },
     private readonly on: LearnHandlers,
   ) {}
 
@@ -29,20 +30,19 @@ export class LearnSession {
   /** Arms `param`, replacing whatever was armed. */
   arm(param: string, noteMode: NoteMode, timeoutMs = this.o.timeoutMs): void {
     this.cancel();
-    this.armed = { param, since: Date.now(), matcher: new LearnMatcher(noteMode) };
-    this.timeout = setTimeout(() => {
+    this.armed = { param, since: this.o.timers.now(), matcher: new LearnMatcher(noteMode) };
+    this.cancelTimeout = this.o.timers.after(timeoutMs, () => {
       const was = this.armed?.param;
       this.cancel();
       if (was !== undefined) this.on.expired(was);
-    }, timeoutMs);
-    this.timeout.unref();
+    });
   }
 
   /** Disarms; true when something was armed. */
   cancel(): boolean {
-    clearTimeout(this.timeout);
-    clearTimeout(this.pairWait);
-    this.timeout = this.pairWait = undefined;
+    this.cancelTimeout?.();
+    this.cancelPairWait?.();
+    this.cancelTimeout = this.cancelPairWait = undefined;
     const was = this.armed !== undefined;
     this.armed = undefined;
     return was;
@@ -53,13 +53,12 @@ export class LearnSession {
     if (!armed) return;
     const learned = armed.matcher.feed(device, event);
     if (learned) return this.finish(armed.param, learned);
-    if (armed.matcher.waiting && !this.pairWait) {
-      this.pairWait = setTimeout(() => {
-        this.pairWait = undefined;
+    if (armed.matcher.waiting && !this.cancelPairWait) {
+      this.cancelPairWait = this.o.timers.after(this.o.pairWaitMs, () => {
+        this.cancelPairWait = undefined;
         const held = armed.matcher.flush();
         if (held && this.armed === armed) this.finish(armed.param, held);
-      }, this.o.pairWaitMs);
-      this.pairWait.unref();
+      });
     }
   }
 

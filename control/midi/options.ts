@@ -23,7 +23,7 @@ export interface MidiOptions {
   mappingsFile: string;
   /** How often to look for controllers plugged in or out; 0 = only at start. */
   rescanMs: number;
-  /** The wall time the rescan runs on; ManualTimers in tests. */
+  /** The wall time rescans, learn timeouts, feedback batches and the log limit run on; ManualTimers in tests. */
   timers: Timers;
   learnTimeoutMs: number;
   /** How long learn waits after a CC 0-31 for its LSB (CC + 32) before binding a 7-bit CC. */

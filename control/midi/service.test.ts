@@ -119,6 +119,21 @@ describe('feedback', () => {
     expect(r.backend.take('Pad')).toEqual([]);
   });
 
+  it('sends each batch one feedback interval after the first change waiting in it', async () => {
+    const timers = new ManualTimers();
+    const r = await start({ mappings: [mapping('level', { kind: 'cc', number: 20 })], timers, feedbackIntervalMs: 20 });
+    r.backend.inject('Pad', cc(1, 20, 0));
+    r.params.set('level', 1, 'http');
+    timers.advance(10);
+    r.params.set('level', 0.5, 'http');
+    timers.advance(9);
+    expect(r.backend.take('Pad')).toEqual([]);
+    timers.advance(1);
+    expect(r.backend.take('Pad')).toEqual([[0xb0, 20, 64]]);
+    timers.advance(100);
+    expect(r.backend.take('Pad')).toEqual([]);
+  });
+
   it('never echoes to the device that made the change, but tells the others', async () => {
     const r = await start({ devices: ['Pad', 'Fader'], mappings: [mapping('level', { kind: 'cc14', number: 0 })] });
     r.backend.inject('Fader', cc(1, 0, 0));

@@ -17,6 +17,7 @@ import { MidiPorts, choose } from './ports';
 import { MidiClockFollower } from './clock-follower';
 import { MidiClockOut, clockMessage } from './clock-out';
 import { ScopeError } from '../../src/kernel/errors';
+import { every } from '../../src/kernel/timers';
 import { RateLimitedLog } from '../osc/rate-limited-log';
 import type { MidiBytes } from './backend';
 import type { ControlEvent } from './assembler';
@@ -60,10 +61,14 @@ export class MidiService {
     options: Partial<MidiOptions> = {},
   ) {
     this.o = { ...midiDefaults(), ...options } satisfies MidiOptions;
-    this.limited = new RateLimitedLog(deps.log, this.o.logIntervalMs);
-    this.feedback = new FeedbackQueue((device, messages) => this.send(device, messages), this.o.feedbackIntervalMs);
+    this.limited = new RateLimitedLog(deps.log, this.o.logIntervalMs, () => this.o.timers.now());
+    this.feedback = new FeedbackQueue(
+      (device, messages) => this.send(device, messages),
+      this.o.feedbackIntervalMs,
+      this.o.timers,
+    );
     this.learner = new LearnSession(
-      { timeoutMs: this.o.learnTimeoutMs, pairWaitMs: this.o.pairWaitMs },
+      { timeoutMs: this.o.learnTimeoutMs, pairWaitMs: this.o.pairWaitMs, timers: this.o.timers },
       { learned: (param, l) => this.learned(param, l), expired: (param) => this.expired(param) },
     );
   }
@@ -97,16 +102,9 @@ export class MidiService {
     this.removeCommands = midiCommands(this, this.deps.commands);
     this.rescan();
     this.startClockOut();
-    if (this.o.rescanMs > 0) this.scheduleRescan();
+    // Every rescanMs on its timers (wall time), until stop().
+    if (this.o.rescanMs > 0) this.cancelRescan = every(this.o.timers, this.o.rescanMs, () => this.rescan());
     this.changed();
-  }
-
-  /** Rescans every rescanMs on its timers (wall time), until stop(). */
-  private scheduleRescan(): void {
-    this.cancelRescan = this.o.timers.after(this.o.rescanMs, () => {
-      this.rescan();
-      this.scheduleRescan();
-    });
   }
 
   /** Closes the ports, stops learning and waits for the last write of the mappings file. */

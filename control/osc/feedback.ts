@@ -3,6 +3,8 @@ import { typedArg } from './router';
 import type { OscMessage } from './codec';
 import type { Engine } from '../../src/engine/engine';
 import type { ParamStore } from '../../src/params/store';
+import { every } from '../../src/kernel/timers';
+import type { Timers } from '../../src/kernel/timers';
 
 export interface FeedbackTarget {
   host: string;
@@ -25,6 +27,8 @@ export interface FeedbackDeps {
   engine: Pick<Engine, 'getStats' | 'latest'>;
   /** Sends one message to one target; must not throw. */
   send(message: OscMessage, target: FeedbackTarget): void;
+  /** The wall time the stats go out on. */
+  timers: Timers;
 }
 
 /**
@@ -34,7 +38,7 @@ export interface FeedbackDeps {
  */
 export class OscFeedback {
   private unsubscribe: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelStats: (() => void) | undefined;
 
   constructor(
     private readonly targets: FeedbackTarget[],
@@ -55,16 +59,14 @@ export class OscFeedback {
         }
       }
     });
-    if (this.hz > 0) {
-      this.timer = setInterval(() => this.sendStats(), 1000 / this.hz);
-      this.timer.unref();
-    }
+    if (this.hz > 0) this.cancelStats = every(this.deps.timers, 1000 / this.hz, () => this.sendStats());
   }
 
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    clearInterval(this.timer);
+    this.cancelStats?.();
+    this.cancelStats = undefined;
   }
 
   private sendStats(): void {

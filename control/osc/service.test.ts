@@ -1,10 +1,11 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UdpClient, bundle, encode, float32, int32, oscString } from './test-support';
+import { UdpClient, bundle, bundleAt, encode, float32, int32, oscString } from './test-support';
 import { startScope } from '../../src/main';
 import { ManualClock } from '../../src/engine/clock';
+import { ManualTimers } from '../../src/kernel/timers';
 import { solidPipeline, tickFrames } from '../../src/engine/test-support';
-import { sleep, waitFor } from '../../src/server/test-support';
+import { waitFor } from '../../src/server/test-support';
 import type { Scope, ScopeOptions } from '../../src/main';
 import type { OscMessage } from './codec';
 
@@ -148,17 +149,19 @@ describe('OSC over UDP', () => {
   });
 
   it('applies a future-timetagged bundle at its time, not before, and its messages in order', async () => {
-    const s = await scope();
+    const timers = new ManualTimers();
+    const s = await scope({ timers });
     const c = await client();
-    const sent = Date.now();
-    await c.send(bundle(0.5, encode('/scope/level', [int(50)]), encode('/scope/level', [int(123)])), s.osc!.port);
-    // OSC timetags are wall-clock (NTP) times, and the bundle scheduler holds bundles on the wall clock: checking
-    // "not before its time" takes real time.
-    await sleep(200);
-    expect(level(s)).toBe(10);
-    await waitFor(() => level(s) === 123, 5000, 'level 123');
-    expect(Date.now() - sent).toBeGreaterThanOrEqual(450);
-    expect(s.osc!.status().applied).toBe(2);
+    const at = timers.now() + 500;
+    await c.send(bundleAt(at, encode('/scope/level', [int(50)]), encode('/scope/level', [int(123)])), s.osc!.port);
+    // UDP has no answer: a later datagram from the same socket, applied at once, says the bundle has arrived.
+    await c.send(encode('/scope/level', [int(7)]), s.osc!.port);
+    await waitFor(() => level(s) === 7, 5000, 'level 7');
+    timers.advance(499);
+    expect(level(s)).toBe(7);
+    timers.advance(1);
+    expect(level(s)).toBe(123);
+    expect(s.osc!.status().applied).toBe(3);
   });
 
   it('applies an "immediately" bundle at once', async () => {
@@ -170,7 +173,8 @@ describe('OSC over UDP', () => {
 
   it('sends changes from other surfaces, /scope/fps and /scope/frame to feedback targets', async () => {
     const listener = await client();
-    const s = await scope({ oscFeedback: [`127.0.0.1:${listener.port}`] });
+    const timers = new ManualTimers();
+    const s = await scope({ oscFeedback: [`127.0.0.1:${listener.port}`], timers });
     expect(s.osc!.status().feedbackTargets).toEqual([`127.0.0.1:${listener.port}`]);
     const res = await fetch(`${s.url}/api/v1/parameters`, {
       method: 'PATCH',
@@ -181,6 +185,8 @@ describe('OSC over UDP', () => {
     const got = (address: string) => listener.received.findLast((m) => m.address === address);
     await waitFor(() => got('/scope/level')?.args[0]?.value === 99, 5000, '/scope/level feedback');
     expect(got('/scope/level')).toEqual({ address: '/scope/level', args: [int(99)] });
+    expect(got('/scope/fps')).toBeUndefined();
+    timers.advance(250);
     await waitFor(() => got('/scope/fps') !== undefined && got('/scope/frame') !== undefined, 5000, 'stats');
     expect(got('/scope/fps')!.args[0]!.type).toBe('f');
     expect(got('/scope/frame')!.args[0]!.type).toBe('i');

@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { listenOn, listenOrSwitchOff } from '../../src/kernel/listen';
+import { realTimers } from '../../src/kernel/timers';
 import { isIPv6 } from 'node:net';
 import { decodePacket, encodeMessage, peekBundleTime } from './codec';
 import { BundleScheduler } from './bundle-scheduler';
@@ -18,6 +19,7 @@ import type { CommandRegistry } from '../../src/kernel/commands';
 import type { ParamStore } from '../../src/params/store';
 import type { RefusalCounter } from '../../src/kernel/refusals';
 import type { SenderAllowlist } from './allowlist';
+import type { Timers } from '../../src/kernel/timers';
 
 export interface OscOptions {
   host: string;
@@ -35,6 +37,8 @@ export interface OscOptions {
   allow: string[];
   /** At most one log line per error kind in this interval. */
   logIntervalMs: number;
+  /** Wall time (OSC timetags are wall-clock times): bundles wait, stats go out and logs are limited on it. */
+  timers: Timers;
 }
 
 export const oscDefaults: OscOptions = {
@@ -46,6 +50,7 @@ export const oscDefaults: OscOptions = {
   lan: false,
   allow: [],
   logIntervalMs: 5000,
+  timers: realTimers,
 };
 
 /** The part of the app the OSC service sees (ScopeServices fits it). */
@@ -103,16 +108,21 @@ export class OscService {
       if (typeof target === 'string') deps.log(`${target}; ignored.`);
       else this.targets.push(target);
     }
-    this.limited = new RateLimitedLog(deps.log, this.o.logIntervalMs);
+    this.limited = new RateLimitedLog(deps.log, this.o.logIntervalMs, () => this.o.timers.now());
     this.allowlist = parseAllowlist(this.o.allow);
     this.scheduler = new BundleScheduler({
       maxAheadMs: this.o.maxAheadMs,
+      timers: this.o.timers,
       onDrop: (why) => {
         deps.refusals?.count(why);
         this.error('dropped', `OSC: a bundle was dropped (${why.replace(/_/g, ' ')})`);
       },
     });
-    this.feedback = new OscFeedback(this.targets, { ...deps, send: (m, t) => this.send(m, t) }, this.o.statsHz);
+    this.feedback = new OscFeedback(
+      this.targets,
+      { ...deps, send: (m, t) => this.send(m, t), timers: this.o.timers },
+      this.o.statsHz,
+    );
     this.router = routerDeps(deps, 'osc', 'OSC');
   }
 

@@ -30,15 +30,24 @@ export function encode(address: string, args: unknown[] = []): Buffer {
   return Buffer.from(osc.writePacket({ address, args } as never));
 }
 
-/** A bundle timetagged `secondsFromNow` ahead (null: "immediately"), its elements encoded by osc.js. */
+/** A bundle timetagged `secondsFromNow` ahead of the wall clock (null: "immediately"), its elements by osc.js. */
 export function bundle(secondsFromNow: number | null, ...elements: Buffer[]): Buffer {
-  const time = secondsFromNow === null ? Buffer.from([0, 0, 0, 0, 0, 0, 0, 1]) : timeTag(secondsFromNow);
+  const time = secondsFromNow === null ? Buffer.from([0, 0, 0, 0, 0, 0, 0, 1]) : timeTag(osc.timeTag(secondsFromNow));
+  return bundleOf(time, elements);
+}
+
+/** A bundle timetagged at `unixMs` (a time on the ManualTimers a test gave the service). */
+export function bundleAt(unixMs: number, ...elements: Buffer[]): Buffer {
+  return bundleOf(timeTag(osc.timeTag(0, unixMs)), elements);
+}
+
+function bundleOf(time: Buffer, elements: Buffer[]): Buffer {
   const parts = elements.flatMap((e) => [int32(e.length), e]);
   return Buffer.concat([oscString('#bundle'), time, ...parts]);
 }
 
-function timeTag(secondsFromNow: number): Buffer {
-  const [secs, frac] = osc.timeTag(secondsFromNow).raw;
+function timeTag(tag: { raw: [number, number] }): Buffer {
+  const [secs, frac] = tag.raw;
   const b = Buffer.alloc(8);
   b.writeUInt32BE(secs);
   b.writeUInt32BE(frac >>> 0, 4);

@@ -19,6 +19,7 @@ const watch = (type: string, protocol: 'tcp' | 'udp') =>
 watch('oscjson', 'tcp');
 watch('osc', 'udp');
 
+// mDNS answers come from another network namespace over real sockets: poll for them.
 const until = async (check: () => boolean, ms: number) => {
   for (const end = Date.now() + ms; !check() && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
 };

@@ -20,6 +20,7 @@ let peerState: State | undefined;
 peer.on('message', (m: { type: string } & State) => {
   if (m.type === 'state') peerState = m;
 });
+// Link peers and their sockets run on the wall clock in other processes: poll what they bring.
 const until = async (check: () => boolean, ms: number) => {
   for (const end = Date.now() + ms; !check() && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
   return check();
@@ -38,6 +39,7 @@ const agreedBpm = clock.bpm;
 const offset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
 const errors: number[] = [];
 for (let i = 0; i < 20; i++) {
+  // Link runs on the wall clock in another process: the samples are spread over half a second of its time.
   await new Promise((r) => setTimeout(r, 25));
   const s = peerState!;
   const d = clock.beatAt(s.micros / 1000 - offset) - s.beat;

@@ -45,6 +45,7 @@ function sender(lib: NdiLib, name: string, left = [230, 20, 20], right = [20, 20
         timestamp: 0,
       });
       sent.add(code);
+      // A real NDI sender at about 30 fps: libndi's receiver runs on its own clock, not the engine's.
       await new Promise((r) => setTimeout(r, 33));
     }
   })();

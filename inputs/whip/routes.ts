@@ -1,32 +1,20 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { MAX_OFFER_BYTES } from '../../src/media/sdp';
+import {
+  addSessionRoutes,
+  answered,
+  notSdp,
+  offerLimit,
+  peerAddress,
+  problem,
+  text,
+} from '../../src/media/webrtc-http';
 import { route } from '../../src/shared/route-doc';
 import { SLOT, WhipError } from './whip-ingest';
 import type { Context } from 'hono';
 import type { WhipIngest } from './whip-ingest';
 
-const problem = (
-  c: Context,
-  status: 400 | 404 | 405 | 413 | 415 | 429 | 503,
-  message: string,
-  extra: Record<string, string> = {},
-) => c.text(`${message}\n`, status, { ...extra, 'Content-Type': 'text/plain; charset=utf-8' });
-
-const text = (description: string) => ({ media: 'text/plain', description });
 const slotParams = z.object({ slot: z.string() });
-const sessionParams = z.object({ id: z.string() });
-
-/** The publisher's address, for the log, the listing and the per-client cap (unknown under app.request()). */
-function publisherOf(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 /**
  * `POST /whip` and `POST /whip/<slot>` (an SDP offer in, 201 + answer + Location out), `DELETE
@@ -36,11 +24,7 @@ function publisherOf(c: Context): string {
 export function whipRoutes(ingest: WhipIngest): Hono {
   const app = new Hono();
 
-  // An offer is a few KiB: anything over the limit is cut off while it is still arriving.
-  const limit = bodyLimit({
-    maxSize: MAX_OFFER_BYTES,
-    onError: (c) => problem(c, 413, `the offer is over ${MAX_OFFER_BYTES} bytes`),
-  });
+  const limit = offerLimit();
   app.post('/whip', limit);
   app.post('/whip/:slot', limit);
 
@@ -48,19 +32,11 @@ export function whipRoutes(ingest: WhipIngest): Hono {
     if (slot !== undefined && (!SLOT.test(slot) || slot === 'sessions')) {
       return problem(c, 404, 'a WHIP slot is up to 32 lowercase letters, digits and dashes, e.g. /whip/camera');
     }
-    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/sdp') {
-      return problem(c, 415, 'WHIP expects an SDP offer with Content-Type: application/sdp', {
-        'Accept-Post': 'application/sdp',
-      });
-    }
+    const refused = notSdp(c, 'WHIP');
+    if (refused) return refused;
     try {
-      const { id, sdp } = await ingest.publish(await c.req.text(), slot, publisherOf(c));
-      return c.body(sdp, 201, {
-        'Content-Type': 'application/sdp',
-        Location: `/whip/sessions/${id}`,
-        ETag: `"${id}"`,
-      });
+      const { id, sdp } = await ingest.publish(await c.req.text(), slot, peerAddress(c));
+      return answered(c, sdp, `/whip/sessions/${id}`, id);
     } catch (err) {
       if (err instanceof WhipError) return problem(c, err.status, err.message);
       throw err;
@@ -74,8 +50,6 @@ export function whipRoutes(ingest: WhipIngest): Hono {
   app.options('/whip', route(preflightDoc), (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
   const slotPreflight = route({ ...preflightDoc, params: slotParams });
   app.options('/whip/:slot', slotPreflight, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
-  const sessionPreflight = route({ summary: 'CORS preflight', params: sessionParams, responses: { 204: 'empty' } });
-  app.options('/whip/sessions/:id', sessionPreflight, (c) => c.body(null, 204));
 
   const offer = (where: string) => ({
     summary: `WHIP (RFC 9725): ${where}; an SDP offer that sends video in, 201 with the answer and a Location to DELETE`,
@@ -95,28 +69,13 @@ export function whipRoutes(ingest: WhipIngest): Hono {
     publish(c, c.req.param('slot')),
   );
 
-  const endDoc = route({
-    summary: 'ends a WHIP session; its source holds the last frame',
-    params: sessionParams,
-    responses: { 200: 'empty', 404: text('no such session') },
+  addSessionRoutes(app, {
+    path: '/whip/sessions/:id',
+    protocol: 'WHIP',
+    endSummary: 'ends a WHIP session; its source holds the last frame',
+    has: (id) => ingest.has(id),
+    end: (id) => ingest.end(id),
   });
-  app.delete('/whip/sessions/:id', endDoc, (c) =>
-    ingest.end(c.req.param('id')) ? c.body(null, 200) : problem(c, 404, 'no such WHIP session'),
-  );
-
-  // Non-trickle: the answer already carries every candidate; ICE restarts are not offered either.
-  const trickleDoc = route({
-    summary: 'trickle ICE and ICE restarts are not offered: 405 (the answer already has every candidate)',
-    params: sessionParams,
-    responses: { 405: text('not supported'), 404: text('no such session') },
-  });
-  app.patch('/whip/sessions/:id', trickleDoc, (c) =>
-    ingest.has(c.req.param('id'))
-      ? problem(c, 405, 'trickle ICE and ICE restart are not supported: the answer already has all candidates', {
-          Allow: 'DELETE, OPTIONS',
-        })
-      : problem(c, 404, 'no such WHIP session'),
-  );
 
   return app;
 }

@@ -10,8 +10,10 @@ export interface PublisherOptions {
   /** RGB of the left and right halves. */
   left: number[];
   right: number[];
-  /** Offer audio too (a publisher like OBS does); the server answers it inactive. */
+  /** Offer audio too (a publisher like OBS does); the server answers it inactive unless someone listens. */
   audio: boolean;
+  /** With `audio`: a sine at this frequency (Hz) at half scale, or 0 for silence, sent in 10 ms frames at 48 kHz. */
+  toneHz: number;
 }
 
 export interface TestPublisher {
@@ -36,7 +38,11 @@ const defaults: PublisherOptions = {
   left: [220, 30, 30],
   right: [30, 30, 220],
   audio: false,
+  toneHz: 0,
 };
+
+const AUDIO_RATE = 48_000;
+const AUDIO_FRAME = AUDIO_RATE / 100;
 
 /** Publishes to `url` (`…/whip` or `…/whip/<slot>`); rejects with the server's answer when it is not 201. */
 export async function whipPublisher(url: string, options: Partial<PublisherOptions> = {}): Promise<TestPublisher> {
@@ -48,7 +54,9 @@ export async function whipPublisher(url: string, options: Partial<PublisherOptio
   const source = new nonstandard.RTCVideoSource();
   const track = source.createTrack();
   pc.addTransceiver(track, { direction: 'sendonly' });
-  if (o.audio) pc.addTransceiver('audio', { direction: 'sendonly' });
+  const audioSource = o.audio ? new nonstandard.RTCAudioSource() : undefined;
+  const audioTrack = audioSource?.createTrack();
+  if (audioTrack) pc.addTransceiver(audioTrack, { direction: 'sendonly' });
   await pc.setLocalDescription(await pc.createOffer());
   await new Promise<void>((resolve) => {
     if (pc.iceGatheringState === 'complete') return resolve();
@@ -76,9 +84,28 @@ export async function whipPublisher(url: string, options: Partial<PublisherOptio
     sentAt.set(code, performance.now());
     publisher.sent++;
   }, 1000 / o.fps);
+  // RTCAudioSource wants 10 ms frames, handed over in real time.
+  let sample = 0;
+  const audioTimer = audioSource
+    ? setInterval(() => {
+        const samples = new Int16Array(AUDIO_FRAME);
+        for (let i = 0; i < AUDIO_FRAME; i++, sample++) {
+          samples[i] = Math.round(16384 * Math.sin((2 * Math.PI * o.toneHz * sample) / AUDIO_RATE));
+        }
+        audioSource.onData({
+          samples,
+          sampleRate: AUDIO_RATE,
+          bitsPerSample: 16,
+          channelCount: 1,
+          numberOfFrames: AUDIO_FRAME,
+        });
+      }, 10)
+    : undefined;
   const location = response.headers.get('location');
   const end = () => {
     clearInterval(timer);
+    clearInterval(audioTimer);
+    audioTrack?.stop();
     track.stop();
     pc.close();
   };

@@ -23,6 +23,11 @@ export interface WhipIngestOptions {
   /** Timeouts run on these; tests pass ManualTimers. */
   timers: Timers;
   log: (message: string) => void;
+  /**
+   * The audio of live publishers (the panel's microphone), as mono samples -1..1 at their rate; without it, offered
+   * audio is answered inactive and never decoded.
+   */
+  onAudio: ((samples: Float32Array, sampleRate: number) => void) | undefined;
 }
 
 const defaults: WhipIngestOptions = {
@@ -33,6 +38,7 @@ const defaults: WhipIngestOptions = {
   pendingPerClient: 4,
   timers: realTimers,
   log: () => {},
+  onAudio: undefined,
 };
 
 const GATHER_TIMEOUT_MS = 3000;
@@ -47,6 +53,26 @@ export class WhipError extends Error {
   }
 }
 
+/** 16-bit PCM as RTCAudioSink hands it over (interleaved when there are several channels). */
+interface PcmData {
+  samples: Int16Array;
+  sampleRate: number;
+  channelCount: number;
+  numberOfFrames: number;
+}
+
+/** Interleaved 16-bit PCM as mono samples -1..1 (the channels averaged). */
+export function toMono({ samples, channelCount, numberOfFrames }: PcmData): Float32Array {
+  const out = new Float32Array(numberOfFrames);
+  const channels = Math.max(1, channelCount);
+  for (let i = 0; i < numberOfFrames; i++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++) sum += samples[i * channels + c]!;
+    out[i] = sum / channels / 32768;
+  }
+  return out;
+}
+
 /** A slot name from the URL (`/whip/<slot>`): lowercase letters, digits and dashes. */
 export const SLOT = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
@@ -57,6 +83,7 @@ interface Live extends WhipSession {
   client: string;
   connected: boolean;
   sink: { stop(): void } | undefined;
+  audioSink: { stop(): void } | undefined;
   cancelTimer: (() => void) | undefined;
   done: boolean;
 }
@@ -111,8 +138,10 @@ export class WhipIngest {
       const transceivers = pc.getTransceivers();
       const video = transceivers.find((t) => t.receiver.track.kind === 'video');
       if (!video) throw new WhipError(400, 'the SDP offer has no video m-line');
-      // Receive the first video only; audio and any other section are answered inactive.
-      for (const t of transceivers) t.direction = t === video ? 'recvonly' : 'inactive';
+      // Receive the first video, and the first audio when someone listens to it; the rest is answered inactive.
+      const onAudio = this.o.onAudio;
+      const audio = onAudio ? transceivers.find((t) => t.receiver.track.kind === 'audio') : undefined;
+      for (const t of transceivers) t.direction = t === video || t === audio ? 'recvonly' : 'inactive';
       const answer = await pc.createAnswer();
       if (videoRejected(answer.sdp ?? '')) throw new WhipError(400, await this.codecProblem(offer, loaded.wrtc));
       await pc.setLocalDescription(answer);
@@ -127,6 +156,13 @@ export class WhipIngest {
       sink.onframe = ({ frame }: { frame: { width: number; height: number; data: Uint8Array } }) =>
         source.frame(session, frame);
       session.sink = sink;
+      if (audio && onAudio) {
+        const audioSink = new nonstandard.RTCAudioSink(audio.receiver.track);
+        // Only the publisher that holds the slot is heard; one that is still connecting, or was replaced, is not.
+        audioSink.ondata = (data: PcmData) =>
+          session.connected && !session.done && onAudio(toMono(data), data.sampleRate);
+        session.audioSink = audioSink;
+      }
       this.o.log(`WHIP offer from ${publisher} on ${path} (session ${session.id.slice(0, 8)}).`);
       return { id: session.id, sdp };
     } catch (err) {
@@ -186,6 +222,7 @@ export class WhipIngest {
       client,
       connected: false,
       sink: undefined,
+      audioSink: undefined,
       cancelTimer: undefined,
       done: false,
       close: () => this.finish(s, 'replaced by a new publisher', false),
@@ -217,6 +254,7 @@ export class WhipIngest {
     this.sessions.delete(s.id);
     s.cancelTimer?.();
     s.sink?.stop();
+    s.audioSink?.stop();
     s.pc.onconnectionstatechange = null;
     s.pc.close();
     // A session that never took the slot over leaves the slot's publisher alone.

@@ -15,11 +15,12 @@ import { scaleCover } from '../../src/media/scale';
 import { ImageSource } from '../shared/source';
 import { ArModel } from './ar-model';
 import { ArStream } from './ar-stream';
-import type { BlockResult, RecacheMode, StreamOptions } from './ar-stream';
-import type { CommitMode } from './block-runner';
+import type { BlockResult, StreamOptions } from './ar-stream';
 import { resolveExport } from './export-manifest';
 import type { ExportManifest } from './export-manifest';
 import { firstStepFor, NoiseController } from './noise-controller';
+import { videoParams } from './params';
+import type { ArParams, ArVideoParams } from './params';
 import { parseStepList } from './schedule';
 import { writeTinyExport } from './tiny/write';
 import type { TinyExportOptions } from './tiny/write';
@@ -41,10 +42,16 @@ export interface ArPipelineOptions {
   modelsDir?: string;
 }
 
+/**
+ * The values the pipeline reads: every ar-video parameter, the video ones only where the pipeline is video to
+ * video (a text-to-video snapshot lacks them and never reaches the code that reads them).
+ */
+export type ArSnapshot = ParamSnapshot<ArParams> & Partial<ParamSnapshot<ArVideoParams>>;
+
 /** Input frames kept waiting at most: older ones are dropped so latency stays bounded when blocks run late. */
 const MAX_WAITING_INPUTS = 12;
 
-export class ArVideoPipeline implements Pipeline {
+export class ArVideoPipeline implements Pipeline<ArParams> {
   /** Figures of the last block (time, frames, host<->device bytes), for the bench and status. */
   lastBlock: BlockResult | undefined;
   private model: ArModel | undefined;
@@ -70,7 +77,7 @@ export class ArVideoPipeline implements Pipeline {
     private readonly options: ArPipelineOptions = { prefetch: true },
   ) {}
 
-  async load(ctx: LoadContext): Promise<void> {
+  async load(ctx: LoadContext<ArParams> & { params: ArSnapshot }): Promise<void> {
     this.out = { width: ctx.width, height: ctx.height };
     ctx.progress('finding the export', 0);
     const tiny = ctx.params.model === 'tiny';
@@ -97,7 +104,8 @@ export class ArVideoPipeline implements Pipeline {
     );
     if (this.spec.video) {
       ctx.progress('loading the video source', 0.9);
-      this.source = await ImageSource.load(String(ctx.params.source), { ...ctx, width: c.width, height: c.height });
+      const source = ctx.params.source ?? videoParams.source.default;
+      this.source = await ImageSource.load(source, { ...ctx, width: c.width, height: c.height });
     }
     ctx.progress('warming up', 0.95);
     await this.warmUp();
@@ -123,7 +131,7 @@ export class ArVideoPipeline implements Pipeline {
     await stream.reset();
   }
 
-  async render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<Image> {
+  async render(ctx: RenderContext, params: ArSnapshot, input?: Image): Promise<Image> {
     if (!this.stream || !this.model) throw new Error(`${this.spec.id} is not loaded`);
     this.rethrow();
     if (params.resetCache) this.resetRequested = true;
@@ -191,9 +199,9 @@ export class ArVideoPipeline implements Pipeline {
   }
 
   /** One block with the parameters of the frame that started it. */
-  private async produce(params: ParamSnapshot, time: number): Promise<void> {
+  private async produce(params: ArSnapshot, time: number): Promise<void> {
     const stream = this.stream!;
-    const steps = this.steps(String(params.steps));
+    const steps = this.steps(params.steps);
     if ((steps.changed && params.manageCache && stream.blockCount > 0) || this.resetRequested) {
       this.resetRequested = false;
       await this.reset();
@@ -203,13 +211,15 @@ export class ArVideoPipeline implements Pipeline {
       ? await promptConditioning(params, (t) => text.encode(t), this.transition, time)
       : { conditioning: this.silent!, key: '' };
     const cut = this.promptKey !== undefined && prompt.key !== this.promptKey && params.transition === 0;
-    await stream.setConditioning(prompt.conditioning, cut ? (params.recache as RecacheMode) : 'off');
+    await stream.setConditioning(prompt.conditioning, cut ? params.recache : 'off');
     this.promptKey = prompt.key;
-    const settings = { steps: steps.list, commit: params.commit as CommitMode, seed: params.seed as number };
+    const settings = { steps: steps.list, commit: params.commit, seed: params.seed };
     let result: BlockResult;
     if (this.spec.video) {
       const chunk = this.inputs.splice(0, this.chunkFrames());
-      const s = this.controller.next(params.noiseScale as number, chunk, params.noiseController as boolean);
+      const { noiseScale = videoParams.noiseScale.default, noiseController = videoParams.noiseController.default } =
+        params;
+      const s = this.controller.next(noiseScale, chunk, noiseController);
       result = await stream.videoBlock(settings, chunk, s, firstStepFor(s));
       this.chunks++;
     } else {

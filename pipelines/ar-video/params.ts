@@ -20,15 +20,13 @@ export interface ArParamOptions {
   steps: string;
   recache: (typeof recacheModes)[number];
   commit: (typeof commitModes)[number];
-  /** Video to video: noise scale, noise controller and the image source. */
-  video: boolean;
 }
 
-/** The parameter specs of one ar-video pipeline. */
-export function arParams(o: ArParamOptions): ParamSpecs {
+/** The parameter specs of a text-to-video ar-video pipeline. */
+export function arParams(o: ArParamOptions) {
   // DAYDREAM_SCOPE_TINY=1 makes the generated tiny model the default, for development on machines without weights.
   const defaultModel = process.env.DAYDREAM_SCOPE_TINY === '1' ? 'tiny' : o.exportId;
-  const specs: ParamSpecs = {
+  return {
     model: p.enum(defaultModel, [o.exportId, 'tiny'], {
       ...model,
       label: 'Model',
@@ -66,28 +64,36 @@ export function arParams(o: ArParamOptions): ParamSpecs {
       description: 'Start the video afresh when the denoising steps change',
     }),
     resetCache: p.trigger({ ...cache, label: 'Reset cache', description: 'Start the video afresh' }),
-  };
-  if (!o.video) return specs;
-  return {
-    ...specs,
-    // Named `source`, not `input`: /scope/input is the command that chooses the video input.
-    source: p.enum('neural-field', inputSources, {
-      ...model,
-      label: 'Video source',
-      description: 'Rendered as the input when no video input is selected',
-    }),
-    noiseScale: p.number(0.7, {
-      ...steps,
-      min: 0.15,
-      max: 1,
-      step: 0.01,
-      label: 'Noise scale',
-      description: 'How much of the input is replaced by noise; the first step is int(1000·s) - 100',
-    }),
-    noiseController: p.bool(true, {
-      ...steps,
-      label: 'Noise controller',
-      description: 'Less noise when the input moves fast (StreamDiffusionV2)',
-    }),
-  };
+  } satisfies ParamSpecs;
 }
+
+/** What video to video adds: the image source, the noise scale and the noise controller. */
+export const videoParams = {
+  // Named `source`, not `input`: /scope/input is the command that chooses the video input.
+  source: p.enum('neural-field', inputSources, {
+    ...model,
+    label: 'Video source',
+    description: 'Rendered as the input when no video input is selected',
+  }),
+  noiseScale: p.number(0.7, {
+    ...steps,
+    min: 0.15,
+    max: 1,
+    step: 0.01,
+    label: 'Noise scale',
+    description: 'How much of the input is replaced by noise; the first step is int(1000·s) - 100',
+  }),
+  noiseController: p.bool(true, {
+    ...steps,
+    label: 'Noise controller',
+    description: 'Less noise when the input moves fast (StreamDiffusionV2)',
+  }),
+} satisfies ParamSpecs;
+
+/** The parameter specs of a video-to-video ar-video pipeline. */
+export function arVideoParams(o: ArParamOptions) {
+  return { ...arParams(o), ...videoParams };
+}
+
+export type ArParams = ReturnType<typeof arParams>;
+export type ArVideoParams = ReturnType<typeof arVideoParams>;

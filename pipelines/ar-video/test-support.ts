@@ -1,33 +1,33 @@
 /** Loading and stepping an ar-video pipeline in tests. */
 import type { Image } from '../../src/engine/frame';
 import type { ParamSnapshot, PipelineDefinition } from '../../src/engine/pipeline';
-import type { ParamValue } from '../../src/params/spec';
+import { snapshotOf } from '../../src/engine/snapshot';
 import type { OrtRuntime } from '../../src/runtime/ort';
 import { ArVideoPipeline } from './ar-pipeline';
-import type { ArPipelineOptions, ArPipelineSpec } from './ar-pipeline';
+import type { ArPipelineOptions, ArPipelineSpec, ArSnapshot } from './ar-pipeline';
+import type { ArParams } from './params';
 
-/** Every parameter at its default, the model tiny, and the overrides. */
-export function paramsOf(
-  def: PipelineDefinition,
-  overrides: Record<string, ParamValue> = {},
+/** Every parameter at its default, the model tiny, and the overrides (each checked by its spec). */
+export function paramsOf<S extends ArParams>(
+  def: PipelineDefinition<S>,
+  overrides: { [K in keyof S]?: unknown } = {},
   size = { width: 64, height: 32 },
-): ParamSnapshot {
-  const defaults = Object.fromEntries(Object.entries(def.params).map(([k, s]) => [k, s.default]));
-  return { ...size, ...defaults, model: 'tiny', resetCache: false, ...overrides };
+): ParamSnapshot<S> {
+  return snapshotOf(def.params, size, { model: 'tiny', ...overrides });
 }
 
 /** A loaded pipeline of `spec` (not through the definition, so tests can turn prefetching off). */
 export async function loadPipeline(
   spec: ArPipelineSpec,
-  params: ParamSnapshot,
+  params: ArSnapshot,
   runtime: OrtRuntime,
   options: ArPipelineOptions = { prefetch: false },
   logs: string[] = [],
 ): Promise<ArVideoPipeline> {
   const pipeline = new ArVideoPipeline(spec, options);
   await pipeline.load({
-    width: params.width as number,
-    height: params.height as number,
+    width: params.width,
+    height: params.height,
     params,
     runtime,
     progress: () => {},
@@ -38,8 +38,8 @@ export async function loadPipeline(
 }
 
 /** Renders frame `index` at 30 fps. */
-export function renderFrame(p: ArVideoPipeline, params: ParamSnapshot, index: number, input?: Image): Promise<Image> {
-  const { width, height } = params as { width: number; height: number };
+export function renderFrame(p: ArVideoPipeline, params: ArSnapshot, index: number, input?: Image): Promise<Image> {
+  const { width, height } = params;
   return p.render({ time: index / 30, dt: 1 / 30, frameIndex: index, width, height }, params, input);
 }
 

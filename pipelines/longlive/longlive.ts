@@ -1,4 +1,4 @@
-import type { PipelineDefinition } from '../../src/engine/pipeline';
+import { definePipeline } from '../../src/engine/pipeline';
 import { ArVideoPipeline } from '../ar-video/ar-pipeline';
 import type { ArPipelineSpec } from '../ar-video/ar-pipeline';
 import { longliveExport } from '../ar-video/export-manifest';
@@ -22,7 +22,7 @@ export const longliveSpec: ArPipelineSpec = {
   stream: { positionLimit: 1024, onLimit: 'reset', rewindTo: 0 },
 };
 
-export const longlive: PipelineDefinition = {
+export const longlive = definePipeline({
   id: 'longlive',
   name: 'LongLive',
   description:
@@ -34,7 +34,6 @@ export const longlive: PipelineDefinition = {
     steps: '1000,750,500,250',
     recache: 'keep-sinks',
     commit: 'clean',
-    video: false,
   }),
   create: () => new ArVideoPipeline(longliveSpec),
-};
+});

@@ -8,7 +8,6 @@ import { buildFieldNet } from './graph';
 import type { FieldNetOptions } from './graph';
 import { neuralFieldParams } from './params';
 import { mixInput } from './input-mix';
-import type { InputBlend } from './input-mix';
 
 export const LATENT_SIZE = 8;
 
@@ -86,7 +85,7 @@ class NeuralField implements Pipeline<FieldParams> {
     const rgba = out.rgba!;
     // A fresh output buffer per frame: the engine and outputs keep earlier frames while encoding them.
     const image = { data: rgba.data as Uint8Array, width: this.size.width, height: this.size.height };
-    if (input) mixInput(image, input, params.inputMix as number, params.inputBlend as InputBlend);
+    if (input) mixInput(image, input, params.inputMix, params.inputBlend);
     return image;
   }
 

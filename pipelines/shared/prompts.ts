@@ -2,10 +2,10 @@
  * Four weighted prompts, blended linearly or by slerp, with timed transitions: the parameters and the per-frame
  * conditioning that streamdiffusion and the autoregressive video pipelines share.
  */
-import type { ParamSnapshot } from '../../src/engine/pipeline';
 import { p } from '../../src/params/spec';
+import type { ParamValues } from '../../src/params/spec';
 import { blendConditionings } from './blend';
-import type { BlendMode, Conditioning, PromptTransition } from './blend';
+import type { Conditioning, PromptTransition } from './blend';
 
 const prompt = { group: 'prompt' } as const;
 
@@ -46,6 +46,9 @@ export function promptParams(text: string) {
   };
 }
 
+/** The prompt parameters' values: what promptConditioning reads from any snapshot that has them. */
+export type PromptValues = ParamValues<ReturnType<typeof promptParams>>;
+
 /** The conditioning of one frame, and the key naming the prompts behind it (it changes when a prompt does). */
 export interface PromptState {
   conditioning: Conditioning;
@@ -57,13 +60,13 @@ export interface PromptState {
  * others when they have text and weight; `encode` turns a text into its conditioning (cached by the encoder).
  */
 export async function promptConditioning(
-  params: ParamSnapshot,
+  params: PromptValues,
   encode: (text: string) => Promise<Conditioning>,
   transition: PromptTransition,
   time: number,
 ): Promise<PromptState> {
-  const texts = [params.prompt, params.prompt2, params.prompt3, params.prompt4].map((t) => String(t ?? ''));
-  const weights = [params.weight1, params.weight2, params.weight3, params.weight4].map((w) => Number(w ?? 0));
+  const texts = [params.prompt, params.prompt2, params.prompt3, params.prompt4];
+  const weights = [params.weight1, params.weight2, params.weight3, params.weight4];
   const used = texts.map((t, i) => (i === 0 || (t.trim() !== '' && weights[i]! > 0) ? t : undefined));
   const conds: Conditioning[] = [];
   const usedWeights: number[] = [];
@@ -72,8 +75,7 @@ export async function promptConditioning(
     conds.push(await encode(t));
     usedWeights.push(weights[i]!);
   }
-  const mode = params.blend as BlendMode;
-  const target = blendConditionings(conds, usedWeights, mode);
+  const target = blendConditionings(conds, usedWeights, params.blend);
   const key = used.map((t) => t ?? '').join('\u0000');
-  return { conditioning: transition.update(key, target, time, params.transition as number, mode), key };
+  return { conditioning: transition.update(key, target, time, params.transition, params.blend), key };
 }

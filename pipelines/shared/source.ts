@@ -13,11 +13,14 @@ import { testPattern } from '../test-pattern/test-pattern';
 export const inputSources = ['neural-field', 'test-pattern', 'none'] as const;
 
 type InputSource = (typeof inputSources)[number];
+type PipelineSource = Exclude<InputSource, 'none'>;
 
-const sources: Record<Exclude<InputSource, 'none'>, PipelineDefinition> = {
+const sources: Record<PipelineSource, PipelineDefinition> = {
   'neural-field': neuralField,
   'test-pattern': testPattern,
 };
+
+const isSource = (name: string): name is PipelineSource => Object.hasOwn(sources, name);
 
 /** Another pipeline rendered inside this one as the img2img input, with its default parameters. */
 export class ImageSource {
@@ -27,10 +30,13 @@ export class ImageSource {
   ) {}
 
   /** Loads the named source; 'none' gives undefined; a name that is not a source is an error that says which are. */
-  static async load(name: InputSource | (string & {}), ctx: LoadContext): Promise<ImageSource | undefined> {
+  static async load(
+    name: InputSource | (string & {}),
+    ctx: Omit<LoadContext, 'params'>,
+  ): Promise<ImageSource | undefined> {
     if (name === 'none') return undefined;
-    const def = Object.hasOwn(sources, name) ? sources[name as Exclude<InputSource, 'none'>] : undefined;
-    if (!def) throw new Error(`no image source "${name}"; known: ${inputSources.join(', ')}`);
+    if (!isSource(name)) throw new Error(`no image source "${name}"; known: ${inputSources.join(', ')}`);
+    const def = sources[name];
     const params = snapshotOf(def.params, ctx);
     const pipeline = def.create();
     await pipeline.load({ ...ctx, params, progress: () => {}, log: (m) => ctx.log(`${name}: ${m}`) });

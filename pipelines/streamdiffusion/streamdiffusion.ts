@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import type { DeviceFormat, Image } from '../../src/engine/frame';
-import type {
-  LoadContext,
-  ParamSnapshot,
-  Pipeline,
-  PipelineDefinition,
-  RenderContext,
-} from '../../src/engine/pipeline';
+import { definePipeline } from '../../src/engine/pipeline';
+import type { LoadContext, ParamSnapshot, Pipeline, RenderContext } from '../../src/engine/pipeline';
 import { modelsDir } from '../../src/files';
 import { PromptTransition } from '../shared/blend';
 import type { Conditioning } from '../shared/blend';
@@ -16,7 +11,6 @@ import { DiffusionModel, LATENT_CHANNELS, VAE_FACTOR } from './diffusion-model';
 import { HostEngine } from './host-engine';
 import type { FrameEngine } from './host-engine';
 import { resolveModel } from './models';
-import type { ModelId } from './models';
 import { NoiseBank } from '../shared/noise';
 import { streamDiffusionParams } from './params';
 import { imageToTensor } from '../shared/pixels';
@@ -24,11 +18,12 @@ import { parseTIndexList, stagesFor } from './schedule';
 import type { Stage } from './schedule';
 import { SimilarityFilter } from './similarity-filter';
 import { ImageSource } from '../shared/source';
-import type { CfgMode } from './stream-batch';
 import { Timings } from '../shared/timings';
 
+type SdParams = typeof streamDiffusionParams;
+
 /** StreamDiffusion on SD-Turbo / SDXL-Turbo: stream batch, RCFG, similarity filter, prompt blending. */
-export const streamDiffusion: PipelineDefinition = {
+export const streamDiffusion = definePipeline({
   id: 'streamdiffusion',
   name: 'StreamDiffusion',
   description:
@@ -38,10 +33,10 @@ export const streamDiffusion: PipelineDefinition = {
   // img2img starts from the video input (PUT /api/v1/input) when there is one; txt2img needs none.
   takesInput: (params) => params.mode === 'img2img',
   create: () => new StreamDiffusionPipeline(),
-};
+});
 
 /** The loaded pipeline; exported for the benchmark, which reads its per-stage timings. */
-export class StreamDiffusionPipeline implements Pipeline {
+export class StreamDiffusionPipeline implements Pipeline<SdParams> {
   readonly timings = new Timings();
   private model: DiffusionModel | undefined;
   private source: ImageSource | undefined;
@@ -58,16 +53,16 @@ export class StreamDiffusionPipeline implements Pipeline {
   private width = 0;
   private height = 0;
 
-  async load(ctx: LoadContext): Promise<void> {
+  async load(ctx: LoadContext<SdParams>): Promise<void> {
     const { params } = ctx;
     if (ctx.width % VAE_FACTOR || ctx.height % VAE_FACTOR) {
       throw new Error(`streamdiffusion needs a width and height divisible by 8, got ${ctx.width}x${ctx.height}`);
     }
     this.width = ctx.width;
     this.height = ctx.height;
-    const id = params.model as ModelId;
+    const id = params.model;
     ctx.progress('finding model files', 0);
-    const files = await resolveModel(id, modelsDir(), params.vae as 'full' | 'tiny', {
+    const files = await resolveModel(id, modelsDir(), params.vae, {
       width: ctx.width,
       height: ctx.height,
       progress: ctx.progress,
@@ -89,11 +84,11 @@ export class StreamDiffusionPipeline implements Pipeline {
       : 'fixed-batch UNet, host stream';
     ctx.log(`${id}: ${this.model.half ? 'float16' : 'float32'} UNet, ${ctx.width}x${ctx.height}, ${where}`);
     ctx.progress('loading image source', 0.95);
-    this.source = await ImageSource.load(params.source as string, ctx);
+    this.source = await ImageSource.load(params.source, ctx);
     ctx.progress('ready', 1);
   }
 
-  async render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<Image> {
+  async render(ctx: RenderContext, params: ParamSnapshot<SdParams>, input?: Image): Promise<Image> {
     const model = this.model;
     const engine = this.engine;
     if (!model || !engine) throw new Error('streamdiffusion is not loaded');
@@ -107,21 +102,21 @@ export class StreamDiffusionPipeline implements Pipeline {
       if (image && params.similarityFilter) {
         const source = image;
         pixels = await this.timings.time('pixels in', () => imageToTensor(source, width, height));
-        const o = { threshold: params.similarityThreshold as number, maxSkipFrames: params.maxSkipFrames as number };
+        const o = { threshold: params.similarityThreshold, maxSkipFrames: params.maxSkipFrames };
         if (this.filter.shouldSkip(pixels, o) && this.lastImage) return this.lastImage;
       }
     }
 
     const positive = await this.conditioning(params, ctx.time);
     const negative = await this.negative(params, positive);
-    const guidance = { cfg: params.cfg as CfgMode, scale: params.guidance as number, delta: params.delta as number };
+    const guidance = { cfg: params.cfg, scale: params.guidance, delta: params.delta };
     const frame = await engine.render({
       image,
       pixels,
       positive,
       negative,
       guidance,
-      addNoise: params.addNoise as boolean,
+      addNoise: params.addNoise,
     });
     this.lastImage = frame;
     return frame;
@@ -138,12 +133,12 @@ export class StreamDiffusionPipeline implements Pipeline {
   }
 
   /** The stream for the current t_index_list and seed; a change of either starts the stream afresh. */
-  private async prepareStream(engine: FrameEngine, params: ParamSnapshot, dt: number): Promise<void> {
+  private async prepareStream(engine: FrameEngine, params: ParamSnapshot<SdParams>, dt: number): Promise<void> {
     const size = LATENT_CHANNELS * (this.width / VAE_FACTOR) * (this.height / VAE_FACTOR);
-    const steps = params.tIndexList as string;
+    const steps = params.tIndexList;
     // The trigger moves to another seed without touching the seed parameter, which would snap back next frame.
     if (params.reseed) this.reseeds++;
-    const seed = (params.seed as number) + this.reseeds * 7919;
+    const seed = params.seed + this.reseeds * 7919;
     if (!this.stages || !this.noise || steps !== this.steps) {
       // While someone types a new list, the stream keeps running on the last valid one.
       const stages = this.stages ? tryStages(steps) : stagesFor(parseTIndexList(steps));
@@ -161,7 +156,7 @@ export class StreamDiffusionPipeline implements Pipeline {
       engine.setNoise(noise.stages);
       this.seed = seed;
     }
-    const drift = (params.noiseDrift as number) * Math.max(0, dt);
+    const drift = params.noiseDrift * Math.max(0, dt);
     if (drift > 0) {
       noise.drift(drift);
       engine.setNoise(noise.stages);
@@ -169,15 +164,15 @@ export class StreamDiffusionPipeline implements Pipeline {
   }
 
   /** The blended, transitioning conditioning of the four prompts. */
-  private async conditioning(params: ParamSnapshot, time: number): Promise<Conditioning> {
+  private async conditioning(params: ParamSnapshot<SdParams>, time: number): Promise<Conditioning> {
     const model = this.model!;
     return (await promptConditioning(params, (t) => model.prompts.encode(t), this.transition, time)).conditioning;
   }
 
-  private async negative(params: ParamSnapshot, positive: Conditioning): Promise<Conditioning> {
+  private async negative(params: ParamSnapshot<SdParams>, positive: Conditioning): Promise<Conditioning> {
     const model = this.model!;
     if (params.cfg === 'none' || params.cfg === 'self') return positive;
-    const text = String(params.negativePrompt ?? '');
+    const text = params.negativePrompt;
     // SDXL was trained with zeros, not the empty prompt's encoding, as the unconditional input.
     if (text.trim() === '' && model.files.xl) return model.prompts.zerosLike(positive);
     return model.prompts.encode(text);
@@ -199,7 +194,7 @@ const formatList = z
  * them. Off by default: each is one more download per frame, cheaper than the JS conversion only where the bench
  * measured it so (`npm run bench -- --device webgpu`, "pixel formats").
  */
-function deviceFormats(ctx: LoadContext): DeviceFormat[] {
+function deviceFormats(ctx: LoadContext<SdParams>): DeviceFormat[] {
   const raw = process.env.DAYDREAM_SCOPE_DEVICE_FORMATS;
   if (!raw) return [];
   const parsed = formatList.safeParse(raw);

@@ -1,8 +1,8 @@
-import type { PipelineDefinition } from '../../src/engine/pipeline';
+import { definePipeline } from '../../src/engine/pipeline';
 import { ArVideoPipeline } from '../ar-video/ar-pipeline';
 import type { ArPipelineSpec } from '../ar-video/ar-pipeline';
 import { streamDiffusionV2Export } from '../ar-video/export-manifest';
-import { arParams } from '../ar-video/params';
+import { arVideoParams } from '../ar-video/params';
 
 /**
  * StreamDiffusionV2 1.3B (chenfengxu714/StreamDiffusionV2, configs/wan_causal_dmd_v2v.yaml): 1-frame blocks
@@ -22,21 +22,20 @@ export const streamDiffusionV2Spec: ArPipelineSpec = {
   stream: { positionLimit: 50, onLimit: 'rewind', rewindTo: 5 },
 };
 
-export const streamDiffusionV2: PipelineDefinition = {
+export const streamDiffusionV2 = definePipeline({
   id: 'streamdiffusionv2',
   name: 'StreamDiffusionV2',
   description:
     'Video to video, one latent frame (4 video frames) per block (StreamDiffusionV2 1.3B on Wan2.1): the input ' +
     'is noised by a motion-aware controller and restyled by the prompt. Needs an export made by ' +
     'tools/ar-video-export and a GPU.',
-  params: arParams({
+  params: arVideoParams({
     exportId: streamDiffusionV2Export.id,
     prompt: 'a watercolor painting, soft light',
     steps: '700,500',
     recache: 'off',
     commit: 'last-step',
-    video: true,
   }),
   takesInput: true,
   create: () => new ArVideoPipeline(streamDiffusionV2Spec),
-};
+});

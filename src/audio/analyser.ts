@@ -52,6 +52,11 @@ export class AudioAnalyser {
   time = 0;
   onsets = 0;
 
+  /** The rate the filters are made for. */
+  get sampleRate(): number {
+    return this.o.sampleRate;
+  }
+
   constructor(options: Partial<AudioAnalyserOptions> = {}) {
     this.o = { ...defaults, ...options } satisfies AudioAnalyserOptions;
     const sr = this.o.sampleRate;

@@ -26,6 +26,19 @@ export const backgroundTimers: Timers = {
   },
 };
 
+/** Runs `fn` every `ms` on `timers` (stats, heartbeats) until the returned cancel is called. */
+export function every(timers: Timers, ms: number, fn: () => void): () => void {
+  let cancel: () => void;
+  const arm = () => {
+    cancel = timers.after(ms, () => {
+      arm();
+      fn();
+    });
+  };
+  arm();
+  return () => cancel();
+}
+
 /** Time that moves only when a test calls advance(); timers due by then run in order. */
 export class ManualTimers implements Timers {
   private t: number;

@@ -41,7 +41,8 @@ const ATTACKS = `async ({ api, ws, oscQuery, pauseOsc }) => {
   const socket = (url, send) => new Promise((resolve) => {
     const s = new WebSocket(url);
     s.binaryType = 'arraybuffer';
-    s.onopen = () => { send(s); setTimeout(() => { s.close(); resolve('open'); }, 200); };
+    // Should it open, the close handshake is the round trip after which the server has handled what was sent.
+    s.onopen = () => { send(s); s.onclose = () => resolve('open'); s.close(); };
     s.onerror = () => resolve('refused');
   });
   out.ws = await socket(ws, (s) => s.send(JSON.stringify({ type: 'pause', paused: true })));

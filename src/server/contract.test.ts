@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinPipelines } from '../../pipelines/index';
 import { errorBodySchema, pipelineStatusSchema, statsSchema } from '../shared/api';
 import { serverMessageSchema } from '../shared/messages';
-import { TestSocket, call, sleep, startTestScope } from './test-support';
+import { ManualTimers } from '../kernel/timers';
+import { TestSocket, call, startTestScope } from './test-support';
 import { testApp } from '../test-app';
 import type { Scope } from '../main';
 
@@ -124,6 +125,7 @@ describe('shapes of the API with the real neural-field', () => {
 
 describe('a WebSocket session with the real neural-field', () => {
   let scope: Scope;
+  const timers = new ManualTimers();
   let url: string;
   const sockets: TestSocket[] = [];
   const open = async () => {
@@ -134,7 +136,7 @@ describe('a WebSocket session with the real neural-field', () => {
   const values = async () => (await call(`${url}/api/v1/parameters`)).body.values;
 
   beforeAll(async () => {
-    scope = await startTestScope({ pipelines: builtinPipelines, pipeline: 'neural-field' });
+    scope = await startTestScope({ pipelines: builtinPipelines, pipeline: 'neural-field', timers });
     url = scope.url;
   });
   afterAll(async () => {
@@ -169,10 +171,11 @@ describe('a WebSocket session with the real neural-field', () => {
     }
     expect(await values()).toEqual(before);
 
-    // Stats about four times a second, to everyone. The WebSocket server's stats timer (ws.ts) runs on the wall
-    // clock, not the engine's: a real second has to pass.
-    await sleep(1100);
-    expect(b.queued('stats').length).toBeGreaterThanOrEqual(2);
+    // Stats four times a second, to everyone.
+    timers.advance(1000);
+    await Promise.all([a.sync(), b.sync()]);
+    expect(a.queued('stats')).toHaveLength(4);
+    expect(b.queued('stats')).toHaveLength(4);
 
     a.send({ type: 'load', pipeline_id: 'test-pattern', id: 'L' });
     await b.take('pipeline', (m) => m.pipeline === 'test-pattern');

@@ -4,11 +4,13 @@ import { createApp } from './app';
 import { createRequestGuard } from './guard';
 import { accessRequestOf, upgradeRefusal } from '../kernel/access';
 import { WsHub } from './ws';
+import { realTimers } from '../kernel/timers';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
 import type { RequestGuard } from '../kernel/access';
 import type { ScopeServices } from '../kernel/services';
+import type { Timers } from '../kernel/timers';
 
 export interface HttpServer {
   /** The port listened on (the real one when 0 was asked for). */
@@ -27,9 +29,17 @@ export interface HttpServerOptions {
   mjpegClients?: () => number;
   /** Who may use the server (every route and /ws); loopback only unless the root builds another. */
   guard?: RequestGuard;
+  /** The wall time of /ws stats and heartbeats; ManualTimers in tests. */
+  timers: Timers;
 }
 
-const defaults: HttpServerOptions = { port: 8000, host: '127.0.0.1', apiRoutes: [], rootRoutes: [] };
+const defaults: HttpServerOptions = {
+  port: 8000,
+  host: '127.0.0.1',
+  apiRoutes: [],
+  rootRoutes: [],
+  timers: realTimers,
+};
 
 /** How long open responses (MJPEG, waiting loads) may take to end on close before their sockets are cut. */
 const CLOSE_GRACE_MS = 250;
@@ -42,7 +52,7 @@ export async function startHttpServer(
   const o = { ...defaults, ...options } satisfies HttpServerOptions;
   const mjpegClients = o.mjpegClients ?? (() => 0);
   const guard = o.guard ?? createRequestGuard({ refusals: services.refusals });
-  const hub = new WsHub(services, { mjpegClients });
+  const hub = new WsHub(services, { mjpegClients, timers: o.timers });
   const app = createApp(services, {
     mjpegClients,
     wsClients: () => hub.count,

@@ -58,15 +58,18 @@ function ws(url: string, from: string, headers: Record<string, string> = {}): Pr
   });
 }
 
-/** One OSC message from `from`; resolves with the level afterwards (a real UDP round trip, then a short wait). */
+/** One OSC message from `from`; resolves with the level once the server has applied or refused it. */
 async function osc(from: string, level: number): Promise<number> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, from, resolve));
+  const refused = () => scope.services.refusals.snapshot().osc_sender_not_allowed ?? 0;
+  const before = refused();
   const bytes = encodeMessage({ address: '/scope/level', args: [{ type: 'i', value: level }] });
   await new Promise<void>((resolve) => socket.send(bytes, scope.osc!.port, '10.77.0.1', () => resolve()));
   socket.close();
-  // UDP has no answer to wait for; the packet is handled within a few ms on the same machine.
-  await new Promise((r) => setTimeout(r, 200));
+  // UDP has no answer (none at all to a refused sender): wait until the packet has been applied or counted.
+  const handled = () => scope.services.params.get('level') === level || refused() > before;
+  for (const end = Date.now() + 5000; !handled() && Date.now() < end;) await new Promise((r) => setImmediate(r));
   return scope.services.params.get('level') as number;
 }
 

@@ -41,8 +41,6 @@ export async function waitFor(
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export interface CallInit {
   method?: string;
   body?: unknown;

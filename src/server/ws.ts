@@ -2,6 +2,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { clientMessageSchema, requestIdSchema } from '../shared/messages';
 import { parameters, pipelineStatus, runCommand, setParameters, startLoad, statsOf } from '../kernel/actions';
 import { ScopeError, describeIssues, toScopeError } from '../kernel/errors';
+import { every, realTimers } from '../kernel/timers';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData } from 'ws';
@@ -9,6 +10,7 @@ import type { ClientCounts } from '../kernel/actions';
 import type { ParamValue } from '../shared/api';
 import type { ClientMessage, RequestId, ServerMessage } from '../shared/messages';
 import type { ScopeServices } from '../kernel/services';
+import type { Timers } from '../kernel/timers';
 
 export interface WsHubOptions {
   /** Stats messages per second. */
@@ -19,6 +21,8 @@ export interface WsHubOptions {
   maxBacklogBytes: number;
   heartbeatMs: number;
   mjpegClients: () => number;
+  /** The wall time stats and heartbeats run on; ManualTimers in tests. */
+  timers: Timers;
 }
 
 const defaults: WsHubOptions = {
@@ -27,6 +31,7 @@ const defaults: WsHubOptions = {
   maxBacklogBytes: 8 * 1024 * 1024,
   heartbeatMs: 15_000,
   mjpegClients: () => 0,
+  timers: realTimers,
 };
 
 interface Client {
@@ -48,7 +53,7 @@ export class WsHub {
   /** Changed values by source, sent together once the current task ends (a setMany is one message). */
   private pending = new Map<string, Record<string, ParamValue>>();
   private readonly stopListening: (() => void)[];
-  private readonly timers: NodeJS.Timeout[];
+  private readonly timers: (() => void)[];
   private readonly counts: ClientCounts;
 
   constructor(
@@ -65,8 +70,8 @@ export class WsHub {
       services.events.on((topic, data) => this.broadcast({ type: 'event', topic, data })),
     ];
     this.timers = [
-      setInterval(() => this.sendStats(), 1000 / this.o.statsHz).unref(),
-      setInterval(() => this.heartbeat(), this.o.heartbeatMs).unref(),
+      every(this.o.timers, 1000 / this.o.statsHz, () => this.sendStats()),
+      every(this.o.timers, this.o.heartbeatMs, () => this.heartbeat()),
     ];
   }
 
@@ -82,7 +87,7 @@ export class WsHub {
   /** Closes every socket (1001, going away) and stops listening; sockets that do not answer are cut. */
   async close(): Promise<void> {
     for (const stop of this.stopListening) stop();
-    for (const timer of this.timers) clearInterval(timer);
+    for (const cancel of this.timers) cancel();
     const closed = [...this.clients.keys()].map(
       (ws) =>
         new Promise<void>((resolve) =>

@@ -8,12 +8,17 @@ export interface WhipPublication {
   onended: (() => void) | null;
 }
 
-/** Publishes the first video track of `stream` to `url`; rejects with a sentence when the server or ICE refuses. */
+/**
+ * Publishes the first video track of `stream` (and its first audio track, if any: the server's audio meters hear it)
+ * to `url`; rejects with a sentence when the server or ICE refuses.
+ */
 export async function publishWhip(url: string, stream: MediaStream, timeoutMs = 8000): Promise<WhipPublication> {
   const track = stream.getVideoTracks()[0];
   if (!track) throw new Error('nothing to publish: the stream has no video');
   const pc = new RTCPeerConnection();
   pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+  const audio = stream.getAudioTracks()[0];
+  if (audio) pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
   let resource: string | null = null;
   let closed = false;
   const publication: WhipPublication = {

@@ -4,13 +4,17 @@ import type { WhipPublication } from '../whip';
 
 type Kind = 'camera' | 'screen';
 
-/** How the browser captures each kind; the server's slot is /whip/<kind>, listed as the source whip-<kind>. */
+const CAMERA = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
+
+/**
+ * How the browser captures each kind; the server's slot is /whip/<kind>, listed as the source whip-<kind>. The camera
+ * brings the microphone along for the audio modulators, and goes alone when the microphone is refused or missing.
+ */
 const CAPTURE: Record<Kind, () => Promise<MediaStream>> = {
   camera: () =>
-    navigator.mediaDevices.getUserMedia({
-      video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
-      audio: false,
-    }),
+    navigator.mediaDevices
+      .getUserMedia({ video: CAMERA, audio: true })
+      .catch(() => navigator.mediaDevices.getUserMedia({ video: CAMERA, audio: false })),
   screen: () => navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 30 } }, audio: false }),
 };
 

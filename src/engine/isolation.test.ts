@@ -25,8 +25,12 @@ afterEach(async () => {
   stops = [];
 });
 
-/** neural-field at 64x64 with its sessions in a child process of its own, faults on, on a manual clock. */
-async function isolatedRig(renderTimeoutMs = 1000) {
+/**
+ * neural-field at 64x64 with its sessions in a child process of its own, faults on, on a manual clock. The clock
+ * runs far ahead of real time here (one interval per 2 real ms), so the watchdog is generous unless a test is
+ * about it: a slow render on a busy machine is never taken for a hang.
+ */
+async function isolatedRig(renderTimeoutMs = 600_000) {
   const clock = new ManualClock();
   const params = new ParamStore();
   const faults = new FaultPlan();

@@ -10,7 +10,14 @@ import { liveScope } from './scope';
 import { sleep } from './stats';
 
 export type AttackKind =
-  'foreign-origin' | 'bad-host' | 'chunked-body' | 'ws-oversized' | 'oscquery-origin' | 'osc-bundles';
+  | 'foreign-origin'
+  | 'bad-host'
+  | 'chunked-body'
+  | 'chunked-control'
+  | 'refused-body'
+  | 'ws-oversized'
+  | 'oscquery-origin'
+  | 'osc-bundles';
 
 export interface AttackStep {
   attack: AttackKind;
@@ -29,6 +36,8 @@ const WebSocket = require(workerData.wsPath);
 const { kind, port, oscPort, queryPort, seconds, bundle } = workerData;
 const end = performance.now() + seconds * 1000;
 let attempts = 0;
+let sink;
+let sinkPort;
 const live = () => performance.now() < end;
 const req = (options, body) => new Promise((resolve) => {
   const r = http.request({ host: '127.0.0.1', port, ...options }, (res) => { res.resume(); res.on('end', resolve); });
@@ -40,13 +49,22 @@ const workers = {
     headers: { origin: 'http://evil.example', 'content-type': 'text/plain' } }, '{"pipeline_id":"test-pattern"}'); } },
   'bad-host': async () => { while (live()) { attempts++; await req({ path: '/api/v1/parameters',
     headers: { host: 'evil.example:' + port } }); } },
-  'chunked-body': async () => { while (live()) { attempts++; await new Promise((resolve) => {
-    const r = http.request({ host: '127.0.0.1', port, path: '/whep', method: 'POST',
-      headers: { 'content-type': 'application/sdp', 'transfer-encoding': 'chunked' } }, (res) => { res.resume(); r.destroy(); resolve(); });
+  'chunked-body': async (target = port, path = '/whep', extra = {}) => { while (live()) { attempts++; await new Promise((resolve) => {
+    const r = http.request({ host: '127.0.0.1', port: target, path, method: 'POST',
+      headers: { 'content-type': 'application/sdp', 'transfer-encoding': 'chunked', ...extra } }, (res) => { res.resume(); r.destroy(); resolve(); });
     r.on('error', resolve); r.on('close', resolve);
     const chunk = Buffer.alloc(64 * 1024, 97); let sent = 0;
     const pump = () => { while (sent < 300 * 1024 * 1024 && !r.destroyed) { sent += chunk.length; if (!r.write(chunk)) return r.once('drain', pump); } };
     pump(); }); } },
+  // The same bytes into a server of the attacker's own that refuses as ours does (413 past 64 KiB, then close):
+  // what the attacker alone costs the machine, whatever server it attacks.
+  'chunked-control': async () => {
+    sinkPort ??= new Promise((resolve) => { sink = http.createServer((req, res) => { let n = 0; req.on('data', (d) => {
+      n += d.length; if (n > 65536 && !res.headersSent) { res.writeHead(413, { connection: 'close' }); res.end(); } }); });
+      sink.listen(0, '127.0.0.1', () => resolve(sink.address().port)); });
+    await workers['chunked-body'](await sinkPort); },
+  // A page of another origin POSTing a 300 MB body: refused by the guard before any of it is read.
+  'refused-body': () => workers['chunked-body'](port, '/api/v1/pipeline/load', { origin: 'http://evil.example' }),
   'ws-oversized': async () => { const big = 'x'.repeat(512 * 1024); while (live()) { attempts++; await new Promise((resolve) => {
     const ws = new WebSocket('ws://127.0.0.1:' + port + '/ws');
     ws.on('open', () => ws.send(JSON.stringify({ type: 'set', params: { speed: 2 }, pad: big })));
@@ -62,7 +80,7 @@ const workers = {
     socket.close(); },
 };
 const concurrency = kind === 'osc-bundles' ? 1 : 4;
-Promise.all(Array.from({ length: concurrency }, () => workers[kind]())).then(() => parentPort.postMessage({ attempts }));
+Promise.all(Array.from({ length: concurrency }, () => workers[kind]())).then(() => { sink?.close(); parentPort.postMessage({ attempts }); });
 `;
 
 /** A 60 KB OSC bundle; the attacker rewrites its timetag as it sends. */
@@ -100,6 +118,8 @@ export async function securityBench(o: {
     'foreign-origin',
     'bad-host',
     'chunked-body',
+    'chunked-control',
+    'refused-body',
     'ws-oversized',
     'oscquery-origin',
     'osc-bundles',

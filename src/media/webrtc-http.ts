@@ -9,6 +9,9 @@ import { MAX_OFFER_BYTES } from './sdp';
 import { route } from '../shared/route-doc';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 
+/** Where SDP offers are POSTed: /whep, /whip and /whip/<slot>. */
+export const OFFER_PATH = /^\/wh(ep|ip)(\/[^/]+)?$/;
+
 export type ProblemStatus = 400 | 404 | 405 | 413 | 415 | 429 | 503;
 
 /** A refusal as one plain-text sentence. */
@@ -29,11 +32,14 @@ export function peerAddress(c: Context): string {
   }
 }
 
-/** An offer is a few KiB: anything over the limit is cut off while it is still arriving. */
+/**
+ * An offer is a few KiB: anything over the limit is cut off while it is still arriving, and the connection is closed
+ * after the 413 so the rest of the body is never read.
+ */
 export const offerLimit = (): MiddlewareHandler =>
   bodyLimit({
     maxSize: MAX_OFFER_BYTES,
-    onError: (c) => problem(c, 413, `the offer is over ${MAX_OFFER_BYTES} bytes`),
+    onError: (c) => problem(c, 413, `the offer is over ${MAX_OFFER_BYTES} bytes`, { Connection: 'close' }),
   });
 
 /** The 415 for a POST that is not `application/sdp`, or undefined when it is. */

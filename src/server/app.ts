@@ -9,6 +9,8 @@ import { pipelineRoutes } from './api-pipelines';
 import { createRequestGuard } from './guard';
 import { guardRequests, limitBodies } from './guard-middleware';
 import { defaultWebRoot, panelRoutes } from './panel';
+import { OFFER_PATH } from '../media/webrtc-http';
+import { MAX_OFFER_BYTES } from '../media/sdp';
 import type { ClientCounts } from '../kernel/actions';
 import type { RequestGuard } from '../kernel/access';
 import { healthResponseSchema } from '../shared/api';
@@ -54,7 +56,11 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   const app = withErrorAnswers(new Hono(), services.log);
   // Every route, the panel and /output included: Host, Origin and (in LAN mode) the token first, then sizes.
   app.use('*', guardRequests(extras.guard ?? createRequestGuard({ refusals: services.refusals })));
-  app.use('*', limitBodies(MAX_BODY_BYTES, services.refusals));
+  // SDP offers (WHEP, WHIP) are a few KiB: refused at their own limit here, before 1 MiB of them is read.
+  app.use(
+    '*',
+    limitBodies((path) => (OFFER_PATH.test(path) ? MAX_OFFER_BYTES : MAX_BODY_BYTES), services.refusals),
+  );
 
   const healthDoc = route({ summary: 'is the server up, and in what state', responses: { 200: healthResponseSchema } });
   app.get('/health', healthDoc, (c) => {

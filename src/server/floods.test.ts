@@ -13,10 +13,15 @@ import { ManualTimers } from '../kernel/timers';
 import { startScope } from '../main';
 import type { Scope } from '../main';
 
-/** Streams up to `total` bytes as a chunked body; resolves with the status and how much went out before it came. */
+/**
+ * Streams up to `total` bytes as a chunked body and keeps streaming after the answer, as a hostile client would;
+ * resolves with the status, how much went out before it came, and how much in all before the server hung up.
+ */
 function chunkedFlood(port: number, path: string, total: number, type: string) {
-  return new Promise<{ status: number; sentBeforeAnswer: number }>((resolve, reject) => {
+  return new Promise<{ status: number; sentBeforeAnswer: number; sentInAll: number }>((resolve, reject) => {
     let sent = 0;
+    let status = 0;
+    let sentBeforeAnswer = 0;
     const req = request(
       {
         host: '127.0.0.1',
@@ -26,13 +31,13 @@ function chunkedFlood(port: number, path: string, total: number, type: string) {
         headers: { 'content-type': type, 'transfer-encoding': 'chunked' },
       },
       (res) => {
-        const sentBeforeAnswer = sent;
+        status = res.statusCode ?? 0;
+        sentBeforeAnswer = sent;
         res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, sentBeforeAnswer }));
-        req.destroy();
       },
     );
     req.on('error', (err) => (sent > 0 ? undefined : reject(err)));
+    req.on('close', () => resolve({ status, sentBeforeAnswer, sentInAll: sent }));
     const chunk = Buffer.alloc(64 * 1024, 0x61);
     const pump = () => {
       while (sent < total && !req.destroyed) {
@@ -74,12 +79,15 @@ describe('floods and oversized input from raw sockets', () => {
   it.each([
     ['/whep', 'application/sdp', 1024 * 1024],
     ['/api/v1/parameters', 'application/json', 4 * 1024 * 1024],
-  ])('cuts off a 300 MB chunked body to %s with 413 while it arrives', async (path, type, bound) => {
+  ])('cuts off a 300 MB chunked body to %s with 413 while it arrives, then hangs up', async (path, type, bound) => {
     const before = process.memoryUsage().rss;
-    const { status, sentBeforeAnswer } = await chunkedFlood(scope.port, path, 300 * 1024 * 1024, type);
+    const { status, sentBeforeAnswer, sentInAll } = await chunkedFlood(scope.port, path, 300 * 1024 * 1024, type);
     expect(status).toBe(413);
     // The answer comes once the limit is passed, not after the whole body: socket buffers hold the rest.
     expect(sentBeforeAnswer).toBeLessThan(bound + 8 * 1024 * 1024);
+    // Then the server hangs up rather than reading (and throwing away) the rest: what went out after the answer is
+    // what the socket buffers took.
+    expect(sentInAll - sentBeforeAnswer).toBeLessThan(16 * 1024 * 1024);
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
     expect(scope.services.params.get('level')).toBe(10);
   });

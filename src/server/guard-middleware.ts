@@ -3,7 +3,8 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { bodyLimit } from 'hono/body-limit';
 import { ScopeError } from '../kernel/errors';
 import { errorResponse } from './errors';
-import type { MiddlewareHandler } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { RequestGuard } from '../kernel/access';
 import type { RefusalCounter } from '../kernel/refusals';
 
@@ -41,6 +42,11 @@ export function guardRequests(guard: RequestGuard): MiddlewareHandler {
     if (!verdict.ok) {
       const res = errorResponse(c, new ScopeError(verdict.code, verdict.message));
       for (const [k, v] of Object.entries(verdict.headers)) res.headers.set(k, v);
+      // A refused request's body is never read: hang up rather than drain it.
+      if (c.req.header('transfer-encoding') || Number(c.req.header('content-length') ?? 0) > 0) {
+        res.headers.set('Connection', 'close');
+        hangUpOnceAnswered(c);
+      }
       return res;
     }
     const cors = 'Access-Control-Allow-Origin' in verdict.headers;
@@ -58,16 +64,43 @@ export function guardRequests(guard: RequestGuard): MiddlewareHandler {
   };
 }
 
-/** Refuses a body over `maxBytes` while it is being read (chunked uploads included), with 413. */
-export function limitBodies(maxBytes: number, refusals?: RefusalCounter): MiddlewareHandler {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: (c) => {
-      refusals?.count('body_too_large');
-      const res = errorResponse(c, new ScopeError('body_too_large', `request body over ${maxBytes} bytes; refused`));
-      // Close the connection after the answer, so the rest of the body is never read.
-      res.headers.set('Connection', 'close');
-      return res;
-    },
-  });
+/**
+ * Closes the connection as soon as the answer is out, without reading what the client still sends: the HTTP
+ * adapter would otherwise drain up to 64 MiB of a refused body to keep the connection, which a hostile client can
+ * make it do again and again. (Under app.request() there is no connection.)
+ */
+function hangUpOnceAnswered(c: Context): void {
+  const { incoming, outgoing } = (c.env ?? {}) as Partial<HttpBindings>;
+  if (!incoming || !outgoing) return;
+  outgoing.once('finish', () => incoming.socket.destroy());
+}
+
+/**
+ * Refuses a body over its path's limit while it is being read (chunked uploads included), with 413, and closes the
+ * connection after the answer so the rest of the body is never read. `maxBytes` may depend on the path: a route with
+ * a smaller limit of its own (an SDP offer) must be refused here at that size, or this reads up to the larger one.
+ */
+export function limitBodies(
+  maxBytes: number | ((path: string) => number),
+  refusals?: RefusalCounter,
+): MiddlewareHandler {
+  const limitOf = typeof maxBytes === 'number' ? () => maxBytes : maxBytes;
+  const limits = new Map<number, MiddlewareHandler>();
+  const limitAt = (max: number) =>
+    bodyLimit({
+      maxSize: max,
+      onError: (c) => {
+        refusals?.count('body_too_large');
+        const res = errorResponse(c, new ScopeError('body_too_large', `request body over ${max} bytes; refused`));
+        res.headers.set('Connection', 'close');
+        hangUpOnceAnswered(c);
+        return res;
+      },
+    });
+  return (c, next) => {
+    const max = limitOf(c.req.path);
+    let limit = limits.get(max);
+    if (!limit) limits.set(max, (limit = limitAt(max)));
+    return limit(c, next);
+  };
 }

@@ -77,15 +77,17 @@ describe('the mappings file', () => {
     }
   });
 
-  it('a failed save is logged and counted; the mapping stays in memory', async () => {
+  it('a failed save is refused with save_failed, logged and counted; the mapping is not kept', async () => {
     const r = await rig();
     try {
       // A directory where the file should be: the rename cannot replace it.
       const blocked = await rig({ mappingsFile: r.dir });
-      await blocked.service.addMapping({ param: 'level', control: { kind: 'cc', number: 1 } });
-      expect(blocked.service.mappings()).toHaveLength(1);
+      await expect(
+        blocked.service.addMapping({ param: 'level', control: { kind: 'cc', number: 1 } }),
+      ).rejects.toMatchObject({ code: 'save_failed', message: expect.stringContaining('(EISDIR)') });
+      expect(blocked.service.mappings()).toEqual([]);
       expect(blocked.service.status().errors).toBe(1);
-      expect(blocked.logs.some((l) => l.startsWith(`MIDI: could not save mappings to ${r.dir}`))).toBe(true);
+      expect(blocked.logs.some((l) => l.startsWith(`could not save the MIDI mappings to ${r.dir}`))).toBe(true);
       await blocked.close();
     } finally {
       await r.close();

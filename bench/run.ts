@@ -5,6 +5,7 @@
  *             device per graph, stand-in streamdiffusion fps, provider options, output layouts; --full runs the
  *             stand-ins on a software adapter too, --size sets their image size, default 512) and the ar-video
  *             blocks with the full-size stand-in on that provider
+ *   --soak [--minutes N]   the soak bench alone (bench/soak.ts): N minutes, 10 by default
  */
 import { arVideoBench, formatArVideo } from './ar-video';
 import { controlLatency } from './control-latency';
@@ -20,6 +21,9 @@ import { formatPerform, performBench } from './perform';
 import { beyondBench, formatBeyond } from './beyond';
 import { fmt } from './stats';
 import { gpuBench } from './gpu';
+import { formatSoak, soakBench } from './soak';
+import { formatIsolation, isolationBench } from './isolation';
+import { numberTextSchema } from '../src/shared/numbers';
 import { deviceRequestSchema } from '../src/runtime/providers';
 
 const quick = process.argv.includes('--quick');
@@ -39,6 +43,22 @@ if (deviceArg !== undefined) {
   log('ar-video blocks: tiny graphs on the CPU and WebGPU providers, the Wan-shaped stand-in on the device …');
   const arVideo = await arVideoBench({ device: device as 'cpu', blocks: quick ? 2 : 6 });
   console.log([...lines, '', formatArVideo(arVideo)].join('\n'));
+  process.exit(0);
+}
+
+if (process.argv.includes('--soak')) {
+  const minutes = argValue('minutes');
+  const soak = await soakBench({
+    minutes: minutes === undefined ? 10 : numberTextSchema.parse(minutes),
+    width: 256,
+    height: 256,
+    log,
+  });
+  console.log(
+    formatSoak(soak)
+      .map((l, i) => (i === 0 ? `(k) ${l}` : `  ${l}`))
+      .join('\n'),
+  );
   process.exit(0);
 }
 
@@ -118,6 +138,8 @@ const perform = await performBench({ seconds: quick ? 2 : 5, rounds: quick ? 1 :
 
 log('beyond: WHIP push -> janus latency, three nodes over NATS, fps pushing vs not …');
 const beyond = await beyondBench({ quick, log });
+log('crash isolation: a neural-field frame through a child process vs a worker thread …');
+const isolation = await isolationBench({ size: 512, frames: quick ? 30 : 150, rounds: quick ? 1 : 3 });
 
 const lines = [
   '',
@@ -157,6 +179,7 @@ lines.push(
 lines.push(...formatPerform(perform).map((l, i) => (i === 0 ? `(i) ${l}` : `    ${l}`)));
 lines.push(...formatInputs(inputs).map((l, i) => (i === 0 ? `(j) ${l}` : `    ${l}`)));
 lines.push(...formatBeyond(beyond).map((l, i) => (i === 0 ? `(k) ${l}` : `    ${l}`)));
+lines.push(...formatIsolation(isolation).map((l, i) => (i === 0 ? `(l) ${l}` : `  ${l}`)));
 console.log(lines.join('\n'));
 // @roamhq/wrtc can crash in its static destructors when a process that used it ends by itself.
 process.exit(0);

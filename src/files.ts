@@ -1,9 +1,10 @@
 /** Where the server keeps its files, and how it writes them so a crash never leaves half a file behind. */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
+import { ScopeError } from './kernel/errors';
 
 /** Settings (MIDI mappings, presets): `DAYDREAM_SCOPE_CONFIG_DIR`, else `~/.daydream-scope`. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -44,10 +45,52 @@ export async function writeFileAtomic(
   }
 }
 
+/** How writeFileAtomic names its temporary files: `<name>.<12 hex>.tmp`. */
+const tempOf = (name: string) => new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]{12}\\.tmp$`);
+
+/**
+ * Removes the temporary files a crash (or a full disk) left beside `path` mid-write; answers how many. Called as a
+ * settings file is read at start, before anything writes it.
+ */
+export async function removeStaleTemps(path: string): Promise<number> {
+  const pattern = tempOf(basename(path));
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  const stale = names.filter((n) => pattern.test(n));
+  await Promise.all(stale.map((n) => rm(join(dirname(path), n), { force: true })));
+  return stale.length;
+}
+
+const WHY: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the disk is read-only',
+  EACCES: 'the server may not write there',
+  EPERM: 'the server may not write there',
+};
+
+/** A failed save as the API answers it (507): a sentence saying why and that nothing changed. */
+export function saveFailed(what: string, path: string, err: unknown): ScopeError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = (code && WHY[code]) ?? (err as Error).message;
+  return new ScopeError(
+    'save_failed',
+    `could not save ${what} to ${path}: ${why}${code ? ` (${code})` : ''}; nothing was changed, free some space or fix the folder and try again`,
+  );
+}
+
+/** `<path>.<time>.bad` (`-2`, `-3` after the time if that name is taken): each damaged file kept, none overwritten. */
+export async function badCopyPath(path: string, at: Date = new Date()): Promise<string> {
+  const stamp = `${path}.${at.toISOString().replace(/[:.]/g, '-')}`;
+  let name = `${stamp}.bad`;
+  for (let n = 2; await fileExists(name); n++) name = `${stamp}-${n}.bad`;
+  return name;
+}
+
 /**
  * Reads a settings file (MIDI mappings, presets) checked by `schema`. A missing file is `undefined`; one that
  * cannot be read, or is not valid, is `undefined` too, with one sentence in the log naming `what` — and an invalid
- * one is moved aside to `<path>.bad`, so the next save never silently destroys what a person may want back.
+ * one is moved aside to `<path>.<time>.bad`, so the next save never silently destroys what a person may want back.
+ * Temporary files a crash left beside it are removed first.
  */
 export async function readSettingsFile<T>(
   path: string,
@@ -55,6 +98,8 @@ export async function readSettingsFile<T>(
   what: string,
   log: (message: string) => void,
 ): Promise<T | undefined> {
+  const stale = await removeStaleTemps(path);
+  if (stale > 0) log(`${what}: removed ${stale} unfinished temporary file(s) beside ${path} (an interrupted save).`);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -72,7 +117,7 @@ export async function readSettingsFile<T>(
   } catch (err) {
     problem = `not JSON: ${(err as Error).message}`;
   }
-  const bad = `${path}.bad`;
+  const bad = await badCopyPath(path);
   try {
     await rename(path, bad);
     log(`${what}: ${path} is not valid (${problem}); kept it as ${bad} and started empty.`);

@@ -28,8 +28,27 @@ describe('the flag table', () => {
       { clock: 'fixed-step', fps: '60' },
       { clock: 'fixed-step', fps: 60 },
     ],
+    [
+      { 'memory-budget': '4GB', warm: '2' },
+      { memoryBudget: 4 * 1024 ** 3, warm: 2 },
+    ],
+    [
+      { 'memory-budget': 'off', isolation: 'worker' },
+      { memoryBudget: null, isolation: 'worker' },
+    ],
   ])('%j sets %j', (values, options) => {
     expect(optionsFromFlags(values, {})).toEqual({ ok: true, options });
+  });
+
+  it.each([
+    [{ port: '0x1F90' }, '--port: expected a number written plainly'],
+    [{ fps: ' 30 ' }, '--fps: expected a number written plainly'],
+    [{ 'memory-budget': 'lots' }, '--memory-budget: expected a size such as 4GB or 512MB, or off'],
+    [{ warm: '9' }, '--warm: '],
+  ])('refuses %j', (values, line) => {
+    const result = optionsFromFlags(values, {});
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.message).toContain(line);
   });
 
   it('takes PIPELINE and DAYDREAM_SCOPE_DEVICE from the environment when the flags are not given', () => {

@@ -11,6 +11,8 @@ import { parseFeedbackTarget } from '../control/osc/feedback';
 import { parseAllowlist } from '../control/osc/allowlist';
 import { whipPushOptionsSchema } from '../outputs/whip-push/whip-push-output';
 import { showNameSchema } from '../control/nats/nats-show';
+import { parseBytes } from './engine/memory-budget';
+import { numberTextSchema } from './shared/numbers';
 import type { ScopeOptions } from './scope-options';
 
 export interface FlagDef<T = unknown> {
@@ -30,7 +32,9 @@ export interface FlagDef<T = unknown> {
 
 const flag = <T>(def: FlagDef<T>): FlagDef => def as FlagDef;
 
-const port = z.coerce.number().int().min(0).max(65535);
+/** A number written plainly (README "Parameters"): no hex, no spaces, nothing after it. */
+const numeric = numberTextSchema;
+const port = numeric.pipe(z.number().int().min(0).max(65535));
 const portOrOff = z.union([z.literal('off'), port]);
 const list = <T>(item: z.ZodType<T>) => z.array(item);
 const checked = (test: (v: string) => boolean, message: string) => z.string().refine(test, message);
@@ -85,7 +89,7 @@ export const FLAGS: FlagDef[] = [
     arg: '<n>',
     help: 'target frame rate (1-240)',
     shows: String(d.fps),
-    schema: z.coerce.number().min(1).max(240),
+    schema: numeric.pipe(z.number().min(1).max(240)),
     apply: (v) => ({ fps: v }),
   }),
   flag({
@@ -93,7 +97,7 @@ export const FLAGS: FlagDef[] = [
     arg: '<px>',
     help: 'output width (64-2048)',
     shows: String(d.width),
-    schema: z.coerce.number().int().min(64).max(2048),
+    schema: numeric.pipe(z.number().int().min(64).max(2048)),
     apply: (v) => ({ width: v }),
   }),
   flag({
@@ -101,7 +105,7 @@ export const FLAGS: FlagDef[] = [
     arg: '<px>',
     help: 'output height (64-2048)',
     shows: String(d.height),
-    schema: z.coerce.number().int().min(64).max(2048),
+    schema: numeric.pipe(z.number().int().min(64).max(2048)),
     apply: (v) => ({ height: v }),
   }),
   flag({
@@ -120,6 +124,34 @@ export const FLAGS: FlagDef[] = [
     shows: d.device,
     schema: deviceRequestSchema,
     apply: (v) => ({ device: v }),
+  }),
+  flag({
+    name: 'isolation',
+    arg: '<where>',
+    help: "where each pipeline's onnxruntime runs: process (a crash, hang or out-of-memory there cannot take the server down) or worker (a thread of the server)",
+    shows: d.isolation,
+    schema: z.enum(['process', 'worker']),
+    apply: (v) => ({ isolation: v }),
+  }),
+  flag({
+    name: 'warm',
+    arg: '<n>',
+    help: 'pipelines kept loaded after a switch away, for an instant switch back (0-8)',
+    shows: String(d.warm),
+    schema: numeric.pipe(z.number().int().min(0).max(8)),
+    apply: (v) => ({ warm: v }),
+  }),
+  flag({
+    name: 'memory-budget',
+    arg: '<size|off>',
+    env: 'DAYDREAM_SCOPE_MEMORY_BUDGET',
+    help: 'memory the server and its pipelines may hold (4GB, 512MB): past it warm pipelines are unloaded, and a load that cannot fit is refused',
+    shows: '75% of system memory',
+    schema: z.union([
+      z.literal('off'),
+      checked((v) => (parseBytes(v) ?? 0) > 0, 'expected a size such as 4GB or 512MB, or off'),
+    ]),
+    apply: (v) => ({ memoryBudget: v === 'off' ? null : parseBytes(v)! }),
   }),
   flag({
     name: 'osc-port',
@@ -150,7 +182,7 @@ export const FLAGS: FlagDef[] = [
     arg: '<ms>',
     help: 'drop bundles timetagged further ahead than this; 0 applies every bundle on arrival',
     shows: String(d.oscMaxAheadMs),
-    schema: z.coerce.number().int().min(0).max(60_000),
+    schema: numeric.pipe(z.number().int().min(0).max(60_000)),
     apply: (v) => ({ oscMaxAheadMs: v }),
   }),
   flag({
@@ -294,7 +326,7 @@ export const FLAGS: FlagDef[] = [
     arg: '<n>',
     help: 'tempo at start (MIDI clock, Link, tap tempo and OSC move it)',
     shows: String(d.bpm),
-    schema: z.coerce.number().min(20).max(999),
+    schema: numeric.pipe(z.number().min(20).max(999)),
     apply: (v) => ({ bpm: v }),
   }),
   flag({
@@ -332,7 +364,7 @@ export const FLAGS: FlagDef[] = [
     arg: '<1-100>',
     help: 'JPEG quality of MJPEG and /api/v1/frame',
     shows: String(d.mjpegQuality),
-    schema: z.coerce.number().int().min(1).max(100),
+    schema: numeric.pipe(z.number().int().min(1).max(100)),
     apply: (v) => ({ mjpegQuality: v }),
   }),
   flag({

@@ -8,7 +8,13 @@ import { PipelineHost } from './engine/host';
 import { PipelineRegistry } from './engine/registry';
 import { ParamStore } from './params/store';
 import { OrtRuntime } from './runtime/ort';
-import type { InferenceBackend } from './runtime/backend';
+import { ChildProcessTransport } from './runtime/child-transport';
+import { NvidiaSmi } from './runtime/process-memory';
+import { FaultPlan } from './engine/faults';
+import { MemoryBudget } from './engine/memory-budget';
+import { MemoryMonitor } from './engine/memory-monitor';
+import { backgroundTimers } from './kernel/timers';
+import { faultRoutes } from './server/api-faults';
 import { CommandRegistry } from './kernel/commands';
 import { EventBus } from './kernel/events';
 import { RefusalCounter } from './kernel/refusals';
@@ -54,7 +60,7 @@ export interface Scope {
   osc: OscService | undefined;
   oscQuery: OscQueryService | undefined;
   models: ModelManager;
-  runtime: InferenceBackend;
+  runtime: OrtRuntime;
   presets: PresetStore;
   midi: MidiService | undefined;
   outputs: OutputHub;
@@ -92,13 +98,19 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   const token = lan ? (o.token ?? (await loadOrCreateToken(o.configDir ?? configDir(), o.log))) : undefined;
   const params = new ParamStore();
   const resolution = { width: o.width, height: o.height };
-  const runtime = o.inference ?? new OrtRuntime({ device: o.device, log: o.log });
+  const runtime = new OrtRuntime({ device: o.device, log: o.log });
   // Chosen before the first load, so the first status already names the real provider and the log says why.
   await runtime.provider();
   // A node of a show runs on the show's clock and frame rate (--nats, --show).
   const show = o.nats ? await joinShow({ url: o.nats, show: o.show, fps: o.fps, log: o.log }) : undefined;
   const clock = show?.clock ?? (typeof o.clock === 'string' ? createClock(o.clock) : o.clock);
   const fps = show?.meta.fps ?? o.fps;
+  // Crash isolation: each loaded pipeline's sessions in a child process of its own (README "When things go wrong").
+  const isolated = () => runtime.sibling(new ChildProcessTransport({ faults: o.faultInjection, log: o.log }));
+  const faults = o.faultInjection ? new FaultPlan() : undefined;
+  if (faults) o.log('fault injection is on (DAYDREAM_SCOPE_FAULTS=1): POST /api/v1/faults breaks pipelines on purpose');
+  const budget = new MemoryBudget(o.memoryBudget);
+  let memory: MemoryMonitor | undefined = undefined; // made once the host exists; admissions before that see no sample
   const host = new PipelineHost({
     registry,
     params,
@@ -106,6 +118,20 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     resolution,
     clock,
     log: o.log,
+    warm: o.warm,
+    faults,
+    ...(o.isolation === 'process' ? { runtimeFor: isolated } : {}),
+    admit: (request) => budget.admit(request, memory?.snapshot() ?? null),
+    loaded: (p) => memory?.loaded(p),
+  });
+  memory = new MemoryMonitor({
+    host,
+    runtime,
+    budget,
+    timers: backgroundTimers,
+    intervalMs: 2000,
+    log: o.log,
+    gpu: new NvidiaSmi(),
   });
   const events = new EventBus();
   // The perform layer runs at each frame boundary: quantised changes, fades, modulators (see perform-setup.ts).
@@ -156,6 +182,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     events,
     commands,
     refusals: new RefusalCounter(),
+    memory,
   };
 
   // A headless node has no one at it to play a controller or browse for it on the network.
@@ -251,6 +278,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         mjpegRoutes(mjpeg, engine),
         pluginRoutes(plugins),
         inputs.apiRoutes,
+        ...(faults ? [faultRoutes(faults)] : []),
       ],
       rootRoutes: [whepRoutes(webrtc), inputs.rootRoutes],
       mjpegClients: () => mjpeg.streams.count,
@@ -298,6 +326,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   engine.setInput(inputs.hub);
   await inputs.hub.start();
   engine.start();
+  memory.start();
   const loading = show
     ? startShow(show, sync!, host, o.pipeline)
     : o.pipeline !== null
@@ -349,6 +378,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         await inputs.close();
         mjpeg.close();
         await models.close();
+        memory.stop();
         await host.stop();
         await runtime.close();
       })()),

@@ -1,11 +1,11 @@
 /** What `startScope` takes: the server flags, with the defaults of a plain `daydream-scope`. */
+import { totalmem } from 'node:os';
 import type { Clock, ClockKind } from './engine/clock';
 import { realTimers } from './kernel/timers';
 import type { Timers } from './kernel/timers';
 import type { PipelineDefinition } from './engine/pipeline';
 import type { ModelManifest } from './models';
 import type { DeviceRequest } from './runtime/providers';
-import type { InferenceBackend } from './runtime/backend';
 import { defaultPluginSearch } from './plugins/index';
 import type { MidiBackend } from '../control/midi/backend';
 import type { Output } from '../outputs/output';
@@ -52,6 +52,17 @@ export interface ScopeOptions {
   oscAllow: string[];
   /** Execution provider asked for (`--device`); `auto` picks the best this machine offers. */
   device: DeviceRequest;
+  /**
+   * Where each pipeline's onnxruntime sessions run (`--isolation`): `process`, a child process of its own (a native
+   * crash, a hang or an out-of-memory there cannot take the server down), or `worker`, a thread of the server.
+   */
+  isolation: 'process' | 'worker';
+  /** Pipelines kept loaded after a switch away, for an instant switch back (`--warm`). */
+  warm: number;
+  /** Bytes the server and its pipelines' processes may hold together (`--memory-budget`); null: no budget. */
+  memoryBudget: number | null;
+  /** The fault-injection seam (tests and the soak bench; env DAYDREAM_SCOPE_FAULTS=1, never a flag). */
+  faultInjection: boolean;
   /** Model files the pipelines can download; the built-in pipelines' by default. */
   manifests: ModelManifest[];
   /** MIDI control; `false` leaves MIDI off entirely. */
@@ -95,8 +106,6 @@ export interface ScopeOptions {
   audioFormat: string | undefined;
   /** Outputs injected by a caller (tests, stand-ins): each replaces the built-in output of its id, or is added. */
   outputs: Output[];
-  /** Where the pipelines' graphs run; a local OrtRuntime on `device` when left out (a remote backend plugs in here). */
-  inference: InferenceBackend | undefined;
   /** A render node without a person at it (`--headless`): no panel build, no MIDI, no mDNS. */
   headless: boolean;
   /** How the command writes its log (`--log-format`): lines of text, or one JSON object a line. */
@@ -131,6 +140,10 @@ export const scopeDefaults: ScopeOptions = {
   token: undefined,
   oscAllow: [],
   device: 'auto',
+  isolation: 'process',
+  warm: 1,
+  memoryBudget: Math.round(totalmem() * 0.75),
+  faultInjection: process.env.DAYDREAM_SCOPE_FAULTS === '1',
   manifests: modelManifests,
   modelsDir: undefined,
   configDir: undefined,
@@ -156,7 +169,6 @@ export const scopeDefaults: ScopeOptions = {
   audioIn: null,
   audioFormat: undefined,
   outputs: [],
-  inference: undefined,
   headless: false,
   logFormat: 'text',
 };

@@ -20,7 +20,7 @@ import { MjpegOutput } from '../outputs/mjpeg/mjpeg-output';
 import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import pkg from '../package.json' with { type: 'json' };
 import type { PipelineDefinition } from './engine/pipeline';
-import type { InferenceBackend } from './runtime/backend';
+import type { PipelineHostOptions } from './engine/host';
 import type { ScopeServices } from './kernel/services';
 import type { Rig } from './server/test-support';
 
@@ -31,8 +31,8 @@ export interface TestAppOptions {
   width: number;
   height: number;
   fps: number;
-  /** Where graphs run; a local OrtRuntime by default. */
-  inference: InferenceBackend | undefined;
+  /** The memory budget's admission (src/main.ts asks MemoryBudget); none by default. */
+  admit?: PipelineHostOptions['admit'];
 }
 
 /**
@@ -55,9 +55,10 @@ export async function testApp(
   const clock = new ManualClock();
   const registry = new PipelineRegistry(o.pipelines);
   const params = new ParamStore();
-  const runtime = o.inference ?? new OrtRuntime({ intraOpThreads: 1 });
+  const runtime = new OrtRuntime({ intraOpThreads: 1 });
   const resolution = { width: o.width, height: o.height };
-  const host = new PipelineHost({ registry, params, runtime, resolution, clock, log });
+  const admit = o.admit ? { admit: o.admit } : {};
+  const host = new PipelineHost({ registry, params, runtime, resolution, clock, log, ...admit });
   const engine = new Engine({ clock, params, host, fps: o.fps, resolution });
   const services: ScopeServices = {
     version: pkg.version,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cc, mapping, noteOn, rig } from './test-support';
+import { cc, mapping, mappingsAfterRestart, noteOn, rig, switchableDisk } from './test-support';
 import { ScopeError } from '../../src/kernel/errors';
 import { ManualTimers } from '../../src/kernel/timers';
 import type { Rig } from './test-support';
@@ -99,6 +99,29 @@ describe('MIDI learn through the service', () => {
     r.service.learn('hue');
     r.backend.inject('Pad', cc(1, 74, 1));
     expect(r.service.mappings().map((m) => m.param)).toEqual(['hue']);
+  });
+
+  it('on a full disk undoes the learned mapping and says why in the log and the status', async () => {
+    const disk = switchableDisk();
+    const old = mapping('level', { kind: 'cc', number: 74 }, { device: 'Pad', channel: 1 });
+    const r = await start({ mappings: [old], write: disk.write });
+    disk.full = true;
+    r.service.learn('hue');
+    r.backend.inject('Pad', cc(1, 74, 1));
+    // The panel hears the new binding at once, then its undoing once the write failed.
+    expect(lastStatus(r).mappings.map((m) => m.param)).toEqual(['hue']);
+    await r.service.saved();
+    const status = lastStatus(r);
+    expect(status.mappings).toEqual([old]);
+    expect(status.saveError).toMatch(
+      /^could not save the MIDI mappings .*the disk is full \(ENOSPC\); nothing was changed/,
+    );
+    expect(status.errors).toBe(1);
+    expect(r.logs.at(-1)).toBe(status.saveError);
+    expect(await mappingsAfterRestart(r.file)).toEqual([old]);
+    // The old binding still drives its parameter.
+    r.backend.inject('Pad', cc(1, 74, 127));
+    expect(r.params.get('level')).toBe(1);
   });
 
   it('refuses unknown and unmappable parameters with the HTTP error', async () => {

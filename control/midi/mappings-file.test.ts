@@ -52,9 +52,10 @@ describe('the mappings file', () => {
       expect(await loadMappings(file, (m) => logs.push(m))).toEqual([]);
       expect(logs).toHaveLength(1);
       expect(logs[0]).toMatch(why);
-      expect(logs[0]).toContain(`kept it as ${file}.bad`);
-      expect(await readFile(`${file}.bad`, 'utf8')).toBe(text);
-      expect(await readdir(dir)).toEqual(['midi-mappings.json.bad']);
+      const names = await readdir(dir);
+      expect(names).toEqual([expect.stringMatching(/^midi-mappings\.json\.\d{4}-\d\d-\d\dT[\d-]+Z(-\d+)?\.bad$/)]);
+      expect(logs[0]).toContain(`kept it as ${join(dir, names[0]!)}`);
+      expect(await readFile(join(dir, names[0]!), 'utf8')).toBe(text);
     },
   );
 
@@ -76,15 +77,17 @@ describe('the mappings file', () => {
     }
   });
 
-  it('a failed save is logged and counted; the mapping stays in memory', async () => {
+  it('a failed save is refused with save_failed, logged and counted; the mapping is not kept', async () => {
     const r = await rig();
     try {
       // A directory where the file should be: the rename cannot replace it.
       const blocked = await rig({ mappingsFile: r.dir });
-      await blocked.service.addMapping({ param: 'level', control: { kind: 'cc', number: 1 } });
-      expect(blocked.service.mappings()).toHaveLength(1);
+      await expect(
+        blocked.service.addMapping({ param: 'level', control: { kind: 'cc', number: 1 } }),
+      ).rejects.toMatchObject({ code: 'save_failed', message: expect.stringContaining('(EISDIR)') });
+      expect(blocked.service.mappings()).toEqual([]);
       expect(blocked.service.status().errors).toBe(1);
-      expect(blocked.logs.some((l) => l.startsWith(`MIDI: could not save mappings to ${r.dir}`))).toBe(true);
+      expect(blocked.logs.some((l) => l.startsWith(`could not save the MIDI mappings to ${r.dir}`))).toBe(true);
       await blocked.close();
     } finally {
       await r.close();

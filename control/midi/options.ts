@@ -2,9 +2,10 @@
 import { join } from 'node:path';
 import { easymidiBackend } from './easymidi-backend';
 import { MAPPINGS_FILE } from './mappings-file';
-import { configDir } from '../../src/files';
+import { configDir, writeFileAtomic } from '../../src/files';
 import { realTimers } from '../../src/kernel/timers';
 import type { Timers } from '../../src/kernel/timers';
+import type { WriteFile } from '../../src/settings-writer';
 import type { MidiBackend } from './backend';
 import type { PortChoice } from './ports';
 import type { ClockSource } from './clock-out';
@@ -21,6 +22,8 @@ export interface MidiOptions {
   outputs: PortChoice | 'matching';
   /** Where the mappings live; `<configDir>/midi-mappings.json` by default. */
   mappingsFile: string;
+  /** Writes the mappings file (writeFileAtomic); tests put a full disk here. */
+  write: WriteFile;
   /** How often to look for controllers plugged in or out; 0 = only at start. */
   rescanMs: number;
   /** The wall time rescans, learn timeouts, feedback batches and the log limit run on; ManualTimers in tests. */
@@ -46,6 +49,7 @@ export const midiDefaults = (): MidiOptions => ({
   inputs: 'all',
   outputs: 'matching',
   mappingsFile: join(configDir(), MAPPINGS_FILE),
+  write: writeFileAtomic,
   rescanMs: 2000,
   timers: realTimers,
   learnTimeoutMs: 30_000,

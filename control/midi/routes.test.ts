@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeMidiBackend } from './fake-backend';
 import { midiRoutes } from './routes';
 import { withErrorAnswers } from '../../src/server/app';
-import { mapping, rig } from './test-support';
+import { mapping, mappingsAfterRestart, rig, switchableDisk } from './test-support';
 import { mappingsDocumentSchema, midiStatusSchema } from '../../src/shared/midi';
 import type { Rig } from './test-support';
 
@@ -199,5 +199,43 @@ describe('import and export', () => {
     expect((res.body as { error: { message: string } }).error.message).toMatch(/mappings\.1\.curve/);
     expect((await call('PUT', '/midi/mappings', { mappings: [pad, pad] })).status).toBe(400);
     expect(r.service.mappings()).toEqual([knob]);
+  });
+});
+
+describe('on a full disk', () => {
+  const changes: [string, string, string, unknown][] = [
+    ['adding', 'POST', '/midi/mappings', { param: 'hue', control: { kind: 'pitchbend' } }],
+    ['adjusting', 'PATCH', '/midi/mappings/knob', { invert: true }],
+    ['removing', 'DELETE', '/midi/mappings/knob', undefined],
+    ['importing', 'PUT', '/midi/mappings', { mappings: [pad] }],
+  ];
+  it.each(changes)('%s answers 507 with a sentence and changes nothing, in memory or on disk', async (...c) => {
+    const [, method, path, body] = c;
+    const disk = switchableDisk();
+    const { r, call } = await api({ mappings: [knob], write: disk.write });
+    disk.full = true;
+    expect(await call(method, path, body)).toMatchObject({
+      status: 507,
+      body: {
+        error: {
+          code: 'save_failed',
+          message: expect.stringMatching(
+            /^could not save the MIDI mappings to .*midi-mappings\.json: the disk is full \(ENOSPC\); nothing was changed/,
+          ),
+        },
+      },
+    });
+    expect((await call('GET', '/midi/mappings')).body).toEqual({ mappings: [knob] });
+    expect(await call('GET', '/midi')).toMatchObject({
+      body: { errors: 1, saveError: expect.stringContaining('ENOSPC') },
+    });
+    expect(r.logs.at(-1)).toMatch(/^could not save the MIDI mappings/);
+    expect(await mappingsAfterRestart(r.file)).toEqual([knob]);
+
+    // Space freed: the same change goes through and the status forgets the failure.
+    disk.full = false;
+    expect((await call(method, path, body)).status).toBeLessThan(300);
+    expect((await call('GET', '/midi')).body).not.toHaveProperty('saveError');
+    expect(await mappingsAfterRestart(r.file)).toEqual(r.service.mappings());
   });
 });

@@ -77,7 +77,7 @@ export function midiRoutes(service: MidiService): Hono {
     summary: 'adds a mapping; what is left out gets the defaults (any device, omni, the parameter range)',
     body: newMappingSchema,
     responses: { 201: mappingResponseSchema },
-    errors: ['unknown_parameter'],
+    errors: ['unknown_parameter', 'save_failed'],
   });
   api.post('/midi/mappings', addDoc, async (c) => {
     const body = parseWith(newMappingSchema, await readJson(c.req), 'invalid_body', 'mapping');
@@ -89,7 +89,7 @@ export function midiRoutes(service: MidiService): Hono {
     summary: 'replaces every mapping with an exported set, all or nothing',
     body: mappingsDocumentSchema,
     responses: { 200: mappingsResponseSchema },
-    errors: ['unknown_parameter'],
+    errors: ['unknown_parameter', 'save_failed'],
   });
   api.put('/midi/mappings', replaceDoc, async (c) => {
     const body = parseWith(
@@ -107,7 +107,7 @@ export function midiRoutes(service: MidiService): Hono {
     params: mappingParamsSchema,
     body: mappingPatchSchema,
     responses: { 200: mappingResponseSchema },
-    errors: ['not_found'],
+    errors: ['not_found', 'save_failed'],
   });
   api.patch('/midi/mappings/:id', patchDoc, async (c) => {
     const patch = parseWith(mappingPatchSchema, await readJson(c.req), 'invalid_body', 'mapping change');
@@ -119,7 +119,7 @@ export function midiRoutes(service: MidiService): Hono {
     summary: 'removes a mapping',
     params: mappingParamsSchema,
     responses: { 204: 'empty' },
-    errors: ['not_found'],
+    errors: ['not_found', 'save_failed'],
   });
   api.delete('/midi/mappings/:id', removeDoc, async (c) => {
     await service.removeMapping(id(c.req.param('id')));

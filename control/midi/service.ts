@@ -10,7 +10,7 @@ import { describeControl } from './learn';
 import { LearnSession } from './learn-session';
 import { MappingBook, defaultNoteMode, mappableSpec } from './mapping-book';
 import { applyEvent, initialState, matches } from './mapping';
-import { loadMappings, saveMappings } from './mappings-file';
+import { loadMappings, toDocument } from './mappings-file';
 import { midiDefaults } from './options';
 import { midiCommands } from './commands';
 import { MidiPorts, choose } from './ports';
@@ -18,6 +18,7 @@ import { MidiClockFollower } from './clock-follower';
 import { MidiClockOut, clockMessage } from './clock-out';
 import { ScopeError } from '../../src/kernel/errors';
 import { every } from '../../src/kernel/timers';
+import { SettingsWriter, settingsText } from '../../src/settings-writer';
 import { RateLimitedLog } from '../osc/rate-limited-log';
 import type { MidiBytes } from './backend';
 import type { ControlEvent } from './assembler';
@@ -48,7 +49,11 @@ export class MidiService {
   private started = false;
   private cancelRescan: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
+  private readonly file: SettingsWriter;
+  /** Every save so far, its undo or its report included. */
   private saving: Promise<void> = Promise.resolve();
+  /** Why the last change of the mappings could not be saved (it was undone); cleared by the next save that works. */
+  private saveError: string | undefined;
   private removeCommands: () => void = () => {};
   private follower: MidiClockFollower | undefined;
   private clockOut: MidiClockOut | undefined;
@@ -67,6 +72,12 @@ export class MidiService {
       this.o.feedbackIntervalMs,
       this.o.timers,
     );
+    this.file = new SettingsWriter({
+      path: this.o.mappingsFile,
+      what: 'the MIDI mappings',
+      log: deps.log,
+      write: this.o.write,
+    });
     this.learner = new LearnSession(
       { timeoutMs: this.o.learnTimeoutMs, pairWaitMs: this.o.pairWaitMs, timers: this.o.timers },
       { learned: (param, l) => this.learned(param, l), expired: (param) => this.expired(param) },
@@ -138,6 +149,7 @@ export class MidiService {
       mappings: this.book.all(),
       received: this.received,
       errors: this.errors,
+      ...(this.saveError !== undefined ? { saveError: this.saveError } : {}),
     };
   }
 
@@ -180,29 +192,33 @@ export class MidiService {
 
   async addMapping(body: NewMapping): Promise<MidiMapping> {
     const spec = mappableSpec(body.param, this.deps.params.spec(body.param), Object.keys(this.deps.params.all()));
+    const before = this.book.all();
     const mapping = this.book.add(body, spec);
-    await this.mappingsChanged();
+    await this.mappingsChanged(before);
     return mapping;
   }
 
   async patchMapping(id: string, patch: MappingPatch): Promise<MidiMapping> {
+    const before = this.book.all();
     const mapping = this.book.patch(id, patch);
     this.forget(id);
-    await this.mappingsChanged();
+    await this.mappingsChanged(before);
     return mapping;
   }
 
   async removeMapping(id: string): Promise<void> {
+    const before = this.book.all();
     this.book.remove(id);
     for (const key of this.states.keys()) if (key.startsWith(`${id}\u0000`)) this.states.delete(key);
-    await this.mappingsChanged();
+    await this.mappingsChanged(before);
   }
 
   /** Replaces every mapping (an import); mappings of parameters not loaded now are kept, inactive. */
   async replaceMappings(mappings: MidiMapping[]): Promise<MidiMapping[]> {
+    const before = this.book.all();
     this.book.replace(mappings);
     this.states.clear();
-    await this.mappingsChanged();
+    await this.mappingsChanged(before);
     return this.book.all();
   }
 
@@ -344,9 +360,11 @@ export class MidiService {
     const mapping = this.book.add({ param, device: l.device, channel: l.channel, control: l.control }, spec, {
       keep: false,
     });
+    const before = this.book.all();
     for (const old of this.book.bind(mapping)) this.forget(old.id);
     this.deps.log(`MIDI learn: ${describeControl(l)} on ${l.device} now drives "${param}".`);
-    this.persist();
+    // No request waits for learn: a failed save is said in the log and the status, and the mapping is undone.
+    this.persist(before).catch(() => {});
     this.changed();
   }
 
@@ -362,20 +380,40 @@ export class MidiService {
     }
   }
 
-  private async mappingsChanged(): Promise<void> {
-    this.persist();
+  private async mappingsChanged(before: MidiMapping[]): Promise<void> {
+    const saved = this.persist(before);
     this.changed();
-    await this.saving;
+    await saved;
   }
 
-  /** Queues a write of the mappings file; writes never overlap, and a failed one is logged, not thrown. */
-  private persist(): void {
-    const snapshot = this.book.all();
-    this.saving = this.saving.then(() =>
-      saveMappings(this.o.mappingsFile, snapshot).catch((err: Error) =>
-        this.problem('save', `MIDI: could not save mappings to ${this.o.mappingsFile}: ${err.message}`),
-      ),
-    );
+  /**
+   * Writes the mappings file (writes never overlap). When the write fails the mappings go back to `before`, so
+   * memory and file agree and a restart shows the same; the log and the status say why, and the caller gets
+   * `save_failed` (507).
+   */
+  private persist(before: MidiMapping[]): Promise<void> {
+    const saved = this.save(before);
+    this.saving = Promise.all([this.saving, saved.catch(() => {})]).then(() => {});
+    return saved;
+  }
+
+  private async save(before: MidiMapping[]): Promise<void> {
+    const undo = () => {
+      this.book.replace(before);
+      this.states.clear();
+    };
+    try {
+      await this.file.save(settingsText(toDocument(this.book.all())), undo);
+    } catch (err) {
+      this.errors++;
+      this.saveError = (err as Error).message;
+      this.changed();
+      throw err;
+    }
+    if (this.saveError !== undefined) {
+      this.saveError = undefined;
+      this.changed();
+    }
   }
 
   private problem(kind: string, message: string): void {

@@ -7,6 +7,7 @@ import { MidiService } from './service';
 import { p } from '../../src/params/spec';
 import { ParamStore } from '../../src/params/store';
 import { EventBus } from '../../src/kernel/events';
+import { writeFileAtomic } from '../../src/files';
 import type { MidiOptions } from './service';
 import type { ParamSpecs } from '../../src/params/spec';
 import type { MidiMapping } from '../../src/shared/midi';
@@ -94,4 +95,30 @@ export async function rig(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A disk that can be made full: `write` fails as ENOSPC does while `full` is set, else writes atomically. */
+export function switchableDisk(): { full: boolean; write: MidiOptions['write'] } {
+  const disk = {
+    full: false,
+    write: async (path: string, text: string) => {
+      if (disk.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      await writeFileAtomic(path, text);
+    },
+  };
+  return disk;
+}
+
+/** The mappings a freshly started service reads from `file`: what a restart of the server would show. */
+export async function mappingsAfterRestart(file: string): Promise<MidiMapping[]> {
+  const params = new ParamStore();
+  params.define(testSpecs());
+  const service = new MidiService(
+    { params, events: new EventBus(), log: () => {} },
+    { backend: new FakeMidiBackend(), mappingsFile: file, rescanMs: 0 },
+  );
+  await service.start();
+  const mappings = service.mappings();
+  await service.stop();
+  return mappings;
 }

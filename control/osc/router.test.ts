@@ -91,6 +91,10 @@ describe('routeMessage: what changes nothing', () => {
     ['/scope/level', [f(NaN)], 'rejected'],
     ['/scope/level', [f(Infinity)], 'rejected'],
     ['/scope/level', [s('loud')], 'rejected'],
+    // Numbers in OSC strings follow the README's one rule: written plainly, or not a number.
+    ['/scope/level', [s('0x10')], 'rejected'],
+    ['/scope/level', [s(' 2 ')], 'rejected'],
+    ['/scope/gain', [s('')], 'rejected'],
     ['/scope/mode', [s('z')], 'rejected'],
     ['/scope/mode', [i(7)], 'rejected'],
     ['/scope/prompt', [s('far too long')], 'rejected'],

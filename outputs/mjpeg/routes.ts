@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { route } from '../../src/shared/route-doc';
+import { numberTextSchema } from '../../src/shared/numbers';
 import { ScopeError, parseWith } from '../../src/kernel/errors';
 import { encodeJpeg } from './frame-jpegs';
 import type { Frame } from '../../src/engine/frame';
 import type { Jpeg } from './frame-jpegs';
 import type { MjpegOutput } from './mjpeg-output';
 
-const frameQuery = z.object({ quality: z.coerce.number().int().min(1).max(100).optional() });
-const streamQuery = z.object({ fps: z.coerce.number().positive().max(240).optional() });
+const frameQuery = z.object({ quality: numberTextSchema.pipe(z.number().int().min(1).max(100)).optional() });
+const streamQuery = z.object({ fps: numberTextSchema.pipe(z.number().positive().max(240)).optional() });
 
 /**
  * `/frame` (the newest frame as one JPEG) and `/stream.mjpeg`, mounted under /api/v1: the MJPEG output brings its

@@ -26,13 +26,13 @@ function setup(defs: PipelineDefinition[] = [solidPipeline()], clock = new Manua
     resolution: { width: 8, height: 4 },
     clock,
     reloadAfterFailures,
+    renderTimeoutMs: 300,
   });
   const engine = new Engine({
     clock,
     params,
     host,
     fps: 30,
-    renderTimeoutMs: 300,
     resolution: { width: 8, height: 4 },
   });
   const frames: Frame[] = [];

@@ -18,8 +18,6 @@ export interface EngineOptions {
   fps: number;
   /** Size of the blank frames sent before any pipeline has loaded. */
   resolution: { width: number; height: number };
-  /** A render still running after this long is abandoned and counted as a failure. */
-  renderTimeoutMs?: number;
   /** Runs at each frame boundary around the snapshot (quantised changes, fades, modulators). */
   stage?: FrameStage;
   /**
@@ -34,7 +32,8 @@ type FrameListener = (frame: Frame) => void;
 
 /**
  * The paced frame loop. At each frame boundary it takes one parameter snapshot, asks the host for an image and
- * publishes a Frame. A render that fails or runs late never stops the loop: the last good image goes out again.
+ * publishes a Frame. A render that fails or runs late never stops the loop: the last good image goes out again,
+ * and the host's watchdog (watchdog.ts) decides what a failure or a render that never ends leads to.
  */
 export class Engine {
   private readonly stats: StatsCollector;
@@ -187,10 +186,8 @@ export class Engine {
           image = settled.image;
           fresh = true;
         }
-      } else if (clock.now() - this.pending.startedAt > (this.o.renderTimeoutMs ?? 10_000)) {
-        this.o.host.renderTimedOut(clock.now() - this.pending.startedAt);
-        this.pending = undefined;
       }
+      // A render that never comes back is the host's watchdog's business: it answers undefined at its timeout.
     }
     if (fresh && image) this.lastGood = { image, pipelineId: this.o.host.activeId ?? 'none' };
     // A render that came in early waits for its due time (real-time clock only; the others never run early).

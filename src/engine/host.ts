@@ -1,44 +1,19 @@
-import { performance } from 'node:perf_hooks';
 import { RealtimeClock } from './clock';
 import type { Cancel, Clock } from './clock';
 import { commonParams } from './registry';
-import type { PipelineRegistry, ResolutionDefaults } from './registry';
 import type { Image } from './frame';
-import { takesInput } from './pipeline';
-import type { InputProvider, ParamSnapshot, Pipeline, PipelineDefinition, RenderContext } from './pipeline';
-import type { ParamStore } from '../params/store';
+import type { InputProvider, PipelineDefinition, RenderContext } from './pipeline';
+import { LoadedPipeline, keyOf, loadTimeValues } from './loaded-pipeline';
+import { PipelineSlots } from './pipeline-slots';
+import { PipelineFade } from './pipeline-fade';
+import { withFaults } from './faults';
+import { HostWatchdog } from './host-watchdog';
+import { coarse, defaultPolicy } from './watchdog';
+import type { LoadReason, WatchEvent } from './watchdog';
+import type { PipelineHostOptions, PipelineStatus } from './host-types';
 import type { ParamSpecs, ParamValues } from '../params/spec';
-import type { InferenceBackend } from '../runtime/backend';
 
-export type PipelineState = 'idle' | 'loading' | 'ready' | 'error';
-
-export interface PipelineStatus {
-  state: PipelineState;
-  pipelineId: string | null;
-  stage: string | null;
-  progress: number | null;
-  error: { message: string; during: 'load' | 'render'; at: string; consecutive: number } | null;
-  /** Milliseconds until the failed pipeline is tried again, when it failed. */
-  retryInMs: number | null;
-  loadedAt: string | null;
-  executionProvider: string;
-  /** Why that provider: what was asked for and what this machine and onnxruntime build offer. */
-  executionProviderReason: string | null;
-}
-
-export interface PipelineHostOptions {
-  registry: PipelineRegistry;
-  params: ParamStore;
-  runtime: InferenceBackend;
-  resolution: ResolutionDefaults;
-  /** The engine's clock: the retry backoff and the reload debounce run on it. Real time by default. */
-  clock?: Clock;
-  log?: (message: string) => void;
-  /** Wait after a load-time parameter change before reloading, so a dragged slider reloads once. */
-  reloadDebounceMs?: number;
-  /** Consecutive render failures after which the pipeline is unloaded and loaded afresh. */
-  reloadAfterFailures?: number;
-}
+export type { LoadRequest, PipelineHostOptions, PipelineState, PipelineStatus } from './host-types';
 
 export class UnknownPipelineError extends Error {}
 
@@ -48,26 +23,24 @@ export class UnknownPipelineError extends Error {}
  */
 export type LoadGate = (id: string, values: Record<string, unknown>) => Promise<void> | undefined;
 
-const BACKOFF_MS = [250, 1000, 2000, 5000];
+type LoadOptions = { kill?: boolean; fadeMs?: number; evict?: number };
 
 /**
- * Owns the active pipeline instance: loading with stages, switching, reloading on load-time changes, and the
- * retry policy when a render fails. The engine asks it for images and never sees a pipeline throw.
+ * Owns the loaded pipelines (the active one and the warm ones): loading with stages, switching, reloading on
+ * load-time changes, and the watchdog (watchdog.ts) deciding what a failure, a timeout or a crash leads to. The
+ * engine asks it for images and never sees a pipeline throw.
  */
 export class PipelineHost {
-  private active: { def: PipelineDefinition; instance: Pipeline } | undefined;
-  private reloadingAfterFailure = false;
-  /** Incremented at each successful load; the engine restarts pipeline time and frame index on a change. */
+  /** Incremented at each load or switch; the engine restarts pipeline time and frame index on a change. */
   generation = 0;
-  /** Failed renders since start, timeouts included. */
-  renderFailures = 0;
-  private st: PipelineStatus;
+  private readonly slots: PipelineSlots;
+  private readonly watchdog: HostWatchdog;
+  private stage: string | null = null;
+  private progress: number | null = null;
   private loadToken = 0;
+  private loadGate: LoadGate | undefined;
   private loading: Promise<void> | undefined;
   private abort: AbortController | undefined;
-  private retryAt = 0;
-  private lastRenderError: PipelineStatus['error'] = null;
-  private consecutiveFailures = 0;
   private cancelReload: Cancel | undefined;
   private listeners = new Set<(s: PipelineStatus) => void>();
   private readonly log: (m: string) => void;
@@ -76,20 +49,45 @@ export class PipelineHost {
   constructor(private readonly o: PipelineHostOptions) {
     this.log = o.log ?? (() => {});
     this.clock = o.clock ?? new RealtimeClock();
-    this.st = this.blankStatus();
+    this.slots = new PipelineSlots(o.warm ?? 0, this.clock, this.log, () => this.emit());
+    this.watchdog = new HostWatchdog({
+      clock: this.clock,
+      policy: { ...defaultPolicy, reloadAfter: o.reloadAfterFailures ?? defaultPolicy.reloadAfter },
+      log: this.log,
+      changed: () => this.emit(),
+      reload: (a) => {
+        const def = this.slots.active?.def;
+        if (def) void this.startLoad(def, a.why, a.detail, { kill: a.kill });
+      },
+    });
     o.params.onChange((change) => {
-      if (change.kind === 'value' && change.mode === 'load' && this.active) this.scheduleReload();
+      if (change.kind === 'value' && change.mode === 'load' && this.slots.active) this.scheduleReload(change.path);
     });
   }
 
+  /** Failed renders since start, timeouts and crashes included. */
+  get renderFailures(): number {
+    return this.watchdog.failures;
+  }
+
   status(): PipelineStatus {
-    const retryInMs =
-      this.st.error && this.retryAt > 0 ? Math.max(0, Math.round(this.retryAt - this.clock.now())) : null;
+    const m = this.watchdog.state;
+    const active = this.slots.active;
+    const runtime = active?.runtime ?? this.o.runtime;
     return {
-      ...this.st,
-      retryInMs,
-      executionProvider: this.o.runtime.executionProvider,
-      executionProviderReason: this.o.runtime.providerStatus()?.reason ?? null,
+      state: coarse(m.phase),
+      phase: m.phase,
+      reason: m.reason,
+      pipelineId: m.pipelineId,
+      stage: this.stage,
+      progress: this.progress,
+      error: m.error,
+      retryInMs: this.watchdog.retryInMs(),
+      loadedAt: active?.loadedAt ?? null,
+      executionProvider: runtime.executionProvider,
+      executionProviderReason: runtime.providerStatus()?.reason ?? null,
+      transitions: [...this.watchdog.history],
+      warm: this.slots.warm.list().map((p) => p.id),
     };
   }
 
@@ -98,74 +96,130 @@ export class PipelineHost {
     return () => this.listeners.delete(listener);
   }
 
-  private loadGate: LoadGate | undefined;
-
-  /** Installs the gate that may take loads over (a show loads on every node at once); undefined removes it. */
-  setLoadGate(gate: LoadGate | undefined): void {
-    this.loadGate = gate;
-  }
-
   /** Specs of a pipeline including the common output parameters. */
   specsOf(def: PipelineDefinition): ParamSpecs {
     return { ...commonParams(this.o.resolution), ...def.params };
   }
 
   get activeId(): string | undefined {
-    return this.active?.def.id ?? this.st.pipelineId ?? undefined;
+    return this.slots.active?.id ?? this.watchdog.state.pipelineId ?? undefined;
+  }
+
+  /** The active pipeline and the warm ones, least recently used first (the memory monitor reads their processes). */
+  loaded(): { active: LoadedPipeline | undefined; warm: readonly LoadedPipeline[] } {
+    return { active: this.slots.active, warm: this.slots.warm.list() };
+  }
+
+  /** How many pipelines are kept warm from now on; the least recently used beyond that are unloaded. */
+  setWarmCapacity(n: number): void {
+    this.slots.setCapacity(n);
+  }
+
+  /** Unloads up to `count` warm pipelines, least recently used first, to free memory; returns their ids. */
+  evictWarm(count: number, why: string): Promise<string[]> {
+    return this.slots.evict(count, why);
+  }
+
+  /** Restarts the active pipeline for `message` (its process grew past the memory budget): the crash path. */
+  restartActive(message: string): void {
+    const p = this.slots.active;
+    if (!p) return;
+    void p.runtime.kill();
+    this.watchdog.dispatch({ type: 'runtime-lost', message });
   }
 
   /**
-   * Loads a pipeline, unloading the current one. `values` are applied first (load-time ones included); a load
-   * that is superseded by a newer one is abandoned. Resolves when loading ended, successfully or not.
+   * Loads a pipeline, unloading the current one (or keeping it warm). `values` are applied first (load-time ones
+   * included); a load superseded by a newer one is abandoned. A pipeline kept warm with the same load-time values
+   * switches in at once, crossfading over `fadeMs` when given. Resolves when loading ended, successfully or not;
+   * rejects (changing nothing) when the pipeline is unknown or would not fit the memory budget.
    */
-  async load(id: string, values: Record<string, unknown> = {}): Promise<void> {
-    const def = this.o.registry.get(id);
-    if (!def) throw new UnknownPipelineError(`unknown pipeline "${id}"; known: ${this.o.registry.ids().join(', ')}`);
+  async load(id: string, values: Record<string, unknown> = {}, options: { fadeMs?: number } = {}): Promise<void> {
+    const { def, keep, same, evict } = this.checkLoad(id, values);
     const gated = this.loadGate?.(id, values);
     if (gated) return gated;
-    const keep = this.active?.def.id === id || this.st.pipelineId === id ? this.o.params.current() : {};
+    const active = this.slots.active;
+    if (active) active.lastValues = this.o.params.current();
     this.o.params.define(this.specsOf(def), { ...keep, ...values }, id);
-    return this.startLoad(def);
+    const why = same ? 'param' : 'switch';
+    return this.startLoad(def, why, same ? `reloading ${id}` : `loading ${id}`, { ...options, evict });
   }
 
-  /** Unloads the active pipeline; the engine then sends blank frames. */
+  /**
+   * Whether `id` may be loaded now with `values`: throws (changing nothing) when it is unknown or would not fit
+   * the memory budget, with a sentence saying what to free.
+   */
+  checkLoad(id: string, values: Record<string, unknown> = {}) {
+    const def = this.o.registry.get(id);
+    if (!def) throw new UnknownPipelineError(`unknown pipeline "${id}"; known: ${this.o.registry.ids().join(', ')}`);
+    const specs = this.specsOf(def);
+    const { active, warm } = this.loaded();
+    const same = active?.id === id || this.watchdog.state.pipelineId === id;
+    // Switching back to a warm pipeline brings its values back; reloading the same one keeps the current ones.
+    const keep: Record<string, unknown> = same
+      ? this.o.params.current()
+      : (warm.find((p) => p.id === id)?.lastValues ?? {});
+    const key = keyOf(loadTimeValues(specs, { ...defaultsOf(specs), ...keep, ...values }));
+    const evict = this.o.admit?.({ id, key, active, warm }) ?? 0;
+    return { def, keep, same, evict };
+  }
+
+  /** Installs the gate that may take loads over (a show loads on every node at once); undefined removes it. */
+  setLoadGate(gate: LoadGate | undefined): void {
+    this.loadGate = gate;
+  }
+
+  /** Unloads every pipeline; the engine then sends blank frames. */
   async unload(): Promise<void> {
     this.loadToken++;
     this.abort?.abort();
-    await this.dropActive();
-    this.setStatus(this.blankStatus());
+    this.watchdog.cancel();
+    await Promise.all(this.slots.clear().map((p) => p.unload(this.log)));
+    this.stage = null;
+    this.progress = null;
+    this.watchdog.dispatch({ type: 'unload' });
   }
 
   /**
    * Renders one image, or returns undefined when there is nothing to render (loading, failed and waiting to
-   * retry). A render error is recorded, never thrown. The input is fetched only for a pipeline that takes it.
+   * retry, hung). A render error or timeout goes to the watchdog, never to the caller. The input is fetched only
+   * for a pipeline that takes it.
    */
   async render(
     ctx: Omit<RenderContext, 'width' | 'height'>,
     values: ParamValues<ParamSpecs>,
     input?: InputProvider,
   ): Promise<Image | undefined> {
-    const active = this.active;
-    if (!active || this.st.state === 'loading') return undefined;
-    if (this.st.state === 'error' && this.clock.now() < this.retryAt) return undefined;
-    try {
-      const snapshot = sized(values);
-      const { width, height } = snapshot;
-      const frame = input && takesInput(active.def, snapshot) ? input.frame(width, height) : undefined;
-      const image = await active.instance.render({ ...ctx, width, height }, snapshot, frame);
-      checkImage(image, width, height);
-      if (this.st.state === 'error') this.setStatus({ ...this.st, state: 'ready', error: null });
-      this.consecutiveFailures = 0;
-      return image;
-    } catch (err) {
-      if (this.active === active) this.failed(err, 'render');
+    const active = this.slots.active;
+    const m = this.watchdog.state;
+    if (!active || (m.phase !== 'ready' && m.phase !== 'backoff')) return undefined;
+    if (m.phase === 'backoff' && this.clock.now() < (m.retryAt ?? 0)) return undefined;
+    const run = active.render(ctx, values, input);
+    const fade = this.slots.fade;
+    const outgoing = fade?.render(ctx);
+    const timeoutMs = this.o.renderTimeoutMs ?? 10_000;
+    const outcome = await this.race(run, timeoutMs);
+    if (this.slots.active !== active) return undefined;
+    const dispatch = (e: WatchEvent) => this.watchdog.dispatch(e);
+    if ('late' in outcome) {
+      dispatch({ type: 'timed-out', ms: timeoutMs });
+      // Its result, whenever it comes, only tells the watchdog it is over; it never counts as a good render.
+      const late = (ok: boolean) => this.slots.active === active && dispatch({ type: 'late-result', ok });
+      run.then(
+        () => late(true),
+        () => late(false),
+      );
       return undefined;
     }
-  }
-
-  /** Marks a render that never came back as failed (called by the engine's watchdog). */
-  renderTimedOut(ms: number): void {
-    this.failed(new Error(`render took longer than ${Math.round(ms)} ms`), 'render');
+    if ('err' in outcome) {
+      dispatch({ type: 'render-failed', message: errorText(outcome.err) });
+      return undefined;
+    }
+    dispatch({ type: 'rendered' });
+    if (!fade || !outgoing || this.slots.fade !== fade) return outcome.image;
+    const image = await fade.blend(outcome.image, outgoing);
+    if (fade.done(this.clock.now()) && this.slots.fade === fade) this.slots.fade = undefined;
+    return image;
   }
 
   /** Waits for a load in progress (tests and shutdown). */
@@ -178,102 +232,120 @@ export class PipelineHost {
     await this.unload();
   }
 
-  private startLoad(def: PipelineDefinition): Promise<void> {
+  /** The render's outcome, or `late` once the watchdog's time on the clock is up. */
+  private race(run: Promise<Image>, ms: number): Promise<{ image: Image } | { err: unknown } | { late: true }> {
+    return new Promise((resolve) => {
+      const cancel = this.clock.after(ms, () => resolve({ late: true }));
+      run.then(
+        (image) => (cancel(), resolve({ image })),
+        (err: unknown) => (cancel(), resolve({ err })),
+      );
+    });
+  }
+
+  private startLoad(def: PipelineDefinition, why: LoadReason, detail: string, options: LoadOptions): Promise<void> {
     this.cancelReload?.();
+    this.watchdog.cancel();
     const token = ++this.loadToken;
     this.abort?.abort();
     const abort = (this.abort = new AbortController());
-    const run = this.runLoad(def, token, abort.signal).finally(() => {
+    const run = this.runLoad(def, token, why, detail, options, abort.signal).finally(() => {
       if (this.loading === run) this.loading = undefined;
     });
     this.loading = run;
     return run;
   }
 
-  private async runLoad(def: PipelineDefinition, token: number, signal: AbortSignal): Promise<void> {
+  private async runLoad(
+    def: PipelineDefinition,
+    token: number,
+    why: LoadReason,
+    detail: string,
+    options: LoadOptions,
+    signal: AbortSignal,
+  ): Promise<void> {
     const current = () => token === this.loadToken;
-    this.setStatus({ ...this.blankStatus(), state: 'loading', pipelineId: def.id, stage: 'unloading', progress: 0 });
-    await this.dropActive();
+    const specs = this.specsOf(def);
+    if (options.evict) await this.slots.evict(options.evict, `to make room for ${def.id} within the memory budget`);
+    const values = this.o.params.snapshot(0);
+    const slots = this.slots;
+    const old = slots.active;
+    const phase = this.watchdog.state.phase;
+    const warm = why === 'switch' ? slots.warm.take(def.id, keyOf(loadTimeValues(specs, values))) : undefined;
+    const says = warm ? `switching to ${def.id} (kept warm)` : detail;
+    this.watchdog.dispatch({ type: 'load', pipelineId: def.id, why, detail: says });
+    slots.active = undefined;
+    slots.fade = undefined;
+    if (old) {
+      // A hung or crashed pipeline's process goes first: its unload would wait behind the run that never ends.
+      if (options.kill || phase === 'hung' || phase === 'crashed') await old.kill(this.log);
+      else if (why === 'switch' && old.id !== def.id && phase === 'ready' && slots.warm.capacity > 0) {
+        slots.keepWarm(old);
+      } else await slots.retire(old, 'replaced');
+    }
+    if (warm) return this.switchToWarm(warm, old, current(), options.fadeMs ?? 0);
     if (!current()) return;
-    const instance = def.create();
-    // Wall time on purpose: the log says how long loading really took, whatever clock drives the frames.
-    const started = performance.now();
-    this.setStatus({ ...this.st, stage: 'starting', progress: 0 });
+    for (const stale of slots.warm.takeAll(def.id)) await slots.retire(stale, 'replaced by a new load');
+    const runtime = this.o.runtimeFor?.(def.id) ?? this.o.runtime;
+    const created = def.create();
+    const instance = this.o.faults ? withFaults(created, this.o.faults, this.clock) : created;
+    const loaded = new LoadedPipeline(def, instance, runtime, runtime !== this.o.runtime, specs, values);
+    loaded.onLost(
+      (err) => slots.lost(loaded, err) && this.watchdog.dispatch({ type: 'runtime-lost', message: err.message }),
+    );
+    this.setProgress('starting', 0);
     try {
-      const snapshot = sized(this.o.params.snapshot(0));
-      await instance.load({
-        width: snapshot.width,
-        height: snapshot.height,
-        params: snapshot,
-        runtime: this.o.runtime,
+      await loaded.load({
+        specs,
+        values,
         signal,
         log: (m) => this.log(`[${def.id}] ${m}`),
-        progress: (stage, fraction) => {
-          if (current()) this.setStatus({ ...this.st, stage, progress: fraction ?? null });
-        },
+        progress: (stage, fraction) => current() && this.setProgress(stage, fraction ?? null),
       });
     } catch (err) {
-      await Promise.resolve(instance.unload()).catch(() => {});
+      await loaded.kill(this.log);
       if (!current()) return;
-      this.consecutiveFailures = 0;
-      this.retryAt = 0;
-      this.setStatus({ ...this.st, state: 'error', stage: null, progress: null, error: errorInfo(err, 'load', 1) });
-      this.log(`could not load ${def.id}: ${(err as Error).message}`);
+      this.setProgress(null, null);
+      this.watchdog.dispatch({ type: 'load-failed', message: errorText(err) });
       return;
     }
-    if (!current()) {
-      await Promise.resolve(instance.unload()).catch(() => {});
-      return;
+    if (!current()) return void (await loaded.unload(this.log));
+    this.makeActive(loaded);
+    this.o.loaded?.(loaded);
+    this.watchdog.dispatch({ type: 'loaded', detail: `loaded ${def.id} in ${Math.round(loaded.loadMs)} ms` });
+  }
+
+  private switchToWarm(warm: LoadedPipeline, old: LoadedPipeline | undefined, current: boolean, fadeMs: number): void {
+    if (!current) return this.slots.keepWarm(warm);
+    this.makeActive(warm);
+    if (old && fadeMs > 0 && this.slots.warm.has(old)) {
+      this.slots.fade = new PipelineFade(old, this.clock.now(), fadeMs, this.clock);
     }
-    this.active = { def, instance };
+    this.watchdog.dispatch({ type: 'loaded', detail: `switched to ${warm.id} at once (it was kept warm)` });
+  }
+
+  private makeActive(p: LoadedPipeline): void {
+    this.stage = null;
+    this.progress = 1;
+    this.slots.makeActive(p);
     this.generation++;
-    this.retryAt = 0;
-    // After a reload forced by failing renders the error stays visible until a render succeeds.
-    const carried = this.reloadingAfterFailure ? this.lastRenderError : null;
-    this.reloadingAfterFailure = false;
-    if (!carried) this.consecutiveFailures = 0;
-    const state = carried ? 'error' : 'ready';
-    this.setStatus({ ...this.st, state, stage: null, progress: 1, error: carried, loadedAt: new Date().toISOString() });
-    this.log(`loaded ${def.id} in ${Math.round(performance.now() - started)} ms`);
   }
 
-  private failed(err: unknown, during: 'render'): void {
-    this.consecutiveFailures++;
-    this.renderFailures++;
-    const n = this.consecutiveFailures;
-    this.retryAt = this.clock.now() + BACKOFF_MS[Math.min(n - 1, BACKOFF_MS.length - 1)]!;
-    this.setStatus({ ...this.st, state: 'error', error: errorInfo(err, during, n) });
-    if (n === 1 || n % 10 === 0) this.log(`render failed (${n}x): ${(err as Error).message}`);
-    this.lastRenderError = this.st.error;
-    const limit = this.o.reloadAfterFailures ?? 3;
-    if (this.active && n % limit === 0) {
-      this.log(`reloading ${this.active.def.id} after ${n} failed renders`);
-      this.reloadingAfterFailure = true;
-      void this.startLoad(this.active.def);
-    }
-  }
-
-  private scheduleReload(): void {
+  private scheduleReload(path: string): void {
     this.cancelReload?.();
     this.cancelReload = this.clock.after(this.o.reloadDebounceMs ?? 150, () => {
-      const def = this.active?.def;
-      if (def) void this.startLoad(def);
+      const def = this.slots.active?.def;
+      if (def) void this.startLoad(def, 'param', `reloading ${def.id}: ${path} changed`, {});
     });
   }
 
-  private async dropActive(): Promise<void> {
-    const old = this.active;
-    this.active = undefined;
-    if (!old) return;
-    try {
-      await old.instance.unload();
-    } catch (err) {
-      this.log(`unloading ${old.def.id} failed: ${(err as Error).message}`);
-    }
+  private setProgress(stage: string | null, fraction: number | null): void {
+    this.stage = stage;
+    this.progress = fraction;
+    if (stage !== null) this.emit();
   }
 
-  private setStatus(s: PipelineStatus): void {
-    this.st = s;
+  private emit(): void {
     const snapshot = this.status();
     for (const l of this.listeners) {
       try {
@@ -283,39 +355,13 @@ export class PipelineHost {
       }
     }
   }
-
-  private blankStatus(): PipelineStatus {
-    return {
-      state: 'idle',
-      pipelineId: null,
-      stage: null,
-      progress: null,
-      error: null,
-      retryInMs: null,
-      loadedAt: null,
-      executionProvider: this.o.runtime.executionProvider,
-      executionProviderReason: this.o.runtime.providerStatus()?.reason ?? null,
-    };
-  }
 }
 
-function errorInfo(err: unknown, during: 'load' | 'render', consecutive: number): PipelineStatus['error'] {
-  const message = err instanceof Error ? err.message : String(err);
-  return { message, during, at: new Date().toISOString(), consecutive };
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
-/** The values as a pipeline's snapshot: width and height are the host's own parameters, always defined. */
-function sized(values: ParamValues<ParamSpecs>): ParamSnapshot {
-  const { width, height } = values;
-  if (typeof width !== 'number' || typeof height !== 'number') throw new Error('the output size is not defined');
-  return { ...values, width, height };
-}
-
-function checkImage(image: Image, width: number, height: number): void {
-  if (!image || !(image.data instanceof Uint8Array)) throw new Error('pipeline returned no image');
-  if (image.width !== width || image.height !== height || image.data.length !== width * height * 4) {
-    throw new Error(
-      `pipeline returned ${image?.width}x${image?.height} (${image?.data?.length} bytes), expected ${width}x${height} RGBA`,
-    );
-  }
+/** Default values of specs, so load-time values can be known before the store takes them. */
+function defaultsOf(specs: ParamSpecs): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, s.default]));
 }

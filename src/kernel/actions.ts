@@ -28,6 +28,7 @@ export function statsOf(services: ScopeServices, clients: ClientCounts): Stats {
     paused: services.engine.isPaused,
     clients: { ws: clients.ws(), mjpeg: clients.mjpeg() },
     refused: services.refusals.snapshot(),
+    memory: services.memory?.snapshot() ?? null,
   };
 }
 
@@ -58,13 +59,15 @@ export function setParameters(
 }
 
 /**
- * Starts loading a pipeline. Unknown id: 404; `values` that its specs reject: 400; in both cases nothing
- * changes and the running pipeline goes on. Returns the promise of the load's end (it never rejects).
+ * Starts loading a pipeline. Unknown id: 404; `values` that its specs reject: 400; a pipeline that cannot fit the
+ * memory budget: 507 saying what to free; in each case nothing changes and the running pipeline goes on. A switch
+ * to a warm pipeline crossfades over `fadeMs`. Returns the promise of the load's end (it never rejects).
  */
 export function startLoad(
   services: ScopeServices,
   id: string,
   values: Record<string, unknown> = {},
+  options: { fadeMs?: number } = {},
 ): { done: Promise<void> } {
   const def = services.registry.get(id);
   if (!def) {
@@ -86,7 +89,9 @@ export function startLoad(
     }
   }
   if (errors.size > 0) throw invalidParameters(Object.fromEntries(errors));
-  const done = services.host.load(id, values).catch((err: unknown) => {
+  // A load that cannot fit the memory budget is refused here, with what to free, before anything changes.
+  services.host.checkLoad(id, values);
+  const done = services.host.load(id, values, options).catch((err: unknown) => {
     services.log(`loading ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
   });
   return { done };

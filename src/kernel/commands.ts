@@ -2,6 +2,8 @@
  * Actions that are not parameters (recall a preset, switch an output, pause) under names that every surface
  * shares: OSC reaches `name` at `/scope/<name>`. Services register their commands at start and remove them at stop.
  */
+import { strictNumber } from '../shared/numbers';
+
 export type CommandArg = 'none' | 'string' | 'bool' | 'string-or-int' | 'number';
 export type CommandValue = string | number | boolean | undefined;
 export type CommandResult = { ok: true; detail?: string } | { ok: false; reason: string };
@@ -9,7 +11,7 @@ export type CommandResult = { ok: true; detail?: string } | { ok: false; reason:
 /**
  * A value from any surface (HTTP JSON, a WebSocket message, an OSC argument, a MIDI note) as the argument `kind`
  * takes, the same way everywhere: bools accept true/false, 1/0 and "true"/"false"/"on"/"off"/"1"/"0"; a
- * missing bool means true (a button's press).
+ * missing bool means true (a button's press); numbers in text are read by the one strict rule (shared/numbers).
  */
 export function coerceCommandArg(
   kind: CommandArg,
@@ -31,7 +33,7 @@ export function coerceCommandArg(
       }
       return { ok: false, expected: 'a name or a number' };
     case 'number': {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      const n = typeof value === 'string' ? strictNumber(value) : value;
       return typeof n === 'number' && Number.isFinite(n) ? { ok: true, value: n } : { ok: false, expected: 'a number' };
     }
   }

@@ -5,6 +5,7 @@ import type { ParamStore } from '../params/store';
 import type { CommandRegistry } from './commands';
 import type { EventBus } from './events';
 import type { RefusalCounter } from './refusals';
+import type { MemoryStats } from '../shared/memory';
 
 /** The narrow facade of the app that the HTTP and WebSocket layer sees. */
 export interface ScopeServices {
@@ -20,4 +21,6 @@ export interface ScopeServices {
   commands: CommandRegistry;
   /** What was refused or dropped to protect the show (foreign pages, bad Host, floods), by reason. */
   refusals: RefusalCounter;
+  /** The memory monitor's last sample (stats and the panel); absent where none runs. */
+  memory?: { snapshot(): MemoryStats | null };
 }

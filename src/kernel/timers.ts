@@ -17,6 +17,15 @@ export const realTimers: Timers = {
   },
 };
 
+/** Wall time for background work (sampling, housekeeping): its timers never keep the process alive by themselves. */
+export const backgroundTimers: Timers = {
+  now: () => Date.now(),
+  after: (ms, fn) => {
+    const timer = setTimeout(fn, ms).unref();
+    return () => clearTimeout(timer);
+  },
+};
+
 /** Runs `fn` every `ms` on `timers` (stats, heartbeats) until the returned cancel is called. */
 export function every(timers: Timers, ms: number, fn: () => void): () => void {
   let cancel: () => void;

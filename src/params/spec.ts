@@ -2,6 +2,9 @@
  * Parameter specs are data: each knows its default, how to sanitize an unknown value from any surface
  * (OSC, MIDI, HTTP, WebSocket) and how to describe itself as JSON Schema.
  */
+import { strictNumber } from '../shared/numbers';
+
+export { strictNumber };
 
 export type Sanitized<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -126,18 +129,16 @@ export const p = {
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
+/** A number, or a string spelling one plainly; booleans are not numbers. */
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'string' && value.trim() !== '') return Number(value);
+  if (typeof value === 'string') return strictNumber(value);
   return undefined;
 }
 
 function sanitizeNumeric(spec: NumberSpec | IntSpec, value: unknown): Sanitized<number> {
   const n = toNumber(value);
-  if (n === undefined || (typeof value === 'string' && Number.isNaN(n))) {
-    return { ok: false, reason: `expected a number, got ${describe(value)}` };
-  }
+  if (n === undefined) return { ok: false, reason: `expected a number, got ${describe(value)}` };
   if (!Number.isFinite(n)) return { ok: false, reason: `expected a finite number, got ${String(n)}` };
   const v = spec.kind === 'int' ? Math.round(n) : n;
   return { ok: true, value: clamp(v, spec.min, spec.max) };

@@ -5,7 +5,7 @@
  */
 import { SURFACES } from './quantize-settings';
 import { quantizeSchema } from '../shared/perform';
-import { toScopeError } from '../kernel/errors';
+import { ScopeError, toScopeError } from '../kernel/errors';
 import type { PerformService } from './perform-service';
 import type { Command, CommandRegistry, CommandResult, CommandValue } from '../kernel/commands';
 import type { AudioFeatures } from '../shared/perform';
@@ -102,8 +102,11 @@ export function addPerformCommands(commands: Pick<CommandRegistry, 'add'>, servi
       run: (on) =>
         attempt(() => {
           if (on === true) return `recording ${service.startTake().recording?.name}`;
-          service.stopTake().catch((err: Error) => perform.o.log(`Take: ${err.message}`));
-          return 'take saved';
+          const name = perform.takeRecorder.recording?.name;
+          if (name === undefined) throw new ScopeError('conflict', 'no take is recording');
+          // The save's own failure (save_failed) is said in the log, and the take dropped, as the disk has it.
+          service.stopTake().catch(() => {});
+          return `take ${name} stopped, saving it`;
         }),
     },
     {

@@ -7,10 +7,13 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { JsonFile } from './json-file';
+import { cuesUndo, liveModulators, modulatorsUndo, timelineUndo } from './undo';
+import { saveFailed } from '../files';
 import { ScopeError } from '../kernel/errors';
 import { nextBoundary } from '../tempo/quantize';
 import { cueListSchema, modulatorSchema, takeSchema, timelineSchema } from '../shared/perform';
 import type { Perform } from './perform';
+import type { WriteFile } from '../settings-writer';
 import type { Cue, CueState, Modulator, Quantize, Take, TakesState, Timeline } from '../shared/perform';
 
 const modulatorsFileSchema = z.object({ version: z.literal(1).default(1), modulators: z.array(modulatorSchema) });
@@ -20,6 +23,8 @@ export interface PerformServiceOptions {
   dir: string;
   activePipeline: () => string | null;
   wallClock: () => Date;
+  /** Writes a file (writeFileAtomic by default); tests put a full disk here. */
+  write?: WriteFile;
 }
 
 export class PerformService {
@@ -29,15 +34,18 @@ export class PerformService {
   private readonly takesDir: string;
   private takes = new Map<string, Take>();
   private cueGate: ((cue: Cue, at: number | undefined) => void) | undefined;
+  /** Every take saved so far, written or failed (and undone). */
+  private takeWrites: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly perform: Perform,
     private readonly o: PerformServiceOptions,
   ) {
     const log = perform.o.log;
-    this.cuesFile = new JsonFile(join(o.dir, 'cues.json'), cueListSchema, 'Cues', log);
-    this.timelineFile = new JsonFile(join(o.dir, 'timeline.json'), timelineSchema, 'Timeline', log);
-    this.modulatorsFile = new JsonFile(join(o.dir, 'modulators.json'), modulatorsFileSchema, 'Modulators', log);
+    this.cuesFile = new JsonFile(join(o.dir, 'cues.json'), cueListSchema, 'Cues', log, o.write);
+    this.timelineFile = new JsonFile(join(o.dir, 'timeline.json'), timelineSchema, 'Timeline', log, o.write);
+    const modulatorsPath = join(o.dir, 'modulators.json');
+    this.modulatorsFile = new JsonFile(modulatorsPath, modulatorsFileSchema, 'Modulators', log, o.write);
     this.takesDir = join(o.dir, 'takes');
     perform.addTrigger('cue.go', 'go: next cue', () => void this.goCue('next'));
     perform.addTrigger('cue.previous', 'previous cue', () => void this.goCue('previous'));
@@ -67,17 +75,18 @@ export class PerformService {
     }
   }
 
-  /** Saves what moved live (modulator depths and rates) and waits for every write. */
+  /** Saves what moved live (modulator depths and rates) and waits for every write (a failed one is logged). */
   async close(): Promise<void> {
     if (this.perform.modulators.all().length > 0) {
-      await this.modulatorsFile.write({ version: 1, modulators: this.modulatorList() });
+      await this.modulatorsFile.write({ version: 1, modulators: this.modulatorList() }, () => {}).catch(() => {});
     }
     await this.flush();
   }
 
   /** Resolves once every save so far is on disk. */
   async flush(): Promise<void> {
-    await Promise.all([this.cuesFile.flush(), this.timelineFile.flush(), this.modulatorsFile.flush()]);
+    const files = [this.cuesFile, this.timelineFile, this.modulatorsFile];
+    await Promise.all([...files.map((f) => f.flush()), this.takeWrites]);
   }
 
   // ---- cues ----
@@ -95,18 +104,21 @@ export class PerformService {
     if (Object.keys(errors).length > 0) {
       throw new ScopeError('invalid_parameters', `cue "${cue.name}" names unknown parameters`, errors);
     }
+    const undo = cuesUndo(this.perform);
     this.perform.cues.put({ ...cue, values }, index);
-    return this.cuesChanged();
+    return this.cuesChanged(undo);
   }
 
   async deleteCue(name: string): Promise<CueState> {
+    const undo = cuesUndo(this.perform);
     if (!this.perform.cues.remove(name)) throw new ScopeError('not_found', `no cue "${name}"`);
-    return this.cuesChanged();
+    return this.cuesChanged(undo);
   }
 
   async replaceCues(cues: Cue[]): Promise<CueState> {
+    const undo = cuesUndo(this.perform);
     this.perform.cues.replace(cues);
-    return this.cuesChanged();
+    return this.cuesChanged(undo);
   }
 
   /** Goes to a cue by name or number, or `next` / `previous`; quantised by its own setting or the cue default. */
@@ -148,8 +160,9 @@ export class PerformService {
   // ---- timeline ----
 
   async setTimeline(timeline: Timeline): Promise<Timeline> {
+    const undo = timelineUndo(this.perform);
     this.perform.timeline.replace(timeline);
-    await this.timelineFile.write(timeline);
+    await this.timelineFile.write(timeline, undo);
     this.events.emit('timeline', this.perform.timeline.state());
     return timeline;
   }
@@ -186,27 +199,24 @@ export class PerformService {
     }
     if (Object.keys(errors).length > 0)
       throw new ScopeError('invalid_parameters', 'modulator targets rejected', errors);
+    const undo = modulatorsUndo(this.perform);
     this.perform.modulators.put(m);
     this.perform.defineModulatorParams({ add: [m] });
     params.set(`${m.id}.depth`, m.depth, 'perform', { quantize: 'off' });
     params.set(`${m.id}.rate`, m.rate, 'perform', { quantize: 'off' });
-    return this.modulatorsChanged();
+    return this.modulatorsChanged(undo);
   }
 
   async deleteModulator(id: string): Promise<Modulator[]> {
+    const undo = modulatorsUndo(this.perform);
     if (!this.perform.modulators.remove(id)) throw new ScopeError('not_found', `no modulator "${id}"`);
     this.perform.defineModulatorParams({ remove: [id] });
-    return this.modulatorsChanged();
+    return this.modulatorsChanged(undo);
   }
 
   /** The modulators with their live depth and rate (the parameters may have moved since they were saved). */
   modulatorList(): Modulator[] {
-    const params = this.perform.o.params;
-    return this.perform.modulators.all().map((m) => ({
-      ...m,
-      depth: (params.get(`${m.id}.depth`) as number | undefined) ?? m.depth,
-      rate: (params.get(`${m.id}.rate`) as number | undefined) ?? m.rate,
-    }));
+    return liveModulators(this.perform);
   }
 
   // ---- takes ----
@@ -246,9 +256,18 @@ export class PerformService {
     return this.takesChanged();
   }
 
+  /** Keeps a take and writes its file; when the write fails the take is not kept (save_failed, 507). */
   async saveTake(take: Take): Promise<void> {
+    const before = this.takes.get(take.name);
     this.takes.set(take.name, take);
-    await new JsonFile(this.takePath(take.name), takeSchema, 'Take', this.perform.o.log).write(take);
+    const file = new JsonFile(this.takePath(take.name), takeSchema, 'Take', this.perform.o.log, this.o.write);
+    const saved = file.write(take, () => {
+      if (before) this.takes.set(take.name, before);
+      else this.takes.delete(take.name);
+      this.takesChanged();
+    });
+    this.takeWrites = Promise.all([this.takeWrites, saved.catch(() => {})]);
+    await saved;
   }
 
   playTake(name: string, quantize?: Quantize): number | undefined {
@@ -265,8 +284,14 @@ export class PerformService {
   }
 
   async deleteTake(name: string): Promise<TakesState> {
-    if (!this.takes.delete(name)) throw new ScopeError('not_found', `no take "${name}"`);
-    await rm(this.takePath(name), { force: true });
+    if (!this.takes.has(name)) throw new ScopeError('not_found', `no take "${name}"`);
+    // The file goes first: a take whose file could not be removed stays listed, as a restart would show it.
+    await rm(this.takePath(name), { force: true }).catch((err: unknown) => {
+      const failure = saveFailed('the takes', this.takePath(name), err);
+      this.perform.o.log(failure.message);
+      throw failure;
+    });
+    this.takes.delete(name);
     return this.takesChanged();
   }
 
@@ -297,16 +322,16 @@ export class PerformService {
     return out;
   }
 
-  private async cuesChanged(): Promise<CueState> {
-    await this.cuesFile.write({ version: 1, cues: this.perform.cues.all() });
+  private async cuesChanged(undo: () => void): Promise<CueState> {
+    await this.cuesFile.write({ version: 1, cues: this.perform.cues.all() }, undo);
     const state = this.perform.cues.state();
     this.events.emit('cues', state);
     return state;
   }
 
-  private async modulatorsChanged(): Promise<Modulator[]> {
+  private async modulatorsChanged(undo: () => void): Promise<Modulator[]> {
     const list = this.modulatorList();
-    await this.modulatorsFile.write({ version: 1, modulators: list });
+    await this.modulatorsFile.write({ version: 1, modulators: list }, undo);
     this.events.emit('modulators', list);
     return list;
   }

@@ -12,22 +12,36 @@ import { runCommand } from '../kernel/actions';
 import { p } from '../params/spec';
 import { ParamStore } from '../params/store';
 import { withErrorAnswers } from '../server/app';
+import { writeFileAtomic } from '../files';
 import type { ScopeServices } from '../kernel/services';
 
 let dir: string;
 let now: number;
 let params: ParamStore;
 let events: { topic: string; data: unknown }[];
+let logs: string[];
+/** Set to make every write fail as a full disk does. */
+let diskFull: boolean;
+const write = async (path: string, text: string) => {
+  if (diskFull) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  await writeFileAtomic(path, text);
+};
 
 async function build() {
   const perform = new Perform({
     params,
     now: () => now,
     events: { emit: (topic, data) => events.push({ topic, data }) },
+    log: (m) => logs.push(m),
     presetValues: (name) => ({ calm: { zoom: 1, mode: 'a' }, wild: { zoom: 9, mode: 'b' } })[name],
   });
   perform.start();
-  const service = new PerformService(perform, { dir, activePipeline: () => 'field', wallClock: () => new Date(0) });
+  const service = new PerformService(perform, {
+    dir,
+    activePipeline: () => 'field',
+    wallClock: () => new Date(0),
+    write,
+  });
   await service.load();
   const app = withErrorAnswers(new Hono());
   for (const routes of performRoutes(service)) app.route('/api/v1', routes);
@@ -49,6 +63,8 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'perform-'));
   now = 0;
   events = [];
+  logs = [];
+  diskFull = false;
   params = new ParamStore();
   params.define({ zoom: p.number(1, { min: 0, max: 10 }), mode: p.enum('a', ['a', 'b']), prompt: p.text('x') });
 });
@@ -190,5 +206,80 @@ describe('perform triggers', () => {
     perform.prepare(now);
     expect(params.get('zoom')).toBe(3);
     expect(perform.cues.state().current).toBe(0);
+  });
+});
+
+describe('on a full disk', () => {
+  const refused = (what: string) => ({
+    status: 507,
+    body: {
+      error: {
+        code: 'save_failed',
+        message: expect.stringMatching(
+          new RegExp(`^could not save the ${what} to .*: the disk is full \\(ENOSPC\\); nothing was changed`),
+        ),
+      },
+    },
+  });
+
+  it('a cue change answers 507 with a sentence; the list stays as the file has it, after a restart too', async () => {
+    const { req } = await build();
+    await req('PUT', '/cues/warm', { values: { zoom: 4 } });
+    diskFull = true;
+    expect(await req('PUT', '/cues/cold', { values: { zoom: 0 } })).toMatchObject(refused('cues'));
+    expect(await req('DELETE', '/cues/warm')).toMatchObject(refused('cues'));
+    expect(await req('PUT', '/cues', { cues: [] })).toMatchObject(refused('cues'));
+    expect((await req('GET', '/cues')).body).toMatchObject({ cues: [{ name: 'warm', values: { zoom: 4 } }] });
+    expect(logs.at(-1)).toMatch(/^could not save the cues/);
+    expect((await build()).perform.cues.all().map((c) => c.name)).toEqual(['warm']);
+  });
+
+  it('a timeline change answers 507; the old timeline stays, after a restart too', async () => {
+    const { req } = await build();
+    await req('PUT', '/timeline', { entries: [{ prompt: 'sea', duration: 2 }] });
+    diskFull = true;
+    expect(await req('PUT', '/timeline', { entries: [{ prompt: 'land', duration: 4 }] })).toMatchObject(
+      refused('timeline'),
+    );
+    expect((await req('GET', '/timeline')).body).toMatchObject({ timeline: { entries: [{ prompt: 'sea' }] } });
+    expect((await (await build()).req('GET', '/timeline')).body).toMatchObject({
+      timeline: { entries: [{ prompt: 'sea' }] },
+    });
+  });
+
+  it('a modulator change answers 507; the modulators and their parameters stay, after a restart too', async () => {
+    const { req } = await build();
+    await req('PUT', '/modulators/lfo1', { targets: ['zoom'], depth: 0.25 });
+    diskFull = true;
+    expect(await req('PUT', '/modulators/lfo2', { targets: ['zoom'] })).toMatchObject(refused('modulators'));
+    expect(params.spec('lfo2.depth')).toBeUndefined();
+    expect(await req('PUT', '/modulators/lfo1', { targets: ['zoom'], depth: 0.9 })).toMatchObject(
+      refused('modulators'),
+    );
+    expect(params.get('lfo1.depth')).toBe(0.25);
+    expect(await req('DELETE', '/modulators/lfo1')).toMatchObject(refused('modulators'));
+    expect(params.spec('lfo1.depth')).toMatchObject({ kind: 'number' });
+    expect((await req('GET', '/modulators')).body).toMatchObject({ modulators: [{ id: 'lfo1', depth: 0.25 }] });
+    expect((await (await build()).req('GET', '/modulators')).body).toMatchObject({
+      modulators: [{ id: 'lfo1', depth: 0.25 }],
+    });
+  });
+
+  it('a take that cannot be saved answers 507 over HTTP, is said in the log from a command, and is not listed', async () => {
+    const { req, command, service } = await build();
+    await req('POST', '/takes/record', { record: true, name: 'verse' });
+    await req('POST', '/takes/record', { record: false });
+    diskFull = true;
+    await req('POST', '/takes/record', { record: true, name: 'chorus' });
+    expect(await req('POST', '/takes/record', { record: false })).toMatchObject(refused('take'));
+    command('take/record', true);
+    expect(command('take/record', false)).toMatch(/^take .* stopped, saving it$/);
+    await service.flush();
+    expect(logs.at(-1)).toMatch(/^could not save the take to .*\.json: the disk is full/);
+    expect(() => command('take/record', false)).toThrow('no take is recording');
+    const names = (state: { body: Record<string, unknown> }) =>
+      (state.body.takes as { name: string }[]).map((t) => t.name);
+    expect(names(await req('GET', '/takes'))).toEqual(['verse']);
+    expect(names(await (await build()).req('GET', '/takes'))).toEqual(['verse']);
   });
 });

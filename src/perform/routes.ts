@@ -115,7 +115,7 @@ export function cueRoutes(service: PerformService): Hono {
     summary: 'replaces the whole cue list (an import)',
     body: cueListSchema,
     responses: { 200: cueStateSchema },
-    errors: bodyErrors,
+    errors: [...bodyErrors, 'save_failed'],
   });
   api.put('/cues', importDoc, async (c) => {
     const list = await body(c.req, cueListSchema, 'cue list ({"cues": [...]})');
@@ -136,7 +136,7 @@ export function cueRoutes(service: PerformService): Hono {
     params: nameParams,
     body: cueBodySchema.optional(),
     responses: { 200: cueStateSchema },
-    errors: [...bodyErrors, 'invalid_parameters'],
+    errors: [...bodyErrors, 'invalid_parameters', 'save_failed'],
   });
   api.put('/cues/:name', putDoc, async (c) => {
     const name = nameParam(c.req.param('name'), 'cue name');
@@ -147,7 +147,7 @@ export function cueRoutes(service: PerformService): Hono {
     summary: 'deletes a cue',
     params: nameParams,
     responses: { 200: cueStateSchema },
-    errors: ['invalid_body', 'not_found'],
+    errors: ['invalid_body', 'not_found', 'save_failed'],
   });
   api.delete('/cues/:name', deleteDoc, async (c) =>
     c.json(await service.deleteCue(nameParam(c.req.param('name'), 'cue name'))),
@@ -174,7 +174,7 @@ export function timelineRoutes(service: PerformService): Hono {
     summary: 'replaces the timeline (saved in the config dir)',
     body: timelineSchema,
     responses: { 200: timelineStateSchema },
-    errors: bodyErrors,
+    errors: [...bodyErrors, 'save_failed'],
   });
   api.put('/timeline', putDoc, async (c) => {
     await service.setTimeline(await body(c.req, timelineSchema, 'timeline ({"entries": [...]})'));
@@ -207,7 +207,7 @@ export function modulatorRoutes(service: PerformService): Hono {
     params: idParams,
     body: modulatorSchema.omit({ id: true }),
     responses: { 200: modulatorListSchema },
-    errors: [...bodyErrors, 'invalid_parameters', 'conflict'],
+    errors: [...bodyErrors, 'invalid_parameters', 'conflict', 'save_failed'],
   });
   api.put('/modulators/:id', putDoc, async (c) => {
     const b = await body(c.req, z.record(z.string(), z.unknown()), 'modulator');
@@ -218,7 +218,7 @@ export function modulatorRoutes(service: PerformService): Hono {
     summary: 'removes a modulator and its parameters',
     params: idParams,
     responses: { 200: modulatorListSchema },
-    errors: ['not_found'],
+    errors: ['not_found', 'save_failed'],
   });
   api.delete('/modulators/:id', deleteDoc, async (c) =>
     c.json({ modulators: await service.deleteModulator(c.req.param('id')) }),
@@ -241,7 +241,7 @@ export function takeRoutes(service: PerformService): Hono {
     summary: 'starts recording a take, or ends and saves it',
     body: recordBodySchema,
     responses: { 200: takesStateSchema },
-    errors: [...bodyErrors, 'conflict'],
+    errors: [...bodyErrors, 'conflict', 'save_failed'],
   });
   api.post('/takes/record', recordDoc, async (c) => {
     const b = await body(c.req, recordBodySchema, 'record ({"record": true, "name": "verse"})');
@@ -262,7 +262,7 @@ export function takeRoutes(service: PerformService): Hono {
     params: nameParams,
     body: takeSchema,
     responses: { 200: takesStateSchema },
-    errors: bodyErrors,
+    errors: [...bodyErrors, 'save_failed'],
   });
   api.put('/takes/:name', putDoc, async (c) => {
     const take = await body(c.req, takeSchema, 'take (as exported)');
@@ -285,7 +285,7 @@ export function takeRoutes(service: PerformService): Hono {
     summary: 'deletes a take',
     params: nameParams,
     responses: { 200: takesStateSchema },
-    errors: ['invalid_body', 'not_found'],
+    errors: ['invalid_body', 'not_found', 'save_failed'],
   });
   api.delete('/takes/:name', deleteDoc, async (c) => c.json(await service.deleteTake(takeName(c.req.param('name')))));
   return api;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -12,12 +12,23 @@ import { presetRoutes } from './routes';
 let dir: string;
 let params: ParamStore;
 let app: Hono;
+/** Set to make every write fail as a full disk does. */
+let diskFull: boolean;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'preset-routes-'));
   params = new ParamStore();
   params.define({ zoom: p.number(1, { min: 0.1, max: 10 }), palette: p.enum('oil', ['oil', 'fire']) });
-  const store = new PresetStore({ path: join(dir, 'presets.json'), params, activePipeline: () => 'field' });
+  diskFull = false;
+  const store = new PresetStore({
+    path: join(dir, 'presets.json'),
+    params,
+    activePipeline: () => 'field',
+    write: async (path, text) => {
+      if (diskFull) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      await writeFile(path, text);
+    },
+  });
   // The server's error handler, as createApp installs it.
   app = withErrorAnswers(new Hono());
   app.route('/api/v1', presetRoutes(store));
@@ -65,5 +76,15 @@ describe('presetRoutes', () => {
     ['DELETE', '/presets/none', undefined, 404, 'not_found'],
   ])('%s %s %s answers %i %s', async (method, path, body, status, code) => {
     expect(await req(method, path, body)).toMatchObject({ status, body: { error: { code } } });
+  });
+
+  it('a save on a full disk answers 507 with a sentence, and the list is as before', async () => {
+    await req('PUT', '/presets/one');
+    diskFull = true;
+    expect(await req('PUT', '/presets/two')).toMatchObject({
+      status: 507,
+      body: { error: { code: 'save_failed', message: expect.stringContaining('the disk is full (ENOSPC)') } },
+    });
+    expect((await req('GET', '/presets')).body.presets).toEqual([expect.objectContaining({ name: 'one' })]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ let active: string | null;
 let events: { topic: string; data: unknown }[];
 let logs: string[];
 
-function makeStore(): PresetStore {
+function makeStore(write?: (path: string, text: string) => Promise<void>): PresetStore {
   const bus = new EventBus();
   bus.on((topic, data) => events.push({ topic, data }));
   return new PresetStore({
@@ -30,7 +30,18 @@ function makeStore(): PresetStore {
     events: bus,
     log: (m) => logs.push(m),
     now: () => new Date('2026-01-02T03:04:05Z'),
+    ...(write ? { write } : {}),
   });
+}
+
+/** A disk that fills up once `full` is set: every write then fails as a real full disk does. */
+function diskThatFills() {
+  const disk = { full: false };
+  const write = async (path: string, text: string) => {
+    if (disk.full) throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC' });
+    await writeFile(path, text);
+  };
+  return { disk, write };
 }
 
 beforeEach(async () => {
@@ -42,6 +53,40 @@ beforeEach(async () => {
   logs = [];
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('PresetStore on a full disk', () => {
+  it('a save that fails is rolled back: not listed, not recallable, gone from the file as after a restart', async () => {
+    const { disk, write } = diskThatFills();
+    const store = makeStore(write);
+    await store.save('kept');
+    disk.full = true;
+    params.set('zoom', 7, 'test');
+    await expect(store.save('lost')).rejects.toMatchObject({
+      code: 'save_failed',
+      message: expect.stringMatching(
+        /could not save the presets to .*presets\.json: the disk is full \(ENOSPC\); nothing was changed/,
+      ),
+    });
+    expect(store.list().presets.map((x) => x.name)).toEqual(['kept']);
+    expect(store.recall('lost')).toMatchObject({ ok: false, reason: 'not_found' });
+    expect(events.at(-1)).toEqual({ topic: 'presets', data: store.list() });
+    const restarted = makeStore();
+    await restarted.load();
+    expect(restarted.list()).toEqual(store.list());
+  });
+
+  it('a delete that fails is rolled back: the preset stays, as it does in the file', async () => {
+    const { disk, write } = diskThatFills();
+    const store = makeStore(write);
+    await store.save('keep-me');
+    disk.full = true;
+    await expect(store.delete('keep-me')).rejects.toMatchObject({ code: 'save_failed' });
+    expect(store.list().presets.map((x) => x.name)).toEqual(['keep-me']);
+    disk.full = false;
+    expect(await store.delete('keep-me')).toBe(true);
+    expect(store.list().presets).toEqual([]);
+  });
+});
 
 describe('PresetStore', () => {
   it('saves the current values (no triggers), writes the file and announces the list', async () => {
@@ -159,8 +204,9 @@ describe('PresetStore', () => {
     const store = makeStore();
     await store.load();
     expect(store.list().presets).toEqual([]);
-    expect(logs.join('\n')).toMatch(/not valid .*presets\.json\.bad/);
-    expect(await readFile(join(dir, 'presets.json.bad'), 'utf8')).toBe(text);
+    expect(logs.join('\n')).toMatch(/not valid .*presets\.json\.[\dT-]+Z(-\d+)?\.bad/);
+    const [bad] = (await readdir(dir)).filter((n) => n.endsWith('.bad'));
+    expect(await readFile(join(dir, bad!), 'utf8')).toBe(text);
   });
 
   it('leaves global perform controls (the crossfader) out of presets', async () => {
@@ -180,5 +226,27 @@ describe('PresetStore', () => {
     await store.load();
     expect(store.list()).toEqual({ pipeline: 'field', presets: [] });
     expect(logs).toEqual([]);
+  });
+});
+
+describe('settings files at start', () => {
+  it('two damaged files in a row are both kept, each under its own time', async () => {
+    for (const text of ['{first', '{second']) {
+      await writeFile(join(dir, 'presets.json'), text);
+      await makeStore().load();
+    }
+    const bad = (await readdir(dir)).filter((n) => n.endsWith('.bad'));
+    expect(bad).toHaveLength(2);
+    const kept = await Promise.all(bad.map((n) => readFile(join(dir, n), 'utf8')));
+    expect(kept.sort()).toEqual(['{first', '{second']);
+  });
+
+  it('removes the temporary files an interrupted save left, and only those', async () => {
+    await writeFile(join(dir, 'presets.json.0123456789ab.tmp'), '{"half');
+    await writeFile(join(dir, 'presets.json.tmp'), 'not ours');
+    await writeFile(join(dir, 'other.json.0123456789ab.tmp'), 'not ours');
+    await makeStore().load();
+    expect((await readdir(dir)).sort()).toEqual(['other.json.0123456789ab.tmp', 'presets.json.tmp']);
+    expect(logs.join('\n')).toMatch(/removed 1 unfinished temporary file/);
   });
 });

@@ -3,7 +3,7 @@
  * applies all its values at once through the ParamStore (source `preset`), so every surface hears the change.
  */
 import { z } from 'zod';
-import { readSettingsFile, writeFileAtomic } from '../files';
+import { readSettingsFile, saveFailed, writeFileAtomic } from '../files';
 import { presetSchema as presetShape } from '../shared/presets';
 import { sanitize } from '../params/spec';
 import type { ParamValue } from '../shared/api';
@@ -49,6 +49,8 @@ export interface PresetStoreOptions {
   events?: EventBus;
   log?: (message: string) => void;
   now?: () => Date;
+  /** Writes the file (writeFileAtomic); tests put a full disk here. */
+  write?: (path: string, text: string) => Promise<void>;
 }
 
 export class PresetStore {
@@ -78,7 +80,8 @@ export class PresetStore {
 
   /**
    * Saves the active pipeline's current values as `name` (or `values`, checked against its parameters); an
-   * existing preset of that name is replaced in place, keeping its number.
+   * existing preset of that name is replaced in place, keeping its number. A write that fails throws `save_failed`
+   * (507) and changes nothing, in memory as on disk.
    */
   async save(name: string, values?: Record<string, unknown>): Promise<SaveResult> {
     const pipeline = this.o.activePipeline();
@@ -175,14 +178,33 @@ export class PresetStore {
       : { ok: true, values: Object.fromEntries(out) };
   }
 
-  /** Replaces one pipeline's list, writes the file (one write at a time, in order) and tells the panel. */
+  /**
+   * Replaces one pipeline's list, writes the file (one write at a time, in order) and tells the panel. When the
+   * write fails, the list goes back to what the file still holds, so memory and file agree (a restart shows the
+   * same presets), and the caller gets a sentence.
+   */
   private async commit(pipeline: string, list: Preset[]): Promise<void> {
+    const before = this.data.pipelines[pipeline];
     this.data = { ...this.data, pipelines: { ...this.data.pipelines, [pipeline]: list } };
     const text = `${JSON.stringify(this.data, null, 2)}\n`;
-    const write = this.writing.then(() => writeFileAtomic(this.o.path, text));
+    const write = this.writing.then(() => (this.o.write ?? writeFileAtomic)(this.o.path, text));
     // A failed write must not block the next one; the caller still sees this one fail.
     this.writing = write.catch(() => {});
     this.o.events?.emit('presets', this.list(pipeline));
-    await write;
+    try {
+      await write;
+    } catch (err) {
+      // Only this list is put back; a later change to it, already queued, carries its own rollback.
+      if (this.data.pipelines[pipeline] === list) {
+        const pipelines = { ...this.data.pipelines };
+        if (before === undefined) delete pipelines[pipeline];
+        else pipelines[pipeline] = before;
+        this.data = { ...this.data, pipelines };
+        this.o.events?.emit('presets', this.list(pipeline));
+      }
+      const failure = saveFailed('the presets', this.o.path, err);
+      this.log(failure.message);
+      throw failure;
+    }
   }
 }

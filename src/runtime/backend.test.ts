@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinPipelines } from '../../pipelines/index';
-import { testApp } from '../test-app';
+import { snapshotOf } from '../engine/snapshot';
 import { OrtRuntime } from './ort';
 import { isHandle } from './tensor';
 import type { InferenceBackend } from './backend';
+import type { Image } from '../engine/frame';
 import type { KeptOutputs, OrtSession, RunOptions, SessionOptions } from './session';
 import type { Feed, PlainTensor } from './tensor';
 
@@ -85,26 +86,35 @@ class WireBackend implements InferenceBackend {
   }
 }
 
+/** neural-field loaded on `runtime` and rendered for `n` frames at 64x64, as the host would. */
+async function render(runtime: InferenceBackend, n: number): Promise<Image[]> {
+  const def = builtinPipelines.find((d) => d.id === 'neural-field')!;
+  const size = { width: 64, height: 64 };
+  const params = snapshotOf(def.params, size);
+  const pipeline = def.create();
+  const signal = new AbortController().signal;
+  await pipeline.load({ ...size, params, progress: () => {}, runtime, signal, log: () => {} });
+  const frames: Image[] = [];
+  for (let i = 0; i < n; i++) {
+    frames.push(await pipeline.render({ time: i / 30, dt: 1 / 30, frameIndex: i, ...size }, params));
+  }
+  await pipeline.unload();
+  return frames;
+}
+
 describe('the inference-backend seam', () => {
-  const rigs: Awaited<ReturnType<typeof testApp>>[] = [];
+  const runtimes: InferenceBackend[] = [];
   afterEach(async () => {
-    for (const rig of rigs.splice(0)) await rig.stop();
+    for (const r of runtimes.splice(0)) await r.close();
   });
 
   it('a pipeline renders the same frames through another backend, unchanged, every run going through it', async () => {
+    const local = new OrtRuntime({ intraOpThreads: 1 });
     const wire = new WireBackend(new OrtRuntime({ intraOpThreads: 1 }));
-    const options = { pipelines: builtinPipelines, pipeline: 'neural-field', width: 64, height: 64 };
-    const local = await testApp(options);
-    const remote = await testApp({ ...options, inference: wire });
-    rigs.push(local, remote);
-    expect(remote.services.host.status().state).toBe('ready');
-
-    const [a, b] = [await local.frames(3), await remote.frames(3)];
+    runtimes.push(local, wire);
+    const [a, b] = [await render(local, 3), await render(wire, 3)];
     expect(wire.requests).toBeGreaterThanOrEqual(3);
-    for (let i = 0; i < 3; i++) {
-      expect(b[i]!.repeated).toBe(false);
-      expect(Buffer.from(b[i]!.data).equals(Buffer.from(a[i]!.data))).toBe(true);
-    }
+    for (let i = 0; i < 3; i++) expect(Buffer.from(b[i]!.data).equals(Buffer.from(a[i]!.data))).toBe(true);
     // The picture moves: equal frames are not one frame repeated.
     expect(Buffer.from(a[0]!.data).equals(Buffer.from(a[2]!.data))).toBe(false);
   });

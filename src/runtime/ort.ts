@@ -9,6 +9,7 @@ import { SessionClient } from './session-client';
 import type { TransferCounts } from './session-client';
 import type { OrtSession, SessionOptions } from './session';
 import type { InferenceBackend } from './backend';
+import type { ChildFault } from './session-protocol';
 import type { PlainTensor, TensorHandle } from './tensor';
 import { InProcessTransport } from './transport';
 import type { SessionTransport } from './transport';
@@ -86,6 +87,12 @@ export class OrtRuntime implements InferenceBackend {
     return this.choice?.provider ?? 'cpu';
   }
 
+  /** What the choice rested on (the WebGPU adapter among them); null before it is made. */
+  providerFacts(): ProviderFacts | null {
+    return this.facts ?? null;
+  }
+  private facts: ProviderFacts | undefined;
+
   /** The choice with its reason, for status; null before it is made. */
   providerStatus(): ProviderChoice | null {
     return this.choice ?? null;
@@ -98,6 +105,7 @@ export class OrtRuntime implements InferenceBackend {
       const known =
         facts === undefined ? await probeFacts({ device }) : typeof facts === 'function' ? await facts() : facts;
       const choice = chooseExecutionProvider(device, known);
+      this.facts = known;
       this.choice = choice;
       this.options.log(`onnxruntime: ${choice.provider} (${choice.reason})`);
       return choice;
@@ -195,8 +203,40 @@ export class OrtRuntime implements InferenceBackend {
     this.options.log(`onnxruntime: not applied: ${message}`);
   }
 
+  /**
+   * A runtime of its own for one pipeline (sessions in `transport`, a child process for crash isolation) that
+   * shares this one's provider choice, so the machine is probed once.
+   */
+  sibling(transport: SessionTransport): OrtRuntime {
+    const twin = new OrtRuntime({ ...this.options, transport });
+    twin.choice = this.choice;
+    twin.choosing = this.choosing;
+    twin.facts = this.facts;
+    return twin;
+  }
+
+  /** Calls `listener` each time the place where sessions run goes away by itself (a crash, an exit). */
+  onLost(listener: (err: Error) => void): void {
+    this.client.onLost(listener);
+  }
+
+  /** The process the sessions run in, when it is not this one and it is running. */
+  get pid(): number | undefined {
+    return this.client.pid;
+  }
+
+  /** Asks the sessions' process to crash, hang or leak (fault injection, tests and the soak bench only). */
+  injectFault(fault: ChildFault): Promise<void> {
+    return this.client.fault(fault);
+  }
+
   /** Ends the place where sessions run (sessions and kept tensors in it are gone). */
   close(): Promise<void> {
     return this.client.close();
+  }
+
+  /** Ends it at once even while a run hangs, where it can be killed (a child process); closes it otherwise. */
+  kill(): Promise<void> {
+    return this.client.kill();
   }
 }

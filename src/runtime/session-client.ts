@@ -1,7 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { HandleTable } from './handle-table';
 import type { OrtSession, RunOptions, SessionOptions } from './session';
-import type { WireFeed, WirePlain } from './session-protocol';
+import type { ChildFault, WireFeed, WirePlain } from './session-protocol';
 import { isHandle, tensorBytes } from './tensor';
 import type { Feed, PlainTensor, TensorHandle } from './tensor';
 import type { SessionTransport } from './transport';
@@ -24,6 +24,11 @@ export class SessionClient {
   private readonly counts: TransferCounts = { toDeviceBytes: 0, toDeviceCopies: 0, toHostBytes: 0, toHostCopies: 0 };
   private nextSession = 0;
   private current: SessionTransport | undefined;
+  /** Bumped whenever the place where sessions run is lost, closed or killed: older sessions are gone with it. */
+  private epoch = 0;
+  private lostWhy: string | undefined;
+  private readonly lostListeners: ((err: Error) => void)[] = [];
+  private readonly registered = new WeakSet<SessionTransport>();
 
   /** `open` makes the transport, on first use and again after `close`. */
   constructor(private readonly open: () => SessionTransport) {}
@@ -31,20 +36,55 @@ export class SessionClient {
   private get transport(): SessionTransport {
     if (!this.current) {
       const t = (this.current = this.open());
-      t.onLost((err) => {
-        if (this.current === t) this.current = undefined;
-        this.handles.loseAll(`when the onnxruntime worker stopped (${err.message})`);
-      });
+      // A transport object may be handed out again after a loss (it restarts itself), so register once.
+      if (!this.registered.has(t)) {
+        this.registered.add(t);
+        t.onLost((err) => {
+          if (this.current === t) this.current = undefined;
+          this.ended(`when the onnxruntime worker stopped (${err.message})`);
+          for (const l of this.lostListeners) l(err);
+        });
+      }
     }
     return this.current;
+  }
+
+  /** Calls `listener` each time the sessions' place goes away by itself (a crash, an exit). */
+  onLost(listener: (err: Error) => void): void {
+    this.lostListeners.push(listener);
+  }
+
+  /** The process the sessions run in, when it is not this one. */
+  get pid(): number | undefined {
+    return this.current?.pid;
   }
 
   /** Ends the transport; every session and kept tensor goes with it, and the next session starts a new one. */
   async close(): Promise<void> {
     const t = this.current;
     this.current = undefined;
-    this.handles.loseAll('when the runtime was closed');
+    this.ended('when the runtime was closed');
     await t?.close();
+  }
+
+  /** Ends the transport at once, even while it hangs (when it can be killed; closed otherwise). */
+  async kill(): Promise<void> {
+    const t = this.current;
+    this.current = undefined;
+    this.ended('when its onnxruntime process was stopped');
+    if (t?.kill) t.kill();
+    else await t?.close();
+  }
+
+  /** Asks the sessions' process to bring a fault on itself (fault injection; a child process only). */
+  async fault(fault: ChildFault): Promise<void> {
+    await this.transport.request({ op: 'fault', fault });
+  }
+
+  private ended(why: string): void {
+    this.epoch++;
+    this.lostWhy = why;
+    this.handles.loseAll(why);
   }
 
   /** Opens a session for `provider` with onnxruntime's options. */
@@ -55,6 +95,7 @@ export class SessionClient {
     options: SessionOptions,
   ): Promise<OrtSession> {
     const sid = this.nextSession++;
+    const epoch = this.epoch;
     const names = await this.transport.request({
       op: 'create',
       sid,
@@ -66,6 +107,7 @@ export class SessionClient {
     let released = false;
     const alive = () => {
       if (released) throw new Error('session was released');
+      if (epoch !== this.epoch) throw new Error(`the session is gone ${this.lostWhy ?? ''}`.trim());
     };
     const run = async (feeds: Record<string, Feed>, o: RunOptions = {}) => {
       alive();
@@ -102,7 +144,8 @@ export class SessionClient {
         if (released) return;
         released = true;
         this.handles.retireSession(sid);
-        await this.transport.request({ op: 'release', sid });
+        // A session whose process is gone has nothing left to release (and must not start a new process).
+        if (epoch === this.epoch) await this.transport.request({ op: 'release', sid });
       },
     };
   }

@@ -52,7 +52,14 @@ export type Request =
   | { op: 'release'; sid: number }
   | { op: 'endProfiling'; sid: number }
   | { op: 'upload'; tensor: WirePlain; gpu: boolean }
+  | { op: 'fault'; fault: ChildFault }
   | { op: 'shutdown' };
+
+/**
+ * A fault the sessions' process brings on itself when fault injection is on (tests and the soak bench only): a
+ * native abort, a hang that blocks the whole process, or memory that is never given back.
+ */
+export type ChildFault = { kind: 'crash' } | { kind: 'hang'; ms: number } | { kind: 'leak'; megabytes: number };
 
 export interface CreateReply {
   inputNames: string[];
@@ -73,6 +80,7 @@ export interface Replies {
   /** The profile file onnxruntime wrote (JSON trace events). */
   endProfiling: { file: string };
   upload: { handle: WireHandle };
+  fault: Record<string, never>;
   shutdown: Record<string, never>;
 }
 

@@ -68,6 +68,8 @@ export class SessionServer {
         return plain({ file: await this.endProfiling(msg.sid) });
       case 'upload':
         return plain({ handle: await this.upload(msg.tensor, msg.gpu) });
+      case 'fault':
+        throw new Error('fault injection needs the sessions in a child process (--isolation process)');
       case 'shutdown':
         await this.close();
         return plain({});

@@ -1,8 +1,8 @@
 /**
  * Where sessions run, behind one small interface: the runtime sends requests and gets replies, and hears when the
  * place is lost (with every session and kept tensor in it). A worker thread is the default; this thread serves
- * tests and benches that measure the hop; a child process (crash isolation) is one more implementation of the same
- * three members.
+ * tests and benches that measure the hop; a child process (child-transport.ts, crash isolation) is one more
+ * implementation of the same three members, and can also be killed.
  */
 import type { Replies, Request } from './session-protocol';
 import { SessionServer } from './session-server';
@@ -14,6 +14,10 @@ export interface SessionTransport {
   onLost(listener: (err: Error) => void): void;
   /** Ends it; sessions and kept tensors in it are gone. */
   close(): Promise<void>;
+  /** Ends it at once, even while it hangs (a child process can be killed; a thread cannot be interrupted). */
+  kill?(): void;
+  /** The process the sessions run in, when it is not this one (its memory is read by the monitor). */
+  readonly pid?: number | undefined;
 }
 
 /** Sessions on the calling thread: every run blocks the event loop for its length. */

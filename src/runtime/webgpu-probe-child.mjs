@@ -41,6 +41,7 @@ async function vulkanDevices() {
   const create = lib.func('int32 vkCreateInstance(const VkInstanceCreateInfo *info, void *alloc, _Out_ void **out)');
   const enumerate = lib.func('int32 vkEnumeratePhysicalDevices(void *inst, _Inout_ uint32 *count, void *devs)');
   const properties2 = lib.func('void vkGetPhysicalDeviceProperties2(void *dev, void *props)');
+  const memoryProperties = lib.func('void vkGetPhysicalDeviceMemoryProperties(void *dev, void *props)');
   const destroy = lib.func('void vkDestroyInstance(void *inst, void *alloc)');
   const instance = [null];
   const app = {
@@ -89,11 +90,23 @@ async function vulkanDevices() {
           .subarray(at, at + 256)
           .toString('utf8')
           .replace(/\0[\s\S]*$/, '');
+      // VkPhysicalDeviceMemoryProperties: 32 memory types of 8 bytes after a count, then a count at 260 and 16
+      // heaps of 16 bytes (size, flags) from 264; device-local heaps have flag bit 1.
+      const memory = Buffer.alloc(520);
+      memoryProperties(device, memory);
+      let deviceMemory = 0;
+      for (let h = 0; h < Math.min(16, memory.readUInt32LE(260)); h++) {
+        if (memory.readUInt32LE(264 + h * 16 + 8) & 1) deviceMemory += Number(memory.readBigUInt64LE(264 + h * 16));
+      }
       devices.push({
         name: text(props, 36),
         kind: kinds[props.readUInt32LE(32)] ?? 'other',
         vendorId: props.readUInt32LE(24),
         driver: [text(d, 20), text(d, 276)].filter(Boolean).join(' '),
+        deviceMemory,
+        // VkPhysicalDeviceLimits begins at 312 (after the 308 bytes of properties, aligned to 8);
+        // maxStorageBufferRange is its eighth uint32.
+        maxStorageBuffer: props.readUInt32LE(312 + 7 * 4),
       });
     }
     return { loader: true, devices };

@@ -55,7 +55,12 @@ describe('the WebGPU probe on this machine', () => {
   it('finds an adapter and names it', async () => {
     const facts = await probeWebGpu();
     expect(facts.usable, facts.reason).toBe(true);
-    if (process.platform === 'linux') expect(facts.adapter?.name).toBeTruthy();
+    if (process.platform === 'linux') {
+      expect(facts.adapter?.name).toBeTruthy();
+      // What the memory monitor shows: Vulkan guarantees a storage buffer range of at least 2^27 bytes.
+      expect(facts.adapter?.deviceMemory).toBeGreaterThan(0);
+      expect(facts.adapter?.maxStorageBuffer).toBeGreaterThanOrEqual(2 ** 27);
+    }
   });
 
   it('is asked only where the choice can fall on WebGPU', async () => {

@@ -16,6 +16,10 @@ export interface WebGpuAdapter {
   driver: string;
   /** A CPU rasteriser (lavapipe/llvmpipe, SwiftShader): slower than the CPU provider, for tests only. */
   software: boolean;
+  /** Device-local memory in bytes (the Vulkan heaps flagged device-local), where the probe could read it. */
+  deviceMemory?: number;
+  /** The largest storage buffer a binding may be, in bytes (what bounds WebGPU's maxStorageBufferBindingSize). */
+  maxStorageBuffer?: number;
 }
 
 export interface WebGpuFacts {
@@ -27,7 +31,14 @@ export interface WebGpuFacts {
   adapter: WebGpuAdapter | null;
 }
 
-const device = z.object({ name: z.string(), kind: z.string(), vendorId: z.number(), driver: z.string() });
+const device = z.object({
+  name: z.string(),
+  kind: z.string(),
+  vendorId: z.number(),
+  driver: z.string(),
+  deviceMemory: z.number().optional(),
+  maxStorageBuffer: z.number().optional(),
+});
 const probeOutput = z.object({
   vulkan: z.object({ loader: z.boolean(), error: z.string().optional(), devices: z.array(device) }).nullable(),
   session: z.object({ ok: z.boolean(), error: z.string().optional(), ms: z.number().optional() }),
@@ -47,6 +58,8 @@ export function interpretProbe(out: ProbeOutput): WebGpuFacts {
         kind: (best.kind in rank ? best.kind : 'other') as WebGpuAdapter['kind'],
         driver: best.driver,
         software: best.kind === 'cpu' || SOFTWARE.test(best.name),
+        ...(best.deviceMemory ? { deviceMemory: best.deviceMemory } : {}),
+        ...(best.maxStorageBuffer ? { maxStorageBuffer: best.maxStorageBuffer } : {}),
       }
     : null;
   if (!out.session.ok) {

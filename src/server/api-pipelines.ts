@@ -41,12 +41,13 @@ export function pipelineRoutes(services: ScopeServices): Hono {
     query: loadQuerySchema,
     body: loadBodySchema,
     responses: { 200: pipelineStatusSchema, 202: pipelineStatusSchema },
-    errors: ['unknown_pipeline', 'invalid_parameters', 'load_superseded', 'load_failed'],
+    errors: ['unknown_pipeline', 'invalid_parameters', 'memory_budget', 'load_superseded', 'load_failed'],
   });
   api.post('/pipeline/load', loadDoc, async (c) => {
     const { wait } = parseWith(loadQuerySchema, c.req.query(), 'invalid_query', 'query');
     const body = parseWith(loadBodySchema, await readJson(c.req), 'invalid_body', 'body');
-    const { done } = startLoad(services, body.pipeline_id, body.params);
+    const fade = body.fade_ms === undefined ? {} : { fadeMs: body.fade_ms };
+    const { done } = startLoad(services, body.pipeline_id, body.params, fade);
     if (!wait) return c.json(pipelineStatus(services), 202);
     await done;
     await services.host.settled();

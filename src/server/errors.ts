@@ -26,6 +26,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   unavailable: 409,
   output_unavailable: 409,
   load_failed: 500,
+  // Insufficient Storage: the server cannot keep what was asked for (a pipeline's memory, a settings file).
+  memory_budget: 507,
+  save_failed: 507,
   internal: 500,
   no_frame: 503,
 };

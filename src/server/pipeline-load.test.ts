@@ -5,7 +5,9 @@ import { ManualClock } from '../engine/clock';
 import { TestSocket, socketRig, startTestScope } from './test-support';
 import { testApp } from '../test-app';
 import { grab, grabUntil, meanRgb, near } from './test-helpers';
+import { MemoryBudget } from '../engine/memory-budget';
 import type { Scope } from '../main';
+import type { MemoryStats } from '../shared/memory';
 import type { Grabbed } from './test-helpers';
 import type { Rig } from './test-support';
 
@@ -200,5 +202,73 @@ describe('loading over the WebSocket, seen in the frames', () => {
     await socket.take('state', (m) => m.status.state === 'ready' && m.status.pipelineId === 'other');
     const g = await grabUntil(rig, (f) => near(red(f), 150), 'a frame at level 150', 30);
     expect(g.pipeline).toBe('other');
+  });
+});
+
+describe('a load that would not fit the memory budget', () => {
+  const GB = 1024 ** 3;
+  // The server holds 1 GB; `other` took 3.5 GB when last loaded; the budget is 4 GB.
+  const budget = new MemoryBudget(4 * GB);
+  budget.remember('other', 'measured', { rss: 3.5 * GB, gpu: null });
+  const sample = {
+    server: { rss: GB, heapUsed: 0 },
+    pipelines: [],
+    total: GB,
+    budget: 4 * GB,
+    system: { total: 16 * GB, free: 8 * GB },
+    gpu: null,
+    webgpu: null,
+    sampledAt: '2026-01-01T00:00:00.000Z',
+  } satisfies MemoryStats;
+  let rig: Awaited<ReturnType<typeof testApp>>;
+  beforeAll(async () => {
+    rig = await testApp({
+      pipelines: [solid, other],
+      pipeline: 'solid',
+      admit: (request) => budget.admit({ ...request, key: 'measured' }, sample),
+    });
+  });
+  afterAll(() => rig.stop());
+
+  it('answers 507 saying what to free, and the running pipeline goes on', async () => {
+    const before = await grab(rig);
+    const r = await rig.call('/api/v1/pipeline/load?wait=true', { method: 'POST', body: { pipeline_id: 'other' } });
+    expect(r).toMatchObject({
+      status: 507,
+      body: {
+        error: {
+          code: 'memory_budget',
+          message: expect.stringMatching(
+            /loading other needs about 3\.5 GB .* Raise --memory-budget to at least 4\.5 GB/,
+          ),
+        },
+      },
+    });
+    expect((await rig.call('/api/v1/pipeline/status')).body).toMatchObject({ state: 'ready', pipelineId: 'solid' });
+    await rig.frames(2);
+    const after = await grab(rig);
+    expect(after).toMatchObject({ pipeline: 'solid' });
+    expect(after.seq).toBeGreaterThan(before.seq);
+  });
+});
+
+describe('numbers in text at the HTTP edge', () => {
+  let rig: Awaited<ReturnType<typeof testApp>>;
+  beforeAll(async () => {
+    rig = await testApp({ pipelines: [solid], pipeline: 'solid' });
+  });
+  afterAll(() => rig.stop());
+
+  it.each(['0x10', ' 2 ', '', true])('refuses %j for a number, and the value stays', async (value) => {
+    await rig.call('/api/v1/parameters', { method: 'PATCH', body: { level: 30 } });
+    const r = await rig.call('/api/v1/parameters', { method: 'PATCH', body: { level: value } });
+    expect(r).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameters' } } });
+    expect(rig.services.params.get('level')).toBe(30);
+  });
+
+  it('takes a number written plainly in text', async () => {
+    const r = await rig.call('/api/v1/parameters', { method: 'PATCH', body: { level: '64' } });
+    expect(r.status).toBe(200);
+    expect(rig.services.params.get('level')).toBe(64);
   });
 });

@@ -3,6 +3,7 @@
  * mirror the engine's types instead of importing them; the server checks them against the engine at compile time.
  */
 import { z } from 'zod';
+import { memoryStatsSchema } from './memory';
 
 export const paramValueSchema = z.union([z.number(), z.boolean(), z.string()]);
 export type ParamValue = z.infer<typeof paramValueSchema>;
@@ -33,6 +34,8 @@ export const errorCodeSchema = z.enum([
   'conflict',
   'unavailable',
   'output_unavailable',
+  'memory_budget',
+  'save_failed',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
@@ -48,8 +51,25 @@ export type ApiError = z.infer<typeof apiErrorSchema>;
 export const errorBodySchema = z.object({ error: apiErrorSchema });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
+/** The watchdog's phases (src/engine/watchdog.ts); `state` is the coarse view of them. */
+export const phaseSchema = z.enum(['idle', 'loading', 'ready', 'backoff', 'hung', 'crashed', 'failed']);
+
+/** One change of the watchdog's phase, with its reason. */
+export const transitionSchema = z.object({
+  from: phaseSchema,
+  to: phaseSchema,
+  event: z.string(),
+  reason: z.string(),
+  at: z.string(),
+  failures: z.number(),
+});
+export type Transition = z.infer<typeof transitionSchema>;
+
 export const pipelineStatusSchema = z.object({
   state: z.enum(['idle', 'loading', 'ready', 'error']),
+  phase: phaseSchema,
+  /** Why it is in this phase, as a sentence. */
+  reason: z.string(),
   pipelineId: z.string().nullable(),
   stage: z.string().nullable(),
   progress: z.number().nullable(),
@@ -65,6 +85,10 @@ export const pipelineStatusSchema = z.object({
   loadedAt: z.string().nullable(),
   executionProvider: z.string(),
   executionProviderReason: z.string().nullable(),
+  /** The last changes of phase, oldest first. */
+  transitions: z.array(transitionSchema),
+  /** Pipelines kept loaded for an instant switch, least recently used first. */
+  warm: z.array(z.string()),
 });
 export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
 
@@ -85,6 +109,8 @@ export const statsSchema = z.object({
   clients: z.object({ ws: z.number(), mjpeg: z.number() }),
   /** Requests, messages and bundles refused or dropped to protect the show, by reason. */
   refused: z.record(z.string(), z.number()),
+  /** Memory of the server and its pipelines' processes; null before the first sample. */
+  memory: memoryStatsSchema.nullable(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 
@@ -147,9 +173,13 @@ export const paramPatchSchema = z
   // What JSON Schema (and so the OpenAPI document) says of it; the check itself is the function above.
   .meta({ type: 'object', description: 'parameter name: value; each value is checked against its parameter' });
 
+/** A crossfade from the pipeline switched away from, when both are kept warm (`--warm`), in milliseconds. */
+export const fadeMsSchema = z.number().int().min(0).max(60_000);
+
 export const loadBodySchema = z.strictObject({
   pipeline_id: z.string().min(1).max(200),
   params: paramPatchSchema.optional(),
+  fade_ms: fadeMsSchema.optional(),
 });
 export type LoadBody = z.infer<typeof loadBodySchema>;
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   apiErrorSchema,
+  fadeMsSchema,
   jsonSchemaSchema,
   paramPatchSchema,
   paramValueSchema,
@@ -36,6 +37,7 @@ export const loadMessageSchema = z.strictObject({
   type: z.literal('load'),
   pipeline_id: z.string().min(1).max(200),
   params: paramPatchSchema.optional(),
+  fade_ms: fadeMsSchema.optional(),
   id: requestIdSchema.optional(),
 });
 

@@ -130,8 +130,10 @@ export const midiStatusSchema = z.object({
   mappings: z.array(midiMappingSchema),
   /** MIDI messages received since start. */
   received: z.number(),
-  /** Ports that failed to open, sends that failed, writes the store refused. */
+  /** Ports that failed to open, sends that failed, writes the store refused, saves that failed. */
   errors: z.number(),
+  /** Why the last change of the mappings could not be saved (it was undone); gone after the next save that works. */
+  saveError: z.string().optional(),
 });
 export type MidiStatus = z.infer<typeof midiStatusSchema>;
 

@@ -18,6 +18,7 @@ import { InputCard } from './components/input-card';
 import { OutputsCard } from './components/outputs-card';
 import { PerformCard } from './components/perform-card';
 import { PipelinesCard } from './components/pipelines-card';
+import { HealthCard } from './components/health-card';
 import { PresetsCard } from './components/presets-card';
 import { Preview } from './components/preview';
 import { ShortcutsOverlay, useShortcuts } from './components/shortcuts';
@@ -126,6 +127,10 @@ export function App() {
               models={state.models}
               download={(model) => downloadModel(dispatch, model)}
             />
+          </section>
+          <section class="card" aria-label="health">
+            <h2>Health</h2>
+            <HealthCard status={state.status} memory={state.stats?.memory ?? null} />
           </section>
           {state.inputs && (
             <section class="card" aria-label="input">

@@ -19,6 +19,7 @@ const stats = (frameTimeP50: number): Stats => ({
   paused: false,
   clients: { ws: 1, mjpeg: 1 },
   refused: {},
+  memory: null,
 });
 
 const withPipeline: PanelState = {

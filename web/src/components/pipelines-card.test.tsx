@@ -62,6 +62,10 @@ describe('PipelinesCard device', () => {
   it('shows the execution provider with the reason it was chosen', () => {
     const status: PipelineStatus = {
       state: 'ready',
+      phase: 'ready',
+      reason: 'rendering',
+      transitions: [],
+      warm: [],
       pipelineId: 'neural-field',
       stage: null,
       progress: null,

@@ -1,0 +1,150 @@
+/**
+ * One loaded pipeline instance with what it was loaded with: its runtime (its own, with the sessions in a child
+ * process, under crash isolation), the load-time values it was built for, and the values it last rendered with
+ * (so a warm pipeline comes back as it was left).
+ */
+import { performance } from 'node:perf_hooks';
+import type { Image } from './frame';
+import { takesInput } from './pipeline';
+import type { InputProvider, ParamSnapshot, Pipeline, PipelineDefinition, RenderContext } from './pipeline';
+import type { ParamSpecs, ParamValue, ParamValues } from '../params/spec';
+import type { OrtRuntime } from '../runtime/ort';
+
+export interface LoadOptions {
+  specs: ParamSpecs;
+  values: ParamValues<ParamSpecs>;
+  signal: AbortSignal;
+  log: (message: string) => void;
+  progress: (stage: string, fraction?: number) => void;
+}
+
+export class LoadedPipeline {
+  /** Values of the load-time parameters it was built for (width and height among them). */
+  readonly loadValues: Record<string, ParamValue>;
+  /** Every parameter value as it was when it stopped being the active pipeline. */
+  lastValues: Record<string, ParamValue> = {};
+  /** When it was last the active pipeline, on the host's clock (least recently used goes first). */
+  lastUsed = 0;
+  loadedAt: string | null = null;
+  loadMs = 0;
+  private lostHandlers: ((err: Error) => void)[] = [];
+
+  constructor(
+    readonly def: PipelineDefinition,
+    readonly instance: Pipeline,
+    readonly runtime: OrtRuntime,
+    /** Its runtime is its own: closed (its process ended) when the pipeline is unloaded. */
+    readonly ownsRuntime: boolean,
+    specs: ParamSpecs,
+    values: ParamValues<ParamSpecs>,
+  ) {
+    this.loadValues = loadTimeValues(specs, values);
+    if (ownsRuntime) runtime.onLost((err) => this.lostHandlers.forEach((h) => h(err)));
+  }
+
+  get id(): string {
+    return this.def.id;
+  }
+
+  /** Load-time values as one comparable key: a warm pipeline is reused only for the same key. */
+  get key(): string {
+    return keyOf(this.loadValues);
+  }
+
+  /** Calls `handler` when its own runtime's process dies by itself. */
+  onLost(handler: (err: Error) => void): void {
+    this.lostHandlers.push(handler);
+  }
+
+  async load(o: LoadOptions): Promise<void> {
+    const started = performance.now();
+    const snapshot = sized(o.values);
+    await this.instance.load({
+      width: snapshot.width,
+      height: snapshot.height,
+      params: snapshot,
+      runtime: this.runtime,
+      signal: o.signal,
+      log: o.log,
+      progress: o.progress,
+    });
+    // Wall time on purpose: the log says how long loading really took, whatever clock drives the frames.
+    this.loadMs = performance.now() - started;
+    this.loadedAt = new Date().toISOString();
+  }
+
+  /**
+   * Renders with `values`, except the load-time ones, which stay those it was built for until a reload replaces
+   * it: a width changed a moment ago is a reload under way, not a wrong size. Throws on a wrong-sized image.
+   */
+  async render(
+    ctx: Omit<RenderContext, 'width' | 'height'>,
+    values: ParamValues<ParamSpecs>,
+    input?: InputProvider,
+  ): Promise<Image> {
+    const snapshot = sized({ ...values, ...this.loadValues });
+    const { width, height } = snapshot;
+    const frame = input && takesInput(this.def, snapshot) ? input.frame(width, height) : undefined;
+    const image = await this.instance.render({ ...ctx, width, height }, snapshot, frame);
+    checkImage(image, width, height);
+    return image;
+  }
+
+  /** The values it renders with as a warm pipeline (a crossfade's outgoing side): its last ones. */
+  frozenValues(): ParamValues<ParamSpecs> {
+    return { ...this.lastValues, ...this.loadValues } as ParamValues<ParamSpecs>;
+  }
+
+  /** Unloads it and ends its runtime; an unload that fails is logged, never thrown. */
+  async unload(log: (m: string) => void): Promise<void> {
+    try {
+      await this.instance.unload();
+    } catch (err) {
+      log(`unloading ${this.id} failed: ${(err as Error).message}`);
+    }
+    if (this.ownsRuntime) await this.runtime.close().catch(() => {});
+  }
+
+  /** Ends its runtime's process at once (it hung or crashed), then unloads what is left. */
+  async kill(log: (m: string) => void): Promise<void> {
+    if (this.ownsRuntime) await this.runtime.kill().catch(() => {});
+    await this.unload(log);
+  }
+}
+
+/** The values of the load-time parameters among `values`. */
+export function loadTimeValues(specs: ParamSpecs, values: Record<string, unknown>): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  for (const [path, spec] of Object.entries(specs)) {
+    const v = values[path];
+    if (spec.mode === 'load' && (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')) {
+      out[path] = v;
+    }
+  }
+  return out;
+}
+
+/** A stable key of load-time values. */
+export function keyOf(values: Record<string, ParamValue>): string {
+  return JSON.stringify(
+    Object.keys(values)
+      .sort()
+      .map((k) => [k, values[k]]),
+  );
+}
+
+/** The values as a pipeline's snapshot: width and height are the host's own parameters, always defined. */
+export function sized(values: ParamValues<ParamSpecs>): ParamSnapshot {
+  const { width, height } = values;
+  if (typeof width !== 'number' || typeof height !== 'number') throw new Error('the output size is not defined');
+  return { ...values, width, height };
+}
+
+function checkImage(image: Image, width: number, height: number): void {
+  if (!image || !(image.data instanceof Uint8Array)) throw new Error('pipeline returned no image');
+  if (image.width !== width || image.height !== height || image.data.length !== width * height * 4) {
+    throw new Error(
+      `pipeline returned ${image?.width}x${image?.height} (${image?.data?.length} bytes), expected ${width}x${height} RGBA`,
+    );
+  }
+}

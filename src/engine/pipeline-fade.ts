@@ -1,0 +1,49 @@
+import { ease } from '../cues/fade';
+import { blendImages } from './image-blend';
+import type { Clock } from './clock';
+import type { Image } from './frame';
+import type { LoadedPipeline } from './loaded-pipeline';
+import type { RenderContext } from './pipeline';
+
+/** How long the incoming frame waits for the outgoing one; a slow outgoing side is left out of that frame. */
+const OUTGOING_WAIT_MS = 100;
+
+/**
+ * A crossfade from a pipeline that was just switched away from (kept warm) to the one switched to: for the fade's
+ * frames both render, the outgoing one with the values it had, and the frames are mixed along an ease-in-out
+ * curve. Pictures of different sizes cut instead.
+ */
+export class PipelineFade {
+  constructor(
+    readonly from: LoadedPipeline,
+    private readonly start: number,
+    private readonly ms: number,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Progress 0..1 at clock time `now`. */
+  progress(now: number): number {
+    return this.ms <= 0 ? 1 : Math.min(1, Math.max(0, (now - this.start) / this.ms));
+  }
+
+  done(now: number): boolean {
+    return this.progress(now) >= 1;
+  }
+
+  /** The outgoing pipeline's frame for this slot; undefined when it fails (the fade then shows the new one). */
+  render(ctx: Omit<RenderContext, 'width' | 'height'>): Promise<Image | undefined> {
+    return this.from.render(ctx, this.from.frozenValues()).catch(() => undefined);
+  }
+
+  /** `incoming` mixed with the outgoing frame by the fade's progress now. */
+  async blend(incoming: Image, outgoing: Promise<Image | undefined>): Promise<Image> {
+    let cancel: (() => void) | undefined;
+    const late = new Promise<undefined>(
+      (resolve) => (cancel = this.clock.after(OUTGOING_WAIT_MS, () => resolve(undefined))),
+    );
+    const out = await Promise.race([outgoing, late]);
+    cancel?.();
+    if (!out || out.width !== incoming.width || out.height !== incoming.height) return incoming;
+    return blendImages(out, incoming, ease('ease-in-out', this.progress(this.clock.now())));
+  }
+}

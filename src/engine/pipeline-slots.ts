@@ -1,0 +1,80 @@
+import type { Clock } from './clock';
+import type { LoadedPipeline } from './loaded-pipeline';
+import type { PipelineFade } from './pipeline-fade';
+import { WarmSet } from './warm-set';
+
+/**
+ * Which pipelines are loaded: the active one, the warm ones (loaded and idle, least recently used first) and the
+ * outgoing side of a crossfade. What leaves them is unloaded here, its process ended with it.
+ */
+export class PipelineSlots {
+  active: LoadedPipeline | undefined;
+  fade: PipelineFade | undefined;
+  readonly warm: WarmSet;
+
+  constructor(
+    capacity: number,
+    private readonly clock: Clock,
+    private readonly log: (message: string) => void,
+    private readonly changed: () => void,
+  ) {
+    this.warm = new WarmSet(capacity);
+  }
+
+  makeActive(p: LoadedPipeline): void {
+    p.lastUsed = this.clock.now();
+    this.active = p;
+  }
+
+  /** Keeps `p` loaded and idle; the least recently used beyond the limit are unloaded. */
+  keepWarm(p: LoadedPipeline): void {
+    p.lastUsed = this.clock.now();
+    for (const evicted of this.warm.put(p)) void this.retire(evicted, 'the least recently used beyond the warm limit');
+  }
+
+  /** Unloads a pipeline that is neither active nor warm any more. */
+  async retire(p: LoadedPipeline, why: string): Promise<void> {
+    this.warm.remove(p);
+    if (this.fade?.from === p) this.fade = undefined;
+    this.log(`unloading ${p.id} (${why})`);
+    await p.unload(this.log);
+  }
+
+  /** Unloads warm pipelines, least recently used first (never the outgoing side of a fade); returns their ids. */
+  async evict(count: number, why: string): Promise<string[]> {
+    const freed: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const p = this.warm.takeOldest(this.fade?.from);
+      if (!p) break;
+      freed.push(p.id);
+      await this.retire(p, why);
+    }
+    if (freed.length > 0) this.changed();
+    return freed;
+  }
+
+  setCapacity(n: number): void {
+    this.warm.capacity = n;
+    for (const p of this.warm.trim()) void this.retire(p, 'fewer pipelines kept warm');
+  }
+
+  /** Its process died: true when it is the active one (the watchdog's business); a warm one is just dropped. */
+  lost(p: LoadedPipeline, err: Error): boolean {
+    if (this.fade?.from === p) this.fade = undefined;
+    if (this.active === p) return true;
+    if (this.warm.remove(p)) {
+      this.log(`warm pipeline ${p.id} dropped: ${err.message}`);
+      void p.unload(this.log);
+      this.changed();
+    }
+    return false;
+  }
+
+  /** Takes everything out, for unloading. */
+  clear(): LoadedPipeline[] {
+    const all = [...(this.active ? [this.active] : []), ...this.warm.clear()];
+    this.active = undefined;
+    this.fade = undefined;
+    return all;
+  }
+}

@@ -132,6 +132,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     log: o.log,
     bpm: o.bpm,
     presetValues: (name) => presets.values(name),
+    pipelineMix: { hold: (id, fader) => host.holdMix(id, fader), held: () => host.heldMix() },
   });
   const engine = new Engine({ clock, params, host, fps: o.fps, resolution, stage: perform });
   const commands = new CommandRegistry();

@@ -142,6 +142,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     log: o.log,
     bpm: o.bpm,
     presetValues: (name) => presets.values(name),
+    pipelineMix: { hold: (id, fader) => host.holdMix(id, fader), held: () => host.heldMix() },
   });
   const sync = show && new ShowSync({ node: show.node, now: () => clock.now(), params, host, log: o.log });
   const stage = sync ? chainStages(sync, perform) : perform;

@@ -8,6 +8,8 @@ import { WebSocket } from 'ws';
 import { call, startTestScope, waitFor } from './server/test-support';
 import { UdpClient, encode } from '../control/osc/test-support';
 import type { Scope } from './main';
+import { solidPipeline } from './engine/test-support';
+import type { Frame } from './engine/frame';
 import { whipPublisher, type TestPublisher } from '../inputs/whip/test-publisher';
 
 const run = promisify(execFile);
@@ -111,5 +113,48 @@ describe('the perform layer in the server', () => {
     } finally {
       for (const p of publishers) await p.close();
     }
+  });
+
+  it('the A/B fader mixes a warm pipeline (A) with the active one (B) over HTTP and OSC, until the next load', async () => {
+    scope = await startTestScope({
+      pipelines: [solidPipeline('a'), solidPipeline('b')],
+      pipeline: null,
+      width: 32,
+      height: 32,
+      oscQueryPort: null,
+      midi: false,
+      configDir: dir,
+    });
+    const api = `${scope.url}/api/v1`;
+    let latest: Frame | undefined;
+    scope.services.engine.onFrame((f) => (latest = f));
+    const load = (id: string, level: number) =>
+      call(`${api}/pipeline/load?wait=true`, { method: 'POST', body: { pipeline_id: id, params: { level } } });
+    expect((await load('a', 0)).status).toBe(200);
+    expect((await load('b', 200)).status).toBe(200);
+
+    // B is the active one: it cannot be A too; an unknown one is not warm.
+    const self = await call(`${api}/crossfade`, { method: 'PUT', body: { pipeline: 'b' } });
+    expect(self).toMatchObject({ status: 409, body: { error: { message: expect.stringMatching(/active pipeline/) } } });
+    const xfade = (x: number) => call(`${api}/parameters`, { method: 'PATCH', body: { xfade: x } });
+    await xfade(0);
+    const held = await call(`${api}/crossfade`, { method: 'PUT', body: { pipeline: 'a' } });
+    expect(held).toMatchObject({ status: 200, body: { pipeline: 'a' } });
+    const red = () => latest?.data[0];
+    await waitFor(() => red() === 0, 5000, "all of a (red 0) at the fader's 0");
+    await xfade(0.5);
+    await waitFor(() => Math.abs(red()! - 100) <= 1, 5000, 'half and half at 0.5');
+
+    // OSC ends the mix: all of b again.
+    const udp = await UdpClient.open();
+    await udp.send(encode('/scope/xfade/pipeline', ['none']), scope.osc!.port);
+    await waitFor(() => red() === 200, 5000, 'b alone once the mix ended');
+    await udp.close();
+    expect((await call(`${api}/crossfade`)).body).toMatchObject({ pipeline: null });
+
+    // A load ends a mix as well.
+    expect((await call(`${api}/crossfade`, { method: 'PUT', body: { pipeline: 'a' } })).status).toBe(200);
+    expect((await load('a', 0)).status).toBe(200);
+    expect((await call(`${api}/crossfade`)).body).toMatchObject({ pipeline: null });
   });
 });

@@ -209,4 +209,30 @@ describe('warm pipelines', () => {
     expect(reds.filter((v) => v > 20 && v < 220).length).toBeGreaterThanOrEqual(5);
     expect(reds.every((v, i) => i === 0 || v <= reds[i - 1]!)).toBe(true);
   });
+
+  it('holds a mix of the active pipeline with a warm one at the fader, until cleared or the next load', async () => {
+    const r = hostRig([solidPipeline('a'), solidPipeline('b')], { warm: 1 });
+    await r.host.load('a', { level: 0 });
+    await r.host.load('b', { level: 200 });
+    expect(r.host.holdMix('b', () => 0.5)).toMatch(/b is the active pipeline/);
+    expect(r.host.holdMix('c', () => 0.5)).toMatch(/c is not kept warm \(warm: a\)/);
+    let fader = 0;
+    expect(r.host.holdMix('a', () => fader)).toBeUndefined();
+    expect(r.host.heldMix()).toBe('a');
+    const red = async () => {
+      await r.pass(100);
+      return r.frames.at(-1)!.data[0]!;
+    };
+    // The fader, not the clock, says how much of each: a's 0 at 0, b's 200 at 1, halfway between at 0.5.
+    expect(await red()).toBe(0);
+    fader = 1;
+    expect(await red()).toBe(200);
+    fader = 0.5;
+    expect(Math.abs((await red()) - 100)).toBeLessThanOrEqual(1);
+    await r.pass(1000);
+    expect(Math.abs(r.frames.at(-1)!.data[0]! - 100)).toBeLessThanOrEqual(1);
+    r.host.holdMix(null, () => 0);
+    expect(await red()).toBe(200);
+    expect(r.host.heldMix()).toBeNull();
+  });
 });

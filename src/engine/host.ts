@@ -222,6 +222,31 @@ export class PipelineHost {
     return image;
   }
 
+  /**
+   * Holds a mix of the active pipeline with the warm pipeline `id` at `fader()` each frame (0: all `id`, 1: all
+   * the active one) until cleared (null) or the next load; answers why not when `id` is not kept warm.
+   */
+  holdMix(id: string | null, fader: () => number): string | undefined {
+    if (id === null) {
+      if (this.slots.fade?.isHeld) this.slots.fade = undefined;
+      return undefined;
+    }
+    if (this.slots.active?.id === id) return `${id} is the active pipeline: A must be another one, kept warm`;
+    const from = [...this.slots.warm.list()].reverse().find((p) => p.id === id);
+    if (!from) {
+      const warm = this.slots.warm.list().map((p) => p.id);
+      return `${id} is not kept warm (warm: ${warm.join(', ') || 'none'}); load it, then switch back, with --warm 1 or more`;
+    }
+    this.slots.fade = PipelineFade.held(from, fader, this.clock);
+    return undefined;
+  }
+
+  /** The warm pipeline a held mix blends in, or null. */
+  heldMix(): string | null {
+    const fade = this.slots.fade;
+    return fade?.isHeld ? fade.from.id : null;
+  }
+
   /** Waits for a load in progress (tests and shutdown). */
   async settled(): Promise<void> {
     while (this.loading) await this.loading;

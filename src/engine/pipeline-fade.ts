@@ -11,7 +11,8 @@ const OUTGOING_WAIT_MS = 100;
 /**
  * A crossfade from a pipeline that was just switched away from (kept warm) to the one switched to: for the fade's
  * frames both render, the outgoing one with the values it had, and the frames are mixed along an ease-in-out
- * curve. Pictures of different sizes cut instead.
+ * curve. Pictures of different sizes cut instead. A held mix (the A/B fader across two pipelines) is the same with
+ * its position read each frame from a fader, and no end.
  */
 export class PipelineFade {
   constructor(
@@ -19,15 +20,27 @@ export class PipelineFade {
     private readonly start: number,
     private readonly ms: number,
     private readonly clock: Clock,
+    /** The fader (0: all `from`, 1: all the active pipeline) of a held mix; a timed fade has none. */
+    private readonly fader?: () => number,
   ) {}
+
+  /** A mix with `from` held at the fader's position until it is replaced. */
+  static held(from: LoadedPipeline, fader: () => number, clock: Clock): PipelineFade {
+    return new PipelineFade(from, clock.now(), 0, clock, fader);
+  }
+
+  get isHeld(): boolean {
+    return this.fader !== undefined;
+  }
 
   /** Progress 0..1 at clock time `now`. */
   progress(now: number): number {
+    if (this.fader) return Math.min(1, Math.max(0, this.fader()));
     return this.ms <= 0 ? 1 : Math.min(1, Math.max(0, (now - this.start) / this.ms));
   }
 
   done(now: number): boolean {
-    return this.progress(now) >= 1;
+    return !this.fader && this.progress(now) >= 1;
   }
 
   /** The outgoing pipeline's frame for this slot; undefined when it fails (the fade then shows the new one). */
@@ -44,6 +57,8 @@ export class PipelineFade {
     const out = await Promise.race([outgoing, late]);
     cancel?.();
     if (!out || out.width !== incoming.width || out.height !== incoming.height) return incoming;
-    return blendImages(out, incoming, ease('ease-in-out', this.progress(this.clock.now())));
+    // The fader is already the performer's curve; a timed fade eases in and out.
+    const x = this.progress(this.clock.now());
+    return blendImages(out, incoming, this.fader ? x : ease('ease-in-out', x));
   }
 }

@@ -127,6 +127,12 @@ export function addPerformCommands(commands: Pick<CommandRegistry, 'add'>, servi
       arg: 'string',
       run: (preset) => attempt(() => void service.setCrossfade(side, String(preset))),
     })),
+    {
+      name: 'xfade/pipeline',
+      description: 'a warm pipeline as side A of the crossfader, the active one as B ("none" ends the mix)',
+      arg: 'string',
+      run: (id) => attempt(() => void service.setCrossfadePipeline(id === 'none' || id === '' ? null : String(id))),
+    },
     ...(['level', 'low', 'mid', 'high', 'onset'] as const).map((feature): Command => ({
       name: `audio/${feature}`,
       description: `audio ${feature} (0..1) from an audio tool; drives audio-${feature} modulators`,

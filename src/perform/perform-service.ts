@@ -14,7 +14,7 @@ import { nextBoundary } from '../tempo/quantize';
 import { cueListSchema, modulatorSchema, takeSchema, timelineSchema } from '../shared/perform';
 import type { Perform } from './perform';
 import type { WriteFile } from '../settings-writer';
-import type { Cue, CueState, Modulator, Quantize, Take, TakesState, Timeline } from '../shared/perform';
+import type { CrossfadeState, Cue, CueState, Modulator, Quantize, Take, TakesState, Timeline } from '../shared/perform';
 
 const modulatorsFileSchema = z.object({ version: z.literal(1).default(1), modulators: z.array(modulatorSchema) });
 
@@ -297,14 +297,34 @@ export class PerformService {
 
   // ---- crossfade ----
 
-  setCrossfade(side: 'a' | 'b', preset: string | null): { a: string | null; b: string | null } {
+  /**
+   * Side A of the crossfader as a pipeline kept warm, mixed with the active one (B) at the fader's position each
+   * frame, until null or the next pipeline load.
+   */
+  setCrossfadePipeline(id: string | null): CrossfadeState {
+    const mix = this.perform.o.pipelineMix;
+    const params = this.perform.o.params;
+    const reason = mix.hold(id, () => Number(params.get('xfade') ?? 0));
+    if (reason) throw new ScopeError('conflict', reason);
+    const state = this.crossfadeState();
+    this.events.emit('crossfade', state);
+    return state;
+  }
+
+  /** The crossfader's sides and position. */
+  crossfadeState(): CrossfadeState {
+    const { a, b } = this.perform.crossfader;
+    return { a, b, pipeline: this.perform.o.pipelineMix.held(), x: this.perform.o.params.get('xfade') ?? 0 };
+  }
+
+  setCrossfade(side: 'a' | 'b', preset: string | null): CrossfadeState {
     if (preset !== null && !this.perform.o.presetValues(preset)) {
       throw new ScopeError('not_found', `no preset "${preset}" for this pipeline`);
     }
     this.perform.crossfader[side] = preset;
     const x = this.perform.o.params.get('xfade');
     if (typeof x === 'number') this.perform.crossfade(x);
-    const state = { a: this.perform.crossfader.a, b: this.perform.crossfader.b };
+    const state = this.crossfadeState();
     this.events.emit('crossfade', state);
     return state;
   }

@@ -30,6 +30,11 @@ export interface PerformOptions {
   beatsPerBar: number;
   /** Values of a preset of the active pipeline, for the crossfader. */
   presetValues: (name: string) => Record<string, ParamValue> | undefined;
+  /**
+   * The crossfader across two pipelines: `hold` mixes a warm pipeline (A) with the active one (B) at the fader each
+   * frame (null ends it) and answers why not; `held` names A while the mix lasts (a load ends it).
+   */
+  pipelineMix: { hold(id: string | null, fader: () => number): string | undefined; held(): string | null };
   /** Most `modulation` events per second (the panel's moving controls). */
   modulationHz: number;
 }
@@ -42,6 +47,7 @@ const defaults: PerformOptions = {
   bpm: 120,
   beatsPerBar: 4,
   presetValues: () => undefined,
+  pipelineMix: { hold: () => 'no pipelines to mix here', held: () => null },
   modulationHz: 15,
 };
 

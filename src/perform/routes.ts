@@ -294,28 +294,31 @@ export function takeRoutes(service: PerformService): Hono {
 const crossfadeBodySchema = z.strictObject({
   a: z.string().min(1).max(64).nullable().optional(),
   b: z.string().min(1).max(64).nullable().optional(),
+  /** A warm pipeline as side A, the active one as B; null ends the mix. */
+  pipeline: z.string().min(1).max(64).nullable().optional(),
 });
 
 /** /crossfade (A and B presets; the fader is the `xfade` parameter) and /audio (the features now). */
 export function crossfadeRoutes(service: PerformService): Hono {
   const perform = service.perform;
   const api = new Hono();
-  const state = () => ({ a: perform.crossfader.a, b: perform.crossfader.b, x: perform.o.params.get('xfade') ?? 0 });
+  const state = () => service.crossfadeState();
   const stateDoc = route({
     summary: 'the A and B presets of the crossfader and its position',
     responses: { 200: crossfadeStateSchema },
   });
   api.get('/crossfade', stateDoc, (c) => c.json(state()));
   const putDoc = route({
-    summary: 'sets the A and/or B preset (null clears one)',
+    summary: 'sets the A and/or B preset, or a warm pipeline as A with the active one as B (null clears one)',
     body: crossfadeBodySchema,
     responses: { 200: crossfadeStateSchema },
-    errors: [...bodyErrors, 'not_found'],
+    errors: [...bodyErrors, 'not_found', 'conflict'],
   });
   api.put('/crossfade', putDoc, async (c) => {
     const b = await body(c.req, crossfadeBodySchema, 'crossfade ({"a": "calm", "b": "wild"})');
     if (b.a !== undefined) service.setCrossfade('a', b.a);
     if (b.b !== undefined) service.setCrossfade('b', b.b);
+    if (b.pipeline !== undefined) service.setCrossfadePipeline(b.pipeline);
     return c.json(state());
   });
   const audioDoc = route({

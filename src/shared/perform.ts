@@ -206,8 +206,11 @@ export const modulatorListSchema = z.object({ modulators: z.array(modulatorSchem
 export const crossfadeStateSchema = z.object({
   a: z.string().nullable(),
   b: z.string().nullable(),
+  /** A warm pipeline mixed in as side A, the active pipeline being B (the presets then apply within B). */
+  pipeline: z.string().nullable(),
   x: z.union([z.number(), z.boolean(), z.string()]),
 });
+export type CrossfadeState = z.infer<typeof crossfadeStateSchema>;
 
 /** POST /api/v1/cues/go: the cue, and the beat it lands on when quantised. */
 export const cueGoSchema = z.object({ cue: z.string(), beat: z.number().optional() });

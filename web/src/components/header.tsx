@@ -13,6 +13,8 @@ export function Header({ state, paused, onPause, onHelp }: Props) {
   const s = state.stats;
   const budget = s ? 1000 / s.targetFps : 33.3;
   const midiOff = state.midi && !state.midi.available ? (state.midi.reason ?? 'MIDI is not available') : null;
+  // A mapping the server could not save (a full disk) was undone: say so until a save works again.
+  const midiUnsaved = state.midi?.saveError ?? null;
   return (
     <header class="top">
       <span class={`dot${state.connected ? ' on' : ''}`} title={state.connected ? 'connected' : 'connecting…'} />
@@ -36,6 +38,11 @@ export function Header({ state, paused, onPause, onHelp }: Props) {
       {midiOff && (
         <span class="dim note" title={midiOff}>
           MIDI off: {midiOff}
+        </span>
+      )}
+      {midiUnsaved && (
+        <span class="warn note" role="alert" title={midiUnsaved}>
+          MIDI mapping not saved: {midiUnsaved}
         </span>
       )}
       <button

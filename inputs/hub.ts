@@ -1,5 +1,5 @@
 import { ScopeError } from '../src/kernel/errors';
-import { realTimers } from '../src/kernel/timers';
+import { every, realTimers } from '../src/kernel/timers';
 import { HeldFrame } from './held-frame';
 import type { Image } from '../src/engine/frame';
 import type { InputProvider } from '../src/engine/pipeline';
@@ -109,7 +109,7 @@ export class InputHub implements InputProvider {
   /** Starts every available source and the housekeeping (stale frames, restarts). */
   async start(): Promise<void> {
     this.started = true;
-    this.stopTimer ??= this.every(CHECK_EVERY_MS, () => this.check());
+    this.stopTimer ??= every(this.o.timers, CHECK_EVERY_MS, () => this.check());
     await Promise.all([...this.entries.values()].map((e) => this.startEntry(e)));
   }
 
@@ -218,17 +218,6 @@ export class InputHub implements InputProvider {
     if (rates && now - this.lastRateEvent >= 1000) this.changed();
   }
 
-  /** Runs `fn` every `ms` on the timers until the returned function is called. */
-  private every(ms: number, fn: () => void): () => void {
-    let cancel = () => {};
-    const tick = () => {
-      fn();
-      cancel = this.o.timers.after(ms, tick);
-    };
-    cancel = this.o.timers.after(ms, tick);
-    return () => cancel();
-  }
-
   private async startEntry(e: Entry): Promise<void> {
     if (e.state === 'unavailable' || !this.entries.has(e.source.id)) return;
     const run = ++e.run;
@@ -271,6 +260,7 @@ export class InputHub implements InputProvider {
       waiting: (reason) => current() && !e.held.newest && this.setState(e, 'waiting', reason),
       log: this.o.log,
       changed: () => current() && this.changed(),
+      timers: this.o.timers,
     };
   }
 

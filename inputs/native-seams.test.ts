@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputHub } from './hub';
+import { ManualTimers } from '../src/kernel/timers';
 import { SpoutSource } from './spout/spout-source';
 import { SyphonSource, pickServer } from './syphon/syphon-source';
 import type { SpoutReceiver } from './spout/spout-source';
@@ -10,15 +11,6 @@ const server = (name: string, app: string, uuid = name): SyphonServerDescription
   SyphonServerDescriptionAppNameKey: app,
   SyphonServerDescriptionUUIDKey: uuid,
 });
-
-/** Waits for real timers the sources run on (their polling is not the engine's clock). */
-const until = async (check: () => boolean, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe('Syphon and Spout inputs on this platform', () => {
   it('are listed as unavailable with the reason on Linux', async () => {
@@ -73,24 +65,29 @@ describe('Syphon in through a fake node-syphon', () => {
 
   it('connects to the named server, flips OpenGL rows, holds the frame when it retires, and comes back', async () => {
     const { mod, servers, clients } = fake();
-    const hub = new InputHub();
+    // The source looks in the directory every 500 ms on the hub's timers: the test moves them by hand.
+    const timers = new ManualTimers();
+    const hub = new InputHub({ timers });
     await hub.add(new SyphonSource('syphon', { server: 'Main' }, async () => mod, 'darwin'));
     await hub.start();
     hub.select('syphon');
     expect(hub.info('syphon').state).toBe('waiting');
     servers.push(server('Other', 'VDMX'), server('Main', 'TouchDesigner', 'u1'));
-    await until(() => clients.length === 1);
+    timers.advance(500);
+    expect(clients.length).toBe(1);
     expect(clients[0]!.uuid).toBe('u1');
     // Bottom row first (OpenGL): row 0 here is the bottom of the picture.
     clients[0]!.emit({ buffer: new Uint8Array([9, 9, 9, 9, 200, 0, 0, 255]), width: 1, height: 2 });
     expect([...hub.frame(1, 2)!.data]).toEqual([200, 0, 0, 255, 9, 9, 9, 255]);
     expect(hub.info('syphon').detail).toBe('from TouchDesigner – Main');
     servers.splice(1, 1);
-    await until(() => hub.info('syphon').state === 'lost');
+    timers.advance(500);
+    expect(hub.info('syphon').state).toBe('lost');
     expect(clients[0]!.disposed).toBe(true);
     expect(hub.frame(1, 2)).toBeDefined();
     servers.push(server('Main', 'TouchDesigner', 'u2'));
-    await until(() => clients.length === 2);
+    timers.advance(500);
+    expect(clients.length).toBe(2);
     clients[1]!.emit({ buffer: new Uint8Array(8).fill(50), width: 1, height: 2 });
     expect(hub.info('syphon').state).toBe('live');
     await hub.stop();
@@ -135,7 +132,9 @@ describe('Spout in through a fake SpoutLibrary', () => {
       senderName: () => 'Resolume',
       release: () => state.released++,
     };
-    const hub = new InputHub();
+    // The receiver is polled at its fps (100: every 10 ms) on the hub's timers, moved by hand.
+    const timers = new ManualTimers();
+    const hub = new InputHub({ timers });
     await hub.add(
       new SpoutSource(
         'spout',
@@ -148,11 +147,13 @@ describe('Spout in through a fake SpoutLibrary', () => {
     );
     await hub.start();
     hub.select('spout');
-    await until(() => hub.info('spout').state === 'live');
+    timers.advance(10);
+    expect(hub.info('spout').state).toBe('live');
     expect(state.names).toEqual(['Resolume']);
     expect([...hub.frame(2, 1)!.data]).toEqual([255, 0, 0, 255, 0, 0, 255, 255]);
     state.connected = false;
-    await until(() => hub.info('spout').state === 'lost');
+    timers.advance(10);
+    expect(hub.info('spout').state).toBe('lost');
     expect(hub.info('spout').reason).toMatch(/sender closed/);
     expect(hub.frame(2, 1)).toBeDefined();
     await hub.stop();

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import type { InputKind } from '../src/shared/inputs';
 import type { RawPicture } from '../src/media/sample';
+import type { Timers } from '../src/kernel/timers';
 
 export type { InputInfo, InputKind, InputState } from '../src/shared/inputs';
 
@@ -37,6 +38,8 @@ export interface SourceContext {
   log(message: string): void;
   /** Something listed changed (a detail, a connection). */
   changed(): void;
+  /** The hub's timers: a source that polls (a directory, a receiver) runs on them, so tests move time by hand. */
+  timers: Timers;
 }
 
 /**

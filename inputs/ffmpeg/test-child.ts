@@ -3,6 +3,7 @@
  * through a FileSource, prints `{"pid": <watchdog pid>}` at the first frame, then waits to be killed.
  */
 import { FileSource } from './file-source';
+import { realTimers } from '../../src/kernel/timers';
 
 const clip = process.argv[2]!;
 const source = new FileSource('clip', clip, { loop: true });
@@ -17,5 +18,7 @@ await source.start({
   waiting: () => {},
   log: () => {},
   changed: () => {},
+  timers: realTimers,
 });
+// Kept alive until the test kills it (that is what it checks: no ffmpeg left behind).
 setInterval(() => {}, 60_000);

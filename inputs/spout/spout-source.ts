@@ -1,3 +1,4 @@
+import { every } from '../../src/kernel/timers';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { GL_BGRA, openSpoutLibrary, spoutDllPath, spoutMissing } from '../../src/media/spout-library';
@@ -61,7 +62,7 @@ export class SpoutSource implements InputSource<SpoutSourceOptions> {
   readonly optionsSchema = spoutSourceOptionsSchema.partial();
   private o: SpoutSourceOptions;
   private receiver: SpoutReceiver | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private stopPolling: (() => void) | undefined;
   private buffer = new Uint8Array(0);
   private wasConnected = false;
 
@@ -90,11 +91,12 @@ export class SpoutSource implements InputSource<SpoutSourceOptions> {
     receiver.setName(this.o.sender);
     this.receiver = receiver;
     ctx.waiting(this.o.sender ? `waiting for the Spout sender "${this.o.sender}"` : 'waiting for a Spout sender');
-    this.timer = setInterval(() => this.poll(receiver, ctx), 1000 / this.o.fps);
+    this.stopPolling = every(ctx.timers, 1000 / this.o.fps, () => this.poll(receiver, ctx));
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopPolling?.();
+    this.stopPolling = undefined;
     this.receiver?.release();
     this.receiver = undefined;
   }

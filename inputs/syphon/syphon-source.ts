@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { every } from '../../src/kernel/timers';
 import { rgbaRows } from '../../src/media/to-rgba';
 import type { Availability, InputSource, SourceContext } from '../source';
 
@@ -53,7 +54,7 @@ export class SyphonSource implements InputSource<SyphonSourceOptions> {
   private missing: string | undefined;
   private directory: InstanceType<SyphonClientModule['SyphonServerDirectory']> | undefined;
   private client: { uuid: string; dispose(): void; name: string } | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private stopLooking: (() => void) | undefined;
 
   constructor(
     readonly id = 'syphon',
@@ -89,11 +90,12 @@ export class SyphonSource implements InputSource<SyphonSourceOptions> {
     ctx.waiting(this.o.server ? `looking for the Syphon server "${this.o.server}"` : 'looking for a Syphon server');
     const look = () => this.look(mod, directory, ctx);
     look();
-    this.timer = setInterval(look, LOOK_EVERY_MS);
+    this.stopLooking = every(ctx.timers, LOOK_EVERY_MS, look);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopLooking?.();
+    this.stopLooking = undefined;
     this.client?.dispose();
     this.client = undefined;
     // The directory is node-syphon's single instance: disposing it ends its helper process.

@@ -4,7 +4,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/server/test-support';
@@ -28,12 +27,23 @@ export async function startNatsServer(): Promise<TestNatsServer> {
     child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    const end = Date.now() + 10_000;
-    while (!(await listening(port))) {
-      if (Date.now() > end || child.exitCode !== null) throw new Error(`nats-server did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const c = child;
+    // It says "Server is ready" on stderr once it accepts clients (JetStream included); no polling of the port.
+    await new Promise<void>((resolve, reject) => {
+      const fail = () => {
+        clearTimeout(timer);
+        reject(new Error(`nats-server did not start:\n${log}`));
+      };
+      const timer = setTimeout(fail, 10_000);
+      c.once('exit', fail);
+      c.stderr?.on('data', (d: Buffer) => {
+        log += d.toString();
+        if (!log.includes('Server is ready')) return;
+        clearTimeout(timer);
+        c.off('exit', fail);
+        resolve();
+      });
+    });
   };
   const kill = async () => {
     const c = child;
@@ -57,15 +67,4 @@ export async function startNatsServer(): Promise<TestNatsServer> {
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

@@ -21,7 +21,8 @@ const expectNear = (rgb: number[], expected: number[], tolerance = 24) =>
 
 /** A libndi sender sending codedPicture frames at ~30 fps until stopped. */
 function sender(lib: NdiLib, name: string, left = [230, 20, 20], right = [20, 20, 230]) {
-  const handle = lib.sendCreate(name);
+  // libndi clocks this sender at the frames' 30 fps (sendVideo waits on its own thread): no sleeps here.
+  const handle = lib.sendCreate(name, true);
   if (!handle) throw new Error(`NDI could not create a sender named ${name}`);
   let n = 0;
   let sending = true;
@@ -45,8 +46,6 @@ function sender(lib: NdiLib, name: string, left = [230, 20, 20], right = [20, 20
         timestamp: 0,
       });
       sent.add(code);
-      // A real NDI sender at about 30 fps: libndi's receiver runs on its own clock, not the engine's.
-      await new Promise((r) => setTimeout(r, 33));
     }
   })();
   return {

@@ -77,6 +77,7 @@ export async function whipPublisher(url: string, options: Partial<PublisherOptio
   const sentAt = new Map<number, number>();
   const publisher = { sent: 0 } as TestPublisher;
   let n = 0;
+  // A camera hands pictures over in real time: libwebrtc's encoder and RTP pacing run on the wall clock.
   const timer = setInterval(() => {
     const code = n++ & 0xff;
     const rgba = codedPicture(o.width, o.height, code, o.left, o.right);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { watch } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,15 +91,32 @@ describe('RecordingOutput', () => {
       await flushed(rec);
     }
     const { file } = await rec.state();
-    // Wait (on the encoder, not a clock) until two fragments are on disk, then cut it hard, as a crash would.
-    for (let tries = 0; tries < 200; tries++) {
-      const frames = await probe(file!).then(
+    // Wait on the encoder's writes (the file's change events, no clock) until two fragments are on disk, then cut
+    // it hard, as a crash would.
+    const onDisk = () =>
+      probe(file!).then(
         (p) => p.frames,
         () => 0,
       );
-      if (frames >= 50) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await new Promise<void>((resolve) => {
+      let probing = false;
+      let again = false;
+      const check = async () => {
+        if (probing) return void (again = true);
+        probing = true;
+        const enough = (await onDisk()) >= 50;
+        probing = false;
+        if (enough) {
+          watcher.close();
+          resolve();
+        } else if (again) {
+          again = false;
+          void check();
+        }
+      };
+      const watcher = watch(file!, () => void check());
+      void check();
+    });
     (rec as unknown as { encoder: { proc: { kill(s: string): void } } }).encoder.proc.kill('SIGKILL');
     const info = await probe(file!);
     expect(info.codec_name).toBe('h264');

@@ -43,12 +43,30 @@ export async function startJanusSfu(token = 'scope-test-token'): Promise<JanusSf
   await writeJanusConfig(dir, { httpPort, wsPort, rtpBase });
   const children: ChildProcess[] = [];
   let log = '';
+  const heard: (() => void)[] = [];
   const keep = (child: ChildProcess) => {
     children.push(child);
-    child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    const hear = (d: Buffer) => {
+      log += d.toString();
+      for (const check of [...heard]) check();
+    };
+    child.stdout?.on('data', hear);
+    child.stderr?.on('data', hear);
     return child;
   };
+  /** Resolves once the processes' output matches `pattern` (they say when they are ready); no polling. */
+  const says = (pattern: RegExp, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}\n${log.slice(-2000)}`)), 15_000);
+      const check = () => {
+        if (!pattern.test(log)) return;
+        clearTimeout(timer);
+        heard.splice(heard.indexOf(check), 1);
+        resolve();
+      };
+      heard.push(check);
+      check();
+    });
   const stop = async () => {
     for (const c of children.reverse()) await kill(c);
     await rm(dir, { recursive: true, force: true });
@@ -56,11 +74,9 @@ export async function startJanusSfu(token = 'scope-test-token'): Promise<JanusSf
   try {
     keep(spawn('janus', ['-C', join(dir, 'janus.jcfg'), '-F', dir, '-o'], { stdio: ['ignore', 'pipe', 'pipe'] }));
     const janus = `http://127.0.0.1:${httpPort}/janus`;
-    await until(
-      async () => (await post(janus, { janus: 'info' })).janus === 'server_info',
-      'janus to answer',
-      () => log,
-    );
+    // Plugins load before transports: once both transports say they started, the VideoRoom answers.
+    await says(new RegExp(`HTTP webserver started \\(port ${httpPort}`), "janus's HTTP transport");
+    await says(new RegExp(`Websockets server started \\(port ${wsPort}\\)`), "janus's WebSocket transport");
 
     const app = join(dir, 'whip');
     await cp(join(WHIP_SERVER, 'root/usr/share/simple-whip-server'), app, { recursive: true });
@@ -87,11 +103,8 @@ export async function startJanusSfu(token = 'scope-test-token'): Promise<JanusSf
       }),
     );
     const whip = `http://127.0.0.1:${whipPort}/whip`;
-    await until(
-      async () => (await fetch(`${whip}/healthcheck`).catch(() => undefined))?.status === 200 && /Janus OK/.test(log),
-      'simple-whip-server to connect to janus',
-      () => log,
-    );
+    // It prints its checks once it is connected to janus and its REST API listens.
+    await says(/'Janus OK', 'WHIP REST API OK'/, 'simple-whip-server to connect to janus');
     const created = await fetch(`${whip}/create`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -104,11 +117,9 @@ export async function startJanusSfu(token = 'scope-test-token'): Promise<JanusSf
       whipUrl: `${whip}/endpoint/scope`,
       token,
       forward: async (port) => {
-        const publisher = await until(
-          async () => (await participants(handle))[0],
-          'a publisher',
-          () => log,
-        );
+        // Called once the WHIP link is up: simple-whip-server joined the publisher before it answered the offer.
+        const publisher = (await participants(handle))[0];
+        if (publisher === undefined) throw new Error(`no publisher in the room\n${log.slice(-2000)}`);
         const r = await request(handle, {
           request: 'rtp_forward',
           room: ROOM,
@@ -169,7 +180,7 @@ async function writeJanusConfig(dir: string, p: { httpPort: number; wsPort: numb
   transports_folder = "${JANUS_LIB}/transports"
   events_folder = "${JANUS_LIB}/events"
   loggers_folder = "${JANUS_LIB}/loggers"
-  debug_level = 3
+  debug_level = 4
 }
 media: { rtp_port_range = "${p.rtpBase}-${p.rtpBase + 99}" }
 nat: { ice_enforce_list = "127.0.0.1" }
@@ -223,21 +234,6 @@ async function participants(handle: string): Promise<number[]> {
   return ((r.participants as { id: number; publisher: boolean }[] | undefined) ?? [])
     .filter((p) => p.publisher)
     .map((p) => p.id);
-}
-
-async function until<T>(
-  check: () => Promise<T>,
-  what: string,
-  logs: () => string,
-  ms = 15_000,
-): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${logs().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function kill(child: ChildProcess): Promise<void> {

@@ -82,7 +82,11 @@ type Handle = unknown;
 export interface NdiLib {
   path: string;
   version: string;
-  sendCreate(name: string): Handle | null;
+  /**
+   * A sender. With `clockVideo`, libndi paces sendVideo to the frames' rate itself (a stand-alone sender); the
+   * output leaves it off, as the engine's loop already paces it.
+   */
+  sendCreate(name: string, clockVideo?: boolean): Handle | null;
   sendDestroy(sender: Handle): void;
   sendVideo(sender: Handle, frame: VideoFrameFields): Promise<void>;
   sendConnections(sender: Handle): number;
@@ -177,7 +181,8 @@ function bind(path: string): NdiLib {
   return {
     path,
     version: version() as string,
-    sendCreate: (name) => sendCreate({ p_ndi_name: name, p_groups: null, clock_video: false, clock_audio: false }),
+    sendCreate: (name, clockVideo = false) =>
+      sendCreate({ p_ndi_name: name, p_groups: null, clock_video: clockVideo, clock_audio: false }),
     sendDestroy: (sender) => sendDestroy(sender),
     sendVideo: async (sender, frame) => {
       await async(sendVideo, sender, frame);

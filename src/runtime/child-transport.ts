@@ -107,16 +107,24 @@ export class ChildProcessTransport implements SessionTransport {
     this.lost.push(listener);
   }
 
-  /** Ends the process at once (it hangs): calls in flight fail, and `onLost` is not called for it. */
-  kill(): void {
+  /**
+   * Ends the process at once (it hangs): calls in flight fail, and `onLost` is not called for it. Resolves once the
+   * process is gone (reaped), so its memory is free when this returns.
+   */
+  kill(): Promise<void> {
     const child = this.child;
-    if (!child) return;
+    if (!child) return Promise.resolve();
     // Forgotten first, so its exit is not reported as a loss.
     this.child = undefined;
+    const gone =
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
     const err = new Error('the onnxruntime process was stopped by the server');
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    return gone;
   }
 
   /** Releases the sessions in the child (a few seconds at most), then ends it. */

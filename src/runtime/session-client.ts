@@ -72,7 +72,7 @@ export class SessionClient {
     const t = this.current;
     this.current = undefined;
     this.ended('when its onnxruntime process was stopped');
-    if (t?.kill) t.kill();
+    if (t?.kill) await t.kill();
     else await t?.close();
   }
 

@@ -15,7 +15,7 @@ export interface SessionTransport {
   /** Ends it; sessions and kept tensors in it are gone. */
   close(): Promise<void>;
   /** Ends it at once, even while it hangs (a child process can be killed; a thread cannot be interrupted). */
-  kill?(): void;
+  kill?(): Promise<void>;
   /** The process the sessions run in, when it is not this one (its memory is read by the monitor). */
   readonly pid?: number | undefined;
 }

@@ -46,7 +46,7 @@ const inputs: InputInfo[] = [
   },
 ];
 
-function show(list = inputs) {
+function show(list = inputs, onFailed: (message: string) => void = () => {}) {
   const calls: unknown[][] = [];
   const actions: InputActions = {
     select: (id) => calls.push(['select', id]),
@@ -62,7 +62,10 @@ function show(list = inputs) {
       syphon: { available: false },
       spout: { available: false },
     }),
-    failed: (m) => calls.push(['failed', m]),
+    failed: (m) => {
+      calls.push(['failed', m]);
+      onFailed(m);
+    },
   };
   render(<InputCard inputs={list} selection={{ source: 'whip-camera', fit: 'cover' }} actions={actions} />);
   return calls;
@@ -132,9 +135,12 @@ describe('Input card', () => {
   });
 
   it('says what went wrong when the browser cannot capture', async () => {
-    const calls = show();
+    // The card says it through `failed`, once the browser's capture has refused: wait for that call itself.
+    let said!: () => void;
+    const saying = new Promise<void>((resolve) => (said = resolve));
+    const calls = show(inputs, () => said());
     fireEvent.click(screen.getByRole('button', { name: 'Use camera' }));
-    await new Promise((r) => setTimeout(r, 0));
+    await saying;
     const failed = calls.find((c) => c[0] === 'failed');
     expect(failed?.[1]).toMatch(/^Use camera: /);
   });

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { loadWrtc } from '../../src/media/wrtc';
+import { iceGathered, loadWrtc } from '../../src/media/wrtc';
 import { filterCandidates, withVideoBandwidth } from '../../src/media/sdp';
-import { realTimers } from '../../src/kernel/timers';
+import { every, realTimers } from '../../src/kernel/timers';
 import { publish, unpublish, WhipError } from './whip-session';
 import type { Wrtc } from '../../src/media/wrtc';
 import type { WhipSession } from './whip-session';
@@ -118,7 +118,7 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
     this.track = this.source.createTrack();
     this.failures = 0;
     this.link = { state: 'connecting', bitrateKbps: 0, reconnects: 0 };
-    this.statsTimer = this.every(1000, () => void this.sampleLink());
+    this.statsTimer = every(this.seams.timers, 1000, () => void this.sampleLink());
     void this.connect(++this.run);
   }
 
@@ -201,7 +201,7 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
     try {
       pc.addTransceiver(track, { direction: 'sendonly' });
       await pc.setLocalDescription(await pc.createOffer());
-      await gathered(pc, GATHER_TIMEOUT_MS);
+      await iceGathered(pc, GATHER_TIMEOUT_MS);
       let offer = pc.localDescription?.sdp ?? '';
       const hosts = this.o.hostCandidates;
       if (hosts.length > 0) offer = filterCandidates(offer, (a) => hosts.includes(a));
@@ -317,31 +317,4 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
     this.link = next;
     if (changed) this.ctx?.changed();
   }
-
-  private every(ms: number, fn: () => void): () => void {
-    let cancel = () => {};
-    const schedule = () => {
-      cancel = this.seams.timers.after(ms, () => {
-        fn();
-        schedule();
-      });
-    };
-    schedule();
-    return () => cancel();
-  }
-}
-
-/** Resolves when ICE gathering is complete, or after `timeoutMs` with the candidates found by then. */
-function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      pc.removeEventListener('icegatheringstatechange', check);
-      resolve();
-    };
-    const check = () => pc.iceGatheringState === 'complete' && done();
-    const timer = setTimeout(done, timeoutMs);
-    pc.addEventListener('icegatheringstatechange', check);
-  });
 }

@@ -5,7 +5,7 @@ import { sourceId } from './source-id';
 import { CameraSource, cameraDevice } from './ffmpeg/camera-source';
 import { listCameras } from './ffmpeg/devices';
 import { FileSource, readableFile } from './ffmpeg/file-source';
-import { locateFfmpeg } from './ffmpeg/locate';
+import { locateFfmpeg } from '../src/media/ffmpeg-locate';
 import { FeedbackSource } from './feedback/feedback-source';
 import { InputHub } from './hub';
 import { NdiDirectory } from './ndi/ndi-directory';

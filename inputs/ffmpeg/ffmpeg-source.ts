@@ -1,8 +1,8 @@
 import { constants } from 'node:os';
-import { locateFfmpeg } from './locate';
+import { locateFfmpeg } from '../../src/media/ffmpeg-locate';
 import { lastLine, runFfmpeg } from './process';
 import type { z } from 'zod';
-import type { FfmpegLocation } from './locate';
+import type { FfmpegLocation } from '../../src/media/ffmpeg-locate';
 import type { FfmpegExit, FfmpegRun } from './process';
 import type { PamFrame } from './pam-reader';
 import type { Availability, InputKind, InputSource, SourceContext, SourceFrame } from '../source';

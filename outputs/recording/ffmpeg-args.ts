@@ -50,6 +50,3 @@ export function recordingArgs(s: EncodeSettings): string[] {
     s.file,
   ];
 }
-
-/** The ffmpeg to run: FFMPEG_PATH, else the one on PATH. */
-export const ffmpegPath = (env: NodeJS.ProcessEnv = process.env): string => env.FFMPEG_PATH || 'ffmpeg';

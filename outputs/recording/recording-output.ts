@@ -3,12 +3,13 @@
  * and returns at once. When ffmpeg falls behind and the pipe holds more than `maxQueueFrames`, the recorder drops
  * that frame (counted) — the loop never waits for the disk. Files go to `<configDir>/recordings`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setPriority } from 'node:os';
 import { z } from 'zod';
-import { ffmpegPath, recordingArgs } from './ffmpeg-args';
+import { recordingArgs } from './ffmpeg-args';
+import { ffmpegAt, locateFfmpeg } from '../../src/media/ffmpeg-locate';
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
@@ -23,7 +24,8 @@ export type RecordingOptions = z.infer<typeof recordingOptionsSchema>;
 
 export interface RecorderSettings {
   dir: string;
-  ffmpeg: string;
+  /** The ffmpeg to run; FFMPEG_PATH or the one on PATH when left out. */
+  ffmpeg: string | undefined;
   /** Told whenever recording starts, stops or fails. */
   changed: (state: RecordingState) => void;
   now: () => Date;
@@ -46,21 +48,21 @@ export class RecordingOutput implements Output<RecordingOptions> {
   private dropped = 0;
   private error: string | undefined;
   private available: Availability | undefined;
+  private binary: string | undefined;
 
   constructor(
     readonly id: string,
     settings: Partial<RecorderSettings> & Pick<RecorderSettings, 'dir'>,
   ) {
-    this.s = { ffmpeg: ffmpegPath(), changed: () => {}, now: () => new Date(), ...settings } satisfies RecorderSettings;
+    this.s = { ffmpeg: undefined, changed: () => {}, now: () => new Date(), ...settings } satisfies RecorderSettings;
   }
 
   availability(): Availability {
     if (!this.available) {
-      const probe = spawnSync(this.s.ffmpeg, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 });
-      this.available =
-        probe.status === 0
-          ? { available: true }
-          : { available: false, reason: `no ffmpeg at "${this.s.ffmpeg}" (install ffmpeg or set FFMPEG_PATH)` };
+      // Looked up once, on the file system: nothing is run (or waited for) to list the output.
+      const where = this.s.ffmpeg ? ffmpegAt(this.s.ffmpeg) : locateFfmpeg();
+      this.binary = 'path' in where ? where.path : undefined;
+      this.available = 'path' in where ? { available: true } : { available: false, reason: where.reason };
     }
     return this.available;
   }
@@ -166,7 +168,9 @@ export class RecordingOutput implements Output<RecordingOptions> {
     const args = recordingArgs({ width, height, fps, crf: this.opts.crf, preset: this.opts.preset, file });
     let proc: Encoder;
     try {
-      proc = spawn(this.s.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+      const found = this.availability();
+      if (!found.available) throw new Error(found.reason);
+      proc = spawn(this.binary!, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     } catch (err) {
       this.fail(`could not start ffmpeg: ${(err as Error).message}`);
       return undefined;

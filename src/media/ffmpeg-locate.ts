@@ -1,3 +1,4 @@
+/** Finding ffmpeg once for every part that runs it (file and camera inputs, the recorder). */
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 
@@ -14,6 +15,11 @@ function executable(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A given ffmpeg (a setting, a test's stand-in): there when it is an executable file. */
+export function ffmpegAt(path: string): FfmpegLocation {
+  return executable(path) ? { path } : { reason: `no ffmpeg at "${path}" (not an executable file); ${INSTALL}` };
 }
 
 /** FFMPEG_PATH when set (it must then be an executable file), else the first ffmpeg on PATH. */

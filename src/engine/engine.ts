@@ -4,12 +4,12 @@ import type { Cancel, Clock } from './clock';
 import type { Frame, Image } from './frame';
 import type { InputProvider } from './pipeline';
 import type { ParamSpecs, ParamValues } from '../params/spec';
-
-/** The values of one frame, before the host adds the output size. */
-type FrameValues = ParamValues<ParamSpecs>;
 import type { PipelineHost } from './host';
 import type { ParamStore } from '../params/store';
 import type { FrameStage } from './frame-stage';
+
+/** The values of one frame, before the host adds the output size. */
+type FrameValues = ParamValues<ParamSpecs>;
 
 export interface EngineOptions {
   clock: Clock;

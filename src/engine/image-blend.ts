@@ -7,7 +7,7 @@ export function blendImages(a: Image, b: Image, k: number): Image {
   const out = new Uint8Array(a.data.length);
   const x = a.data;
   const y = b.data;
-  // Integer weights out of 256: exact at both ends, and fast enough for a few frames of a fade.
+  // Integer weights out of 256: exact at both ends; one pass over the pixels, cheap beside the two renders it mixes.
   for (let i = 0; i < out.length; i++) out[i] = (x[i]! * (256 - t) + y[i]! * t + 128) >> 8;
   return { data: out, width: a.width, height: a.height };
 }

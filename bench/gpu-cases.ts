@@ -9,6 +9,7 @@ import { FrameInputs } from '../pipelines/neural-field/frame-inputs';
 import { buildFieldNet } from '../pipelines/neural-field/graph';
 import { fieldFeeds, fieldNetOptions, LATENT_SIZE, neuralField } from '../pipelines/neural-field/neural-field';
 import { writeStandin } from '../pipelines/streamdiffusion/standin/write';
+import { writeResnet50 } from './gpu-resnet';
 
 export interface GraphCase {
   name: string;
@@ -44,6 +45,15 @@ export async function graphCases(o: {
     neuralFieldCase('neural-field 1080p default', 1920, 1080),
     neuralFieldCase('neural-field 1080p 8 layers × 64 units', 1920, 1080, { layers: 8, units: 64 }),
   ];
+  const resnet = await writeResnet50(join(modelsDir(), 'bench-resnet50-512'), 512);
+  const { inputs: resnetInputs } = await readSignature(resnet);
+  cases.push({
+    name: 'ResNet-50 1×3×512×512',
+    model: resnet,
+    feeds: syntheticFeeds(resnetInputs, {}),
+    cpu: true,
+    heavy: false,
+  });
   if (!o.standins) return cases;
   const s = o.size;
   const latent = s / 8;

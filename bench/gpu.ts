@@ -6,6 +6,8 @@
  * the device against JavaScript. Needs no network after `npm ci`: every model is generated here.
  * On a software adapter (lavapipe) it says so on every device figure and leaves out the stand-ins unless --full.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { OrtRuntime } from '../src/runtime/ort';
 import { nodePlacement, describeFallbacks, ortProviderName } from '../src/runtime/placement';
 import type { DeviceRequest, ProviderChoice } from '../src/runtime/providers';
@@ -20,6 +22,9 @@ import { fmt } from './stats';
 import { streamDiffusionBench } from './streamdiffusion';
 import type { StreamDiffusionBenchResult } from './streamdiffusion';
 
+export const gpuSections = ['graphs', 'stream', 'options', 'formats'] as const;
+export type GpuSection = (typeof gpuSections)[number];
+
 export interface GpuBenchOptions {
   device: DeviceRequest;
   quick: boolean;
@@ -27,6 +32,10 @@ export interface GpuBenchOptions {
   full: boolean;
   size: number;
   log: (m: string) => void;
+  /** Which parts to run (all by default): a GPU lease may be too short for all of them at once. */
+  sections?: readonly GpuSection[];
+  /** Writes every timed graph and its feeds here (graphs.json lists them) for bench/torch-reference.py. */
+  saveGraphs?: string;
 }
 
 /** Figures this bench is held against; none of them measured here. */
@@ -58,35 +67,46 @@ export async function gpuBench(o: GpuBenchOptions): Promise<string[]> {
     return lines;
   }
   const standins = !software || o.full;
+  const sections = new Set(o.sections ?? gpuSections);
   const cases = await graphCases({ standins, size: o.size, log: o.log });
+  if (o.saveGraphs) emit(`  graphs and feeds written to ${await saveGraphs(cases, o.saveGraphs)}`);
   const cpu = new OrtRuntime({ device: 'cpu' });
   try {
-    emit(
-      '',
-      `graphs: CPU provider vs ${o.device}${tag} (median / p90 with outputs to host; pipelined = kept on device)`,
-    );
-    for (const c of cases) emit(await graphLine(c, cpu, device, o));
-    if (!standins) emit('  stand-ins left out on a software adapter (minutes a frame); --full runs them');
-
-    emit(
-      '',
-      `streamdiffusion, SD-Turbo-shaped stand-in (random weights, real sizes), ${o.size}², on ${o.device}${tag}`,
-    );
-    if (standins) emit(...(await streamLines(o)));
-    else emit('  not run on a software adapter; --full runs it');
-
-    emit('', `execution-provider options, on vs off (pipelined ms per frame)${tag}`);
-    const optionGraphs = cases.filter((c) => /1080p default|TAESD decoder.*fp16|UNet.*fp16/.test(c.name));
-    for (const r of await epOptionsBench(o.device, optionGraphs, o.quick)) {
+    if (sections.has('graphs'))
       emit(
-        `  ${r.option}, ${r.graph}: off ${fmt(r.offMs ?? NaN)} ms, on ${fmt(r.onMs ?? NaN)} ms${r.note ? ` (${r.note})` : ''}`,
+        '',
+        `graphs: CPU provider vs ${o.device}${tag} (median / p90 with outputs to host; pipelined = kept on device)`,
       );
+    if (sections.has('graphs')) {
+      for (const c of cases) emit(await graphLine(c, cpu, device, o));
+      if (!standins) emit('  stand-ins left out on a software adapter (minutes a frame); --full runs them');
     }
 
-    emit('', `output layouts: JavaScript conversion vs made on ${o.device} and downloaded too${tag}`);
-    for (const r of await pixelFormatsBench(o.device, o.quick)) {
-      const verdict = r.deviceMs < r.jsMs ? 'device cheaper' : 'JavaScript cheaper';
-      emit(`  ${r.size} ${r.format}: JS ${fmt(r.jsMs)} ms, device +${fmt(r.deviceMs)} ms → ${verdict}`);
+    if (sections.has('stream')) {
+      emit(
+        '',
+        `streamdiffusion, SD-Turbo-shaped stand-in (random weights, real sizes), ${o.size}², on ${o.device}${tag}`,
+      );
+      if (standins) await streamLines(o, emit);
+      else emit('  not run on a software adapter; --full runs it');
+    }
+
+    if (sections.has('options')) {
+      emit('', `execution-provider options, on vs off (pipelined ms per frame)${tag}`);
+      const optionGraphs = cases.filter((c) => /1080p default|TAESD decoder.*fp16|UNet.*fp16/.test(c.name));
+      for (const r of await epOptionsBench(o.device, optionGraphs, o.quick)) {
+        emit(
+          `  ${r.option}, ${r.graph}: off ${fmt(r.offMs ?? NaN)} ms, on ${fmt(r.onMs ?? NaN)} ms${r.note ? ` (${r.note})` : ''}`,
+        );
+      }
+    }
+
+    if (sections.has('formats')) {
+      emit('', `output layouts: JavaScript conversion vs made on ${o.device} and downloaded too${tag}`);
+      for (const r of await pixelFormatsBench(o.device, o.quick)) {
+        const verdict = r.deviceMs < r.jsMs ? 'device cheaper' : 'JavaScript cheaper';
+        emit(`  ${r.size} ${r.format}: JS ${fmt(r.jsMs)} ms, device +${fmt(r.deviceMs)} ms → ${verdict}`);
+      }
     }
   } finally {
     await Promise.all([cpu.close(), device.close()]);
@@ -115,6 +135,7 @@ async function graphLine(c: GraphCase, cpu: OrtRuntime, device: OrtRuntime, o: G
       runs: c.heavy ? Math.min(runs, 5) : runs,
       warmup: c.heavy ? 1 : 3,
       seconds: o.quick ? 3 : 20,
+      pipelinedSeconds: o.quick ? 0.3 : 1,
     });
   const show = (t: GraphTiming) => `${fmt(t.medianMs, 1)} / ${fmt(t.p90Ms, 1)} ms`;
   let onCpu = 'n/a (float16)';
@@ -134,8 +155,32 @@ async function graphLine(c: GraphCase, cpu: OrtRuntime, device: OrtRuntime, o: G
   );
 }
 
-async function streamLines(o: GpuBenchOptions): Promise<string[]> {
-  const lines: string[] = [];
+/** Writes each case's model (copied by path where it is a file) and feeds as raw bytes, listed in graphs.json. */
+async function saveGraphs(cases: GraphCase[], dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const list = [];
+  for (const [i, c] of cases.entries()) {
+    let model = c.model;
+    if (typeof model !== 'string') {
+      model = join(dir, `graph-${i}.onnx`);
+      await writeFile(model, c.model);
+    }
+    const feeds: Record<string, { type: string; dims: readonly number[]; file: string }> = {};
+    for (const [name, t] of Object.entries(c.feeds)) {
+      const file = join(dir, `graph-${i}.${name}.bin`);
+      const data = t.data as ArrayBufferView;
+      await writeFile(file, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      feeds[name] = { type: t.type, dims: t.dims, file };
+    }
+    list.push({ name: c.name, model: resolve(model), feeds });
+  }
+  const index = join(dir, 'graphs.json');
+  await writeFile(index, JSON.stringify(list, null, 2));
+  return index;
+}
+
+/** `emit` hears each line as it is measured, so a run cut short still leaves what it had. */
+async function streamLines(o: GpuBenchOptions, emit: (...l: string[]) => void): Promise<void> {
   const frames = o.quick ? 10 : 60;
   const runs: [string, string, 'full' | 'tiny', ('txt2img' | 'img2img')[]][] = [
     ['1 step', '0', 'tiny', ['txt2img', 'img2img']],
@@ -160,9 +205,8 @@ async function streamLines(o: GpuBenchOptions): Promise<string[]> {
         const stages = Object.entries(m.stagesMs)
           .map(([k, ms]) => `${k} ${fmt(ms, 1)}`)
           .join(', ');
-        lines.push(`  ${model} ${label} ${m.mode}, VAE ${vae}: ${fmt(m.fps, 1)} fps; ${copies}; ms: ${stages}`);
+        emit(`  ${model} ${label} ${m.mode}, VAE ${vae}: ${fmt(m.fps, 1)} fps; ${copies}; ms: ${stages}`);
       }
     }
   }
-  return lines;
 }

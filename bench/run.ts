@@ -4,7 +4,8 @@
  *   --device webgpu|cuda|tensorrt   the GPU benches instead of the device-free ones: bench/gpu.ts (CPU vs
  *             device per graph, stand-in streamdiffusion fps, provider options, output layouts; --full runs the
  *             stand-ins on a software adapter too, --size sets their image size, default 512) and the ar-video
- *             blocks with the full-size stand-in on that provider
+ *             blocks with the full-size stand-in on that provider; --only graphs,stream,options,formats,ar runs
+ *             some parts, --save-graphs DIR keeps the timed graphs for bench/torch-reference.py (bench/gpu-run.ts)
  *   --soak [--minutes N]   the soak bench alone (bench/soak.ts): N minutes, 10 by default
  */
 import { arVideoBench, formatArVideo } from './ar-video';
@@ -20,29 +21,16 @@ import { formatSecurity, securityBench } from './security';
 import { formatPerform, performBench } from './perform';
 import { beyondBench, formatBeyond } from './beyond';
 import { fmt } from './stats';
-import { gpuBench } from './gpu';
 import { formatSoak, soakBench } from './soak';
 import { formatIsolation, isolationBench } from './isolation';
 import { numberTextSchema } from '../src/shared/numbers';
-import { deviceRequestSchema } from '../src/runtime/providers';
 
 const quick = process.argv.includes('--quick');
 const size = { width: 512, height: 512 };
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
-const deviceArg = argValue('device');
-if (deviceArg !== undefined) {
-  const device = deviceRequestSchema.parse(deviceArg);
-  const lines = await gpuBench({
-    device,
-    quick,
-    full: process.argv.includes('--full'),
-    size: Number(argValue('size') ?? 512),
-    log,
-  });
-  log('ar-video blocks: tiny graphs on the CPU and WebGPU providers, the Wan-shaped stand-in on the device …');
-  const arVideo = await arVideoBench({ device: device as 'cpu', blocks: quick ? 2 : 6 });
-  console.log([...lines, '', formatArVideo(arVideo)].join('\n'));
+if (argValue('device') !== undefined) {
+  await (await import('./gpu-run')).gpuMain();
   process.exit(0);
 }
 

@@ -2,7 +2,10 @@
 // It lists the Vulkan devices (Linux: what Dawn, onnxruntime's WebGPU, chooses from) and opens a one-node
 // WebGPU session on the model read from stdin (base64). It prints one line of JSON.
 import { Buffer } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const STRUCTURE_TYPE_PROPERTIES_2 = 1000059001;
@@ -64,7 +67,10 @@ async function vulkanDevices() {
     ppEnabledExtensionNames: null,
   };
   const status = create(info, null, instance);
-  if (status !== 0) return { loader: true, error: `vkCreateInstance returned ${status}`, devices: [] };
+  // -9, VK_ERROR_INCOMPATIBLE_DRIVER: the loader found no driver it could load.
+  if (status !== 0) {
+    return { loader: true, error: `vkCreateInstance returned ${status}`, devices: [], drivers: driverManifests(koffi) };
+  }
   try {
     const count = [0];
     enumerate(instance[0], count, null);
@@ -109,10 +115,81 @@ async function vulkanDevices() {
         maxStorageBuffer: props.readUInt32LE(312 + 7 * 4),
       });
     }
-    return { loader: true, devices };
+    // No device: say which drivers the loader would read and why each gave nothing.
+    return { loader: true, devices, ...(devices.length === 0 ? { drivers: driverManifests(koffi) } : {}) };
   } finally {
     destroy(instance[0], null);
   }
+}
+
+let ldCache;
+/** Whether a library file is there: by its path, or for a bare name in the dynamic linker's cache (null: unknown). */
+function present(path) {
+  if (path.includes('/')) return existsSync(path);
+  ldCache ??= spawnSync('ldconfig', ['-p'], { encoding: 'utf8' }).stdout ?? '';
+  return ldCache ? ldCache.includes(`${path} (`) : null;
+}
+
+/**
+ * The Vulkan driver manifests the loader reads (VK_DRIVER_FILES / VK_ICD_FILENAMES, else the icd.d folders of the
+ * XDG config and data dirs and /etc), and whether each one's library loads: a driver whose library is missing, or
+ * needs one that is (NVIDIA's needs libglvnd), leaves the loader with no device and says nothing about why.
+ */
+function driverManifests(koffi) {
+  const files = [];
+  const addDir = (dir) => {
+    try {
+      for (const f of readdirSync(dir).sort()) if (f.endsWith('.json')) files.push(join(dir, f));
+    } catch {
+      // A folder that is not there lists nothing.
+    }
+  };
+  const listed = process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES;
+  if (listed) {
+    for (const p of listed.split(':').filter(Boolean)) {
+      let dir = false;
+      try {
+        dir = statSync(p).isDirectory();
+      } catch {
+        // Named but missing: listed as it is, the read below says so.
+      }
+      if (dir) addDir(p);
+      else files.push(p);
+    }
+  } else {
+    const env = process.env;
+    const config = (env.XDG_CONFIG_DIRS || '/etc/xdg').split(':');
+    const data = [
+      env.XDG_DATA_HOME || join(homedir(), '.local/share'),
+      ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':'),
+    ];
+    for (const base of [...config, '/etc', ...data]) if (base) addDir(join(base, 'vulkan/icd.d'));
+  }
+  return files.map((manifest) => {
+    let library = '';
+    try {
+      library = JSON.parse(readFileSync(manifest, 'utf8'))?.ICD?.library_path ?? '';
+    } catch (err) {
+      return { manifest, library, loads: false, error: `unreadable: ${String(err?.message ?? err).split('\n')[0]}` };
+    }
+    if (typeof library !== 'string' || !library)
+      return { manifest, library: '', loads: false, error: 'no ICD.library_path in it' };
+    // A relative path with a slash is relative to the manifest; a bare name goes through the library search path.
+    const path = library.includes('/') && !library.startsWith('/') ? resolve(dirname(manifest), library) : library;
+    try {
+      koffi.load(path);
+      return { manifest, library, loads: true, present: true };
+    } catch (err) {
+      // dlopen's message does not say whether the driver or a library it needs is missing: look for the driver.
+      return {
+        manifest,
+        library,
+        loads: false,
+        present: present(path),
+        error: String(err?.message ?? err).split('\n')[0],
+      };
+    }
+  });
 }
 
 async function session(model) {

@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OrtRuntime } from './ort';
 import { probeFacts } from './providers';
@@ -39,6 +42,40 @@ describe('interpretProbe', () => {
       /no Vulkan driver found/,
     ],
     [
+      'NVIDIA’s driver library needs libglvnd (a headless server without it)',
+      {
+        vulkan: {
+          loader: true,
+          devices: [],
+          drivers: [
+            {
+              manifest: '/usr/share/vulkan/icd.d/nvidia_icd.json',
+              library: 'libGLX_nvidia.so.0',
+              loads: false,
+              present: true,
+              error: 'Failed to load shared library: libGLdispatch.so.0: cannot open shared object file',
+            },
+          ],
+        },
+        session: { ok: false, error: 'No supported adapters' },
+      },
+      /nvidia_icd\.json \(libGLX_nvidia\.so\.0\) could not be loaded: .*libGLdispatch.*install libglvnd0 and libglx0/,
+    ],
+    [
+      'the drivers load but list no device (a container without the GPU)',
+      {
+        vulkan: {
+          loader: true,
+          devices: [],
+          drivers: [
+            { manifest: '/usr/share/vulkan/icd.d/radeon_icd.json', library: 'libvulkan_radeon.so', loads: true },
+          ],
+        },
+        session: { ok: false, error: 'No supported adapters' },
+      },
+      /drivers load \(libvulkan_radeon\.so\) but list no device: the GPU is not visible/,
+    ],
+    [
       'no Vulkan to ask (macOS)',
       { vulkan: null, session: { ok: false, error: 'no adapter' } },
       /^no WebGPU adapter: no adapter$/,
@@ -61,6 +98,37 @@ describe('the WebGPU probe on this machine', () => {
       expect(facts.adapter?.deviceMemory).toBeGreaterThan(0);
       expect(facts.adapter?.maxStorageBuffer).toBeGreaterThanOrEqual(2 ** 27);
     }
+  });
+
+  it('names the driver whose library is missing instead of saying there is none', async () => {
+    // The loader reads only the manifests VK_DRIVER_FILES names: one whose library is not there, as in a
+    // container started without NVIDIA's graphics libraries.
+    const dir = await mkdtemp(join(tmpdir(), 'scope-icd-'));
+    try {
+      const manifest = join(dir, 'nvidia_icd.json');
+      const icd = {
+        file_format_version: '1.0.0',
+        ICD: { library_path: join(dir, 'libGLX_nvidia.so.0'), api_version: '1.3.0' },
+      };
+      await writeFile(manifest, JSON.stringify(icd));
+      const facts = await probeWebGpu({ env: { ...process.env, VK_DRIVER_FILES: manifest } });
+      expect(facts.usable).toBe(false);
+      expect(facts.reason).toContain(`the Vulkan driver listed in ${manifest}`);
+      expect(facts.reason).toMatch(/libGLX_nvidia\.so\.0\) is not there: .*NVIDIA_DRIVER_CAPABILITIES/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes VK_DRIVER_FILES as the loader does: the software driver named alone is found', async () => {
+    if (process.platform !== 'linux') return;
+    // The control for the test above: the same variable naming a driver that loads gives its adapter.
+    const icdDir = '/usr/share/vulkan/icd.d';
+    const lvp = (await readdir(icdDir)).find((f) => f.startsWith('lvp_icd'));
+    expect(lvp, 'CI installs Mesa’s lavapipe from bookworm-backports').toBeTruthy();
+    const facts = await probeWebGpu({ env: { ...process.env, VK_DRIVER_FILES: join(icdDir, lvp!) } });
+    expect(facts.usable, facts.reason).toBe(true);
+    expect(facts.adapter?.software).toBe(true);
   });
 
   it('is asked only where the choice can fall on WebGPU', async () => {

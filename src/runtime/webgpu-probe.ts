@@ -39,8 +39,24 @@ const device = z.object({
   deviceMemory: z.number().optional(),
   maxStorageBuffer: z.number().optional(),
 });
+const driver = z.object({
+  manifest: z.string(),
+  library: z.string(),
+  loads: z.boolean(),
+  /** Whether the driver's library file is there (null: could not tell); false with loads false: it is missing. */
+  present: z.boolean().nullable().optional(),
+  error: z.string().optional(),
+});
 const probeOutput = z.object({
-  vulkan: z.object({ loader: z.boolean(), error: z.string().optional(), devices: z.array(device) }).nullable(),
+  vulkan: z
+    .object({
+      loader: z.boolean(),
+      error: z.string().optional(),
+      devices: z.array(device),
+      /** Listed when there is no device: the driver manifests the loader read and whether each library loads. */
+      drivers: z.array(driver).optional(),
+    })
+    .nullable(),
   session: z.object({ ok: z.boolean(), error: z.string().optional(), ms: z.number().optional() }),
 });
 export type ProbeOutput = z.infer<typeof probeOutput>;
@@ -69,7 +85,7 @@ export function interpretProbe(out: ProbeOutput): WebGpuFacts {
       : !vk.loader
         ? ' (libvulkan.so.1 is missing: install libvulkan1 and a Vulkan driver)'
         : vk.devices.length === 0
-          ? ' (no Vulkan driver found: install your GPU vendor’s driver, or mesa-vulkan-drivers)'
+          ? ` (${noDeviceHint(vk.drivers ?? [])})`
           : '';
     return { usable: false, reason: `no WebGPU adapter: ${out.session.error ?? 'unknown error'}${hint}`, adapter };
   }
@@ -79,19 +95,44 @@ export function interpretProbe(out: ProbeOutput): WebGpuFacts {
   return { usable: true, reason: where, adapter };
 }
 
+/** Why the Vulkan loader listed no device, from what the probe found of its drivers. */
+function noDeviceHint(drivers: z.infer<typeof driver>[]): string {
+  if (drivers.length === 0) return 'no Vulkan driver found: install your GPU vendor’s driver, or mesa-vulkan-drivers';
+  const broken = drivers.find((d) => !d.loads);
+  if (!broken) {
+    const names = drivers.map((d) => d.library.split('/').at(-1)).join(', ');
+    return (
+      `the Vulkan drivers load (${names}) but list no device: the GPU is not visible to this process ` +
+      '(a container started without it, or no access to /dev/dri or /dev/nvidia*)'
+    );
+  }
+  const nvidia = /nvidia/i.test(broken.library) || /nvidia/i.test(broken.manifest);
+  const where = `the Vulkan driver listed in ${broken.manifest} (${broken.library})`;
+  if (broken.present === false) {
+    const advice = nvidia
+      ? ': install NVIDIA’s driver, or in a container start it with NVIDIA_DRIVER_CAPABILITIES including graphics'
+      : '';
+    return `${where} is not there${advice}`;
+  }
+  const advice = nvidia ? '; NVIDIA’s Vulkan driver needs libglvnd: install libglvnd0 and libglx0 (Debian/Ubuntu)' : '';
+  return `${where} could not be loaded: ${broken.error ?? 'unknown error'}${advice}`;
+}
+
 export interface WebGpuProbeOptions {
   timeoutMs: number;
+  /** The probe's environment (the tests point VK_DRIVER_FILES at a driver of their own). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs the probe child; never throws: a failure is a WebGpuFacts saying why. */
 export async function probeWebGpu(options: Partial<WebGpuProbeOptions> = {}): Promise<WebGpuFacts> {
-  const { timeoutMs } = { timeoutMs: 30_000, ...options } satisfies WebGpuProbeOptions;
+  const { timeoutMs, env } = { timeoutMs: 30_000, ...options } satisfies WebGpuProbeOptions;
   const script = fileURLToPath(new URL('./webgpu-probe-child.mjs', import.meta.url));
   const g = new GraphBuilder('probe');
   g.output(g.op('Neg', [g.input('x', 'float', [2])]), 'y', 'float', [2]);
   const model = Buffer.from(g.toBytes()).toString('base64');
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

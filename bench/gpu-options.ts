@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rgbaToBgra, rgbaToI420, rgbaToUyvy } from '../src/media/from-rgba';
 import type { DeviceFormat } from '../src/engine/frame';
+import { ChildProcessTransport } from '../src/runtime/child-transport';
 import { OrtRuntime } from '../src/runtime/ort';
 import type { EpOptions } from '../src/runtime/ep-options';
 import type { DeviceRequest } from '../src/runtime/providers';
@@ -23,10 +24,13 @@ export interface OptionResult {
   note: string;
 }
 
-/** ms per frame, pipelined, for `graph` on a runtime with `ep`; null when the session cannot start. */
+/**
+ * ms per frame, pipelined, for `graph` on a runtime with `ep`; null when the session cannot start. Each runtime's
+ * sessions run in a child process of their own: the WebGPU device (and its validation mode) is one per process.
+ */
 async function pipelinedMs(device: DeviceRequest, ep: Partial<EpOptions>, graph: GraphCase, quick: boolean) {
   const logs: string[] = [];
-  const runtime = new OrtRuntime({ device, ep, log: (m) => logs.push(m) });
+  const runtime = new OrtRuntime({ device, ep, log: (m) => logs.push(m), transport: new ChildProcessTransport() });
   try {
     const t = await timeGraph(runtime, graph.model, graph.feeds, { runs: quick ? 10 : 100, seconds: quick ? 3 : 15 });
     return { ms: 1000 / t.pipelinedFps, logs };
@@ -51,7 +55,11 @@ export async function epOptionsBench(
     out.push({ option, graph: graph.name, offMs: a.ms, onMs: b.ms, note });
   };
   if (device === 'webgpu') {
-    for (const g of graphs) await compare('WebGPU graph capture', { webgpuGraphCapture: true }, {}, g);
+    for (const g of graphs) {
+      await compare('WebGPU graph capture', { webgpuGraphCapture: true }, {}, g);
+      await compare('WebGPU NCHW layout (default NHWC)', { webgpuLayout: 'NCHW' }, {}, g);
+      await compare('WebGPU validation disabled', { webgpuValidation: 'disabled' }, {}, g);
+    }
   }
   if (device === 'cuda') {
     out.push({

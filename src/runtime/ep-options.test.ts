@@ -34,6 +34,16 @@ describe('epSettings', () => {
     });
   });
 
+  it('gives WebGPU its own options only where they differ from onnxruntime’s defaults', () => {
+    expect(epSettings('webgpu', { ...epDefaults, webgpuLayout: 'NCHW', webgpuValidation: 'disabled' })).toEqual({
+      env: {},
+      extra: {},
+      provider: { preferredLayout: 'NCHW', validationMode: 'disabled' },
+    });
+    expect(epSettings('webgpu', { ...epDefaults, webgpuLayout: 'NHWC' }).provider).toBeUndefined();
+    expect(epSettings('cpu', { ...epDefaults, webgpuLayout: 'NCHW' }).provider).toBeUndefined();
+  });
+
   it('names what this build cannot pass', () => {
     expect(unreachableOptions('cuda', { ...epDefaults, cudaGraph: true })).toEqual([
       expect.stringMatching(/CUDA graph: .*no options but the device id/),

@@ -8,7 +8,9 @@
  * - WebGPU graph capture goes in as the session config entry the provider reads, which 1.30 reads too late (its
  *   verbose log says "WebGPU EP graph capture enable: 0"): kept so the bench measures it where a newer build
  *   takes it;
- * - the CUDA provider's own CUDA graph (enable_cuda_graph) has no door at all in 1.30.
+ * - the CUDA provider's own CUDA graph (enable_cuda_graph) has no door at all in 1.30;
+ * - the WebGPU provider's layout for convolutions and its validation mode go in as the provider's own options
+ *   (`{ name: 'webgpu', preferredLayout, validationMode }`), which the binding does read.
  */
 import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
@@ -22,6 +24,14 @@ export interface EpOptions {
   cudaGraph: boolean;
   /** WebGPU graph capture (static shapes, every input and output in GPU buffers). */
   webgpuGraphCapture: boolean;
+  /**
+   * The layout WebGPU runs layout-sensitive operators (Conv, pooling, Resize) in. onnxruntime's own default for this
+   * provider is channels-last (NHWC: it transposes around them); NCHW keeps the graph's layout and fuses Conv with
+   * its activation instead. Which is faster depends on the GPU: the bench measures both.
+   */
+  webgpuLayout: 'NCHW' | 'NHWC';
+  /** WebGPU validation: 'basic' is onnxruntime's default; 'disabled' saves CPU time per dispatch, and a WebGPU error then can end the process. */
+  webgpuValidation: 'basic' | 'wgpuOnly' | 'disabled' | 'full';
 }
 
 export const epDefaults: EpOptions = {
@@ -29,16 +39,22 @@ export const epDefaults: EpOptions = {
   tensorrtFp16: true,
   cudaGraph: false,
   webgpuGraphCapture: false,
+  webgpuLayout: 'NHWC',
+  webgpuValidation: 'basic',
 };
 
 /** The default TensorRT cache folder, beside the models. */
 export const tensorrtCacheIn = (modelsDir: string) => join(modelsDir, 'tensorrt-cache');
 
-/** What to set for `provider`: process environment variables and session config entries. */
-export function epSettings(
-  provider: string,
-  o: EpOptions,
-): { env: Record<string, string>; extra: InferenceSession.SessionOptions['extra'] } {
+export interface EpSettings {
+  env: Record<string, string>;
+  extra: InferenceSession.SessionOptions['extra'];
+  /** The provider's own options, where it takes any: the executionProviders entry becomes `{ name, ...these }`. */
+  provider?: Record<string, string>;
+}
+
+/** What to set for `provider`: process environment variables, session config entries and provider options. */
+export function epSettings(provider: string, o: EpOptions): EpSettings {
   if (provider === 'tensorrt') {
     const env: Record<string, string> = {
       ORT_TENSORRT_FP16_ENABLE: o.tensorrtFp16 ? '1' : '0',
@@ -49,8 +65,15 @@ export function epSettings(
     if (o.tensorrtCacheDir) env.ORT_TENSORRT_CACHE_PATH = o.tensorrtCacheDir;
     return { env, extra: {} };
   }
-  if (provider === 'webgpu' && o.webgpuGraphCapture) {
-    return { env: {}, extra: { ep: { webgpuexecutionprovider: { enableGraphCapture: '1' } } } };
+  if (provider === 'webgpu') {
+    const own: Record<string, string> = {};
+    if (o.webgpuLayout !== epDefaults.webgpuLayout) own.preferredLayout = o.webgpuLayout;
+    if (o.webgpuValidation !== epDefaults.webgpuValidation) own.validationMode = o.webgpuValidation;
+    return {
+      env: {},
+      extra: o.webgpuGraphCapture ? { ep: { webgpuexecutionprovider: { enableGraphCapture: '1' } } } : {},
+      ...(Object.keys(own).length ? { provider: own } : {}),
+    };
   }
   return { env: {}, extra: {} };
 }

@@ -182,7 +182,7 @@ export class OrtRuntime implements InferenceBackend {
     for (const [k, v] of Object.entries(ep.env)) process.env[k] = v;
     for (const why of unreachableOptions(provider, this.ep)) this.warnOnce(why);
     const options: InferenceSession.SessionOptions = {
-      executionProviders: [...providers],
+      executionProviders: providers.map((p, i) => (i === 0 && ep.provider ? { name: p, ...ep.provider } : p)),
       graphOptimizationLevel: 'all',
       intraOpNumThreads: this.options.intraOpThreads,
       // onnxruntime's pool threads spin after each run; on a small machine that steals the core the event loop

@@ -57,7 +57,8 @@ export async function graphCases(o: {
   if (!o.standins) return cases;
   const s = o.size;
   const latent = s / 8;
-  for (const half of [false, true]) {
+  // float16 first: what streamdiffusion runs on a GPU, and what a run cut short by a time limit should have.
+  for (const half of [true, false]) {
     o.log(`stand-in SD-Turbo ${half ? 'fp16' : 'fp32'} ${s}²: generating into ${modelsDir()} if missing …`);
     const dir = await writeStandin(modelsDir(), { half, width: s, height: s }, (n, f) =>
       o.log(`  ${n} ${(f * 100).toFixed(0)} %`),

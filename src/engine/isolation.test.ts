@@ -27,8 +27,8 @@ afterEach(async () => {
 
 /**
  * neural-field at 64x64 with its sessions in a child process of its own, faults on, on a manual clock. The clock
- * runs far ahead of real time here (one interval per 2 real ms), so the watchdog is generous unless a test is
- * about it: a slow render on a busy machine is never taken for a hang.
+ * moves one interval only once the child has answered what the last one asked of it (a render, a load), so a slow
+ * render on a busy machine is never taken for a hang, and no real time is spent waiting on a timer.
  */
 async function isolatedRig(renderTimeoutMs = 600_000) {
   const clock = new ManualClock();
@@ -47,6 +47,15 @@ async function isolatedRig(renderTimeoutMs = 600_000) {
     renderTimeoutMs,
     log: (m) => lines.push(m),
   });
+  // The renders the engine has asked for and the child has not answered yet.
+  const rendering = new Set<Promise<unknown>>();
+  const render = host.render.bind(host);
+  host.render = (...args) => {
+    const asked = render(...args);
+    rendering.add(asked);
+    void asked.finally(() => rendering.delete(asked)).catch(() => {});
+    return asked;
+  };
   const engine = new Engine({ clock, params, host, fps: 30, resolution: { width: 64, height: 64 } });
   const frames: Frame[] = [];
   engine.onFrame((f) => frames.push(f));
@@ -59,16 +68,20 @@ async function isolatedRig(renderTimeoutMs = 600_000) {
   const pid = () => host.loaded().active?.runtime.pid;
 
   /**
-   * Lets clock time pass one frame interval at a time while the child works in real time: each interval gets a
-   * couple of real milliseconds (the child's renders, loads and deaths are real), until `done` or `maxSteps`.
+   * Lets clock time pass one frame interval at a time, each once the child has answered the renders and loads in
+   * flight (they are real work in a real process), until `done` or `maxSteps`. With `hung`, a render that will not
+   * answer (the child blocks) is not waited for: only the clock, through the watchdog, ends it.
    */
-  const run = async (done: () => boolean, maxSteps = 3000) => {
+  const run = async (done: () => boolean, maxSteps = 3000, o: { hung?: boolean } = {}) => {
     const from = frames.length;
     let steps = 0;
     while (steps < maxSteps && !done()) {
       clock.advance(INTERVAL);
       steps++;
-      await new Promise((r) => setTimeout(r, 2));
+      if (!o.hung) await Promise.allSettled([...rendering]);
+      await host.settled();
+      // What the answers set going (a publish, a transition) runs before the next interval.
+      await new Promise((r) => setImmediate(r));
     }
     return { steps, published: frames.length - from, sent: frames.slice(from) };
   };
@@ -114,7 +127,7 @@ describe('faults in a pipeline whose sessions run in a child process', () => {
     const before = rig.pid()!;
     // The child blocks for 20 s of real time, as a native call that never returns would.
     rig.faults.inject({ kind: 'hang', seconds: 20 });
-    const hung = await rig.run(() => rig.host.status().phase === 'hung');
+    const hung = await rig.run(() => rig.host.status().phase === 'hung', 3000, { hung: true });
     const r = await rig.run(
       () => rig.pid() !== undefined && rig.pid() !== before && rig.host.status().phase === 'ready',
     );

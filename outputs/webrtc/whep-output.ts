@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { iceGathered, loadWrtc } from '../../src/media/wrtc';
@@ -6,6 +5,7 @@ import { realTimers } from '../../src/kernel/timers';
 import { filterCandidates, offerProblem, withVideoBandwidth } from './sdp';
 import type { Wrtc } from '../../src/media/wrtc';
 import type { Timers } from '../../src/kernel/timers';
+import { PacedVideo } from '../paced-video';
 import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
 
 export const whepOptionsSchema = z.strictObject({
@@ -84,11 +84,8 @@ export class WhepOutput implements Output<WhepOptions> {
   private source: InstanceType<Wrtc['nonstandard']['RTCVideoSource']> | undefined;
   private track: MediaStreamTrack | undefined;
   private ctx: OutputContext | undefined;
-  private lastSentAt = -Infinity;
-  /** Frames handed to the video source (tests and bench check the sharing). */
-  framesSent = 0;
-  /** Frames sent per second, measured over at least a second (0 while nobody watches: nothing is sent). */
-  private rate = { at: performance.now(), sent: 0, fps: 0 };
+  /** Frames handed to the video source, and their rate (0 while nobody watches: nothing is sent). */
+  private readonly video = new PacedVideo();
   private readonly limits: WhepLimits;
 
   constructor(
@@ -131,22 +128,18 @@ export class WhepOutput implements Output<WhepOptions> {
 
   accept(frame: OutputFrame): void {
     if (!this.source || this.sessions.size === 0) return;
-    // Pace by the frames' own timestamps: a manual or fixed-step clock behaves like the real one.
-    if (frame.timestamp - this.lastSentAt < 1000 / this.o.maxFps - 0.5) return;
-    this.lastSentAt = frame.timestamp;
-    this.source.onFrame({ width: frame.width, height: frame.height, data: frame.pixels('i420') });
-    this.framesSent++;
+    this.video.send(this.source, frame, this.o.maxFps);
+  }
+
+  /** Frames handed to the video source (tests and bench check the sharing). */
+  get framesSent(): number {
+    return this.video.sent;
   }
 
   status(): OutputStatus {
-    const now = performance.now();
-    if (now - this.rate.at >= 1000) {
-      const fps = ((this.framesSent - this.rate.sent) * 1000) / (now - this.rate.at);
-      this.rate = { at: now, sent: this.framesSent, fps };
-    }
     return {
       clients: this.sessions.size,
-      fps: Math.round(this.rate.fps * 10) / 10,
+      fps: this.video.fps(),
       urls: [`${this.baseUrl}/whep`, `${this.baseUrl}/output`],
     };
   }

@@ -7,6 +7,7 @@ import { publish, unpublish, WhipError } from './whip-session';
 import type { Wrtc } from '../../src/media/wrtc';
 import type { WhipSession } from './whip-session';
 import type { Timers } from '../../src/kernel/timers';
+import { PacedVideo } from '../paced-video';
 import type { Availability, Output, OutputContext, OutputFrame, OutputLink, OutputStatus } from '../output';
 
 const httpUrl = z
@@ -86,11 +87,9 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
   private failures = 0;
   private retryTimer: (() => void) | undefined;
   private statsTimer: (() => void) | undefined;
-  private lastSentAt = -Infinity;
   private link: OutputLink = { state: 'idle', bitrateKbps: 0, reconnects: 0 };
-  /** Frames handed to the track (tests and bench). */
-  framesSent = 0;
-  private rate = { at: performance.now(), sent: 0, fps: 0 };
+  /** Frames handed to the track, and their rate. */
+  private readonly video = new PacedVideo();
   /** Sessions published and DELETEd, for the log and tests. */
   readonly history: { published: number; deleted: number } = { published: 0, deleted: 0 };
 
@@ -138,24 +137,18 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
 
   accept(frame: OutputFrame): void {
     if (!this.source || this.link.state !== 'connected') return;
-    if (frame.timestamp - this.lastSentAt < 1000 / this.o.maxFps - 0.5) return;
-    this.lastSentAt = frame.timestamp;
-    this.source.onFrame({ width: frame.width, height: frame.height, data: frame.pixels('i420') });
-    this.framesSent++;
+    this.video.send(this.source, frame, this.o.maxFps);
+  }
+
+  /** Frames handed to the track (tests and bench). */
+  get framesSent(): number {
+    return this.video.sent;
   }
 
   status(): OutputStatus {
-    const now = performance.now();
-    if (now - this.rate.at >= 1000) {
-      this.rate = {
-        at: now,
-        sent: this.framesSent,
-        fps: ((this.framesSent - this.rate.sent) * 1000) / (now - this.rate.at),
-      };
-    }
     const status: OutputStatus = {
       clients: this.link.state === 'connected' ? 1 : 0,
-      fps: Math.round(this.rate.fps * 10) / 10,
+      fps: this.video.fps(),
       urls: this.o.url ? [this.o.url] : [],
       link: { ...this.link },
     };

@@ -117,8 +117,6 @@ def run_node(op, a, xs, n_out):
         return y + xs[2] if len(xs) > 2 else y
     if op == "Conv":
         return conv(a, *xs)
-    if op == "Relu":
-        return torch.relu(xs[0])
     if op == "Clip":
         lo = xs[1] if len(xs) > 1 and xs[1] is not None else None
         hi = xs[2] if len(xs) > 2 and xs[2] is not None else None

@@ -34,7 +34,9 @@ describe('WHIP push into a real SFU: janus VideoRoom behind Debian simple-whip-s
 
   it('frames we push come out of janus to a subscriber, in order, with the frame codes we drew', async () => {
     await waitFor(() => push.status().link?.state === 'connected', 20_000, 'the WHIP link to janus');
-    expect(await sfu.publishers()).toBe(1);
+    // Janus counts a publisher once its own side of the PeerConnection is up ("webrtcup"), which can come a
+    // moment after ours reports connected: wait for janus to list it, rather than ask once.
+    await waitFor(async () => (await sfu.publishers()) === 1, 10_000, 'janus to list our publisher');
     const port = await freePort('udp');
     const subscriber = ffmpegSubscriber(port, W, W);
     try {
@@ -65,6 +67,6 @@ describe('WHIP push into a real SFU: janus VideoRoom behind Debian simple-whip-s
     // And on again: a new session is accepted (simple-whip-server refuses a second one while the first lives).
     await t.hub.setEnabled('whip-push', true);
     await waitFor(() => push.status().link?.state === 'connected', 20_000, 'the link again');
-    expect(await sfu.publishers()).toBe(1);
+    await waitFor(async () => (await sfu.publishers()) === 1, 10_000, 'janus to list the new publisher');
   }, 40_000);
 });

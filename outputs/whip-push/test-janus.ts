@@ -117,7 +117,7 @@ export async function startJanusSfu(token = 'scope-test-token'): Promise<JanusSf
       whipUrl: `${whip}/endpoint/scope`,
       token,
       forward: async (port) => {
-        // Called once the WHIP link is up: simple-whip-server joined the publisher before it answered the offer.
+        // Called once janus lists the publisher (its PeerConnection up), so there is one to forward.
         const publisher = (await participants(handle))[0];
         if (publisher === undefined) throw new Error(`no publisher in the room\n${log.slice(-2000)}`);
         const r = await request(handle, {

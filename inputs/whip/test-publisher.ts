@@ -23,7 +23,7 @@ export interface TestPublisher {
   /** performance.now() at which the frame with code n (mod 256) was last handed to the encoder. */
   sentAt: Map<number, number>;
   sent: number;
-  /** Stops sending pictures but keeps the connection (a frozen camera). */
+  /** Stops sending pictures but keeps the connection and the sound (a frozen camera). */
   pause(): void;
   /** Closes the peer without a WHIP DELETE (a crashed publisher). */
   kill(): void;
@@ -77,35 +77,36 @@ export async function whipPublisher(url: string, options: Partial<PublisherOptio
   const sentAt = new Map<number, number>();
   const publisher = { sent: 0 } as TestPublisher;
   let n = 0;
-  // A camera hands pictures over in real time: libwebrtc's encoder and RTP pacing run on the wall clock.
+  let paused = false;
+  let audioFrames = 0;
+  const began = performance.now();
+  const sendAudioFrame = (audio: NonNullable<typeof audioSource>) => {
+    const samples = new Int16Array(AUDIO_FRAME);
+    for (let i = 0; i < AUDIO_FRAME; i++) {
+      const t = (audioFrames * AUDIO_FRAME + i) / AUDIO_RATE;
+      samples[i] = Math.round(16384 * Math.sin(2 * Math.PI * o.toneHz * t));
+    }
+    audio.onData({ samples, sampleRate: AUDIO_RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: AUDIO_FRAME });
+    audioFrames++;
+  };
+  // A camera and its microphone hand media over in real time: libwebrtc's encoders, RTP pacing and the
+  // receiver's jitter buffer run on the wall clock of a real peer, which a manual clock cannot drive. One tick
+  // stands for the device: a picture each frame period, and the 10 ms audio frames owed by the time elapsed.
   const timer = setInterval(() => {
-    const code = n++ & 0xff;
-    const rgba = codedPicture(o.width, o.height, code, o.left, o.right);
-    source.onFrame({ width: o.width, height: o.height, data: rgbaToI420(rgba, o.width, o.height) });
-    sentAt.set(code, performance.now());
-    publisher.sent++;
+    if (!paused) {
+      const code = n++ & 0xff;
+      const rgba = codedPicture(o.width, o.height, code, o.left, o.right);
+      source.onFrame({ width: o.width, height: o.height, data: rgbaToI420(rgba, o.width, o.height) });
+      sentAt.set(code, performance.now());
+      publisher.sent++;
+    }
+    if (!audioSource) return;
+    const owed = Math.floor((performance.now() - began) / 10);
+    while (audioFrames < owed) sendAudioFrame(audioSource);
   }, 1000 / o.fps);
-  // RTCAudioSource wants 10 ms frames, handed over in real time.
-  let sample = 0;
-  const audioTimer = audioSource
-    ? setInterval(() => {
-        const samples = new Int16Array(AUDIO_FRAME);
-        for (let i = 0; i < AUDIO_FRAME; i++, sample++) {
-          samples[i] = Math.round(16384 * Math.sin((2 * Math.PI * o.toneHz * sample) / AUDIO_RATE));
-        }
-        audioSource.onData({
-          samples,
-          sampleRate: AUDIO_RATE,
-          bitsPerSample: 16,
-          channelCount: 1,
-          numberOfFrames: AUDIO_FRAME,
-        });
-      }, 10)
-    : undefined;
   const location = response.headers.get('location');
   const end = () => {
     clearInterval(timer);
-    clearInterval(audioTimer);
     audioTrack?.stop();
     track.stop();
     pc.close();
@@ -115,7 +116,9 @@ export async function whipPublisher(url: string, options: Partial<PublisherOptio
     answer,
     location,
     sentAt,
-    pause: () => clearInterval(timer),
+    pause: () => {
+      paused = true;
+    },
     kill: end,
     close: async () => {
       end();

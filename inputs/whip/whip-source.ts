@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { i420ToRgba } from '../../src/media/to-rgba';
-import { loadWrtc } from '../../src/media/wrtc';
+import { loadWrtc, wrtcAvailability } from '../../src/media/wrtc';
 import type { Availability, InputSource, SourceContext } from '../source';
 
 /** A publishing session as the source sees it: frames come through `onFrame`; `close` ends it. */
@@ -53,8 +53,7 @@ export class WhipSource implements InputSource<Record<string, never>> {
   }
 
   availability(): Availability {
-    const loaded = loadWrtc();
-    return 'wrtc' in loaded ? { available: true } : { available: false, reason: loaded.reason };
+    return wrtcAvailability();
   }
 
   async start(ctx: SourceContext): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { iceGathered, loadWrtc } from '../../src/media/wrtc';
+import { iceGathered, loadWrtc, wrtcAvailability } from '../../src/media/wrtc';
 import { realTimers } from '../../src/kernel/timers';
 import { filterCandidates, offerProblem, withVideoBandwidth } from './sdp';
 import type { Wrtc } from '../../src/media/wrtc';
@@ -100,8 +100,7 @@ export class WhepOutput implements Output<WhepOptions> {
   }
 
   availability(): Availability {
-    const loaded = loadWrtc();
-    return 'wrtc' in loaded ? { available: true } : { available: false, reason: loaded.reason };
+    return wrtcAvailability();
   }
 
   async start(ctx: OutputContext): Promise<void> {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { iceGathered, loadWrtc } from '../../src/media/wrtc';
+import { iceGathered, loadWrtc, wrtcAvailability } from '../../src/media/wrtc';
 import { filterCandidates, withVideoBandwidth } from '../../src/media/sdp';
 import { every, realTimers } from '../../src/kernel/timers';
 import { publish, unpublish, WhipError } from './whip-session';
@@ -103,8 +103,7 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
   }
 
   availability(): Availability {
-    const loaded = loadWrtc();
-    return 'wrtc' in loaded ? { available: true } : { available: false, reason: loaded.reason };
+    return wrtcAvailability();
   }
 
   async start(ctx: OutputContext): Promise<void> {

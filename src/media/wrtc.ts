@@ -22,6 +22,12 @@ export function loadWrtc(): { wrtc: Wrtc } | { reason: string } {
   return cached;
 }
 
+/** Whether WebRTC can run here, as the outputs and sources that need it report their availability. */
+export function wrtcAvailability(): { available: true } | { available: false; reason: string } {
+  const loaded = loadWrtc();
+  return 'wrtc' in loaded ? { available: true } : { available: false, reason: loaded.reason };
+}
+
 /** Resolves when ICE gathering is complete, or after `timeoutMs` with whatever candidates were found by then. */
 export function iceGathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();

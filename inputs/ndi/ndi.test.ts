@@ -31,6 +31,9 @@ function sender(lib: NdiLib, name: string, left = [230, 20, 20], right = [20, 20
     while (sending) {
       const code = n++ & 0xff;
       const bgra = rgbaToBgra(codedPicture(W, H, code, left, right), W, H);
+      // Noted before the send: the receiver can have the frame before this send's completion reaches the loop
+      // (libndi's clocked send returns from its own thread, up to a frame later).
+      sent.add(code);
       await lib.sendVideo(handle, {
         xres: W,
         yres: H,
@@ -45,7 +48,6 @@ function sender(lib: NdiLib, name: string, left = [230, 20, 20], right = [20, 20
         p_metadata: null,
         timestamp: 0,
       });
-      sent.add(code);
     }
   })();
   return {

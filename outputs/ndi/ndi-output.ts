@@ -117,6 +117,11 @@ export class NdiOutput implements Output<NdiOptions> {
     });
   }
 
+  /** Resolves once every frame handed over so far has been through libndi's send (and counted). */
+  whenSent(): Promise<void> {
+    return this.serial(() => undefined);
+  }
+
   private createSender(): void {
     this.sender = this.lib!.sendCreate(this.o.name) ?? null;
     if (this.sender) this.ctx?.log(`NDI source "${this.o.name}" is on the network (NDI ${this.lib!.version}).`);

@@ -1,6 +1,6 @@
 /** A WHIP publisher for tests and the bench: @roamhq/wrtc in-process sending known pictures to the real endpoint. */
 import { rgbaToI420 } from '../../src/media/from-rgba';
-import { loadWrtc } from '../../src/media/wrtc';
+import { requireWrtc } from '../../src/media/wrtc';
 import { codedPicture, loopbackOnly } from '../test-support';
 
 export interface PublisherOptions {
@@ -47,9 +47,7 @@ const AUDIO_FRAME = AUDIO_RATE / 100;
 /** Publishes to `url` (`…/whip` or `…/whip/<slot>`); rejects with the server's answer when it is not 201. */
 export async function whipPublisher(url: string, options: Partial<PublisherOptions> = {}): Promise<TestPublisher> {
   const o = { ...defaults, ...options } satisfies PublisherOptions;
-  const loaded = loadWrtc();
-  if (!('wrtc' in loaded)) throw new Error(loaded.reason);
-  const { RTCPeerConnection, nonstandard } = loaded.wrtc;
+  const { RTCPeerConnection, nonstandard } = requireWrtc();
   const pc = new RTCPeerConnection();
   const source = new nonstandard.RTCVideoSource();
   const track = source.createTrack();

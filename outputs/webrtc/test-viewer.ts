@@ -1,5 +1,5 @@
 /** A WHEP viewer for tests and the bench: @roamhq/wrtc in-process, talking to the real HTTP endpoint. */
-import { loadWrtc } from '../../src/media/wrtc';
+import { requireWrtc } from '../../src/media/wrtc';
 import { loopbackOnly } from '../test-support';
 import type { Image } from '../../src/engine/frame';
 
@@ -14,9 +14,7 @@ export interface TestViewer {
 }
 
 export async function whepViewer(baseUrl: string): Promise<TestViewer> {
-  const loaded = loadWrtc();
-  if (!('wrtc' in loaded)) throw new Error(loaded.reason);
-  const { RTCPeerConnection, nonstandard } = loaded.wrtc;
+  const { RTCPeerConnection, nonstandard } = requireWrtc();
   const pc = new RTCPeerConnection();
   pc.addTransceiver('video', { direction: 'recvonly' });
   let sink: InstanceType<typeof nonstandard.RTCVideoSink> | undefined;

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualTimers } from '../../src/kernel/timers';
-import { loadWrtc } from '../../src/media/wrtc';
+import { requireWrtc } from '../../src/media/wrtc';
 import { loopbackOnly, startOutputScope } from '../test-support';
 import { whepViewer } from './test-viewer';
 import type { OutputTestScope } from '../test-support';
 
 /** A real offer from a peer that will never apply the answer: a session that never connects. */
 async function deadOffer(): Promise<string> {
-  const loaded = loadWrtc();
-  if (!('wrtc' in loaded)) throw new Error(loaded.reason);
-  const pc = new loaded.wrtc.RTCPeerConnection();
+  const { RTCPeerConnection } = requireWrtc();
+  const pc = new RTCPeerConnection();
   pc.addTransceiver('video', { direction: 'recvonly' });
   await pc.setLocalDescription(await pc.createOffer());
   const sdp = loopbackOnly(pc.localDescription!.sdp);

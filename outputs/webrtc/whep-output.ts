@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { iceGathered, loadWrtc, wrtcAvailability } from '../../src/media/wrtc';
+import { iceGathered, requireWrtc, wrtcAvailability } from '../../src/media/wrtc';
 import { realTimers } from '../../src/kernel/timers';
 import { filterCandidates, offerProblem, withVideoBandwidth } from './sdp';
 import type { Wrtc } from '../../src/media/wrtc';
@@ -104,11 +104,10 @@ export class WhepOutput implements Output<WhepOptions> {
   }
 
   async start(ctx: OutputContext): Promise<void> {
-    const loaded = loadWrtc();
-    if (!('wrtc' in loaded)) throw new Error(loaded.reason);
-    this.wrtc = loaded.wrtc;
+    const wrtc = requireWrtc();
+    this.wrtc = wrtc;
     this.ctx = ctx;
-    this.source = new loaded.wrtc.nonstandard.RTCVideoSource();
+    this.source = new wrtc.nonstandard.RTCVideoSource();
     this.track = this.source.createTrack();
   }
 

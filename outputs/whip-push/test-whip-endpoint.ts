@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { loadWrtc } from '../../src/media/wrtc';
+import { requireWrtc } from '../../src/media/wrtc';
 import { loopbackOnly } from '../test-support';
 import type { AddressInfo } from 'node:net';
 import type { Image } from '../../src/engine/frame';
@@ -27,9 +27,7 @@ export interface TestWhipEndpoint {
 
 /** Starts the endpoint; `token` makes it require `Authorization: Bearer <token>`. */
 export async function startTestWhipEndpoint(token?: string): Promise<TestWhipEndpoint> {
-  const loaded = loadWrtc();
-  if (!('wrtc' in loaded)) throw new Error(loaded.reason);
-  const { RTCPeerConnection, nonstandard } = loaded.wrtc;
+  const { RTCPeerConnection, nonstandard } = requireWrtc();
   const peers = new Map<string, { pc: RTCPeerConnection; stop: () => void }>();
   const endpoint = {
     requests: [],

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { iceGathered, loadWrtc, wrtcAvailability } from '../../src/media/wrtc';
+import { iceGathered, requireWrtc, wrtcAvailability } from '../../src/media/wrtc';
 import { filterCandidates, withVideoBandwidth } from '../../src/media/sdp';
 import { every, realTimers } from '../../src/kernel/timers';
 import { publish, unpublish, WhipError } from './whip-session';
@@ -108,11 +108,10 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
 
   async start(ctx: OutputContext): Promise<void> {
     if (!this.o.url) throw new Error('no WHIP endpoint set: give --whip-push <url> or options.url');
-    const loaded = loadWrtc();
-    if (!('wrtc' in loaded)) throw new Error(loaded.reason);
-    this.wrtc = loaded.wrtc;
+    const wrtc = requireWrtc();
+    this.wrtc = wrtc;
     this.ctx = ctx;
-    this.source = new loaded.wrtc.nonstandard.RTCVideoSource();
+    this.source = new wrtc.nonstandard.RTCVideoSource();
     this.track = this.source.createTrack();
     this.failures = 0;
     this.link = { state: 'connecting', bitrateKbps: 0, reconnects: 0 };

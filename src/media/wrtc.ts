@@ -28,6 +28,13 @@ export function wrtcAvailability(): { available: true } | { available: false; re
   return 'wrtc' in loaded ? { available: true } : { available: false, reason: loaded.reason };
 }
 
+/** @roamhq/wrtc, or an Error saying why it cannot load here (for code that starts only once it is available). */
+export function requireWrtc(): Wrtc {
+  const loaded = loadWrtc();
+  if (!('wrtc' in loaded)) throw new Error(loaded.reason);
+  return loaded.wrtc;
+}
+
 /** Resolves when ICE gathering is complete, or after `timeoutMs` with whatever candidates were found by then. */
 export function iceGathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();

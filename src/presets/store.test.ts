@@ -75,6 +75,23 @@ describe('PresetStore on a full disk', () => {
     expect(restarted.list()).toEqual(store.list());
   });
 
+  it('two saves queued on a full disk both fail: memory goes back to what the file holds, not to the first save', async () => {
+    const { disk, write } = diskThatFills();
+    const store = makeStore(write);
+    await store.save('kept');
+    disk.full = true;
+    const first = store.save('x');
+    const second = store.save('y');
+    await expect(first).rejects.toMatchObject({ code: 'save_failed' });
+    await expect(second).rejects.toMatchObject({ code: 'save_failed' });
+    expect(store.list().presets.map((x) => x.name)).toEqual(['kept']);
+    expect(store.recall('x')).toMatchObject({ ok: false, reason: 'not_found' });
+    expect(events.at(-1)).toEqual({ topic: 'presets', data: store.list() });
+    const restarted = makeStore();
+    await restarted.load();
+    expect(restarted.list()).toEqual(store.list());
+  });
+
   it('a delete that fails is rolled back: the preset stays, as it does in the file', async () => {
     const { disk, write } = diskThatFills();
     const store = makeStore(write);

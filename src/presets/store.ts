@@ -3,13 +3,15 @@
  * applies all its values at once through the ParamStore (source `preset`), so every surface hears the change.
  */
 import { z } from 'zod';
-import { readSettingsFile, saveFailed, writeFileAtomic } from '../files';
+import { readSettingsFile } from '../files';
+import { SettingsWriter, settingsText } from '../settings-writer';
 import { presetSchema as presetShape } from '../shared/presets';
 import { sanitize } from '../params/spec';
 import type { ParamValue } from '../shared/api';
 import type { Preset, PresetList } from '../shared/presets';
 import type { ParamStore, SetOptions } from '../params/store';
 import type { EventBus } from '../kernel/events';
+import type { WriteFile } from '../settings-writer';
 
 export const presetNameSchema = z
   .string()
@@ -50,18 +52,24 @@ export interface PresetStoreOptions {
   log?: (message: string) => void;
   now?: () => Date;
   /** Writes the file (writeFileAtomic); tests put a full disk here. */
-  write?: (path: string, text: string) => Promise<void>;
+  write?: WriteFile;
 }
 
 export class PresetStore {
   private data: PresetFile = { version: 1, pipelines: {} };
-  private writing: Promise<void> = Promise.resolve();
+  private readonly file: SettingsWriter;
   private readonly log: (m: string) => void;
   private readonly now: () => Date;
 
   constructor(private readonly o: PresetStoreOptions) {
     this.log = o.log ?? (() => {});
     this.now = o.now ?? (() => new Date());
+    this.file = new SettingsWriter({
+      path: o.path,
+      what: 'the presets',
+      log: this.log,
+      ...(o.write && { write: o.write }),
+    });
   }
 
   /**
@@ -150,7 +158,7 @@ export class PresetStore {
 
   /** Resolves once every save so far is on disk. */
   flush(): Promise<void> {
-    return this.writing;
+    return this.file.flush();
   }
 
   private currentValues(): Record<string, ParamValue> {
@@ -180,31 +188,20 @@ export class PresetStore {
 
   /**
    * Replaces one pipeline's list, writes the file (one write at a time, in order) and tells the panel. When the
-   * write fails, the list goes back to what the file still holds, so memory and file agree (a restart shows the
+   * write fails, the presets go back to what the file still holds, so memory and file agree (a restart shows the
    * same presets), and the caller gets a sentence.
    */
   private async commit(pipeline: string, list: Preset[]): Promise<void> {
-    const before = this.data.pipelines[pipeline];
+    const before = this.data;
     this.data = { ...this.data, pipelines: { ...this.data.pipelines, [pipeline]: list } };
-    const text = `${JSON.stringify(this.data, null, 2)}\n`;
-    const write = this.writing.then(() => (this.o.write ?? writeFileAtomic)(this.o.path, text));
-    // A failed write must not block the next one; the caller still sees this one fail.
-    this.writing = write.catch(() => {});
     this.o.events?.emit('presets', this.list(pipeline));
-    try {
-      await write;
-    } catch (err) {
-      // Only this list is put back; a later change to it, already queued, carries its own rollback.
-      if (this.data.pipelines[pipeline] === list) {
-        const pipelines = { ...this.data.pipelines };
-        if (before === undefined) delete pipelines[pipeline];
-        else pipelines[pipeline] = before;
-        this.data = { ...this.data, pipelines };
-        this.o.events?.emit('presets', this.list(pipeline));
+    await this.file.save(settingsText(this.data), () => {
+      const changed = this.data.pipelines;
+      this.data = before;
+      // Every list the undone changes touched is announced again (queued changes may have touched several).
+      for (const id of new Set([...Object.keys(changed), ...Object.keys(before.pipelines)])) {
+        if (changed[id] !== before.pipelines[id]) this.o.events?.emit('presets', this.list(id));
       }
-      const failure = saveFailed('the presets', this.o.path, err);
-      this.log(failure.message);
-      throw failure;
-    }
+    });
   }
 }

@@ -239,7 +239,7 @@ export class Engine {
   }
 
   private publish(image: Image, pipelineId: string, due: number, repeated: boolean): void {
-    if (repeated && this.running && !this.paused && this.o.host.status().state === 'ready') this.stats.late++;
+    if (repeated && this.running && !this.paused && this.o.host.state === 'ready') this.stats.late++;
     const frame: Frame = {
       data: image.data,
       width: image.width,

@@ -28,6 +28,8 @@ export class HostWatchdog {
   constructor(private readonly o: HostWatchdogOptions) {}
 
   dispatch(e: WatchEvent): void {
+    // Every good frame says 'rendered'; while ready it changes nothing, so the frame path skips the step.
+    if (e.type === 'rendered' && this.state.phase === 'ready') return;
     const now = this.o.clock.now();
     const r = step(this.state, e, now, new Date().toISOString(), this.o.policy);
     this.state = r.state;

@@ -70,6 +70,11 @@ export class PipelineHost {
     return this.watchdog.failures;
   }
 
+  /** The coarse state alone (the frame loop reads it per repeated frame; status() builds the whole record). */
+  get state(): PipelineStatus['state'] {
+    return coarse(this.watchdog.state.phase);
+  }
+
   status(): PipelineStatus {
     const m = this.watchdog.state;
     const active = this.slots.active;

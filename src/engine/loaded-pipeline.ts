@@ -21,6 +21,8 @@ export interface LoadOptions {
 export class LoadedPipeline {
   /** Values of the load-time parameters it was built for (width and height among them). */
   readonly loadValues: Record<string, ParamValue>;
+  /** Load-time values as one comparable key: a warm pipeline is reused only for the same key. */
+  readonly key: string;
   /** Every parameter value as it was when it stopped being the active pipeline. */
   lastValues: Record<string, ParamValue> = {};
   /** When it was last the active pipeline, on the host's clock (least recently used goes first). */
@@ -39,16 +41,12 @@ export class LoadedPipeline {
     values: ParamValues<ParamSpecs>,
   ) {
     this.loadValues = loadTimeValues(specs, values);
+    this.key = keyOf(this.loadValues);
     if (ownsRuntime) runtime.onLost((err) => this.lostHandlers.forEach((h) => h(err)));
   }
 
   get id(): string {
     return this.def.id;
-  }
-
-  /** Load-time values as one comparable key: a warm pipeline is reused only for the same key. */
-  get key(): string {
-    return keyOf(this.loadValues);
   }
 
   /** Calls `handler` when its own runtime's process dies by itself. */
@@ -82,7 +80,7 @@ export class LoadedPipeline {
     values: ParamValues<ParamSpecs>,
     input?: InputProvider,
   ): Promise<Image> {
-    const snapshot = sized({ ...values, ...this.loadValues });
+    const snapshot = sized(values, this.loadValues);
     const { width, height } = snapshot;
     const frame = input && takesInput(this.def, snapshot) ? input.frame(width, height) : undefined;
     const image = await this.instance.render({ ...ctx, width, height }, snapshot, frame);
@@ -133,11 +131,15 @@ export function keyOf(values: Record<string, ParamValue>): string {
   );
 }
 
-/** The values as a pipeline's snapshot: width and height are the host's own parameters, always defined. */
-export function sized(values: ParamValues<ParamSpecs>): ParamSnapshot {
-  const { width, height } = values;
+/**
+ * The values, with `overlay` over them, as a pipeline's snapshot (one copy per frame): width and height are the
+ * host's own parameters, always defined.
+ */
+export function sized(values: ParamValues<ParamSpecs>, overlay: Record<string, ParamValue> = {}): ParamSnapshot {
+  const snapshot: ParamValues<ParamSpecs> = { ...values, ...overlay };
+  const { width, height } = snapshot;
   if (typeof width !== 'number' || typeof height !== 'number') throw new Error('the output size is not defined');
-  return { ...values, width, height };
+  return snapshot as ParamSnapshot;
 }
 
 function checkImage(image: Image, width: number, height: number): void {

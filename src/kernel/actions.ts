@@ -24,7 +24,7 @@ export function pipelineStatus(services: ScopeServices): PipelineStatus {
 export function statsOf(services: ScopeServices, clients: ClientCounts): Stats {
   return {
     ...services.engine.getStats(),
-    state: services.host.status().state,
+    state: services.host.state,
     paused: services.engine.isPaused,
     clients: { ws: clients.ws(), mjpeg: clients.mjpeg() },
     refused: services.refusals.snapshot(),

@@ -128,7 +128,8 @@ export class PipelineHost {
   /** Restarts the active pipeline for `message` (its process grew past the memory budget): the crash path. */
   restartActive(message: string): void {
     const p = this.slots.active;
-    if (!p) return;
+    // Only a runtime of its own is ended: a shared one (no isolation) carries every pipeline's sessions.
+    if (!p?.ownsRuntime) return;
     void p.runtime.kill();
     this.watchdog.dispatch({ type: 'runtime-lost', message });
   }

@@ -1,6 +1,8 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { PendingReplies } from './pending-replies';
+import type { Reply } from './pending-replies';
 import type { Replies, Request } from './session-protocol';
 import type { SessionTransport } from './transport';
 
@@ -19,9 +21,6 @@ const defaults: ChildTransportOptions = {
   closeTimeoutMs: 5000,
 };
 
-type Pending = { resolve: (v: never) => void; reject: (e: Error) => void };
-type Reply = { rid: number; ok: boolean; value?: unknown; message?: string };
-
 /**
  * Sessions in a child process (ort-child.mjs): crash isolation. A native abort, an out-of-memory kill or a hang in
  * onnxruntime ends or stalls that process only; the server hears it as `onLost` with the reason, and a hung one
@@ -30,8 +29,7 @@ type Reply = { rid: number; ok: boolean; value?: unknown; message?: string };
 export class ChildProcessTransport implements SessionTransport {
   private readonly o: ChildTransportOptions;
   private child: ChildProcess | undefined;
-  private nextId = 0;
-  private readonly pending = new Map<number, Pending>();
+  private readonly replies = new PendingReplies();
   private readonly lost: ((err: Error) => void)[] = [];
   private quiet = false;
 
@@ -62,18 +60,13 @@ export class ChildProcessTransport implements SessionTransport {
     });
     child.on('message', (msg: Reply | { ready: true }) => {
       if (!('rid' in msg)) return;
-      const p = this.pending.get(msg.rid);
-      if (!p) return;
-      this.pending.delete(msg.rid);
-      if (this.pending.size === 0) this.idle(child);
-      if (msg.ok) p.resolve(msg.value as never);
-      else p.reject(new Error(msg.message));
+      this.replies.settle(msg);
+      if (this.replies.size === 0) this.idle(child);
     });
     const ended = (err: Error) => {
       if (this.child !== child) return;
       this.child = undefined;
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
+      this.replies.failAll(err);
       if (!this.quiet) for (const l of this.lost) l(err);
     };
     child.on('error', (err) => ended(new Error(`the onnxruntime process could not run: ${err.message}`)));
@@ -91,16 +84,17 @@ export class ChildProcessTransport implements SessionTransport {
 
   request<R extends Request>(msg: R): Promise<Replies[R['op']]> {
     const child = this.start();
-    const rid = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(rid, { resolve: resolve as (v: never) => void, reject });
-      child.ref();
-      child.channel?.ref();
-      child.send({ rid, msg }, (err) => {
-        if (!err || !this.pending.delete(rid)) return;
-        reject(new Error(`could not reach the onnxruntime process: ${err.message}`));
-      });
-    });
+    const { rid, reply } = this.replies.open<Replies[R['op']]>();
+    child.ref();
+    child.channel?.ref();
+    const unreachable = (err: Error) =>
+      this.replies.fail(rid, new Error(`could not reach the onnxruntime process: ${err.message}`));
+    try {
+      child.send({ rid, msg }, (err) => err && unreachable(err));
+    } catch (err) {
+      unreachable(err as Error);
+    }
+    return reply;
   }
 
   onLost(listener: (err: Error) => void): void {
@@ -121,9 +115,7 @@ export class ChildProcessTransport implements SessionTransport {
         ? Promise.resolve()
         : new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
-    const err = new Error('the onnxruntime process was stopped by the server');
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+    this.replies.failAll(new Error('the onnxruntime process was stopped by the server'));
     return gone;
   }
 

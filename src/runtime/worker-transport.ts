@@ -1,32 +1,26 @@
 import { Worker } from 'node:worker_threads';
+import { PendingReplies } from './pending-replies';
+import type { Reply } from './pending-replies';
 import type { Replies, Request } from './session-protocol';
 import type { SessionTransport } from './transport';
-
-type Pending = { resolve: (v: never) => void; reject: (e: Error) => void };
 
 /** Sessions in one worker thread (ort-worker.mjs), so a render never blocks sockets and outputs. */
 export class WorkerTransport implements SessionTransport {
   private worker: Worker | undefined;
-  private nextId = 0;
-  private readonly pending = new Map<number, Pending>();
+  private readonly replies = new PendingReplies();
   private readonly lost: ((err: Error) => void)[] = [];
   private closing = false;
 
   private start(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL('./ort-worker.mjs', import.meta.url));
-    worker.on('message', (msg: { rid: number; ok: boolean; value?: unknown; message?: string }) => {
-      const p = this.pending.get(msg.rid);
-      if (!p) return;
-      this.pending.delete(msg.rid);
-      if (this.pending.size === 0) worker.unref();
-      if (msg.ok) p.resolve(msg.value as never);
-      else p.reject(new Error(msg.message));
+    worker.on('message', (msg: Reply) => {
+      this.replies.settle(msg);
+      if (this.replies.size === 0) worker.unref();
     });
     const failAll = (err: Error) => {
       if (this.worker !== worker) return;
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
+      this.replies.failAll(err);
       this.worker = undefined;
       if (!this.closing) for (const l of this.lost) l(err);
     };
@@ -40,12 +34,15 @@ export class WorkerTransport implements SessionTransport {
 
   request<R extends Request>(msg: R, transfer: ArrayBuffer[] = []): Promise<Replies[R['op']]> {
     const worker = this.start();
-    const rid = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(rid, { resolve: resolve as (v: never) => void, reject });
-      worker.ref();
+    const { rid, reply } = this.replies.open<Replies[R['op']]>();
+    worker.ref();
+    try {
       worker.postMessage({ rid, msg }, transfer);
-    });
+    } catch (err) {
+      // A message that cannot be sent (a value that cannot be cloned) fails this call, as a reply would.
+      this.replies.fail(rid, err as Error);
+    }
+    return reply;
   }
 
   onLost(listener: (err: Error) => void): void {

@@ -173,7 +173,7 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
     await this.teardown();
     if (run !== this.run) return;
     if (!this.o.url) {
-      this.link = { ...this.link, state: 'idle', bitrateKbps: 0, problem: 'no WHIP endpoint set' };
+      this.setLink({ state: 'idle', bitrateKbps: 0, problem: 'no WHIP endpoint set' });
       return;
     }
     this.failures = 0;

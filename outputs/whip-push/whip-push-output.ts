@@ -288,11 +288,14 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
       return;
     }
     if (this.attempt !== attempt) return;
+    // Silence is a timeout, on the timers (tests move it); the bitrate below is a measurement, on a real clock.
     const now = this.seams.timers.now();
     if (!attempt.heard || received > attempt.heard.bytes) attempt.heard = { at: now, bytes: received };
     else if (now - attempt.heard.at >= SILENCE_MS) {
       return void this.retry(this.run, `nothing heard from the endpoint for ${SILENCE_MS / 1000} s`, attempt);
     }
+    // Bytes libwebrtc really sent over the real time between two samples: a monotonic clock, not the timers'
+    // (realTimers' Date.now() can step with NTP; ManualTimers' time says nothing about how long the bytes took).
     const at = performance.now();
     const prev = attempt.bytes;
     attempt.bytes = { at, sent };

@@ -160,7 +160,10 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
     return rest;
   }
 
-  /** A new endpoint, token or ICE setting makes a new session; a new frame or bit rate applies at once. */
+  /**
+   * A new endpoint, token, ICE setting or bit-rate ceiling makes a new session (the ceiling is the answer's b=AS,
+   * set once per session: @roamhq/wrtc has no sender encodings to change); a new frame rate applies at once.
+   */
   async setOptions(patch: Partial<WhipPushOptions>): Promise<void> {
     const before = this.o;
     this.o = { ...this.o, ...patch };

@@ -1,5 +1,5 @@
 /** A WHEP viewer for tests and the bench: @roamhq/wrtc in-process, talking to the real HTTP endpoint. */
-import { requireWrtc } from '../../src/media/wrtc';
+import { iceGathered, requireWrtc } from '../../src/media/wrtc';
 import { loopbackOnly } from '../test-support';
 import type { Image } from '../../src/engine/frame';
 
@@ -32,10 +32,7 @@ export async function whepViewer(baseUrl: string): Promise<TestViewer> {
     };
   };
   await pc.setLocalDescription(await pc.createOffer());
-  await new Promise<void>((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
-  });
+  await iceGathered(pc, 3000);
   const response = await fetch(`${baseUrl}/whep`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/sdp' },

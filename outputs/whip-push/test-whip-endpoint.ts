@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { requireWrtc } from '../../src/media/wrtc';
+import { iceGathered, requireWrtc } from '../../src/media/wrtc';
 import { loopbackOnly } from '../test-support';
 import type { AddressInfo } from 'node:net';
 import type { Image } from '../../src/engine/frame';
@@ -55,10 +55,7 @@ export async function startTestWhipEndpoint(token?: string): Promise<TestWhipEnd
     };
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
     await pc.setLocalDescription(await pc.createAnswer());
-    await new Promise<void>((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
-    });
+    await iceGathered(pc, 3000);
     peers.set(id, { pc, stop: () => stopSink() });
     return { id, sdp: loopbackOnly(pc.localDescription!.sdp) };
   };

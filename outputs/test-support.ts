@@ -2,6 +2,7 @@
 import { startTestScope } from '../src/server/test-support';
 import { WhepOutput } from './webrtc/whep-output';
 import { blockSize, FRAME_CODE_BITS } from '../pipelines/test-pattern/frame-code';
+import { requireWrtc } from '../src/media/wrtc';
 import type { Image } from '../src/engine/frame';
 import type { ScopeOptions } from '../src/main';
 import type { OutputHub } from './hub';
@@ -60,4 +61,18 @@ export function loopbackOnly(sdp: string): string {
     .split('\r\n')
     .filter((l) => !l.startsWith('a=candidate:') || l.split(' ')[4] === '127.0.0.1')
     .join('\r\n');
+}
+
+/** A frame as @roamhq/wrtc's RTCVideoSink hands it (I420). */
+export interface SinkFrame {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** A sink's I420 frame decoded to RGBA, as the far side of a test link sees it. */
+export function sinkFrameToImage(frame: SinkFrame): Image {
+  const image = { width: frame.width, height: frame.height, data: new Uint8Array(frame.width * frame.height * 4) };
+  requireWrtc().nonstandard.i420ToRgba(frame, image);
+  return image;
 }

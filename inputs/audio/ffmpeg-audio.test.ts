@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FfmpegAudioCapture, defaultAudioDevice } from './ffmpeg-audio';
 import { AudioAnalyser } from '../../src/audio/analyser';
 
 describe('FfmpegAudioCapture', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it('decodes an ffmpeg source to PCM that the analyser reads: a 80 Hz tone is all low band', async () => {
     const analyser = new AudioAnalyser({ sampleRate: 48_000 });
     const capture = new FfmpegAudioCapture((s) => analyser.feed(s), {
@@ -27,6 +31,27 @@ describe('FfmpegAudioCapture', () => {
     expect(capture.running).toBe(false);
     expect(capture.reason).toMatch(/^alsa hw:99: /);
     expect(logs).toHaveLength(1);
+  });
+
+  it('finds ffmpeg as the other ffmpeg parts do: a relative FFMPEG_PATH is refused with the reason, nothing runs', () => {
+    vi.stubEnv('FFMPEG_PATH', 'bin/ffmpeg');
+    const logs: string[] = [];
+    const capture = new FfmpegAudioCapture(() => {}, { format: 'lavfi', device: 'sine', log: (m) => logs.push(m) });
+    capture.start();
+    expect(capture.running).toBe(false);
+    expect(capture.reason).toBe('FFMPEG_PATH must be an absolute path, got "bin/ffmpeg"');
+    expect(logs).toEqual(['Audio input: FFMPEG_PATH must be an absolute path, got "bin/ffmpeg".']);
+  });
+
+  it('a given ffmpeg that is not there says so and stays off', () => {
+    const capture = new FfmpegAudioCapture(() => {}, {
+      ffmpeg: '/nonexistent/ffmpeg',
+      format: 'lavfi',
+      device: 'sine',
+    });
+    capture.start();
+    expect(capture.running).toBe(false);
+    expect(capture.reason).toMatch(/^no ffmpeg at "\/nonexistent\/ffmpeg"/);
   });
 
   it('picks the platform device', () => {

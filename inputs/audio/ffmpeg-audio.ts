@@ -6,9 +6,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { ffmpegAt, locateFfmpeg } from '../../src/media/ffmpeg-locate';
 
 export interface AudioCaptureOptions {
-  ffmpeg: string;
+  /** The ffmpeg to run; FFMPEG_PATH or the one on PATH when left out. */
+  ffmpeg: string | undefined;
   /** ffmpeg input format: pulse, alsa, avfoundation, dshow, lavfi, or a file's. */
   format: string;
   /** The device (`default`, `hw:1`, `:0`, `audio=Microphone`) or source. */
@@ -27,7 +29,7 @@ export function defaultAudioDevice(platform: NodeJS.Platform = process.platform)
 }
 
 const defaults: AudioCaptureOptions = {
-  ffmpeg: process.env.FFMPEG_PATH || 'ffmpeg',
+  ffmpeg: undefined,
   ...defaultAudioDevice(),
   sampleRate: 48_000,
   realtime: false,
@@ -54,9 +56,12 @@ export class FfmpegAudioCapture {
     return this.proc !== undefined;
   }
 
-  /** Starts ffmpeg; resolves at once (a device that fails says so through the log and `reason`). */
+  /** Starts ffmpeg; resolves at once (no ffmpeg, or a device that fails, says so through the log and `reason`). */
   start(): void {
     if (this.proc) return;
+    // Looked up at each start: ffmpeg installed (or FFMPEG_PATH fixed) after the server started is found.
+    const where = this.o.ffmpeg ? ffmpegAt(this.o.ffmpeg) : locateFfmpeg();
+    if (!('path' in where)) return this.stopped(where.reason);
     const args = [
       '-hide_banner',
       '-loglevel',
@@ -74,7 +79,7 @@ export class FfmpegAudioCapture {
       'f32le',
       'pipe:1',
     ];
-    const proc = spawn(this.o.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(where.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     this.reason = undefined;
     this.stderr = '';

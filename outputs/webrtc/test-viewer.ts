@@ -1,6 +1,7 @@
 /** A WHEP viewer for tests and the bench: @roamhq/wrtc in-process, talking to the real HTTP endpoint. */
-import { requireWrtc } from '../../src/media/wrtc';
-import { loopbackOnly } from '../test-support';
+import { iceGathered, requireWrtc } from '../../src/media/wrtc';
+import { loopbackOnly, sinkFrameToImage } from '../test-support';
+import type { SinkFrame } from '../test-support';
 import type { Image } from '../../src/engine/frame';
 
 export interface TestViewer {
@@ -22,20 +23,15 @@ export async function whepViewer(baseUrl: string): Promise<TestViewer> {
   const viewer = { decoded: 0 } as TestViewer;
   pc.ontrack = (e) => {
     sink = new nonstandard.RTCVideoSink(e.track);
-    sink.onframe = ({ frame }: { frame: { width: number; height: number; data: Uint8Array } }) => {
+    sink.onframe = ({ frame }: { frame: SinkFrame }) => {
       viewer.decoded++;
       if (waiters.size === 0) return;
-      const rgba = { width: frame.width, height: frame.height, data: new Uint8Array(frame.width * frame.height * 4) };
-      nonstandard.i420ToRgba(frame, rgba);
-      const image = rgba;
+      const image = sinkFrameToImage(frame);
       for (const w of [...waiters]) w(image);
     };
   };
   await pc.setLocalDescription(await pc.createOffer());
-  await new Promise<void>((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
-  });
+  await iceGathered(pc, 3000);
   const response = await fetch(`${baseUrl}/whep`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/sdp' },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { iceGathered, requireWrtc, wrtcAvailability } from '../../src/media/wrtc';
 import { realTimers } from '../../src/kernel/timers';
-import { filterCandidates, offerProblem, withVideoBandwidth } from './sdp';
+import { filterCandidates, offerProblem, withVideoBandwidth } from '../../src/media/sdp';
 import type { Wrtc } from '../../src/media/wrtc';
 import type { Timers } from '../../src/kernel/timers';
 import { PacedVideo } from '../paced-video';

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { freePort } from '../../src/server/test-support';
+import { locateFfmpeg } from '../../src/media/ffmpeg-locate';
 import type { Image } from '../../src/engine/frame';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -150,7 +151,10 @@ export function ffmpegSubscriber(
   const args = ['-hide_banner', '-loglevel', 'warning', '-protocol_whitelist', 'pipe,udp,rtp', '-fflags', 'nobuffer'];
   args.push('-flags', 'low_delay', '-reorder_queue_size', '0', '-f', 'sdp', '-i', 'pipe:0');
   args.push('-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1');
-  const child = spawn('ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const ffmpeg = locateFfmpeg();
+  // No ffmpeg fails the test with the reason (CI installs it): a skip would hide it.
+  if (!('path' in ffmpeg)) throw new Error(`ffmpegSubscriber: ${ffmpeg.reason}`);
+  const child = spawn(ffmpeg.path, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.end(sdp);
   const size = width * height * 4;
   const frames: { image: Image; at: number }[] = [];

@@ -4,8 +4,9 @@
  */
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { requireWrtc } from '../../src/media/wrtc';
-import { loopbackOnly } from '../test-support';
+import { iceGathered, requireWrtc } from '../../src/media/wrtc';
+import { loopbackOnly, sinkFrameToImage } from '../test-support';
+import type { SinkFrame } from '../test-support';
 import type { AddressInfo } from 'node:net';
 import type { Image } from '../../src/engine/frame';
 
@@ -42,23 +43,14 @@ export async function startTestWhipEndpoint(token?: string): Promise<TestWhipEnd
     pc.ontrack = (e) => {
       const sink = new nonstandard.RTCVideoSink(e.track);
       stopSink = () => sink.stop();
-      sink.onframe = ({ frame }: { frame: { width: number; height: number; data: Uint8Array } }) => {
-        const image = {
-          width: frame.width,
-          height: frame.height,
-          data: new Uint8Array(frame.width * frame.height * 4),
-        };
-        nonstandard.i420ToRgba(frame, image);
-        endpoint.frames.push({ image, at: performance.now() });
+      sink.onframe = ({ frame }: { frame: SinkFrame }) => {
+        endpoint.frames.push({ image: sinkFrameToImage(frame), at: performance.now() });
         if (endpoint.frames.length > 120) endpoint.frames.shift();
       };
     };
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
     await pc.setLocalDescription(await pc.createAnswer());
-    await new Promise<void>((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
-    });
+    await iceGathered(pc, 3000);
     peers.set(id, { pc, stop: () => stopSink() });
     return { id, sdp: loopbackOnly(pc.localDescription!.sdp) };
   };

@@ -160,7 +160,10 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
     return rest;
   }
 
-  /** A new endpoint, token or ICE setting makes a new session; a new frame or bit rate applies at once. */
+  /**
+   * A new endpoint, token, ICE setting or bit-rate ceiling makes a new session (the ceiling is the answer's b=AS,
+   * set once per session: @roamhq/wrtc has no sender encodings to change); a new frame rate applies at once.
+   */
   async setOptions(patch: Partial<WhipPushOptions>): Promise<void> {
     const before = this.o;
     this.o = { ...this.o, ...patch };
@@ -173,7 +176,7 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
     await this.teardown();
     if (run !== this.run) return;
     if (!this.o.url) {
-      this.link = { ...this.link, state: 'idle', bitrateKbps: 0, problem: 'no WHIP endpoint set' };
+      this.setLink({ state: 'idle', bitrateKbps: 0, problem: 'no WHIP endpoint set' });
       return;
     }
     this.failures = 0;
@@ -288,11 +291,14 @@ export class WhipPushOutput implements Output<WhipPushOptions> {
       return;
     }
     if (this.attempt !== attempt) return;
+    // Silence is a timeout, on the timers (tests move it); the bitrate below is a measurement, on a real clock.
     const now = this.seams.timers.now();
     if (!attempt.heard || received > attempt.heard.bytes) attempt.heard = { at: now, bytes: received };
     else if (now - attempt.heard.at >= SILENCE_MS) {
       return void this.retry(this.run, `nothing heard from the endpoint for ${SILENCE_MS / 1000} s`, attempt);
     }
+    // Bytes libwebrtc really sent over the real time between two samples: a monotonic clock, not the timers'
+    // (realTimers' Date.now() can step with NTP; ManualTimers' time says nothing about how long the bytes took).
     const at = performance.now();
     const prev = attempt.bytes;
     attempt.bytes = { at, sent };

@@ -78,10 +78,8 @@ describe('WHIP push set up over the API, refusals and backoff', () => {
 
   it('an output with no URL cannot start and says why; PUT with a URL and token starts it', async () => {
     endpoint = await startTestWhipEndpoint('tok');
-    t = await startOutputScope(
-      { pipeline: 'test-pattern' },
-      { outputs: [new WhipPushOutput('whip-push', { hostCandidates: ['127.0.0.1'] })] },
-    );
+    const push = new WhipPushOutput('whip-push', { hostCandidates: ['127.0.0.1'] });
+    t = await startOutputScope({ pipeline: 'test-pattern' }, { outputs: [push] });
     const info = t.hub.info('whip-push');
     expect(info.state).toBe('error');
     expect(info.reason).toMatch(/no WHIP endpoint set/);
@@ -100,6 +98,17 @@ describe('WHIP push set up over the API, refusals and backoff', () => {
     expect(put.status).toBe(200);
     await waitFor(() => t.hub.info('whip-push').link?.state === 'connected', 15_000, 'the link');
     expect(endpoint.requests[0]).toMatchObject({ method: 'POST', status: 201, auth: 'Bearer tok' });
+
+    // The URL taken away (by the output's own setOptions, not the hub's PUT that lists again anyway): the session
+    // is DELETEd and the outputs event the panel lives on says the link is idle, and why.
+    const listed = () => {
+      const last = t.events.at(-1)?.[1] as { id: string; link?: { state: string; problem?: string } }[] | undefined;
+      return last?.find((o) => o.id === 'whip-push')?.link;
+    };
+    expect(listed()?.state).toBe('connected');
+    await push.setOptions({ url: '' });
+    expect(endpoint.sessions).toBe(0);
+    expect(listed()).toMatchObject({ state: 'idle', problem: 'no WHIP endpoint set', bitrateKbps: 0 });
   });
 
   it('a refusal is listed with its status, and the next offer waits out a growing backoff', async () => {

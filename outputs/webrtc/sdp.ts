@@ -1,1 +1,0 @@
-export { MAX_OFFER_BYTES, filterCandidates, offerProblem, withVideoBandwidth } from '../../src/media/sdp';

@@ -144,7 +144,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     presetValues: (name) => presets.values(name),
     pipelineMix: { hold: (id, fader) => host.holdMix(id, fader), held: () => host.heldMix() },
   });
-  const sync = show && new ShowSync({ node: show.node, now: () => clock.now(), params, host, log: o.log });
+  const sync =
+    show && new ShowSync({ node: show.node, now: () => clock.now(), frameMs: 1000 / fps, params, host, log: o.log });
   const stage = sync ? chainStages(sync, perform) : perform;
   const unsyncTempo = sync && syncTempo(sync, perform.tempo);
   const engine = new Engine({ clock, params, host, fps, resolution, stage, timeline: sync });

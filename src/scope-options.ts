@@ -2,6 +2,7 @@
 import { totalmem } from 'node:os';
 import type { Clock, ClockKind } from './engine/clock';
 import { realTimers } from './kernel/timers';
+import { faultsEnabled } from './engine/faults';
 import type { Timers } from './kernel/timers';
 import type { PipelineDefinition } from './engine/pipeline';
 import type { ModelManifest } from './models';
@@ -143,7 +144,7 @@ export const scopeDefaults: ScopeOptions = {
   isolation: 'process',
   warm: 1,
   memoryBudget: Math.round(totalmem() * 0.75),
-  faultInjection: process.env.DAYDREAM_SCOPE_FAULTS === '1',
+  faultInjection: faultsEnabled(),
   manifests: modelManifests,
   modelsDir: undefined,
   configDir: undefined,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FixedStepClock, ManualClock, RealtimeClock } from './clock';
+import { FixedStepClock, ManualClock, RealtimeClock, within } from './clock';
 import { RollingWindow } from './stats';
+import type { Clock } from './clock';
 
 describe('clocks', () => {
   it('a manual clock moves only on tick', async () => {
@@ -85,6 +86,32 @@ describe('clocks', () => {
     await clock.sleepUntil(1000 / 30);
     await clock.sleepUntil(2000 / 30);
     expect(clock.now()).toBeCloseTo(66.667, 2);
+  });
+});
+
+describe('within', () => {
+  it('answers late once the time is up on the clock, else the outcome; a settled promise cancels its timer', async () => {
+    const clock = new ManualClock();
+    const never = new Promise<string>(() => {});
+    const timedOut = within(clock, 100, never, 'late');
+    clock.advance(99);
+    const first = await Promise.race([timedOut, Promise.resolve('still waiting')]);
+    expect(first).toBe('still waiting');
+    clock.advance(1);
+    expect(await timedOut).toBe('late');
+
+    // The timers it sets, seen through the clock: a promise that settles first leaves none to fire.
+    let fired = 0;
+    const watched: Clock = {
+      kind: 'manual',
+      now: () => clock.now(),
+      sleepUntil: (t) => clock.sleepUntil(t),
+      after: (ms, fn) => clock.after(ms, () => (fired++, fn())),
+    };
+    expect(await within(watched, 100, Promise.resolve('done'), 'late')).toBe('done');
+    await expect(within(watched, 100, Promise.reject(new Error('boom')), 'late')).rejects.toThrow('boom');
+    clock.advance(1000);
+    expect(fired).toBe(0);
   });
 });
 

@@ -14,6 +14,20 @@ export interface Clock {
 /** Cancels a timer set with `Clock.after`; calling it after the timer fired does nothing. */
 export type Cancel = () => void;
 
+/**
+ * `promise`'s outcome, or `late` once `ms` have passed on `clock`, whichever comes first; the timer is cancelled
+ * when the promise settles first. A rejection passes through.
+ */
+export function within<T, L>(clock: Clock, ms: number, promise: Promise<T>, late: L): Promise<T | L> {
+  return new Promise((resolve, reject) => {
+    const cancel = clock.after(Math.max(0, ms), () => resolve(late));
+    promise.then(
+      (value) => (cancel(), resolve(value)),
+      (err: unknown) => (cancel(), reject(err)),
+    );
+  });
+}
+
 /** Wall-clock time. Sleeps with a timer, then yields to I/O until the deadline for sub-millisecond pacing. */
 export class RealtimeClock implements Clock {
   readonly kind = 'realtime';

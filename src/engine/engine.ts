@@ -1,6 +1,7 @@
 import { StatsCollector } from './stats';
 import type { EngineStats } from './stats';
-import type { Cancel, Clock } from './clock';
+import { within } from './clock';
+import type { Clock } from './clock';
 import type { Frame, Image } from './frame';
 import type { InputProvider } from './pipeline';
 import type { ParamSpecs, ParamValues } from '../params/spec';
@@ -229,13 +230,7 @@ export class Engine {
     );
     const clock = this.o.clock;
     if (clock.kind === 'fixed-step') return wrapped;
-    let cancel: Cancel | undefined;
-    const late = new Promise<{ done: false }>((resolve) => {
-      cancel = clock.after(Math.max(0, deadline - clock.now()), () => resolve({ done: false }));
-    });
-    const result = await Promise.race([wrapped, late]);
-    cancel?.();
-    return result;
+    return within(clock, deadline - clock.now(), wrapped, { done: false as const });
   }
 
   private publish(image: Image, pipelineId: string, due: number, repeated: boolean): void {

@@ -1,4 +1,4 @@
-import { RealtimeClock } from './clock';
+import { RealtimeClock, within } from './clock';
 import type { Cancel, Clock } from './clock';
 import { commonParams } from './registry';
 import type { Image } from './frame';
@@ -265,13 +265,11 @@ export class PipelineHost {
 
   /** The render's outcome, or `late` once the watchdog's time on the clock is up. */
   private race(run: Promise<Image>, ms: number): Promise<{ image: Image } | { err: unknown } | { late: true }> {
-    return new Promise((resolve) => {
-      const cancel = this.clock.after(ms, () => resolve({ late: true }));
-      run.then(
-        (image) => (cancel(), resolve({ image })),
-        (err: unknown) => (cancel(), resolve({ err })),
-      );
-    });
+    const outcome = run.then(
+      (image) => ({ image }),
+      (err: unknown) => ({ err }),
+    );
+    return within(this.clock, ms, outcome, { late: true as const });
   }
 
   private startLoad(def: PipelineDefinition, why: LoadReason, detail: string, options: LoadOptions): Promise<void> {

@@ -52,9 +52,8 @@ export class MemoryBudget {
   admit(request: LoadRequest, sample: MemoryStats | null): number {
     const need = this.footprint(request.id, request.key);
     if (!need || !sample) return 0;
-    const ours = sample.pipelines.reduce((sum, p) => sum + (p.rss ?? 0), 0);
     // What stays whatever is unloaded: the server itself.
-    const floor = sample.total - ours;
+    const floor = sample.server.rss;
     if (this.limit !== null && floor + need.rss > this.limit) {
       throw new ScopeError(
         'memory_budget',
@@ -66,14 +65,8 @@ export class MemoryBudget {
     }
     this.checkGpu(request.id, need, sample);
     if (this.limit === null) return 0;
-    let excess = sample.total + need.rss - this.limit;
-    let evict = 0;
-    for (const p of request.warm) {
-      if (excess <= 0) break;
-      excess -= sample.pipelines.find((m) => m.role === 'warm' && m.id === p.id)?.rss ?? 0;
-      evict++;
-    }
-    return evict;
+    const warm = request.warm.map((p) => sample.pipelines.find((m) => m.role === 'warm' && m.id === p.id));
+    return warmToEvict(sample.total + need.rss - this.limit, warm).count;
   }
 
   private checkGpu(id: string, need: Footprint, sample: MemoryStats): void {
@@ -89,4 +82,21 @@ export class MemoryBudget {
         `or load it with smaller load-time settings (width, height).`,
     );
   }
+}
+
+/**
+ * How many of the warm pipelines (least recently used first, as they are unloaded) must go to free `excess` bytes,
+ * and the excess left after that (above 0 when there are not enough).
+ */
+export function warmToEvict(
+  excess: number,
+  warm: readonly ({ rss: number | null } | undefined)[],
+): { count: number; left: number } {
+  let count = 0;
+  for (const p of warm) {
+    if (excess <= 0) break;
+    excess -= p?.rss ?? 0;
+    count++;
+  }
+  return { count, left: excess };
 }

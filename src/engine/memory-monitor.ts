@@ -5,7 +5,7 @@
  * keeps growing past it (a leak) is restarted. It says so before the machine runs out, never after.
  */
 import { freemem, totalmem } from 'node:os';
-import { formatBytes } from './memory-budget';
+import { formatBytes, warmToEvict } from './memory-budget';
 import type { MemoryBudget } from './memory-budget';
 import type { PipelineHost } from './host';
 import type { LoadedPipeline } from './loaded-pipeline';
@@ -122,22 +122,19 @@ export class MemoryMonitor {
       () =>
         `memory: ${formatBytes(s.total)} in use, ${Math.round((s.total / limit) * 100)} % of the budget of ${formatBytes(limit)}`,
     );
-    let over = s.total - limit;
+    const over = s.total - limit;
     if (over <= 0) return this.warnOnce('over', false, () => '');
-    const warm = s.pipelines.filter((p) => p.role === 'warm');
-    let evict = 0;
-    for (const p of warm) {
-      if (over <= 0) break;
-      over -= p.rss ?? 0;
-      evict++;
-    }
+    const evict = warmToEvict(
+      over,
+      s.pipelines.filter((p) => p.role === 'warm'),
+    );
     const why = `over the memory budget (${formatBytes(s.total)} of ${formatBytes(limit)})`;
-    if (evict > 0) await this.o.host.evictWarm(evict, why);
-    if (over <= 0) return;
+    if (evict.count > 0) await this.o.host.evictWarm(evict.count, why);
+    if (evict.left <= 0) return;
     const active = s.pipelines.find((p) => p.role === 'active');
     const loaded = this.o.host.loaded().active;
     const footprint = loaded && this.o.budget.footprint(loaded.id, loaded.key);
-    const floor = s.total - s.pipelines.reduce((sum, p) => sum + (p.rss ?? 0), 0);
+    const floor = s.server.rss;
     // Restarting helps when it grew (a leak); a pipeline that never fitted would only restart again.
     if (active?.rss && footprint && floor + footprint.rss <= limit) {
       this.o.host.restartActive(

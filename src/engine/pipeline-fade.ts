@@ -1,5 +1,6 @@
 import { ease } from '../cues/fade';
 import { blendImages } from './image-blend';
+import { within } from './clock';
 import type { Clock } from './clock';
 import type { Image } from './frame';
 import type { LoadedPipeline } from './loaded-pipeline';
@@ -50,12 +51,7 @@ export class PipelineFade {
 
   /** `incoming` mixed with the outgoing frame by the fade's progress now. */
   async blend(incoming: Image, outgoing: Promise<Image | undefined>): Promise<Image> {
-    let cancel: (() => void) | undefined;
-    const late = new Promise<undefined>(
-      (resolve) => (cancel = this.clock.after(OUTGOING_WAIT_MS, () => resolve(undefined))),
-    );
-    const out = await Promise.race([outgoing, late]);
-    cancel?.();
+    const out = await within(this.clock, OUTGOING_WAIT_MS, outgoing, undefined);
     if (!out || out.width !== incoming.width || out.height !== incoming.height) return incoming;
     // The fader is already the performer's curve; a timed fade eases in and out.
     const x = this.progress(this.clock.now());

@@ -4,8 +4,6 @@
  */
 import { strictNumber } from '../shared/numbers';
 
-export { strictNumber };
-
 export type Sanitized<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** When a change takes effect: `runtime` on the next frame, `load` through a pipeline reload. */

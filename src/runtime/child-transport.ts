@@ -5,7 +5,7 @@ import type { Replies, Request } from './session-protocol';
 import type { SessionTransport } from './transport';
 
 export interface ChildTransportOptions {
-  /** Lets the child obey fault-injection requests (DAYDREAM_SCOPE_FAULTS=1 in its environment). */
+  /** Lets the child obey fault-injection requests (DAYDREAM_SCOPE_FAULTS=1 in its environment); main passes it on. */
   faults: boolean;
   /** Where the child's own error output goes, a line at a time. */
   log: (message: string) => void;
@@ -14,7 +14,7 @@ export interface ChildTransportOptions {
 }
 
 const defaults: ChildTransportOptions = {
-  faults: process.env.DAYDREAM_SCOPE_FAULTS === '1',
+  faults: false,
   log: () => {},
   closeTimeoutMs: 5000,
 };

@@ -64,7 +64,7 @@ afterEach(async () => {
   nodes = [];
 });
 
-async function join(bus: TestBus, name: string, at = 0): Promise<TestNode> {
+async function join(bus: TestBus, name: string, at = 0, frameMs?: number): Promise<TestNode> {
   const clock = new ManualClock();
   clock.advance(at);
   const params = new ParamStore();
@@ -76,7 +76,14 @@ async function join(bus: TestBus, name: string, at = 0): Promise<TestNode> {
     resolution: { width: 4, height: 2 },
     clock,
   });
-  const sync = new ShowSync({ node: name, now: () => clock.now(), leadMs: 100, params, host });
+  const sync = new ShowSync({
+    node: name,
+    now: () => clock.now(),
+    leadMs: 100,
+    params,
+    host,
+    ...(frameMs && { frameMs }),
+  });
   const engine = new Engine({
     clock,
     params,
@@ -128,6 +135,24 @@ describe('ShowSync: every node applies every change on the same frame', () => {
     const greens = [a, b, c].map((n) => n.frames.find((f) => f.data[0] === 99)!.data[1]);
     expect(new Set(greens).size).toBe(1);
     expect(a.sync.stats.late).toBe(0);
+  });
+
+  it("counts a change as late when it lands more than one of the show's frames after its time", async () => {
+    const bus = new TestBus();
+    const [at30, at60] = [await join(bus, 'a'), await join(bus, 'b', 0, 1000 / 60)];
+    void at30.host.load('solid');
+    await lockstep([at30, at60], 3);
+    // 20 ms after its time: within a frame at 30 fps, more than a frame at 60.
+    const pipeline = bus.stored.get('pipeline.active')!.id;
+    for (const n of [at30, at60]) {
+      const due = n.clock.now();
+      const change = { id: 'x:1', kind: 'param', key: 'level', value: 50, at: due - 20, origin: 'x', source: 'osc' };
+      n.sync.receive({ ...change, pipeline });
+      n.sync.prepare(due);
+      expect(n.params.get('level')).toBe(50);
+    }
+    expect(at30.sync.stats.late).toBe(0);
+    expect(at60.sync.stats).toMatchObject({ late: 1, maxLateMs: 20 });
   });
 
   it('a node that joins late (or restarts) takes the stored state: the pipeline, its values, the same frame count', async () => {

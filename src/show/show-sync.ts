@@ -11,6 +11,8 @@ export interface ShowSyncOptions {
   now: () => number;
   /** How far ahead of now a change is stamped, so it reaches every node before its frame. */
   leadMs: number;
+  /** One frame of the loop (ms): a change applied more than a frame after its time is counted late. */
+  frameMs: number;
   params: ParamStore;
   host: PipelineHost;
   log: (message: string) => void;
@@ -24,6 +26,7 @@ export interface ShowSyncOptions {
 const defaults: Omit<ShowSyncOptions, 'node' | 'params' | 'host'> = {
   now: () => 0,
   leadMs: 80,
+  frameMs: 1000 / 30,
   log: () => {},
   localSources: ['engine', 'cue', 'timeline', 'take', 'modulator', 'show'],
 };
@@ -112,7 +115,7 @@ export class ShowSync implements FrameStage {
       const change = this.queue.shift()!;
       // A change that arrived after its frame had started lands on this one: late, counted.
       const late = due - change.at;
-      if (late > 1000 / 30 + 1) {
+      if (late > this.o.frameMs + 1) {
         this.stats.late++;
         this.stats.maxLateMs = Math.max(this.stats.maxLateMs, late);
       }

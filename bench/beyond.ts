@@ -14,7 +14,7 @@ import { WhipPushOutput } from '../outputs/whip-push/whip-push-output';
 import { ffmpegSubscriber, startJanusSfu } from '../outputs/whip-push/test-janus';
 import { startNatsServer } from '../control/nats/test-nats-server';
 import { freePort, startTestScope, waitFor } from '../src/server/test-support';
-import { fmt, median, percentile, sleep } from './stats';
+import { fmt, loopFps, median, percentile, sleep } from './stats';
 import type { JanusSfu } from '../outputs/whip-push/test-janus';
 
 export interface BeyondBenchResult {
@@ -102,14 +102,7 @@ async function pushFps(sfu: JanusSfu, seconds: number, rounds: number, log: Log)
   const size = 512;
   const push = new WhipPushOutput('whip-push', { url: sfu.whipUrl, token: sfu.token, hostCandidates: ['127.0.0.1'] });
   const t = await startOutputScope({ pipeline: 'neural-field', width: size, height: size }, { outputs: [push] });
-  const fps = async () => {
-    let n = 0;
-    const off = t.scope.services.engine.onFrame(() => n++);
-    const start = performance.now();
-    await sleep(seconds * 1000);
-    off();
-    return (n * 1000) / (performance.now() - start);
-  };
+  const fps = () => loopFps((l) => t.scope.services.engine.onFrame(l), seconds);
   try {
     await waitFor(() => t.scope.services.host.status().state === 'ready', 30_000, 'neural-field');
     const on: number[] = [];

@@ -5,12 +5,15 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../src/files';
+import { fileExists, writeFileAtomic } from '../src/files';
 import { WeightFile } from '../src/runtime/weight-file';
 import { Net } from '../pipelines/streamdiffusion/standin/layers';
 
-/** Writes `<dir>/model.onnx` (and its weights beside it); returns the model's path. */
+/** Writes `<dir>/model.onnx` (and its weights beside it) unless it is there already; returns the model's path. */
 export async function writeResnet50(dir: string, size: number): Promise<string> {
+  const path = join(dir, 'model.onnx');
+  // model.onnx is written last, atomically, after its weights file is closed: its presence means a whole model.
+  if (await fileExists(path)) return path;
   await mkdir(dir, { recursive: true });
   const file = new WeightFile(join(dir, 'model.onnx.data'));
   let model: Uint8Array;
@@ -19,7 +22,6 @@ export async function writeResnet50(dir: string, size: number): Promise<string> 
   } finally {
     file.close();
   }
-  const path = join(dir, 'model.onnx');
   await writeFileAtomic(path, model);
   return path;
 }

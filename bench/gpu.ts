@@ -68,16 +68,18 @@ export async function gpuBench(o: GpuBenchOptions): Promise<string[]> {
   }
   const standins = !software || o.full;
   const sections = new Set(o.sections ?? gpuSections);
-  const cases = await graphCases({ standins, size: o.size, log: o.log });
+  // Building the cases writes ResNet-50 and the stand-ins (minutes on a first run): only for the parts that time
+  // them, so `--only stream` or `--only formats` fits a short GPU lease.
+  const needsCases = sections.has('graphs') || sections.has('options') || o.saveGraphs !== undefined;
+  const cases = needsCases ? await graphCases({ standins, size: o.size, log: o.log }) : [];
   if (o.saveGraphs) emit(`  graphs and feeds written to ${await saveGraphs(cases, o.saveGraphs)}`);
   const cpu = new OrtRuntime({ device: 'cpu' });
   try {
-    if (sections.has('graphs'))
+    if (sections.has('graphs')) {
       emit(
         '',
         `graphs: CPU provider vs ${o.device}${tag} (median / p90 with outputs to host; pipelined = kept on device)`,
       );
-    if (sections.has('graphs')) {
       for (const c of cases) emit(await graphLine(c, cpu, device, o));
       if (!standins) emit('  stand-ins left out on a software adapter (minutes a frame); --full runs them');
     }

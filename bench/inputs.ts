@@ -14,7 +14,7 @@ import { FakeSource } from '../inputs/fake-source';
 import { InputHub } from '../inputs/hub';
 import { codedPicture, readCode, startInputScope } from '../inputs/test-support';
 import { whipPublisher } from '../inputs/whip/test-publisher';
-import { fmt, median, percentile, sleep } from './stats';
+import { fmt, loopFps, median, percentile, sleep } from './stats';
 
 export interface InputsBenchResult {
   latency: { p50: number; p95: number; samples: number; size: string };
@@ -140,16 +140,14 @@ async function publishFromAnotherProcess(url: string): Promise<() => Promise<voi
  * process of its own at nice 19, standing in for a camera or OBS on another machine: its VP8 encoder still shares
  * the two cores, but yields to the server.
  */
-async function loopFps(clock: 'realtime' | 'fixed-step', seconds: number, rounds: number, log: (m: string) => void) {
+async function inputLoopFps(
+  clock: 'realtime' | 'fixed-step',
+  seconds: number,
+  rounds: number,
+  log: (m: string) => void,
+) {
   const t = await startInputScope({ pipeline: 'neural-field', width: 512, height: 512, fps: 30, clock });
-  const fps = async () => {
-    let n = 0;
-    const stop = t.scope.services.engine.onFrame(() => n++);
-    const t0 = performance.now();
-    await sleep(seconds * 1000);
-    stop();
-    return (n * 1000) / (performance.now() - t0);
-  };
+  const fps = () => loopFps((l) => t.scope.services.engine.onFrame(l), seconds);
   const off: number[] = [];
   const on: number[] = [];
   try {
@@ -182,8 +180,8 @@ export async function inputsBench(o: { seconds?: number; samples?: number; log?:
   log('inputs: decode cost per frame …');
   const decode = await decodeCosts(o.seconds && o.seconds < 3 ? 10 : 30);
   const rounds = o.seconds && o.seconds < 3 ? 1 : 3;
-  const paced = await loopFps('realtime', o.seconds ?? 5, rounds, log);
-  const unthrottled = await loopFps('fixed-step', o.seconds ?? 5, rounds, log);
+  const paced = await inputLoopFps('realtime', o.seconds ?? 5, rounds, log);
+  const unthrottled = await inputLoopFps('fixed-step', o.seconds ?? 5, rounds, log);
   const input = 'WHIP 1280x720@30, inputMix 0.5';
   return { latency: lat, decode, loop: { paced, unthrottled, rounds, input } } satisfies InputsBenchResult;
 }

@@ -8,7 +8,7 @@ import { blockSize, readFrameCode } from '../pipelines/test-pattern/frame-code';
 import { startOutputScope } from '../outputs/test-support';
 import { chromiumAvailable, launchChromium, openOutput, sampleFrames } from '../outputs/webrtc/browser';
 import { whepViewer } from '../outputs/webrtc/test-viewer';
-import { fmt, percentile, sleep } from './stats';
+import { fmt, loopFps, percentile, sleep } from './stats';
 import type { TestViewer } from '../outputs/webrtc/test-viewer';
 
 export interface OutputsBenchResult {
@@ -18,16 +18,6 @@ export interface OutputsBenchResult {
   fps8: number;
   dropPercent: number;
   i420PerFrameMs: number;
-}
-
-/** Frames the engine published per second over `seconds` of wall time. */
-async function loopFps(onFrame: (l: () => void) => () => void, seconds: number): Promise<number> {
-  let n = 0;
-  const off = onFrame(() => n++);
-  const start = performance.now();
-  await sleep(seconds * 1000);
-  off();
-  return (n * 1000) / (performance.now() - start);
 }
 
 export async function outputsBench(o: { seconds?: number; samples?: number; log?: (m: string) => void } = {}) {

@@ -8,8 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +17,8 @@ import { z } from 'zod';
 import { encodeMessage } from '../control/osc/codec';
 import { whepViewer } from '../outputs/webrtc/test-viewer';
 import { fmt, median, percentile, sleep } from './stats';
+import { rssOf } from '../src/runtime/process-memory';
+import { freePort, waitFor } from '../src/server/test-support';
 import { numberTextSchema } from '../src/shared/numbers';
 import type { Fault } from '../src/shared/faults';
 import type { Stats } from '../src/shared/api';
@@ -61,27 +62,15 @@ const FAULTS: Fault[] = [
   { kind: 'crash' },
 ];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 async function procFigures(pid: number): Promise<{ rss: number; fds: number }> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-  return { rss: kb * 1024, fds: (await readdir(`/proc/${pid}/fd`)).length };
+  return { rss: (await rssOf(pid)) ?? 0, fds: (await readdir(`/proc/${pid}/fd`)).length };
 }
 
 const growth = (from: number, to: number) => ((to - from) / from) * 100;
 
 export async function soakBench(o: SoakOptions): Promise<SoakResult> {
-  const port = await freePort();
-  const oscPort = await freePort();
+  const port = await freePort('tcp');
+  const oscPort = await freePort('udp');
   const url = `http://127.0.0.1:${port}`;
   const dir = await mkdtemp(join(tmpdir(), 'soak-'));
   const args = ['src/bin.mjs', '--port', String(port), '--osc-port', String(oscPort), '--oscquery-port', 'off'];
@@ -112,13 +101,14 @@ export async function soakBench(o: SoakOptions): Promise<SoakResult> {
 
   const cleanups: (() => unknown)[] = [];
   try {
-    for (let i = 0; ; i++) {
+    const ready = async () => {
       if (serverCrashes > 0) throw new Error('the server did not start');
-      const ok = await api<{ state: string }>('/api/v1/pipeline/status').catch(() => null);
-      if (ok?.state === 'ready') break;
-      if (i > 600) throw new Error(`the server was not ready within 60 s:\n${output.slice(-20).join('\n')}`);
-      await sleep(100);
-    }
+      const status = await api<{ state: string }>('/api/v1/pipeline/status').catch(() => null);
+      return status?.state === 'ready';
+    };
+    await waitFor(ready, 60_000, 'the server to be ready').catch((err: Error) => {
+      throw new Error(`${err.message}:\n${output.slice(-20).join('\n')}`);
+    });
     o.log(`soak: server pid ${server.pid} on ${url}; clients connecting …`);
     const viewers = [await whepViewer(url), await whepViewer(url)];
     cleanups.push(() => Promise.all(viewers.map((v) => v.close())));

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /** Nearest-rank percentile of a sample (q in 0..1). */
 export function percentile(values: number[], q: number): number {
   if (values.length === 0) return Number.NaN;
@@ -21,3 +23,13 @@ export function median(values: number[]): number {
 export const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Frames published per second over `seconds` of wall time, counted through `onFrame` (which returns its off). */
+export async function loopFps(onFrame: (listener: () => void) => () => void, seconds: number): Promise<number> {
+  let n = 0;
+  const off = onFrame(() => n++);
+  const start = performance.now();
+  await sleep(seconds * 1000);
+  off();
+  return (n * 1000) / (performance.now() - start);
+}

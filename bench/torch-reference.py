@@ -1,19 +1,21 @@
 """PyTorch CUDA eager reference for the GPU bench: the very graphs the bench timed, run op by op in PyTorch.
 
     npx tsx bench/gpu-run.ts --device webgpu --only graphs --save-graphs /tmp/graphs
-    python3 bench/torch-reference.py /tmp/graphs/graphs.json [--match REGEX] [--runs 30]
+    python3 bench/torch-reference.py /tmp/graphs/graphs.json [--match REGEX] [--runs 30] [--pipelined-seconds 1]
 
 Each ONNX node becomes the matching torch call on the GPU (eager: one kernel launch or a few per node, as a
 hand-written nn.Module would issue them), so the ratio against onnxruntime's WebGPU provider compares runtimes on
 the same work. Two timings per graph, as the bench takes them: with host I/O (feeds uploaded, outputs copied to the
-host, every run) and kept on the GPU (feeds uploaded once, runs back to back, one synchronise at the end).
-Needs torch with CUDA and the onnx package; not part of `npm test`.
+host, every run; median and p90 by nearest rank, as bench/stats.ts takes them) and kept on the GPU (feeds uploaded
+once, runs back to back for at least --pipelined-seconds, one synchronise at the end).
+Needs torch and the onnx package; without a CUDA device it runs the same eager on the CPU (a check of the
+interpreter, not a reference figure). Not part of `npm test`.
 """
 
 import argparse
 import json
+import math
 import re
-import statistics
 import sys
 import time
 
@@ -210,7 +212,13 @@ def load_feeds(spec):
     return feeds
 
 
-def time_graph(graph, host_feeds, runs, seconds):
+def percentile(values, q):
+    """Nearest-rank percentile (q in 0..1), the index bench/stats.ts `percentile` takes, so both columns agree."""
+    ranked = sorted(values)
+    return ranked[min(len(ranked) - 1, max(0, math.ceil(q * len(ranked)) - 1))]
+
+
+def time_graph(graph, host_feeds, runs, seconds, pipelined_seconds):
     def host_run():
         gpu = {k: numpy_to_torch(v) for k, v in host_feeds.items()}
         return [o.cpu() for o in graph.run(gpu)]
@@ -225,16 +233,18 @@ def time_graph(graph, host_feeds, runs, seconds):
         latencies.append((time.perf_counter() - t) * 1000)
 
     gpu = {k: numpy_to_torch(v) for k, v in host_feeds.items()}
-    count = max(3, min(runs, len(latencies) * 2))
     graph.run(gpu)
     synchronize()
+    # Issued for at least pipelined_seconds (and 3 runs), as bench/gpu-graphs.ts does: a short window of a 2 ms
+    # graph reads several times slower than a long one.
     t = time.perf_counter()
-    for _ in range(count):
+    count = 0
+    while count < 3 or time.perf_counter() - t < pipelined_seconds:
         graph.run(gpu)
+        count += 1
     synchronize()
     kept = (time.perf_counter() - t) * 1000 / count
-    latencies.sort()
-    return statistics.median(latencies), latencies[min(len(latencies) - 1, int(0.9 * len(latencies)))], kept
+    return percentile(latencies, 0.5), percentile(latencies, 0.9), kept
 
 
 def main():
@@ -243,6 +253,7 @@ def main():
     p.add_argument("--match", default=".")
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--seconds", type=float, default=10)
+    p.add_argument("--pipelined-seconds", type=float, default=1, help="the kept-on-the-GPU window, at least 3 runs")
     p.add_argument("--dump", help="folder to write each graph's first output to, raw, for a comparison")
     o = p.parse_args()
     where = f"CUDA eager, {torch.cuda.get_device_name(0)}" if DEVICE == "cuda" else "eager on the CPU (no CUDA device)"
@@ -256,7 +267,7 @@ def main():
             if o.dump:
                 out = graph.run({k: numpy_to_torch(v) for k, v in feeds.items()})[0]
                 out.cpu().numpy().tofile(f"{o.dump}/{re.sub('[^a-z0-9]+', '-', case['name'].lower())}.bin")
-            med, p90, kept = time_graph(graph, feeds, o.runs, o.seconds)
+            med, p90, kept = time_graph(graph, feeds, o.runs, o.seconds, o.pipelined_seconds)
             print(f"  {case['name']}: with host I/O {med:.2f} / {p90:.2f} ms (median / p90); kept on the GPU {kept:.2f} ms")
         except Exception as err:  # one graph the interpreter cannot run does not stop the others
             print(f"  {case['name']}: not run ({type(err).__name__}: {err})")

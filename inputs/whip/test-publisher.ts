@@ -1,6 +1,6 @@
 /** A WHIP publisher for tests and the bench: @roamhq/wrtc in-process sending known pictures to the real endpoint. */
 import { rgbaToI420 } from '../../src/media/from-rgba';
-import { requireWrtc } from '../../src/media/wrtc';
+import { iceGathered, requireWrtc } from '../../src/media/wrtc';
 import { codedPicture, loopbackOnly } from '../test-support';
 
 export interface PublisherOptions {
@@ -56,10 +56,7 @@ export async function whipPublisher(url: string, options: Partial<PublisherOptio
   const audioTrack = audioSource?.createTrack();
   if (audioTrack) pc.addTransceiver(audioTrack, { direction: 'sendonly' });
   await pc.setLocalDescription(await pc.createOffer());
-  await new Promise<void>((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
-  });
+  await iceGathered(pc, 3000);
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/sdp' },

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { call, startTestScope, waitFor } from './server/test-support';
 import { UdpClient, encode } from '../control/osc/test-support';
@@ -90,6 +90,24 @@ describe('the perform layer in the server', () => {
     ]);
     expect(stdout.trim()).toBe(`h264,${stopped.body.frames}`);
     expect(stopped.body.frames).toBeGreaterThanOrEqual(20);
+  });
+
+  it('turning audio input on without an ffmpeg to run is refused with the reason, and nothing listens', async () => {
+    scope = await startTestScope({
+      pipeline: 'test-pattern',
+      oscPort: null,
+      oscQueryPort: null,
+      midi: false,
+      configDir: dir,
+    });
+    vi.stubEnv('FFMPEG_PATH', 'bin/ffmpeg');
+    try {
+      const answer = await call(`${scope.url}/api/v1/commands/audio/input`, { method: 'POST', body: { value: true } });
+      expect(answer.status).toBe(409);
+      expect(answer.body.error.message).toContain('FFMPEG_PATH must be an absolute path, got "bin/ffmpeg"');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("a WHIP publisher's microphone drives the audio meters: silence reads nothing, a low tone reads low", async () => {

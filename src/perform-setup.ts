@@ -109,9 +109,14 @@ export async function setupPerform(o: PerformSetupOptions): Promise<PerformSetup
       description: `listens to the audio device (${audio.o.format} ${audio.o.device}) for audio modulators`,
       arg: 'bool',
       run: (on) => {
-        if (on === true) audio.start();
-        else void audio.stop();
-        return { ok: true, detail: on === true ? `listening to ${audio.o.format} ${audio.o.device}` : 'off' };
+        if (on !== true) {
+          void audio.stop();
+          return { ok: true, detail: 'off' };
+        }
+        audio.start();
+        // No ffmpeg to run is known at once; a device that fails to open says so later, through the log.
+        if (!audio.running) return { ok: false, reason: audio.reason ?? 'audio input could not start' };
+        return { ok: true, detail: `listening to ${audio.o.format} ${audio.o.device}` };
       },
     }),
   ];

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadMappings, saveMappings } from './mappings-file';
+import { SettingsWriter, settingsText } from '../../src/settings-writer';
+import { loadMappings, toDocument } from './mappings-file';
 import { mapping, rig } from './test-support';
 
 const dirs: string[] = [];
@@ -21,10 +22,11 @@ const sample = [
 ];
 
 describe('the mappings file', () => {
-  it('round-trips, written atomically with no temporary file left behind', async () => {
+  it('round-trips, written atomically (as the service writes it) with no temporary file left behind', async () => {
     const dir = await tempDir();
     const file = join(dir, 'midi-mappings.json');
-    await saveMappings(file, sample);
+    const writer = new SettingsWriter({ path: file, what: 'the MIDI mappings', log: () => {} });
+    await writer.save(settingsText(toDocument(sample)), () => {});
     expect(await readdir(dir)).toEqual(['midi-mappings.json']);
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, mappings: sample });
     expect(await loadMappings(file, () => {})).toEqual(sample);

@@ -1,8 +1,9 @@
 /**
- * The mappings file, `<configDir>/midi-mappings.json`: validated on load, written atomically. A file that cannot be
- * read as mappings is kept beside as `.bad` for a person to look at, and the show starts with none.
+ * The mappings file, `<configDir>/midi-mappings.json`: validated on load, written atomically (by the service's
+ * SettingsWriter). A file that cannot be read as mappings is kept beside as `.bad` for a person to look at, and the
+ * show starts with none.
  */
-import { readSettingsFile, writeFileAtomic } from '../../src/files';
+import { readSettingsFile } from '../../src/files';
 import { mappingsDocumentSchema } from '../../src/shared/midi';
 import type { MappingsDocument, MidiMapping } from '../../src/shared/midi';
 
@@ -17,9 +18,4 @@ export const toDocument = (mappings: readonly MidiMapping[]): Required<MappingsD
 /** Reads the mappings; a missing file is none, a bad one is moved to `.bad` with a sentence in the log. */
 export async function loadMappings(path: string, log: (message: string) => void): Promise<MidiMapping[]> {
   return (await readSettingsFile(path, mappingsDocumentSchema, 'MIDI mappings', log))?.mappings ?? [];
-}
-
-/** Writes the mappings atomically: a crash leaves the old file or the new one. */
-export async function saveMappings(path: string, mappings: readonly MidiMapping[]): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(toDocument(mappings), null, 2)}\n`);
 }

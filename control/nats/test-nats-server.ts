@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/server/test-support';
+import { freePort, stopChild } from '../../src/server/test-support';
 import type { ChildProcess } from 'node:child_process';
 
 export interface TestNatsServer {
@@ -48,10 +48,7 @@ export async function startNatsServer(): Promise<TestNatsServer> {
   const kill = async () => {
     const c = child;
     child = undefined;
-    if (!c || c.exitCode !== null) return;
-    const exited = new Promise<void>((r) => c.once('exit', () => r()));
-    c.kill('SIGTERM');
-    await exited;
+    if (c) await stopChild(c);
   };
   await start();
   return {

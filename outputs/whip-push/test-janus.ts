@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { freePort } from '../../src/server/test-support';
+import { freePort, stopChild } from '../../src/server/test-support';
 import { locateFfmpeg } from '../../src/media/ffmpeg-locate';
 import type { Image } from '../../src/engine/frame';
 
@@ -69,7 +69,7 @@ export async function startJanusSfu(token = 'scope-test-token'): Promise<JanusSf
       check();
     });
   const stop = async () => {
-    for (const c of children.reverse()) await kill(c);
+    for (const c of children.reverse()) await stopChild(c);
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -170,7 +170,7 @@ export function ffmpegSubscriber(
   });
   let errors = '';
   child.stderr.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-2000)));
-  return { frames, errors: () => errors, stop: () => kill(child) };
+  return { frames, errors: () => errors, stop: () => stopChild(child) };
 }
 
 async function writeJanusConfig(dir: string, p: { httpPort: number; wsPort: number; rtpBase: number }) {
@@ -238,13 +238,4 @@ async function participants(handle: string): Promise<number[]> {
   return ((r.participants as { id: number; publisher: boolean }[] | undefined) ?? [])
     .filter((p) => p.publisher)
     .map((p) => p.id);
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -6,6 +6,7 @@ import { randomFillSync } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { WebSocket } from 'ws';
 import { startScope } from '../main';
 import type { ManualClock } from '../engine/clock';
@@ -286,4 +287,18 @@ export async function freePort(kind: 'tcp' | 'udp' = 'tcp'): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((r) => server.close(() => r()));
   return port;
+}
+
+/**
+ * Ends a helper process the tests started (nats-server, janus): SIGTERM, then SIGKILL after `graceMs` if it is
+ * still there; resolves once it has exited.
+ */
+export async function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  // A bound, not a wait: a process that ignores SIGTERM must not hang the test run.
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }

@@ -57,8 +57,7 @@ export async function testApp(
   const params = new ParamStore();
   const runtime = new OrtRuntime({ intraOpThreads: 1 });
   const resolution = { width: o.width, height: o.height };
-  const admit = o.admit ? { admit: o.admit } : {};
-  const host = new PipelineHost({ registry, params, runtime, resolution, clock, log, ...admit });
+  const host = new PipelineHost({ registry, params, runtime, resolution, clock, log, admit: o.admit });
   const engine = new Engine({ clock, params, host, fps: o.fps, resolution });
   const services: ScopeServices = {
     version: pkg.version,

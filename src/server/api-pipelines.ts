@@ -46,8 +46,7 @@ export function pipelineRoutes(services: ScopeServices): Hono {
   api.post('/pipeline/load', loadDoc, async (c) => {
     const { wait } = parseWith(loadQuerySchema, c.req.query(), 'invalid_query', 'query');
     const body = parseWith(loadBodySchema, await readJson(c.req), 'invalid_body', 'body');
-    const fade = body.fade_ms === undefined ? {} : { fadeMs: body.fade_ms };
-    const { done } = startLoad(services, body.pipeline_id, body.params, fade);
+    const { done } = startLoad(services, body.pipeline_id, body.params, { fadeMs: body.fade_ms });
     if (!wait) return c.json(pipelineStatus(services), 202);
     await done;
     await services.host.settled();

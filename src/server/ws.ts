@@ -158,7 +158,7 @@ export class WsHub {
         return;
       }
       case 'load': {
-        startLoad(this.services, msg.pipeline_id, msg.params, fade(msg.fade_ms));
+        startLoad(this.services, msg.pipeline_id, msg.params, { fadeMs: msg.fade_ms });
         if (msg.id !== undefined) this.send(ws, { type: 'ack', id: msg.id, status: pipelineStatus(this.services) });
         return;
       }
@@ -245,8 +245,6 @@ export class WsHub {
     ws.send(text);
   }
 }
-
-const fade = (ms: number | undefined) => (ms === undefined ? {} : { fadeMs: ms });
 
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');

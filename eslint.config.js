@@ -2,18 +2,23 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
- * The house (DESIGN.md) as lint rules: a wrong-way import fails lint, not review. The composition root (the
- * files directly in src/) may import anything; tests and test scaffolding are exempt.
+ * The house (docs/architecture.md) as lint rules: a wrong-way import fails lint, not review. The composition root
+ * (the files directly in src/) may import anything; tests and test-only helpers (the one naming convention: a
+ * name starting with test-, which no production file has) are exempt.
  */
-const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-*.ts', '**/*-support.ts', '**/*.fixture.ts', '**/e2e/**'];
+const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-*.ts', '**/test-*.tsx'];
 const layer = (pattern, message) => ({ group: pattern, message });
 const away = (...dirs) =>
   dirs.map((d) =>
     layer(
       [`**/${d}/*`, `**/${d}/**`, `../${d}`, `../../${d}`],
-      `${d}/ is not imported from here (DESIGN.md, The house)`,
+      `${d}/ is not imported from here (docs/architecture.md)`,
     ),
   );
+const notServer = layer(
+  ['**/src/server', '**/src/server/*'],
+  "src/server is the root's to wire; this room reaches it only through what the root hands it (docs/architecture.md)",
+);
 const restrict = (files, patterns) => ({
   files,
   ignores: TESTS,
@@ -49,10 +54,12 @@ export default tseslint.config(
   ),
   // What the panel may share: nothing but itself and zod.
   restrict(['src/shared/**/*.ts'], [layer(['../*', '!./*'], 'src/shared imports only src/shared (the panel uses it)')]),
-  restrict(['control/**/*.ts'], away('outputs', 'inputs', 'pipelines', 'web')),
-  restrict(['outputs/**/*.ts'], away('control', 'inputs', 'pipelines', 'web')),
-  restrict(['inputs/**/*.ts'], away('control', 'outputs', 'pipelines', 'web')),
-  restrict(['pipelines/**/*.ts'], away('control', 'outputs', 'inputs', 'web')),
+  // The rooms at the edge import the core, never each other and never the HTTP server: the root mounts what
+  // they bring.
+  restrict(['control/**/*.ts'], [...away('outputs', 'inputs', 'pipelines', 'web'), notServer]),
+  restrict(['outputs/**/*.ts'], [...away('control', 'inputs', 'pipelines', 'web'), notServer]),
+  restrict(['inputs/**/*.ts'], [...away('control', 'outputs', 'pipelines', 'web'), notServer]),
+  restrict(['pipelines/**/*.ts'], [...away('control', 'outputs', 'inputs', 'web'), notServer]),
   // The panel talks to the server over HTTP/WebSocket and shares types only through src/shared.
   restrict(
     ['web/src/**/*.ts', 'web/src/**/*.tsx'],

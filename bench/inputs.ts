@@ -10,7 +10,7 @@ import { rgbaToBgra, rgbaToI420, rgbaToUyvy } from '../src/media/from-rgba';
 import { bgraToRgba, i420ToRgba, uyvyToRgba } from '../src/media/to-rgba';
 import { loadWrtc } from '../src/media/wrtc';
 import type { Layout } from '../src/media/sample';
-import { FakeSource } from '../inputs/fake-source';
+import { FakeSource } from '../inputs/test-source';
 import { InputHub } from '../inputs/hub';
 import { codedPicture, readCode, startInputScope } from '../inputs/test-support';
 import { whipPublisher } from '../inputs/whip/test-publisher';

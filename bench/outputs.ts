@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { blockSize, readFrameCode } from '../pipelines/test-pattern/frame-code';
 import { startOutputScope } from '../outputs/test-support';
-import { chromiumAvailable, launchChromium, openOutput, sampleFrames } from '../outputs/webrtc/browser';
+import { chromiumAvailable, launchChromium, openOutput, sampleFrames } from '../outputs/webrtc/test-player';
 import { whepViewer } from '../outputs/webrtc/test-viewer';
 import { fmt, loopFps, percentile, sleep } from './stats';
 import type { TestViewer } from '../outputs/webrtc/test-viewer';

@@ -109,7 +109,7 @@ function midiPhase(jitterMs: number) {
 
 async function linkPhase(): Promise<PerformBenchResult['link']> {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return { skipped: 'needs root on Linux (netns)' };
-  const fixture = fileURLToPath(new URL('../control/tempo/link-netns.fixture.ts', import.meta.url));
+  const fixture = fileURLToPath(new URL('../control/tempo/test-link-netns.ts', import.meta.url));
   const setup = 'ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo';
   try {
     const { stdout } = await run(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../src/server/test-support';
-import { FakeSource } from './fake-source';
+import { FakeSource } from './test-source';
 import { startInputScope } from './test-support';
 import type { Frame } from '../src/engine/frame';
 import type { InputTestScope } from './test-support';

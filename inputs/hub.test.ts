@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputHub } from './hub';
-import { FakeSource } from './fake-source';
+import { FakeSource } from './test-source';
 import { ManualTimers } from '../src/kernel/timers';
 
 /** A hub on hand-moved time: its checks (every 250 ms) run as the test advances the timers. */

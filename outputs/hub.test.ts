@@ -7,7 +7,7 @@ import { solidPipeline } from '../src/engine/test-support';
 import { ParamStore } from '../src/params/store';
 import { OrtRuntime } from '../src/runtime/ort';
 import { OutputHub } from './hub';
-import { FakeOutput } from './fake-output';
+import { FakeOutput } from './test-output';
 import type { Frame } from '../src/engine/frame';
 
 const stops: (() => Promise<void>)[] = [];

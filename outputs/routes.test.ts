@@ -3,7 +3,7 @@ import { OutputHub } from './hub';
 import { Hono } from 'hono';
 import { outputRoutes } from './routes';
 import { withErrorAnswers } from '../src/server/app';
-import { FakeOutput } from './fake-output';
+import { FakeOutput } from './test-output';
 
 async function setup() {
   const events: unknown[] = [];

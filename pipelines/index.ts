@@ -6,7 +6,7 @@ import { streamDiffusion } from './streamdiffusion/streamdiffusion';
 import { streamDiffusionV2 } from './streamdiffusionv2/streamdiffusionv2';
 import { streamDiffusionManifests } from './streamdiffusion/manifests';
 import type { ModelManifest } from '../src/models/manifest';
-import { testPattern } from './test-pattern/test-pattern';
+import { testPattern } from './test-pattern/pattern';
 
 /** Pipelines built into the server, the embedded default first. */
 export const builtinPipelines: PipelineDefinition[] = [

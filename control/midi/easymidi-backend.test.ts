@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { easyToBytes, easymidiBackend, sendBytes } from './easymidi-backend';
-import { FakeMidiBackend } from './fake-backend';
+import { FakeMidiBackend } from './test-backend';
 import { rig } from './test-support';
 
 describe('easymidi backend', () => {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeMidiBackend } from './fake-backend';
+import { FakeMidiBackend } from './test-backend';
 import { midiRoutes } from './routes';
 import { MidiService } from './service';
 import { cc } from './test-support';

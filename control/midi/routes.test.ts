@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeMidiBackend } from './fake-backend';
+import { FakeMidiBackend } from './test-backend';
 import { midiRoutes } from './routes';
 import { withErrorAnswers } from '../../src/server/app';
 import { mapping, mappingsAfterRestart, rig, switchableDisk } from './test-support';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeMidiBackend } from './fake-backend';
+import { FakeMidiBackend } from './test-backend';
 import { bend, cc, mapping, noteOn, program, rig } from './test-support';
 import { ManualTimers } from '../../src/kernel/timers';
 import { p } from '../../src/params/spec';

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeMidiBackend } from './fake-backend';
+import { FakeMidiBackend } from './test-backend';
 import { MidiService } from './service';
 import { p } from '../../src/params/spec';
 import { ParamStore } from '../../src/params/store';

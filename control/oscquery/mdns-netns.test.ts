@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const fixture = fileURLToPath(new URL('./mdns-netns.fixture.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('./test-mdns-netns.ts', import.meta.url));
 
 // A namespace of our own has only a loopback interface; with multicast switched on there, mDNS packets go from
 // the advertiser to the browser and nowhere else. Creating one needs root (CI and the dev machines run as root).

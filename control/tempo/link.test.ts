@@ -6,7 +6,7 @@ import { LinkTempoSource, linkAvailability } from './link';
 import { TempoClock } from '../../src/tempo/tempo-clock';
 
 const run = promisify(execFile);
-const fixture = fileURLToPath(new URL('./link-netns.fixture.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('./test-link-netns.ts', import.meta.url));
 
 // Link discovers peers by multicast. In a namespace of our own there is only loopback, so the two peers find each
 // other there and nowhere else. Creating one needs root (CI and the dev machines run as root).

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockSize, readFrameCode } from '../../pipelines/test-pattern/frame-code';
 import { startOutputScope } from '../test-support';
-import { chromiumAvailable, launchChromium, openOutput, sampleFrames } from './browser';
+import { chromiumAvailable, launchChromium, openOutput, sampleFrames } from './test-player';
 import type { Browser } from 'playwright-core';
 import type { OutputTestScope } from '../test-support';
 

@@ -8,7 +8,7 @@ import type {
 } from '../../src/engine/pipeline';
 import { snapshotOf } from '../../src/engine/snapshot';
 import { neuralField } from '../neural-field/neural-field';
-import { testPattern } from '../test-pattern/test-pattern';
+import { testPattern } from '../test-pattern/pattern';
 /** What an img2img pipeline may render inside itself as its input. */
 export const inputSources = ['neural-field', 'test-pattern', 'none'] as const;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Image } from '../../src/engine/frame';
 import { snapshotOf } from '../../src/engine/snapshot';
 import { blockSize, readFrameCode } from './frame-code';
-import { testPattern } from './test-pattern';
+import { testPattern } from './pattern';
 
 type Values = { [K in keyof typeof testPattern.params]?: unknown };
 const defaults: Values = {};

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const fixture = fileURLToPath(new URL('./lan.fixture.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('./test-lan.ts', import.meta.url));
 
 // LAN mode needs addresses that are not loopback; a network namespace of our own gives them without touching a real
 // network. Creating one needs root (CI and the dev machines run as root).

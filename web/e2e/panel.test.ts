@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/server/test-support';
 import { encode } from '../../control/osc/test-support';
 import { cc } from '../../control/midi/test-support';
-import { hasChromium, screenshot, startRig } from './harness';
-import { MIDI_DEVICE, panelServices } from './services';
-import type { Rig } from './harness';
+import { hasChromium, screenshot, startRig } from './test-harness';
+import { MIDI_DEVICE, panelServices } from './test-services';
+import type { Rig } from './test-harness';
 
 // Outside CI a machine without it skips; CI installs it, so there a missing one fails instead of skipping.
 const describeE2e = hasChromium || process.env.CI ? describe : describe.skip;

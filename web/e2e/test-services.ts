@@ -4,7 +4,7 @@
  * is announced on the network.
  */
 import { z } from 'zod';
-import { FakeMidiBackend } from '../../control/midi/fake-backend';
+import { FakeMidiBackend } from '../../control/midi/test-backend';
 import type { Output, OutputKind } from '../../outputs/output';
 
 export const MIDI_DEVICE = 'Launch Control XL';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ensurePanelBuilt } from '../../src/panel-build';
-import { launchChromium } from '../../outputs/webrtc/browser';
+import { launchChromium } from '../../outputs/webrtc/test-player';
 import { WhepOutput } from '../../outputs/webrtc/whep-output';
 import { startTestScope } from '../../src/server/test-support';
 import type { PresetStore } from '../../src/presets/index';

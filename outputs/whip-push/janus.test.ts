@@ -41,10 +41,20 @@ describe('WHIP push into a real SFU: janus VideoRoom behind Debian simple-whip-s
   });
 
   it('frames pushed by a loop running late come out of janus in order, each picture once, as we drew them', async () => {
-    await waitFor(() => push.status().link?.state === 'connected', 20_000, 'the WHIP link to janus');
+    await waitFor(
+      () => push.status().link?.state === 'connected',
+      20_000,
+      'the WHIP link to janus',
+      () => push.status().link,
+    );
     // Janus counts a publisher once its own side of the PeerConnection is up ("webrtcup"), which can come a
     // moment after ours reports connected: wait for janus to list it, rather than ask once.
-    await waitFor(async () => (await sfu.publishers()) === 1, 10_000, 'janus to list our publisher');
+    await waitFor(
+      async () => (await sfu.publishers()) === 1,
+      10_000,
+      'janus to list our publisher',
+      () => sfu.logs().slice(-1500),
+    );
     const port = await freePort('udp');
     const subscriber = ffmpegSubscriber(port, W, W);
     try {
@@ -56,10 +66,13 @@ describe('WHIP push into a real SFU: janus VideoRoom behind Debian simple-whip-s
       // The codes ffmpeg reads are frames the pipeline drew, and they advance as the pipeline's do. A picture
       // that comes out twice ends the wait at once: that is the freeze, and waiting on would only hide it.
       const advanced = () => codes().length >= 30 && codes().at(-1)! - codes()[0]! >= 20;
-      await waitFor(() => advanced() || repeats() > 0, 30_000, '30 decoded frames out of janus, 20 codes apart');
-      const seen = codes();
-      const said = `${subscriber.decoded()} decoded, ${seen.length} ours, codes ${seen[0]}..${seen.at(-1)}; ffmpeg: ${subscriber.errors()}`;
-      expect(repeats(), `pictures that came out again or out of order (${said})`).toBe(0);
+      const said = () => {
+        const seen = codes();
+        const span = `codes ${seen[0]}..${seen.at(-1)}`;
+        return `${subscriber.decoded()} decoded, ${seen.length} ours, ${span}; ffmpeg: ${subscriber.errors()}`;
+      };
+      await waitFor(() => advanced() || repeats() > 0, 30_000, '30 decoded frames out of janus, 20 codes apart', said);
+      expect(repeats(), `pictures that came out again or out of order (${said()})`).toBe(0);
     } finally {
       await subscriber.stop();
     }
@@ -68,10 +81,25 @@ describe('WHIP push into a real SFU: janus VideoRoom behind Debian simple-whip-s
   it('switching the output off DELETEs the WHIP session: janus drops the publisher', async () => {
     await t.hub.setEnabled('whip-push', false);
     expect(push.history.deleted).toBe(1);
-    await waitFor(async () => (await sfu.publishers()) === 0, 10_000, 'janus to drop the publisher');
+    await waitFor(
+      async () => (await sfu.publishers()) === 0,
+      10_000,
+      'janus to drop the publisher',
+      () => sfu.logs().slice(-1500),
+    );
     // And on again: a new session is accepted (simple-whip-server refuses a second one while the first lives).
     await t.hub.setEnabled('whip-push', true);
-    await waitFor(() => push.status().link?.state === 'connected', 20_000, 'the link again');
-    await waitFor(async () => (await sfu.publishers()) === 1, 10_000, 'janus to list the new publisher');
+    await waitFor(
+      () => push.status().link?.state === 'connected',
+      20_000,
+      'the link again',
+      () => push.status().link,
+    );
+    await waitFor(
+      async () => (await sfu.publishers()) === 1,
+      10_000,
+      'janus to list the new publisher',
+      () => sfu.logs().slice(-1500),
+    );
   }, 40_000);
 });

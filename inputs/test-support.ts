@@ -16,6 +16,11 @@ export interface InputTestScope {
   stop(): Promise<void>;
 }
 
+/** For a timeout's message: the input as the hub lists it (state, problem, frames), or that it is not listed. */
+export function inputSeen(t: InputTestScope, id: string): () => unknown {
+  return () => (t.hub.has(id) ? t.hub.info(id) : `no input "${id}" listed`);
+}
+
 /**
  * startTestScope (no OSC) plus setupInputs over its services, the hub feeding the engine (engine.setInput), and
  * a second real HTTP server that mounts the input routes and the WHIP routes, as the composition root does.

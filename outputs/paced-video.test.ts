@@ -22,4 +22,20 @@ describe('PacedVideo', () => {
     expect(video.fps(opened + 3000)).toBe(30);
     expect(video.sent).toBe(90);
   });
+
+  it('a loop that runs late loses no frame to the pacing: after a stall every newer frame goes out', () => {
+    // The engine's timestamps are the frames' due times: a late loop skips slots (a jump forward), then goes on
+    // one interval at a time, and its frames may reach the output in a burst. None of that is "too soon".
+    const video = new PacedVideo();
+    const sent: number[] = [];
+    let current = 0;
+    const source = { onFrame: () => sent.push(current) };
+    const interval = 1000 / 30;
+    const due = [0, 1, 2, 3, 12, 13, 14, 15, 16, 40, 41, 42].map((slot) => 5000 + slot * interval);
+    for (const t of due) {
+      current = t;
+      video.send(source, frameAt(t), 30);
+    }
+    expect(sent).toEqual(due);
+  });
 });

@@ -3,7 +3,10 @@ import { startTestScope } from '../src/server/test-support';
 import { WhepOutput } from './webrtc/whep-output';
 import { blockSize, FRAME_CODE_BITS } from '../pipelines/test-pattern/frame-code';
 import { requireWrtc } from '../src/media/wrtc';
+import { tickFrames } from '../src/engine/test-support';
 import type { Image } from '../src/engine/frame';
+import type { Engine } from '../src/engine/engine';
+import type { ManualClock } from '../src/engine/clock';
 import type { ScopeOptions } from '../src/main';
 import type { OutputHub } from './hub';
 import type { Output } from './output';
@@ -75,4 +78,29 @@ export function sinkFrameToImage(frame: SinkFrame): Image {
   const image = { width: frame.width, height: frame.height, data: new Uint8Array(frame.width * frame.height * 4) };
   requireWrtc().nonstandard.i420ToRgba(frame, image);
   return image;
+}
+
+/**
+ * A frame loop running late, on purpose and every time: nothing for `stallMs` of real time, then the `burst`
+ * frames due meanwhile all at once (released on the engine's manual clock), over and over until stop(). Real
+ * time, because what it tests (encoders, SFUs, decoders) stamps frames with the time they arrive.
+ */
+export function lateLoop(
+  engine: Engine,
+  clock: ManualClock,
+  { burst = 3, stallMs = 100 }: { burst?: number; stallMs?: number } = {},
+): { stop(): Promise<void> } {
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      await tickFrames(engine, clock, burst);
+      await new Promise((r) => setTimeout(r, stallMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
 }

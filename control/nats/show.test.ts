@@ -32,6 +32,15 @@ async function node(nats: TestNatsServer, show: string): Promise<Node> {
   return Object.assign(scope, { frames });
 }
 
+/** What each node has, for a timeout's message: a parameter's value and whether it reaches the server. */
+const each = (ns: Node[], param: string) => () =>
+  ns
+    .map(
+      (n, i) =>
+        `node ${i}: ${param} ${JSON.stringify(n.services.params.get(param))}, ${n.show?.online ? 'online' : 'offline'}`,
+    )
+    .join('; ');
+
 /** The show frame index of the first frame whose background is red. */
 const turnedRed = (n: Node) => n.frames.find((f) => f.red > 200)?.index;
 
@@ -56,7 +65,12 @@ describe('a show of three nodes over a real nats-server', () => {
     const udp = await UdpClient.open();
     await udp.send(encode('/scope/background', ['#ff0000']), b.osc!.port);
     await udp.close();
-    await waitFor(() => nodes.every((n) => turnedRed(n) !== undefined), 10_000, 'every node to turn red');
+    await waitFor(
+      () => nodes.every((n) => turnedRed(n) !== undefined),
+      10_000,
+      'every node to turn red',
+      each(nodes, 'background'),
+    );
     const landed = [a, b, c].map(turnedRed) as number[];
     expect(Math.max(...landed) - Math.min(...landed)).toBeLessThanOrEqual(1);
     // The pipeline counts its frames from the show's load: the frame code drawn at one index is the same on each.
@@ -80,10 +94,20 @@ describe('a show of three nodes over a real nats-server', () => {
   it('a node that restarts catches up from the show: pipeline, values, frame count', async () => {
     const [a] = nodes as [Node];
     a.services.params.set('speed', 1.5, 'http');
-    await waitFor(() => nodes.every((n) => n.services.params.get('speed') === 1.5), 5000, 'speed everywhere');
+    await waitFor(
+      () => nodes.every((n) => n.services.params.get('speed') === 1.5),
+      5000,
+      'speed everywhere',
+      each(nodes, 'speed'),
+    );
     await nodes[2]!.stop();
     a.services.params.set('counter', false, 'midi');
-    await waitFor(() => nodes[1]!.services.params.get('counter') === false, 5000, 'the change on the other node');
+    await waitFor(
+      () => nodes[1]!.services.params.get('counter') === false,
+      5000,
+      'the change on the other node',
+      each(nodes, 'counter'),
+    );
     nodes[2] = await node(nats, show);
     const back = nodes[2];
     expect(back.services.host.activeId).toBe('test-pattern');
@@ -91,7 +115,12 @@ describe('a show of three nodes over a real nats-server', () => {
     expect(back.services.params.get('speed')).toBe(1.5);
     expect(back.services.params.get('counter')).toBe(false);
     // It renders the same frame of the pipeline at the same show time as a node that never left.
-    await waitFor(() => back.frames.length > 10, 5000, 'frames from the restarted node');
+    await waitFor(
+      () => back.frames.length > 10,
+      5000,
+      'frames from the restarted node',
+      () => `${back.frames.length} frames`,
+    );
     const i = back.frames.at(-3)!.index;
     expect(Math.abs(back.frames.at(-3)!.code - a.frames.find((f) => f.index === i)!.code)).toBeLessThanOrEqual(1);
   }, 30_000);
@@ -109,6 +138,7 @@ describe('a show of three nodes over a real nats-server', () => {
       () => [b, c].every((n) => n.services.params.get('background') === '#0000ff'),
       15_000,
       'the change made while the server was down, on the other nodes',
+      each([b, c], 'background'),
     );
     // What the show kept on disk survived: a node that joins now gets everything.
     const late = await node(nats, show);
@@ -121,6 +151,7 @@ describe('a show of three nodes over a real nats-server', () => {
       () => nodes.every((n) => n.services.params.get('speed') === 0.5),
       10_000,
       'a change after the restart',
+      each(nodes, 'speed'),
     );
   }, 40_000);
 
@@ -132,13 +163,24 @@ describe('a show of three nodes over a real nats-server', () => {
       () => nodes.every((n) => n.services.params.get('background') === '#00ff00'),
       5000,
       'the preset everywhere',
+      each(nodes, 'background'),
     );
     // The cue is in b's list only: it travels with its go, and lands on the next beat everywhere.
     await b.performing.service.putCue({ name: 'red', values: { background: '#ff0000' }, fade: 0, curve: 'linear' });
     const from = Math.max(...nodes.map((n) => n.frames.at(-1)!.index));
     b.performing.service.goCue('red', 'beat');
-    await waitFor(() => nodes.every((n) => n.services.params.get('background') === '#ff0000'), 5000, 'the cue');
-    await waitFor(() => nodes.every((n) => n.frames.at(-1)!.red > 200), 5000, 'red frames everywhere');
+    await waitFor(
+      () => nodes.every((n) => n.services.params.get('background') === '#ff0000'),
+      5000,
+      'the cue',
+      each(nodes, 'background'),
+    );
+    await waitFor(
+      () => nodes.every((n) => n.frames.at(-1)!.red > 200),
+      5000,
+      'red frames everywhere',
+      () => nodes.map((n) => n.frames.at(-1)?.red),
+    );
     const landed = nodes.map((n) => n.frames.find((f) => f.index > from && f.red > 200)!.index);
     expect(Math.max(...landed) - Math.min(...landed)).toBeLessThanOrEqual(1);
     for (const n of nodes)

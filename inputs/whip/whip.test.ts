@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/server/test-support';
 import { loadWrtc } from '../../src/media/wrtc';
 import { ManualTimers } from '../../src/kernel/timers';
-import { loopbackOnly, patch, readCode, startInputScope } from '../test-support';
+import { inputSeen, loopbackOnly, patch, readCode, startInputScope } from '../test-support';
 import { whipPublisher } from './test-publisher';
 import type { Frame } from '../../src/engine/frame';
 import type { InputTestScope } from '../test-support';
@@ -58,7 +58,12 @@ describe('WHIP ingest through the real HTTP server into passthrough', () => {
       expect(pub.answer).toMatch(/^v=0\r\n/);
       expect(pub.answer).toContain('a=recvonly');
       expect(t.whip.sessionCount).toBe(1);
-      await waitFor(() => t.hub.has('whip') && t.hub.info('whip').state === 'live', 10_000, 'the WHIP source live');
+      await waitFor(
+        () => t.hub.has('whip') && t.hub.info('whip').state === 'live',
+        10_000,
+        'the WHIP source live',
+        inputSeen(t, 'whip'),
+      );
       expect(t.hub.info('whip')).toMatchObject({ kind: 'whip', width: W, height: H, removable: true });
       expect(await put({ source: 'whip' })).toEqual({ source: 'whip', fit: 'cover' });
 
@@ -107,13 +112,18 @@ describe('WHIP ingest through the real HTTP server into passthrough', () => {
   it('a publisher that dies mid-stream: the source is lost, holds its last frame, and comes back with the next', async () => {
     const pub = await whipPublisher(`${t.url}/whip/crash`);
     await put({ source: 'whip-crash' });
-    await waitFor(() => t.hub.info('whip-crash').state === 'live', 10_000, 'live');
+    await waitFor(() => t.hub.info('whip-crash').state === 'live', 10_000, 'live', inputSeen(t, 'whip-crash'));
     pub.kill();
-    await waitFor(() => t.hub.info('whip-crash').state === 'lost', 10_000, 'the loss to show');
+    await waitFor(
+      () => t.hub.info('whip-crash').state === 'lost',
+      10_000,
+      'the loss to show',
+      inputSeen(t, 'whip-crash'),
+    );
     expect(t.hub.frame(W, H)).toBeDefined();
     const again = await whipPublisher(`${t.url}/whip/crash`);
     try {
-      await waitFor(() => t.hub.info('whip-crash').state === 'live', 10_000, 'live again');
+      await waitFor(() => t.hub.info('whip-crash').state === 'live', 10_000, 'live again', inputSeen(t, 'whip-crash'));
       expect(t.hub.selection().source).toBe('whip-crash');
     } finally {
       await again.close();
@@ -177,7 +187,7 @@ describe('WHIP ingest through the real HTTP server into passthrough', () => {
     const pub = await whipPublisher(`${t.url}/whip/obs`, { audio: true });
     try {
       expect(pub.answer).toMatch(/m=audio[^]*a=inactive/);
-      await waitFor(() => t.hub.info('whip-obs').state === 'live', 10_000, 'live');
+      await waitFor(() => t.hub.info('whip-obs').state === 'live', 10_000, 'live', inputSeen(t, 'whip-obs'));
     } finally {
       await pub.close();
     }
@@ -250,7 +260,12 @@ describe('WHIP offers that never connect', () => {
   it('leave the live publisher alone, expire after the connect timeout, and are capped per client', async () => {
     const live = await whipPublisher(`${t.url}/whip/stage`);
     try {
-      await waitFor(() => t.hub.has('whip-stage') && t.hub.info('whip-stage').state === 'live', 10_000, 'live');
+      await waitFor(
+        () => t.hub.has('whip-stage') && t.hub.info('whip-stage').state === 'live',
+        10_000,
+        'live',
+        inputSeen(t, 'whip-stage'),
+      );
       expect((await post('stage')).status).toBe(201);
       expect((await post('stage')).status).toBe(201);
       const third = await post('stage');
@@ -258,7 +273,12 @@ describe('WHIP offers that never connect', () => {
       expect(await third.text()).toMatch(/have not connected yet/);
       expect(t.whip.sessionCount).toBe(3);
       const frames = t.hub.info('whip-stage').frames;
-      await waitFor(() => t.hub.info('whip-stage').frames > frames + 5, 10_000, 'the live publisher to go on');
+      await waitFor(
+        () => t.hub.info('whip-stage').frames > frames + 5,
+        10_000,
+        'the live publisher to go on',
+        inputSeen(t, 'whip-stage'),
+      );
       timers.advance(10_000);
       expect(t.whip.sessionCount).toBe(1);
       expect(t.hub.info('whip-stage').state).toBe('live');

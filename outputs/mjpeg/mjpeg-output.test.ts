@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isJpeg, readMjpeg, startTestScope } from '../../src/server/test-support';
+import { isJpeg, readMjpeg, settles, startTestScope } from '../../src/server/test-support';
 import type { OutputHub } from '../hub';
 import type { MjpegOutput } from './mjpeg-output';
 
@@ -49,11 +49,19 @@ describe('MJPEG as an output of the hub, with its own routes, in the server npm 
     await reader.read();
     await hub.setEnabled('mjpeg', false);
     let text = '';
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += Buffer.from(value).toString('latin1');
-    }
+    const ended = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        text += Buffer.from(value).toString('latin1');
+      }
+    })();
+    await settles(
+      ended,
+      10_000,
+      'the open stream to end',
+      () => `${text.length} bytes, ending ${JSON.stringify(text.slice(-40))}`,
+    );
     expect(text.endsWith('--scopeframe--\r\n')).toBe(true);
     expect((await fetch(`${url}/api/v1/stream.mjpeg`)).status).toBe(503);
     const frame = await fetch(`${url}/api/v1/frame`);

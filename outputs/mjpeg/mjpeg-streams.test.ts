@@ -10,6 +10,7 @@ import {
   isJpeg,
   noisePipeline,
   readMjpeg,
+  settles,
   socketRig,
   startTestScope,
   waitFor,
@@ -149,6 +150,6 @@ describe('stopping the server', () => {
       }
     })();
     await scope.stop();
-    expect(await ended).toBe(true);
+    expect(await settles(ended, 10_000, 'the open MJPEG stream to end on stop')).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A real SFU on this machine for tests and the bench: Debian's janus (VideoRoom) with Debian's simple-whip-server
  * in front of it, both on 127.0.0.1 and ephemeral ports, in a folder of their own that stop() removes. What a
- * publisher sends comes out through janus's RTP forwarder to a UDP port, where ffmpeg decodes it.
+ * publisher sends comes out through janus's RTP forwarder to a UDP port, where ffmpeg decodes it
+ * (test-rtp-subscriber.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
@@ -10,8 +11,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { freePort, stopChild } from '../../src/server/test-support';
-import { locateFfmpeg } from '../../src/media/ffmpeg-locate';
-import type { Image } from '../../src/engine/frame';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WHIP_SERVER = join(ROOT, 'node_modules/.cache/simple-whip-server');
@@ -139,38 +138,6 @@ export async function startJanusSfu(token = 'scope-test-token'): Promise<JanusSf
     await stop();
     throw err;
   }
-}
-
-/** Decoded frames of an RTP (VP8, payload type 96) stream on 127.0.0.1:`port`, as ffmpeg gives them. */
-export function ffmpegSubscriber(
-  port: number,
-  width: number,
-  height: number,
-): { frames: { image: Image; at: number }[]; errors(): string; stop(): Promise<void> } {
-  const sdp = `v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=scope\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=video ${port} RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n`;
-  const args = ['-hide_banner', '-loglevel', 'warning', '-protocol_whitelist', 'pipe,udp,rtp', '-fflags', 'nobuffer'];
-  args.push('-flags', 'low_delay', '-reorder_queue_size', '0', '-f', 'sdp', '-i', 'pipe:0');
-  args.push('-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1');
-  const ffmpeg = locateFfmpeg();
-  // No ffmpeg fails the test with the reason (CI installs it): a skip would hide it.
-  if (!('path' in ffmpeg)) throw new Error(`ffmpegSubscriber: ${ffmpeg.reason}`);
-  const child = spawn(ffmpeg.path, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin.end(sdp);
-  const size = width * height * 4;
-  const frames: { image: Image; at: number }[] = [];
-  let pending = Buffer.alloc(0);
-  child.stdout.on('data', (d: Buffer) => {
-    pending = Buffer.concat([pending, d]);
-    while (pending.length >= size) {
-      const data = new Uint8Array(pending.subarray(0, size));
-      pending = pending.subarray(size);
-      frames.push({ image: { width, height, data }, at: performance.now() });
-      if (frames.length > 300) frames.shift();
-    }
-  });
-  let errors = '';
-  child.stderr.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-2000)));
-  return { frames, errors: () => errors, stop: () => stopChild(child) };
 }
 
 async function writeJanusConfig(dir: string, p: { httpPort: number; wsPort: number; rtpBase: number }) {

@@ -10,6 +10,14 @@ import type { TestWhipEndpoint } from './test-whip-endpoint';
 
 const W = 256;
 
+/** What a wait saw when it timed out: the link as the hub lists it, and the far side's sessions and frames. */
+const seen = (t: OutputTestScope, endpoint: TestWhipEndpoint) => () => ({
+  link: t.hub.info('whip-push').link,
+  requests: endpoint.requests.map((r) => `${r.method} ${r.status}`),
+  sessions: endpoint.sessions,
+  frames: endpoint.frames.length,
+});
+
 describe('WHIP push to a WHIP endpoint (real HTTP, real WebRTC peer on the other side)', () => {
   let t: OutputTestScope;
   let endpoint: TestWhipEndpoint;
@@ -31,16 +39,26 @@ describe('WHIP push to a WHIP endpoint (real HTTP, real WebRTC peer on the other
   });
 
   it('POSTs the offer with the bearer token, follows the relative Location, and the far side decodes our frames', async () => {
-    await waitFor(() => t.hub.info('whip-push').link?.state === 'connected', 15_000, 'the link');
+    await waitFor(() => t.hub.info('whip-push').link?.state === 'connected', 15_000, 'the link', seen(t, endpoint));
     const post = endpoint.requests.find((r) => r.method === 'POST')!;
     expect(post).toMatchObject({ status: 201, auth: 'Bearer s3cret' });
-    await waitFor(() => endpoint.frames.some((f) => rendered.has(readScaledFrameCode(f.image, W))), 15_000, 'a frame');
+    await waitFor(
+      () => endpoint.frames.some((f) => rendered.has(readScaledFrameCode(f.image, W))),
+      15_000,
+      'a frame',
+      seen(t, endpoint),
+    );
     // Frames keep coming, in order: the frame codes the far side reads grow.
     const first = readScaledFrameCode(endpoint.frames.at(-1)!.image, W);
-    await waitFor(() => readScaledFrameCode(endpoint.frames.at(-1)!.image, W) > first + 5, 10_000, 'later frames');
+    await waitFor(
+      () => readScaledFrameCode(endpoint.frames.at(-1)!.image, W) > first + 5,
+      10_000,
+      'later frames',
+      seen(t, endpoint),
+    );
 
     // The list (and so the panel) says where it goes, that it is up, and the bitrate it sends at.
-    await waitFor(() => (t.hub.info('whip-push').link?.bitrateKbps ?? 0) > 0, 5000, 'a bitrate');
+    await waitFor(() => (t.hub.info('whip-push').link?.bitrateKbps ?? 0) > 0, 5000, 'a bitrate', seen(t, endpoint));
     const { body } = await call(`${t.url}/api/v1/outputs/whip-push`);
     expect(body).toMatchObject({ kind: 'whip', state: 'running', clients: 1, urls: [endpoint.url] });
     expect(body.link).toMatchObject({ state: 'connected', reconnects: 0 });
@@ -49,16 +67,21 @@ describe('WHIP push to a WHIP endpoint (real HTTP, real WebRTC peer on the other
 
   it('makes a new session after the endpoint loses it, and DELETEs the session when switched off', async () => {
     const posts = () => endpoint.requests.filter((r) => r.method === 'POST').length;
-    await waitFor(() => endpoint.frames.length > 5, 15_000, 'the link up and frames arriving');
+    await waitFor(() => endpoint.frames.length > 5, 15_000, 'the link up and frames arriving', seen(t, endpoint));
     const before = posts();
     endpoint.dropAll();
     // Nothing comes back for 5 s, the first backoff passes: a new offer, new frames.
-    await waitFor(() => posts() > before && endpoint.sessions === 1, 20_000, 'a new session');
+    await waitFor(() => posts() > before && endpoint.sessions === 1, 20_000, 'a new session', seen(t, endpoint));
     expect(t.scope.logs.join('\n')).toMatch(/nothing heard from the endpoint for 5 s; trying again in 1 s/);
-    await waitFor(() => t.hub.info('whip-push').link?.state === 'connected', 15_000, 'the link again');
+    await waitFor(
+      () => t.hub.info('whip-push').link?.state === 'connected',
+      15_000,
+      'the link again',
+      seen(t, endpoint),
+    );
     expect(t.hub.info('whip-push').link!.reconnects).toBeGreaterThanOrEqual(1);
     const n = endpoint.frames.length;
-    await waitFor(() => endpoint.frames.length > n + 5, 10_000, 'frames after the reconnect');
+    await waitFor(() => endpoint.frames.length > n + 5, 10_000, 'frames after the reconnect', seen(t, endpoint));
 
     const { status } = await call(`${t.url}/api/v1/outputs/whip-push`, { method: 'PUT', body: { enabled: false } });
     expect(status).toBe(200);
@@ -96,7 +119,7 @@ describe('WHIP push set up over the API, refusals and backoff', () => {
       body: { enabled: true, options: { url: endpoint.url, token: 'tok' } },
     });
     expect(put.status).toBe(200);
-    await waitFor(() => t.hub.info('whip-push').link?.state === 'connected', 15_000, 'the link');
+    await waitFor(() => t.hub.info('whip-push').link?.state === 'connected', 15_000, 'the link', seen(t, endpoint));
     expect(endpoint.requests[0]).toMatchObject({ method: 'POST', status: 201, auth: 'Bearer tok' });
 
     // The URL taken away (by the output's own setOptions, not the hub's PUT that lists again anyway): the session
@@ -117,7 +140,12 @@ describe('WHIP push set up over the API, refusals and backoff', () => {
     const push = new WhipPushOutput('whip-push', { url: endpoint.url, token: 'wrong' }, { timers });
     t = await startOutputScope({ pipeline: 'test-pattern' }, { outputs: [push] });
     const posts = () => endpoint.requests.length;
-    await waitFor(() => posts() === 1 && t.hub.info('whip-push').link?.state === 'reconnecting', 10_000, 'a refusal');
+    await waitFor(
+      () => posts() === 1 && t.hub.info('whip-push').link?.state === 'reconnecting',
+      10_000,
+      'a refusal',
+      seen(t, endpoint),
+    );
     const info = t.hub.info('whip-push');
     expect(info.link!.problem).toMatch(/answered 401 \(check the bearer token\)/);
     expect(info.state).toBe('error');
@@ -130,17 +158,22 @@ describe('WHIP push set up over the API, refusals and backoff', () => {
     await push.setOptions({ token: 'right' });
     endpoint.refuseWith = 503;
     const refusals = () => t.hub.info('whip-push').link?.reconnects;
-    await waitFor(() => posts() === 2 && refusals() === 2, 10_000, 'the offer with the new token, refused');
+    await waitFor(
+      () => posts() === 2 && refusals() === 2,
+      10_000,
+      'the offer with the new token, refused',
+      seen(t, endpoint),
+    );
     expect(t.hub.info('whip-push').link!.problem).toMatch(/answered 503/);
     timers.advance(RECONNECT_BACKOFF_MS[0]! - 1);
     expect(posts()).toBe(2);
     timers.advance(1);
-    await waitFor(() => posts() === 3 && refusals() === 3, 10_000, 'the first retry, refused');
+    await waitFor(() => posts() === 3 && refusals() === 3, 10_000, 'the first retry, refused', seen(t, endpoint));
     endpoint.refuseWith = undefined;
     timers.advance(RECONNECT_BACKOFF_MS[1]! - 1);
     expect(posts()).toBe(3);
     timers.advance(1);
-    await waitFor(() => t.hub.info('whip-push').link?.state === 'connected', 15_000, 'the link');
+    await waitFor(() => t.hub.info('whip-push').link?.state === 'connected', 15_000, 'the link', seen(t, endpoint));
     expect(t.hub.info('whip-push').link).toMatchObject({ state: 'connected' });
     expect(t.hub.info('whip-push').link!.problem).toBeUndefined();
   });

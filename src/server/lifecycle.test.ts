@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { solidPipeline } from '../engine/test-support';
 import { startScope } from '../main';
-import { MultipartParser, TestSocket, call, startTestScope } from './test-support';
+import { MultipartParser, TestSocket, call, settles, startTestScope } from './test-support';
 import { grab, stalledClient } from './test-helpers';
 import type { Server } from 'node:net';
 import type { Scope } from '../main';
@@ -37,11 +37,11 @@ describe('stop()', () => {
     await scope.stop();
     // Generous: a grace period for the open responses, then their sockets are cut.
     expect(performance.now() - t0).toBeLessThan(5000);
-    expect(await streamEnded).toBe(true);
+    expect(await settles(streamEnded, 10_000, 'the open MJPEG stream to end', () => `${parts} parts read`)).toBe(true);
     expect(parts).toBeGreaterThan(0);
-    expect(await wsClosed).toBe(1001);
+    expect(await settles(wsClosed, 10_000, 'the WebSocket to close')).toBe(1001);
     stalled.resume(); // let the stalled client read up to the end of its stream
-    await stalledClosed;
+    await settles(stalledClosed, 10_000, 'the stalled MJPEG client to be closed');
 
     await expect(fetch(`${url}/health`)).rejects.toThrow();
     const late = new WebSocket(`${url.replace('http', 'ws')}/ws`);

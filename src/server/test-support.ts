@@ -33,15 +33,55 @@ export async function startTestScope(options: Partial<ScopeOptions> = {}): Promi
   return Object.assign(scope, { logs });
 }
 
+/**
+ * Polls `check` until it holds. On timeout the error says what it waited for and, given `seen`, what it saw last
+ * (a state, a count, a log tail): a failure under load then explains itself instead of saying "timed out".
+ */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,
   what = 'condition',
+  seen?: () => unknown,
 ): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${await saw(seen)}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * `promise`'s value, or an error saying what it waited for (and what it saw) once `timeoutMs` have passed: for
+ * awaits on an event or a stream's end that would otherwise fail only as vitest's "Test timed out".
+ */
+export async function settles<T>(
+  promise: Promise<T>,
+  timeoutMs: number,
+  what: string,
+  seen?: () => unknown,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => void saw(seen).then((s) => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}${s}`))),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** "; saw …" for a timeout's message; a `seen` that throws says so rather than hiding the timeout. */
+async function saw(seen: (() => unknown) | undefined): Promise<string> {
+  if (!seen) return '';
+  try {
+    const value = await seen();
+    return `; saw ${typeof value === 'string' ? value : JSON.stringify(value)}`;
+  } catch (err) {
+    return `; could not say what it saw (${(err as Error).message})`;
   }
 }
 

@@ -46,13 +46,21 @@ export const streamDiffusionParams = {
   }),
   guidance: p.number(1.2, { ...steps, min: 0, max: 10, smoothing: 0.1, label: 'Guidance scale' }),
   delta: p.number(1, { ...steps, min: 0, max: 2, smoothing: 0.1, label: 'RCFG delta' }),
-  tIndexList: p.text('32,45', {
+  tIndexList: p.text('', {
     ...steps,
     maxLength: 200,
     label: 't_index_list',
-    description: 'Steps of the 50-step LCM schedule each frame visits, e.g. 0,16,32,45 (txt2img) or 32,45',
+    description:
+      'Steps of the 50-step LCM schedule each frame visits, e.g. 0,16,32,45. Empty: the mode’s default, ' +
+      '32,45 for img2img and 0 (one step from t=999, as SD-Turbo is meant to run) for txt2img',
   }),
-  addNoise: p.bool(true, { ...steps, label: 'Add noise', description: 'Noise the input latent (img2img)' }),
+  addNoise: p.bool(true, {
+    ...steps,
+    label: 'Add noise',
+    description:
+      'Fresh noise when a frame moves on to the next step (off: only the √ᾱ scale); the input latent is always ' +
+      'noised, as in StreamDiffusion',
+  }),
   seed: p.int(2, { ...steps, min: 0, max: 999999, label: 'Seed' }),
   reseed: p.trigger({ ...steps, label: 'New seed', description: 'Draw new noise' }),
   noiseDrift: p.number(0, {

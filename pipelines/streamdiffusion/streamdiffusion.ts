@@ -14,7 +14,7 @@ import { resolveModel } from './models';
 import { NoiseBank } from '../shared/noise';
 import { streamDiffusionParams } from './params';
 import { imageToTensor } from '../shared/pixels';
-import { parseTIndexList, stagesFor } from './schedule';
+import { parseTIndexList, stagesFor, tIndexListFor } from './schedule';
 import type { Stage } from './schedule';
 import { SimilarityFilter } from './similarity-filter';
 import { ImageSource } from '../shared/source';
@@ -132,10 +132,10 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     this.model = undefined;
   }
 
-  /** The stream for the current t_index_list and seed; a change of either starts the stream afresh. */
+  /** The stream for the current t_index_list (per mode when empty) and seed; a change of either starts it afresh. */
   private async prepareStream(engine: FrameEngine, params: ParamSnapshot<SdParams>, dt: number): Promise<void> {
     const size = LATENT_CHANNELS * (this.width / VAE_FACTOR) * (this.height / VAE_FACTOR);
-    const steps = params.tIndexList;
+    const steps = tIndexListFor(params.tIndexList, params.mode);
     // The trigger moves to another seed without touching the seed parameter, which would snap back next frame.
     if (params.reseed) this.reseeds++;
     const seed = params.seed + this.reseeds * 7919;

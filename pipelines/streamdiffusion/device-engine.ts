@@ -10,7 +10,8 @@ import { imageToTensor } from '../shared/pixels';
 import type { Stage } from './schedule';
 import { convert } from './session-io';
 import { buildFrameGraph } from './frame-graph';
-import { buildFromRgba, buildPrepare, buildUpdate } from './stream-graphs';
+import { buildFiniteCheck, buildFromRgba, buildPrepare, buildUpdate } from './stream-graphs';
+import { nanMessage } from './load-guards';
 import { activeCfg, negativesOf } from './stream-batch';
 import type { Guidance } from './stream-batch';
 import { concat, sameValues } from './float-arrays';
@@ -36,6 +37,8 @@ export class DeviceEngine implements FrameEngine {
   private fifo: Fifo | undefined;
   private cond: { key: Float32Array[]; handles: Record<string, TensorHandle> } | undefined;
   private timesteps: { key: string; handle: TensorHandle } | undefined;
+  /** Set once a decoded frame had no NaN; until then each is checked on the device (four bytes come back). */
+  private decodedFinite = false;
 
   constructor(
     private readonly runtime: InferenceBackend,
@@ -123,6 +126,7 @@ export class DeviceEngine implements FrameEngine {
         )[decOut]!,
       );
       const half = decoder.outputType(decOut) === 'float16';
+      if (!this.decodedFinite) await this.checkFinite(decoded, half);
       const formats = this.formats;
       const toFrame = await this.graph(
         () => buildFrameGraph(this.width, this.height, half, formats),
@@ -194,6 +198,14 @@ export class DeviceEngine implements FrameEngine {
     return { latent: out.latent! };
   }
 
+  /** Refuses a decoded frame with NaN (an fp16 SDXL VAE without the fp16 fix), which RGBA would show as black. */
+  private async checkFinite(decoded: TensorHandle, half: boolean): Promise<void> {
+    const check = await this.graph(buildFiniteCheck, half, ['finite']);
+    const out = await check.run({ sample: decoded });
+    if (!Number.isFinite((out.finite!.data as Float32Array)[0])) throw new Error(nanMessage('the VAE decoder'));
+    this.decodedFinite = true;
+  }
+
   /** The batched conditioning as handles, uploaded again only when its values change. */
   private async conditioning(mask: boolean[], positive: Conditioning, negative: Conditioning) {
     const { unet } = this.model.networks;
@@ -233,10 +245,6 @@ export class DeviceEngine implements FrameEngine {
       session.catch(() => this.graphs.delete(key));
     }
     return session;
-  }
-
-  private get latentSize(): number {
-    return LATENT_CHANNELS * (this.width / VAE_FACTOR) * (this.height / VAE_FACTOR);
   }
 
   private latents(data: Float32Array, count: number): Promise<TensorHandle> {

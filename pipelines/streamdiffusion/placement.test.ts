@@ -5,7 +5,7 @@ import { OrtRuntime } from '../../src/runtime/ort';
 import { describeFallbacks, nodePlacement, ortProviderName, syntheticFeeds } from '../../src/runtime/placement';
 import { stagesFor } from './schedule';
 import { buildFrameGraph } from './frame-graph';
-import { buildFromRgba, buildPrepare, buildUpdate } from './stream-graphs';
+import { buildFiniteCheck, buildFromRgba, buildPrepare, buildUpdate } from './stream-graphs';
 import { negativesOf } from './stream-batch';
 import type { CfgMode } from './stream-batch';
 import { writeTinyModel } from './tiny/write';
@@ -66,10 +66,11 @@ describe('streamdiffusion graphs on WebGPU: no node falls back to the CPU provid
     }
   });
 
-  it('the pixel conversions: RGBA in, RGBA / BGRA / I420 / UYVY out', async () => {
+  it('the pixel conversions: RGBA in, RGBA / BGRA / I420 / UYVY out, and the NaN check', async () => {
     for (const half of [false, true]) {
       await expectAllOnWebGpu(buildFrameGraph(64, 48, half, ['bgra', 'i420', 'uyvy']));
       await expectAllOnWebGpu(buildFromRgba(64, 48, half));
+      await expectAllOnWebGpu(buildFiniteCheck(half));
     }
   });
 });

@@ -72,7 +72,7 @@ describe('StreamBatch', () => {
       const run = async (g: Guidance) => {
         const stream = new StreamBatch(stages, SIZE, noise);
         const sizes: number[] = [];
-        let last = new Float32Array();
+        let last: Float32Array = new Float32Array();
         for (const x of inputs) last = await stream.step(x, async (b) => (sizes.push(b.timesteps.length), unet(b)), g);
         return { last, sizes };
       };

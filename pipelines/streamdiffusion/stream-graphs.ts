@@ -203,3 +203,14 @@ function split(b: Graph, x: string, count: number, axis: number): string[] {
   const first = b.g.op('Split', [x, sizes], { axis: { int: axis } }, count);
   return Array.from({ length: count }, (_, i) => (i === 0 ? first : `${first}_${i}`));
 }
+
+/**
+ * sample [1,3,H,W] -> finite [] = Σ (x - x): 0 when every value is finite, NaN when any is NaN or infinite. The
+ * device engine runs it on its first decoded frames, since the RGBA conversion would turn NaN into black.
+ */
+export function buildFiniteCheck(half: boolean): Uint8Array {
+  const b = new Graph('finite_check');
+  const x = b.input('sample', [1, 3, 'h', 'w'], half);
+  b.output(b.op('ReduceSum', [b.sub(x, x)], { keepdims: { int: 0 } }), 'finite', []);
+  return b.g.toBytes();
+}

@@ -28,6 +28,7 @@ export const streamDiffusionParams = {
   vae: p.enum('full', ['full', 'tiny'] as const, {
     ...model,
     label: 'VAE',
+    // Deliberate: StreamDiffusion's wrapper defaults to TAESD; the full VAE gives the sharper picture.
     description: 'full: the model’s own VAE; tiny: TAESD (much faster decode, softer detail)',
   }),
   // Named `source`, not `input`: /scope/input is the command that chooses the video input.
@@ -44,7 +45,14 @@ export const streamDiffusionParams = {
     label: 'Guidance',
     description: 'none (turbo models), full CFG, or residual CFG: self / initialize',
   }),
-  guidance: p.number(1.2, { ...steps, min: 0, max: 10, smoothing: 0.1, label: 'Guidance scale' }),
+  guidance: p.number(1.2, {
+    ...steps,
+    min: 0,
+    max: 10,
+    smoothing: 0.1,
+    label: 'Guidance scale',
+    description: 'γ; guidance runs only above 1, as in StreamDiffusion (at or below 1: the prompt alone)',
+  }),
   delta: p.number(1, { ...steps, min: 0, max: 2, smoothing: 0.1, label: 'RCFG delta' }),
   tIndexList: p.text('', {
     ...steps,

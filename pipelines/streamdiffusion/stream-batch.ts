@@ -87,6 +87,7 @@ export class StreamBatch {
     const negatives = negativesOf(cfg, n);
     const batch = new Float32Array((n + negatives) * size);
     xs.forEach((x, i) => batch.set(x, i * size));
+    // Negative copies follow the conditional ones (StreamDiffusion puts them first; the order changes nothing).
     for (let j = 0; j < negatives; j++) batch.set(xs[j]!, (n + j) * size);
     const timesteps = [...this.stages, ...this.stages.slice(0, negatives)].map((s) => s.timestep);
     const negative = timesteps.map((_, i) => i >= n);
@@ -118,6 +119,8 @@ export class StreamBatch {
           v = u + g.scale * (v - u);
         }
         e[k] = v;
+        // Deliberate: one-step txt2img keeps the LCM boundary too (txt2img_sd_turbo takes x̂₀ alone; c_skip is
+        // 2.5e-9 at t = 999, so the pictures are the same).
         out[k] = s.cSkip * x[k]! + s.cOut * ((x[k]! - s.beta * v) / s.alpha);
       }
       denoised.push(out);

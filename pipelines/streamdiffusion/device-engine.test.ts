@@ -55,6 +55,7 @@ interface Case {
   steps: string;
   cfg: CfgMode;
   img2img: boolean;
+  addNoise?: boolean;
 }
 
 /** Runs the same frames through the host engine and the device engine; returns the worst channel difference. */
@@ -88,7 +89,7 @@ async function compare(model: DiffusionModel, runtime: OrtRuntime, c: Case): Pro
         positive,
         negative,
         guidance: { cfg: c.cfg, scale: 1.4, delta: 0.8 },
-        addNoise: true,
+        addNoise: c.addNoise ?? true,
       };
       const [a, b] = [await engines[0]!.render(req), await engines[1]!.render(req)];
       for (let i = 0; i < a.data.length; i++) {
@@ -107,6 +108,7 @@ const cases: Case[] = [
   { steps: '0', cfg: 'none', img2img: false },
   { steps: '10,25,40', cfg: 'none', img2img: false },
   { steps: '10,25,40', cfg: 'self', img2img: true },
+  { steps: '10,25,40', cfg: 'self', img2img: true, addNoise: false },
   { steps: '20,35,45', cfg: 'full', img2img: true },
   { steps: '10,25,40', cfg: 'initialize', img2img: true },
   { steps: '16,45', cfg: 'initialize', img2img: false },

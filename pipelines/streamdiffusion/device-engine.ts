@@ -10,17 +10,17 @@ import { imageToTensor } from '../shared/pixels';
 import type { Stage } from './schedule';
 import { convert } from './session-io';
 import { buildFrameGraph } from './frame-graph';
-import { buildFromRgba, buildPrepare, buildUpdate, negativesOf } from './stream-graphs';
+import { buildFiniteCheck, buildFromRgba, buildPrepare, buildUpdate } from './stream-graphs';
+import { nanMessage } from './load-guards';
+import { activeCfg, negativesOf } from './stream-batch';
 import type { Guidance } from './stream-batch';
 import { concat, sameValues } from './float-arrays';
 import type { Timings } from '../shared/timings';
 
-/** The frames in flight, as handles: latents waiting at stages 1..n-1, their noises, their negative x̂₀. */
+/** The frames in flight, as handles: latents waiting at stages 1..n-1 and their stock noises (RCFG). */
 interface Fifo {
   x: TensorHandle;
-  noise: TensorHandle;
-  x0neg: TensorHandle | undefined;
-  has: TensorHandle | undefined;
+  stock: TensorHandle;
 }
 
 /**
@@ -37,6 +37,8 @@ export class DeviceEngine implements FrameEngine {
   private fifo: Fifo | undefined;
   private cond: { key: Float32Array[]; handles: Record<string, TensorHandle> } | undefined;
   private timesteps: { key: string; handle: TensorHandle } | undefined;
+  /** Set once a decoded frame had no NaN; until then each is checked on the device (four bytes come back). */
+  private decodedFinite = false;
 
   constructor(
     private readonly runtime: InferenceBackend,
@@ -49,7 +51,7 @@ export class DeviceEngine implements FrameEngine {
   ) {}
 
   async reset(stages: Stage[], noise: Float32Array[]): Promise<void> {
-    await this.drop(this.fifo ? [this.fifo.x, this.fifo.noise, this.fifo.x0neg, this.fifo.has] : []);
+    await this.drop(this.fifo ? [this.fifo.x, this.fifo.stock] : []);
     this.fifo = undefined;
     this.stages = stages;
     this.setNoise(noise);
@@ -60,9 +62,7 @@ export class DeviceEngine implements FrameEngine {
       const x = concat(rest.map((v, i) => Float32Array.from(v, (e) => e * stages[i + 1]!.beta)));
       this.fifo = {
         x: await this.latents(x, n - 1),
-        noise: await this.latents(concat(rest), n - 1),
-        x0neg: undefined,
-        has: undefined,
+        stock: await this.latents(concat(rest), n - 1),
       };
     }
   }
@@ -83,7 +83,7 @@ export class DeviceEngine implements FrameEngine {
     };
     try {
       const n = this.stages.length;
-      const negatives = negativesOf(req.guidance.cfg, n);
+      const negatives = negativesOf(activeCfg(req.guidance), n);
       const { unet, decoder } = this.model.networks;
       this.noise ??= await this.latents(concat(this.noiseArrays), n);
 
@@ -92,7 +92,6 @@ export class DeviceEngine implements FrameEngine {
         stages: n,
         negatives,
         img2img: x0 !== undefined,
-        addNoise: req.addNoise,
         alpha0: this.stages[0]!.alpha,
         beta0: this.stages[0]!.beta,
         latentScale: this.model.files.latentScale,
@@ -116,7 +115,7 @@ export class DeviceEngine implements FrameEngine {
       );
       const eps = keep(predicted[unetOut]!);
 
-      const next = await this.update(eps, xs, req.guidance);
+      const next = await this.update(eps, xs, req.guidance, req.addNoise);
       const latent = keep(next.latent);
       const decOut = decoder.outputNames[0]!;
       const decoded = keep(
@@ -127,6 +126,7 @@ export class DeviceEngine implements FrameEngine {
         )[decOut]!,
       );
       const half = decoder.outputType(decOut) === 'float16';
+      if (!this.decodedFinite) await this.checkFinite(decoded, half);
       const formats = this.formats;
       const toFrame = await this.graph(
         () => buildFrameGraph(this.width, this.height, half, formats),
@@ -170,44 +170,40 @@ export class DeviceEngine implements FrameEngine {
   }
 
   /** The LCM step and re-noising on the device; the FIFO moves on to this call's handles. */
-  private async update(eps: TensorHandle, xs: TensorHandle, guidance: Guidance) {
+  private async update(eps: TensorHandle, xs: TensorHandle, guidance: Guidance, addNoise: boolean) {
     const n = this.stages.length;
     const { unet, decoder } = this.model.networks;
-    const initialize = guidance.cfg === 'initialize' && n > 1;
+    const cfg = activeCfg(guidance);
     const update = await this.graph(buildUpdate, {
       stages: this.stages,
-      cfg: guidance.cfg,
+      cfg,
+      addNoise,
       latentScale: this.model.files.latentScale,
       epsHalf: unet.outputType(unet.outputNames[0]!) === 'float16',
       latentHalf: decoder.inputType('latent_sample') === 'float16',
     });
-    const fifo = this.fifo;
-    if (initialize && fifo && !fifo.x0neg) {
-      // Frames that entered before initialize was switched on carry no negative x̂₀: their noise stands in.
-      fifo.x0neg = await this.latents(new Float32Array((n - 1) * this.latentSize), n - 1);
-      fifo.has = await this.runtime.upload({ type: 'float32', data: new Float32Array(n - 1), dims: [n - 1, 1, 1, 1] });
-    }
     const feeds: Record<string, TensorHandle | PlainTensor> = { eps, xs, noise: this.noise! };
-    if (fifo) feeds.fifo_noise = fifo.noise;
-    if (guidance.cfg !== 'none') {
+    if (this.fifo) feeds.fifo_stock = this.fifo.stock;
+    if (cfg !== 'none') {
       // Eight bytes a frame: γ and δ are live, smoothed parameters.
       feeds.guidance = { type: 'float32', data: Float32Array.of(guidance.scale, guidance.delta), dims: [2] };
     }
-    if (initialize) Object.assign(feeds, { fifo_x0neg: fifo!.x0neg!, fifo_has: fifo!.has! });
-    const outs =
-      n > 1 ? ['latent', 'next_x', 'next_noise', ...(initialize ? ['next_x0neg', 'next_has'] : [])] : ['latent'];
+    const outs = n > 1 ? ['latent', 'next_x', 'next_stock'] : ['latent'];
     const out = await this.timings.time('update', () => update.run(feeds, { keep: outs }));
     if (n > 1) {
       const old = this.fifo!;
-      this.fifo = {
-        x: out.next_x!,
-        noise: out.next_noise!,
-        x0neg: initialize ? out.next_x0neg : undefined,
-        has: initialize ? out.next_has : undefined,
-      };
-      await this.drop([old.x, old.noise, old.x0neg, old.has]);
+      this.fifo = { x: out.next_x!, stock: out.next_stock! };
+      await this.drop([old.x, old.stock]);
     }
     return { latent: out.latent! };
+  }
+
+  /** Refuses a decoded frame with NaN (an fp16 SDXL VAE without the fp16 fix), which RGBA would show as black. */
+  private async checkFinite(decoded: TensorHandle, half: boolean): Promise<void> {
+    const check = await this.graph(buildFiniteCheck, half, ['finite']);
+    const out = await check.run({ sample: decoded });
+    if (!Number.isFinite((out.finite!.data as Float32Array)[0])) throw new Error(nanMessage('the VAE decoder'));
+    this.decodedFinite = true;
   }
 
   /** The batched conditioning as handles, uploaded again only when its values change. */
@@ -251,10 +247,6 @@ export class DeviceEngine implements FrameEngine {
     return session;
   }
 
-  private get latentSize(): number {
-    return LATENT_CHANNELS * (this.width / VAE_FACTOR) * (this.height / VAE_FACTOR);
-  }
-
   private latents(data: Float32Array, count: number): Promise<TensorHandle> {
     const dims = [count, LATENT_CHANNELS, this.height / VAE_FACTOR, this.width / VAE_FACTOR];
     return this.runtime.upload({ type: 'float32', data, dims });
@@ -277,15 +269,7 @@ export class DeviceEngine implements FrameEngine {
 
   async release(): Promise<void> {
     const f = this.fifo;
-    await this.drop([
-      this.noise,
-      f?.x,
-      f?.noise,
-      f?.x0neg,
-      f?.has,
-      this.timesteps?.handle,
-      ...Object.values(this.cond?.handles ?? {}),
-    ]);
+    await this.drop([this.noise, f?.x, f?.stock, this.timesteps?.handle, ...Object.values(this.cond?.handles ?? {})]);
     this.fifo = undefined;
     this.noise = undefined;
     this.timesteps = undefined;

@@ -53,7 +53,7 @@ export class DiffusionModel {
           'loading text encoder',
           0.1 + i * 0.1,
         );
-        towers.push({ tokenizer, session });
+        towers.push({ tokenizer, session, name: `text_encoder${suffix}/model.onnx` });
       }
       const unet = await open(files.dir, 'unet/model.onnx', 'loading UNet', 0.3);
       const decoder = await open(files.vaeDir, 'vae_decoder/model.onnx', 'loading VAE decoder', 0.7);

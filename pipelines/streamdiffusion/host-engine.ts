@@ -4,6 +4,7 @@ import type { DiffusionModel } from './diffusion-model';
 import { imageToTensor, tensorToImage } from '../shared/pixels';
 import type { Stage } from './schedule';
 import { StreamBatch } from './stream-batch';
+import { nanMessage } from './load-guards';
 import type { Guidance } from './stream-batch';
 import type { Timings } from '../shared/timings';
 
@@ -35,6 +36,7 @@ export interface FrameEngine {
  */
 export class HostEngine implements FrameEngine {
   private stream: StreamBatch | undefined;
+  private decodedFinite = false;
 
   constructor(
     private readonly model: DiffusionModel,
@@ -68,6 +70,11 @@ export class HostEngine implements FrameEngine {
       req.addNoise,
     );
     const decoded = await model.decodeLatent(latent, width, height);
+    // Until one frame has decoded to finite values: NaN would show as a black frame with no word why.
+    if (!this.decodedFinite) {
+      if (!decoded.every(Number.isFinite)) throw new Error(nanMessage('the VAE decoder'));
+      this.decodedFinite = true;
+    }
     return this.timings.time('pixels out', () => tensorToImage(decoded, width, height));
   }
 

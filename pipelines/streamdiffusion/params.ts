@@ -28,6 +28,7 @@ export const streamDiffusionParams = {
   vae: p.enum('full', ['full', 'tiny'] as const, {
     ...model,
     label: 'VAE',
+    // Deliberate: StreamDiffusion's wrapper defaults to TAESD; the full VAE gives the sharper picture.
     description: 'full: the model’s own VAE; tiny: TAESD (much faster decode, softer detail)',
   }),
   // Named `source`, not `input`: /scope/input is the command that chooses the video input.
@@ -44,15 +45,30 @@ export const streamDiffusionParams = {
     label: 'Guidance',
     description: 'none (turbo models), full CFG, or residual CFG: self / initialize',
   }),
-  guidance: p.number(1.2, { ...steps, min: 0, max: 10, smoothing: 0.1, label: 'Guidance scale' }),
+  guidance: p.number(1.2, {
+    ...steps,
+    min: 0,
+    max: 10,
+    smoothing: 0.1,
+    label: 'Guidance scale',
+    description: 'γ; guidance runs only above 1, as in StreamDiffusion (at or below 1: the prompt alone)',
+  }),
   delta: p.number(1, { ...steps, min: 0, max: 2, smoothing: 0.1, label: 'RCFG delta' }),
-  tIndexList: p.text('32,45', {
+  tIndexList: p.text('', {
     ...steps,
     maxLength: 200,
     label: 't_index_list',
-    description: 'Steps of the 50-step LCM schedule each frame visits, e.g. 0,16,32,45 (txt2img) or 32,45',
+    description:
+      'Steps of the 50-step LCM schedule each frame visits, e.g. 0,16,32,45. Empty: the mode’s default, ' +
+      '32,45 for img2img and 0 (one step from t=999, as SD-Turbo is meant to run) for txt2img',
   }),
-  addNoise: p.bool(true, { ...steps, label: 'Add noise', description: 'Noise the input latent (img2img)' }),
+  addNoise: p.bool(true, {
+    ...steps,
+    label: 'Add noise',
+    description:
+      'Fresh noise when a frame moves on to the next step (off: only the √ᾱ scale); the input latent is always ' +
+      'noised, as in StreamDiffusion',
+  }),
   seed: p.int(2, { ...steps, min: 0, max: 999999, label: 'Seed' }),
   reseed: p.trigger({ ...steps, label: 'New seed', description: 'Draw new noise' }),
   noiseDrift: p.number(0, {

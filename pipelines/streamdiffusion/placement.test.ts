@@ -5,7 +5,8 @@ import { OrtRuntime } from '../../src/runtime/ort';
 import { describeFallbacks, nodePlacement, ortProviderName, syntheticFeeds } from '../../src/runtime/placement';
 import { stagesFor } from './schedule';
 import { buildFrameGraph } from './frame-graph';
-import { buildFromRgba, buildPrepare, buildUpdate, negativesOf } from './stream-graphs';
+import { buildFiniteCheck, buildFromRgba, buildPrepare, buildUpdate } from './stream-graphs';
+import { negativesOf } from './stream-batch';
 import type { CfgMode } from './stream-batch';
 import { writeTinyModel } from './tiny/write';
 
@@ -50,7 +51,6 @@ describe('streamdiffusion graphs on WebGPU: no node falls back to the CPU provid
           stages: n,
           negatives: negativesOf(cfg, n),
           img2img: true,
-          addNoise: true,
           alpha0: stages[0]!.alpha,
           beta0: stages[0]!.beta,
           latentScale: 0.18215,
@@ -58,14 +58,19 @@ describe('streamdiffusion graphs on WebGPU: no node falls back to the CPU provid
           unetHalf: half,
         }),
       );
-      await expectAllOnWebGpu(buildUpdate({ stages, cfg, latentScale: 0.18215, epsHalf: half, latentHalf: half }));
+      for (const addNoise of [true, false]) {
+        await expectAllOnWebGpu(
+          buildUpdate({ stages, cfg, addNoise, latentScale: 0.18215, epsHalf: half, latentHalf: half }),
+        );
+      }
     }
   });
 
-  it('the pixel conversions: RGBA in, RGBA / BGRA / I420 / UYVY out', async () => {
+  it('the pixel conversions: RGBA in, RGBA / BGRA / I420 / UYVY out, and the NaN check', async () => {
     for (const half of [false, true]) {
       await expectAllOnWebGpu(buildFrameGraph(64, 48, half, ['bgra', 'i420', 'uyvy']));
       await expectAllOnWebGpu(buildFromRgba(64, 48, half));
+      await expectAllOnWebGpu(buildFiniteCheck(half));
     }
   });
 });

@@ -2,12 +2,16 @@ import type { ClipTokenizer } from './clip-tokenizer';
 import { CONTEXT_LENGTH } from './clip-tokenizer';
 import type { Conditioning } from '../shared/blend';
 import type { TypedSession } from './session-io';
+import { penultimateReader } from './hidden-states';
+import type { FeatureReader } from './hidden-states';
 import type { Timings } from '../shared/timings';
 
 /** A text encoder with its tokenizer. */
 export interface TextTower {
   tokenizer: ClipTokenizer;
   session: TypedSession;
+  /** Where it came from, for error sentences (text_encoder_2/model.onnx). */
+  name: string;
 }
 
 const CACHE_SIZE = 64;
@@ -19,11 +23,18 @@ const CACHE_SIZE = 64;
  */
 export class PromptEncoder {
   private readonly cache = new Map<string, Conditioning>();
+  private readonly readers: FeatureReader[];
 
+  /** Throws, naming what the export must have, when an SDXL encoder does not expose its penultimate layer. */
   constructor(
     private readonly towers: TextTower[],
     private readonly timings?: Timings,
-  ) {}
+  ) {
+    const xl = towers.length > 1;
+    this.readers = towers.map((t) =>
+      xl ? penultimateReader(t.name, t.session.signature.outputs) : (out) => lastHidden(out, t.name),
+    );
+  }
 
   async encode(text: string): Promise<Conditioning> {
     const hit = this.cache.get(text);
@@ -41,8 +52,7 @@ export class PromptEncoder {
       const started = performance.now();
       const out = await tower.session.run({ input_ids: { data: ids, dims: [1, CONTEXT_LENGTH] } });
       this.timings?.add('text encoder', performance.now() - started);
-      const hidden = xl ? penultimate(out, tower.session.outputNames) : out.last_hidden_state;
-      if (!hidden) throw new Error('text encoder has no last_hidden_state output');
+      const hidden = this.readers[i]!(out);
       parts.push({ hidden, width: hidden.length / CONTEXT_LENGTH });
       if (xl && i === this.towers.length - 1) pooled = out.text_embeds ?? out.pooler_output;
     }
@@ -68,10 +78,11 @@ export class PromptEncoder {
   }
 }
 
-/** hidden_states.{n-2} when the encoder exposes its layers (what SDXL conditions on), else last_hidden_state. */
-function penultimate(out: Record<string, Float32Array>, names: string[]): Float32Array | undefined {
-  const layers = names.filter((n) => /^hidden_states\.\d+$/.test(n)).length;
-  return (layers >= 2 ? out[`hidden_states.${layers - 2}`] : undefined) ?? out.last_hidden_state;
+/** SD 2.1 / SD-Turbo condition on the final layer (its export already ends at the layer SD 2 reads). */
+function lastHidden(out: Record<string, Float32Array>, name: string): Float32Array {
+  const hidden = out.last_hidden_state;
+  if (!hidden) throw new Error(`${name} has no last_hidden_state output`);
+  return hidden;
 }
 
 /** Per-token concatenation of [77 × a] and [77 × b] into [77 × (a + b)]. */

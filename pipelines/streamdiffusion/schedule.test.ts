@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alphasCumprod, boundaryScalings, lcmTimesteps, parseTIndexList, stagesFor } from './schedule';
+import { alphasCumprod, boundaryScalings, lcmTimesteps, parseTIndexList, stagesFor, tIndexListFor } from './schedule';
 
 describe('turbo/LCM schedule', () => {
   it('ᾱ_t is the product of 1 - β over the scaled-linear betas', () => {
@@ -40,5 +40,11 @@ describe('turbo/LCM schedule', () => {
     expect(parseTIndexList('45,0 16;16')).toEqual([0, 16, 45]);
     expect(parseTIndexList('3, 99, -1, x')).toEqual([3]);
     expect(() => parseTIndexList('nope')).toThrow(/no step index/);
+  });
+
+  it("an empty t_index_list takes the mode's StreamDiffusion default: one step at t=999 for txt2img", () => {
+    expect(stagesFor(parseTIndexList(tIndexListFor('', 'txt2img'))).map((s) => s.timestep)).toEqual([999]);
+    expect(stagesFor(parseTIndexList(tIndexListFor(' ', 'img2img'))).map((s) => s.timestep)).toEqual([359, 99]);
+    expect(tIndexListFor('0,16,32,45', 'txt2img')).toBe('0,16,32,45');
   });
 });

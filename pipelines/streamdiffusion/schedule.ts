@@ -50,6 +50,18 @@ export interface Stage {
   cOut: number;
 }
 
+/**
+ * The t_index_list used when none is given, StreamDiffusion's for each mode: img2img denoises from t = 359 and
+ * t = 99 (its img2img examples, SD-Turbo), txt2img is SD-Turbo's single step from pure noise at t = 999 (its
+ * optimal-performance txt2img example). Starting txt2img from pure noise at t = 359 gives mushy pictures.
+ */
+export const DEFAULT_T_INDEX_LIST = { img2img: '32,45', txt2img: '0' } as const;
+
+/** The t_index_list text that runs: the one given, or the mode's default when it is empty. */
+export function tIndexListFor(text: string, mode: keyof typeof DEFAULT_T_INDEX_LIST): string {
+  return text.trim() === '' ? DEFAULT_T_INDEX_LIST[mode] : text;
+}
+
 /** Parses "0,16,32,45" (or "[32, 45]") into sorted, distinct step indices within 0..steps-1. */
 export function parseTIndexList(text: string, steps = LCM_STEPS): number[] {
   const values = text

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NoiseBank, seededNoise } from '../shared/noise';
 import { stagesFor } from './schedule';
 import type { Stage } from './schedule';
-import { StreamBatch } from './stream-batch';
+import { StreamBatch, mix } from './stream-batch';
 import type { CfgMode, Guidance, UnetBatch } from './stream-batch';
 
 const SIZE = 16;
@@ -11,7 +11,12 @@ const eps = (x: number, t: number, negative: boolean) => 0.1 * x + (0.05 * t) / 
 const unet = async (b: UnetBatch) =>
   Float32Array.from(b.sample, (x, i) => eps(x, b.timesteps[Math.floor(i / SIZE)]!, b.negative[Math.floor(i / SIZE)]!));
 
-/** The same frame denoised stage after stage on its own, the way a non-streaming sampler would, in float64. */
+/**
+ * The same frame denoised stage after stage on its own, the way a non-streaming sampler would, in float64. RCFG's
+ * negative is written the way the paper states it, not as StreamDiffusion's stock recursion: self takes the
+ * noise that brings the frame's own input latent z to x, initialize the noise that brings the negative x̂₀ of
+ * stage 0 to x (the recursion equals these up to c_skip·√ᾱ + c_out - 1, below 1e-5 here).
+ */
 function sequential(x0: Float32Array | undefined, stages: Stage[], noise: Float32Array[], g: Guidance): number[] {
   let z = Array.from({ length: SIZE }, (_, k) =>
     x0 ? stages[0]!.alpha * x0[k]! + stages[0]!.beta * noise[0]![k]! : noise[0]![k]!,
@@ -19,20 +24,17 @@ function sequential(x0: Float32Array | undefined, stages: Stage[], noise: Float3
   let x0neg: number[] | undefined;
   let out: number[] = [];
   stages.forEach((s, i) => {
+    if (g.cfg === 'initialize' && i === 0) x0neg = z.map((x) => (x - s.beta * eps(x, s.timestep, true)) / s.alpha);
     out = z.map((x, k) => {
       const c = eps(x, s.timestep, false);
       let u: number | undefined;
       let scale = 1;
       if (g.cfg === 'full') u = eps(x, s.timestep, true);
-      if (g.cfg === 'self') [u, scale] = [noise[i]![k]!, g.delta];
-      if (g.cfg === 'initialize') {
-        if (i === 0) u = eps(x, s.timestep, true);
-        else [u, scale] = [(x - s.alpha * x0neg![k]!) / s.beta, g.delta];
-      }
+      if (g.cfg === 'self') [u, scale] = [(x - s.alpha * x0![k]!) / s.beta, g.delta];
+      if (g.cfg === 'initialize') [u, scale] = [(x - s.alpha * x0neg![k]!) / s.beta, g.delta];
       const e = u === undefined ? c : scale * u + g.scale * (c - scale * u);
       return s.cSkip * x + s.cOut * ((x - s.beta * e) / s.alpha);
     });
-    if (g.cfg === 'initialize' && i === 0) x0neg = z.map((x) => (x - s.beta * eps(x, s.timestep, true)) / s.alpha);
     const next = stages[i + 1];
     if (next) z = out.map((d, k) => next.alpha * d + next.beta * noise[i + 1]![k]!);
   });
@@ -63,6 +65,50 @@ describe('StreamBatch', () => {
       expect(batches).toEqual(inputs.map(() => ({ none: n, full: 2 * n, self: n, initialize: n + 1 })[cfg]));
     },
   );
+
+  it.each<CfgMode>(['full', 'self', 'initialize'])(
+    'guidance is off at γ <= 1, as in StreamDiffusion (cfg %s)',
+    async (cfg) => {
+      const run = async (g: Guidance) => {
+        const stream = new StreamBatch(stages, SIZE, noise);
+        const sizes: number[] = [];
+        let last: Float32Array = new Float32Array();
+        for (const x of inputs) last = await stream.step(x, async (b) => (sizes.push(b.timesteps.length), unet(b)), g);
+        return { last, sizes };
+      };
+      const plain = await run({ cfg: 'none', scale: 1, delta: 1 });
+      for (const scale of [1, 0.6]) {
+        const off = await run({ cfg, scale, delta: 0.8 });
+        // No negative UNet calls, and the picture is the conditional prediction's alone.
+        expect(off.sizes).toEqual(plain.sizes);
+        close(off.last, plain.last, 1e-7);
+      }
+    },
+  );
+
+  it('addNoise off still noises the input to stage 0 and keeps the √ᾱ scale between stages', async () => {
+    const g: Guidance = { cfg: 'none', scale: 1, delta: 1 };
+    const two = stagesFor([0, 45]);
+    const seen: Float32Array[] = [];
+    const stream = new StreamBatch(two, SIZE, [noise[0]!, noise[1]!]);
+    const spy = async (b: UnetBatch) => (seen.push(b.sample.slice()), unet(b));
+    const first = await stream.step(inputs[0], spy, g, false);
+    await stream.step(inputs[1], spy, g, false);
+    const [s0, s1] = two;
+    // Stage 0 of the first call: √ᾱ·z + √(1-ᾱ)·ε, never the clean latent.
+    close(seen[0]!.subarray(0, SIZE), mix(inputs[0]!, s0!.alpha, noise[0]!, s0!.beta));
+    // Stage 1 of the second call: the first frame's stage-0 result times √ᾱ of stage 1, no noise added.
+    const x1 = seen[1]!.subarray(SIZE, 2 * SIZE);
+    expect(first.length).toBe(SIZE);
+    const stage0 = seen[0]!.subarray(0, SIZE).map((x) => {
+      const e = eps(x, s0!.timestep, false);
+      return s0!.cSkip * x + s0!.cOut * ((x - s0!.beta * e) / s0!.alpha);
+    });
+    close(
+      x1,
+      stage0.map((d) => s1!.alpha * d),
+    );
+  });
 
   it('txt2img starts each frame from the stage-0 noise itself', async () => {
     const g: Guidance = { cfg: 'none', scale: 1, delta: 1 };

@@ -7,6 +7,7 @@
 import { GraphBuilder } from '../../src/runtime/graph-builder';
 import type { ElemType } from '../../src/runtime/graph-builder';
 import type { Stage } from './schedule';
+import { negativesOf } from './stream-batch';
 import type { CfgMode } from './stream-batch';
 
 const FLOAT = 1;
@@ -65,7 +66,6 @@ export interface PrepareGraph {
   /** Negative-conditioned copies of the first stages appended to the batch (full CFG: n, initialize: 1). */
   negatives: number;
   img2img: boolean;
-  addNoise: boolean;
   /** √ᾱ and √(1-ᾱ) of stage 0. */
   alpha0: number;
   beta0: number;
@@ -78,7 +78,8 @@ export interface PrepareGraph {
 
 /**
  * noise [n,4,h,w], fifo_x [n-1,4,h,w] (n > 1), x0 [1,4,h,w] (img2img) -> sample [n+neg,4,h,w] for the UNet and
- * xs [n,4,h,w], the latents of this call, for `update`.
+ * xs [n,4,h,w], the latents of this call, for `update`. The input latent is always noised to stage 0, whatever
+ * addNoise says (StreamDiffusion's encode_image; see StreamBatch.step).
  */
 export function buildPrepare(c: PrepareGraph): Uint8Array {
   const b = new Graph('stream_prepare');
@@ -88,7 +89,7 @@ export function buildPrepare(c: PrepareGraph): Uint8Array {
   let first = noise0;
   if (c.img2img) {
     const x0 = b.mul(b.input('x0', LATENT(1), c.x0Half), b.scalar(c.latentScale));
-    first = c.addNoise ? b.add(b.mul(x0, b.scalar(c.alpha0)), b.mul(noise0, b.scalar(c.beta0))) : x0;
+    first = b.add(b.mul(x0, b.scalar(c.alpha0)), b.mul(noise0, b.scalar(c.beta0)));
   }
   const xs = n > 1 ? b.concat([first, b.input('fifo_x', LATENT(n - 1))]) : first;
   const sample = c.negatives > 0 ? b.concat([xs, b.slice(xs, 0, c.negatives)]) : b.op('Identity', [xs]);
@@ -99,20 +100,20 @@ export function buildPrepare(c: PrepareGraph): Uint8Array {
 
 export interface UpdateGraph {
   stages: Stage[];
+  /** The cfg mode that runs (activeCfg: none while γ <= 1). */
   cfg: CfgMode;
+  /** Fresh stage noise when a frame moves on to the next stage (StreamDiffusion's do_add_noise). */
+  addNoise: boolean;
   latentScale: number;
   epsHalf: boolean;
   /** The decoder's latent_sample type. */
   latentHalf: boolean;
 }
 
-/** Batch layout of a cfg mode: how many negative copies follow the n conditional ones. */
-export const negativesOf = (cfg: CfgMode, n: number) => (cfg === 'full' ? n : cfg === 'initialize' ? 1 : 0);
-
 /**
- * eps [n+neg,4,h,w], xs [n,…], noise [n,…], fifo_noise [n-1,…], guidance [2] = (γ, δ) unless cfg is none,
- * fifo_x0neg [n-1,…] and fifo_has [n-1,1,1,1] for initialize -> latent [1,4,h,w] (the finished frame, divided by
- * the latent scale for the decoder), next_x and next_noise, the FIFO of the next call (and next_x0neg, next_has).
+ * eps [n+neg,4,h,w], xs [n,…], noise [n,…], fifo_stock [n-1,…] (the stock noises of the frames in flight),
+ * guidance [2] = (γ, δ) unless cfg is none -> latent [1,4,h,w] (the finished frame, divided by the latent scale
+ * for the decoder), next_x and next_stock, the FIFO of the next call. StreamBatch.step, stage by stage.
  */
 export function buildUpdate(c: UpdateGraph): Uint8Array {
   const b = new Graph('stream_update');
@@ -122,79 +123,63 @@ export function buildUpdate(c: UpdateGraph): Uint8Array {
   const eps = b.input('eps', LATENT(n + neg), c.epsHalf);
   const xs = b.input('xs', LATENT(n));
   const noise = b.input('noise', LATENT(n));
-  const noises = n > 1 ? b.concat([b.slice(noise, 0, 1), b.input('fifo_noise', LATENT(n - 1))]) : b.slice(noise, 0, 1);
-  const alpha = b.column(
+  // A frame enters with the stage-0 noise as its stock (initialize: the UNet's negative prediction).
+  const stock0 = c.cfg === 'initialize' ? b.slice(eps, n, n + 1) : b.slice(noise, 0, 1);
+  const stocks = n > 1 ? b.concat([stock0, b.input('fifo_stock', LATENT(n - 1))]) : stock0;
+  const column = (name: string, values: number[]) => b.column(name, values);
+  const alpha = column(
     'alpha',
     s.map((x) => x.alpha),
   );
-  const beta = b.column(
+  const beta = column(
     'beta',
     s.map((x) => x.beta),
   );
   const cond = neg > 0 ? b.slice(eps, 0, n) : eps;
 
   let e = cond;
-  let u0: string | undefined;
   if (c.cfg !== 'none') {
     const guidance = b.input('guidance', [2]);
     const gamma = b.slice(guidance, 0, 1);
-    const delta = b.slice(guidance, 1, 2);
-    let u: string;
-    if (c.cfg === 'full') {
-      u = b.slice(eps, n, 2 * n);
-    } else if (c.cfg === 'self') {
-      u = b.mul(noises, delta);
-    } else {
-      // initialize: stage 0 from the UNet's negative call; later stages from the negative x̂₀ each frame carries
-      // (residual noise), or from their noise when the frame entered before this mode was switched on.
-      u0 = b.slice(eps, n, n + 1);
-      u = u0;
-      if (n > 1) {
-        const x0neg = b.input('fifo_x0neg', LATENT(n - 1));
-        const has = b.input('fifo_has', [n - 1, 1, 1, 1]);
-        const xRest = b.slice(xs, 1, n);
-        const residual = b.div(b.sub(xRest, b.mul(b.slice(alpha, 1, n), x0neg)), b.slice(beta, 1, n));
-        const rest = b.slice(noises, 1, n);
-        const picked = b.add(b.mul(has, residual), b.mul(b.sub(b.scalar(1), has), rest));
-        u = b.concat([u0, b.mul(picked, delta)]);
-      }
-    }
+    const u = c.cfg === 'full' ? b.slice(eps, n, 2 * n) : b.mul(stocks, b.slice(guidance, 1, 2));
     e = b.add(u, b.mul(gamma, b.sub(cond, u)));
   }
 
-  const x0hat = b.div(b.sub(xs, b.mul(beta, e)), alpha);
-  const cSkip = b.column(
+  const cSkip = column(
     'c_skip',
     s.map((x) => x.cSkip),
   );
-  const cOut = b.column(
+  const cOut = column(
     'c_out',
     s.map((x) => x.cOut),
   );
-  const denoised = b.add(b.mul(cSkip, xs), b.mul(cOut, x0hat));
+  // The LCM step c_skip·x + c_out·(x - √(1-ᾱ)·ε)/√ᾱ, of the latents and (stockNext) of the scaled stocks.
+  const lcm = (x: string) => b.add(b.mul(cSkip, x), b.mul(cOut, b.div(b.sub(x, b.mul(beta, e)), alpha)));
+  const denoised = lcm(xs);
 
   const latent = b.mul(b.slice(denoised, n - 1, n), b.scalar(1 / c.latentScale));
   b.output(latent, 'latent', LATENT(1), c.latentHalf ? 'float16' : 'float');
   if (n > 1) {
-    const nextAlpha = b.column(
+    const nextAlpha = column(
       'next_alpha',
       s.slice(1).map((x) => x.alpha),
     );
-    const nextBeta = b.column(
-      'next_beta',
-      s.slice(1).map((x) => x.beta),
-    );
     const later = b.slice(noise, 1, n);
-    b.output(b.add(b.mul(nextAlpha, b.slice(denoised, 0, n - 1)), b.mul(nextBeta, later)), 'next_x', LATENT(n - 1));
-    b.output(b.op('Identity', [later]), 'next_noise', LATENT(n - 1));
-    if (c.cfg === 'initialize') {
-      const frameX0neg = b.div(b.sub(b.slice(xs, 0, 1), b.mul(b.scalar(s[0]!.beta), u0!)), b.scalar(s[0]!.alpha));
-      const carried = n > 2 ? [b.slice('fifo_x0neg', 0, n - 2)] : [];
-      const hasCarried = n > 2 ? [b.slice('fifo_has', 0, n - 2)] : [];
-      b.output(b.concat([frameX0neg, ...carried]), 'next_x0neg', LATENT(n - 1));
-      const one = b.g.floats('one', [1, 1, 1, 1], [1]);
-      b.output(b.concat([b.op('Identity', [one]), ...hasCarried]), 'next_has', [n - 1, 1, 1, 1]);
+    let nextX = b.mul(nextAlpha, b.slice(denoised, 0, n - 1));
+    if (c.addNoise) {
+      const nextBeta = column(
+        'next_beta',
+        s.slice(1).map((x) => x.beta),
+      );
+      nextX = b.add(nextX, b.mul(nextBeta, later));
     }
+    b.output(nextX, 'next_x', LATENT(n - 1));
+    const ratio = column(
+      'next_ratio',
+      s.slice(1).map((x) => x.alpha / x.beta),
+    );
+    const moved = b.slice(lcm(b.mul(beta, stocks)), 0, n - 1);
+    b.output(b.add(later, b.mul(ratio, moved)), 'next_stock', LATENT(n - 1));
   }
   return b.g.toBytes();
 }
@@ -217,4 +202,15 @@ function split(b: Graph, x: string, count: number, axis: number): string[] {
   );
   const first = b.g.op('Split', [x, sizes], { axis: { int: axis } }, count);
   return Array.from({ length: count }, (_, i) => (i === 0 ? first : `${first}_${i}`));
+}
+
+/**
+ * sample [1,3,H,W] -> finite [] = Σ (x - x): 0 when every value is finite, NaN when any is NaN or infinite. The
+ * device engine runs it on its first decoded frames, since the RGBA conversion would turn NaN into black.
+ */
+export function buildFiniteCheck(half: boolean): Uint8Array {
+  const b = new Graph('finite_check');
+  const x = b.input('sample', [1, 3, 'h', 'w'], half);
+  b.output(b.op('ReduceSum', [b.sub(x, x)], { keepdims: { int: 0 } }), 'finite', []);
+  return b.g.toBytes();
 }

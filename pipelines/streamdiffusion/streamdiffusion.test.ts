@@ -93,6 +93,16 @@ describe('streamdiffusion pipeline', () => {
     expect(diff(reseeded, await render(p, { ...seeded, tIndexList: 'x' }, 6))).toBe(0);
   });
 
+  it('txt2img with the default t_index_list is one step: the first frame is already the picture', async () => {
+    const one = paramsOf({ mode: 'txt2img', transition: 0 });
+    expect(one.tIndexList).toBe('');
+    const p = await load(one);
+    expect(diff(await render(p, one, 0), await render(p, one, 1))).toBe(0);
+    // Two steps (img2img's default list) fill the pipe first: the first frame out is not yet the picture.
+    const two = { ...one, tIndexList: '32,45' };
+    expect(diff(await render(p, two, 2), await render(p, two, 3))).toBeGreaterThan(1);
+  });
+
   it('takes the engine input image when one is passed, over its own source', async () => {
     const params = paramsOf({ tIndexList: '45', source: 'none' });
     const p = await load(params);

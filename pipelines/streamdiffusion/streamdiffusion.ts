@@ -11,10 +11,12 @@ import { DiffusionModel, LATENT_CHANNELS, VAE_FACTOR } from './diffusion-model';
 import { HostEngine } from './host-engine';
 import type { FrameEngine } from './host-engine';
 import { resolveModel } from './models';
+import type { ModelFiles } from './models';
+import { checkPredictionType, checkVae } from './load-guards';
 import { NoiseBank } from '../shared/noise';
 import { streamDiffusionParams } from './params';
 import { imageToTensor } from '../shared/pixels';
-import { parseTIndexList, stagesFor } from './schedule';
+import { parseTIndexList, stagesFor, tIndexListFor } from './schedule';
 import type { Stage } from './schedule';
 import { SimilarityFilter } from './similarity-filter';
 import { ImageSource } from '../shared/source';
@@ -68,7 +70,9 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
       progress: ctx.progress,
     });
     if (ctx.signal.aborted) return;
+    await checkPredictionType(files.dir, id);
     this.model = await DiffusionModel.open(ctx.runtime, files, this.timings, ctx.progress);
+    await this.checkVae(files, params.vae, ctx);
     if (!id.startsWith('tiny') && ctx.runtime.executionProvider === 'cpu') {
       ctx.log(
         `${id} runs on the CPU execution provider: expect seconds per frame, not real time; ` +
@@ -86,6 +90,29 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     ctx.progress('loading image source', 0.95);
     this.source = await ImageSource.load(params.source, ctx);
     ctx.progress('ready', 1);
+  }
+
+  /**
+   * The downloaded VAEs, through a frame and back before the first frame: the tiny one for its value range, an
+   * SDXL one for the NaN an fp16 export without the fp16 fix gives. The stand-ins have random weights and skip it.
+   */
+  private async checkVae(files: ModelFiles, vae: 'full' | 'tiny', ctx: LoadContext<SdParams>): Promise<void> {
+    const model = this.model!;
+    if (files.id !== 'sd-turbo' && files.id !== 'sdxl-turbo') return;
+    if (vae !== 'tiny' && !files.xl) return;
+    ctx.progress('checking the VAE', 0.9);
+    const label = vae === 'tiny' ? `the tiny VAE (${files.vaeDir})` : `the ${files.id} VAE`;
+    const roundTrip = {
+      encode: (p: Float32Array, w: number, h: number) => model.encodeImage(p, w, h),
+      decode: (l: Float32Array, w: number, h: number) => model.decodeLatent(l, w, h),
+    };
+    try {
+      await checkVae(roundTrip, ctx.width, ctx.height, { label, range: vae === 'tiny' });
+    } catch (err) {
+      this.model = undefined;
+      await model.release();
+      throw err;
+    }
   }
 
   async render(ctx: RenderContext, params: ParamSnapshot<SdParams>, input?: Image): Promise<Image> {
@@ -132,10 +159,10 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     this.model = undefined;
   }
 
-  /** The stream for the current t_index_list and seed; a change of either starts the stream afresh. */
+  /** The stream for the current t_index_list (per mode when empty) and seed; a change of either starts it afresh. */
   private async prepareStream(engine: FrameEngine, params: ParamSnapshot<SdParams>, dt: number): Promise<void> {
     const size = LATENT_CHANNELS * (this.width / VAE_FACTOR) * (this.height / VAE_FACTOR);
-    const steps = params.tIndexList;
+    const steps = tIndexListFor(params.tIndexList, params.mode);
     // The trigger moves to another seed without touching the seed parameter, which would snap back next frame.
     if (params.reseed) this.reseeds++;
     const seed = params.seed + this.reseeds * 7919;

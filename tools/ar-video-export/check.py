@@ -13,7 +13,7 @@ one-pass decode of the same latents, and for StreamDiffusionV2 the streamed enco
 without normalisation.
 
 onnxruntime's Python package has no WebGPU provider: the providers checked here are those of --providers (CUDA,
-CPU); no check covers WebGPU yet (docs/ar-video.md).
+CPU); bench/ar-video-providers.ts runs the export on WebGPU against CUDA (docs/ar-video.md).
 """
 
 import math

@@ -56,7 +56,7 @@ export function arParams(o: ArParamOptions) {
       ...cache,
       label: 'Recache on prompt cut',
       description:
-        'On a prompt change without transition: re-run the cached frames under the new prompt (keep-sinks: LongLive), all of them, or nothing',
+        'On a prompt change without transition: re-run the cached frames under the new prompt (keep-sinks: LongLive’s global sink; all: new sinks from the recent frames), or nothing. StreamDiffusionV2 starts afresh on a cut instead',
     }),
     manageCache: p.bool(true, {
       ...cache,

@@ -53,12 +53,12 @@ async function tinyRun(label: string, video: boolean, device: 'cpu' | 'webgpu', 
     await stream.init();
     const c = model.config;
     await stream.setConditioning({ hidden: new Float32Array(c.text.length * c.text.dim) });
-    const settings = { steps: c.schedule.steps, commit: video ? ('last-step' as const) : ('clean' as const), seed: 1 };
+    const settings = { steps: c.schedule.steps, commit: video ? ('per-step' as const) : ('clean' as const), seed: 1 };
     const grey = new Float32Array(3 * c.width * c.height);
     const rows = [];
-    // Two warm-up blocks: kernel compilation, and the stream's first (shorter) chunk.
+    // Two warm-up blocks: kernel compilation, and the stream's first chunk (1 + 4 frames, 2 latent frames).
     for (let b = 0; b < blocks + 2; b++) {
-      const chunk = b === 0 ? [grey] : new Array<Float32Array>(c.framesPerLatent).fill(grey);
+      const chunk = new Array<Float32Array>(b === 0 ? 1 + c.framesPerLatent : c.framesPerLatent).fill(grey);
       const r = video ? await stream.videoBlock(settings, chunk, 0.7, 600) : await stream.textBlock(settings);
       if (b >= 2) rows.push(r);
     }
@@ -72,7 +72,8 @@ async function tinyRun(label: string, video: boolean, device: 'cpu' | 'webgpu', 
       toDevice: median(rows.map((r) => r.traffic.toDeviceBytes)),
       toHost: median(rows.map((r) => r.traffic.toHostBytes)),
       pixels: rows[0]!.pixelBytes,
-      cacheBytes: stream.cache.kvBytes,
+      // Every bank: per-step (the video default) keeps one cache per denoising step.
+      cacheBytes: stream.cache.bytes,
     };
     await stream.close();
     await model.close();

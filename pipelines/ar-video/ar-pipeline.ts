@@ -1,7 +1,7 @@
 /**
  * The autoregressive video pipeline on the frame loop: each block gives several frames at once (LongLive: 12,
  * StreamDiffusionV2: 4), so frames are queued and handed out one per render, and the next block is generated in
- * the background while the queue plays. Video to video collects the input frames a block needs (1 for the
+ * the background while the queue plays. Video to video collects the input frames a block needs (1 + 4 for the
  * stream's first chunk, then 4) from the engine's input, or from its own image source when there is none.
  */
 import type { Image } from '../../src/engine/frame';
@@ -33,6 +33,12 @@ export interface ArPipelineSpec {
   /** The tiny stand-in with the model's cache layout and schedule. */
   tiny: Omit<TinyExportOptions, 'width' | 'height'>;
   stream: StreamOptions;
+  /**
+   * What a prompt cut (a new prompt with transition 0) does besides the new context: `recache` re-runs the cached
+   * frames as the `recache` parameter says (LongLive); `reset` starts the stream afresh, first chunk included
+   * (StreamDiffusionV2's demo ends the session on a prompt change and starts a new one).
+   */
+  promptCut: 'recache' | 'reset';
 }
 
 export interface ArPipelineOptions {
@@ -98,9 +104,18 @@ export class ArVideoPipeline implements Pipeline<ArParams> {
     if (!tiny && ctx.runtime.executionProvider === 'cpu') {
       ctx.log(`${c.model} runs on the CPU execution provider: expect minutes per block; a GPU is needed`);
     }
+    const gib = this.stream.cache.kvBytes / 2 ** 30;
+    let steps = c.schedule.steps.length;
+    try {
+      steps = parseStepList(ctx.params.steps).length;
+    } catch {
+      // An invalid list is reported when the first block runs; the export's own count stands in for the log.
+    }
+    const banks =
+      ctx.params.commit === 'per-step' ? ` per bank; per-step keeps ${steps}: ${(gib * steps).toFixed(2)} GiB` : '';
     ctx.log(
       `${c.model}: ${c.width}x${c.height}, ${c.layers} layers, cache of ${this.stream.cache.policy.slots} frames ` +
-        `(${(this.stream.cache.kvBytes / 2 ** 30).toFixed(2)} GiB of K/V), ${c.dtype}`,
+        `(${gib.toFixed(2)} GiB of K/V${banks}), ${c.dtype}`,
     );
     if (this.spec.video) {
       ctx.progress('loading the video source', 0.9);
@@ -123,7 +138,7 @@ export class ArVideoPipeline implements Pipeline<ArParams> {
     const settings = { steps: c.schedule.steps.slice(0, 2), commit: 'clean' as const, seed: 0 };
     if (this.spec.video) {
       const grey = new Float32Array(3 * c.width * c.height);
-      await stream.videoBlock(settings, [grey], 0.7, firstStepFor(0.7));
+      await stream.videoBlock(settings, new Array<Float32Array>(1 + c.framesPerLatent).fill(grey), 0.7);
       await stream.videoBlock(settings, new Array<Float32Array>(c.framesPerLatent).fill(grey), 0.7, firstStepFor(0.7));
     } else {
       await stream.textBlock(settings);
@@ -195,14 +210,19 @@ export class ArVideoPipeline implements Pipeline<ArParams> {
   }
 
   private chunkFrames(): number {
-    return this.chunks === 0 ? 1 : this.model!.config.framesPerLatent;
+    const n = this.model!.config.framesPerLatent;
+    return this.chunks === 0 ? 1 + n : n;
   }
 
   /** One block with the parameters of the frame that started it. */
   private async produce(params: ArSnapshot, time: number): Promise<void> {
     const stream = this.stream!;
     const steps = this.steps(params.steps);
-    if ((steps.changed && params.manageCache && stream.blockCount > 0) || this.resetRequested) {
+    const banks = params.commit === 'per-step' ? steps.list.length : 1;
+    // Another number of cache banks (per-step with another step count, or a change of commit mode) cannot keep the
+    // cached frames: the stream starts afresh whatever manageCache says.
+    const rebank = banks !== stream.cache.bankCount && stream.blockCount > 0;
+    if ((steps.changed && params.manageCache && stream.blockCount > 0) || this.resetRequested || rebank) {
       this.resetRequested = false;
       await this.reset();
     }
@@ -211,16 +231,28 @@ export class ArVideoPipeline implements Pipeline<ArParams> {
       ? await promptConditioning(params, (t) => text.encode(t), this.transition, time)
       : { conditioning: this.silent!, key: '' };
     const cut = this.promptKey !== undefined && prompt.key !== this.promptKey && params.transition === 0;
-    await stream.setConditioning(prompt.conditioning, cut ? params.recache : 'off');
+    if (cut && this.spec.promptCut === 'reset' && stream.blockCount > 0) await this.reset();
+    await stream.setConditioning(
+      prompt.conditioning,
+      cut && this.spec.promptCut === 'recache' ? params.recache : 'off',
+    );
     this.promptKey = prompt.key;
     const settings = { steps: steps.list, commit: params.commit, seed: params.seed };
     let result: BlockResult;
     if (this.spec.video) {
+      // After a reset the stream's first chunk needs more frames than may be waiting: wait for the next render.
+      if (this.inputs.length < this.chunkFrames()) return;
       const chunk = this.inputs.splice(0, this.chunkFrames());
       const { noiseScale = videoParams.noiseScale.default, noiseController = videoParams.noiseController.default } =
         params;
-      const s = this.controller.next(noiseScale, chunk, noiseController);
-      result = await stream.videoBlock(settings, chunk, s, firstStepFor(s));
+      if (this.chunks === 0) {
+        // Upstream's first chunk: the initial noise scale as is, the config's step list as is.
+        this.controller.next(noiseScale, chunk, false);
+        result = await stream.videoBlock(settings, chunk, noiseScale);
+      } else {
+        const s = this.controller.next(noiseScale, chunk, noiseController);
+        result = await stream.videoBlock(settings, chunk, s, firstStepFor(s));
+      }
       this.chunks++;
     } else {
       result = await stream.textBlock(settings);

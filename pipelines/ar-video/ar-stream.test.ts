@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { ArModel } from './ar-model';
 import { ArStream } from './ar-stream';
@@ -37,9 +37,9 @@ const sdv2: TinyExportOptions = {
 };
 const limits: StreamOptions = { positionLimit: 1024, onLimit: 'reset', rewindTo: 0 };
 
-async function open(o: TinyExportOptions, encoder = false): Promise<ArStream> {
+async function open(o: TinyExportOptions, encoder = false, options = limits): Promise<ArStream> {
   const model = await ArModel.open(runtime, await writeTinyExport(o), { decoder: 'full', encoder });
-  const stream = new ArStream(model, limits);
+  const stream = new ArStream(model, options);
   await stream.init();
   opened.push(stream);
   return stream;
@@ -47,9 +47,9 @@ async function open(o: TinyExportOptions, encoder = false): Promise<ArStream> {
 
 const hidden = (first: number) => Float32Array.from({ length: 32 }, (_, i) => (i === 0 ? first : 0.125));
 
-/** Every layer's cached K and V as the host sees them (the CPU provider keeps them in host memory). */
-async function snapshot(stream: ArStream) {
-  const feeds = stream.cache.feeds();
+/** Every layer's cached K and V of a bank as the host sees them (the CPU provider keeps them in host memory). */
+async function snapshot(stream: ArStream, bank = 0) {
+  const feeds = stream.cache.feeds(bank);
   const layers = stream.model.config.layers;
   const read = async (name: string) => floatValues(await stream.model.device.read(feeds[name]!));
   const k: Float32Array[] = [];
@@ -120,76 +120,215 @@ describe('ar-video stream on the tiny export', () => {
     expect([...after.bias]).toEqual(new Array(9).fill(0));
   });
 
-  it('last-step commit keeps the last step’s K/V; a prompt switch recaches the rolling frames, not the sinks', async () => {
+  it('last-step commit keeps the last step’s K/V; a prompt switch past the window re-runs 9 frames, not the sinks', async () => {
     const stream = await open(longlive);
     const T = tinyTokens(stream.model.config.latent);
     await stream.setConditioning({ hidden: hidden(0.5) });
-    for (let b = 0; b < 4; b++) await stream.textBlock({ steps: [1000, 750], commit: 'last-step', seed: 1 });
+    for (let b = 0; b < 7; b++) await stream.textBlock({ steps: [1000, 750], commit: 'last-step', seed: 1 });
     const slot = (x: Float32Array, s: number) => [x[s * T * 2], x[s * T * 2 + 1]];
     let cache = await snapshot(stream);
     expect(slot(cache.k[0]!, 0)).toEqual([0, 937.5 / 1024]);
     expect(slot(cache.v[1]!, 0)![0]).toBe(1.5);
+    expect(stream.cache.policy.entries().map((e) => e?.position)).toEqual([0, 1, 2, 15, 16, 17, 18, 19, 20]);
 
-    const recached = await stream.setConditioning({ hidden: hidden(-0.25) }, 'keep-sinks');
-    expect(recached).toBe(6);
+    const forwards = stream.runner.forwards;
+    // Upstream re-runs the last 12 frames (9..20) and writes from the sink's length on; 9..11 are dead weight.
+    expect(await stream.setConditioning({ hidden: hidden(-0.25) }, 'keep-sinks')).toBe(9);
+    expect(stream.runner.forwards - forwards).toBe(1);
     cache = await snapshot(stream);
     // Sinks keep the old prompt (0.5 + layer); rolling frames were re-run at t = 0 under the new one (-0.25 + layer).
     expect([0, 1, 2].map((s) => slot(cache.v[1]!, s)![0])).toEqual([1.5, 1.5, 1.5]);
     expect([3, 4, 5, 6, 7, 8].map((s) => slot(cache.v[1]!, s)![0])).toEqual(new Array(6).fill(0.75));
-    expect([3, 4, 5, 6, 7, 8].map((s) => slot(cache.k[0]!, s)![1])).toEqual(new Array(6).fill(0));
-    expect(stream.cache.policy.entries().map((e) => e?.position)).toEqual([0, 1, 2, 9, 10, 11, 6, 7, 8]);
+    expect([3, 4, 5, 6, 7, 8].map((s) => slot(cache.k[0]!, s))).toEqual([15, 16, 17, 18, 19, 20].map((p) => [p, 0]));
 
-    expect(await stream.setConditioning({ hidden: hidden(1) }, 'all')).toBe(9);
+    // `all`: the last 12 frames attend only to each other; the oldest 3 (9..11) become the sinks.
+    expect(await stream.setConditioning({ hidden: hidden(1) }, 'all')).toBe(12);
     cache = await snapshot(stream);
     expect([0, 4, 8].map((s) => slot(cache.v[0]!, s)![0])).toEqual([1, 1, 1]);
+    expect([0, 1, 2].map((s) => slot(cache.k[0]!, s))).toEqual([9, 10, 11].map((p) => [p, 0]));
+    expect(stream.cache.policy.entries().map((e) => e?.position)).toEqual([9, 10, 11, 15, 16, 17, 18, 19, 20]);
     // Without recache the cache is left as it is.
     expect(await stream.setConditioning({ hidden: hidden(0) }, 'off')).toBe(0);
     expect(slot((await snapshot(stream)).v[0]!, 0)![0]).toBe(1);
   });
 
-  it('video blocks: the input is encoded, mixed with noise at the noise scale, denoised from int(1000·s) - 100', async () => {
+  it('a recache re-runs each frame’s own clean latents from the history, at its own position', async () => {
+    const stream = await open(longlive);
+    const T = tinyTokens(stream.model.config.latent);
+    await stream.setConditioning({ hidden: hidden(0.5) });
+    for (let b = 0; b < 7; b++) await stream.textBlock({ steps: [1000, 750], commit: 'clean', seed: 6 });
+    // With the clean commit v1 of each slot is its frame's clean latent (quantised): the recache must give it back.
+    const latentOf = (x: Float32Array) => Array.from({ length: 9 }, (_, s) => x[s * T * 2 + 1]);
+    const before = latentOf((await snapshot(stream)).v[1]!);
+    expect(new Set(before).size).toBeGreaterThan(3);
+    expect(await stream.setConditioning({ hidden: hidden(0.25) }, 'keep-sinks')).toBe(9);
+    expect(latentOf((await snapshot(stream)).v[1]!)).toEqual(before);
+    // Within the first window every frame runs from 0, sinks included.
+    const early = await open(longlive);
+    await early.setConditioning({ hidden: hidden(0.5) });
+    for (let b = 0; b < 2; b++) await early.textBlock({ steps: [1000], commit: 'clean', seed: 6 });
+    expect(await early.setConditioning({ hidden: hidden(0.25) }, 'keep-sinks')).toBe(6);
+    const v = (await snapshot(early)).v[0]!;
+    expect([0, 1, 2, 3, 4, 5].map((s) => v[s * T * 2])).toEqual(new Array(6).fill(0.25));
+  });
+
+  it('after the position limit restarts the video, the noise is new: no identical copy of the first frames', async () => {
+    const small = { ...limits, positionLimit: 12 };
+    const stream = await open(longlive, false, small);
+    await stream.setConditioning({ hidden: hidden(0.5) });
+    const settings = { steps: [1000, 750], commit: 'clean' as const, seed: 8 };
+    const first = await stream.textBlock(settings);
+    for (let b = 1; b < 4; b++) await stream.textBlock(settings);
+    const again = await stream.textBlock(settings);
+    expect(again.positions).toEqual([0, 1, 2]);
+    expect(stream.restarts).toBe(1);
+    expect(again.frames).not.toEqual(first.frames);
+    expect(stream.noise(8, 0, 0, 3)).not.toEqual(stream.noise(8, 0, 0, 3, 0));
+    // A reset on request starts the same seed's video again: a seed still reproduces.
+    await stream.reset();
+    expect((await stream.textBlock(settings)).frames).toEqual(first.frames);
+  });
+
+  /** The tiny encoder's latents for a chunk: its sampled frames, channel 3 their red minus the previous red, halved. */
+  function encoded(samples: Float32Array[], previousRed: number, plane: number): Float32Array {
+    const latent = new Float32Array(samples.length * 4 * plane);
+    let red = previousRed;
+    samples.forEach((px, i) => {
+      latent.fill(px[0]!, i * 4 * plane, (i * 4 + 3) * plane);
+      latent.fill(f(f(px[0]! - red) * 0.5), (i * 4 + 3) * plane, (i + 1) * 4 * plane);
+      red = px[0]!;
+    });
+    return latent;
+  }
+
+  it('video blocks: the first chunk is 1 + 4 frames, 2 latent frames at the step list; then 4 frames from int(1000·s) - 100', async () => {
     const stream = await open(sdv2, true);
     const c = stream.model.config;
     const shape = { ...c.latent, layers: 2, slots: 5, textLength: 8, textDim: 4 };
     const context = hidden(0.25);
     await stream.setConditioning({ hidden: context });
     const px = 3 * c.height * c.width;
+    const plane = c.latent.height * c.latent.width;
     const frame = (v: number) => new Float32Array(px).fill(v);
     const s = 0.75;
     const t0 = Math.trunc(1000 * s) - 100;
     const settings = { steps: [700], commit: 'last-step' as const, seed: 5 };
-    let previous = new Float32Array(4 * c.latent.height * c.latent.width);
-    const inputs = [[frame(0.5)], [frame(0), frame(0), frame(0), frame(-0.5)], [0.25, 0.5, 0.75, 1].map(frame)];
+    let previous = new Float32Array(4 * plane);
+    const inputs = [[0.5, 0, 0, 0, -0.5].map(frame), [0.25, 0.5, 0.75, 1].map(frame), [0, 0, 0, -1].map(frame)];
+    let position = 0;
+    let red = 0.5;
+    await expect(stream.videoBlock(settings, inputs[1]!, s)).rejects.toThrow(/needs 5 frames \(the stream’s first\)/);
     for (const [b, pixels] of inputs.entries()) {
       const before = await snapshot(stream);
-      const result = await stream.videoBlock(settings, pixels, s, t0);
-      // The tiny encoder samples the chunk's last frame; channel 3 is its red minus the last chunk's, halved.
-      const last = pixels[pixels.length - 1]![0]!;
-      const prevRed = b === 0 ? last : inputs[b - 1]![inputs[b - 1]!.length - 1]![0]!;
-      const plane = c.latent.height * c.latent.width;
-      const latent = new Float32Array(4 * plane).fill(last);
-      latent.fill(f(f(last - prevRed) * 0.5), 3 * plane);
-      const n = stream.noise(5, b, 0, 1);
+      const first = b === 0;
+      const result = await stream.videoBlock(settings, pixels, s, first ? undefined : t0);
+      // The first chunk is encoded as 1 frame, then 4: two latent frames; later chunks one.
+      const samples = first ? [pixels[0]!, pixels[4]!] : [pixels[3]!];
+      const latent = encoded(samples, red, plane);
+      red = samples[samples.length - 1]![0]!;
+      const frames = samples.length;
+      const n = stream.noise(5, b, 0, frames);
       const x = latent.map((v, j) => f(f(v * f(1 - s)) + f(n[j]! * s)));
-      const sigma = stream.table.sigmaAt(t0);
+      const t = first ? 700 : t0;
+      const sigma = stream.table.sigmaAt(t);
+      const positions = Array.from({ length: frames }, (_, i) => position + i);
       const flow = tinyFlow(shape, {
         latents: x,
-        timesteps: [t0],
+        timesteps: new Array<number>(frames).fill(t),
         context,
-        positions: [b],
+        positions,
         bias: before.bias,
         cacheK: before.k,
         cacheV: before.v,
       });
       const x0 = flow.map((g, j) => f(x[j]! - f(g * f(sigma))));
-      const four = tinyDecode(c.latent, x0, previous);
-      previous = x0;
-      const frames = [0, 1, 2, 3].map((j) => four.subarray(j * px, (j + 1) * px));
-      expect(result.frames).toEqual(b === 0 ? frames.slice(3) : frames);
+      const expected: Float32Array[] = [];
+      for (let i = 0; i < frames; i++) {
+        const lat = x0.subarray(i * 4 * plane, (i + 1) * 4 * plane);
+        const four = tinyDecode(c.latent, lat, previous);
+        for (let j = 0; j < 4; j++) expected.push(four.subarray(j * px, (j + 1) * px));
+        previous = Float32Array.from(lat);
+      }
+      expect(result.positions).toEqual(positions);
+      expect(result.frames).toEqual(first ? expected.slice(3) : expected);
+      position += frames;
     }
     const cache = await snapshot(stream);
-    expect(cache.k[0]![1]).toBe(t0 / 1024);
-    expect([...cache.bias]).toEqual([0, 0, 0, MASKED, MASKED]);
+    expect(cache.k[0]![1]).toBe(700 / 1024);
+    expect([...cache.bias]).toEqual([0, 0, 0, 0, MASKED]);
+  });
+
+  it('per-step commit: step i attends to and writes bank i; the first chunk fills every bank from its last step', async () => {
+    const stream = await open(sdv2, true);
+    const c = stream.model.config;
+    const T = tinyTokens(c.latent);
+    const shape = { ...c.latent, layers: 2, slots: 5, textLength: 8, textDim: 4 };
+    const context = hidden(0.25);
+    await stream.setConditioning({ hidden: context });
+    const px = 3 * c.height * c.width;
+    const plane = c.latent.height * c.latent.width;
+    const frame = (v: number) => new Float32Array(px).fill(v);
+    const settings = { steps: [700, 500], commit: 'per-step' as const, seed: 9 };
+    const s = 0.7;
+    await stream.videoBlock(settings, [0, 0.25, 0.25, 0.25, 0.5].map(frame), s);
+    expect(stream.cache.bankCount).toBe(2);
+    expect(stream.cache.bytes).toBe(2 * stream.cache.kvBytes);
+    for (const bank of [0, 1]) {
+      const k = (await snapshot(stream, bank)).k[0]!;
+      expect([0, 1].map((slot) => k[slot * T * 2 + 1])).toEqual([500 / 1024, 500 / 1024]);
+    }
+    const feeds = stream.cache.feeds.bind(stream.cache);
+    const reads: number[] = [];
+    vi.spyOn(stream.cache, 'feeds').mockImplementation((bank = 0) => {
+      reads.push(bank);
+      return feeds(bank);
+    });
+    for (const b of [1, 2]) {
+      const banks = [await snapshot(stream, 0), await snapshot(stream, 1)];
+      reads.length = 0;
+      const pixels = [0.25, 0.5, 0.75, b === 1 ? 1 : -1].map(frame);
+      const result = await stream.videoBlock(settings, pixels, s, 600);
+      // The closed form of both steps, step 0 against bank 0 and step 1 against bank 1.
+      const latent = encoded([pixels[3]!], b === 1 ? 0.5 : 1, plane);
+      const n0 = stream.noise(9, b, 0, 1);
+      const denoise = (useBanks: number[]) => {
+        let x = latent.map((v, j) => f(f(v * f(1 - s)) + f(n0[j]! * s)));
+        let x0 = new Float32Array(0);
+        for (const [i, t] of [600, 500].entries()) {
+          const sigma = stream.table.sigmaAt(t);
+          if (i > 0) {
+            const n = stream.noise(9, b, i, 1);
+            x = x0.map((v, j) => f(f(v * f(1 - sigma)) + f(n[j]! * sigma)));
+          }
+          const bank = banks[useBanks[i]!]!;
+          const flow = tinyFlow(shape, {
+            latents: x,
+            timesteps: [t],
+            context,
+            positions: [b + 1],
+            bias: bank.bias,
+            cacheK: bank.k,
+            cacheV: bank.v,
+          });
+          const xs = x;
+          x0 = flow.map((g, j) => f(xs[j]! - f(g * f(sigma))));
+        }
+        return x0;
+      };
+      const perStep = denoise([0, 1]);
+      // The decoder's last frame of a latent is the latent itself (up to float32 rounding of prev + (cur - prev)).
+      expect(result.frames.length).toBe(4);
+      expect(result.frames[3]![0]).toBeCloseTo(perStep[0]!, 6);
+      // The tiny block's pixels do not depend on which bank a step reads: the feeds it was given say.
+      expect(reads.splice(0)).toEqual([0, 1]);
+    }
+    // Each bank holds its own step's K/V of the later frames (k[1] = t / 1024).
+    const slotT = async (bank: number) => (await snapshot(stream, bank)).k[0]![2 * T * 2 + 1];
+    expect([await slotT(0), await slotT(1)]).toEqual([600 / 1024, 500 / 1024]);
+    // Another step count cannot keep the cached frames.
+    await expect(stream.videoBlock({ ...settings, steps: [700] }, [0, 0, 0, 0].map(frame), s, 600)).rejects.toThrow(
+      /reset the stream before using 1/,
+    );
   });
 
   it('keeps a constant number of device tensors from block to block: nothing leaks, text, video or recache', async () => {
@@ -205,7 +344,7 @@ describe('ar-video stream on the tiny export', () => {
     const video = await open(sdv2, true);
     await video.setConditioning({ hidden: hidden(0) });
     const frame = new Float32Array(3 * 64 * 32);
-    await video.videoBlock({ ...settings, commit: 'last-step' }, [frame], 0.7, 600);
+    await video.videoBlock({ ...settings, commit: 'last-step' }, [frame, frame, frame, frame, frame], 0.7);
     await video.videoBlock({ ...settings, commit: 'last-step' }, [frame, frame, frame, frame], 0.7, 600);
     const withVideo = runtime.handleStats().count;
     for (let b = 0; b < 3; b++)

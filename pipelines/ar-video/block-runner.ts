@@ -1,19 +1,24 @@
 /**
  * One block of the causal loop (Self-Forcing's per-block loop, as LongLive and StreamDiffusionV2 run it): a few
- * steps of x0 prediction and re-noising against the cache, then the block's K/V go into the cache, from a clean
- * pass at t = 0 or from the last step. Every tensor stays on the device; the host supplies noise and small inputs.
+ * steps of x0 prediction and re-noising against the cache, then the block's K/V go into the cache: from a clean
+ * pass at t = 0, from the last step, or each step's into that step's own bank. Every tensor stays on the device;
+ * the host supplies noise and small inputs.
  */
-import { MASKED } from './cache-policy';
 import { newKey, newValue } from './contract';
 import type { ArSession, Device, DeviceTensor } from './device';
 import { f32, floatTensor } from './device';
 import type { ExportConfig } from './export-config';
 import type { KvCache } from './kv-cache';
+import type { LatentHistory } from './latent-history';
 import type { DeviceOps } from './ops';
 import type { Step } from './schedule';
 
-/** Which forward's K/V the cache keeps: a clean pass at t = 0 (Self-Forcing, LongLive) or the last step's. */
-export type CommitMode = 'clean' | 'last-step';
+/**
+ * Which forward's K/V the cache keeps: a clean pass at t = 0 (Self-Forcing, LongLive), the last step's, or
+ * `per-step`: one cache bank per denoising step, step i attending to and writing bank i (StreamDiffusionV2's
+ * stream batch, where the batch slot of step i keeps its own copy of the cache).
+ */
+export type CommitMode = 'clean' | 'last-step' | 'per-step';
 
 export interface BlockRequest {
   /** RoPE positions of the block's frames (from the cache policy). */
@@ -26,6 +31,12 @@ export interface BlockRequest {
   /** Fresh noise for re-noising before step `i` (i >= 1), float32 values of the block's latent size. */
   noise: (step: number) => Float32Array;
   commit: CommitMode;
+  /**
+   * Per-step only: the stream's first chunk. Upstream denoises it with one cache before the stream batch starts
+   * and then copies that cache to every step (prepare() repeats kv_cache over the batch): the last step's K/V go
+   * into every bank.
+   */
+  prime?: boolean;
 }
 
 export class BlockRunner {
@@ -64,6 +75,7 @@ export class BlockRunner {
     positions: number[],
     context: DeviceTensor,
     bias: Float32Array,
+    bank: number,
   ): Promise<Record<string, DeviceTensor>> {
     const frames = positions.length;
     this.forwards++;
@@ -75,7 +87,7 @@ export class BlockRunner {
         context,
         frame_positions: f32(positions, [frames]),
         cache_bias: f32(bias, [bias.length]),
-        ...this.cache.feeds(),
+        ...this.cache.feeds(bank),
       },
       this.outputs,
     );
@@ -85,9 +97,14 @@ export class BlockRunner {
   async generate(r: BlockRequest): Promise<DeviceTensor> {
     const bias = this.cache.policy.bias();
     const frames = r.positions.length;
+    const perStep = r.commit === 'per-step';
+    if (perStep && this.cache.bankCount !== r.steps.length) {
+      throw new Error(`per-step commit needs ${r.steps.length} cache banks, the cache has ${this.cache.bankCount}`);
+    }
     let x = r.start;
     let x0: DeviceTensor | undefined;
-    let committing: Record<string, DeviceTensor> | undefined;
+    // Outputs whose K/V are committed after the block: per step (per-step), or the last step's (last-step).
+    const committing: Record<string, DeviceTensor>[] = [];
     for (const [i, step] of r.steps.entries()) {
       if (i > 0) {
         const noise = floatTensor(r.noise(i), this.latentDims(frames), this.config.dtype);
@@ -95,44 +112,46 @@ export class BlockRunner {
         await this.device.release([x0]);
         x = next;
       }
-      const out = await this.forward(x, step.timestep, r.positions, r.context, bias);
-      x0 = await this.ops.x0(x, out.flow!, step.sigma);
+      const bank = perStep && !r.prime ? i : 0;
+      const { flow, ...kv } = await this.forward(x, step.timestep, r.positions, r.context, bias, bank);
+      x0 = await this.ops.x0(x, flow!, step.sigma);
+      await this.device.release([flow, x]);
       const last = i === r.steps.length - 1;
-      if (last && r.commit === 'last-step') committing = out;
-      else await this.device.release(Object.values(out));
-      await this.device.release([x]);
+      if ((perStep && !r.prime) || (last && r.commit !== 'clean')) committing.push(kv);
+      else await this.device.release(Object.values(kv));
     }
     if (r.commit === 'clean') {
-      committing = await this.forward(x0!, 0, r.positions, r.context, bias);
+      const { flow, ...kv } = await this.forward(x0!, 0, r.positions, r.context, bias, 0);
+      await this.device.release([flow]);
+      committing.push(kv);
     }
-    await this.device.release([committing!.flow]);
-    await this.cache.write(committing!, x0!, this.cache.policy.append(r.positions));
+    const index = this.cache.policy.append(r.positions);
+    if (perStep && r.prime) {
+      for (let bank = 0; bank < this.cache.bankCount; bank++) {
+        await this.cache.write(committing[0]!, index, bank, bank < this.cache.bankCount - 1);
+      }
+    } else {
+      for (const [bank, out] of committing.entries()) await this.cache.write(out, index, bank);
+    }
     return x0!;
   }
 
   /**
-   * Recomputes the K/V of cached frames under a new prompt (LongLive's re-cache on a prompt switch): their clean
-   * latents run through the block at t = 0 with the new context, at their own positions. `keepSinks` re-runs the
-   * rolling frames only, attending to the kept sinks (LongLive's global sink); otherwise every cached frame.
+   * Recomputes the K/V of cached frames under a new prompt (LongLive's re-cache after a prompt switch): the clean
+   * latents of the frames the cache policy names run through the block at t = 0 with the new context, at their
+   * own positions, and their K/V are rewritten in place (see CachePolicy.recache for which frames and why). With
+   * several banks each bank is recomputed against its own sinks. Returns the frames run.
    */
-  async recache(context: DeviceTensor, keepSinks: boolean): Promise<number> {
-    const policy = this.cache.policy;
-    const frames = keepSinks ? policy.rolling() : policy.filled();
-    if (frames.length === 0) return 0;
-    frames.sort((a, b) => a.position - b.position);
-    const slots = frames.map((f) => f.slot);
-    const latents = await this.cache.latentsOf(slots);
-    const bias = keepSinks ? policy.sinkBias() : new Float32Array(policy.slots).fill(MASKED);
-    const out = await this.forward(
-      latents,
-      0,
-      frames.map((f) => f.position),
-      context,
-      bias,
-    );
-    await this.device.release([out.flow]);
-    await this.cache.write(out, latents, policy.rewrite(slots));
+  async recache(context: DeviceTensor, mode: 'keep-sinks' | 'all', history: LatentHistory): Promise<number> {
+    const plan = this.cache.policy.recache(mode);
+    if (plan.positions.length === 0) return 0;
+    const latents = await history.latentsOf(plan.positions);
+    for (let bank = 0; bank < this.cache.bankCount; bank++) {
+      const out = await this.forward(latents, 0, plan.positions, context, plan.bias, bank);
+      await this.device.release([out.flow]);
+      await this.cache.write(out, plan.index, bank);
+    }
     await this.device.release([latents]);
-    return frames.length;
+    return plan.positions.length;
   }
 }

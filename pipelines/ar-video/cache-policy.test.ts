@@ -77,22 +77,42 @@ describe('KV cache policy', () => {
     expect(policy.entries()[0]).toEqual({ position: 0, sink: true });
   });
 
-  it('a recache rewrites the rolling frames in their own slots, or every filled slot when sinks are renewed', () => {
+  it('a recache within the first window re-runs every frame from 0 and rewrites the sinks too (as upstream)', () => {
     const policy = new CachePolicy(longlive);
-    run(policy, 4);
-    expect(policy.rolling()).toEqual([
-      { slot: 6, position: 6 },
-      { slot: 7, position: 7 },
-      { slot: 8, position: 8 },
-      { slot: 3, position: 9 },
-      { slot: 4, position: 10 },
-      { slot: 5, position: 11 },
-    ]);
-    expect([...policy.sinkBias()]).toEqual([0, 0, 0, ...new Array(6).fill(MASKED)]);
-    const slots = policy.rolling().map((r) => r.slot);
-    expect([...policy.rewrite(slots)]).toEqual([0, 1, 2, 12, 13, 14, 9, 10, 11]);
-    expect(policy.filled().map((f) => f.position)).toEqual([0, 1, 2, 6, 7, 8, 9, 10, 11]);
-    expect(() => new CachePolicy(longlive).rewrite([4])).toThrow(/slot 4 is empty/);
+    run(policy, 4); // 12 frames: sinks 0..2, ring 6..11; frames 3..5 were evicted but are re-run as keys
+    for (const mode of ['keep-sinks', 'all'] as const) {
+      const plan = policy.recache(mode);
+      expect(plan.positions).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      expect([...plan.bias]).toEqual(new Array(9).fill(MASKED));
+      // Slot s takes frame `position` of the pass: sinks 0..2, ring slots 3..5 hold 9..11, 6..8 hold 6..8.
+      expect([...plan.index]).toEqual([9, 10, 11, 18, 19, 20, 15, 16, 17]);
+    }
+  });
+
+  it('keep-sinks past the window: the last 9 frames run against the kept sinks; the newest 6 are written', () => {
+    const policy = new CachePolicy(longlive);
+    run(policy, 7); // 21 frames: sinks 0..2, ring 15..20
+    const plan = policy.recache('keep-sinks');
+    // Upstream runs 12 (9..20) and writes from the sink's length on: 12..20. Frames 9..11 are neither written
+    // nor keys of anything written, so the same K/V come from running 12..20; 12..14 are then evicted unread.
+    expect(plan.positions).toEqual([12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect([...plan.bias]).toEqual([0, 0, 0, ...new Array(6).fill(MASKED)]);
+    const written = policy.entries().map((e, slot) => (plan.index[slot]! >= 9 ? e!.position : null));
+    expect(written).toEqual([null, null, null, 15, 16, 17, 18, 19, 20]);
+    expect([...plan.index]).toEqual([0, 1, 2, 12, 13, 14, 15, 16, 17]);
+  });
+
+  it('all past the window: the last 12 frames attend only to each other and the oldest 3 become the sinks', () => {
+    const policy = new CachePolicy(longlive);
+    run(policy, 7);
+    const plan = policy.recache('all');
+    expect(plan.positions).toEqual([9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect([...plan.bias]).toEqual(new Array(9).fill(MASKED));
+    // The original sinks (0..2) are not re-run: their slots take frames 9..11 of this pass.
+    expect(policy.entries().map((e) => e?.position)).toEqual([9, 10, 11, 15, 16, 17, 18, 19, 20]);
+    expect([...plan.index]).toEqual([9, 10, 11, 15, 16, 17, 18, 19, 20]);
+    expect(policy.entries().filter((e) => e?.sink).length).toBe(3);
+    expect(new CachePolicy(longlive).recache('all').positions).toEqual([]);
   });
 
   it('refuses sizes that cannot work, with the reason', () => {

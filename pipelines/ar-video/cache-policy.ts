@@ -144,24 +144,42 @@ export class CachePolicy {
     return index;
   }
 
-  /** The frames of the rolling window, oldest first: what a recache re-runs when the sinks are kept. */
-  rolling(): { slot: number; position: number }[] {
-    return this.ring.map((slot) => ({ slot, position: this.table[slot]!.position }));
-  }
-
-  /** Every filled slot, sinks first, then the ring oldest first: what a recache re-runs when sinks are renewed. */
-  filled(): { slot: number; position: number }[] {
-    const sinks = this.table.flatMap((e, slot) => (e?.sink ? [{ slot, position: e.position }] : []));
-    return [...sinks, ...this.rolling()];
-  }
-
-  /** Gather index that rewrites the given slots with frames 0..n-1 of a recache pass, in that order. */
-  rewrite(slots: readonly number[]): Int32Array {
+  /**
+   * What a recache after a prompt cut re-runs, as LongLive's `_recache_after_switch` (v1.0, global_sink) does:
+   * upstream re-runs the last min(window, n) frames at t = 0 under the new prompt, n being the frames generated.
+   *
+   * - While n <= window the pass starts at position 0 and nothing is protected: every frame attends to every other
+   *   (bidirectionally, the cached branch applies no mask) and the sinks are rewritten too.
+   * - Past that, `keep-sinks` (global_sink): the sink region is write-protected, so the pass writes its frames from
+   *   the sink's length on, and its keys are the old sinks plus what it writes. The first `sink` frames of its
+   *   window are neither written nor read by anything written, so running the last `window - sink` frames gives the
+   *   same K/V, and that is what runs here. `all` (global_sink off, the interactive pipeline's
+   *   sink_recache_after_switch): the whole window is rewritten and attends only to itself, so its oldest `sink`
+   *   frames become the new sinks; the original sinks are not re-run.
+   *
+   * Upstream also writes the frames between the sinks and the newest `rolling` ones; the next block evicts them
+   * before any query reads them, and this cache has no slots for them, so they are run (as keys) but not kept.
+   * Returns the positions to run (oldest first), the bias of the pass, and the writer's index; `all` moves the
+   * sink entries to their new positions. Nothing to do (no frames yet) gives an empty list.
+   */
+  recache(mode: 'keep-sinks' | 'all'): { positions: number[]; bias: Float32Array; index: Int32Array } {
+    const { windowFrames, sinkFrames } = this.options;
+    const n = this.next;
+    const whole = n <= windowFrames || mode === 'all';
+    const count = whole ? Math.min(windowFrames, n) : windowFrames - sinkFrames;
+    const positions = Array.from({ length: count }, (_, i) => n - count + i);
+    const bias = whole ? new Float32Array(this.slots).fill(MASKED) : this.sinkBias();
+    if (whole && mode === 'all' && n > windowFrames) {
+      this.table.forEach((e, slot) => {
+        if (e?.sink) e.position = positions[slot]!;
+      });
+    }
     const index = Int32Array.from({ length: this.slots }, (_, s) => s);
-    slots.forEach((slot, i) => {
-      if (!this.table[slot]) throw new Error(`cache slot ${slot} is empty and cannot be rewritten`);
-      index[slot] = this.slots + i;
+    this.table.forEach((e, slot) => {
+      if (!e || (e.sink && !whole)) return;
+      const frame = positions.indexOf(e.position);
+      if (frame >= 0) index[slot] = this.slots + frame;
     });
-    return index;
+    return { positions, bias, index };
   }
 }

@@ -1,7 +1,8 @@
 /**
- * The KV cache of a stream as device tensors: per layer K and V of [1, slots, tokens, heads, head_dim], plus the
- * clean latents of every cached frame for recaching, all steered by the CachePolicy. Nothing here reads a cache
- * tensor: writes go through the writer graph, so the cache never leaves the device.
+ * The KV cache of a stream as device tensors: per layer K and V of [1, slots, tokens, heads, head_dim], steered by
+ * the CachePolicy. Nothing here reads a cache tensor: writes go through the writer graph, so the cache never leaves
+ * the device. The `per-step` commit mode keeps one bank of these tensors per denoising step (StreamDiffusionV2's
+ * stream batch keeps one cache per step), all with the same slots and positions; the other modes use one bank.
  */
 import { CachePolicy } from './cache-policy';
 import type { CachePolicyOptions } from './cache-policy';
@@ -10,11 +11,10 @@ import type { Device, DeviceTensor } from './device';
 import { cacheSlots } from './export-config';
 import type { ExportConfig } from './export-config';
 import type { DeviceOps } from './ops';
-import { SLOT_LATENTS } from './ops';
 
 export class KvCache {
   readonly policy: CachePolicy;
-  private tensors: Record<string, DeviceTensor> = {};
+  private banks: Record<string, DeviceTensor>[] = [];
 
   constructor(
     private readonly device: Device,
@@ -30,24 +30,40 @@ export class KvCache {
     }
   }
 
-  /** Allocates the cache (zeros, on the device). */
+  /** Allocates the cache (one bank of zeros, on the device). */
   async init(): Promise<void> {
+    await this.useBanks(1);
+  }
+
+  /** Banks allocated (one per denoising step in the per-step commit mode, else 1). */
+  get bankCount(): number {
+    return this.banks.length;
+  }
+
+  /** Allocates or releases banks until there are `n`; new banks are zeros. True when the count changed. */
+  async useBanks(n: number): Promise<boolean> {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`a cache needs at least one bank, not ${n}`);
+    if (n === this.banks.length) return false;
     const slots = this.policy.slots;
-    const shapes = this.ops.cached.map((t) => ({ name: t.name, dims: [1, slots, ...t.inner] }));
-    this.tensors = await this.ops.zeros(shapes);
+    while (this.banks.length > n) await this.device.release(Object.values(this.banks.pop()!));
+    while (this.banks.length < n) {
+      this.banks.push(
+        await this.ops.zeros(this.ops.cached.map((t) => ({ name: t.name, dims: [1, slots, ...t.inner] }))),
+      );
+    }
+    return true;
   }
 
-  /** Bytes the cache takes on the device (K and V of every layer, and the slot latents). */
-  get bytes(): number {
-    const per = this.config.dtype === 'float16' ? 2 : 4;
-    return this.ops.cached.reduce((sum, t) => sum + per * this.policy.slots * t.inner.reduce((a, b) => a * b, 1), 0);
-  }
-
-  /** Bytes of K and V alone, the figure the models' papers quote. */
+  /** Bytes of K and V of one bank, the figure the models' papers quote. */
   get kvBytes(): number {
     const c = this.config;
     const per = c.dtype === 'float16' ? 2 : 4;
     return per * 2 * c.layers * this.policy.slots * c.tokensPerFrame * c.heads * c.headDim;
+  }
+
+  /** Bytes of every bank. */
+  get bytes(): number {
+    return this.kvBytes * this.banks.length;
   }
 
   /** Forgets every cached frame; positions start at 0 again. The tensors stay (masked slots are never read). */
@@ -55,37 +71,34 @@ export class KvCache {
     this.policy.reset();
   }
 
-  /** The cache inputs of a block forward: every layer's K and V. */
-  feeds(): Record<string, DeviceTensor> {
+  /** The cache inputs of a block forward: every layer's K and V of bank `bank`. */
+  feeds(bank = 0): Record<string, DeviceTensor> {
+    const tensors = this.banks[bank];
+    if (!tensors) throw new Error(`the cache has no bank ${bank}`);
     const out: Record<string, DeviceTensor> = {};
     for (let l = 0; l < this.config.layers; l++) {
-      out[cacheKey(l)] = this.tensors[cacheKey(l)]!;
-      out[cacheValue(l)] = this.tensors[cacheValue(l)]!;
+      out[cacheKey(l)] = tensors[cacheKey(l)]!;
+      out[cacheValue(l)] = tensors[cacheValue(l)]!;
     }
     return out;
   }
 
-  /** The clean latents of cached frames, by slot, on the device. */
-  async latentsOf(slots: readonly number[]): Promise<DeviceTensor> {
-    return this.ops.gather(this.tensors[SLOT_LATENTS]!, slots);
-  }
-
   /**
-   * Writes a block's outputs (new_k.l / new_v.l of the committing forward, and its clean latents) into the slots
-   * `index` names, then releases the block's K/V.
+   * Writes a forward's new_k.l / new_v.l into the slots `index` names, in bank `bank`; the forward's K/V are
+   * released unless `keep` (the same outputs written to several banks).
    */
-  async write(block: Record<string, DeviceTensor>, latents: DeviceTensor, index: Int32Array): Promise<void> {
-    const fresh: Record<string, DeviceTensor> = { [SLOT_LATENTS]: latents };
+  async write(block: Record<string, DeviceTensor>, index: Int32Array, bank = 0, keep = false): Promise<void> {
+    const fresh: Record<string, DeviceTensor> = {};
     for (let l = 0; l < this.config.layers; l++) {
       fresh[cacheKey(l)] = block[newKey(l)]!;
       fresh[cacheValue(l)] = block[newValue(l)]!;
     }
-    this.tensors = await this.ops.write(this.tensors, fresh, index);
-    await this.device.release(Object.values(fresh).filter((t) => t !== latents));
+    this.banks[bank] = await this.ops.write(this.banks[bank]!, fresh, index);
+    if (!keep) await this.device.release(Object.values(fresh));
   }
 
   async release(): Promise<void> {
-    await this.device.release(Object.values(this.tensors));
-    this.tensors = {};
+    for (const bank of this.banks) await this.device.release(Object.values(bank));
+    this.banks = [];
   }
 }

@@ -4,11 +4,18 @@ import type { ArSession, Device, DeviceTensor } from './device';
 import { f32, i64 } from './device';
 import { cacheSlots } from './export-config';
 import type { ExportConfig } from './export-config';
-import { buildDenoiseStep, buildFrameGather, buildRenoise, buildSlotWriter, buildZeros } from './graphs/device-ops';
+import {
+  buildDenoiseStep,
+  buildFrameConcat,
+  buildFrameGather,
+  buildRenoise,
+  buildSlotWriter,
+  buildZeros,
+} from './graphs/device-ops';
 import type { FloatType, FrameTensor } from './graphs/device-ops';
 
-/** Name of the slot tensor that keeps each cached frame's clean latents (what a recache re-runs). */
-export const SLOT_LATENTS = 'latents';
+/** Name of the history tensor: the clean latents of the last `windowFrames` frames (what a recache re-runs). */
+export const HISTORY = 'history';
 
 export class DeviceOps {
   private readonly zeroSessions = new Map<string, ArSession>();
@@ -21,6 +28,10 @@ export class DeviceOps {
     private readonly step: ArSession,
     private readonly mix: ArSession,
     private readonly gatherFrames: ArSession,
+    private readonly concatFrames: ArSession,
+    private readonly historyWriter: ArSession,
+    /** The history's frame slots, with its inner shape. */
+    readonly history: FrameTensor & { slots: number },
   ) {}
 
   static async open(device: Device, c: ExportConfig): Promise<DeviceOps> {
@@ -29,7 +40,7 @@ export class DeviceOps {
     const cached: FrameTensor[] = [];
     for (let l = 0; l < c.layers; l++)
       cached.push({ name: cacheKey(l), inner: kv }, { name: cacheValue(l), inner: kv });
-    cached.push({ name: SLOT_LATENTS, inner: latent });
+    const history = { name: HISTORY, inner: latent, slots: c.cache.windowFrames };
     const t = c.dtype;
     return new DeviceOps(
       device,
@@ -39,6 +50,9 @@ export class DeviceOps {
       await device.open('x0 step', buildDenoiseStep(latent, t)),
       await device.open('re-noise', buildRenoise(latent, t)),
       await device.open('frame gather', buildFrameGather(latent, t)),
+      await device.open('frame concat', buildFrameConcat(latent, t)),
+      await device.open('history writer', buildSlotWriter([history], history.slots, t)),
+      history,
     );
   }
 
@@ -86,6 +100,22 @@ export class DeviceOps {
   /** (1-σ)·x0 + σ·noise. */
   async renoise(x0: DeviceTensor, noise: DeviceTensor, sigma: number): Promise<DeviceTensor> {
     return (await this.device.run(this.mix, { x0, noise, sigma: f32([sigma], [1]) }, ['x'])).x!;
+  }
+
+  /** The history after a write: `Gather(Concat(history, fresh), index)`; the old tensor is released. */
+  async writeHistory(history: DeviceTensor, fresh: DeviceTensor, index: Int32Array): Promise<DeviceTensor> {
+    const out = await this.device.run(
+      this.historyWriter,
+      { index: i64(index), [HISTORY]: history, [`new.${HISTORY}`]: fresh },
+      [`next.${HISTORY}`],
+    );
+    await this.device.release([history]);
+    return out[`next.${HISTORY}`]!;
+  }
+
+  /** Frames of `a`, then frames of `b`. */
+  async concat(a: DeviceTensor, b: DeviceTensor): Promise<DeviceTensor> {
+    return (await this.device.run(this.concatFrames, { a, b }, ['frames'])).frames!;
   }
 
   /** Frames `index` of a [1, frames, ...latent] tensor. */

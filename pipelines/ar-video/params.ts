@@ -11,7 +11,7 @@ import { inputSources } from '../shared/source';
 
 export { inputSources };
 export const recacheModes = ['keep-sinks', 'all', 'off'] as const;
-export const commitModes = ['clean', 'last-step'] as const;
+export const commitModes = ['clean', 'last-step', 'per-step'] as const;
 
 export interface ArParamOptions {
   /** The real export's id; `tiny` is always offered too. */
@@ -50,13 +50,13 @@ export function arParams(o: ArParamOptions) {
       ...cache,
       label: 'Cache from',
       description:
-        'clean: one more pass at t = 0 writes the cache (Self-Forcing, LongLive); last-step: the last denoising step’s K/V (StreamDiffusionV2 stream mode, one forward less)',
+        'clean: one more pass at t = 0 writes the cache (Self-Forcing, LongLive); last-step: the last denoising step’s K/V (one forward less); per-step: one cache per denoising step, as StreamDiffusionV2’s stream batch (memory × steps)',
     }),
     recache: p.enum(o.recache, recacheModes, {
       ...cache,
       label: 'Recache on prompt cut',
       description:
-        'On a prompt change without transition: re-run the cached frames under the new prompt (keep-sinks: LongLive), all of them, or nothing',
+        'On a prompt change without transition: re-run the cached frames under the new prompt (keep-sinks: LongLive’s global sink; all: new sinks from the recent frames), or nothing. StreamDiffusionV2 starts afresh on a cut instead',
     }),
     manageCache: p.bool(true, {
       ...cache,

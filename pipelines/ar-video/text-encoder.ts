@@ -11,11 +11,11 @@ import { assertContract, textEncoderSpec } from './contract';
 import type { ArSession, Device } from './device';
 import { floatValues } from './device';
 import type { ExportConfig } from './export-config';
+import { cleanPrompt } from './prompt-clean';
 
 const CACHE_SIZE = 8;
 
-/** Wan's prompt cleaning ("whitespace"): runs of whitespace become one space, ends trimmed. */
-export const cleanPrompt = (text: string) => text.replace(/\s+/g, ' ').trim();
+export { cleanPrompt };
 
 export class ArTextEncoder {
   private readonly cache = new Map<string, Conditioning>();

@@ -20,6 +20,7 @@ export const longliveSpec: ArPipelineSpec = {
   },
   // Wan's RoPE table has 1024 frame positions: the block that would pass it starts the video afresh (as Scope).
   stream: { positionLimit: 1024, onLimit: 'reset', rewindTo: 0 },
+  promptCut: 'recache',
 };
 
 export const longlive = definePipeline({

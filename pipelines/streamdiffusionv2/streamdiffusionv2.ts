@@ -7,8 +7,11 @@ import { arVideoParams } from '../ar-video/params';
 /**
  * StreamDiffusionV2 1.3B (chenfengxu714/StreamDiffusionV2, configs/wan_causal_dmd_v2v.yaml): 1-frame blocks
  * against a 6-frame window with 3 sink frames, shift 8 without warping, steps [700, 500] of which the first becomes
- * int(1000·s) - 100 for noise scale s; the input video's latents are noised to s; the last step's K/V go into the
- * cache (stream mode); at frame position 50 the position rewinds to 5 and the cache is kept (t_refresh).
+ * int(1000·s) - 100 for noise scale s; the input video's latents (the encoder's raw mean, not normalised) are
+ * noised to s. The stream's first chunk is 1 + 4 video frames, 2 latent frames denoised at [700, 500]. Each
+ * denoising step keeps its own K/V cache (per-step, upstream's stream batch); a prompt cut starts the stream
+ * afresh (upstream's demo starts a new session); at frame position 50 the position rewinds to 5 and the cache is
+ * kept (t_refresh).
  */
 export const streamDiffusionV2Spec: ArPipelineSpec = {
   id: 'streamdiffusionv2',
@@ -20,6 +23,7 @@ export const streamDiffusionV2Spec: ArPipelineSpec = {
     schedule: { shift: 8, warp: false, steps: [700, 500] },
   },
   stream: { positionLimit: 50, onLimit: 'rewind', rewindTo: 5 },
+  promptCut: 'reset',
 };
 
 export const streamDiffusionV2 = definePipeline({
@@ -34,7 +38,7 @@ export const streamDiffusionV2 = definePipeline({
     prompt: 'a watercolor painting, soft light',
     steps: '700,500',
     recache: 'off',
-    commit: 'last-step',
+    commit: 'per-step',
   }),
   takesInput: true,
   create: () => new ArVideoPipeline(streamDiffusionV2Spec),

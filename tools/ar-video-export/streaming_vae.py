@@ -29,11 +29,15 @@ def _pad_time(t, shape, like: torch.Tensor) -> torch.Tensor:
 class WanVaeStep(nn.Module):
     """One chunk through the Wan VAE encoder or decoder, feat_cache as tensors."""
 
-    def __init__(self, vae, kind: str, first: bool, state_shapes):
+    def __init__(self, vae, kind: str, first: bool, state_shapes, normalise_encoder: bool = False):
         super().__init__()
         self.vae = vae  # WanVAE_ (encoder, conv1, conv2, decoder)
         self.kind = kind
         self.first = first
+        # StreamDiffusionV2 feeds the DiT the encoder's raw mu (stream_encode with is_scale=False; Scope likewise)
+        # while its decoder de-normalises (z*std + mean): the export follows upstream, so the encoder's latents
+        # are not normalised unless asked.
+        self.normalise_encoder = normalise_encoder
         self.state_shapes = state_shapes  # steady shapes, one per cache slot
         self.register_buffer("mean", torch.tensor(WAN_MEAN), persistent=False)
         self.register_buffer("std", torch.tensor(WAN_STD), persistent=False)
@@ -46,10 +50,12 @@ class WanVaeStep(nn.Module):
             out = self.vae.decoder(self.vae.conv2(z), feat_cache=cache, feat_idx=[0])
             result = out.clamp(-1, 1).permute(0, 2, 1, 3, 4)  # frames [1, T, 3, H, W] in [-1, 1]
         else:
-            # frames [1, T, 3, H, W] in [-1, 1] -> latents [1, 1, 16, h, w], normalised as the DiT sees them.
+            # frames [1, T, 3, H, W] in [-1, 1] -> latents [1, 1, 16, h, w]: mu as StreamDiffusionV2 feeds the DiT.
             out = self.vae.encoder(x.permute(0, 2, 1, 3, 4), feat_cache=cache, feat_idx=[0])
             mu = self.vae.conv1(out).chunk(2, dim=1)[0]
-            result = ((mu - self.mean.view(1, -1, 1, 1, 1)) / self.std.view(1, -1, 1, 1, 1)).permute(0, 2, 1, 3, 4)
+            if self.normalise_encoder:
+                mu = (mu - self.mean.view(1, -1, 1, 1, 1)) / self.std.view(1, -1, 1, 1, 1)
+            result = mu.permute(0, 2, 1, 3, 4)
         new_state = [_pad_time(c, s, result).to(result.dtype) for c, s in zip(cache, self.state_shapes)]
         return (result, *new_state)
 
@@ -61,12 +67,24 @@ WAN_STD = [2.8184, 1.4541, 2.3275, 2.6558, 1.2196, 1.7708, 2.6052, 2.0743, 3.268
 
 def steady_state_shapes(vae, kind: str, chunk: torch.Tensor, first_chunk: torch.Tensor):
     """Runs the half eagerly (first chunk, then two steady ones) and returns every cache slot's steady shape."""
-    n = count_cache_slots(vae, kind)
+    part = vae.decoder if kind == "decoder" else vae.encoder
+    n = cached_conv_slots(part)
     cache = [None] * n
-    run = (lambda x: vae.decoder(vae.conv2(x), feat_cache=cache, feat_idx=[0])) if kind == "decoder" else (lambda x: vae.encoder(x, feat_cache=cache, feat_idx=[0]))
+    used = [0]
+
+    def run(x):
+        idx = [0]
+        if kind == "decoder":
+            part(vae.conv2(x), feat_cache=cache, feat_idx=idx)
+        else:
+            part(x, feat_cache=cache, feat_idx=idx)
+        used[0] = idx[0]
+
     run(first_chunk)
     run(chunk)
     run(chunk)
+    if used[0] != n:
+        raise SystemExit(f"the {kind} used {used[0]} cache slots, {n} were counted; this VAE is not supported")
     shapes = []
     for c in cache:
         if not torch.is_tensor(c):
@@ -75,11 +93,17 @@ def steady_state_shapes(vae, kind: str, chunk: torch.Tensor, first_chunk: torch.
     return shapes
 
 
-def count_cache_slots(vae, kind: str) -> int:
-    from wan.modules.vae import CausalConv3d  # type: ignore
+def cached_conv_slots(part) -> int:
+    """The feat_cache slots one pass of a Wan VAE half uses: every CausalConv3d except a ResidualBlock's shortcut.
 
-    part = vae.decoder if kind == "decoder" else vae.encoder
-    return sum(isinstance(m, CausalConv3d) for m in part.modules())
+    Upstream sizes its feat_cache with count_conv3d (every CausalConv3d), but ResidualBlock.forward calls its
+    1x1x1 shortcut without a cache and without advancing feat_idx, so those slots stay None: the Wan 2.1 decoder
+    uses 32 of its 33 counted slots, the encoder 24 of 26. Classes are matched by name so the rule can be checked
+    on tiny stand-in modules without the upstream code.
+    """
+    modules = list(part.modules())
+    shortcuts = {id(m.shortcut) for m in modules if type(m).__name__ == "ResidualBlock" and hasattr(m, "shortcut")}
+    return sum(type(m).__name__ == "CausalConv3d" and id(m) not in shortcuts for m in modules)
 
 
 class TaehvDecoderStep(nn.Module):

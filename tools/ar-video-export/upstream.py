@@ -4,7 +4,11 @@
   generator_ckpt ("generator" or "generator_ema"), wraps the generator's model with configure_lora_for_model and
   loads the LoRA (lora_ckpt, "generator_lora"); here the LoRA is then merged into the weights.
 - StreamDiffusionV2 (chenfengxu714/StreamDiffusionV2): streamv2v/inference.py builds
-  CausalStreamInferencePipeline(config) and loads <checkpoint_folder>/model.pt with keys prefixed "model.".
+  CausalStreamInferencePipeline(config) and loads <checkpoint_folder>/model.pt with keys prefixed "model.". The
+  pipeline reads `model_type` from the config before anything else (the Wan folder name, and 30 or 40 blocks);
+  its CLI supplies it (default T2V-1.3B) and the YAML does not, so it is set here.
+
+What the generator wrapper returns differs (prediction.py): LongLive's (flow, x0), StreamDiffusionV2's x0 alone.
 """
 
 import os
@@ -27,6 +31,7 @@ class Upstream:
     warp: bool
     steps: list
     commit: str
+    prediction: str  # 'flow-and-x0' (LongLive) or 'x0' (StreamDiffusionV2): what the generator wrapper returns
 
 
 def _enter(repo: str):
@@ -71,6 +76,7 @@ def load_longlive(repo: str, config_path: str, device: str) -> Upstream:
         warp=bool(config.get("warp_denoising_step", True)),
         steps=[int(s) for s in config.denoising_step_list if int(s) != 0],
         commit=commit,
+        prediction="flow-and-x0",
     )
 
 
@@ -81,7 +87,7 @@ def load_streamdiffusionv2(repo: str, config_path: str, checkpoint_folder: str, 
     from streamv2v.inference_common import load_generator_state_dict  # type: ignore
 
     config = OmegaConf.load(config_path)
-    for k, v in {"t2v": False, "step": 2, "height": 480, "width": 832}.items():
+    for k, v in {"model_type": "T2V-1.3B", "t2v": False, "step": 2, "height": 480, "width": 832}.items():
         if k not in config:
             config[k] = v
     pipeline = CausalStreamInferencePipeline(config, device=device)
@@ -100,4 +106,5 @@ def load_streamdiffusionv2(repo: str, config_path: str, checkpoint_folder: str, 
         warp=bool(config.get("warp_denoising_step", False)),
         steps=steps[: int(config.get("step", 2))],
         commit=commit,
+        prediction="x0",
     )

@@ -1,6 +1,7 @@
 /**
  * The small graphs the host steers the device tensors with: the cache writer (a block's new K/V into slots), zero
- * initialisation, the sampler's x0 and re-noise steps and the frame gather of a recache. They are generated from
+ * initialisation, the sampler's x0 and re-noise steps, the frame gather of a recache and the frame concat of a
+ * two-part chunk. They are generated from
  * the shapes of the loaded export, so the cache and the latents never need to come to the host to be changed.
  */
 import { GraphBuilder } from '../../../src/runtime/graph-builder';
@@ -97,5 +98,14 @@ export function buildFrameGather(inner: number[], type: FloatType): Uint8Array {
   const x = g.input('slots', elem(type), [1, 'slots', ...inner]);
   const index = g.input('index', 'int64', ['frames']);
   g.output(g.op('Gather', [x, index], { axis: { int: 1 } }), 'frames', elem(type), [1, 'frames', ...inner]);
+  return g.toBytes();
+}
+
+/** Frames of `a` then frames of `b`, along the frame axis (the stream's first encoded chunk: 1 + 1 latent frames). */
+export function buildFrameConcat(inner: number[], type: FloatType): Uint8Array {
+  const g = new GraphBuilder('ar_frame_concat');
+  const a = g.input('a', elem(type), [1, 'a', ...inner]);
+  const b = g.input('b', elem(type), [1, 'b', ...inner]);
+  g.output(g.op('Concat', [a, b], { axis: { int: 1 } }), 'frames', elem(type), [1, 'frames', ...inner]);
   return g.toBytes();
 }

@@ -25,10 +25,10 @@ export async function joinShow(o: { url: string; show: string; fps: number; log:
  */
 export async function startShow(show: NatsShow, sync: ShowSync, host: PipelineHost, pipeline: string | null) {
   const stored = await show.watch((change) => sync.receive(change));
+  // A stored load this node refuses (an unknown pipeline) counts as none: the node starts with its own.
   const caughtUp = sync.catchUp(stored);
   sync.attach(show);
-  const hasPipeline = stored.some((c) => c.kind === 'pipeline');
-  await (hasPipeline || pipeline === null ? caughtUp : host.load(pipeline));
+  if (!(await caughtUp) && pipeline !== null) await host.load(pipeline);
 }
 
 const tempoSchema = z.object({ t: z.number(), beat: z.number(), bpm: z.number() });

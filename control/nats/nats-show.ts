@@ -10,10 +10,15 @@ import { z } from 'zod';
 import { ShowClock } from '../../src/show/show-clock';
 import { showChangeSchema } from '../../src/show/change';
 import { bestSample, sampleServerClock } from './show-clock-sampler';
+import { SHOW_FPS, metaSchema, showMeta } from './show-meta';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import type { ClockSample } from './show-clock-sampler';
+import type { ShowMeta } from './show-meta';
 import type { ShowChange, ShowTransport } from '../../src/show/change';
+
+export type { ShowMeta };
+export { SHOW_FPS };
 
 export const showNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a show name is 1-64 of A-Z a-z 0-9 _ -');
 
@@ -39,9 +44,6 @@ const defaults: Omit<NatsShowOptions, 'url' | 'show'> = {
   connectTimeoutMs: 10_000,
   resampleMs: 10_000,
 };
-
-const metaSchema = z.object({ epoch: z.number(), fps: z.number().min(1).max(240) });
-export type ShowMeta = z.infer<typeof metaSchema>;
 
 /** A key of the bucket for a change: kind and key, with anything KV keys cannot hold escaped. */
 export const keyOf = (c: Pick<ShowChange, 'kind' | 'key'>) =>
@@ -77,6 +79,9 @@ export class NatsShow implements ShowTransport {
   static async join(options: Partial<NatsShowOptions> & Pick<NatsShowOptions, 'url' | 'show'>): Promise<NatsShow> {
     const o = { ...defaults, ...options } satisfies NatsShowOptions;
     const name = showNameSchema.parse(o.show);
+    if (!(o.fps >= SHOW_FPS.min && o.fps <= SHOW_FPS.max)) {
+      throw new Error(`a show runs at ${SHOW_FPS.min}-${SHOW_FPS.max} fps; this node was started at ${o.fps}`);
+    }
     const nc = await connect({
       servers: o.url.split(','),
       name: `daydream-scope ${o.node}`,
@@ -94,7 +99,9 @@ export class NatsShow implements ShowTransport {
       for (let i = 0; i < 5; i++) samples.push(await sampleServerClock(clockKv, `node.${o.node}`));
       const offset = bestSample(samples)!.offsetMs;
       const serverNow = () => performance.timeOrigin + performance.now() + offset;
-      const meta = await showMeta(kv, { epoch: Math.round(serverNow()), fps: o.fps });
+      const meta = await showMeta(kv, { epoch: Math.round(serverNow()), fps: o.fps }, (m) =>
+        o.log(`Show ${name}: ${m}`),
+      );
       if (meta.fps !== o.fps) o.log(`Show ${name} runs at ${meta.fps} fps; this node follows it.`);
       const clock = new ShowClock(performance.timeOrigin + offset - meta.epoch);
       const show = new NatsShow(o, nc, kv, clockKv, meta, clock);
@@ -124,6 +131,10 @@ export class NatsShow implements ShowTransport {
     this.watching = watcher;
     void (async () => {
       for await (const entry of watcher) {
+        if (entry.key === 'meta') {
+          this.guardMeta(entry);
+          continue;
+        }
         const change = this.parse(entry);
         if (change) onChange(change);
       }
@@ -169,12 +180,35 @@ export class NatsShow implements ShowTransport {
     this.seen.set(entry.key, entry.revision);
     try {
       const parsed = showChangeSchema.safeParse(JSON.parse(entry.string()));
-      if (parsed.success) return parsed.data;
+      // Stored under another key it would shadow that key's newest value: not a change this show wrote.
+      if (parsed.success && keyOf(parsed.data) === entry.key) return parsed.data;
       this.o.log(`Show: ignored a malformed change under ${entry.key}`);
     } catch {
       this.o.log(`Show: ignored a change under ${entry.key} that is not JSON`);
     }
     return undefined;
+  }
+
+  /**
+   * The show's meta entry changed while this node runs: anything but the show's own (garbage, another frame rate
+   * or epoch, a delete) is put back, so a node that joins next runs on the same clock and rate as this one.
+   */
+  private guardMeta(entry: { operation: string; string(): string }): void {
+    if (this.closed) return;
+    let same = false;
+    try {
+      const stored = metaSchema.safeParse(JSON.parse(entry.string()));
+      same =
+        entry.operation === 'PUT' &&
+        stored.success &&
+        stored.data.epoch === this.meta.epoch &&
+        stored.data.fps === this.meta.fps;
+    } catch {
+      // Not JSON: put back below.
+    }
+    if (same) return;
+    this.o.log(`Show ${this.o.show}: its stored meta was changed to something else; put back (${this.meta.fps} fps).`);
+    this.kv.put('meta', JSON.stringify(this.meta)).catch(() => undefined);
   }
 
   /** Connection status, the outbox, and the clock read again now and then. */
@@ -217,16 +251,5 @@ export class NatsShow implements ShowTransport {
     } catch {
       // The next reading will do.
     }
-  }
-}
-
-/** The show's meta entry: created by the first node, read by the others. */
-async function showMeta(kv: KV, fresh: ShowMeta): Promise<ShowMeta> {
-  try {
-    await kv.create('meta', JSON.stringify(fresh));
-    return fresh;
-  } catch {
-    const entry = await kv.get('meta');
-    return metaSchema.parse(entry?.json());
   }
 }

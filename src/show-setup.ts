@@ -3,6 +3,7 @@
  * may name control/): joining the NATS show, then catching up with it and handing its changes to the show sync.
  */
 import { NatsShow } from '../control/nats/nats-show';
+import type { NatsShowOptions } from '../control/nats/nats-show';
 import type { PipelineHost } from './engine/host';
 import { z } from 'zod';
 import type { ShowSync } from './show/show-sync';
@@ -13,8 +14,10 @@ import { cueSchema } from './shared/perform';
 export type { NatsShow };
 
 /** Connects and reads the server's clock: the engine then runs on `show.clock` at `show.meta.fps`. */
-export async function joinShow(o: { url: string; show: string; fps: number; log: (m: string) => void }) {
-  const show = await NatsShow.join({ url: o.url, show: o.show, fps: o.fps, log: o.log });
+export async function joinShow(
+  o: Pick<NatsShowOptions, 'url' | 'creds' | 'ca' | 'show' | 'fps' | 'log'>,
+): Promise<NatsShow> {
+  const show = await NatsShow.join(o);
   o.log(`Show ${o.show}: joined as ${show.node} at ${show.meta.fps} fps.`);
   return show;
 }

@@ -11,6 +11,7 @@ import { ShowClock } from '../../src/show/show-clock';
 import { showChangeSchema } from '../../src/show/change';
 import { bestSample, sampleServerClock } from './show-clock-sampler';
 import { SHOW_FPS, metaSchema, showMeta } from './show-meta';
+import { natsConnectOptions, redactUrl, scrub } from './nats-auth';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import type { ClockSample } from './show-clock-sampler';
@@ -23,8 +24,12 @@ export { SHOW_FPS };
 export const showNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a show name is 1-64 of A-Z a-z 0-9 _ -');
 
 export interface NatsShowOptions {
-  /** `nats://host:port` (several separated by commas). */
+  /** `nats://host:port` (several separated by commas), with `user:pass@` or `token@` when the server asks. */
   url: string;
+  /** A credentials file or NKey seed file (`--nats-creds`). */
+  creds: string | undefined;
+  /** The CA of the server's TLS certificate (`--nats-ca`). */
+  ca: string | undefined;
   show: string;
   /** This node's name in the show; host name and process id by default. */
   node: string;
@@ -40,6 +45,8 @@ export interface NatsShowOptions {
 const defaults: Omit<NatsShowOptions, 'url' | 'show'> = {
   node: `${hostname().replace(/[^\w-]/g, '-')}-${process.pid}`,
   fps: 30,
+  creds: undefined,
+  ca: undefined,
   log: () => {},
   connectTimeoutMs: 10_000,
   resampleMs: 10_000,
@@ -82,14 +89,23 @@ export class NatsShow implements ShowTransport {
     if (!(o.fps >= SHOW_FPS.min && o.fps <= SHOW_FPS.max)) {
       throw new Error(`a show runs at ${SHOW_FPS.min}-${SHOW_FPS.max} fps; this node was started at ${o.fps}`);
     }
+    const where = redactUrl(o.url);
+    const auth = await natsConnectOptions(o).catch((err: Error) => {
+      throw new Error(`could not join the show at ${where}: ${scrub(err.message, o.url)}`);
+    });
     const nc = await connect({
-      servers: o.url.split(','),
+      ...auth,
       name: `daydream-scope ${o.node}`,
       timeout: o.connectTimeoutMs,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
     }).catch((err: Error) => {
-      throw new Error(`could not reach the show's NATS server at ${o.url}: ${err.message}`);
+      // Whatever the library wrote, no secret of the URL goes on.
+      const why = scrub(err.message, o.url);
+      const refused = /authoriz|authenticat/i.test(why)
+        ? ' (the server refused these credentials: see --nats-creds, or user:pass@ / token@ in the URL)'
+        : '';
+      throw new Error(`could not reach the show's NATS server at ${where}: ${why}${refused}`);
     });
     try {
       const kvm = new Kvm(nc);
@@ -110,7 +126,13 @@ export class NatsShow implements ShowTransport {
       return show;
     } catch (err) {
       await nc.close().catch(() => undefined);
-      throw err;
+      const why = scrub((err as Error).message, o.url);
+      if (!/permission/i.test(why)) throw err;
+      throw new Error(
+        `the NATS server at ${where} does not let this user use show ${name}'s buckets (docs/nats-shows.md): ${why}`,
+        // A permission error names the subject it was refused, never a credential.
+        { cause: err },
+      );
     }
   }
 

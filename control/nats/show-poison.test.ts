@@ -66,6 +66,17 @@ describe("a show's stored state, poisoned, on a real nats-server", () => {
     );
     // The background a running node put back over the poison: the new node shows what the others show.
     expect([a, b].map((n) => n.services.params.get('background'))).toEqual(['#ff0000', '#ff0000']);
+    // A tempo out of range is refused like the rest, not applied or thrown inside the frame.
+    const bpm = a.performing.service.perform.tempo.bpm;
+    await poison(show, {
+      kind: 'tempo',
+      key: 'clock',
+      value: { t: 0, beat: 0, bpm: 1e9 },
+      at: b.services.engine.clock.now(),
+    });
+    await waitFor(() => b.sync!.stats.refused === 2, 5000, 'the tempo refused');
+    expect(b.logs.join('\n')).toMatch(/refused a tempo change to "clock" from "rogue": it is not a tempo/);
+    expect([a, b].map((n) => n.performing.service.perform.tempo.bpm)).toEqual([bpm, bpm]);
     const speed = a.services.params.get('speed');
     expect(speed).not.toBe(3);
     expect(b.services.params.get('speed')).toBe(speed);

@@ -9,6 +9,7 @@ import { nkeys } from '@nats-io/transport-node';
 import { natsConnectOptions, redactUrl } from './nats-auth';
 import { NatsShow } from './nats-show';
 import { startNatsServer } from './test-nats-server';
+import { operatorMode } from './operator-mode-support';
 import { startTestScope, waitFor } from '../../src/server/test-support';
 import type { TestNatsServer } from './test-nats-server';
 
@@ -191,5 +192,21 @@ describe("docs/nats-shows.md's configuration, on a real nats-server", () => {
     }
     const other = await failure({ url, show: 'other' }, 'change-me');
     expect(other).toMatch(/does not let this user use show other's buckets/);
+  }, 30_000);
+});
+
+describe('a show server in operator mode, with a .creds file (a real nats-server)', () => {
+  let nats: TestNatsServer;
+  const { config, creds } = operatorMode();
+  beforeAll(async () => {
+    nats = await startNatsServer(() => config);
+    await writeFile(join(nats.dir, 'node.creds'), creds);
+  }, 30_000);
+  afterAll(() => nats?.stop());
+
+  it('a node joins with --nats-creds; without it it is refused, and the seed is never printed', async () => {
+    await joinAndLeave({ url: nats.url, creds: join(nats.dir, 'node.creds'), show: show() });
+    const seed = /SU[A-Z0-9]{50,}/.exec(creds)![0];
+    expect(await failure({ url: nats.url, show: show() }, seed)).toMatch(/refused these credentials/);
   }, 30_000);
 });

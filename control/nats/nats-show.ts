@@ -64,6 +64,7 @@ export class NatsShow implements ShowTransport {
   private resample: NodeJS.Timeout | undefined;
   private watching: { stop(): void } | undefined;
   private seen = new Map<string, number>();
+  private metaPutAt = -Infinity;
 
   private constructor(
     readonly o: NatsShowOptions,
@@ -212,23 +213,23 @@ export class NatsShow implements ShowTransport {
   }
 
   /**
-   * The show's meta entry changed while this node runs: anything but the show's own (garbage, another frame rate
-   * or epoch, a delete) is put back, so a node that joins next runs on the same clock and rate as this one.
+   * The show's meta entry changed while this node runs: garbage, a frame rate out of range or a delete is put back,
+   * so a node that joins next runs on the same clock and rate as this one. A valid meta of another show time is put
+   * back only by nodes whose show began earlier, so two nodes that disagree never overwrite each other in turn;
+   * and at most once a second.
    */
   private guardMeta(entry: { operation: string; string(): string }): void {
-    if (this.closed) return;
-    let same = false;
+    if (this.closed || Date.now() - this.metaPutAt < 1000) return;
+    let stored: ShowMeta | undefined;
     try {
-      const stored = metaSchema.safeParse(JSON.parse(entry.string()));
-      same =
-        entry.operation === 'PUT' &&
-        stored.success &&
-        stored.data.epoch === this.meta.epoch &&
-        stored.data.fps === this.meta.fps;
+      const parsed = metaSchema.safeParse(JSON.parse(entry.string()));
+      if (entry.operation === 'PUT' && parsed.success) stored = parsed.data;
     } catch {
       // Not JSON: put back below.
     }
-    if (same) return;
+    if (stored && stored.epoch === this.meta.epoch && stored.fps === this.meta.fps) return;
+    if (stored && stored.epoch < this.meta.epoch) return;
+    this.metaPutAt = Date.now();
     this.o.log(`Show ${this.o.show}: its stored meta was changed to something else; put back (${this.meta.fps} fps).`);
     this.kv.put('meta', JSON.stringify(this.meta)).catch(() => undefined);
   }

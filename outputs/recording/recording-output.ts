@@ -267,11 +267,12 @@ export class RecordingOutput implements Output<RecordingOptions> {
       (s) => s.bavail * s.bsize,
       () => Infinity,
     );
-    if (free < this.s.minFreeBytes && this.ctx) {
+    if (!this.ctx || !this.retry.down) return;
+    if (free < this.s.minFreeBytes) {
       const why = `the disk holding ${this.s.dir} is full (${Math.floor(free / 1024)} KB free)`;
       this.error = why;
       this.ctx.log(`Recording: ${this.retry.failed(why, () => void this.retryDue())}`);
-    }
+    } else this.retry.resume();
     this.s.changed(await this.state());
   }
 }

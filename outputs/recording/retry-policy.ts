@@ -17,6 +17,7 @@ export const retryDefaults = { firstMs: 2000, maxRetries: 3 } as const;
 export class RetryPolicy {
   private failures = 0;
   private retryAt: number | undefined;
+  private gaveUp = false;
   private cancel: (() => void) | undefined;
   /** Why the recorder is not recording although asked to; undefined while it records. */
   reason: string | undefined;
@@ -37,25 +38,32 @@ export class RetryPolicy {
     this.failures++;
     if (this.failures > this.o.maxRetries) {
       this.retryAt = undefined;
+      this.gaveUp = true;
       this.reason = `${reason}; stopped after ${this.o.maxRetries} tries`;
       return this.reason;
     }
     const wait = this.o.firstMs * 2 ** (this.failures - 1);
     this.retryAt = this.o.timers.now() + wait;
     this.reason = reason;
+    // Still down while `retry` checks whether a try can be made: it calls resume() or failed() again.
     this.cancel = this.o.timers.after(wait, () => {
       this.cancel = undefined;
       this.retryAt = undefined;
-      this.reason = undefined;
       retry();
     });
     return `${reason}; trying again in ${wait / 1000} s (${this.failures} of ${this.o.maxRetries})`;
   }
 
+  /** The try is due and may be made: the next frame opens a part. */
+  resume(): void {
+    this.reason = undefined;
+  }
+
   /** What GET /api/v1/recording says: the reason, with when the next try comes. */
   describe(): string | undefined {
     if (this.reason === undefined) return undefined;
-    if (this.retryAt === undefined) return this.reason;
+    if (this.gaveUp) return this.reason;
+    if (this.retryAt === undefined) return `${this.reason}; trying again now`;
     const s = Math.max(0, Math.ceil((this.retryAt - this.o.timers.now()) / 1000));
     return `${this.reason}; trying again in ${s} s (${this.failures} of ${this.o.maxRetries})`;
   }
@@ -67,5 +75,6 @@ export class RetryPolicy {
     this.failures = 0;
     this.retryAt = undefined;
     this.reason = undefined;
+    this.gaveUp = false;
   }
 }

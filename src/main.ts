@@ -102,7 +102,9 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   // Chosen before the first load, so the first status already names the real provider and the log says why.
   await runtime.provider();
   // A node of a show runs on the show's clock and frame rate (--nats, --show).
-  const show = o.nats ? await joinShow({ url: o.nats, show: o.show, fps: o.fps, log: o.log }) : undefined;
+  const show = o.nats
+    ? await joinShow({ url: o.nats, creds: o.natsCreds, ca: o.natsCa, show: o.show, fps: o.fps, log: o.log })
+    : undefined;
   const clock = show?.clock ?? (typeof o.clock === 'string' ? createClock(o.clock) : o.clock);
   const fps = show?.meta.fps ?? o.fps;
   // Crash isolation: each loaded pipeline's sessions in a child process of its own (README "When things go wrong").

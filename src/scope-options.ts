@@ -93,6 +93,10 @@ export interface ScopeOptions {
   whipToken: string | undefined;
   /** A NATS server (`nats://host:4222`): this node joins the show `show` there (`--nats`). */
   nats: string | undefined;
+  /** A NATS credentials file or NKey seed file (`--nats-creds`). */
+  natsCreds: string | undefined;
+  /** The CA of the NATS server's TLS certificate (`--nats-ca`). */
+  natsCa: string | undefined;
   /** The show's name (`--show`): nodes of one show apply every change on the same frame. */
   show: string;
   /** Tempo at start (bpm); MIDI clock, Link, tap and OSC move it from there. */
@@ -163,6 +167,8 @@ export const scopeDefaults: ScopeOptions = {
   whipPush: undefined,
   whipToken: undefined,
   nats: undefined,
+  natsCreds: undefined,
+  natsCa: undefined,
   show: 'main',
   bpm: 120,
   link: false,

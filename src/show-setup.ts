@@ -3,18 +3,23 @@
  * may name control/): joining the NATS show, then catching up with it and handing its changes to the show sync.
  */
 import { NatsShow } from '../control/nats/nats-show';
+import type { NatsShowOptions } from '../control/nats/nats-show';
 import type { PipelineHost } from './engine/host';
 import { z } from 'zod';
 import type { ShowSync } from './show/show-sync';
+import { MAX_BPM, MIN_BPM } from './tempo/tempo-clock';
 import type { TempoClock } from './tempo/tempo-clock';
+import type { ShowChange } from './show/change';
 import type { PerformService } from './perform/perform-service';
 import { cueSchema } from './shared/perform';
 
 export type { NatsShow };
 
 /** Connects and reads the server's clock: the engine then runs on `show.clock` at `show.meta.fps`. */
-export async function joinShow(o: { url: string; show: string; fps: number; log: (m: string) => void }) {
-  const show = await NatsShow.join({ url: o.url, show: o.show, fps: o.fps, log: o.log });
+export async function joinShow(
+  o: Pick<NatsShowOptions, 'url' | 'creds' | 'ca' | 'show' | 'fps' | 'log'>,
+): Promise<NatsShow> {
+  const show = await NatsShow.join(o);
   o.log(`Show ${o.show}: joined as ${show.node} at ${show.meta.fps} fps.`);
   return show;
 }
@@ -25,13 +30,21 @@ export async function joinShow(o: { url: string; show: string; fps: number; log:
  */
 export async function startShow(show: NatsShow, sync: ShowSync, host: PipelineHost, pipeline: string | null) {
   const stored = await show.watch((change) => sync.receive(change));
+  // A stored load this node refuses (an unknown pipeline) counts as none: the node starts with its own.
   const caughtUp = sync.catchUp(stored);
   sync.attach(show);
-  const hasPipeline = stored.some((c) => c.kind === 'pipeline');
-  await (hasPipeline || pipeline === null ? caughtUp : host.load(pipeline));
+  if (!(await caughtUp) && pipeline !== null) await host.load(pipeline);
 }
 
-const tempoSchema = z.object({ t: z.number(), beat: z.number(), bpm: z.number() });
+const tempoSchema = z.object({
+  t: z.number().finite(),
+  beat: z.number().finite(),
+  bpm: z.number().min(MIN_BPM).max(MAX_BPM),
+});
+
+/** A kind's check from its value's schema: the change is refused (logged, counted) rather than failing to apply. */
+const checkWith = (schema: z.ZodType, what: string) => (change: ShowChange) =>
+  schema.safeParse(change.value).success ? undefined : `it is not a ${what}`;
 
 /**
  * The tempo as a kind of show change: its clock runs on show time, so "beat `beat` at show time `t`, `bpm`" means
@@ -44,6 +57,7 @@ export function syncTempo(sync: ShowSync, tempo: TempoClock, maxHz = 4): () => v
   let pending: ReturnType<typeof setTimeout> | undefined;
   sync.register({
     name: 'tempo',
+    check: checkWith(tempoSchema, `tempo ({ t, beat, bpm } with bpm ${MIN_BPM}-${MAX_BPM})`),
     apply: (change) => {
       const v = tempoSchema.parse(change.value);
       applying = true;
@@ -81,6 +95,7 @@ const cueGoSchema = z.object({ cue: cueSchema });
 export function syncCues(sync: ShowSync, service: PerformService): () => void {
   sync.register({
     name: 'cue',
+    check: checkWith(cueGoSchema, 'cue go ({ cue })'),
     apply: (change, catchUp) => service.startCue(cueGoSchema.parse(change.value).cue, change.at, catchUp),
   });
   service.setCueGate((cue, at) => sync.submit('cue', 'go', { cue }, 'cue', at === undefined ? {} : { at }));

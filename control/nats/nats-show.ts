@@ -10,16 +10,26 @@ import { z } from 'zod';
 import { ShowClock } from '../../src/show/show-clock';
 import { showChangeSchema } from '../../src/show/change';
 import { bestSample, sampleServerClock } from './show-clock-sampler';
+import { SHOW_FPS, metaSchema, showMeta } from './show-meta';
+import { natsConnectOptions, redactUrl, scrub } from './nats-auth';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import type { ClockSample } from './show-clock-sampler';
+import type { ShowMeta } from './show-meta';
 import type { ShowChange, ShowTransport } from '../../src/show/change';
+
+export type { ShowMeta };
+export { SHOW_FPS };
 
 export const showNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a show name is 1-64 of A-Z a-z 0-9 _ -');
 
 export interface NatsShowOptions {
-  /** `nats://host:port` (several separated by commas). */
+  /** `nats://host:port` (several separated by commas), with `user:pass@` or `token@` when the server asks. */
   url: string;
+  /** A credentials file or NKey seed file (`--nats-creds`). */
+  creds: string | undefined;
+  /** The CA of the server's TLS certificate (`--nats-ca`). */
+  ca: string | undefined;
   show: string;
   /** This node's name in the show; host name and process id by default. */
   node: string;
@@ -35,13 +45,12 @@ export interface NatsShowOptions {
 const defaults: Omit<NatsShowOptions, 'url' | 'show'> = {
   node: `${hostname().replace(/[^\w-]/g, '-')}-${process.pid}`,
   fps: 30,
+  creds: undefined,
+  ca: undefined,
   log: () => {},
   connectTimeoutMs: 10_000,
   resampleMs: 10_000,
 };
-
-const metaSchema = z.object({ epoch: z.number(), fps: z.number().min(1).max(240) });
-export type ShowMeta = z.infer<typeof metaSchema>;
 
 /** A key of the bucket for a change: kind and key, with anything KV keys cannot hold escaped. */
 export const keyOf = (c: Pick<ShowChange, 'kind' | 'key'>) =>
@@ -55,6 +64,7 @@ export class NatsShow implements ShowTransport {
   private resample: NodeJS.Timeout | undefined;
   private watching: { stop(): void } | undefined;
   private seen = new Map<string, number>();
+  private metaPutAt = -Infinity;
 
   private constructor(
     readonly o: NatsShowOptions,
@@ -77,14 +87,26 @@ export class NatsShow implements ShowTransport {
   static async join(options: Partial<NatsShowOptions> & Pick<NatsShowOptions, 'url' | 'show'>): Promise<NatsShow> {
     const o = { ...defaults, ...options } satisfies NatsShowOptions;
     const name = showNameSchema.parse(o.show);
+    if (!(o.fps >= SHOW_FPS.min && o.fps <= SHOW_FPS.max)) {
+      throw new Error(`a show runs at ${SHOW_FPS.min}-${SHOW_FPS.max} fps; this node was started at ${o.fps}`);
+    }
+    const where = redactUrl(o.url);
+    const auth = await natsConnectOptions(o).catch((err: Error) => {
+      throw new Error(`could not join the show at ${where}: ${scrub(err.message, o.url)}`);
+    });
     const nc = await connect({
-      servers: o.url.split(','),
+      ...auth,
       name: `daydream-scope ${o.node}`,
       timeout: o.connectTimeoutMs,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
     }).catch((err: Error) => {
-      throw new Error(`could not reach the show's NATS server at ${o.url}: ${err.message}`);
+      // Whatever the library wrote, no secret of the URL goes on.
+      const why = scrub(err.message, o.url);
+      const refused = /authoriz|authenticat/i.test(why)
+        ? ' (the server refused these credentials: see --nats-creds, or user:pass@ / token@ in the URL)'
+        : '';
+      throw new Error(`could not reach the show's NATS server at ${where}: ${why}${refused}`);
     });
     try {
       const kvm = new Kvm(nc);
@@ -94,7 +116,9 @@ export class NatsShow implements ShowTransport {
       for (let i = 0; i < 5; i++) samples.push(await sampleServerClock(clockKv, `node.${o.node}`));
       const offset = bestSample(samples)!.offsetMs;
       const serverNow = () => performance.timeOrigin + performance.now() + offset;
-      const meta = await showMeta(kv, { epoch: Math.round(serverNow()), fps: o.fps });
+      const meta = await showMeta(kv, { epoch: Math.round(serverNow()), fps: o.fps }, (m) =>
+        o.log(`Show ${name}: ${m}`),
+      );
       if (meta.fps !== o.fps) o.log(`Show ${name} runs at ${meta.fps} fps; this node follows it.`);
       const clock = new ShowClock(performance.timeOrigin + offset - meta.epoch);
       const show = new NatsShow(o, nc, kv, clockKv, meta, clock);
@@ -103,7 +127,13 @@ export class NatsShow implements ShowTransport {
       return show;
     } catch (err) {
       await nc.close().catch(() => undefined);
-      throw err;
+      const why = scrub((err as Error).message, o.url);
+      if (!/permission/i.test(why)) throw err;
+      throw new Error(
+        `the NATS server at ${where} does not let this user use show ${name}'s buckets (docs/nats-shows.md): ${why}`,
+        // A permission error names the subject it was refused, never a credential.
+        { cause: err },
+      );
     }
   }
 
@@ -124,6 +154,10 @@ export class NatsShow implements ShowTransport {
     this.watching = watcher;
     void (async () => {
       for await (const entry of watcher) {
+        if (entry.key === 'meta') {
+          this.guardMeta(entry);
+          continue;
+        }
         const change = this.parse(entry);
         if (change) onChange(change);
       }
@@ -169,12 +203,35 @@ export class NatsShow implements ShowTransport {
     this.seen.set(entry.key, entry.revision);
     try {
       const parsed = showChangeSchema.safeParse(JSON.parse(entry.string()));
-      if (parsed.success) return parsed.data;
+      // Stored under another key it would shadow that key's newest value: not a change this show wrote.
+      if (parsed.success && keyOf(parsed.data) === entry.key) return parsed.data;
       this.o.log(`Show: ignored a malformed change under ${entry.key}`);
     } catch {
       this.o.log(`Show: ignored a change under ${entry.key} that is not JSON`);
     }
     return undefined;
+  }
+
+  /**
+   * The show's meta entry changed while this node runs: garbage, a frame rate out of range or a delete is put back,
+   * so a node that joins next runs on the same clock and rate as this one. A valid meta of another show time is put
+   * back only by nodes whose show began earlier, so two nodes that disagree never overwrite each other in turn;
+   * and at most once a second.
+   */
+  private guardMeta(entry: { operation: string; string(): string }): void {
+    if (this.closed || Date.now() - this.metaPutAt < 1000) return;
+    let stored: ShowMeta | undefined;
+    try {
+      const parsed = metaSchema.safeParse(JSON.parse(entry.string()));
+      if (entry.operation === 'PUT' && parsed.success) stored = parsed.data;
+    } catch {
+      // Not JSON: put back below.
+    }
+    if (stored && stored.epoch === this.meta.epoch && stored.fps === this.meta.fps) return;
+    if (stored && stored.epoch < this.meta.epoch) return;
+    this.metaPutAt = Date.now();
+    this.o.log(`Show ${this.o.show}: its stored meta was changed to something else; put back (${this.meta.fps} fps).`);
+    this.kv.put('meta', JSON.stringify(this.meta)).catch(() => undefined);
   }
 
   /** Connection status, the outbox, and the clock read again now and then. */
@@ -217,16 +274,5 @@ export class NatsShow implements ShowTransport {
     } catch {
       // The next reading will do.
     }
-  }
-}
-
-/** The show's meta entry: created by the first node, read by the others. */
-async function showMeta(kv: KV, fresh: ShowMeta): Promise<ShowMeta> {
-  try {
-    await kv.create('meta', JSON.stringify(fresh));
-    return fresh;
-  } catch {
-    const entry = await kv.get('meta');
-    return metaSchema.parse(entry?.json());
   }
 }

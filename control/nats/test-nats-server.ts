@@ -3,7 +3,7 @@
  * own. restart() stops it and starts it again on the same port and store, as a server restarted mid-show.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, stopChild } from '../../src/server/test-support';
@@ -11,6 +11,8 @@ import type { ChildProcess } from 'node:child_process';
 
 export interface TestNatsServer {
   url: string;
+  /** The folder the server keeps its store (and configuration) in. */
+  dir: string;
   port: number;
   restart(): Promise<void>;
   /** Stops it without starting again (until restart()). */
@@ -18,13 +20,19 @@ export interface TestNatsServer {
   stop(): Promise<void>;
 }
 
-export async function startNatsServer(): Promise<TestNatsServer> {
+/** `config`: a nats-server configuration (users, tls …) written to its folder; `dir` is that folder inside it. */
+export async function startNatsServer(config?: (dir: string) => string | Promise<string>): Promise<TestNatsServer> {
   const dir = await mkdtemp(join(tmpdir(), 'scope-nats-'));
+  const extra: string[] = [];
+  if (config) {
+    await writeFile(join(dir, 'server.conf'), await config(dir));
+    extra.push('-c', join(dir, 'server.conf'));
+  }
   const port = await freePort();
   let child: ChildProcess | undefined;
   let log = '';
   const start = async () => {
-    child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
+    child = spawn('nats-server', [...extra, '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const c = child;
@@ -53,6 +61,7 @@ export async function startNatsServer(): Promise<TestNatsServer> {
   await start();
   return {
     url: `nats://127.0.0.1:${port}`,
+    dir,
     port,
     restart: async () => {
       await kill();

@@ -4,12 +4,17 @@
  * that frame (counted) — the loop never waits for the disk. Files go to `<configDir>/recordings`.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setPriority } from 'node:os';
 import { z } from 'zod';
 import { recordingArgs } from './ffmpeg-args';
 import { ffmpegAt, locateFfmpeg } from '../../src/media/ffmpeg-locate';
+import { backgroundTimers } from '../../src/kernel/timers';
+import { RetryPolicy, retryDefaults } from './retry-policy';
+import { removeIfEmpty } from './empty-part';
+import type { Timers } from '../../src/kernel/timers';
+import type { RetryPolicyOptions } from './retry-policy';
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Availability, Output, OutputContext, OutputFrame, OutputStatus } from '../output';
@@ -29,6 +34,11 @@ export interface RecorderSettings {
   /** Told whenever recording starts, stops or fails. */
   changed: (state: RecordingState) => void;
   now: () => Date;
+  /** The timers the retries after a failure wait on. */
+  timers: Timers;
+  retry: Omit<RetryPolicyOptions, 'timers'>;
+  /** A retry does not open a part while the disk has less free than this (bytes): it counts as failed. */
+  minFreeBytes: number;
 }
 
 type Encoder = ChildProcessByStdio<Writable, null, Readable>;
@@ -49,12 +59,27 @@ export class RecordingOutput implements Output<RecordingOptions> {
   private error: string | undefined;
   private available: Availability | undefined;
   private binary: string | undefined;
+  private readonly retry: RetryPolicy;
 
   constructor(
     readonly id: string,
     settings: Partial<RecorderSettings> & Pick<RecorderSettings, 'dir'>,
   ) {
-    this.s = { ffmpeg: undefined, changed: () => {}, now: () => new Date(), ...settings } satisfies RecorderSettings;
+    this.s = {
+      ffmpeg: undefined,
+      changed: () => {},
+      now: () => new Date(),
+      timers: backgroundTimers,
+      retry: retryDefaults,
+      minFreeBytes: 16 * 1024 * 1024,
+      ...settings,
+    } satisfies RecorderSettings;
+    this.retry = new RetryPolicy({ ...this.s.retry, timers: this.s.timers });
+  }
+
+  /** True when ffmpeg failed: the recorder is on but records nothing (it waits to try again, or gave up). */
+  get down(): boolean {
+    return this.retry.down;
   }
 
   availability(): Availability {
@@ -75,11 +100,13 @@ export class RecordingOutput implements Output<RecordingOptions> {
     this.part = 0;
     this.error = undefined;
     this.file = null;
+    this.retry.reset();
     this.s.changed(await this.state());
   }
 
   async stop(): Promise<void> {
     await this.finish();
+    this.retry.reset();
     const file = this.file;
     this.ctx?.log(`Recording stopped: ${file ?? 'no frame came'} (${this.frames} frames, ${this.dropped} dropped).`);
     this.ctx = undefined;
@@ -92,6 +119,8 @@ export class RecordingOutput implements Output<RecordingOptions> {
       // The size changed (a pipeline with another resolution): this part ends, the next one begins.
       void this.finish();
     }
+    // After a failure no part is opened until the retry is due: frames are not counted, the loop goes on.
+    if (!this.encoder && this.retry.down) return;
     const encoder = this.encoder ?? this.open(frame.width, frame.height);
     if (!encoder) return;
     const stdin = encoder.proc.stdin;
@@ -113,7 +142,7 @@ export class RecordingOutput implements Output<RecordingOptions> {
     return {
       clients: this.encoder ? 1 : 0,
       ...(this.file ? { urls: [this.file] } : {}),
-      ...(this.error ? { error: this.error } : {}),
+      ...((this.retry.describe() ?? this.error) ? { error: this.retry.describe() ?? this.error } : {}),
     };
   }
 
@@ -131,7 +160,8 @@ export class RecordingOutput implements Output<RecordingOptions> {
     return {
       available: availability.available,
       ...(availability.available ? {} : { reason: availability.reason }),
-      recording: this.ctx !== undefined,
+      recording: this.ctx !== undefined && !this.retry.down,
+      ...(this.ctx && this.retry.down ? { error: this.retry.describe() } : {}),
       file: this.file,
       frames: this.frames,
       dropped: this.dropped,
@@ -172,7 +202,7 @@ export class RecordingOutput implements Output<RecordingOptions> {
       if (!found.available) throw new Error(found.reason);
       proc = spawn(this.binary!, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     } catch (err) {
-      this.fail(`could not start ffmpeg: ${(err as Error).message}`);
+      this.fail(`could not start ffmpeg: ${(err as Error).message}`, file);
       return undefined;
     }
     // The encoder yields the CPU to the loop: on a busy machine it falls behind and drops its own frames instead.
@@ -187,13 +217,14 @@ export class RecordingOutput implements Output<RecordingOptions> {
     proc.stdin.on('error', () => {});
     encoder.done = new Promise<void>((resolve) => {
       proc.on('error', (err) => {
-        this.fail(`ffmpeg failed: ${err.message}`);
+        if (this.encoder === encoder) this.encoder = undefined;
+        this.fail(`ffmpeg failed: ${err.message}`, file);
         resolve();
       });
       proc.on('close', (code, signal) => {
         if (this.encoder === encoder) this.encoder = undefined;
         if (code !== 0 && !(signal === 'SIGTERM' && !this.ctx)) {
-          this.fail(`ffmpeg exited (${signal ?? code}): ${encoder.stderr.trim().split('\n').at(-1) ?? ''}`);
+          this.fail(`ffmpeg exited (${signal ?? code}): ${lastLine(encoder.stderr)}`, file);
         }
         resolve();
       });
@@ -215,9 +246,38 @@ export class RecordingOutput implements Output<RecordingOptions> {
     clearTimeout(timer);
   }
 
-  private fail(message: string): void {
+  /**
+   * ffmpeg failed while recording `file`: the recorder stops taking frames, says why (log, state, event), removes
+   * the part if it holds no frame, and tries again after the policy's backoff.
+   */
+  private fail(message: string, file: string): void {
     this.error = message;
-    this.ctx?.log(`Recording: ${message}`);
-    void this.state().then((s) => this.s.changed(s));
+    const ctx = this.ctx;
+    if (ctx && !this.retry.down) ctx.log(`Recording: ${this.retry.failed(message, () => void this.retryDue())}`);
+    else ctx?.log(`Recording: ${message}`);
+    void removeIfEmpty(file).then(async (removed) => {
+      if (removed) ctx?.log(`Recording: removed ${file}, which held no frame.`);
+      this.s.changed(await this.state());
+    });
   }
+
+  /** A retry is due: the next frame opens a new part, unless the disk is still (nearly) full. */
+  private async retryDue(): Promise<void> {
+    const free = await statfs(this.s.dir).then(
+      (s) => s.bavail * s.bsize,
+      () => Infinity,
+    );
+    if (!this.ctx || !this.retry.down) return;
+    if (free < this.s.minFreeBytes) {
+      const why = `the disk holding ${this.s.dir} is full (${Math.floor(free / 1024)} KB free)`;
+      this.error = why;
+      this.ctx.log(`Recording: ${this.retry.failed(why, () => void this.retryDue())}`);
+    } else this.retry.resume();
+    this.s.changed(await this.state());
+  }
+}
+
+/** ffmpeg's last line on stderr: the reason it stopped (`No space left on device`). */
+function lastLine(stderr: string): string {
+  return stderr.trim().split('\n').at(-1) ?? '';
 }

@@ -11,6 +11,8 @@ import type { CommandRegistry } from '../../src/kernel/commands';
 async function setRecording(hub: OutputHub, recorder: RecordingOutput, on: boolean): Promise<void> {
   const availability = recorder.availability();
   if (on && !availability.available) throw new ScopeError('output_unavailable', availability.reason);
+  // A recorder that failed is still on in the hub: starting it again is a fresh start, now.
+  if (on && recorder.down) await hub.setEnabled(recorder.id, false);
   await hub.setEnabled(recorder.id, on);
 }
 
@@ -27,7 +29,7 @@ export function recordingRoutes(hub: OutputHub, recorder: RecordingOutput): Hono
     errors: ['conflict', 'output_unavailable'],
   });
   api.post('/recording/start', startDoc, async (c) => {
-    if (hub.info(recorder.id).enabled) throw new ScopeError('conflict', 'already recording');
+    if (hub.info(recorder.id).enabled && !recorder.down) throw new ScopeError('conflict', 'already recording');
     await setRecording(hub, recorder, true);
     return c.json(await recorder.state());
   });

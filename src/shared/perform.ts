@@ -178,6 +178,8 @@ export const recordingStateSchema = z.object({
   available: z.boolean(),
   reason: z.string().optional(),
   recording: z.boolean(),
+  /** Why it is not recording although asked to (ffmpeg failed, the disk is full), and when it tries again. */
+  error: z.string().optional(),
   file: z.string().nullable(),
   /** Frames written to the file and frames the recorder had to drop (the loop never waits for it). */
   frames: z.number().int(),

@@ -36,4 +36,6 @@ export interface ShowKind {
    * where an event that already happened (a trigger) should be skipped.
    */
   apply(change: ShowChange, catchUp: boolean): void;
+  /** Why a change of this kind cannot be applied (an unknown pipeline, say), checked before it is queued. */
+  check?(change: ShowChange): string | undefined;
 }

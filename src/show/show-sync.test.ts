@@ -7,6 +7,7 @@ import { solidPipeline, tickFrames } from '../engine/test-support';
 import { ParamStore } from '../params/store';
 import { OrtRuntime } from '../runtime/ort';
 import { ShowSync } from './show-sync';
+import { MAX_AHEAD_MS } from './admission';
 import type { Frame } from '../engine/frame';
 import type { ShowChange, ShowTransport } from './change';
 
@@ -64,7 +65,7 @@ afterEach(async () => {
   nodes = [];
 });
 
-async function join(bus: TestBus, name: string, at = 0, frameMs?: number): Promise<TestNode> {
+async function join(bus: TestBus, name: string, at = 0, frameMs?: number, log?: string[]): Promise<TestNode> {
   const clock = new ManualClock();
   clock.advance(at);
   const params = new ParamStore();
@@ -82,7 +83,9 @@ async function join(bus: TestBus, name: string, at = 0, frameMs?: number): Promi
     leadMs: 100,
     params,
     host,
+    after: (ms, fn) => clock.after(ms, fn),
     ...(frameMs && { frameMs }),
+    ...(log && { log: (m: string) => log.push(m) }),
   });
   const engine = new Engine({
     clock,
@@ -96,8 +99,9 @@ async function join(bus: TestBus, name: string, at = 0, frameMs?: number): Promi
   const node = { name, params, host, sync, engine, clock, frames: [] as Frame[] };
   engine.onFrame((f) => node.frames.push(f));
   bus.nodes.push(sync);
-  await sync.catchUp([...bus.stored.values()]);
+  const caughtUp = sync.catchUp([...bus.stored.values()]);
   sync.attach(bus.transport());
+  await caughtUp;
   engine.start();
   nodes.push(node);
   return node;
@@ -207,5 +211,99 @@ describe('ShowSync: every node applies every change on the same frame', () => {
     expect(stale.at).toBeGreaterThan(0);
     expect([a.params.get('level'), b.params.get('level')]).toEqual([77, 10]);
     expect(b.sync.stats.stale).toBe(1);
+  });
+});
+
+describe('ShowSync: a change is input, checked before it waits or lands', () => {
+  const change = (over: Partial<ShowChange> & Pick<ShowChange, 'at'>): ShowChange => ({
+    id: `x:${Math.random()}`,
+    kind: 'param',
+    key: 'level',
+    value: 200,
+    origin: 'x',
+    source: 'osc',
+    ...over,
+  });
+
+  it("a change stamped 25 s ahead is refused and logged; the performer's newer value stays", async () => {
+    const bus = new TestBus();
+    const log: string[] = [];
+    const [a, b] = [await join(bus, 'a', 0, undefined, log), await join(bus, 'b')];
+    void a.host.load('solid');
+    await lockstep([a, b], 6);
+    const pipeline = bus.stored.get('pipeline.active')!.id;
+    for (const n of [a, b]) n.sync.receive(change({ at: n.clock.now() + 25_000, pipeline }));
+    a.params.set('level', 60, 'midi');
+    // 26 s of show later: the performer's value is still the one shown.
+    await lockstep([a, b], 30 * 26);
+    expect([a.params.get('level'), b.params.get('level')]).toEqual([60, 60]);
+    expect(a.sync.stats.refused).toBe(1);
+    expect(log.join('\n')).toMatch(/refused a param change to "level" from "x": it is stamped 25\.0 s ahead/);
+  });
+
+  it('a change stamped at 1e15 is refused on running nodes and on a node that catches up alike: they agree', async () => {
+    const bus = new TestBus();
+    const a = await join(bus, 'a');
+    void a.host.load('solid');
+    await lockstep([a], 6);
+    const poison = change({ at: 1e15, pipeline: bus.stored.get('pipeline.active')!.id });
+    // Written to the stored state behind the nodes' backs, and sent to them.
+    bus.stored.set('param.level', poison);
+    a.sync.receive(poison);
+    await lockstep([a], 6);
+    const late = await join(bus, 'late', a.clock.now());
+    await lockstep([a, late], 3);
+    expect([a.params.get('level'), late.params.get('level')]).toEqual([10, 10]);
+    expect([a.sync.stats.refused, late.sync.stats.refused]).toEqual([1, 1]);
+    expect(late.host.activeId).toBe('solid');
+  });
+
+  it('a change stamped behind the one applied last to its key is refused; the stored state is put right', async () => {
+    const bus = new TestBus();
+    const [a, b] = [await join(bus, 'a'), await join(bus, 'b')];
+    void a.host.load('solid');
+    await lockstep([a, b], 6);
+    a.params.set('level', 70, 'http');
+    await lockstep([a, b], 6);
+    const applied = bus.stored.get('param.level')!;
+    const older = change({ at: applied.at - 50, value: 3, pipeline: applied.pipeline! });
+    bus.stored.set('param.level', older);
+    for (const n of [a, b]) n.sync.receive(older);
+    await lockstep([a, b], 3);
+    expect([a.params.get('level'), b.params.get('level')]).toEqual([70, 70]);
+    // A node that applied the newest value put it back: a node joining now shows what the others show.
+    expect(bus.stored.get('param.level')!.value).toBe(70);
+    const late = await join(bus, 'late', a.clock.now());
+    expect(late.params.get('level')).toBe(70);
+  });
+
+  it('a stored load of an unknown pipeline is refused on catching up: the node says so and has no show pipeline', async () => {
+    const bus = new TestBus();
+    bus.stored.set('pipeline.active', change({ kind: 'pipeline', key: 'active', value: { id: 'nope' }, at: 0 }));
+    const log: string[] = [];
+    const sync = new ShowSync({
+      node: 'n',
+      params: new ParamStore(),
+      host: (await join(bus, 'h')).host,
+      log: (m) => log.push(m),
+    });
+    expect(await sync.catchUp([...bus.stored.values()])).toBe(false);
+    expect(log.join('\n')).toMatch(/refused a pipeline change to "active".*unknown pipeline "nope"/);
+  });
+
+  it('a go stamped further ahead than the bound waits on its node and lands on its time everywhere', async () => {
+    const bus = new TestBus();
+    const [a, b] = [await join(bus, 'a'), await join(bus, 'b')];
+    void a.host.load('solid');
+    await lockstep([a, b], 6);
+    const pipeline = bus.stored.get('pipeline.active')!.id;
+    const at = a.clock.now() + MAX_AHEAD_MS * 2;
+    a.sync.submit('param', 'level', 33, 'cue-go', { at, pipeline });
+    expect(bus.stored.get('param.level')).toBeUndefined();
+    await lockstep([a, b], Math.ceil((2 * MAX_AHEAD_MS) / FRAME) + 2);
+    expect([a.params.get('level'), b.params.get('level')]).toEqual([33, 33]);
+    expect(firstWith(a, 33)).toBe(firstWith(b, 33));
+    expect(firstWith(a, 33) * FRAME).toBeGreaterThanOrEqual(at - 1);
+    expect(b.sync.stats.refused).toBe(0);
   });
 });

@@ -2,6 +2,8 @@ import type { FrameStage } from '../engine/frame-stage';
 import type { PipelineHost } from '../engine/host';
 import type { ParamSpecs, ParamValue, ParamValues } from '../params/spec';
 import type { ParamSource, ParamStore } from '../params/store';
+import { z } from 'zod';
+import { SEND_AHEAD_MS, refusal, slotOf } from './admission';
 import type { ShowChange, ShowKind, ShowTransport } from './change';
 
 export interface ShowSyncOptions {
@@ -21,6 +23,8 @@ export interface ShowSyncOptions {
    * applying a change) and are never sent: every node computes them alike.
    */
   localSources: string[];
+  /** Runs `fn` in `ms` (a go far ahead waits on its node); returns a cancel. */
+  after: (ms: number, fn: () => void) => () => void;
 }
 
 const defaults: Omit<ShowSyncOptions, 'node' | 'params' | 'host'> = {
@@ -29,7 +33,16 @@ const defaults: Omit<ShowSyncOptions, 'node' | 'params' | 'host'> = {
   frameMs: 1000 / 30,
   log: () => {},
   localSources: ['engine', 'cue', 'timeline', 'take', 'modulator', 'show'],
+  after: (ms, fn) => {
+    const t = setTimeout(fn, ms).unref();
+    return () => clearTimeout(t);
+  },
 };
+
+const pipelineValueSchema = z.object({
+  id: z.string().min(1).max(200),
+  values: z.record(z.string(), z.unknown()).optional(),
+});
 
 /**
  * Every node of a show applies every change on the same frame. A change made on any node (a panel slider, an OSC
@@ -50,12 +63,16 @@ export class ShowSync implements FrameStage {
   private applying = false;
   private pipelineChange: { id: string; at: number } | undefined;
   private loads = new Map<string, { promise: Promise<void>; resolve: () => void }>();
-  readonly stats = { sent: 0, applied: 0, late: 0, maxLateMs: 0, stale: 0 };
+  /** The change applied last per kind and key: one stamped behind it is refused. */
+  private readonly last = new Map<string, ShowChange>();
+  /** Changes due too far ahead to send yet (a go many bars away): cancels of their timers. */
+  private readonly held = new Set<() => void>();
+  readonly stats = { sent: 0, applied: 0, late: 0, maxLateMs: 0, stale: 0, refused: 0 };
 
   constructor(options: Partial<ShowSyncOptions> & Pick<ShowSyncOptions, 'node' | 'params' | 'host'>) {
     this.o = { ...defaults, ...options } satisfies ShowSyncOptions;
     this.register({ name: 'param', apply: (c, catchUp) => this.applyParam(c, catchUp) });
-    this.register({ name: 'pipeline', apply: (c) => this.applyPipeline(c) });
+    this.register({ name: 'pipeline', apply: (c) => this.applyPipeline(c), check: (c) => this.checkPipeline(c) });
   }
 
   /** Adds a kind of change (tempo, cues of another part); its changes are then sent and applied like these. */
@@ -74,6 +91,8 @@ export class ShowSync implements FrameStage {
     this.o.params.setShowGate(undefined);
     this.o.host.setLoadGate(undefined);
     this.transport = undefined;
+    for (const cancel of this.held) cancel();
+    this.held.clear();
     for (const { resolve } of this.loads.values()) resolve();
     this.loads.clear();
   }
@@ -84,12 +103,20 @@ export class ShowSync implements FrameStage {
   }
 
   /**
-   * Applies the show's stored state at once (on joining, late or after a restart): the pipeline with its values
-   * first, then everything else in time order. Resolves when the pipeline is loaded here.
+   * Applies the show's stored state at once (on joining, late or after a restart): the newest change per key, each
+   * checked like any change that arrives (one stamped too far ahead, or of an unknown pipeline, is refused and
+   * logged); the pipeline with its values first, then everything else in time order. Resolves when the pipeline is
+   * loaded here, with whether the show had one this node could load.
    */
-  async catchUp(stored: ShowChange[]): Promise<void> {
-    const pipeline = stored.find((c) => c.kind === 'pipeline' && c.key === 'active');
-    const rest = stored.filter((c) => c !== pipeline).sort((a, b) => a.at - b.at);
+  async catchUp(stored: ShowChange[]): Promise<boolean> {
+    const newest = new Map<string, ShowChange>();
+    for (const c of stored) {
+      const prev = newest.get(slotOf(c));
+      if (this.admit(c) && (!prev || prev.at <= c.at)) newest.set(slotOf(c), c);
+    }
+    const admitted = [...newest.values()];
+    const pipeline = admitted.find((c) => c.kind === 'pipeline' && c.key === 'active');
+    const rest = admitted.filter((c) => c !== pipeline).sort((a, b) => a.at - b.at);
     let loaded = Promise.resolve();
     if (pipeline) {
       // Its parameters go in with the load, so load-time ones are in place before it starts.
@@ -99,11 +126,12 @@ export class ShowSync implements FrameStage {
     }
     for (const change of rest) this.applyNow(change, true);
     await loaded;
+    return pipeline !== undefined;
   }
 
   /** A change from the transport (any node's, this one's included): queued for its frame. */
   receive(change: ShowChange): void {
-    if (this.appliedHere.delete(change.id)) return;
+    if (this.appliedHere.delete(change.id) || !this.admit(change)) return;
     let i = this.queue.length;
     while (i > 0 && this.queue[i - 1]!.at > change.at) i--;
     this.queue.splice(i, 0, change);
@@ -113,6 +141,8 @@ export class ShowSync implements FrameStage {
   prepare(due: number): void {
     while (this.queue.length > 0 && this.queue[0]!.at <= due) {
       const change = this.queue.shift()!;
+      // Another change to its key may have landed since it was queued (on catching up).
+      if (!this.admit(change)) continue;
       // A change that arrived after its frame had started lands on this one: late, counted.
       const late = due - change.at;
       if (late > this.o.frameMs + 1) {
@@ -140,11 +170,26 @@ export class ShowSync implements FrameStage {
       // Never sooner than every node can have it; later when asked (a cue on its beat).
       at: Math.max(extra.at ?? -Infinity, this.o.now() + this.o.leadMs),
     };
-    const transport = this.transport;
-    if (!transport) {
+    if (!this.transport) {
       this.applyNow(change, false);
       return change;
     }
+    const wait = change.at - this.o.now() - SEND_AHEAD_MS;
+    if (wait <= 0) this.send(change);
+    else {
+      const cancel = this.o.after(wait, () => {
+        this.held.delete(cancel);
+        this.send(change);
+      });
+      this.held.add(cancel);
+    }
+    return change;
+  }
+
+  private send(change: ShowChange): void {
+    const { kind } = change;
+    const transport = this.transport;
+    if (!transport) return;
     // Out of reach of the show: this node goes on at once; the others get it when the link is back.
     if (!transport.online) {
       this.appliedHere.add(change.id);
@@ -158,7 +203,26 @@ export class ShowSync implements FrameStage {
         this.applyNow(change, false);
       }
     });
-    return change;
+  }
+
+  /**
+   * Whether a change from the transport or the stored state may be applied: refused (logged and counted) when
+   * stamped too far ahead, behind the change applied last to its key, or not what its kind can apply. The same
+   * change seen again (a repair of the stored state) is skipped without a word.
+   */
+  private admit(change: ShowChange): boolean {
+    const last = this.last.get(slotOf(change));
+    if (last?.id === change.id) return false;
+    const why = refusal(change, this.o.now(), last) ?? this.kinds.get(change.kind)?.check?.(change);
+    if (!why) return true;
+    this.stats.refused++;
+    this.o.log(
+      `Show: refused a ${change.kind} change to ${JSON.stringify(change.key)} from ${JSON.stringify(change.origin)}: ${why}.`,
+    );
+    // The stored state may hold the refused one now: a node that applied a change to its key puts that back (the
+    // same change, which the others skip), so nodes that join later catch up with what the running ones show.
+    if (last && this.transport?.online) this.transport.publish(last).catch(() => undefined);
+    return false;
   }
 
   /** Quantised writes reach this gate on their beat: the quantising gate runs first, on the node they came from. */
@@ -188,7 +252,8 @@ export class ShowSync implements FrameStage {
 
   private applyNow(change: ShowChange, catchUp: boolean): void {
     const kind = this.kinds.get(change.kind);
-    if (!kind) return this.o.log(`Show: a change of unknown kind "${change.kind}" was ignored.`);
+    if (!kind) return this.o.log(`Show: a change of unknown kind ${JSON.stringify(change.kind)} was ignored.`);
+    this.last.set(slotOf(change), change);
     this.stats.applied++;
     this.applying = true;
     try {
@@ -213,6 +278,17 @@ export class ShowSync implements FrameStage {
     // Already on its beat where it came from: no node quantises it again.
     const result = params.setMany({ [change.key]: change.value }, change.source, { quantize: 'off' });
     if (!result.ok) this.o.log(`Show: ${change.key} from ${change.origin} was refused: ${result.errors[change.key]}`);
+  }
+
+  private checkPipeline(change: ShowChange): string | undefined {
+    const parsed = pipelineValueSchema.safeParse(change.value);
+    if (!parsed.success) return 'it is not a pipeline load ({ id, values })';
+    try {
+      this.o.host.checkLoad(parsed.data.id);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   private applyPipeline(change: ShowChange): Promise<void> {

@@ -29,6 +29,8 @@ export const recordingSchema = z.object({
   available: z.boolean(),
   reason: z.string().optional(),
   recording: z.boolean(),
+  /** Why it stopped although asked to record (a full disk), and when it tries again. */
+  error: z.string().optional(),
   file: z.string().nullable(),
   frames: z.number(),
   dropped: z.number(),

@@ -82,6 +82,24 @@ describe('PerformCard', () => {
       ['record', false],
     ]);
   });
+
+  it('says why recording stopped (a full disk), and offers to record again', () => {
+    const { a, calls } = actions();
+    const error = 'ffmpeg exited (1): No space left on device; trying again in 4 s (2 of 3)';
+    const recording = {
+      available: true,
+      recording: false,
+      error,
+      file: '/x/scope-1.mp4',
+      frames: 10,
+      dropped: 0,
+      seconds: 1,
+    };
+    render(<PerformCard tempo={null} cues={null} recording={recording} actions={a} />);
+    expect(screen.getByRole('alert').textContent).toBe(`Recording stopped: ${error}`);
+    fireEvent.click(screen.getByRole('button', { name: '● Record' }));
+    expect(calls).toEqual([['record', true]]);
+  });
 });
 
 describe('modulated controls', () => {

@@ -125,6 +125,11 @@ function RecordRow({ recording, onRecord }: { recording: RecordingInfo; onRecord
           {recording.dropped > 0 ? ` · ${recording.dropped} dropped` : ''}
         </span>
       )}
+      {recording.error && (
+        <p class="error" role="alert">
+          Recording stopped: {recording.error}
+        </p>
+      )}
     </div>
   );
 }

@@ -126,6 +126,7 @@ export class OscQueryService {
     server.on('error', (err) => this.deps.log(`OSCQuery server error: ${err.message}`));
     this.server = server;
     this.boundPort = (server.address() as { port: number }).port;
+    this.o.guard?.serve(this.boundPort);
     this.disabledReason = null;
     const wss = new WebSocketServer({ noServer: true, maxPayload: this.o.maxMessageBytes });
     server.on('upgrade', (req, socket: Duplex, head) => {

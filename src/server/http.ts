@@ -79,6 +79,8 @@ export async function startHttpServer(
     await hub.close();
     throw err;
   }
+  // Pages this listener serves may use every listener of the server (OSCQuery's included).
+  guard.serve((server.address() as AddressInfo).port);
   // A failing socket after start must not take the process down.
   server.on('error', (err) => services.log(`HTTP server error: ${err.message}`));
 

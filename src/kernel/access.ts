@@ -39,6 +39,13 @@ export interface RequestGuard {
   serve(port: number): void;
 }
 
+/** Whether a socket's peer address is this machine (127.0.0.0/8, ::1, or their IPv4-mapped forms). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}
+
 /** Pulls the fields the guard needs from a Node request (HTTP or upgrade). */
 export function accessRequestOf(
   req: {

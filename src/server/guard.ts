@@ -12,6 +12,7 @@
  *   or `?token=`): 401.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { isLoopbackAddress } from '../kernel/access';
 import type { AccessRequest, AccessVerdict, RequestGuard } from '../kernel/access';
 import type { RefusalCounter } from '../kernel/refusals';
 
@@ -53,12 +54,7 @@ export function normalizeHost(value: string): string | undefined {
   }
 }
 
-/** Whether a socket's peer address is this machine (127.0.0.0/8, ::1, or their IPv4-mapped forms). */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return v4.startsWith('127.') || address === '::1';
-}
+export { isLoopbackAddress };
 
 /** Builds the guard; the composition root hands it to every listener. */
 export function createRequestGuard(options: Partial<GuardOptions> = {}): RequestGuard {

@@ -188,7 +188,11 @@ export class ParamStore {
     const accepted = new Map<string, ParamValue>();
     // Past the few that are named, a rejection is only counted: 95,000 unknown keys make no 95,000 sentences.
     let more = 0;
-    for (const [path, value] of Object.entries(patch)) {
+    // for...in, not Object.entries: 95,000 keys then make no 95,000 [key, value] arrays. A JSON object has only
+    // own keys, and an own "__proto__" is read as itself.
+    for (const path in patch) {
+      if (!Object.hasOwn(patch, path)) continue;
+      const value = patch[path];
       if (errors.size >= NAMED_REJECTIONS) {
         const spec = this.spec(path);
         if (!spec || value === undefined || !sanitize(spec, value).ok) more++;

@@ -54,6 +54,13 @@ describe('the whole origin on every listener', () => {
     { method: 'PUT', path: '/api/v1/input', type: 'application/json', body: '{"id":"whip"}' },
     { method: 'POST', path: '/whep', type: 'application/sdp', body: 'v=0\r\n' },
     { method: 'POST', path: '/whip', type: 'application/sdp', body: 'v=0\r\n' },
+    // Sending the show away: the WHIP push pointed at another server.
+    {
+      method: 'PUT',
+      path: '/api/v1/outputs/whip-push',
+      type: 'application/json',
+      body: '{"enabled":true,"options":{"url":"http://evil.example/whip"}}',
+    },
   ];
 
   it('refuses other ports and schemes of this machine on every route that changes state, changing nothing', async () => {
@@ -74,6 +81,8 @@ describe('the whole origin on every listener', () => {
     }
     expect(scope.services.params.get('level')).toBe(10);
     expect(scope.services.host.activeId).toBe('solid');
+    const push = (await (await fetch(`${scope.url}/api/v1/outputs`)).json()) as { id: string; enabled: boolean }[];
+    expect(push.find((o) => o.id === 'whip-push')?.enabled).toBe(false);
   });
 
   it('lets in the panel (same origin, by either loopback name) and answers its preflight', async () => {

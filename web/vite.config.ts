@@ -19,7 +19,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 600,
   },
   server: {
-    // `npx vite --config web/vite.config.ts` during development, proxying to a running server.
+    // `npx vite --config web/vite.config.ts` during development, proxying to a running server started with
+    // `--cors-origin http://localhost:5173`: the guard lets in only pages of the server's own origin otherwise.
     proxy: {
       '/api': 'http://127.0.0.1:8000',
       '/whep': 'http://127.0.0.1:8000',

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BundleScheduler } from './bundle-scheduler';
 import { ManualTimers } from '../../src/kernel/timers';
+import { decodePacket, encodeMessage } from './codec';
+import { decodedSize } from './decoded-size';
+import { bundleAt } from './test-support';
 import type { OscMessage, OscPacket } from './codec';
 
 const msg = (address: string): OscMessage => ({ address, args: [] });
@@ -53,22 +56,49 @@ describe('BundleScheduler', () => {
     expect(seen).toEqual(['/edge']);
   });
 
-  it('caps what waits by count and by bytes; the rest is dropped and counted', () => {
-    const { timers, seen, dropped, s, run } = rig({ maxPending: 3, maxPendingBytes: 1000 });
+  it('caps what waits by count and by bytes (wire plus decoded); the rest is dropped and counted', () => {
+    const big = { time: 1_002_000, packets: [msg('/big')] };
+    const cap = 900 + decodedSize(big);
+    const { timers, seen, dropped, s, run } = rig({ maxPending: 3, maxPendingBytes: cap });
     for (let i = 0; i < 5; i++) run({ time: 1_001_000, packets: [msg(`/n${i}`)] }, 10);
     expect(s.pending).toBe(3);
     expect(dropped.filter((d) => d === 'osc_bundles_pending_full')).toHaveLength(2);
     timers.advance(1000);
     expect(seen).toEqual(['/n0', '/n1', '/n2']);
 
-    run({ time: 1_002_000, packets: [msg('/big')] }, 900);
+    run(big, 900);
     run({ time: 1_002_000, packets: [msg('/too-big')] }, 200);
-    expect(s.pendingBytes).toBe(900);
+    expect(s.pendingBytes).toBe(cap);
     expect(dropped).toHaveLength(3);
     // Once held bundles have run, there is room again.
     timers.advance(1000);
     run({ time: 1_003_000, packets: [msg('/room')] }, 200);
     expect(s.pending).toBe(1);
+  });
+
+  it('counts a held bundle decoded: one small on the wire but huge decoded is dropped, a plain one of its size held', () => {
+    const MiB = 1024 * 1024;
+    const { dropped, s } = rig({ maxPendingBytes: MiB });
+    // 2,000 messages of 60 `T` arguments: 136 KB on the wire (an eighth of the cap), about 6 MB decoded.
+    const trues = Array.from({ length: 60 }, () => ({ type: 'T', value: true }));
+    const flags = bundleAt(
+      1_005_000,
+      ...Array.from({ length: 2000 }, () => Buffer.from(encodeMessage({ address: '/a', args: trues }))),
+    );
+    // One string of the same wire size decodes to little more than itself.
+    const text = bundleAt(
+      1_005_000,
+      Buffer.from(encodeMessage({ address: '/a', args: [{ type: 's', value: 'x'.repeat(flags.length - 64) }] })),
+    );
+    for (const datagram of [flags, text]) {
+      const decoded = decodePacket(datagram);
+      if (!decoded.ok) throw new Error(decoded.reason);
+      s.run(decoded.packet, () => {}, datagram.length);
+    }
+    expect(flags.length).toBeLessThan(MiB / 4);
+    expect(dropped).toEqual(['osc_bundles_pending_full']);
+    expect(s.pending).toBe(1);
+    expect(s.pendingBytes).toBeLessThanOrEqual(MiB);
   });
 
   it('clear() drops what waits', () => {

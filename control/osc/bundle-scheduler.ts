@@ -1,4 +1,5 @@
 import { isBundle } from './codec';
+import { decodedSize } from './decoded-size';
 import { realTimers } from '../../src/kernel/timers';
 import type { OscMessage, OscPacket } from './codec';
 import type { Timers } from '../../src/kernel/timers';
@@ -10,7 +11,7 @@ export interface BundleSchedulerOptions {
   maxAheadMs: number;
   /** Bundles held for a future time at once; more are dropped. */
   maxPending: number;
-  /** Bytes of the packets held at once; more are dropped. */
+  /** Bytes held at once, counted decoded (each held bundle's wire bytes plus its decoded size); more are dropped. */
   maxPendingBytes: number;
   timers: Timers;
   /** Told of each bundle dropped, and why. */
@@ -67,17 +68,19 @@ export class BundleScheduler {
     const at = Math.max(packet.time ?? 0, notBefore);
     const delay = at - now;
     if (delay <= 0) return runAll(at);
-    const reason = this.refusal(delay, bytes);
+    // Held decoded, so charged decoded: the wire bytes alone let 8 MiB hold about 95 MB of message objects.
+    const charge = bytes + decodedSize(packet);
+    const reason = this.refusal(delay, charge);
     if (reason) return this.o.onDrop(reason);
     const entry: Held = {
-      bytes,
+      bytes: charge,
       cancel: this.o.timers.after(delay, () => {
         this.release(entry);
         runAll(at);
       }),
     };
     this.held.add(entry);
-    this.heldBytes += bytes;
+    this.heldBytes += charge;
   }
 
   /** Bundles waiting for their time. */
@@ -85,7 +88,7 @@ export class BundleScheduler {
     return this.held.size;
   }
 
-  /** Bytes of the bundles waiting. */
+  /** Bytes of the bundles waiting, counted decoded (see maxPendingBytes). */
   get pendingBytes(): number {
     return this.heldBytes;
   }

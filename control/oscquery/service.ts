@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { boundConnections, connectionDefaults, serverTimeouts } from '../../src/media/connection-limits';
 import { listenOn, listenOrSwitchOff } from '../../src/kernel/listen';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
@@ -109,11 +110,13 @@ export class OscQueryService {
   /** Listens on HTTP; resolves either way: when the port cannot be had, OSCQuery is off and says why. */
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer((req, res) => {
+    const server = createServer(serverTimeouts(connectionDefaults), (req, res) => {
       const verdict = this.admit(req, false);
       if (!verdict.ok) return reply(res, verdict.status, { error: verdict.message }, verdict.headers);
       this.answer(req, res);
     });
+    // The same bounds as the server's own listener: slow headers cut, connections per address counted.
+    boundConnections(server, connectionDefaults, this.deps.refusals);
     const failed = await listenOrSwitchOff(
       { what: 'OSCQuery', host: this.o.host, port: this.o.port, flag: '--oscquery-port' },
       () => listenOn(server, () => server.listen(this.o.port, this.o.host)),
@@ -126,6 +129,7 @@ export class OscQueryService {
     server.on('error', (err) => this.deps.log(`OSCQuery server error: ${err.message}`));
     this.server = server;
     this.boundPort = (server.address() as { port: number }).port;
+    this.o.guard?.serve(this.boundPort);
     this.disabledReason = null;
     const wss = new WebSocketServer({ noServer: true, maxPayload: this.o.maxMessageBytes });
     server.on('upgrade', (req, socket: Duplex, head) => {

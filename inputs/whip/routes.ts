@@ -60,7 +60,7 @@ export function whipRoutes(ingest: WhipIngest): Hono {
       404: text('not a slot name'),
       413: text('an offer over the size limit'),
       415: text('not application/sdp'),
-      429: text('too many sessions from this client that have not connected yet'),
+      429: text('too many sessions from this (remote) client that have not connected yet'),
       503: text('WebRTC is unavailable here, or the server has all the slots it takes'),
     },
   });

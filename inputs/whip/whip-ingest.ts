@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { realTimers } from '../../src/kernel/timers';
 import { filterCandidates } from '../../src/media/sdp';
+import { admitOffer, offerQuotaDefaults } from '../../src/media/offer-quota';
 import { iceGathered, loadWrtc } from '../../src/media/wrtc';
 import type { Wrtc } from '../../src/media/wrtc';
 import { videoCodecs, videoRejected, whipOfferProblem } from './sdp';
@@ -18,8 +19,10 @@ export interface WhipIngestOptions {
   maxSlots: number;
   /** A session that has not connected by then is closed (the slot keeps its current publisher meanwhile). */
   connectTimeoutMs: number;
-  /** Sessions not yet connected that one peer address may hold at once. */
+  /** Sessions not yet connected that another machine may hold at once (429 past it). */
   pendingPerClient: number;
+  /** Sessions not yet connected that this machine may hold; a further offer evicts the oldest (see offer-quota). */
+  pendingLoopback: number;
   /** Timeouts run on these; tests pass ManualTimers. */
   timers: Timers;
   log: (message: string) => void;
@@ -35,7 +38,8 @@ const defaults: WhipIngestOptions = {
   hostCandidates: [],
   maxSlots: 8,
   connectTimeoutMs: 10_000,
-  pendingPerClient: 4,
+  pendingPerClient: offerQuotaDefaults.remote,
+  pendingLoopback: offerQuotaDefaults.loopback,
   timers: realTimers,
   log: () => {},
   onAudio: undefined,
@@ -124,13 +128,15 @@ export class WhipIngest {
     if (!existing && slots >= this.o.maxSlots) {
       throw new WhipError(503, `already ${slots} WHIP slots, the most this server takes; remove one first`);
     }
-    const pending = [...this.sessions.values()].filter((s) => s.client === publisher && !s.connected).length;
-    if (pending >= this.o.pendingPerClient) {
-      throw new WhipError(
-        429,
-        `${pending} sessions from ${publisher} have not connected yet; finish or DELETE them before offering again`,
-      );
-    }
+    // Slots, not sessions, bound WHIP as a whole: only the per-address quota applies.
+    const verdict = admitOffer(this.sessions.values(), publisher, {
+      remote: this.o.pendingPerClient,
+      loopback: this.o.pendingLoopback,
+      total: Infinity,
+    });
+    if (!verdict.ok) throw new WhipError(verdict.status, verdict.message);
+    for (const s of verdict.evict)
+      this.finish(s, 'it had not connected, and a new offer from this machine took its place');
     const { RTCPeerConnection, nonstandard } = loaded.wrtc;
     const pc = new RTCPeerConnection({ iceServers: this.o.iceServers.map((urls) => ({ urls })) });
     try {

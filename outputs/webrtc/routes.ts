@@ -31,7 +31,7 @@ export function whepRoutes(output: WhepOutput): Hono {
       400: text('a bad offer'),
       413: text('an offer over the size limit'),
       415: text('not application/sdp'),
-      429: text('too many sessions from this client that have not connected yet'),
+      429: text('too many sessions from this (remote) client that have not connected yet'),
       503: text('the output is off, or it has all the viewers it takes'),
     },
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { iceGathered, requireWrtc, wrtcAvailability } from '../../src/media/wrtc';
 import { realTimers } from '../../src/kernel/timers';
 import { filterCandidates, offerProblem, withVideoBandwidth } from '../../src/media/sdp';
+import { admitOffer, offerQuotaDefaults } from '../../src/media/offer-quota';
 import type { Wrtc } from '../../src/media/wrtc';
 import type { Timers } from '../../src/kernel/timers';
 import { PacedVideo } from '../paced-video';
@@ -39,15 +40,18 @@ const DISCONNECTED_GRACE_MS = 5000;
 export interface WhepLimits {
   /** A session that has not connected by then is closed, so its place goes to a real viewer. */
   connectTimeoutMs: number;
-  /** Sessions not yet connected that one peer address may hold at once. */
+  /** Sessions not yet connected that another machine may hold at once (429 past it). */
   pendingPerClient: number;
+  /** Sessions not yet connected that this machine may hold; a further offer evicts the oldest (see offer-quota). */
+  pendingLoopback: number;
   /** Timeouts run on these; tests pass ManualTimers. */
   timers: Timers;
 }
 
 const limitDefaults: WhepLimits = {
   connectTimeoutMs: 10_000,
-  pendingPerClient: 4,
+  pendingPerClient: offerQuotaDefaults.remote,
+  pendingLoopback: offerQuotaDefaults.loopback,
   timers: realTimers,
 };
 
@@ -162,15 +166,22 @@ export class WhepOutput implements Output<WhepOptions> {
     if (!wrtc || !track) throw new WhepError(503, 'the WebRTC output is off; enable it in /api/v1/outputs');
     const problem = offerProblem(offer);
     if (problem) throw new WhepError(400, problem);
-    if (this.sessions.size >= this.o.maxSessions) {
-      throw new WhepError(503, `already ${this.sessions.size} viewers, the most this output takes (maxSessions)`);
-    }
-    const pending = [...this.sessions.values()].filter((s) => s.client === client && !s.connected).length;
-    if (pending >= this.limits.pendingPerClient) {
+    const verdict = admitOffer(this.sessions.values(), client, {
+      remote: this.limits.pendingPerClient,
+      loopback: this.limits.pendingLoopback,
+      total: this.o.maxSessions,
+    });
+    if (!verdict.ok) {
       throw new WhepError(
-        429,
-        `${pending} sessions from ${client} have not connected yet; finish or DELETE them before offering again`,
+        verdict.status,
+        verdict.reason === 'sessions_full'
+          ? `already ${this.sessions.size} viewers, the most this output takes (maxSessions), all of them connected`
+          : verdict.message,
       );
+    }
+    for (const s of verdict.evict) {
+      this.ctx?.log(`WHEP session ${s.id.slice(0, 8)} had not connected; closed to make room for a new offer.`);
+      this.close(s.id);
     }
     const pc = new wrtc.RTCPeerConnection({ iceServers: this.o.iceServers.map((urls) => ({ urls })) });
     const session: Session = { id: randomUUID(), pc, connected: false, client, cancelTimer: undefined };

@@ -99,13 +99,16 @@ describe('WHEP output through the real HTTP server', () => {
   });
 
   it('OPTIONS advertises application/sdp, with CORS for allowed origins only; PATCH says trickle is not supported', async () => {
-    const own = await fetch(`${t.url}/whep`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:5173' } });
+    const origin = t.url.replace('127.0.0.1', 'localhost');
+    const own = await fetch(`${t.url}/whep`, { method: 'OPTIONS', headers: { Origin: origin } });
     expect(own.status).toBe(204);
     expect(own.headers.get('accept-post')).toBe('application/sdp');
-    expect(own.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(own.headers.get('access-control-allow-origin')).toBe(origin);
     expect(own.headers.get('access-control-expose-headers')).toContain('Location');
-    const foreign = await fetch(`${t.url}/whep`, { method: 'OPTIONS', headers: { Origin: 'http://player.example' } });
-    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    for (const other of ['http://player.example', 'http://localhost:5173']) {
+      const foreign = await fetch(`${t.url}/whep`, { method: 'OPTIONS', headers: { Origin: other } });
+      expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    }
     const post = await fetch(`${t.url}/whep`, {
       method: 'POST',
       headers: { Origin: 'http://player.example', 'Content-Type': 'application/sdp' },

@@ -16,6 +16,8 @@ export interface AccessRequest {
   cookie: string | undefined;
   /** The peer's address as the socket reports it (IPv4, IPv6 or IPv4-mapped IPv6). */
   remoteAddress: string | undefined;
+  /** The port of the listener the request came in on (its socket's local port); undefined without a socket. */
+  localPort?: number | undefined;
   /** A WebSocket upgrade: it can change things once open, so it is checked like a state-changing request. */
   upgrade: boolean;
 }
@@ -33,6 +35,15 @@ export interface RequestGuard {
   check(req: AccessRequest): AccessVerdict;
   /** Whether the server listens beyond loopback (then a token is needed from other machines). */
   readonly lan: boolean;
+  /** A listener of this server bound `port`: pages served from it may use every listener (same scheme and host). */
+  serve(port: number): void;
+}
+
+/** Whether a socket's peer address is this machine (127.0.0.0/8, ::1, or their IPv4-mapped forms). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
 }
 
 /** Pulls the fields the guard needs from a Node request (HTTP or upgrade). */
@@ -41,7 +52,7 @@ export function accessRequestOf(
     method?: string | undefined;
     url?: string | undefined;
     headers: Record<string, string | string[] | undefined>;
-    socket: { remoteAddress?: string | undefined };
+    socket: { remoteAddress?: string | undefined; localPort?: number | undefined };
   },
   upgrade: boolean,
 ): AccessRequest {
@@ -57,6 +68,7 @@ export function accessRequestOf(
     authorization: one('authorization'),
     cookie: one('cookie'),
     remoteAddress: req.socket.remoteAddress,
+    localPort: req.socket.localPort,
     upgrade,
   };
 }

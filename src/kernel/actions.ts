@@ -1,6 +1,8 @@
 /** Operations shared by the HTTP routes and the WebSocket: each validates first and changes nothing on rejection. */
 import { paramsJsonSchema } from '../params/json-schema';
 import { sanitize } from '../params/spec';
+import { NAMED_REJECTIONS } from '../params/store';
+import { clip } from '../shared/clip';
 import { ScopeError, invalidParameters } from './errors';
 import type { ParamValue } from '../params/spec';
 import type { ParamSource, SetOptions } from '../params/store';
@@ -52,7 +54,7 @@ export function setParameters(
   options: SetOptions = {},
 ): { values: Record<string, ParamValue>; scheduled?: number } {
   const result = services.params.setMany(patch, source, options);
-  if (!result.ok) throw invalidParameters(result.errors);
+  if (!result.ok) throw invalidParameters(result.errors, result.more);
   return result.scheduled === undefined
     ? { values: result.values }
     : { values: result.values, scheduled: result.scheduled };
@@ -79,16 +81,17 @@ export function startLoad(
   const specs = services.host.specsOf(def);
   // A Map, not {}: a "__proto__" key must be reported, not swallowed by the object's prototype setter.
   const errors = new Map<string, string>();
+  let more = 0;
   for (const [name, value] of Object.entries(values)) {
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
-    if (!spec) errors.set(name, `unknown parameter "${name}" for pipeline "${id}"`);
-    else if (value === undefined) errors.set(name, `no value given for "${name}"`);
-    else {
-      const checked = sanitize(spec, value);
-      if (!checked.ok) errors.set(name, checked.reason);
-    }
+    const checked = spec && value !== undefined ? sanitize(spec, value) : undefined;
+    if (checked?.ok) continue;
+    // Past the few named, a rejection is only counted (see NAMED_REJECTIONS).
+    if (errors.size >= NAMED_REJECTIONS) more++;
+    else if (!spec) errors.set(name, `unknown parameter "${clip(name, 64)}" for pipeline "${id}"`);
+    else errors.set(name, checked ? checked.reason : `no value given for "${name}"`);
   }
-  if (errors.size > 0) throw invalidParameters(Object.fromEntries(errors));
+  if (errors.size > 0) throw invalidParameters(Object.fromEntries(errors), more);
   // A load that cannot fit the memory budget is refused here, with what to free, before anything changes.
   services.host.checkLoad(id, values);
   const done = services.host.load(id, values, options).catch((err: unknown) => {

@@ -3,10 +3,16 @@
  * into its own answer (the HTTP layer maps the code to a status once, the WebSocket sends it as an `error`
  * message, OSC logs it, commands return it as their reason).
  */
+import { clip } from '../shared/clip';
 import type { z } from 'zod';
 import type { ApiError, ErrorCode } from '../shared/api';
 
 export type { ErrorCode };
+
+/** Bounds of an error as sent: an answer to hostile input must not grow with it. */
+const MAX_MESSAGE = 2000;
+const MAX_FIELDS = 10;
+const MAX_ISSUES = 10;
 
 export class ScopeError extends Error {
   constructor(
@@ -17,10 +23,16 @@ export class ScopeError extends Error {
     super(message);
   }
 
+  /** The error as every surface sends it: bounded (a few KB) whatever the input that caused it. */
   toJSON(): ApiError {
-    return this.fields
-      ? { code: this.code, message: this.message, fields: this.fields }
-      : { code: this.code, message: this.message };
+    const message = clip(this.message, MAX_MESSAGE);
+    if (!this.fields) return { code: this.code, message };
+    const entries = Object.entries(this.fields).slice(0, MAX_FIELDS);
+    return {
+      code: this.code,
+      message,
+      fields: Object.fromEntries(entries.map(([k, v]) => [clip(k, 80), clip(v, 200)])),
+    };
   }
 }
 
@@ -53,15 +65,23 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, code: 
 
 /** Zod issues as one line: `pipeline_id: expected string; params: ...`. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
+  const { issues } = error;
+  const named = issues
+    .slice(0, MAX_ISSUES)
+    .map((issue) => clip(`${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`, 200));
+  const more = issues.length - named.length;
+  return more > 0 ? `${named.join('; ')}; and ${more} more` : named.join('; ');
 }
 
-/** Rejected parameter values as one error; `fields` carries the reason for each. */
-export function invalidParameters(errors: Record<string, string>): ScopeError {
-  const list = Object.entries(errors)
-    .map(([name, reason]) => `${name}: ${reason}`)
-    .join('; ');
-  return new ScopeError('invalid_parameters', `rejected, nothing changed: ${list}`, errors);
+/**
+ * Rejected parameter values as one error; `fields` carries the reason for each one named, `more` counts those
+ * rejected beyond them (a patch of 95,000 unknown keys is answered in a few hundred bytes).
+ */
+export function invalidParameters(errors: Record<string, string>, more = 0): ScopeError {
+  const all = Object.entries(errors);
+  const named = all.slice(0, MAX_FIELDS);
+  const rest = more + all.length - named.length;
+  const list = named.map(([name, reason]) => `${clip(name, 64)}: ${reason}`).join('; ');
+  const tail = rest > 0 ? `; and ${rest} more (${named.length + rest} rejected in all)` : '';
+  return new ScopeError('invalid_parameters', `rejected, nothing changed: ${list}${tail}`, Object.fromEntries(named));
 }

@@ -1,4 +1,5 @@
 import { sanitize } from './spec';
+import { clip } from '../shared/clip';
 import type { ParamSpec, ParamSpecs, ParamValue, ParamValues } from './spec';
 
 /** Who changed a value; feedback to a surface skips changes that came from that same surface. */
@@ -17,8 +18,13 @@ export interface ParamChange {
 /** `scheduled`: the beat a quantised change will land on (nothing changed yet). */
 export type SetResult =
   { ok: true; value: ParamValue; changed: boolean; scheduled?: number } | { ok: false; reason: string };
+/** A refused patch names the first few problems and counts the rest (`more`). */
 export type SetManyResult =
-  { ok: true; values: Record<string, ParamValue>; scheduled?: number } | { ok: false; errors: Record<string, string> };
+  | { ok: true; values: Record<string, ParamValue>; scheduled?: number }
+  | { ok: false; errors: Record<string, string>; more: number };
+
+/** How many rejected entries a refused patch names; the rest are counted, so a refusal costs little to make. */
+export const NAMED_REJECTIONS = 10;
 
 /** How a write wants to land: `quantize` (`off`, `beat`, `bar`, `4bars`…) overrides the surface's setting. */
 export interface SetOptions {
@@ -180,14 +186,26 @@ export class ParamStore {
     // Maps, not object literals: a key like "__proto__" from JSON must stay a plain key.
     const errors = new Map<string, string>();
     const accepted = new Map<string, ParamValue>();
-    for (const [path, value] of Object.entries(patch)) {
+    // Past the few that are named, a rejection is only counted: 95,000 unknown keys make no 95,000 sentences.
+    let more = 0;
+    // for...in, not Object.entries: 95,000 keys then make no 95,000 [key, value] arrays. A JSON object has only
+    // own keys, and an own "__proto__" is read as itself.
+    for (const path in patch) {
+      if (!Object.hasOwn(patch, path)) continue;
+      const value = patch[path];
+      if (errors.size >= NAMED_REJECTIONS) {
+        const spec = this.spec(path);
+        if (!spec || value === undefined || !sanitize(spec, value).ok) more++;
+        continue;
+      }
       const checked = this.check(path, value);
       if (checked.ok) accepted.set(path, checked.value);
       else errors.set(path, checked.reason);
     }
     if (errors.size > 0) {
-      for (const [path, reason] of errors) this.reject(path, reason, source);
-      return { ok: false, errors: Object.fromEntries(errors) };
+      const [path, reason] = [...errors].at(-1)!;
+      this.reject(path, reason, source, errors.size + more);
+      return { ok: false, errors: Object.fromEntries(errors), more };
     }
     const values = Object.fromEntries(accepted);
     const scheduled = accepted.size > 0 ? this.tempoGate?.(values, source, options) : undefined;
@@ -238,7 +256,7 @@ export class ParamStore {
 
   private check(path: string, value: unknown): { ok: true; value: ParamValue } | { ok: false; reason: string } {
     const spec = this.spec(path);
-    if (!spec) return { ok: false, reason: `unknown parameter "${path}"` };
+    if (!spec) return { ok: false, reason: `unknown parameter "${clip(path, 64)}"` };
     if (value === undefined) return { ok: false, reason: `no value given for "${path}"` };
     return sanitize(spec, value);
   }
@@ -268,8 +286,8 @@ export class ParamStore {
     }
   }
 
-  private reject(path: string, reason: string, source: ParamSource): void {
-    this.rejected++;
+  private reject(path: string, reason: string, source: ParamSource, count = 1): void {
+    this.rejected += count;
     this.lastRejection = { path, reason, source };
   }
 }

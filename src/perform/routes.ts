@@ -139,7 +139,8 @@ export function cueRoutes(service: PerformService): Hono {
     errors: [...bodyErrors, 'invalid_parameters', 'save_failed'],
   });
   api.put('/cues/:name', putDoc, async (c) => {
-    const name = nameParam(c.req.param('name'), 'cue name');
+    // A new name: the one name rule (src/shared/names.ts), as the cue list file is read with.
+    const name = parseWith(cueSchema.shape.name, c.req.param('name'), 'invalid_body', 'cue name');
     const { index, ...cue } = await body(c.req, cueBodySchema, 'cue ({"fade": 2, "values": {...}})');
     return c.json(await service.putCue({ ...cue, name }, index));
   });

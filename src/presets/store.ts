@@ -3,6 +3,7 @@
  * applies all its values at once through the ParamStore (source `preset`), so every surface hears the change.
  */
 import { z } from 'zod';
+import { nameSchema } from '../shared/names';
 import { readSettingsFile } from '../files';
 import { SettingsWriter, settingsText } from '../settings-writer';
 import { presetSchema as presetShape } from '../shared/presets';
@@ -13,16 +14,8 @@ import type { ParamStore, SetOptions } from '../params/store';
 import type { EventBus } from '../kernel/events';
 import type { WriteFile } from '../settings-writer';
 
-export const presetNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'a preset needs a name')
-  .max(64, 'preset names are at most 64 characters')
-  // Names travel in URLs and OSC strings; control characters would only cause trouble.
-  .refine(
-    (s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\x7f'),
-    'control characters are not allowed in a preset name',
-  );
+/** Names travel in URLs, OSC strings and the settings file: the one name rule (src/shared/names.ts). */
+export const presetNameSchema = nameSchema('preset', 64);
 
 /** A preset as kept in the file: the shape the API answers, with the name's rules checked on reading. */
 const presetSchema = presetShape.extend({ name: presetNameSchema });

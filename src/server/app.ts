@@ -8,6 +8,7 @@ import { parameterRoutes } from './api-parameters';
 import { pipelineRoutes } from './api-pipelines';
 import { createRequestGuard } from './guard';
 import { guardRequests, limitBodies } from './guard-middleware';
+import { countOfferRefusals } from './offer-refusals';
 import { defaultWebRoot, panelRoutes } from './panel';
 import { OFFER_PATH } from '../media/webrtc-http';
 import { MAX_OFFER_BYTES } from '../media/sdp';
@@ -61,6 +62,7 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
     '*',
     limitBodies((path) => (OFFER_PATH.test(path) ? MAX_OFFER_BYTES : MAX_BODY_BYTES), services.refusals),
   );
+  app.use('*', countOfferRefusals(services.refusals));
 
   app.route('/', healthRoutes(services, extras.notReady));
   app.route('/api/v1', pipelineRoutes(services));

@@ -91,18 +91,22 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('attack pages in Chromi
     evil?.close();
   });
 
-  it.each(['evil.example', '127.evil.example'])('a page at %s changes nothing and is counted', async (name) => {
-    const before = scope.services.refusals.snapshot().forbidden_origin ?? 0;
-    const page = await browser.newPage();
-    await page.goto(`http://${name}:${portOf(evil)}/`);
-    const out = (await page.evaluate(`(${ATTACKS})(${JSON.stringify(targets(scope))})`)) as Record<string, unknown>;
-    await page.close();
-    // The no-cors POSTs leave the browser but are refused; the JSON PATCH and the read never pass CORS.
-    expect(out).toMatchObject({ patch: 'blocked', read: 'blocked', ws: 'refused', oscQuery: 'refused' });
-    untouched(scope);
-    // The load POST, the WHEP POST and both sockets were refused by the guard (the PATCH died at its preflight).
-    expect((scope.services.refusals.snapshot().forbidden_origin ?? 0) - before).toBeGreaterThanOrEqual(4);
-  });
+  // 127.0.0.1 and localhost: a page on another port of this machine (a dev server, a notebook) is another site.
+  it.each(['evil.example', '127.evil.example', '127.0.0.1', 'localhost'])(
+    'a page at %s changes nothing and is counted',
+    async (name) => {
+      const before = scope.services.refusals.snapshot().forbidden_origin ?? 0;
+      const page = await browser.newPage();
+      await page.goto(`http://${name}:${portOf(evil)}/`);
+      const out = (await page.evaluate(`(${ATTACKS})(${JSON.stringify(targets(scope))})`)) as Record<string, unknown>;
+      await page.close();
+      // The no-cors POSTs leave the browser but are refused; the JSON PATCH and the read never pass CORS.
+      expect(out).toMatchObject({ patch: 'blocked', read: 'blocked', ws: 'refused', oscQuery: 'refused' });
+      untouched(scope);
+      // The load POST, the WHEP POST and both sockets were refused by the guard (the PATCH died at its preflight).
+      expect((scope.services.refusals.snapshot().forbidden_origin ?? 0) - before).toBeGreaterThanOrEqual(4);
+    },
+  );
 
   it('a page rebound to 127.0.0.1 (DNS rebinding) cannot use the server it now reaches same-origin', async () => {
     // The attacker's page loads from its own server on port P; then P is taken over by the scope server, as if

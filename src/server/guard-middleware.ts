@@ -28,6 +28,7 @@ export function guardRequests(guard: RequestGuard): MiddlewareHandler {
       // app.request() in tests has no socket: the peer is unknown, which counts as another machine.
     }
     const url = new URL(c.req.url);
+    const { incoming } = (c.env ?? {}) as Partial<HttpBindings>;
     const verdict = guard.check({
       method: c.req.method,
       url: url.pathname + url.search,
@@ -37,6 +38,7 @@ export function guardRequests(guard: RequestGuard): MiddlewareHandler {
       authorization: c.req.header('authorization'),
       cookie: c.req.header('cookie'),
       remoteAddress,
+      localPort: incoming?.socket.localPort,
       upgrade: false,
     });
     if (!verdict.ok) {

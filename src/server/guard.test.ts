@@ -43,7 +43,8 @@ describe('isLoopbackAddress', () => {
 
 describe('the request guard on loopback', () => {
   const refusals = new RefusalCounter();
-  const guard = createRequestGuard({ refusals });
+  const guard = createRequestGuard({ refusals, ports: [8000] });
+  guard.serve(8001);
   it.each([
     // Host
     [{ host: '127.0.0.1:8000' }, 'ok'],
@@ -56,8 +57,23 @@ describe('the request guard on loopback', () => {
     [{ host: 'evil.example/..' }, 421],
     // Origin on a state-changing request, whatever its content type
     [{ method: 'POST', origin: 'http://127.0.0.1:8000' }, 'ok'],
-    [{ method: 'POST', origin: 'http://localhost:5173' }, 'ok'],
+    [{ method: 'POST', origin: 'http://localhost:8000' }, 'ok'],
     [{ method: 'POST', origin: 'http://[::1]:8000' }, 'ok'],
+    // Another listener of this server (OSCQuery's), told with serve()
+    [{ method: 'POST', origin: 'http://127.0.0.1:8001' }, 'ok'],
+    // Other ports and schemes of this machine are other sites: a dev server, a notebook, an app with an XSS
+    [{ method: 'POST', origin: 'http://127.0.0.1:9999' }, 403],
+    [{ method: 'POST', origin: 'http://localhost:5173' }, 403],
+    [{ method: 'POST', origin: 'http://localhost' }, 403],
+    [{ method: 'POST', origin: 'https://localhost' }, 403],
+    [{ method: 'POST', origin: 'https://127.0.0.1:8000' }, 403],
+    [{ method: 'PUT', origin: 'http://[::1]:9999' }, 403],
+    [{ upgrade: true, origin: 'http://127.0.0.1:9999' }, 403],
+    [{ upgrade: true, origin: 'https://localhost:8000' }, 403],
+    // The port the request came in on is this server's even when serve() was not told (a listener starting up)
+    [{ method: 'POST', host: '127.0.0.1:7000', localPort: 7000, origin: 'http://127.0.0.1:7000' }, 'ok'],
+    // The socket's port decides, not the Host header: a Host naming another port lets no page of it in
+    [{ method: 'POST', host: '127.0.0.1:9999', localPort: 7000, origin: 'http://127.0.0.1:9999' }, 403],
     [{ method: 'POST', origin: 'http://127.evil.example' }, 403],
     [{ method: 'POST', origin: 'http://localhost.evil.example' }, 403],
     [{ method: 'PATCH', origin: 'http://evil.example:8000' }, 403],
@@ -79,8 +95,10 @@ describe('the request guard on loopback', () => {
   });
 
   it('gives CORS headers to allowed origins only', () => {
-    const own = guard.check(req({ origin: 'http://localhost:5173' }));
-    expect(own.ok && own.headers['Access-Control-Allow-Origin']).toBe('http://localhost:5173');
+    const own = guard.check(req({ origin: 'http://localhost:8000' }));
+    expect(own.ok && own.headers['Access-Control-Allow-Origin']).toBe('http://localhost:8000');
+    const otherPort = guard.check(req({ origin: 'http://localhost:9999' }));
+    expect(otherPort.ok && otherPort.headers['Access-Control-Allow-Origin']).toBeUndefined();
     const foreign = guard.check(req({ origin: 'http://evil.example' }));
     expect(foreign.ok && foreign.headers['Access-Control-Allow-Origin']).toBeUndefined();
   });
@@ -98,7 +116,8 @@ describe('the request guard on loopback', () => {
 describe('allowed hosts and CORS origins', () => {
   const guard = createRequestGuard({
     allowedHosts: ['scope.local', '192.168.1.10', 'fe80::1'],
-    corsOrigins: ['https://player.example'],
+    corsOrigins: ['https://player.example', 'http://localhost:5173'],
+    ports: [8000],
   });
   it.each([
     [{ host: 'scope.local:8000' }, 'ok'],
@@ -110,6 +129,11 @@ describe('allowed hosts and CORS origins', () => {
     [{ method: 'POST', origin: 'https://player.example.evil' }, 403],
     [{ method: 'POST', origin: 'http://player.example' }, 403],
     [{ method: 'POST', origin: 'http://scope.local:8000' }, 'ok'],
+    [{ method: 'POST', origin: 'http://scope.local:8080' }, 403],
+    [{ method: 'POST', origin: 'https://scope.local:8000' }, 403],
+    // A --cors-origin is exact, port included: the Vite dev server is let in only on the port named
+    [{ method: 'POST', origin: 'http://localhost:5173' }, 'ok'],
+    [{ method: 'POST', origin: 'http://localhost:5174' }, 403],
   ] as [Partial<AccessRequest>, 'ok' | number][])('%j -> %s', (over, expected) => {
     const verdict = guard.check(req(over));
     expect(verdict.ok ? 'ok' : verdict.status).toBe(expected);
@@ -153,6 +177,14 @@ describe('LAN mode', () => {
     expect(guard.check(lan({ host: 'evil.example', authorization: `Bearer ${token}` }))).toMatchObject({ status: 421 });
     const post = lan({ method: 'POST', origin: 'http://evil.example', authorization: `Bearer ${token}` });
     expect(guard.check(post)).toMatchObject({ status: 403 });
+  });
+
+  it("lets in the page of the token's URL (its LAN address and the server's port), not another port of it", () => {
+    const withPort = (origin: string) =>
+      lan({ method: 'POST', origin, localPort: 8000, authorization: `Bearer ${token}` });
+    expect(guard.check(withPort('http://10.0.0.5:8000')).ok).toBe(true);
+    expect(guard.check(withPort('http://10.0.0.5:8888'))).toMatchObject({ status: 403 });
+    expect(guard.check(withPort('https://10.0.0.5:8000'))).toMatchObject({ status: 403 });
   });
 
   it('lets this machine in without the token', () => {

@@ -3,12 +3,16 @@
  *
  * - Host must name this machine: a loopback name, an `--allowed-host`, or (in LAN mode) one of its own addresses
  *   and names. Anything else is DNS rebinding or a misrouted request: 421.
- * - Origin, when a browser sends one, must parse exactly to an allowed host or be an exact `--cors-origin`;
- *   a page from anywhere else may not change anything or open a socket (403), whatever its content type.
+ * - Origin, when a browser sends one, must be a whole origin this server serves: `http`, a name of this machine
+ *   and the port of one of its own listeners (or of the listener the request came in on), or an exact
+ *   `--cors-origin`. Scheme and port count: a page on another port of this machine (a dev server, a notebook) or on
+ *   `https://localhost` is another site. A page from anywhere else may not change anything or open a socket (403),
+ *   whatever its content type.
  * - In LAN mode, peers other than this machine need the token (Bearer header, the cookie the printed URL sets,
  *   or `?token=`): 401.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { isLoopbackAddress } from '../kernel/access';
 import type { AccessRequest, AccessVerdict, RequestGuard } from '../kernel/access';
 import type { RefusalCounter } from '../kernel/refusals';
 
@@ -19,12 +23,21 @@ export interface GuardOptions {
   token: string | undefined;
   /** Extra names the Host header may carry (`--allowed-host`), and in LAN mode the machine's own. */
   allowedHosts: string[];
-  /** Exact origins (`https://player.example`) that may use the server from another site. */
+  /** Exact origins (`https://player.example`, `http://localhost:5173`) that may use the server from another site. */
   corsOrigins: string[];
+  /** Ports of this server's own listeners known at start; more are added with `serve()` once they are bound. */
+  ports: number[];
   refusals: RefusalCounter | undefined;
 }
 
-const defaults: GuardOptions = { lan: false, token: undefined, allowedHosts: [], corsOrigins: [], refusals: undefined };
+const defaults: GuardOptions = {
+  lan: false,
+  token: undefined,
+  allowedHosts: [],
+  corsOrigins: [],
+  ports: [],
+  refusals: undefined,
+};
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -41,12 +54,7 @@ export function normalizeHost(value: string): string | undefined {
   }
 }
 
-/** Whether a socket's peer address is this machine (127.0.0.0/8, ::1, or their IPv4-mapped forms). */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return v4.startsWith('127.') || address === '::1';
-}
+export { isLoopbackAddress };
 
 /** Builds the guard; the composition root hands it to every listener. */
 export function createRequestGuard(options: Partial<GuardOptions> = {}): RequestGuard {
@@ -58,6 +66,7 @@ export function createRequestGuard(options: Partial<GuardOptions> = {}): Request
     if (n) hosts.add(n);
   }
   const corsOrigins = new Set(o.corsOrigins);
+  const ports = new Set(o.ports.map(String));
   const token = o.token ? Buffer.from(o.token) : undefined;
 
   const refuse = (
@@ -77,8 +86,12 @@ export function createRequestGuard(options: Partial<GuardOptions> = {}): Request
     return b.length === token.length && timingSafeEqual(b, token);
   };
 
-  /** Whether an Origin header names an allowed page; undefined when there is none. */
-  const originAllowed = (origin: string): boolean => {
+  /**
+   * Whether an Origin header names a page this server serves. The port the request came in on counts as its own
+   * even before `serve()` is told (under app.request() there is no socket, and the Host header's port stands in:
+   * a browser always sends the port it connected to).
+   */
+  const originAllowed = (origin: string, req: AccessRequest): boolean => {
     if (corsOrigins.has(origin)) return true;
     let url: URL;
     try {
@@ -86,13 +99,18 @@ export function createRequestGuard(options: Partial<GuardOptions> = {}): Request
     } catch {
       return false;
     }
-    // Exactly an origin (scheme://host[:port]), as browsers send it; `null`, paths and odd schemes are not.
-    if (url.origin !== origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) return false;
-    return hosts.has(url.hostname);
+    // Exactly an origin (scheme://host[:port]), as browsers send it; `null`, paths and other schemes are not.
+    // The server itself speaks plain HTTP: an https:// page is another site (or a proxy's, named with --cors-origin).
+    if (url.origin !== origin || url.protocol !== 'http:' || !hosts.has(url.hostname)) return false;
+    const port = url.port || '80';
+    return ports.has(port) || port === arrivalPort(req);
   };
 
   return {
     lan: o.lan,
+    serve(port: number): void {
+      ports.add(String(port));
+    },
     check(req: AccessRequest): AccessVerdict {
       const host = req.host === undefined ? undefined : normalizeHost(req.host);
       if (!host || !hosts.has(host)) {
@@ -105,7 +123,7 @@ export function createRequestGuard(options: Partial<GuardOptions> = {}): Request
       }
       const headers: Record<string, string> = {};
       if (req.origin !== undefined) {
-        if (originAllowed(req.origin)) {
+        if (originAllowed(req.origin, req)) {
           headers['Access-Control-Allow-Origin'] = req.origin;
           headers.Vary = 'Origin';
         } else if (req.upgrade || !SAFE_METHODS.has(req.method.toUpperCase())) {
@@ -137,6 +155,17 @@ export function createRequestGuard(options: Partial<GuardOptions> = {}): Request
       return { ok: true, headers };
     },
   };
+}
+
+/** The port a request came in on: its socket's, or (without one) the Host header's, 80 when it names none. */
+function arrivalPort(req: AccessRequest): string | undefined {
+  if (req.localPort !== undefined) return String(req.localPort);
+  if (req.host === undefined) return undefined;
+  try {
+    return new URL(`http://${req.host}`).port || '80';
+  } catch {
+    return undefined;
+  }
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {

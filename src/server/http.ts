@@ -4,6 +4,8 @@ import { createApp } from './app';
 import { createRequestGuard } from './guard';
 import { accessRequestOf, upgradeRefusal } from '../kernel/access';
 import { WsHub } from './ws';
+import { boundConnections, connectionDefaults, serverTimeouts } from '../media/connection-limits';
+import type { ConnectionLimits } from '../media/connection-limits';
 import { realTimers } from '../kernel/timers';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +35,8 @@ export interface HttpServerOptions {
   notReady?: () => string[];
   /** The wall time of /ws stats and heartbeats; ManualTimers in tests. */
   timers: Timers;
+  /** Header and request timeouts, connections per address (see connection-limits.ts). */
+  connections: ConnectionLimits;
 }
 
 const defaults: HttpServerOptions = {
@@ -41,6 +45,7 @@ const defaults: HttpServerOptions = {
   apiRoutes: [],
   rootRoutes: [],
   timers: realTimers,
+  connections: connectionDefaults,
 };
 
 /** How long open responses (MJPEG, waiting loads) may take to end on close before their sockets are cut. */
@@ -63,7 +68,8 @@ export async function startHttpServer(
     guard,
     ...(o.notReady ? { notReady: o.notReady } : {}),
   });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: serverTimeouts(o.connections) }) as Server;
+  boundConnections(server, o.connections, services.refusals);
 
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -79,6 +85,8 @@ export async function startHttpServer(
     await hub.close();
     throw err;
   }
+  // Pages this listener serves may use every listener of the server (OSCQuery's included).
+  guard.serve((server.address() as AddressInfo).port);
   // A failing socket after start must not take the process down.
   server.on('error', (err) => services.log(`HTTP server error: ${err.message}`));
 

@@ -45,6 +45,8 @@ describe.skipIf(!canUnshare && !process.env.CI)('LAN mode (0.0.0.0 in a private 
     expect(r.oscQueryAllowlisted).toBe(101);
     expect(r.oscFromStranger).toBe(10);
     expect(r.oscFromAllowed).toBe(43);
+    expect(r.tokenPageOrigin).toMatchObject({ status: 200 });
+    expect(r.otherPortOrigin).toMatchObject({ status: 403 });
     expect(r.refused.no_token).toBeGreaterThanOrEqual(5);
     expect(r.refused.osc_sender_not_allowed).toBe(1);
   }, 45_000);

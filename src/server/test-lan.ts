@@ -96,6 +96,30 @@ const result = {
   oscQueryAllowlisted: await ws(`ws://10.77.0.1:${scope.oscQuery!.port}/`, '10.77.0.2'),
   oscFromStranger: await osc('10.77.0.1', 42),
   oscFromAllowed: await osc('10.77.0.2', 43),
+  // The page of the printed token URL (its LAN address and the server's port) may change things; another port of
+  // that address may not, token or not.
+  tokenPageOrigin: await http(
+    '/api/v1/parameters',
+    '10.77.0.2',
+    {
+      host,
+      origin: `http://${host}`,
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    },
+    'PATCH',
+  ),
+  otherPortOrigin: await http(
+    '/api/v1/parameters',
+    '10.77.0.2',
+    {
+      host,
+      origin: `http://10.77.0.1:${scope.port === 9999 ? 9998 : 9999}`,
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    },
+    'PATCH',
+  ),
   refused: scope.services.refusals.snapshot(),
 };
 await scope.stop();

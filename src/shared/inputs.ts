@@ -1,5 +1,6 @@
 /** Shapes of the inputs API (`/api/v1/inputs`, `/api/v1/input`, the `inputs` and `input` events), shared with the panel. */
 import { z } from 'zod';
+import { nameSchema } from './names';
 
 export const inputKinds = ['whip', 'ndi', 'file', 'camera', 'syphon', 'spout', 'feedback'] as const;
 export type InputKind = (typeof inputKinds)[number];
@@ -54,8 +55,7 @@ export const inputChoiceSchema = z.strictObject({
 export const inputChangeSchema = z.strictObject({ options: z.record(z.string(), z.unknown()) });
 
 /** POST /api/v1/inputs: one shape per kind of source, checked before anything is started. */
-const id = z
-  .string()
+const id = nameSchema('input', 40)
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'up to 40 lowercase letters, digits and dashes')
   .optional();
 
@@ -81,7 +81,7 @@ export const addInputSchema = z.discriminatedUnion('kind', [
     kind: z.literal('ndi'),
     id,
     /** The sender's name as NDI lists it (`MACHINE (name)`), or just the part in brackets. */
-    name: z.string().trim().min(1).max(256),
+    name: nameSchema('NDI sender', 256),
     /** Comma-separated addresses to look for senders at besides mDNS (other subnets, loopback). */
     extraIps: z.string().max(1000).optional(),
   }),

@@ -3,6 +3,7 @@
  * the bodies of the `/api/v1/midi` routes. Types are inferred from the schemas so both sides agree.
  */
 import { z } from 'zod';
+import { nameSchema } from './names';
 import { quantizeSchema } from './perform';
 
 /** A MIDI channel as people count them (1-16); `null` in a mapping means any channel (omni). */
@@ -31,11 +32,10 @@ export const midiControlSchema = z.discriminatedUnion('kind', [
 export type MidiControl = z.infer<typeof midiControlSchema>;
 export type MidiControlKind = MidiControl['kind'];
 
-export const mappingIdSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+export const mappingIdSchema = nameSchema('MIDI mapping', 64).regex(
+  /^[A-Za-z0-9_-]+$/,
+  'letters, digits, - and _ only',
+);
 
 /** The `id` in /api/v1/midi/mappings/:id. */
 export const mappingParamsSchema = z.object({ id: z.string() });

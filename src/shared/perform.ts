@@ -3,6 +3,7 @@
  * and the panel. Types are inferred from the schemas so both sides agree.
  */
 import { z } from 'zod';
+import { nameSchema } from './names';
 import { paramValueSchema } from './api';
 
 /** When a change lands: now (`off`), on the next beat, the next bar, or the next multiple of N bars (`4bars`). */
@@ -48,9 +49,10 @@ export type LfoShape = z.infer<typeof lfoShapeSchema>;
 export const modSourceSchema = z.enum(['lfo', 'audio-level', 'audio-low', 'audio-mid', 'audio-high', 'audio-onset']);
 export type ModSource = z.infer<typeof modSourceSchema>;
 
-export const modulatorIdSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'a modulator id is lower-case letters, digits and -, starting with a letter');
+export const modulatorIdSchema = nameSchema('modulator', 32).regex(
+  /^[a-z][a-z0-9-]{0,31}$/,
+  'a modulator id is lower-case letters, digits and -, starting with a letter',
+);
 
 /** One modulator: a wave (or an audio feature) added to one or several numeric parameters. */
 export const modulatorSchema = z.strictObject({
@@ -75,7 +77,7 @@ export const curveSchema = z.enum(['linear', 'ease-in', 'ease-out', 'ease-in-out
 export type FadeCurve = z.infer<typeof curveSchema>;
 
 export const cueSchema = z.strictObject({
-  name: z.string().trim().min(1).max(64),
+  name: nameSchema('cue', 64),
   /** Parameter values (prompts included) the cue goes to. */
   values: z.record(z.string(), paramValueSchema),
   /** Fade time in seconds (numbers and colours glide; text, choices and switches change at the start). */
@@ -145,9 +147,10 @@ export const takeEventSchema = z.strictObject({
 });
 export type TakeEvent = z.infer<typeof takeEventSchema>;
 
-export const takeNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'take names are letters, digits, space, _ . - (up to 64)');
+export const takeNameSchema = nameSchema('take', 64).regex(
+  /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/,
+  'take names are letters, digits, space, _ . - (up to 64)',
+);
 
 export const takeSchema = z.strictObject({
   version: z.literal(1).default(1),

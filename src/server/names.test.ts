@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeMidiBackend } from '../../control/midi/fake-backend';
+import { FakeMidiBackend } from '../../control/midi/test-backend';
 import { solidPipeline } from '../engine/test-support';
 import { startTestScope } from './test-support';
 import type { Scope } from '../main';

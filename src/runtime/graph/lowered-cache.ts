@@ -1,0 +1,69 @@
+/**
+ * Lowering at load, done once: the lowered graph is written beside the model, named by the graph file's hash, the
+ * provider and this project's version, so the next load of the same file for the same provider opens it directly.
+ * Beside the model, because an export's external weights are referenced by paths relative to the graph file. A
+ * file that cannot run on the provider is refused here with its sentence, before any session is made.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { access, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { lowerModel } from './lowerings';
+import { decodeModel, encodeModel } from './onnx-model';
+import { checkModel, refusalSentence } from './opset-check';
+import type { OpsetReport } from './opset-check';
+import type { CheckProvider } from './provider-ops';
+
+export interface PreparedModel {
+  /** The file to open: the model itself, or its lowered copy. */
+  path: string;
+  report: OpsetReport;
+  /** Whether a lowered copy is used, and whether it was already there. */
+  lowered: boolean;
+  fromCache: boolean;
+}
+
+let projectVersion: string | undefined;
+function version(): string {
+  projectVersion ??= (
+    JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+  return projectVersion;
+}
+
+/** Where the lowered copy of a graph file with these bytes would be kept. */
+export function loweredPath(path: string, bytes: Uint8Array, provider: CheckProvider, projectVer = version()): string {
+  const key = createHash('sha256').update(bytes).update(`\0${provider}\0${projectVer}`).digest('hex').slice(0, 16);
+  return join(dirname(path), `${basename(path, '.onnx')}.lowered-${provider}-${key}.onnx`);
+}
+
+/** Checks `path` for `provider` and returns the file to open, lowering (once) what needs it. */
+export async function prepareModel(
+  path: string,
+  provider: CheckProvider,
+  options: { lowering?: boolean; projectVersion?: string } = {},
+): Promise<PreparedModel> {
+  const bytes = await readFile(path);
+  const model = decodeModel(bytes);
+  const report = checkModel(model, provider, { lowering: options.lowering ?? true, file: path });
+  const refusal = refusalSentence(report);
+  if (refusal) throw new Error(refusal);
+  const toLower = report.ops.filter((o) => o.fate === 'lowered');
+  if (toLower.length === 0) return { path, report, lowered: false, fromCache: false };
+  const target = loweredPath(path, bytes, provider, options.projectVersion);
+  if (await exists(target)) return { path: target, report, lowered: true, fromCache: true };
+  // Written under a temporary name and renamed, so a crash mid-write never leaves a half file the next load trusts.
+  const partial = `${target}.partial-${process.pid}`;
+  await writeFile(partial, encodeModel(lowerModel(model, toLower)));
+  await rename(partial, target);
+  return { path: target, report, lowered: true, fromCache: false };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The op-set check: every (domain, op type, opset) a graph holds, counted, and the fate of each on the chosen
+ * provider — runs there, lowered into plain operators it runs, falls back to the CPU provider (runs, but copies
+ * every frame), not checked (no table for that provider and domain), or refused (no kernel anywhere and no
+ * lowering). A pure function of the graph and the tables; `checkModelFile` reads the graph file only, never the
+ * external weights.
+ */
+import { hasKernel, normalDomain } from './kernel-table';
+import { loweringFor, minLoweringOpset } from './lowerings';
+import { allNodes, opsetOf, readModel } from './onnx-model';
+import type { Model } from './onnx-model';
+import { checkProviders, providerOps } from './provider-ops';
+import type { CheckProvider, ProviderOps } from './provider-ops';
+
+export type Fate = 'runs' | 'lowered' | 'cpu-fallback' | 'unchecked' | 'refused';
+
+export interface OpEntry {
+  /** '' for ai.onnx. */
+  domain: string;
+  op: string;
+  /** The model's import version for the domain. */
+  opset: number;
+  count: number;
+  fate: Fate;
+  /** For a lowering, what it becomes; for a refusal or a fallback, why. */
+  detail: string;
+}
+
+export interface OpsetReport {
+  file: string | undefined;
+  provider: CheckProvider;
+  source: string;
+  lowering: boolean;
+  /** The model's ai.onnx opset, which decides whether the lowerings apply. */
+  onnxOpset: number;
+  ops: OpEntry[];
+  /** False when any operator is refused: a session would fail to be created. */
+  runs: boolean;
+}
+
+export interface CheckOptions {
+  /** Rewrite contrib operators the provider lacks (default on); off, they are refused. */
+  lowering: boolean;
+  file: string | undefined;
+}
+
+/** Every (domain, op, opset) in the graph and its subgraphs, with how often it occurs. */
+export function inventory(model: Model): { domain: string; op: string; opset: number; count: number }[] {
+  const counts = new Map<string, { domain: string; op: string; opset: number; count: number }>();
+  for (const node of allNodes(model.graph!)) {
+    const domain = normalDomain(node.domain);
+    const op = node.opType ?? '';
+    const key = `${domain}\u0000${op}`;
+    const entry = counts.get(key) ?? { domain, op, opset: opsetOf(model, domain), count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => a.domain.localeCompare(b.domain) || a.op.localeCompare(b.op));
+}
+
+export function checkModel(model: Model, provider: CheckProvider, options: Partial<CheckOptions> = {}): OpsetReport {
+  const lowering = options.lowering ?? true;
+  const table = providerOps(provider);
+  const cpu = providerOps('cpu');
+  const onnxOpset = opsetOf(model, '');
+  const ops = inventory(model).map((e): OpEntry => ({ ...e, ...fateOf(e, table, cpu, lowering, onnxOpset) }));
+  return {
+    file: options.file,
+    provider,
+    source: table.source,
+    lowering,
+    onnxOpset,
+    ops,
+    runs: !ops.some((o) => o.fate === 'refused'),
+  };
+}
+
+export async function checkModelFile(
+  path: string,
+  provider: CheckProvider,
+  options: Partial<CheckOptions> = {},
+): Promise<OpsetReport> {
+  return checkModel(await readModel(path), provider, { ...options, file: path });
+}
+
+const covers = (t: ProviderOps, domain: string) => t.covers.includes(domain);
+const opName = (domain: string, op: string) => (domain ? `${domain}.${op}` : op);
+
+function fateOf(
+  e: { domain: string; op: string; opset: number },
+  table: ProviderOps,
+  cpu: ProviderOps,
+  lowering: boolean,
+  onnxOpset: number,
+): { fate: Fate; detail: string } {
+  const { domain, op, opset } = e;
+  if (covers(table, domain) && hasKernel(table.kernels, domain, op, opset)) return { fate: 'runs', detail: '' };
+  const l = loweringFor(domain, op);
+  if (l && lowering && onnxOpset >= minLoweringOpset) {
+    const missing = covers(table, '') ? l.into.filter((o) => !hasKernel(table.kernels, '', o, onnxOpset)) : [];
+    if (missing.length === 0) return { fate: 'lowered', detail: `lowered to ${l.into.join(' + ')}` };
+  }
+  const why =
+    l && !lowering
+      ? ' (lowering is off)'
+      : l && onnxOpset < minLoweringOpset
+        ? ` (ai.onnx opset ${onnxOpset} < ${minLoweringOpset}: not lowered)`
+        : '';
+  if (!covers(table, domain)) {
+    if (covers(cpu, domain) || table.cpuFallback) {
+      return { fate: 'unchecked', detail: `no ${table.provider} table for the ${domain || 'ai.onnx'} domain${why}` };
+    }
+  } else if (table.cpuFallback && hasKernel(cpu.kernels, domain, op, opset)) {
+    return { fate: 'cpu-fallback', detail: `no ${table.provider} kernel: runs on the CPU provider${why}` };
+  }
+  return { fate: 'refused', detail: `no kernel on ${table.provider}${table.cpuFallback ? ' or the CPU' : ''}${why}` };
+}
+
+/** The providers whose tables run every one of `ops` (directly or lowered), to suggest as another device. */
+function providersRunning(ops: readonly OpEntry[], lowering: boolean, onnxOpset: number): CheckProvider[] {
+  return checkProviders.filter((p) => {
+    const t = providerOps(p);
+    if (t.covers.length === 0) return false;
+    return ops.every((o) => {
+      const f = fateOf(o, t, providerOps('cpu'), lowering, onnxOpset).fate;
+      return f === 'runs' || f === 'lowered';
+    });
+  });
+}
+
+/**
+ * One sentence for a file that cannot run, naming the operators and what to do; null when it runs. Operators that
+ * fall back to the CPU are named too, as a warning, when nothing is refused.
+ */
+export function refusalSentence(report: OpsetReport): string | null {
+  const refused = report.ops.filter((o) => o.fate === 'refused');
+  if (refused.length === 0) return null;
+  const names = refused.map((o) => `${opName(o.domain, o.op)} (×${o.count})`).join(', ');
+  const lowerable = refused.some((o) => loweringFor(o.domain, o.op)) && !report.lowering;
+  const elsewhere = providersRunning(refused, report.lowering, report.onnxOpset).filter((p) => p !== report.provider);
+  const todo = [
+    lowerable ? 'turn lowering at load back on' : '',
+    'download the variant exported for this provider',
+    elsewhere.length ? `run it with --device ${elsewhere.join(' or --device ')}` : '',
+  ].filter(Boolean);
+  const file = report.file ? `${report.file}` : 'This model';
+  return `${file} cannot run on ${report.provider}: ${names} ${refused.length === 1 ? 'has' : 'have'} no kernel there and no lowering here; ${todo.join(', or ')}.`;
+}
+
+/** A warning sentence for operators that would run on the CPU provider inside a GPU session; null when none. */
+export function fallbackSentence(report: OpsetReport): string | null {
+  const fallback = report.ops.filter((o) => o.fate === 'cpu-fallback');
+  if (fallback.length === 0) return null;
+  const names = fallback.map((o) => `${opName(o.domain, o.op)} (×${o.count})`).join(', ');
+  return `On ${report.provider}, ${names} would run on the CPU provider, copying tensors each run.`;
+}

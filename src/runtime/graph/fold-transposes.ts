@@ -31,10 +31,17 @@ export function foldTransposes(model: Model): Model {
     if (rename.size === 0) break;
     nodes = nodes
       .filter((n) => !(isTranspose(n) && rename.has(n.output?.[0] ?? '')))
-      .map((n) => ({ ...n, input: (n.input ?? []).map((i) => rename.get(i) ?? i) }));
+      .map((n) => ({ ...n, input: (n.input ?? []).map((i) => resolve(rename, i)) }));
     nodes = dropUnread(nodes, graphOutputs);
   }
   return withGraph(model, { ...graph, node: nodes });
+}
+
+/** Where a folded value now comes from: a pair's input may itself be the output of a pair folded in this round. */
+function resolve(rename: Map<string, string>, value: string): string {
+  let v = value;
+  for (let seen = 0; rename.has(v) && seen <= rename.size; seen++) v = rename.get(v)!;
+  return v;
 }
 
 /** Transposes nothing reads any more (their reader was folded away). */

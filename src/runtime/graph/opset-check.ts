@@ -83,6 +83,9 @@ export async function checkModelFile(
   return checkModel(await readModel(path), provider, { ...options, file: path });
 }
 
+/** Nodes onnxruntime's basic graph optimizations drop at session creation, so no provider ever runs them. */
+const removedBeforePlacement = new Set(['Identity', 'Dropout']);
+
 const covers = (t: ProviderOps, domain: string) => t.covers.includes(domain);
 const opName = (domain: string, op: string) => (domain ? `${domain}.${op}` : op);
 
@@ -94,6 +97,9 @@ function fateOf(
   onnxOpset: number,
 ): { fate: Fate; detail: string } {
   const { domain, op, opset } = e;
+  if (domain === '' && removedBeforePlacement.has(op)) {
+    return { fate: 'runs', detail: "removed by onnxruntime's graph optimizer before placement" };
+  }
   if (covers(table, domain) && hasKernel(table.kernels, domain, op, opset)) return { fate: 'runs', detail: '' };
   const l = loweringFor(domain, op);
   if (l && lowering && onnxOpset >= minLoweringOpset) {
@@ -106,8 +112,9 @@ function fateOf(
       : l && onnxOpset < minLoweringOpset
         ? ` (ai.onnx opset ${onnxOpset} < ${minLoweringOpset}: not lowered)`
         : '';
+  // A domain no onnxruntime build registers kernels in (a custom op library's) cannot run anywhere here.
   if (!covers(table, domain)) {
-    if (covers(cpu, domain) || table.cpuFallback) {
+    if (covers(cpu, domain)) {
       return { fate: 'unchecked', detail: `no ${table.provider} table for the ${domain || 'ai.onnx'} domain${why}` };
     }
   } else if (table.cpuFallback && hasKernel(cpu.kernels, domain, op, opset)) {

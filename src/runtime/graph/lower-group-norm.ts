@@ -1,7 +1,7 @@
 /**
  * com.microsoft GroupNorm and SkipGroupNorm (onnxruntime's diffusion contrib ops, which only the CUDA, ROCm and
  * DirectML providers run) rewritten into plain operators every provider has:
- *   [Transpose NHWC→NCHW] → Reshape [N, groups, -1] → InstanceNormalization (scale 1, bias 0, epsilon)
+ *   [Transpose NHWC→NCHW] → Reshape [N, groups, -1, W] → InstanceNormalization (scale 1, bias 0, epsilon)
  *   → Reshape back → × gamma + beta [→ × Sigmoid (activation 1 = SiLU)] [→ Transpose back].
  * Attributes as the contrib schema defines them: epsilon (default 1e-5), groups, activation (0 none, 1 SiLU),
  * channels_last (default 1: input and output NHWC). SkipGroupNorm first forms S = X + skip (+ bias), normalises S,
@@ -24,8 +24,10 @@ function groupNorm(ctx: RewriteContext, x: string, gamma: string, beta: string, 
   const type = ctx.typeOf(x, ctx.original.input?.[0]);
 
   const nchw = channelsLast ? ctx.one('Transpose', [x], [intsAttribute('perm', [0, 3, 1, 2])]) : x;
-  const shape = ctx.one('Shape', [nchw]);
-  const grouped = ctx.one('Reshape', [nchw, ctx.int64s([0, groups, -1])]);
+  // [N, C, H, W] → [N, groups, C/groups·H, W] and back, with 0 ("copy this axis") for N and W and the channel count
+  // from gamma: no Shape node, which onnxruntime would place on the CPU inside a GPU session.
+  const channels = ctx.initializers.get(gamma)?.dims?.map(Number);
+  const grouped = ctx.one('Reshape', [nchw, ctx.int64s([0, groups, -1, 0])]);
   const normed = ctx.one(
     'InstanceNormalization',
     [
@@ -35,7 +37,8 @@ function groupNorm(ctx: RewriteContext, x: string, gamma: string, beta: string, 
     ],
     [floatAttribute('epsilon', typeof epsilon === 'number' ? epsilon : 1e-5)],
   );
-  const back = ctx.one('Reshape', [normed, shape]);
+  const backShape = channels?.length === 1 ? ctx.int64s([0, channels[0]!, -1, 0]) : ctx.one('Shape', [nchw]);
+  const back = ctx.one('Reshape', [normed, backShape]);
   const perChannel = ctx.int64s([-1, 1, 1]);
   const g = ctx.one('Reshape', [ctx.castTo(gamma, type), perChannel]);
   const b = ctx.one('Reshape', [ctx.castTo(beta, type), perChannel]);

@@ -48,6 +48,14 @@ async function outSample(runtime: OrtRuntime, model: string): Promise<Float32Arr
 
 const fates = (r: OpsetReport) => Object.fromEntries(r.ops.filter((o) => o.domain).map((o) => [o.op, o.fate]));
 
+describe('the Olive CUDA-shaped stand-in by the tables', () => {
+  it('runs whole on CUDA (every operator has a CUDA kernel) and is refused nowhere once lowered', async () => {
+    const cuda = await checkModelFile(olive, 'cuda');
+    expect(new Set(cuda.ops.map((o) => o.fate))).toEqual(new Set(['runs']));
+    for (const p of ['cpu', 'webgpu'] as const) expect((await checkModelFile(olive, p)).runs).toBe(true);
+  });
+});
+
 describe('the Olive CUDA-shaped stand-in on the CPU provider', () => {
   const cpu = new OrtRuntime({ device: 'cpu', intraOpThreads: 1, worker: false });
   afterAll(() => cpu.close());

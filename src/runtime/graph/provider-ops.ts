@@ -61,8 +61,9 @@ export function providerOps(provider: CheckProvider): ProviderOps {
       return {
         provider,
         kernels: cuda(),
-        covers: ['com.microsoft'],
-        source: 'onnxruntime cuda_contrib_kernels.cc @004b79eda305 (com.microsoft only)',
+        covers: ['', 'com.microsoft'],
+        source:
+          'onnxruntime docs/OperatorKernels.md @001d12d2623f (ai.onnx) and cuda_contrib_kernels.cc @004b79eda305 (com.microsoft)',
         cpuFallback: true,
       };
     default:

@@ -53,6 +53,9 @@ describe('the Olive CUDA-shaped stand-in by the tables', () => {
     const cuda = await checkModelFile(olive, 'cuda');
     expect(new Set(cuda.ops.map((o) => o.fate))).toEqual(new Set(['runs']));
     for (const p of ['cpu', 'webgpu'] as const) expect((await checkModelFile(olive, p)).runs).toBe(true);
+    // DirectML has GroupNorm and NhwcConv but no SkipGroupNorm: only that one is lowered.
+    const dml = await checkModelFile(olive, 'dml');
+    expect(dml.ops.filter((o) => o.fate !== 'runs').map((o) => [o.op, o.fate])).toEqual([['SkipGroupNorm', 'lowered']]);
   });
 });
 

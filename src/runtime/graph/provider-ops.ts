@@ -7,6 +7,7 @@ import { parseKernelList } from './kernel-table';
 import type { KernelTable } from './kernel-table';
 import { cpuKernelList } from './tables/cpu-kernels';
 import { cudaKernelList } from './tables/cuda-kernels';
+import { dmlKernelList } from './tables/dml-kernels';
 import { webgpuKernelList } from './tables/webgpu-kernels';
 
 export type CheckProvider = 'cpu' | 'webgpu' | 'cuda' | 'tensorrt' | 'dml' | 'coreml';
@@ -35,6 +36,7 @@ const lazy = <T>(make: () => T) => {
 const cpu = lazy(() => parseKernelList(cpuKernelList));
 const webgpu = lazy(() => parseKernelList(webgpuKernelList));
 const cuda = lazy(() => parseKernelList(cudaKernelList));
+const dml = lazy(() => parseKernelList(dmlKernelList));
 const none: KernelTable = new Map();
 
 /** The table for `provider`. */
@@ -64,6 +66,14 @@ export function providerOps(provider: CheckProvider): ProviderOps {
         covers: ['', 'com.microsoft'],
         source:
           'onnxruntime docs/OperatorKernels.md @001d12d2623f (ai.onnx) and cuda_contrib_kernels.cc @004b79eda305 (com.microsoft)',
+        cpuFallback: true,
+      };
+    case 'dml':
+      return {
+        provider,
+        kernels: dml(),
+        covers: ['', 'com.microsoft', 'com.microsoft.dml'],
+        source: 'onnxruntime docs/OperatorKernels.md @001d12d2623f (DmlExecutionProvider section)',
         cpuFallback: true,
       };
     default:

@@ -10,7 +10,7 @@ import { access, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { lowerModel } from './lowerings';
 import { decodeModel, encodeModel } from './onnx-model';
-import { checkModel, refusalSentence } from './opset-check';
+import { checkModelFile, refusalSentence } from './opset-check';
 import type { OpsetReport } from './opset-check';
 import type { CheckProvider } from './provider-ops';
 
@@ -43,13 +43,14 @@ export async function prepareModel(
   provider: CheckProvider,
   options: { lowering?: boolean; projectVersion?: string } = {},
 ): Promise<PreparedModel> {
-  const bytes = await readFile(path);
-  const model = decodeModel(bytes);
-  const report = checkModel(model, provider, { lowering: options.lowering ?? true, file: path });
+  // The check reads the nodes only; the whole file (weights too, when they are inside it) only when it is lowered.
+  const report = await checkModelFile(path, provider, { lowering: options.lowering ?? true });
   const refusal = refusalSentence(report);
   if (refusal) throw new Error(refusal);
   const toLower = report.ops.filter((o) => o.fate === 'lowered');
   if (toLower.length === 0) return { path, report, lowered: false, fromCache: false };
+  const bytes = await readFile(path);
+  const model = decodeModel(bytes);
   const target = loweredPath(path, bytes, provider, options.projectVersion);
   if (await exists(target)) return { path: target, report, lowered: true, fromCache: true };
   // Written under a temporary name and renamed, so a crash mid-write never leaves a half file the next load trusts.

@@ -2,12 +2,13 @@
  * The op-set check: every (domain, op type, opset) a graph holds, counted, and the fate of each on the chosen
  * provider — runs there, lowered into plain operators it runs, falls back to the CPU provider (runs, but copies
  * every frame), not checked (no table for that provider and domain), or refused (no kernel anywhere and no
- * lowering). A pure function of the graph and the tables; `checkModelFile` reads the graph file only, never the
- * external weights.
+ * lowering). A pure function of the graph and the tables; `checkModelFile` reads the nodes of the graph file only,
+ * skipping its weights (inside the file or beside it).
  */
 import { hasKernel, normalDomain } from './kernel-table';
 import { loweringFor, minLoweringOpset } from './lowerings';
-import { allNodes, opsetOf, readModel } from './onnx-model';
+import { readGraphSkeleton } from './graph-skeleton';
+import { allNodes, opsetOf } from './onnx-model';
 import type { Model } from './onnx-model';
 import { checkProviders, providerOps } from './provider-ops';
 import type { CheckProvider, ProviderOps } from './provider-ops';
@@ -80,7 +81,7 @@ export async function checkModelFile(
   provider: CheckProvider,
   options: Partial<CheckOptions> = {},
 ): Promise<OpsetReport> {
-  return checkModel(await readModel(path), provider, { ...options, file: path });
+  return checkModel(await readGraphSkeleton(path), provider, { ...options, file: path });
 }
 
 /** Nodes onnxruntime's basic graph optimizations drop at session creation, so no provider ever runs them. */

@@ -4,6 +4,16 @@ import type { PlainTensor } from '../../src/runtime/tensor';
 import { floatsToHalf, halfToFloats } from '../../src/runtime/half';
 import { readSignature } from '../../src/runtime/onnx-signature';
 import type { GraphSignature, TensorType } from '../../src/runtime/onnx-signature';
+import { prepareModel } from '../../src/runtime/graph/lowered-cache';
+import { checkProviders } from '../../src/runtime/graph/provider-ops';
+import type { CheckProvider } from '../../src/runtime/graph/provider-ops';
+
+/** The file to open on the runtime's provider: the model, or its lowered copy; a remote backend's as it is. */
+async function runnableFile(runtime: InferenceBackend, model: string): Promise<string> {
+  const { provider } = await runtime.provider();
+  if (!(checkProviders as readonly string[]).includes(provider)) return model;
+  return (await prepareModel(model, provider as CheckProvider)).path;
+}
 
 /** A feed in the pipeline's own terms: float values or integer ids, whatever the graph declares. */
 export interface Feed {
@@ -21,10 +31,15 @@ export class TypedSession {
     readonly signature: GraphSignature,
   ) {}
 
-  /** Opens a model file or bytes, reading its declared signature alongside. */
+  /**
+   * Opens a model file or bytes, reading its declared signature alongside. A file goes through the op-set check
+   * for the runtime's provider first: contrib operators the provider lacks are lowered (once, cached beside the
+   * file), and a file that cannot run is refused with its sentence before any session is made.
+   */
   static async open(runtime: InferenceBackend, model: string | Uint8Array): Promise<TypedSession> {
-    const signature = await readSignature(model);
-    const session = await runtime.createSession(model);
+    const file = typeof model === 'string' ? await runnableFile(runtime, model) : model;
+    const signature = await readSignature(file);
+    const session = await runtime.createSession(file);
     return new TypedSession(session, signature);
   }
 

@@ -4,16 +4,7 @@ import type { PlainTensor } from '../../src/runtime/tensor';
 import { floatsToHalf, halfToFloats } from '../../src/runtime/half';
 import { readSignature } from '../../src/runtime/onnx-signature';
 import type { GraphSignature, TensorType } from '../../src/runtime/onnx-signature';
-import { prepareModel } from '../../src/runtime/graph/lowered-cache';
-import { checkProviders } from '../../src/runtime/graph/provider-ops';
-import type { CheckProvider } from '../../src/runtime/graph/provider-ops';
-
-/** The file to open on the runtime's provider: the model, or its lowered copy; a remote backend's as it is. */
-async function runnableFile(runtime: InferenceBackend, model: string): Promise<string> {
-  const { provider } = await runtime.provider();
-  if (!(checkProviders as readonly string[]).includes(provider)) return model;
-  return (await prepareModel(model, provider as CheckProvider)).path;
-}
+import { runnableModel } from '../../src/runtime/graph/lowered-cache';
 
 /** A feed in the pipeline's own terms: float values or integer ids, whatever the graph declares. */
 export interface Feed {
@@ -37,7 +28,7 @@ export class TypedSession {
    * file), and a file that cannot run is refused with its sentence before any session is made.
    */
   static async open(runtime: InferenceBackend, model: string | Uint8Array): Promise<TypedSession> {
-    const file = typeof model === 'string' ? await runnableFile(runtime, model) : model;
+    const file = await runnableModel(runtime, model);
     const signature = await readSignature(file);
     const session = await runtime.createSession(file);
     return new TypedSession(session, signature);

@@ -12,7 +12,9 @@ import { lowerModel } from './lowerings';
 import { decodeModel, encodeModel } from './onnx-model';
 import { checkModelFile, refusalSentence } from './opset-check';
 import type { OpsetReport } from './opset-check';
+import { checkProviders } from './provider-ops';
 import type { CheckProvider } from './provider-ops';
+import type { InferenceBackend } from '../backend';
 
 export interface PreparedModel {
   /** The file to open: the model itself, or its lowered copy. */
@@ -67,4 +69,19 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * What a pipeline opens for `model` on `runtime`: a file goes through `prepareModel` for the runtime's provider
+ * (lowered copy, or refusal with its sentence); bytes the project built itself, and any model on a provider
+ * without a table here (a remote backend), are opened as they are.
+ */
+export async function runnableModel(
+  runtime: Pick<InferenceBackend, 'provider'>,
+  model: string | Uint8Array,
+): Promise<string | Uint8Array> {
+  if (typeof model !== 'string') return model;
+  const { provider } = await runtime.provider();
+  if (!(checkProviders as readonly string[]).includes(provider)) return model;
+  return (await prepareModel(model, provider as CheckProvider)).path;
 }

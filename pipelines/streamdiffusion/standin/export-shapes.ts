@@ -130,7 +130,7 @@ export function buildExportBlock(shape: ExportShape, seed = 11): Uint8Array {
   // Transformer: tokens [1, H·W, C].
   const nhwc = olive ? n : g.op('Transpose', [n], { perm: [0, 2, 3, 1] });
   let x = g.op('Reshape', [nhwc, g.int64s('tokens', [1, H * W, C])]);
-  const proj = (v: string, name: string, out = C) => g.op('MatMul', [v, weight(name, [C, out])]);
+  const proj = (v: string, name: string, out: number = C) => g.op('MatMul', [v, weight(name, [C, out])]);
   x = biasAdd(
     proj(attention(proj(x, 'attn1.q'), proj(x, 'attn1.k'), proj(x, 'attn1.v')), 'attn1.out'),
     vector('attn1.out.bias', C, 0),

@@ -5,10 +5,14 @@
 import ort from 'onnxruntime-node';
 
 export async function runOnCpu(
-  model: Uint8Array,
+  /** The bytes, or a file path (needed when the model references external weights by relative path). */
+  model: Uint8Array | string,
   feeds: Record<string, { dims: number[]; data: Float32Array }>,
 ): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+  const options = { executionProviders: ['cpu'], intraOpNumThreads: 1 };
+  const session = await (typeof model === 'string'
+    ? ort.InferenceSession.create(model, options)
+    : ort.InferenceSession.create(model, options));
   try {
     const tensors = Object.fromEntries(
       Object.entries(feeds).map(([name, f]) => [name, new ort.Tensor('float32', f.data, f.dims)]),

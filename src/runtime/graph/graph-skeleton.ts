@@ -1,31 +1,54 @@
 /**
- * A model's graph without its weights: opset imports, nodes (with their subgraphs), inputs, outputs and value_info,
- * read by walking the protobuf field headers and skipping every initializer unread. The op-set check needs only
- * this, and an Olive UNet keeps 1.7 GB of float16 weights inside the graph file: decoding all of it to list a few
- * hundred nodes would cost seconds and gigabytes at every load.
+ * A model's graph without reading its weights, by walking the protobuf field headers: every field but the
+ * initializers is decoded as usual (they are small: nodes, inputs, opsets), and an initializer is either skipped
+ * (the op-set check needs none) or turned into a reference to where its bytes already sit in the file (a lowering
+ * pass rewrites nodes only, so the lowered copy can point at the original file's weights instead of copying them).
+ * An Olive UNet keeps 1.7 GB of float16 weights inside the graph file: decoding them to list a few hundred nodes,
+ * or copying them into a lowered twin, would cost seconds and gigabytes at every load.
  */
 import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
 import onnxProto from 'onnx-proto';
-import type { Graph, Model } from './onnx-model';
+import type { Model, Tensor } from './onnx-model';
 
 const { onnx } = onnxProto;
 
 type ReadAt = (position: number, length: number) => Promise<Uint8Array>;
 
-/** ModelProto field numbers (onnx.proto): ir_version 1, opset_import 8, graph 7. */
-const MODEL_OPSET = 8;
+/** Field numbers of onnx.proto: ModelProto.graph, GraphProto.initializer, TensorProto.raw_data. */
 const MODEL_GRAPH = 7;
-/** GraphProto: node 1, name 2, initializer 5, input 11, output 12, value_info 13. */
-const GRAPH_NODE = 1;
-const GRAPH_INPUT = 11;
-const GRAPH_OUTPUT = 12;
-const GRAPH_VALUE_INFO = 13;
+const GRAPH_INITIALIZER = 5;
+const TENSOR_RAW_DATA = 9;
+/** Smaller tensors are read whole: a reference costs more than their bytes. */
+const REFERENCE_FROM = 4096;
 
-export async function readGraphSkeleton(path: string): Promise<Model> {
+interface Field {
+  field: number;
+  wire: number;
+  start: number;
+  dataStart: number;
+  length: number;
+  next: number;
+}
+
+/** The model with no initializers: what the op-set check reads. */
+export function readGraphSkeleton(path: string): Promise<Model> {
+  return withFile(path, (readAt, size) => scan(readAt, size, path, false));
+}
+
+/**
+ * The whole model, with each large embedded initializer replaced by an external-data reference to its bytes in
+ * `path` itself (location = the file's name, so a copy written beside it finds them).
+ */
+export function readModelReferencingWeights(path: string): Promise<Model> {
+  return withFile(path, (readAt, size) => scan(readAt, size, path, true));
+}
+
+async function withFile<T>(path: string, use: (readAt: ReadAt, size: number) => Promise<T>): Promise<T> {
   const file = await open(path, 'r');
   try {
     const { size } = await file.stat();
-    return await scan(async (pos, len) => {
+    return await use(async (pos, len) => {
       const buf = new Uint8Array(Math.max(0, Math.min(len, size - pos)));
       await file.read(buf, 0, buf.length, pos);
       return buf;
@@ -35,36 +58,77 @@ export async function readGraphSkeleton(path: string): Promise<Model> {
   }
 }
 
-async function scan(readAt: ReadAt, size: number): Promise<Model> {
-  const model: Model = { opsetImport: [] };
-  let graphAt: { start: number; end: number } | undefined;
-  for (let pos = 0; pos < size;) {
-    const f = await header(readAt, pos, size);
-    if (f.wire === 2 && f.field === MODEL_OPSET) {
-      model.opsetImport!.push(onnx.OperatorSetIdProto.decode(await readAt(f.dataStart, f.length)));
-    } else if (f.wire === 2 && f.field === MODEL_GRAPH) graphAt = { start: f.dataStart, end: f.dataStart + f.length };
-    pos = f.next;
-  }
-  if (!graphAt) throw new Error('not an ONNX model: no graph');
-  const graph: Graph = { node: [], input: [], output: [], valueInfo: [] };
-  for (let pos = graphAt.start; pos < graphAt.end;) {
-    const f = await header(readAt, pos, graphAt.end);
-    if (f.wire === 2) {
-      if (f.field === GRAPH_NODE) graph.node!.push(onnx.NodeProto.decode(await readAt(f.dataStart, f.length)));
-      else if (f.field === GRAPH_INPUT)
-        graph.input!.push(onnx.ValueInfoProto.decode(await readAt(f.dataStart, f.length)));
-      else if (f.field === GRAPH_OUTPUT)
-        graph.output!.push(onnx.ValueInfoProto.decode(await readAt(f.dataStart, f.length)));
-      else if (f.field === GRAPH_VALUE_INFO)
-        graph.valueInfo!.push(onnx.ValueInfoProto.decode(await readAt(f.dataStart, f.length)));
-    }
-    pos = f.next;
+async function scan(readAt: ReadAt, size: number, path: string, reference: boolean): Promise<Model> {
+  const modelFields = await fields(readAt, 0, size);
+  const graphField = modelFields.find((f) => f.field === MODEL_GRAPH && f.wire === 2);
+  if (!graphField) throw new Error('not an ONNX model: no graph');
+  const model = onnx.ModelProto.decode(
+    await bytesOf(
+      readAt,
+      modelFields.filter((f) => f !== graphField),
+    ),
+  );
+  const graphFields = await fields(readAt, graphField.dataStart, graphField.next);
+  const isInitializer = (f: Field) => f.field === GRAPH_INITIALIZER && f.wire === 2;
+  const graph = onnx.GraphProto.decode(
+    await bytesOf(
+      readAt,
+      graphFields.filter((f) => !isInitializer(f)),
+    ),
+  );
+  if (reference) {
+    graph.initializer = [];
+    for (const f of graphFields.filter(isInitializer)) graph.initializer.push(await initializer(readAt, f, path));
   }
   return { ...model, graph };
 }
 
+/** One initializer: decoded whole when small, else everything but raw_data plus a reference to it. */
+async function initializer(readAt: ReadAt, f: Field, path: string): Promise<Tensor> {
+  const tensorFields = await fields(readAt, f.dataStart, f.next);
+  const raw = tensorFields.find((t) => t.field === TENSOR_RAW_DATA && t.wire === 2);
+  if (!raw || raw.length < REFERENCE_FROM) return onnx.TensorProto.decode(await readAt(f.dataStart, f.length));
+  const tensor = onnx.TensorProto.decode(
+    await bytesOf(
+      readAt,
+      tensorFields.filter((t) => t !== raw),
+    ),
+  );
+  return {
+    ...tensor,
+    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+    externalData: [
+      { key: 'location', value: basename(path) },
+      { key: 'offset', value: String(raw.dataStart) },
+      { key: 'length', value: String(raw.length) },
+    ],
+  };
+}
+
+/** The encoded bytes of these fields, concatenated: protobuf fields are independent, so this is a message. */
+async function bytesOf(readAt: ReadAt, list: Field[]): Promise<Uint8Array> {
+  const parts = await Promise.all(list.map((f) => readAt(f.start, f.next - f.start)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+async function fields(readAt: ReadAt, start: number, end: number): Promise<Field[]> {
+  const list: Field[] = [];
+  for (let pos = start; pos < end;) {
+    const f = await header(readAt, pos, end);
+    list.push(f);
+    pos = f.next;
+  }
+  return list;
+}
+
 /** One field header: number, wire type, where its payload starts and where the next field starts. */
-async function header(readAt: ReadAt, pos: number, end: number) {
+async function header(readAt: ReadAt, pos: number, end: number): Promise<Field> {
   const bytes = await readAt(pos, 24);
   let i = 0;
   const varint = () => {
@@ -89,6 +153,6 @@ async function header(readAt: ReadAt, pos: number, end: number) {
   else throw new Error(`not an ONNX model: protobuf wire type ${wire}`);
   const dataStart = pos + i;
   const next = dataStart + length;
-  if (field === 0 || next > end) throw new Error('not an ONNX model: a field runs past the end of the file');
-  return { field, wire, dataStart, length, next };
+  if (field === 0 || next > end) throw new Error('not an ONNX model: a field runs past its end');
+  return { field, wire, start: pos, dataStart, length, next };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,9 @@ import { GraphBuilder } from '../graph-builder';
 import { withContribOps } from './contrib-graph';
 import { pattern, runOnCpu } from './cpu-run';
 import { prepareModel } from './lowered-cache';
-import { readFile } from 'node:fs/promises';
+import { lowerModel } from './lowerings';
+import { decodeModel, encodeModel } from './onnx-model';
+import { maxRelativeError } from './cpu-run';
 
 let dir: string;
 beforeEach(async () => {
@@ -66,5 +68,34 @@ describe('prepareModel (lowering at load, cached beside the model)', () => {
       /unet\.onnx cannot run on cpu: com\.microsoft\.GroupNorm \(×1\) has no kernel there/,
     );
     expect((await readdir(dir)).sort()).toEqual(['plain.onnx', 'unet.onnx']);
+  });
+
+  it('keeps the weights in the original file: the lowered copy references them by offset, and computes the same', async () => {
+    const g = new GraphBuilder('big');
+    const x = g.input('x', 'float', [1, 64, 4, 4]);
+    // 64×64 float weights (16 kB) inside the graph file, as a single-file export keeps them.
+    const conv = g.op('Conv', [x, g.floats('w', [64, 64, 1, 1], pattern(64 * 64, 5))]);
+    const nhwc = g.op('Transpose', [conv], { perm: [0, 2, 3, 1] });
+    const y = g.op(
+      'GroupNorm',
+      [nhwc, g.floats('gamma', [64], pattern(64, 6)), g.floats('beta', [64], pattern(64, 7))],
+      {
+        groups: { int: 8 },
+        activation: { int: 1 },
+      },
+    );
+    g.output(y, 'y', 'float', [1, 4, 4, 64]);
+    const bytes = withContribOps(g.toBytes(), ['GroupNorm']);
+    const model = join(dir, 'big.onnx');
+    await writeFile(model, bytes);
+
+    const prepared = await prepareModel(model, 'cpu');
+    expect((await stat(model)).size).toBeGreaterThan(16 * 1024);
+    expect((await stat(prepared.path)).size).toBeLessThan(4 * 1024);
+    const feeds = { x: { dims: [1, 64, 4, 4], data: pattern(64 * 16, 8) } };
+    const got = await runOnCpu(prepared.path, feeds);
+    const whole = decodeModel(bytes);
+    const want = await runOnCpu(encodeModel(lowerModel(whole, [{ domain: 'com.microsoft', op: 'GroupNorm' }])), feeds);
+    expect(maxRelativeError(got, want)).toBe(0);
   });
 });

@@ -5,11 +5,12 @@
  * file that cannot run on the provider is refused here with its sentence, before any session is made.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { access, readFile, rename, writeFile } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
+import { access, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { lowerModel } from './lowerings';
-import { decodeModel, encodeModel } from './onnx-model';
+import { readModelReferencingWeights } from './graph-skeleton';
+import { encodeModel } from './onnx-model';
 import { checkModelFile, refusalSentence } from './opset-check';
 import type { OpsetReport } from './opset-check';
 import { checkProviders } from './provider-ops';
@@ -33,10 +34,21 @@ function version(): string {
   return projectVersion;
 }
 
-/** Where the lowered copy of a graph file with these bytes would be kept. */
-export function loweredPath(path: string, bytes: Uint8Array, provider: CheckProvider, projectVer = version()): string {
-  const key = createHash('sha256').update(bytes).update(`\0${provider}\0${projectVer}`).digest('hex').slice(0, 16);
+/** Where the lowered copy of a graph file with this content hash would be kept. */
+export function loweredPath(path: string, fileSha256: string, provider: CheckProvider, projectVer = version()): string {
+  const key = createHash('sha256').update(`${fileSha256}\0${provider}\0${projectVer}`).digest('hex').slice(0, 16);
   return join(dirname(path), `${basename(path, '.onnx')}.lowered-${provider}-${key}.onnx`);
+}
+
+/** The file's SHA-256, streamed: a 1.7 GB graph file is hashed without being held in memory. */
+function fileHash(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
 }
 
 /** Checks `path` for `provider` and returns the file to open, lowering (once) what needs it. */
@@ -51,12 +63,12 @@ export async function prepareModel(
   if (refusal) throw new Error(refusal);
   const toLower = report.ops.filter((o) => o.fate === 'lowered');
   if (toLower.length === 0) return { path, report, lowered: false, fromCache: false };
-  const bytes = await readFile(path);
-  const model = decodeModel(bytes);
-  const target = loweredPath(path, bytes, provider, options.projectVersion);
+  const target = loweredPath(path, await fileHash(path), provider, options.projectVersion);
   if (await exists(target)) return { path: target, report, lowered: true, fromCache: true };
   // Written under a temporary name and renamed, so a crash mid-write never leaves a half file the next load trusts.
   const partial = `${target}.partial-${process.pid}`;
+  // The copy holds the rewritten nodes; the weights stay where they are, referenced by offset into the original.
+  const model = await readModelReferencingWeights(path);
   await writeFile(partial, encodeModel(lowerModel(model, toLower)));
   await rename(partial, target);
   return { path: target, report, lowered: true, fromCache: false };

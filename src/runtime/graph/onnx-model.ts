@@ -3,7 +3,6 @@
  * graph file only: tensors stored as external data stay references (their `location` entries), so a UNet whose
  * weights sit beside it costs megabytes here, not gigabytes.
  */
-import { readFile } from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
 import { normalDomain } from './kernel-table';
 
@@ -34,10 +33,6 @@ export function decodeModel(bytes: Uint8Array): Model {
   }
   if (!model.graph) throw new Error('not an ONNX model: no graph');
   return model;
-}
-
-export async function readModel(path: string): Promise<Model> {
-  return decodeModel(await readFile(path));
 }
 
 export function encodeModel(model: Model): Uint8Array {

@@ -95,7 +95,7 @@ async function machineProvider(): Promise<CheckProvider> {
 export function formatReport(report: OpsetReport): string {
   const lines = [`${report.file ?? 'model'} on ${report.provider} (table: ${report.source})`];
   for (const o of report.ops) {
-    const name = `${o.domain || 'ai.onnx'} ${o.op}`;
+    const name = `${o.domain || 'ai.onnx'} ${o.op}${o.form ? ` (${o.form})` : ''}`;
     lines.push(
       `  ${o.fate.padEnd(12)} ${name.padEnd(40)} opset ${String(o.opset).padEnd(3)} ×${o.count}${o.detail ? `  ${o.detail}` : ''}`,
     );

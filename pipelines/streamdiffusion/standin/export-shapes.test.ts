@@ -46,7 +46,8 @@ async function outSample(runtime: OrtRuntime, model: string): Promise<Float32Arr
   }
 }
 
-const fates = (r: OpsetReport) => Object.fromEntries(r.ops.filter((o) => o.domain).map((o) => [o.op, o.fate]));
+const fates = (r: OpsetReport) =>
+  Object.fromEntries(r.ops.filter((o) => o.domain).map((o) => [o.form ? `${o.op} (${o.form})` : o.op, o.fate]));
 
 describe('the Olive CUDA-shaped stand-in by the tables', () => {
   it('runs whole on CUDA (every operator has a CUDA kernel) and is refused nowhere once lowered', async () => {
@@ -69,7 +70,9 @@ describe('the Olive CUDA-shaped stand-in on the CPU provider', () => {
       BiasAdd: 'lowered',
       BiasSplitGelu: 'lowered',
       GroupNorm: 'lowered',
-      MultiHeadAttention: 'runs',
+      // The CPU kernel has MultiHeadAttention but refuses packed inputs at run time: they are unpacked.
+      'MultiHeadAttention (packed KV)': 'lowered',
+      'MultiHeadAttention (packed QKV)': 'lowered',
       NhwcConv: 'lowered',
       SkipGroupNorm: 'lowered',
     });
@@ -94,7 +97,11 @@ describe('the Olive CUDA-shaped stand-in on WebGPU', () => {
   it('runs on WebGPU after lowering as the WebGPU-shaped one does (all but the int64 timestep Cast), and its output matches the WebGPU-shaped stand-in', async () => {
     const report = await checkModelFile(olive, 'webgpu');
     expect(fates(report)).toMatchObject({ GroupNorm: 'lowered', SkipGroupNorm: 'lowered', NhwcConv: 'lowered' });
-    expect(fates(report)).toMatchObject({ MultiHeadAttention: 'runs', BiasAdd: 'runs', BiasSplitGelu: 'runs' });
+    expect(fates(report)).toMatchObject({ BiasAdd: 'runs', BiasSplitGelu: 'runs' });
+    expect(fates(report)).toMatchObject({
+      'MultiHeadAttention (packed KV)': 'lowered',
+      'MultiHeadAttention (packed QKV)': 'lowered',
+    });
     const prepared = await prepareModel(olive, 'webgpu');
     expect(prepared.lowered).toBe(true);
     // Placement from onnxruntime's log, with the CPU provider offered as the fallback it would take. The one node
@@ -114,7 +121,7 @@ describe('the Olive CUDA-shaped stand-in on WebGPU', () => {
 
   it('with lowering off, is refused with its sentence before any session is made', async () => {
     await expect(prepareModel(olive, 'webgpu', { lowering: false })).rejects.toThrow(
-      /olive-cuda\.onnx cannot run on webgpu: com\.microsoft\.GroupNorm \(×2\), com\.microsoft\.NhwcConv \(×3\), com\.microsoft\.SkipGroupNorm \(×1\) have no kernel there and no lowering here; turn lowering at load back on/,
+      /olive-cuda\.onnx cannot run on webgpu: com\.microsoft\.GroupNorm \(×2\), com\.microsoft\.MultiHeadAttention \(packed KV\) \(×1\), com\.microsoft\.MultiHeadAttention \(packed QKV\) \(×1\), com\.microsoft\.NhwcConv \(×3\), com\.microsoft\.SkipGroupNorm \(×1\) have no kernel there and no lowering here; turn lowering at load back on/,
     );
   });
 });

@@ -5,7 +5,8 @@
  * - `olive-cuda`: as onnxruntime's transformer optimizer writes the CUDA export (Olive `--provider cuda`):
  *   activations NHWC between one transpose in and one out, com.microsoft NhwcConv (weights transposed to
  *   [M, kH, kW, C] ahead of time, or by a Transpose node), GroupNorm with channels_last 1 and activation 1 where a
- *   SiLU follows, SkipGroupNorm for the residual add, MultiHeadAttention, BiasAdd and BiasSplitGelu.
+ *   SiLU follows, SkipGroupNorm for the residual add, MultiHeadAttention with packed QKV (self-attention) and
+ *   packed KV (cross-attention), BiasAdd and BiasSplitGelu.
  * - `webgpu-ready`: the same maths in NCHW with operators the WebGPU provider runs: Conv, GroupNorm as Reshape +
  *   InstanceNormalization, attention as MatMul/Softmax, GEGLU with Erf. Its op set was not read from the
  *   schmuell/sd-turbo-ort-web files; it stands for "an export WebGPU runs whole".
@@ -82,18 +83,63 @@ export function buildExportBlock(shape: ExportShape, seed = 11): Uint8Array {
     return silu ? g.op('Mul', [y, g.op('Sigmoid', [y])]) : y;
   };
 
-  /** Multi-head attention of q [1, S, C] over k, v [1, S', C]. */
-  const attention = (q: string, k: string, v: string) => {
-    if (olive) return g.op('MultiHeadAttention', [q, k, v], { num_heads: { int: heads } });
+  /** Attention in plain operators (the WebGPU-shaped graph): q [1, S, C] over k, v [1, S', C]. */
+  let attentions = 0;
+  const plainAttention = (q: string, k: string, v: string) => {
+    const a = attentions++;
     const split = (x: string, n: string) =>
-      g.op('Transpose', [g.op('Reshape', [x, g.int64s(n, [1, -1, heads, C / heads])])], { perm: [0, 2, 1, 3] });
-    const scores = g.op('MatMul', [
-      split(q, 'q.heads'),
-      g.op('Transpose', [split(k, 'k.heads')], { perm: [0, 1, 3, 2] }),
-    ]);
+      g.op('Transpose', [g.op('Reshape', [x, g.int64s(`${n}.heads${a}`, [1, -1, heads, C / heads])])], {
+        perm: [0, 2, 1, 3],
+      });
+    const scores = g.op('MatMul', [split(q, 'q'), g.op('Transpose', [split(k, 'k')], { perm: [0, 1, 3, 2] })]);
     const p = g.op('Softmax', [g.op('Mul', [scores, g.scalar(1 / Math.sqrt(C / heads))])], { axis: { int: -1 } });
-    const merged = g.op('Transpose', [g.op('MatMul', [p, split(v, 'v.heads')])], { perm: [0, 2, 1, 3] });
-    return g.op('Reshape', [merged, g.int64s('merge.heads', [1, -1, C])]);
+    const merged = g.op('Transpose', [g.op('MatMul', [p, split(v, 'v')])], { perm: [0, 2, 1, 3] });
+    return g.op('Reshape', [merged, g.int64s(`merge.heads${a}`, [1, -1, C])]);
+  };
+
+  /**
+   * Projection weights [C, C] of q, k, v packed as the optimizer packs them: [C, N·parts·H], so that reshaping the
+   * product to [B, L, N, parts, H] gives each head its q, k (and v) side by side.
+   */
+  const packed = (ws: Float32Array[]) => {
+    const parts = ws.length;
+    const headDim = C / heads;
+    const out = new Float32Array(C * parts * C);
+    for (let r = 0; r < C; r++)
+      for (let n = 0; n < heads; n++)
+        for (let j = 0; j < parts; j++)
+          for (let h = 0; h < headDim; h++)
+            out[r * parts * C + (n * parts + j) * headDim + h] = ws[j]![r * C + n * headDim + h]!;
+    return out;
+  };
+  const projection = () => values([C, C], 1 / Math.sqrt(C));
+
+  /**
+   * Attention of `x` over `context` (itself for self-attention) with its output projection. Olive's writes one
+   * MultiHeadAttention with packed QKV (self) or packed KV (cross), as the optimizer's packed-QKV/KV fusions do.
+   */
+  const attentionBlock = (name: string, x: string, context: string | undefined) => {
+    const [wq, wk, wv, wo] = [projection(), projection(), projection(), projection()];
+    const matmul = (v: string, w: string) => g.op('MatMul', [v, w]);
+    let a: string;
+    if (!olive) {
+      const ctx = context ?? x;
+      a = plainAttention(
+        matmul(x, g.floats(`${name}.q`, [C, C], wq)),
+        matmul(ctx, g.floats(`${name}.k`, [C, C], wk)),
+        matmul(ctx, g.floats(`${name}.v`, [C, C], wv)),
+      );
+    } else if (!context) {
+      const qkv = matmul(x, g.floats(`${name}.qkv`, [C, 3 * C], packed([wq, wk, wv])));
+      const shaped = g.op('Reshape', [qkv, g.int64s(`${name}.qkv.shape`, [0, 0, heads, 3, C / heads])]);
+      a = g.op('MultiHeadAttention', [shaped], { num_heads: { int: heads } });
+    } else {
+      const q = matmul(x, g.floats(`${name}.q`, [C, C], wq));
+      const kv = matmul(context, g.floats(`${name}.kv`, [C, 2 * C], packed([wk, wv])));
+      const shaped = g.op('Reshape', [kv, g.int64s(`${name}.kv.shape`, [0, 0, heads, 2, C / heads])]);
+      a = g.op('MultiHeadAttention', [q, shaped], { num_heads: { int: heads } });
+    }
+    return matmul(a, g.floats(`${name}.out`, [C, C], wo));
   };
 
   /** x + y + bias: Olive's BiasAdd, or two Adds. */
@@ -131,16 +177,8 @@ export function buildExportBlock(shape: ExportShape, seed = 11): Uint8Array {
   const nhwc = olive ? n : g.op('Transpose', [n], { perm: [0, 2, 3, 1] });
   let x = g.op('Reshape', [nhwc, g.int64s('tokens', [1, H * W, C])]);
   const proj = (v: string, name: string, out: number = C) => g.op('MatMul', [v, weight(name, [C, out])]);
-  x = biasAdd(
-    proj(attention(proj(x, 'attn1.q'), proj(x, 'attn1.k'), proj(x, 'attn1.v')), 'attn1.out'),
-    vector('attn1.out.bias', C, 0),
-    x,
-  );
-  x = biasAdd(
-    proj(attention(proj(x, 'attn2.q'), proj(ehs, 'attn2.k'), proj(ehs, 'attn2.v')), 'attn2.out'),
-    vector('attn2.out.bias', C, 0),
-    x,
-  );
+  x = biasAdd(attentionBlock('attn1', x, undefined), vector('attn1.out.bias', C, 0), x);
+  x = biasAdd(attentionBlock('attn2', x, ehs), vector('attn2.out.bias', C, 0), x);
   const geglu = proj(x, 'ff.in', 2 * F);
   const ffBias = vector('ff.in.bias', 2 * F, 0);
   let gated: string;

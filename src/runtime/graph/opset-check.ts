@@ -7,6 +7,7 @@
  */
 import { hasKernel, normalDomain } from './kernel-table';
 import { loweringFor, minLoweringOpset } from './lowerings';
+import { formOf, formRejected } from './node-forms';
 import { readGraphSkeleton } from './graph-skeleton';
 import { allNodes, opsetOf } from './onnx-model';
 import type { Model } from './onnx-model';
@@ -19,6 +20,8 @@ export interface OpEntry {
   /** '' for ai.onnx. */
   domain: string;
   op: string;
+  /** A form of the op some kernels refuse at run time ('packed QKV'), or '' (node-forms.ts). */
+  form: string;
   /** The model's import version for the domain. */
   opset: number;
   count: number;
@@ -45,18 +48,23 @@ export interface CheckOptions {
   file: string | undefined;
 }
 
-/** Every (domain, op, opset) in the graph and its subgraphs, with how often it occurs. */
-export function inventory(model: Model): { domain: string; op: string; opset: number; count: number }[] {
-  const counts = new Map<string, { domain: string; op: string; opset: number; count: number }>();
+type Counted = { domain: string; op: string; form: string; opset: number; count: number };
+
+/** Every (domain, op, form, opset) in the graph and its subgraphs, with how often it occurs. */
+export function inventory(model: Model): Counted[] {
+  const counts = new Map<string, Counted>();
   for (const node of allNodes(model.graph!)) {
     const domain = normalDomain(node.domain);
     const op = node.opType ?? '';
-    const key = `${domain}\u0000${op}`;
-    const entry = counts.get(key) ?? { domain, op, opset: opsetOf(model, domain), count: 0 };
+    const form = formOf(node);
+    const key = `${domain}\u0000${op}\u0000${form}`;
+    const entry = counts.get(key) ?? { domain, op, form, opset: opsetOf(model, domain), count: 0 };
     entry.count++;
     counts.set(key, entry);
   }
-  return [...counts.values()].sort((a, b) => a.domain.localeCompare(b.domain) || a.op.localeCompare(b.op));
+  return [...counts.values()].sort(
+    (a, b) => a.domain.localeCompare(b.domain) || a.op.localeCompare(b.op) || a.form.localeCompare(b.form),
+  );
 }
 
 export function checkModel(model: Model, provider: CheckProvider, options: Partial<CheckOptions> = {}): OpsetReport {
@@ -88,24 +96,32 @@ export async function checkModelFile(
 const removedBeforePlacement = new Set(['Identity', 'Dropout']);
 
 const covers = (t: ProviderOps, domain: string) => t.covers.includes(domain);
-const opName = (domain: string, op: string) => (domain ? `${domain}.${op}` : op);
+const opName = (domain: string, op: string, form = '') =>
+  `${domain ? `${domain}.${op}` : op}${form ? ` (${form})` : ''}`;
+
+/** Whether `t` runs the op in this form: a kernel, which does not refuse the form. */
+const runsOn = (t: ProviderOps, domain: string, op: string, form: string, opset: number) =>
+  hasKernel(t.kernels, domain, op, opset) && !formRejected(t.provider, domain, op, form);
 
 function fateOf(
-  e: { domain: string; op: string; opset: number },
+  e: { domain: string; op: string; form: string; opset: number },
   table: ProviderOps,
   cpu: ProviderOps,
   lowering: boolean,
   onnxOpset: number,
 ): { fate: Fate; detail: string } {
-  const { domain, op, opset } = e;
+  const { domain, op, form, opset } = e;
   if (domain === '' && removedBeforePlacement.has(op)) {
     return { fate: 'runs', detail: "removed by onnxruntime's graph optimizer before placement" };
   }
-  if (covers(table, domain) && hasKernel(table.kernels, domain, op, opset)) return { fate: 'runs', detail: '' };
-  const l = loweringFor(domain, op);
+  if (covers(table, domain) && runsOn(table, domain, op, form, opset)) return { fate: 'runs', detail: '' };
+  const l = loweringFor(domain, op, form);
   if (l && lowering && onnxOpset >= minLoweringOpset) {
     const missing = covers(table, '') ? l.into.filter((o) => !hasKernel(table.kernels, '', o, onnxOpset)) : [];
-    if (missing.length === 0) return { fate: 'lowered', detail: `lowered to ${l.into.join(' + ')}` };
+    const gone = covers(table, l.domain) ? l.keeps.filter((o) => !hasKernel(table.kernels, l.domain, o, 1)) : [];
+    if (missing.length === 0 && gone.length === 0) {
+      return { fate: 'lowered', detail: `lowered to ${[...l.into, ...l.keeps].join(' + ')}` };
+    }
   }
   const why =
     l && !lowering
@@ -118,10 +134,11 @@ function fateOf(
     if (covers(cpu, domain)) {
       return { fate: 'unchecked', detail: `no ${table.provider} table for the ${domain || 'ai.onnx'} domain${why}` };
     }
-  } else if (table.cpuFallback && hasKernel(cpu.kernels, domain, op, opset)) {
+  } else if (table.cpuFallback && runsOn(cpu, domain, op, form, opset)) {
     return { fate: 'cpu-fallback', detail: `no ${table.provider} kernel: runs on the CPU provider${why}` };
   }
-  return { fate: 'refused', detail: `no kernel on ${table.provider}${table.cpuFallback ? ' or the CPU' : ''}${why}` };
+  const what = form ? `its kernel refuses the ${form} form` : 'no kernel';
+  return { fate: 'refused', detail: `${what} on ${table.provider}${table.cpuFallback ? ' or the CPU' : ''}${why}` };
 }
 
 /** The providers whose tables run every one of `ops` (directly or lowered), to suggest as another device. */
@@ -143,8 +160,8 @@ function providersRunning(ops: readonly OpEntry[], lowering: boolean, onnxOpset:
 export function refusalSentence(report: OpsetReport): string | null {
   const refused = report.ops.filter((o) => o.fate === 'refused');
   if (refused.length === 0) return null;
-  const names = refused.map((o) => `${opName(o.domain, o.op)} (×${o.count})`).join(', ');
-  const lowerable = refused.some((o) => loweringFor(o.domain, o.op)) && !report.lowering;
+  const names = refused.map((o) => `${opName(o.domain, o.op, o.form)} (×${o.count})`).join(', ');
+  const lowerable = refused.some((o) => loweringFor(o.domain, o.op, o.form)) && !report.lowering;
   const elsewhere = providersRunning(refused, report.lowering, report.onnxOpset).filter((p) => p !== report.provider);
   const todo = [
     lowerable ? 'turn lowering at load back on' : '',
@@ -159,6 +176,6 @@ export function refusalSentence(report: OpsetReport): string | null {
 export function fallbackSentence(report: OpsetReport): string | null {
   const fallback = report.ops.filter((o) => o.fate === 'cpu-fallback');
   if (fallback.length === 0) return null;
-  const names = fallback.map((o) => `${opName(o.domain, o.op)} (×${o.count})`).join(', ');
+  const names = fallback.map((o) => `${opName(o.domain, o.op, o.form)} (×${o.count})`).join(', ');
   return `On ${report.provider}, ${names} would run on the CPU provider, copying tensors each run.`;
 }

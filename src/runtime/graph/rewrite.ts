@@ -70,15 +70,17 @@ export class RewriteContext {
   }
 }
 
-/** Replaces every top-level node of `domain`/`opType` with what `rewrite` emits. */
+/** Replaces every top-level node of `domain`/`opType` (that `where` accepts) with what `rewrite` emits. */
 export function rewriteNodes(
   model: Model,
   domain: string,
   opType: string,
   rewrite: (ctx: RewriteContext) => void,
+  /** Only the nodes of that type this accepts (a form of the op), when given. */
+  where: (node: Node) => boolean = () => true,
 ): Model {
   const graph = model.graph!;
-  const matches = (n: Node) => n.opType === opType && normalDomain(n.domain) === normalDomain(domain);
+  const matches = (n: Node) => n.opType === opType && normalDomain(n.domain) === normalDomain(domain) && where(n);
   if (!(graph.node ?? []).some(matches)) return model;
   const namer = new Namer(graph);
   const types = elemTypes(graph);

@@ -97,7 +97,7 @@ export function formatReport(report: OpsetReport): string {
   for (const o of report.ops) {
     const name = `${o.domain || 'ai.onnx'} ${o.op}${o.form ? ` (${o.form})` : ''}`;
     lines.push(
-      `  ${o.fate.padEnd(12)} ${name.padEnd(40)} opset ${String(o.opset).padEnd(3)} ×${o.count}${o.detail ? `  ${o.detail}` : ''}`,
+      `  ${o.fate.padEnd(12)} ${name.padEnd(46)} opset ${String(o.opset).padEnd(3)} ×${o.count}${o.detail ? `  ${o.detail}` : ''}`,
     );
   }
   const n = (f: string) => report.ops.filter((o) => o.fate === f).length;

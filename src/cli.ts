@@ -8,6 +8,7 @@ import { jsonLine, logFor } from './log-lines';
 import { PipelineRegistry, commonParams } from './engine/registry';
 import { paramJsonSchema } from './params/json-schema';
 import { runDownloadCommand } from './models';
+import { runModelCommand } from './model-check-command';
 import { loadPlugins } from './plugins/index';
 import type { ParamSpec } from './params/spec';
 import { modelManifests } from '../pipelines/index';
@@ -18,6 +19,7 @@ Usage:
   daydream-scope [serve] [options]     start the server (default command)
   daydream-scope pipelines [--json]    list pipelines (with plugins: --plugin <path>, installed ones) and parameters
   daydream-scope download <model>...   download a model's files (--list shows them, --dir <folder> elsewhere)
+  daydream-scope model check <file>    can this ONNX file run on the provider? (--device X; exit 1 when not)
   daydream-scope --help | --version
 
 Options:
@@ -31,6 +33,10 @@ export async function main(argv: string[]): Promise<void> {
   // `download` has flags of its own (--dir, --list) that the server's strict parser would refuse.
   if (argv[0] === 'download') {
     process.exitCode = await runDownloadCommand(argv.slice(1), { manifests: modelManifests });
+    return;
+  }
+  if (argv[0] === 'model') {
+    process.exitCode = await runModelCommand(argv.slice(1));
     return;
   }
   let parsed;

@@ -6,6 +6,7 @@
  */
 import type { InferenceBackend } from '../../src/runtime/backend';
 import { readSignature } from '../../src/runtime/onnx-signature';
+import { runnableModel } from '../../src/runtime/graph/lowered-cache';
 import type { GraphSignature } from '../../src/runtime/onnx-signature';
 import type { OrtSession } from '../../src/runtime/session';
 import { isHandle, tensorBytes } from '../../src/runtime/tensor';
@@ -36,10 +37,15 @@ export class Device {
 
   constructor(private readonly runtime: InferenceBackend) {}
 
-  /** Opens a graph file or bytes; `hostOutputs` always come to the host (finished frames, a text context). */
+  /**
+   * Opens a graph file or bytes; `hostOutputs` always come to the host (finished frames, a text context). A file
+   * goes through the op-set check first (lowered at load where the provider lacks an operator, or refused with its
+   * sentence).
+   */
   async open(name: string, model: string | Uint8Array, hostOutputs: readonly string[] = []): Promise<ArSession> {
-    const signature = await readSignature(model);
-    const session = await this.runtime.createSession(model, { hostOutputs });
+    const file = await runnableModel(this.runtime, model);
+    const signature = await readSignature(file);
+    const session = await this.runtime.createSession(file, { hostOutputs });
     const s = { name, signature, session };
     this.sessions.push(s);
     return s;

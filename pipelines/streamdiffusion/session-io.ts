@@ -4,6 +4,7 @@ import type { PlainTensor } from '../../src/runtime/tensor';
 import { floatsToHalf, halfToFloats } from '../../src/runtime/half';
 import { readSignature } from '../../src/runtime/onnx-signature';
 import type { GraphSignature, TensorType } from '../../src/runtime/onnx-signature';
+import { runnableModel } from '../../src/runtime/graph/lowered-cache';
 
 /** A feed in the pipeline's own terms: float values or integer ids, whatever the graph declares. */
 export interface Feed {
@@ -21,10 +22,15 @@ export class TypedSession {
     readonly signature: GraphSignature,
   ) {}
 
-  /** Opens a model file or bytes, reading its declared signature alongside. */
+  /**
+   * Opens a model file or bytes, reading its declared signature alongside. A file goes through the op-set check
+   * for the runtime's provider first: contrib operators the provider lacks are lowered (once, cached beside the
+   * file), and a file that cannot run is refused with its sentence before any session is made.
+   */
   static async open(runtime: InferenceBackend, model: string | Uint8Array): Promise<TypedSession> {
-    const signature = await readSignature(model);
-    const session = await runtime.createSession(model);
+    const file = await runnableModel(runtime, model);
+    const signature = await readSignature(file);
+    const session = await runtime.createSession(file);
     return new TypedSession(session, signature);
   }
 

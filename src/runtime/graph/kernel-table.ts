@@ -1,0 +1,64 @@
+/**
+ * Which operators an execution provider has kernels for, by domain, op type and opset range. The tables are kept as
+ * packed text (one domain and `Op:ranges` words a line, as tools/ort-kernel-list.py prints them) because a table of
+ * hundreds of entries reads better, and diffs better against the next onnxruntime, as lines than as an object.
+ */
+
+/** An opset range; `to` absent means "and every later opset". */
+export interface OpsetRange {
+  from: number;
+  to?: number;
+}
+
+/** domain ('' for ai.onnx) → op type → registered ranges. */
+export type KernelTable = ReadonlyMap<string, ReadonlyMap<string, readonly OpsetRange[]>>;
+
+/** ONNX's own domain has two names; the tables and checks use ''. */
+export const normalDomain = (domain: string | null | undefined) => (!domain || domain === 'ai.onnx' ? '' : domain);
+
+/** Reads the packed form: `domain Op:6-12,13+ Other:1+`; lines starting with `#` are comments. */
+export function parseKernelList(text: string): KernelTable {
+  const table = new Map<string, Map<string, OpsetRange[]>>();
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const [domainWord, ...words] = line.split(/\s+/);
+    const domain = normalDomain(domainWord);
+    const ops = table.get(domain) ?? new Map<string, OpsetRange[]>();
+    table.set(domain, ops);
+    for (const word of words) {
+      const [op, ranges] = word.split(':');
+      if (!op || !ranges) throw new Error(`kernel list: "${word}" is not Op:ranges`);
+      const list = ops.get(op) ?? [];
+      for (const r of ranges.split(',')) list.push(parseRange(r, word));
+      ops.set(op, list);
+    }
+  }
+  return table;
+}
+
+function parseRange(r: string, word: string): OpsetRange {
+  const open = /^(\d+)\+$/.exec(r);
+  if (open) return { from: Number(open[1]) };
+  const span = /^(\d+)(?:-(\d+))?$/.exec(r);
+  if (!span) throw new Error(`kernel list: bad range "${r}" in "${word}"`);
+  return { from: Number(span[1]), to: Number(span[2] ?? span[1]) };
+}
+
+/**
+ * Whether the table has a kernel for `op` of `domain` at the model's `opset` for that domain. Kernel ranges are
+ * opset intervals (Add 7-12, 13, 14+), so the model's import version falls in one of them exactly when the op's
+ * version that opset resolves to has a kernel.
+ */
+export function hasKernel(table: KernelTable, domain: string, op: string, opset: number): boolean {
+  const ranges = table.get(normalDomain(domain))?.get(op);
+  return !!ranges?.some((r) => opset >= r.from && (r.to === undefined || opset <= r.to));
+}
+
+/** The ranges registered for an op, written as the tables write them (`7-12,13,14+`), or '' when none. */
+export function describeRanges(table: KernelTable, domain: string, op: string): string {
+  const ranges = table.get(normalDomain(domain))?.get(op) ?? [];
+  return ranges
+    .map((r) => (r.to === undefined ? `${r.from}+` : r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`))
+    .join(',');
+}

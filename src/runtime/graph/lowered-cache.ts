@@ -1,0 +1,99 @@
+/**
+ * Lowering at load, done once: the lowered graph is written beside the model, named by the graph file's hash, the
+ * provider and this project's version, so the next load of the same file for the same provider opens it directly.
+ * Beside the model, because an export's external weights are referenced by paths relative to the graph file. A
+ * file that cannot run on the provider is refused here with its sentence, before any session is made.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { access, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { lowerModel } from './lowerings';
+import { readModelReferencingWeights } from './graph-skeleton';
+import { encodeModel } from './onnx-model';
+import { checkModelFile, refusalSentence } from './opset-check';
+import type { OpsetReport } from './opset-check';
+import { checkProviders } from './provider-ops';
+import type { CheckProvider } from './provider-ops';
+import type { InferenceBackend } from '../backend';
+
+export interface PreparedModel {
+  /** The file to open: the model itself, or its lowered copy. */
+  path: string;
+  report: OpsetReport;
+  /** Whether a lowered copy is used, and whether it was already there. */
+  lowered: boolean;
+  fromCache: boolean;
+}
+
+let projectVersion: string | undefined;
+function version(): string {
+  projectVersion ??= (
+    JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+  return projectVersion;
+}
+
+/** Where the lowered copy of a graph file with this content hash would be kept. */
+export function loweredPath(path: string, fileSha256: string, provider: CheckProvider, projectVer = version()): string {
+  const key = createHash('sha256').update(`${fileSha256}\0${provider}\0${projectVer}`).digest('hex').slice(0, 16);
+  return join(dirname(path), `${basename(path, '.onnx')}.lowered-${provider}-${key}.onnx`);
+}
+
+/** The file's SHA-256, streamed: a 1.7 GB graph file is hashed without being held in memory. */
+function fileHash(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** Checks `path` for `provider` and returns the file to open, lowering (once) what needs it. */
+export async function prepareModel(
+  path: string,
+  provider: CheckProvider,
+  options: { lowering?: boolean; projectVersion?: string } = {},
+): Promise<PreparedModel> {
+  // The check reads the nodes only; the whole file (weights too, when they are inside it) only when it is lowered.
+  const report = await checkModelFile(path, provider, { lowering: options.lowering ?? true });
+  const refusal = refusalSentence(report);
+  if (refusal) throw new Error(refusal);
+  const toLower = report.ops.filter((o) => o.fate === 'lowered');
+  if (toLower.length === 0) return { path, report, lowered: false, fromCache: false };
+  const target = loweredPath(path, await fileHash(path), provider, options.projectVersion);
+  if (await exists(target)) return { path: target, report, lowered: true, fromCache: true };
+  // Written under a temporary name and renamed, so a crash mid-write never leaves a half file the next load trusts.
+  const partial = `${target}.partial-${process.pid}`;
+  // The copy holds the rewritten nodes; the weights stay where they are, referenced by offset into the original.
+  const model = await readModelReferencingWeights(path);
+  await writeFile(partial, encodeModel(lowerModel(model, toLower)));
+  await rename(partial, target);
+  return { path: target, report, lowered: true, fromCache: false };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a pipeline opens for `model` on `runtime`: a file goes through `prepareModel` for the runtime's provider
+ * (lowered copy, or refusal with its sentence); bytes the project built itself, and any model on a provider
+ * without a table here (a remote backend), are opened as they are.
+ */
+export async function runnableModel(
+  runtime: Pick<InferenceBackend, 'provider'>,
+  model: string | Uint8Array,
+): Promise<string | Uint8Array> {
+  if (typeof model !== 'string') return model;
+  const { provider } = await runtime.provider();
+  if (!(checkProviders as readonly string[]).includes(provider)) return model;
+  return (await prepareModel(model, provider as CheckProvider)).path;
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../graph-builder';
+import { MS_DOMAIN, withContribOps } from './contrib-graph';
+import { hasKernel } from './kernel-table';
+import { decodeModel, encodeModel } from './onnx-model';
+import { checkModel, fallbackSentence, refusalSentence } from './opset-check';
+import type { OpsetReport } from './opset-check';
+import { providerOps } from './provider-ops';
+
+/** Conv ×2, a GroupNorm (NHWC), and optionally an operator no onnxruntime build has. */
+function graph(unknown: boolean) {
+  const g = new GraphBuilder('check');
+  let x = g.input('x', 'float', [1, 4, 8, 8]);
+  x = g.op('Conv', [x, g.floats('w', [4, 4, 1, 1], new Array(16).fill(0.1))]);
+  x = g.op('Conv', [x, 'w']);
+  x = g.op('Transpose', [x], { perm: [0, 2, 3, 1] });
+  x = g.op('GroupNorm', [x, g.floats('gamma', [4], [1, 1, 1, 1]), g.floats('beta', [4], [0, 0, 0, 0])], {
+    groups: { int: 2 },
+    activation: { int: 1 },
+  });
+  if (unknown) x = g.op('Frobnicate', [x]);
+  g.output(x, 'y', 'float', [1, 8, 8, 4]);
+  const model = decodeModel(withContribOps(g.toBytes(), ['GroupNorm']));
+  if (unknown) for (const n of model.graph!.node!) if (n.opType === 'Frobnicate') n.domain = 'com.example';
+  return decodeModel(encodeModel(model));
+}
+
+const fates = (r: OpsetReport) =>
+  Object.fromEntries(r.ops.map((o) => [o.domain ? `${o.domain}.${o.op}` : o.op, o.fate]));
+
+describe('provider tables', () => {
+  it('say what onnxruntime 1.30 was found to do: no GroupNorm/NhwcConv on CPU or WebGPU, BiasSplitGelu on WebGPU only', () => {
+    const [cpu, webgpu, cuda] = (['cpu', 'webgpu', 'cuda'] as const).map((p) => providerOps(p).kernels);
+    for (const op of ['GroupNorm', 'SkipGroupNorm', 'NhwcConv']) {
+      expect(hasKernel(cpu!, MS_DOMAIN, op, 1)).toBe(false);
+      expect(hasKernel(webgpu!, MS_DOMAIN, op, 1)).toBe(false);
+      expect(hasKernel(cuda!, MS_DOMAIN, op, 1)).toBe(true);
+    }
+    expect(hasKernel(webgpu!, MS_DOMAIN, 'BiasSplitGelu', 1)).toBe(true);
+    expect(hasKernel(cpu!, MS_DOMAIN, 'BiasSplitGelu', 1)).toBe(false);
+    expect(hasKernel(cpu!, MS_DOMAIN, 'MultiHeadAttention', 1)).toBe(true);
+    // Ranges matter: Add exists from opset 7; opset 6 graphs have no CPU kernel for it.
+    expect(hasKernel(cpu!, '', 'Add', 17)).toBe(true);
+    expect(hasKernel(cpu!, '', 'Add', 6)).toBe(false);
+  });
+});
+
+describe('checkModel', () => {
+  it('counts each operator and gives its fate on the CPU: Conv runs, GroupNorm is lowered', () => {
+    const report = checkModel(graph(false), 'cpu');
+    expect(report.runs).toBe(true);
+    expect(report.ops.find((o) => o.op === 'Conv')).toMatchObject({ count: 2, opset: 17, fate: 'runs' });
+    expect(report.ops.find((o) => o.op === 'GroupNorm')).toMatchObject({
+      domain: MS_DOMAIN,
+      opset: 1,
+      fate: 'lowered',
+    });
+    expect(refusalSentence(report)).toBeNull();
+  });
+
+  it('refuses an operator no provider has, with one sentence naming it', () => {
+    const report = checkModel(graph(true), 'webgpu', { file: 'unet.onnx' });
+    expect(report.runs).toBe(false);
+    expect(fates(report)).toMatchObject({
+      Conv: 'runs',
+      'com.microsoft.GroupNorm': 'lowered',
+      'com.example.Frobnicate': 'refused',
+    });
+    expect(refusalSentence(report)).toMatch(
+      /^unet\.onnx cannot run on webgpu: com\.example\.Frobnicate \(×1\) has no kernel/,
+    );
+  });
+
+  it('with lowering off, refuses GroupNorm and says what to do: lowering, another variant, or CUDA', () => {
+    const report = checkModel(graph(false), 'cpu', { lowering: false });
+    expect(fates(report)['com.microsoft.GroupNorm']).toBe('refused');
+    const sentence = refusalSentence(report)!;
+    expect(sentence).toContain('com.microsoft.GroupNorm (×1)');
+    expect(sentence).toContain('turn lowering at load back on');
+    expect(sentence).toContain('--device cuda');
+  });
+
+  it('says when an ai.onnx operator would fall back to the CPU inside a WebGPU session', () => {
+    const g = new GraphBuilder('det');
+    const det = g.op('Det', [g.input('x', 'float', [3, 3])]);
+    g.output(g.op('Sqrt', [det]), 'y', 'float', []);
+    const report = checkModel(decodeModel(g.toBytes()), 'webgpu');
+    expect(report.runs).toBe(true);
+    expect(fates(report)).toEqual({ Det: 'cpu-fallback', Sqrt: 'runs', Identity: 'runs' });
+    expect(fallbackSentence(report)).toBe(
+      'On webgpu, Det (×1) would run on the CPU provider, copying tensors each run.',
+    );
+  });
+
+  it('does not guess for a provider without a table, but still lowers what it can and refuses what none runs', () => {
+    expect(fates(checkModel(graph(false), 'tensorrt'))).toEqual({
+      Conv: 'unchecked',
+      Transpose: 'unchecked',
+      Identity: 'runs',
+      'com.microsoft.GroupNorm': 'lowered',
+    });
+    expect(checkModel(graph(true), 'coreml').runs).toBe(false);
+  });
+});

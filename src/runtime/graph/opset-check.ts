@@ -1,0 +1,181 @@
+/**
+ * The op-set check: every (domain, op type, opset) a graph holds, counted, and the fate of each on the chosen
+ * provider — runs there, lowered into plain operators it runs, falls back to the CPU provider (runs, but copies
+ * every frame), not checked (no table for that provider and domain), or refused (no kernel anywhere and no
+ * lowering). A pure function of the graph and the tables; `checkModelFile` reads the nodes of the graph file only,
+ * skipping its weights (inside the file or beside it).
+ */
+import { hasKernel, normalDomain } from './kernel-table';
+import { loweringFor, minLoweringOpset } from './lowerings';
+import { formOf, formRejected } from './node-forms';
+import { readGraphSkeleton } from './graph-skeleton';
+import { allNodes, opsetOf } from './onnx-model';
+import type { Model } from './onnx-model';
+import { checkProviders, providerOps } from './provider-ops';
+import type { CheckProvider, ProviderOps } from './provider-ops';
+
+export type Fate = 'runs' | 'lowered' | 'cpu-fallback' | 'unchecked' | 'refused';
+
+export interface OpEntry {
+  /** '' for ai.onnx. */
+  domain: string;
+  op: string;
+  /** A form of the op some kernels refuse at run time ('packed QKV'), or '' (node-forms.ts). */
+  form: string;
+  /** The model's import version for the domain. */
+  opset: number;
+  count: number;
+  fate: Fate;
+  /** For a lowering, what it becomes; for a refusal or a fallback, why. */
+  detail: string;
+}
+
+export interface OpsetReport {
+  file: string | undefined;
+  provider: CheckProvider;
+  source: string;
+  lowering: boolean;
+  /** The model's ai.onnx opset, which decides whether the lowerings apply. */
+  onnxOpset: number;
+  ops: OpEntry[];
+  /** False when any operator is refused: a session would fail to be created. */
+  runs: boolean;
+}
+
+export interface CheckOptions {
+  /** Rewrite contrib operators the provider lacks (default on); off, they are refused. */
+  lowering: boolean;
+  file: string | undefined;
+}
+
+type Counted = { domain: string; op: string; form: string; opset: number; count: number };
+
+/** Every (domain, op, form, opset) in the graph and its subgraphs, with how often it occurs. */
+export function inventory(model: Model): Counted[] {
+  const counts = new Map<string, Counted>();
+  for (const node of allNodes(model.graph!)) {
+    const domain = normalDomain(node.domain);
+    const op = node.opType ?? '';
+    const form = formOf(node);
+    const key = `${domain}\u0000${op}\u0000${form}`;
+    const entry = counts.get(key) ?? { domain, op, form, opset: opsetOf(model, domain), count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort(
+    (a, b) => a.domain.localeCompare(b.domain) || a.op.localeCompare(b.op) || a.form.localeCompare(b.form),
+  );
+}
+
+export function checkModel(model: Model, provider: CheckProvider, options: Partial<CheckOptions> = {}): OpsetReport {
+  const lowering = options.lowering ?? true;
+  const table = providerOps(provider);
+  const cpu = providerOps('cpu');
+  const onnxOpset = opsetOf(model, '');
+  const ops = inventory(model).map((e): OpEntry => ({ ...e, ...fateOf(e, table, cpu, lowering, onnxOpset) }));
+  return {
+    file: options.file,
+    provider,
+    source: table.source,
+    lowering,
+    onnxOpset,
+    ops,
+    runs: !ops.some((o) => o.fate === 'refused'),
+  };
+}
+
+export async function checkModelFile(
+  path: string,
+  provider: CheckProvider,
+  options: Partial<CheckOptions> = {},
+): Promise<OpsetReport> {
+  return checkModel(await readGraphSkeleton(path), provider, { ...options, file: path });
+}
+
+/** Nodes onnxruntime's basic graph optimizations drop at session creation, so no provider ever runs them. */
+const removedBeforePlacement = new Set(['Identity', 'Dropout']);
+
+const covers = (t: ProviderOps, domain: string) => t.covers.includes(domain);
+const opName = (domain: string, op: string, form = '') =>
+  `${domain ? `${domain}.${op}` : op}${form ? ` (${form})` : ''}`;
+
+/** Whether `t` runs the op in this form: a kernel, which does not refuse the form. */
+const runsOn = (t: ProviderOps, domain: string, op: string, form: string, opset: number) =>
+  hasKernel(t.kernels, domain, op, opset) && !formRejected(t.provider, domain, op, form);
+
+function fateOf(
+  e: { domain: string; op: string; form: string; opset: number },
+  table: ProviderOps,
+  cpu: ProviderOps,
+  lowering: boolean,
+  onnxOpset: number,
+): { fate: Fate; detail: string } {
+  const { domain, op, form, opset } = e;
+  if (domain === '' && removedBeforePlacement.has(op)) {
+    return { fate: 'runs', detail: "removed by onnxruntime's graph optimizer before placement" };
+  }
+  if (covers(table, domain) && runsOn(table, domain, op, form, opset)) return { fate: 'runs', detail: '' };
+  const l = loweringFor(domain, op, form);
+  if (l && lowering && onnxOpset >= minLoweringOpset) {
+    const missing = covers(table, '') ? l.into.filter((o) => !hasKernel(table.kernels, '', o, onnxOpset)) : [];
+    const gone = covers(table, l.domain) ? l.keeps.filter((o) => !hasKernel(table.kernels, l.domain, o, 1)) : [];
+    if (missing.length === 0 && gone.length === 0) {
+      return { fate: 'lowered', detail: `lowered to ${[...l.into, ...l.keeps].join(' + ')}` };
+    }
+  }
+  const why =
+    l && !lowering
+      ? ' (lowering is off)'
+      : l && onnxOpset < minLoweringOpset
+        ? ` (ai.onnx opset ${onnxOpset} < ${minLoweringOpset}: not lowered)`
+        : '';
+  // A domain no onnxruntime build registers kernels in (a custom op library's) cannot run anywhere here.
+  if (!covers(table, domain)) {
+    if (covers(cpu, domain)) {
+      return { fate: 'unchecked', detail: `no ${table.provider} table for the ${domain || 'ai.onnx'} domain${why}` };
+    }
+  } else if (table.cpuFallback && runsOn(cpu, domain, op, form, opset)) {
+    return { fate: 'cpu-fallback', detail: `no ${table.provider} kernel: runs on the CPU provider${why}` };
+  }
+  const what = form ? `its kernel refuses the ${form} form` : 'no kernel';
+  return { fate: 'refused', detail: `${what} on ${table.provider}${table.cpuFallback ? ' or the CPU' : ''}${why}` };
+}
+
+/** The providers whose tables run every one of `ops` (directly or lowered), to suggest as another device. */
+function providersRunning(ops: readonly OpEntry[], lowering: boolean, onnxOpset: number): CheckProvider[] {
+  return checkProviders.filter((p) => {
+    const t = providerOps(p);
+    if (t.covers.length === 0) return false;
+    return ops.every((o) => {
+      const f = fateOf(o, t, providerOps('cpu'), lowering, onnxOpset).fate;
+      return f === 'runs' || f === 'lowered';
+    });
+  });
+}
+
+/**
+ * One sentence for a file that cannot run, naming the operators and what to do; null when it runs. Operators that
+ * fall back to the CPU are named too, as a warning, when nothing is refused.
+ */
+export function refusalSentence(report: OpsetReport): string | null {
+  const refused = report.ops.filter((o) => o.fate === 'refused');
+  if (refused.length === 0) return null;
+  const names = refused.map((o) => `${opName(o.domain, o.op, o.form)} (×${o.count})`).join(', ');
+  const lowerable = refused.some((o) => loweringFor(o.domain, o.op, o.form)) && !report.lowering;
+  const elsewhere = providersRunning(refused, report.lowering, report.onnxOpset).filter((p) => p !== report.provider);
+  const todo = [
+    lowerable ? 'turn lowering at load back on' : '',
+    'download the variant exported for this provider',
+    elsewhere.length ? `run it with --device ${elsewhere.join(' or --device ')}` : '',
+  ].filter(Boolean);
+  const file = report.file ? `${report.file}` : 'This model';
+  return `${file} cannot run on ${report.provider}: ${names} ${refused.length === 1 ? 'has' : 'have'} no kernel there and no lowering here; ${todo.join(', or ')}.`;
+}
+
+/** A warning sentence for operators that would run on the CPU provider inside a GPU session; null when none. */
+export function fallbackSentence(report: OpsetReport): string | null {
+  const fallback = report.ops.filter((o) => o.fate === 'cpu-fallback');
+  if (fallback.length === 0) return null;
+  const names = fallback.map((o) => `${opName(o.domain, o.op, o.form)} (×${o.count})`).join(', ');
+  return `On ${report.provider}, ${names} would run on the CPU provider, copying tensors each run.`;
+}

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 dest=${1:-node_modules/.cache/simple-whip-server}
-[ -f "$dest/.complete" ] && exit 0
+[ -f "$dest/.complete" ] && [ -d "$dest/root/node_modules" ] && exit 0
 # The package and its runtime closure as Debian bookworm resolves it (virtual packages named by their provider).
 packages=(
   simple-whip-server
@@ -33,5 +33,12 @@ chmod 777 "$work"
 }
 rm -rf "$dest" && mkdir -p "$dest"
 for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$dest/root"; done
+# Node looks for a package in every node_modules above the requiring file before it reads NODE_PATH, and the
+# unpacked tree lies inside this project's node_modules: Debian's express would load the project's own (newer,
+# incompatible) depd. A node_modules at the top of the unpacked tree, linking Debian's packages, is found first.
+mkdir -p "$dest/root/node_modules"
+for pkg in "$dest"/root/usr/share/nodejs/* "$dest"/root/usr/lib/*/nodejs/*; do
+  [ -L "$dest/root/node_modules/${pkg##*/}" ] || ln -s "../${pkg#"$dest/root/"}" "$dest/root/node_modules/${pkg##*/}"
+done
 touch "$dest/.complete"
 echo "simple-whip-server unpacked in $dest"

@@ -10,10 +10,13 @@ import { withFaults } from './faults';
 import { HostWatchdog } from './host-watchdog';
 import { coarse, defaultPolicy } from './watchdog';
 import type { LoadReason, WatchEvent } from './watchdog';
-import type { PipelineHostOptions, PipelineStatus } from './host-types';
+import type { LoadError, PipelineHostOptions, PipelineStatus } from './host-types';
 import type { ParamSpecs, ParamValues } from '../params/spec';
+import { preflight } from './preflight';
+import type { PreflightRefusal } from './preflight';
+import { ScopeError } from '../kernel/errors';
 
-export type { LoadRequest, PipelineHostOptions, PipelineState, PipelineStatus } from './host-types';
+export type { LoadError, LoadRequest, PipelineHostOptions, PipelineState, PipelineStatus } from './host-types';
 
 export class UnknownPipelineError extends Error {}
 
@@ -43,6 +46,9 @@ export class PipelineHost {
   private abort: AbortController | undefined;
   private cancelReload: Cancel | undefined;
   private listeners = new Set<(s: PipelineStatus) => void>();
+  /** Counts load requests, so a preflight overtaken by a newer request does not start its load after it. */
+  private requests = 0;
+  private lastLoadError: LoadError | null = null;
   private readonly log: (m: string) => void;
   private readonly clock: Clock;
 
@@ -93,6 +99,7 @@ export class PipelineHost {
       executionProviderReason: runtime.providerStatus()?.reason ?? null,
       transitions: [...this.watchdog.history],
       warm: this.slots.warm.list().map((p) => p.id),
+      lastLoadError: this.lastLoadError,
     };
   }
 
@@ -110,9 +117,19 @@ export class PipelineHost {
     return this.slots.active?.id ?? this.watchdog.state.pipelineId ?? undefined;
   }
 
-  /** The active pipeline and the warm ones, least recently used first (the memory monitor reads their processes). */
+  /** The pipeline whose frames go out now: the active one, or while another loads, the one kept rendering. */
+  get renderingId(): string | undefined {
+    return this.slots.active?.id ?? this.slots.previous?.id;
+  }
+
+  /**
+   * The active pipeline and the warm ones, least recently used first (the memory monitor reads their processes);
+   * the one kept rendering while another loads counts as warm.
+   */
   loaded(): { active: LoadedPipeline | undefined; warm: readonly LoadedPipeline[] } {
-    return { active: this.slots.active, warm: this.slots.warm.list() };
+    const { active, previous, warm } = this.slots;
+    const held = previous && !warm.has(previous) ? [previous] : [];
+    return { active, warm: [...held, ...warm.list()] };
   }
 
   /** How many pipelines are kept warm from now on; the least recently used beyond that are unloaded. */
@@ -138,17 +155,54 @@ export class PipelineHost {
    * Loads a pipeline, unloading the current one (or keeping it warm). `values` are applied first (load-time ones
    * included); a load superseded by a newer one is abandoned. A pipeline kept warm with the same load-time values
    * switches in at once, crossfading over `fadeMs` when given. Resolves when loading ended, successfully or not;
-   * rejects (changing nothing) when the pipeline is unknown or would not fit the memory budget.
+   * rejects (changing nothing) when the preflight refuses it (see request()).
    */
   async load(id: string, values: Record<string, unknown> = {}, options: { fadeMs?: number } = {}): Promise<void> {
+    return (await this.request(id, values, options)).done;
+  }
+
+  /**
+   * The preflight (preflight.ts), then the start of the load: rejects, changing nothing, when the pipeline is
+   * unknown (UnknownPipelineError), would not fit the memory budget (`memory_budget`), its values are rejected
+   * (`invalid_parameters`), its files are missing or damaged or another check refuses it (`load_refused`), or a
+   * newer request came in meanwhile (`load_superseded`). Resolves once the load started; `done` when it ended.
+   */
+  async request(
+    id: string,
+    values: Record<string, unknown> = {},
+    options: { fadeMs?: number } = {},
+  ): Promise<{ done: Promise<void> }> {
+    const ticket = ++this.requests;
     const { def, keep, same, evict } = this.checkLoad(id, values);
+    const refusal = await this.preflight(def, values, keep, true);
+    if (refusal) {
+      this.log(`loading ${id} refused (${refusal.check}), nothing changed: ${refusal.message}`);
+      throw refusalError(refusal);
+    }
+    if (ticket !== this.requests) {
+      throw new ScopeError('load_superseded', `loading "${id}" was superseded by another load`);
+    }
     const gated = this.loadGate?.(id, values);
-    if (gated) return gated;
+    if (gated) return { done: gated };
     const active = this.slots.active;
     if (active) active.lastValues = this.o.params.current();
     this.o.params.define(this.specsOf(def), { ...keep, ...values }, id);
     const why = same ? 'param' : 'switch';
-    return this.startLoad(def, why, same ? `reloading ${id}` : `loading ${id}`, { ...options, evict });
+    this.lastLoadError = null;
+    return { done: this.startLoad(def, why, same ? `reloading ${id}` : `loading ${id}`, { ...options, evict }) };
+  }
+
+  /**
+   * Whether `id` can load here with its default values (or those it was last used with), without hashing files:
+   * undefined when it can, else the refusal with its sentence and the command that fixes it. Changes nothing.
+   */
+  async canLoad(id: string): Promise<PreflightRefusal | undefined> {
+    try {
+      const { def, keep } = this.checkLoad(id);
+      return await this.preflight(def, {}, keep, false);
+    } catch (err) {
+      return { pipelineId: id, check: 'memory budget', message: errorText(err), fix: null };
+    }
   }
 
   /**
@@ -168,6 +222,18 @@ export class PipelineHost {
     const key = keyOf(loadTimeValues(specs, { ...defaultsOf(specs), ...keep, ...values }));
     const evict = this.o.admit?.({ id, key, active, warm }) ?? 0;
     return { def, keep, same, evict };
+  }
+
+  private preflight(
+    def: PipelineDefinition,
+    values: Record<string, unknown>,
+    keep: Record<string, unknown>,
+    hash: boolean,
+  ) {
+    const specs = this.specsOf(def);
+    const ctx = { executionProvider: this.o.runtime.executionProvider };
+    const base = { ...defaultsOf(specs), ...keep };
+    return preflight({ def, specs, values, base, ctx, hash }, this.o.preflightChecks);
   }
 
   /** Installs the gate that may take loads over (a show loads on every node at once); undefined removes it. */
@@ -198,6 +264,9 @@ export class PipelineHost {
   ): Promise<Image | undefined> {
     const active = this.slots.active;
     const m = this.watchdog.state;
+    const previous = this.slots.previous;
+    // While another pipeline loads, the one that ran before goes on rendering, with the values it had.
+    if (!active && previous && m.phase === 'loading') return this.renderPrevious(previous, ctx, input);
     if (!active || (m.phase !== 'ready' && m.phase !== 'backoff')) return undefined;
     if (m.phase === 'backoff' && this.clock.now() < (m.retryAt ?? 0)) return undefined;
     const run = active.render(ctx, values, input);
@@ -207,6 +276,14 @@ export class PipelineHost {
     const outcome = await this.race(run, timeoutMs);
     if (this.slots.active !== active) return undefined;
     const dispatch = (e: WatchEvent) => this.watchdog.dispatch(e);
+    // A new pipeline that has not rendered a good frame yet goes back to the one before at its first failure.
+    const probation = previous !== undefined && this.slots.previous === previous;
+    if (probation && !('image' in outcome)) {
+      const message = 'late' in outcome ? `its first render took longer than ${timeoutMs} ms` : errorText(outcome.err);
+      this.fallBack('first render', message);
+      return undefined;
+    }
+    if (probation) this.releasePrevious();
     if ('late' in outcome) {
       dispatch({ type: 'timed-out', ms: timeoutMs });
       // Its result, whenever it comes, only tells the watchdog it is over; it never counts as a good render.
@@ -305,23 +382,33 @@ export class PipelineHost {
     this.watchdog.dispatch({ type: 'load', pipelineId: def.id, why, detail: says });
     slots.active = undefined;
     slots.fade = undefined;
+    // The pipeline to fall back to (slots.previous): one still held from the load before (this one overtook it
+    // before its first good frame), else the one running now, when it renders well and another one is asked for.
+    const healthy = old !== undefined && why === 'switch' && old.id !== def.id && phase === 'ready' && !options.kill;
+    if (warm && slots.previous === warm) slots.previous = undefined;
     if (old) {
       // A hung or crashed pipeline's process goes first: its unload would wait behind the run that never ends.
       if (options.kill || phase === 'hung' || phase === 'crashed') await old.kill(this.log);
-      else if (why === 'switch' && old.id !== def.id && phase === 'ready' && slots.warm.capacity > 0) {
-        slots.keepWarm(old);
-      } else await slots.retire(old, 'replaced');
+      else if (healthy && slots.warm.capacity > 0) slots.keepWarm(old);
+      else if (!(healthy && !warm && !slots.previous)) await slots.retire(old, 'replaced');
     }
-    if (warm) return this.switchToWarm(warm, old, current(), options.fadeMs ?? 0);
+    if (warm) {
+      this.releasePrevious();
+      return this.switchToWarm(warm, old, current(), options.fadeMs ?? 0);
+    }
+    // Kept warm above, or held outside the warm set (none kept warm): either way still loaded.
+    if (old && !slots.previous && healthy && (slots.warm.has(old) || slots.warm.capacity === 0)) slots.previous = old;
     if (!current()) return;
     for (const stale of slots.warm.takeAll(def.id)) await slots.retire(stale, 'replaced by a new load');
     const runtime = this.o.runtimeFor?.(def.id) ?? this.o.runtime;
     const created = def.create();
     const instance = this.o.faults ? withFaults(created, this.o.faults, this.clock) : created;
     const loaded = new LoadedPipeline(def, instance, runtime, runtime !== this.o.runtime, specs, values);
-    loaded.onLost(
-      (err) => slots.lost(loaded, err) && this.watchdog.dispatch({ type: 'runtime-lost', message: err.message }),
-    );
+    loaded.onLost((err) => {
+      if (!slots.lost(loaded, err)) return;
+      if (slots.previous) this.fallBack('process', err.message);
+      else this.watchdog.dispatch({ type: 'runtime-lost', message: err.message });
+    });
     this.setProgress('starting', 0);
     try {
       await loaded.load({
@@ -335,7 +422,8 @@ export class PipelineHost {
       await loaded.kill(this.log);
       if (!current()) return;
       this.setProgress(null, null);
-      this.watchdog.dispatch({ type: 'load-failed', message: errorText(err) });
+      if (slots.previous) this.fallBack('load', errorText(err));
+      else this.watchdog.dispatch({ type: 'load-failed', message: errorText(err) });
       return;
     }
     if (!current()) return void (await loaded.unload(this.log));
@@ -351,6 +439,50 @@ export class PipelineHost {
       this.slots.fade = new PipelineFade(old, this.clock.now(), fadeMs, this.clock);
     }
     this.watchdog.dispatch({ type: 'loaded', detail: `switched to ${warm.id} at once (it was kept warm)` });
+  }
+
+  /** A render of the pipeline kept while another loads; its failure only leaves this frame out. */
+  private async renderPrevious(
+    p: LoadedPipeline,
+    ctx: Omit<RenderContext, 'width' | 'height'>,
+    input?: InputProvider,
+  ): Promise<Image | undefined> {
+    const outcome = await this.race(p.render(ctx, p.frozenValues(), input), this.o.renderTimeoutMs ?? 10_000);
+    return 'image' in outcome && this.slots.previous === p ? outcome.image : undefined;
+  }
+
+  /**
+   * The new pipeline failed before its first good frame (`during` its load, its first render, or its process
+   * died): it goes, and the pipeline kept from before is active again with its values, as if nothing was asked.
+   */
+  private fallBack(during: LoadError['phase'], message: string): void {
+    const back = this.slots.previous!;
+    const failed = this.slots.active;
+    const failedId = failed?.id ?? this.watchdog.state.pipelineId ?? 'the new pipeline';
+    this.slots.previous = undefined;
+    this.slots.warm.remove(back);
+    this.slots.active = undefined;
+    if (failed) void failed.kill(this.log);
+    this.watchdog.cancel();
+    this.makeActive(back);
+    this.o.params.define(this.specsOf(back.def), back.lastValues, back.id);
+    this.lastLoadError = { pipelineId: failedId, phase: during, message, at: new Date().toISOString() };
+    this.log(`loading ${failedId} failed (${during}): ${message}; ${back.id} goes on`);
+    this.watchdog.dispatch({
+      type: 'fell-back',
+      pipelineId: back.id,
+      detail: `${failedId} failed (${during}): ${message}; back to ${back.id}`,
+    });
+  }
+
+  /** The new pipeline rendered a good frame: the one kept from before stays warm, or is unloaded when not warm. */
+  private releasePrevious(): void {
+    const p = this.slots.previous;
+    this.slots.previous = undefined;
+    if (!p || this.slots.warm.has(p)) return;
+    if (this.slots.warm.capacity > 0) this.slots.keepWarm(p);
+    else void this.slots.retire(p, 'replaced');
+    this.emit();
   }
 
   private makeActive(p: LoadedPipeline): void {
@@ -384,6 +516,13 @@ export class PipelineHost {
       }
     }
   }
+}
+
+/** A preflight refusal as the one domain error: rejected values keep their code and their reasons per name. */
+function refusalError(r: PreflightRefusal): ScopeError {
+  if (r.check === 'parameters') return new ScopeError('invalid_parameters', r.message, r.fields);
+  if (r.check === 'memory budget') return new ScopeError('memory_budget', r.message);
+  return new ScopeError('load_refused', r.message);
 }
 
 function errorText(err: unknown): string {

@@ -165,13 +165,14 @@ export class PipelineHost {
    * The preflight (preflight.ts), then the start of the load: rejects, changing nothing, when the pipeline is
    * unknown (UnknownPipelineError), would not fit the memory budget (`memory_budget`), its values are rejected
    * (`invalid_parameters`), its files are missing or damaged or another check refuses it (`load_refused`), or a
-   * newer request came in meanwhile (`load_superseded`). Resolves once the load started; `done` when it ended.
+   * newer request came in meanwhile (`load_superseded`). Resolves once the load started, with the status as it
+   * started; `done` resolves when it ended.
    */
   async request(
     id: string,
     values: Record<string, unknown> = {},
     options: { fadeMs?: number } = {},
-  ): Promise<{ done: Promise<void> }> {
+  ): Promise<{ done: Promise<void>; started: PipelineStatus }> {
     const ticket = ++this.requests;
     const { def, keep, same, evict } = this.checkLoad(id, values);
     const refusal = await this.preflight(def, values, keep, true);
@@ -183,13 +184,14 @@ export class PipelineHost {
       throw new ScopeError('load_superseded', `loading "${id}" was superseded by another load`);
     }
     const gated = this.loadGate?.(id, values);
-    if (gated) return { done: gated };
+    if (gated) return { done: gated, started: this.status() };
     const active = this.slots.active;
     if (active) active.lastValues = this.o.params.current();
     this.o.params.define(this.specsOf(def), { ...keep, ...values }, id);
     const why = same ? 'param' : 'switch';
     this.lastLoadError = null;
-    return { done: this.startLoad(def, why, same ? `reloading ${id}` : `loading ${id}`, { ...options, evict }) };
+    const done = this.startLoad(def, why, same ? `reloading ${id}` : `loading ${id}`, { ...options, evict });
+    return { done, started: this.status() };
   }
 
   /**
@@ -382,10 +384,11 @@ export class PipelineHost {
     this.watchdog.dispatch({ type: 'load', pipelineId: def.id, why, detail: says });
     slots.active = undefined;
     slots.fade = undefined;
-    // The pipeline to fall back to (slots.previous): one still held from the load before (this one overtook it
-    // before its first good frame), else the one running now, when it renders well and another one is asked for.
+    // The pipeline to fall back to (slots.previous): the one running now, when it is loaded and well and another
+    // one is asked for; else one still held from the load before (this one overtook that load).
     const healthy = old !== undefined && why === 'switch' && old.id !== def.id && phase === 'ready' && !options.kill;
     if (warm && slots.previous === warm) slots.previous = undefined;
+    if (healthy) this.releasePrevious();
     if (old) {
       // A hung or crashed pipeline's process goes first: its unload would wait behind the run that never ends.
       if (options.kill || phase === 'hung' || phase === 'crashed') await old.kill(this.log);

@@ -62,22 +62,23 @@ export function setParameters(
  * reject: 400; a pipeline that cannot fit the memory budget: 507 saying what to free; files missing or damaged
  * (another check of the preflight): 409 `load_refused` with the sentence and the command that fixes it. In each
  * case nothing changes and the running pipeline goes on. A switch to a warm pipeline crossfades over `fadeMs`.
- * Resolves once the load started, with the promise of its end (which never rejects).
+ * Resolves once the load started, with the status then and the promise of its end (which never rejects).
  */
 export async function startLoad(
   services: ScopeServices,
   id: string,
   values: Record<string, unknown> = {},
   options: { fadeMs?: number } = {},
-): Promise<{ done: Promise<void> }> {
+): Promise<{ done: Promise<void>; started: PipelineStatus }> {
   if (!services.registry.get(id)) {
     throw new ScopeError(
       'unknown_pipeline',
       `unknown pipeline "${id}"; known: ${services.registry.ids().join(', ') || '(none)'}`,
     );
   }
-  const { done } = await services.host.request(id, values, options);
+  const { done, started } = await services.host.request(id, values, options);
   return {
+    started,
     done: done.catch((err: unknown) => {
       services.log(`loading ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
     }),

@@ -60,8 +60,8 @@ export function pipelineRoutes(services: ScopeServices): Hono {
   api.post('/pipeline/load', loadDoc, async (c) => {
     const { wait } = parseWith(loadQuerySchema, c.req.query(), 'invalid_query', 'query');
     const body = parseWith(loadBodySchema, await readJson(c.req), 'invalid_body', 'body');
-    const { done } = await startLoad(services, body.pipeline_id, body.params, { fadeMs: body.fade_ms });
-    if (!wait) return c.json(pipelineStatus(services), 202);
+    const { done, started } = await startLoad(services, body.pipeline_id, body.params, { fadeMs: body.fade_ms });
+    if (!wait) return c.json(started, 202);
     await done;
     await services.host.settled();
     const status = pipelineStatus(services);

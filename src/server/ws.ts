@@ -161,7 +161,7 @@ export class WsHub {
         // The preflight reads files: the answer (an ack, or the refusal) comes once it ran.
         const id = msg.id;
         startLoad(this.services, msg.pipeline_id, msg.params, { fadeMs: msg.fade_ms }).then(
-          () => id !== undefined && this.send(ws, { type: 'ack', id, status: pipelineStatus(this.services) }),
+          ({ started }) => id !== undefined && this.send(ws, { type: 'ack', id, status: started }),
           (err: unknown) => {
             const error = toScopeError(err).toJSON();
             this.send(ws, id === undefined ? { type: 'error', error } : { type: 'error', error, id });

@@ -10,7 +10,8 @@ import { DeviceEngine } from './device-engine';
 import { DiffusionModel, LATENT_CHANNELS, VAE_FACTOR } from './diffusion-model';
 import { HostEngine } from './host-engine';
 import type { FrameEngine } from './host-engine';
-import { resolveModel } from './models';
+import { modelNeeds, resolveModel } from './models';
+import type { ModelId } from './models';
 import { NoiseBank } from '../shared/noise';
 import { streamDiffusionParams } from './params';
 import { imageToTensor } from '../shared/pixels';
@@ -32,6 +33,9 @@ export const streamDiffusion = definePipeline({
   params: streamDiffusionParams,
   // img2img starts from the video input (PUT /api/v1/input) when there is one; txt2img needs none.
   takesInput: (params) => params.mode === 'img2img',
+  // The model's files, before the running pipeline is touched (the generated ones need none).
+  preflight: (_ctx, params) =>
+    modelNeeds(params.model as ModelId, modelsDir(), params.vae === 'tiny' ? 'tiny' : 'full'),
   create: () => new StreamDiffusionPipeline(),
 });
 

@@ -10,9 +10,10 @@ import { withFaults } from './faults';
 import { HostWatchdog } from './host-watchdog';
 import { coarse, defaultPolicy } from './watchdog';
 import type { LoadReason, WatchEvent } from './watchdog';
-import type { LoadError, PipelineHostOptions, PipelineStatus } from './host-types';
+import type { PipelineHostOptions, PipelineStatus } from './host-types';
+import { LoadFallback } from './load-fallback';
 import type { ParamSpecs, ParamValues } from '../params/spec';
-import { preflight } from './preflight';
+import { preflight, refusalError } from './preflight';
 import type { PreflightRefusal } from './preflight';
 import { ScopeError } from '../kernel/errors';
 
@@ -48,7 +49,7 @@ export class PipelineHost {
   private listeners = new Set<(s: PipelineStatus) => void>();
   /** Counts load requests, so a preflight overtaken by a newer request does not start its load after it. */
   private requests = 0;
-  private lastLoadError: LoadError | null = null;
+  private readonly fallback: LoadFallback;
   private readonly log: (m: string) => void;
   private readonly clock: Clock;
 
@@ -65,6 +66,17 @@ export class PipelineHost {
         const def = this.slots.active?.def;
         if (def) void this.startLoad(def, a.why, a.detail, { kill: a.kill });
       },
+    });
+    this.fallback = new LoadFallback({
+      slots: this.slots,
+      params: o.params,
+      log: this.log,
+      specsOf: (def) => this.specsOf(def),
+      activate: (p) => this.makeActive(p),
+      dispatch: (e) => this.watchdog.dispatch(e),
+      loadingId: () => this.watchdog.state.pipelineId,
+      cancelWake: () => this.watchdog.cancel(),
+      changed: () => this.emit(),
     });
     o.params.onChange((change) => {
       if (change.kind === 'value' && change.mode === 'load' && this.slots.active) this.scheduleReload(change.path);
@@ -99,7 +111,7 @@ export class PipelineHost {
       executionProviderReason: runtime.providerStatus()?.reason ?? null,
       transitions: [...this.watchdog.history],
       warm: this.slots.warm.list().map((p) => p.id),
-      lastLoadError: this.lastLoadError,
+      lastLoadError: this.fallback.lastError,
     };
   }
 
@@ -189,7 +201,7 @@ export class PipelineHost {
     if (active) active.lastValues = this.o.params.current();
     this.o.params.define(this.specsOf(def), { ...keep, ...values }, id);
     const why = same ? 'param' : 'switch';
-    this.lastLoadError = null;
+    this.fallback.lastError = null;
     const done = this.startLoad(def, why, same ? `reloading ${id}` : `loading ${id}`, { ...options, evict });
     return { done, started: this.status() };
   }
@@ -282,10 +294,10 @@ export class PipelineHost {
     const probation = previous !== undefined && this.slots.previous === previous;
     if (probation && !('image' in outcome)) {
       const message = 'late' in outcome ? `its first render took longer than ${timeoutMs} ms` : errorText(outcome.err);
-      this.fallBack('first render', message);
+      this.fallback.fallBack('first render', message);
       return undefined;
     }
-    if (probation) this.releasePrevious();
+    if (probation) this.fallback.release();
     if ('late' in outcome) {
       dispatch({ type: 'timed-out', ms: timeoutMs });
       // Its result, whenever it comes, only tells the watchdog it is over; it never counts as a good render.
@@ -388,7 +400,7 @@ export class PipelineHost {
     // one is asked for; else one still held from the load before (this one overtook that load).
     const healthy = old !== undefined && why === 'switch' && old.id !== def.id && phase === 'ready' && !options.kill;
     if (warm && slots.previous === warm) slots.previous = undefined;
-    if (healthy) this.releasePrevious();
+    if (healthy) this.fallback.release();
     if (old) {
       // A hung or crashed pipeline's process goes first: its unload would wait behind the run that never ends.
       if (options.kill || phase === 'hung' || phase === 'crashed') await old.kill(this.log);
@@ -396,7 +408,7 @@ export class PipelineHost {
       else if (!(healthy && !warm && !slots.previous)) await slots.retire(old, 'replaced');
     }
     if (warm) {
-      this.releasePrevious();
+      this.fallback.release();
       return this.switchToWarm(warm, old, current(), options.fadeMs ?? 0);
     }
     // Kept warm above, or held outside the warm set (none kept warm): either way still loaded.
@@ -409,7 +421,7 @@ export class PipelineHost {
     const loaded = new LoadedPipeline(def, instance, runtime, runtime !== this.o.runtime, specs, values);
     loaded.onLost((err) => {
       if (!slots.lost(loaded, err)) return;
-      if (slots.previous) this.fallBack('process', err.message);
+      if (slots.previous) this.fallback.fallBack('process', err.message);
       else this.watchdog.dispatch({ type: 'runtime-lost', message: err.message });
     });
     this.setProgress('starting', 0);
@@ -425,7 +437,7 @@ export class PipelineHost {
       await loaded.kill(this.log);
       if (!current()) return;
       this.setProgress(null, null);
-      if (slots.previous) this.fallBack('load', errorText(err));
+      if (slots.previous) this.fallback.fallBack('load', errorText(err));
       else this.watchdog.dispatch({ type: 'load-failed', message: errorText(err) });
       return;
     }
@@ -452,40 +464,6 @@ export class PipelineHost {
   ): Promise<Image | undefined> {
     const outcome = await this.race(p.render(ctx, p.frozenValues(), input), this.o.renderTimeoutMs ?? 10_000);
     return 'image' in outcome && this.slots.previous === p ? outcome.image : undefined;
-  }
-
-  /**
-   * The new pipeline failed before its first good frame (`during` its load, its first render, or its process
-   * died): it goes, and the pipeline kept from before is active again with its values, as if nothing was asked.
-   */
-  private fallBack(during: LoadError['phase'], message: string): void {
-    const back = this.slots.previous!;
-    const failed = this.slots.active;
-    const failedId = failed?.id ?? this.watchdog.state.pipelineId ?? 'the new pipeline';
-    this.slots.previous = undefined;
-    this.slots.warm.remove(back);
-    this.slots.active = undefined;
-    if (failed) void failed.kill(this.log);
-    this.watchdog.cancel();
-    this.makeActive(back);
-    this.o.params.define(this.specsOf(back.def), back.lastValues, back.id);
-    this.lastLoadError = { pipelineId: failedId, phase: during, message, at: new Date().toISOString() };
-    this.log(`loading ${failedId} failed (${during}): ${message}; ${back.id} goes on`);
-    this.watchdog.dispatch({
-      type: 'fell-back',
-      pipelineId: back.id,
-      detail: `${failedId} failed (${during}): ${message}; back to ${back.id}`,
-    });
-  }
-
-  /** The new pipeline rendered a good frame: the one kept from before stays warm, or is unloaded when not warm. */
-  private releasePrevious(): void {
-    const p = this.slots.previous;
-    this.slots.previous = undefined;
-    if (!p || this.slots.warm.has(p)) return;
-    if (this.slots.warm.capacity > 0) this.slots.keepWarm(p);
-    else void this.slots.retire(p, 'replaced');
-    this.emit();
   }
 
   private makeActive(p: LoadedPipeline): void {
@@ -519,13 +497,6 @@ export class PipelineHost {
       }
     }
   }
-}
-
-/** A preflight refusal as the one domain error: rejected values keep their code and their reasons per name. */
-function refusalError(r: PreflightRefusal): ScopeError {
-  if (r.check === 'parameters') return new ScopeError('invalid_parameters', r.message, r.fields);
-  if (r.check === 'memory budget') return new ScopeError('memory_budget', r.message);
-  return new ScopeError('load_refused', r.message);
 }
 
 function errorText(err: unknown): string {

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { ScopeError } from '../kernel/errors';
 import { sanitize } from '../params/spec';
 import type { ParamSpecs } from '../params/spec';
 import type { ParamSnapshot, PipelineDefinition } from './pipeline';
@@ -211,4 +212,11 @@ async function sha256Of(path: string): Promise<string> {
   const sum = h.digest('hex');
   hashes.set(path, { size: s.size, mtimeMs: s.mtimeMs, sum });
   return sum;
+}
+
+/** A preflight refusal as the one domain error: rejected values keep their code and their reasons per name. */
+export function refusalError(r: PreflightRefusal): ScopeError {
+  if (r.check === 'parameters') return new ScopeError('invalid_parameters', r.message, r.fields);
+  if (r.check === 'memory budget') return new ScopeError('memory_budget', r.message);
+  return new ScopeError('load_refused', r.message);
 }

@@ -73,11 +73,16 @@ describe('a load its preflight refuses', () => {
   it('OSC /scope/pipeline/load goes through the same load and is refused the same way', async () => {
     const before = await status();
     const lines: string[] = [];
-    const deps = routerDeps({ ...rig.services, log: (m) => lines.push(m) }, 'osc:127.0.0.1:9000', 'OSC');
+    // The host itself, its loads kept so the test can wait for the refusal (the preflight reads the disk).
+    const { host } = rig.services;
+    const loads: Promise<void>[] = [];
+    const watched = { activeId: host.activeId, load: (id: string) => loads[loads.push(host.load(id)) - 1]! };
+    const deps = routerDeps({ ...rig.services, host: watched, log: (m) => lines.push(m) }, 'osc:127.0.0.1:9000', 'OSC');
     const outcome = routeMessage(deps, { address: '/scope/pipeline/load', args: [{ type: 's', value: 'needs-file' }] });
     expect(outcome).toEqual({ kind: 'loading', pipeline: 'needs-file' });
-    // The refusal comes once the preflight has looked for the file: a few turns of the event loop.
-    for (let i = 0; i < 20 && lines.length === 0; i++) await new Promise((r) => setImmediate(r));
+    expect(loads).toHaveLength(1);
+    await Promise.allSettled(loads);
+    await Promise.resolve();
     expect(lines).toEqual([expect.stringMatching(/^OSC: loading needs-file failed: needs-file needs its model/)]);
     expect(await status()).toEqual(before);
     expect(rig.services.host.activeId).toBe('solid');

@@ -1,0 +1,71 @@
+/**
+ * The way back when a load fails after its preflight: the pipeline that ran before (slots.previous) renders while
+ * the new one loads and is kept until the new one's first good frame. When the new one fails before that (its
+ * load, its first render, or its process dies), it goes and the one before is active again with its values; the
+ * failure is kept for the status (`lastLoadError`), logged and sent to the status listeners.
+ */
+import type { LoadError } from './host-types';
+import type { LoadedPipeline } from './loaded-pipeline';
+import type { PipelineSlots } from './pipeline-slots';
+import type { WatchEvent } from './watchdog';
+import type { ParamSpecs } from '../params/spec';
+import type { ParamStore } from '../params/store';
+import type { PipelineDefinition } from './pipeline';
+
+export interface LoadFallbackDeps {
+  slots: PipelineSlots;
+  params: ParamStore;
+  log: (message: string) => void;
+  specsOf: (def: PipelineDefinition) => ParamSpecs;
+  /** Makes `p` the active pipeline (the engine restarts its time and frame index). */
+  activate: (p: LoadedPipeline) => void;
+  dispatch: (e: WatchEvent) => void;
+  /** The id of the pipeline being loaded, when it has no instance yet. */
+  loadingId: () => string | null;
+  /** Forgets the watchdog's pending wake. */
+  cancelWake: () => void;
+  changed: () => void;
+}
+
+export class LoadFallback {
+  /** The last load that failed after its preflight; cleared when the next load starts. */
+  lastError: LoadError | null = null;
+
+  constructor(private readonly o: LoadFallbackDeps) {}
+
+  /**
+   * The new pipeline failed before its first good frame (`during` its load, its first render, or its process
+   * died): it goes, and the pipeline kept from before is active again with its values, as if nothing was asked.
+   */
+  fallBack(during: LoadError['phase'], message: string): void {
+    const { slots } = this.o;
+    const back = slots.previous!;
+    const failed = slots.active;
+    const failedId = failed?.id ?? this.o.loadingId() ?? 'the new pipeline';
+    slots.previous = undefined;
+    slots.warm.remove(back);
+    slots.active = undefined;
+    if (failed) void failed.kill(this.o.log);
+    this.o.cancelWake();
+    this.o.activate(back);
+    this.o.params.define(this.o.specsOf(back.def), back.lastValues, back.id);
+    this.lastError = { pipelineId: failedId, phase: during, message, at: new Date().toISOString() };
+    this.o.log(`loading ${failedId} failed (${during}): ${message}; ${back.id} goes on`);
+    this.o.dispatch({
+      type: 'fell-back',
+      pipelineId: back.id,
+      detail: `${failedId} failed (${during}): ${message}; back to ${back.id}`,
+    });
+  }
+
+  /** The new pipeline rendered a good frame: the one kept from before stays warm, or is unloaded when not warm. */
+  release(): void {
+    const { slots } = this.o;
+    const p = slots.previous;
+    slots.previous = undefined;
+    if (!p || slots.warm.has(p)) return;
+    if (slots.warm.capacity > 0) slots.keepWarm(p);
+    else void slots.retire(p, 'replaced');
+    this.o.changed();
+  }
+}

@@ -29,6 +29,9 @@ export type LoadGate = (id: string, values: Record<string, unknown>) => Promise<
 
 type LoadOptions = { kill?: boolean; fadeMs?: number; evict?: number };
 
+/** How a load is asked for: `fadeMs` crossfades from a warm pipeline; `ungated` passes by the gate (a show applying its own change). */
+export type RequestOptions = { fadeMs?: number; ungated?: boolean };
+
 /**
  * Owns the loaded pipelines (the active one and the warm ones): loading with stages, switching, reloading on
  * load-time changes, and the watchdog (watchdog.ts) deciding what a failure, a timeout or a crash leads to. The
@@ -169,7 +172,7 @@ export class PipelineHost {
    * switches in at once, crossfading over `fadeMs` when given. Resolves when loading ended, successfully or not;
    * rejects (changing nothing) when the preflight refuses it (see request()).
    */
-  async load(id: string, values: Record<string, unknown> = {}, options: { fadeMs?: number } = {}): Promise<void> {
+  async load(id: string, values: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<void> {
     return (await this.request(id, values, options)).done;
   }
 
@@ -183,7 +186,7 @@ export class PipelineHost {
   async request(
     id: string,
     values: Record<string, unknown> = {},
-    options: { fadeMs?: number } = {},
+    options: RequestOptions = {},
   ): Promise<{ done: Promise<void>; started: PipelineStatus }> {
     const ticket = ++this.requests;
     const { def, keep, same, evict } = this.checkLoad(id, values);
@@ -195,14 +198,18 @@ export class PipelineHost {
     if (ticket !== this.requests) {
       throw new ScopeError('load_superseded', `loading "${id}" was superseded by another load`);
     }
-    const gated = this.loadGate?.(id, values);
+    // After the preflight: a show hands on only loads this node can make (each node runs its own preflight too).
+    const gated = options.ungated ? undefined : this.loadGate?.(id, values);
     if (gated) return { done: gated, started: this.status() };
     const active = this.slots.active;
     if (active) active.lastValues = this.o.params.current();
     this.o.params.define(this.specsOf(def), { ...keep, ...values }, id);
     const why = same ? 'param' : 'switch';
     this.fallback.lastError = null;
-    const done = this.startLoad(def, why, same ? `reloading ${id}` : `loading ${id}`, { ...options, evict });
+    const done = this.startLoad(def, why, same ? `reloading ${id}` : `loading ${id}`, {
+      fadeMs: options.fadeMs,
+      evict,
+    });
     return { done, started: this.status() };
   }
 

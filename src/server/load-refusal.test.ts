@@ -10,6 +10,7 @@ import { solidPipeline } from '../engine/test-support';
 import { definePipeline } from '../engine/pipeline';
 import { testApp } from '../test-app';
 import { grab } from './test-helpers';
+import { call, startTestScope } from './test-support';
 import { routeMessage, routerDeps } from '../../control/osc/router';
 import type { PipelineDefinition } from '../engine/pipeline';
 
@@ -86,5 +87,19 @@ describe('a load its preflight refuses', () => {
     expect(lines).toEqual([expect.stringMatching(/^OSC: loading needs-file failed: needs-file needs its model/)]);
     expect(await status()).toEqual(before);
     expect(rig.services.host.activeId).toBe('solid');
+  });
+});
+
+describe('a first pipeline its preflight refuses', () => {
+  it('leaves the server up and blank, and the log says why', async () => {
+    const scope = await startTestScope({ pipelines: [solid, needsFile], pipeline: 'needs-file' });
+    try {
+      expect(scope.logs).toContainEqual(expect.stringMatching(/^Not loading needs-file: needs-file needs its model/));
+      expect((await call(`${scope.url}/api/v1/pipeline/status`)).body).toMatchObject({ state: 'idle' });
+      const list = (await call(`${scope.url}/api/v1/pipelines`)).body as { id: string; loadable: { ok: boolean } }[];
+      expect(list.find((p) => p.id === 'needs-file')!.loadable.ok).toBe(false);
+    } finally {
+      await scope.stop();
+    }
   });
 });

@@ -10,7 +10,7 @@ import { solidPipeline } from '../engine/test-support';
 import { definePipeline } from '../engine/pipeline';
 import { testApp } from '../test-app';
 import { grab } from './test-helpers';
-import { call, startTestScope } from './test-support';
+import { TestSocket, call, startTestScope } from './test-support';
 import { routeMessage, routerDeps } from '../../control/osc/router';
 import type { PipelineDefinition } from '../engine/pipeline';
 
@@ -87,6 +87,25 @@ describe('a load its preflight refuses', () => {
     expect(lines).toEqual([expect.stringMatching(/^OSC: loading needs-file failed: needs-file needs its model/)]);
     expect(await status()).toEqual(before);
     expect(rig.services.host.activeId).toBe('solid');
+  });
+});
+
+describe('a load over the WebSocket its preflight refuses', () => {
+  it('answers an error with the sentence, and the pipeline running goes on', async () => {
+    const scope = await startTestScope({ pipelines: [solid, needsFile], pipeline: 'solid' });
+    const socket = await TestSocket.open(scope.url);
+    try {
+      await socket.take('hello');
+      socket.send({ type: 'load', pipeline_id: 'needs-file', id: 'n' });
+      const answer = await socket.take('error', (m) => m.id === 'n');
+      expect(answer.error).toMatchObject({ code: 'load_refused', message: expect.stringContaining('needs its model') });
+      await socket.sync();
+      expect(socket.messages.filter((m) => m.type === 'ack' && m.id === 'n')).toEqual([]);
+      expect(scope.services.host.status()).toMatchObject({ state: 'ready', pipelineId: 'solid' });
+    } finally {
+      socket.ws.close();
+      await scope.stop();
+    }
   });
 });
 

@@ -290,4 +290,28 @@ describe('the pipeline before a load', () => {
     });
     expect(r.params.owner).toBe(fails ? 'a' : 'b');
   });
+
+  it('fills in while the new one renders its first frame slowly, then hands over', async () => {
+    const clock = new ManualClock();
+    const a = solidPipeline('a');
+    const r = hostRig([a, solidPipeline('b', { delay: { ms: 2000, clock } })], {}, clock);
+    await r.host.load('a');
+    await r.pass(100);
+    await r.host.load('b');
+    const from = r.frames.length;
+    for (let i = 0; i < 30; i++) {
+      clock.advance(1000 / 30);
+      for (let j = 0; j < 3; j++) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const during = r.frames.slice(from);
+    // b's first render takes 2 s on the clock: meanwhile a frame per interval, each a fresh one of a.
+    expect(during).toHaveLength(30);
+    expect(during.every((f) => f.pipelineId === 'a' && !f.repeated)).toBe(true);
+    expect(new Set(during.map((f) => f.data[1])).size).toBe(30);
+    expect(a.unloaded).toBe(0);
+    await r.pass(1100);
+    expect(r.frames.some((f) => f.pipelineId === 'b' && !f.repeated)).toBe(true);
+    expect(a.unloaded).toBe(1);
+    expect(r.host.status()).toMatchObject({ state: 'ready', pipelineId: 'b', lastLoadError: null });
+  });
 });

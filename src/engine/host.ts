@@ -12,6 +12,7 @@ import { coarse, defaultPolicy } from './watchdog';
 import type { LoadReason, WatchEvent } from './watchdog';
 import type { PipelineHostOptions, PipelineStatus } from './host-types';
 import { LoadFallback } from './load-fallback';
+import type { RenderOutcome } from './load-fallback';
 import type { ParamSpecs, ParamValues } from '../params/spec';
 import { preflight, refusalError } from './preflight';
 import type { PreflightRefusal } from './preflight';
@@ -53,6 +54,7 @@ export class PipelineHost {
   /** Counts load requests, so a preflight overtaken by a newer request does not start its load after it. */
   private requests = 0;
   private readonly fallback: LoadFallback;
+  private shown: string | undefined;
   private readonly log: (m: string) => void;
   private readonly clock: Clock;
 
@@ -132,9 +134,9 @@ export class PipelineHost {
     return this.slots.active?.id ?? this.watchdog.state.pipelineId ?? undefined;
   }
 
-  /** The pipeline whose frames go out now: the active one, or while another loads, the one kept rendering. */
+  /** The pipeline that rendered the last image render() returned (while another loads, the one kept). */
   get renderingId(): string | undefined {
-    return this.slots.active?.id ?? this.slots.previous?.id;
+    return this.shown ?? this.activeId;
   }
 
   /**
@@ -290,21 +292,22 @@ export class PipelineHost {
     if (!active && previous && m.phase === 'loading') return this.renderPrevious(previous, ctx, input);
     if (!active || (m.phase !== 'ready' && m.phase !== 'backoff')) return undefined;
     if (m.phase === 'backoff' && this.clock.now() < (m.retryAt ?? 0)) return undefined;
+    const timeoutMs = this.o.renderTimeoutMs ?? 10_000;
+    // A new pipeline that has not rendered a good frame yet: the one before fills in, and comes back if it fails.
+    if (previous) {
+      const first = () => this.race(active.render(ctx, values, input), timeoutMs);
+      const before = () => this.renderPrevious(previous, ctx, input);
+      const image = await this.fallback.probation(active, first, before, timeoutMs);
+      if (image && this.slots.active === active && this.slots.previous !== previous) this.shown = active.id;
+      return image;
+    }
     const run = active.render(ctx, values, input);
     const fade = this.slots.fade;
     const outgoing = fade?.render(ctx);
-    const timeoutMs = this.o.renderTimeoutMs ?? 10_000;
     const outcome = await this.race(run, timeoutMs);
     if (this.slots.active !== active) return undefined;
+    this.shown = active.id;
     const dispatch = (e: WatchEvent) => this.watchdog.dispatch(e);
-    // A new pipeline that has not rendered a good frame yet goes back to the one before at its first failure.
-    const probation = previous !== undefined && this.slots.previous === previous;
-    if (probation && !('image' in outcome)) {
-      const message = 'late' in outcome ? `its first render took longer than ${timeoutMs} ms` : errorText(outcome.err);
-      this.fallback.fallBack('first render', message);
-      return undefined;
-    }
-    if (probation) this.fallback.release();
     if ('late' in outcome) {
       dispatch({ type: 'timed-out', ms: timeoutMs });
       // Its result, whenever it comes, only tells the watchdog it is over; it never counts as a good render.
@@ -362,7 +365,7 @@ export class PipelineHost {
   }
 
   /** The render's outcome, or `late` once the watchdog's time on the clock is up. */
-  private race(run: Promise<Image>, ms: number): Promise<{ image: Image } | { err: unknown } | { late: true }> {
+  private race(run: Promise<Image>, ms: number): Promise<RenderOutcome> {
     const outcome = run.then(
       (image) => ({ image }),
       (err: unknown) => ({ err }),
@@ -470,7 +473,9 @@ export class PipelineHost {
     input?: InputProvider,
   ): Promise<Image | undefined> {
     const outcome = await this.race(p.render(ctx, p.frozenValues(), input), this.o.renderTimeoutMs ?? 10_000);
-    return 'image' in outcome && this.slots.previous === p ? outcome.image : undefined;
+    if (!('image' in outcome) || this.slots.previous !== p) return undefined;
+    this.shown = p.id;
+    return outcome.image;
   }
 
   private makeActive(p: LoadedPipeline): void {

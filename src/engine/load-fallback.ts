@@ -11,6 +11,10 @@ import type { WatchEvent } from './watchdog';
 import type { ParamSpecs } from '../params/spec';
 import type { ParamStore } from '../params/store';
 import type { PipelineDefinition } from './pipeline';
+import type { Image } from './frame';
+
+/** How a render ended: its image, its error, or too late for the watchdog. */
+export type RenderOutcome = { image: Image } | { err: unknown } | { late: true };
 
 export interface LoadFallbackDeps {
   slots: PipelineSlots;
@@ -30,6 +34,8 @@ export interface LoadFallbackDeps {
 export class LoadFallback {
   /** The last load that failed after its preflight; cleared when the next load starts. */
   lastError: LoadError | null = null;
+  /** The first render of the pipeline on probation (active, with the one before still held), started once. */
+  private first: { p: LoadedPipeline; run: Promise<RenderOutcome> } | undefined;
 
   constructor(private readonly o: LoadFallbackDeps) {}
 
@@ -44,6 +50,7 @@ export class LoadFallback {
     const failedId = failed?.id ?? this.o.loadingId() ?? 'the new pipeline';
     slots.previous = undefined;
     slots.warm.remove(back);
+    if (slots.fade?.from === back) slots.fade = undefined;
     slots.active = undefined;
     if (failed) void failed.kill(this.o.log);
     this.o.cancelWake();
@@ -56,6 +63,45 @@ export class LoadFallback {
       pipelineId: back.id,
       detail: `${failedId} failed (${during}): ${message}; back to ${back.id}`,
     });
+  }
+
+  /**
+   * A frame while `active` is on probation: its first render is started once (`start`), and until it is back the
+   * pipeline before renders the frames (`previous`), so a slow first render (kernels compiling) freezes nothing.
+   * The first render's failure falls back; its good frame ends the probation and is shown.
+   */
+  async probation(
+    active: LoadedPipeline,
+    start: () => Promise<RenderOutcome>,
+    previous: () => Promise<Image | undefined>,
+    timeoutMs: number,
+  ): Promise<Image | undefined> {
+    let first = this.first;
+    if (first?.p !== active) {
+      const run = start();
+      first = this.first = { p: active, run };
+      void run.then((outcome) => this.settle(active, outcome, timeoutMs));
+    }
+    const winner = await Promise.race([
+      first.run.then((outcome) => ({ outcome })),
+      previous().then((image) => ({ image })),
+    ]);
+    if ('image' in winner) return winner.image;
+    const { outcome } = winner;
+    return 'image' in outcome && this.o.slots.active === active ? outcome.image : undefined;
+  }
+
+  private settle(p: LoadedPipeline, outcome: RenderOutcome, timeoutMs: number): void {
+    if (this.first?.p === p) this.first = undefined;
+    if (this.o.slots.active !== p || !this.o.slots.previous) return;
+    if ('image' in outcome) return this.release();
+    const message =
+      'late' in outcome
+        ? `its first render took longer than ${timeoutMs} ms`
+        : outcome.err instanceof Error
+          ? outcome.err.message
+          : String(outcome.err);
+    this.fallBack('first render', message);
   }
 
   /** The new pipeline rendered a good frame: the one kept from before stays warm, or is unloaded when not warm. */

@@ -406,23 +406,11 @@ export class PipelineHost {
     this.watchdog.dispatch({ type: 'load', pipelineId: def.id, why, detail: says });
     slots.active = undefined;
     slots.fade = undefined;
-    // The pipeline to fall back to (slots.previous): the one running now, when it is loaded and well and another
-    // one is asked for; else one still held from the load before (this one overtook that load).
     const healthy = old !== undefined && why === 'switch' && old.id !== def.id && phase === 'ready' && !options.kill;
-    if (warm && slots.previous === warm) slots.previous = undefined;
-    if (healthy) this.fallback.release();
-    if (old) {
-      // A hung or crashed pipeline's process goes first: its unload would wait behind the run that never ends.
-      if (options.kill || phase === 'hung' || phase === 'crashed') await old.kill(this.log);
-      else if (healthy && slots.warm.capacity > 0) slots.keepWarm(old);
-      else if (!(healthy && !warm && !slots.previous)) await slots.retire(old, 'replaced');
-    }
-    if (warm) {
-      this.fallback.release();
-      return this.switchToWarm(warm, old, current(), options.fadeMs ?? 0);
-    }
-    // Kept warm above, or held outside the warm set (none kept warm): either way still loaded.
-    if (old && !slots.previous && healthy && (slots.warm.has(old) || slots.warm.capacity === 0)) slots.previous = old;
+    // A hung or crashed pipeline's process goes first: its unload would wait behind the run that never ends.
+    const kill = options.kill === true || phase === 'hung' || phase === 'crashed';
+    await this.fallback.replace(old, { warm, healthy, kill });
+    if (warm) return this.switchToWarm(warm, old, current(), options.fadeMs ?? 0);
     if (!current()) return;
     for (const stale of slots.warm.takeAll(def.id)) await slots.retire(stale, 'replaced by a new load');
     const runtime = this.o.runtimeFor?.(def.id) ?? this.o.runtime;

@@ -66,6 +66,30 @@ export class LoadFallback {
   }
 
   /**
+   * What becomes of the pipeline running as a load starts (`old`). When it is `healthy` (loaded, rendering well,
+   * another pipeline asked for) it is the one to fall back to: kept warm, or held outside the warm set when none
+   * are kept; one still held from a load before is let go. Otherwise it is killed (`kill`: hung or crashed) or
+   * unloaded, and one still held from a load this one overtook stays the way back. A switch to a `warm` pipeline
+   * needs no way back.
+   */
+  async replace(
+    old: LoadedPipeline | undefined,
+    o: { warm: LoadedPipeline | undefined; healthy: boolean; kill: boolean },
+  ): Promise<void> {
+    const { slots } = this.o;
+    if (o.warm && slots.previous === o.warm) slots.previous = undefined;
+    if (o.healthy) this.release();
+    if (old) {
+      if (o.kill) await old.kill(this.o.log);
+      else if (o.healthy && slots.warm.capacity > 0) slots.keepWarm(old);
+      else if (!(o.healthy && !o.warm)) await slots.retire(old, 'replaced');
+    }
+    if (o.warm) return this.release();
+    // Kept warm above (unless the warm limit let it go at once), or held outside the warm set.
+    if (old && o.healthy && (slots.warm.has(old) || slots.warm.capacity === 0)) slots.previous = old;
+  }
+
+  /**
    * A frame while `active` is on probation: its first render is started once (`start`), and until it is back the
    * pipeline before renders the frames (`previous`), so a slow first render (kernels compiling) freezes nothing.
    * The first render's failure falls back; its good frame ends the probation and is shown.

@@ -310,7 +310,9 @@ describe('the pipeline before a load', () => {
     expect(new Set(during.map((f) => f.data[1])).size).toBe(30);
     expect(a.unloaded).toBe(0);
     await r.pass(1100);
-    expect(r.frames.some((f) => f.pipelineId === 'b' && !f.repeated)).toBe(true);
+    // b's first frame (its frame index 0 in green) is shown, not dropped for one of a's.
+    const firstOfB = r.frames.find((f) => f.pipelineId === 'b' && !f.repeated);
+    expect(firstOfB?.data[1]).toBe(0);
     expect(a.unloaded).toBe(1);
     expect(r.host.status()).toMatchObject({ state: 'ready', pipelineId: 'b', lastLoadError: null });
   });

@@ -297,9 +297,15 @@ export class PipelineHost {
     if (previous) {
       const first = () => this.race(active.render(ctx, values, input), timeoutMs);
       const before = () => this.renderPrevious(previous, ctx, input);
-      const image = await this.fallback.probation(active, first, before, timeoutMs);
-      if (image && this.slots.active === active && this.slots.previous !== previous) this.shown = active.id;
+      const fillIn = this.clock.kind !== 'fixed-step';
+      const { image, from } = await this.fallback.probation(active, first, before, timeoutMs, fillIn);
+      if (image && from === 'first') this.shown = active.id;
       return image;
+    }
+    const handed = this.fallback.handedOver(active);
+    if (handed) {
+      this.shown = active.id;
+      return handed;
     }
     const run = active.render(ctx, values, input);
     const fade = this.slots.fade;

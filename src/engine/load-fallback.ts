@@ -36,6 +36,11 @@ export class LoadFallback {
   lastError: LoadError | null = null;
   /** The first render of the pipeline on probation (active, with the one before still held), started once. */
   private first: { p: LoadedPipeline; run: Promise<RenderOutcome> } | undefined;
+  /**
+   * The first good frame when it came back while the one before was filling in: shown next, never dropped (a
+   * stateful pipeline, a video stream, has moved past it).
+   */
+  private handover: { p: LoadedPipeline; image: Image } | undefined;
 
   constructor(private readonly o: LoadFallbackDeps) {}
 
@@ -92,33 +97,44 @@ export class LoadFallback {
   /**
    * A frame while `active` is on probation: its first render is started once (`start`), and until it is back the
    * pipeline before renders the frames (`previous`), so a slow first render (kernels compiling) freezes nothing.
-   * The first render's failure falls back; its good frame ends the probation and is shown.
+   * The first render's failure falls back; its good frame ends the probation and is shown. Without `fillIn` (a
+   * fixed-step clock: offline, every frame waited for) the first render alone is waited for, as any render.
    */
   async probation(
     active: LoadedPipeline,
     start: () => Promise<RenderOutcome>,
     previous: () => Promise<Image | undefined>,
     timeoutMs: number,
-  ): Promise<Image | undefined> {
+    fillIn: boolean,
+  ): Promise<{ image: Image | undefined; from: 'first' | 'previous' }> {
     let first = this.first;
     if (first?.p !== active) {
       const run = start();
       first = this.first = { p: active, run };
       void run.then((outcome) => this.settle(active, outcome, timeoutMs));
     }
-    const winner = await Promise.race([
-      first.run.then((outcome) => ({ outcome })),
-      previous().then((image) => ({ image })),
-    ]);
-    if ('image' in winner) return winner.image;
-    const { outcome } = winner;
-    return 'image' in outcome && this.o.slots.active === active ? outcome.image : undefined;
+    const waits: Promise<{ image: Image | undefined } | { first: true }>[] = [first.run.then(() => ({ first: true }))];
+    if (fillIn) waits.push(previous().then((image) => ({ image })));
+    const winner = await Promise.race(waits);
+    if ('image' in winner) return { image: winner.image, from: 'previous' };
+    return { image: this.handedOver(active), from: 'first' };
+  }
+
+  /** The first good frame of `p`, once, if it is waiting to be shown. */
+  handedOver(p: LoadedPipeline): Image | undefined {
+    const h = this.handover;
+    if (h?.p !== p) return undefined;
+    this.handover = undefined;
+    return this.o.slots.active === p ? h.image : undefined;
   }
 
   private settle(p: LoadedPipeline, outcome: RenderOutcome, timeoutMs: number): void {
     if (this.first?.p === p) this.first = undefined;
     if (this.o.slots.active !== p || !this.o.slots.previous) return;
-    if ('image' in outcome) return this.release();
+    if ('image' in outcome) {
+      this.handover = { p, image: outcome.image };
+      return this.release();
+    }
     const message =
       'late' in outcome
         ? `its first render took longer than ${timeoutMs} ms`

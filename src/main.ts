@@ -336,7 +336,9 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     : o.pipeline !== null
       ? host.load(o.pipeline)
       : Promise.resolve();
-  if (o.waitForLoad) await loading;
+  // A first pipeline its preflight refuses (its files missing) leaves the server up, blank, saying why.
+  const started = loading.catch((err: Error) => o.log(`Not loading ${o.pipeline}: ${err.message}`));
+  if (o.waitForLoad) await started;
 
   const displayHost = o.host.includes(':') ? `[${o.host}]` : o.host;
   const url = `http://${displayHost}:${http.port}`;

@@ -4,7 +4,9 @@
  * GPU, into `<models dir>/exports/<id>/`. A missing export is one sentence: what, how big, the command.
  */
 import { join } from 'node:path';
-import { fileExists } from '../../src/files';
+import { fileExists, modelsDir } from '../../src/files';
+import type { ParamSnapshot } from '../../src/engine/pipeline';
+import type { PreflightContext, PreflightNeeds } from '../../src/engine/preflight';
 
 export interface ExportFile {
   file: string;
@@ -73,11 +75,43 @@ export async function resolveExport(m: ExportManifest, root: string): Promise<st
   const missing: string[] = [];
   for (const f of m.files) if (!(await fileExists(join(dir, f.file)))) missing.push(f.file);
   if (missing.length === 0) return dir;
+  throw new Error(missingExport(m, root, missing).message);
+}
+
+/** The command that writes the export (on a machine with a GPU and the upstream checkpoints). */
+export const exportCommand = (m: ExportManifest, root: string) =>
+  `python tools/ar-video-export/export.py ${m.exporterModel} --out ${exportDir(root, m)}`;
+
+/** What to say when files of the export are missing (`missing`: their names), and the command that makes them. */
+export function missingExport(m: ExportManifest, root: string, missing: string[]): { message: string; fix: string } {
+  const dir = exportDir(root, m);
   const shown =
     missing.length > 3 ? `${missing.slice(0, 3).join(', ')} and ${missing.length - 3} more` : missing.join(', ');
-  throw new Error(
+  const fix = exportCommand(m, root);
+  const message =
     `${m.pipeline} needs the ${m.id} export (${approxSize(m.files)}) in ${dir}: on a machine with an NVIDIA GPU ` +
-      `and the upstream checkpoints run \`python tools/ar-video-export/export.py ${m.exporterModel} --out ${dir}\` ` +
-      `(README: Autoregressive video), or choose model "tiny" (missing: ${shown})`,
-  );
+    `and the upstream checkpoints run \`${fix}\` (README: Autoregressive video), or choose model "tiny" ` +
+    `(missing: ${shown})`;
+  return { message, fix };
+}
+
+/** The export's files as a preflight sees them (no exact sizes: the export writes them). */
+export function exportNeeds(m: ExportManifest, root: string): PreflightNeeds {
+  const dir = exportDir(root, m);
+  const byPath = new Map(m.files.map((f) => [join(dir, f.file), f.file]));
+  return {
+    files: m.files.map((f) => ({ path: join(dir, f.file), role: f.role })),
+    missing: (files) =>
+      missingExport(
+        m,
+        root,
+        files.map((f) => byPath.get(f.path) ?? f.path),
+      ),
+  };
+}
+
+/** The preflight of an ar-video pipeline: the export's files, unless the generated tiny model is chosen. */
+export function exportPreflight(m: ExportManifest) {
+  return (_ctx: PreflightContext, params: ParamSnapshot): PreflightNeeds | undefined =>
+    params.model === 'tiny' ? undefined : exportNeeds(m, modelsDir());
 }

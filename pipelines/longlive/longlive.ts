@@ -1,7 +1,7 @@
 import { definePipeline } from '../../src/engine/pipeline';
 import { ArVideoPipeline } from '../ar-video/ar-pipeline';
 import type { ArPipelineSpec } from '../ar-video/ar-pipeline';
-import { longliveExport } from '../ar-video/export-manifest';
+import { exportPreflight, longliveExport } from '../ar-video/export-manifest';
 import { arParams } from '../ar-video/params';
 
 /**
@@ -36,5 +36,6 @@ export const longlive = definePipeline({
     recache: 'keep-sinks',
     commit: 'clean',
   }),
+  preflight: exportPreflight(longliveExport),
   create: () => new ArVideoPipeline(longliveSpec),
 });

@@ -5,6 +5,7 @@ import { approxSize, sdTurboManifest, sdxlTurboManifest, taesdManifest, taesdxlM
 import type { SizedArtifact } from './manifests';
 import { generateStandin } from './standin/generate';
 import { writeTinyModel } from './tiny/write';
+import type { PreflightNeeds } from '../../src/engine/preflight';
 
 export const modelIds = [
   'sd-turbo',
@@ -86,6 +87,34 @@ export async function resolveModel(
   const dir = repoDir(root, spec.manifest.artifacts[0]!);
   const vaeDir = vae === 'tiny' ? repoDir(root, spec.tae.artifacts[0]!) : dir;
   return { id, xl: spec.xl, dir, vaeDir, latentScale: vae === 'tiny' ? 1 : spec.scale, padTokens: [...spec.pad] };
+}
+
+/**
+ * What a load of a real model opens, for the preflight (sizes and hashes where the manifest knows them); undefined
+ * for the stand-ins and tiny models, which are generated on the spot.
+ */
+export function modelNeeds(id: ModelId, root: string, vae: 'full' | 'tiny'): PreflightNeeds | undefined {
+  if (!(id in specs)) return undefined;
+  const spec = specs[id as keyof typeof specs];
+  const manifests = [spec.manifest, ...(vae === 'tiny' ? [spec.tae] : [])];
+  const needed: SizedArtifact[] = manifests.flatMap((m) => m.artifacts);
+  const byPath = new Map(needed.map((a) => [artifactPath(root, a), a]));
+  return {
+    files: needed.map((a) => ({
+      path: artifactPath(root, a),
+      role: a.role,
+      ...(a.size === undefined ? {} : { size: a.size }),
+      ...(a.sha256 === undefined ? {} : { sha256: a.sha256 }),
+    })),
+    missing: (files) => {
+      const artifacts = files.map((f) => byPath.get(f.path)).filter((a) => a !== undefined);
+      const lacking = manifests.filter((m) => m.artifacts.some((a) => artifacts.includes(a)));
+      return {
+        message: missingMessage(id, vae, artifacts, root),
+        fix: lacking.map((m) => `daydream-scope download ${m.id}`).join(' && '),
+      };
+    },
+  };
 }
 
 /** "streamdiffusion needs sd-turbo (≈2.6 GB): run `daydream-scope download sd-turbo`", plus what is missing. */

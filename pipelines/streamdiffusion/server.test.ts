@@ -55,12 +55,14 @@ describe('streamdiffusion through a real server (tiny model)', () => {
     await grabUntil(rig, (g) => g.seq > a.seq + 3 && difference(g, a) > 0.5, 'a later, different frame', 150);
   });
 
-  it('without the sd-turbo files the load fails with the download sentence', async () => {
-    await load({ model: 'sd-turbo' });
-    const status = (await call(`${url}/api/v1/pipeline/status`)).body;
-    expect(status.state).toBe('error');
-    expect(status.error.message).toMatch(
+  it('without the sd-turbo files the load is refused with the download sentence, and nothing changes', async () => {
+    const before = (await call(`${url}/api/v1/pipeline/status`)).body;
+    const r = await load({ model: 'sd-turbo' });
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('load_refused');
+    expect(r.body.error.message).toMatch(
       /^streamdiffusion needs sd-turbo \(≈2\.6 GB\): run `daydream-scope download sd-turbo`/,
     );
+    expect((await call(`${url}/api/v1/pipeline/status`)).body).toEqual(before);
   });
 });

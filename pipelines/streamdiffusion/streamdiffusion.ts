@@ -10,8 +10,8 @@ import { DeviceEngine } from './device-engine';
 import { DiffusionModel, LATENT_CHANNELS, VAE_FACTOR } from './diffusion-model';
 import { HostEngine } from './host-engine';
 import type { FrameEngine } from './host-engine';
-import { resolveModel } from './models';
-import type { ModelFiles } from './models';
+import { modelNeeds, resolveModel } from './models';
+import type { ModelFiles, ModelId } from './models';
 import { checkPredictionType, checkVae } from './load-guards';
 import { NoiseBank } from '../shared/noise';
 import { streamDiffusionParams } from './params';
@@ -34,6 +34,9 @@ export const streamDiffusion = definePipeline({
   params: streamDiffusionParams,
   // img2img starts from the video input (PUT /api/v1/input) when there is one; txt2img needs none.
   takesInput: (params) => params.mode === 'img2img',
+  // The model's files, before the running pipeline is touched (the generated ones need none).
+  preflight: (_ctx, params) =>
+    modelNeeds(params.model as ModelId, modelsDir(), params.vae === 'tiny' ? 'tiny' : 'full'),
   create: () => new StreamDiffusionPipeline(),
 });
 

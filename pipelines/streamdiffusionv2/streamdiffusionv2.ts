@@ -1,7 +1,7 @@
 import { definePipeline } from '../../src/engine/pipeline';
 import { ArVideoPipeline } from '../ar-video/ar-pipeline';
 import type { ArPipelineSpec } from '../ar-video/ar-pipeline';
-import { streamDiffusionV2Export } from '../ar-video/export-manifest';
+import { exportPreflight, streamDiffusionV2Export } from '../ar-video/export-manifest';
 import { arVideoParams } from '../ar-video/params';
 
 /**
@@ -41,5 +41,6 @@ export const streamDiffusionV2 = definePipeline({
     commit: 'per-step',
   }),
   takesInput: true,
+  preflight: exportPreflight(streamDiffusionV2Export),
   create: () => new ArVideoPipeline(streamDiffusionV2Spec),
 });

@@ -136,16 +136,18 @@ describe('Engine', () => {
     expect(sent.filter((f) => !f.repeated).length).toBeLessThanOrEqual(3);
   });
 
-  it('unloads the old pipeline on switch and reloads on a load-time change', async () => {
+  it('unloads the old pipeline once the new one rendered, and reloads on a load-time change', async () => {
     const a = solidPipeline('a');
     const b = solidPipeline('b');
     const { host, params, frames, clock } = setup([a, b]);
     await host.load('a');
     await host.load('b');
-    expect(a.unloaded).toBe(1);
+    // a is kept (to fall back to) until b has rendered a good frame, then unloaded.
+    expect(a.unloaded).toBe(0);
     expect(host.status()).toMatchObject({ state: 'ready', pipelineId: 'b' });
     const [fromB] = await ticks(clock, frames, 1);
     expect(fromB!.pipelineId).toBe('b');
+    expect(a.unloaded).toBe(1);
     // A dragged slider reloads once, after the debounce (150 ms on the clock).
     params.set('seed', 4, 'http');
     clock.advance(100);

@@ -190,7 +190,7 @@ export class Engine {
       }
       // A render that never comes back is the host's watchdog's business: it answers undefined at its timeout.
     }
-    if (fresh && image) this.lastGood = { image, pipelineId: this.o.host.activeId ?? 'none' };
+    if (fresh && image) this.lastGood = { image, pipelineId: this.o.host.renderingId ?? 'none' };
     // A render that came in early waits for its due time (real-time clock only; the others never run early).
     if (fresh && clock.kind === 'realtime') await clock.sleepUntil(due);
     // A repeated frame keeps the label of the pipeline that rendered it, not the one loading now.

@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { FaultPlan } from './faults';
 import type { LoadedPipeline } from './loaded-pipeline';
 import type { PipelineRegistry, ResolutionDefaults } from './registry';
+import type { PreflightCheck } from './preflight';
 import type { Phase, Transition } from './watchdog';
 import type { ParamStore } from '../params/store';
 import type { OrtRuntime } from '../runtime/ort';
@@ -29,6 +30,18 @@ export interface PipelineStatus {
   transitions: Transition[];
   /** Pipelines kept loaded for an instant switch, least recently used first. */
   warm: string[];
+  /** The last load that failed after its preflight and fell back to the pipeline before; cleared by the next load. */
+  lastLoadError: LoadError | null;
+}
+
+/** A load that passed its preflight, then failed; the pipeline that ran before it went on. */
+export interface LoadError {
+  pipelineId: string;
+  /** When it failed: loading (a session refused), its first render, or its process died before a good frame. */
+  phase: 'load' | 'first render' | 'process';
+  message: string;
+  /** Wall-clock time, ISO 8601. */
+  at: string;
 }
 
 export interface PipelineHostOptions {
@@ -60,6 +73,8 @@ export interface PipelineHostOptions {
    * else answers how many warm pipelines (least recently used first) to unload before it starts.
    */
   admit?: (request: LoadRequest) => number;
+  /** Checks run after the built-in preflight checks (preflight.ts), in order, before anything is unloaded. */
+  preflightChecks?: readonly PreflightCheck[];
   /** Told after each load how much memory the pipeline took (for the next admission). */
   loaded?: (p: LoadedPipeline) => void;
 }

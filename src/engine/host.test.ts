@@ -6,6 +6,7 @@ import type { PipelineHostOptions, PipelineStatus } from './host';
 import { PipelineRegistry } from './registry';
 import { solidPipeline } from './test-support';
 import type { Frame } from './frame';
+import { definePipeline } from './pipeline';
 import type { PipelineDefinition } from './pipeline';
 import { ParamStore } from '../params/store';
 import { OrtRuntime } from '../runtime/ort';
@@ -234,5 +235,85 @@ describe('warm pipelines', () => {
     r.host.holdMix(null, () => 0);
     expect(await red()).toBe(200);
     expect(r.host.heldMix()).toBeNull();
+  });
+});
+
+describe('the pipeline before a load', () => {
+  /** `id` as the solid pipeline, with a load that takes `ms` on the clock and then fails when `fails`. */
+  const slowLoad = (id: string, clock: ManualClock, ms: number, fails = false) => {
+    const inner = solidPipeline(id);
+    return definePipeline({
+      ...inner,
+      create() {
+        const p = inner.create();
+        return {
+          ...p,
+          async load(ctx) {
+            await new Promise<void>((resolve) => clock.after(ms, resolve));
+            if (fails) throw new Error(`${id}: no session`);
+            return p.load(ctx);
+          },
+        };
+      },
+    }) as PipelineDefinition;
+  };
+
+  it.each([
+    ['loads', false],
+    ['fails to load', true],
+  ])('renders fresh frames while the next one %s', async (_what, fails) => {
+    const clock = new ManualClock();
+    const r = hostRig([solidPipeline('a'), slowLoad('b', clock, 2000, fails)], {}, clock);
+    await r.host.load('a');
+    await r.pass(100);
+    const loading = r.host.load('b');
+    const from = r.frames.length;
+    for (let i = 0; i < 30; i++) {
+      clock.advance(1000 / 30);
+      for (let j = 0; j < 3; j++) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const during = r.frames.slice(from);
+    expect(r.host.status()).toMatchObject({ state: 'loading', pipelineId: 'b' });
+    // 30 intervals, 30 frames, each rendered by a (green is its frame index: every frame differs).
+    expect(during).toHaveLength(30);
+    expect(during.every((f) => f.pipelineId === 'a' && !f.repeated)).toBe(true);
+    expect(new Set(during.map((f) => f.data[1])).size).toBe(30);
+    await r.pass(1100);
+    await loading;
+    await r.pass(100);
+    const last = r.frames.at(-1)!;
+    expect(last).toMatchObject({ pipelineId: fails ? 'a' : 'b', repeated: false });
+    expect(r.host.status()).toMatchObject({
+      state: 'ready',
+      pipelineId: fails ? 'a' : 'b',
+      lastLoadError: fails ? { pipelineId: 'b', phase: 'load', message: 'b: no session' } : null,
+    });
+    expect(r.params.owner).toBe(fails ? 'a' : 'b');
+  });
+
+  it('fills in while the new one renders its first frame slowly, then hands over', async () => {
+    const clock = new ManualClock();
+    const a = solidPipeline('a');
+    const r = hostRig([a, solidPipeline('b', { delay: { ms: 2000, clock } })], {}, clock);
+    await r.host.load('a');
+    await r.pass(100);
+    await r.host.load('b');
+    const from = r.frames.length;
+    for (let i = 0; i < 30; i++) {
+      clock.advance(1000 / 30);
+      for (let j = 0; j < 3; j++) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const during = r.frames.slice(from);
+    // b's first render takes 2 s on the clock: meanwhile a frame per interval, each a fresh one of a.
+    expect(during).toHaveLength(30);
+    expect(during.every((f) => f.pipelineId === 'a' && !f.repeated)).toBe(true);
+    expect(new Set(during.map((f) => f.data[1])).size).toBe(30);
+    expect(a.unloaded).toBe(0);
+    await r.pass(1100);
+    // b's first frame (its frame index 0 in green) is shown, not dropped for one of a's.
+    const firstOfB = r.frames.find((f) => f.pipelineId === 'b' && !f.repeated);
+    expect(firstOfB?.data[1]).toBe(0);
+    expect(a.unloaded).toBe(1);
+    expect(r.host.status()).toMatchObject({ state: 'ready', pipelineId: 'b', lastLoadError: null });
   });
 });

@@ -11,9 +11,14 @@ import { HostWatchdog } from './host-watchdog';
 import { coarse, defaultPolicy } from './watchdog';
 import type { LoadReason, WatchEvent } from './watchdog';
 import type { PipelineHostOptions, PipelineStatus } from './host-types';
+import { LoadFallback } from './load-fallback';
+import type { RenderOutcome } from './load-fallback';
 import type { ParamSpecs, ParamValues } from '../params/spec';
+import { preflight, refusalError } from './preflight';
+import type { PreflightRefusal } from './preflight';
+import { ScopeError } from '../kernel/errors';
 
-export type { LoadRequest, PipelineHostOptions, PipelineState, PipelineStatus } from './host-types';
+export type { LoadError, LoadRequest, PipelineHostOptions, PipelineState, PipelineStatus } from './host-types';
 
 export class UnknownPipelineError extends Error {}
 
@@ -24,6 +29,9 @@ export class UnknownPipelineError extends Error {}
 export type LoadGate = (id: string, values: Record<string, unknown>) => Promise<void> | undefined;
 
 type LoadOptions = { kill?: boolean; fadeMs?: number; evict?: number };
+
+/** How a load is asked for: `fadeMs` crossfades from a warm pipeline; `ungated` passes by the gate (a show applying its own change). */
+export type RequestOptions = { fadeMs?: number; ungated?: boolean };
 
 /**
  * Owns the loaded pipelines (the active one and the warm ones): loading with stages, switching, reloading on
@@ -43,6 +51,10 @@ export class PipelineHost {
   private abort: AbortController | undefined;
   private cancelReload: Cancel | undefined;
   private listeners = new Set<(s: PipelineStatus) => void>();
+  /** Counts load requests, so a preflight overtaken by a newer request does not start its load after it. */
+  private requests = 0;
+  private readonly fallback: LoadFallback;
+  private shown: string | undefined;
   private readonly log: (m: string) => void;
   private readonly clock: Clock;
 
@@ -59,6 +71,17 @@ export class PipelineHost {
         const def = this.slots.active?.def;
         if (def) void this.startLoad(def, a.why, a.detail, { kill: a.kill });
       },
+    });
+    this.fallback = new LoadFallback({
+      slots: this.slots,
+      params: o.params,
+      log: this.log,
+      specsOf: (def) => this.specsOf(def),
+      activate: (p) => this.makeActive(p),
+      dispatch: (e) => this.watchdog.dispatch(e),
+      loadingId: () => this.watchdog.state.pipelineId,
+      cancelWake: () => this.watchdog.cancel(),
+      changed: () => this.emit(),
     });
     o.params.onChange((change) => {
       if (change.kind === 'value' && change.mode === 'load' && this.slots.active) this.scheduleReload(change.path);
@@ -93,6 +116,7 @@ export class PipelineHost {
       executionProviderReason: runtime.providerStatus()?.reason ?? null,
       transitions: [...this.watchdog.history],
       warm: this.slots.warm.list().map((p) => p.id),
+      lastLoadError: this.fallback.lastError,
     };
   }
 
@@ -110,9 +134,19 @@ export class PipelineHost {
     return this.slots.active?.id ?? this.watchdog.state.pipelineId ?? undefined;
   }
 
-  /** The active pipeline and the warm ones, least recently used first (the memory monitor reads their processes). */
+  /** The pipeline that rendered the last image render() returned (while another loads, the one kept). */
+  get renderingId(): string | undefined {
+    return this.shown ?? this.activeId;
+  }
+
+  /**
+   * The active pipeline and the warm ones, least recently used first (the memory monitor reads their processes);
+   * the one kept rendering while another loads counts as warm.
+   */
   loaded(): { active: LoadedPipeline | undefined; warm: readonly LoadedPipeline[] } {
-    return { active: this.slots.active, warm: this.slots.warm.list() };
+    const { active, previous, warm } = this.slots;
+    const held = previous && !warm.has(previous) ? [previous] : [];
+    return { active, warm: [...held, ...warm.list()] };
   }
 
   /** How many pipelines are kept warm from now on; the least recently used beyond that are unloaded. */
@@ -138,17 +172,60 @@ export class PipelineHost {
    * Loads a pipeline, unloading the current one (or keeping it warm). `values` are applied first (load-time ones
    * included); a load superseded by a newer one is abandoned. A pipeline kept warm with the same load-time values
    * switches in at once, crossfading over `fadeMs` when given. Resolves when loading ended, successfully or not;
-   * rejects (changing nothing) when the pipeline is unknown or would not fit the memory budget.
+   * rejects (changing nothing) when the preflight refuses it (see request()).
    */
-  async load(id: string, values: Record<string, unknown> = {}, options: { fadeMs?: number } = {}): Promise<void> {
+  async load(id: string, values: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<void> {
+    return (await this.request(id, values, options)).done;
+  }
+
+  /**
+   * The preflight (preflight.ts), then the start of the load: rejects, changing nothing, when the pipeline is
+   * unknown (UnknownPipelineError), would not fit the memory budget (`memory_budget`), its values are rejected
+   * (`invalid_parameters`), its files are missing or damaged or another check refuses it (`load_refused`), or a
+   * newer request came in meanwhile (`load_superseded`). Resolves once the load started, with the status as it
+   * started; `done` resolves when it ended.
+   */
+  async request(
+    id: string,
+    values: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<{ done: Promise<void>; started: PipelineStatus }> {
+    const ticket = ++this.requests;
     const { def, keep, same, evict } = this.checkLoad(id, values);
-    const gated = this.loadGate?.(id, values);
-    if (gated) return gated;
+    const refusal = await this.preflight(def, values, keep, true);
+    if (refusal) {
+      this.log(`loading ${id} refused (${refusal.check}), nothing changed: ${refusal.message}`);
+      throw refusalError(refusal);
+    }
+    if (ticket !== this.requests) {
+      throw new ScopeError('load_superseded', `loading "${id}" was superseded by another load`);
+    }
+    // After the preflight: a show hands on only loads this node can make (each node runs its own preflight too).
+    const gated = options.ungated ? undefined : this.loadGate?.(id, values);
+    if (gated) return { done: gated, started: this.status() };
     const active = this.slots.active;
     if (active) active.lastValues = this.o.params.current();
     this.o.params.define(this.specsOf(def), { ...keep, ...values }, id);
     const why = same ? 'param' : 'switch';
-    return this.startLoad(def, why, same ? `reloading ${id}` : `loading ${id}`, { ...options, evict });
+    this.fallback.lastError = null;
+    const done = this.startLoad(def, why, same ? `reloading ${id}` : `loading ${id}`, {
+      fadeMs: options.fadeMs,
+      evict,
+    });
+    return { done, started: this.status() };
+  }
+
+  /**
+   * Whether `id` can load here with its default values (or those it was last used with), without hashing files:
+   * undefined when it can, else the refusal with its sentence and the command that fixes it. Changes nothing.
+   */
+  async canLoad(id: string): Promise<PreflightRefusal | undefined> {
+    try {
+      const { def, keep } = this.checkLoad(id);
+      return await this.preflight(def, {}, keep, false);
+    } catch (err) {
+      return { pipelineId: id, check: 'memory budget', message: errorText(err), fix: null };
+    }
   }
 
   /**
@@ -168,6 +245,18 @@ export class PipelineHost {
     const key = keyOf(loadTimeValues(specs, { ...defaultsOf(specs), ...keep, ...values }));
     const evict = this.o.admit?.({ id, key, active, warm }) ?? 0;
     return { def, keep, same, evict };
+  }
+
+  private preflight(
+    def: PipelineDefinition,
+    values: Record<string, unknown>,
+    keep: Record<string, unknown>,
+    hash: boolean,
+  ) {
+    const specs = this.specsOf(def);
+    const ctx = { executionProvider: this.o.runtime.executionProvider };
+    const base = { ...defaultsOf(specs), ...keep };
+    return preflight({ def, specs, values, base, ctx, hash }, this.o.preflightChecks);
   }
 
   /** Installs the gate that may take loads over (a show loads on every node at once); undefined removes it. */
@@ -198,14 +287,32 @@ export class PipelineHost {
   ): Promise<Image | undefined> {
     const active = this.slots.active;
     const m = this.watchdog.state;
+    const previous = this.slots.previous;
+    // While another pipeline loads, the one that ran before goes on rendering, with the values it had.
+    if (!active && previous && m.phase === 'loading') return this.renderPrevious(previous, ctx, input);
     if (!active || (m.phase !== 'ready' && m.phase !== 'backoff')) return undefined;
     if (m.phase === 'backoff' && this.clock.now() < (m.retryAt ?? 0)) return undefined;
+    const timeoutMs = this.o.renderTimeoutMs ?? 10_000;
+    // A new pipeline that has not rendered a good frame yet: the one before fills in, and comes back if it fails.
+    if (previous) {
+      const first = () => this.race(active.render(ctx, values, input), timeoutMs);
+      const before = () => this.renderPrevious(previous, ctx, input);
+      const fillIn = this.clock.kind !== 'fixed-step';
+      const { image, from } = await this.fallback.probation(active, first, before, timeoutMs, fillIn);
+      if (image && from === 'first') this.shown = active.id;
+      return image;
+    }
+    const handed = this.fallback.handedOver(active);
+    if (handed) {
+      this.shown = active.id;
+      return handed;
+    }
     const run = active.render(ctx, values, input);
     const fade = this.slots.fade;
     const outgoing = fade?.render(ctx);
-    const timeoutMs = this.o.renderTimeoutMs ?? 10_000;
     const outcome = await this.race(run, timeoutMs);
     if (this.slots.active !== active) return undefined;
+    this.shown = active.id;
     const dispatch = (e: WatchEvent) => this.watchdog.dispatch(e);
     if ('late' in outcome) {
       dispatch({ type: 'timed-out', ms: timeoutMs });
@@ -264,7 +371,7 @@ export class PipelineHost {
   }
 
   /** The render's outcome, or `late` once the watchdog's time on the clock is up. */
-  private race(run: Promise<Image>, ms: number): Promise<{ image: Image } | { err: unknown } | { late: true }> {
+  private race(run: Promise<Image>, ms: number): Promise<RenderOutcome> {
     const outcome = run.then(
       (image) => ({ image }),
       (err: unknown) => ({ err }),
@@ -305,13 +412,10 @@ export class PipelineHost {
     this.watchdog.dispatch({ type: 'load', pipelineId: def.id, why, detail: says });
     slots.active = undefined;
     slots.fade = undefined;
-    if (old) {
-      // A hung or crashed pipeline's process goes first: its unload would wait behind the run that never ends.
-      if (options.kill || phase === 'hung' || phase === 'crashed') await old.kill(this.log);
-      else if (why === 'switch' && old.id !== def.id && phase === 'ready' && slots.warm.capacity > 0) {
-        slots.keepWarm(old);
-      } else await slots.retire(old, 'replaced');
-    }
+    const healthy = old !== undefined && why === 'switch' && old.id !== def.id && phase === 'ready' && !options.kill;
+    // A hung or crashed pipeline's process goes first: its unload would wait behind the run that never ends.
+    const kill = options.kill === true || phase === 'hung' || phase === 'crashed';
+    await this.fallback.replace(old, { warm, healthy, kill });
     if (warm) return this.switchToWarm(warm, old, current(), options.fadeMs ?? 0);
     if (!current()) return;
     for (const stale of slots.warm.takeAll(def.id)) await slots.retire(stale, 'replaced by a new load');
@@ -319,9 +423,11 @@ export class PipelineHost {
     const created = def.create();
     const instance = this.o.faults ? withFaults(created, this.o.faults, this.clock) : created;
     const loaded = new LoadedPipeline(def, instance, runtime, runtime !== this.o.runtime, specs, values);
-    loaded.onLost(
-      (err) => slots.lost(loaded, err) && this.watchdog.dispatch({ type: 'runtime-lost', message: err.message }),
-    );
+    loaded.onLost((err) => {
+      if (!slots.lost(loaded, err)) return;
+      if (slots.previous) this.fallback.fallBack('process', err.message);
+      else this.watchdog.dispatch({ type: 'runtime-lost', message: err.message });
+    });
     this.setProgress('starting', 0);
     try {
       await loaded.load({
@@ -335,7 +441,8 @@ export class PipelineHost {
       await loaded.kill(this.log);
       if (!current()) return;
       this.setProgress(null, null);
-      this.watchdog.dispatch({ type: 'load-failed', message: errorText(err) });
+      if (slots.previous) this.fallback.fallBack('load', errorText(err));
+      else this.watchdog.dispatch({ type: 'load-failed', message: errorText(err) });
       return;
     }
     if (!current()) return void (await loaded.unload(this.log));
@@ -351,6 +458,18 @@ export class PipelineHost {
       this.slots.fade = new PipelineFade(old, this.clock.now(), fadeMs, this.clock);
     }
     this.watchdog.dispatch({ type: 'loaded', detail: `switched to ${warm.id} at once (it was kept warm)` });
+  }
+
+  /** A render of the pipeline kept while another loads; its failure only leaves this frame out. */
+  private async renderPrevious(
+    p: LoadedPipeline,
+    ctx: Omit<RenderContext, 'width' | 'height'>,
+    input?: InputProvider,
+  ): Promise<Image | undefined> {
+    const outcome = await this.race(p.render(ctx, p.frozenValues(), input), this.o.renderTimeoutMs ?? 10_000);
+    if (!('image' in outcome) || this.slots.previous !== p) return undefined;
+    this.shown = p.id;
+    return outcome.image;
   }
 
   private makeActive(p: LoadedPipeline): void {

@@ -9,6 +9,11 @@ import { WarmSet } from './warm-set';
  */
 export class PipelineSlots {
   active: LoadedPipeline | undefined;
+  /**
+   * The pipeline that ran before a load: it renders while the new one loads and comes back if the new one fails
+   * before its first good frame; then it is kept warm or unloaded as any replaced pipeline.
+   */
+  previous: LoadedPipeline | undefined;
   fade: PipelineFade | undefined;
   readonly warm: WarmSet;
 
@@ -35,6 +40,7 @@ export class PipelineSlots {
   /** Unloads a pipeline that is neither active nor warm any more. */
   async retire(p: LoadedPipeline, why: string): Promise<void> {
     this.warm.remove(p);
+    if (this.previous === p) this.previous = undefined;
     if (this.fade?.from === p) this.fade = undefined;
     this.log(`unloading ${p.id} (${why})`);
     await p.unload(this.log);
@@ -62,6 +68,13 @@ export class PipelineSlots {
   lost(p: LoadedPipeline, err: Error): boolean {
     if (this.fade?.from === p) this.fade = undefined;
     if (this.active === p) return true;
+    if (this.previous === p) {
+      this.previous = undefined;
+      this.log(`${p.id}, kept while another pipeline loads, dropped: ${err.message}`);
+      void p.unload(this.log);
+      this.changed();
+      return false;
+    }
     if (this.warm.remove(p)) {
       this.log(`warm pipeline ${p.id} dropped: ${err.message}`);
       void p.unload(this.log);
@@ -72,8 +85,9 @@ export class PipelineSlots {
 
   /** Takes everything out, for unloading. */
   clear(): LoadedPipeline[] {
-    const all = [...(this.active ? [this.active] : []), ...this.warm.clear()];
+    const all = [this.active, this.previous, ...this.warm.clear()].filter((p) => p !== undefined);
     this.active = undefined;
+    this.previous = undefined;
     this.fade = undefined;
     return all;
   }

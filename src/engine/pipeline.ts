@@ -1,6 +1,7 @@
 import type { ParamSpecs, ParamValues } from '../params/spec';
 import type { Image } from './frame';
 import type { InferenceBackend } from '../runtime/backend';
+import type { PreflightContext, PreflightNeeds } from './preflight';
 
 /** The output size every pipeline has as parameters (added by the host; see registry.commonParams). */
 export interface OutputSize {
@@ -67,6 +68,15 @@ export interface PipelineDefinition<S extends ParamSpecs = ParamSpecs> {
    * snapshot, so a definition of any parameters stays assignable to PipelineDefinition.
    */
   takesInput?: boolean | ((params: ParamSnapshot) => boolean);
+  /**
+   * What a load with these parameters needs (files, with sizes and hashes where known), asked before the running
+   * pipeline is touched (preflight.ts); throwing refuses the load with the error's sentence. Left out: nothing.
+   * It sees the untyped snapshot, like `takesInput`.
+   */
+  preflight?(
+    ctx: PreflightContext,
+    params: ParamSnapshot,
+  ): Promise<PreflightNeeds | undefined> | PreflightNeeds | undefined;
   create(): Pipeline<S>;
 }
 

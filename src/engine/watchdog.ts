@@ -31,6 +31,8 @@
  *   retry-due     hung -> a reload (a hung pipeline cannot be asked for another frame; its process is killed).
  *                 crashed -> a reload (a restart).
  *   runtime-lost  ready | backoff | hung -> crashed, failures + 1, restart after the backoff.
+ *   fell-back     any -> ready on the pipeline that ran before a load: the new one failed before its first
+ *                 good frame (the host keeps the failure as the status's lastLoadError), failures = 0.
  *   unload        any -> idle.
  *
  * Any other (phase, event) pair is ignored: a stale result of a replaced instance changes nothing.
@@ -52,6 +54,7 @@ export type WatchEvent =
   | { type: 'late-result'; ok: boolean }
   | { type: 'retry-due' }
   | { type: 'runtime-lost'; message: string }
+  | { type: 'fell-back'; pipelineId: string; detail: string }
   | { type: 'unload' };
 
 export interface WatchError {
@@ -280,6 +283,8 @@ export function step(s: WatchState, e: WatchEvent, now: number, wall: string, po
         { type: 'wake-at', at: now + wait },
       );
     }
+    case 'fell-back':
+      return go({ ...idleState, phase: 'ready', pipelineId: e.pipelineId, reason: e.detail });
     case 'unload':
       if (s.phase === 'idle') return ignore;
       return go({ ...idleState, reason: 'unloaded' });

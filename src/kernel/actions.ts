@@ -1,8 +1,5 @@
 /** Operations shared by the HTTP routes and the WebSocket: each validates first and changes nothing on rejection. */
 import { paramsJsonSchema } from '../params/json-schema';
-import { sanitize } from '../params/spec';
-import { NAMED_REJECTIONS } from '../params/store';
-import { clip } from '../shared/clip';
 import { ScopeError, invalidParameters } from './errors';
 import type { ParamValue } from '../params/spec';
 import type { ParamSource, SetOptions } from '../params/store';
@@ -61,43 +58,31 @@ export function setParameters(
 }
 
 /**
- * Starts loading a pipeline. Unknown id: 404; `values` that its specs reject: 400; a pipeline that cannot fit the
- * memory budget: 507 saying what to free; in each case nothing changes and the running pipeline goes on. A switch
- * to a warm pipeline crossfades over `fadeMs`. Returns the promise of the load's end (it never rejects).
+ * Starts loading a pipeline once its preflight passed (host.request). Unknown id: 404; `values` that its specs
+ * reject: 400; a pipeline that cannot fit the memory budget: 507 saying what to free; files missing or damaged
+ * (another check of the preflight): 409 `load_refused` with the sentence and the command that fixes it. In each
+ * case nothing changes and the running pipeline goes on. A switch to a warm pipeline crossfades over `fadeMs`.
+ * Resolves once the load started, with the status then and the promise of its end (which never rejects).
  */
-export function startLoad(
+export async function startLoad(
   services: ScopeServices,
   id: string,
   values: Record<string, unknown> = {},
   options: { fadeMs?: number } = {},
-): { done: Promise<void> } {
-  const def = services.registry.get(id);
-  if (!def) {
+): Promise<{ done: Promise<void>; started: PipelineStatus }> {
+  if (!services.registry.get(id)) {
     throw new ScopeError(
       'unknown_pipeline',
       `unknown pipeline "${id}"; known: ${services.registry.ids().join(', ') || '(none)'}`,
     );
   }
-  const specs = services.host.specsOf(def);
-  // A Map, not {}: a "__proto__" key must be reported, not swallowed by the object's prototype setter.
-  const errors = new Map<string, string>();
-  let more = 0;
-  for (const [name, value] of Object.entries(values)) {
-    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
-    const checked = spec && value !== undefined ? sanitize(spec, value) : undefined;
-    if (checked?.ok) continue;
-    // Past the few named, a rejection is only counted (see NAMED_REJECTIONS).
-    if (errors.size >= NAMED_REJECTIONS) more++;
-    else if (!spec) errors.set(name, `unknown parameter "${clip(name, 64)}" for pipeline "${id}"`);
-    else errors.set(name, checked ? checked.reason : `no value given for "${name}"`);
-  }
-  if (errors.size > 0) throw invalidParameters(Object.fromEntries(errors), more);
-  // A load that cannot fit the memory budget is refused here, with what to free, before anything changes.
-  services.host.checkLoad(id, values);
-  const done = services.host.load(id, values, options).catch((err: unknown) => {
-    services.log(`loading ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
-  });
-  return { done };
+  const { done, started } = await services.host.request(id, values, options);
+  return {
+    started,
+    done: done.catch((err: unknown) => {
+      services.log(`loading ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }),
+  };
 }
 
 /**

@@ -16,16 +16,23 @@ export function pipelineRoutes(services: ScopeServices): Hono {
     summary: 'every pipeline with its parameters as JSON Schema',
     responses: { 200: pipelineListSchema },
   });
-  api.get('/pipelines', listDoc, (c) => {
+  api.get('/pipelines', listDoc, async (c) => {
     const active = services.host.activeId;
-    const list: PipelineInfo[] = services.registry.list().map((def) => ({
-      id: def.id,
-      name: def.name,
-      description: def.description,
-      schema: paramsJsonSchema(services.host.specsOf(def)),
-      active: def.id === active,
-      takesInput: takesInput(def),
-    }));
+    const list: PipelineInfo[] = await Promise.all(
+      services.registry.list().map(async (def) => {
+        // The active pipeline is loaded: whatever a fresh load would lack, it runs.
+        const refused = def.id === active ? undefined : await services.host.canLoad(def.id);
+        return {
+          id: def.id,
+          name: def.name,
+          description: def.description,
+          schema: paramsJsonSchema(services.host.specsOf(def)),
+          active: def.id === active,
+          takesInput: takesInput(def),
+          loadable: { ok: !refused, reason: refused?.message ?? null, fix: refused?.fix ?? null },
+        };
+      }),
+    );
     return c.json(list);
   });
 
@@ -41,16 +48,31 @@ export function pipelineRoutes(services: ScopeServices): Hono {
     query: loadQuerySchema,
     body: loadBodySchema,
     responses: { 200: pipelineStatusSchema, 202: pipelineStatusSchema },
-    errors: ['unknown_pipeline', 'invalid_parameters', 'memory_budget', 'load_superseded', 'load_failed'],
+    errors: [
+      'unknown_pipeline',
+      'invalid_parameters',
+      'memory_budget',
+      'load_refused',
+      'load_superseded',
+      'load_failed',
+    ],
   });
   api.post('/pipeline/load', loadDoc, async (c) => {
     const { wait } = parseWith(loadQuerySchema, c.req.query(), 'invalid_query', 'query');
     const body = parseWith(loadBodySchema, await readJson(c.req), 'invalid_body', 'body');
-    const { done } = startLoad(services, body.pipeline_id, body.params, { fadeMs: body.fade_ms });
-    if (!wait) return c.json(pipelineStatus(services), 202);
+    const { done, started } = await startLoad(services, body.pipeline_id, body.params, { fadeMs: body.fade_ms });
+    if (!wait) return c.json(started, 202);
     await done;
     await services.host.settled();
     const status = pipelineStatus(services);
+    const failed = status.lastLoadError;
+    if (failed?.pipelineId === body.pipeline_id) {
+      // It fell back: the pipeline before it goes on, and the answer says why the new one did not.
+      throw new ScopeError(
+        'load_failed',
+        `could not load "${body.pipeline_id}" (${failed.phase}): ${failed.message}; ${status.pipelineId} goes on`,
+      );
+    }
     if (status.pipelineId !== body.pipeline_id) {
       throw new ScopeError('load_superseded', `loading "${body.pipeline_id}" was superseded by another load`);
     }

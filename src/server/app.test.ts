@@ -48,11 +48,11 @@ describe('the app without a socket (app.request)', () => {
   });
   afterAll(() => scope.stop());
 
-  it('answers 500 load_failed when a waited-for load fails', async () => {
+  it('answers 500 load_failed when a waited-for load fails, and the pipeline before it goes on', async () => {
     const r = await post('/api/v1/pipeline/load?wait=true', { pipeline_id: 'nofiles' });
     expect(r).toMatchObject({ status: 500, body: { error: { code: 'load_failed' } } });
     expect(r.body.error.message).toContain('weights missing');
-    expect((await json('/health')).body).toMatchObject({ pipeline: 'nofiles', state: 'error' });
+    expect((await json('/health')).body).toMatchObject({ pipeline: 'solid', state: 'ready' });
     expect((await post('/api/v1/pipeline/load?wait=1', { pipeline_id: 'solid' })).status).toBe(200);
   });
 

@@ -21,6 +21,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   too_many: 429,
   body_too_large: 413,
   load_superseded: 409,
+  // The load cannot succeed here (files missing or damaged): refused before anything changed.
+  load_refused: 409,
   command_rejected: 409,
   conflict: 409,
   unavailable: 409,

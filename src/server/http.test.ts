@@ -157,10 +157,11 @@ describe('HTTP API with neural-field', () => {
     expect(r.body).toMatchObject({ state: 'loading', pipelineId: 'test-pattern' });
     await rig.services.host.settled();
     expect((await rig.call('/health')).body.state).toBe('ready');
-    expect(field.unloaded).toBe(1);
     expect((await rig.call('/api/v1/parameters')).body.values).toMatchObject({ speed: 1, background: '#101018' });
     const [frame] = await rig.frames(1);
     expect(frame!.pipelineId).toBe('test-pattern');
+    // The old one goes once the new one has rendered a good frame.
+    expect(field.unloaded).toBe(1);
     const list = (await rig.call('/api/v1/pipelines')).body;
     expect(list.find((p: { active: boolean }) => p.active).id).toBe('test-pattern');
     // ...and back, waiting for the end of the load.

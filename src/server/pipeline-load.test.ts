@@ -141,14 +141,21 @@ describe('loading and switching pipelines, seen in the frames', () => {
     expect(new Set(g.pixels).size).toBeGreaterThan(20);
   });
 
-  it('a pipeline that fails to load: 500 with the reason, and the server goes on', async () => {
+  it('a pipeline that fails to load: 500 with the reason, and the one before it goes on rendering', async () => {
     const r = await load({ pipeline_id: 'nofiles' });
     expect(r.status).toBe(500);
     expect(r.body.error).toEqual({ code: 'load_failed', message: expect.stringContaining('weights missing') });
-    expect(await status()).toMatchObject({ state: 'error', pipelineId: 'nofiles', error: { during: 'load' } });
+    expect(await status()).toMatchObject({
+      state: 'ready',
+      pipelineId: 'solid',
+      error: null,
+      lastLoadError: { pipelineId: 'nofiles', phase: 'load', message: 'weights missing' },
+    });
     const a = await grab(rig);
     await rig.frames(6);
-    expect((await grab(rig)).seq).toBeGreaterThan(a.seq);
+    const b = await grab(rig);
+    expect(b.seq).toBeGreaterThan(a.seq);
+    expect(b.pipeline).toBe('solid');
     expect((await load({ pipeline_id: 'other' })).body).toMatchObject({ state: 'ready', pipelineId: 'other' });
   });
 

@@ -158,8 +158,15 @@ export class WsHub {
         return;
       }
       case 'load': {
-        startLoad(this.services, msg.pipeline_id, msg.params, { fadeMs: msg.fade_ms });
-        if (msg.id !== undefined) this.send(ws, { type: 'ack', id: msg.id, status: pipelineStatus(this.services) });
+        // The preflight reads files: the answer (an ack, or the refusal) comes once it ran.
+        const id = msg.id;
+        startLoad(this.services, msg.pipeline_id, msg.params, { fadeMs: msg.fade_ms }).then(
+          ({ started }) => id !== undefined && this.send(ws, { type: 'ack', id, status: started }),
+          (err: unknown) => {
+            const error = toScopeError(err).toJSON();
+            this.send(ws, id === undefined ? { type: 'error', error } : { type: 'error', error, id });
+          },
+        );
         return;
       }
       case 'pause': {

@@ -28,6 +28,7 @@ export const errorCodeSchema = z.enum([
   'body_too_large',
   'load_superseded',
   'load_failed',
+  'load_refused',
   'no_frame',
   'unknown_command',
   'command_rejected',
@@ -89,6 +90,15 @@ export const pipelineStatusSchema = z.object({
   transitions: z.array(transitionSchema),
   /** Pipelines kept loaded for an instant switch, least recently used first. */
   warm: z.array(z.string()),
+  /** The last load that failed after its preflight; the pipeline that ran before it went on. */
+  lastLoadError: z
+    .object({
+      pipelineId: z.string(),
+      phase: z.enum(['load', 'first render', 'process']),
+      message: z.string(),
+      at: z.string(),
+    })
+    .nullable(),
 });
 export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
 
@@ -138,6 +148,8 @@ export const pipelineInfoSchema = z.object({
   active: z.boolean(),
   /** Whether it uses the video input (`PUT /api/v1/input`). */
   takesInput: z.boolean(),
+  /** Whether it can load here (files present, the budget), and if not why and what fixes it. */
+  loadable: z.object({ ok: z.boolean(), reason: z.string().nullable(), fix: z.string().nullable() }),
 });
 export type PipelineInfo = z.infer<typeof pipelineInfoSchema>;
 export const pipelineListSchema = z.array(pipelineInfoSchema);

@@ -144,7 +144,8 @@ describe('ShowSync: every node applies every change on the same frame', () => {
   it("counts a change as late when it lands more than one of the show's frames after its time", async () => {
     const bus = new TestBus();
     const [at30, at60] = [await join(bus, 'a'), await join(bus, 'b', 0, 1000 / 60)];
-    void at30.host.load('solid');
+    // Handed to the show once its preflight passed (request resolves then; load only once the show applied it).
+    await at30.host.request('solid');
     await lockstep([at30, at60], 3);
     // 20 ms after its time: within a frame at 30 fps, more than a frame at 60.
     const pipeline = bus.stored.get('pipeline.active')!.id;

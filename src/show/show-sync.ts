@@ -122,7 +122,10 @@ export class ShowSync implements FrameStage {
       // Its parameters go in with the load, so load-time ones are in place before it starts.
       const values: Record<string, unknown> = { ...(pipeline.value as { values?: Record<string, unknown> }).values };
       for (const c of rest) if (c.kind === 'param' && c.pipeline === pipeline.id) values[c.key] = c.value;
-      loaded = this.applyPipeline({ ...pipeline, value: { ...(pipeline.value as object), values } });
+      const load = this.startPipeline({ ...pipeline, value: { ...(pipeline.value as object), values } });
+      // The rest goes into its parameter set, defined once its preflight passed.
+      await load.started;
+      loaded = load.done;
     }
     for (const change of rest) this.applyNow(change, true);
     await loaded;
@@ -292,24 +295,31 @@ export class ShowSync implements FrameStage {
   }
 
   private applyPipeline(change: ShowChange): Promise<void> {
+    return this.startPipeline(change).done;
+  }
+
+  /** Loads the change's pipeline: `started` once its preflight passed or refused it, `done` once it ended. */
+  private startPipeline(change: ShowChange): { started: Promise<unknown>; done: Promise<void> } {
     const { id, values } = change.value as { id: string; values?: Record<string, unknown> };
     this.pipelineChange = { id: change.id, at: change.at };
     const done = this.loadDone(change.id);
     this.applying = true;
-    let load: Promise<void>;
+    let request: Promise<{ done: Promise<void> }>;
     try {
-      load = this.o.host.load(id, values ?? {});
+      // Its own change: past the gate (the preflight reads files, so the gate is asked after `applying` ends).
+      request = this.o.host.request(id, values ?? {}, { ungated: true });
     } catch (err) {
-      load = Promise.reject(err as Error);
+      request = Promise.reject(err as Error);
     } finally {
       this.applying = false;
     }
+    const load = request.then((r) => r.done);
     void load
       .catch((err: Error) => this.o.log(`Show: loading ${id} failed: ${err.message}`))
       .finally(() => {
         done.resolve();
         this.loads.delete(change.id);
       });
-    return done.promise;
+    return { started: request.catch(() => {}), done: done.promise };
   }
 }

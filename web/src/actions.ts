@@ -50,10 +50,15 @@ export function refresh(dispatch: Dispatch, topic: ServiceTopic | PerformTopic):
     .catch(() => dispatch({ type: 'service', topic, data: null }));
 }
 
-export function refreshAll(dispatch: Dispatch): void {
+/** The pipelines afresh: whether each can load here changes as model files arrive. */
+export function refreshPipelines(dispatch: Dispatch): void {
   guarded(dispatch, async () =>
     dispatch({ type: 'pipelines', pipelines: await api('/api/v1/pipelines', pipelineListSchema) }),
   );
+}
+
+export function refreshAll(dispatch: Dispatch): void {
+  refreshPipelines(dispatch);
   for (const topic of [
     'midi',
     'outputs',

@@ -8,6 +8,7 @@ import {
   presetActions,
   refresh,
   refreshAll,
+  refreshPipelines,
   refreshParameters,
 } from './actions';
 import { ScopeSocket, socketUrl } from './client';
@@ -23,6 +24,7 @@ import { PresetsCard } from './components/presets-card';
 import { Preview } from './components/preview';
 import { ShortcutsOverlay, useShortcuts } from './components/shortcuts';
 import { initialState, reduce } from './state';
+import { modelLines } from './services';
 import type { PanelContextValue } from './context';
 
 /** The panel: preview and readouts, pipeline picker, generated controls, presets and outputs. */
@@ -32,6 +34,7 @@ export function App() {
   const [toast, setToast] = useState<string | null>(null);
   const socket = useRef<ScopeSocket | undefined>(undefined);
   const toastTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const readyKey = useRef('');
 
   const notify = (message: string) => {
     setToast(message);
@@ -46,6 +49,14 @@ export function App() {
         dispatch({ type: 'message', message });
         // A modulator brings its own depth and rate controls: the parameter set changed.
         if (message.type === 'event' && message.topic === 'modulators') refreshParameters(dispatch);
+        // A model that became ready (or stopped being) may let a pipeline load here, or not.
+        if (message.type === 'event' && message.topic === 'models') {
+          const ready = readyModels(message.data);
+          if (ready !== readyKey.current) {
+            readyKey.current = ready;
+            refreshPipelines(dispatch);
+          }
+        }
       },
       onOpen: (connected) => {
         dispatch({ type: 'connected', connected });
@@ -168,4 +179,12 @@ export function App() {
 function inputHint(state: { pipeline: string | null; pipelines: { id: string; takesInput?: boolean }[] }): string {
   const p = state.pipelines.find((x) => x.id === state.pipeline);
   return p && p.takesInput === false ? `${p.id} does not use it` : '';
+}
+
+/** The ids of the models ready on disk, as one comparable key. */
+function readyModels(data: unknown): string {
+  return modelLines(data)
+    .filter((m) => m.state === 'ready')
+    .map((m) => m.id)
+    .join(' ');
 }

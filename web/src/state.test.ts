@@ -22,13 +22,14 @@ const stats = (frameTimeP50: number): Stats => ({
   memory: null,
 });
 
+const loadable = { ok: true, reason: null, fix: null };
 const withPipeline: PanelState = {
   ...initialState,
   pipeline: 'a',
   values: { zoom: 1, hue: 0 },
   pipelines: [
-    { id: 'a', name: 'A', description: '', schema: {}, active: true, takesInput: false },
-    { id: 'b', name: 'B', description: '', schema: {}, active: false, takesInput: true },
+    { id: 'a', name: 'A', description: '', schema: {}, active: true, takesInput: false, loadable },
+    { id: 'b', name: 'B', description: '', schema: {}, active: false, takesInput: true, loadable },
   ],
 };
 

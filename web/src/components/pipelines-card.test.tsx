@@ -8,8 +8,16 @@ import type { ModelLine } from '../services';
 
 afterEach(cleanup);
 
-const pipeline = (id: string): PipelineInfo =>
-  ({ id, name: id, description: `${id} pipeline`, schema: { type: 'object', properties: {} }, active: false }) as never;
+const loadable = { ok: true, reason: null, fix: null };
+const pipeline = (id: string, can: PipelineInfo['loadable'] = loadable): PipelineInfo =>
+  ({
+    id,
+    name: id,
+    description: `${id} pipeline`,
+    schema: { type: 'object', properties: {} },
+    active: false,
+    loadable: can,
+  }) as never;
 
 const line = (over: Partial<ModelLine>): ModelLine => ({
   id: 'sd-turbo',
@@ -21,17 +29,16 @@ const line = (over: Partial<ModelLine>): ModelLine => ({
   ...over,
 });
 
-function show(models: ModelLine[], download: (m: string) => void = () => {}, status: PipelineStatus | null = null) {
+function show(
+  models: ModelLine[],
+  download: (m: string) => void = () => {},
+  status: PipelineStatus | null = null,
+  pipelines = [pipeline('neural-field'), pipeline('streamdiffusion')],
+) {
   const { ctx } = fakePanel();
   return render(
     <WithPanel ctx={ctx}>
-      <PipelinesCard
-        pipelines={[pipeline('neural-field'), pipeline('streamdiffusion')]}
-        active="neural-field"
-        status={status}
-        models={models}
-        download={download}
-      />
+      <PipelinesCard pipelines={pipelines} active="neural-field" status={status} models={models} download={download} />
     </WithPanel>,
   );
 }
@@ -66,6 +73,7 @@ describe('PipelinesCard device', () => {
       reason: 'rendering',
       transitions: [],
       warm: [],
+      lastLoadError: null,
       pipelineId: 'neural-field',
       stage: null,
       progress: null,
@@ -80,5 +88,53 @@ describe('PipelinesCard device', () => {
     const device = container.querySelector('[data-device="cpu"]')!;
     expect(device.textContent).toContain('on cpu');
     expect(device.textContent).toContain('the only WebGPU adapter is the software one llvmpipe');
+  });
+});
+
+describe('PipelinesCard loads that cannot succeed', () => {
+  const ready: PipelineStatus = {
+    state: 'ready',
+    phase: 'ready',
+    reason: 'rendering',
+    transitions: [],
+    warm: [],
+    lastLoadError: null,
+    pipelineId: 'neural-field',
+    stage: null,
+    progress: null,
+    error: null,
+    retryInMs: null,
+    loadedAt: null,
+    executionProvider: 'cpu',
+    executionProviderReason: null,
+  };
+
+  it('greys out a pipeline that cannot load here, with the reason and the command that fixes it', () => {
+    const refused = {
+      ok: false,
+      reason: 'streamdiffusion needs sd-turbo (≈2.6 GB): run `daydream-scope download sd-turbo`',
+      fix: 'daydream-scope download sd-turbo',
+    };
+    const { container } = show([], () => {}, ready, [pipeline('neural-field'), pipeline('streamdiffusion', refused)]);
+    const item = container.querySelector('[data-pipeline="streamdiffusion"]')!;
+    expect(item.classList.contains('unavailable')).toBe(true);
+    const button = screen.getByRole('button', { name: 'load streamdiffusion' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(item.querySelector('[data-reason="cannot-load"]')!.textContent).toContain('needs sd-turbo (≈2.6 GB)');
+    expect(item.querySelector('code')!.textContent).toBe('daydream-scope download sd-turbo');
+    expect(container.querySelector('[data-pipeline="neural-field"]')!.classList.contains('unavailable')).toBe(false);
+  });
+
+  it('shows on its card a load that failed and fell back, while the pipeline before it goes on', () => {
+    const failed = {
+      pipelineId: 'streamdiffusion',
+      phase: 'first render' as const,
+      message: 'the UNet session threw',
+      at: '2026-01-01T00:00:00.000Z',
+    };
+    const { container } = show([], () => {}, { ...ready, lastLoadError: failed });
+    const alert = container.querySelector('[data-pipeline="streamdiffusion"] [data-reason="load-failed"]')!;
+    expect(alert.textContent).toContain('Could not load (first render): the UNet session threw; neural-field went on');
+    expect(container.querySelector('[data-pipeline="neural-field"] .state')!.textContent).toBe('ready');
   });
 });

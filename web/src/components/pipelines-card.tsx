@@ -10,7 +10,11 @@ interface Props {
   download: (model: string) => void;
 }
 
-/** Every registered pipeline: what it is, a load button, and for the one loading or failing, how it is going. */
+/**
+ * Every registered pipeline: what it is, a load button, and for the one loading or failing, how it is going. One
+ * that cannot load here (its files missing) is greyed out with the reason and the command that fixes it; one whose
+ * last load failed after its preflight says so, while the pipeline before it goes on.
+ */
 export function PipelinesCard({ pipelines, active, status, models, download }: Props) {
   const { client } = usePanel();
   const busy = status?.state === 'loading';
@@ -18,19 +22,48 @@ export function PipelinesCard({ pipelines, active, status, models, download }: P
     <ul class="pipelines">
       {pipelines.map((p) => {
         const current = status?.pipelineId === p.id || (status === null && p.id === active);
+        // Lists from an older server have no `loadable`: those pipelines are taken as loadable.
+        const refused = current || p.loadable?.ok !== false ? null : p.loadable;
+        const failed = status?.lastLoadError?.pipelineId === p.id ? status.lastLoadError : null;
         return (
-          <li key={p.id} class={current ? 'current' : ''} data-pipeline={p.id}>
+          <li
+            key={p.id}
+            class={[current && 'current', refused && 'unavailable'].filter(Boolean).join(' ')}
+            data-pipeline={p.id}
+          >
             <div class="row">
               <strong>{p.name}</strong>
               {current && status ? (
                 <span class={`state state-${status.state}`}>{status.state}</span>
               ) : (
-                <button type="button" disabled={busy} onClick={() => client.load(p.id)} aria-label={`load ${p.name}`}>
+                <button
+                  type="button"
+                  disabled={busy || refused !== null}
+                  title={refused?.reason ?? undefined}
+                  onClick={() => client.load(p.id)}
+                  aria-label={`load ${p.name}`}
+                >
                   Load
                 </button>
               )}
             </div>
             <p class="dim">{p.description}</p>
+            {refused && (
+              <p class="reason" data-reason="cannot-load">
+                Cannot load here: {refused.reason}
+                {refused.fix && (
+                  <>
+                    {' '}
+                    Fix: <code>{refused.fix}</code>
+                  </>
+                )}
+              </p>
+            )}
+            {failed && !current && (
+              <p class="error" role="alert" data-reason="load-failed">
+                Could not load ({failed.phase}): {failed.message}; {status?.pipelineId ?? 'the pipeline before'} went on
+              </p>
+            )}
             {current && status && <LoadState status={status} />}
             <Models lines={models.filter((m) => m.pipeline === p.id)} download={download} />
           </li>

@@ -11,6 +11,7 @@ import { runDownloadCommand } from './models';
 import { loadPlugins } from './plugins/index';
 import type { ParamSpec } from './params/spec';
 import { modelManifests } from '../pipelines/index';
+import { runMcpCommand } from './mcp-command';
 
 const USAGE = `daydream-scope — live generative video server
 
@@ -18,6 +19,7 @@ Usage:
   daydream-scope [serve] [options]     start the server (default command)
   daydream-scope pipelines [--json]    list pipelines (with plugins: --plugin <path>, installed ones) and parameters
   daydream-scope download <model>...   download a model's files (--list shows them, --dir <folder> elsewhere)
+  daydream-scope mcp [--url <url>]     MCP over stdio for agents, relayed to a server's /mcp (--start: start one)
   daydream-scope --help | --version
 
 Options:
@@ -33,6 +35,8 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = await runDownloadCommand(argv.slice(1), { manifests: modelManifests });
     return;
   }
+  // `mcp` has flags of its own (--url, --start) and ends the process itself: stdin closed means the agent left.
+  if (argv[0] === 'mcp') process.exit(await runMcpCommand(argv.slice(1)));
   let parsed;
   try {
     parsed = parseArgs({

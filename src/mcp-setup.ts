@@ -27,6 +27,11 @@ export function setupMcp(services: ScopeServices): McpSetup {
           commands: () => services.commands.all(),
           parameterSchema: () => paramsJsonSchema(services.params.all()),
           dispatch: (method, path, body) => self.request(method, path, body),
+          changes: (listener) => {
+            const offStatus = services.host.onStatus(() => listener());
+            const offCommands = services.commands.onChange(listener);
+            return () => (offStatus(), offCommands());
+          },
         },
         { log: services.log },
       );

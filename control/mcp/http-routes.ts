@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { createMcpServer } from './server';
+import { createMcpServer, toolsSignature } from './server';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { McpSources } from './server';
 
@@ -31,6 +31,8 @@ export function mcpHttp(sources: McpSources, options: Partial<McpHttpOptions> = 
   const o = { ...defaults, ...options } satisfies McpHttpOptions;
   // In the order of last use: the first is the one to end when the table is full.
   const sessions = new Map<string, Session>();
+  // What the sessions last saw of the tool list (see `changes` below).
+  let signature: string | undefined;
 
   const end = async (id: string) => {
     const session = sessions.get(id);
@@ -46,6 +48,7 @@ export function mcpHttp(sources: McpSources, options: Partial<McpHttpOptions> = 
       enableJsonResponse: true,
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, server });
+        signature ??= toolsSignature(sources);
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
@@ -66,6 +69,16 @@ export function mcpHttp(sources: McpSources, options: Partial<McpHttpOptions> = 
     }
     return response;
   };
+
+  // Agents cache the tool list: each open session is told when it changed (a command added, a pipeline loaded).
+  const unsubscribe = sources.changes?.(() => {
+    if (sessions.size === 0) return void (signature = undefined);
+    const now = toolsSignature(sources);
+    if (signature !== undefined && now !== signature) {
+      for (const { server } of sessions.values()) server.sendToolListChanged().catch(() => {});
+    }
+    signature = now;
+  });
 
   const routes = new Hono();
   routes.on(['GET', 'POST', 'DELETE'], MCP_PATH, async (c) => {
@@ -88,6 +101,7 @@ export function mcpHttp(sources: McpSources, options: Partial<McpHttpOptions> = 
       return sessions.size;
     },
     async close() {
+      unsubscribe?.();
       await Promise.all([...sessions.keys()].map(end));
     },
   };

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock';
 import { solidPipeline, tickFrames } from '../../src/engine/test-support';
-import { call, isJpeg, startTestScope } from '../../src/server/test-support';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { call, isJpeg, startTestScope, waitFor } from '../../src/server/test-support';
 import { commandToolName } from './command-tools';
+import { routeToolTable } from './route-tools';
 import { httpClient, jsonOf, textOf } from './test-mcp';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Scope } from '../../src/main';
@@ -39,9 +41,10 @@ describe('MCP over Streamable HTTP at /mcp, with the SDK client, on a real serve
     expect(commands.length).toBeGreaterThan(5);
     for (const command of commands) expect(names).toContain(commandToolName(command.name));
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(
-      expect.arrayContaining(['parameters_get', 'parameters_set', 'pipelines_list', 'pipeline_load', 'frame_capture']),
-    );
+    // Every route the table names is mounted on the full server: a path mistyped in the table would drop its tool.
+    const table = routeToolTable(() => ({})).map((entry) => entry.tool);
+    expect(table.length).toBeGreaterThan(20);
+    expect(names).toEqual(expect.arrayContaining(table));
     const remove = scope.services.commands.add({
       name: 'test/blink',
       description: 'blinks',
@@ -142,6 +145,48 @@ describe('MCP over Streamable HTTP at /mcp, with the SDK client, on a real serve
     expect(textOf(unknown)).toMatch(/^unknown tool "no_such_tool"; known: .*parameters_set/);
     const missing = await client.callTool({ name: 'preset_recall', arguments: {} });
     expect(textOf(missing)).toBe('preset_recall needs "name"');
+  });
+
+  it('tells a connected agent when the tool list changed, and not when it did not', async () => {
+    let told = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void told++);
+    // The notification travels on the session's GET stream, which the client opens after initialize.
+    const remove = scope.services.commands.add({
+      name: 'test/flash',
+      description: 'flashes',
+      arg: 'none',
+      run: () => ({ ok: true }),
+    });
+    await waitFor(
+      () => told >= 1,
+      10_000,
+      'notifications/tools/list_changed after a command was added',
+      () => told,
+    );
+    remove();
+    await waitFor(
+      () => told >= 2,
+      10_000,
+      'notifications/tools/list_changed after the command was removed',
+      () => told,
+    );
+    // `solid` has the same parameters as `other`: loading it changes nothing an agent sees. The next command's
+    // notification comes after any the load would have sent, on the same stream, so the count tells.
+    await client.callTool({ name: 'pipeline_load', arguments: { pipeline_id: 'solid' } });
+    const again = scope.services.commands.add({
+      name: 'test/flash',
+      description: 'flashes',
+      arg: 'none',
+      run: () => ({ ok: true }),
+    });
+    await waitFor(
+      () => told >= 3,
+      10_000,
+      'notifications/tools/list_changed after a command was added again',
+      () => told,
+    );
+    again();
+    expect(told).toBe(3);
   });
 
   it('refuses a page from another site (403) and opens no session for it', async () => {

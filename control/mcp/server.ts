@@ -27,6 +27,8 @@ export interface McpSources {
   /** The active pipeline's parameters as one JSON Schema object. */
   parameterSchema: () => JsonSchema;
   dispatch: Dispatch;
+  /** Calls the listener when what the tools are made from may have changed (a command, a pipeline); optional. */
+  changes?: (listener: () => void) => () => void;
 }
 
 const INSTRUCTIONS =
@@ -40,6 +42,11 @@ export function toolsOf(sources: McpSources): McpTool[] {
     ...routeTools(sources.routes(), routeToolTable(sources.parameterSchema)),
     ...commandTools(sources.commands()),
   ];
+}
+
+/** What an agent would see in tools/list: a change of it is worth a `notifications/tools/list_changed`. */
+export function toolsSignature(sources: McpSources): string {
+  return JSON.stringify(toolsOf(sources).map((t) => [t.name, t.description, t.inputSchema]));
 }
 
 /** A new MCP server (one per session, as the SDK's transports want) over `sources`. */

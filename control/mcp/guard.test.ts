@@ -51,3 +51,45 @@ describe('/mcp in LAN mode', () => {
     }
   });
 });
+
+describe('/mcp for a browser agent on an allowed origin', () => {
+  let rig: Awaited<ReturnType<typeof testApp>>;
+  let app: Hono;
+  const ORIGIN = 'https://agent.example';
+
+  beforeAll(async () => {
+    rig = await testApp();
+    const guard = createRequestGuard({ corsOrigins: [ORIGIN], refusals: rig.services.refusals });
+    app = createApp(rig.services, { guard, selfRoutes: [setupMcp(rig.services).routes] });
+  });
+  afterAll(() => rig.stop());
+
+  it('allows the MCP headers in a preflight and lets the page read the session id', async () => {
+    const preflight = await app.request('http://127.0.0.1/mcp', {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Mcp-Session-Id.*Mcp-Protocol-Version/);
+    const fetchApp = (url: string | URL, init?: RequestInit) => app.request(String(url), init);
+    const { client, transport } = await httpClient('http://127.0.0.1', {
+      fetch: fetchApp,
+      headers: { origin: ORIGIN },
+    });
+    expect(transport.sessionId).toBeDefined();
+    await client.close();
+    const res = await app.request('http://127.0.0.1/mcp', {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'page', version: '1' } },
+      }),
+    });
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(res.headers.get('access-control-expose-headers')).toMatch(/Mcp-Session-Id/);
+    expect(res.headers.get('mcp-session-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

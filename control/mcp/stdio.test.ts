@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ManualClock } from '../../src/engine/clock';
 import { solidPipeline, tickFrames } from '../../src/engine/test-support';
-import { isJpeg, startTestScope } from '../../src/server/test-support';
+import { isJpeg, settles, startTestScope } from '../../src/server/test-support';
 import { commandToolName } from './command-tools';
 import { jsonOf, textOf } from './test-mcp';
 import type { Scope } from '../../src/main';
@@ -57,6 +59,34 @@ describe('daydream-scope mcp (stdio), relaying to a running server', () => {
       await client.close();
     }
     expect(stderr()).not.toMatch(/did not answer/);
+  }, 60_000);
+
+  it('ends by itself, with status 0, when the agent closes its stdin', async () => {
+    const child = spawn(process.execPath, [BIN, 'mcp', '--url', scope.url], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const initialize = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    };
+    child.stdin.write(`${JSON.stringify(initialize)}\n`);
+    await settles(
+      (async () => {
+        while (!stdout.includes('\n')) await once(child.stdout, 'data');
+      })(),
+      30_000,
+      'the answer to initialize on stdout',
+      () => stdout,
+    );
+    expect(JSON.parse(stdout.split('\n')[0]!)).toMatchObject({
+      id: 1,
+      result: { serverInfo: { name: 'daydream-scope' } },
+    });
+    child.stdin.end();
+    const [code] = (await settles(once(child, 'exit'), 30_000, 'the command to exit after stdin closed')) as [number];
+    expect(code).toBe(0);
   }, 60_000);
 
   it('says on stderr and in the answer when no server answers at --url', async () => {

@@ -16,7 +16,7 @@ const TOKEN = 'lan-token-for-the-mcp-test';
 describe('/mcp in LAN mode', () => {
   let rig: Awaited<ReturnType<typeof testApp>>;
   let app: Hono;
-  const fetchApp = (url: string | URL, init?: RequestInit) => app.request(String(url), init);
+  const fetchApp = async (url: string | URL, init?: RequestInit) => app.request(String(url), init);
 
   beforeAll(async () => {
     rig = await testApp();
@@ -71,7 +71,7 @@ describe('/mcp for a browser agent on an allowed origin', () => {
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Mcp-Session-Id.*Mcp-Protocol-Version/);
-    const fetchApp = (url: string | URL, init?: RequestInit) => app.request(String(url), init);
+    const fetchApp = async (url: string | URL, init?: RequestInit) => app.request(String(url), init);
     const { client, transport } = await httpClient('http://127.0.0.1', {
       fetch: fetchApp,
       headers: { origin: ORIGIN },

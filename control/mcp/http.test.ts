@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock';
 import { solidPipeline, tickFrames } from '../../src/engine/test-support';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import sharp from 'sharp';
 import { call, isJpeg, startTestScope, waitFor } from '../../src/server/test-support';
+import { near } from '../../src/server/test-helpers';
 import { commandToolName } from './command-tools';
 import { routeToolTable } from './route-tools';
 import { httpClient, jsonOf, textOf } from './test-mcp';
@@ -118,12 +120,18 @@ describe('MCP over Streamable HTTP at /mcp, with the SDK client, on a real serve
     expect(list.map((p: { id: string }) => p.id)).toEqual(['solid', 'other']);
   });
 
-  it('captures the newest frame as an MCP image whose bytes are a JPEG', async () => {
+  it('captures the newest frame as an MCP image: a JPEG that decodes to the picture being shown', async () => {
+    await client.callTool({ name: 'parameters_set', arguments: { values: { level: 200 } } });
     await frames(1);
     const result = await client.callTool({ name: 'frame_capture', arguments: {} });
     const [image] = result.content as { type: string; data: string; mimeType: string }[];
     expect(image).toMatchObject({ type: 'image', mimeType: 'image/jpeg' });
-    expect(isJpeg(Buffer.from(image!.data, 'base64'))).toBe(true);
+    const jpeg = Buffer.from(image!.data, 'base64');
+    expect(isJpeg(jpeg)).toBe(true);
+    const { data, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([64, 64]);
+    // The solid pipeline paints red = level; JPEG may move it by a step or two.
+    expect(near(data[0]!, 200)).toBe(true);
   });
 
   it('reads the parameter schema and the status as resources', async () => {

@@ -4,9 +4,9 @@
  * and every answer comes back on stdout, so stdio and HTTP agents see the same tools, sessions and guard. Only
  * JSON-RPC is written to stdout; what it has to say goes to `log` (stderr).
  */
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { isJSONRPCRequest, isJSONRPCResultResponse } from '@modelcontextprotocol/sdk/types.js';
+import { isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { Upstream } from './upstream';
 import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
@@ -35,10 +35,7 @@ export async function bridgeStdio(options: Partial<StdioBridgeOptions> & { url: 
     stdout: process.stdout,
     ...options,
   } satisfies StdioBridgeOptions;
-  const endpoint = new URL('/mcp', o.url);
-  const upstream = new StreamableHTTPClientTransport(endpoint, {
-    requestInit: { headers: o.token ? { authorization: `Bearer ${o.token}` } : {} },
-  });
+  const upstream = new Upstream({ endpoint: new URL('/mcp', o.url), token: o.token, log: o.log });
   const local = new StdioServerTransport(o.stdin, o.stdout);
   const reply = (message: JSONRPCMessage) =>
     local.send(message).catch((err: unknown) => o.log(`MCP: could not write to stdout: ${messageOf(err)}`));
@@ -52,13 +49,7 @@ export async function bridgeStdio(options: Partial<StdioBridgeOptions> & { url: 
         void reply({ jsonrpc: '2.0', id: message.id, error: { code: -32000, message: why } });
     });
   };
-  upstream.onmessage = (message) => {
-    // The client transport names the protocol version on later requests once it knows it, as the SDK's client does.
-    const version = isJSONRPCResultResponse(message) ? message.result.protocolVersion : undefined;
-    if (typeof version === 'string') upstream.setProtocolVersion(version);
-    void reply(message);
-  };
-  upstream.onerror = (err) => o.log(`MCP: ${messageOf(err)}`);
+  upstream.onmessage = (message) => void reply(message);
   local.onerror = (err) => o.log(`MCP: stdin: ${messageOf(err)}`);
 
   let done!: () => void;
@@ -66,8 +57,6 @@ export async function bridgeStdio(options: Partial<StdioBridgeOptions> & { url: 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      // Ends the session on the server, so it does not wait for a client that left.
-      await upstream.terminateSession().catch(() => {});
       await upstream.close();
       await local.close();
       done();

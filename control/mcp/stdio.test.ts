@@ -105,6 +105,37 @@ describe('daydream-scope mcp (stdio), relaying to a running server', () => {
   }, 60_000);
 });
 
+describe('daydream-scope mcp across a restart of the server', () => {
+  it('opens a new session by itself when the server no longer knows the old one', async () => {
+    const options = {
+      pipelines: [solidPipeline('solid')],
+      pipeline: 'solid',
+      midi: false,
+      oscPort: null,
+      oscQueryPort: null,
+    };
+    const first = await startTestScope(options);
+    const { client, protocolErrors, stderr } = await stdioClient(['--url', first.url]);
+    let second: Scope | undefined;
+    try {
+      const set = (level: number) => client.callTool({ name: 'parameters_set', arguments: { values: { level } } });
+      expect(jsonOf(await set(5)).values).toEqual({ level: 5 });
+      await first.stop();
+      second = await startTestScope({ ...options, port: first.port });
+      const again = await set(6);
+      expect(again.isError).toBeFalsy();
+      expect(jsonOf(again).values).toEqual({ level: 6 });
+      expect(second.services.params.get('level')).toBe(6);
+      expect(stderr()).toMatch(/no longer knows this session \(restarted\?\); opening a new one/);
+      expect(protocolErrors).toEqual([]);
+    } finally {
+      await client.close();
+      await second?.stop();
+      await first.stop();
+    }
+  }, 60_000);
+});
+
 describe('daydream-scope mcp --start', () => {
   it('starts a server in the process and serves its tools over stdio', async () => {
     const args = [

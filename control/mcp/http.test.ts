@@ -67,9 +67,13 @@ describe('MCP over Streamable HTTP at /mcp, with the SDK client, on a real serve
   });
 
   it("parameters_set's schema carries the parameters' ranges; a value set shows in the store and the next frame", async () => {
-    const tool = (await client.listTools()).tools.find((t) => t.name === 'parameters_set')!;
+    const tools = (await client.listTools()).tools;
+    const tool = tools.find((t) => t.name === 'parameters_set')!;
     const values = (tool.inputSchema.properties as Record<string, any>).values; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(values.properties.level).toMatchObject({ type: 'integer', minimum: 0, maximum: 255 });
+    expect(values).toMatchObject({ type: 'object', additionalProperties: false });
+    // `$schema` belongs at a document's root: no tool's arguments carry one (some clients refuse them).
+    for (const t of tools) expect(JSON.stringify(t.inputSchema), t.name).not.toContain('$schema');
     const result = await client.callTool({ name: 'parameters_set', arguments: { values: { level: 77 } } });
     expect(result.isError).toBeFalsy();
     expect(jsonOf(result)).toEqual({ pipeline: 'solid', values: { level: 77 } });

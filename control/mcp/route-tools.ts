@@ -147,7 +147,9 @@ function shapeOf(entry: RouteTool, doc: RouteDoc | undefined): Shape {
   const body = doc?.body && !isMediaDoc(doc.body) ? doc.body : undefined;
   if (entry.bodyAs) {
     bodyArg = entry.bodyAs.name;
-    properties[bodyArg] = entry.bodyAs.schema();
+    // A `$schema` belongs at a document's root, not inside a tool's arguments: some clients refuse it there.
+    const { $schema: _, ...bodySchema } = entry.bodyAs.schema();
+    properties[bodyArg] = bodySchema;
     if (body && !body.safeParse(undefined).success) required.push(bodyArg);
   } else if (body) {
     const schema = jsonSchema(body, 'input');

@@ -4,11 +4,7 @@
  * `initialize`, and sends the message again, so an agent keeps its tools across a restart of the server.
  */
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import {
-  isInitializeRequest,
-  isJSONRPCErrorResponse,
-  isJSONRPCResultResponse,
-} from '@modelcontextprotocol/sdk/types.js';
+import { isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse } from '@modelcontextprotocol/sdk/types.js';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 
 /** The id of a replayed initialize: its answer is the relay's, not the agent's. */
@@ -42,7 +38,7 @@ export class Upstream {
 
   /** Sends a message of the agent; rejects with the reason when the server cannot take it. */
   async send(message: JSONRPCMessage): Promise<void> {
-    if (isInitializeRequest(message)) this.initialize = message;
+    if (isJSONRPCRequest(message) && message.method === 'initialize') this.initialize = message;
     const generation = this.generation;
     try {
       await this.transport.send(message);

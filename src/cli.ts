@@ -12,6 +12,7 @@ import { runModelCommand } from './model-check-command';
 import { loadPlugins } from './plugins/index';
 import type { ParamSpec } from './params/spec';
 import { modelManifests } from '../pipelines/index';
+import { runMcpCommand } from './mcp-command';
 
 const USAGE = `daydream-scope — live generative video server
 
@@ -20,6 +21,7 @@ Usage:
   daydream-scope pipelines [--json]    list pipelines (with plugins: --plugin <path>, installed ones) and parameters
   daydream-scope download <model>...   download a model's files (--list shows them, --dir <folder> elsewhere)
   daydream-scope model check <file>    can this ONNX file run on the provider? (--device X; exit 1 when not)
+  daydream-scope mcp [--url <url>]     MCP over stdio for agents, relayed to a server's /mcp (--start: start one)
   daydream-scope --help | --version
 
 Options:
@@ -39,6 +41,8 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = await runModelCommand(argv.slice(1));
     return;
   }
+  // `mcp` has flags of its own (--url, --start) and ends the process itself: stdin closed means the agent left.
+  if (argv[0] === 'mcp') process.exit(await runMcpCommand(argv.slice(1)));
   let parsed;
   try {
     parsed = parseArgs({

@@ -45,6 +45,7 @@ import { setupPerform } from './perform-setup';
 import type { PerformSetup } from './perform-setup';
 import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import { setupInputs } from '../inputs/setup';
+import { setupMcp } from './mcp-setup';
 import type { InputHub } from '../inputs/hub';
 import pkg from '../package.json' with { type: 'json' };
 import { scopeDefaults } from './scope-options';
@@ -268,6 +269,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     ...(show && !show.online ? [`the show's NATS server is out of reach`] : []),
   ];
   let http: HttpServer | undefined;
+  const mcp = setupMcp(services);
   try {
     http = await startHttpServer(services, {
       port: o.port,
@@ -285,6 +287,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         ...(faults ? [faultRoutes(faults)] : []),
       ],
       rootRoutes: [whepRoutes(webrtc), inputs.rootRoutes],
+      selfRoutes: [mcp.routes],
       mjpegClients: () => mjpeg.streams.count,
       guard,
       notReady,
@@ -380,6 +383,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         await midi?.stop();
         await oscQuery?.stop();
         await osc?.stop();
+        await mcp.close();
         await http.close();
         await inputs.close();
         mjpeg.close();

@@ -12,6 +12,8 @@ import { FLAGS } from '../src/flags';
 import { scopeDefaults } from '../src/scope-options';
 import { commonParams } from '../src/engine/registry';
 import { builtinPipelines } from '../pipelines/index';
+import { routeToolTable } from '../control/mcp/route-tools';
+import { RESOURCES } from '../control/mcp/resources';
 import type { ParamSpec, ParamSpecs } from '../src/params/spec';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -97,8 +99,26 @@ export function parameterTables(): string {
   return sections.join('\n');
 }
 
+/** The MCP tools made from routes (control/mcp/route-tools.ts) and the resources: names and the routes behind them. */
+export function mcpTables(): string {
+  const tools = routeToolTable(() => ({})).map((t) => [
+    code(t.tool),
+    code(`${t.method} ${t.path}`),
+    cell(t.lead ?? ''),
+  ]);
+  const resources = RESOURCES.map((r) => [
+    code(r.uri),
+    Object.values(r.paths).map(code).join(', '),
+    cell(r.description),
+  ]);
+  return [table(['tool', 'route', 'notes'], tools), '', table(['resource', 'routes read', 'what'], resources)].join(
+    '\n',
+  );
+}
+
 export const parts: GeneratedPart[] = [
   { file: 'docs/cli.md', name: 'flags', render: flagTable },
+  { file: 'docs/mcp.md', name: 'mcp-tools', render: mcpTables },
   { file: 'docs/pipelines.md', name: 'parameters', render: parameterTables },
 ];
 

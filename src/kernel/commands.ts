@@ -52,13 +52,33 @@ export interface Command {
 
 export class CommandRegistry {
   private readonly commands = new Map<string, Command>();
+  private readonly listeners = new Set<() => void>();
 
   /** Adds a command; returns its removal. A name already taken is replaced (a service restarted). */
   add(command: Command): () => void {
     this.commands.set(command.name, command);
+    this.changed();
     return () => {
-      if (this.commands.get(command.name) === command) this.commands.delete(command.name);
+      if (this.commands.get(command.name) !== command) return;
+      this.commands.delete(command.name);
+      this.changed();
     };
+  }
+
+  /** Calls `listener` after each addition or removal (MCP tells its agents the tool list changed); returns its removal. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure is its own: the command is added either way.
+      }
+    }
   }
 
   get(name: string): Command | undefined {

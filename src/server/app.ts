@@ -15,6 +15,8 @@ import { MAX_OFFER_BYTES } from '../media/sdp';
 import type { ClientCounts } from '../kernel/actions';
 import type { RequestGuard } from '../kernel/access';
 import { healthRoutes } from './health';
+import { appSelf } from './in-process';
+import type { AppSelf } from './in-process';
 import type { ScopeServices } from '../kernel/services';
 
 export interface AppExtras {
@@ -28,6 +30,8 @@ export interface AppExtras {
   apiRoutes: Hono[];
   /** Sub-apps mounted at the root (WHEP, the output page); they answer before the panel. */
   rootRoutes: Hono[];
+  /** Sub-apps mounted at the root that drive the app itself, in process (MCP: its tools are the app's routes). */
+  selfRoutes: ((self: AppSelf) => Hono)[];
   /** Who may use the server; loopback only (no LAN, no token) unless the root builds another. */
   guard: RequestGuard;
   /** What the root knows holds the node back from being ready (a drain, a show out of reach), as sentences. */
@@ -72,6 +76,7 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   app.route('/api/v1', openApiRoutes(app, services.version));
   for (const routes of extras.apiRoutes ?? []) app.route('/api/v1', routes);
   for (const routes of extras.rootRoutes ?? []) app.route('/', routes);
+  for (const routes of extras.selfRoutes ?? []) app.route('/', routes(appSelf(app)));
   app.route('/', panelRoutes(extras.webRoot ?? defaultWebRoot, services.version));
   return app;
 }

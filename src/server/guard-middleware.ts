@@ -10,10 +10,12 @@ import type { RefusalCounter } from '../kernel/refusals';
 
 const PREFLIGHT: Record<string, string> = {
   'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type, Authorization, If-Match',
+  // The Mcp-* headers and Last-Event-ID: a browser agent on an allowed origin speaks MCP to /mcp.
+  'Access-Control-Allow-Headers':
+    'Content-Type, Authorization, If-Match, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID',
   'Access-Control-Max-Age': '600',
 };
-const EXPOSED = 'Location, ETag, Accept-Post, Accept-Patch, Link';
+const EXPOSED = 'Location, ETag, Accept-Post, Accept-Patch, Link, Mcp-Session-Id';
 
 /** Pages a person opens with `?token=`: they are sent on without it once the cookie is set. */
 const PAGES = new Set(['/', '/output']);

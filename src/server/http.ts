@@ -1,6 +1,7 @@
 import { createAdaptorServer } from '@hono/node-server';
 import { listenFailure, listenOn } from '../kernel/listen';
 import { createApp } from './app';
+import type { AppExtras } from './app';
 import { createRequestGuard } from './guard';
 import { accessRequestOf, upgradeRefusal } from '../kernel/access';
 import { WsHub } from './ws';
@@ -27,6 +28,8 @@ export interface HttpServerOptions {
   apiRoutes: Hono[];
   /** Routes mounted at the root (WHEP endpoint, output page). */
   rootRoutes: Hono[];
+  /** Routes mounted at the root that drive the app itself (MCP). */
+  selfRoutes?: AppExtras['selfRoutes'];
   /** Connected MJPEG clients (the MJPEG output's), for stats. */
   mjpegClients?: () => number;
   /** Who may use the server (every route and /ws); loopback only unless the root builds another. */
@@ -65,6 +68,7 @@ export async function startHttpServer(
     wsClients: () => hub.count,
     apiRoutes: o.apiRoutes,
     rootRoutes: o.rootRoutes,
+    selfRoutes: o.selfRoutes ?? [],
     guard,
     ...(o.notReady ? { notReady: o.notReady } : {}),
   });

@@ -12,7 +12,7 @@ import { Engine } from './engine';
 import { ManualClock } from './clock';
 import { PipelineHost } from './host';
 import { PipelineRegistry } from './registry';
-import { addOneGraph, groupNormGraph, onnxFilePipeline, sha256 } from './load-fallback-support';
+import { addOneGraph, groupNormGraph, onnxFilePipeline, sha256 } from './test-load-fallback';
 import type { Frame } from './frame';
 import type { PipelineStatus } from './host';
 import { ParamStore } from '../params/store';

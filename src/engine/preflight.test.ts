@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { preflight } from './preflight';
 import { solidPipeline } from './test-support';
-import { sha256 } from './load-fallback-support';
+import onnxProto from 'onnx-proto';
+import { groupNormGraph, sha256 } from './test-load-fallback';
 import type { PreflightCheck, PreflightNeeds } from './preflight';
 import type { PipelineDefinition } from './pipeline';
 
+const { onnx } = onnxProto;
 const dir = mkdtempSync(join(tmpdir(), 'scope-preflight-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const bytes = new TextEncoder().encode('weights weights weights');
@@ -92,5 +94,35 @@ describe('preflight', () => {
       hash: false,
     });
     expect(r).toEqual({ pipelineId: 'solid', check: 'pipeline', message: 'solid needs a GPU', fix: null });
+  });
+});
+
+describe('the operator check', () => {
+  /** A graph of one com.microsoft node: GroupNorm (lowered at load on the CPU) or an operator nobody runs. */
+  function contribGraph(op: string): Uint8Array {
+    const model = onnx.ModelProto.decode(groupNormGraph());
+    model.graph!.node!.find((n) => n.opType === 'GroupNorm')!.opType = op;
+    return onnx.ModelProto.encode(model).finish();
+  }
+  const onnxFile = (name: string, data: Uint8Array): PreflightNeeds => {
+    const p = join(dir, name);
+    writeFileSync(p, data);
+    return { files: [{ path: p, role: 'graph' }] };
+  };
+
+  it('passes a file whose operators the provider runs or the load lowers', async () => {
+    expect(await check({}, onnxFile('group-norm.onnx', contribGraph('GroupNorm')))).toBeUndefined();
+  });
+
+  it('refuses a file with an operator the provider has no kernel for, naming it and the command that says more', async () => {
+    const refusal = await check({}, onnxFile('unknown-op.onnx', contribGraph('NoSuchKernel')));
+    expect(refusal).toMatchObject({ check: 'operators', message: /cannot run on cpu: com\.microsoft\.NoSuchKernel/ });
+    expect(refusal?.fix).toMatch(/^daydream-scope model check .*unknown-op\.onnx$/);
+  });
+
+  it('refuses a file that is not an ONNX graph (cut short)', async () => {
+    const whole = contribGraph('GroupNorm');
+    const refusal = await check({}, onnxFile('cut.onnx', whole.subarray(0, whole.length - 40)));
+    expect(refusal).toMatchObject({ check: 'operators', message: /cannot be read as an ONNX graph/ });
   });
 });

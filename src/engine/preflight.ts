@@ -12,6 +12,7 @@ import { ScopeError, invalidParameters } from '../kernel/errors';
 import { NAMED_REJECTIONS } from '../params/store';
 import { clip } from '../shared/clip';
 import { sanitize } from '../params/spec';
+import { operatorsCheck } from './operators-check';
 import type { ParamSpecs } from '../params/spec';
 import type { ParamSnapshot, PipelineDefinition } from './pipeline';
 
@@ -146,7 +147,12 @@ export const filesCompleteCheck: PreflightCheck = {
 };
 
 /** The checks every load goes through, in order; the host may add more after them. */
-export const defaultChecks: readonly PreflightCheck[] = [parametersCheck, filesPresentCheck, filesCompleteCheck];
+export const defaultChecks: readonly PreflightCheck[] = [
+  parametersCheck,
+  filesPresentCheck,
+  filesCompleteCheck,
+  operatorsCheck,
+];
 
 /** Runs `checks` in order; the first refusal, or undefined when the load may go ahead. */
 export async function runPreflight(

@@ -1,0 +1,93 @@
+/**
+ * sACN in: data packets by unicast on the bound address, and by multicast on the group of every universe a mapping
+ * reads (joined on the bound interface; on 0.0.0.0, on the system's choice). Out-of-order packets, preview data and
+ * terminated streams follow E1.31.
+ */
+import { createSocket } from 'node:dgram';
+import { decodeSacn, outOfOrder, sacnGroup } from './sacn-codec';
+import { UdpListener } from './udp-listener';
+import type { Socket } from 'node:dgram';
+import type { DmxInputSink } from './dmx-input';
+import type { Datagram } from './udp-listener';
+
+export interface SacnListenerOptions {
+  host: string;
+  port: number;
+  log: (message: string) => void;
+}
+
+export class SacnListener {
+  readonly udp: UdpListener;
+  /** The last sequence number per source and universe. */
+  private readonly sequences = new Map<string, number>();
+  private readonly groups = new Map<number, Socket>();
+
+  constructor(
+    private readonly o: SacnListenerOptions,
+    private readonly sink: DmxInputSink,
+  ) {
+    this.udp = new UdpListener({ what: 'sACN', host: o.host, port: o.port, flag: '--sacn', log: o.log }, (d) =>
+      this.handle(d),
+    );
+  }
+
+  /** Joins the multicast groups of `universes` and leaves the others. */
+  async follow(universes: number[]): Promise<void> {
+    if (!this.udp.bound) return;
+    const wanted = new Set(universes);
+    for (const [u, socket] of this.groups) {
+      if (wanted.has(u)) continue;
+      this.groups.delete(u);
+      socket.close();
+    }
+    for (const u of wanted) if (!this.groups.has(u)) await this.join(u);
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.groups.values()) socket.close();
+    this.groups.clear();
+    await this.udp.stop();
+  }
+
+  /** One socket per group, bound to the group address, so it hears that group alone and no unicast twice. */
+  private async join(universe: number): Promise<void> {
+    const group = sacnGroup(universe);
+    const socket = createSocket({ type: 'udp4', reuseAddr: true });
+    socket.on('message', (data, rinfo) => this.udp.take({ data, from: rinfo }));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(this.udp.status().port, group, () => {
+          socket.off('error', reject);
+          resolve();
+        });
+      });
+      socket.addMembership(group, this.o.host === '0.0.0.0' ? undefined : this.o.host);
+      socket.on('error', (err) => this.o.log(`sACN group ${group}: ${err.message}`));
+      this.groups.set(universe, socket);
+    } catch (err) {
+      socket.close();
+      // Loopback usually carries no multicast; unicast to the bound address still works, so this is a note.
+      this.o.log(
+        `sACN: cannot join ${group} on ${this.o.host} (${(err as Error).message}); universe ${universe} is heard by unicast only.`,
+      );
+    }
+  }
+
+  private handle({ data }: Datagram): string | undefined {
+    const decoded = decodeSacn(data);
+    if (!decoded.ok) return decoded.reason;
+    const p = decoded.packet;
+    if (p.preview) return 'preview';
+    const key = `${p.cid}:${p.universe}`;
+    if (p.terminated) {
+      this.sequences.delete(key);
+      this.sink.drop('sacn', p.universe, p.cid);
+      return undefined;
+    }
+    if (outOfOrder(this.sequences.get(key), p.sequence)) return 'out_of_order';
+    this.sequences.set(key, p.sequence);
+    this.sink.put('sacn', p.universe, p.cid, p.data, p.priority);
+    return undefined;
+  }
+}

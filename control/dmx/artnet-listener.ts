@@ -1,6 +1,6 @@
 /** Art-Net in: ArtDmx into the universe store, and an ArtPollReply to every ArtPoll so desks list us. */
 import { networkInterfaces } from 'node:os';
-import { ARTNET_PORT, decodeArtnet, encodeArtPollReply } from './artnet-codec';
+import { ARTNET_PORT, decodeArtnet, encodeArtPollReply } from '../../src/media/artnet';
 import { UdpListener } from './udp-listener';
 import type { DmxInputSink } from './dmx-input';
 import type { Datagram } from './udp-listener';

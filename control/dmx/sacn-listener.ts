@@ -4,7 +4,7 @@
  * terminated streams follow E1.31.
  */
 import { createSocket } from 'node:dgram';
-import { decodeSacn, outOfOrder, sacnGroup } from './sacn-codec';
+import { decodeSacn, outOfOrder, sacnGroup } from '../../src/media/sacn';
 import { UdpListener } from './udp-listener';
 import type { Socket } from 'node:dgram';
 import type { DmxInputSink } from './dmx-input';

@@ -32,7 +32,7 @@ export class UdpListener {
   /** Binds; resolves either way: a port that cannot be had leaves this listener off, saying why. */
   async start(): Promise<void> {
     if (this.socket) return;
-    const socket = createSocket({ type: isIPv6(this.o.host) ? 'udp6' : 'udp4', reuseAddr: true });
+    const socket = createSocket({ type: isIPv6(this.o.host) ? 'udp6' : 'udp4' });
     const failed = await listenOrSwitchOff(
       { what: this.o.what, host: this.o.host, port: this.o.port, flag: this.o.flag },
       () => listenOn(socket, () => socket.bind(this.o.port, this.o.host)),

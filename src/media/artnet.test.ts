@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeArtnet, encodeArtDmx, encodeArtPoll, encodeArtPollReply } from './artnet-codec';
+import { decodeArtnet, encodeArtDmx, encodeArtPoll, encodeArtPollReply } from './artnet';
 
 const levels = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7) & 0xff);
 

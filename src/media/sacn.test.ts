@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSacn, encodeSacn, outOfOrder, sacnGroup } from './sacn-codec';
+import { decodeSacn, encodeSacn, outOfOrder, sacnGroup } from './sacn';
 
 const cid = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
 const levels = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 3) & 0xff);

@@ -26,6 +26,8 @@ const optionsShape = {
   fixtures: z.array(fixtureSchema).max(1024),
   channels: z.array(channelSourceSchema).max(4096),
 };
+/** The output's options as a whole (a `--dmx-layout` file); PUT patches are checked by `optionsSchema`. */
+export const dmxOutputOptionsSchema = z.strictObject(optionsShape).partial();
 const optionsSchema = z.strictObject(optionsShape);
 export type DmxOutputOptions = z.infer<typeof optionsSchema>;
 

@@ -18,7 +18,7 @@ afterEach(async () => {
 
 async function udp(): Promise<Socket> {
   const s = createSocket('udp4');
-  cleanup.push(() => s.close());
+  cleanup.push(() => void s.close());
   s.bind(0, '127.0.0.1');
   await once(s, 'listening');
   return s;

@@ -57,6 +57,6 @@ export class ArtnetListener {
       this.udp.bound?.send(reply, from.port, from.address);
       return undefined;
     }
-    return 'not_ours'; // another node's ArtPollReply
+    return 'poll_reply'; // another node's ArtPollReply: we keep no node list
   }
 }

@@ -6,7 +6,6 @@
 import { createSocket } from 'node:dgram';
 import { decodeSacn, outOfOrder, sacnGroup } from '../../src/media/sacn';
 import { UdpListener } from './udp-listener';
-import type { Socket } from 'node:dgram';
 import type { DmxInputSink } from './dmx-input';
 import type { Datagram } from './udp-listener';
 
@@ -20,7 +19,8 @@ export class SacnListener {
   readonly udp: UdpListener;
   /** The last sequence number per source and universe. */
   private readonly sequences = new Map<string, number>();
-  private readonly groups = new Map<number, Socket>();
+  /** The joined groups, each with its way to leave. */
+  private readonly groups = new Map<number, () => void>();
 
   constructor(
     private readonly o: SacnListenerOptions,
@@ -35,23 +35,42 @@ export class SacnListener {
   async follow(universes: number[]): Promise<void> {
     if (!this.udp.bound) return;
     const wanted = new Set(universes);
-    for (const [u, socket] of this.groups) {
+    for (const [u, leave] of this.groups) {
       if (wanted.has(u)) continue;
       this.groups.delete(u);
-      socket.close();
+      leave();
     }
     for (const u of wanted) if (!this.groups.has(u)) await this.join(u);
   }
 
   async stop(): Promise<void> {
-    for (const socket of this.groups.values()) socket.close();
+    for (const leave of this.groups.values()) leave();
     this.groups.clear();
     await this.udp.stop();
   }
 
-  /** One socket per group, bound to the group address, so it hears that group alone and no unicast twice. */
+  /**
+   * On 0.0.0.0 the listening socket itself joins the group (it hears every address already). Bound to one address,
+   * it cannot receive multicast: a socket bound to the group address joins instead, on that address's interface.
+   */
   private async join(universe: number): Promise<void> {
     const group = sacnGroup(universe);
+    const main = this.udp.bound;
+    if (main && this.o.host === '0.0.0.0') {
+      try {
+        main.addMembership(group);
+        this.groups.set(universe, () => {
+          try {
+            main.dropMembership(group);
+          } catch {
+            // the socket closed first: the membership went with it
+          }
+        });
+      } catch (err) {
+        this.cannotJoin(group, universe, err as Error);
+      }
+      return;
+    }
     const socket = createSocket({ type: 'udp4', reuseAddr: true });
     socket.on('message', (data, rinfo) => this.udp.take({ data, from: rinfo }));
     try {
@@ -62,16 +81,20 @@ export class SacnListener {
           resolve();
         });
       });
-      socket.addMembership(group, this.o.host === '0.0.0.0' ? undefined : this.o.host);
+      socket.addMembership(group, this.o.host);
       socket.on('error', (err) => this.o.log(`sACN group ${group}: ${err.message}`));
-      this.groups.set(universe, socket);
+      this.groups.set(universe, () => socket.close());
     } catch (err) {
       socket.close();
-      // Loopback usually carries no multicast; unicast to the bound address still works, so this is a note.
-      this.o.log(
-        `sACN: cannot join ${group} on ${this.o.host} (${(err as Error).message}); universe ${universe} is heard by unicast only.`,
-      );
+      this.cannotJoin(group, universe, err as Error);
     }
+  }
+
+  /** Loopback usually carries no multicast; unicast to the bound address still works, so this is a note. */
+  private cannotJoin(group: string, universe: number, err: Error): void {
+    this.o.log(
+      `sACN: cannot join ${group} on ${this.o.host} (${err.message}); universe ${universe} is heard by unicast only.`,
+    );
   }
 
   private handle({ data }: Datagram): string | undefined {

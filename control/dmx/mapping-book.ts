@@ -20,6 +20,15 @@ export function mappableSpec(param: string, spec: ParamSpec | undefined, known: 
   }
 }
 
+/** Whether two mappings read a channel in common (their coarse or fine bytes; a missing fine byte is none). */
+export function sharesChannel(
+  a: Pick<DmxMapping, 'channel' | 'fine'>,
+  b: Pick<DmxMapping, 'channel' | 'fine'>,
+): boolean {
+  const mine = [a.channel, a.fine].filter((c) => c !== null);
+  return [b.channel, b.fine].some((c) => c !== null && mine.includes(c));
+}
+
 const newId = (taken: Set<string>) => {
   let id: string;
   do id = `d${randomBytes(4).toString('hex')}`;
@@ -64,9 +73,7 @@ export function completeMappings(
     if (m.min !== null && m.max !== null && m.min === m.max) {
       throw new ScopeError('invalid_body', `${where}: min and max are both ${m.min}; a mapping needs a range`);
     }
-    const clash = out.find(
-      (o) => universeKey(o) === universeKey(m) && [o.channel, o.fine].some((c) => c === m.channel || c === m.fine),
-    );
+    const clash = out.find((o) => universeKey(o) === universeKey(m) && sharesChannel(o, m));
     if (clash) {
       throw new ScopeError(
         'invalid_body',

@@ -103,6 +103,23 @@ describe('/api/v1/dmx', () => {
     expect(r.service.mappings()).toMatchObject([{ id: 'fader' }]);
   });
 
+  it('PUT takes many 8-bit mappings side by side on one universe', async () => {
+    const r = await rig();
+    const side = [1, 2, 3].map((channel) => ({ param: 'level', protocol: 'artnet', universe: 0, channel }));
+    const res = await r.call('PUT', '/dmx/mappings', { mappings: side });
+    expect(res.status).toBe(200);
+    expect(r.service.mappings().map((m) => m.channel)).toEqual([1, 2, 3]);
+  });
+
+  it("PUT refuses a 16-bit pair whose fine byte is another mapping's channel", async () => {
+    const r = await rig();
+    const res = await r.call('PUT', '/dmx/mappings', {
+      mappings: [fader, { param: 'hue', protocol: 'artnet', universe: 0, channel: 9, fine: 1 }],
+    });
+    expect(res.status).toBe(400);
+    expect(r.service.mappings()).toEqual([]);
+  });
+
   it('PUT refuses two mappings reading one channel', async () => {
     const r = await rig();
     const res = await r.call('PUT', '/dmx/mappings', { mappings: [fader, { ...fader, id: 'again', param: 'hue' }] });

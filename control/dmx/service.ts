@@ -9,7 +9,7 @@ import { ArtnetListener } from './artnet-listener';
 import { SacnListener } from './sacn-listener';
 import { DmxInput } from './dmx-input';
 import { DmxLearnSession } from './learn';
-import { DmxMappingBook, completeMappings, mappableSpec, universeKey } from './mapping-book';
+import { DmxMappingBook, completeMappings, mappableSpec, sharesChannel, universeKey } from './mapping-book';
 import { levelOf, valueOf } from './dmx-mapping';
 import { DMX_MAPPINGS_FILE, loadDmxMappings, toDocument } from './mappings-file';
 import { offStatus } from './udp-listener';
@@ -188,8 +188,7 @@ export class DmxService {
   }
 
   private learned(param: string, l: LearnedChannel): void {
-    const same = (m: DmxMapping) =>
-      universeKey(m) === universeKey(l) && [m.channel, m.fine].some((c) => c === l.channel || c === l.fine);
+    const same = (m: DmxMapping) => universeKey(m) === universeKey(l) && sharesChannel(m, l);
     const kept = this.book.all().filter((m) => !same(m));
     const next = completeMappings([{ param, ...l }], (p) => this.deps.params.spec(p), kept);
     const where = `${l.protocol} universe ${l.universe} channel ${l.channel}${l.fine === null ? '' : `/${l.fine}`}`;

@@ -56,6 +56,8 @@ export async function setupDmx(o: {
   perform: Pick<Perform, 'tempo' | 'cues'>;
   configDir: string;
   timers: Timers;
+  /** In LAN mode the senders heard, as for OSC (`--osc-allow` and this machine). */
+  allow: ((address: string) => boolean) | undefined;
 }): Promise<DmxSetup> {
   const { options: d, services } = o;
   const service = new DmxService(services, {
@@ -64,6 +66,7 @@ export async function setupDmx(o: {
     merge: d.dmxMerge,
     mappingsFile: join(o.configDir, DMX_MAPPINGS_FILE),
     timers: o.timers,
+    allow: o.allow,
   });
   const layout = d.dmxLayout === undefined ? {} : await readLayout(d.dmxLayout);
   const output = new DmxOutput(

@@ -218,6 +218,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     perform,
     configDir: o.configDir ?? configDir(),
     timers: o.timers,
+    allow: lan ? (address) => oscAllow.allows(address) : undefined,
   });
   const {
     hub: outputs,

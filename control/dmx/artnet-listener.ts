@@ -9,6 +9,7 @@ export interface ArtnetListenerOptions {
   host: string;
   port: number;
   log: (message: string) => void;
+  allow?: (address: string) => boolean;
   /** The universes some mapping reads: announced in the ArtPollReply. */
   universes: () => number[];
 }
@@ -33,8 +34,9 @@ export class ArtnetListener {
     private readonly o: ArtnetListenerOptions,
     private readonly sink: DmxInputSink,
   ) {
-    this.udp = new UdpListener({ what: 'Art-Net', host: o.host, port: o.port, flag: '--artnet', log: o.log }, (d) =>
-      this.handle(d),
+    this.udp = new UdpListener(
+      { what: 'Art-Net', host: o.host, port: o.port, flag: '--artnet', log: o.log, allow: o.allow },
+      (d) => this.handle(d),
     );
   }
 

@@ -70,6 +70,18 @@ describe('the listeners on real sockets (127.0.0.1, ephemeral ports)', () => {
     expect(r.service.status().sacn.rejected).toEqual({ out_of_order: 1, preview: 1 });
   });
 
+  it('in LAN mode only allowed senders are heard, as for OSC', async () => {
+    const r = await dmxRig({ artnet: { host: '127.0.0.1', port: 0 }, allow: (address) => address === '10.0.0.9' });
+    rigs.push(r);
+    await r.service.replaceMappings([{ param: 'level', protocol: 'artnet', universe: 0, channel: 1 }]);
+    const desk = await sender();
+    desk.send(encodeArtDmx(0, universe({ 1: 255 }).subarray(0, 2)), r.service.status().artnet.port, '127.0.0.1');
+    await heard(() => r.service.status().artnet.received, 1);
+    r.service.flush();
+    expect(r.params.get('level')).toBe(0.5);
+    expect(r.service.status().artnet.rejected).toEqual({ sender_not_allowed: 1 });
+  });
+
   it('a port already taken switches the listener off with a sentence; the service goes on', async () => {
     const taken = await sender();
     const port = taken.address().port;

@@ -13,6 +13,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DmxService } from './service';
+import { parseAllowlist } from '../osc/allowlist';
 import { DmxOutput } from '../../outputs/dmx/dmx-output';
 import { p } from '../../src/params/spec';
 import { ParamStore } from '../../src/params/store';
@@ -106,6 +107,8 @@ const service = new DmxService(
     artnet: { host: '0.0.0.0', port: 6454 },
     sacn: { host: '0.0.0.0', port: 5568 },
     mappingsFile: join(conf, 'dmx-mappings.json'),
+    // LAN mode as src/main.ts runs it: only the allowlisted senders (here OLA's side of the link) are heard.
+    allow: (address) => parseAllowlist(['10.77.0.0/24']).allows(address),
   },
 );
 await service.start();

@@ -13,6 +13,7 @@ export interface SacnListenerOptions {
   host: string;
   port: number;
   log: (message: string) => void;
+  allow?: (address: string) => boolean;
 }
 
 export class SacnListener {
@@ -26,8 +27,9 @@ export class SacnListener {
     private readonly o: SacnListenerOptions,
     private readonly sink: DmxInputSink,
   ) {
-    this.udp = new UdpListener({ what: 'sACN', host: o.host, port: o.port, flag: '--sacn', log: o.log }, (d) =>
-      this.handle(d),
+    this.udp = new UdpListener(
+      { what: 'sACN', host: o.host, port: o.port, flag: '--sacn', log: o.log, allow: o.allow },
+      (d) => this.handle(d),
     );
   }
 

@@ -35,6 +35,8 @@ export interface DmxInOptions {
   /** Learn timeouts and the merge's source timeout run on these; ManualTimers in tests. */
   timers: Timers;
   learnTimeoutMs: number;
+  /** In LAN mode, the senders heard (src/main.ts passes the `--osc-allow` list); undefined = everyone. */
+  allow: ((address: string) => boolean) | undefined;
 }
 
 export const dmxInDefaults = (): DmxInOptions => ({
@@ -45,6 +47,7 @@ export const dmxInDefaults = (): DmxInOptions => ({
   write: writeFileAtomic,
   timers: realTimers,
   learnTimeoutMs: 30_000,
+  allow: undefined,
 });
 
 export type DmxDeps = Pick<ScopeServices, 'params' | 'log'> & Partial<Pick<ScopeServices, 'events'>>;
@@ -70,11 +73,12 @@ export class DmxService {
     this.o = { ...dmxInDefaults(), ...options } satisfies DmxInOptions;
     this.input = new DmxInput({ mode: this.o.merge, now: () => this.o.timers.now() });
     const log = deps.log;
+    const allow = this.o.allow;
     if (this.o.artnet) {
       const universes = () => this.book.universes('artnet');
-      this.artnet = new ArtnetListener({ ...this.o.artnet, log, universes }, this.input);
+      this.artnet = new ArtnetListener({ ...this.o.artnet, log, universes, allow }, this.input);
     }
-    if (this.o.sacn) this.sacn = new SacnListener({ ...this.o.sacn, log }, this.input);
+    if (this.o.sacn) this.sacn = new SacnListener({ ...this.o.sacn, log, allow }, this.input);
     this.learner = new DmxLearnSession({ timers: this.o.timers, timeoutMs: this.o.learnTimeoutMs }, (param) => {
       log(`DMX learn for "${param}" timed out: no channel moved.`);
       this.changed();

@@ -14,6 +14,8 @@ export interface UdpListenerOptions {
   port: number;
   flag: string;
   log: (message: string) => void;
+  /** In LAN mode, the senders heard (the `--osc-allow` list and this machine); everyone on loopback. */
+  allow?: (address: string) => boolean;
 }
 
 export type Datagram = { data: Buffer; from: { address: string; port: number } };
@@ -66,7 +68,7 @@ export class UdpListener {
     this.received++;
     let refused: string | undefined;
     try {
-      refused = this.onDatagram(d);
+      refused = this.o.allow && !this.o.allow(d.from.address) ? 'sender_not_allowed' : this.onDatagram(d);
     } catch (err) {
       // A handler bug must not take the socket down; it is counted like a refusal and said once per kind.
       refused = 'internal';

@@ -27,7 +27,7 @@ export interface DmxSetup {
 }
 
 /** Reads `--dmx-layout`; a file that is missing or not a layout stops the start with a sentence. */
-async function readLayout(path: string): Promise<z.infer<typeof dmxOutputOptionsSchema>> {
+export async function readDmxLayout(path: string): Promise<z.infer<typeof dmxOutputOptionsSchema>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -68,7 +68,7 @@ export async function setupDmx(o: {
     timers: o.timers,
     allow: o.allow,
   });
-  const layout = d.dmxLayout === undefined ? {} : await readLayout(d.dmxLayout);
+  const layout = d.dmxLayout === undefined ? {} : await readDmxLayout(d.dmxLayout);
   const output = new DmxOutput(
     'dmx',
     { ...layout, ...(d.dmxOut ? { protocol: d.dmxOut.protocol, host: d.dmxOut.host } : {}) },

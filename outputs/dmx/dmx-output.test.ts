@@ -134,6 +134,13 @@ describe('DmxOutput through the hub', () => {
     });
     expect(packet.ok && packet.packet.data[511]).toBe(3);
     await out.stop();
+    // Stopping ends the stream (E1.31): three packets with Stream_Terminated, so receivers let go at once.
+    const ends = [decodeSacn(await rx.next()), decodeSacn(await rx.next()), decodeSacn(await rx.next())];
+    expect(ends.map((e) => e.ok && [e.packet.universe, e.packet.sequence, e.packet.terminated])).toEqual([
+      [9, 1, true],
+      [9, 2, true],
+      [9, 3, true],
+    ]);
     const refused = out.optionsSchema.safeParse({ protocol: 'artnet', host: 'multicast' });
     expect(refused.success).toBe(false);
     expect(refused.error?.issues[0]?.message).toBe('multicast is for sACN; Art-Net takes an address');

@@ -97,8 +97,9 @@ export class DmxOutput implements Output<DmxOutputOptions> {
   }
 
   async stop(): Promise<void> {
-    this.sender?.close();
+    const sender = this.sender;
     this.sender = undefined;
+    await sender?.close();
   }
 
   accept(frame: OutputFrame): void {

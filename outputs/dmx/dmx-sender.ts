@@ -42,9 +42,35 @@ export class DmxSender {
     this.socket = socket;
   }
 
-  close(): void {
-    this.socket?.close();
+  /**
+   * Closes the socket. sACN first tells receivers the stream ends (E1.31: three packets with the Stream_Terminated
+   * option), so they let go of our universes at once instead of holding them for the 2.5 s data-loss timeout.
+   */
+  async close(): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
     this.socket = undefined;
+    if (this.to.protocol === 'sacn') {
+      const port = this.to.port || SACN_PORT;
+      const sends: Promise<void>[] = [];
+      for (const [universe, last] of this.sequences) {
+        const host = this.to.host === 'multicast' ? sacnGroup(universe) : this.to.host;
+        for (let i = 1; i <= 3; i++) {
+          const bytes = encodeSacn({
+            cid: this.cid,
+            sourceName: this.to.sourceName,
+            universe,
+            priority: this.to.priority,
+            sequence: (last + i) & 0xff,
+            data: new Uint8Array(0),
+            terminated: true,
+          });
+          sends.push(new Promise((resolve) => socket.send(bytes, port, host, () => resolve())));
+        }
+      }
+      await Promise.all(sends);
+    }
+    socket.close();
   }
 
   /** Sends one universe; a send that fails is counted and said in the status, never thrown. */

@@ -1,6 +1,7 @@
 /** Art-Net in: ArtDmx into the universe store, and an ArtPollReply to every ArtPoll so desks list us. */
 import { networkInterfaces } from 'node:os';
 import { ARTNET_PORT, decodeArtnet, encodeArtPollReply } from '../../src/media/artnet';
+import { outOfOrder } from '../../src/media/sacn';
 import { UdpListener } from './udp-listener';
 import type { DmxInputSink } from './dmx-input';
 import type { Datagram } from './udp-listener';
@@ -29,6 +30,8 @@ function announcedIp(host: string): [number, number, number, number] {
 
 export class ArtnetListener {
   readonly udp: UdpListener;
+  /** The last sequence number per sender and universe (0 = the sender does not sequence). */
+  private readonly sequences = new Map<string, number>();
 
   constructor(
     private readonly o: ArtnetListenerOptions,
@@ -45,7 +48,14 @@ export class ArtnetListener {
     if (!decoded.ok) return decoded.reason;
     const p = decoded.packet;
     if (p.op === 'dmx') {
-      this.sink.put('artnet', p.universe, `${from.address}:${from.port}`, p.data, 100);
+      const source = `${from.address}:${from.port}`;
+      if (p.sequence !== 0) {
+        // The same rule as sACN's: a packet up to 19 behind the last one arrived late and would undo a newer one.
+        const key = `${source}/${p.universe}`;
+        if (outOfOrder(this.sequences.get(key), p.sequence)) return 'out_of_order';
+        this.sequences.set(key, p.sequence);
+      }
+      this.sink.put('artnet', p.universe, source, p.data, 100);
       return undefined;
     }
     if (p.op === 'poll') {

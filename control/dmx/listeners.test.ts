@@ -28,23 +28,25 @@ async function heard(count: () => number, n: number): Promise<void> {
 }
 
 describe('the listeners on real sockets (127.0.0.1, ephemeral ports)', () => {
-  it('Art-Net: ArtDmx moves a parameter; an ArtPoll is answered with the mapped universes; junk is counted', async () => {
+  it('Art-Net: ArtDmx moves a parameter; an ArtPoll is answered with the mapped universes; late and junk packets are counted', async () => {
     const r = await dmxRig({ artnet: { host: '127.0.0.1', port: 0 } });
     rigs.push(r);
     await r.service.replaceMappings([{ param: 'level', protocol: 'artnet', universe: 0x12, channel: 5 }]);
     const port = r.service.status().artnet.port;
     expect(port).toBeGreaterThan(0);
     const desk = await sender();
-    desk.send(encodeArtDmx(0x12, universe({ 5: 255 }).subarray(0, 8), 1), port, '127.0.0.1');
+    desk.send(encodeArtDmx(0x12, universe({ 5: 255 }).subarray(0, 8), 2), port, '127.0.0.1');
+    await heard(() => r.service.status().artnet.received, 1);
+    desk.send(encodeArtDmx(0x12, universe({ 5: 0 }).subarray(0, 8), 1), port, '127.0.0.1'); // late: dropped
     desk.send(Buffer.from('hello'), port, '127.0.0.1');
     const reply = once(desk, 'message');
     desk.send(encodeArtPoll(), port, '127.0.0.1');
     const [data] = (await reply) as [Buffer];
     expect(decodeArtnet(data)).toMatchObject({ ok: true, packet: { op: 'poll-reply', universes: [0x12] } });
-    await heard(() => r.service.status().artnet.received, 3);
+    await heard(() => r.service.status().artnet.received, 4);
     r.service.flush();
     expect(r.params.get('level')).toBe(1);
-    expect(r.service.status().artnet.rejected).toEqual({ short: 1 });
+    expect(r.service.status().artnet.rejected).toEqual({ short: 1, out_of_order: 1 });
   });
 
   it('sACN: unicast data moves a parameter; out-of-order and preview packets are counted, not applied', async () => {

@@ -13,7 +13,12 @@ export interface ArtnetListenerOptions {
   allow?: (address: string) => boolean;
   /** The universes some mapping reads: announced in the ArtPollReply. */
   universes: () => number[];
+  /** Wall time in ms, for the poll reply's rate limit. */
+  now: () => number;
 }
+
+/** Controllers poll every 2.5-3 s; a few of them answered at once is fine, hundreds a second is not. */
+const POLL_REPLY_INTERVAL_MS = 100;
 
 /** The address to announce: the bound one, or for 0.0.0.0 the first external IPv4 address of this machine. */
 function announcedIp(host: string): [number, number, number, number] {
@@ -32,6 +37,7 @@ export class ArtnetListener {
   readonly udp: UdpListener;
   /** The last sequence number per sender and universe (0 = the sender does not sequence). */
   private readonly sequences = new Map<string, number>();
+  private lastReply = -Infinity;
 
   constructor(
     private readonly o: ArtnetListenerOptions,
@@ -48,17 +54,20 @@ export class ArtnetListener {
     if (!decoded.ok) return decoded.reason;
     const p = decoded.packet;
     if (p.op === 'dmx') {
+      if (!this.sink.wants('artnet', p.universe)) return 'unmapped';
       const source = `${from.address}:${from.port}`;
-      if (p.sequence !== 0) {
-        // The same rule as sACN's: a packet up to 19 behind the last one arrived late and would undo a newer one.
-        const key = `${source}/${p.universe}`;
-        if (outOfOrder(this.sequences.get(key), p.sequence)) return 'out_of_order';
-        this.sequences.set(key, p.sequence);
-      }
-      this.sink.put('artnet', p.universe, source, p.data, 100);
-      return undefined;
+      // The same rule as sACN's: a packet up to 19 behind the last one arrived late and would undo a newer one.
+      const key = `${source}/${p.universe}`;
+      if (p.sequence !== 0 && outOfOrder(this.sequences.get(key), p.sequence)) return 'out_of_order';
+      const refused = this.sink.put('artnet', p.universe, source, p.data, 100);
+      if (refused === undefined && p.sequence !== 0) this.sequences.set(key, p.sequence);
+      return refused;
     }
     if (p.op === 'poll') {
+      // A reply is 17 times the size of a poll: a flood of forged polls must not turn us into an amplifier.
+      const now = this.o.now();
+      if (now - this.lastReply < POLL_REPLY_INTERVAL_MS) return 'poll_flood';
+      this.lastReply = now;
       const reply = encodeArtPollReply({
         ip: announcedIp(this.o.host),
         port: ARTNET_PORT,

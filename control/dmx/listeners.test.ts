@@ -72,6 +72,26 @@ describe('the listeners on real sockets (127.0.0.1, ephemeral ports)', () => {
     expect(r.service.status().sacn.rejected).toEqual({ out_of_order: 1, preview: 1 });
   });
 
+  it('universes no mapping reads are refused before they cost memory; a flood of polls gets one reply', async () => {
+    const r = await dmxRig({ artnet: { host: '127.0.0.1', port: 0 } });
+    rigs.push(r);
+    await r.service.replaceMappings([{ param: 'level', protocol: 'artnet', universe: 0, channel: 1 }]);
+    const port = r.service.status().artnet.port;
+    const desk = await sender();
+    for (let u = 1; u <= 5; u++) desk.send(encodeArtDmx(u, universe().subarray(0, 2)), port, '127.0.0.1');
+    const replies: Buffer[] = [];
+    desk.on('message', (m) => replies.push(m));
+    for (let i = 0; i < 5; i++) desk.send(encodeArtPoll(), port, '127.0.0.1');
+    await heard(() => r.service.status().artnet.received, 10);
+    expect(r.service.status().artnet.rejected).toEqual({ unmapped: 5, poll_flood: 4 });
+    expect(r.service.input.levels('artnet', 3)).toBeUndefined();
+    await heard(() => replies.length, 1);
+    // ManualTimers: time stands still, so the next poll is still too soon; moved past the interval, it is answered.
+    r.timers.advance(100);
+    desk.send(encodeArtPoll(), port, '127.0.0.1');
+    await heard(() => replies.length, 2);
+  });
+
   it('in LAN mode only allowed senders are heard, as for OSC', async () => {
     const r = await dmxRig({ artnet: { host: '127.0.0.1', port: 0 }, allow: (address) => address === '10.0.0.9' });
     rigs.push(r);

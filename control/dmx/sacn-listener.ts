@@ -104,6 +104,7 @@ export class SacnListener {
     if (!decoded.ok) return decoded.reason;
     const p = decoded.packet;
     if (p.preview) return 'preview';
+    if (!this.sink.wants('sacn', p.universe)) return 'unmapped';
     const key = `${p.cid}:${p.universe}`;
     if (p.terminated) {
       this.sequences.delete(key);
@@ -111,8 +112,8 @@ export class SacnListener {
       return undefined;
     }
     if (outOfOrder(this.sequences.get(key), p.sequence)) return 'out_of_order';
-    this.sequences.set(key, p.sequence);
-    this.sink.put('sacn', p.universe, p.cid, p.data, p.priority);
-    return undefined;
+    const refused = this.sink.put('sacn', p.universe, p.cid, p.data, p.priority);
+    if (refused === undefined) this.sequences.set(key, p.sequence);
+    return refused;
   }
 }

@@ -71,16 +71,23 @@ export class DmxService {
     options: Partial<DmxInOptions> = {},
   ) {
     this.o = { ...dmxInDefaults(), ...options } satisfies DmxInOptions;
-    this.input = new DmxInput({ mode: this.o.merge, now: () => this.o.timers.now() });
+    this.input = new DmxInput({
+      mode: this.o.merge,
+      now: () => this.o.timers.now(),
+      // While learning every universe counts: the channel to learn may be on one no mapping reads yet.
+      wanted: (key) => this.learner.current() !== null || this.book.on(key).length > 0,
+    });
     const log = deps.log;
     const allow = this.o.allow;
     if (this.o.artnet) {
       const universes = () => this.book.universes('artnet');
-      this.artnet = new ArtnetListener({ ...this.o.artnet, log, universes, allow }, this.input);
+      const now = () => this.o.timers.now();
+      this.artnet = new ArtnetListener({ ...this.o.artnet, log, universes, allow, now }, this.input);
     }
     if (this.o.sacn) this.sacn = new SacnListener({ ...this.o.sacn, log, allow }, this.input);
     this.learner = new DmxLearnSession({ timers: this.o.timers, timeoutMs: this.o.learnTimeoutMs }, (param) => {
       log(`DMX learn for "${param}" timed out: no channel moved.`);
+      this.input.prune();
       this.changed();
     });
     this.file = new SettingsWriter({ path: this.o.mappingsFile, what: 'the DMX mappings', log, write: this.o.write });
@@ -169,6 +176,7 @@ export class DmxService {
 
   cancelLearn(): boolean {
     const was = this.learner.cancel();
+    this.input.prune();
     if (was) this.changed();
     return was;
   }
@@ -206,6 +214,7 @@ export class DmxService {
     const before = this.book.all();
     this.book.replace(next);
     this.levels.clear();
+    this.input.prune();
     const saved = this.save(before);
     this.saving = Promise.all([this.saving, saved.catch(() => {})]).then(() => {});
     this.changed();

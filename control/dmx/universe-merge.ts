@@ -30,6 +30,10 @@ export class UniverseMerge {
     this.sources.set(source, { data, priority, at });
   }
 
+  has(source: string): boolean {
+    return this.sources.has(source);
+  }
+
   /** The source says it stopped (sACN stream terminated): it no longer counts, at once. */
   drop(source: string): void {
     this.sources.delete(source);

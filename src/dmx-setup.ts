@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { DmxService } from '../control/dmx/service';
 import { dmxRoutes } from '../control/dmx/routes';
 import { DMX_MAPPINGS_FILE } from '../control/dmx/mappings-file';
+import { dmxCommands } from '../control/dmx/commands';
 import { DmxOutput, dmxOutputOptionsSchema } from '../outputs/dmx/dmx-output';
 import type { Hono } from 'hono';
 import type { DmxOptions } from './dmx-flags';
@@ -81,6 +82,7 @@ export async function setupDmx(o: {
     },
   );
   let detach: (() => void) | undefined;
+  let removeCommands = () => {};
   return {
     service,
     output,
@@ -88,11 +90,14 @@ export async function setupDmx(o: {
     outputOn: d.dmxOut !== undefined,
     start: async () => {
       await service.start();
+      // `dmx/learn <param>` from OSC (/scope/dmx/learn) and WebSocket clients, as MIDI learn is reached.
+      removeCommands = dmxCommands(service, services.commands);
       // What arrived since the last frame is applied once per frame: a desk at 44 Hz costs the loop one pass.
       detach = services.engine.onFrame(() => service.flush());
     },
     stop: async () => {
       detach?.();
+      removeCommands();
       await service.stop();
     },
   };

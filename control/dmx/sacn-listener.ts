@@ -22,6 +22,7 @@ export class SacnListener {
   private readonly sequences = new Map<string, number>();
   /** The joined groups, each with its way to leave. */
   private readonly groups = new Map<number, () => void>();
+  private following: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly o: SacnListenerOptions,
@@ -33,8 +34,13 @@ export class SacnListener {
     );
   }
 
-  /** Joins the multicast groups of `universes` and leaves the others. */
-  async follow(universes: number[]): Promise<void> {
+  /** Joins the multicast groups of `universes` and leaves the others; calls run one after another. */
+  follow(universes: number[]): Promise<void> {
+    this.following = this.following.then(() => this.reconcile(universes));
+    return this.following;
+  }
+
+  private async reconcile(universes: number[]): Promise<void> {
     if (!this.udp.bound) return;
     const wanted = new Set(universes);
     for (const [u, leave] of this.groups) {
@@ -46,6 +52,7 @@ export class SacnListener {
   }
 
   async stop(): Promise<void> {
+    await this.following;
     for (const leave of this.groups.values()) leave();
     this.groups.clear();
     await this.udp.stop();

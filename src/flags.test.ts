@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FLAGS, flagsHelp, optionsFromFlags } from './flags';
 
@@ -78,12 +78,16 @@ describe('the flag table', () => {
     expect(lines.some((l) => l.startsWith('--clock: '))).toBe(true);
   });
 
-  it('--help and the README list every flag', () => {
+  it('--help and the README (or a page of docs/ it leads to) list every flag', () => {
     const help = flagsHelp();
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const docs = new URL('../docs/', import.meta.url);
+    const pages = readdirSync(docs).filter((f) => f.endsWith('.md'));
+    const readme = [new URL('../README.md', import.meta.url), ...pages.map((f) => new URL(f, docs))]
+      .map((page) => readFileSync(page, 'utf8'))
+      .join('\n');
     for (const f of FLAGS) {
       expect(help).toContain(`--${f.name}`);
-      expect(readme, `README's flag table lacks --${f.name}`).toContain(`\`--${f.name}`);
+      expect(readme, `neither README's flag table nor docs/ lists --${f.name}`).toContain(`\`--${f.name}`);
     }
   });
 });

@@ -84,6 +84,12 @@ const olad = spawn(
   ],
   { stdio: process.env.OLA_DEBUG ? ['ignore', 'inherit', 'inherit'] : 'ignore' },
 );
+// However this process ends (a failed step, the test's timeout), olad and namespace B go with it.
+process.on('exit', () => {
+  olad.kill();
+  holder.kill();
+});
+process.on('SIGTERM', () => process.exit(1));
 const devices = async () => {
   const text = inB(['ola_dev_info']);
   const id = (name: string) =>

@@ -28,6 +28,8 @@ export interface OutputSetupOptions {
   whipPush: { url: string; token: string | undefined } | undefined;
   /** Outputs injected by the caller (tests, stand-ins): each replaces the built-in one of its id, or is added. */
   outputs: Output[];
+  /** Outputs the root builds elsewhere (DMX), registered beside the built-in ones, on only when `enabled`. */
+  more?: { output: Output; enabled: boolean }[];
 }
 
 /**
@@ -57,6 +59,7 @@ export function setupOutputs(o: OutputSetupOptions): { hub: OutputHub; webrtc: W
     .add(take('spout') ?? new SpoutOutput('spout', { name: o.name }), o.spout)
     // An injected push output (tests, the bench) is on from the start like any injected output.
     .add(take('whip-push') ?? new WhipPushOutput('whip-push', { ...o.whipPush }), pushing);
+  for (const { output, enabled } of o.more ?? []) if (!injected.has(output.id)) hub.add(output, enabled);
   // The rest are new outputs of the caller's, on from the start.
   for (const out of injected.values()) hub.add(out, true);
   for (const { id } of hub.list()) {

@@ -44,7 +44,7 @@ export function bannerLines(
       ? `unavailable: ${out.reason ?? ''}`
       : out.enabled
         ? 'on'
-        : `off (switch on in the panel${FLAGGED.has(out.kind) ? ` or with --${out.kind}` : ''})`;
+        : `off (switch on in the panel${FLAGGED.has(out.kind) ? ` or with --${out.kind}` : out.kind === 'dmx' ? ' or with --dmx-out' : ''})`;
     say(`  ${out.name.padEnd(6)} ${state}`);
   }
   const midi = scope.midi?.status();
@@ -57,6 +57,18 @@ export function bannerLines(
         .map((p) => p.name)
         .join(', ') || 'none';
     say(`  MIDI   in: ${names(midi.inputs)}   out: ${names(midi.outputs)}   ${midi.mappings.length} mappings`);
+  }
+  const dmx = scope.dmx.service.status();
+  const listening = (['artnet', 'sacn'] as const).filter((k) => dmx[k].enabled || !dmx[k].reason?.startsWith('off;'));
+  if (listening.length === 0) say('  DMX in off (--artnet, --sacn)');
+  for (const k of listening) {
+    const l = dmx[k];
+    const name = k === 'artnet' ? 'Art-Net' : 'sACN';
+    say(
+      l.enabled
+        ? `  ${name} udp://${bracket(l.host)}:${l.port}  (DMX in, ${dmx.mappings.length} mappings)`
+        : `  ${name} off: ${l.reason}`,
+    );
   }
   say('  Ctrl-C stops');
   if (scope.lan) {

@@ -13,6 +13,7 @@ import { whipPushOptionsSchema } from '../outputs/whip-push/whip-push-output';
 import { showNameSchema } from '../control/nats/nats-show';
 import { parseBytes } from './engine/memory-budget';
 import { numberTextSchema } from './shared/numbers';
+import { DMX_FLAGS } from './dmx-flags';
 import type { ScopeOptions } from './scope-options';
 
 export interface FlagDef<T = unknown> {
@@ -413,6 +414,7 @@ export const FLAGS: FlagDef[] = [
     schema: showNameSchema,
     apply: (v) => ({ show: v }),
   }),
+  ...DMX_FLAGS,
 ];
 
 /** The parseArgs option table of the flags. */

@@ -42,6 +42,8 @@ import type { OutputHub } from '../outputs/hub';
 import { whepRoutes } from '../outputs/webrtc/routes';
 import { Perform } from './perform/perform';
 import { setupPerform } from './perform-setup';
+import { setupDmx } from './dmx-setup';
+import type { DmxSetup } from './dmx-setup';
 import type { PerformSetup } from './perform-setup';
 import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import { setupInputs } from '../inputs/setup';
@@ -64,6 +66,8 @@ export interface Scope {
   runtime: OrtRuntime;
   presets: PresetStore;
   midi: MidiService | undefined;
+  /** DMX in (Art-Net/sACN listeners, mappings) and the DMX output. */
+  dmx: DmxSetup;
   outputs: OutputHub;
   inputs: InputHub;
   performing: PerformSetup;
@@ -210,6 +214,15 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         })
       : undefined;
 
+  const dmx = await setupDmx({
+    options: o,
+    host: o.host,
+    services,
+    perform,
+    configDir: o.configDir ?? configDir(),
+    timers: o.timers,
+    allow: lan ? (address) => oscAllow.allows(address) : undefined,
+  });
   const {
     hub: outputs,
     webrtc,
@@ -227,6 +240,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     mjpegQuality: o.mjpegQuality,
     whipPush: o.whipPush === undefined ? undefined : { url: o.whipPush, token: o.whipToken },
     outputs: o.outputs,
+    more: [{ output: dmx.output, enabled: dmx.outputOn }],
   });
   const performing: PerformSetup = await setupPerform({
     perform,
@@ -279,6 +293,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         modelRoutes(models),
         presetRoutes(presets),
         ...(midi ? [midiRoutes(midi)] : []),
+        dmx.routes,
         outputRoutes(outputs),
         ...performing.routes,
         mjpegRoutes(mjpeg, engine),
@@ -328,6 +343,8 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   await oscQuery?.start();
   // Never throws: without a MIDI system it says so once and reports why in its status.
   await midi?.start();
+  // Never throws either: a DMX port in use switches that listener off with a sentence.
+  await dmx.start();
   // Subscribed before the loop starts, so every output sees the first frame; a failing output only logs.
   await outputs.start(engine);
   engine.setInput(inputs.hub);
@@ -356,6 +373,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     runtime,
     presets,
     midi,
+    dmx,
     outputs,
     inputs: inputs.hub,
     performing,
@@ -380,6 +398,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         o.log(
           `Drained: the last frame${last ? ` (${last.seq})` : ''} went out, outputs closed${show ? `, left show ${o.show}` : ''}.`,
         );
+        await dmx.stop();
         await midi?.stop();
         await oscQuery?.stop();
         await osc?.stop();

@@ -9,10 +9,12 @@ import type { ModelManifest } from './models';
 import type { DeviceRequest } from './runtime/providers';
 import { defaultPluginSearch } from './plugins/index';
 import type { MidiBackend } from '../control/midi/backend';
+import { dmxDefaults } from './dmx-flags';
+import type { DmxOptions } from './dmx-flags';
 import type { Output } from '../outputs/output';
 import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
 
-export interface ScopeOptions {
+export interface ScopeOptions extends DmxOptions {
   port: number;
   host: string;
   /** Pipeline loaded at start; `null` starts with none. */
@@ -177,5 +179,6 @@ export const scopeDefaults: ScopeOptions = {
   audioFormat: undefined,
   outputs: [],
   headless: false,
+  ...dmxDefaults,
   logFormat: 'text',
 };

@@ -1,7 +1,7 @@
 /** Shapes of `/api/v1/outputs` and the `outputs` event: every sink with its state. */
 import { z } from 'zod';
 
-export const outputKindSchema = z.enum(['webrtc', 'whip', 'ndi', 'syphon', 'spout', 'mjpeg', 'recording']);
+export const outputKindSchema = z.enum(['webrtc', 'whip', 'ndi', 'syphon', 'spout', 'mjpeg', 'recording', 'dmx']);
 export type OutputKind = z.infer<typeof outputKindSchema>;
 
 export const outputStateSchema = z.enum(['off', 'starting', 'running', 'error', 'unavailable']);

@@ -33,7 +33,7 @@ export interface FlagDef<T = unknown> {
 
 const flag = <T>(def: FlagDef<T>): FlagDef => def as FlagDef;
 
-/** A number written plainly (README "Parameters"): no hex, no spaces, nothing after it. */
+/** A number written plainly (docs/pipelines.md): no hex, no spaces, nothing after it. */
 const numeric = numberTextSchema;
 const port = numeric.pipe(z.number().int().min(0).max(65535));
 const portOrOff = z.union([z.literal('off'), port]);

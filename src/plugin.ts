@@ -1,6 +1,6 @@
 /**
  * The public API for pipeline plugins, `daydream-scope/plugin`. A plugin is a module whose default export is a
- * pipeline definition, a list of them, or a function of `PluginApi` returning them; see README "Plugins" and
+ * pipeline definition, a list of them, or a function of `PluginApi` returning them; see docs/pipelines.md "Plugins" and
  * examples/plugin-kaleidoscope. Import types from here (`import type`), and take the builders from the
  * `PluginApi` argument, so the plugin runs against whichever server loads it.
  */

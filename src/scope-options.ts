@@ -30,7 +30,7 @@ export interface ScopeOptions extends DmxOptions {
   pipelines: PipelineDefinition[];
   /** Pipeline plugins to load (`--plugin`): module files or folders, relative to the current directory. */
   plugins: string[];
-  /** node_modules folders whose packages may declare pipelines in package.json (README "Plugins"). */
+  /** node_modules folders whose packages may declare pipelines in package.json (docs/pipelines.md "Plugins"). */
   pluginSearch: string[];
   log: (message: string) => void;
   /** Resolve start() only once the first pipeline has loaded (tests, bench). */

@@ -32,7 +32,7 @@ export const loadSpoutLibrary: SpoutLoader = (dllPath) => {
   };
 };
 
-/** A Spout sender (Windows) through SpoutLibrary.dll. Never run on Windows by its author; see the README (Outputs). */
+/** A Spout sender (Windows) through SpoutLibrary.dll. Never run on Windows by its author; see docs/outputs.md. */
 export class SpoutOutput implements Output<SpoutOptions> {
   readonly kind = 'spout';
   readonly name = 'Spout';

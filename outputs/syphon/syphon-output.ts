@@ -30,7 +30,7 @@ export const importSyphon: SyphonLoader = async () => {
 
 /**
  * A Syphon server (macOS). Never a dependency of the project: started only when node-syphon can be imported,
- * listed otherwise with the command that installs it. Never run on a Mac by its author; see the README (Outputs).
+ * listed otherwise with the command that installs it. Never run on a Mac by its author; see docs/outputs.md.
  */
 export class SyphonOutput implements Output<SyphonOptions> {
   readonly kind = 'syphon';

@@ -90,7 +90,7 @@ export function missingExport(m: ExportManifest, root: string, missing: string[]
   const fix = exportCommand(m, root);
   const message =
     `${m.pipeline} needs the ${m.id} export (${approxSize(m.files)}) in ${dir}: on a machine with an NVIDIA GPU ` +
-    `and the upstream checkpoints run \`${fix}\` (README: Autoregressive video), or choose model "tiny" ` +
+    `and the upstream checkpoints run \`${fix}\` (docs/ar-video.md), or choose model "tiny" ` +
     `(missing: ${shown})`;
   return { message, fix };
 }

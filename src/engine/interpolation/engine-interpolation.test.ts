@@ -6,6 +6,7 @@ import { PipelineRegistry } from '../registry';
 import { definePipeline } from '../pipeline';
 import type { Frame, Image } from '../frame';
 import type { FrameInterpolator } from './interpolator';
+import { OnnxInterpolator } from './onnx-interpolator';
 import { ParamStore } from '../../params/store';
 import { OrtRuntime } from '../../runtime/ort';
 
@@ -40,10 +41,14 @@ function ramp(failing: Set<number> = new Set()) {
   return def;
 }
 
-async function setup(def: ReturnType<typeof ramp>, interpolate: number, interpolator?: FrameInterpolator) {
+async function setup(
+  def: ReturnType<typeof ramp>,
+  interpolate: number,
+  interpolator?: FrameInterpolator,
+  resolution = { width: 4, height: 2 },
+) {
   const clock = new ManualClock();
   const params = new ParamStore();
-  const resolution = { width: 4, height: 2 };
   const registry = new PipelineRegistry([def]);
   const host = new PipelineHost({ registry, params, runtime: new OrtRuntime(), resolution, clock });
   const engine = new Engine({ clock, params, host, fps: 30, resolution, interpolator });
@@ -146,5 +151,23 @@ describe('frame interpolation in the engine', () => {
     const { clock } = await setup(ramp(), 3, spy);
     await slots(clock, 7);
     expect(asked.slice(0, 2)).toEqual(['0->40 @ 0.333,0.667', '40->80 @ 0.333,0.667']);
+  });
+
+  it('through the tiny ONNX graph (zero flow head) the in-between frames are the blends, one slot each', async () => {
+    const runtime = new OrtRuntime({ intraOpThreads: 1 });
+    const interpolator = new OnnxInterpolator({ runtime, model: 'tiny', zeroHead: true });
+    const { clock, frames } = await setup(ramp(), 2, interpolator, { width: 16, height: 16 });
+    // The graph runs on the runtime's worker thread, which answers in real time: each slot waits for its frame
+    // to be out (a condition, not a duration) before the clock moves on, so the loop never meets a deadline.
+    for (let i = 0; i < 8; i++) {
+      const target = frames.length + 1;
+      clock.advance(1000 / 30);
+      while (frames.length < target) await new Promise((r) => setTimeout(r, 1));
+    }
+    const out = rendered(frames).slice(0, 8);
+    const expected = [0, 0, 20, 40, 60, 80, 100, 120];
+    expect(out.every((f, i) => Math.abs(f.data[0]! - expected[i]!) <= 1 && !f.repeated)).toBe(true);
+    await interpolator.close();
+    await runtime.close();
   });
 });

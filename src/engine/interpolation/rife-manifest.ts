@@ -3,7 +3,7 @@ import type { GraphSignature } from '../../runtime/onnx-signature';
 /**
  * The real interpolation network this stage runs when a performer has one: a RIFE export (Practical-RIFE's IFNet,
  * v4.x, or ECCV 2022 RIFE's IFNet_m) to ONNX. Nothing is downloaded: the file is made with the exporter notes in
- * docs/interpolation.md and put at `file` under the models directory (or named with --interpolation-model). The
+ * docs/interpolation.md and put at `file` under the models directory (or named with --interpolator). The
  * project's own graphs (rife-graph.ts) have the same tensors, so what the tests check holds for the export.
  */
 export const rifeExport = {

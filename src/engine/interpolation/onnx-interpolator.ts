@@ -1,4 +1,4 @@
-import { buildRifeGraph, standInChannels, tinyChannels } from './rife-graph';
+import { RIFE_ALIGN, buildRifeGraph, standInChannels, tinyChannels } from './rife-graph';
 import { rifeExport, signatureProblem } from './rife-manifest';
 import { readSignature } from '../../runtime/onnx-signature';
 import type { FrameInterpolator } from './interpolator';
@@ -30,14 +30,16 @@ export class OnnxInterpolator implements FrameInterpolator {
   constructor(private readonly o: OnnxInterpolatorOptions) {}
 
   async between(a: Image, b: Image, times: readonly number[]): Promise<Image[]> {
-    const session = await this.session(a.width, a.height);
-    const planes = [toPlanar(a), toPlanar(b)] as const;
+    // RIFE works on sizes in multiples of 32: the pictures go in padded (edges repeated) and come out cropped.
+    const [width, height] = [align(a.width), align(a.height)];
+    const session = await this.session(width, height);
+    const planes = [toPlanar(a, width, height), toPlanar(b, width, height)] as const;
     const out: Image[] = [];
     for (const t of times) {
-      const result = await session.run(feeds(session, planes, t, a.width, a.height));
+      const result = await session.run(feeds(session, planes, t, width, height));
       const output = result[rifeExport.outputs.output] ?? result[session.outputNames[0]!];
       if (!output || !(output.data instanceof Float32Array)) throw new Error('the interpolation graph gave no output');
-      out.push(fromPlanar(output.data, a.width, a.height));
+      out.push(fromPlanar(output.data, width, height, a.width, a.height));
     }
     return out;
   }
@@ -107,29 +109,39 @@ function feeds(
   };
 }
 
-/** RGBA bytes as float RGB planes in [0, 1], [3, H, W]. */
-export function toPlanar(image: Image): Float32Array {
-  const n = image.width * image.height;
+const align = (n: number) => Math.ceil(n / RIFE_ALIGN) * RIFE_ALIGN;
+
+/** RGBA bytes as float RGB planes in [0, 1], [3, H, W], padded to `width` x `height` by repeating the edges. */
+export function toPlanar(image: Image, width = image.width, height = image.height): Float32Array {
+  const n = width * height;
   const out = new Float32Array(3 * n);
   const d = image.data;
-  for (let i = 0; i < n; i++) {
-    out[i] = d[i * 4]! / 255;
-    out[n + i] = d[i * 4 + 1]! / 255;
-    out[2 * n + i] = d[i * 4 + 2]! / 255;
+  for (let y = 0; y < height; y++) {
+    const row = Math.min(y, image.height - 1) * image.width;
+    for (let x = 0; x < width; x++) {
+      const from = (row + Math.min(x, image.width - 1)) * 4;
+      const i = y * width + x;
+      out[i] = d[from]! / 255;
+      out[n + i] = d[from + 1]! / 255;
+      out[2 * n + i] = d[from + 2]! / 255;
+    }
   }
   return out;
 }
 
-/** Float RGB planes in [0, 1] as opaque RGBA bytes, rounded. */
-export function fromPlanar(planes: Float32Array, width: number, height: number): Image {
+/** Float RGB planes in [0, 1] of `width` x `height` as opaque RGBA bytes, rounded, cropped to `cropW` x `cropH`. */
+export function fromPlanar(planes: Float32Array, width: number, height: number, cropW = width, cropH = height): Image {
   const n = width * height;
   // A clamped array rounds and clamps on assignment, so values a little outside [0, 1] cannot wrap around.
-  const clamped = new Uint8ClampedArray(4 * n);
-  for (let i = 0; i < n; i++) {
-    clamped[i * 4] = planes[i]! * 255;
-    clamped[i * 4 + 1] = planes[n + i]! * 255;
-    clamped[i * 4 + 2] = planes[2 * n + i]! * 255;
-    clamped[i * 4 + 3] = 255;
+  const clamped = new Uint8ClampedArray(4 * cropW * cropH);
+  for (let y = 0; y < cropH; y++) {
+    for (let x = 0; x < cropW; x++) {
+      const [i, o] = [y * width + x, (y * cropW + x) * 4];
+      clamped[o] = planes[i]! * 255;
+      clamped[o + 1] = planes[n + i]! * 255;
+      clamped[o + 2] = planes[2 * n + i]! * 255;
+      clamped[o + 3] = 255;
+    }
   }
-  return { data: new Uint8Array(clamped.buffer), width, height };
+  return { data: new Uint8Array(clamped.buffer), width: cropW, height: cropH };
 }

@@ -23,8 +23,8 @@ export interface RifeGraphOptions {
   seed: number;
   width: number;
   height: number;
-  /** Channels of the four IFBlocks, coarse to fine. */
-  channels: readonly [number, number, number, number];
+  /** Channels of the feature head's convolutions, then of the four IFBlocks, coarse to fine. */
+  channels: readonly [number, number, number, number, number];
   /** Zero weights in every block's last convolution: no flow, mask 0, so every output frame is the 50/50 blend. */
   zeroHead?: boolean;
 }
@@ -32,9 +32,9 @@ export interface RifeGraphOptions {
 /** The block scales, coarse to fine, and the size multiple they need (1/8, then two stride-2 convolutions). */
 const SCALES = [8, 4, 2, 1] as const;
 export const RIFE_ALIGN = 32;
-/** RIFE v4.2x's channels, and a tiny set that runs on any CPU in a test. */
-export const standInChannels = [192, 128, 64, 32] as const;
-export const tinyChannels = [8, 8, 4, 4] as const;
+/** RIFE v4.2x's channels (head, blocks), and a tiny set that runs on any CPU in a test. */
+export const standInChannels = [16, 192, 128, 64, 32] as const;
+export const tinyChannels = [4, 8, 8, 4, 4] as const;
 const FEATURES = 4;
 const BLOCK_OUT = 13;
 
@@ -57,14 +57,14 @@ export function buildRifeGraph(o: RifeGraphOptions): Uint8Array {
     return g.op('GridSample', [x, at], { mode: 'bilinear', padding_mode: 'border', align_corners: { int: 1 } });
   };
   const cat = (xs: string[]) => g.op('Concat', xs, { axis: { int: 1 } });
-  const head = featureHead(g, w);
+  const head = featureHead(g, w, o.channels[0]);
   const [f0, f1] = [head(img0), head(img1)];
   let flow = '';
   let mask = '';
   let feat = '';
   let [warped0, warped1] = [img0, img1];
   for (let i = 0; i < 4; i++) {
-    const block = ifBlock(g, w, `block${i}`, o.channels[i]!, SCALES[i]!, o.zeroHead ?? false);
+    const block = ifBlock(g, w, `block${i}`, o.channels[i + 1]!, SCALES[i]!, o.zeroHead ?? false);
     if (i === 0) {
       // RIFE's 15 channels, and a 16th of zeros: onnxruntime 1.30's WebGPU Conv computes wrong results for input
       // channel counts that are multiples of 3 but not of 4 (6, 9, 15, …; seen on lavapipe, docs/interpolation.md);
@@ -115,16 +115,16 @@ function ifBlock(g: GraphBuilder, w: Weights, name: string, c: number, scale: nu
   };
 }
 
-/** The feature head both images go through (shared weights): 3 -> 16 at 1/2 -> 4 channels at full size. */
-function featureHead(g: GraphBuilder, w: Weights): (img: string) => string {
+/** The feature head both images go through (shared weights): 3 -> `c` (RIFE: 16) at 1/2 -> 4 at full size. */
+function featureHead(g: GraphBuilder, w: Weights, c: number): (img: string) => string {
   const names = ['encode.cnn0', 'encode.cnn1', 'encode.cnn2', 'encode.cnn3'];
   const weights = [
-    w.make(`${names[0]}.w`, [16, 3, 3, 3], Math.sqrt(2 / 27)),
-    w.make(`${names[1]}.w`, [16, 16, 3, 3], Math.sqrt(2 / 144)),
-    w.make(`${names[2]}.w`, [16, 16, 3, 3], Math.sqrt(2 / 144)),
-    w.make(`${names[3]}.w`, [16, FEATURES, 4, 4], Math.sqrt(1 / 256)),
+    w.make(`${names[0]}.w`, [c, 3, 3, 3], Math.sqrt(2 / 27)),
+    w.make(`${names[1]}.w`, [c, c, 3, 3], Math.sqrt(2 / (9 * c))),
+    w.make(`${names[2]}.w`, [c, c, 3, 3], Math.sqrt(2 / (9 * c))),
+    w.make(`${names[3]}.w`, [c, FEATURES, 4, 4], Math.sqrt(1 / (16 * c))),
   ];
-  const biases = [16, 16, 16, FEATURES].map((n, i) => w.make(`${names[i]}.b`, [n], 0));
+  const biases = [c, c, c, FEATURES].map((n, i) => w.make(`${names[i]}.b`, [n], 0));
   const conv = (x: string, i: number, stride: number) =>
     g.op('Conv', [x, weights[i]!, biases[i]!], { kernel_shape: [3, 3], strides: [stride, stride], pads: [1, 1, 1, 1] });
   return (img) => {

@@ -11,6 +11,7 @@ const [{ default: ort }, { SessionServer }, { applyChildFault }] = await Promise
   import('./child-faults.ts'),
 ]);
 const server = new SessionServer(ort);
+const writer = await sharedWriter();
 const faults = process.env.DAYDREAM_SCOPE_FAULTS === '1';
 
 const answer = (msg) => {
@@ -19,7 +20,23 @@ const answer = (msg) => {
   return Promise.resolve({ value: {} });
 };
 
-process.on('message', ({ rid, msg }) => {
+// Big tensors of a reply go through the shared memory the server made, while it has room (shared-frames.ts).
+async function sharedWriter() {
+  const path = process.env.DAYDREAM_SCOPE_SHARED_PATH;
+  if (!path) return undefined;
+  try {
+    const [{ SharedRegion }, { SharedWriter }] = await Promise.all([
+      import('./shared-region.ts'),
+      import('./shared-frames.ts'),
+    ]);
+    return new SharedWriter(SharedRegion.open(path, Number(process.env.DAYDREAM_SCOPE_SHARED_BYTES)).bytes);
+  } catch (err) {
+    console.error(`no shared memory for frames, the pipe carries them: ${err?.message ?? err}`);
+    return undefined;
+  }
+}
+
+process.on('message', ({ rid, msg, consumed }) => {
   let reply;
   try {
     reply = answer(msg);
@@ -27,7 +44,7 @@ process.on('message', ({ rid, msg }) => {
     reply = Promise.reject(err);
   }
   reply.then(
-    ({ value }) => process.send({ rid, ok: true, value }),
+    ({ value }) => process.send({ rid, ok: true, value: writer ? writer.place(value, consumed ?? 0) : value }),
     (err) => process.send({ rid, ok: false, message: err?.message ?? String(err) }),
   );
 });

@@ -123,7 +123,9 @@ export class SharedReader {
     if (!Ctor) throw new Error(`a shared tensor of an unknown array type ${s.array}`);
     if (!this.shared.mapped) throw new Error('a shared tensor came after its process had ended');
     const region = this.shared.bytes;
-    const bytes = region.buffer.slice(region.byteOffset + s.offset, region.byteOffset + s.offset + s.byteLength);
+    // One copy into memory of its own: the region's bytes are the child's to write again.
+    const bytes = new ArrayBuffer(s.byteLength);
+    new Uint8Array(bytes).set(region.subarray(s.offset, s.offset + s.byteLength));
     this.consumed = Math.max(this.consumed, s.end);
     this.tensors++;
     this.bytes += s.byteLength;

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PendingReplies } from './pending-replies';
 import { SharedRegion } from './shared-region';
-import { SharedReader } from './shared-frames';
+import { SharedReader, SharedWriter } from './shared-frames';
 import type { Reply } from './pending-replies';
 import type { Replies, Request } from './session-protocol';
 import type { SessionTransport } from './transport';
@@ -40,8 +40,8 @@ export class ChildProcessTransport implements SessionTransport {
   private readonly replies = new PendingReplies();
   private readonly lost: ((err: Error) => void)[] = [];
   private quiet = false;
-  /** The running child's shared memory and what has been read of it. */
-  private shared: { region: SharedRegion; reader: SharedReader } | undefined;
+  /** The running child's shared memory: its replies' ring (read here), its requests' ring (written here). */
+  private shared: Shared | undefined;
   private sharedProblem: string | undefined;
 
   constructor(options: Partial<ChildTransportOptions> = {}) {
@@ -71,9 +71,10 @@ export class ChildProcessTransport implements SessionTransport {
       tail = lines.pop() ?? '';
       for (const line of lines) if (line.trim()) this.o.log(`onnxruntime process: ${line}`);
     });
-    child.on('message', (msg: Reply | { ready: true }) => {
+    child.on('message', (msg: (Reply & { consumed?: number }) | { ready: true }) => {
       // Mapped on both sides now: the file goes, and nothing is left under /dev/shm whichever process dies.
       if (!('rid' in msg)) return shared?.region.unlink();
+      if (shared) shared.consumed = Math.max(shared.consumed, msg.consumed ?? 0);
       this.replies.settle(shared ? taken(shared.reader, msg) : msg);
       if (this.replies.size === 0) this.idle(child);
     });
@@ -92,13 +93,17 @@ export class ChildProcessTransport implements SessionTransport {
     return child;
   }
 
-  /** Tensors and bytes the running child sent through shared memory (none: the pipe carries everything). */
-  sharedCounts(): { tensors: number; bytes: number } {
-    return { tensors: this.shared?.reader.tensors ?? 0, bytes: this.shared?.reader.bytes ?? 0 };
+  /** Tensors and bytes that went each way through the running child's shared memory (none: all took the pipe). */
+  sharedCounts(): Record<'fromChild' | 'toChild', { tensors: number; bytes: number }> {
+    const count = (side: { tensors: number; bytes: number } | undefined) => ({
+      tensors: side?.tensors ?? 0,
+      bytes: side?.bytes ?? 0,
+    });
+    return { fromChild: count(this.shared?.reader), toChild: count(this.shared?.writer) };
   }
 
   /** Makes the shared memory of a new child and names it in the child's environment; undefined for the pipe. */
-  private shareWith(env: NodeJS.ProcessEnv): { region: SharedRegion; reader: SharedReader } | undefined {
+  private shareWith(env: NodeJS.ProcessEnv): Shared | undefined {
     if (this.o.sharedBytes <= 0) return undefined;
     const region = SharedRegion.create(this.o.sharedBytes);
     if (typeof region === 'string') {
@@ -108,7 +113,22 @@ export class ChildProcessTransport implements SessionTransport {
     }
     env.DAYDREAM_SCOPE_SHARED_PATH = region.path;
     env.DAYDREAM_SCOPE_SHARED_BYTES = String(this.o.sharedBytes);
-    return { region, reader: new SharedReader(region) };
+    const half = Math.floor(this.o.sharedBytes / 2);
+    // The first half carries replies (the child writes), the second requests (this process writes).
+    const replies = { bytes: region.bytes.subarray(0, half), mapped: () => region.mapped };
+    return {
+      region,
+      reader: new SharedReader({
+        get bytes() {
+          return replies.bytes;
+        },
+        get mapped() {
+          return replies.mapped();
+        },
+      }),
+      writer: new SharedWriter(region.bytes.subarray(half)),
+      consumed: 0,
+    };
   }
 
   /** Unmaps a child's shared memory once the child is gone (its replies were all copied out on arrival). */
@@ -132,7 +152,9 @@ export class ChildProcessTransport implements SessionTransport {
     const unreachable = (err: Error) =>
       this.replies.fail(rid, new Error(`could not reach the onnxruntime process: ${err.message}`));
     try {
-      child.send({ rid, msg, consumed: this.shared?.reader.consumed ?? 0 }, (err) => err && unreachable(err));
+      const shared = this.shared;
+      const sent = shared ? shared.writer.place(msg, shared.consumed) : msg;
+      child.send({ rid, msg: sent, consumed: shared?.reader.consumed ?? 0 }, (err) => err && unreachable(err));
     } catch (err) {
       unreachable(err as Error);
     }
@@ -183,6 +205,9 @@ export class ChildProcessTransport implements SessionTransport {
     }
   }
 }
+
+/** A child's shared memory: the region, its replies' reader, its requests' writer and how far the child has read. */
+type Shared = { region: SharedRegion; reader: SharedReader; writer: SharedWriter; consumed: number };
 
 /** The reply with its shared tensors copied out, or a failed reply saying why they could not be. */
 function taken(reader: SharedReader, msg: Reply): Reply {

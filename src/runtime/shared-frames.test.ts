@@ -21,7 +21,7 @@ function plusOne(n: number): Uint8Array {
 
 const ours = () => readdirSync('/dev/shm').filter((f) => f.startsWith(`daydream-scope-${process.pid}-`));
 
-describe('frames through shared memory from the child process', () => {
+describe('frames through shared memory between the server and the child process', () => {
   it('carries big outputs, each frame its own memory, and leaves no file behind', async () => {
     const lines: string[] = [];
     const transport = new ChildProcessTransport({ log: (m) => lines.push(m) });
@@ -41,7 +41,9 @@ describe('frames through shared memory from the child process', () => {
       [21, 21, n],
     ]);
     expect(lines.filter((l) => l.includes('shared memory'))).toEqual([]);
-    expect(transport.sharedCounts()).toEqual({ tensors: 3, bytes: 3 * n });
+    // The inputs went the other way through it too.
+    const each = { tensors: 3, bytes: 3 * n };
+    expect(transport.sharedCounts()).toEqual({ fromChild: each, toChild: each });
     // The file went as soon as the child had mapped it.
     expect(ours()).toEqual([]);
   });
@@ -55,7 +57,8 @@ describe('frames through shared memory from the child process', () => {
       x: { type: 'uint8', dims: [SHARED_MIN_BYTES * 2], data: new Uint8Array(SHARED_MIN_BYTES * 2) },
     });
     expect((out.y!.data as Uint8Array)[0]).toBe(1);
-    expect(transport.sharedCounts()).toEqual({ tensors: 0, bytes: 0 });
+    const none = { tensors: 0, bytes: 0 };
+    expect(transport.sharedCounts()).toEqual({ fromChild: none, toChild: none });
   });
 });
 

@@ -1,11 +1,11 @@
 /**
- * Big tensors of the child process's replies through shared memory (shared-region.ts) instead of the IPC pipe.
- * The child writes each one into a ring in the region and sends where it lies; the server copies it out as soon as
- * the reply arrives (one memcpy in the server, where the pipe costs a serialisation, two copies through the socket
- * and a deserialisation) and tells the child, with its next request, how far it has read. The child writes only
- * into bytes the server has read, and falls back to the pipe when the ring has no room, so a slow reader never
- * sees its data overwritten. Crash isolation is unchanged: the child only ever writes bytes, never the server's
- * objects, and a lost child's region is dropped with it.
+ * Big tensors between the server and its sessions' child process through shared memory (shared-region.ts)
+ * instead of the IPC pipe: one ring each way, in the two halves of one region. The writer puts each tensor into
+ * its ring and sends where it lies; the reader copies it out as soon as the message arrives (one copy, where the
+ * pipe costs a serialisation, two copies through the socket and a deserialisation) and tells the writer, with its
+ * next message, how far it has read. A writer writes only over bytes already read, and falls back to the pipe
+ * when its ring has no room, so a slow reader never sees its data overwritten. Crash isolation is unchanged: the
+ * child only ever writes bytes, never the server's objects, and a lost child's region is dropped with it.
  */
 
 /** A tensor whose bytes lie in the region. */
@@ -33,23 +33,22 @@ const isBig = (t: unknown): t is Plain & { data: ArrayBufferView } =>
   ArrayBuffer.isView((t as Plain).data) &&
   (t as { data: ArrayBufferView }).data.byteLength >= SHARED_MIN_BYTES;
 
-/** The child's side: puts big tensors of a reply into the ring while it has room. */
+/** The writing side of a ring: puts big tensors of a message into it while it has room. */
 export class SharedWriter {
   private written = 0;
   private pos = 0;
+  /** Tensors and bytes that went through the region. */
+  tensors = 0;
+  bytes = 0;
 
   constructor(private readonly region: Uint8Array) {}
 
-  /** The reply with its big tensors (run outputs, a read tensor) moved into the region where they fit. */
+  /**
+   * The message with its big tensors (a reply's run outputs or read tensor, a request's feeds or uploaded tensor)
+   * moved into the region where they fit.
+   */
   place<T>(value: T, consumed: number): T {
-    const v = value as { outputs?: Record<string, unknown>; tensor?: unknown };
-    if (v.outputs) {
-      const outputs: Record<string, unknown> = {};
-      for (const [name, t] of Object.entries(v.outputs)) outputs[name] = this.put(t, consumed);
-      return { ...value, outputs };
-    }
-    if (v.tensor) return { ...value, tensor: this.put(v.tensor, consumed) };
-    return value;
+    return mapTensors(value, (t) => this.put(t, consumed));
   }
 
   private put(t: unknown, consumed: number): unknown {
@@ -67,6 +66,8 @@ export class SharedWriter {
     this.region.set(new Uint8Array(t.data.buffer, t.data.byteOffset, size), offset);
     this.written += advance;
     this.pos = next;
+    this.tensors++;
+    this.bytes += size;
     const wire: WireShared = {
       kind: 'shared',
       type: t.type,
@@ -94,7 +95,7 @@ const arrays: Record<string, ArrayCtor> = {
   BigUint64Array,
 };
 
-/** The server's side: copies shared tensors of a reply out of the region and counts what it has read. */
+/** The reading side of a ring: copies shared tensors of a message out of it and counts what it has read. */
 export class SharedReader {
   /** The child's write count up to which everything has been copied out. */
   consumed = 0;
@@ -104,16 +105,9 @@ export class SharedReader {
 
   constructor(private readonly shared: { bytes: Uint8Array; mapped: boolean }) {}
 
-  /** The reply with every shared tensor turned back into a plain one of its own memory. */
+  /** The message with every shared tensor turned back into a plain one of its own memory. */
   take<T>(value: T): T {
-    const v = value as { outputs?: Record<string, unknown>; tensor?: unknown };
-    if (v.outputs) {
-      const outputs: Record<string, unknown> = {};
-      for (const [name, t] of Object.entries(v.outputs)) outputs[name] = this.copy(t);
-      return { ...value, outputs };
-    }
-    if (v.tensor) return { ...value, tensor: this.copy(v.tensor) };
-    return value;
+    return mapTensors(value, (t) => this.copy(t));
   }
 
   private copy(t: unknown): unknown {
@@ -131,4 +125,15 @@ export class SharedReader {
     this.bytes += s.byteLength;
     return { kind: 'plain', type: s.type, dims: s.dims, data: new Ctor(bytes) };
   }
+}
+
+/** `value` with `f` applied to each tensor where messages carry them: `outputs`, `feeds` (records), `tensor`. */
+function mapTensors<T>(value: T, f: (t: unknown) => unknown): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const v = value as { outputs?: Record<string, unknown>; feeds?: Record<string, unknown>; tensor?: unknown };
+  const each = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, t]) => [k, f(t)]));
+  if (v.outputs) return { ...value, outputs: each(v.outputs) };
+  if (v.feeds) return { ...value, feeds: each(v.feeds) };
+  if (v.tensor) return { ...value, tensor: f(v.tensor) };
+  return value;
 }

@@ -129,15 +129,17 @@ export function formatIsolation(r: IsolationResult): string[] {
   ];
 }
 
-// Run alone: npx tsx bench/isolation.ts [--quick] (512x512 and 1920x1080)
+// Run alone: npx tsx bench/isolation.ts [--quick] [--rounds N] (512x512 and 1920x1080)
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
+  const at = process.argv.indexOf('--rounds');
+  const rounds = at > 0 ? Number(process.argv[at + 1]) : quick ? 1 : 3;
   for (const [width, height] of [
     [512, 512],
     [1920, 1080],
   ] as const) {
     const frames = quick ? 20 : width > 512 ? 40 : 150;
-    const result = await isolationBench({ width, height, frames, rounds: quick ? 1 : 3 });
+    const result = await isolationBench({ width, height, frames, rounds });
     console.log(formatIsolation(result).join('\n'));
   }
 }

@@ -1,8 +1,9 @@
 /**
- * `npx tsx bench/interpolation.ts [--size 512] [--rounds 3] [--no-stand-in]` — what one interpolated frame costs
- * beside one rendered frame, measured side by side in one run on this machine's CPU (the server's worker-thread
- * runtime): the CPU crossfade, the tiny RIFE-class graph, the full-size stand-in (RIFE's channels, random weights),
- * the RGBA <-> planar conversions they include, and a neural-field render of the same size for scale.
+ * `npx tsx bench/interpolation.ts [--size 512] [--rounds 3] [--no-stand-in] [--device cpu|webgpu|cuda]` — what one
+ * interpolated frame costs beside one rendered frame, measured side by side in one run on one provider (the
+ * server's worker-thread runtime; the CPU unless --device says otherwise): the crossfade in JS, the tiny RIFE-class
+ * graph, the full-size stand-in (RIFE's channels, random weights), the RGBA <-> planar conversions the graphs
+ * include, and a neural-field render of the same size for scale.
  */
 import { performance } from 'node:perf_hooks';
 import { OrtRuntime } from '../src/runtime/ort';
@@ -15,17 +16,27 @@ import { snapshotOf } from '../src/engine/snapshot';
 import { median } from './stats';
 import type { FrameInterpolator } from '../src/engine/interpolation/interpolator';
 import type { Image } from '../src/engine/frame';
+import { deviceRequestSchema } from '../src/runtime/providers';
+import type { DeviceRequest } from '../src/runtime/providers';
 
 export interface InterpolationResult {
   size: number;
+  /** The provider the graphs ran on. */
+  provider: string;
   /** Median milliseconds per frame, by what made it. */
   ms: Record<string, number>;
 }
 
 /** Times each way of making one in-between frame (median of `rounds`, after one warm-up each). */
-export async function interpolationBench(o: { size: number; rounds: number; standIn: boolean }) {
+export async function interpolationBench(o: {
+  size: number;
+  rounds: number;
+  standIn: boolean;
+  device?: DeviceRequest;
+}) {
   const { size } = o;
-  const runtime = new OrtRuntime();
+  const runtime = new OrtRuntime({ device: o.device ?? 'cpu' });
+  const provider = (await runtime.provider()).provider;
   const a = picture(size, 1);
   const b = picture(size, 2);
   const ways: [string, () => Promise<unknown>][] = [];
@@ -47,14 +58,17 @@ export async function interpolationBench(o: { size: number; rounds: number; stan
   }
   for (const [, interp] of graphs) await (interp as OnnxInterpolator).close();
   await runtime.close();
-  return { size, ms: Object.fromEntries([...samples].map(([n, s]) => [n, median(s)])) } satisfies InterpolationResult;
+  const ms = Object.fromEntries([...samples].map(([n, s]) => [n, median(s)]));
+  return { size, provider, ms } satisfies InterpolationResult;
 }
 
 /** Lines for the report: each way's time, over a render and over the crossfade, and the fps out at interpolate=2. */
 export function formatInterpolation(r: InterpolationResult): string[] {
   const render = r.ms['neural-field render']!;
   const fade = r.ms['crossfade (JS)']!;
-  const lines = [`frame interpolation at ${r.size}x${r.size}, CPU, median ms per frame (x render, x crossfade):`];
+  const lines = [
+    `frame interpolation at ${r.size}x${r.size} on ${r.provider}, median ms per frame (x render, x crossfade):`,
+  ];
   for (const [name, ms] of Object.entries(r.ms)) {
     lines.push(
       `  ${name.padEnd(24)} ${ms.toFixed(2).padStart(9)} ms  ${(ms / render).toFixed(2).padStart(8)}x  ${(ms / fade).toFixed(1).padStart(8)}x`,
@@ -102,6 +116,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     size: Number(arg('size') ?? 512),
     rounds: Number(arg('rounds') ?? 3),
     standIn: !process.argv.includes('--no-stand-in'),
+    device: deviceRequestSchema.parse(arg('device') ?? 'cpu'),
   });
   console.log(formatInterpolation(result).join('\n'));
 }

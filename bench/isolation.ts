@@ -1,7 +1,8 @@
 /**
- * The cost of crash isolation: the same neural-field session run through the worker thread and through a child
- * process (its frame, 1 MiB of RGBA at 512x512, crosses the process boundary by IPC), alternating in rounds so
- * background load hits both alike; and the bare round trip of 1 MiB each way through each transport.
+ * The cost of crash isolation: the same neural-field session run through the worker thread, through a child
+ * process with its frames on the IPC pipe, and through a child process with its frames in shared memory
+ * (shared-frames.ts), alternating in rounds so background load hits all alike; the bare round trip of a frame's
+ * bytes each way; and a frame's bytes coming back alone (a graph with a one-byte input), at 512x512 and 1080p.
  */
 import { performance } from 'node:perf_hooks';
 import { OrtRuntime } from '../src/runtime/ort';
@@ -13,20 +14,33 @@ import { FrameInputs } from '../pipelines/neural-field/frame-inputs';
 import { LATENT_SIZE, fieldFeeds, fieldNetOptions, neuralField } from '../pipelines/neural-field/neural-field';
 import { fmt, median } from './stats';
 
+const kinds = ['worker', 'child', 'shared'] as const;
+type Kind = (typeof kinds)[number];
+const names: Record<Kind, string> = {
+  worker: 'worker thread',
+  child: 'child process, pipe',
+  shared: 'child process, shared memory',
+};
+
 export interface IsolationResult {
-  /** Milliseconds per neural-field frame (session.run and its 1 MiB frame back), by transport. */
-  frameMs: { worker: number; child: number };
-  /** Milliseconds per round trip of an Identity over 1 MiB of bytes (1 MiB out, 1 MiB back). */
-  echoMs: { worker: number; child: number };
+  /** Milliseconds per neural-field frame (session.run and its RGBA frame back), by transport. */
+  frameMs: Record<Kind, number>;
+  /** Milliseconds per round trip of an Identity over a frame's bytes (out and back). */
+  echoMs: Record<Kind, number>;
+  /** Milliseconds per run of a graph that makes a frame's bytes from one byte: the frame coming back alone. */
+  backMs: Record<Kind, number>;
   rounds: number;
-  size: number;
+  width: number;
+  height: number;
 }
 
-type Kind = 'worker' | 'child';
 const runtimeFor = (kind: Kind) =>
   kind === 'worker'
     ? new OrtRuntime({ device: 'cpu', worker: true })
-    : new OrtRuntime({ device: 'cpu', transport: new ChildProcessTransport() });
+    : new OrtRuntime({
+        device: 'cpu',
+        transport: new ChildProcessTransport({ sharedBytes: kind === 'shared' ? 64 * 2 ** 20 : 0 }),
+      });
 
 /** Mean milliseconds per call of `run` over `frames` calls, after 10 to warm up. */
 async function timed(run: (i: number) => Promise<unknown>, frames: number): Promise<number> {
@@ -36,67 +50,96 @@ async function timed(run: (i: number) => Promise<unknown>, frames: number): Prom
   return (performance.now() - start) / frames;
 }
 
-async function fieldFrameMs(kind: Kind, size: number, frames: number): Promise<number> {
-  const runtime = runtimeFor(kind);
-  try {
-    const params = snapshotOf(neuralField.params, { width: size, height: size });
-    const session = await runtime.createSession(buildFieldNet(fieldNetOptions(size, size, params)), {
-      hostOutputs: ['rgba'],
-    });
-    const inputs = new FrameInputs(params.seed, LATENT_SIZE);
-    const feeds = fieldFeeds(inputs);
-    return await timed(async (i) => {
-      inputs.update(i / 30, params);
-      await session.run(feeds);
-    }, frames);
-  } finally {
-    await runtime.close();
-  }
+async function fieldFrameMs(runtime: OrtRuntime, width: number, height: number, frames: number): Promise<number> {
+  const params = snapshotOf(neuralField.params, { width, height });
+  const session = await runtime.createSession(buildFieldNet(fieldNetOptions(width, height, params)), {
+    hostOutputs: ['rgba'],
+  });
+  const inputs = new FrameInputs(params.seed, LATENT_SIZE);
+  const feeds = fieldFeeds(inputs);
+  return timed(async (i) => {
+    inputs.update(i / 30, params);
+    await session.run(feeds);
+  }, frames);
 }
 
-async function echoMs(kind: Kind, bytes: number, frames: number): Promise<number> {
-  const runtime = runtimeFor(kind);
-  try {
-    const g = new GraphBuilder('echo');
-    g.output(g.op('Identity', [g.input('x', 'uint8', [bytes])]), 'y', 'uint8', [bytes]);
-    const session = await runtime.createSession(g.toBytes());
-    const x = { type: 'uint8', data: new Uint8Array(bytes), dims: [bytes] };
-    return await timed(() => session.run({ x }), frames);
-  } finally {
-    await runtime.close();
-  }
+async function echoMs(runtime: OrtRuntime, bytes: number, frames: number): Promise<number> {
+  const g = new GraphBuilder('echo');
+  g.output(g.op('Identity', [g.input('x', 'uint8', [bytes])]), 'y', 'uint8', [bytes]);
+  const session = await runtime.createSession(g.toBytes());
+  const x = { type: 'uint8', data: new Uint8Array(bytes), dims: [bytes] };
+  return timed(() => session.run({ x }), frames);
 }
 
-export async function isolationBench(o: { size: number; frames: number; rounds: number }): Promise<IsolationResult> {
-  const frame: Record<Kind, number[]> = { worker: [], child: [] };
-  const echo: Record<Kind, number[]> = { worker: [], child: [] };
+async function backMs(runtime: OrtRuntime, bytes: number, frames: number): Promise<number> {
+  const g = new GraphBuilder('frame_back');
+  g.output(g.op('Expand', [g.input('x', 'uint8', [1]), g.int64s('shape', [bytes])]), 'y', 'uint8', [bytes]);
+  const session = await runtime.createSession(g.toBytes());
+  const x = { type: 'uint8', data: Uint8Array.of(7), dims: [1] };
+  return timed(() => session.run({ x }), frames);
+}
+
+export async function isolationBench(o: {
+  size?: number;
+  width?: number;
+  height?: number;
+  frames: number;
+  rounds: number;
+}): Promise<IsolationResult> {
+  const width = o.width ?? o.size ?? 512;
+  const height = o.height ?? o.size ?? 512;
+  const bytes = width * height * 4;
+  const runs = { frame: new Map<Kind, number[]>(), echo: new Map<Kind, number[]>(), back: new Map<Kind, number[]>() };
+  const add = (m: Map<Kind, number[]>, k: Kind, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
   for (let r = 0; r < o.rounds; r++) {
-    for (const kind of ['worker', 'child'] as const) {
-      frame[kind].push(await fieldFrameMs(kind, o.size, o.frames));
-      echo[kind].push(await echoMs(kind, o.size * o.size * 4, o.frames));
+    for (const kind of kinds) {
+      const runtime = runtimeFor(kind);
+      try {
+        add(runs.frame, kind, await fieldFrameMs(runtime, width, height, o.frames));
+        add(runs.echo, kind, await echoMs(runtime, bytes, o.frames));
+        add(runs.back, kind, await backMs(runtime, bytes, o.frames));
+      } finally {
+        await runtime.close();
+      }
     }
   }
+  const medians = (m: Map<Kind, number[]>) =>
+    Object.fromEntries(kinds.map((k) => [k, median(m.get(k)!)])) as Record<Kind, number>;
   return {
-    frameMs: { worker: median(frame.worker), child: median(frame.child) },
-    echoMs: { worker: median(echo.worker), child: median(echo.child) },
+    frameMs: medians(runs.frame),
+    echoMs: medians(runs.echo),
+    backMs: medians(runs.back),
     rounds: o.rounds,
-    size: o.size,
+    width,
+    height,
   };
 }
 
 export function formatIsolation(r: IsolationResult): string[] {
-  const mib = (r.size * r.size * 4) / 2 ** 20;
+  const mib = (r.width * r.height * 4) / 2 ** 20;
+  const row = (what: string, ms: Record<Kind, number>) =>
+    `  ${what}: ` +
+    kinds.map((k) => `${names[k]} ${fmt(ms[k])} ms`).join(', ') +
+    ` (pipe / worker ${fmt(ms.child / ms.worker, 3)}, shared / worker ${fmt(ms.shared / ms.worker, 3)})`;
   return [
-    `crash isolation, neural-field ${r.size}x${r.size} (${fmt(mib, 1)} MiB frame), median of ${r.rounds} alternating rounds:`,
-    `  per frame: worker thread ${fmt(r.frameMs.worker)} ms, child process ${fmt(r.frameMs.child)} ms ` +
-      `(child / worker ${fmt(r.frameMs.child / r.frameMs.worker, 3)}; ${r.frameMs.child >= r.frameMs.worker ? '+' : ''}${fmt(r.frameMs.child - r.frameMs.worker)} ms)`,
-    `  ${fmt(mib, 1)} MiB out and back (Identity): worker thread ${fmt(r.echoMs.worker)} ms, child process ${fmt(r.echoMs.child)} ms`,
+    `crash isolation, neural-field ${r.width}x${r.height} (${fmt(mib, 1)} MiB frame), median of ${r.rounds} alternating rounds:`,
+    row('per frame', r.frameMs),
+    row(`${fmt(mib, 1)} MiB out and back (Identity)`, r.echoMs),
+    row(`${fmt(mib, 1)} MiB back alone (Expand of one byte)`, r.backMs),
   ];
 }
 
-// Run alone: npx tsx bench/isolation.ts [--quick]
+// Run alone: npx tsx bench/isolation.ts [--quick] [--rounds N] (512x512 and 1920x1080)
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
-  const result = await isolationBench({ size: 512, frames: quick ? 30 : 150, rounds: quick ? 1 : 3 });
-  console.log(formatIsolation(result).join('\n'));
+  const at = process.argv.indexOf('--rounds');
+  const rounds = at > 0 ? Number(process.argv[at + 1]) : quick ? 1 : 3;
+  for (const [width, height] of [
+    [512, 512],
+    [1920, 1080],
+  ] as const) {
+    const frames = quick ? 20 : width > 512 ? 40 : 150;
+    const result = await isolationBench({ width, height, frames, rounds });
+    console.log(formatIsolation(result).join('\n'));
+  }
 }

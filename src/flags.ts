@@ -143,6 +143,14 @@ export const FLAGS: FlagDef[] = [
     apply: (v) => ({ warm: v }),
   }),
   flag({
+    name: 'interpolator',
+    arg: '<auto|path>',
+    help: 'frames between renders (interpolate 2-4): auto = <models>/interpolation/rife.onnx if there, else a crossfade; or tiny, stand-in, a path',
+    shows: 'auto',
+    schema: z.string().min(1),
+    apply: (v) => ({ interpolationModel: v }),
+  }),
+  flag({
     name: 'memory-budget',
     arg: '<size|off>',
     env: 'DAYDREAM_SCOPE_MEMORY_BUDGET',

@@ -4,6 +4,7 @@ import { ShowSync } from './show/show-sync';
 import { joinShow, startShow, syncCues, syncTempo } from './show-setup';
 import type { NatsShow } from './show-setup';
 import { Engine } from './engine/engine';
+import { interpolatorFor } from './engine/interpolation/choose-model';
 import { PipelineHost } from './engine/host';
 import { PipelineRegistry } from './engine/registry';
 import { ParamStore } from './params/store';
@@ -29,7 +30,7 @@ import { PresetStore, presetRoutes } from './presets/index';
 import { loadPlugins, pluginRoutes } from './plugins/index';
 import type { PluginReport } from './plugins/index';
 import { addPresetCommands } from './presets/commands';
-import { configDir } from './files';
+import { configDir, modelsDir } from './files';
 import { join } from 'node:path';
 import { OscService } from '../control/osc/service';
 import { oscRoutes } from '../control/osc/paths';
@@ -155,7 +156,13 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     show && new ShowSync({ node: show.node, now: () => clock.now(), frameMs: 1000 / fps, params, host, log: o.log });
   const stage = sync ? chainStages(sync, perform) : perform;
   const unsyncTempo = sync && syncTempo(sync, perform.tempo);
-  const engine = new Engine({ clock, params, host, fps, resolution, stage, timeline: sync });
+  const interpolator = interpolatorFor({
+    runtime,
+    choice: o.interpolationModel,
+    modelsDir: o.modelsDir ?? modelsDir(),
+    log: o.log,
+  });
+  const engine = new Engine({ clock, params, host, fps, resolution, stage, timeline: sync, interpolator });
   const commands = new CommandRegistry();
   commands.add({
     name: 'pause',
@@ -409,6 +416,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         await models.close();
         memory.stop();
         await host.stop();
+        await interpolator.close();
         await runtime.close();
       })()),
   };

@@ -62,6 +62,8 @@ export interface ScopeOptions extends DmxOptions {
   isolation: 'process' | 'worker';
   /** Pipelines kept loaded after a switch away, for an instant switch back (`--warm`). */
   warm: number;
+  /** The frame interpolation graph (`--interpolator`): auto, tiny, stand-in or a path. */
+  interpolationModel: string;
   /** Bytes the server and its pipelines' processes may hold together (`--memory-budget`); null: no budget. */
   memoryBudget: number | null;
   /** The fault-injection seam (tests and the soak bench; env DAYDREAM_SCOPE_FAULTS=1, never a flag). */
@@ -149,6 +151,7 @@ export const scopeDefaults: ScopeOptions = {
   device: 'auto',
   isolation: 'process',
   warm: 1,
+  interpolationModel: 'auto',
   memoryBudget: Math.round(totalmem() * 0.75),
   faultInjection: faultsEnabled(),
   manifests: modelManifests,

@@ -65,6 +65,7 @@ describe('the example plugin, end to end', () => {
     expect(Object.keys(info.schema.properties)).toEqual([
       'width',
       'height',
+      'interpolate',
       'segments',
       'spin',
       'zoom',

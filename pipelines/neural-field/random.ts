@@ -1,23 +1,7 @@
-/** A seeded uniform generator in [0, 1) (mulberry32): the same seed gives the same network on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The generators live in the core (src/runtime), where the engine's own graphs use them too.
+import { gaussian, mulberry32 } from '../../src/runtime/seeded-random';
 
-/** Standard normal samples from a uniform generator (Box-Muller). */
-export function gaussian(uniform: () => number): () => number {
-  return () => {
-    const u = 1 - uniform();
-    const v = uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
-}
+export { gaussian, mulberry32 };
 
 /** `rows x cols` normal weights with standard deviation `std`, row-major as ONNX MatMul expects. */
 export function normalMatrix(randn: () => number, rows: number, cols: number, std: number): Float32Array {

@@ -8,6 +8,8 @@ import type { ParamSpecs, ParamValues } from '../params/spec';
 import type { PipelineHost } from './host';
 import type { ParamStore } from '../params/store';
 import type { FrameStage } from './frame-stage';
+import { blendInterpolator, interpolationOf, segmentOf } from './interpolation/interpolator';
+import type { FrameInterpolator } from './interpolation/interpolator';
 
 /** The values of one frame, before the host adds the output size. */
 type FrameValues = ParamValues<ParamSpecs>;
@@ -27,7 +29,15 @@ export interface EngineOptions {
    * first frame here, so every node renders frame n of a pipeline at the same instant.
    */
   timeline?: { pipelineStart(): number | undefined };
+  /** Makes the frames between rendered ones when `interpolate` is 2..4; a CPU crossfade when left out. */
+  interpolator?: FrameInterpolator;
 }
+
+/** An image on its way out, with the pipeline that rendered it (and that pipeline's load generation). */
+type Shown = { image: Image; pipelineId: string; generation: number };
+/** What a render (and the interpolation after it) comes back with. */
+type Rendered = { frames: Image[]; renderMs: number } | undefined;
+type Settled = { done: true; result: Rendered } | { done: false };
 
 type FrameListener = (frame: Frame) => void;
 
@@ -35,6 +45,10 @@ type FrameListener = (frame: Frame) => void;
  * The paced frame loop. At each frame boundary it takes one parameter snapshot, asks the host for an image and
  * publishes a Frame. A render that fails or runs late never stops the loop: the last good image goes out again,
  * and the host's watchdog (watchdog.ts) decides what a failure or a render that never ends leads to.
+ *
+ * With `interpolate` = k (2..4) a render starts every k frame slots, right after the one before it was taken,
+ * so it has k slots to finish; its image goes out after the k - 1 frames interpolated between it and the image
+ * before it, one per slot. That shows each rendered image one rendered frame later than without interpolation.
  */
 export class Engine {
   private readonly stats: StatsCollector;
@@ -42,14 +56,16 @@ export class Engine {
   private running = false;
   private loop: Promise<void> | undefined;
   private latestFrame: Frame | undefined;
-  private lastGood: { image: Image; pipelineId: string } | undefined;
+  private lastGood: Shown | undefined;
+  /** Frames of the newest rendered segment still to go out, one per slot, the rendered image last. */
+  private queue: Shown[] = [];
+  private lastRenderDue: number | undefined;
   private seq = 0;
   private intervalMs: number;
   private paused = false;
   /** A render that missed its frame slot and is still running. */
-  private pending: { promise: Promise<Image | undefined>; startedAt: number; generation: number } | undefined;
+  private pending: { promise: Promise<Settled>; generation: number } | undefined;
   private pipelineEpoch = { generation: -1, start: 0, frames: 0 };
-  private lastDue: number | undefined;
   private input: InputProvider | undefined;
 
   constructor(private readonly o: EngineOptions) {
@@ -149,53 +165,83 @@ export class Engine {
     }
   }
 
-  /** One frame slot: render (or keep waiting on a late render), then publish. */
+  /**
+   * One frame slot: take a finished render, start the next one when its slot has come (waiting for it within
+   * this slot when nothing else is left to show), then publish the next frame of the queue, or the last again.
+   */
   private async frame(due: number): Promise<void> {
     const clock = this.o.clock;
-    const dt = this.lastDue === undefined ? 0 : (due - this.lastDue) / 1000;
-    this.lastDue = due;
     this.prepareStage(due);
-    if (!this.pending && !this.paused) {
-      const generation = this.o.host.generation;
-      if (this.pipelineEpoch.generation !== generation) {
-        const start = this.o.timeline?.pipelineStart() ?? due;
-        this.pipelineEpoch = { generation, start, frames: 0 };
-      }
-      const snapshot = this.stageSnapshot(this.o.params.snapshot(dt), due);
-      const ctx = {
-        time: (due - this.pipelineEpoch.start) / 1000,
-        dt,
-        // On a show's timeline the index follows the clock, so a skipped slot skips an index on every node alike.
-        frameIndex: this.o.timeline
-          ? Math.round((due - this.pipelineEpoch.start) / this.intervalMs)
-          : this.pipelineEpoch.frames++,
-      };
-      const startedAt = clock.now();
-      const promise = this.o.host.render(ctx, snapshot, this.input);
-      this.pending = { promise, startedAt, generation };
+    const k = interpolationOf(this.o.params.get('interpolate'));
+    // A render is taken once the frames before it have all gone out.
+    if (this.pending && this.queue.length === 0) await this.collect(due);
+    // Without interpolation a render's image goes out in its own slot; with it, the render starts as the segment
+    // before it starts going out, k slots before its own frames are due.
+    if (!this.pending && !this.paused && this.queue.length <= (k > 1 ? k : 0)) {
+      this.startRender(due, k);
+      if (this.queue.length === 0) await this.collect(due);
     }
-    let image: Image | undefined;
-    let fresh = false;
-    if (this.pending) {
-      const settled = await this.waitForRender(this.pending.promise, due + this.intervalMs);
-      if (settled.done) {
-        const renderMs = clock.now() - this.pending.startedAt;
-        const stale = this.pending.generation !== this.o.host.generation;
-        this.pending = undefined;
-        if (settled.image && !stale) {
-          this.stats.recordRender(renderMs);
-          image = settled.image;
-          fresh = true;
-        }
-      }
-      // A render that never comes back is the host's watchdog's business: it answers undefined at its timeout.
-    }
-    if (fresh && image) this.lastGood = { image, pipelineId: this.o.host.renderingId ?? 'none' };
-    // A render that came in early waits for its due time (real-time clock only; the others never run early).
-    if (fresh && clock.kind === 'realtime') await clock.sleepUntil(due);
+    const next = this.queue.shift();
+    // A frame ready early waits for its due time (real-time clock only; the others never run early).
+    if (next && clock.kind === 'realtime') await clock.sleepUntil(due);
     // A repeated frame keeps the label of the pipeline that rendered it, not the one loading now.
-    const shown = fresh && image ? this.lastGood! : (this.lastGood ?? { image: this.blank(), pipelineId: 'none' });
-    this.publish(shown.image, shown.pipelineId, due, !fresh);
+    const shown = next ?? this.lastGood ?? { image: this.blank(), pipelineId: 'none' };
+    this.publish(shown.image, shown.pipelineId, due, !next);
+  }
+
+  /** Starts a render with this slot's snapshot, the `k` - 1 frames between the last image and it following it. */
+  private startRender(due: number, k: number): void {
+    const clock = this.o.clock;
+    const dt = this.lastRenderDue === undefined ? 0 : (due - this.lastRenderDue) / 1000;
+    this.lastRenderDue = due;
+    const generation = this.o.host.generation;
+    if (this.pipelineEpoch.generation !== generation) {
+      const start = this.o.timeline?.pipelineStart() ?? due;
+      this.pipelineEpoch = { generation, start, frames: 0 };
+    }
+    const snapshot = this.stageSnapshot(this.o.params.snapshot(dt), due);
+    const ctx = {
+      time: (due - this.pipelineEpoch.start) / 1000,
+      dt,
+      // On a show's timeline the index follows the clock, so a skipped slot skips an index on every node alike.
+      frameIndex: this.o.timeline
+        ? Math.round((due - this.pipelineEpoch.start) / this.intervalMs)
+        : this.pipelineEpoch.frames++,
+    };
+    const startedAt = clock.now();
+    const prev = this.lastGood?.generation === generation ? this.lastGood.image : undefined;
+    const interpolator = this.o.interpolator ?? blendInterpolator;
+    const settle = (result: Rendered): Settled => ({ done: true, result });
+    // Without interpolation the image is taken as it comes, with no promise hop more than the render's own.
+    const promise = this.o.host.render(ctx, snapshot, this.input).then(
+      (image) => {
+        if (!image) return settle(undefined);
+        const renderMs = clock.now() - startedAt;
+        if (k === 1) return settle({ frames: [image], renderMs });
+        return segmentOf(interpolator, prev, image, k).then((frames) => settle({ frames, renderMs }));
+      },
+      () => settle(undefined),
+    );
+    this.pending = { promise, generation };
+  }
+
+  /**
+   * Takes the pending render, waiting for it up to the end of this slot. A render that never comes back is the
+   * host's watchdog's business: it answers undefined at its timeout.
+   */
+  private async collect(due: number): Promise<void> {
+    const pending = this.pending!;
+    const settled = await this.waitForRender(pending.promise, due + this.intervalMs);
+    if (!settled.done) return;
+    this.pending = undefined;
+    const stale = pending.generation !== this.o.host.generation;
+    if (!settled.result || stale) return;
+    this.stats.recordRender(settled.result.renderMs);
+    this.stats.recordRendered(this.o.clock.now());
+    // The pipeline that rendered it: during a load's first render that is the one before, filling in.
+    const pipelineId = this.o.host.renderingId ?? 'none';
+    this.queue = settled.result.frames.map((image) => ({ image, pipelineId, generation: pending.generation }));
+    this.lastGood = this.queue[this.queue.length - 1];
   }
 
   /** The stage's work before the snapshot; its failure never stops the loop. */
@@ -220,17 +266,10 @@ export class Engine {
    * Waits for the render, but no longer than the frame's deadline on the clock; a fixed-step clock renders
    * every frame, so it waits for each render whatever it takes.
    */
-  private async waitForRender(
-    promise: Promise<Image | undefined>,
-    deadline: number,
-  ): Promise<{ done: true; image: Image | undefined } | { done: false }> {
-    const wrapped = promise.then(
-      (image) => ({ done: true as const, image }),
-      () => ({ done: true as const, image: undefined }),
-    );
+  private async waitForRender(promise: Promise<Settled>, deadline: number): Promise<Settled> {
     const clock = this.o.clock;
-    if (clock.kind === 'fixed-step') return wrapped;
-    return within(clock, deadline - clock.now(), wrapped, { done: false as const });
+    if (clock.kind === 'fixed-step') return promise;
+    return within(clock, deadline - clock.now(), promise, { done: false } as Settled);
   }
 
   private publish(image: Image, pipelineId: string, due: number, repeated: boolean): void {

@@ -47,8 +47,10 @@ export class RollingWindow {
 }
 
 export interface EngineStats {
-  /** Frames published per second over the last second of clock time. */
+  /** Frames published per second over the last second of clock time (frames out, interpolated ones included). */
   fps: number;
+  /** Frames the pipeline rendered per second over the last second (fps / interpolate when it keeps up). */
+  renderedFps: number;
   targetFps: number;
   /** Render time of the pipeline, milliseconds. */
   frameTimeP50: number;
@@ -70,6 +72,7 @@ export class StatsCollector {
   private renderMs = new RollingWindow(300);
   private intervalMs = new RollingWindow(300);
   private recent: number[] = [];
+  private rendered: number[] = [];
   private lastPublish: number | undefined;
   frames = 0;
   dropped = 0;
@@ -79,6 +82,12 @@ export class StatsCollector {
 
   recordRender(ms: number): void {
     this.renderMs.push(ms);
+  }
+
+  /** A rendered frame was taken at `now` (the frames made from it are counted by recordPublish). */
+  recordRendered(now: number): void {
+    this.rendered.push(now);
+    trim(this.rendered, now);
   }
 
   /** The q-quantile of recent render times, milliseconds. */
@@ -91,14 +100,15 @@ export class StatsCollector {
     if (this.lastPublish !== undefined) this.intervalMs.push(now - this.lastPublish);
     this.lastPublish = now;
     this.recent.push(now);
-    while (this.recent.length > 0 && this.recent[0]! <= now - 1000) this.recent.shift();
+    trim(this.recent, now);
   }
 
   snapshot(now: number): EngineStats {
-    const inLastSecond = this.recent.filter((t) => t > now - 1000).length;
+    const inLastSecond = (times: number[]) => times.filter((t) => t > now - 1000).length;
     const round = (v: number) => Math.round(v * 100) / 100;
     return {
-      fps: inLastSecond,
+      fps: inLastSecond(this.recent),
+      renderedFps: inLastSecond(this.rendered),
       targetFps: this.targetFps,
       frameTimeP50: round(this.renderMs.quantile(0.5)),
       frameTimeP99: round(this.renderMs.quantile(0.99)),
@@ -111,4 +121,9 @@ export class StatsCollector {
       renderErrors: 0,
     };
   }
+}
+
+/** Drops the times a second or more before `now`. */
+function trim(times: number[], now: number): void {
+  while (times.length > 0 && times[0]! <= now - 1000) times.shift();
 }

@@ -2,6 +2,8 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PendingReplies } from './pending-replies';
+import { SharedRegion } from './shared-region';
+import { SharedReader, SharedWriter } from './shared-frames';
 import type { Reply } from './pending-replies';
 import type { Replies, Request } from './session-protocol';
 import type { SessionTransport } from './transport';
@@ -13,12 +15,18 @@ export interface ChildTransportOptions {
   log: (message: string) => void;
   /** How long `close()` waits for the sessions to be released before the process is killed. */
   closeTimeoutMs: number;
+  /**
+   * Bytes of shared memory for big tensors coming back (frames), per child process; 0 sends everything through
+   * the IPC pipe. The file under /dev/shm is removed as soon as the child has mapped it (shared-frames.ts).
+   */
+  sharedBytes: number;
 }
 
 const defaults: ChildTransportOptions = {
   faults: false,
   log: () => {},
   closeTimeoutMs: 5000,
+  sharedBytes: 32 * 2 ** 20,
 };
 
 /**
@@ -32,6 +40,9 @@ export class ChildProcessTransport implements SessionTransport {
   private readonly replies = new PendingReplies();
   private readonly lost: ((err: Error) => void)[] = [];
   private quiet = false;
+  /** The running child's shared memory: its replies' ring (read here), its requests' ring (written here). */
+  private shared: Shared | undefined;
+  private sharedProblem: string | undefined;
 
   constructor(options: Partial<ChildTransportOptions> = {}) {
     this.o = { ...defaults, ...options } satisfies ChildTransportOptions;
@@ -45,6 +56,8 @@ export class ChildProcessTransport implements SessionTransport {
   private start(): ChildProcess {
     if (this.child) return this.child;
     const env: NodeJS.ProcessEnv = { ...process.env, DAYDREAM_SCOPE_FAULTS: this.o.faults ? '1' : '0' };
+    delete env.DAYDREAM_SCOPE_SHARED_PATH;
+    const shared = this.shareWith(env);
     const child = fork(fileURLToPath(new URL('./ort-child.mjs', import.meta.url)), [], {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
@@ -58,12 +71,15 @@ export class ChildProcessTransport implements SessionTransport {
       tail = lines.pop() ?? '';
       for (const line of lines) if (line.trim()) this.o.log(`onnxruntime process: ${line}`);
     });
-    child.on('message', (msg: Reply | { ready: true }) => {
-      if (!('rid' in msg)) return;
-      this.replies.settle(msg);
+    child.on('message', (msg: (Reply & { consumed?: number }) | { ready: true }) => {
+      // Mapped on both sides now: the file goes, and nothing is left under /dev/shm whichever process dies.
+      if (!('rid' in msg)) return shared?.region.unlink();
+      if (shared) shared.consumed = Math.max(shared.consumed, msg.consumed ?? 0);
+      this.replies.settle(shared ? taken(shared.reader, msg) : msg);
       if (this.replies.size === 0) this.idle(child);
     });
     const ended = (err: Error) => {
+      this.dropShared(shared);
       if (this.child !== child) return;
       this.child = undefined;
       this.replies.failAll(err);
@@ -73,7 +89,53 @@ export class ChildProcessTransport implements SessionTransport {
     child.on('exit', (code, signal) => ended(new Error(describeExit(code, signal))));
     this.idle(child);
     this.child = child;
+    this.shared = shared;
     return child;
+  }
+
+  /** Tensors and bytes that went each way through the running child's shared memory (none: all took the pipe). */
+  sharedCounts(): Record<'fromChild' | 'toChild', { tensors: number; bytes: number }> {
+    const count = (side: { tensors: number; bytes: number } | undefined) => ({
+      tensors: side?.tensors ?? 0,
+      bytes: side?.bytes ?? 0,
+    });
+    return { fromChild: count(this.shared?.reader), toChild: count(this.shared?.writer) };
+  }
+
+  /** Makes the shared memory of a new child and names it in the child's environment; undefined for the pipe. */
+  private shareWith(env: NodeJS.ProcessEnv): Shared | undefined {
+    if (this.o.sharedBytes <= 0) return undefined;
+    const region = SharedRegion.create(this.o.sharedBytes);
+    if (typeof region === 'string') {
+      // Said once: the frames take the pipe, as before.
+      if (this.sharedProblem !== region) this.o.log((this.sharedProblem = region));
+      return undefined;
+    }
+    env.DAYDREAM_SCOPE_SHARED_PATH = region.path;
+    env.DAYDREAM_SCOPE_SHARED_BYTES = String(this.o.sharedBytes);
+    const half = Math.floor(this.o.sharedBytes / 2);
+    // The first half carries replies (the child writes), the second requests (this process writes).
+    const replies = { bytes: region.bytes.subarray(0, half), mapped: () => region.mapped };
+    return {
+      region,
+      reader: new SharedReader({
+        get bytes() {
+          return replies.bytes;
+        },
+        get mapped() {
+          return replies.mapped();
+        },
+      }),
+      writer: new SharedWriter(region.bytes.subarray(half)),
+      consumed: 0,
+    };
+  }
+
+  /** Unmaps a child's shared memory once the child is gone (its replies were all copied out on arrival). */
+  private dropShared(shared: { region: SharedRegion } | undefined): void {
+    if (!shared) return;
+    if (this.shared === shared) this.shared = undefined;
+    shared.region.close();
   }
 
   /** An idle child must not keep the server's process alive; one with calls in flight must. */
@@ -90,7 +152,9 @@ export class ChildProcessTransport implements SessionTransport {
     const unreachable = (err: Error) =>
       this.replies.fail(rid, new Error(`could not reach the onnxruntime process: ${err.message}`));
     try {
-      child.send({ rid, msg }, (err) => err && unreachable(err));
+      const shared = this.shared;
+      const sent = shared ? shared.writer.place(msg, shared.consumed) : msg;
+      child.send({ rid, msg: sent, consumed: shared?.reader.consumed ?? 0 }, (err) => err && unreachable(err));
     } catch (err) {
       unreachable(err as Error);
     }
@@ -139,6 +203,19 @@ export class ChildProcessTransport implements SessionTransport {
     } finally {
       this.quiet = false;
     }
+  }
+}
+
+/** A child's shared memory: the region, its replies' reader, its requests' writer and how far the child has read. */
+type Shared = { region: SharedRegion; reader: SharedReader; writer: SharedWriter; consumed: number };
+
+/** The reply with its shared tensors copied out, or a failed reply saying why they could not be. */
+function taken(reader: SharedReader, msg: Reply): Reply {
+  if (!msg.ok) return msg;
+  try {
+    return { ...msg, value: reader.take(msg.value) };
+  } catch (err) {
+    return { rid: msg.rid, ok: false, message: (err as Error).message };
   }
 }
 

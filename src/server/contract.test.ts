@@ -64,7 +64,8 @@ describe('shapes of the API with the real neural-field', () => {
       expect(p).toMatchObject({ name: expect.any(String), description: expect.any(String) });
       expect(p.schema).toMatchObject({ type: 'object', additionalProperties: false });
       const names = Object.keys(p.schema.properties);
-      expect(names).toEqual(['width', 'height', ...Object.keys(builtinPipelines[i]!.params)]);
+      expect(names).toEqual(['width', 'height', 'interpolate', ...Object.keys(builtinPipelines[i]!.params)]);
+      expect(p.schema.properties.interpolate).toMatchObject({ type: 'integer', minimum: 1, maximum: 4, default: 1 });
       for (const side of ['width', 'height']) {
         expect(p.schema.properties[side]).toMatchObject({
           type: 'integer',

@@ -134,7 +134,14 @@ describe('loading and switching pipelines, seen in the frames', () => {
     expect(r.body).toMatchObject({ state: 'ready', pipelineId: 'test-pattern' });
     const params = (await rig.call('/api/v1/parameters')).body;
     // This rig is the app without the root's perform layer: the pipeline's parameters alone.
-    expect(Object.keys(params.schema.properties)).toEqual(['width', 'height', 'speed', 'counter', 'background']);
+    expect(Object.keys(params.schema.properties)).toEqual([
+      'width',
+      'height',
+      'interpolate',
+      'speed',
+      'counter',
+      'background',
+    ]);
     const g = await grabUntil(rig, (f) => f.pipeline === 'test-pattern', 'a test-pattern frame');
     expect(g).toMatchObject({ width: 64, height: 64 });
     // Not a flat colour: bars and a counter.

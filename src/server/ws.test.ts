@@ -49,6 +49,7 @@ describe('WebSocket /ws', () => {
     expect(Object.keys((hello.schema as { properties: object }).properties)).toEqual([
       'width',
       'height',
+      'interpolate',
       'level',
       'seed',
       ...['xfade', 'tempo.tap', 'cue.go', 'cue.previous'],

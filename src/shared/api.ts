@@ -103,7 +103,10 @@ export const pipelineStatusSchema = z.object({
 export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
 
 export const statsSchema = z.object({
+  /** Frames out per second, interpolated ones included. */
   fps: z.number(),
+  /** Frames the pipeline rendered per second (fps / interpolate when it keeps up). */
+  renderedFps: z.number(),
   targetFps: z.number(),
   frameTimeP50: z.number(),
   frameTimeP99: z.number(),

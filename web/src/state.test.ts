@@ -5,6 +5,7 @@ import type { PanelState } from './state';
 
 const stats = (frameTimeP50: number): Stats => ({
   fps: 30,
+  renderedFps: 30,
   targetFps: 30,
   frameTimeP50,
   frameTimeP99: frameTimeP50,

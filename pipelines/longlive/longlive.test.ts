@@ -27,7 +27,7 @@ describe('longlive pipeline', () => {
     try {
       const params = paramsOf(longlive, { model: 'longlive-1.3b' });
       await expect(loadPipeline(longliveSpec, params, runtime, { prefetch: false, modelsDir: models })).rejects.toThrow(
-        /^longlive needs the longlive-1\.3b export \(≈14\.\d GB\) in .*exports\/longlive-1\.3b: on a machine with an NVIDIA GPU and the upstream checkpoints run `python tools\/ar-video-export\/export\.py longlive --out .*` \(README: Autoregressive video\), or choose model "tiny" \(missing: contract\.json, block\.onnx, block\.onnx\.data and \d+ more\)$/,
+        /^longlive needs the longlive-1\.3b export \(≈14\.\d GB\) in .*exports\/longlive-1\.3b: on a machine with an NVIDIA GPU and the upstream checkpoints run `python tools\/ar-video-export\/export\.py longlive --out .*` \(docs\/ar-video\.md\), or choose model "tiny" \(missing: contract\.json, block\.onnx, block\.onnx\.data and \d+ more\)$/,
       );
     } finally {
       await rm(models, { recursive: true, force: true });

@@ -71,6 +71,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
       width: ctx.width,
       height: ctx.height,
       progress: ctx.progress,
+      provider: ctx.runtime.executionProvider,
     });
     if (ctx.signal.aborted) return;
     await checkPredictionType(files.dir, id);

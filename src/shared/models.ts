@@ -39,6 +39,11 @@ export const modelStatusSchema = z.object({
   progress: modelProgressSchema,
   /** Why the last download failed (or why the manifest is unusable); null otherwise. */
   error: z.string().nullable(),
+  /**
+   * For one export of a model offered in several: where it runs (`whole on cuda, dml; lowered on cpu, webgpu`),
+   * by the op-set tables, and whether its file list was seen on the Hub. Absent for a model with one export.
+   */
+  runs: z.string().optional(),
 });
 export type ModelStatus = z.infer<typeof modelStatusSchema>;
 

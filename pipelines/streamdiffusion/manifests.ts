@@ -1,4 +1,5 @@
 import type { Artifact, ModelManifest } from '../../src/models/manifest';
+import { contribOps } from './standin/export-shapes';
 
 /*
  * The ONNX exports StreamDiffusion runs here, in the diffusers folder layout (text_encoder/, unet/, vae_decoder/,
@@ -40,10 +41,11 @@ function files(repo: string, revision: string, list: [file: string, role: string
   return list.map(([file, role, approxBytes]): SizedArtifact => ({ repo, revision, file, role, approxBytes }));
 }
 
-/** The contrib operators onnxruntime's CUDA optimisation (Olive `--provider cuda --optimize`) writes into a UNet. */
-const OLIVE_CUDA_OPS = ['GroupNorm', 'SkipGroupNorm', 'NhwcConv', 'MultiHeadAttention', 'BiasSplitGelu', 'BiasAdd'].map(
-  (op) => `com.microsoft.${op}`,
-);
+/**
+ * The contrib operators onnxruntime's CUDA optimisation (Olive `--provider cuda --optimize`) writes into a UNet: the
+ * same list the Olive-shaped stand-in is built with and tested against the tables.
+ */
+const OLIVE_CUDA_OPS = contribOps.map((op) => `com.microsoft.${op}`);
 const OLIVE_CHECKED =
   'file list from the Hub listing; operators as Olive/onnxruntime CUDA optimisation writes them (not read from the files)';
 

@@ -43,9 +43,15 @@ function files(repo: string, revision: string, list: [file: string, role: string
 
 /**
  * The contrib operators onnxruntime's CUDA optimisation (Olive `--provider cuda --optimize`) writes into a UNet: the
- * same list the Olive-shaped stand-in is built with and tested against the tables.
+ * list the Olive-shaped stand-in is built with and tested against the tables, with attention in the packed forms
+ * onnxruntime's FusionOptions turn on by default for the "unet" model type (packed QKV for self-, KV for
+ * cross-attention; fusion_options.py).
  */
-const OLIVE_CUDA_OPS = contribOps.map((op) => `com.microsoft.${op}`);
+const OLIVE_CUDA_OPS = [
+  ...contribOps.filter((op) => op !== 'MultiHeadAttention').map((op) => `com.microsoft.${op}`),
+  'com.microsoft.MultiHeadAttention(packed QKV)',
+  'com.microsoft.MultiHeadAttention(packed KV)',
+];
 const OLIVE_CHECKED =
   'file list from the Hub listing; operators as Olive/onnxruntime CUDA optimisation writes them (not read from the files)';
 

@@ -6,6 +6,7 @@ import { checkModel } from '../runtime/graph/opset-check';
 import { checkProviders, providerOps } from '../runtime/graph/provider-ops';
 import type { CheckProvider } from '../runtime/graph/provider-ops';
 import type { Model } from '../runtime/graph/onnx-model';
+import { PACKED_KV, PACKED_QKV } from '../runtime/graph/node-forms';
 import type { ModelManifest, VariantInfo } from './manifest';
 
 /**
@@ -19,11 +20,16 @@ const rank: Record<VariantFit, number> = { whole: 0, lowered: 1, unchecked: 2, p
 // The ai.onnx opset the declared operators are checked at: the lowerings need ≥ 13, the exports here use 14–17.
 const CHECK_OPSET = 17;
 
-/** A graph holding one node of each declared operator, for the op-set check. */
+/**
+ * A graph holding one node of each declared operator. `com.microsoft.MultiHeadAttention(packed QKV)` declares the
+ * packed form (node-forms.ts), which some providers' kernels refuse; the plain name declares separate q, k, v.
+ */
 function declaredGraph(info: VariantInfo): Model {
-  const ops = info.contribOps.map((name) => {
+  const ops = info.contribOps.map((declared) => {
+    const [, name = declared, form] = /^([^()]+?)(?:\((.+)\))?$/.exec(declared) ?? [];
     const dot = name.lastIndexOf('.');
-    return { domain: dot < 0 ? '' : name.slice(0, dot), opType: name.slice(dot + 1) };
+    const input = form === PACKED_QKV ? ['qkv'] : form === PACKED_KV ? ['q', 'kv'] : ['q', 'k', 'v'];
+    return { domain: dot < 0 ? '' : name.slice(0, dot), opType: name.slice(dot + 1), input };
   });
   const domains = [...new Set(ops.map((o) => o.domain).filter((d) => d !== ''))];
   return {
@@ -35,7 +41,8 @@ function declaredGraph(info: VariantInfo): Model {
 /** The fit of a variant on `provider`, with the operators that decided it. */
 export function variantFit(info: VariantInfo, provider: CheckProvider): { fit: VariantFit; ops: string[] } {
   const report = checkModel(declaredGraph(info), provider);
-  const named = (f: string[]) => report.ops.filter((o) => f.includes(o.fate)).map((o) => `${o.domain}.${o.op}`);
+  const named = (f: string[]) =>
+    report.ops.filter((o) => f.includes(o.fate)).map((o) => `${o.domain}.${o.op}${o.form ? `(${o.form})` : ''}`);
   if (!report.runs) return { fit: 'refused', ops: named(['refused']) };
   const partial = named(['cpu-fallback']);
   if (partial.length > 0) return { fit: 'partial', ops: partial };

@@ -92,7 +92,7 @@ describe('daydream-scope download', () => {
       /pic@webgpu .*\n +runs: whole on cpu, webgpu, cuda, dml; not checked on tensorrt, coreml\n/,
     );
     expect(r.stdout).toMatch(
-      /pic@olive-cuda .*\n +runs: whole on cuda, dml; lowered on cpu, webgpu; not checked on tensorrt, coreml — unverified: not seen on the Hub/,
+      /pic@olive-cuda .*\n +runs: whole on cuda, dml; lowered on cpu, webgpu; not checked on tensorrt, coreml \(unverified file list\)\n/,
     );
     expect(r.stdout).toContain(`Models folder: ${dir}`);
   });

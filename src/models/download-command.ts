@@ -180,7 +180,7 @@ function listing(models: ModelStatus[], manifests: ModelManifest[], dir: string)
   const lines = rows.map((r, i) => {
     const v = manifests.find((m) => m.id === models[i]!.id)?.variant;
     if (!v) return line(r);
-    return `${line(r)}\n${' '.repeat(widths[0]! + 2)}runs: ${whereItRuns(v)}${v.verified ? '' : ' — unverified: ' + v.checked}`;
+    return `${line(r)}\n${' '.repeat(widths[0]! + 2)}runs: ${whereItRuns(v)}${v.verified ? '' : ' (unverified file list)'}`;
   });
   return `${head}\n${lines.join('\n')}\n\nModels folder: ${dir}\n`;
 }

@@ -297,7 +297,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
       host: o.host,
       apiRoutes: [
         oscRoutes(services),
-        modelRoutes(models),
+        modelRoutes(models, { provider: async () => (await runtime.provider()).provider }),
         presetRoutes(presets),
         ...(midi ? [midiRoutes(midi)] : []),
         dmx.routes,

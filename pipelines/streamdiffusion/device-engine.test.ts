@@ -12,6 +12,8 @@ import { parseTIndexList, stagesFor } from './schedule';
 import type { CfgMode } from './stream-batch';
 import { Timings } from '../shared/timings';
 import { writeTinyModel } from './tiny/write';
+import type { TinyOptions } from './tiny/write';
+import { tinyNamings } from './tiny/export-naming';
 
 const SIZE = 64;
 const cpu = new OrtRuntime({ device: 'cpu', intraOpThreads: 1 });
@@ -23,7 +25,7 @@ afterAll(async () => {
   await Promise.all([cpu.close(), webgpu.close()]);
 });
 
-async function open(runtime: OrtRuntime, o: { xl?: boolean; half?: boolean } = {}): Promise<DiffusionModel> {
+async function open(runtime: OrtRuntime, o: TinyOptions = {}, fixSize = false): Promise<DiffusionModel> {
   const dir = await writeTinyModel(o);
   const files = {
     id: 'tiny' as const,
@@ -33,7 +35,8 @@ async function open(runtime: OrtRuntime, o: { xl?: boolean; half?: boolean } = {
     latentScale: 1,
     padTokens: ['!', '!'] as [string, string],
   };
-  const model = await DiffusionModel.open(runtime, files, new Timings());
+  const image = fixSize ? { width: SIZE, height: SIZE } : undefined;
+  const model = await DiffusionModel.open(runtime, files, new Timings(), () => {}, image);
   models.push(model);
   return model;
 }
@@ -141,6 +144,18 @@ describe.each([
 
   it('does a float16 export', async () => {
     const { worst } = await compare(await open(runtime, { half: true }), runtime, {
+      steps: '20,40',
+      cfg: 'self',
+      img2img: true,
+    });
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it.each([
+    ['the WebGPU export (int64 timestep, named free dimensions fixed to the size)', tinyNamings.webgpu],
+    ["onnxruntime's demo names (latent, images, text_embeddings)", tinyNamings.ortDemo],
+  ])('does %s', async (_what, naming) => {
+    const { worst } = await compare(await open(runtime, { naming, half: true }, true), runtime, {
       steps: '20,40',
       cfg: 'self',
       img2img: true,

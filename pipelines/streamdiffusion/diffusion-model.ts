@@ -7,6 +7,7 @@ import { PromptEncoder } from './prompt-encoder';
 import type { TextTower } from './prompt-encoder';
 import { TypedSession } from './session-io';
 import type { Feed } from './session-io';
+import type { Network } from './tensor-roles';
 import type { UnetBatch } from './stream-batch';
 import type { Timings } from '../shared/timings';
 
@@ -25,17 +26,27 @@ export class DiffusionModel {
     private readonly timings: Timings,
   ) {}
 
-  /** Opens every session; `progress` gets a stage name and a fraction. */
+  /**
+   * Opens every session; `progress` gets a stage name and a fraction. Each file is bound to its network's tensor
+   * names (tensor-roles.ts); given the image size, the files' free dimensions are fixed to it.
+   */
   static async open(
     runtime: InferenceBackend,
     files: ModelFiles,
     timings: Timings,
     progress: (stage: string, fraction: number) => void = () => {},
+    image?: { width: number; height: number },
   ): Promise<DiffusionModel> {
     const opened: TypedSession[] = [];
+    const size = image && { ...image, latentChannels: LATENT_CHANNELS, tokens: CONTEXT_LENGTH };
     const open = async (dir: string, file: string, stage: string, fraction: number) => {
       progress(stage, fraction);
-      const s = await TypedSession.open(runtime, modelFile(dir, file));
+      const network = file.split('/')[0]!.replace(/_2$/, '') as Network;
+      const s = await TypedSession.open(runtime, modelFile(dir, file), {
+        network,
+        label: file,
+        ...(size ? { size } : {}),
+      });
       opened.push(s);
       return s;
     };

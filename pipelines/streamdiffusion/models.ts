@@ -1,8 +1,18 @@
 import { fileExists } from '../../src/files';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { artifactPath } from '../../src/models/manifest';
-import { approxSize, sdTurboManifest, sdxlTurboManifest, taesdManifest, taesdxlManifest } from './manifests';
-import type { SizedArtifact } from './manifests';
+import { chooseVariant } from '../../src/models/variants';
+import type { CheckProvider } from '../../src/runtime/graph/provider-ops';
+import {
+  approxSize,
+  sdTurboOliveManifest,
+  sdTurboWebgpuManifest,
+  sdxlTurboOliveManifest,
+  taesdManifest,
+  taesdxlManifest,
+} from './manifests';
+import type { SizedArtifact, SizedManifest } from './manifests';
 import { generateStandin } from './standin/generate';
 import { writeTinyModel } from './tiny/write';
 import type { PreflightNeeds } from '../../src/engine/preflight';
@@ -29,12 +39,21 @@ export interface ModelFiles {
   latentScale: number;
   /** Pad tokens of the two tokenizers: OpenCLIP encoders pad with "!", OpenAI CLIP ones with the end token. */
   padTokens: [string, string];
+  /** The manifest id of the variant opened (`sd-turbo@webgpu`), for real models. */
+  variant?: string;
 }
 
+// The variants of each model in the order used when no provider is known: the WebGPU-ready export first.
 const specs = {
-  'sd-turbo': { manifest: sdTurboManifest, tae: taesdManifest, xl: false, scale: 0.18215, pad: ['!', '!'] },
+  'sd-turbo': {
+    variants: [sdTurboWebgpuManifest, sdTurboOliveManifest],
+    tae: taesdManifest,
+    xl: false,
+    scale: 0.18215,
+    pad: ['!', '!'],
+  },
   'sdxl-turbo': {
-    manifest: sdxlTurboManifest,
+    variants: [sdxlTurboOliveManifest],
     tae: taesdxlManifest,
     xl: true,
     scale: 0.13025,
@@ -48,6 +67,17 @@ export interface ResolveOptions {
   width: number;
   height: number;
   progress: (stage: string, fraction: number) => void;
+  /** The provider the session will run on: among variants on disk, the one it runs best is opened. */
+  provider: string;
+}
+
+const checkable = ['cpu', 'webgpu', 'cuda', 'tensorrt', 'dml', 'coreml'];
+
+/** The variants in the order to try: the one `provider` runs best first, then as declared. */
+function variantOrder(variants: readonly SizedManifest[], provider: string | undefined): SizedManifest[] {
+  if (!provider || !checkable.includes(provider) || variants.length < 2) return [...variants];
+  const best = chooseVariant(variants, provider as CheckProvider) as SizedManifest;
+  return [best, ...variants.filter((v) => v !== best)];
 }
 
 /**
@@ -80,13 +110,22 @@ export async function resolveModel(
     };
   }
   const spec = specs[id];
-  const needed: SizedArtifact[] = [...spec.manifest.artifacts, ...(vae === 'tiny' ? spec.tae.artifacts : [])];
-  const missing: SizedArtifact[] = [];
-  for (const a of needed) if (!(await fileExists(artifactPath(root, a)))) missing.push(a);
-  if (missing.length > 0) throw new Error(missingMessage(id, vae, missing, root));
-  const dir = repoDir(root, spec.manifest.artifacts[0]!);
-  const vaeDir = vae === 'tiny' ? repoDir(root, spec.tae.artifacts[0]!) : dir;
-  return { id, xl: spec.xl, dir, vaeDir, latentScale: vae === 'tiny' ? 1 : spec.scale, padTokens: [...spec.pad] };
+  const tae = vae === 'tiny' ? spec.tae.artifacts : [];
+  // The first variant with every file here wins; else the missing files of the one the provider runs best.
+  let missing: SizedArtifact[] | undefined;
+  let lacking: SizedManifest | undefined;
+  for (const variant of variantOrder(spec.variants, o.provider)) {
+    const absent: SizedArtifact[] = [];
+    for (const a of [...variant.artifacts, ...tae]) if (!(await fileExists(artifactPath(root, a)))) absent.push(a);
+    if (absent.length === 0) {
+      const dir = repoDir(root, variant.artifacts[0]!);
+      const vaeDir = vae === 'tiny' ? repoDir(root, spec.tae.artifacts[0]!) : dir;
+      const latentScale = vae === 'tiny' ? 1 : spec.scale;
+      return { id, xl: spec.xl, dir, vaeDir, latentScale, padTokens: [...spec.pad], variant: variant.id };
+    }
+    if (!missing || absent.length < missing.length) [missing, lacking] = [absent, variant];
+  }
+  throw new Error(missingMessage(lacking!, vae === 'tiny' ? spec.tae : undefined, missing!, root));
 }
 
 /**
@@ -96,7 +135,11 @@ export async function resolveModel(
 export function modelNeeds(id: ModelId, root: string, vae: 'full' | 'tiny'): PreflightNeeds | undefined {
   if (!(id in specs)) return undefined;
   const spec = specs[id as keyof typeof specs];
-  const manifests = [spec.manifest, ...(vae === 'tiny' ? [spec.tae] : [])];
+  const tae = vae === 'tiny' ? spec.tae : undefined;
+  // The variant already on disk (the load opens it), else the first declared; a stat per file, no reads.
+  const variant =
+    spec.variants.find((v) => v.artifacts.every((a) => existsSync(artifactPath(root, a)))) ?? spec.variants[0];
+  const manifests = [variant, ...(tae ? [tae] : [])];
   const needed: SizedArtifact[] = manifests.flatMap((m) => m.artifacts);
   const byPath = new Map(needed.map((a) => [artifactPath(root, a), a]));
   return {
@@ -110,21 +153,29 @@ export function modelNeeds(id: ModelId, root: string, vae: 'full' | 'tiny'): Pre
       const artifacts = files.map((f) => byPath.get(f.path)).filter((a) => a !== undefined);
       const lacking = manifests.filter((m) => m.artifacts.some((a) => artifacts.includes(a)));
       return {
-        message: missingMessage(id, vae, artifacts, root),
-        fix: lacking.map((m) => `daydream-scope download ${m.id}`).join(' && '),
+        message: missingMessage(variant, tae, artifacts, root),
+        fix: lacking.map((m) => `daydream-scope download ${m.variant?.of ?? m.id}`).join(' && '),
       };
     },
   };
 }
 
-/** "streamdiffusion needs sd-turbo (≈2.6 GB): run `daydream-scope download sd-turbo`", plus what is missing. */
-export function missingMessage(id: ModelId, vae: 'full' | 'tiny', missing: SizedArtifact[], root: string): string {
-  if (!(id in specs)) return '';
-  const spec = specs[id as keyof typeof specs];
-  const manifests = [spec.manifest, ...(vae === 'tiny' ? [spec.tae] : [])];
-  const lacking = manifests.filter((m) => m.artifacts.some((a) => missing.includes(a)));
-  const parts = lacking.map((m) => `${m.id} (${approxSize(m.artifacts)})`).join(' and ');
-  const commands = lacking.map((m) => `\`daydream-scope download ${m.id}\``).join(' and ');
+/**
+ * "streamdiffusion needs sd-turbo (≈2.6 GB, webgpu variant): run `daydream-scope download sd-turbo`", plus what is
+ * missing. The download command picks the variant for the device, so the model's own id is named.
+ */
+export function missingMessage(
+  model: SizedManifest,
+  tae: SizedManifest | undefined,
+  missing: SizedArtifact[],
+  root: string,
+): string {
+  const lacking = [model, ...(tae ? [tae] : [])].filter((m) => m.artifacts.some((a) => missing.includes(a)));
+  const name = (m: SizedManifest) => m.variant?.of ?? m.id;
+  const parts = lacking
+    .map((m) => `${name(m)} (${approxSize(m.artifacts)}${m.variant ? `, ${m.variant.name} variant` : ''})`)
+    .join(' and ');
+  const commands = lacking.map((m) => `\`daydream-scope download ${name(m)}\``).join(' and ');
   const names = missing.map((a) => `${a.repo}/${a.file}`);
   const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
   return `streamdiffusion needs ${parts}: run ${commands} (missing in ${root}: ${shown})`;

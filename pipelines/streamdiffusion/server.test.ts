@@ -61,7 +61,7 @@ describe('streamdiffusion through a real server (tiny model)', () => {
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('load_refused');
     expect(r.body.error.message).toMatch(
-      /^streamdiffusion needs sd-turbo \(≈2\.6 GB\): run `daydream-scope download sd-turbo`/,
+      /^streamdiffusion needs sd-turbo \(≈2\.6 GB, webgpu variant\): run `daydream-scope download sd-turbo`/,
     );
     expect((await call(`${url}/api/v1/pipeline/status`)).body).toEqual(before);
   });

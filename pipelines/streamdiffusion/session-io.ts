@@ -5,6 +5,18 @@ import { floatsToHalf, halfToFloats } from '../../src/runtime/half';
 import { readSignature } from '../../src/runtime/onnx-signature';
 import type { GraphSignature, TensorType } from '../../src/runtime/onnx-signature';
 import { runnableModel } from '../../src/runtime/graph/lowered-cache';
+import { bindRoles, freeDimensions, renamedSignature } from './tensor-roles';
+import type { Network } from './tensor-roles';
+import { renamedSession } from './renamed-session';
+
+/** What a network file is opened as: its role (which decides the tensor names) and the sizes fixed for the load. */
+export interface OpenAs {
+  network: Network;
+  /** How the file is named in sentences (`unet/model.onnx`). */
+  label: string;
+  /** The image size and constants that fix the file's free dimensions (none given: they stay free). */
+  size?: { width: number; height: number; latentChannels: number; tokens: number };
+}
 
 /** A feed in the pipeline's own terms: float values or integer ids, whatever the graph declares. */
 export interface Feed {
@@ -25,13 +37,18 @@ export class TypedSession {
   /**
    * Opens a model file or bytes, reading its declared signature alongside. A file goes through the op-set check
    * for the runtime's provider first: contrib operators the provider lacks are lowered (once, cached beside the
-   * file), and a file that cannot run is refused with its sentence before any session is made.
+   * file), and a file that cannot run is refused with its sentence before any session is made. Opened `as` a
+   * network, its inputs and outputs are bound to the pipeline's names (a file that does not fit is refused with a
+   * sentence, before a session is made) and its free dimensions fixed where the load fixes them.
    */
-  static async open(runtime: InferenceBackend, model: string | Uint8Array): Promise<TypedSession> {
+  static async open(runtime: InferenceBackend, model: string | Uint8Array, as?: OpenAs): Promise<TypedSession> {
     const file = await runnableModel(runtime, model);
-    const signature = await readSignature(file);
-    const session = await runtime.createSession(file);
-    return new TypedSession(session, signature);
+    const declared = await readSignature(file);
+    if (!as) return new TypedSession(await runtime.createSession(file), declared);
+    const binding = bindRoles(as.network, declared, as.label);
+    const dims = as.size ? freeDimensions(as.network, renamedSignature(declared, binding), as.size) : {};
+    const session = await runtime.createSession(file, Object.keys(dims).length > 0 ? { freeDimensions: dims } : {});
+    return new TypedSession(renamedSession(session, binding), renamedSignature(declared, binding));
   }
 
   has(input: string): boolean {

@@ -54,10 +54,10 @@ const diff = (a: Image, b: Image) => a.data.reduce((s, v, i) => s + Math.abs(v -
 describe('streamdiffusion pipeline', () => {
   it('fails to load sd-turbo without its files, saying what to download and how big it is', async () => {
     await expect(load(paramsOf({ model: 'sd-turbo' }))).rejects.toThrow(
-      /^streamdiffusion needs sd-turbo \(≈2\.6 GB\): run `daydream-scope download sd-turbo` \(missing in .*: onnxruntime\/sd-turbo\/tokenizer\/vocab\.json/,
+      /^streamdiffusion needs sd-turbo \(≈2\.6 GB, webgpu variant\): run `daydream-scope download sd-turbo` \(missing in .*: schmuell\/sd-turbo-ort-web\/tokenizer\/vocab\.json/,
     );
     await expect(load(paramsOf({ model: 'sdxl-turbo', vae: 'tiny' }))).rejects.toThrow(
-      /needs sdxl-turbo \(≈\d+\.\d GB\) and taesdxl \(≈10 MB\): run `daydream-scope download sdxl-turbo` and `daydream-scope download taesdxl`/,
+      /needs sdxl-turbo \(≈\d+\.\d GB, olive-cuda variant\) and taesdxl \(≈10 MB\): run `daydream-scope download sdxl-turbo` and `daydream-scope download taesdxl`/,
     );
   });
 

@@ -71,10 +71,11 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
       width: ctx.width,
       height: ctx.height,
       progress: ctx.progress,
+      provider: ctx.runtime.executionProvider,
     });
     if (ctx.signal.aborted) return;
     await checkPredictionType(files.dir, id);
-    this.model = await DiffusionModel.open(ctx.runtime, files, this.timings, ctx.progress);
+    this.model = await DiffusionModel.open(ctx.runtime, files, this.timings, ctx.progress, ctx);
     await this.checkVae(files, params.vae, ctx);
     if (!id.startsWith('tiny') && ctx.runtime.executionProvider === 'cpu') {
       ctx.log(

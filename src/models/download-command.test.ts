@@ -17,6 +17,21 @@ const manifests: ModelManifest[] = [
     description: 'a tiny model',
     artifacts: [{ repo: 'acme/tiny', revision: 'main', file: 'model.onnx', role: 'graph', size: SIZE }],
   },
+  // One model in two exports, as sd-turbo: plain operators, and the contrib operators of Olive's CUDA optimisation.
+  ...(['webgpu', 'olive-cuda'] as const).map((name): ModelManifest => ({
+    id: `pic@${name}`,
+    pipeline: 'test-pipe',
+    description: `pic, ${name} export`,
+    artifacts: [{ repo: `acme/pic-${name}`, revision: 'main', file: 'unet/model.onnx', role: 'UNet', size: 1000 }],
+    variant: {
+      of: 'pic',
+      name,
+      tunedFor: [name === 'webgpu' ? 'webgpu' : 'cuda'],
+      contribOps: name === 'webgpu' ? [] : ['com.microsoft.GroupNorm', 'com.microsoft.NhwcConv'],
+      verified: name === 'webgpu',
+      checked: name === 'webgpu' ? 'seen' : 'not seen on the Hub',
+    },
+  })),
 ];
 
 function sink(isTTY: boolean) {
@@ -42,6 +57,8 @@ async function run(args: string[], isTTY = false, over: Partial<DownloadCommandO
 beforeEach(async () => {
   hub = await new TestHub().start();
   hub.add('acme/tiny', 'main', 'model.onnx', { bytes: testBytes(SIZE, 7) });
+  hub.add('acme/pic-webgpu', 'main', 'unet/model.onnx', { bytes: testBytes(1000, 1) });
+  hub.add('acme/pic-olive-cuda', 'main', 'unet/model.onnx', { bytes: testBytes(1000, 2) });
   dir = mkdtempSync(join(tmpdir(), 'models-cli-'));
 });
 afterEach(() => hub.close());
@@ -71,6 +88,12 @@ describe('daydream-scope download', () => {
     expect(r.stdout).toMatch(
       /^model +pipeline +size +state +description\ntiny +test-pipe +400 kB +missing +a tiny model/,
     );
+    expect(r.stdout).toMatch(
+      /pic@webgpu .*\n +runs: whole on cpu, webgpu, cuda, dml; not checked on tensorrt, coreml\n/,
+    );
+    expect(r.stdout).toMatch(
+      /pic@olive-cuda .*\n +runs: whole on cuda, dml; lowered on cpu, webgpu; not checked on tensorrt, coreml \(unverified file list\)\n/,
+    );
     expect(r.stdout).toContain(`Models folder: ${dir}`);
   });
 
@@ -97,10 +120,47 @@ describe('daydream-scope download', () => {
     expect(again.stdout).toMatch(/Downloading tiny \(400 kB, resuming at [\d.]+ kB\)/);
   });
 
+  const fetched = (name: string) => existsSync(join(dir, 'acme', `pic-${name}`, 'unet', 'model.onnx'));
+
   it.each([
-    [[], /name a model to download \(known: tiny\)/],
-    [['nope'], /unknown model "nope"; known: tiny/],
+    ['webgpu', 'webgpu'],
+    ['cpu', 'webgpu'],
+    ['cuda', 'olive-cuda'],
+  ])('downloads the variant a %s device runs whole (%s)', async (device, variant) => {
+    const r = await run(['pic', '--device', device]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`pic: the ${variant} variant for ${device} (`);
+    expect(r.stdout).toMatch(new RegExp(`pic@${variant} is ready`));
+    expect(fetched(variant)).toBe(true);
+    expect(fetched(variant === 'webgpu' ? 'olive-cuda' : 'webgpu')).toBe(false);
+  });
+
+  it('without --device, chooses for the provider this machine would pick', async () => {
+    const r = await run(['pic'], false, { autoProvider: async () => 'cuda' });
+    expect(r.code).toBe(0);
+    expect(fetched('olive-cuda')).toBe(true);
+    expect(fetched('webgpu')).toBe(false);
+  });
+
+  it('--variant (or model@variant) downloads the one named, whatever the device', async () => {
+    expect((await run(['pic', '--device', 'webgpu', '--variant', 'olive-cuda'])).code).toBe(0);
+    expect(fetched('olive-cuda')).toBe(true);
+    expect(fetched('webgpu')).toBe(false);
+    expect((await run(['pic@webgpu', '--device', 'cuda'])).code).toBe(0);
+    expect(fetched('webgpu')).toBe(true);
+  });
+
+  it.each([
+    [[], /name a model to download \(known: tiny, pic\)/],
+    [['nope'], /unknown model "nope"; known: tiny, pic/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [['pic', '--variant', 'tpu'], /pic has no variant "tpu"; it has webgpu, olive-cuda/],
+    [['tiny', '--variant', 'webgpu'], /tiny has no variants/],
+    [
+      ['pic@webgpu', '--variant', 'olive-cuda'],
+      /pic@webgpu is the webgpu variant; --variant olive-cuda contradicts it/,
+    ],
+    [['pic', '--device', 'tpu'], /tpu/],
   ])('answers usage errors (%j) with exit code 2', async (args, message) => {
     const r = await run(args);
     expect(r.code).toBe(2);

@@ -9,14 +9,25 @@ import type { RetryPolicy } from './retry';
 import type { ModelManifest } from './manifest';
 import type { ModelStatus, ModelsStatus } from './status';
 import type { TextOut } from './terminal';
+import { downloadTarget, knownIds, whereItRuns } from './variants';
+import { checkProviders } from '../runtime/graph/provider-ops';
+import type { CheckProvider } from '../runtime/graph/provider-ops';
+import { chooseExecutionProvider, probeFacts, resolveDeviceRequest } from '../runtime/providers';
 
 export const DOWNLOAD_HELP = `Usage:
   daydream-scope download <model>... [--dir <folder>]   download a model's files (resumes a broken download)
-  daydream-scope download --list [--dir <folder>]       list the models, their sizes and what is here
+  daydream-scope download --list [--dir <folder>]       list the models, their sizes, where each variant runs,
+                                                        and what is here
+
+A model exported for several providers (sd-turbo: webgpu, olive-cuda) is downloaded as the variant the device runs
+whole, by the op-set tables of \`daydream-scope model check\`; \`sd-turbo@olive-cuda\` or --variant names one.
 
 Options:
   --dir <folder>    models folder (default: DAYDREAM_SCOPE_MODELS_DIR, else ~/.daydream-scope/models)
   --list            list the models
+  --variant <name>  the variant to download (webgpu, olive-cuda, ...)
+  --device <X>      the device to choose the variant for: ${checkProviders.join(', ')} or auto (default:
+                    DAYDREAM_SCOPE_DEVICE, else what this machine runs)
 
 Environment:
   HF_TOKEN          Hugging Face token, for gated models (accept the licence on the model's page first)
@@ -34,6 +45,8 @@ export interface DownloadCommandOptions {
   now?: () => number;
   /** How dropped transfers are retried (tests: short pauses). */
   retry?: Partial<RetryPolicy>;
+  /** Where `--device auto` resolves to (tests; the default probes this machine as the server does). */
+  autoProvider?: () => Promise<CheckProvider>;
 }
 
 /** Runs `daydream-scope download <args>`; 0 when every model asked for is here, 1 when one failed, 2 for usage. */
@@ -45,7 +58,13 @@ export async function runDownloadCommand(args: string[], options: DownloadComman
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { dir: { type: 'string' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        dir: { type: 'string' },
+        list: { type: 'boolean' },
+        variant: { type: 'string' },
+        device: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
     stderr.write(`daydream-scope download: ${(err as Error).message}\n\n${DOWNLOAD_HELP}`);
@@ -74,31 +93,45 @@ export async function runDownloadCommand(args: string[], options: DownloadComman
     events: { emit: (_topic, data) => printer.update(currentOf(data as ModelsStatus)) },
   });
   if (values.list) {
-    stdout.write(listing((await manager.status()).models, manager.dir));
+    stdout.write(listing((await manager.status()).models, manager.list(), manager.dir));
     return 0;
   }
   if (positionals.length === 0) {
-    const ids =
-      manager
-        .list()
-        .map((m) => m.id)
-        .join(', ') || '(none)';
+    const ids = knownIds(manager.list());
     stderr.write(`daydream-scope download: name a model to download (known: ${ids})\n\n${DOWNLOAD_HELP}`);
     return 2;
   }
-  const unknown = positionals.filter((id) => !manager.has(id));
-  if (unknown.length > 0) {
-    const ids =
-      manager
-        .list()
-        .map((m) => m.id)
-        .join(', ') || '(none)';
-    stderr.write(`daydream-scope download: unknown model ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${ids}\n`);
+  let requested;
+  try {
+    requested = resolveDeviceRequest(values.device, options.env ?? process.env);
+  } catch (err) {
+    stderr.write(`daydream-scope download: ${(err as Error).message}\n`);
     return 2;
+  }
+  // The machine is probed only when a variant is to be chosen for it.
+  const choosing = values.variant === undefined && positionals.some((n) => !manager.has(n));
+  const provider: CheckProvider =
+    requested !== 'auto' ? requested : choosing ? await (options.autoProvider ?? machineProvider)() : 'cpu';
+  const targets = positionals.map((name) =>
+    downloadTarget(manager.list(), name, { variant: values.variant, provider }),
+  );
+  const errors = targets.flatMap((t) => ('error' in t ? [t.error] : []));
+  if (errors.length > 0) {
+    stderr.write(`daydream-scope download: ${errors.join('; ')}\n`);
+    return 2;
+  }
+  const ids: string[] = [];
+  for (const t of targets) {
+    if ('error' in t) continue;
+    ids.push(t.id);
+    const m = manager.list().find((x) => x.id === t.id)!;
+    if (t.chosen && m.variant) {
+      stdout.write(`${m.variant.of}: the ${m.variant.name} variant for ${provider} (${whereItRuns(m.variant)})\n`);
+    }
   }
 
   let failed = false;
-  for (const id of positionals) {
+  for (const id of ids) {
     const before = await manager.modelStatus(id);
     if (before.state === 'ready') {
       stdout.write(`${id} is already here (${size(before)} in ${manager.dir})\n`);
@@ -125,12 +158,16 @@ export async function runDownloadCommand(args: string[], options: DownloadComman
   return failed ? 1 : 0;
 }
 
+async function machineProvider(): Promise<CheckProvider> {
+  return chooseExecutionProvider('auto', await probeFacts()).provider;
+}
+
 function size(s: ModelStatus): string {
   if (s.progress.total === null) return 'size unknown';
   return `${s.files.some((f) => f.approximate) ? '≈' : ''}${formatBytes(s.progress.total)}`;
 }
 
-function listing(models: ModelStatus[], dir: string): string {
+function listing(models: ModelStatus[], manifests: ModelManifest[], dir: string): string {
   if (models.length === 0) return `No pipeline declares downloadable models.\n`;
   const rows = models.map((m) => {
     const here = m.state === 'partial' ? `partial, ${formatBytes(m.progress.bytes)}` : m.state;
@@ -139,5 +176,11 @@ function listing(models: ModelStatus[], dir: string): string {
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 5));
   const line = (r: string[]) => r.map((c, i) => (i < 4 ? c.padEnd(widths[i]!) : c)).join('  ');
   const head = line(['model', 'pipeline', 'size', 'state', 'description']);
-  return `${head}\n${rows.map(line).join('\n')}\n\nModels folder: ${dir}\n`;
+  // Under each variant: where its declared operators run, and whether its file list was seen.
+  const lines = rows.map((r, i) => {
+    const v = manifests.find((m) => m.id === models[i]!.id)?.variant;
+    if (!v) return line(r);
+    return `${line(r)}\n${' '.repeat(widths[0]! + 2)}runs: ${whereItRuns(v)}${v.verified ? '' : ' (unverified file list)'}`;
+  });
+  return `${head}\n${lines.join('\n')}\n\nModels folder: ${dir}\n`;
 }

@@ -282,6 +282,23 @@ describe('ModelManager downloads', () => {
   });
 });
 
+describe('ModelManager status of variants', () => {
+  it('says where each export of a model runs, and when its file list is unverified', async () => {
+    const variant = (name: string, contribOps: string[], verified: boolean): ModelManifest => ({
+      ...tiny({ repo: `acme/${name}` }),
+      id: `pic@${name}`,
+      variant: { of: 'pic', name, tunedFor: [], contribOps, verified, checked: '' },
+    });
+    const m = manager([variant('plain', [], true), variant('olive', ['com.microsoft.SkipGroupNorm'], false), tiny()]);
+    const runs = (await m.status()).models.map((s) => s.runs);
+    expect(runs).toEqual([
+      'whole on cpu, webgpu, cuda, dml; not checked on tensorrt, coreml',
+      'whole on cuda; lowered on cpu, webgpu, dml; not checked on tensorrt, coreml (unverified file list)',
+      undefined,
+    ]);
+  });
+});
+
 describe('ModelManager.missing', () => {
   it('tells what a pipeline lacks and how to get it', async () => {
     const big: ModelManifest = { ...tiny({ size: 2_600_000_000 }), id: 'sd-turbo', pipeline: 'streamdiffusion' };

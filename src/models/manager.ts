@@ -12,6 +12,7 @@ import { artifactPath } from './manifest';
 import { RateMeter, eta, formatBytes } from './progress';
 import { describeMissing } from './status';
 import { transferFile } from './transfer';
+import { whereItRuns } from './variants';
 import { retryDefaults, withRetries } from './retry';
 import type { RetryPolicy } from './retry';
 import type { StatFs } from './disk';
@@ -92,7 +93,12 @@ export class ModelManager {
   /** One model's status; throws for an unknown id. */
   async modelStatus(manifestOrId: ModelManifest | string): Promise<ModelStatus> {
     const m = typeof manifestOrId === 'string' ? this.manifest(manifestOrId) : manifestOrId;
-    const base = { id: m.id, pipeline: m.pipeline, description: m.description };
+    const base = {
+      id: m.id,
+      pipeline: m.pipeline,
+      description: m.description,
+      ...(m.variant ? { runs: `${whereItRuns(m.variant)}${m.variant.verified ? '' : ' (unverified file list)'}` } : {}),
+    };
     let files: FileStatus[];
     try {
       files = await Promise.all(m.artifacts.map((a) => this.fileStatus(a)));

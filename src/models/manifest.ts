@@ -22,6 +22,29 @@ export interface Artifact {
   role: string;
 }
 
+/**
+ * One export of a model among several (`sd-turbo@webgpu`, `sd-turbo@olive-cuda`): the same weights written for
+ * different execution providers. Which one a device runs best is decided from `contribOps` by the op-set tables
+ * (src/models/variants.ts), before any file is downloaded.
+ */
+export interface VariantInfo {
+  /** The model id a user types (`sd-turbo`); the manifest's own id is `<of>@<name>`. */
+  of: string;
+  /** `webgpu`, `olive-cuda`: what `download <model> --variant <name>` takes. */
+  name: string;
+  /** The providers the export was made for; among variants that run equally whole, these win. */
+  tunedFor: string[];
+  /**
+   * The non-ai.onnx operators its graphs hold, as `domain.Op` (`com.microsoft.GroupNorm`): what decides where it
+   * runs whole. Plain ONNX operators are taken to run everywhere.
+   */
+  contribOps: string[];
+  /** False when the file list (names, sizes) was not seen on the Hub: the download may fail. */
+  verified: boolean;
+  /** Where the file list and the op set were read, or that they were not. */
+  checked: string;
+}
+
 /** A named set of artifacts; a pipeline may offer several (e.g. `sd-turbo`, `sdxl-turbo`). */
 export interface ModelManifest {
   /** Id used on the command line and in the API: `daydream-scope download <id>`. */
@@ -30,6 +53,8 @@ export interface ModelManifest {
   pipeline: string;
   description: string;
   artifacts: Artifact[];
+  /** Set when this is one export of a model that has several. */
+  variant?: VariantInfo;
 }
 
 const REPO = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$/;

@@ -71,7 +71,7 @@ describe('model routes', () => {
 
   it.each([
     ['{"model":"nope"}', 404, 'not_found', /unknown model "nope"; known: tiny/],
-    ['{"id":"tiny"}', 400, 'invalid_body', /expected \{"model": "<id>"\}/],
+    ['{"id":"tiny"}', 400, 'invalid_body', /expected \{"model": "<id>", "variant"\?: "<name>"\}/],
     ['{', 400, 'bad_json', /not valid JSON/],
   ])('rejects %s with %i', async (body, code, errorCode, message) => {
     const res = await post(body);
@@ -79,5 +79,43 @@ describe('model routes', () => {
     const json = (await res.json()) as { error: { code: string; message: string } };
     expect(json.error.code).toBe(errorCode);
     expect(json.error.message).toMatch(message);
+  });
+});
+
+describe('model routes with variants', () => {
+  it('downloads the variant the server’s provider runs whole, or the one named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'models-routes-'));
+    const variants = (['webgpu', 'olive-cuda'] as const).map((name) => {
+      hub.add(`acme/pic-${name}`, 'main', 'model.onnx', { bytes: testBytes(1000) });
+      return {
+        id: `pic@${name}`,
+        pipeline: 'test-pipe',
+        description: name,
+        artifacts: [{ repo: `acme/pic-${name}`, revision: 'main', file: 'model.onnx', role: 'graph', size: 1000 }],
+        variant: {
+          of: 'pic',
+          name,
+          tunedFor: [name === 'webgpu' ? 'webgpu' : 'cuda'],
+          contribOps: name === 'webgpu' ? [] : ['com.microsoft.GroupNorm'],
+          verified: true,
+          checked: '',
+        },
+      };
+    });
+    const m = new ModelManager({ manifests: variants, dir, env: { HF_ENDPOINT: hub.endpoint, HF_HOME: dir } });
+    const a = withErrorAnswers(new Hono());
+    a.route('/api/v1', modelRoutes(m, { provider: async () => 'cuda' }));
+    const ask = async (body: object) =>
+      (await a.request('/api/v1/models/download', {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      })) as Response;
+    expect(await (await ask({ model: 'pic' })).json()).toMatchObject({ model: 'pic@olive-cuda' });
+    expect(await (await ask({ model: 'pic', variant: 'webgpu' })).json()).toMatchObject({ model: 'pic@webgpu' });
+    const wrong = await ask({ model: 'pic', variant: 'tpu' });
+    expect(wrong.status).toBe(404);
+    expect(JSON.stringify(await wrong.json())).toMatch(/pic has no variant \\"tpu\\"; it has webgpu, olive-cuda/);
+    await vi.waitFor(async () => expect((await m.status()).models.every((s) => s.state === 'ready')).toBe(true));
   });
 });

@@ -4,9 +4,19 @@ import { downloadBodySchema, downloadResponseSchema, modelsStatusSchema } from '
 import { route } from '../shared/route-doc';
 import type { DownloadResponse, ModelsStatus } from '../shared/models';
 import type { ModelManager } from './manager';
+import { downloadTarget } from './variants';
+import type { CheckProvider } from '../runtime/graph/provider-ops';
 
-/** `/api/v1/models/*`: the status of every model, and downloads started from the panel or a script. */
-export function modelRoutes(manager: ModelManager): Hono {
+export interface ModelRoutesOptions {
+  /** The provider this server runs, for which `{"model": "sd-turbo"}` picks the variant (default: the CPU). */
+  provider?: () => Promise<CheckProvider>;
+}
+
+/**
+ * `/api/v1/models/*`: the status of every model, and downloads started from the panel or a script. A model with
+ * several exports downloads the variant the server's provider runs best, or the one `variant` names.
+ */
+export function modelRoutes(manager: ModelManager, options: ModelRoutesOptions = {}): Hono {
   const api = new Hono();
 
   const statusDoc = route({
@@ -24,20 +34,17 @@ export function modelRoutes(manager: ModelManager): Hono {
     errors: ['not_found'],
   });
   api.post('/models/download', downloadDoc, async (c) => {
-    const { model } = parseWith(
+    const body = parseWith(
       downloadBodySchema,
       await readJson(c.req),
       'invalid_body',
-      'body (expected {"model": "<id>"})',
+      'body (expected {"model": "<id>", "variant"?: "<name>"})',
     );
-    if (!manager.has(model)) {
-      const known =
-        manager
-          .list()
-          .map((m) => m.id)
-          .join(', ') || '(none)';
-      throw new ScopeError('not_found', `unknown model "${model}"; known: ${known}`);
-    }
+    const choosing = !manager.has(body.model) && body.variant === undefined;
+    const provider = choosing && options.provider ? await options.provider() : 'cpu';
+    const target = downloadTarget(manager.list(), body.model, { variant: body.variant, provider });
+    if ('error' in target) throw new ScopeError('not_found', target.error);
+    const model = target.id;
     const before = await manager.modelStatus(model);
     if (before.state === 'ready')
       return c.json({ model, state: 'ready', joined: false } satisfies DownloadResponse, 200);

@@ -44,7 +44,7 @@ const defaults: OrtRuntimeOptions = {
   ep: {},
 };
 
-const sessionDefaults: SessionOptions = { hostOutputs: [], profile: undefined };
+const sessionDefaults: SessionOptions = { hostOutputs: [], profile: undefined, freeDimensions: undefined };
 
 /**
  * Owns the place where sessions run, the execution-provider choice and the tensors kept there; pipelines get
@@ -189,6 +189,7 @@ export class OrtRuntime implements InferenceBackend {
       // needs to publish the frame and start the next one.
       extra: { ...ep.extra, session: { intra_op: { allow_spinning: '0' } } },
     };
+    if (o.freeDimensions) options.freeDimensionOverrides = { ...o.freeDimensions };
     if (o.profile) {
       options.enableProfiling = true;
       options.profileFilePrefix = o.profile;

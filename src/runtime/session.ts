@@ -33,4 +33,9 @@ export interface SessionOptions {
   hostOutputs: readonly string[];
   /** Path prefix for an onnxruntime profile (node placement and kernel times), read with `endProfiling`. */
   profile: string | undefined;
+  /**
+   * Values for the graph's named free dimensions (onnxruntime's freeDimensionOverrides), for dimensions fixed while
+   * the session lives: the WebGPU provider then plans the shapes once.
+   */
+  freeDimensions: Readonly<Record<string, number>> | undefined;
 }

@@ -39,6 +39,11 @@ export const modelStatusSchema = z.object({
   progress: modelProgressSchema,
   /** Why the last download failed (or why the manifest is unusable); null otherwise. */
   error: z.string().nullable(),
+  /**
+   * For one export of a model offered in several: where it runs (`whole on cuda, dml; lowered on cpu, webgpu`),
+   * by the op-set tables, and whether its file list was seen on the Hub. Absent for a model with one export.
+   */
+  runs: z.string().optional(),
 });
 export type ModelStatus = z.infer<typeof modelStatusSchema>;
 
@@ -47,7 +52,11 @@ export const modelsStatusSchema = z.object({ dir: z.string(), models: z.array(mo
 export type ModelsStatus = z.infer<typeof modelsStatusSchema>;
 
 /** POST /api/v1/models/download. */
-export const downloadBodySchema = z.object({ model: z.string().min(1).max(200) });
+export const downloadBodySchema = z.object({
+  model: z.string().min(1).max(200),
+  /** For a model with several exports: the one to download (default: the one this server's provider runs best). */
+  variant: z.string().min(1).max(100).optional(),
+});
 
 /** Answer of POST /api/v1/models/download: ready already (200), or downloading (202; `joined` one that ran). */
 export const downloadResponseSchema = z.object({

@@ -25,6 +25,8 @@ export interface ModelLine {
   /** 0..1 while a download runs or a part is on disk; null otherwise. */
   fraction: number | null;
   error: string | null;
+  /** For one export among several: where it runs (`whole on cuda; lowered on cpu, webgpu`). */
+  runs: string | null;
 }
 
 /** `2.6 GB`; the panel's own formatting (web/ imports nothing from the server but src/shared). */
@@ -56,6 +58,7 @@ export function modelLines(data: unknown): ModelLine[] {
           : `${approximate ? '≈' : ''}${formatBytes(total)}`,
       fraction: active && total > 0 ? Math.min(1, m.progress.bytes / total) : null,
       error: m.error,
+      runs: m.runs ?? null,
     };
   });
 }

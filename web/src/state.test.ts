@@ -124,6 +124,7 @@ describe('reduce', () => {
         size: '650.0 MB of 2.6 GB',
         fraction: 0.25,
         error: null,
+        runs: null,
       },
     ]);
     s = reduce(s, { type: 'service', topic: 'models', data: { dir: '/m', models: [model('missing', 0)] } });

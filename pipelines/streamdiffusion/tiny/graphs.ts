@@ -2,6 +2,8 @@ import { GraphBuilder } from '../../../src/runtime/graph-builder';
 import type { ElemType } from '../../../src/runtime/graph-builder';
 import { gaussian, mulberry32 } from '../../neural-field/random';
 import { CONTEXT_LENGTH } from '../clip-tokenizer';
+import { dimNames, tensorName, tinyNamings } from './export-naming';
+import type { TinyNaming } from './export-naming';
 
 /** Sizes and seeded weights of the tiny stand-ins; the TS references below compute the same functions. */
 export interface TinyWeights {
@@ -42,16 +44,23 @@ export function tinyWeights(vocabSize: number, dim = 32, seed = 7): TinyWeights 
   };
 }
 
-/** Float graph inputs/outputs are declared float16 when `half` (as fp16 exports do) and cast around the maths. */
-function io(g: GraphBuilder, half: boolean) {
+/**
+ * Float graph inputs/outputs are declared float16 when `half` (as fp16 exports do) and cast around the maths;
+ * tensor and dimension names are the export's (`naming`).
+ */
+function io(g: GraphBuilder, half: boolean, graph: string, naming: TinyNaming = tinyNamings.diffusers) {
   const type: ElemType = half ? 'float16' : 'float';
+  const name = (n: string) => tensorName(naming, graph, n);
   return {
-    input: (name: string, dims: (number | string)[]) => {
-      const x = g.input(name, type, dims);
+    naming,
+    name,
+    dims: (d: (number | string)[]) => dimNames(naming, d),
+    input: (n: string, dims: (number | string)[]) => {
+      const x = g.input(name(n), type, dimNames(naming, dims));
       return half ? g.op('Cast', [x], { to: { int: 1 } }) : x;
     },
-    output: (value: string, name: string, dims: (number | string)[]) =>
-      g.output(half ? g.op('Cast', [value], { to: { int: 10 } }) : value, name, type, dims),
+    output: (value: string, n: string, dims: (number | string)[]) =>
+      g.output(half ? g.op('Cast', [value], { to: { int: 10 } }) : value, name(n), type, dimNames(naming, dims)),
   };
 }
 
@@ -59,10 +68,13 @@ function io(g: GraphBuilder, half: boolean) {
  * Text encoder: input_ids int32 [batch, 77] -> last_hidden_state [batch, 77, dim] = tanh(table[ids] + positions),
  * pooler_output / text_embeds [batch, 16] and hidden_states.0..2 like an encoder run with output_hidden_states.
  */
-export function buildTextEncoder(w: TinyWeights, o: { pooledName?: string; half?: boolean } = {}): Uint8Array {
+export function buildTextEncoder(
+  w: TinyWeights,
+  o: { pooledName?: string; half?: boolean; naming?: TinyNaming } = {},
+): Uint8Array {
   const g = new GraphBuilder('tiny_text_encoder');
-  const f = io(g, o.half ?? false);
-  const ids = g.input('input_ids', 'int32', ['batch', CONTEXT_LENGTH]);
+  const f = io(g, o.half ?? false, 'text_encoder', o.naming);
+  const ids = g.input(f.name('input_ids'), f.naming.inputIds, f.dims(['batch', 'tokens']));
   const emb = g.op('Gather', [g.floats('table', [w.vocabSize, w.dim], w.table), ids], { axis: { int: 0 } });
   const pre = g.op('Add', [emb, g.floats('positions', [CONTEXT_LENGTH, w.dim], w.positions)]);
   const hidden = g.op('Tanh', [pre]);
@@ -72,7 +84,7 @@ export function buildTextEncoder(w: TinyWeights, o: { pooledName?: string; half?
     [w.dim, TINY_POOLED],
     Float32Array.from({ length: w.dim * TINY_POOLED }, (_, i) => ((i * 7) % 5) / 5 - 0.4),
   );
-  const dims = ['batch', CONTEXT_LENGTH, w.dim];
+  const dims = ['batch', 'tokens', w.dim];
   f.output(hidden, 'last_hidden_state', dims);
   f.output(g.op('MatMul', [mean, pool]), o.pooledName ?? 'pooler_output', ['batch', TINY_POOLED]);
   // hidden_states.0 = embeddings, .1 = the penultimate layer SDXL reads (here: the same tanh), .2 = last.
@@ -83,14 +95,21 @@ export function buildTextEncoder(w: TinyWeights, o: { pooledName?: string; half?
 }
 
 /** UNet: sample [b,4,h,w], timestep [b], encoder_hidden_states [b,77,dim] (+ text_embeds, time_ids) -> out_sample. */
-export function buildUnet(w: TinyWeights, o: { xl?: boolean; half?: boolean; batch?: number } = {}): Uint8Array {
+export function buildUnet(
+  w: TinyWeights,
+  o: { xl?: boolean; half?: boolean; batch?: number; naming?: TinyNaming } = {},
+): Uint8Array {
   const g = new GraphBuilder('tiny_unet');
-  const f = io(g, o.half ?? false);
+  const f = io(g, o.half ?? false, 'unet', o.naming);
   // A number declares a fixed batch, as exports for static-shape engines do.
   const batch = o.batch ?? 'batch';
-  const sample = f.input('sample', [batch, 4, 'height', 'width']);
-  const t = f.input('timestep', [batch]);
-  const ehs = f.input('encoder_hidden_states', [batch, CONTEXT_LENGTH, w.dim]);
+  const sample = f.input('sample', [batch, 'unet_channels', 'height', 'width']);
+  // An integer timestep (the WebGPU-ready export's int64) is cast to float inside, as the real UNets do.
+  const t =
+    f.naming.timestep === 'float'
+      ? f.input('timestep', [batch])
+      : g.op('Cast', [g.input(f.name('timestep'), f.naming.timestep, f.dims([batch]))], { to: { int: 1 } });
+  const ehs = f.input('encoder_hidden_states', [batch, 'tokens', w.dim]);
   const column = g.int64s('column', [-1, 4, 1, 1]);
   const meanE = g.op('ReduceMean', [ehs], { axes: [1], keepdims: { int: 0 } });
   let bias = g.op('MatMul', [meanE, g.floats('P', [w.dim, 4], w.P)]);
@@ -101,28 +120,28 @@ export function buildUnet(w: TinyWeights, o: { xl?: boolean; half?: boolean; bat
   }
   const tCol = g.op('Reshape', [g.op('Mul', [t, g.scalar(w.m / 1000)]), g.int64s('t_shape', [-1, 1, 1, 1])]);
   const eps = g.op('Add', [g.op('Add', [g.op('Mul', [sample, g.scalar(w.k)]), g.op('Reshape', [bias, column])]), tCol]);
-  f.output(eps, 'out_sample', [batch, 4, 'height', 'width']);
+  f.output(eps, 'out_sample', [batch, 'unet_channels', 'height', 'width']);
   return g.toBytes();
 }
 
 /** VAE decoder: latent_sample [b,4,h,w] -> sample [b,3,8h,8w]. */
-export function buildVaeDecoder(w: TinyWeights, o: { half?: boolean } = {}): Uint8Array {
+export function buildVaeDecoder(w: TinyWeights, o: { half?: boolean; naming?: TinyNaming } = {}): Uint8Array {
   const g = new GraphBuilder('tiny_vae_decoder');
-  const f = io(g, o.half ?? false);
-  const z = f.input('latent_sample', ['batch', 4, 'latent_height', 'latent_width']);
+  const f = io(g, o.half ?? false, 'vae_decoder', o.naming);
+  const z = f.input('latent_sample', ['batch', 'latent_channels', 'latent_height', 'latent_width']);
   const rgb = g.op('Conv', [z, g.floats('dec', [3, 4, 1, 1], w.dec), g.floats('dec_bias', [3], w.decBias)]);
   const up = g.op('Resize', [rgb, '', g.floats('scales', [4], [1, 1, 8, 8])], { mode: 'nearest' });
-  f.output(up, 'sample', ['batch', 3, 'height', 'width']);
+  f.output(up, 'sample', ['batch', 'image_channels', 'height', 'width']);
   return g.toBytes();
 }
 
 /** VAE encoder: sample [b,3,H,W] -> latent_sample [b,4,H/8,W/8]. */
-export function buildVaeEncoder(w: TinyWeights, o: { half?: boolean } = {}): Uint8Array {
+export function buildVaeEncoder(w: TinyWeights, o: { half?: boolean; naming?: TinyNaming } = {}): Uint8Array {
   const g = new GraphBuilder('tiny_vae_encoder');
-  const f = io(g, o.half ?? false);
-  const x = f.input('sample', ['batch', 3, 'height', 'width']);
+  const f = io(g, o.half ?? false, 'vae_encoder', o.naming);
+  const x = f.input('sample', ['batch', 'image_channels', 'height', 'width']);
   const pooled = g.op('AveragePool', [x], { kernel_shape: [8, 8], strides: [8, 8] });
   const z = g.op('Conv', [pooled, g.floats('enc', [4, 3, 1, 1], w.enc)]);
-  f.output(z, 'latent_sample', ['batch', 4, 'latent_height', 'latent_width']);
+  f.output(z, 'latent_sample', ['batch', 'latent_channels', 'latent_height', 'latent_width']);
   return g.toBytes();
 }

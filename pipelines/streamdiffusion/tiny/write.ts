@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileExists, writeFileAtomic } from '../../../src/files';
 import { buildTextEncoder, buildUnet, buildVaeDecoder, buildVaeEncoder, tinyWeights } from './graphs';
 import { tinyVocab } from './vocab';
+import type { TinyNaming } from './export-naming';
 
 export interface TinyOptions {
   /** The SDXL layout: two tokenizers and text encoders, a UNet with text_embeds and time_ids. */
@@ -12,6 +13,8 @@ export interface TinyOptions {
   half?: boolean;
   /** A fixed UNet batch size instead of a dynamic one. */
   unetBatch?: number;
+  /** How the export names and types its tensors (default: diffusers' names, float timestep, int32 ids). */
+  naming?: TinyNaming;
 }
 
 /** The tiny model's embedding widths: 32 in the SD layout, 16 + 16 in the XL one (like 768 + 1280). */
@@ -28,14 +31,15 @@ export async function writeTinyModel(options: TinyOptions = {}, root = join(tmpd
   const xl = options.xl ?? false;
   const half = options.half ?? false;
   const batch = options.unetBatch;
+  const naming = options.naming;
   const [d1, d2] = tinyDims(xl);
   const w1 = tinyWeights(vocabSize, d1, 7);
   const files: Record<string, Uint8Array | string> = {
     'tokenizer/vocab.json': JSON.stringify(vocab),
     'tokenizer/merges.txt': ['#version: 0.2', ...merges, ''].join('\n'),
-    'text_encoder/model.onnx': buildTextEncoder(w1, { half }),
-    'vae_decoder/model.onnx': buildVaeDecoder(w1, { half }),
-    'vae_encoder/model.onnx': buildVaeEncoder(w1, { half }),
+    'text_encoder/model.onnx': buildTextEncoder(w1, { half, ...(naming ? { naming } : {}) }),
+    'vae_decoder/model.onnx': buildVaeDecoder(w1, { half, ...(naming ? { naming } : {}) }),
+    'vae_encoder/model.onnx': buildVaeEncoder(w1, { half, ...(naming ? { naming } : {}) }),
   };
   if (xl) {
     const w2 = tinyWeights(vocabSize, d2!, 11);
@@ -44,7 +48,11 @@ export async function writeTinyModel(options: TinyOptions = {}, root = join(tmpd
     files['text_encoder_2/model.onnx'] = buildTextEncoder(w2, { half, pooledName: 'text_embeds' });
     files['unet/model.onnx'] = buildUnet(tinyWeights(vocabSize, d1! + d2!, 13), { half, xl: true, batch });
   } else {
-    files['unet/model.onnx'] = buildUnet(tinyWeights(vocabSize, d1!, 13), { half, batch });
+    files['unet/model.onnx'] = buildUnet(tinyWeights(vocabSize, d1!, 13), {
+      half,
+      batch,
+      ...(naming ? { naming } : {}),
+    });
   }
   const hash = createHash('sha256');
   for (const [name, data] of Object.entries(files)) hash.update(name).update(data);

@@ -92,6 +92,18 @@ describe('checkModel', () => {
     );
   });
 
+  it('lets Constant nodes run everywhere: onnxruntime makes them initializers when it loads the graph', () => {
+    // torch.onnx.export writes Constant nodes; no provider registers a kernel for them, and none needs one.
+    const g = new GraphBuilder('constant');
+    const c = g.op('Constant', [], { value_float: 2 });
+    g.output(g.op('Mul', [g.input('x', 'float', [2]), c]), 'y', 'float', [2]);
+    for (const provider of ['cpu', 'webgpu', 'cuda', 'dml'] as const) {
+      const report = checkModel(decodeModel(g.toBytes()), provider);
+      expect(report.runs, provider).toBe(true);
+      expect(report.ops.find((o) => o.op === 'Constant')).toMatchObject({ fate: 'runs' });
+    }
+  });
+
   it('does not guess for a provider without a table, but still lowers what it can and refuses what none runs', () => {
     expect(fates(checkModel(graph(false), 'tensorrt'))).toEqual({
       Conv: 'unchecked',

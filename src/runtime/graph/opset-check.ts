@@ -92,8 +92,12 @@ export async function checkModelFile(
   return checkModel(await readGraphSkeleton(path), provider, { ...options, file: path });
 }
 
-/** Nodes onnxruntime's basic graph optimizations drop at session creation, so no provider ever runs them. */
-const removedBeforePlacement = new Set(['Identity', 'Dropout']);
+/**
+ * Nodes no provider ever runs: onnxruntime's basic graph optimizations drop Identity and Dropout at session
+ * creation, and its graph loader turns every Constant node into an initializer (no kernel is registered for it,
+ * yet every torch.onnx.export graph holds some).
+ */
+const removedBeforePlacement = new Set(['Identity', 'Dropout', 'Constant']);
 
 const covers = (t: ProviderOps, domain: string) => t.covers.includes(domain);
 const opName = (domain: string, op: string, form = '') =>
@@ -112,7 +116,13 @@ function fateOf(
 ): { fate: Fate; detail: string } {
   const { domain, op, form, opset } = e;
   if (domain === '' && removedBeforePlacement.has(op)) {
-    return { fate: 'runs', detail: "removed by onnxruntime's graph optimizer before placement" };
+    return {
+      fate: 'runs',
+      detail:
+        op === 'Constant'
+          ? 'made an initializer when onnxruntime loads the graph'
+          : "removed by onnxruntime's graph optimizer before placement",
+    };
   }
   if (covers(table, domain) && runsOn(table, domain, op, form, opset)) return { fate: 'runs', detail: '' };
   const l = loweringFor(domain, op, form);

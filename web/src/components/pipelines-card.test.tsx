@@ -26,6 +26,7 @@ const line = (over: Partial<ModelLine>): ModelLine => ({
   size: '≈2.6 GB',
   fraction: null,
   error: null,
+  runs: null,
   ...over,
 });
 
@@ -62,6 +63,22 @@ describe('PipelinesCard model files', () => {
     show([line({ state: 'error', error: 'could not download: network' })]);
     expect(screen.getByRole('button', { name: 'download sd-turbo' }).textContent).toBe('Retry');
     expect(screen.getByText('could not download: network')).toBeTruthy();
+  });
+
+  it('says where each variant of a model runs, each with its own Download button', () => {
+    const asked: string[] = [];
+    const { container } = show(
+      [
+        line({ id: 'sd-turbo@webgpu', runs: 'whole on cpu, webgpu, cuda, dml' }),
+        line({ id: 'sd-turbo@olive-cuda', runs: 'whole on cuda; lowered on cpu, webgpu, dml' }),
+      ],
+      (m) => asked.push(m),
+    );
+    const row = (id: string) => container.querySelector(`[data-model="${id}"]`)!.textContent;
+    expect(row('sd-turbo@webgpu')).toContain('runs whole on cpu, webgpu, cuda, dml');
+    expect(row('sd-turbo@olive-cuda')).toContain('runs whole on cuda; lowered on cpu, webgpu, dml');
+    fireEvent.click(screen.getByRole('button', { name: 'download sd-turbo@olive-cuda' }));
+    expect(asked).toEqual(['sd-turbo@olive-cuda']);
   });
 });
 

@@ -135,6 +135,7 @@ function Models({ lines, download }: { lines: ModelLine[]; download: (model: str
               {l.state === 'partial' ? 'Resume' : l.state === 'error' ? 'Retry' : 'Download'}
             </button>
           )}
+          {l.runs && <span class="dim runs">runs {l.runs}</span>}
           {l.error && <span class="error">{l.error}</span>}
         </li>
       ))}

@@ -1,0 +1,140 @@
+"""Tests of the exporter's parts that need no diffusers, weights or GPU (run by
+pipelines/streamdiffusion/exporter-python.test.ts under Debian's python3-torch): the contract against the names
+onnxruntime's WebGPU example feeds, the wrappers' casts on tiny stand-in modules, and torch.onnx.export of wrapped
+stand-ins with the contract's names, into $SD_EXPORT_TEST_OUT when set (the TypeScript test then binds them as the
+pipeline does)."""
+
+import os
+import sys
+import tempfile
+import types
+import unittest
+
+import torch
+from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from contract import check_signature, dynamic_axes, fusion_options, io_spec  # noqa: E402
+from wrappers import TextIO, UnetIO, VaeDecoderIO, VaeEncoderIO, export_network  # noqa: E402
+
+# The free dimensions onnxruntime's js/sd-turbo example overrides (index.js, freeDimensionOverrides).
+EXAMPLE_DIMS = {"batch_size", "num_channels", "height", "width", "sequence_length", "num_channels_latent",
+                "height_latent", "width_latent"}
+
+
+class FakeUnet(nn.Module):
+    """diffusers' UNet call signature: (sample, timestep, encoder_hidden_states) -> .sample."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 4, 1)
+
+    def forward(self, sample, timestep, encoder_hidden_states, added_cond_kwargs=None):
+        self.seen = (sample.dtype, timestep.dtype)
+        t = timestep.to(sample.dtype).reshape(-1, 1, 1, 1) / 1000
+        c = encoder_hidden_states.mean(dim=(1, 2)).reshape(-1, 1, 1, 1)
+        return types.SimpleNamespace(sample=self.conv(sample) + t + c)
+
+
+class FakeText(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.table = nn.Embedding(49408, 8)
+
+    def forward(self, ids, output_hidden_states=False):
+        h = torch.tanh(self.table(ids))
+        return types.SimpleNamespace(last_hidden_state=h, pooler_output=h[:, 0], text_embeds=h[:, -1] * 2,
+                                     hidden_states=(h * 0.5, h) if output_hidden_states else None)
+
+
+class FakeVae(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.down = nn.Conv2d(3, 8, 8, stride=8)
+        self.up = nn.ConvTranspose2d(4, 3, 8, stride=8)
+
+    def encode(self, x):
+        mean, _ = self.down(x).chunk(2, dim=1)
+        return types.SimpleNamespace(latent_dist=types.SimpleNamespace(mean=mean, sample=lambda: mean + 1))
+
+    def decode(self, z):
+        return types.SimpleNamespace(sample=torch.tanh(self.up(z)))
+
+
+class Contract(unittest.TestCase):
+    def test_webgpu_matches_the_example_feeds(self):
+        unet_in, unet_out = io_spec("unet", "webgpu")
+        self.assertEqual([(n, t) for n, t, _ in unet_in],
+                         [("sample", "float32"), ("timestep", "int64"), ("encoder_hidden_states", "float32")])
+        self.assertEqual(unet_out[0][0], "out_sample")
+        self.assertEqual(io_spec("text_encoder", "webgpu")[0][0][:2], ("input_ids", "int32"))
+        self.assertEqual(io_spec("text_encoder", "webgpu")[1][0][0], "last_hidden_state")
+        dec_in, dec_out = io_spec("vae_decoder", "webgpu")
+        self.assertEqual((dec_in[0][0], dec_out[0][0]), ("latent_sample", "sample"))
+        named = set()
+        for network in ("unet", "text_encoder", "vae_decoder"):
+            for axes in dynamic_axes(network, "webgpu").values():
+                named |= set(axes.values())
+        self.assertTrue(EXAMPLE_DIMS <= named, EXAMPLE_DIMS - named)
+
+    def test_olive_cuda_is_float16_with_the_cuda_fusions(self):
+        self.assertTrue(all(t != "float32" for _, t, _ in io_spec("unet", "olive-cuda")[0]))
+        self.assertEqual(fusion_options("olive-cuda")["enable_group_norm"], True)
+        self.assertEqual(fusion_options("olive-cuda")["enable_nhwc_conv"], True)
+        self.assertIsNone(fusion_options("webgpu"))
+
+    def test_check_signature_names_what_differs(self):
+        declared = {"input": {"sample": ("float16", 4), "timestep": ("float32", 1), "encoder_hidden_states":
+                              ("float16", 3)}, "output": {}}
+        self.assertEqual(check_signature("unet", "olive-cuda", declared),
+                         ["unet: input timestep is float32, expected int64", "unet: no output out_sample"])
+        with self.assertRaises(ValueError):
+            io_spec("unet", "tpu")
+
+
+class Wrappers(unittest.TestCase):
+    def test_unet_keeps_the_timestep_integer_and_casts_the_edges(self):
+        unet = FakeUnet().to(torch.float64)
+        io = UnetIO(unet, "float32", "float32")
+        io.compute = torch.float64  # a compute type the CPU runs, standing in for float16
+        out = io(torch.randn(2, 4, 8, 8), torch.tensor([999, 1]), torch.randn(2, 77, 8))
+        self.assertEqual(unet.seen, (torch.float64, torch.int64))
+        self.assertEqual(out.dtype, torch.float32)
+
+    def test_text_outputs_follow_the_contract_order(self):
+        ids = torch.randint(0, 49407, (1, 77), dtype=torch.int32)
+        sd = TextIO(FakeText(), "float32")(ids)
+        self.assertEqual(len(sd), 2)
+        xl2 = TextIO(FakeText(), "float32", xl=True, projection=True)(ids)
+        self.assertEqual(len(xl2), 3)
+        self.assertEqual(list(xl2[2].shape), [2, 1, 77, 8])
+        self.assertTrue(torch.allclose(xl2[1], xl2[0][:, -1] * 2))
+
+    def test_vae_encoder_takes_the_mean(self):
+        vae = FakeVae()
+        x = torch.randn(1, 3, 16, 16)
+        self.assertTrue(torch.allclose(VaeEncoderIO(vae, "float32", "float32")(x), vae.encode(x).latent_dist.mean))
+
+
+class Export(unittest.TestCase):
+    def test_writes_wrapped_stand_ins_with_the_contract_names(self):
+        out = os.environ.get("SD_EXPORT_TEST_OUT") or tempfile.mkdtemp()
+        torch.manual_seed(0)
+        jobs = [
+            ("unet", UnetIO(FakeUnet(), "float32", "float32"),
+             [torch.randn(1, 4, 8, 8), torch.tensor([999]), torch.randn(1, 77, 8)]),
+            ("text_encoder", TextIO(FakeText(), "float32"), [torch.randint(0, 49407, (1, 77), dtype=torch.int32)]),
+            ("vae_decoder", VaeDecoderIO(FakeVae(), "float32", "float32"), [torch.randn(1, 4, 8, 8)]),
+            ("vae_encoder", VaeEncoderIO(FakeVae(), "float32", "float32"), [torch.randn(1, 3, 64, 64)]),
+        ]
+        for network, module, example in jobs:
+            path = os.path.join(out, network, "model.onnx")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with torch.no_grad():
+                export_network(module.eval(), network, "webgpu", path, example)
+            self.assertGreater(os.path.getsize(path), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

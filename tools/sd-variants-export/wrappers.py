@@ -1,0 +1,82 @@
+"""torch modules that give diffusers' networks the inputs and outputs of contract.py: element types cast at the
+edges, integer timestep and ids kept integer, the outputs the pipeline reads. They take any module with diffusers'
+call signature, so the tests run them on tiny stand-ins."""
+
+import torch
+from torch import nn
+
+DTYPES = {"float32": torch.float32, "float16": torch.float16}
+
+
+class UnetIO(nn.Module):
+    """sample, timestep (int64), encoder_hidden_states [, text_embeds, time_ids] -> out_sample."""
+
+    def __init__(self, unet, compute, io, xl=False):
+        super().__init__()
+        self.unet, self.compute, self.io, self.xl = unet, DTYPES[compute], DTYPES[io], xl
+
+    def forward(self, sample, timestep, encoder_hidden_states, text_embeds=None, time_ids=None):
+        extra = {}
+        if self.xl:
+            extra["added_cond_kwargs"] = {
+                "text_embeds": text_embeds.to(self.compute),
+                "time_ids": time_ids.to(self.compute),
+            }
+        out = self.unet(sample.to(self.compute), timestep, encoder_hidden_states.to(self.compute), **extra)
+        return out.sample.to(self.io)
+
+
+class TextIO(nn.Module):
+    """input_ids (int32) -> last_hidden_state, pooler_output | text_embeds (`projection`) [, hidden_states stacked
+    by layer (`xl`)]."""
+
+    def __init__(self, encoder, io, xl=False, projection=False):
+        super().__init__()
+        self.encoder, self.io, self.xl, self.projection = encoder, DTYPES[io], xl, projection
+
+    def forward(self, input_ids):
+        out = self.encoder(input_ids.to(torch.int64), output_hidden_states=self.xl)
+        pooled = out.text_embeds if self.projection else out.pooler_output
+        result = (out.last_hidden_state.to(self.io), pooled.to(self.io))
+        if self.xl:
+            result += (torch.stack(out.hidden_states).to(self.io),)
+        return result
+
+
+class VaeDecoderIO(nn.Module):
+    """latent_sample (unscaled) -> sample in [-1, 1]."""
+
+    def __init__(self, vae, compute, io):
+        super().__init__()
+        self.vae, self.compute, self.io = vae, DTYPES[compute], DTYPES[io]
+
+    def forward(self, latent_sample):
+        return self.vae.decode(latent_sample.to(self.compute)).sample.to(self.io)
+
+
+class VaeEncoderIO(nn.Module):
+    """sample in [-1, 1] -> latent_sample (unscaled): the distribution's mean, so a still frame gives a still latent."""
+
+    def __init__(self, vae, compute, io):
+        super().__init__()
+        self.vae, self.compute, self.io = vae, DTYPES[compute], DTYPES[io]
+
+    def forward(self, sample):
+        return self.vae.encode(sample.to(self.compute)).latent_dist.mean.to(self.io)
+
+
+def export_network(module, network, variant, path, example, xl=False, projection=False, opset=17):
+    """torch.onnx.export with the contract's tensor names and free dimensions."""
+    from contract import dynamic_axes, io_spec
+
+    inputs, outputs = io_spec(network, variant, xl, projection)
+    torch.onnx.export(
+        module,
+        tuple(example),
+        path,
+        input_names=[n for n, _, _ in inputs],
+        output_names=[n for n, _, _ in outputs],
+        dynamic_axes=dynamic_axes(network, variant, xl, projection),
+        opset_version=opset,
+        do_constant_folding=True,
+    )

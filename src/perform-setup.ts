@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PerformService } from './perform/perform-service';
 import { addPerformCommands } from './perform/commands';
 import { performRoutes } from './perform/routes';
-import { AudioAnalyser } from './audio/analyser';
+import { AudioAnalyser } from './perform/audio/analyser';
 import { LinkTempoSource } from '../control/tempo/link';
 import { FfmpegAudioCapture, defaultAudioDevice } from '../inputs/audio/ffmpeg-audio';
 import { RecordingOutput } from '../outputs/recording/recording-output';

@@ -10,7 +10,7 @@ import { JsonFile } from './json-file';
 import { cuesUndo, liveModulators, modulatorsUndo, timelineUndo } from './undo';
 import { saveFailed } from '../files';
 import { ScopeError } from '../kernel/errors';
-import { nextBoundary } from '../tempo/quantize';
+import { nextBoundary } from './tempo/quantize';
 import { cueListSchema, modulatorSchema, takeSchema, timelineSchema } from '../shared/perform';
 import type { Perform } from './perform';
 import type { WriteFile } from '../settings-writer';

@@ -3,15 +3,15 @@
  * crossfader and control takes, driven from the engine's frame boundary. It knows no transport: the commands,
  * routes and MIDI/OSC/Link adapters reach it through its methods.
  */
-import { TempoClock } from '../tempo/tempo-clock';
-import { TapTempo } from '../tempo/tap-tempo';
-import { QuantizeScheduler } from '../tempo/scheduler';
-import { nextBoundary } from '../tempo/quantize';
-import { ModulatorBank, modulatorParams } from '../modulation/modulator-bank';
-import { CueList } from '../cues/cue-list';
-import { TimelinePlayer } from '../cues/timeline';
-import { Crossfader, XFADE_PARAM } from '../cues/crossfade';
-import { TakePlayer, TakeRecorder, TAKE_SOURCE } from '../takes/take-recorder';
+import { TempoClock } from './tempo/tempo-clock';
+import { TapTempo } from './tempo/tap-tempo';
+import { QuantizeScheduler } from './tempo/scheduler';
+import { nextBoundary } from './tempo/quantize';
+import { ModulatorBank, modulatorParams } from './modulation/modulator-bank';
+import { CueList } from './cues/cue-list';
+import { TimelinePlayer } from './cues/timeline';
+import { Crossfader, XFADE_PARAM } from './cues/crossfade';
+import { TakePlayer, TakeRecorder, TAKE_SOURCE } from './takes/take-recorder';
 import { QuantizeSettings } from './quantize-settings';
 import { p } from '../params/spec';
 import type { FrameStage } from '../engine/frame-stage';

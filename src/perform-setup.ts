@@ -4,16 +4,13 @@
  * recorder, registered as an output of the hub.
  */
 import { join } from 'node:path';
-import { PerformService } from './perform/perform-service';
-import { addPerformCommands } from './perform/commands';
-import { performRoutes } from './perform/routes';
-import { AudioAnalyser } from './perform/audio/analyser';
+import { AudioAnalyser, PerformService, addPerformCommands, performRoutes } from './perform';
 import { LinkTempoSource } from '../control/tempo/link';
 import { FfmpegAudioCapture, defaultAudioDevice } from '../inputs/audio/ffmpeg-audio';
 import { RecordingOutput } from '../outputs/recording/recording-output';
 import { addRecordingCommand, recordingRoutes } from '../outputs/recording/routes';
 import type { Hono } from 'hono';
-import type { Perform } from './perform/perform';
+import type { Perform } from './perform';
 import type { CommandRegistry } from './kernel/commands';
 import type { EventBus } from './kernel/events';
 import type { OutputHub } from '../outputs/hub';

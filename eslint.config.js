@@ -19,10 +19,15 @@ const notServer = layer(
   ['**/src/server', '**/src/server/*'],
   "src/server is the root's to wire; this room reaches it only through what the root hands it (docs/architecture.md)",
 );
+// The perform room is one folder with one door: outside src/perform it is imported through its index.ts.
+const performIndex = layer(
+  ['**/perform/*', '**/perform/**'],
+  'the perform room is imported through src/perform (its index.ts), not its files (docs/architecture.md)',
+);
 const restrict = (files, patterns) => ({
   files,
   ignores: TESTS,
-  rules: { 'no-restricted-imports': ['error', { patterns }] },
+  rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, performIndex] }] },
 });
 
 export default tseslint.config(
@@ -42,6 +47,8 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
+  // The root may import anything, but the perform room only through its door.
+  restrict(['src/*.ts'], []),
   // The core knows no control surface, sink, source, pipeline or panel.
   restrict(['src/*/**/*.ts'], away('control', 'outputs', 'inputs', 'pipelines', 'web')),
   // The kernel knows no transport either.

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startScope } from '../src/main';
-import { TempoClock } from '../src/tempo/tempo-clock';
+import { TempoClock } from '../src/perform';
 import { MidiClockFollower } from '../control/midi/clock-follower';
 import { fmt, median, percentile, sleep } from './stats';
 import type { ClockKind } from '../src/engine/clock';

@@ -15,7 +15,7 @@ import type { Hono } from 'hono';
 import type { DmxOptions } from './dmx-flags';
 import type { ScopeServices } from './kernel/services';
 import type { Timers } from './kernel/timers';
-import type { Perform } from './perform/perform';
+import type { Perform } from './perform';
 
 export interface DmxSetup {
   service: DmxService;

@@ -41,7 +41,7 @@ import { outputRoutes } from '../outputs/routes';
 import { setupOutputs } from '../outputs/setup';
 import type { OutputHub } from '../outputs/hub';
 import { whepRoutes } from '../outputs/webrtc/routes';
-import { Perform } from './perform/perform';
+import { Perform } from './perform';
 import { setupPerform } from './perform-setup';
 import { setupDmx } from './dmx-setup';
 import type { DmxSetup } from './dmx-setup';

@@ -4,16 +4,13 @@
  * recorder, registered as an output of the hub.
  */
 import { join } from 'node:path';
-import { PerformService } from './perform/perform-service';
-import { addPerformCommands } from './perform/commands';
-import { performRoutes } from './perform/routes';
-import { AudioAnalyser } from './audio/analyser';
+import { AudioAnalyser, PerformService, addPerformCommands, performRoutes } from './perform';
 import { LinkTempoSource } from '../control/tempo/link';
 import { FfmpegAudioCapture, defaultAudioDevice } from '../inputs/audio/ffmpeg-audio';
 import { RecordingOutput } from '../outputs/recording/recording-output';
 import { addRecordingCommand, recordingRoutes } from '../outputs/recording/routes';
 import type { Hono } from 'hono';
-import type { Perform } from './perform/perform';
+import type { Perform } from './perform';
 import type { CommandRegistry } from './kernel/commands';
 import type { EventBus } from './kernel/events';
 import type { OutputHub } from '../outputs/hub';
@@ -79,7 +76,7 @@ export async function setupPerform(o: PerformSetupOptions): Promise<PerformSetup
     analyser.feed(samples);
   };
   const device = defaultAudioDevice();
-  const audio: FfmpegAudioCapture = new FfmpegAudioCapture((samples) => feed(samples, audio.o.sampleRate), {
+  const audio: FfmpegAudioCapture = new FfmpegAudioCapture((samples) => feed(samples, audio.sampleRate), {
     format: o.audioFormat ?? device.format,
     device: o.audioIn ?? device.device,
     log: o.log,
@@ -106,7 +103,7 @@ export async function setupPerform(o: PerformSetupOptions): Promise<PerformSetup
     }),
     o.commands.add({
       name: 'audio/input',
-      description: `listens to the audio device (${audio.o.format} ${audio.o.device}) for audio modulators`,
+      description: `listens to the audio device (${audio.source}) for audio modulators`,
       arg: 'bool',
       run: (on) => {
         if (on !== true) {
@@ -116,7 +113,7 @@ export async function setupPerform(o: PerformSetupOptions): Promise<PerformSetup
         audio.start();
         // No ffmpeg to run is known at once; a device that fails to open says so later, through the log.
         if (!audio.running) return { ok: false, reason: audio.reason ?? 'audio input could not start' };
-        return { ok: true, detail: `listening to ${audio.o.format} ${audio.o.device}` };
+        return { ok: true, detail: `listening to ${audio.source}` };
       },
     }),
   ];

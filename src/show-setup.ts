@@ -7,10 +7,9 @@ import type { NatsShowOptions } from '../control/nats/nats-show';
 import type { PipelineHost } from './engine/host';
 import { z } from 'zod';
 import type { ShowSync } from './show/show-sync';
-import { MAX_BPM, MIN_BPM } from './tempo/tempo-clock';
-import type { TempoClock } from './tempo/tempo-clock';
+import { MAX_BPM, MIN_BPM } from './perform';
 import type { ShowChange } from './show/change';
-import type { PerformService } from './perform/perform-service';
+import type { PerformService, TempoClock } from './perform';
 import { cueSchema } from './shared/perform';
 
 export type { NatsShow };

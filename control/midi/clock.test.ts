@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rig } from './test-support';
-import { TempoClock } from '../../src/tempo/tempo-clock';
+import { TempoClock } from '../../src/perform';
 import type { Rig } from './test-support';
 
 const rigs: Rig[] = [];

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { LinkTempoSource, linkAvailability } from './link';
-import { TempoClock } from '../../src/tempo/tempo-clock';
+import { TempoClock } from '../../src/perform';
 
 const run = promisify(execFile);
 const fixture = fileURLToPath(new URL('./test-link-netns.ts', import.meta.url));

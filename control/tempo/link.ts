@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { ChildProcess } from 'node:child_process';
-import type { TempoClock } from '../../src/tempo/tempo-clock';
+import type { TempoClock } from '../../src/perform';
 import type { TempoState } from '../../src/shared/perform';
 
 export interface LinkOptions {

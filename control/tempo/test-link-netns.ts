@@ -9,7 +9,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { LinkTempoSource } from './link';
-import { TempoClock } from '../../src/tempo/tempo-clock';
+import { TempoClock } from '../../src/perform';
 
 type State = { micros: number; beat: number; bpm: number; peers: number };
 const peer = fork(fileURLToPath(new URL('./link-peer.mjs', import.meta.url)), [], {

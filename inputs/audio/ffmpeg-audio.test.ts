@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FfmpegAudioCapture, defaultAudioDevice } from './ffmpeg-audio';
-import { AudioAnalyser } from '../../src/audio/analyser';
+import { AudioAnalyser } from '../../src/perform';
 
 describe('FfmpegAudioCapture', () => {
   afterEach(() => {

@@ -37,7 +37,7 @@ const defaults: AudioCaptureOptions = {
 };
 
 export class FfmpegAudioCapture {
-  readonly o: AudioCaptureOptions;
+  private readonly o: AudioCaptureOptions;
   private proc: ChildProcessByStdio<null, Readable, Readable> | undefined;
   private rest = Buffer.alloc(0);
   private stderr = '';
@@ -54,6 +54,16 @@ export class FfmpegAudioCapture {
 
   get running(): boolean {
     return this.proc !== undefined;
+  }
+
+  /** The rate of the samples it delivers (an analyser's filters are made for one rate). */
+  get sampleRate(): number {
+    return this.o.sampleRate;
+  }
+
+  /** What it listens to, as a person reads it: the ffmpeg input format and device, `pulse default`. */
+  get source(): string {
+    return `${this.o.format} ${this.o.device}`;
   }
 
   /** Starts ffmpeg; resolves at once (no ffmpeg, or a device that fails, says so through the log and `reason`). */

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { VirtualQueue } from '../kernel/virtual-queue';
 
 /** The engine's time source. Injectable, so tests tick frames by hand and offline renders are deterministic. */
 export interface Clock {
@@ -54,31 +55,6 @@ export class RealtimeClock implements Clock {
   }
 }
 
-/** Timers on virtual time: they fire, in time order, when the clock that owns them moves past their time. */
-class VirtualTimers {
-  private pending: { at: number; fn: () => void }[] = [];
-
-  add(at: number, fn: () => void): Cancel {
-    const timer = { at, fn };
-    // Kept sorted by time; equal times fire in the order they were set.
-    const i = this.pending.findIndex((p) => p.at > at);
-    this.pending.splice(i < 0 ? this.pending.length : i, 0, timer);
-    return () => {
-      const j = this.pending.indexOf(timer);
-      if (j >= 0) this.pending.splice(j, 1);
-    };
-  }
-
-  /** Runs every timer due by `t`, moving the clock to each one's time first (a timer may set new ones). */
-  runUntil(t: number, moveTo: (at: number) => void): void {
-    while (this.pending.length > 0 && this.pending[0]!.at <= t) {
-      const timer = this.pending.shift()!;
-      moveTo(timer.at);
-      timer.fn();
-    }
-  }
-}
-
 /** Virtual time that jumps to each deadline at once: every frame is rendered, as fast as possible. */
 export class FixedStepClock implements Clock {
   readonly kind = 'fixed-step';
@@ -88,7 +64,7 @@ export class FixedStepClock implements Clock {
     return this.t;
   }
 
-  private readonly timers = new VirtualTimers();
+  private readonly timers = new VirtualQueue();
 
   async sleepUntil(t: number): Promise<void> {
     this.timers.runUntil(t, (at) => (this.t = Math.max(this.t, at)));
@@ -112,7 +88,7 @@ export class ManualClock implements Clock {
   private t = 0;
   private credits = 0;
   private waiter: { t: number; resolve: () => void } | undefined;
-  private readonly timers = new VirtualTimers();
+  private readonly timers = new VirtualQueue();
 
   now(): number {
     return this.t;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBudget, formatBytes, parseBytes } from './memory-budget';
+import { MemoryBudget, parseBytes } from './memory-budget';
 import type { LoadRequest } from './host-types';
 import type { LoadedPipeline } from './loaded-pipeline';
 import type { MemoryStats, PipelineMemory } from '../shared/memory';
@@ -7,7 +7,7 @@ import type { MemoryStats, PipelineMemory } from '../shared/memory';
 const MB = 1024 ** 2;
 const GB = 1024 ** 3;
 
-describe('parseBytes and formatBytes', () => {
+describe('parseBytes', () => {
   it.each([
     ['4GB', 4 * GB],
     ['512MB', 512 * MB],
@@ -20,11 +20,6 @@ describe('parseBytes and formatBytes', () => {
 
   it.each(['', 'lots', '0x10', '-1GB', '4 PB'])('refuses %j', (text) => {
     expect(parseBytes(text)).toBeUndefined();
-  });
-
-  it('writes sizes as people read them', () => {
-    expect(formatBytes(1.44 * GB)).toBe('1.4 GB');
-    expect(formatBytes(310 * MB)).toBe('310 MB');
   });
 });
 

@@ -5,6 +5,7 @@
  * that cannot fit is refused with a sentence saying what to free, instead of running the machine out of memory.
  */
 import { ScopeError } from '../kernel/errors';
+import { BINARY, formatBytes } from '../shared/bytes';
 import type { LoadRequest } from './host-types';
 import type { MemoryStats } from '../shared/memory';
 
@@ -15,11 +16,6 @@ export interface Footprint {
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
-
-/** Bytes as people read them: `1.4 GB`, `310 MB`. */
-export function formatBytes(bytes: number): string {
-  return bytes >= GB ? `${(bytes / GB).toFixed(1)} GB` : `${Math.round(bytes / MB)} MB`;
-}
 
 /** Parses `4GB`, `512MB`, `2.5G`, `4096` (megabytes) into bytes; undefined when it is not a size. */
 export function parseBytes(text: string): number | undefined {
@@ -57,10 +53,11 @@ export class MemoryBudget {
     if (this.limit !== null && floor + need.rss > this.limit) {
       throw new ScopeError(
         'memory_budget',
-        `loading ${request.id} needs about ${formatBytes(need.rss)} (what it took when last loaded with these ` +
-          `settings) and the server itself holds ${formatBytes(floor)}: that does not fit the memory budget of ` +
-          `${formatBytes(this.limit)} even with every other pipeline unloaded. Raise --memory-budget to at least ` +
-          `${formatBytes(floor + need.rss)}, or load it with smaller load-time settings (width, height).`,
+        `loading ${request.id} needs about ${formatBytes(need.rss, BINARY)} (what it took when last loaded with ` +
+          `these settings) and the server itself holds ${formatBytes(floor, BINARY)}: that does not fit the memory ` +
+          `budget of ${formatBytes(this.limit, BINARY)} even with every other pipeline unloaded. Raise ` +
+          `--memory-budget to at least ${formatBytes(floor + need.rss, BINARY)}, or load it with smaller load-time ` +
+          `settings (width, height).`,
       );
     }
     this.checkGpu(request.id, need, sample);
@@ -77,8 +74,9 @@ export class MemoryBudget {
     const others = sample.gpu.reduce((sum, d) => sum + d.used, 0) - ours;
     throw new ScopeError(
       'memory_budget',
-      `loading ${id} needs about ${formatBytes(need.gpu)} of GPU memory and only ${formatBytes(free)} would be ` +
-        `free with every other pipeline unloaded; other programs hold ${formatBytes(others)} of it. Close them, ` +
+      `loading ${id} needs about ${formatBytes(need.gpu, BINARY)} of GPU memory and only ` +
+        `${formatBytes(free, BINARY)} would be free with every other pipeline unloaded; other programs hold ` +
+        `${formatBytes(others, BINARY)} of it. Close them, ` +
         `or load it with smaller load-time settings (width, height).`,
     );
   }

@@ -5,7 +5,8 @@
  * keeps growing past it (a leak) is restarted. It says so before the machine runs out, never after.
  */
 import { freemem, totalmem } from 'node:os';
-import { formatBytes, warmToEvict } from './memory-budget';
+import { warmToEvict } from './memory-budget';
+import { BINARY, formatBytes } from '../shared/bytes';
 import type { MemoryBudget } from './memory-budget';
 import type { PipelineHost } from './host';
 import type { LoadedPipeline } from './loaded-pipeline';
@@ -112,7 +113,8 @@ export class MemoryMonitor {
     this.warnOnce(
       'system',
       s.system.free < s.system.total * 0.05,
-      () => `memory: the system has only ${formatBytes(s.system.free)} of ${formatBytes(s.system.total)} free`,
+      () =>
+        `memory: the system has only ${formatBytes(s.system.free, BINARY)} of ${formatBytes(s.system.total, BINARY)} free`,
     );
     const limit = this.o.budget.limit;
     if (limit === null) return;
@@ -120,7 +122,7 @@ export class MemoryMonitor {
       'near',
       s.total > limit * 0.9,
       () =>
-        `memory: ${formatBytes(s.total)} in use, ${Math.round((s.total / limit) * 100)} % of the budget of ${formatBytes(limit)}`,
+        `memory: ${formatBytes(s.total, BINARY)} in use, ${Math.round((s.total / limit) * 100)} % of the budget of ${formatBytes(limit, BINARY)}`,
     );
     const over = s.total - limit;
     if (over <= 0) return this.warnOnce('over', false, () => '');
@@ -128,7 +130,7 @@ export class MemoryMonitor {
       over,
       s.pipelines.filter((p) => p.role === 'warm'),
     );
-    const why = `over the memory budget (${formatBytes(s.total)} of ${formatBytes(limit)})`;
+    const why = `over the memory budget (${formatBytes(s.total, BINARY)} of ${formatBytes(limit, BINARY)})`;
     if (evict.count > 0) await this.o.host.evictWarm(evict.count, why);
     if (evict.left <= 0) return;
     const active = s.pipelines.find((p) => p.role === 'active');
@@ -138,8 +140,9 @@ export class MemoryMonitor {
     // Restarting helps when it grew (a leak); a pipeline that never fitted would only restart again.
     if (active?.rss && footprint && floor + footprint.rss <= limit) {
       this.o.host.restartActive(
-        `its onnxruntime process grew to ${formatBytes(active.rss)} (${formatBytes(footprint.rss)} after loading), ` +
-          `taking the total past the memory budget of ${formatBytes(limit)}`,
+        `its onnxruntime process grew to ${formatBytes(active.rss, BINARY)} ` +
+          `(${formatBytes(footprint.rss, BINARY)} after loading), ` +
+          `taking the total past the memory budget of ${formatBytes(limit, BINARY)}`,
       );
       return;
     }

@@ -1,4 +1,4 @@
-import { ease } from '../cues/fade';
+import { ease } from '../perform';
 import { blendImages } from './image-blend';
 import { within } from './clock';
 import type { Clock } from './clock';

@@ -1,3 +1,5 @@
+import { VirtualQueue } from './virtual-queue';
+
 /**
  * Wall time for services (protocol timeouts, bundle times, expiries): one small seam, so tests move time with
  * ManualTimers instead of sleeping. The frame loop has its own clock (src/engine/clock.ts).
@@ -39,11 +41,10 @@ export function every(timers: Timers, ms: number, fn: () => void): () => void {
   return () => cancel();
 }
 
-/** Time that moves only when a test calls advance(); timers due by then run in order. */
+/** Time that moves only when a test calls advance(); timers due by then run in order, each at its own time. */
 export class ManualTimers implements Timers {
   private t: number;
-  private queue: { at: number; fn: () => void; seq: number }[] = [];
-  private seq = 0;
+  private readonly queue = new VirtualQueue();
 
   constructor(start = 1_700_000_000_000) {
     this.t = start;
@@ -54,28 +55,18 @@ export class ManualTimers implements Timers {
   }
 
   after(ms: number, fn: () => void): () => void {
-    const entry = { at: this.t + Math.max(0, ms), fn, seq: this.seq++ };
-    this.queue.push(entry);
-    return () => {
-      this.queue = this.queue.filter((e) => e !== entry);
-    };
+    return this.queue.add(this.t + Math.max(0, ms), fn);
   }
 
   /** Timers still waiting. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.size;
   }
 
   /** Moves time forward by `ms`, running each timer that falls due on the way at its own time. */
   advance(ms: number): void {
     const end = this.t + ms;
-    for (;;) {
-      const next = this.queue.filter((e) => e.at <= end).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
-      if (!next) break;
-      this.queue = this.queue.filter((e) => e !== next);
-      this.t = Math.max(this.t, next.at);
-      next.fn();
-    }
+    this.queue.runUntil(end, (at) => (this.t = Math.max(this.t, at)));
     this.t = end;
   }
 }

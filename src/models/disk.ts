@@ -2,7 +2,7 @@
 import { statfs as fsStatfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DownloadError } from './hub';
-import { formatBytes } from './progress';
+import { DECIMAL, formatBytes } from '../shared/bytes';
 
 /** The part of `fs.statfs` this needs; injectable so tests can pretend a disk is full. */
 export type StatFs = (path: string) => Promise<{ bavail: number | bigint; bsize: number | bigint }>;
@@ -34,6 +34,6 @@ export async function ensureSpace(dir: string, needed: number, what: string, sta
   if (free >= needed + RESERVE) return;
   throw new DownloadError(
     'disk',
-    `not enough disk space for ${what}: it needs ${formatBytes(needed)} more, ${formatBytes(free)} is free in ${dir}. Free some space or choose another folder with --dir or DAYDREAM_SCOPE_MODELS_DIR`,
+    `not enough disk space for ${what}: it needs ${formatBytes(needed, DECIMAL)} more, ${formatBytes(free, DECIMAL)} is free in ${dir}. Free some space or choose another folder with --dir or DAYDREAM_SCOPE_MODELS_DIR`,
   );
 }

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelManager } from './manager';
-import { formatBytes } from './progress';
+import { DECIMAL, formatBytes } from '../shared/bytes';
 import { ProgressPrinter } from './terminal';
 import type { StatFs } from './disk';
 import type { RetryPolicy } from './retry';
@@ -137,7 +137,7 @@ export async function runDownloadCommand(args: string[], options: DownloadComman
       stdout.write(`${id} is already here (${size(before)} in ${manager.dir})\n`);
       continue;
     }
-    const resume = before.progress.bytes > 0 ? `, resuming at ${formatBytes(before.progress.bytes)}` : '';
+    const resume = before.progress.bytes > 0 ? `, resuming at ${formatBytes(before.progress.bytes, DECIMAL)}` : '';
     stdout.write(`Downloading ${id} (${size(before)}${resume}) into ${manager.dir}\n`);
     following = id;
     printer.start(id);
@@ -164,13 +164,13 @@ async function machineProvider(): Promise<CheckProvider> {
 
 function size(s: ModelStatus): string {
   if (s.progress.total === null) return 'size unknown';
-  return `${s.files.some((f) => f.approximate) ? '≈' : ''}${formatBytes(s.progress.total)}`;
+  return `${s.files.some((f) => f.approximate) ? '≈' : ''}${formatBytes(s.progress.total, DECIMAL)}`;
 }
 
 function listing(models: ModelStatus[], manifests: ModelManifest[], dir: string): string {
   if (models.length === 0) return `No pipeline declares downloadable models.\n`;
   const rows = models.map((m) => {
-    const here = m.state === 'partial' ? `partial, ${formatBytes(m.progress.bytes)}` : m.state;
+    const here = m.state === 'partial' ? `partial, ${formatBytes(m.progress.bytes, DECIMAL)}` : m.state;
     return [m.id, m.pipeline, size(m), here, m.description];
   });
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 5));

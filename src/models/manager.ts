@@ -9,7 +9,8 @@ import { ensureSpace } from './disk';
 import { DownloadError, hubConfig } from './hub';
 import { acquireFileLock } from './lock';
 import { artifactPath } from './manifest';
-import { RateMeter, eta, formatBytes } from './progress';
+import { RateMeter, eta } from './progress';
+import { DECIMAL, formatBytes } from '../shared/bytes';
 import { describeMissing } from './status';
 import { transferFile } from './transfer';
 import { whereItRuns } from './variants';
@@ -256,8 +257,10 @@ export class ModelManager {
         },
         this.stopping.signal,
       );
-      const resumed = result.resumedFrom > 0 ? `, resumed at ${formatBytes(result.resumedFrom)}` : '';
-      this.o.log(`${a.file} of ${a.repo}: ${formatBytes(result.bytes)}, checked by ${result.verified}${resumed}`);
+      const resumed = result.resumedFrom > 0 ? `, resumed at ${formatBytes(result.resumedFrom, DECIMAL)}` : '';
+      this.o.log(
+        `${a.file} of ${a.repo}: ${formatBytes(result.bytes, DECIMAL)}, checked by ${result.verified}${resumed}`,
+      );
       return result;
     } finally {
       this.active.delete(path);

@@ -1,4 +1,5 @@
 /** Download speed, time left, and how both read in a terminal. */
+import { DECIMAL, formatBytes } from '../shared/bytes';
 
 /** Bytes per second over the last few seconds; a window, so a stall shows up quickly and a burst does not last. */
 export class RateMeter {
@@ -35,19 +36,6 @@ export function eta(bytes: number, total: number | null, rate: number): number |
   return Math.max(0, Math.ceil((total - bytes) / rate));
 }
 
-/** Sizes in decimal units as the Hub shows them: `2.6 GB`, `512 kB`. */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = -1;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
-
 /** `1:02:03`, `4:05`, `12s`. */
 export function formatDuration(seconds: number): string {
   const s = Math.round(seconds);
@@ -68,8 +56,11 @@ export interface ProgressLine {
 
 /** One terminal line: `sd-turbo  [#########-----------]  45%  1.2 GB / 2.6 GB  34.5 MB/s  ETA 0:41`. */
 export function progressBar(p: ProgressLine, width = 80): string {
-  const amount = p.total === null ? formatBytes(p.bytes) : `${formatBytes(p.bytes)} / ${formatBytes(p.total)}`;
-  const rate = p.rate > 0 ? `  ${formatBytes(Math.round(p.rate))}/s` : '';
+  const amount =
+    p.total === null
+      ? formatBytes(p.bytes, DECIMAL)
+      : `${formatBytes(p.bytes, DECIMAL)} / ${formatBytes(p.total, DECIMAL)}`;
+  const rate = p.rate > 0 ? `  ${formatBytes(Math.round(p.rate), DECIMAL)}/s` : '';
   const left = p.eta === null ? '' : `  ETA ${formatDuration(p.eta)}`;
   if (p.total === null || p.total === 0) return `${p.label}  ${amount}${rate}`.slice(0, width);
   const fraction = Math.min(1, p.bytes / p.total);

@@ -1,5 +1,5 @@
 /** The shapes of model status (API, events, CLI) and the "what is missing" sentence built from them. */
-import { formatBytes } from './progress';
+import { DECIMAL, formatBytes } from '../shared/bytes';
 import type { FileState, FileStatus, ModelProgress, ModelState, ModelStatus, ModelsStatus } from '../shared/models';
 
 export type { FileState, FileStatus, ModelProgress, ModelState, ModelStatus, ModelsStatus };
@@ -39,8 +39,8 @@ export function describeMissing(pipelineId: string, statuses: ModelStatus[]): Mi
 export function describeSize(s: ModelStatus): string {
   const { bytes, total } = s.progress;
   if (total === null) return 'size unknown';
-  const size = `${s.files.some((f) => f.approximate) ? '≈' : ''}${formatBytes(total)}`;
-  return bytes > 0 && bytes < total ? `${size}, ${formatBytes(total - bytes)} left` : size;
+  const size = `${s.files.some((f) => f.approximate) ? '≈' : ''}${formatBytes(total, DECIMAL)}`;
+  return bytes > 0 && bytes < total ? `${size}, ${formatBytes(total - bytes, DECIMAL)} left` : size;
 }
 
 function percent(s: ModelStatus): number {

@@ -2,7 +2,8 @@
  * Download progress in a terminal: one bar redrawn in place when stdout is a TTY, plain lines every 10% when it is
  * a pipe or a log file (a CI job, `| tee`), where carriage returns would make a mess.
  */
-import { formatBytes, progressBar } from './progress';
+import { progressBar } from './progress';
+import { DECIMAL, formatBytes } from '../shared/bytes';
 import type { ModelStatus } from './status';
 
 /** The part of a stream the printer writes to; `process.stdout` fits. */
@@ -64,7 +65,9 @@ export class ProgressPrinter {
     const decile = Math.floor((bytes / total) * 10);
     if (decile <= this.lastDecile) return;
     this.lastDecile = decile;
-    const speed = rate > 0 ? `, ${formatBytes(Math.round(rate))}/s` : '';
-    this.out.write(`${label}: ${decile * 10}% (${formatBytes(bytes)} of ${formatBytes(total)}${speed})\n`);
+    const speed = rate > 0 ? `, ${formatBytes(Math.round(rate), DECIMAL)}/s` : '';
+    this.out.write(
+      `${label}: ${decile * 10}% (${formatBytes(bytes, DECIMAL)} of ${formatBytes(total, DECIMAL)}${speed})\n`,
+    );
   }
 }

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DownloadError, hubGet, httpError, resolveUrl } from './hub';
-import { formatBytes } from './progress';
+import { DECIMAL, formatBytes } from '../shared/bytes';
 import type { Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { HubConfig } from './hub';
@@ -129,7 +129,7 @@ export async function transferFile(o: TransferOptions): Promise<TransferResult> 
         await file.sync();
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
-          throw new DownloadError('disk', `the disk is full: ${name} stopped after ${formatBytes(bytes)}`);
+          throw new DownloadError('disk', `the disk is full: ${name} stopped after ${formatBytes(bytes, DECIMAL)}`);
         }
         throw networkError(signal.aborted ? signal.reason : err, name, bytes, total, o.resumeHint);
       } finally {
@@ -220,7 +220,8 @@ function networkError(err: unknown, name: string, bytes: number, total: number |
       { cause: err },
     );
   }
-  const where = total === null ? formatBytes(bytes) : `${formatBytes(bytes)} of ${formatBytes(total)}`;
+  const where =
+    total === null ? formatBytes(bytes, DECIMAL) : `${formatBytes(bytes, DECIMAL)} of ${formatBytes(total, DECIMAL)}`;
   return new DownloadError(
     'network',
     `the download of ${name} stopped after ${where} (${cause}). The partial file is kept: ${hint} to resume where it stopped`,

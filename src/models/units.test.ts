@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENDPOINT, hubConfig, resolveUrl, sha256FromEtag } from './hub';
 import { acquireFileLock } from './lock';
-import { RateMeter, eta, formatBytes, formatDuration, progressBar } from './progress';
+import { RateMeter, eta, formatDuration, progressBar } from './progress';
 
 describe('hub', () => {
   it('builds resolve URLs with each part encoded', () => {
@@ -37,13 +37,6 @@ describe('hub', () => {
 });
 
 describe('progress', () => {
-  it.each([
-    [999, '999 B'],
-    [1500, '1.5 kB'],
-    [2_600_000_000, '2.6 GB'],
-    [345_000_000, '345 MB'],
-  ])('formats %i bytes as %s', (n, text) => expect(formatBytes(n)).toBe(text));
-
   it.each([
     [12, '12s'],
     [245, '4:05'],

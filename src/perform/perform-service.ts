@@ -10,7 +10,7 @@ import { JsonFile } from './json-file';
 import { cuesUndo, liveModulators, modulatorsUndo, timelineUndo } from './undo';
 import { saveFailed } from '../files';
 import { ScopeError } from '../kernel/errors';
-import { nextBoundary } from '../tempo/quantize';
+import { nextBoundary } from './tempo/quantize';
 import { cueListSchema, modulatorSchema, takeSchema, timelineSchema } from '../shared/perform';
 import type { Perform } from './perform';
 import type { WriteFile } from '../settings-writer';
@@ -41,7 +41,7 @@ export class PerformService {
     readonly perform: Perform,
     private readonly o: PerformServiceOptions,
   ) {
-    const log = perform.o.log;
+    const log = perform.log;
     this.cuesFile = new JsonFile(join(o.dir, 'cues.json'), cueListSchema, 'Cues', log, o.write);
     this.timelineFile = new JsonFile(join(o.dir, 'timeline.json'), timelineSchema, 'Timeline', log, o.write);
     const modulatorsPath = join(o.dir, 'modulators.json');
@@ -52,7 +52,7 @@ export class PerformService {
   }
 
   private get events() {
-    return this.perform.o.events;
+    return this.perform.events;
   }
 
   /** Reads the saved cues, timeline, modulators and takes (missing: empty; damaged: set aside, said once). */
@@ -70,7 +70,7 @@ export class PerformService {
       // No takes yet.
     }
     for (const file of names) {
-      const take = await new JsonFile(join(this.takesDir, file), takeSchema, 'Take', this.perform.o.log).read();
+      const take = await new JsonFile(join(this.takesDir, file), takeSchema, 'Take', this.perform.log).read();
       if (take) this.takes.set(take.name, take);
     }
   }
@@ -97,7 +97,7 @@ export class PerformService {
 
   /** Saves a cue; without values it takes the current values of every parameter (triggers and globals left out). */
   async putCue(cue: Omit<Cue, 'values'> & { values?: Cue['values'] }, index?: number): Promise<CueState> {
-    const params = this.perform.o.params;
+    const params = this.perform.params;
     const values = cue.values ?? this.currentValues();
     const errors: Record<string, string> = {};
     for (const path of Object.keys(values)) if (!params.spec(path)) errors[path] = `unknown parameter "${path}"`;
@@ -137,7 +137,7 @@ export class PerformService {
       return beat === undefined ? { cue: cue.name } : { cue: cue.name, beat };
     }
     const beat = this.perform.at(q, `cue ${cue.name}`, () => {
-      cues.go(index, this.perform.o.now(), this.perform.o.params);
+      cues.go(index, this.perform.now(), this.perform.params);
       this.events.emit('cues', cues.state());
     });
     return beat === undefined ? { cue: cue.name } : { cue: cue.name, beat };
@@ -152,8 +152,8 @@ export class PerformService {
   startCue(cue: Cue, t: number, land = false): void {
     const cues = this.perform.cues;
     cues.put(cue);
-    cues.go(cues.find(cue.name)!, t, this.perform.o.params);
-    if (land) this.perform.apply(cues.stepFade(Number.MAX_SAFE_INTEGER, this.perform.o.params), 'cue');
+    cues.go(cues.find(cue.name)!, t, this.perform.params);
+    if (land) this.perform.apply(cues.stepFade(Number.MAX_SAFE_INTEGER, this.perform.params), 'cue');
     this.events.emit('cues', cues.state());
   }
 
@@ -168,7 +168,7 @@ export class PerformService {
   }
 
   playTimeline(play: boolean, quantize?: Quantize): number | undefined {
-    const { timeline, tempo, o } = this.perform;
+    const { timeline, tempo, now, params } = this.perform;
     if (!play) {
       timeline.stop();
       this.events.emit('timeline', timeline.state());
@@ -176,8 +176,8 @@ export class PerformService {
     }
     if (timeline.get().entries.length === 0) throw new ScopeError('conflict', 'the timeline has no entries');
     return this.perform.at(quantize ?? this.perform.quantize.forSource('cue'), 'timeline play', () => {
-      const t = o.now();
-      timeline.play(t, tempo.beatAt(t), o.params);
+      const t = now();
+      timeline.play(t, tempo.beatAt(t), params);
       this.events.emit('timeline', timeline.state());
     });
   }
@@ -185,7 +185,7 @@ export class PerformService {
   // ---- modulators ----
 
   async putModulator(m: Modulator): Promise<Modulator[]> {
-    const params = this.perform.o.params;
+    const params = this.perform.params;
     if (params.spec(m.id) || (params.spec(`${m.id}.depth`) && !this.perform.modulators.get(m.id))) {
       throw new ScopeError('conflict', `"${m.id}" is already a parameter name; choose another id`);
     }
@@ -241,7 +241,7 @@ export class PerformService {
   }
 
   startTake(name?: string): TakesState {
-    const t = this.perform.o.now();
+    const t = this.perform.now();
     const taken =
       name ?? `take ${this.o.wallClock().toISOString().slice(0, 19).replace('T', ' ').replaceAll(':', '-')}`;
     this.perform.takeRecorder.start(taken, t, this.perform.tempo.beatAt(t), this.currentValues());
@@ -250,7 +250,7 @@ export class PerformService {
 
   async stopTake(): Promise<TakesState> {
     const p = this.perform;
-    const take = p.takeRecorder.stop(p.o.now(), p.tempo.bpm, this.o.activePipeline(), this.o.wallClock());
+    const take = p.takeRecorder.stop(p.now(), p.tempo.bpm, this.o.activePipeline(), this.o.wallClock());
     if (!take) throw new ScopeError('conflict', 'no take is recording');
     await this.saveTake(take);
     return this.takesChanged();
@@ -260,7 +260,7 @@ export class PerformService {
   async saveTake(take: Take): Promise<void> {
     const before = this.takes.get(take.name);
     this.takes.set(take.name, take);
-    const file = new JsonFile(this.takePath(take.name), takeSchema, 'Take', this.perform.o.log, this.o.write);
+    const file = new JsonFile(this.takePath(take.name), takeSchema, 'Take', this.perform.log, this.o.write);
     const saved = file.write(take, () => {
       if (before) this.takes.set(take.name, before);
       else this.takes.delete(take.name);
@@ -273,7 +273,7 @@ export class PerformService {
   playTake(name: string, quantize?: Quantize): number | undefined {
     const take = this.getTake(name);
     return this.perform.at(quantize ?? 'off', `take ${name}`, () => {
-      this.perform.apply(this.perform.takePlayer.play(take, this.perform.o.now()), 'take');
+      this.perform.apply(this.perform.takePlayer.play(take, this.perform.now()), 'take');
       this.takesChanged();
     });
   }
@@ -288,7 +288,7 @@ export class PerformService {
     // The file goes first: a take whose file could not be removed stays listed, as a restart would show it.
     await rm(this.takePath(name), { force: true }).catch((err: unknown) => {
       const failure = saveFailed('the takes', this.takePath(name), err);
-      this.perform.o.log(failure.message);
+      this.perform.log(failure.message);
       throw failure;
     });
     this.takes.delete(name);
@@ -302,8 +302,8 @@ export class PerformService {
    * frame, until null or the next pipeline load.
    */
   setCrossfadePipeline(id: string | null): CrossfadeState {
-    const mix = this.perform.o.pipelineMix;
-    const params = this.perform.o.params;
+    const mix = this.perform.pipelineMix;
+    const params = this.perform.params;
     const reason = mix.hold(id, () => Number(params.get('xfade') ?? 0));
     if (reason) throw new ScopeError('conflict', reason);
     const state = this.crossfadeState();
@@ -314,15 +314,15 @@ export class PerformService {
   /** The crossfader's sides and position. */
   crossfadeState(): CrossfadeState {
     const { a, b } = this.perform.crossfader;
-    return { a, b, pipeline: this.perform.o.pipelineMix.held(), x: this.perform.o.params.get('xfade') ?? 0 };
+    return { a, b, pipeline: this.perform.pipelineMix.held(), x: this.perform.params.get('xfade') ?? 0 };
   }
 
   setCrossfade(side: 'a' | 'b', preset: string | null): CrossfadeState {
-    if (preset !== null && !this.perform.o.presetValues(preset)) {
+    if (preset !== null && !this.perform.presetValues(preset)) {
       throw new ScopeError('not_found', `no preset "${preset}" for this pipeline`);
     }
     this.perform.crossfader[side] = preset;
-    const x = this.perform.o.params.get('xfade');
+    const x = this.perform.params.get('xfade');
     if (typeof x === 'number') this.perform.crossfade(x);
     const state = this.crossfadeState();
     this.events.emit('crossfade', state);
@@ -334,7 +334,7 @@ export class PerformService {
   }
 
   private currentValues(): Record<string, string | number | boolean> {
-    const params = this.perform.o.params;
+    const params = this.perform.params;
     const out: Record<string, string | number | boolean> = {};
     for (const [path, value] of Object.entries(params.current())) {
       if (params.spec(path)?.kind !== 'trigger' && !params.isGlobal(path)) out[path] = value;

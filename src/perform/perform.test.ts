@@ -104,8 +104,8 @@ describe('cues, timeline and takes on frame boundaries', () => {
     const { perform, params, tick, redAt } = await rig();
     perform.cues.replace([{ name: 'up', values: { level: 110 }, fade: 1, curve: 'linear' }]);
     await tick(1);
-    perform.cues.go(0, perform.o.now(), params);
-    const from = perform.o.now();
+    perform.cues.go(0, perform.now(), params);
+    const from = perform.now();
     await tick(31);
     expect(redAt(from + 15 * frameMs)).toBe(60);
     expect(redAt(from + 30 * frameMs)).toBe(110);
@@ -115,19 +115,19 @@ describe('cues, timeline and takes on frame boundaries', () => {
 
   it('a take replays the recorded changes at their times', async () => {
     const { perform, params, tick, redAt } = await rig();
-    perform.takeRecorder.start('t1', perform.o.now(), 0, params.current());
+    perform.takeRecorder.start('t1', perform.now(), 0, params.current());
     await tick(3);
     params.set('level', 90, 'osc');
     await tick(3);
     params.set('level', 30, 'midi:Pad');
     await tick(1);
-    const take = perform.takeRecorder.stop(perform.o.now(), 120, 'solid', new Date(0))!;
+    const take = perform.takeRecorder.stop(perform.now(), 120, 'solid', new Date(0))!;
     expect(take.events.map((e) => [Math.round(e.t / frameMs), e.source, e.values])).toEqual([
       [3, 'osc', { level: 90 }],
       [6, 'midi:Pad', { level: 30 }],
     ]);
-    perform.apply(perform.takePlayer.play(take, perform.o.now()), 'take');
-    const from = perform.o.now();
+    perform.apply(perform.takePlayer.play(take, perform.now()), 'take');
+    const from = perform.now();
     await tick(8);
     expect(redAt(from + 2 * frameMs)).toBe(10);
     expect(redAt(from + 3 * frameMs)).toBe(90);

@@ -3,15 +3,15 @@
  * crossfader and control takes, driven from the engine's frame boundary. It knows no transport: the commands,
  * routes and MIDI/OSC/Link adapters reach it through its methods.
  */
-import { TempoClock } from '../tempo/tempo-clock';
-import { TapTempo } from '../tempo/tap-tempo';
-import { QuantizeScheduler } from '../tempo/scheduler';
-import { nextBoundary } from '../tempo/quantize';
-import { ModulatorBank, modulatorParams } from '../modulation/modulator-bank';
-import { CueList } from '../cues/cue-list';
-import { TimelinePlayer } from '../cues/timeline';
-import { Crossfader, XFADE_PARAM } from '../cues/crossfade';
-import { TakePlayer, TakeRecorder, TAKE_SOURCE } from '../takes/take-recorder';
+import { TempoClock } from './tempo/tempo-clock';
+import { TapTempo } from './tempo/tap-tempo';
+import { QuantizeScheduler } from './tempo/scheduler';
+import { nextBoundary } from './tempo/quantize';
+import { ModulatorBank, modulatorParams } from './modulation/modulator-bank';
+import { CueList } from './cues/cue-list';
+import { TimelinePlayer } from './cues/timeline';
+import { Crossfader, XFADE_PARAM } from './cues/crossfade';
+import { TakePlayer, TakeRecorder, TAKE_SOURCE } from './takes/take-recorder';
 import { QuantizeSettings } from './quantize-settings';
 import { p } from '../params/spec';
 import type { FrameStage } from '../engine/frame-stage';
@@ -55,7 +55,15 @@ const defaults: PerformOptions = {
 const TIMED = { quantize: 'off' } satisfies SetOptions;
 
 export class Perform implements FrameStage {
-  readonly o: PerformOptions;
+  private readonly o: PerformOptions;
+  // The options the service beside it (perform-service.ts, undo.ts) works with; the rest stay private.
+  readonly params: ParamStore;
+  /** The engine clock's now() in ms. */
+  readonly now: () => number;
+  readonly events: PerformOptions['events'];
+  readonly log: (message: string) => void;
+  readonly presetValues: PerformOptions['presetValues'];
+  readonly pipelineMix: PerformOptions['pipelineMix'];
   readonly tempo: TempoClock;
   readonly scheduler = new QuantizeScheduler();
   readonly quantize = new QuantizeSettings();
@@ -84,6 +92,12 @@ export class Perform implements FrameStage {
 
   constructor(options: Partial<PerformOptions> & Pick<PerformOptions, 'params'>) {
     this.o = { ...defaults, ...options } satisfies PerformOptions;
+    this.params = this.o.params;
+    this.now = this.o.now;
+    this.events = this.o.events;
+    this.log = this.o.log;
+    this.presetValues = this.o.presetValues;
+    this.pipelineMix = this.o.pipelineMix;
     this.tempo = new TempoClock({ now: this.o.now, bpm: this.o.bpm, beatsPerBar: this.o.beatsPerBar });
   }
 

@@ -7,7 +7,7 @@ import type { Modulator } from '../shared/perform';
 
 /** The modulators with their live depth and rate (the parameters may have moved since they were saved). */
 export function liveModulators(perform: Perform): Modulator[] {
-  const params = perform.o.params;
+  const params = perform.params;
   return perform.modulators.all().map((m) => ({
     ...m,
     depth: (params.get(`${m.id}.depth`) as number | undefined) ?? m.depth,
@@ -20,7 +20,7 @@ export function cuesUndo(perform: Perform): () => void {
   const before = perform.cues.all();
   return () => {
     perform.cues.replace(before);
-    perform.o.events.emit('cues', perform.cues.state());
+    perform.events.emit('cues', perform.cues.state());
   };
 }
 
@@ -29,7 +29,7 @@ export function timelineUndo(perform: Perform): () => void {
   const before = perform.timeline.get();
   return () => {
     perform.timeline.replace(before);
-    perform.o.events.emit('timeline', perform.timeline.state());
+    perform.events.emit('timeline', perform.timeline.state());
   };
 }
 
@@ -42,9 +42,9 @@ export function modulatorsUndo(perform: Perform): () => void {
     perform.modulators.replace(before);
     perform.defineModulatorParams({ add: before, remove: added.map((m) => m.id) });
     for (const m of before) {
-      perform.o.params.set(`${m.id}.depth`, m.depth, 'perform', { quantize: 'off' });
-      perform.o.params.set(`${m.id}.rate`, m.rate, 'perform', { quantize: 'off' });
+      perform.params.set(`${m.id}.depth`, m.depth, 'perform', { quantize: 'off' });
+      perform.params.set(`${m.id}.rate`, m.rate, 'perform', { quantize: 'off' });
     }
-    perform.o.events.emit('modulators', liveModulators(perform));
+    perform.events.emit('modulators', liveModulators(perform));
   };
 }

@@ -1,4 +1,5 @@
 /** How the panel reads the optional services (outputs, presets, model downloads); their shapes live in src/shared. */
+import { DECIMAL, formatBytes } from '../../src/shared/bytes';
 import { modelsStatusSchema } from '../../src/shared/models';
 import type { ModelState } from '../../src/shared/models';
 import type { OutputInfo } from '../../src/shared/outputs';
@@ -29,17 +30,6 @@ export interface ModelLine {
   runs: string | null;
 }
 
-/** `2.6 GB`; the panel's own formatting (web/ imports nothing from the server but src/shared). */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1000 && i < units.length - 1) {
-    n /= 1000;
-    i++;
-  }
-  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
-}
-
 /** The model lines of a models status; anything of another shape gives none (the card then shows nothing). */
 export function modelLines(data: unknown): ModelLine[] {
   const parsed = modelsStatusSchema.safeParse(data);
@@ -54,8 +44,8 @@ export function modelLines(data: unknown): ModelLine[] {
       state: m.state,
       size:
         active && total > 0
-          ? `${formatBytes(m.progress.bytes)} of ${formatBytes(total)}`
-          : `${approximate ? '≈' : ''}${formatBytes(total)}`,
+          ? `${formatBytes(m.progress.bytes, DECIMAL)} of ${formatBytes(total, DECIMAL)}`
+          : `${approximate ? '≈' : ''}${formatBytes(total, DECIMAL)}`,
       fraction: active && total > 0 ? Math.min(1, m.progress.bytes / total) : null,
       error: m.error,
       runs: m.runs ?? null,

@@ -121,7 +121,7 @@ describe('reduce', () => {
         id: 'sd-turbo',
         pipeline: 'streamdiffusion',
         state: 'downloading',
-        size: '650.0 MB of 2.6 GB',
+        size: '650 MB of 2.6 GB',
         fraction: 0.25,
         error: null,
         runs: null,

@@ -77,10 +77,10 @@ describe('HealthCard', () => {
     const { container } = render(<HealthCard status={null} memory={memory} />);
     expect(screen.getByTestId('memory-total').textContent).toBe('2.5 GB of 4.0 GB budget · server 300 MB');
     expect(container.querySelector('[data-memory-pipeline="neural-field"]')!.textContent).toBe(
-      'neural-field (active) 700 MB · GPU 512 MB · 4 MB kept tensors',
+      'neural-field (active) 700 MB · GPU 512 MB · 4.0 MB kept tensors',
     );
     expect(container.querySelector('[data-memory-pipeline="depth"]')!.textContent).toBe('depth (warm) 1.5 GB');
-    expect(container.textContent).toContain('NVIDIA H200: 2.0 GB of 140.0 GB');
+    expect(container.textContent).toContain('NVIDIA H200: 2.0 GB of 140 GB');
   });
 
   it('marks memory past 90 % of the budget', () => {

@@ -1,3 +1,4 @@
+import { BINARY, formatBytes } from '../../../src/shared/bytes';
 import type { PipelineStatus } from '../../../src/shared/api';
 import type { MemoryStats } from '../../../src/shared/memory';
 
@@ -6,13 +7,9 @@ interface Props {
   memory: MemoryStats | null;
 }
 
-const MB = 1024 ** 2;
-const GB = 1024 ** 3;
-
-/** Bytes as people read them: `1.4 GB`, `310 MB`; a dash where the platform does not say. */
+/** Memory in the units --memory-budget reads (binary); a dash where the platform does not say. */
 export function bytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '–';
-  return n >= GB ? `${(n / GB).toFixed(1)} GB` : `${Math.round(n / MB)} MB`;
+  return n === null || n === undefined ? '–' : formatBytes(n, BINARY);
 }
 
 /** The render watchdog's phase with its reason and the last transitions, then the memory monitor's figures. */

@@ -4,8 +4,8 @@
  */
 import { Fade } from './fade';
 import type { FadeTarget } from './fade';
-import type { ParamValue } from '../params/spec';
-import type { Cue, CueState } from '../shared/perform';
+import type { ParamValue } from '../../params/spec';
+import type { Cue, CueState } from '../../shared/perform';
 
 export class CueList {
   private cues: Cue[] = [];

@@ -3,7 +3,7 @@
  * moves. Times are milliseconds on the engine's clock, so quantised changes land on frames and tests run on the
  * manual clock.
  */
-import type { TempoSource } from '../shared/perform';
+import type { TempoSource } from '../../shared/perform';
 
 export const MIN_BPM = 20;
 export const MAX_BPM = 999;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { lfoValue } from './lfo';
 import { ModulatorBank } from './modulator-bank';
-import { p } from '../params/spec';
-import { modulatorSchema } from '../shared/perform';
-import type { LfoShape } from '../shared/perform';
+import { p } from '../../params/spec';
+import { modulatorSchema } from '../../shared/perform';
+import type { LfoShape } from '../../shared/perform';
 
 const silence = { level: 0, low: 0, mid: 0, high: 0, onset: 0 };
 

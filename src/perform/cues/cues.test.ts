@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Crossfader } from './crossfade';
 import { Fade, ease } from './fade';
 import { TimelinePlayer } from './timeline';
-import { p } from '../params/spec';
-import { ParamStore } from '../params/store';
-import { timelineSchema } from '../shared/perform';
+import { p } from '../../params/spec';
+import { ParamStore } from '../../params/store';
+import { timelineSchema } from '../../shared/perform';
 
 function store(blending: boolean) {
   const params = new ParamStore();

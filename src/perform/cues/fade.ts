@@ -2,8 +2,8 @@
  * A fade from the values a cue finds to the values it holds: numbers and colours glide along a curve, text,
  * choices and switches land at the start (a prompt fades inside the pipeline, by its own transition).
  */
-import type { ParamSpec, ParamValue } from '../params/spec';
-import type { FadeCurve } from '../shared/perform';
+import type { ParamSpec, ParamValue } from '../../params/spec';
+import type { FadeCurve } from '../../shared/perform';
 
 /** Progress 0..1 through a curve. */
 export function ease(curve: FadeCurve, x: number): number {

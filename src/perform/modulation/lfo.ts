@@ -1,5 +1,5 @@
 /** LFO waves: a phase in cycles in, a value in -1..1 out. Random shapes are seeded, so a wave replays the same. */
-import type { LfoShape } from '../shared/perform';
+import type { LfoShape } from '../../shared/perform';
 
 /** A value in 0..1 for cycle `n` of seed `seed` (an integer hash: the same cycle always gives the same value). */
 export function cycleRandom(n: number, seed: number): number {

@@ -5,7 +5,7 @@
  */
 import { mix } from './fade';
 import type { FadeTarget } from './fade';
-import type { ParamValue } from '../params/spec';
+import type { ParamValue } from '../../params/spec';
 
 export const XFADE_PARAM = 'xfade';
 

@@ -4,7 +4,7 @@
  * first frame at or after its beat.
  */
 import { nextBoundary } from './quantize';
-import type { Quantize } from '../shared/perform';
+import type { Quantize } from '../../shared/perform';
 
 interface Entry {
   at: number;

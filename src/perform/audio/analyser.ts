@@ -4,7 +4,7 @@
  * mapped from `floorDb`..0 dBFS onto 0..1, with a fast attack and a slower release, as meters move.
  */
 import { Biquad } from './biquad';
-import type { AudioFeatures } from '../shared/perform';
+import type { AudioFeatures } from '../../shared/perform';
 
 export interface AudioAnalyserOptions {
   sampleRate: number;

@@ -6,8 +6,8 @@
  */
 import { mix } from './fade';
 import type { FadeTarget } from './fade';
-import type { ParamValue } from '../params/spec';
-import type { Timeline, TimelineEntry, TimelineState } from '../shared/perform';
+import type { ParamValue } from '../../params/spec';
+import type { Timeline, TimelineEntry, TimelineState } from '../../shared/perform';
 
 const emptyTimeline: Timeline = { version: 1, entries: [], loop: false, tempoLocked: false, promptParam: 'prompt' };
 

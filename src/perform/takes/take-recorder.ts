@@ -2,9 +2,9 @@
  * Control takes: every accepted change from every surface, timestamped from the start of the take (ms and beats),
  * so a show can be rehearsed and played back. Replayed changes (source `take`) are not recorded again.
  */
-import type { ParamChange } from '../params/store';
-import type { ParamValue } from '../params/spec';
-import type { Take, TakeEvent } from '../shared/perform';
+import type { ParamChange } from '../../params/store';
+import type { ParamValue } from '../../params/spec';
+import type { Take, TakeEvent } from '../../shared/perform';
 
 export const TAKE_SOURCE = 'take';
 const MAX_EVENTS = 200_000;

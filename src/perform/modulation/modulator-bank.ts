@@ -4,9 +4,9 @@
  * (`<id>.depth`, `<id>.rate`), so OSC, OSCQuery, MIDI and the panel reach them like any other.
  */
 import { lfoValue } from './lfo';
-import { p } from '../params/spec';
-import type { ParamSpec, ParamSpecs, ParamValue } from '../params/spec';
-import type { AudioFeatures, Modulator } from '../shared/perform';
+import { p } from '../../params/spec';
+import type { ParamSpec, ParamSpecs, ParamValue } from '../../params/spec';
+import type { AudioFeatures, Modulator } from '../../shared/perform';
 
 export interface ModulationInput {
   /** Seconds on the engine clock. */

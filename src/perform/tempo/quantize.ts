@@ -1,5 +1,5 @@
 /** Beat arithmetic of quantised changes: which beat a change waits for. */
-import type { Quantize } from '../shared/perform';
+import type { Quantize } from '../../shared/perform';
 
 /** Beats per step of a quantise setting; 0 for `off`. */
 export function quantumBeats(q: Quantize, beatsPerBar: number): number {

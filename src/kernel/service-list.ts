@@ -49,8 +49,10 @@ export const service =
   <Needs extends keyof All, Provides extends Partial<All>>(d: ServiceDescriptor<All, Routes, Needs, Provides>) =>
     d;
 
-export interface RunningServices<Routes> {
+export interface RunningServices<All, Routes> {
   started: readonly Started<Routes>[];
+  /** What the core holds or a service provided, by name; throws for a name nothing provided. */
+  get<K extends keyof All>(key: K): All[K];
   /** Stops every started service in reverse order; one that throws does not keep the others from stopping. */
   stop(): Promise<void>;
 }
@@ -62,7 +64,7 @@ export interface RunningServices<Routes> {
 export async function startServices<All extends object, Routes>(
   list: readonly AnyService<All, Routes>[],
   core: Partial<All>,
-): Promise<RunningServices<Routes>> {
+): Promise<RunningServices<All, Routes>> {
   const have: Record<string, unknown> = { ...core };
   const started: Started<Routes>[] = [];
   const stops: { name: string; stop: () => void | Promise<void> }[] = [];
@@ -83,7 +85,8 @@ export async function startServices<All extends object, Routes>(
   };
   for (const d of list) {
     try {
-      const missing = d.needs.filter((key) => have[key as string] === undefined);
+      // A need may be provided as undefined (a service switched off); it must be provided all the same.
+      const missing = d.needs.filter((key) => !(key in have));
       if (missing.length > 0) {
         throw new Error(
           `service "${d.name}" needs ${missing.map(String).join(', ')}, which neither the core nor a service before it provides`,
@@ -106,5 +109,12 @@ export async function startServices<All extends object, Routes>(
     }
   }
   let stopping: Promise<void> | undefined;
-  return { started, stop: () => (stopping ??= stopAll()) };
+  return {
+    started,
+    get: (key) => {
+      if (!(key in have)) throw new Error(`no service provides ${String(key)}`);
+      return have[key as string] as All[typeof key];
+    },
+    stop: () => (stopping ??= stopAll()),
+  };
 }

@@ -12,6 +12,7 @@ import { joinShow } from './show-setup';
 import type { NatsShow } from './show-setup';
 import { Engine } from './engine/engine';
 import { PipelineHost } from './engine/host';
+import type { PipelineHostOptions } from './engine/host';
 import { PipelineRegistry } from './engine/registry';
 import { ParamStore } from './params/store';
 import { OrtRuntime } from './runtime/ort';
@@ -69,7 +70,12 @@ export interface ScopeCore {
   beginDrain: () => void;
 }
 
-export async function buildCore(o: ScopeOptions): Promise<ScopeCore> {
+/** What tests may put in place of the real thing: the memory budget's admission (src/server/pipeline-load.test.ts). */
+export interface CoreSeams {
+  admit?: PipelineHostOptions['admit'];
+}
+
+export async function buildCore(o: ScopeOptions, seams: CoreSeams = {}): Promise<ScopeCore> {
   const registry = new PipelineRegistry(o.pipelines);
   // Never throws: a plugin that cannot load is listed with its reason and the show goes on without it.
   const plugins = await loadPlugins(registry, {
@@ -116,7 +122,7 @@ export async function buildCore(o: ScopeOptions): Promise<ScopeCore> {
     warm: o.warm,
     faults,
     ...(o.isolation === 'process' ? { runtimeFor: isolated } : {}),
-    admit: (request) => budget.admit(request, memory?.snapshot() ?? null),
+    admit: seams.admit ?? ((request) => budget.admit(request, memory?.snapshot() ?? null)),
     loaded: (p) => memory?.loaded(p),
   });
   memory = new MemoryMonitor({

@@ -28,9 +28,8 @@ export type { Provided, ScopeService, ServiceRoutes } from './scope-service-kit'
 export const coreService = scopeService({
   name: 'core',
   flags: ['pipelines', 'plugins', 'device', 'isolation', 'warm', 'memoryBudget', 'manifests', 'modelsDir'],
-  needs: ['services', 'models', 'presets', 'plugins', 'faults', 'host', 'runtime', 'memory'],
-  start: ({ services, models, presets, plugins, faults, host, runtime, memory }) => {
-    memory.start();
+  needs: ['services', 'models', 'presets', 'plugins', 'faults', 'host', 'runtime'],
+  start: ({ services, models, presets, plugins, faults, host, runtime }) => {
     return {
       routes: {
         api: [
@@ -43,11 +42,21 @@ export const coreService = scopeService({
       },
       stop: async () => {
         await models.close();
-        memory.stop();
         await host.stop();
         await runtime.close();
       },
     };
+  },
+});
+
+/** The memory monitor: samples every 2 s for the budget, /api/v1/stats and the panel. */
+export const memoryService = scopeService({
+  name: 'memory',
+  flags: ['memoryBudget'],
+  needs: ['memory'],
+  start: ({ memory }) => {
+    memory.start();
+    return { stop: () => memory.stop() };
   },
 });
 
@@ -222,6 +231,7 @@ export const framesService = scopeService({
 /** Every service of `daydream-scope`, in start order. */
 export const scopeServiceList: readonly ScopeService[] = [
   coreService,
+  memoryService,
   dmxService,
   midiService,
   outputsService,

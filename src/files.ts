@@ -1,4 +1,5 @@
 /** Where the server keeps its files, and how it writes them so a crash never leaves half a file behind. */
+import { scopeEnv } from './flag-env';
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -8,13 +9,13 @@ import { ScopeError } from './kernel/errors';
 
 /** Settings (MIDI mappings, presets): `DAYDREAM_SCOPE_CONFIG_DIR`, else `~/.daydream-scope`. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-  const dir = env.DAYDREAM_SCOPE_CONFIG_DIR;
+  const dir = scopeEnv('DAYDREAM_SCOPE_CONFIG_DIR', env);
   return dir ? resolve(dir) : join(homedir(), '.daydream-scope');
 }
 
 /** Downloaded model files: `DAYDREAM_SCOPE_MODELS_DIR`, else `~/.daydream-scope/models`. */
 export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
-  const dir = env.DAYDREAM_SCOPE_MODELS_DIR;
+  const dir = scopeEnv('DAYDREAM_SCOPE_MODELS_DIR', env);
   return dir ? resolve(dir) : join(homedir(), '.daydream-scope', 'models');
 }
 

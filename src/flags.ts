@@ -14,6 +14,8 @@ import { showNameSchema } from '../control/nats/nats-show';
 import { parseBytes } from './engine/memory-budget';
 import { numberTextSchema } from './shared/numbers';
 import { DMX_FLAGS } from './dmx-flags';
+import { scopeEnv } from './flag-env';
+import type { ScopeEnvName } from './flag-env';
 import type { ScopeOptions } from './scope-options';
 
 export interface FlagDef<T = unknown> {
@@ -22,8 +24,8 @@ export interface FlagDef<T = unknown> {
   /** The value's placeholder (`<n>`); a flag without one is a switch. */
   arg?: string;
   multiple?: boolean;
-  /** An environment variable used when the flag is not given. */
-  env?: string;
+  /** An environment variable used when the flag is not given (one of SCOPE_ENV, src/flag-env.ts). */
+  env?: ScopeEnvName;
   help: string;
   /** The default as `--help` shows it. */
   shows?: string;
@@ -446,7 +448,7 @@ export function optionsFromFlags(
   const options: Partial<ScopeOptions> = {};
   const problems: string[] = [];
   for (const f of FLAGS) {
-    const raw = values[f.name] ?? (f.env ? env[f.env] : undefined);
+    const raw = values[f.name] ?? (f.env ? scopeEnv(f.env, env) : undefined);
     if (raw === undefined || raw === false) continue;
     const parsed = f.schema.safeParse(raw);
     if (parsed.success) Object.assign(options, f.apply(parsed.data));

@@ -1,4 +1,5 @@
 /** What `startScope` takes: the server flags, with the defaults of a plain `daydream-scope`. */
+import { scopeEnv } from './flag-env';
 import { totalmem } from 'node:os';
 import type { Clock, ClockKind } from './engine/clock';
 import { realTimers } from './kernel/timers';
@@ -158,7 +159,7 @@ export const scopeDefaults: ScopeOptions = {
   modelsDir: undefined,
   configDir: undefined,
   // DAYDREAM_SCOPE_MIDI=off is --no-midi (the test run sets it: tests never open a real controller).
-  midi: process.env.DAYDREAM_SCOPE_MIDI !== 'off',
+  midi: scopeEnv('DAYDREAM_SCOPE_MIDI') !== 'off',
   midiInputs: 'all',
   midiOutputs: 'matching',
   midiMappingsFile: undefined,

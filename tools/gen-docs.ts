@@ -9,6 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { FLAGS } from '../src/flags';
+import { SCOPE_ENV, scopeEnv } from '../src/flag-env';
+import type { EnvVar } from '../src/flag-env';
 import { scopeDefaults } from '../src/scope-options';
 import { commonParams } from '../src/engine/registry';
 import { builtinPipelines } from '../pipelines/index';
@@ -49,6 +51,19 @@ export function flagTable(): string {
     cell(f.help),
   ]);
   return table(['flag', 'default', 'environment', 'repeatable', 'what it does'], rows);
+}
+
+/** The environment variables of SCOPE_ENV (src/flag-env.ts): those of a flag named, those without one tabled. */
+export function envTable(): string {
+  const vars = Object.entries(SCOPE_ENV) as [string, EnvVar][];
+  const named = (name: string, v: EnvVar) => code(v.value ? `${name}=${v.value}` : name);
+  const withFlag = vars.filter(([, v]) => v.flag).map(([name, v]) => named(name, v));
+  const rows = vars.filter(([, v]) => !v.flag).map(([name, v]) => [named(name, v), cell(v.help)]);
+  return [
+    `Those that stand in for a flag are in the table above (${withFlag.join(', ')}). These have no flag:`,
+    '',
+    table(['variable', 'what it does'], rows),
+  ].join('\n');
 }
 
 function range(s: ParamSpec): string {
@@ -118,6 +133,7 @@ export function mcpTables(): string {
 
 export const parts: GeneratedPart[] = [
   { file: 'docs/cli.md', name: 'flags', render: flagTable },
+  { file: 'docs/cli.md', name: 'environment', render: envTable },
   { file: 'docs/mcp.md', name: 'mcp-tools', render: mcpTables },
   { file: 'docs/pipelines.md', name: 'parameters', render: parameterTables },
 ];
@@ -152,7 +168,7 @@ export async function generated(part: GeneratedPart): Promise<{ path: string; te
 
 /** Defaults that an environment variable changes would make the docs depend on who generated them. */
 export function checkEnvironment(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.DAYDREAM_SCOPE_TINY !== undefined)
+  if (scopeEnv('DAYDREAM_SCOPE_TINY', env) !== undefined)
     throw new Error('DAYDREAM_SCOPE_TINY changes the model defaults the docs show: unset it and run again');
 }
 

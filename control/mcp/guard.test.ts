@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app';
 import { createRequestGuard } from '../../src/server/guard';
 import { setupMcp } from '../../src/mcp-setup';
-import { testApp } from '../../src/test-app';
+import { startTestRig } from '../../src/test-rig';
 import { httpClient, jsonOf } from './test-mcp';
 import type { Hono } from 'hono';
 
@@ -14,12 +14,12 @@ const TOKEN = 'lan-token-for-the-mcp-test';
  * still pass (they come from this machine).
  */
 describe('/mcp in LAN mode', () => {
-  let rig: Awaited<ReturnType<typeof testApp>>;
+  let rig: Awaited<ReturnType<typeof startTestRig>>;
   let app: Hono;
   const fetchApp = async (url: string | URL, init?: RequestInit) => app.request(String(url), init);
 
   beforeAll(async () => {
-    rig = await testApp();
+    rig = await startTestRig();
     const guard = createRequestGuard({ lan: true, token: TOKEN, refusals: rig.services.refusals });
     app = createApp(rig.services, { guard, selfRoutes: [setupMcp(rig.services).routes] });
   });
@@ -53,12 +53,12 @@ describe('/mcp in LAN mode', () => {
 });
 
 describe('/mcp for a browser agent on an allowed origin', () => {
-  let rig: Awaited<ReturnType<typeof testApp>>;
+  let rig: Awaited<ReturnType<typeof startTestRig>>;
   let app: Hono;
   const ORIGIN = 'https://agent.example';
 
   beforeAll(async () => {
-    rig = await testApp();
+    rig = await startTestRig();
     const guard = createRequestGuard({ corsOrigins: [ORIGIN], refusals: rig.services.refusals });
     app = createApp(rig.services, { guard, selfRoutes: [setupMcp(rig.services).routes] });
   });

@@ -1,4 +1,5 @@
 /** Parameters of the autoregressive video pipelines (Scope's, where Scope has them). */
+import { scopeEnv } from '../../src/flag-env';
 import { p } from '../../src/params/spec';
 import type { ParamSpecs } from '../../src/params/spec';
 import { promptParams } from '../shared/prompts';
@@ -25,7 +26,7 @@ export interface ArParamOptions {
 /** The parameter specs of a text-to-video ar-video pipeline. */
 export function arParams(o: ArParamOptions) {
   // DAYDREAM_SCOPE_TINY=1 makes the generated tiny model the default, for development on machines without weights.
-  const defaultModel = process.env.DAYDREAM_SCOPE_TINY === '1' ? 'tiny' : o.exportId;
+  const defaultModel = scopeEnv('DAYDREAM_SCOPE_TINY') === '1' ? 'tiny' : o.exportId;
   return {
     model: p.enum(defaultModel, [o.exportId, 'tiny'], {
       ...model,

@@ -1,3 +1,4 @@
+import { scopeEnv } from '../../src/flag-env';
 import { p } from '../../src/params/spec';
 import type { ParamSpecs } from '../../src/params/spec';
 import { promptParams } from '../shared/prompts';
@@ -14,7 +15,7 @@ export { inputSources };
 export const cfgModes = ['none', 'full', 'self', 'initialize'] as const;
 
 // DAYDREAM_SCOPE_TINY=1 makes the generated tiny model the default, for development on machines without weights.
-const defaultModel = process.env.DAYDREAM_SCOPE_TINY === '1' ? 'tiny' : 'sd-turbo';
+const defaultModel = scopeEnv('DAYDREAM_SCOPE_TINY') === '1' ? 'tiny' : 'sd-turbo';
 
 /** Parameters of streamdiffusion: the model and the image source are load-time, everything else live. */
 export const streamDiffusionParams = {

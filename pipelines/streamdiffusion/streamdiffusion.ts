@@ -1,3 +1,4 @@
+import { scopeEnv } from '../../src/flag-env';
 import { z } from 'zod';
 import type { DeviceFormat, Image } from '../../src/engine/frame';
 import { definePipeline } from '../../src/engine/pipeline';
@@ -226,7 +227,7 @@ const formatList = z
  * measured it so (`npm run bench -- --device webgpu`, "pixel formats").
  */
 function deviceFormats(ctx: LoadContext<SdParams>): DeviceFormat[] {
-  const raw = process.env.DAYDREAM_SCOPE_DEVICE_FORMATS;
+  const raw = scopeEnv('DAYDREAM_SCOPE_DEVICE_FORMATS');
   if (!raw) return [];
   const parsed = formatList.safeParse(raw);
   if (parsed.success) return parsed.data;

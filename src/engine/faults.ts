@@ -4,6 +4,7 @@
  * fails the way a real one would: it throws, returns a wrong size, hangs, or its onnxruntime process leaks or
  * aborts (those two need the sessions in a child process, `--isolation process`).
  */
+import { scopeEnv } from '../flag-env';
 import type { Clock } from './clock';
 import type { Image } from './frame';
 import type { LoadContext, ParamSnapshot, Pipeline, RenderContext } from './pipeline';
@@ -13,7 +14,7 @@ import { OrtRuntime } from '../runtime/ort';
 export type { Fault };
 
 /** Whether the environment turns fault injection on. */
-export const faultsEnabled = (env: NodeJS.ProcessEnv = process.env) => env.DAYDREAM_SCOPE_FAULTS === '1';
+export const faultsEnabled = (env: NodeJS.ProcessEnv = process.env) => scopeEnv('DAYDREAM_SCOPE_FAULTS', env) === '1';
 
 /** Faults waiting for the next renders, in order. */
 export class FaultPlan {

@@ -7,6 +7,11 @@ import { SharedReader, SharedWriter } from './shared-frames';
 import type { Reply } from './pending-replies';
 import type { Replies, Request } from './session-protocol';
 import type { SessionTransport } from './transport';
+import type { ScopeEnvName } from '../flag-env';
+
+// Where the shared region is, for the child (src/flag-env.ts lists them; ort-child.mjs reads them).
+const SHARED_PATH: ScopeEnvName = 'DAYDREAM_SCOPE_SHARED_PATH';
+const SHARED_BYTES: ScopeEnvName = 'DAYDREAM_SCOPE_SHARED_BYTES';
 
 export interface ChildTransportOptions {
   /** Lets the child obey fault-injection requests (DAYDREAM_SCOPE_FAULTS=1 in its environment); main passes it on. */
@@ -56,7 +61,7 @@ export class ChildProcessTransport implements SessionTransport {
   private start(): ChildProcess {
     if (this.child) return this.child;
     const env: NodeJS.ProcessEnv = { ...process.env, DAYDREAM_SCOPE_FAULTS: this.o.faults ? '1' : '0' };
-    delete env.DAYDREAM_SCOPE_SHARED_PATH;
+    delete env[SHARED_PATH];
     const shared = this.shareWith(env);
     const child = fork(fileURLToPath(new URL('./ort-child.mjs', import.meta.url)), [], {
       serialization: 'advanced',
@@ -111,8 +116,8 @@ export class ChildProcessTransport implements SessionTransport {
       if (this.sharedProblem !== region) this.o.log((this.sharedProblem = region));
       return undefined;
     }
-    env.DAYDREAM_SCOPE_SHARED_PATH = region.path;
-    env.DAYDREAM_SCOPE_SHARED_BYTES = String(this.o.sharedBytes);
+    env[SHARED_PATH] = region.path;
+    env[SHARED_BYTES] = String(this.o.sharedBytes);
     const half = Math.floor(this.o.sharedBytes / 2);
     // The first half carries replies (the child writes), the second requests (this process writes).
     const replies = { bytes: region.bytes.subarray(0, half), mapped: () => region.mapped };

@@ -3,6 +3,7 @@
  * (`--device`, `DAYDREAM_SCOPE_DEVICE`) and of facts about the installed onnxruntime-node and the machine, so every
  * fallback can be tested as a table; `probeFacts()` gathers those facts once at startup.
  */
+import { scopeEnv } from '../flag-env';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -150,7 +151,8 @@ function gpu(ep: ExecutionProvider, f: ProviderFacts): string {
  * a sentence listing the known ones.
  */
 export function resolveDeviceRequest(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): DeviceRequest {
-  const [value, from] = flag !== undefined ? [flag, '--device'] : [env.DAYDREAM_SCOPE_DEVICE, 'DAYDREAM_SCOPE_DEVICE'];
+  const [value, from] =
+    flag !== undefined ? [flag, '--device'] : [scopeEnv('DAYDREAM_SCOPE_DEVICE', env), 'DAYDREAM_SCOPE_DEVICE'];
   if (value === undefined || value === '') return 'auto';
   const parsed = deviceRequestSchema.safeParse(value.trim().toLowerCase());
   if (parsed.success) return parsed.data;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solidPipeline } from '../engine/test-support';
 import { createApp } from './app';
-import { testApp } from '../test-app';
+import { startTestRig } from '../test-rig';
 import type { Hono } from 'hono';
 import type { PipelineDefinition } from '../engine/pipeline';
 
@@ -31,7 +31,7 @@ const slow: PipelineDefinition = {
 };
 
 describe('the app without a socket (app.request)', () => {
-  let scope: Awaited<ReturnType<typeof testApp>>;
+  let scope: Awaited<ReturnType<typeof startTestRig>>;
   let app: Hono;
   const json = async (path: string, init?: RequestInit) => {
     const res = await app.request(path, init);
@@ -40,7 +40,7 @@ describe('the app without a socket (app.request)', () => {
   const post = (path: string, body: unknown) => json(path, { method: 'POST', body: JSON.stringify(body) });
 
   beforeAll(async () => {
-    scope = await testApp({
+    scope = await startTestRig({
       pipelines: [solidPipeline('solid'), solidPipeline('nofiles', { loadFails: true }), slow],
       pipeline: 'solid',
     });
@@ -127,7 +127,7 @@ describe('the app without a socket (app.request)', () => {
 
 describe('a "__proto__" key', () => {
   it('is refused by load (400) and never reaches the store', async () => {
-    const scope = await testApp({ pipelines: [solidPipeline('solid')], pipeline: 'solid' });
+    const scope = await startTestRig({ pipelines: [solidPipeline('solid')], pipeline: 'solid' });
     const res = await scope.app.request('/api/v1/pipeline/load', {
       method: 'POST',
       body: '{"pipeline_id": "solid", "params": {"__proto__": {"level": 3}}}',

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solidPipeline } from '../engine/test-support';
 import { NAMED_REJECTIONS } from '../params/store';
 import { ScopeError, invalidParameters } from '../kernel/errors';
-import { testApp } from '../test-app';
+import { startTestRig } from '../test-rig';
 
 const UNKNOWN = 95_000;
 /** 95,000 keys no pipeline has, about 9 bytes each: the 880 KB body of the report (under the 1 MiB limit). */
@@ -18,9 +18,9 @@ const unknownKeys = (extra: Record<string, unknown> = {}) => {
 };
 
 describe('refusing a flood of unknown keys', () => {
-  let rig: Awaited<ReturnType<typeof testApp>>;
+  let rig: Awaited<ReturnType<typeof startTestRig>>;
   beforeAll(async () => {
-    rig = await testApp({ pipelines: [solidPipeline(), solidPipeline('other')], pipeline: 'solid' });
+    rig = await startTestRig({ pipelines: [solidPipeline(), solidPipeline('other')], pipeline: 'solid' });
   });
   afterAll(() => rig.stop());
 

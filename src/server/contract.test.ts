@@ -4,7 +4,7 @@ import { errorBodySchema, pipelineStatusSchema, statsSchema } from '../shared/ap
 import { serverMessageSchema } from '../shared/messages';
 import { ManualTimers } from '../kernel/timers';
 import { TestSocket, call, startTestScope } from './test-support';
-import { testApp } from '../test-app';
+import { startTestRig } from '../test-rig';
 import type { Scope } from '../main';
 
 type Property = { type: string; default: unknown; minimum?: number; maximum?: number; enum?: string[] };
@@ -26,9 +26,9 @@ function fits(value: unknown, p: Property): boolean {
 }
 
 describe('shapes of the API with the real neural-field', () => {
-  let rig: Awaited<ReturnType<typeof testApp>>;
+  let rig: Awaited<ReturnType<typeof startTestRig>>;
   beforeAll(async () => {
-    rig = await testApp({ pipelines: builtinPipelines, pipeline: 'neural-field' });
+    rig = await startTestRig({ pipelines: builtinPipelines, pipeline: 'neural-field' });
   });
   afterAll(() => rig.stop());
 

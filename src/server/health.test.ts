@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
-import { testApp } from '../test-app';
+import { startTestRig } from '../test-rig';
 import { healthRoutes } from './health';
 
 describe('/health, /health/live, /health/ready', () => {
-  let rig: Awaited<ReturnType<typeof testApp>> | undefined;
+  let rig: Awaited<ReturnType<typeof startTestRig>> | undefined;
   afterEach(() => rig?.stop());
 
   it('is live at once; ready only with a pipeline rendering and nothing the root holds back', async () => {
-    rig = await testApp({ pipeline: null });
+    rig = await startTestRig({ pipeline: null });
     const held: string[] = [];
     const app = new Hono().route(
       '/',

@@ -7,7 +7,7 @@ import { builtinPipelines } from '../../pipelines/index';
 import { startScope } from '../main';
 import { createApp } from './app';
 import { call, isJpeg, spied, startTestScope } from './test-support';
-import { testApp } from '../test-app';
+import { startTestRig } from '../test-rig';
 import type { Rig } from './test-support';
 
 const [neuralField, ...others] = builtinPipelines;
@@ -25,10 +25,10 @@ async function meanLevel(rig: Rig): Promise<number> {
 }
 
 describe('HTTP API with neural-field', () => {
-  let rig: Awaited<ReturnType<typeof testApp>>;
+  let rig: Awaited<ReturnType<typeof startTestRig>>;
 
   beforeAll(async () => {
-    rig = await testApp({ pipelines: [field, ...others], pipeline: 'neural-field' });
+    rig = await startTestRig({ pipelines: [field, ...others], pipeline: 'neural-field' });
     await rig.frames(1);
   });
   afterAll(() => rig.stop());

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { solidPipeline } from '../engine/test-support';
 import { definePipeline } from '../engine/pipeline';
-import { testApp } from '../test-app';
+import { startTestRig } from '../test-rig';
 import { grab } from './test-helpers';
 import { TestSocket, call, startTestScope } from './test-support';
 import { routeMessage, routerDeps } from '../../control/osc/router';
@@ -29,11 +29,11 @@ const needsFile = definePipeline({
 }) as PipelineDefinition;
 
 describe('a load its preflight refuses', () => {
-  let rig: Awaited<ReturnType<typeof testApp>>;
+  let rig: Awaited<ReturnType<typeof startTestRig>>;
   const status = async () => (await rig.call('/api/v1/pipeline/status')).body;
 
   beforeAll(async () => {
-    rig = await testApp({ pipelines: [solid, needsFile], pipeline: 'solid' });
+    rig = await startTestRig({ pipelines: [solid, needsFile], pipeline: 'solid' });
     await rig.frames(2);
   });
   afterAll(() => rig.stop());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { builtinPipelines } from '../../pipelines/index';
-import { testApp } from '../test-app';
+import { startTestRig } from '../test-rig';
 import { difference, grab, grabUntil, stillFrame } from './test-helpers';
 import type { Grabbed } from './test-helpers';
 
@@ -8,14 +8,14 @@ import type { Grabbed } from './test-helpers';
 const still = { speed: 0, walk: 0, spin: 0 };
 
 describe('what the picture shows: parameters of the real neural-field over HTTP', () => {
-  let rig: Awaited<ReturnType<typeof testApp>>;
+  let rig: Awaited<ReturnType<typeof startTestRig>>;
   let reference: Grabbed;
   let defaults: Record<string, unknown>;
   const values = async () => (await rig.call('/api/v1/parameters')).body.values as Record<string, unknown>;
   const patch = (body: unknown) => rig.call('/api/v1/parameters', { method: 'PATCH', body });
 
   beforeAll(async () => {
-    rig = await testApp({ pipelines: builtinPipelines, pipeline: 'neural-field' });
+    rig = await startTestRig({ pipelines: builtinPipelines, pipeline: 'neural-field' });
     // Stop the motion through PATCH, as a user would, and let the smoothing settle (walk and speed ease out over
     // about 4 s before they reach exactly 0).
     expect(await patch(still)).toEqual({ status: 200, body: { pipeline: 'neural-field', values: still } });

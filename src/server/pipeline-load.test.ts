@@ -3,7 +3,7 @@ import { testPattern } from '../../pipelines/test-pattern/pattern';
 import { solidPipeline } from '../engine/test-support';
 import { ManualClock } from '../engine/clock';
 import { TestSocket, socketRig, startTestScope } from './test-support';
-import { testApp } from '../test-app';
+import { startTestRig } from '../test-rig';
 import { grab, grabUntil, meanRgb, near } from './test-helpers';
 import { MemoryBudget } from '../engine/memory-budget';
 import type { Scope } from '../main';
@@ -25,14 +25,14 @@ async function framesUntil(rig: Rig, done: () => boolean, limit = 30): Promise<v
 }
 
 describe('loading and switching pipelines, seen in the frames', () => {
-  let rig: Awaited<ReturnType<typeof testApp>>;
+  let rig: Awaited<ReturnType<typeof startTestRig>>;
   const load = (body: unknown, wait = true) =>
     rig.call(`/api/v1/pipeline/load${wait ? '?wait=true' : ''}`, { method: 'POST', body });
   const status = async () => (await rig.call('/api/v1/pipeline/status')).body;
   const health = async () => (await rig.call('/health')).body;
 
   beforeAll(async () => {
-    rig = await testApp({ pipelines: [solid, other, nofiles, testPattern], pipeline: 'solid' });
+    rig = await startTestRig({ pipelines: [solid, other, nofiles, testPattern], pipeline: 'solid' });
   });
   afterEach(async () => {
     expect((await load({ pipeline_id: 'solid', params: { level: 10, seed: 1, width: 64, height: 64 } })).status).toBe(
@@ -234,9 +234,9 @@ describe('a load that would not fit the memory budget', () => {
     webgpu: null,
     sampledAt: '2026-01-01T00:00:00.000Z',
   } satisfies MemoryStats;
-  let rig: Awaited<ReturnType<typeof testApp>>;
+  let rig: Awaited<ReturnType<typeof startTestRig>>;
   beforeAll(async () => {
-    rig = await testApp({
+    rig = await startTestRig({
       pipelines: [solid, other],
       pipeline: 'solid',
       admit: (request) => budget.admit({ ...request, key: 'measured' }, sample),
@@ -267,9 +267,9 @@ describe('a load that would not fit the memory budget', () => {
 });
 
 describe('numbers in text at the HTTP edge', () => {
-  let rig: Awaited<ReturnType<typeof testApp>>;
+  let rig: Awaited<ReturnType<typeof startTestRig>>;
   beforeAll(async () => {
-    rig = await testApp({ pipelines: [solid], pipeline: 'solid' });
+    rig = await startTestRig({ pipelines: [solid], pipeline: 'solid' });
   });
   afterAll(() => rig.stop());
 

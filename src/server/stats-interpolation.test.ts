@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { testApp } from '../test-app';
+import { startTestRig } from '../test-rig';
 
 let stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -9,7 +9,7 @@ afterEach(async () => {
 
 describe('/api/v1/stats with frame interpolation', () => {
   it('gives frames out (fps) and rendered frames (renderedFps) apart: with interpolate 2, half are rendered', async () => {
-    const rig = await testApp();
+    const rig = await startTestRig();
     stops.push(rig.stop);
     const patch = await rig.call('/api/v1/parameters', { method: 'PATCH', body: { interpolate: 2 } });
     expect(patch.status).toBe(200);
@@ -25,7 +25,7 @@ describe('/api/v1/stats with frame interpolation', () => {
   });
 
   it('refuses a value that is not a number, and changes nothing', async () => {
-    const rig = await testApp();
+    const rig = await startTestRig();
     stops.push(rig.stop);
     const patch = await rig.call('/api/v1/parameters', { method: 'PATCH', body: { interpolate: 'twice' } });
     expect(patch.status).toBe(400);

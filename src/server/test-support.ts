@@ -1,6 +1,6 @@
 /**
  * Helpers for the server's tests: a real server on an ephemeral port (`startTestScope`), rigs that release frames
- * on a manual clock, MJPEG and WebSocket readers. The app without a socket is src/test-app.ts.
+ * on a manual clock, MJPEG and WebSocket readers. The app without a socket is src/test-rig.ts.
  */
 import { randomFillSync } from 'node:crypto';
 import { createSocket } from 'node:dgram';

@@ -53,6 +53,8 @@ describe('events of a running server', () => {
       configDir: dir,
       modelsDir: join(dir, 'models'),
       midi: true,
+      // Art-Net on a free loopback port, so DMX learn has a listener to learn from.
+      artnet: 0,
       midiBackend: new FakeMidiBackend({ inputs: ['pads 20:0'] }),
     });
     cleanup.push(() => scope.stop());
@@ -84,6 +86,7 @@ describe('events of a running server', () => {
     await api('PUT', '/outputs/mjpeg', { enabled: false });
     await api('PUT', '/input', { source: 'feedback' });
     command('midi/learn', 'level');
+    command('dmx/learn', 'level');
     await api('PUT', '/modulators/wobble', { targets: ['level'], rate: 5, depth: 0.5 });
     // The modulator moves `level` from the next frames on (the engine runs on its own clock here).
     await waitFor(
@@ -94,7 +97,7 @@ describe('events of a running server', () => {
     );
 
     const seen = new Set(bus.map(([topic]) => topic));
-    const driven = ['tempo', 'cues', 'timeline', 'presets', 'crossfade', 'takes', 'outputs', 'input', 'midi'];
+    const driven = ['tempo', 'cues', 'timeline', 'presets', 'crossfade', 'takes', 'outputs', 'input', 'midi', 'dmx'];
     expect([...seen]).toEqual(expect.arrayContaining([...driven, 'modulators', 'modulation']));
 
     const wrong = bus.flatMap(([topic, data]) => {

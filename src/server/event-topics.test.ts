@@ -81,24 +81,27 @@ describe('events of a running server', () => {
     await api('PUT', '/timeline', { entries: [{ values: { level: 30 }, duration: 2 }] });
     await api('PUT', '/presets/one', {});
     command('xfade/a', 'one');
-    command('take/record', true);
-    command('take/record', false);
+    await api('POST', '/takes/record', { record: true, name: 'verse' });
+    await api('POST', '/takes/record', { record: false });
+    // A take with nothing in it ends on the next frame: its replay's end is an event too.
+    await api('POST', '/takes/verse/play', { quantize: 'off' });
     await api('PUT', '/outputs/mjpeg', { enabled: false });
     await api('PUT', '/input', { source: 'feedback' });
     command('midi/learn', 'level');
     command('dmx/learn', 'level');
     await api('PUT', '/modulators/wobble', { targets: ['level'], rate: 5, depth: 0.5 });
-    // The modulator moves `level` from the next frames on (the engine runs on its own clock here).
+    // The modulator moves `level` and the replay ends on the next frames (the engine runs on its own clock here).
+    const arrived = (topic: string) => bus.some(([t]) => t === topic);
     await waitFor(
-      () => bus.some(([t]) => t === 'modulation'),
+      () => arrived('modulation') && arrived('takes-playing'),
       10_000,
-      'a modulation event',
+      'a modulation event and the end of the replay',
       () => bus.map(([t]) => t),
     );
 
     const seen = new Set(bus.map(([topic]) => topic));
     const driven = ['tempo', 'cues', 'timeline', 'presets', 'crossfade', 'takes', 'outputs', 'input', 'midi', 'dmx'];
-    expect([...seen]).toEqual(expect.arrayContaining([...driven, 'modulators', 'modulation']));
+    expect([...seen]).toEqual(expect.arrayContaining([...driven, 'modulators', 'modulation', 'takes-playing']));
 
     const wrong = bus.flatMap(([topic, data]) => {
       if (!isEventTopic(topic)) return [`${topic}: not in the table`];

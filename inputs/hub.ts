@@ -5,12 +5,13 @@ import type { Image } from '../src/engine/frame';
 import type { InputProvider } from '../src/engine/pipeline';
 import type { Fit } from '../src/media/scale';
 import type { Timers } from '../src/kernel/timers';
+import type { EventSink } from '../src/kernel/events';
 import type { InputInfo, InputSource, InputState, SourceContext, SourceFrame } from './source';
 
 export interface InputHubOptions {
   log: (message: string) => void;
   /** Told `('inputs', list)` when a source's state, size or rate changes, `('input', selection)` on a new choice. */
-  events?: { emit(topic: string, data: unknown): void };
+  events?: EventSink;
   /** Time for staleness, rates and restarts; tests pass ManualTimers and advance them. */
   timers: Timers;
   /** A live source without a frame for this long is reported lost (its last frame is held). */

@@ -4,11 +4,12 @@ import { ScopeError } from '../src/kernel/errors';
 import type { Converter } from './convert';
 import type { Frame } from '../src/engine/frame';
 import type { Output, OutputContext, OutputFrame, OutputInfo, OutputState, PixelFormat } from './output';
+import type { EventSink } from '../src/kernel/events';
 
 export interface OutputHubOptions {
   log: (message: string) => void;
   /** Told `('outputs', list)` whenever an output's state, clients or options change. */
-  events?: { emit(topic: string, data: unknown): void };
+  events?: EventSink;
   /** The engine's target frame rate (NDI announces it). */
   fps: () => number;
   /** An output busy with one frame for longer than this is reported as stalled. */

@@ -149,6 +149,22 @@ describe('OscQueryService', () => {
     c.ws.close();
   });
 
+  it('streams the tempo to a listener of /scope/tempo/bpm when it changes, whoever changed it', async () => {
+    const c = await client(service.port);
+    c.send({ COMMAND: 'LISTEN', DATA: '/scope/tempo/bpm' });
+    await c.sync();
+    const bpm = (value: number) =>
+      expect(scope.services.commands.get('tempo/bpm')!.run(value)).toMatchObject({ ok: true });
+    bpm(133);
+    await until(() => c.osc.length === 1);
+    expect(c.osc[0]).toEqual({ address: '/scope/tempo/bpm', args: [{ type: 'f', value: 133 }] });
+    // The same tempo again (and each beat's tempo event) streams nothing more.
+    bpm(133);
+    await c.sync();
+    expect(c.osc).toHaveLength(1);
+    c.ws.close();
+  });
+
   it('sets a value from binary OSC sent over the WebSocket, and answers a query', async () => {
     const c = await client(service.port);
     const sources: string[] = [];

@@ -10,11 +10,14 @@ import { OSC_PREFIX, addressSource, listAddresses } from '../osc/addresses';
 import { MdnsAdvertiser } from './mdns';
 import { accessRequestOf, upgradeRefusal } from '../../src/kernel/access';
 import { allPaths, buildRoot, findNode, nodeArg } from './namespace';
+import { eventValues } from './event-values';
+import { topicEvent } from '../../src/shared/event-topics';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { RawData } from 'ws';
 import type { OscMessage } from '../osc/codec';
 import type { OscRouterDeps } from '../osc/router';
 import type { OscQueryNode } from './namespace';
+import type { TopicEvent } from '../../src/shared/event-topics';
 import type { ScopeServices } from '../../src/kernel/services';
 import type { AccessVerdict, RequestGuard } from '../../src/kernel/access';
 import type { Duplex } from 'node:stream';
@@ -66,7 +69,7 @@ export interface OscQueryStatus {
 }
 
 export type OscQueryDeps = Pick<ScopeServices, 'params' | 'host' | 'registry' | 'log'> &
-  Partial<Pick<ScopeServices, 'commands' | 'refusals'>>;
+  Partial<Pick<ScopeServices, 'commands' | 'refusals' | 'events'>>;
 
 const EXTENSIONS: Record<string, boolean> = { HTML: false };
 for (const k of ['ACCESS', 'VALUE', 'RANGE', 'DESCRIPTION', 'UNIT', 'CLIPMODE', 'LISTEN', 'TYPE', 'FULL_PATH']) {
@@ -94,6 +97,8 @@ export class OscQueryService {
   private readonly mdns: MdnsAdvertiser;
   private paths = new Set<string>();
   private pipeline: string | undefined;
+  /** The last value streamed from an event, by address. */
+  private readonly streamed = new Map<string, unknown>();
   /** The client whose message is being applied, so its own change is not echoed back to it. */
   private applying: WebSocket | undefined;
 
@@ -150,6 +155,9 @@ export class OscQueryService {
         }
       }),
     );
+    if (this.deps.events) {
+      this.unsubscribe.push(this.deps.events.on((topic, data) => this.eventValues(topicEvent(topic, data))));
+    }
     if (this.o.mdns) this.mdns.start({ name: this.o.name, httpPort: this.boundPort, oscPort: this.o.oscPort });
   }
 
@@ -292,6 +300,15 @@ export class OscQueryService {
       if (ws === this.applying || !paths.has(address)) continue;
       bytes ??= encodeMessage({ ...message, address });
       send(ws, bytes);
+    }
+  }
+
+  /** Streams what an event changed (see event-values.ts); a tempo event comes every beat, so only new values. */
+  private eventValues(event: TopicEvent): void {
+    for (const { address, arg } of eventValues(event)) {
+      if (this.streamed.get(address) === arg.value) continue;
+      this.streamed.set(address, arg.value);
+      this.stream(address, { address: '', args: [arg] });
     }
   }
 

@@ -90,7 +90,7 @@ export async function runDownloadCommand(args: string[], options: DownloadComman
     ...(options.retry ? { retry: options.retry } : {}),
     log: (m) => printer.log(m),
     logFailures: false,
-    events: { emit: (_topic, data) => printer.update(currentOf(data as ModelsStatus)) },
+    events: { emit: (_topic, data) => printer.update(currentOf(data)) },
   });
   if (values.list) {
     stdout.write(listing((await manager.status()).models, manager.list(), manager.dir));

@@ -30,7 +30,7 @@ export interface ModelManagerOptions {
   env?: NodeJS.ProcessEnv;
   log?: (message: string) => void;
   /** Told `('models', ModelsStatus)` on every change, progress at most ~4 times a second. */
-  events?: { emit(topic: string, data: unknown): void };
+  events?: { emit(topic: 'models', data: ModelsStatus): void };
   statfs?: StatFs;
   now?: () => number;
   lock?: LockOptions;

@@ -19,12 +19,13 @@ import type { ParamSpecs, ParamValues } from '../params/spec';
 import type { ParamValue } from '../params/spec';
 import type { ParamChange, ParamSource, ParamStore, SetOptions } from '../params/store';
 import type { AudioFeatures, Quantize, TempoState } from '../shared/perform';
+import type { EventSink } from '../kernel/events';
 
 export interface PerformOptions {
   params: ParamStore;
   /** The engine clock's now() in ms: the timeline of beats, fades and takes. */
   now: () => number;
-  events: { emit(topic: string, data: unknown): void };
+  events: EventSink;
   log: (message: string) => void;
   bpm: number;
   beatsPerBar: number;

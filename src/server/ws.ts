@@ -1,5 +1,6 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { clientMessageSchema, requestIdSchema } from '../shared/messages';
+import { topicEvent } from '../shared/event-topics';
 import { parameters, pipelineStatus, runCommand, setParameters, startLoad, statsOf } from '../kernel/actions';
 import { ScopeError, describeIssues, toScopeError } from '../kernel/errors';
 import { every, realTimers } from '../kernel/timers';
@@ -67,7 +68,7 @@ export class WsHub {
         event.kind === 'value' ? this.queueChange(event.source, event.path, event.value) : this.replaced(event.owner),
       ),
       services.host.onStatus(() => this.onStatus()),
-      services.events.on((topic, data) => this.broadcast({ type: 'event', topic, data })),
+      services.events.on((topic, data) => this.broadcast({ type: 'event', ...topicEvent(topic, data) })),
     ];
     this.timers = [
       every(this.o.timers, 1000 / this.o.statsHz, () => this.sendStats()),

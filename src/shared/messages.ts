@@ -10,12 +10,9 @@ import {
   statsSchema,
 } from './api';
 import { commandValueSchema } from './commands';
-import { midiStatusSchema } from './midi';
-import { modelsStatusSchema } from './models';
-import { inputListSchema, inputSelectionSchema } from './inputs';
-import { outputListSchema } from './outputs';
-import { presetListSchema } from './presets';
+import { eventTopics } from './event-topics';
 import { quantizeSchema } from './perform';
+import type { EventTopic } from './event-topics';
 
 /** A client's correlation id, echoed in the `ack` or `error` answering that message. */
 export const requestIdSchema = z.union([z.string().max(200), z.number()]);
@@ -120,23 +117,36 @@ export const errorMessageSchema = z.object({
   id: requestIdSchema.optional(),
 });
 
-/** A change of a control or output service (`midi`, `outputs`, `presets`, `models`); `data` is its new state. */
-export const eventMessageSchema = z.object({
-  type: z.literal('event'),
-  topic: z.string(),
-  data: z.unknown(),
-});
+/** One `event` per topic of src/shared/event-topics.ts: `data` is checked against that topic's schema. */
+function eventOf<K extends EventTopic>(topic: K) {
+  return z.object({ type: z.literal('event'), topic: z.literal(topic), data: eventTopics[topic] });
+}
 
-/** The `data` of each service's `event`, by topic: the same shape as the service's GET answer. */
-export const serviceEventSchemas = {
-  midi: midiStatusSchema,
-  outputs: outputListSchema,
-  inputs: inputListSchema,
-  input: inputSelectionSchema,
-  presets: presetListSchema,
-  models: modelsStatusSchema,
-} as const;
-export type ServiceTopic = keyof typeof serviceEventSchemas;
+/**
+ * A change of a service (`midi`, `outputs`, `presets`, `tempo`, `cues`, …); `data` is its new state. A topic of the
+ * table missing here fails to compile in src/server/ws.ts, and src/shared/event-topics.test.ts checks each one.
+ */
+export const eventMessageSchema = z.discriminatedUnion('topic', [
+  eventOf('midi'),
+  eventOf('dmx'),
+  eventOf('outputs'),
+  eventOf('inputs'),
+  eventOf('input'),
+  eventOf('presets'),
+  eventOf('models'),
+  eventOf('tempo'),
+  eventOf('cues'),
+  eventOf('timeline'),
+  eventOf('crossfade'),
+  eventOf('modulators'),
+  eventOf('modulation'),
+  eventOf('takes'),
+  eventOf('takes-playing'),
+  eventOf('recording'),
+]);
+
+/** The control and output services the panel fetches with a GET as well as following their events. */
+export type ServiceTopic = Extract<EventTopic, 'midi' | 'outputs' | 'inputs' | 'input' | 'presets' | 'models'>;
 
 export const serverMessageSchema = z.discriminatedUnion('type', [
   helloMessageSchema,

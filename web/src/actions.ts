@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { parametersResponseSchema, pipelineListSchema } from '../../src/shared/api';
 import { performServices } from './perform-types';
-import { serviceEventSchemas } from '../../src/shared/messages';
+import { eventTopics } from '../../src/shared/event-topics';
 import { learnResponseSchema, mappingResponseSchema } from '../../src/shared/midi';
 import { downloadResponseSchema } from '../../src/shared/models';
 import { outputInfoSchema } from '../../src/shared/outputs';
@@ -42,7 +42,7 @@ export function refresh(dispatch: Dispatch, topic: ServiceTopic | PerformTopic):
           presets: '/api/v1/presets',
           models: '/api/v1/models/status',
         }[topic as ServiceTopic],
-        schema: serviceEventSchemas[topic as ServiceTopic] as z.ZodType,
+        schema: eventTopics[topic as ServiceTopic] as z.ZodType,
       };
   optionalApi(service.path, service.schema as z.ZodType)
     .then((data) => dispatch({ type: 'service', topic, data }))

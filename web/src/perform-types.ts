@@ -1,51 +1,22 @@
-/** The perform services as the panel reads them (tempo, cues, recording), parsed leniently from their events. */
-import { z } from 'zod';
+/** The perform services as the panel reads them (tempo, cues, recording): their shapes are src/shared's. */
+import { eventTopics } from '../../src/shared/event-topics';
+import type { CueState, RecordingState, TempoState } from '../../src/shared/perform';
 
-export const tempoSchema = z.object({
-  bpm: z.number(),
-  beat: z.number(),
-  beatsPerBar: z.number().int().min(1).default(4),
-  source: z.string(),
-  playing: z.boolean().default(true),
-  quantize: z.record(z.string(), z.string()).default({}),
-  pending: z.number().default(0),
-  link: z
-    .object({ available: z.boolean(), enabled: z.boolean(), peers: z.number(), reason: z.string().optional() })
-    .optional(),
-});
-export type TempoInfo = z.infer<typeof tempoSchema> & {
+export type TempoInfo = TempoState & {
   /** performance.now() in the panel when this arrived: the beat light runs on from there. */
   receivedAt: number;
 };
-
-export const cuesSchema = z.object({
-  cues: z.array(z.object({ name: z.string(), fade: z.number().default(0), quantize: z.string().optional() })),
-  current: z.number().int(),
-  fading: z.number().nullable(),
-});
-export type CuesInfo = z.infer<typeof cuesSchema>;
-
-export const recordingSchema = z.object({
-  available: z.boolean(),
-  reason: z.string().optional(),
-  recording: z.boolean(),
-  /** Why it stopped although asked to record (a full disk), and when it tries again. */
-  error: z.string().optional(),
-  file: z.string().nullable(),
-  frames: z.number(),
-  dropped: z.number(),
-  seconds: z.number(),
-});
-export type RecordingInfo = z.infer<typeof recordingSchema>;
+export type CuesInfo = CueState;
+export type RecordingInfo = RecordingState;
 
 /** The perform services the panel fetches and follows (besides the shared service topics). */
 export type PerformTopic = 'tempo' | 'cues' | 'recording';
 
 /** Where each is read, and its shape. */
 export const performServices = {
-  tempo: { path: '/api/v1/tempo', schema: tempoSchema },
-  cues: { path: '/api/v1/cues', schema: cuesSchema },
-  recording: { path: '/api/v1/recording', schema: recordingSchema },
+  tempo: { path: '/api/v1/tempo', schema: eventTopics.tempo },
+  cues: { path: '/api/v1/cues', schema: eventTopics.cues },
+  recording: { path: '/api/v1/recording', schema: eventTopics.recording },
 } as const;
 
 /** The beat the tempo is on at panel time `now` (ms, performance.now()). */

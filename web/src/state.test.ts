@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SPARK_POINTS, initialState, reduce } from './state';
+import { serverMessageSchema } from '../../src/shared/messages';
 import type { Stats } from '../../src/shared/api';
+import type { InputInfo } from '../../src/shared/inputs';
+import type { OutputInfo } from '../../src/shared/outputs';
 import type { PanelState } from './state';
 
 const stats = (frameTimeP50: number): Stats => ({
@@ -60,7 +63,7 @@ describe('reduce', () => {
   });
 
   it('takes service events that parse, ignores the rest, and hides a service that answered 404', () => {
-    const outputs = [
+    const outputs: OutputInfo[] = [
       {
         id: 'ndi',
         kind: 'ndi',
@@ -145,7 +148,7 @@ describe('reduce', () => {
 
 describe('inputs in the panel state', () => {
   it('takes the inputs list and the selection from their events, and ignores what does not parse', () => {
-    const row = {
+    const row: InputInfo = {
       id: 'feedback',
       kind: 'feedback',
       name: 'Feedback',
@@ -166,7 +169,10 @@ describe('inputs in the panel state', () => {
     });
     expect(s.inputs?.[0]).toMatchObject({ id: 'feedback', state: 'live' });
     expect(s.input).toEqual({ source: 'feedback', fit: 'contain' });
-    const same = reduce(s, { type: 'message', message: { type: 'event', topic: 'inputs', data: [{ id: 1 }] } });
+    // The socket drops an event whose data is not its topic's shape (client.ts parses with this schema) ...
+    expect(serverMessageSchema.safeParse({ type: 'event', topic: 'inputs', data: [{ id: 1 }] }).success).toBe(false);
+    // ... and a GET answer of another shape leaves the state as it was.
+    const same = reduce(s, { type: 'service', topic: 'inputs', data: [{ id: 1 }] });
     expect(same.inputs).toBe(s.inputs);
   });
 });

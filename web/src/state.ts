@@ -1,10 +1,10 @@
 /** Everything the panel shows, and how each server message changes it (a pure reducer, tested without a DOM). */
-import { serviceEventSchemas } from '../../src/shared/messages';
+import { parseEvent } from '../../src/shared/event-topics';
 import { modelLines } from './services';
-import { cuesSchema, recordingSchema, tempoSchema } from './perform-types';
 import type { CuesInfo, PerformTopic, RecordingInfo, TempoInfo } from './perform-types';
 import type { JsonSchema, ParamValue, PipelineInfo, PipelineStatus, Stats } from '../../src/shared/api';
 import type { ServerMessage, ServiceTopic } from '../../src/shared/messages';
+import type { TopicEvent } from '../../src/shared/event-topics';
 import type { InputInfo, InputSelection } from '../../src/shared/inputs';
 import type { MidiStatus } from './midi-types';
 import type { ModelLine, OutputInfo, PresetList } from './services';
@@ -124,73 +124,48 @@ function applyMessage(state: PanelState, m: ServerMessage): PanelState {
     case 'error':
       return { ...state, lastError: m.error.message };
     case 'event':
-      return applyService(state, m.topic, m.data);
+      return applyEvent(state, m);
   }
 }
 
 /**
- * A service's new state (from its GET or its WS event), parsed with the service's shared schema; data that does
- * not parse leaves the state as it was, and topics the panel does not show are ignored.
+ * A service's new state from its GET answer, parsed with its topic's schema from src/shared/event-topics.ts; data
+ * that does not parse leaves the state as it was (the model list empties). null: the server has no such service
+ * (its GET answered 404), and its card hides.
  */
-function applyService(state: PanelState, topic: string, data: unknown): PanelState {
-  const performed = applyPerform(state, topic, data);
-  if (performed) return performed;
-  if (!Object.hasOwn(serviceEventSchemas, topic)) return state;
-  const service = topic as ServiceTopic;
-  // null: the server has no such service (its GET answered 404); its card hides.
-  if (data === null && service !== 'models') return { ...state, [service]: null };
-  switch (service) {
-    case 'midi': {
-      const parsed = serviceEventSchemas.midi.safeParse(data);
-      return parsed.success ? { ...state, midi: parsed.data } : state;
-    }
-    case 'outputs': {
-      const parsed = serviceEventSchemas.outputs.safeParse(data);
-      return parsed.success ? { ...state, outputs: parsed.data } : state;
-    }
-    case 'presets': {
-      const parsed = serviceEventSchemas.presets.safeParse(data);
-      return parsed.success ? { ...state, presets: parsed.data } : state;
-    }
-    case 'inputs': {
-      const parsed = serviceEventSchemas.inputs.safeParse(data);
-      return parsed.success ? { ...state, inputs: parsed.data } : state;
-    }
-    case 'input': {
-      const parsed = serviceEventSchemas.input.safeParse(data);
-      return parsed.success ? { ...state, input: parsed.data } : state;
-    }
-    case 'models':
-      return { ...state, models: modelLines(data) };
-  }
+function applyService(state: PanelState, topic: ServiceTopic | PerformTopic, data: unknown): PanelState {
+  if (data === null && topic !== 'models') return { ...state, [topic]: null };
+  const event = parseEvent(topic, data);
+  if (event) return applyEvent(state, event);
+  // Model lines are not guessed from another shape (nor from a 404): none.
+  return topic === 'models' ? { ...state, models: [] } : state;
 }
 
-/** The perform topics (tempo, cues, recording, modulation); undefined for any other topic. */
-function applyPerform(state: PanelState, topic: string, data: unknown): PanelState | undefined {
-  switch (topic) {
-    case 'tempo': {
-      if (data === null) return { ...state, tempo: null };
-      const parsed = tempoSchema.safeParse(data);
-      return parsed.success ? { ...state, tempo: { ...parsed.data, receivedAt: performance.now() } } : state;
-    }
-    case 'cues': {
-      if (data === null) return { ...state, cues: null };
-      const parsed = cuesSchema.safeParse(data);
-      return parsed.success ? { ...state, cues: parsed.data } : state;
-    }
-    case 'recording': {
-      if (data === null) return { ...state, recording: null };
-      const parsed = recordingSchema.safeParse(data);
-      return parsed.success ? { ...state, recording: parsed.data } : state;
-    }
-    case 'modulation': {
-      const values = (data as { values?: unknown } | null)?.values;
-      if (typeof values !== 'object' || values === null) return state;
-      const numbers = Object.entries(values).filter((e): e is [string, number] => typeof e[1] === 'number');
-      return { ...state, modulated: Object.fromEntries(numbers) };
-    }
+/** An event (already parsed by the socket, see client.ts); topics the panel does not show are ignored. */
+function applyEvent(state: PanelState, event: TopicEvent): PanelState {
+  switch (event.topic) {
+    case 'midi':
+      return { ...state, midi: event.data };
+    case 'outputs':
+      return { ...state, outputs: event.data };
+    case 'presets':
+      return { ...state, presets: event.data };
+    case 'inputs':
+      return { ...state, inputs: event.data };
+    case 'input':
+      return { ...state, input: event.data };
+    case 'models':
+      return { ...state, models: modelLines(event.data) };
+    case 'tempo':
+      return { ...state, tempo: { ...event.data, receivedAt: performance.now() } };
+    case 'cues':
+      return { ...state, cues: event.data };
+    case 'recording':
+      return { ...state, recording: event.data };
+    case 'modulation':
+      return { ...state, modulated: event.data.values };
     default:
-      return undefined;
+      return state;
   }
 }
 

@@ -6,19 +6,35 @@ import { ControlsCard } from './controls-card';
 import { WithPanel, fakePanel } from '../test-support';
 import { initialState, reduce } from '../state';
 import type { PerformActions } from './perform-card';
-import type { TempoInfo } from '../perform-types';
+import type { RecordingInfo, TempoInfo } from '../perform-types';
 
 afterEach(cleanup);
 
 const tempo: TempoInfo = {
   bpm: 128,
   beat: 6.25,
+  phase: 0.25,
+  bar: 1,
+  beatInBar: 2,
   beatsPerBar: 4,
   source: 'tap',
   playing: true,
   quantize: { http: 'bar', ws: 'bar', osc: 'bar' },
   pending: 2,
+  link: { available: false, enabled: false, peers: 0 },
   receivedAt: performance.now(),
+};
+
+/** The recorder before anything was recorded. */
+const idle: RecordingInfo = {
+  available: true,
+  recording: false,
+  file: null,
+  frames: 0,
+  dropped: 0,
+  seconds: 0,
+  dir: '/x',
+  files: [],
 };
 
 function actions() {
@@ -58,13 +74,13 @@ describe('PerformCard', () => {
         tempo={null}
         cues={{
           cues: [
-            { name: 'intro', fade: 0 },
-            { name: 'drop', fade: 2, quantize: 'bar' },
+            { name: 'intro', values: {}, fade: 0, curve: 'linear' },
+            { name: 'drop', values: { zoom: 2 }, fade: 2, curve: 'linear', quantize: 'bar' },
           ],
           current: 1,
           fading: 0.5,
         }}
-        recording={{ available: true, recording: true, file: '/x/scope-1.mp4', frames: 10, dropped: 3, seconds: 1 }}
+        recording={{ ...idle, recording: true, file: '/x/scope-1.mp4', frames: 10, dropped: 3, seconds: 1 }}
         actions={a}
       />,
     );
@@ -87,8 +103,7 @@ describe('PerformCard', () => {
     const { a, calls } = actions();
     const error = 'ffmpeg exited (1): No space left on device; trying again in 4 s (2 of 3)';
     const recording = {
-      available: true,
-      recording: false,
+      ...idle,
       error,
       file: '/x/scope-1.mp4',
       frames: 10,

@@ -4,68 +4,58 @@
  * exporter and the pipeline agree on names, types and free dimensions. Runs under Debian's python3 with
  * python3-torch (.ci/run installs it); without torch the test fails and says so.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { readSignature } from '../../src/runtime/onnx-signature';
 import { TypedSession } from './session-io';
 import { bindRoles, freeDimensions } from './tensor-roles';
 import type { Network } from './tensor-roles';
+import { PYTHON_TEST_TIMEOUT_MS, unittest } from '../shared/test-python';
 
-const run = promisify(execFile);
-// Debian's interpreter, where python3-torch installs; a pyenv or venv python3 earlier on PATH would lack it.
-const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const runtime = new OrtRuntime({ device: 'cpu', intraOpThreads: 1, worker: false });
 afterAll(() => runtime.close());
 
 describe('SD variants exporter (Python)', () => {
-  it('writes files the pipeline binds without renames, with the WebGPU export’s free dimensions', async () => {
-    const torch = await run(python, ['-c', 'import torch, numpy']).then(
-      () => '',
-      (err: { stderr?: string }) => err.stderr ?? String(err),
-    );
-    expect(torch, `${python} needs torch and numpy (apt-get install python3-torch)`).toBe('');
-    const out = mkdtempSync(join(tmpdir(), 'sd-export-'));
-    const { stderr } = await run(
-      python,
-      ['-m', 'unittest', 'discover', '-s', 'tools/sd-variants-export', '-p', 'test_*.py', '-v'],
-      { env: { ...process.env, OMP_NUM_THREADS: '1', SD_EXPORT_TEST_OUT: out, PYTHONDONTWRITEBYTECODE: '1' } },
-    );
-    // unittest reports on stderr; a failure rejects the promise above with the report in the error.
-    expect(stderr).toMatch(/Ran 7 tests/);
-    expect(stderr).toMatch(/\nOK\n?$/);
+  it(
+    'writes files the pipeline binds without renames, with the WebGPU export’s free dimensions',
+    async () => {
+      const out = mkdtempSync(join(tmpdir(), 'sd-export-'));
+      const stderr = await unittest('tools/sd-variants-export', { SD_EXPORT_TEST_OUT: out });
+      expect(stderr).toMatch(/Ran 7 tests/);
+      expect(stderr).toMatch(/\nOK\n?$/);
 
-    const size = { width: 64, height: 64, latentChannels: 4, tokens: 77 };
-    for (const network of ['unet', 'text_encoder', 'vae_decoder', 'vae_encoder'] as Network[]) {
-      const file = join(out, network, 'model.onnx');
-      const binding = bindRoles(network, await readSignature(file), file);
-      expect(binding.inputs.size + binding.outputs.size, network).toBe(0);
-    }
-    const unetFile = join(out, 'unet', 'model.onnx');
-    const unetSig = await readSignature(unetFile);
-    expect(unetSig.inputs.map((i) => [i.name, i.type])).toEqual([
-      ['sample', 'float32'],
-      ['timestep', 'int64'],
-      ['encoder_hidden_states', 'float32'],
-    ]);
-    expect(freeDimensions('unet', unetSig, size)).toEqual({
-      num_channels: 4,
-      height: 8,
-      width: 8,
-      sequence_length: 77,
-    });
-    // Opened as the pipeline opens it (free dimensions fixed), it runs a batch of two with integer timesteps.
-    const unet = await TypedSession.open(runtime, unetFile, { network: 'unet', label: 'unet/model.onnx', size });
-    const eps = await unet.run({
-      sample: { data: new Float32Array(2 * 4 * 8 * 8), dims: [2, 4, 8, 8] },
-      timestep: { data: Float32Array.of(999, 0), dims: [2] },
-      encoder_hidden_states: { data: new Float32Array(2 * 77 * 8), dims: [2, 77, 8] },
-    });
-    expect(eps.out_sample!.length).toBe(2 * 4 * 8 * 8);
-    await unet.release();
-  });
+      const size = { width: 64, height: 64, latentChannels: 4, tokens: 77 };
+      for (const network of ['unet', 'text_encoder', 'vae_decoder', 'vae_encoder'] as Network[]) {
+        const file = join(out, network, 'model.onnx');
+        const binding = bindRoles(network, await readSignature(file), file);
+        expect(binding.inputs.size + binding.outputs.size, network).toBe(0);
+      }
+      const unetFile = join(out, 'unet', 'model.onnx');
+      const unetSig = await readSignature(unetFile);
+      expect(unetSig.inputs.map((i) => [i.name, i.type])).toEqual([
+        ['sample', 'float32'],
+        ['timestep', 'int64'],
+        ['encoder_hidden_states', 'float32'],
+      ]);
+      expect(freeDimensions('unet', unetSig, size)).toEqual({
+        num_channels: 4,
+        height: 8,
+        width: 8,
+        sequence_length: 77,
+      });
+      // Opened as the pipeline opens it (free dimensions fixed), it runs a batch of two with integer timesteps.
+      const unet = await TypedSession.open(runtime, unetFile, { network: 'unet', label: 'unet/model.onnx', size });
+      const eps = await unet.run({
+        sample: { data: new Float32Array(2 * 4 * 8 * 8), dims: [2, 4, 8, 8] },
+        timestep: { data: Float32Array.of(999, 0), dims: [2] },
+        encoder_hidden_states: { data: new Float32Array(2 * 77 * 8), dims: [2, 77, 8] },
+      });
+      expect(eps.out_sample!.length).toBe(2 * 4 * 8 * 8);
+      await unet.release();
+    },
+    PYTHON_TEST_TIMEOUT_MS,
+  );
 });

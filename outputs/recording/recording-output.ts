@@ -235,13 +235,23 @@ export class RecordingOutput implements Output<RecordingOptions> {
     return encoder;
   }
 
-  /** Closes stdin so ffmpeg writes the last fragment and exits; killed if it does not within 10 s. */
+  /**
+   * Closes stdin so ffmpeg writes the last fragment and exits. Killing it would lose the frames it still holds (all
+   * of them, when it had not written its first fragment yet), so that is kept for an encoder that has not exited
+   * within FINISH_LIMIT_MS; and a finishing encoder gets the CPU back, since at its recording niceness a loaded
+   * machine starved it past the old 10 s bound and the test run saw the whole recording lost.
+   */
   private async finish(): Promise<void> {
     const encoder = this.encoder;
     if (!encoder) return;
     this.encoder = undefined;
+    try {
+      if (encoder.proc.pid !== undefined) setPriority(encoder.proc.pid, 0);
+    } catch {
+      // Raising a priority needs privileges a user may not have: it finishes at the niceness it had.
+    }
     encoder.proc.stdin.end();
-    const timer = setTimeout(() => encoder.proc.kill('SIGKILL'), 10_000);
+    const timer = setTimeout(() => encoder.proc.kill('SIGKILL'), FINISH_LIMIT_MS);
     await encoder.done;
     clearTimeout(timer);
   }
@@ -276,6 +286,9 @@ export class RecordingOutput implements Output<RecordingOptions> {
     this.s.changed(await this.state());
   }
 }
+
+/** How long a stopped encoder may take to write its last fragment before it is taken for hung and killed. */
+const FINISH_LIMIT_MS = 60_000;
 
 /** ffmpeg's last line on stderr: the reason it stopped (`No space left on device`). */
 function lastLine(stderr: string): string {

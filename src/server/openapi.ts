@@ -8,7 +8,8 @@ import { Hono } from 'hono';
 import { COMPOSED_HANDLER } from 'hono/utils/constants';
 import { z } from 'zod';
 import { apiErrorSchema } from '../shared/api';
-import { docOf, isMediaDoc, route } from '../shared/route-doc';
+import { docOf, isMediaDoc } from '../shared/route-doc';
+import { declaredRoutes, mount, routes } from '../http/routes';
 import { statusOf } from './errors';
 import type { ErrorCode } from '../shared/api';
 import type { BodyDoc, RouteDoc } from '../shared/route-doc';
@@ -32,6 +33,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Every route of `app` with its description; middleware (`app.use`, method ALL) is not a route. */
 export function liveRoutes(app: Hono): LiveRoute[] {
+  const docs = new Map(declaredRoutes(app).map((r) => [`${r.method} ${r.path}`, r.doc]));
   const routes = new Map<string, LiveRoute>();
   for (const r of app.routes) {
     if (r.method === 'ALL') continue;
@@ -39,7 +41,7 @@ export function liveRoutes(app: Hono): LiveRoute[] {
     const entry = routes.get(key) ?? { method: r.method, path: r.path, doc: undefined };
     // A sub-app with its own error handler has its handlers wrapped when mounted; the original is kept on the wrapper.
     const original = (r.handler as unknown as Record<string, unknown>)[COMPOSED_HANDLER];
-    entry.doc ??= docOf(r.handler) ?? docOf(original);
+    entry.doc ??= docs.get(key) ?? docOf(r.handler) ?? docOf(original);
     routes.set(key, entry);
   }
   return [...routes.values()];
@@ -91,20 +93,20 @@ export function openApiDocument(app: Hono, version: string): OpenApiDocument {
   };
 }
 
-/** `GET /openapi.json` (mounted under /api/v1); `app` is the whole app, read when the document is asked for. */
-export function openApiRoutes(app: Hono, version: string): Hono {
+/** Mounts `GET /api/v1/openapi.json` on `app`, the whole app, read when the document is asked for. */
+export function mountOpenApi(app: Hono, version: string): void {
   const api = new Hono();
   let document: OpenApiDocument | undefined;
-  api.get(
+  routes(api).get(
     '/openapi.json',
-    route({
+    {
       summary: 'this document: every route with its parameters, bodies and answers',
       responses: { 200: z.object({ openapi: z.string(), info: z.object({}).loose(), paths: z.object({}).loose() }) },
-    }),
+    },
     // Built on the first request, when every route is mounted; routes do not change after that.
     (c) => c.json((document ??= openApiDocument(app, version))),
   );
-  return api;
+  mount(app, '/api/v1', api);
 }
 
 function operation(method: string, path: string, doc: RouteDoc): Operation {
@@ -112,7 +114,7 @@ function operation(method: string, path: string, doc: RouteDoc): Operation {
   if (doc.description) op.description = doc.description;
   const parameters = [...parametersOf(doc.params, 'path'), ...parametersOf(doc.query, 'query')];
   if (parameters.length > 0) op.parameters = parameters;
-  if (doc.body) op.requestBody = requestBodyOf(doc.body);
+  if (doc.body) op.requestBody = requestBodyOf(doc.body, doc);
   const responses: Record<string, unknown> = {};
   for (const [status, body] of Object.entries(doc.responses)) responses[status] = responseOf(body, doc.summary);
   const byStatus = new Map<number, ErrorCode[]>();
@@ -157,12 +159,12 @@ function parametersOf(schema: z.ZodObject | undefined, where: 'path' | 'query'):
   });
 }
 
-function requestBodyOf(body: NonNullable<RouteDoc['body']>): JsonSchema {
+function requestBodyOf(body: NonNullable<RouteDoc['body']>, doc: RouteDoc): JsonSchema {
   if (isMediaDoc(body)) {
     return { required: true, description: body.description, content: { [body.media]: { schema: { type: 'string' } } } };
   }
   return {
-    required: !body.safeParse(undefined).success,
+    required: !body.safeParse('emptyBody' in doc ? doc.emptyBody : undefined).success,
     content: { 'application/json': { schema: jsonSchema(body, 'input') } },
   };
 }

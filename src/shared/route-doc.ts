@@ -27,6 +27,12 @@ export interface RouteDoc {
   query?: z.ZodObject;
   /** The request body; a schema that accepts `undefined` (`.optional()`) makes it optional. */
   body?: z.ZodType | MediaDoc;
+  /** What an empty request body reads as (`{}`); left out, an empty body is not JSON. */
+  emptyBody?: unknown;
+  /** Words naming the body in an error sentence: `invalid <bodyName>: ...` (`body` when left out). */
+  bodyName?: string;
+  /** Words naming the query in an error sentence (`query` when left out). */
+  queryName?: string;
   /** Answers by status; errors in the one JSON error shape are named in `errors` instead. */
   responses: Record<number, BodyDoc>;
   /** The error codes this route answers with in the `{error: {code, message}}` shape; the server maps each to its status. */

@@ -8,9 +8,9 @@ import {
 } from '../shared/api';
 import { routes } from '../http/routes';
 import type { RouteDoc } from '../shared/route-doc';
-import { quantizeSchema } from '../shared/perform';
+import { quantizeQuerySchema } from '../shared/perform';
 import { parameters, setParameters } from '../kernel/actions';
-import { ScopeError, parseWith } from '../kernel/errors';
+import { ScopeError } from '../kernel/errors';
 import type { ParametersApplied, ParametersResponse } from '../shared/api';
 import type { ScopeServices } from '../kernel/services';
 
@@ -23,8 +23,7 @@ export function parameterRoutes(services: ScopeServices): Hono {
     ...result,
   });
   // `?quantize=bar` (beat, bar, 4bars, off) times the change; left out, the http surface's setting does.
-  const quantizeOf = (raw: string | undefined) =>
-    raw === undefined ? {} : { quantize: parseWith(quantizeSchema, raw, 'invalid_query', 'quantize') };
+  const quantizeOf = ({ quantize }: { quantize?: string }) => (quantize === undefined ? {} : { quantize });
 
   const readDoc = {
     summary: 'the active pipeline, its values and their JSON Schema',
@@ -35,6 +34,7 @@ export function parameterRoutes(services: ScopeServices): Hono {
   // Numbers out of range are clamped, not rejected: the answer carries the values as applied.
   const patchDoc = {
     summary: 'sets several parameters, all or nothing; answers the values as applied (clamped)',
+    query: quantizeQuerySchema,
     body: paramPatchSchema,
     bodyName: 'body (expected an object of name: value)',
     responses: { 200: parametersAppliedSchema },
@@ -42,12 +42,13 @@ export function parameterRoutes(services: ScopeServices): Hono {
   } satisfies RouteDoc;
   r.patch('/parameters', patchDoc, (c) => {
     const patch = c.req.valid('json');
-    return c.json(applied(setParameters(services, patch, 'http', quantizeOf(c.req.query('quantize')))));
+    return c.json(applied(setParameters(services, patch, 'http', quantizeOf(c.req.valid('query')))));
   });
 
   const putDoc = {
     summary: 'sets one parameter; answers its value as applied',
     params: parameterNameParamsSchema,
+    query: quantizeQuerySchema,
     body: putParameterBodySchema,
     bodyName: 'body (expected {"value": ...})',
     responses: { 200: parametersAppliedSchema },
@@ -60,7 +61,7 @@ export function parameterRoutes(services: ScopeServices): Hono {
       const known = Object.keys(services.params.all()).join(', ') || '(none)';
       throw new ScopeError('unknown_parameter', `unknown parameter "${name}"; known: ${known}`);
     }
-    const quantize = quantizeOf(c.req.query('quantize'));
+    const quantize = quantizeOf(c.req.valid('query'));
     return c.json(applied(setParameters(services, { [name]: body.value }, 'http', quantize)));
   });
 

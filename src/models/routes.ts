@@ -1,35 +1,33 @@
 import { Hono } from 'hono';
-import { ScopeError, parseWith, readJson } from '../kernel/errors';
+import { ScopeError } from '../kernel/errors';
 import { downloadBodySchema, downloadResponseSchema, modelsStatusSchema } from '../shared/models';
-import { route } from '../shared/route-doc';
+import { routes } from '../http/routes';
+import type { RouteDoc } from '../shared/route-doc';
 import type { DownloadResponse, ModelsStatus } from '../shared/models';
 import type { ModelManager } from './manager';
 
 /** `/api/v1/models/*`: the status of every model, and downloads started from the panel or a script. */
 export function modelRoutes(manager: ModelManager): Hono {
   const api = new Hono();
+  const r = routes(api);
 
-  const statusDoc = route({
+  const statusDoc = {
     summary: 'every model: files on disk, downloads and their progress',
     responses: { 200: modelsStatusSchema },
-  });
-  api.get('/models/status', statusDoc, async (c) => c.json((await manager.status()) satisfies ModelsStatus));
+  } satisfies RouteDoc;
+  r.get('/models/status', statusDoc, async (c) => c.json((await manager.status()) satisfies ModelsStatus));
 
   // The answer does not wait for the download: progress comes by GET /models/status and the `models` event.
   // A second request while one runs joins it, so a double click is harmless.
-  const downloadDoc = route({
+  const downloadDoc = {
     summary: 'starts downloading a model (202), or says it is ready (200); progress comes as `models` events',
     body: downloadBodySchema,
+    bodyName: 'body (expected {"model": "<id>"})',
     responses: { 200: downloadResponseSchema, 202: downloadResponseSchema },
     errors: ['not_found'],
-  });
-  api.post('/models/download', downloadDoc, async (c) => {
-    const { model } = parseWith(
-      downloadBodySchema,
-      await readJson(c.req),
-      'invalid_body',
-      'body (expected {"model": "<id>"})',
-    );
+  } satisfies RouteDoc;
+  r.post('/models/download', downloadDoc, async (c) => {
+    const { model } = c.req.valid('json');
     if (!manager.has(model)) {
       const known =
         manager

@@ -1,14 +1,13 @@
 /**
  * `GET /api/v1/openapi.json`: an OpenAPI 3.1 document built from the live routes of the app and the descriptions
- * they carry (src/shared/route-doc.ts), with every schema converted from the zod schema the route validates or
+ * declared with them (src/http/routes.ts, the app's route table), with every schema converted from the zod schema the route validates or
  * answers with. An /api route without a description is listed as `x-undescribed`; the test next to this file
  * makes sure none is.
  */
 import { Hono } from 'hono';
-import { COMPOSED_HANDLER } from 'hono/utils/constants';
 import { z } from 'zod';
 import { apiErrorSchema } from '../shared/api';
-import { docOf, isMediaDoc } from '../shared/route-doc';
+import { isMediaDoc } from '../shared/route-doc';
 import { declaredRoutes, mount, routes } from '../http/routes';
 import { statusOf } from './errors';
 import type { ErrorCode } from '../shared/api';
@@ -31,18 +30,17 @@ export interface OpenApiDocument {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Every route of `app` with its description; middleware (`app.use`, method ALL) is not a route. */
+/**
+ * Every route `app` serves (its public `routes`; middleware, method ALL, is not a route) with the description
+ * declared for it in the app's route table (src/http/routes.ts), or none.
+ */
 export function liveRoutes(app: Hono): LiveRoute[] {
   const docs = new Map(declaredRoutes(app).map((r) => [`${r.method} ${r.path}`, r.doc]));
   const routes = new Map<string, LiveRoute>();
   for (const r of app.routes) {
     if (r.method === 'ALL') continue;
     const key = `${r.method} ${r.path}`;
-    const entry = routes.get(key) ?? { method: r.method, path: r.path, doc: undefined };
-    // A sub-app with its own error handler has its handlers wrapped when mounted; the original is kept on the wrapper.
-    const original = (r.handler as unknown as Record<string, unknown>)[COMPOSED_HANDLER];
-    entry.doc ??= docs.get(key) ?? docOf(r.handler) ?? docOf(original);
-    routes.set(key, entry);
+    routes.set(key, { method: r.method, path: r.path, doc: docs.get(key) });
   }
   return [...routes.values()];
 }

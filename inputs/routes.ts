@@ -12,6 +12,7 @@ import {
   inputParamsSchema,
   inputSelectionSchema,
 } from '../src/shared/inputs';
+import { apiPaths } from '../src/shared/api-paths';
 import { routes } from '../src/http/routes';
 import type { RouteDoc } from '../src/shared/route-doc';
 import type { InputHub } from './hub';
@@ -40,7 +41,7 @@ export function inputRoutes(hub: InputHub, o: InputRoutesOptions): Hono {
     summary: "the engine's input and how it fills the output",
     responses: { 200: inputSelectionSchema },
   } satisfies RouteDoc;
-  r.get('/input', choiceDoc, (c) => c.json(hub.selection() satisfies InputSelection));
+  r.get(apiPaths.input, choiceDoc, (c) => c.json(hub.selection() satisfies InputSelection));
 
   const chooseDoc = {
     summary: "chooses the engine's input (null: none) and the fit; an unknown source changes nothing",
@@ -49,7 +50,7 @@ export function inputRoutes(hub: InputHub, o: InputRoutesOptions): Hono {
     responses: { 200: inputSelectionSchema },
     errors: ['not_found', 'unavailable'],
   } satisfies RouteDoc;
-  r.put('/input', chooseDoc, (c) => {
+  r.put(apiPaths.input, chooseDoc, (c) => {
     const body = c.req.valid('json');
     if (body.source) hub.info(body.source);
     if (body.source !== undefined) hub.select(body.source);
@@ -64,7 +65,7 @@ export function inputRoutes(hub: InputHub, o: InputRoutesOptions): Hono {
     responses: { 200: inputDevicesSchema },
     errors: ['invalid_query'],
   } satisfies RouteDoc;
-  r.get('/input/devices', devicesDoc, async (c) => {
+  r.get(apiPaths.inputDevices, devicesDoc, async (c) => {
     return c.json(await o.devices(c.req.valid('query')));
   });
 
@@ -72,7 +73,7 @@ export function inputRoutes(hub: InputHub, o: InputRoutesOptions): Hono {
     summary: 'every input source with its state, size and rate',
     responses: { 200: inputListSchema },
   } satisfies RouteDoc;
-  r.get('/inputs', listDoc, (c) => c.json(hub.list() satisfies InputInfo[]));
+  r.get(apiPaths.inputs, listDoc, (c) => c.json(hub.list() satisfies InputInfo[]));
 
   const addDoc = {
     summary: 'adds a file, a camera, an NDI sender, a Syphon or Spout receiver; checked before anything starts',
@@ -81,7 +82,7 @@ export function inputRoutes(hub: InputHub, o: InputRoutesOptions): Hono {
     responses: { 201: inputInfoSchema },
     errors: ['conflict', 'unavailable'],
   } satisfies RouteDoc;
-  r.post('/inputs', addDoc, async (c) => {
+  r.post(apiPaths.inputs, addDoc, async (c) => {
     const spec = c.req.valid('json');
     if (spec.id && hub.has(spec.id)) throw new ScopeError('conflict', `an input "${spec.id}" already exists`);
     const source = await o.create(spec);
@@ -95,7 +96,7 @@ export function inputRoutes(hub: InputHub, o: InputRoutesOptions): Hono {
     responses: { 200: inputInfoSchema },
     errors: ['not_found'],
   } satisfies RouteDoc;
-  r.get('/inputs/:id', readDoc, (c) => c.json(info(c.req.param('id'))));
+  r.get(apiPaths.inputSource, readDoc, (c) => c.json(info(c.req.param('id'))));
 
   const changeDoc = {
     summary: "changes a source's options (each source checks its own)",
@@ -105,7 +106,7 @@ export function inputRoutes(hub: InputHub, o: InputRoutesOptions): Hono {
     responses: { 200: inputInfoSchema },
     errors: ['not_found'],
   } satisfies RouteDoc;
-  r.put('/inputs/:id', changeDoc, async (c) => {
+  r.put(apiPaths.inputSource, changeDoc, async (c) => {
     const id = c.req.param('id');
     hub.info(id);
     const body = c.req.valid('json');
@@ -122,7 +123,7 @@ export function inputRoutes(hub: InputHub, o: InputRoutesOptions): Hono {
     responses: { 204: 'empty' },
     errors: ['not_found', 'conflict'],
   } satisfies RouteDoc;
-  r.delete('/inputs/:id', removeDoc, async (c) => {
+  r.delete(apiPaths.inputSource, removeDoc, async (c) => {
     const id = c.req.param('id');
     if (!hub.info(id).removable) throw new ScopeError('conflict', `input ${id} is built in and cannot be removed`);
     await hub.remove(id);
@@ -135,7 +136,7 @@ export function inputRoutes(hub: InputHub, o: InputRoutesOptions): Hono {
     responses: { 200: inputInfoSchema },
     errors: ['not_found', 'unavailable'],
   } satisfies RouteDoc;
-  r.post('/inputs/:id/restart', restartDoc, async (c) => {
+  r.post(apiPaths.inputRestart, restartDoc, async (c) => {
     await hub.restart(c.req.param('id'));
     return c.json(info(c.req.param('id')));
   });
@@ -146,7 +147,7 @@ export function inputRoutes(hub: InputHub, o: InputRoutesOptions): Hono {
     responses: { 200: { media: 'image/jpeg', description: 'at most 192 pixels wide, the aspect kept' } },
     errors: ['not_found', 'no_frame'],
   } satisfies RouteDoc;
-  r.get('/inputs/:id/preview.jpg', previewDoc, async (c) => {
+  r.get(apiPaths.inputPreview, previewDoc, async (c) => {
     const image = hub.preview(c.req.param('id'));
     if (!image) throw new ScopeError('no_frame', `input ${c.req.param('id')} has no frame yet`);
     const jpeg = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { ScopeError, describeIssues } from '../src/kernel/errors';
 import { outputChangeSchema, outputInfoSchema, outputListSchema, outputParamsSchema } from '../src/shared/outputs';
+import { apiPaths } from '../src/shared/api-paths';
 import { routes } from '../src/http/routes';
 import type { RouteDoc } from '../src/shared/route-doc';
 import type { OutputInfo } from '../src/shared/outputs';
@@ -15,7 +16,7 @@ export function outputRoutes(hub: OutputHub): Hono {
     summary: 'every output with its state, clients and fps',
     responses: { 200: outputListSchema },
   } satisfies RouteDoc;
-  r.get('/outputs', listDoc, (c) => c.json(hub.list() satisfies OutputInfo[]));
+  r.get(apiPaths.outputs, listDoc, (c) => c.json(hub.list() satisfies OutputInfo[]));
 
   const readDoc = {
     summary: 'one output',
@@ -23,7 +24,7 @@ export function outputRoutes(hub: OutputHub): Hono {
     responses: { 200: outputInfoSchema },
     errors: ['not_found'],
   } satisfies RouteDoc;
-  r.get('/outputs/:id', readDoc, (c) => c.json(hub.info(c.req.param('id')) satisfies OutputInfo));
+  r.get(apiPaths.output, readDoc, (c) => c.json(hub.info(c.req.param('id')) satisfies OutputInfo));
 
   const changeDoc = {
     summary: 'switches an output on or off and changes its options; everything is checked before anything changes',
@@ -33,7 +34,7 @@ export function outputRoutes(hub: OutputHub): Hono {
     responses: { 200: outputInfoSchema },
     errors: ['not_found', 'output_unavailable'],
   } satisfies RouteDoc;
-  r.put('/outputs/:id', changeDoc, async (c) => {
+  r.put(apiPaths.output, changeDoc, async (c) => {
     const id = c.req.param('id');
     hub.info(id);
     const change = c.req.valid('json');

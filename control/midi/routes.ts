@@ -15,6 +15,7 @@ import {
   midiStatusSchema,
   newMappingSchema,
 } from '../../src/shared/midi';
+import { apiPaths } from '../../src/shared/api-paths';
 import { routes } from '../../src/http/routes';
 import type { RouteDoc } from '../../src/shared/route-doc';
 import { notFound } from './mapping-book';
@@ -42,7 +43,7 @@ export function midiRoutes(service: MidiService): Hono {
     summary: 'MIDI: available or why not, ports, learning, mappings',
     responses: { 200: midiStatusSchema },
   } satisfies RouteDoc;
-  r.get('/midi', statusDoc, (c) => c.json(service.status() satisfies MidiStatus));
+  r.get(apiPaths.midi, statusDoc, (c) => c.json(service.status() satisfies MidiStatus));
 
   const learnDoc = {
     summary: 'arms MIDI learn: the next control that moves drives `param`',
@@ -51,14 +52,14 @@ export function midiRoutes(service: MidiService): Hono {
     responses: { 202: learnResponseSchema },
     errors: ['unknown_parameter', 'unavailable'],
   } satisfies RouteDoc;
-  r.post('/midi/learn', learnDoc, async (c) => {
+  r.post(apiPaths.midiLearn, learnDoc, async (c) => {
     const body = c.req.valid('json');
     const learning = service.learn(body.param, body);
     return c.json({ learning } satisfies LearnResponse, 202);
   });
 
   const cancelDoc = { summary: 'cancels MIDI learn', responses: { 200: learnResponseSchema } } satisfies RouteDoc;
-  r.delete('/midi/learn', cancelDoc, (c) => {
+  r.delete(apiPaths.midiLearn, cancelDoc, (c) => {
     service.cancelLearn();
     return c.json({ learning: null } satisfies LearnResponse);
   });
@@ -109,7 +110,7 @@ export function midiRoutes(service: MidiService): Hono {
     responses: { 200: mappingResponseSchema },
     errors: ['not_found', 'save_failed'],
   } satisfies RouteDoc;
-  r.patch('/midi/mappings/:id', patchDoc, async (c) => {
+  r.patch(apiPaths.midiMapping, patchDoc, async (c) => {
     const patch = c.req.valid('json');
     const mapping = await service.patchMapping(id(c.req.param('id')), patch);
     return c.json({ mapping } satisfies MappingResponse);
@@ -121,7 +122,7 @@ export function midiRoutes(service: MidiService): Hono {
     responses: { 204: 'empty' },
     errors: ['not_found', 'save_failed'],
   } satisfies RouteDoc;
-  r.delete('/midi/mappings/:id', removeDoc, async (c) => {
+  r.delete(apiPaths.midiMapping, removeDoc, async (c) => {
     await service.removeMapping(id(c.req.param('id')));
     return c.body(null, 204);
   });

@@ -9,6 +9,7 @@ import {
   problem,
   text,
 } from '../../src/media/webrtc-http';
+import { rootPaths } from '../../src/shared/api-paths';
 import { routes } from '../../src/http/routes';
 import type { RouteDoc } from '../../src/shared/route-doc';
 import { SLOT, WhipError } from './whip-ingest';
@@ -28,7 +29,7 @@ export function whipRoutes(ingest: WhipIngest): Hono {
 
   const limit = offerLimit();
   app.post('/whip', limit);
-  app.post('/whip/:slot', limit);
+  app.post(rootPaths.whipSlot, limit);
 
   const publish = async (c: Context, slot?: string) => {
     if (slot !== undefined && (!SLOT.test(slot) || slot === 'sessions')) {
@@ -51,7 +52,7 @@ export function whipRoutes(ingest: WhipIngest): Hono {
   };
   r.options('/whip', preflightDoc, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
   const slotPreflight = { ...preflightDoc, params: slotParams } satisfies RouteDoc;
-  r.options('/whip/:slot', slotPreflight, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
+  r.options(rootPaths.whipSlot, slotPreflight, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
 
   const offer = (where: string) => ({
     summary: `WHIP (RFC 9725): ${where}; an SDP offer that sends video in, 201 with the answer and a Location to DELETE`,
@@ -67,7 +68,7 @@ export function whipRoutes(ingest: WhipIngest): Hono {
     },
   });
   r.post('/whip', offer('publishes to the source `whip`'), (c) => publish(c));
-  r.post('/whip/:slot', { ...offer('publishes to the source `whip-<slot>`'), params: slotParams }, (c) =>
+  r.post(rootPaths.whipSlot, { ...offer('publishes to the source `whip-<slot>`'), params: slotParams }, (c) =>
     publish(c, c.req.param('slot')),
   );
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { apiPaths } from '../../src/shared/api-paths';
 import { routes } from '../../src/http/routes';
 import type { RouteDoc } from '../../src/shared/route-doc';
 import { numberTextSchema } from '../../src/shared/numbers';
@@ -56,7 +57,7 @@ export function mjpegRoutes(output: MjpegOutput, frames: { latest(): Frame | und
     responses: { 200: { media: 'multipart/x-mixed-replace', description: 'one JPEG part per frame' } },
     errors: ['no_frame'],
   } satisfies RouteDoc;
-  r.get('/stream.mjpeg', streamDoc, (c) => {
+  r.get(apiPaths.stream, streamDoc, (c) => {
     const { fps } = c.req.valid('query');
     return output.streams.response(fps);
   });

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { ScopeError } from '../../src/kernel/errors';
 import { recordingStateSchema } from '../../src/shared/perform';
+import { apiPaths } from '../../src/shared/api-paths';
 import { routes } from '../../src/http/routes';
 import type { RouteDoc } from '../../src/shared/route-doc';
 import type { OutputHub } from '../hub';
@@ -24,13 +25,13 @@ export function recordingRoutes(hub: OutputHub, recorder: RecordingOutput): Hono
     summary: 'recording state and the files recorded',
     responses: { 200: recordingStateSchema },
   } satisfies RouteDoc;
-  r.get('/recording', stateDoc, async (c) => c.json(await recorder.state()));
+  r.get(apiPaths.recording, stateDoc, async (c) => c.json(await recorder.state()));
   const startDoc = {
     summary: 'starts recording the output to MP4',
     responses: { 200: recordingStateSchema },
     errors: ['conflict', 'output_unavailable'],
   } satisfies RouteDoc;
-  r.post('/recording/start', startDoc, async (c) => {
+  r.post(apiPaths.recordingStart, startDoc, async (c) => {
     if (hub.info(recorder.id).enabled && !recorder.down) throw new ScopeError('conflict', 'already recording');
     await setRecording(hub, recorder, true);
     return c.json(await recorder.state());
@@ -40,7 +41,7 @@ export function recordingRoutes(hub: OutputHub, recorder: RecordingOutput): Hono
     responses: { 200: recordingStateSchema },
     errors: ['conflict'],
   } satisfies RouteDoc;
-  r.post('/recording/stop', stopDoc, async (c) => {
+  r.post(apiPaths.recordingStop, stopDoc, async (c) => {
     if (!hub.info(recorder.id).enabled) throw new ScopeError('conflict', 'not recording');
     await setRecording(hub, recorder, false);
     return c.json(await recorder.state());

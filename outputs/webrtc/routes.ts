@@ -10,6 +10,7 @@ import {
   problem,
   text,
 } from '../../src/media/webrtc-http';
+import { rootPaths } from '../../src/shared/api-paths';
 import { routes } from '../../src/http/routes';
 import type { RouteDoc } from '../../src/shared/route-doc';
 import type { WhepOutput } from './whep-output';
@@ -21,12 +22,12 @@ export function whepRoutes(output: WhepOutput): Hono {
   const app = new Hono();
   const r = routes(app);
 
-  app.use('/whep', offerLimit());
+  app.use(rootPaths.whep, offerLimit());
   const preflight = {
     summary: 'CORS preflight; Accept-Post: application/sdp',
     responses: { 204: 'empty' },
   } satisfies RouteDoc;
-  r.options('/whep', preflight, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
+  r.options(rootPaths.whep, preflight, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
 
   const offerDoc = {
     summary: 'WHEP: an SDP offer in, 201 with the answer (every ICE candidate in it) and a Location to DELETE',
@@ -40,7 +41,7 @@ export function whepRoutes(output: WhepOutput): Hono {
       503: text('the output is off, or it has all the viewers it takes'),
     },
   } satisfies RouteDoc;
-  r.post('/whep', offerDoc, async (c) => {
+  r.post(rootPaths.whep, offerDoc, async (c) => {
     const refused = notSdp(c, 'WHEP');
     if (refused) return refused;
     const offer = await c.req.text();
@@ -65,7 +66,7 @@ export function whepRoutes(output: WhepOutput): Hono {
     summary: 'the player page for OBS browser sources: the video alone, reconnecting by itself',
     responses: { 200: { media: 'text/html', description: 'the page' } },
   } satisfies RouteDoc;
-  r.get('/output', pageDoc, (c) => c.html(outputPage(), 200, { 'Cache-Control': 'no-store' }));
+  r.get(rootPaths.outputPage, pageDoc, (c) => c.html(outputPage(), 200, { 'Cache-Control': 'no-store' }));
 
   return app;
 }

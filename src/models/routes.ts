@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { ScopeError } from '../kernel/errors';
 import { downloadBodySchema, downloadResponseSchema, modelsStatusSchema } from '../shared/models';
+import { apiPaths } from '../shared/api-paths';
 import { routes } from '../http/routes';
 import type { RouteDoc } from '../shared/route-doc';
 import type { DownloadResponse, ModelsStatus } from '../shared/models';
@@ -15,7 +16,7 @@ export function modelRoutes(manager: ModelManager): Hono {
     summary: 'every model: files on disk, downloads and their progress',
     responses: { 200: modelsStatusSchema },
   } satisfies RouteDoc;
-  r.get('/models/status', statusDoc, async (c) => c.json((await manager.status()) satisfies ModelsStatus));
+  r.get(apiPaths.modelsStatus, statusDoc, async (c) => c.json((await manager.status()) satisfies ModelsStatus));
 
   // The answer does not wait for the download: progress comes by GET /models/status and the `models` event.
   // A second request while one runs joins it, so a double click is harmless.
@@ -26,7 +27,7 @@ export function modelRoutes(manager: ModelManager): Hono {
     responses: { 200: downloadResponseSchema, 202: downloadResponseSchema },
     errors: ['not_found'],
   } satisfies RouteDoc;
-  r.post('/models/download', downloadDoc, async (c) => {
+  r.post(apiPaths.modelsDownload, downloadDoc, async (c) => {
     const { model } = c.req.valid('json');
     if (!manager.has(model)) {
       const known =

@@ -24,6 +24,7 @@ import {
   tempoStateSchema,
   timelineStateSchema,
 } from '../shared/perform';
+import { apiPaths } from '../shared/api-paths';
 import { routes } from '../http/routes';
 import type { RouteDoc } from '../shared/route-doc';
 import { SURFACES } from './quantize-settings';
@@ -62,7 +63,7 @@ export function tempoRoutes(service: PerformService): Hono {
     responses: { 200: tempoStateSchema },
     errors: bodyErrors,
   } satisfies RouteDoc;
-  r.put('/tempo', putDoc, (c) => {
+  r.put(apiPaths.tempo, putDoc, (c) => {
     const b = c.req.valid('json');
     if (b.bpm !== undefined) perform.setBpm(b.bpm);
     if (typeof b.quantize === 'string') perform.setQuantize(b.quantize);
@@ -73,7 +74,7 @@ export function tempoRoutes(service: PerformService): Hono {
     return c.json(perform.tempoState());
   });
   const tapDoc = { summary: 'one tap of tap tempo', responses: { 200: tempoStateSchema } } satisfies RouteDoc;
-  r.post('/tempo/tap', tapDoc, (c) => {
+  r.post(apiPaths.tempoTap, tapDoc, (c) => {
     perform.tapTempo();
     return c.json(perform.tempoState());
   });
@@ -96,8 +97,10 @@ const goBodySchema = z.strictObject({
 export function cueRoutes(service: PerformService): Hono {
   const api = new Hono();
   const r = routes(api);
-  r.get('/cues', { summary: 'the cue list, the current cue and its fade', responses: { 200: cueStateSchema } }, (c) =>
-    c.json(service.cueState()),
+  r.get(
+    apiPaths.cues,
+    { summary: 'the cue list, the current cue and its fade', responses: { 200: cueStateSchema } },
+    (c) => c.json(service.cueState()),
   );
   r.get('/cues/export', { summary: 'the cue list as a file', responses: { 200: cueListSchema } }, (c) => {
     c.header('content-disposition', 'attachment; filename="cues.json"');
@@ -111,7 +114,7 @@ export function cueRoutes(service: PerformService): Hono {
     responses: { 200: cueStateSchema },
     errors: [...bodyErrors, 'save_failed'],
   } satisfies RouteDoc;
-  r.put('/cues', importDoc, async (c) => {
+  r.put(apiPaths.cues, importDoc, async (c) => {
     const list = c.req.valid('json');
     return c.json(await service.replaceCues(list.cues));
   });
@@ -123,7 +126,7 @@ export function cueRoutes(service: PerformService): Hono {
     responses: { 200: cueGoSchema },
     errors: [...bodyErrors, 'not_found'],
   } satisfies RouteDoc;
-  r.post('/cues/go', goDoc, (c) => {
+  r.post(apiPaths.cueGo, goDoc, (c) => {
     const b = c.req.valid('json');
     return c.json(service.goCue(b.cue, b.quantize));
   });

@@ -7,6 +7,7 @@ import {
   presetRecallSchema,
   presetSaveBodySchema,
 } from '../shared/presets';
+import { apiPaths } from '../shared/api-paths';
 import { routes } from '../http/routes';
 import type { RouteDoc } from '../shared/route-doc';
 import { quantizeQuerySchema } from '../shared/perform';
@@ -29,7 +30,7 @@ export function presetRoutes(store: PresetStore): Hono {
     query: presetListQuerySchema,
     responses: { 200: presetListSchema },
   } satisfies RouteDoc;
-  r.get('/presets', listDoc, (c) => c.json(store.list(c.req.valid('query').pipeline) satisfies PresetList));
+  r.get(apiPaths.presets, listDoc, (c) => c.json(store.list(c.req.valid('query').pipeline) satisfies PresetList));
 
   const saveDoc = {
     summary: 'saves the current values (or the given ones) under a name; answers the new list',
@@ -41,7 +42,7 @@ export function presetRoutes(store: PresetStore): Hono {
     responses: { 200: presetListSchema },
     errors: ['invalid_parameters', 'conflict'],
   } satisfies RouteDoc;
-  r.put('/presets/:name', saveDoc, async (c) => {
+  r.put(apiPaths.preset, saveDoc, async (c) => {
     const name = nameOf(c.req.param('name'));
     const saved = await store.save(name, c.req.valid('json').values);
     if (!saved.ok) {
@@ -59,7 +60,7 @@ export function presetRoutes(store: PresetStore): Hono {
     responses: { 200: presetRecallSchema },
     errors: ['invalid_body', 'invalid_parameters', 'not_found'],
   } satisfies RouteDoc;
-  r.post('/presets/:name/recall', recallDoc, (c) => {
+  r.post(apiPaths.presetRecall, recallDoc, (c) => {
     // `?quantize=bar` lands the recall on the next bar; left out, the preset surface's setting does.
     const { quantize } = c.req.valid('query');
     const result = store.recall(nameOf(c.req.param('name')), quantize === undefined ? {} : { quantize });
@@ -74,7 +75,7 @@ export function presetRoutes(store: PresetStore): Hono {
     responses: { 200: presetListSchema },
     errors: ['invalid_body', 'not_found'],
   } satisfies RouteDoc;
-  r.delete('/presets/:name', deleteDoc, async (c) => {
+  r.delete(apiPaths.preset, deleteDoc, async (c) => {
     const name = nameOf(c.req.param('name'));
     if (!(await store.delete(name))) throw new ScopeError('not_found', `no preset "${name}" for this pipeline`);
     return c.json(store.list() satisfies PresetList);

@@ -6,6 +6,7 @@ import {
   paramPatchSchema,
   putParameterBodySchema,
 } from '../shared/api';
+import { apiPaths } from '../shared/api-paths';
 import { routes } from '../http/routes';
 import type { RouteDoc } from '../shared/route-doc';
 import { quantizeQuerySchema } from '../shared/perform';
@@ -29,7 +30,7 @@ export function parameterRoutes(services: ScopeServices): Hono {
     summary: 'the active pipeline, its values and their JSON Schema',
     responses: { 200: parametersResponseSchema },
   } satisfies RouteDoc;
-  r.get('/parameters', readDoc, (c) => c.json(parameters(services) satisfies ParametersResponse));
+  r.get(apiPaths.parameters, readDoc, (c) => c.json(parameters(services) satisfies ParametersResponse));
 
   // Numbers out of range are clamped, not rejected: the answer carries the values as applied.
   const patchDoc = {
@@ -40,7 +41,7 @@ export function parameterRoutes(services: ScopeServices): Hono {
     responses: { 200: parametersAppliedSchema },
     errors: ['invalid_parameters'],
   } satisfies RouteDoc;
-  r.patch('/parameters', patchDoc, (c) => {
+  r.patch(apiPaths.parameters, patchDoc, (c) => {
     const patch = c.req.valid('json');
     return c.json(applied(setParameters(services, patch, 'http', quantizeOf(c.req.valid('query')))));
   });

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { paramsJsonSchema } from '../params/json-schema';
 import { takesInput } from '../engine/pipeline';
 import { loadBodySchema, loadQuerySchema, pipelineListSchema, pipelineStatusSchema } from '../shared/api';
+import { apiPaths } from '../shared/api-paths';
 import { routes } from '../http/routes';
 import type { RouteDoc } from '../shared/route-doc';
 import { pipelineStatus, startLoad } from '../kernel/actions';
@@ -18,7 +19,7 @@ export function pipelineRoutes(services: ScopeServices): Hono {
     summary: 'every pipeline with its parameters as JSON Schema',
     responses: { 200: pipelineListSchema },
   } satisfies RouteDoc;
-  r.get('/pipelines', listDoc, async (c) => {
+  r.get(apiPaths.pipelines, listDoc, async (c) => {
     const active = services.host.activeId;
     const list: PipelineInfo[] = await Promise.all(
       services.registry.list().map(async (def) => {

@@ -1,5 +1,6 @@
 /** The perform services as the panel reads them (tempo, cues, recording), parsed leniently from their events. */
 import { z } from 'zod';
+import { apiPaths, apiUrl } from '../../src/shared/api-paths';
 
 export const tempoSchema = z.object({
   bpm: z.number(),
@@ -43,9 +44,9 @@ export type PerformTopic = 'tempo' | 'cues' | 'recording';
 
 /** Where each is read, and its shape. */
 export const performServices = {
-  tempo: { path: '/api/v1/tempo', schema: tempoSchema },
-  cues: { path: '/api/v1/cues', schema: cuesSchema },
-  recording: { path: '/api/v1/recording', schema: recordingSchema },
+  tempo: { path: apiUrl(apiPaths.tempo), schema: tempoSchema },
+  cues: { path: apiUrl(apiPaths.cues), schema: cuesSchema },
+  recording: { path: apiUrl(apiPaths.recording), schema: recordingSchema },
 } as const;
 
 /** The beat the tempo is on at panel time `now` (ms, performance.now()). */

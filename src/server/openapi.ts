@@ -7,7 +7,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { apiErrorSchema } from '../shared/api';
-import { isMediaDoc } from '../shared/route-doc';
+import { bodyRequired, isMediaDoc } from '../shared/route-doc';
 import { declaredRoutes, mount, routes } from '../http/routes';
 import { statusOf } from './errors';
 import type { ErrorCode } from '../shared/api';
@@ -162,7 +162,7 @@ function requestBodyOf(body: NonNullable<RouteDoc['body']>, doc: RouteDoc): Json
     return { required: true, description: body.description, content: { [body.media]: { schema: { type: 'string' } } } };
   }
   return {
-    required: !body.safeParse('emptyBody' in doc ? doc.emptyBody : undefined).success,
+    required: bodyRequired(doc, body),
     content: { 'application/json': { schema: jsonSchema(body, 'input') } },
   };
 }

@@ -39,6 +39,11 @@ export interface RouteDoc {
   errors?: ErrorCode[];
 }
 
+/** Whether a request must carry `body`: not when its schema takes what an empty body reads as. */
+export function bodyRequired(doc: RouteDoc, body: z.ZodType): boolean {
+  return !body.safeParse('emptyBody' in doc ? doc.emptyBody : undefined).success;
+}
+
 /** Whether `body` is a non-JSON body description. */
 export function isMediaDoc(body: BodyDoc | z.ZodType): body is MediaDoc {
   return typeof body === 'object' && 'media' in body && !('safeParse' in body);

@@ -33,6 +33,16 @@ function app() {
     },
     (c) => c.json({ q: c.req.valid('query').q }),
   );
+  r.delete(
+    '/takes/:name',
+    {
+      summary: 'deletes',
+      params: z.object({ name: z.string().max(3) }),
+      paramsName: 'take name',
+      responses: { 200: 'empty' },
+    },
+    (c) => c.json({ deleted: c.req.valid('param').name }),
+  );
   const root = withErrorAnswers(new Hono());
   mount(root, '/api/v1', api);
   return root;
@@ -76,8 +86,21 @@ describe('routes declared once', () => {
     });
   });
 
+  it('validates the path parameters, decoded, refusing a bad one with the words naming it', async () => {
+    expect(await send('DELETE', '/api/v1/takes/a%20b')).toEqual({ status: 200, body: { deleted: 'a b' } });
+    expect(await send('DELETE', '/api/v1/takes/toolong')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_body', message: expect.stringMatching(/^invalid take name: name: /) } },
+    });
+  });
+
   it('keeps every declaration in the table of the app it is mounted into, by full path', () => {
     const table = declaredRoutes(app()).map((r) => `${r.method} ${r.path} ${r.doc.summary}`);
-    expect(table).toEqual(['PUT /api/v1/tempo sets the tempo', 'POST /api/v1/go goes', 'GET /api/v1/frame a frame']);
+    expect(table).toEqual([
+      'PUT /api/v1/tempo sets the tempo',
+      'POST /api/v1/go goes',
+      'GET /api/v1/frame a frame',
+      'DELETE /api/v1/takes/:name deletes',
+    ]);
   });
 });

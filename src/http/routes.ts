@@ -1,7 +1,7 @@
 /**
  * One declaration per route: `routes(api).put('/presets/:name', { summary, body, responses, ... }, handler)`
  * validates the body and query with the zod schemas it names before the handler runs (so the handler reads the
- * parsed, typed value with `c.req.valid('json')` / `c.req.valid('query')`), and records the description in the
+ * parsed, typed value with `c.req.valid('json')` / `c.req.valid('query')` / `c.req.valid('param')`), and records the description in the
  * route table of `api`. `mount()` carries a sub-app's table into its parent's with the prefix, so the OpenAPI
  * document (src/server/openapi.ts) and the in-process view of the app read every description from the table.
  *
@@ -27,7 +27,8 @@ export interface DeclaredRoute {
 
 /** What the handler of a declaration reads with `c.req.valid(...)`: the body and query as its schemas output them. */
 type Valid<D> = (D extends { body: infer B extends z.ZodType } ? { json: z.output<B> } : Record<never, never>) &
-  (D extends { query: infer Q extends z.ZodType } ? { query: z.output<Q> } : Record<never, never>);
+  (D extends { query: infer Q extends z.ZodType } ? { query: z.output<Q> } : Record<never, never>) &
+  (D extends { params: infer R extends z.ZodType } ? { param: z.output<R> } : Record<never, never>);
 type InputOf<D> = { out: Valid<D> };
 
 const TABLES = new WeakMap<Hono, DeclaredRoute[]>();
@@ -50,9 +51,18 @@ export function mount(app: Hono, prefix: string, sub: Hono): void {
   for (const r of declaredRoutes(sub)) table.push({ ...r, path: mergePath(prefix, r.path) });
 }
 
-/** The validators a description asks for: the JSON body, then the query. */
-function validators(doc: RouteDoc): MiddlewareHandler[] {
+/** The validators a description asks for: the path parameters, the JSON body, then the query. */
+function validators(path: string, doc: RouteDoc): MiddlewareHandler[] {
   const out: MiddlewareHandler[] = [];
+  const params = doc.params;
+  // A trailing `*` has no name in Hono's parameters: such a route reads the rest of the path itself.
+  if (params && !path.endsWith('*')) {
+    out.push(async (c, next) => {
+      const what = doc.paramsName ?? 'path';
+      c.req.addValidatedData('param', parseWith(params, c.req.param(), 'invalid_body', what) as object);
+      await next();
+    });
+  }
   const body = doc.body;
   if (body && !isMediaDoc(body)) {
     out.push(async (c, next) => {
@@ -87,7 +97,7 @@ export function routes(api: Hono): Record<'get' | 'post' | 'put' | 'patch' | 'de
       table.push({ method, path, doc });
       // Hono's overloads type each handler count apart; the chain is built here, so it is added as one list.
       const add = api.on.bind(api) as (method: string, path: string, ...handlers: Handler[]) => Hono;
-      add(method, path, ...validators(doc), handler as unknown as Handler);
+      add(method, path, ...validators(path, doc), handler as unknown as Handler);
     };
   return {
     get: on('GET'),

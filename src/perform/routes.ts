@@ -31,12 +31,15 @@ import { SURFACES } from './quantize-settings';
 import type { ErrorCode } from '../shared/api';
 import type { PerformService } from './perform-service';
 
-const nameParams = z.object({ name: z.string() });
 const idParams = z.object({ id: z.string() });
 /** A body is read as JSON: not JSON, or not the shape, is refused with nothing changed. */
 const bodyErrors: ErrorCode[] = ['bad_json', 'invalid_body'];
 
-const nameParam = (raw: string, what: string) => parseWith(z.string().trim().min(1).max(64), raw, 'invalid_body', what);
+/** A new cue's name: the one name rule (src/shared/names.ts), as the cue list file is read with. */
+const newCueParams = z.object({ name: cueSchema.shape.name });
+/** An existing cue's name, as it may have been saved before the rule. */
+const cueParams = z.object({ name: z.string().trim().min(1).max(64) });
+const takeParams = z.object({ name: takeNameSchema });
 
 const tempoBodySchema = z.strictObject({
   bpm: z.number().min(20).max(999).optional(),
@@ -132,7 +135,8 @@ export function cueRoutes(service: PerformService): Hono {
   });
   const putDoc = {
     summary: 'saves a cue: the given values, or the current ones; fade, curve, quantise',
-    params: nameParams,
+    params: newCueParams,
+    paramsName: 'cue name',
     body: cueBodySchema,
     emptyBody: {},
     bodyName: 'cue ({"fade": 2, "values": {...}})',
@@ -140,20 +144,18 @@ export function cueRoutes(service: PerformService): Hono {
     errors: [...bodyErrors, 'invalid_parameters', 'save_failed'],
   } satisfies RouteDoc;
   r.put('/cues/:name', putDoc, async (c) => {
-    // A new name: the one name rule (src/shared/names.ts), as the cue list file is read with.
-    const name = parseWith(cueSchema.shape.name, c.req.param('name'), 'invalid_body', 'cue name');
+    const { name } = c.req.valid('param');
     const { index, ...cue } = c.req.valid('json');
     return c.json(await service.putCue({ ...cue, name }, index));
   });
   const deleteDoc = {
     summary: 'deletes a cue',
-    params: nameParams,
+    params: cueParams,
+    paramsName: 'cue name',
     responses: { 200: cueStateSchema },
     errors: ['invalid_body', 'not_found', 'save_failed'],
   } satisfies RouteDoc;
-  r.delete('/cues/:name', deleteDoc, async (c) =>
-    c.json(await service.deleteCue(nameParam(c.req.param('name'), 'cue name'))),
-  );
+  r.delete('/cues/:name', deleteDoc, async (c) => c.json(await service.deleteCue(c.req.valid('param').name)));
   return api;
 }
 
@@ -249,7 +251,6 @@ const recordBodySchema = z.strictObject({ record: z.boolean(), name: takeNameSch
 export function takeRoutes(service: PerformService): Hono {
   const api = new Hono();
   const r = routes(api);
-  const takeName = (raw: string) => parseWith(takeNameSchema, raw, 'invalid_body', 'take name');
   r.get('/takes', { summary: 'control takes: saved, recording, playing', responses: { 200: takesStateSchema } }, (c) =>
     c.json(service.takesState()),
   );
@@ -270,14 +271,16 @@ export function takeRoutes(service: PerformService): Hono {
   );
   const getDoc = {
     summary: 'one take as a file (export)',
-    params: nameParams,
+    params: takeParams,
+    paramsName: 'take name',
     responses: { 200: takeSchema },
     errors: ['invalid_body', 'not_found'],
   } satisfies RouteDoc;
-  r.get('/takes/:name', getDoc, (c) => c.json(service.getTake(takeName(c.req.param('name')))));
+  r.get('/takes/:name', getDoc, (c) => c.json(service.getTake(c.req.valid('param').name)));
   const putDoc = {
     summary: 'saves a take (an import)',
-    params: nameParams,
+    params: takeParams,
+    paramsName: 'take name',
     body: takeSchema,
     emptyBody: {},
     bodyName: 'take (as exported)',
@@ -286,12 +289,13 @@ export function takeRoutes(service: PerformService): Hono {
   } satisfies RouteDoc;
   r.put('/takes/:name', putDoc, async (c) => {
     const take = c.req.valid('json');
-    await service.saveTake({ ...take, name: takeName(c.req.param('name')) });
+    await service.saveTake({ ...take, name: c.req.valid('param').name });
     return c.json(service.takesState());
   });
   const playDoc = {
     summary: 'plays a take back (quantised when asked)',
-    params: nameParams,
+    params: takeParams,
+    paramsName: 'take name',
     body: takePlayBodySchema,
     emptyBody: {},
     bodyName: 'play ({"quantize": "bar"})',
@@ -300,16 +304,17 @@ export function takeRoutes(service: PerformService): Hono {
   } satisfies RouteDoc;
   r.post('/takes/:name/play', playDoc, (c) => {
     const b = c.req.valid('json');
-    const beat = service.playTake(takeName(c.req.param('name')), b.quantize);
+    const beat = service.playTake(c.req.valid('param').name, b.quantize);
     return c.json({ ...service.takesState(), ...(beat === undefined ? {} : { scheduled: beat }) });
   });
   const deleteDoc = {
     summary: 'deletes a take',
-    params: nameParams,
+    params: takeParams,
+    paramsName: 'take name',
     responses: { 200: takesStateSchema },
     errors: ['invalid_body', 'not_found', 'save_failed'],
   } satisfies RouteDoc;
-  r.delete('/takes/:name', deleteDoc, async (c) => c.json(await service.deleteTake(takeName(c.req.param('name')))));
+  r.delete('/takes/:name', deleteDoc, async (c) => c.json(await service.deleteTake(c.req.valid('param').name)));
   return api;
 }
 

@@ -62,6 +62,8 @@ export function errorCodesOf(method: string, doc: RouteDoc): ErrorCode[] {
   const codes = new Set<ErrorCode>(doc.errors ?? []);
   if (doc.body && !isMediaDoc(doc.body)) codes.add('bad_json').add('invalid_body');
   if (doc.query) codes.add('invalid_query');
+  // Path parameters are checked too; a route whose schema can refuse one names it (`paramsName`) for the sentence.
+  if (doc.paramsName) codes.add('invalid_body');
   // The request guard (Host, Origin, the LAN token) and the body limit stand in front of every route.
   codes.add('bad_host').add('unauthorized');
   if (!SAFE_METHODS.has(method)) codes.add('forbidden_origin').add('body_too_large');

@@ -31,6 +31,8 @@ export interface RouteDoc {
   emptyBody?: unknown;
   /** Words naming the body in an error sentence: `invalid <bodyName>: ...` (`body` when left out). */
   bodyName?: string;
+  /** Words naming the path parameters in an error sentence (`path` when left out); refused as `invalid_body`. */
+  paramsName?: string;
   /** Words naming the query in an error sentence (`query` when left out). */
   queryName?: string;
   /** Answers by status; errors in the one JSON error shape are named in `errors` instead. */

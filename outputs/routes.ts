@@ -1,53 +1,56 @@
 import { Hono } from 'hono';
-import { ScopeError, describeIssues, readJson } from '../src/kernel/errors';
+import { ScopeError, describeIssues } from '../src/kernel/errors';
 import { outputChangeSchema, outputInfoSchema, outputListSchema, outputParamsSchema } from '../src/shared/outputs';
-import { route } from '../src/shared/route-doc';
+import { apiPaths } from '../src/shared/api-paths';
+import { routes } from '../src/http/routes';
+import type { RouteDoc } from '../src/shared/route-doc';
 import type { OutputInfo } from '../src/shared/outputs';
 import type { OutputHub } from './hub';
 
 /** `/outputs` (list) and `/outputs/:id` (read, change); the lead mounts it under /api/v1. */
 export function outputRoutes(hub: OutputHub): Hono {
   const api = new Hono();
+  const r = routes(api);
 
-  const listDoc = route({
+  const listDoc = {
     summary: 'every output with its state, clients and fps',
     responses: { 200: outputListSchema },
-  });
-  api.get('/outputs', listDoc, (c) => c.json(hub.list() satisfies OutputInfo[]));
+  } satisfies RouteDoc;
+  r.get(apiPaths.outputs, listDoc, (c) => c.json(hub.list() satisfies OutputInfo[]));
 
-  const readDoc = route({
+  const readDoc = {
     summary: 'one output',
     params: outputParamsSchema,
     responses: { 200: outputInfoSchema },
     errors: ['not_found'],
-  });
-  api.get('/outputs/:id', readDoc, (c) => c.json(hub.info(c.req.param('id')) satisfies OutputInfo));
+  } satisfies RouteDoc;
+  r.get(apiPaths.output, readDoc, (c) => c.json(hub.info(c.req.param('id')) satisfies OutputInfo));
 
-  const changeDoc = route({
+  const changeDoc = {
     summary: 'switches an output on or off and changes its options; everything is checked before anything changes',
     params: outputParamsSchema,
     body: outputChangeSchema,
+    bodyName: 'output change',
     responses: { 200: outputInfoSchema },
     errors: ['not_found', 'output_unavailable'],
-  });
-  api.put('/outputs/:id', changeDoc, async (c) => {
+  } satisfies RouteDoc;
+  r.put(apiPaths.output, changeDoc, async (c) => {
     const id = c.req.param('id');
     hub.info(id);
-    const body = outputChangeSchema.safeParse(await readJson(c.req));
-    if (!body.success) throw new ScopeError('invalid_body', `invalid output change: ${describeIssues(body.error)}`);
+    const change = c.req.valid('json');
     // Everything is validated before anything changes: a bad option leaves `enabled` untouched too.
     let patch: Record<string, unknown> | undefined;
-    if (body.data.options) {
-      const parsed = hub.parseOptions(id, body.data.options);
+    if (change.options) {
+      const parsed = hub.parseOptions(id, change.options);
       if (!parsed.success)
         throw new ScopeError('invalid_body', `invalid options for ${id}: ${describeIssues(parsed.error)}`);
       patch = parsed.data as Record<string, unknown>;
     }
-    if (body.data.enabled === true && hub.info(id).state === 'unavailable') {
+    if (change.enabled === true && hub.info(id).state === 'unavailable') {
       throw new ScopeError('output_unavailable', `output ${id} is unavailable: ${hub.info(id).reason ?? ''}`);
     }
     if (patch && Object.keys(patch).length > 0) await hub.setOptions(id, patch);
-    if (body.data.enabled !== undefined) await hub.setEnabled(id, body.data.enabled);
+    if (change.enabled !== undefined) await hub.setEnabled(id, change.enabled);
     return c.json(hub.info(id) satisfies OutputInfo);
   });
 

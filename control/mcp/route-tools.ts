@@ -5,7 +5,7 @@
  * neither drift from its route nor exist for a service that is not running.
  */
 import { z } from 'zod';
-import { isMediaDoc } from '../../src/shared/route-doc';
+import { bodyRequired, isMediaDoc } from '../../src/shared/route-doc';
 import { resultOf, toolError } from './tool';
 import type { RouteDoc } from '../../src/shared/route-doc';
 import type { ApiRoute, JsonSchema, McpTool } from './tool';
@@ -150,14 +150,14 @@ function shapeOf(entry: RouteTool, doc: RouteDoc | undefined): Shape {
     // A `$schema` belongs at a document's root, not inside a tool's arguments: some clients refuse it there.
     const { $schema: _, ...bodySchema } = entry.bodyAs.schema();
     properties[bodyArg] = bodySchema;
-    if (body && !body.safeParse(undefined).success) required.push(bodyArg);
+    if (body && doc && bodyRequired(doc, body)) required.push(bodyArg);
   } else if (body) {
     const schema = jsonSchema(body, 'input');
     if (schema.type === 'object' && schema.properties) bodyKeys = take(schema, false);
     else {
       bodyArg = 'body';
       properties.body = schema;
-      if (!body.safeParse(undefined).success) required.push('body');
+      if (doc && bodyRequired(doc, body)) required.push('body');
     }
   }
   const schema = { type: 'object' as const, properties, ...(required.length > 0 ? { required } : {}) };

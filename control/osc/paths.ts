@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { addressSource, listAddresses } from './addresses';
 import { oscPathsResponseSchema } from '../../src/shared/osc';
-import { route } from '../../src/shared/route-doc';
+import { routes } from '../../src/http/routes';
+import type { RouteDoc } from '../../src/shared/route-doc';
 import type { ScopeServices } from '../../src/kernel/services';
 import type { OscPath, OscPathsResponse } from '../../src/shared/osc';
 
@@ -23,11 +24,12 @@ export function oscPaths(services: ScopeServices): OscPath[] {
 /** `GET /api/v1/osc/paths`. */
 export function oscRoutes(services: ScopeServices): Hono {
   const api = new Hono();
-  const pathsDoc = route({
+  const r = routes(api);
+  const pathsDoc = {
     summary: 'every OSC address of the running pipeline with its types and range',
     responses: { 200: oscPathsResponseSchema },
-  });
-  api.get('/osc/paths', pathsDoc, (c) =>
+  } satisfies RouteDoc;
+  r.get('/osc/paths', pathsDoc, (c) =>
     c.json({ pipeline: services.host.activeId ?? null, paths: oscPaths(services) } satisfies OscPathsResponse),
   );
   return api;

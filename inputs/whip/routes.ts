@@ -9,7 +9,9 @@ import {
   problem,
   text,
 } from '../../src/media/webrtc-http';
-import { route } from '../../src/shared/route-doc';
+import { rootPaths } from '../../src/shared/api-paths';
+import { routes } from '../../src/http/routes';
+import type { RouteDoc } from '../../src/shared/route-doc';
 import { SLOT, WhipError } from './whip-ingest';
 import type { Context } from 'hono';
 import type { WhipIngest } from './whip-ingest';
@@ -23,10 +25,11 @@ const slotParams = z.object({ slot: z.string() });
  */
 export function whipRoutes(ingest: WhipIngest): Hono {
   const app = new Hono();
+  const r = routes(app);
 
   const limit = offerLimit();
   app.post('/whip', limit);
-  app.post('/whip/:slot', limit);
+  app.post(rootPaths.whipSlot, limit);
 
   const publish = async (c: Context, slot?: string) => {
     if (slot !== undefined && (!SLOT.test(slot) || slot === 'sessions')) {
@@ -47,9 +50,9 @@ export function whipRoutes(ingest: WhipIngest): Hono {
     summary: 'CORS preflight; Accept-Post: application/sdp',
     responses: { 204: 'empty' as const },
   };
-  app.options('/whip', route(preflightDoc), (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
-  const slotPreflight = route({ ...preflightDoc, params: slotParams });
-  app.options('/whip/:slot', slotPreflight, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
+  r.options('/whip', preflightDoc, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
+  const slotPreflight = { ...preflightDoc, params: slotParams } satisfies RouteDoc;
+  r.options(rootPaths.whipSlot, slotPreflight, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
 
   const offer = (where: string) => ({
     summary: `WHIP (RFC 9725): ${where}; an SDP offer that sends video in, 201 with the answer and a Location to DELETE`,
@@ -64,8 +67,8 @@ export function whipRoutes(ingest: WhipIngest): Hono {
       503: text('WebRTC is unavailable here, or the server has all the slots it takes'),
     },
   });
-  app.post('/whip', route(offer('publishes to the source `whip`')), (c) => publish(c));
-  app.post('/whip/:slot', route({ ...offer('publishes to the source `whip-<slot>`'), params: slotParams }), (c) =>
+  r.post('/whip', offer('publishes to the source `whip`'), (c) => publish(c));
+  r.post(rootPaths.whipSlot, { ...offer('publishes to the source `whip-<slot>`'), params: slotParams }, (c) =>
     publish(c, c.req.param('slot')),
   );
 

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { route } from '../../src/shared/route-doc';
+import { apiPaths } from '../../src/shared/api-paths';
+import { routes } from '../../src/http/routes';
+import type { RouteDoc } from '../../src/shared/route-doc';
 import { numberTextSchema } from '../../src/shared/numbers';
-import { ScopeError, parseWith } from '../../src/kernel/errors';
+import { ScopeError } from '../../src/kernel/errors';
 import { encodeJpeg } from './frame-jpegs';
 import type { Frame } from '../../src/engine/frame';
 import type { Jpeg } from './frame-jpegs';
@@ -17,15 +19,16 @@ const streamQuery = z.object({ fps: numberTextSchema.pipe(z.number().positive().
  */
 export function mjpegRoutes(output: MjpegOutput, frames: { latest(): Frame | undefined }): Hono {
   const api = new Hono();
+  const r = routes(api);
 
-  const frameDoc = route({
+  const frameDoc = {
     summary: 'the newest frame as JPEG; headers X-Frame-Seq, X-Frame-Timestamp, X-Pipeline',
     query: frameQuery,
     responses: { 200: { media: 'image/jpeg', description: 'the newest frame' } },
     errors: ['no_frame'],
-  });
-  api.get('/frame', frameDoc, async (c) => {
-    const { quality } = parseWith(frameQuery, c.req.query(), 'invalid_query', 'query');
+  } satisfies RouteDoc;
+  r.get('/frame', frameDoc, async (c) => {
+    const { quality } = c.req.valid('query');
     const frame = frames.latest();
     if (!frame) throw new ScopeError('no_frame', 'no frame has been rendered yet');
     let jpeg: Jpeg | undefined;
@@ -48,14 +51,14 @@ export function mjpegRoutes(output: MjpegOutput, frames: { latest(): Frame | und
     });
   });
 
-  const streamDoc = route({
+  const streamDoc = {
     summary: 'the frames as a multipart JPEG stream; ?fps= caps it for this client',
     query: streamQuery,
     responses: { 200: { media: 'multipart/x-mixed-replace', description: 'one JPEG part per frame' } },
     errors: ['no_frame'],
-  });
-  api.get('/stream.mjpeg', streamDoc, (c) => {
-    const { fps } = parseWith(streamQuery, c.req.query(), 'invalid_query', 'query');
+  } satisfies RouteDoc;
+  r.get(apiPaths.stream, streamDoc, (c) => {
+    const { fps } = c.req.valid('query');
     return output.streams.response(fps);
   });
 

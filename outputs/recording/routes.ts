@@ -2,7 +2,9 @@
 import { Hono } from 'hono';
 import { ScopeError } from '../../src/kernel/errors';
 import { recordingStateSchema } from '../../src/shared/perform';
-import { route } from '../../src/shared/route-doc';
+import { apiPaths } from '../../src/shared/api-paths';
+import { routes } from '../../src/http/routes';
+import type { RouteDoc } from '../../src/shared/route-doc';
 import type { OutputHub } from '../hub';
 import type { RecordingOutput } from './recording-output';
 import type { CommandRegistry } from '../../src/kernel/commands';
@@ -18,27 +20,28 @@ async function setRecording(hub: OutputHub, recorder: RecordingOutput, on: boole
 
 export function recordingRoutes(hub: OutputHub, recorder: RecordingOutput): Hono {
   const api = new Hono();
-  const stateDoc = route({
+  const r = routes(api);
+  const stateDoc = {
     summary: 'recording state and the files recorded',
     responses: { 200: recordingStateSchema },
-  });
-  api.get('/recording', stateDoc, async (c) => c.json(await recorder.state()));
-  const startDoc = route({
+  } satisfies RouteDoc;
+  r.get(apiPaths.recording, stateDoc, async (c) => c.json(await recorder.state()));
+  const startDoc = {
     summary: 'starts recording the output to MP4',
     responses: { 200: recordingStateSchema },
     errors: ['conflict', 'output_unavailable'],
-  });
-  api.post('/recording/start', startDoc, async (c) => {
+  } satisfies RouteDoc;
+  r.post(apiPaths.recordingStart, startDoc, async (c) => {
     if (hub.info(recorder.id).enabled && !recorder.down) throw new ScopeError('conflict', 'already recording');
     await setRecording(hub, recorder, true);
     return c.json(await recorder.state());
   });
-  const stopDoc = route({
+  const stopDoc = {
     summary: 'stops recording; the file is complete',
     responses: { 200: recordingStateSchema },
     errors: ['conflict'],
-  });
-  api.post('/recording/stop', stopDoc, async (c) => {
+  } satisfies RouteDoc;
+  r.post(apiPaths.recordingStop, stopDoc, async (c) => {
     if (!hub.info(recorder.id).enabled) throw new ScopeError('conflict', 'not recording');
     await setRecording(hub, recorder, false);
     return c.json(await recorder.state());

@@ -10,7 +10,9 @@ import {
   problem,
   text,
 } from '../../src/media/webrtc-http';
-import { route } from '../../src/shared/route-doc';
+import { rootPaths } from '../../src/shared/api-paths';
+import { routes } from '../../src/http/routes';
+import type { RouteDoc } from '../../src/shared/route-doc';
 import type { WhepOutput } from './whep-output';
 
 // CORS headers (for this server's own pages and --cors-origin players only) come from the server's request guard.
@@ -18,12 +20,16 @@ import type { WhepOutput } from './whep-output';
 /** `POST /whep`, `DELETE|PATCH|OPTIONS /whep/:id` and the player page `GET /output`; mounted at the root. */
 export function whepRoutes(output: WhepOutput): Hono {
   const app = new Hono();
+  const r = routes(app);
 
-  app.use('/whep', offerLimit());
-  const preflight = route({ summary: 'CORS preflight; Accept-Post: application/sdp', responses: { 204: 'empty' } });
-  app.options('/whep', preflight, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
+  app.use(rootPaths.whep, offerLimit());
+  const preflight = {
+    summary: 'CORS preflight; Accept-Post: application/sdp',
+    responses: { 204: 'empty' },
+  } satisfies RouteDoc;
+  r.options(rootPaths.whep, preflight, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
 
-  const offerDoc = route({
+  const offerDoc = {
     summary: 'WHEP: an SDP offer in, 201 with the answer (every ICE candidate in it) and a Location to DELETE',
     body: { media: 'application/sdp', description: 'the SDP offer of a receive-only viewer' },
     responses: {
@@ -34,8 +40,8 @@ export function whepRoutes(output: WhepOutput): Hono {
       429: text('too many sessions from this (remote) client that have not connected yet'),
       503: text('the output is off, or it has all the viewers it takes'),
     },
-  });
-  app.post('/whep', offerDoc, async (c) => {
+  } satisfies RouteDoc;
+  r.post(rootPaths.whep, offerDoc, async (c) => {
     const refused = notSdp(c, 'WHEP');
     if (refused) return refused;
     const offer = await c.req.text();
@@ -56,11 +62,11 @@ export function whepRoutes(output: WhepOutput): Hono {
     end: (id) => output.close(id),
   });
 
-  const pageDoc = route({
+  const pageDoc = {
     summary: 'the player page for OBS browser sources: the video alone, reconnecting by itself',
     responses: { 200: { media: 'text/html', description: 'the page' } },
-  });
-  app.get('/output', pageDoc, (c) => c.html(outputPage(), 200, { 'Cache-Control': 'no-store' }));
+  } satisfies RouteDoc;
+  r.get(rootPaths.outputPage, pageDoc, (c) => c.html(outputPage(), 200, { 'Cache-Control': 'no-store' }));
 
   return app;
 }

@@ -6,7 +6,8 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { MAX_OFFER_BYTES } from './sdp';
-import { route } from '../shared/route-doc';
+import { routes } from '../http/routes';
+import type { RouteDoc } from '../shared/route-doc';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 
 /** Where SDP offers are POSTed: /whep, /whip and /whip/<slot>. */
@@ -69,22 +70,27 @@ export interface SessionResource {
 /** OPTIONS, DELETE and PATCH (405: non-trickle, the answer already has every candidate) on a session resource. */
 export function addSessionRoutes(app: Hono, r: SessionResource): void {
   const missing = (c: Context) => problem(c, 404, `no such ${r.protocol} session`);
-  const preflight = route({ summary: 'CORS preflight', params: sessionParams, responses: { 204: 'empty' } });
-  app.options(r.path, preflight, (c) => c.body(null, 204));
+  const declare = routes(app);
+  const preflight = {
+    summary: 'CORS preflight',
+    params: sessionParams,
+    responses: { 204: 'empty' },
+  } satisfies RouteDoc;
+  declare.options(r.path, preflight, (c) => c.body(null, 204));
 
-  const endDoc = route({
+  const endDoc = {
     summary: r.endSummary,
     params: sessionParams,
     responses: { 200: 'empty', 404: text('no such session') },
-  });
-  app.delete(r.path, endDoc, (c) => (r.end(c.req.param('id') ?? '') ? c.body(null, 200) : missing(c)));
+  } satisfies RouteDoc;
+  declare.delete(r.path, endDoc, (c) => (r.end(c.req.param('id') ?? '') ? c.body(null, 200) : missing(c)));
 
-  const trickleDoc = route({
+  const trickleDoc = {
     summary: 'trickle ICE and ICE restarts are not offered: 405 (the answer already has every candidate)',
     params: sessionParams,
     responses: { 405: text('not supported'), 404: text('no such session') },
-  });
-  app.patch(r.path, trickleDoc, (c) =>
+  } satisfies RouteDoc;
+  declare.patch(r.path, trickleDoc, (c) =>
     r.has(c.req.param('id') ?? '')
       ? problem(c, 405, 'trickle ICE and ICE restart are not supported: the answer already has all candidates', {
           Allow: 'DELETE, OPTIONS',

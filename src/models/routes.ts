@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
-import { ScopeError, parseWith, readJson } from '../kernel/errors';
+import { ScopeError } from '../kernel/errors';
 import { downloadBodySchema, downloadResponseSchema, modelsStatusSchema } from '../shared/models';
-import { route } from '../shared/route-doc';
+import { apiPaths } from '../shared/api-paths';
+import { routes } from '../http/routes';
+import type { RouteDoc } from '../shared/route-doc';
 import type { DownloadResponse, ModelsStatus } from '../shared/models';
 import type { ModelManager } from './manager';
 import { downloadTarget } from './variants';
@@ -18,28 +20,25 @@ export interface ModelRoutesOptions {
  */
 export function modelRoutes(manager: ModelManager, options: ModelRoutesOptions = {}): Hono {
   const api = new Hono();
+  const r = routes(api);
 
-  const statusDoc = route({
+  const statusDoc = {
     summary: 'every model: files on disk, downloads and their progress',
     responses: { 200: modelsStatusSchema },
-  });
-  api.get('/models/status', statusDoc, async (c) => c.json((await manager.status()) satisfies ModelsStatus));
+  } satisfies RouteDoc;
+  r.get(apiPaths.modelsStatus, statusDoc, async (c) => c.json((await manager.status()) satisfies ModelsStatus));
 
   // The answer does not wait for the download: progress comes by GET /models/status and the `models` event.
   // A second request while one runs joins it, so a double click is harmless.
-  const downloadDoc = route({
+  const downloadDoc = {
     summary: 'starts downloading a model (202), or says it is ready (200); progress comes as `models` events',
     body: downloadBodySchema,
+    bodyName: 'body (expected {"model": "<id>", "variant"?: "<name>"})',
     responses: { 200: downloadResponseSchema, 202: downloadResponseSchema },
     errors: ['not_found'],
-  });
-  api.post('/models/download', downloadDoc, async (c) => {
-    const body = parseWith(
-      downloadBodySchema,
-      await readJson(c.req),
-      'invalid_body',
-      'body (expected {"model": "<id>", "variant"?: "<name>"})',
-    );
+  } satisfies RouteDoc;
+  r.post(apiPaths.modelsDownload, downloadDoc, async (c) => {
+    const body = c.req.valid('json');
     const choosing = !manager.has(body.model) && body.variant === undefined;
     const provider = choosing && options.provider ? await options.provider() : 'cpu';
     const target = downloadTarget(manager.list(), body.model, { variant: body.variant, provider });

@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { parseWith, readJson } from '../kernel/errors';
+import { parseWith } from '../kernel/errors';
 import {
   cueListSchema,
   cueSchema,
@@ -24,28 +24,22 @@ import {
   tempoStateSchema,
   timelineStateSchema,
 } from '../shared/perform';
-import { route } from '../shared/route-doc';
+import { apiPaths } from '../shared/api-paths';
+import { routes } from '../http/routes';
+import type { RouteDoc } from '../shared/route-doc';
 import { SURFACES } from './quantize-settings';
 import type { ErrorCode } from '../shared/api';
 import type { PerformService } from './perform-service';
 
-/** A JSON body (an empty one reads as `{}`), checked by `schema`. */
-async function body<T extends z.ZodType>(
-  req: { text(): Promise<string> },
-  schema: T,
-  what: string,
-): Promise<z.infer<T>> {
-  const text = await req.text();
-  const json = text.trim() === '' ? {} : await readJson({ text: async () => text });
-  return parseWith(schema, json, 'invalid_body', what);
-}
-
-const nameParams = z.object({ name: z.string() });
 const idParams = z.object({ id: z.string() });
 /** A body is read as JSON: not JSON, or not the shape, is refused with nothing changed. */
 const bodyErrors: ErrorCode[] = ['bad_json', 'invalid_body'];
 
-const nameParam = (raw: string, what: string) => parseWith(z.string().trim().min(1).max(64), raw, 'invalid_body', what);
+/** A new cue's name: the one name rule (src/shared/names.ts), as the cue list file is read with. */
+const newCueParams = z.object({ name: cueSchema.shape.name });
+/** An existing cue's name, as it may have been saved before the rule. */
+const cueParams = z.object({ name: z.string().trim().min(1).max(64) });
+const takeParams = z.object({ name: takeNameSchema });
 
 const tempoBodySchema = z.strictObject({
   bpm: z.number().min(20).max(999).optional(),
@@ -58,19 +52,22 @@ const tempoBodySchema = z.strictObject({
 export function tempoRoutes(service: PerformService): Hono {
   const perform = service.perform;
   const api = new Hono();
-  api.get(
+  const r = routes(api);
+  r.get(
     '/tempo',
-    route({ summary: 'tempo, beat, bar, source, quantise settings, Link', responses: { 200: tempoStateSchema } }),
+    { summary: 'tempo, beat, bar, source, quantise settings, Link', responses: { 200: tempoStateSchema } },
     (c) => c.json(perform.tempoState()),
   );
-  const putDoc = route({
+  const putDoc = {
     summary: 'sets the tempo, the quantise of every surface (or of some), restarts the bar count',
-    body: tempoBodySchema.optional(),
+    body: tempoBodySchema,
+    emptyBody: {},
+    bodyName: 'tempo ({"bpm": 128, "quantize": "bar"})',
     responses: { 200: tempoStateSchema },
     errors: bodyErrors,
-  });
-  api.put('/tempo', putDoc, async (c) => {
-    const b = await body(c.req, tempoBodySchema, 'tempo ({"bpm": 128, "quantize": "bar"})');
+  } satisfies RouteDoc;
+  r.put(apiPaths.tempo, putDoc, (c) => {
+    const b = c.req.valid('json');
     if (b.bpm !== undefined) perform.setBpm(b.bpm);
     if (typeof b.quantize === 'string') perform.setQuantize(b.quantize);
     else
@@ -79,8 +76,8 @@ export function tempoRoutes(service: PerformService): Hono {
     if (b.restart) perform.tempo.restart();
     return c.json(perform.tempoState());
   });
-  const tapDoc = route({ summary: 'one tap of tap tempo', responses: { 200: tempoStateSchema } });
-  api.post('/tempo/tap', tapDoc, (c) => {
+  const tapDoc = { summary: 'one tap of tap tempo', responses: { 200: tempoStateSchema } } satisfies RouteDoc;
+  r.post(apiPaths.tempoTap, tapDoc, (c) => {
     perform.tapTempo();
     return c.json(perform.tempoState());
   });
@@ -102,57 +99,63 @@ const goBodySchema = z.strictObject({
 /** /cues: list, replace all (import), save one (current values when none given), delete, go, export. */
 export function cueRoutes(service: PerformService): Hono {
   const api = new Hono();
-  api.get(
-    '/cues',
-    route({ summary: 'the cue list, the current cue and its fade', responses: { 200: cueStateSchema } }),
+  const r = routes(api);
+  r.get(
+    apiPaths.cues,
+    { summary: 'the cue list, the current cue and its fade', responses: { 200: cueStateSchema } },
     (c) => c.json(service.cueState()),
   );
-  api.get('/cues/export', route({ summary: 'the cue list as a file', responses: { 200: cueListSchema } }), (c) => {
+  r.get('/cues/export', { summary: 'the cue list as a file', responses: { 200: cueListSchema } }, (c) => {
     c.header('content-disposition', 'attachment; filename="cues.json"');
     return c.json({ version: 1, cues: service.cueState().cues });
   });
-  const importDoc = route({
+  const importDoc = {
     summary: 'replaces the whole cue list (an import)',
     body: cueListSchema,
+    emptyBody: {},
+    bodyName: 'cue list ({"cues": [...]})',
     responses: { 200: cueStateSchema },
     errors: [...bodyErrors, 'save_failed'],
-  });
-  api.put('/cues', importDoc, async (c) => {
-    const list = await body(c.req, cueListSchema, 'cue list ({"cues": [...]})');
+  } satisfies RouteDoc;
+  r.put(apiPaths.cues, importDoc, async (c) => {
+    const list = c.req.valid('json');
     return c.json(await service.replaceCues(list.cues));
   });
-  const goDoc = route({
+  const goDoc = {
     summary: 'goes to a cue (by name or number, next or previous), quantised when asked',
-    body: goBodySchema.optional(),
+    body: goBodySchema,
+    emptyBody: {},
+    bodyName: 'go ({"cue": "name" | number | "next" | "previous"})',
     responses: { 200: cueGoSchema },
     errors: [...bodyErrors, 'not_found'],
-  });
-  api.post('/cues/go', goDoc, async (c) => {
-    const b = await body(c.req, goBodySchema, 'go ({"cue": "name" | number | "next" | "previous"})');
+  } satisfies RouteDoc;
+  r.post(apiPaths.cueGo, goDoc, (c) => {
+    const b = c.req.valid('json');
     return c.json(service.goCue(b.cue, b.quantize));
   });
-  const putDoc = route({
+  const putDoc = {
     summary: 'saves a cue: the given values, or the current ones; fade, curve, quantise',
-    params: nameParams,
-    body: cueBodySchema.optional(),
+    params: newCueParams,
+    paramsName: 'cue name',
+    body: cueBodySchema,
+    emptyBody: {},
+    bodyName: 'cue ({"fade": 2, "values": {...}})',
     responses: { 200: cueStateSchema },
     errors: [...bodyErrors, 'invalid_parameters', 'save_failed'],
-  });
-  api.put('/cues/:name', putDoc, async (c) => {
-    // A new name: the one name rule (src/shared/names.ts), as the cue list file is read with.
-    const name = parseWith(cueSchema.shape.name, c.req.param('name'), 'invalid_body', 'cue name');
-    const { index, ...cue } = await body(c.req, cueBodySchema, 'cue ({"fade": 2, "values": {...}})');
+  } satisfies RouteDoc;
+  r.put('/cues/:name', putDoc, async (c) => {
+    const { name } = c.req.valid('param');
+    const { index, ...cue } = c.req.valid('json');
     return c.json(await service.putCue({ ...cue, name }, index));
   });
-  const deleteDoc = route({
+  const deleteDoc = {
     summary: 'deletes a cue',
-    params: nameParams,
+    params: cueParams,
+    paramsName: 'cue name',
     responses: { 200: cueStateSchema },
     errors: ['invalid_body', 'not_found', 'save_failed'],
-  });
-  api.delete('/cues/:name', deleteDoc, async (c) =>
-    c.json(await service.deleteCue(nameParam(c.req.param('name'), 'cue name'))),
-  );
+  } satisfies RouteDoc;
+  r.delete('/cues/:name', deleteDoc, async (c) => c.json(await service.deleteCue(c.req.valid('param').name)));
   return api;
 }
 
@@ -162,33 +165,38 @@ const playBodySchema = z.strictObject({ play: z.boolean().default(true), quantiz
 export function timelineRoutes(service: PerformService): Hono {
   const timeline = service.perform.timeline;
   const api = new Hono();
-  const stateDoc = route({
+  const r = routes(api);
+  const stateDoc = {
     summary: 'the prompt timeline and where it plays',
     responses: { 200: timelineStateSchema },
-  });
-  api.get('/timeline', stateDoc, (c) => c.json(timeline.state()));
-  api.get('/timeline/export', route({ summary: 'the timeline as a file', responses: { 200: timelineSchema } }), (c) => {
+  } satisfies RouteDoc;
+  r.get('/timeline', stateDoc, (c) => c.json(timeline.state()));
+  r.get('/timeline/export', { summary: 'the timeline as a file', responses: { 200: timelineSchema } }, (c) => {
     c.header('content-disposition', 'attachment; filename="timeline.json"');
     return c.json(timeline.get());
   });
-  const putDoc = route({
+  const putDoc = {
     summary: 'replaces the timeline (saved in the config dir)',
     body: timelineSchema,
+    emptyBody: {},
+    bodyName: 'timeline ({"entries": [...]})',
     responses: { 200: timelineStateSchema },
     errors: [...bodyErrors, 'save_failed'],
-  });
-  api.put('/timeline', putDoc, async (c) => {
-    await service.setTimeline(await body(c.req, timelineSchema, 'timeline ({"entries": [...]})'));
+  } satisfies RouteDoc;
+  r.put('/timeline', putDoc, async (c) => {
+    await service.setTimeline(c.req.valid('json'));
     return c.json(timeline.state());
   });
-  const playDoc = route({
+  const playDoc = {
     summary: 'plays the timeline from the top (quantised when asked) or stops it',
-    body: playBodySchema.optional(),
+    body: playBodySchema,
+    emptyBody: {},
+    bodyName: 'play ({"play": true})',
     responses: { 200: timelineStateSchema },
     errors: [...bodyErrors, 'conflict'],
-  });
-  api.post('/timeline/play', playDoc, async (c) => {
-    const b = await body(c.req, playBodySchema, 'play ({"play": true})');
+  } satisfies RouteDoc;
+  r.post('/timeline/play', playDoc, (c) => {
+    const b = c.req.valid('json');
     const beat = service.playTimeline(b.play, b.quantize);
     return c.json({ ...timeline.state(), ...(beat === undefined ? {} : { scheduled: beat }) });
   });
@@ -198,97 +206,115 @@ export function timelineRoutes(service: PerformService): Hono {
 /** /modulators: list, add or replace one, delete. */
 export function modulatorRoutes(service: PerformService): Hono {
   const api = new Hono();
-  const listDoc = route({
+  const r = routes(api);
+  const listDoc = {
     summary: 'LFO and audio modulators, with their live depth and rate',
     responses: { 200: modulatorListSchema },
-  });
-  api.get('/modulators', listDoc, (c) => c.json({ modulators: service.modulatorList() }));
-  const putDoc = route({
+  } satisfies RouteDoc;
+  r.get('/modulators', listDoc, (c) => c.json({ modulators: service.modulatorList() }));
+  const putDoc = {
     summary: 'adds or replaces a modulator; its depth and rate become parameters <id>.depth and <id>.rate',
     params: idParams,
-    body: modulatorSchema.omit({ id: true }),
+    // The id is the path's (one in the body is replaced by it).
+    body: modulatorSchema.partial({ id: true }),
+    emptyBody: {},
+    bodyName: 'modulator',
     responses: { 200: modulatorListSchema },
     errors: [...bodyErrors, 'invalid_parameters', 'conflict', 'save_failed'],
-  });
-  api.put('/modulators/:id', putDoc, async (c) => {
-    const b = await body(c.req, z.record(z.string(), z.unknown()), 'modulator');
-    const m = parseWith(modulatorSchema, { ...b, id: c.req.param('id') }, 'invalid_body', 'modulator');
+  } satisfies RouteDoc;
+  r.put('/modulators/:id', putDoc, async (c) => {
+    // The id comes from the path: the modulator is checked again with it.
+    const m = parseWith(
+      modulatorSchema,
+      { ...c.req.valid('json'), id: c.req.param('id') },
+      'invalid_body',
+      'modulator',
+    );
     return c.json({ modulators: await service.putModulator(m) });
   });
-  const deleteDoc = route({
+  const deleteDoc = {
     summary: 'removes a modulator and its parameters',
     params: idParams,
     responses: { 200: modulatorListSchema },
     errors: ['not_found', 'save_failed'],
-  });
-  api.delete('/modulators/:id', deleteDoc, async (c) =>
+  } satisfies RouteDoc;
+  r.delete('/modulators/:id', deleteDoc, async (c) =>
     c.json({ modulators: await service.deleteModulator(c.req.param('id')) }),
   );
   return api;
 }
 
+const takePlayBodySchema = z.strictObject({ quantize: quantizeSchema.optional() });
 const recordBodySchema = z.strictObject({ record: z.boolean(), name: takeNameSchema.optional() });
 
 /** /takes: list, record on/off, export and import one, play, stop, delete. */
 export function takeRoutes(service: PerformService): Hono {
   const api = new Hono();
-  const takeName = (raw: string) => parseWith(takeNameSchema, raw, 'invalid_body', 'take name');
-  api.get(
-    '/takes',
-    route({ summary: 'control takes: saved, recording, playing', responses: { 200: takesStateSchema } }),
-    (c) => c.json(service.takesState()),
+  const r = routes(api);
+  r.get('/takes', { summary: 'control takes: saved, recording, playing', responses: { 200: takesStateSchema } }, (c) =>
+    c.json(service.takesState()),
   );
-  const recordDoc = route({
+  const recordDoc = {
     summary: 'starts recording a take, or ends and saves it',
     body: recordBodySchema,
+    emptyBody: {},
+    bodyName: 'record ({"record": true, "name": "verse"})',
     responses: { 200: takesStateSchema },
     errors: [...bodyErrors, 'conflict', 'save_failed'],
-  });
-  api.post('/takes/record', recordDoc, async (c) => {
-    const b = await body(c.req, recordBodySchema, 'record ({"record": true, "name": "verse"})');
+  } satisfies RouteDoc;
+  r.post('/takes/record', recordDoc, async (c) => {
+    const b = c.req.valid('json');
     return c.json(b.record ? service.startTake(b.name) : await service.stopTake());
   });
-  api.post('/takes/stop', route({ summary: 'stops playing a take back', responses: { 200: takesStateSchema } }), (c) =>
+  r.post('/takes/stop', { summary: 'stops playing a take back', responses: { 200: takesStateSchema } }, (c) =>
     c.json(service.stopPlayback()),
   );
-  const getDoc = route({
+  const getDoc = {
     summary: 'one take as a file (export)',
-    params: nameParams,
+    params: takeParams,
+    paramsName: 'take name',
     responses: { 200: takeSchema },
     errors: ['invalid_body', 'not_found'],
-  });
-  api.get('/takes/:name', getDoc, (c) => c.json(service.getTake(takeName(c.req.param('name')))));
-  const putDoc = route({
+  } satisfies RouteDoc;
+  r.get('/takes/:name', getDoc, (c) => c.json(service.getTake(c.req.valid('param').name)));
+  const putDoc = {
     summary: 'saves a take (an import)',
-    params: nameParams,
+    params: takeParams,
+    paramsName: 'take name',
     body: takeSchema,
+    emptyBody: {},
+    bodyName: 'take (as exported)',
     responses: { 200: takesStateSchema },
     errors: [...bodyErrors, 'save_failed'],
-  });
-  api.put('/takes/:name', putDoc, async (c) => {
-    const take = await body(c.req, takeSchema, 'take (as exported)');
-    await service.saveTake({ ...take, name: takeName(c.req.param('name')) });
+  } satisfies RouteDoc;
+  r.put('/takes/:name', putDoc, async (c) => {
+    const take = c.req.valid('json');
+    await service.saveTake({ ...take, name: c.req.valid('param').name });
     return c.json(service.takesState());
   });
-  const playDoc = route({
+  const playDoc = {
     summary: 'plays a take back (quantised when asked)',
-    params: nameParams,
-    body: z.strictObject({ quantize: quantizeSchema.optional() }).optional(),
+    params: takeParams,
+    paramsName: 'take name',
+    body: takePlayBodySchema,
+    emptyBody: {},
+    bodyName: 'play ({"quantize": "bar"})',
     responses: { 200: takesStateSchema },
     errors: [...bodyErrors, 'not_found'],
-  });
-  api.post('/takes/:name/play', playDoc, async (c) => {
-    const b = await body(c.req, z.strictObject({ quantize: quantizeSchema.optional() }), 'play ({"quantize": "bar"})');
-    const beat = service.playTake(takeName(c.req.param('name')), b.quantize);
+  } satisfies RouteDoc;
+  r.post('/takes/:name/play', playDoc, (c) => {
+    const b = c.req.valid('json');
+    const beat = service.playTake(c.req.valid('param').name, b.quantize);
     return c.json({ ...service.takesState(), ...(beat === undefined ? {} : { scheduled: beat }) });
   });
-  const deleteDoc = route({
+  const deleteDoc = {
     summary: 'deletes a take',
-    params: nameParams,
+    params: takeParams,
+    paramsName: 'take name',
     responses: { 200: takesStateSchema },
     errors: ['invalid_body', 'not_found', 'save_failed'],
-  });
-  api.delete('/takes/:name', deleteDoc, async (c) => c.json(await service.deleteTake(takeName(c.req.param('name')))));
+  } satisfies RouteDoc;
+  r.delete('/takes/:name', deleteDoc, async (c) => c.json(await service.deleteTake(c.req.valid('param').name)));
   return api;
 }
 
@@ -303,30 +329,33 @@ const crossfadeBodySchema = z.strictObject({
 export function crossfadeRoutes(service: PerformService): Hono {
   const perform = service.perform;
   const api = new Hono();
+  const r = routes(api);
   const state = () => service.crossfadeState();
-  const stateDoc = route({
+  const stateDoc = {
     summary: 'the A and B presets of the crossfader and its position',
     responses: { 200: crossfadeStateSchema },
-  });
-  api.get('/crossfade', stateDoc, (c) => c.json(state()));
-  const putDoc = route({
+  } satisfies RouteDoc;
+  r.get('/crossfade', stateDoc, (c) => c.json(state()));
+  const putDoc = {
     summary: 'sets the A and/or B preset, or a warm pipeline as A with the active one as B (null clears one)',
     body: crossfadeBodySchema,
+    emptyBody: {},
+    bodyName: 'crossfade ({"a": "calm", "b": "wild"})',
     responses: { 200: crossfadeStateSchema },
     errors: [...bodyErrors, 'not_found', 'conflict'],
-  });
-  api.put('/crossfade', putDoc, async (c) => {
-    const b = await body(c.req, crossfadeBodySchema, 'crossfade ({"a": "calm", "b": "wild"})');
+  } satisfies RouteDoc;
+  r.put('/crossfade', putDoc, (c) => {
+    const b = c.req.valid('json');
     if (b.a !== undefined) service.setCrossfade('a', b.a);
     if (b.b !== undefined) service.setCrossfade('b', b.b);
     if (b.pipeline !== undefined) service.setCrossfadePipeline(b.pipeline);
     return c.json(state());
   });
-  const audioDoc = route({
+  const audioDoc = {
     summary: 'the audio features now (level, bands, onset), 0..1',
     responses: { 200: audioFeaturesSchema },
-  });
-  api.get('/audio', audioDoc, (c) => c.json(perform.audioFeatures()));
+  } satisfies RouteDoc;
+  r.get('/audio', audioDoc, (c) => c.json(perform.audioFeatures()));
   return api;
 }
 

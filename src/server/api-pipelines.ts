@@ -2,21 +2,24 @@ import { Hono } from 'hono';
 import { paramsJsonSchema } from '../params/json-schema';
 import { takesInput } from '../engine/pipeline';
 import { loadBodySchema, loadQuerySchema, pipelineListSchema, pipelineStatusSchema } from '../shared/api';
-import { route } from '../shared/route-doc';
+import { apiPaths } from '../shared/api-paths';
+import { routes } from '../http/routes';
+import type { RouteDoc } from '../shared/route-doc';
 import { pipelineStatus, startLoad } from '../kernel/actions';
-import { ScopeError, parseWith, readJson } from '../kernel/errors';
+import { ScopeError } from '../kernel/errors';
 import type { PipelineInfo, PipelineStatus } from '../shared/api';
 import type { ScopeServices } from '../kernel/services';
 
 /** `/api/v1/pipelines`, `/api/v1/pipeline/load`, `/api/v1/pipeline/status`. */
 export function pipelineRoutes(services: ScopeServices): Hono {
   const api = new Hono();
+  const r = routes(api);
 
-  const listDoc = route({
+  const listDoc = {
     summary: 'every pipeline with its parameters as JSON Schema',
     responses: { 200: pipelineListSchema },
-  });
-  api.get('/pipelines', listDoc, async (c) => {
+  } satisfies RouteDoc;
+  r.get(apiPaths.pipelines, listDoc, async (c) => {
     const active = services.host.activeId;
     const list: PipelineInfo[] = await Promise.all(
       services.registry.list().map(async (def) => {
@@ -36,14 +39,14 @@ export function pipelineRoutes(services: ScopeServices): Hono {
     return c.json(list);
   });
 
-  const statusDoc = route({
+  const statusDoc = {
     summary: 'state, load stage and progress, errors',
     responses: { 200: pipelineStatusSchema },
-  });
-  api.get('/pipeline/status', statusDoc, (c) => c.json(pipelineStatus(services) satisfies PipelineStatus));
+  } satisfies RouteDoc;
+  r.get('/pipeline/status', statusDoc, (c) => c.json(pipelineStatus(services) satisfies PipelineStatus));
 
   // Loading is asynchronous: 202 with the status at once, or with ?wait=true the final status once it ended.
-  const loadDoc = route({
+  const loadDoc = {
     summary: 'switches pipelines: 202 at once, or with ?wait=true the status once loading ended',
     query: loadQuerySchema,
     body: loadBodySchema,
@@ -56,10 +59,10 @@ export function pipelineRoutes(services: ScopeServices): Hono {
       'load_superseded',
       'load_failed',
     ],
-  });
-  api.post('/pipeline/load', loadDoc, async (c) => {
-    const { wait } = parseWith(loadQuerySchema, c.req.query(), 'invalid_query', 'query');
-    const body = parseWith(loadBodySchema, await readJson(c.req), 'invalid_body', 'body');
+  } satisfies RouteDoc;
+  r.post('/pipeline/load', loadDoc, async (c) => {
+    const { wait } = c.req.valid('query');
+    const body = c.req.valid('json');
     const { done, started } = await startLoad(services, body.pipeline_id, body.params, { fadeMs: body.fade_ms });
     if (!wait) return c.json(started, 202);
     await done;

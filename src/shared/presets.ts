@@ -14,9 +14,6 @@ export type PresetList = z.infer<typeof presetListSchema>;
 /** `?pipeline=<id>` lists another pipeline's presets. */
 export const presetListQuerySchema = z.object({ pipeline: z.string().optional() });
 
-/** The `name` in /api/v1/presets/:name. */
-export const presetParamsSchema = z.object({ name: z.string() });
-
 /** PUT /api/v1/presets/:name: `{}` (or no body) saves the current values, `{"values": {...}}` given ones. */
 export const presetSaveBodySchema = z.strictObject({ values: paramPatchSchema.optional() });
 

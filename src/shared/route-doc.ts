@@ -1,9 +1,9 @@
 /**
- * What an HTTP route takes and answers, written next to the route itself: `route({...})` is a middleware that
- * does nothing but carry the description, so the OpenAPI document (src/server/openapi.ts) is built from the live
- * routes and can neither miss one nor describe one that does not exist.
+ * What an HTTP route takes and answers, declared once with the route itself (src/http/routes.ts): the body and
+ * query schemas are what the route validates, and the OpenAPI document (src/server/openapi.ts) is built from the
+ * same declarations, so it can neither miss a route nor describe one that does not exist.
  *
- *   api.get('/presets', route({ summary: 'presets of the active pipeline', responses: { 200: presetListSchema } }),
+ *   routes(api).get('/presets', { summary: 'presets of the active pipeline', responses: { 200: presetListSchema } },
  *     (c) => c.json(store.list()));
  */
 import type { z } from 'zod';
@@ -27,29 +27,23 @@ export interface RouteDoc {
   query?: z.ZodObject;
   /** The request body; a schema that accepts `undefined` (`.optional()`) makes it optional. */
   body?: z.ZodType | MediaDoc;
+  /** What an empty request body reads as (`{}`); left out, an empty body is not JSON. */
+  emptyBody?: unknown;
+  /** Words naming the body in an error sentence: `invalid <bodyName>: ...` (`body` when left out). */
+  bodyName?: string;
+  /** Words naming the path parameters in an error sentence (`path` when left out); refused as `invalid_body`. */
+  paramsName?: string;
+  /** Words naming the query in an error sentence (`query` when left out). */
+  queryName?: string;
   /** Answers by status; errors in the one JSON error shape are named in `errors` instead. */
   responses: Record<number, BodyDoc>;
   /** The error codes this route answers with in the `{error: {code, message}}` shape; the server maps each to its status. */
   errors?: ErrorCode[];
 }
 
-const DOC = Symbol.for('daydream-scope.route-doc');
-
-/** A middleware that only carries its description; the handler follows it: `api.get(path, route({...}), handler)`. */
-export type DocumentedMiddleware = ((c: unknown, next: () => Promise<void>) => Promise<void>) & {
-  readonly [DOC]: RouteDoc;
-};
-
-/** Describes the route it is put on (see the top of this file). */
-export function route(doc: RouteDoc): DocumentedMiddleware {
-  const middleware = (_c: unknown, next: () => Promise<void>) => next();
-  return Object.assign(middleware, { [DOC]: doc });
-}
-
-/** The description a handler carries, if it is one made by `route()`. */
-export function docOf(handler: unknown): RouteDoc | undefined {
-  if (typeof handler !== 'function' || !(DOC in handler)) return undefined;
-  return (handler as DocumentedMiddleware)[DOC];
+/** Whether a request must carry `body`: not when its schema takes what an empty body reads as. */
+export function bodyRequired(doc: RouteDoc, body: z.ZodType): boolean {
+  return !body.safeParse('emptyBody' in doc ? doc.emptyBody : undefined).success;
 }
 
 /** Whether `body` is a non-JSON body description. */

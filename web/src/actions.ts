@@ -9,6 +9,7 @@ import { outputInfoSchema } from '../../src/shared/outputs';
 import { inputDevicesSchema, inputInfoSchema, inputSelectionSchema } from '../../src/shared/inputs';
 import { presetListSchema, presetRecallSchema } from '../../src/shared/presets';
 import { api, optionalApi } from './client';
+import { apiPaths, apiUrl } from '../../src/shared/api-paths';
 import type { PerformActions } from './components/perform-card';
 import type { PerformTopic } from './perform-types';
 import type { ServiceTopic } from '../../src/shared/messages';
@@ -19,8 +20,6 @@ import type { PresetActions } from './components/presets-card';
 import type { PanelAction } from './state';
 
 type Dispatch = (a: PanelAction) => void;
-
-const enc = encodeURIComponent;
 
 /** Runs `work`, showing its failure to the performer in words instead of dropping it. */
 function guarded(dispatch: Dispatch, work: () => Promise<unknown>): void {
@@ -35,12 +34,12 @@ export function refresh(dispatch: Dispatch, topic: ServiceTopic | PerformTopic):
     ? performServices[topic as PerformTopic]
     : {
         path: {
-          midi: '/api/v1/midi',
-          outputs: '/api/v1/outputs',
-          inputs: '/api/v1/inputs',
-          input: '/api/v1/input',
-          presets: '/api/v1/presets',
-          models: '/api/v1/models/status',
+          midi: apiUrl(apiPaths.midi),
+          outputs: apiUrl(apiPaths.outputs),
+          inputs: apiUrl(apiPaths.inputs),
+          input: apiUrl(apiPaths.input),
+          presets: apiUrl(apiPaths.presets),
+          models: apiUrl(apiPaths.modelsStatus),
         }[topic as ServiceTopic],
         schema: eventTopics[topic as ServiceTopic] as z.ZodType,
       };
@@ -53,7 +52,7 @@ export function refresh(dispatch: Dispatch, topic: ServiceTopic | PerformTopic):
 /** The pipelines afresh: whether each can load here changes as model files arrive. */
 export function refreshPipelines(dispatch: Dispatch): void {
   guarded(dispatch, async () =>
-    dispatch({ type: 'pipelines', pipelines: await api('/api/v1/pipelines', pipelineListSchema) }),
+    dispatch({ type: 'pipelines', pipelines: await api(apiUrl(apiPaths.pipelines), pipelineListSchema) }),
   );
 }
 
@@ -77,7 +76,7 @@ export function refreshAll(dispatch: Dispatch): void {
 /** The parameters afresh (modulators added or removed their depth and rate controls). */
 export function refreshParameters(dispatch: Dispatch): void {
   guarded(dispatch, async () => {
-    const p = await api('/api/v1/parameters', parametersResponseSchema);
+    const p = await api(apiUrl(apiPaths.parameters), parametersResponseSchema);
     dispatch({ type: 'message', message: { type: 'pipeline', ...p } });
   });
 }
@@ -92,16 +91,16 @@ export function performActions(dispatch: Dispatch, notify: (m: string) => void):
     guarded(dispatch, async () => then?.(await api(path, answer, { method: 'POST', body })));
   const tempo = (answer: unknown) => dispatch({ type: 'service', topic: 'tempo', data: answer });
   return {
-    tap: () => call('/api/v1/tempo/tap', undefined, tempo),
-    setBpm: (bpm) => call('/api/v1/tempo', { bpm }, tempo),
-    quantize: (q) => call('/api/v1/tempo', { quantize: q }, tempo),
+    tap: () => call(apiUrl(apiPaths.tempoTap), undefined, tempo),
+    setBpm: (bpm) => call(apiUrl(apiPaths.tempo), { bpm }, tempo),
+    quantize: (q) => call(apiUrl(apiPaths.tempo), { quantize: q }, tempo),
     go: (cue) =>
-      post('/api/v1/cues/go', { cue }, (answer) => {
+      post(apiUrl(apiPaths.cueGo), { cue }, (answer) => {
         const beat = (answer as { beat?: number }).beat;
         if (beat !== undefined) notify(`Cue lands on beat ${beat}`);
       }),
     record: (on) =>
-      post(`/api/v1/recording/${on ? 'start' : 'stop'}`, {}, (answer) =>
+      post(apiUrl(on ? apiPaths.recordingStart : apiPaths.recordingStop), {}, (answer) =>
         dispatch({ type: 'service', topic: 'recording', data: answer }),
       ),
   };
@@ -114,19 +113,20 @@ export function midiActions(dispatch: Dispatch): MidiActions {
       refresh(dispatch, 'midi');
     });
   return {
-    learn: (param) => then(() => api('/api/v1/midi/learn', learnResponseSchema, { method: 'POST', body: { param } })),
-    cancelLearn: () => then(() => api('/api/v1/midi/learn', learnResponseSchema, { method: 'DELETE' })),
+    learn: (param) =>
+      then(() => api(apiUrl(apiPaths.midiLearn), learnResponseSchema, { method: 'POST', body: { param } })),
+    cancelLearn: () => then(() => api(apiUrl(apiPaths.midiLearn), learnResponseSchema, { method: 'DELETE' })),
     patch: (id, patch) =>
-      then(() => api(`/api/v1/midi/mappings/${enc(id)}`, mappingResponseSchema, { method: 'PATCH', body: patch })),
+      then(() => api(apiUrl(apiPaths.midiMapping, { id }), mappingResponseSchema, { method: 'PATCH', body: patch })),
     // 204: no body.
-    unmap: (id) => then(() => api(`/api/v1/midi/mappings/${enc(id)}`, z.undefined(), { method: 'DELETE' })),
+    unmap: (id) => then(() => api(apiUrl(apiPaths.midiMapping, { id }), z.undefined(), { method: 'DELETE' })),
   };
 }
 
 export function outputActions(dispatch: Dispatch): OutputActions {
   const put = (id: string, body: unknown) =>
     guarded(dispatch, async () => {
-      await api(`/api/v1/outputs/${enc(id)}`, outputInfoSchema, { method: 'PUT', body });
+      await api(apiUrl(apiPaths.output, { id }), outputInfoSchema, { method: 'PUT', body });
       refresh(dispatch, 'outputs');
     });
   return {
@@ -143,19 +143,20 @@ export function inputActions(dispatch: Dispatch, notify: (m: string) => void): I
       refresh(dispatch, 'input');
     });
   return {
-    select: (source) => then(() => api('/api/v1/input', inputSelectionSchema, { method: 'PUT', body: { source } })),
-    fit: (fit) => then(() => api('/api/v1/input', inputSelectionSchema, { method: 'PUT', body: { fit } })),
+    select: (source) =>
+      then(() => api(apiUrl(apiPaths.input), inputSelectionSchema, { method: 'PUT', body: { source } })),
+    fit: (fit) => then(() => api(apiUrl(apiPaths.input), inputSelectionSchema, { method: 'PUT', body: { fit } })),
     add: (spec) =>
       then(async () => {
-        const added = await api('/api/v1/inputs', inputInfoSchema, { method: 'POST', body: spec });
+        const added = await api(apiUrl(apiPaths.inputs), inputInfoSchema, { method: 'POST', body: spec });
         notify(`Added ${added.name}`);
-        await api('/api/v1/input', inputSelectionSchema, { method: 'PUT', body: { source: added.id } });
+        await api(apiUrl(apiPaths.input), inputSelectionSchema, { method: 'PUT', body: { source: added.id } });
       }),
-    remove: (id) => then(() => api(`/api/v1/inputs/${enc(id)}`, z.undefined(), { method: 'DELETE' })),
-    restart: (id) => then(() => api(`/api/v1/inputs/${enc(id)}/restart`, inputInfoSchema, { method: 'POST' })),
+    remove: (id) => then(() => api(apiUrl(apiPaths.inputSource, { id }), z.undefined(), { method: 'DELETE' })),
+    restart: (id) => then(() => api(apiUrl(apiPaths.inputRestart, { id }), inputInfoSchema, { method: 'POST' })),
     options: (id, options) =>
-      then(() => api(`/api/v1/inputs/${enc(id)}`, inputInfoSchema, { method: 'PUT', body: { options } })),
-    devices: () => api('/api/v1/input/devices', inputDevicesSchema),
+      then(() => api(apiUrl(apiPaths.inputSource, { id }), inputInfoSchema, { method: 'PUT', body: { options } })),
+    devices: () => api(apiUrl(apiPaths.inputDevices), inputDevicesSchema),
     failed: (message) => dispatch({ type: 'error', message }),
   };
 }
@@ -167,13 +168,13 @@ export function presetActions(dispatch: Dispatch, notify: (m: string) => void): 
         dispatch({
           type: 'service',
           topic: 'presets',
-          data: await api(`/api/v1/presets/${enc(name)}`, presetListSchema, { method: 'PUT', body: {} }),
+          data: await api(apiUrl(apiPaths.preset, { name }), presetListSchema, { method: 'PUT', body: {} }),
         });
         notify(`Saved “${name}”`);
       }),
     recall: (name) =>
       guarded(dispatch, async () => {
-        const r = await api(`/api/v1/presets/${enc(name)}/recall`, presetRecallSchema, { method: 'POST' });
+        const r = await api(apiUrl(apiPaths.presetRecall, { name }), presetRecallSchema, { method: 'POST' });
         const skipped = r.skipped.length ? ` (skipped: ${r.skipped.join(', ')})` : '';
         notify(`Recalled “${name}”${skipped}`);
       }),
@@ -182,7 +183,7 @@ export function presetActions(dispatch: Dispatch, notify: (m: string) => void): 
         dispatch({
           type: 'service',
           topic: 'presets',
-          data: await api(`/api/v1/presets/${enc(name)}`, presetListSchema, { method: 'DELETE' }),
+          data: await api(apiUrl(apiPaths.preset, { name }), presetListSchema, { method: 'DELETE' }),
         });
       }),
   };
@@ -191,7 +192,7 @@ export function presetActions(dispatch: Dispatch, notify: (m: string) => void): 
 /** Starts a model download; progress then arrives as `models` events. */
 export function downloadModel(dispatch: Dispatch, model: string): void {
   guarded(dispatch, async () => {
-    await api('/api/v1/models/download', downloadResponseSchema, { method: 'POST', body: { model } });
+    await api(apiUrl(apiPaths.modelsDownload), downloadResponseSchema, { method: 'POST', body: { model } });
     refresh(dispatch, 'models');
   });
 }

@@ -1,5 +1,6 @@
 /** The perform services as the panel reads them (tempo, cues, recording): their shapes are src/shared's. */
 import { eventTopics } from '../../src/shared/event-topics';
+import { apiPaths, apiUrl } from '../../src/shared/api-paths';
 import type { CueState, RecordingState, TempoState } from '../../src/shared/perform';
 
 export type TempoInfo = TempoState & {
@@ -14,9 +15,9 @@ export type PerformTopic = 'tempo' | 'cues' | 'recording';
 
 /** Where each is read, and its shape. */
 export const performServices = {
-  tempo: { path: '/api/v1/tempo', schema: eventTopics.tempo },
-  cues: { path: '/api/v1/cues', schema: eventTopics.cues },
-  recording: { path: '/api/v1/recording', schema: eventTopics.recording },
+  tempo: { path: apiUrl(apiPaths.tempo), schema: eventTopics.tempo },
+  cues: { path: apiUrl(apiPaths.cues), schema: eventTopics.cues },
+  recording: { path: apiUrl(apiPaths.recording), schema: eventTopics.recording },
 } as const;
 
 /** The beat the tempo is on at panel time `now` (ms, performance.now()). */

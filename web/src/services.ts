@@ -1,5 +1,6 @@
 /** How the panel reads the optional services (outputs, presets, model downloads); their shapes live in src/shared. */
 import { DECIMAL, formatBytes } from '../../src/shared/bytes';
+import { rootPaths } from '../../src/shared/api-paths';
 import { modelsStatusSchema } from '../../src/shared/models';
 import type { ModelState } from '../../src/shared/models';
 import type { OutputInfo } from '../../src/shared/outputs';
@@ -12,8 +13,8 @@ export type PresetInfo = Preset;
 export function webrtcUrls(o: OutputInfo): { whep: string; page: string } {
   const urls = o.urls ?? [];
   return {
-    whep: urls.find((u) => /\/whep\b/.test(u)) ?? '/whep',
-    page: urls.find((u) => /\/output\b/.test(u)) ?? '/output',
+    whep: urls.find((u) => /\/whep\b/.test(u)) ?? rootPaths.whep,
+    page: urls.find((u) => /\/output\b/.test(u)) ?? rootPaths.outputPage,
   };
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { apiPaths, apiUrl } from '../../../src/shared/api-paths';
 import { fitModes } from '../../../src/shared/inputs';
 import { PublishButtons } from './publish-buttons';
 import type { InputDevices, InputInfo, InputSelection } from '../../../src/shared/inputs';
@@ -181,7 +182,7 @@ function InputPreview({ input }: { input: InputInfo | undefined }) {
     <img
       class="input-preview"
       alt={`preview of ${input.name}`}
-      src={`/api/v1/inputs/${encodeURIComponent(input.id)}/preview.jpg?n=${tick}`}
+      src={`${apiUrl(apiPaths.inputPreview, { id: input.id })}?n=${tick}`}
       style={broken ? { visibility: 'hidden' } : undefined}
       onLoad={() => setBroken(false)}
       onError={() => setBroken(true)}

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { apiPaths, apiUrl } from '../../../src/shared/api-paths';
 import { openWhep } from '../whep';
 import { webrtcUrls } from '../services';
 import type { OutputInfo } from '../services';
@@ -46,7 +47,7 @@ export function Preview({ outputs, paused }: { outputs: OutputInfo[] | null; pau
       {mode === 'mjpeg' && (
         <img
           key={mjpegKey}
-          src="/api/v1/stream.mjpeg"
+          src={apiUrl(apiPaths.stream)}
           alt="live output"
           // A dropped stream (server restart) shows a broken image; ask again shortly.
           onError={() => setTimeout(() => setMjpegKey((k) => k + 1), 1000)}

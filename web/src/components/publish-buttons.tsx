@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { fillPath, rootPaths } from '../../../src/shared/api-paths';
 import { publishWhip } from '../whip';
 import type { WhipPublication } from '../whip';
 
@@ -44,7 +45,7 @@ export function PublishButtons(props: { select(id: string | null): void; failed(
     try {
       if (!navigator.mediaDevices) throw new Error('this page cannot capture: open it over https or on localhost');
       const stream = await CAPTURE[kind]();
-      const publication = await publishWhip(`/whip/${kind}`, stream);
+      const publication = await publishWhip(fillPath(rootPaths.whipSlot, { slot: kind }), stream);
       publication.onended = () => stop(kind);
       publications.current[kind] = publication;
       setLive((l) => ({ ...l, [kind]: 'on' }));

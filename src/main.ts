@@ -29,7 +29,8 @@ import { PresetStore, presetRoutes } from './presets/index';
 import { loadPlugins, pluginRoutes } from './plugins/index';
 import type { PluginReport } from './plugins/index';
 import { addPresetCommands } from './presets/commands';
-import { configDir } from './files';
+import { configDir, modelsDir } from './files';
+import { setupPreprocess } from './preprocess-setup';
 import { join } from 'node:path';
 import { OscService } from '../control/osc/service';
 import { oscRoutes } from '../control/osc/paths';
@@ -118,6 +119,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
   if (faults) o.log('fault injection is on (DAYDREAM_SCOPE_FAULTS=1): POST /api/v1/faults breaks pipelines on purpose');
   const budget = new MemoryBudget(o.memoryBudget);
   let memory: MemoryMonitor | undefined = undefined; // made once the host exists; admissions before that see no sample
+  const pre = setupPreprocess({ modelsDir: o.modelsDir ?? modelsDir(), now: () => clock.now(), log: o.log });
   const host = new PipelineHost({
     registry,
     params,
@@ -130,6 +132,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     ...(o.isolation === 'process' ? { runtimeFor: isolated } : {}),
     admit: (request) => budget.admit(request, memory?.snapshot() ?? null),
     loaded: (p) => memory?.loaded(p),
+    preprocess: pre.factory,
   });
   memory = new MemoryMonitor({
     host,
@@ -297,6 +300,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         outputRoutes(outputs),
         ...performing.routes,
         mjpegRoutes(mjpeg, engine),
+        pre.routes,
         pluginRoutes(plugins),
         inputs.apiRoutes,
         ...(faults ? [faultRoutes(faults)] : []),
@@ -310,6 +314,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
     });
   } catch (err) {
     mjpeg.close();
+    pre.close();
     await inputs.close();
     await host.stop();
     throw err;
@@ -406,6 +411,7 @@ export async function startScope(options: Partial<ScopeOptions> = {}): Promise<S
         await http.close();
         await inputs.close();
         mjpeg.close();
+        pre.close();
         await models.close();
         memory.stop();
         await host.stop();

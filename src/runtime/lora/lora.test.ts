@@ -15,10 +15,11 @@ const random = (n: number) =>
 
 const Q = 'down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q';
 const FF = 'down_blocks.0.attentions.0.transformer_blocks.0.ff.net.2';
-const base = { [Q]: { dims: [4, 6], data: random(24) }, [FF]: { dims: [6, 3], data: random(18) } };
+type Weights = Record<string, { dims: number[]; data: Float32Array }>;
+const base: Weights = { [Q]: { dims: [4, 6], data: random(24) }, [FF]: { dims: [6, 3], data: random(18) } };
 
 /** x [2, 4] -> MatMul (to_q) -> Relu -> MatMul (ff) -> y [2, 3], with `weights` as the two MatMul weights. */
-function tinyGraph(weights: typeof base): Uint8Array {
+function tinyGraph(weights: Weights): Uint8Array {
   const g = new GraphBuilder('tiny_lora_target');
   const x = g.input('x', 'float', [2, 4]);
   const q = g.op('MatMul', [x, g.floats(`${Q}.weight`, [4, 6], weights[Q]!.data)]);
@@ -33,7 +34,7 @@ function tinyGraph(weights: typeof base): Uint8Array {
 
 /** A rank-2 LoRA for both modules: down [2, in], up [out, 2]. */
 const pair = (cin: number, cout: number) => ({ down: random(2 * cin), up: random(cout * 2) });
-const lora = { [Q]: pair(4, 6), [FF]: pair(6, 3) };
+const lora: Record<string, { down: Float32Array; up: Float32Array }> = { [Q]: pair(4, 6), [FF]: pair(6, 3) };
 
 function kohyaFile(alpha: number): Uint8Array {
   const t: Record<string, { dims: number[]; data: Float32Array }> = {};
@@ -58,8 +59,8 @@ function peftFile(): Uint8Array {
 }
 
 /** W + scale · downᵀ · upᵀ, the merge in closed form, for both weights. */
-function merged(scale: number): typeof base {
-  const out: typeof base = {};
+function merged(scale: number): Weights {
+  const out: Weights = {};
   for (const [mod, w] of Object.entries(base)) {
     const [cin, cout] = w.dims as [number, number];
     const { down, up } = lora[mod]!;

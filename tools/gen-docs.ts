@@ -11,6 +11,7 @@ import { format, resolveConfig } from 'prettier';
 import { FLAGS } from '../src/flags';
 import { scopeDefaults } from '../src/scope-options';
 import { commonParams } from '../src/engine/registry';
+import { preprocessParams } from '../src/preprocess/stage-names';
 import { builtinPipelines } from '../pipelines/index';
 import { routeToolTable } from '../control/mcp/route-tools';
 import { RESOURCES } from '../control/mcp/resources';
@@ -93,6 +94,10 @@ export function parameterTables(): string {
     '### Every pipeline',
     '',
     paramTable(commonParams({ width: scopeDefaults.width, height: scopeDefaults.height })),
+    '',
+    '### Every pipeline that takes the input (the pre-processor chain, docs/preprocess.md)',
+    '',
+    paramTable(preprocessParams()),
   ];
   for (const d of builtinPipelines)
     sections.push('', `### \`${d.id}\`: ${d.name}`, '', cell(d.description), '', paramTable(d.params));

@@ -96,4 +96,22 @@ describe('the depth stage', () => {
     expect(out.data.some((v, i) => i % 4 === 0 && v !== 0 && v !== 255)).toBe(false);
     await chain.release();
   });
+
+  it('a depth model that does not open passes the input on unchanged, said once, and the show goes on', async () => {
+    const log: string[] = [];
+    const chain = new PreprocessChain({
+      runtime,
+      depthModel: async () => ({ model: new Uint8Array([1, 2, 3]), size: 28 }),
+      log: (m) => log.push(m),
+    });
+    const input = picture(4);
+    expect(await chain.apply(input, values('grayscale,depth'))).toBe(input);
+    expect(await chain.apply(input, values('grayscale,depth'))).toBe(input);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatch(/^pre-processing \(grayscale,depth\) failed, the input goes on unchanged: /);
+    // Without depth the chain works again.
+    const grey = await chain.apply(input, values('grayscale'));
+    expect(grey.data[0]).toBe(grey.data[1]);
+    await chain.release();
+  });
 });

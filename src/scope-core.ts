@@ -36,6 +36,8 @@ import { loadPlugins } from './plugins/index';
 import type { PluginReport } from './plugins/index';
 import { addPresetCommands } from './presets/commands';
 import { configDir, modelsDir } from './files';
+import { setupPreprocess } from './preprocess-setup';
+import type { PreprocessSetup } from './preprocess-setup';
 import { interpolatorFor } from './engine/interpolation/choose-model';
 import type { FrameInterpolator } from './engine/interpolation/interpolator';
 import { Perform } from './perform';
@@ -54,6 +56,8 @@ export interface ScopeCore {
   engine: Engine;
   /** Makes the frames between rendered ones (`interpolate`); closed after the host, before the runtime. */
   interpolator: FrameInterpolator & { close(): Promise<void> };
+  /** The pre-processor chain's factory (given to the host), its conditioning picture and that picture's routes. */
+  pre: PreprocessSetup;
   clock: Clock;
   memory: MemoryMonitor;
   faults: FaultPlan | undefined;
@@ -116,6 +120,7 @@ export async function buildCore(o: ScopeOptions, seams: CoreSeams = {}): Promise
   // asks the budget with the monitor's last sample): the monitor is made once the host exists, and admissions
   // before that see no sample.
   let memory: MemoryMonitor | undefined = undefined;
+  const pre = setupPreprocess({ modelsDir: o.modelsDir ?? modelsDir(), now: () => clock.now(), log: o.log });
   const host = new PipelineHost({
     registry,
     params,
@@ -128,6 +133,7 @@ export async function buildCore(o: ScopeOptions, seams: CoreSeams = {}): Promise
     ...(o.isolation === 'process' ? { runtimeFor: isolated } : {}),
     admit: seams.admit ?? ((request) => budget.admit(request, memory?.snapshot() ?? null)),
     loaded: (p) => memory?.loaded(p),
+    preprocess: pre.factory,
   });
   memory = new MemoryMonitor({
     host,
@@ -216,6 +222,7 @@ export async function buildCore(o: ScopeOptions, seams: CoreSeams = {}): Promise
     host,
     engine,
     interpolator,
+    pre,
     clock,
     memory,
     faults,

@@ -28,8 +28,8 @@ export type { Provided, ScopeService, ServiceRoutes } from './scope-service-kit'
 export const coreService = scopeService({
   name: 'core',
   flags: ['pipelines', 'plugins', 'device', 'isolation', 'warm', 'memoryBudget', 'manifests', 'modelsDir'],
-  needs: ['services', 'models', 'presets', 'plugins', 'faults', 'host', 'runtime', 'interpolator'],
-  start: ({ services, models, presets, plugins, faults, host, runtime, interpolator }) => {
+  needs: ['services', 'models', 'presets', 'plugins', 'faults', 'host', 'runtime', 'interpolator', 'pre'],
+  start: ({ services, models, presets, plugins, faults, host, runtime, interpolator, pre }) => {
     return {
       routes: {
         api: [
@@ -37,11 +37,13 @@ export const coreService = scopeService({
           modelRoutes(models, { provider: async () => (await runtime.provider()).provider }),
           presetRoutes(presets),
           pluginRoutes(plugins),
+          pre.routes,
           ...(faults ? [faultRoutes(faults)] : []),
         ],
       },
       stop: async () => {
         await models.close();
+        pre.close();
         await host.stop();
         await interpolator.close();
         await runtime.close();

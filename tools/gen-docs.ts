@@ -13,6 +13,7 @@ import { SCOPE_ENV, scopeEnv } from '../src/flag-env';
 import type { EnvVar } from '../src/flag-env';
 import { scopeDefaults } from '../src/scope-options';
 import { commonParams } from '../src/engine/registry';
+import { preprocessParams } from '../src/preprocess/stage-names';
 import { builtinPipelines } from '../pipelines/index';
 import { routeToolTable } from '../control/mcp/route-tools';
 import { RESOURCES } from '../control/mcp/resources';
@@ -108,6 +109,10 @@ export function parameterTables(): string {
     '### Every pipeline',
     '',
     paramTable(commonParams({ width: scopeDefaults.width, height: scopeDefaults.height })),
+    '',
+    '### Every pipeline that takes the input (the pre-processor chain, docs/preprocess.md)',
+    '',
+    paramTable(preprocessParams()),
   ];
   for (const d of builtinPipelines)
     sections.push('', `### \`${d.id}\`: ${d.name}`, '', cell(d.description), '', paramTable(d.params));

@@ -1,4 +1,5 @@
 /** The pipeline host's status and options (host.ts). */
+import type { PreprocessorFactory } from './preprocessor';
 import type { Clock } from './clock';
 import type { FaultPlan } from './faults';
 import type { LoadedPipeline } from './loaded-pipeline';
@@ -77,6 +78,8 @@ export interface PipelineHostOptions {
   preflightChecks?: readonly PreflightCheck[];
   /** Told after each load how much memory the pipeline took (for the next admission). */
   loaded?: (p: LoadedPipeline) => void;
+  /** The pre-processor chain between the input and every pipeline that takes it (`preprocess` and its knobs). */
+  preprocess?: PreprocessorFactory;
 }
 
 /** A load about to start, as the memory budget sees it. */

@@ -2,6 +2,7 @@ import { RealtimeClock, within } from './clock';
 import type { Cancel, Clock } from './clock';
 import { commonParams } from './registry';
 import type { Image } from './frame';
+import { takesInput } from './pipeline';
 import type { InputProvider, PipelineDefinition, RenderContext } from './pipeline';
 import { LoadedPipeline, keyOf, loadTimeValues } from './loaded-pipeline';
 import { PipelineSlots } from './pipeline-slots';
@@ -127,7 +128,8 @@ export class PipelineHost {
 
   /** Specs of a pipeline including the common output parameters. */
   specsOf(def: PipelineDefinition): ParamSpecs {
-    return { ...commonParams(this.o.resolution), ...def.params };
+    const chain = this.o.preprocess && takesInput(def) ? this.o.preprocess.specs() : {};
+    return { ...commonParams(this.o.resolution), ...chain, ...def.params };
   }
 
   get activeId(): string | undefined {
@@ -422,7 +424,8 @@ export class PipelineHost {
     const runtime = this.o.runtimeFor?.(def.id) ?? this.o.runtime;
     const created = def.create();
     const instance = this.o.faults ? withFaults(created, this.o.faults, this.clock) : created;
-    const loaded = new LoadedPipeline(def, instance, runtime, runtime !== this.o.runtime, specs, values);
+    const chain = takesInput(def) ? this.o.preprocess?.create(runtime) : undefined;
+    const loaded = new LoadedPipeline(def, instance, runtime, runtime !== this.o.runtime, specs, values, chain);
     loaded.onLost((err) => {
       if (!slots.lost(loaded, err)) return;
       if (slots.previous) this.fallback.fallBack('process', err.message);

@@ -9,6 +9,7 @@ import { takesInput } from './pipeline';
 import type { InputProvider, ParamSnapshot, Pipeline, PipelineDefinition, RenderContext } from './pipeline';
 import type { ParamSpecs, ParamValue, ParamValues } from '../params/spec';
 import type { OrtRuntime } from '../runtime/ort';
+import type { InputPreprocessor } from './preprocessor';
 
 export interface LoadOptions {
   specs: ParamSpecs;
@@ -39,6 +40,8 @@ export class LoadedPipeline {
     readonly ownsRuntime: boolean,
     specs: ParamSpecs,
     values: ParamValues<ParamSpecs>,
+    /** The pre-processor chain its input goes through, on its runtime. */
+    private readonly preprocess?: InputPreprocessor,
   ) {
     this.loadValues = loadTimeValues(specs, values);
     this.key = keyOf(this.loadValues);
@@ -82,7 +85,8 @@ export class LoadedPipeline {
   ): Promise<Image> {
     const snapshot = sized(values, this.loadValues);
     const { width, height } = snapshot;
-    const frame = input && takesInput(this.def, snapshot) ? input.frame(width, height) : undefined;
+    const raw = input && takesInput(this.def, snapshot) ? input.frame(width, height) : undefined;
+    const frame = raw && this.preprocess ? await this.preprocess.apply(raw, snapshot) : raw;
     const image = await this.instance.render({ ...ctx, width, height }, snapshot, frame);
     checkImage(image, width, height);
     return image;
@@ -100,6 +104,7 @@ export class LoadedPipeline {
     } catch (err) {
       log(`unloading ${this.id} failed: ${(err as Error).message}`);
     }
+    await this.preprocess?.release().catch(() => {});
     if (this.ownsRuntime) await this.runtime.close().catch(() => {});
   }
 

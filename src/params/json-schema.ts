@@ -40,6 +40,15 @@ export function paramJsonSchema(spec: ParamSpec): JsonSchema {
     case 'enum':
       return { ...base, type: 'string', enum: [...spec.options] };
     case 'text':
+      if (spec.listOf) {
+        const word = `(${spec.listOf.join('|')})`;
+        return {
+          ...base,
+          type: 'string',
+          maxLength: spec.maxLength,
+          pattern: `^\\s*(${word}\\s*(,\\s*${word}\\s*)*)?$`,
+        };
+      }
       return { ...base, type: 'string', maxLength: spec.maxLength };
     case 'trigger':
       return { ...base, type: 'boolean', default: false };

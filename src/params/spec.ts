@@ -43,6 +43,8 @@ export interface EnumSpec<O extends string = string> extends BaseSpec<'enum', O>
 export interface TextSpec extends BaseSpec<'text', string> {
   maxLength: number;
   multiline: boolean;
+  /** A comma-separated list of these words only (in any order, repeats allowed): e.g. the pre-processor chain. */
+  listOf?: readonly string[];
 }
 /** A trigger has no value; setting it fires once, on the next frame. */
 export type TriggerSpec = BaseSpec<'trigger', false>;
@@ -114,12 +116,16 @@ export const p = {
     options,
     ...common(o),
   }),
-  text: (def: string, o: Common & { maxLength?: number; multiline?: boolean } = {}): TextSpec => ({
+  text: (
+    def: string,
+    o: Common & { maxLength?: number; multiline?: boolean; listOf?: readonly string[] } = {},
+  ): TextSpec => ({
     kind: 'text',
     default: def,
     ...common(o),
     maxLength: o.maxLength ?? 2000,
     multiline: o.multiline ?? false,
+    ...(o.listOf ? { listOf: o.listOf } : {}),
   }),
   trigger: (o: Common = {}): TriggerSpec => ({ kind: 'trigger', default: false, ...common(o) }),
   color: (def: string, o: Common = {}): ColorSpec => ({ kind: 'color', default: def, ...common(o) }),
@@ -181,6 +187,19 @@ function sanitizeColor(value: unknown): Sanitized<string> {
   return { ok: false, reason: `expected a colour like #ff8800, got ${describe(value)}` };
 }
 
+/** A comma-separated list of known words, written back without spaces ("depth, edges" -> "depth,edges"). */
+function sanitizeList(words: readonly string[], value: string): Sanitized<string> {
+  const items = value
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '');
+  const unknown = items.find((w) => !words.includes(w));
+  if (unknown !== undefined) {
+    return { ok: false, reason: `${describe(unknown)} is not one of ${words.join(', ')} (a comma-separated list)` };
+  }
+  return { ok: true, value: items.join(',') };
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
@@ -203,7 +222,7 @@ export function sanitize(spec: ParamSpec, value: unknown): Sanitized<ParamValue>
       if (value.length > spec.maxLength) {
         return { ok: false, reason: `text is ${value.length} characters, the limit is ${spec.maxLength}` };
       }
-      return { ok: true, value };
+      return spec.listOf ? sanitizeList(spec.listOf, value) : { ok: true, value };
     case 'trigger':
       // Any value fires a trigger except an explicit "off" (a button's release).
       if (value === false || value === 0 || value === 'false') return { ok: true, value: false };

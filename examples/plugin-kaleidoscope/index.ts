@@ -95,7 +95,7 @@ class Grid {
     const { width, height, cols } = this;
     const data = new Uint8Array(width * height * 4).fill(255);
     const wedge = TAU / segments;
-    const rgb = [0, 0, 0];
+    const rgb: Rgb = [0, 0, 0];
     for (let y = 0; y < this.rows; y++) {
       for (let x = 0; x < cols; x++) {
         // Fold the angle into one wedge, mirrored about its middle, so neighbouring wedges meet seamlessly.
@@ -105,8 +105,8 @@ class Grid {
         const f = 0.5 + 0.5 * Math.sin(6 * r * Math.cos(a) + time) * Math.cos(7 * r * Math.sin(a) - 0.7 * time);
         const g = 0.5 + 0.5 * Math.sin(9 * r - 2 * time + 3 * f);
         for (let ch = 0; ch < 3; ch++) {
-          const base = c0[ch] + (c1[ch] - c0[ch]) * f;
-          rgb[ch] = Math.round(255 * Math.min(1, Math.max(0, base + (c2[ch] - base) * g * g)));
+          const base = c0[ch]! + (c1[ch]! - c0[ch]!) * f;
+          rgb[ch] = Math.round(255 * Math.min(1, Math.max(0, base + (c2[ch]! - base) * g * g)));
         }
         for (let py = 2 * y; py < Math.min(2 * y + 2, height); py++) {
           for (let px = 2 * x; px < Math.min(2 * x + 2, width); px++) {

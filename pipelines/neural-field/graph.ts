@@ -118,11 +118,26 @@ function activate(g: GraphBuilder, x: string, kind: (typeof activations)[number]
   return g.op('Sub', [g.op('Mul', [bump, g.scalar(2)]), g.scalar(1)]);
 }
 
-function split(g: GraphBuilder, x: string, count: number, axis: number, sizes?: number[]): string[] {
+function split<N extends 2 | 3 | 4 | 5>(
+  g: GraphBuilder,
+  x: string,
+  count: N,
+  axis: number,
+  sizes?: number[],
+): Parts<N> {
   const parts = sizes ?? Array.from({ length: count }, () => 1);
   const first = g.op('Split', [x, g.int64s(`split_${x}`, parts)], { axis: { int: axis } }, count);
-  return parts.map((_, i) => (i === 0 ? first : `${first}_${i}`));
+  return parts.map((_, i) => (i === 0 ? first : `${first}_${i}`)) as Parts<N>;
 }
+
+/** The names of a split's N outputs, as a tuple: each destructured name is a string. */
+type Parts<N extends number> = N extends 2
+  ? [string, string]
+  : N extends 3
+    ? [string, string, string]
+    : N extends 4
+      ? [string, string, string, string]
+      : [string, string, string, string, string];
 
 /** Polar coordinates of the grid's pixel centres; the short side spans [-1, 1] so shapes keep their aspect. */
 export function polarGrid(width: number, height: number): { theta: Float32Array; radius: Float32Array } {

@@ -58,7 +58,7 @@ export function blendConditionings(items: Conditioning[], weights: number[], mod
       const out = new Float32Array(parts[0]!.length);
       parts.forEach((p, j) => {
         const w = active[j]!.w / total;
-        for (let i = 0; i < out.length; i++) out[i] += w * p[i]!;
+        for (let i = 0; i < out.length; i++) out[i]! += w * p[i]!;
       });
       return out;
     },

@@ -67,7 +67,7 @@ function merged(scale: number): Weights {
     const data = Float32Array.from(w.data);
     for (let i = 0; i < cin; i++)
       for (let o = 0; o < cout; o++)
-        for (let r = 0; r < 2; r++) data[i * cout + o] += scale * down[r * cin + i]! * up[o * 2 + r]!;
+        for (let r = 0; r < 2; r++) data[i * cout + o]! += scale * down[r * cin + i]! * up[o * 2 + r]!;
     out[mod] = { dims: w.dims, data };
   }
   return out;

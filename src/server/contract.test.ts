@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinPipelines } from '../../pipelines/index';
+import { takesInput } from '../engine/pipeline';
+import { preprocessParams } from '../preprocess';
 import { errorBodySchema, pipelineStatusSchema, statsSchema } from '../shared/api';
 import { serverMessageSchema } from '../shared/messages';
 import { ManualTimers } from '../kernel/timers';
@@ -64,7 +66,9 @@ describe('shapes of the API with the real neural-field', () => {
       expect(p).toMatchObject({ name: expect.any(String), description: expect.any(String) });
       expect(p.schema).toMatchObject({ type: 'object', additionalProperties: false });
       const names = Object.keys(p.schema.properties);
-      expect(names).toEqual(['width', 'height', 'interpolate', ...Object.keys(builtinPipelines[i]!.params)]);
+      // A pipeline that takes the video input also gets the pre-processor chain's parameters, before its own.
+      const chain = takesInput(builtinPipelines[i]!) ? Object.keys(preprocessParams()) : [];
+      expect(names).toEqual(['width', 'height', 'interpolate', ...chain, ...Object.keys(builtinPipelines[i]!.params)]);
       expect(p.schema.properties.interpolate).toMatchObject({ type: 'integer', minimum: 1, maximum: 4, default: 1 });
       for (const side of ['width', 'height']) {
         expect(p.schema.properties[side]).toMatchObject({

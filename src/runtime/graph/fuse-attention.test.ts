@@ -6,7 +6,7 @@ import { attr, decodeModel, encodeModel } from './onnx-model';
 import type { Model } from './onnx-model';
 import { ATTN, attentionBlock, attentionFeeds } from './test-attention-block';
 
-const ops = (m: Model) => (m.graph!.node ?? []).map((n) => n.opType);
+const ops = (m: Model) => (m.graph!.node ?? []).map((n) => n.opType ?? '');
 const count = (m: Model, op: string) => ops(m).filter((o) => o === op).length;
 
 describe('attention fusion into MultiHeadAttention', () => {

@@ -54,7 +54,7 @@ function scaled(index: GraphIndex, value: string | undefined) {
   const read = (v: string) => index.scalar(v);
   for (const op of ['Mul', 'Div'] as const) {
     const node = index.made(value, op);
-    const pair = node && withConstant(index, node, read);
+    const pair = node && withConstant(node, read);
     if (!node || !pair || (op === 'Div' && pair[1] !== node.input![1])) continue;
     const c = index.scalar(pair[1])!;
     return { input: pair[0], scale: op === 'Mul' ? c : 1 / c, group: [node] };

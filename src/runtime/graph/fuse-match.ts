@@ -5,7 +5,7 @@
  * graph sees the same values under the same names. The input model is never changed; a new one comes back.
  */
 import { halfToFloats } from '../half';
-import { ensureOpset, num, withGraph, Namer, DataType } from './onnx-model';
+import { allNodes, ensureOpset, num, withGraph, Namer, DataType } from './onnx-model';
 import type { Attribute, Model, Node, Tensor } from './onnx-model';
 import { normalDomain } from './kernel-table';
 import { valueRanks } from './value-ranks';
@@ -92,11 +92,7 @@ export class GraphIndex {
 }
 
 /** Constant operands of a two-input node: [the other input, the constant], in either order, or undefined. */
-export function withConstant(
-  index: GraphIndex,
-  node: Node,
-  read: (v: string) => unknown,
-): [string, string] | undefined {
+export function withConstant(node: Node, read: (v: string) => unknown): [string, string] | undefined {
   const [a, b] = node.input ?? [];
   if (!a || !b) return undefined;
   if (read(b) !== undefined) return [a, b];
@@ -154,5 +150,10 @@ export function fuseNodes(model: Model, match: (anchor: Node, index: GraphIndex)
     if (at.has(n)) out.push(...at.get(n)!);
     else if (!taken.has(n)) out.push(n);
   }
-  return ensureOpset(withGraph(model, { ...model.graph, node: out }), 'com.microsoft', 1);
+  // Constants only the replaced nodes read (shapes, GELU's 0.5, a scale) go with them; weights stay read.
+  const read = new Set<string>();
+  for (const n of allNodes({ node: out })) for (const i of n.input ?? []) read.add(i);
+  const orphaned = new Set([...taken].flatMap((n) => n.input ?? []).filter((i) => !read.has(i)));
+  const initializer = (model.graph!.initializer ?? []).filter((t) => !orphaned.has(t.name ?? ''));
+  return ensureOpset(withGraph(model, { ...model.graph, node: out, initializer }), 'com.microsoft', 1);
 }

@@ -25,6 +25,14 @@ const sameRank = new Set([
   'Resize',
   'Concat',
 ]);
+/** The fused com.microsoft ops, whose first output has their first input's rank (the fusions run in a row). */
+const contribSameRank = new Set([
+  'MultiHeadAttention',
+  'BiasAdd',
+  'BiasSplitGelu',
+  'SkipLayerNormalization',
+  'FusedConv',
+]);
 const broadcast = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Where']);
 
 export function valueRanks(
@@ -39,11 +47,13 @@ export function valueRanks(
   }
   for (const [name, t] of initializers) ranks.set(name, (t.dims ?? []).map(num).length);
   for (const node of graph.node ?? []) {
-    if (node.domain && node.domain !== 'ai.onnx') continue;
+    const contrib = node.domain === 'com.microsoft';
+    if (node.domain && node.domain !== 'ai.onnx' && !contrib) continue;
     const inputs = (node.input ?? []).map((i) => ranks.get(i));
     const op = node.opType ?? '';
     let rank: number | undefined;
-    if (sameRank.has(op)) rank = inputs[0];
+    if (contrib) rank = contribSameRank.has(op) ? inputs[0] : undefined;
+    else if (sameRank.has(op)) rank = inputs[0];
     else if (broadcast.has(op) || op === 'MatMul')
       rank = inputs.every((r) => r !== undefined) ? Math.max(...(inputs as number[])) : undefined;
     else if (op === 'Reshape') rank = ints(node.input?.[1] ?? '')?.length;

@@ -7,12 +7,17 @@ import { GraphBuilder } from '../graph-builder';
 import { pattern } from './cpu-run';
 
 export const ATTN = { S: 6, L: 5, heads: 2, head: 4, context: 3 } as const;
-const { S, L, heads, head, context } = ATTN;
-const D = heads * head;
+export type AttentionSize = { S: number; L: number; heads: number; head: number; context: number };
 
 export type AttentionForm = 'key-0231-mul' | 'key-two-transposes-div' | 'scale-on-query' | 'masked';
 
-export function attentionBlock(form: AttentionForm, cross: boolean, opts: { probsOut?: boolean } = {}): Uint8Array {
+export function attentionBlock(
+  form: AttentionForm,
+  cross: boolean,
+  opts: { probsOut?: boolean; size?: AttentionSize } = {},
+): Uint8Array {
+  const { S, L, heads, head, context } = opts.size ?? ATTN;
+  const D = heads * head;
   const g = new GraphBuilder(`attention_${form}`);
   const x = g.input('x', 'float', [1, S, D]);
   const ctx = cross ? g.input('ctx', 'float', [1, L, context]) : x;
@@ -53,7 +58,9 @@ export function attentionBlock(form: AttentionForm, cross: boolean, opts: { prob
   return g.toBytes();
 }
 
-export function attentionFeeds(cross: boolean) {
+export function attentionFeeds(cross: boolean, size: AttentionSize = ATTN) {
+  const { S, L, heads, head, context } = size;
+  const D = heads * head;
   return {
     x: { dims: [1, S, D], data: pattern(S * D, 1) },
     ...(cross ? { ctx: { dims: [1, L, context], data: pattern(L * context, 2) } } : {}),

@@ -7,7 +7,7 @@ import { GraphBuilder } from '../graph-builder';
 import { pattern } from './cpu-run';
 
 export const TOK = { S: 5, C: 8 } as const;
-const { S, C } = TOK;
+export type TokenSize = { S: number; C: number };
 
 const weights = (g: GraphBuilder, name: string, dims: number[], seed: number) =>
   g.floats(
@@ -23,7 +23,7 @@ const weights = (g: GraphBuilder, name: string, dims: number[], seed: number) =>
   );
 
 /** x [1, S, C] -> MatMul [C, 2F] + bias -> halves -> left × GELU(right). `torch`: Split and torch's GELU form. */
-export function gegluGraph(form: 'slices' | 'torch'): Uint8Array {
+export function gegluGraph(form: 'slices' | 'torch', { S, C }: TokenSize = TOK): Uint8Array {
   const F = C;
   const g = new GraphBuilder(`geglu_${form}`);
   const x = g.input('x', 'float', [1, S, C]);
@@ -51,7 +51,7 @@ export function gegluGraph(form: 'slices' | 'torch'): Uint8Array {
 }
 
 /** x + (h · W + bias): the attention output projection added to the residual stream, then read on. */
-export function biasAddGraph(): Uint8Array {
+export function biasAddGraph({ S, C }: TokenSize = TOK): Uint8Array {
   const g = new GraphBuilder('bias_add');
   const x = g.input('x', 'float', [1, S, C]);
   const h = g.input('h', 'float', [1, S, C]);
@@ -61,7 +61,7 @@ export function biasAddGraph(): Uint8Array {
 }
 
 /** LayerNorm(x + (h · W + bias)), the sum also going on as the residual stream (a second reader). */
-export function skipLayerNormGraph(): Uint8Array {
+export function skipLayerNormGraph({ S, C }: TokenSize = TOK): Uint8Array {
   const g = new GraphBuilder('skip_ln');
   const x = g.input('x', 'float', [1, S, C]);
   const h = g.input('h', 'float', [1, S, C]);
@@ -81,23 +81,27 @@ export function skipLayerNormGraph(): Uint8Array {
 }
 
 /** Convolutions followed by Relu, LeakyRelu and Sigmoid, as TAESD's blocks are. */
-export function convActivationGraph(): Uint8Array {
+export function convActivationGraph(side = 6, width = 4): Uint8Array {
   const g = new GraphBuilder('conv_act');
-  let x = g.input('image', 'float', [1, 3, 6, 6]);
+  let x = g.input('image', 'float', [1, 3, side, side]);
   const conv = (v: string, cin: number, cout: number, seed: number) =>
     g.op('Conv', [v, weights(g, `w${seed}`, [cout, cin, 3, 3], seed), weights(g, `b${seed}`, [cout], seed + 1)], {
       kernel_shape: [3, 3],
       pads: [1, 1, 1, 1],
     });
-  x = g.op('Relu', [conv(x, 3, 4, 20)]);
-  x = g.op('LeakyRelu', [conv(x, 4, 4, 22)], { alpha: 0.2 });
-  x = g.op('Sigmoid', [conv(x, 4, 3, 24)]);
-  g.output(x, 'out', 'float', [1, 3, 6, 6]);
+  x = g.op('Relu', [conv(x, 3, width, 20)]);
+  x = g.op('LeakyRelu', [conv(x, width, width, 22)], { alpha: 0.2 });
+  x = g.op('Sigmoid', [conv(x, width, 3, 24)]);
+  g.output(x, 'out', 'float', [1, 3, side, side]);
   return g.toBytes();
 }
 
-export const tokenFeeds = {
+export const tokenFeedsFor = ({ S, C }: TokenSize) => ({
   x: { dims: [1, S, C], data: pattern(S * C, 1) },
   h: { dims: [1, S, C], data: pattern(S * C, 2) },
-};
-export const imageFeeds = { image: { dims: [1, 3, 6, 6], data: pattern(3 * 36, 3) } };
+});
+export const tokenFeeds = tokenFeedsFor(TOK);
+export const imageFeedsFor = (side: number) => ({
+  image: { dims: [1, 3, side, side], data: pattern(3 * side * side, 3) },
+});
+export const imageFeeds = imageFeedsFor(6);

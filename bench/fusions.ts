@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BLOCK, buildExportBlock } from '../pipelines/streamdiffusion/standin/export-shapes';
-import { fuseModel, fusionsFor } from '../src/runtime/graph/fusions';
+import { fuseModel, fusionNames, fusionsFor } from '../src/runtime/graph/fusions';
 import { decodeModel, encodeModel } from '../src/runtime/graph/onnx-model';
 import { pattern } from '../src/runtime/graph/cpu-run';
 import { attentionBlock, attentionFeeds } from '../src/runtime/graph/test-attention-block';
@@ -96,7 +96,9 @@ export async function fusionsBench(o: { quick: boolean; devices: ('cpu' | 'webgp
           : new OrtRuntime({ device: 'webgpu', worker: false });
       try {
         for (const c of cases(o.quick)) {
-          const { model, applied } = fuseModel(decodeModel(c.bytes), provider, fusionsFor(provider));
+          // Every fusion the provider has a kernel for, default or not: the figures are what decides the defaults.
+          const all = Object.fromEntries(fusionNames.map((n) => [n, true]));
+          const { model, applied } = fuseModel(decodeModel(c.bytes), provider, fusionsFor(provider, all));
           const off = join(dir, `${provider}-off.onnx`);
           const on = join(dir, `${provider}-on.onnx`);
           await writeFile(off, c.bytes);

@@ -37,10 +37,8 @@ describe('TypedSession.open (lowering at load)', () => {
     await Promise.all([a.release(), b.release()]);
     expect(x.length).toBe(y.length);
     for (let i = 0; i < x.length; i++) expect(x[i]).toBeCloseTo(y[i]!, 3);
-    // One rewritten copy beside each: the Olive file lowered, the plain one with its two attentions fused into
-    // MultiHeadAttention (the CPU provider has that kernel; see docs/fusions.md).
-    const copies = (await readdir(dir)).filter((f) => f.includes('.lowered-cpu-'));
-    expect(copies.map((f) => f.split('.')[0]).sort()).toEqual(['olive', 'plain']);
+    // One lowered copy beside the Olive file; the plain one needed none (fusions are off on the CPU by default).
+    expect((await readdir(dir)).filter((f) => f.includes('.lowered-cpu-'))).toHaveLength(1);
   });
 
   it('refuses a file with an operator no provider has, with its sentence, before any session', async () => {

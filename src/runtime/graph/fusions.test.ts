@@ -19,8 +19,16 @@ describe('which fusions run where', () => {
   it('runs a fusion only for a provider whose table has its operator', () => {
     expect(fusionsFor('webgpu')).toEqual(['attention', 'skip-layer-norm', 'bias-add', 'bias-split-gelu', 'fused-conv']);
     expect(fusionsFor('cuda')).toEqual(['attention', 'skip-layer-norm', 'bias-add', 'bias-split-gelu', 'fused-conv']);
-    // The CPU provider has no BiasAdd or BiasSplitGelu kernel.
-    expect(fusionsFor('cpu')).toEqual(['attention', 'skip-layer-norm', 'fused-conv']);
+    // Off by default on the CPU; switched on, only those it has kernels for (no BiasAdd, no BiasSplitGelu).
+    expect(fusionsFor('cpu')).toEqual([]);
+    const all = {
+      attention: true,
+      'skip-layer-norm': true,
+      'bias-add': true,
+      'bias-split-gelu': true,
+      'fused-conv': true,
+    };
+    expect(fusionsFor('cpu', all)).toEqual(['attention', 'skip-layer-norm', 'fused-conv']);
     expect(fusionsFor('dml')).toEqual([]);
     expect(fusionsFor('tensorrt')).toEqual([]);
   });
@@ -41,7 +49,14 @@ describe('which fusions run where', () => {
     expect(fusionOptionsFromEnv('on')).toEqual({});
     expect(fusionsFor('webgpu', fusionOptionsFromEnv('off'))).toEqual([]);
     expect(fusionsFor('webgpu', fusionOptionsFromEnv('attention, fused-conv'))).toEqual(['attention', 'fused-conv']);
-    expect(fusionsFor('cpu', fusionOptionsFromEnv('-attention'))).toEqual(['skip-layer-norm', 'fused-conv']);
+    expect(fusionsFor('cuda', fusionOptionsFromEnv('-attention'))).toEqual([
+      'skip-layer-norm',
+      'bias-add',
+      'bias-split-gelu',
+      'fused-conv',
+    ]);
+    expect(fusionsFor('cpu', fusionOptionsFromEnv('-attention'))).toEqual([]);
+    expect(fusionsFor('cpu', fusionOptionsFromEnv('attention'))).toEqual(['attention']);
     expect(() => fusionOptionsFromEnv('attention,flash')).toThrow(
       /DAYDREAM_SCOPE_FUSIONS takes on, off, or a comma list of fusions .* among attention, skip-layer-norm/,
     );

@@ -17,7 +17,10 @@ import type { CheckProvider } from './provider-ops';
 
 export const fusionNames = ['attention', 'skip-layer-norm', 'bias-add', 'bias-split-gelu', 'fused-conv'] as const;
 export type FusionName = (typeof fusionNames)[number];
-/** Per pass: false switches it off; absent or true leaves it to the provider's table. */
+/**
+ * Per pass: false switches it off; true switches it on where it is off by default (the CPU provider); absent
+ * leaves it to the provider's default. A pass never runs where the provider's table lacks its operator.
+ */
 export type FusionOptions = Partial<Record<FusionName, boolean>>;
 
 interface Fusion {
@@ -53,13 +56,19 @@ const fusions: readonly Fusion[] = [
  */
 const fusingProviders: readonly CheckProvider[] = ['cpu', 'webgpu', 'cuda'];
 
-/** The fusions that run for `provider`: those whose operator its table has, less those switched off. */
+/**
+ * Off by default on the CPU provider: onnxruntime's own graph optimizer already fuses Conv + activation and
+ * add + LayerNorm for it, and bench/fusions.ts measured no gain there (attention at SD shape 0.85×, add +
+ * LayerNorm 0.29× on the 2-core machine; docs/fusions.md). They stay available there with `true`.
+ */
+const offByDefault: readonly CheckProvider[] = ['cpu'];
+
+/** The fusions that run for `provider`: those whose operator its table has, by its default or `options`. */
 export function fusionsFor(provider: CheckProvider, options: FusionOptions = {}): FusionName[] {
   if (!fusingProviders.includes(provider)) return [];
   const { kernels } = providerOps(provider);
-  return fusions
-    .filter((f) => options[f.name] !== false && hasKernel(kernels, 'com.microsoft', f.op, 1))
-    .map((f) => f.name);
+  const on = (name: FusionName) => options[name] ?? !offByDefault.includes(provider);
+  return fusions.filter((f) => on(f.name) && hasKernel(kernels, 'com.microsoft', f.op, 1)).map((f) => f.name);
 }
 
 /** Runs the named fusions in their order; returns the model and the fusions that changed it. */
@@ -88,8 +97,9 @@ const envSchema = z
   );
 
 /**
- * FusionOptions from DAYDREAM_SCOPE_FUSIONS: "on" (the default), "off" (none), "attention,fused-conv" (only
- * those), "-fused-conv" (all but that). A value it cannot read is an error with the sentence above.
+ * FusionOptions from DAYDREAM_SCOPE_FUSIONS: "on" (each provider's default), "off" (none), "attention,fused-conv"
+ * (only those, on the CPU provider too), "-fused-conv" (the default less that). A value it cannot read is an error
+ * with the sentence above.
  */
 export function fusionOptionsFromEnv(value: string | undefined): FusionOptions {
   if (value === undefined || value.trim() === '') return {};
@@ -101,7 +111,8 @@ export function fusionOptionsFromEnv(value: string | undefined): FusionOptions {
   const items = v.split(',').map((s) => s.trim());
   const only = items.filter((s) => !s.startsWith('-'));
   const off = new Set(items.filter((s) => s.startsWith('-')).map((s) => s.slice(1)));
+  // Named ones are switched on (on the CPU too), the rest off; with only "-x" items the rest keep their default.
   return Object.fromEntries(
-    fusionNames.map((n) => [n, !off.has(n) && (only.length === 0 || only.includes(n))]),
+    fusionNames.flatMap((n) => (off.has(n) ? [[n, false]] : only.length === 0 ? [] : [[n, only.includes(n)]])),
   ) as FusionOptions;
 }

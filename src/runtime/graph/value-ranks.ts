@@ -63,8 +63,10 @@ export function valueRanks(
     } else if (op === 'Constant') {
       rank = node.attribute?.find((a) => a.name === 'value')?.t?.dims?.length;
     }
-    const out = node.output?.[0];
-    if (rank !== undefined && out && !ranks.has(out)) ranks.set(out, rank);
+    // SkipLayerNormalization's fourth output, the residual sum, has its input's rank too.
+    const outs = op === 'SkipLayerNormalization' && contrib ? [0, 3] : [0];
+    for (const out of outs.map((i) => node.output?.[i]))
+      if (rank !== undefined && out && !ranks.has(out)) ranks.set(out, rank);
   }
   return ranks;
 }

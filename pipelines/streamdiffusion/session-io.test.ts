@@ -37,7 +37,7 @@ describe('TypedSession.open (lowering at load)', () => {
     await Promise.all([a.release(), b.release()]);
     expect(x.length).toBe(y.length);
     for (let i = 0; i < x.length; i++) expect(x[i]).toBeCloseTo(y[i]!, 3);
-    // One lowered copy beside the Olive file; the plain one needed none.
+    // One lowered copy beside the Olive file; the plain one needed none (fusions are off on the CPU by default).
     expect((await readdir(dir)).filter((f) => f.includes('.lowered-cpu-'))).toHaveLength(1);
   });
 

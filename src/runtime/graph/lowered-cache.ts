@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { access, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fuseModel, fusionOptionsFromEnv, fusionsFor } from './fusions';
+import type { FusionName, FusionOptions } from './fusions';
 import { lowerModel } from './lowerings';
 import { readModelReferencingWeights } from './graph-skeleton';
 import { encodeModel } from './onnx-model';
@@ -21,9 +23,11 @@ export interface PreparedModel {
   /** The file to open: the model itself, or its lowered copy. */
   path: string;
   report: OpsetReport;
-  /** Whether a lowered copy is used, and whether it was already there. */
+  /** Whether a rewritten (lowered and/or fused) copy is used, and whether it was already there. */
   lowered: boolean;
   fromCache: boolean;
+  /** The fusions that changed the graph (known when the copy is written now; empty from the cache). */
+  fused: FusionName[];
 }
 
 let projectVersion: string | undefined;
@@ -35,8 +39,19 @@ function version(): string {
 }
 
 /** Where the lowered copy of a graph file with this content hash would be kept. */
-export function loweredPath(path: string, fileSha256: string, provider: CheckProvider, projectVer = version()): string {
-  const key = createHash('sha256').update(`${fileSha256}\0${provider}\0${projectVer}`).digest('hex').slice(0, 16);
+export function loweredPath(
+  path: string,
+  fileSha256: string,
+  provider: CheckProvider,
+  projectVer = version(),
+  /** The fusions switched on: a copy made with others is another file. */
+  fusions: readonly FusionName[] = [],
+): string {
+  const variant = fusions.length ? `\0${[...fusions].sort().join(',')}` : '';
+  const key = createHash('sha256')
+    .update(`${fileSha256}\0${provider}\0${projectVer}${variant}`)
+    .digest('hex')
+    .slice(0, 16);
   return join(dirname(path), `${basename(path, '.onnx')}.lowered-${provider}-${key}.onnx`);
 }
 
@@ -55,23 +70,30 @@ function fileHash(path: string): Promise<string> {
 export async function prepareModel(
   path: string,
   provider: CheckProvider,
-  options: { lowering?: boolean; projectVersion?: string } = {},
+  options: { lowering?: boolean; projectVersion?: string; fusions?: FusionOptions } = {},
 ): Promise<PreparedModel> {
   // The check reads the nodes only; the whole file (weights too, when they are inside it) only when it is lowered.
   const report = await checkModelFile(path, provider, { lowering: options.lowering ?? true });
   const refusal = refusalSentence(report);
   if (refusal) throw new Error(refusal);
   const toLower = report.ops.filter((o) => o.fate === 'lowered');
-  if (toLower.length === 0) return { path, report, lowered: false, fromCache: false };
-  const target = loweredPath(path, await fileHash(path), provider, options.projectVersion);
-  if (await exists(target)) return { path: target, report, lowered: true, fromCache: true };
-  // Written under a temporary name and renamed, so a crash mid-write never leaves a half file the next load trusts.
-  const partial = `${target}.partial-${process.pid}`;
+  const fusions = fusionsFor(provider, options.fusions ?? fusionOptionsFromEnv(process.env.DAYDREAM_SCOPE_FUSIONS));
+  const asItIs = { path, report, lowered: false, fromCache: false, fused: [] };
+  if (toLower.length === 0 && fusions.length === 0) return asItIs;
+  const target = loweredPath(path, await fileHash(path), provider, options.projectVersion, fusions);
+  if (await exists(target)) return { path: target, report, lowered: true, fromCache: true, fused: [] };
   // The copy holds the rewritten nodes; the weights stay where they are, referenced by offset into the original.
   const model = await readModelReferencingWeights(path);
-  await writeFile(partial, encodeModel(lowerModel(model, toLower)));
+  const lowered = toLower.length ? lowerModel(model, toLower) : model;
+  // Fusions after lowering: a lowered contrib op is plain operators the fusions may match again where they help.
+  const { model: fused, applied } = fuseModel(lowered, provider, fusions);
+  // A graph nothing applies to is opened as it is (it is read again at the next load; no copy is kept for it).
+  if (toLower.length === 0 && applied.length === 0) return asItIs;
+  // Written under a temporary name and renamed, so a crash mid-write never leaves a half file the next load trusts.
+  const partial = `${target}.partial-${process.pid}`;
+  await writeFile(partial, encodeModel(fused));
   await rename(partial, target);
-  return { path: target, report, lowered: true, fromCache: false };
+  return { path: target, report, lowered: true, fromCache: false, fused: applied };
 }
 
 async function exists(path: string): Promise<boolean> {

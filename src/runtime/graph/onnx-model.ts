@@ -128,3 +128,10 @@ export function ensureOpset(model: Model, domain: string, version: number): Mode
   else if (num(imports[i]!.version) < version) imports[i] = { ...imports[i], version };
   return { ...model, opsetImport: imports };
 }
+
+export function floatsAttribute(name: string, floats: number[]): Attribute {
+  return { name, type: AttributeType.FLOATS, floats };
+}
+export function stringAttribute(name: string, value: string): Attribute {
+  return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
+}

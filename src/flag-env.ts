@@ -47,6 +47,10 @@ export const SCOPE_ENV = {
     flag: false,
     help: 'internal: the size of that shared-memory region (set by the server for its children)',
   },
+  DAYDREAM_SCOPE_FUSIONS: {
+    flag: false,
+    help: 'the graph fusions applied at load: `on`, `off`, or a comma list to keep or (with `-`) switch off ([fusions.md](fusions.md))',
+  },
   DAYDREAM_SCOPE_TINY: {
     flag: false,
     value: '1',

@@ -4,6 +4,7 @@
  * Beside the model, because an export's external weights are referenced by paths relative to the graph file. A
  * file that cannot run on the provider is refused here with its sentence, before any session is made.
  */
+import { scopeEnv } from '../../flag-env';
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { access, rename, writeFile } from 'node:fs/promises';
@@ -77,7 +78,7 @@ export async function prepareModel(
   const refusal = refusalSentence(report);
   if (refusal) throw new Error(refusal);
   const toLower = report.ops.filter((o) => o.fate === 'lowered');
-  const fusions = fusionsFor(provider, options.fusions ?? fusionOptionsFromEnv(process.env.DAYDREAM_SCOPE_FUSIONS));
+  const fusions = fusionsFor(provider, options.fusions ?? fusionOptionsFromEnv(scopeEnv('DAYDREAM_SCOPE_FUSIONS')));
   const asItIs = { path, report, lowered: false, fromCache: false, fused: [] };
   if (toLower.length === 0 && fusions.length === 0) return asItIs;
   const target = loweredPath(path, await fileHash(path), provider, options.projectVersion, fusions);

@@ -1,4 +1,6 @@
 import { open } from 'node:fs/promises';
+import { fieldHeader } from './protobuf-fields';
+import type { ReadAt } from './protobuf-fields';
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
@@ -27,8 +29,6 @@ const typeNames: Record<number, TensorType> = {
   11: 'float64',
 };
 
-type ReadAt = (position: number, length: number) => Promise<Uint8Array>;
-
 /**
  * The declared inputs and outputs of an ONNX model, read from a file or its bytes. The session wrapper exposes
  * only names, and decoding a whole 1.7 GB UNet to learn whether it wants float16 would cost seconds and gigabytes,
@@ -55,7 +55,7 @@ async function scan(readAt: ReadAt, size: number): Promise<GraphSignature> {
   const sig: GraphSignature = { inputs: [], outputs: [] };
   let pos = graph.start;
   while (pos < graph.end) {
-    const f = await header(readAt, pos);
+    const f = await fieldHeader(readAt, pos, graph.end);
     if (f.wire === 2 && (f.field === 11 || f.field === 12)) {
       const info = onnx.ValueInfoProto.decode(await readAt(f.dataStart, f.length));
       (f.field === 11 ? sig.inputs : sig.outputs).push(toSignature(info));
@@ -78,37 +78,9 @@ function toSignature(info: onnxProto.onnx.ValueInfoProto): ValueSignature {
 async function findField(readAt: ReadAt, start: number, end: number, field: number) {
   let pos = start;
   while (pos < end) {
-    const f = await header(readAt, pos);
+    const f = await fieldHeader(readAt, pos, end);
     if (f.field === field && f.wire === 2) return { start: f.dataStart, end: f.dataStart + f.length };
     pos = f.next;
   }
   return undefined;
-}
-
-/** One field header: number, wire type, where its payload starts and where the next field starts. */
-async function header(readAt: ReadAt, pos: number) {
-  const bytes = await readAt(pos, 24);
-  let i = 0;
-  const varint = () => {
-    let v = 0;
-    let mul = 1;
-    for (;;) {
-      if (i >= bytes.length) throw new Error('truncated ONNX model');
-      const b = bytes[i++]!;
-      v += (b & 0x7f) * mul;
-      if (b < 0x80) return v;
-      mul *= 128;
-    }
-  };
-  const tag = varint();
-  const field = Math.floor(tag / 8);
-  const wire = tag & 7;
-  let length = 0;
-  if (wire === 0) varint();
-  else if (wire === 1) i += 8;
-  else if (wire === 5) i += 4;
-  else if (wire === 2) length = varint();
-  else throw new Error(`unsupported protobuf wire type ${wire} in ONNX model`);
-  const dataStart = pos + i;
-  return { field, wire, dataStart, length, next: dataStart + length };
 }

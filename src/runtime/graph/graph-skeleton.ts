@@ -10,10 +10,10 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Model, Tensor } from './onnx-model';
+import { fieldHeader } from '../protobuf-fields';
+import type { Field, ReadAt } from '../protobuf-fields';
 
 const { onnx } = onnxProto;
-
-type ReadAt = (position: number, length: number) => Promise<Uint8Array>;
 
 /** Field numbers of onnx.proto: ModelProto.graph, GraphProto.initializer, TensorProto.raw_data. */
 const MODEL_GRAPH = 7;
@@ -21,15 +21,6 @@ const GRAPH_INITIALIZER = 5;
 const TENSOR_RAW_DATA = 9;
 /** Smaller tensors are read whole: a reference costs more than their bytes. */
 const REFERENCE_FROM = 4096;
-
-interface Field {
-  field: number;
-  wire: number;
-  start: number;
-  dataStart: number;
-  length: number;
-  next: number;
-}
 
 /** The model with no initializers: what the op-set check reads. */
 export function readGraphSkeleton(path: string): Promise<Model> {
@@ -120,39 +111,9 @@ async function bytesOf(readAt: ReadAt, list: Field[]): Promise<Uint8Array> {
 async function fields(readAt: ReadAt, start: number, end: number): Promise<Field[]> {
   const list: Field[] = [];
   for (let pos = start; pos < end;) {
-    const f = await header(readAt, pos, end);
+    const f = await fieldHeader(readAt, pos, end);
     list.push(f);
     pos = f.next;
   }
   return list;
-}
-
-/** One field header: number, wire type, where its payload starts and where the next field starts. */
-async function header(readAt: ReadAt, pos: number, end: number): Promise<Field> {
-  const bytes = await readAt(pos, 24);
-  let i = 0;
-  const varint = () => {
-    let v = 0;
-    let mul = 1;
-    for (;;) {
-      if (i >= bytes.length) throw new Error('not an ONNX model: truncated field');
-      const b = bytes[i++]!;
-      v += (b & 0x7f) * mul;
-      if (b < 0x80) return v;
-      mul *= 128;
-    }
-  };
-  const tag = varint();
-  const field = Math.floor(tag / 8);
-  const wire = tag & 7;
-  let length = 0;
-  if (wire === 0) varint();
-  else if (wire === 1) i += 8;
-  else if (wire === 5) i += 4;
-  else if (wire === 2) length = varint();
-  else throw new Error(`not an ONNX model: protobuf wire type ${wire}`);
-  const dataStart = pos + i;
-  const next = dataStart + length;
-  if (field === 0 || next > end) throw new Error('not an ONNX model: a field runs past its end');
-  return { field, wire, start: pos, dataStart, length, next };
 }

@@ -156,13 +156,18 @@ describe('frame interpolation in the engine', () => {
   it('through the tiny ONNX graph (zero flow head) the in-between frames are the blends, one slot each', async () => {
     const runtime = new OrtRuntime({ intraOpThreads: 1 });
     const interpolator = new OnnxInterpolator({ runtime, model: 'tiny', zeroHead: true });
-    const { clock, frames } = await setup(ramp(), 2, interpolator, { width: 16, height: 16 });
-    // The graph runs on the runtime's worker thread, which answers in real time: each slot waits for its frame
-    // to be out (a condition, not a duration) before the clock moves on, so the loop never meets a deadline.
+    const { clock, frames, engine } = await setup(ramp(), 2, interpolator, { width: 16, height: 16 });
+    // The graph runs on the runtime's worker thread, which answers when it answers: each slot waits for the
+    // engine's next frame event before the clock moves on, so the loop never meets a deadline.
     for (let i = 0; i < 8; i++) {
-      const target = frames.length + 1;
+      const published = new Promise<void>((resolve) => {
+        const off = engine.onFrame(() => {
+          off();
+          resolve();
+        });
+      });
       clock.advance(1000 / 30);
-      while (frames.length < target) await new Promise((r) => setTimeout(r, 1));
+      await published;
     }
     const out = rendered(frames).slice(0, 8);
     const expected = [0, 0, 20, 40, 60, 80, 100, 120];

@@ -3,13 +3,12 @@
  * loop runs on a manual clock (and a leak, which the memory monitor catches). The outputs' frame rate is counted in frames per clock interval; the recovery is
  * the pipeline rendering fresh frames again, in a new onnxruntime process where one had to go.
  */
+import { engineInSteps } from './test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from './engine';
 import { ManualClock } from './clock';
 import { FaultPlan } from './faults';
 import { PipelineHost } from './host';
 import { PipelineRegistry } from './registry';
-import type { Frame } from './frame';
 import { ParamStore } from '../params/store';
 import { OrtRuntime } from '../runtime/ort';
 import { ChildProcessTransport } from '../runtime/child-transport';
@@ -18,7 +17,6 @@ import { MemoryBudget } from './memory-budget';
 import { MemoryMonitor } from './memory-monitor';
 import { ManualTimers } from '../kernel/timers';
 
-const INTERVAL = 1000 / 30;
 let stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(stops.map((s) => s()));
@@ -47,19 +45,7 @@ async function isolatedRig(renderTimeoutMs = 600_000) {
     renderTimeoutMs,
     log: (m) => lines.push(m),
   });
-  // The renders the engine has asked for and the child has not answered yet.
-  const rendering = new Set<Promise<unknown>>();
-  const render = host.render.bind(host);
-  host.render = (...args) => {
-    const asked = render(...args);
-    rendering.add(asked);
-    void asked.finally(() => rendering.delete(asked)).catch(() => {});
-    return asked;
-  };
-  const engine = new Engine({ clock, params, host, fps: 30, resolution: { width: 64, height: 64 } });
-  const frames: Frame[] = [];
-  engine.onFrame((f) => frames.push(f));
-  engine.start();
+  const { engine, frames, step } = engineInSteps(host, clock, params);
   stops.push(async () => {
     await engine.stop();
     await host.stop();
@@ -76,12 +62,8 @@ async function isolatedRig(renderTimeoutMs = 600_000) {
     const from = frames.length;
     let steps = 0;
     while (steps < maxSteps && !done()) {
-      clock.advance(INTERVAL);
       steps++;
-      if (!o.hung) await Promise.allSettled([...rendering]);
-      await host.settled();
-      // What the answers set going (a publish, a transition) runs before the next interval.
-      await new Promise((r) => setImmediate(r));
+      await step(o);
     }
     return { steps, published: frames.length - from, sent: frames.slice(from) };
   };

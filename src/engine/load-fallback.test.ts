@@ -4,16 +4,15 @@
  * short) or that fails after it (a session onnxruntime cannot make, a first render that throws, a process that
  * crashes). In each case neural-field's frames keep changing at the frame rate, on a manual clock.
  */
+import { engineInSteps } from './test-support';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { Engine } from './engine';
 import { ManualClock } from './clock';
 import { PipelineHost } from './host';
 import { PipelineRegistry } from './registry';
 import { addOneGraph, groupNormGraph, onnxFilePipeline, sha256 } from './test-load-fallback';
-import type { Frame } from './frame';
 import type { PipelineStatus } from './host';
 import { ParamStore } from '../params/store';
 import { OrtRuntime } from '../runtime/ort';
@@ -21,7 +20,6 @@ import { ChildProcessTransport } from '../runtime/child-transport';
 import { neuralField } from '../../pipelines/neural-field/neural-field';
 import { longlive } from '../../pipelines/longlive/longlive';
 
-const INTERVAL = 1000 / 30;
 const dir = mkdtempSync(join(tmpdir(), 'scope-fallback-'));
 const write = (name: string, bytes: Uint8Array) => {
   const path = join(dir, name);
@@ -79,19 +77,7 @@ async function rig() {
   });
   const statuses: PipelineStatus[] = [];
   host.onStatus((s) => statuses.push(s));
-  // The renders asked for and not answered yet: the clock moves on only once the child processes answered.
-  const rendering = new Set<Promise<unknown>>();
-  const render = host.render.bind(host);
-  host.render = (...args) => {
-    const asked = render(...args);
-    rendering.add(asked);
-    void asked.finally(() => rendering.delete(asked)).catch(() => {});
-    return asked;
-  };
-  const engine = new Engine({ clock, params, host, fps: 30, resolution: { width: 64, height: 64 } });
-  const frames: Frame[] = [];
-  engine.onFrame((f) => frames.push(f));
-  engine.start();
+  const { engine, frames, step } = engineInSteps(host, clock, params);
   stops.push(async () => {
     await engine.stop();
     await host.stop();
@@ -101,13 +87,8 @@ async function rig() {
     const from = frames.length;
     let n = 0;
     while (n < steps && !until()) {
-      clock.advance(INTERVAL);
       n++;
-      // The engine asks for the frame's render once the clock's wake-up ran; then its answer is waited for.
-      await new Promise((r) => setImmediate(r));
-      await Promise.allSettled([...rendering]);
-      await host.settled();
-      await new Promise((r) => setImmediate(r));
+      await step();
     }
     return { steps: n, sent: frames.slice(from) };
   };

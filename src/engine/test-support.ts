@@ -1,6 +1,9 @@
 import { p } from '../params/spec';
 import type { Clock, ManualClock } from './clock';
+import { Engine as EngineClass } from './engine';
 import type { Engine } from './engine';
+import type { PipelineHost } from './host';
+import type { ParamStore } from '../params/store';
 import type { Frame, Image } from './frame';
 import type { ParamSnapshot, PipelineDefinition, RenderContext } from './pipeline';
 
@@ -74,4 +77,39 @@ export async function tickFrames(engine: Engine, clock: ManualClock, n = 1): Pro
     off();
   }
   return out;
+}
+
+/**
+ * An engine at 30 fps over `host` on a manual clock, for pipelines whose renders are real work in another thread or
+ * process: `step()` lets one frame interval pass, then waits until the renders the engine asked for and the loads in
+ * flight have answered (with `hung`, a render that will never answer is not waited for: only the clock's watchdog
+ * ends it), so the loop never meets a deadline because the machine is slow.
+ */
+export function engineInSteps(
+  host: PipelineHost,
+  clock: ManualClock,
+  params: ParamStore,
+): { engine: Engine; frames: Frame[]; step(o?: { hung?: boolean }): Promise<void> } {
+  const rendering = new Set<Promise<unknown>>();
+  const render = host.render.bind(host);
+  host.render = (...args) => {
+    const asked = render(...args);
+    rendering.add(asked);
+    void asked.finally(() => rendering.delete(asked)).catch(() => {});
+    return asked;
+  };
+  const engine = new EngineClass({ clock, params, host, fps: 30, resolution: { width: 64, height: 64 } });
+  const frames: Frame[] = [];
+  engine.onFrame((f) => frames.push(f));
+  engine.start();
+  const step = async (o: { hung?: boolean } = {}) => {
+    clock.advance(1000 / 30);
+    // The engine asks for the frame's render once the clock's wake-up ran; then its answer is waited for.
+    await new Promise((r) => setImmediate(r));
+    if (!o.hung) await Promise.allSettled([...rendering]);
+    await host.settled();
+    // What the answers set going (a publish, a transition) runs before the next interval.
+    await new Promise((r) => setImmediate(r));
+  };
+  return { engine, frames, step };
 }

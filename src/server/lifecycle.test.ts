@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { solidPipeline } from '../engine/test-support';
 import { startScope } from '../main';
-import { MultipartParser, TestSocket, call, settles, startTestScope } from './test-support';
+import { MultipartParser, TestSocket, call, settles, startTestScope, waitFor } from './test-support';
 import { grab, stalledClient } from './test-helpers';
 import type { Server } from 'node:net';
 import type { Scope } from '../main';
@@ -32,6 +32,14 @@ describe('stop()', () => {
     const wsClosed = new Promise<number>((resolve) => ws.ws.once('close', (code) => resolve(code)));
     const stalled = await stalledClient(url);
     const stalledClosed = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+    // The reading client is streaming before the stop (the first part comes with the loop's next frame; stopping
+    // before it arrived left a stream that had sent nothing, which the full suite once saw).
+    await waitFor(
+      () => parts > 0,
+      10_000,
+      'the first MJPEG part',
+      () => `${parts} parts read`,
+    );
 
     const t0 = performance.now();
     await scope.stop();

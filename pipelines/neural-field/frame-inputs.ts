@@ -1,6 +1,6 @@
 import { palettes } from './palettes';
 import type { colourModes } from './palettes';
-import { mulberry32 } from './random';
+import { mulberry32 } from '../../src/runtime/seeded-random';
 
 /** The runtime controls of neural-field as render() reads them from the parameter snapshot. */
 export interface FieldControls {

@@ -1,5 +1,6 @@
 import { GraphBuilder } from '../../src/runtime/graph-builder';
-import { gaussian, mulberry32, normalMatrix } from './random';
+import { gaussian, mulberry32 } from '../../src/runtime/seeded-random';
+import { normalMatrix } from './random';
 
 export interface FieldNetOptions {
   seed: number;

@@ -1,4 +1,4 @@
-import { gaussian, mulberry32 } from '../neural-field/random';
+import { gaussian, mulberry32 } from '../../src/runtime/seeded-random';
 
 /** Standard normal noise of `size` values from `seed`, the same on every machine. */
 export function seededNoise(seed: number, size: number): Float32Array {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { rgbaToBgra, rgbaToI420, rgbaToUyvy } from '../../src/media/from-rgba';
-import { mulberry32 } from '../neural-field/random';
+import { mulberry32 } from '../../src/runtime/seeded-random';
 import { buildFrameGraph, formatBytes } from './frame-graph';
 import { tensorToImage } from '../shared/pixels';
 

@@ -5,7 +5,7 @@ import { readSignature } from '../../src/runtime/onnx-signature';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { describeFallbacks, nodePlacement, ortProviderName, syntheticFeeds } from '../../src/runtime/placement';
 import type { PlainTensor } from '../../src/runtime/tensor';
-import { mulberry32 } from '../neural-field/random';
+import { mulberry32 } from '../../src/runtime/seeded-random';
 import { writeTinyModel } from './tiny/write';
 
 // The WebGPU provider's own options (the layout of its convolutions, its validation), which the GPU bench measures

@@ -7,7 +7,7 @@
 import { floatsToHalf } from '../../../src/runtime/half';
 import type { GraphBuilder } from '../../../src/runtime/graph-builder';
 import type { WeightFile } from '../../../src/runtime/weight-file';
-import { mulberry32 } from '../../neural-field/random';
+import { mulberry32 } from '../../../src/runtime/seeded-random';
 
 export interface WeightStore {
   readonly graph: GraphBuilder;

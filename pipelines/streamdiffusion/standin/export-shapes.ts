@@ -15,7 +15,7 @@
  */
 import { GraphBuilder } from '../../../src/runtime/graph-builder';
 import { withContribOps } from '../../../src/runtime/graph/contrib-graph';
-import { mulberry32 } from '../../neural-field/random';
+import { mulberry32 } from '../../../src/runtime/seeded-random';
 
 export type ExportShape = 'olive-cuda' | 'webgpu-ready';
 

@@ -8,7 +8,7 @@ import { floatsToHalf } from '../../../src/runtime/half';
 import { GraphBuilder } from '../../../src/runtime/graph-builder';
 import type { ElemType } from '../../../src/runtime/graph-builder';
 import type { WeightFile } from '../../../src/runtime/weight-file';
-import { mulberry32 } from '../../neural-field/random';
+import { mulberry32 } from '../../../src/runtime/seeded-random';
 
 export interface NetOptions {
   half: boolean;

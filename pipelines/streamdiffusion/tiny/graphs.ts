@@ -1,6 +1,6 @@
 import { GraphBuilder } from '../../../src/runtime/graph-builder';
 import type { ElemType } from '../../../src/runtime/graph-builder';
-import { gaussian, mulberry32 } from '../../neural-field/random';
+import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
 import { CONTEXT_LENGTH } from '../clip-tokenizer';
 import { dimNames, tensorName, tinyNamings } from './export-naming';
 import type { TinyNaming } from './export-naming';

@@ -68,6 +68,7 @@ export async function setupDmx(o: {
     mappingsFile: join(o.configDir, DMX_MAPPINGS_FILE),
     timers: o.timers,
     allow: o.allow,
+    stamp: () => services.engine.clock.now(),
   });
   const layout = d.dmxLayout === undefined ? {} : await readDmxLayout(d.dmxLayout);
   const output = new DmxOutput(

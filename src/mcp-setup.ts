@@ -3,6 +3,7 @@
  * command table and the parameter store; `/mcp` is mounted at the root behind the request guard.
  */
 import type { Hono } from 'hono';
+import { arriving } from './engine/arrival';
 import { mcpHttp } from '../control/mcp/http-routes';
 import { paramsJsonSchema } from './params/json-schema';
 import type { AppSelf } from './server/in-process';
@@ -26,7 +27,9 @@ export function setupMcp(services: ScopeServices): McpSetup {
           routes: () => self.routes(),
           commands: () => services.commands.all(),
           parameterSchema: () => paramsJsonSchema(services.params.all()),
-          dispatch: (method, path, body) => self.request(method, path, body),
+          // A tool's writes are MCP's changes, stamped as the call arrives (latency under `mcp`, not `http`).
+          dispatch: (method, path, body) =>
+            arriving({ surface: 'mcp', at: services.engine.clock.now() }, () => self.request(method, path, body)),
           changes: (listener) => {
             const offStatus = services.host.onStatus(() => listener());
             const offCommands = services.commands.onChange(listener);

@@ -21,6 +21,8 @@ export interface DmxInputSink {
 export class DmxInput implements DmxInputSink {
   private readonly merges = new Map<string, UniverseMerge>();
   private readonly changed = new Set<string>();
+  /** When the oldest change not yet taken arrived, on `stamp`'s clock (the engine's, for the latency figures). */
+  private since: number | undefined;
 
   constructor(
     private readonly o: {
@@ -29,6 +31,8 @@ export class DmxInput implements DmxInputSink {
       timeoutMs?: number;
       /** Universes read now; all by default. */
       wanted?: (key: string) => boolean;
+      /** The clock arrivals are stamped on; `now` by default. */
+      stamp?: () => number;
     },
   ) {}
 
@@ -44,6 +48,7 @@ export class DmxInput implements DmxInputSink {
     if (!merge.has(source) && merge.live(now) >= MAX_SOURCES) return 'too_many_sources';
     merge.put(source, data, priority, now);
     this.changed.add(key);
+    this.since ??= this.o.stamp?.() ?? now;
     return undefined;
   }
 
@@ -58,10 +63,17 @@ export class DmxInput implements DmxInputSink {
     if (!merge) return;
     merge.drop(source);
     this.changed.add(key);
+    this.since ??= this.o.stamp?.() ?? this.o.now();
+  }
+
+  /** When the oldest packet not yet taken arrived (see `stamp`); undefined when nothing waits. */
+  get pendingSince(): number | undefined {
+    return this.since;
   }
 
   /** The universes changed since the last call, with their merged levels now. */
   take(): { key: string; protocol: DmxProtocol; universe: number; levels: Uint8Array }[] {
+    this.since = undefined;
     const now = this.o.now();
     const out: { key: string; protocol: DmxProtocol; universe: number; levels: Uint8Array }[] = [];
     for (const key of this.changed) {

@@ -14,6 +14,7 @@ import { levelOf, valueOf } from './dmx-mapping';
 import { DMX_MAPPINGS_FILE, loadDmxMappings, toDocument } from './mappings-file';
 import { offStatus } from './udp-listener';
 import { ScopeError } from '../../src/kernel/errors';
+import { arriving } from '../../src/engine/arrival';
 import { configDir, writeFileAtomic } from '../../src/files';
 import { realTimers } from '../../src/kernel/timers';
 import { SettingsWriter, settingsText } from '../../src/settings-writer';
@@ -37,6 +38,8 @@ export interface DmxInOptions {
   learnTimeoutMs: number;
   /** In LAN mode, the senders heard (src/main.ts passes the `--osc-allow` list); undefined = everyone. */
   allow: ((address: string) => boolean) | undefined;
+  /** The engine's clock: a packet's arrival is stamped on it, for the latency figures; `timers` by default. */
+  stamp?: () => number;
 }
 
 export const dmxInDefaults = (): DmxInOptions => ({
@@ -74,6 +77,7 @@ export class DmxService {
     this.input = new DmxInput({
       mode: this.o.merge,
       now: () => this.o.timers.now(),
+      ...(this.o.stamp ? { stamp: this.o.stamp } : {}),
       // While learning every universe counts: the channel to learn may be on one no mapping reads yet.
       wanted: (key) => this.learner.current() !== null || this.book.on(key).length > 0,
     });
@@ -126,7 +130,14 @@ export class DmxService {
    * looked at, and only mappings whose level changed write to the store.
    */
   flush(): void {
-    for (const u of this.input.take()) {
+    const since = this.input.pendingSince;
+    if (since === undefined) return;
+    // The writes are stamped with the oldest packet's arrival: the wait for this frame is part of the latency.
+    arriving({ surface: 'dmx', at: since }, () => this.applyTaken(this.input.take()));
+  }
+
+  private applyTaken(taken: ReturnType<DmxInput['take']>): void {
+    for (const u of taken) {
       if (this.learner.current()) {
         const done = this.learner.feed(u.protocol, u.universe, u.levels);
         if (done) this.learned(done.param, done.learned);

@@ -1,4 +1,5 @@
 import { StatsCollector } from './stats';
+import { LatencyTracker } from './latency';
 import type { EngineStats } from './stats';
 import { within } from './clock';
 import type { Clock } from './clock';
@@ -33,8 +34,11 @@ export interface EngineOptions {
   interpolator?: FrameInterpolator;
 }
 
-/** An image on its way out, with the pipeline that rendered it (and that pipeline's load generation). */
-type Shown = { image: Image; pipelineId: string; generation: number };
+/**
+ * An image on its way out, with the pipeline that rendered it (and that pipeline's load generation), and the
+ * parameter version its snapshot saw (latency.ts).
+ */
+type Shown = { image: Image; pipelineId: string; generation: number; version: number };
 /** What a render (and the interpolation after it) comes back with. */
 type Rendered = { frames: Image[]; renderMs: number } | undefined;
 type Settled = { done: true; result: Rendered } | { done: false };
@@ -52,6 +56,8 @@ type FrameListener = (frame: Frame) => void;
  */
 export class Engine {
   private readonly stats: StatsCollector;
+  /** Arrival-to-frame latency per control surface (GET /api/v1/stats under `latency`). */
+  readonly latency: LatencyTracker;
   private listeners = new Set<FrameListener>();
   private running = false;
   private loop: Promise<void> | undefined;
@@ -64,13 +70,15 @@ export class Engine {
   private intervalMs: number;
   private paused = false;
   /** A render that missed its frame slot and is still running. */
-  private pending: { promise: Promise<Settled>; generation: number } | undefined;
+  private pending: { promise: Promise<Settled>; generation: number; version: number } | undefined;
   private pipelineEpoch = { generation: -1, start: 0, frames: 0 };
   private input: InputProvider | undefined;
 
   constructor(private readonly o: EngineOptions) {
     this.intervalMs = 1000 / o.fps;
     this.stats = new StatsCollector(o.fps);
+    this.latency = new LatencyTracker(() => o.clock.now());
+    o.params.onChange((event) => this.latency.changed(event));
   }
 
   get clock(): Clock {
@@ -186,6 +194,8 @@ export class Engine {
     if (next && clock.kind === 'realtime') await clock.sleepUntil(due);
     // A repeated frame keeps the label of the pipeline that rendered it, not the one loading now.
     const shown = next ?? this.lastGood ?? { image: this.blank(), pipelineId: 'none' };
+    // A repeat shows nothing new; a fresh frame shows every change its snapshot saw (counted as it goes out).
+    if (next) this.latency.published(next.version, this.o.clock.now());
     this.publish(shown.image, shown.pipelineId, due, !next);
   }
 
@@ -200,6 +210,7 @@ export class Engine {
       this.pipelineEpoch = { generation, start, frames: 0 };
     }
     const snapshot = this.stageSnapshot(this.o.params.snapshot(dt), due);
+    const version = this.latency.version;
     const ctx = {
       time: (due - this.pipelineEpoch.start) / 1000,
       dt,
@@ -222,7 +233,7 @@ export class Engine {
       },
       () => settle(undefined),
     );
-    this.pending = { promise, generation };
+    this.pending = { promise, generation, version };
   }
 
   /**
@@ -240,7 +251,8 @@ export class Engine {
     this.stats.recordRendered(this.o.clock.now());
     // The pipeline that rendered it: during a load's first render that is the one before, filling in.
     const pipelineId = this.o.host.renderingId ?? 'none';
-    this.queue = settled.result.frames.map((image) => ({ image, pipelineId, generation: pending.generation }));
+    const { generation, version } = pending;
+    this.queue = settled.result.frames.map((image) => ({ image, pipelineId, generation, version }));
     this.lastGood = this.queue[this.queue.length - 1];
   }
 

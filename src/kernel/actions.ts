@@ -28,6 +28,8 @@ export function statsOf(services: ScopeServices, clients: ClientCounts): Stats {
     clients: { ws: clients.ws(), mjpeg: clients.mjpeg() },
     refused: services.refusals.snapshot(),
     memory: services.memory?.snapshot() ?? null,
+    latency: services.engine.latency.snapshot(),
+    outputDelayMs: services.outputDelay?.ms() ?? 0,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine';
+import type { FrameDelayLine } from '../engine/output-delay';
 import type { PipelineHost } from '../engine/host';
 import type { PipelineRegistry } from '../engine/registry';
 import type { ParamStore } from '../params/store';
@@ -23,4 +24,6 @@ export interface ScopeServices {
   refusals: RefusalCounter;
   /** The memory monitor's last sample (stats and the panel); absent where none runs. */
   memory?: { snapshot(): MemoryStats | null };
+  /** The output delay every output reads frames through; absent where none runs (0 ms in the stats). */
+  outputDelay?: FrameDelayLine;
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { memoryStatsSchema } from './memory';
+import { latencyStatsSchema } from './latency';
 
 export const paramValueSchema = z.union([z.number(), z.boolean(), z.string()]);
 export type ParamValue = z.infer<typeof paramValueSchema>;
@@ -124,6 +125,10 @@ export const statsSchema = z.object({
   refused: z.record(z.string(), z.number()),
   /** Memory of the server and its pipelines' processes; null before the first sample. */
   memory: memoryStatsSchema.nullable(),
+  /** Per surface, arrival of a change to the first frame published with it (ms): p50, p95, count. */
+  latency: latencyStatsSchema,
+  /** How long the outputs hold the picture back (the output delay, ms); 0 when off. */
+  outputDelayMs: z.number(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 

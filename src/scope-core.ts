@@ -11,6 +11,8 @@ import { ShowSync } from './show/show-sync';
 import { joinShow } from './show-setup';
 import type { NatsShow } from './show-setup';
 import { Engine } from './engine/engine';
+import { FrameDelayLine } from './engine/output-delay';
+import { addOutputDelayCommands } from './engine/output-delay-commands';
 import { PipelineHost } from './engine/host';
 import type { PipelineHostOptions } from './engine/host';
 import { PipelineRegistry } from './engine/registry';
@@ -54,6 +56,8 @@ export interface ScopeCore {
   runtime: OrtRuntime;
   host: PipelineHost;
   engine: Engine;
+  /** The output delay: every output reads the engine's frames through it (src/engine/output-delay.ts). */
+  outputDelay: FrameDelayLine;
   /** Makes the frames between rendered ones (`interpolate`); closed after the host, before the runtime. */
   interpolator: FrameInterpolator & { close(): Promise<void> };
   /** The pre-processor chain's factory (given to the host), its conditioning picture and that picture's routes. */
@@ -172,7 +176,9 @@ export async function buildCore(o: ScopeOptions, seams: CoreSeams = {}): Promise
     log: o.log,
   });
   const engine = new Engine({ clock, params, host, fps, resolution, stage, timeline: sync, interpolator });
+  const outputDelay = new FrameDelayLine(engine, { clock, tempo: perform.tempo });
   const commands = new CommandRegistry();
+  addOutputDelayCommands(commands, outputDelay);
   commands.add({
     name: 'pause',
     description: 'pauses (true) or resumes (false) rendering; the outputs keep the last frame',
@@ -202,6 +208,7 @@ export async function buildCore(o: ScopeOptions, seams: CoreSeams = {}): Promise
     commands,
     refusals,
     memory,
+    outputDelay,
   };
   const guard = createRequestGuard({
     lan,
@@ -221,6 +228,7 @@ export async function buildCore(o: ScopeOptions, seams: CoreSeams = {}): Promise
     runtime,
     host,
     engine,
+    outputDelay,
     interpolator,
     pre,
     clock,

@@ -16,6 +16,7 @@ import { setupOutputs } from '../outputs/setup';
 import { whepRoutes } from '../outputs/webrtc/routes';
 import { setupPerform } from './perform-setup';
 import { mjpegRoutes } from '../outputs/mjpeg/routes';
+import { outputDelayRoutes } from './server/api-output-delay';
 import { setupInputs } from '../inputs/setup';
 import { setupMcp } from './mcp-setup';
 import { dmxService, midiService, oscQueryService, oscService } from './control-services';
@@ -70,8 +71,8 @@ export const memoryService = scopeService({
 export const outputsService = scopeService({
   name: 'outputs',
   flags: ['ndi', 'ndiName', 'syphon', 'spout', 'iceServers', 'mjpegQuality', 'whipPush', 'whipToken', 'outputs'],
-  needs: ['options', 'services', 'engine', 'moreOutputs'],
-  start: ({ options: o, services, engine, moreOutputs }) =>
+  needs: ['options', 'services', 'engine', 'outputDelay', 'moreOutputs'],
+  start: ({ options: o, services, engine, outputDelay, moreOutputs }) =>
     noting(services.commands, () => {
       const { hub, webrtc, mjpeg } = setupOutputs({
         log: o.log,
@@ -89,7 +90,10 @@ export const outputsService = scopeService({
         more: moreOutputs,
       });
       return {
-        routes: { api: [outputRoutes(hub), mjpegRoutes(mjpeg, engine)], root: [whepRoutes(webrtc)] },
+        routes: {
+          api: [outputRoutes(hub), mjpegRoutes(mjpeg, outputDelay), outputDelayRoutes(outputDelay)],
+          root: [whepRoutes(webrtc)],
+        },
         provides: { outputs: hub, mjpeg },
         stop: () => mjpeg.close(),
       };
@@ -206,9 +210,10 @@ export const showService = scopeService({
 export const framesService = scopeService({
   name: 'frames',
   flags: ['pipeline', 'fps', 'width', 'height', 'clock', 'waitForLoad'],
-  needs: ['options', 'engine', 'outputs', 'host', 'show', 'sync', 'beginDrain'],
-  start: async ({ options: o, engine, outputs, host, show, sync, beginDrain }) => {
-    await outputs.start(engine);
+  needs: ['options', 'engine', 'outputDelay', 'outputs', 'host', 'show', 'sync', 'beginDrain'],
+  start: async ({ options: o, engine, outputDelay, outputs, host, show, sync, beginDrain }) => {
+    // Every output reads through the output delay (0 ms: straight through).
+    await outputs.start(outputDelay);
     engine.start();
     const loading =
       show && sync ? startShow(show, sync, host, o.pipeline) : o.pipeline !== null ? host.load(o.pipeline) : undefined;
@@ -219,6 +224,8 @@ export const framesService = scopeService({
       stop: async () => {
         beginDrain();
         await engine.stop();
+        // Frames the output delay still holds go out now: the last frame rendered is the last one sent.
+        outputDelay.drain();
         const last = engine.latest();
         await outputs.stop();
         sync?.detach();

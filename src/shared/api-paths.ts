@@ -23,6 +23,7 @@ export const apiPaths = {
   midiMapping: '/midi/mappings/:id',
   outputs: '/outputs',
   output: '/outputs/:id',
+  outputDelay: '/output-delay',
   input: '/input',
   inputDevices: '/input/devices',
   inputs: '/inputs',

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../engine/clock';
 import { solidPipeline } from '../engine/test-support';
 import { UdpClient, encode } from '../../control/osc/test-support';
+import { universe } from '../../control/dmx/test-support';
+import { httpClient } from '../../control/mcp/test-mcp';
+import { encodeArtDmx } from '../media/artnet';
 import { TestSocket, socketRig, startTestScope, waitFor } from './test-support';
 import { statsSchema } from '../shared/api';
 import type { Rig } from './test-support';
@@ -23,7 +26,15 @@ describe('latency in /api/v1/stats', () => {
 
   beforeAll(async () => {
     configDir = await mkdtemp(join(tmpdir(), 'scope-latency-'));
-    scope = await startTestScope({ clock, pipelines: [solidPipeline()], pipeline: 'solid', configDir });
+    scope = await startTestScope({
+      clock,
+      pipelines: [solidPipeline()],
+      pipeline: 'solid',
+      configDir,
+      artnet: 0,
+      midi: false,
+      oscQueryPort: null,
+    });
     rig = socketRig(scope, clock);
     await rig.frames(2);
   });
@@ -89,5 +100,44 @@ describe('latency in /api/v1/stats', () => {
     expect(frame!.data[0]).toBe(33);
     // Changed at the last frame before the three repeats, shown four intervals later.
     expect((await rig.call('/api/v1/stats')).body.latency.http).toEqual({ p50: 133.33, p95: 133.33, count: 1 });
+  });
+
+  it('an Art-Net packet: stamped as it arrives, applied at the next frame, shown in the one after', async () => {
+    const put = await rig.call('/api/v1/dmx/mappings', {
+      method: 'PUT',
+      body: { mappings: [{ param: 'level', protocol: 'artnet', universe: 0, channel: 1 }] },
+    });
+    expect(put.status).toBe(200);
+    const desk = await UdpClient.open();
+    try {
+      clock.advance(4);
+      await desk.send(encodeArtDmx(0, universe({ 1: 150 }).subarray(0, 2)), scope.dmx.service.status().artnet.port);
+      await waitFor(() => scope.dmx.service.input.pendingSince !== undefined, 5000, 'the packet received');
+      await rig.frames(1); // the levels are applied as this frame goes out
+      expect(level()).toBe(150);
+      const [frame] = await rig.frames(1);
+      expect(frame!.data[0]).toBe(150);
+      // 4 ms into a frame: 29.33 ms to the next one, where it was applied, and a whole frame more to be seen.
+      expect((await rig.call('/api/v1/stats')).body.latency.dmx).toEqual({ p50: 62.67, p95: 62.67, count: 1 });
+    } finally {
+      await desk.close();
+    }
+  });
+
+  it("an MCP tool's change: under mcp, not http", async () => {
+    const { client } = await httpClient(scope.url);
+    try {
+      const http = (await rig.call('/api/v1/stats')).body.latency.http.count;
+      clock.advance(8);
+      const result = await client.callTool({ name: 'parameters_set', arguments: { values: { level: 61 } } });
+      expect(result.isError).toBeFalsy();
+      const [frame] = await rig.frames(1);
+      expect(frame!.data[0]).toBe(61);
+      const latency = (await rig.call('/api/v1/stats')).body.latency;
+      expect(latency.mcp).toEqual({ p50: 25.33, p95: 25.33, count: 1 });
+      expect(latency.http.count).toBe(http);
+    } finally {
+      await client.close();
+    }
   });
 });

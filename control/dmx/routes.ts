@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { routes } from '../../src/http/routes';
+import { apiPaths } from '../../src/shared/api-paths';
 import type { RouteDoc } from '../../src/shared/route-doc';
 import {
   dmxLearnBodySchema,
@@ -29,10 +30,10 @@ export function dmxRoutes(service: DmxService): Hono {
     summary: 'DMX in: the Art-Net and sACN listeners (on, or off and why), learning, mappings',
     responses: { 200: dmxStatusSchema },
   } satisfies RouteDoc;
-  r.get('/dmx', statusDoc, (c) => c.json(service.status()));
+  r.get(apiPaths.dmx, statusDoc, (c) => c.json(service.status()));
 
   const listDoc = { summary: 'every DMX mapping', responses: { 200: dmxMappingsResponseSchema } } satisfies RouteDoc;
-  r.get('/dmx/mappings', listDoc, (c) => c.json({ mappings: service.mappings() }));
+  r.get(apiPaths.dmxMappings, listDoc, (c) => c.json({ mappings: service.mappings() }));
 
   const replaceDoc = {
     summary: 'replaces every DMX mapping, all or nothing (the body GET returns, or the mappings file)',
@@ -41,7 +42,7 @@ export function dmxRoutes(service: DmxService): Hono {
     responses: { 200: dmxMappingsResponseSchema },
     errors: ['invalid_body', 'save_failed'],
   } satisfies RouteDoc;
-  r.put('/dmx/mappings', replaceDoc, async (c) => {
+  r.put(apiPaths.dmxMappings, replaceDoc, async (c) => {
     const body = c.req.valid('json');
     return c.json({ mappings: await service.replaceMappings(body.mappings) });
   });
@@ -53,7 +54,7 @@ export function dmxRoutes(service: DmxService): Hono {
     responses: { 201: mappingResponseSchema },
     errors: ['unknown_parameter', 'invalid_body', 'save_failed'],
   } satisfies RouteDoc;
-  r.post('/dmx/mappings', addDoc, async (c) => {
+  r.post(apiPaths.dmxMappings, addDoc, async (c) => {
     const body = c.req.valid('json');
     return c.json({ mapping: await service.addMapping(body) }, 201);
   });
@@ -64,7 +65,7 @@ export function dmxRoutes(service: DmxService): Hono {
     responses: { 204: 'empty' },
     errors: ['not_found', 'save_failed'],
   } satisfies RouteDoc;
-  r.delete('/dmx/mappings/:id', removeDoc, async (c) => {
+  r.delete(apiPaths.dmxMapping, removeDoc, async (c) => {
     await service.removeMapping(c.req.param('id'));
     return c.body(null, 204);
   });
@@ -76,13 +77,13 @@ export function dmxRoutes(service: DmxService): Hono {
     responses: { 202: dmxLearnResponseSchema },
     errors: ['unknown_parameter', 'unavailable'],
   } satisfies RouteDoc;
-  r.post('/dmx/learn', learnDoc, async (c) => {
+  r.post(apiPaths.dmxLearn, learnDoc, async (c) => {
     const body = c.req.valid('json');
     return c.json({ learning: service.learn(body.param, body.bits, body.timeoutMs) }, 202);
   });
 
   const cancelDoc = { summary: 'stops DMX learn', responses: { 200: dmxLearnResponseSchema } } satisfies RouteDoc;
-  r.delete('/dmx/learn', cancelDoc, (c) => {
+  r.delete(apiPaths.dmxLearn, cancelDoc, (c) => {
     service.cancelLearn();
     return c.json({ learning: null });
   });

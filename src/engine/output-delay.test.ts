@@ -67,10 +67,10 @@ describe('the output delay', () => {
     expect(delay.status()).toMatchObject({ unit: 'beats', value: 0.5, ms: 250 });
     src.publish();
     clock.advance(100);
-    tempo.setBpm(300, 'http'); // half a beat is 100 ms now: the held frame is due at once
+    tempo.setBpm(300, 'internal'); // half a beat is 100 ms now: the held frame is due at once
     expect(out).toEqual([{ seq: 0, at: 100 }]);
     expect(delay.ms()).toBe(100);
-    tempo.setBpm(60, 'http');
+    tempo.setBpm(60, 'internal');
     src.publish();
     clock.advance(499);
     expect(out).toHaveLength(1);
@@ -85,7 +85,7 @@ describe('the output delay', () => {
     const { tempo, delay } = line();
     expect(delay.set({ ms: 5000 })).toMatchObject({ unit: 'ms', value: 2000, ms: 2000 });
     expect(delay.set({ ms: -5 })).toMatchObject({ value: 0, ms: 0 });
-    tempo.setBpm(20, 'http');
+    tempo.setBpm(20, 'internal');
     expect(delay.set({ beats: 40 })).toMatchObject({ unit: 'beats', value: 16, ms: 2000 });
   });
 

@@ -146,7 +146,7 @@ export const eventMessageSchema = z.discriminatedUnion('topic', [
 ]);
 
 /** The control and output services the panel fetches with a GET as well as following their events. */
-export type ServiceTopic = Extract<EventTopic, 'midi' | 'outputs' | 'inputs' | 'input' | 'presets' | 'models'>;
+export type ServiceTopic = Extract<EventTopic, 'midi' | 'dmx' | 'outputs' | 'inputs' | 'input' | 'presets' | 'models'>;
 
 export const serverMessageSchema = z.discriminatedUnion('type', [
   helloMessageSchema,

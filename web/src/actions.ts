@@ -35,6 +35,7 @@ export function refresh(dispatch: Dispatch, topic: ServiceTopic | PerformTopic):
     : {
         path: {
           midi: apiUrl(apiPaths.midi),
+          dmx: apiUrl(apiPaths.dmx),
           outputs: apiUrl(apiPaths.outputs),
           inputs: apiUrl(apiPaths.inputs),
           input: apiUrl(apiPaths.input),
@@ -60,6 +61,7 @@ export function refreshAll(dispatch: Dispatch): void {
   refreshPipelines(dispatch);
   for (const topic of [
     'midi',
+    'dmx',
     'outputs',
     'inputs',
     'input',

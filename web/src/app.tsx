@@ -20,6 +20,11 @@ import { OutputsCard } from './components/outputs-card';
 import { PerformCard } from './components/perform-card';
 import { PipelinesCard } from './components/pipelines-card';
 import { HealthCard } from './components/health-card';
+import { LatencyLines } from './components/latency-lines';
+import { DmxCard } from './components/dmx-card';
+import { dmxActions } from './dmx-actions';
+import { outputDelayAction } from './output-delay-action';
+import { controlsOf } from './schema';
 import { PresetsCard } from './components/presets-card';
 import { Preview } from './components/preview';
 import { ShortcutsOverlay, useShortcuts } from './components/shortcuts';
@@ -95,6 +100,13 @@ export function App() {
   const outputs = useMemo(() => outputActions(dispatch), []);
   const inputs = useMemo(() => inputActions(dispatch, notify), []);
   const perform = useMemo(() => performActions(dispatch, notify), []);
+  const dmx = useMemo(() => dmxActions(dispatch), []);
+  const setDelay = useMemo(() => outputDelayAction(dispatch), []);
+  // What a DMX channel can drive: not text or colours.
+  const dmxParams = useMemo(
+    () => controlsOf(state.schema).flatMap((c) => (c.kind === 'text' || c.kind === 'color' ? [] : [c.name])),
+    [state.schema],
+  );
   const paused = state.stats?.paused ?? false;
 
   useShortcuts({
@@ -142,6 +154,11 @@ export function App() {
           <section class="card" aria-label="health">
             <h2>Health</h2>
             <HealthCard status={state.status} memory={state.stats?.memory ?? null} />
+            <LatencyLines
+              latency={state.stats?.latency}
+              delayMs={state.stats?.outputDelayMs ?? 0}
+              setDelay={setDelay}
+            />
           </section>
           {state.inputs && (
             <section class="card" aria-label="input">
@@ -155,6 +172,18 @@ export function App() {
             <section class="card" aria-label="presets">
               <h2>Presets</h2>
               <PresetsCard list={state.presets} actions={presets} />
+            </section>
+          )}
+          {state.dmx && (
+            <section class="card" aria-label="dmx">
+              <h2>DMX</h2>
+              <DmxCard
+                dmx={state.dmx}
+                outputs={(state.outputs ?? []).filter((o) => o.kind === 'dmx')}
+                params={dmxParams}
+                actions={dmx}
+                outputActions={outputs}
+              />
             </section>
           )}
           {state.outputs && state.outputs.length > 0 && (

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SPARK_POINTS, initialState, reduce } from './state';
 import { serverMessageSchema } from '../../src/shared/messages';
+import { LATENCY_SURFACES } from '../../src/shared/latency';
 import type { Stats } from '../../src/shared/api';
+import type { DmxStatus } from '../../src/shared/dmx';
 import type { InputInfo } from '../../src/shared/inputs';
 import type { OutputInfo } from '../../src/shared/outputs';
 import type { PanelState } from './state';
@@ -24,6 +26,10 @@ const stats = (frameTimeP50: number): Stats => ({
   clients: { ws: 1, mjpeg: 1 },
   refused: {},
   memory: null,
+  latency: Object.fromEntries(
+    LATENCY_SURFACES.map((surface) => [surface, { p50: 0, p95: 0, count: 0 }]),
+  ) as Stats['latency'],
+  outputDelayMs: 0,
 });
 
 const loadable = { ok: true, reason: null, fix: null };
@@ -174,5 +180,17 @@ describe('inputs in the panel state', () => {
     // ... and a GET answer of another shape leaves the state as it was.
     const same = reduce(s, { type: 'service', topic: 'inputs', data: [{ id: 1 }] });
     expect(same.inputs).toBe(s.inputs);
+  });
+
+  it('keeps the DMX status from its GET and its events; a 404 hides the card', () => {
+    const off = { enabled: false, reason: 'off', host: '127.0.0.1', port: 0, received: 0, rejected: {} };
+    const dmx: DmxStatus = { artnet: off, sacn: off, merge: 'ltp', learning: null, mappings: [], applied: 0 };
+    let s = reduce(initialState, { type: 'service', topic: 'dmx', data: dmx });
+    expect(s.dmx?.merge).toBe('ltp');
+    const learning: DmxStatus = { ...dmx, learning: { param: 'level', bits: 8, since: 1 } };
+    s = reduce(s, { type: 'message', message: { type: 'event', topic: 'dmx', data: learning } });
+    expect(s.dmx?.learning?.param).toBe('level');
+    s = reduce(s, { type: 'service', topic: 'dmx', data: null });
+    expect(s.dmx).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import type { ServerMessage, ServiceTopic } from '../../src/shared/messages';
 import type { TopicEvent } from '../../src/shared/event-topics';
 import type { InputInfo, InputSelection } from '../../src/shared/inputs';
 import type { MidiStatus } from './midi-types';
+import type { DmxStatus } from '../../src/shared/dmx';
 import type { ModelLine, OutputInfo, PresetList } from './services';
 
 export interface PanelState {
@@ -26,6 +27,7 @@ export interface PanelState {
   inputs: InputInfo[] | null;
   input: InputSelection | null;
   midi: MidiStatus | null;
+  dmx: DmxStatus | null;
   presets: PresetList | null;
   models: ModelLine[];
   /** Tempo, cues and recording: null while the server has none (or has not said). */
@@ -52,6 +54,7 @@ export const initialState: PanelState = {
   inputs: null,
   input: null,
   midi: null,
+  dmx: null,
   presets: null,
   models: [],
   tempo: null,
@@ -146,6 +149,8 @@ function applyEvent(state: PanelState, event: TopicEvent): PanelState {
   switch (event.topic) {
     case 'midi':
       return { ...state, midi: event.data };
+    case 'dmx':
+      return { ...state, dmx: event.data };
     case 'outputs':
       return { ...state, outputs: event.data };
     case 'presets':

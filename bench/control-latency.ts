@@ -7,6 +7,7 @@ import type { Scope } from '../src/main';
 import { liveScope } from './scope';
 import type { Frame } from '../src/engine/frame';
 import { percentile, sleep } from './stats';
+import type { SurfaceLatency } from '../src/shared/latency';
 
 export interface LatencyResult {
   samples: number;
@@ -15,6 +16,8 @@ export interface LatencyResult {
   max: number;
   renderP50: number;
   intervalMs: number;
+  /** What the server itself measured for the same changes (GET /api/v1/stats under `latency`). */
+  live: SurfaceLatency;
 }
 
 /** How a bench client sends a parameter change to the server. */
@@ -120,6 +123,7 @@ export async function controlLatency(o: {
       max: Math.max(...latencies),
       renderP50: scope.services.engine.getStats().frameTimeP50,
       intervalMs,
+      live: scope.services.engine.latency.snapshot()[o.via ?? 'ws'],
     };
   } finally {
     sender.close();

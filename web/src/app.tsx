@@ -31,6 +31,8 @@ import { ShortcutsOverlay, useShortcuts } from './components/shortcuts';
 import { initialState, reduce } from './state';
 import { modelLines } from './services';
 import type { PanelContextValue } from './context';
+import type { DmxStatus } from '../../src/shared/dmx';
+import type { OutputInfo } from './services';
 
 /** The panel: preview and readouts, pipeline picker, generated controls, presets and outputs. */
 export function App() {
@@ -101,6 +103,7 @@ export function App() {
   const inputs = useMemo(() => inputActions(dispatch, notify), []);
   const perform = useMemo(() => performActions(dispatch, notify), []);
   const dmx = useMemo(() => dmxActions(dispatch), []);
+  const dmxOutputs = (state.outputs ?? []).filter((o) => o.kind === 'dmx');
   const setDelay = useMemo(() => outputDelayAction(dispatch), []);
   // What a DMX channel can drive: not text or colours.
   const dmxParams = useMemo(
@@ -174,16 +177,10 @@ export function App() {
               <PresetsCard list={state.presets} actions={presets} />
             </section>
           )}
-          {state.dmx && (
+          {state.dmx && usesDmx(state.dmx, dmxOutputs) && (
             <section class="card" aria-label="dmx">
               <h2>DMX</h2>
-              <DmxCard
-                dmx={state.dmx}
-                outputs={(state.outputs ?? []).filter((o) => o.kind === 'dmx')}
-                params={dmxParams}
-                actions={dmx}
-                outputActions={outputs}
-              />
+              <DmxCard dmx={state.dmx} outputs={dmxOutputs} params={dmxParams} actions={dmx} outputActions={outputs} />
             </section>
           )}
           {state.outputs && state.outputs.length > 0 && (
@@ -216,4 +213,9 @@ function readyModels(data: unknown): string {
     .filter((m) => m.state === 'ready')
     .map((m) => m.id)
     .join(' ');
+}
+
+/** The DMX card is for servers that use DMX: a listener on, a mapping kept, or the DMX output on. */
+function usesDmx(dmx: DmxStatus, outputs: OutputInfo[]): boolean {
+  return dmx.artnet.enabled || dmx.sacn.enabled || dmx.mappings.length > 0 || outputs.some((o) => o.enabled);
 }

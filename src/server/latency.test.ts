@@ -8,6 +8,9 @@ import { UdpClient, encode } from '../../control/osc/test-support';
 import { universe } from '../../control/dmx/test-support';
 import { httpClient } from '../../control/mcp/test-mcp';
 import { encodeArtDmx } from '../media/artnet';
+import { FakeMidiBackend } from '../../control/midi/test-backend';
+import { MidiService } from '../../control/midi/service';
+import { cc } from '../../control/midi/test-support';
 import { TestSocket, socketRig, startTestScope, waitFor } from './test-support';
 import { statsSchema } from '../shared/api';
 import type { Rig } from './test-support';
@@ -138,6 +141,23 @@ describe('latency in /api/v1/stats', () => {
       expect(latency.http.count).toBe(http);
     } finally {
       await client.close();
+    }
+  });
+
+  it('a MIDI knob through the MIDI seam: under midi', async () => {
+    const backend = new FakeMidiBackend({ inputs: ['nanoKONTROL2 20:0'], outputs: [] });
+    const midi = new MidiService(scope.services, { backend, mappingsFile: join(configDir, 'midi.json'), rescanMs: 0 });
+    await midi.start();
+    try {
+      await midi.addMapping({ param: 'level', control: { kind: 'cc', number: 16 }, softTakeover: false });
+      clock.advance(30);
+      backend.inject('nanoKONTROL2 20:0', cc(1, 16, 127));
+      expect(level()).toBe(255);
+      const [frame] = await rig.frames(1);
+      expect(frame!.data[0]).toBe(255);
+      expect((await rig.call('/api/v1/stats')).body.latency.midi).toEqual({ p50: 3.33, p95: 3.33, count: 1 });
+    } finally {
+      await midi.stop();
     }
   });
 });

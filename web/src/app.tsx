@@ -105,9 +105,10 @@ export function App() {
   const dmx = useMemo(() => dmxActions(dispatch), []);
   const dmxOutputs = (state.outputs ?? []).filter((o) => o.kind === 'dmx');
   const setDelay = useMemo(() => outputDelayAction(dispatch), []);
-  // What a DMX channel can drive: not text or colours.
+  // What a desk fader would drive: not text or colours, and not what reloads the pipeline.
   const dmxParams = useMemo(
-    () => controlsOf(state.schema).flatMap((c) => (c.kind === 'text' || c.kind === 'color' ? [] : [c.name])),
+    () =>
+      controlsOf(state.schema).flatMap((c) => (c.kind === 'text' || c.kind === 'color' || c.reloads ? [] : [c.name])),
     [state.schema],
   );
   const paused = state.stats?.paused ?? false;

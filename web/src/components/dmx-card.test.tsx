@@ -93,7 +93,7 @@ describe('DMX card', () => {
   it('shows the listeners, the mappings and the DMX output', () => {
     show();
     expect(screen.getByText('on 127.0.0.1:6454')).toBeTruthy();
-    expect(screen.getByText('off: off; start with --sacn')).toBeTruthy();
+    expect(screen.getByText('off; start with --sacn')).toBeTruthy();
     expect(screen.getByText('← sACN 1 · ch 10+11')).toBeTruthy();
     expect(screen.getByText('· inverted')).toBeTruthy();
     expect((screen.getByRole('switch', { name: 'enable DMX' }) as HTMLInputElement).checked).toBe(false);

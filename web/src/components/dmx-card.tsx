@@ -86,7 +86,7 @@ function ListenerLine({ name, status: s }: { name: string; status: DmxListenerSt
           on {s.host}:{s.port} <span class="dim">· {s.received} packets</span>
         </span>
       ) : (
-        <span class="dim">off{s.reason ? `: ${s.reason}` : ''}</span>
+        <span class="dim">{s.reason ?? 'off'}</span>
       )}
     </li>
   );

@@ -210,7 +210,7 @@ export class Engine {
       this.pipelineEpoch = { generation, start, frames: 0 };
     }
     const snapshot = this.stageSnapshot(this.o.params.snapshot(dt), due);
-    const version = this.latency.version;
+    const version = this.latency.snapshotTaken();
     const ctx = {
       time: (due - this.pipelineEpoch.start) / 1000,
       dt,

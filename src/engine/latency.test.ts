@@ -36,6 +36,21 @@ describe('LatencyTracker', () => {
     expect(t.snapshot().osc.count).toBe(1);
   });
 
+  it('a change that arrives while a render is in flight is measured to the frame after it', () => {
+    let now = 0;
+    const t = new LatencyTracker(() => now);
+    t.changed(change('osc'));
+    const first = t.snapshotTaken(); // frame 1's render starts with the first change
+    now = 10;
+    t.changed(change('osc')); // too late for it
+    now = 20;
+    t.changed(change('osc')); // goes out with the one before, which waited longer
+    t.published(first, 33);
+    const second = t.snapshotTaken();
+    t.published(second, 66);
+    expect(t.snapshot().osc).toEqual({ p50: 33, p95: 56, count: 2 });
+  });
+
   it('keeps surfaces apart and leaves the perform layer out', () => {
     const t = new LatencyTracker(() => 0);
     for (const source of ['midi:Pad', 'ws:3', 'http', 'perform', 'cue', 'engine', 'dmx:artnet']) {

@@ -1,9 +1,12 @@
 /**
  * Per control surface, the time from a change's arrival to the first published frame rendered with it. Each
- * accepted change bumps a version; a render remembers the version its snapshot saw; when the loop publishes a
- * frame of that render, every surface whose oldest waiting change is at or below that version gets one sample.
- * One sample per surface and frame (the change that waited longest), so a MIDI fader sending 200 values between
- * two frames costs one slot, and nothing waits unbounded. Publishing when nothing waits costs a compare.
+ * accepted change bumps a version; a render takes its snapshot and remembers the version then; when the loop
+ * publishes a frame of that render, every change of that version or before is on screen and is measured.
+ *
+ * Per surface only the first change between two snapshots is kept (it waited longest; a MIDI fader sending 200
+ * values between two frames is one sample), in a small fixed ring: a render may be in flight while the next
+ * changes arrive, and with interpolation a second one. Nothing is allocated per frame, nothing waits unbounded, and
+ * publishing when nothing waits costs a compare.
  */
 import { currentArrival } from './arrival';
 import { RollingWindow } from './stats';
@@ -20,21 +23,30 @@ export function latencySurfaceOf(source: ParamSource): LatencySurface | undefine
   return (LATENCY_SURFACES as readonly string[]).includes(head!) ? (head as LatencySurface) : undefined;
 }
 
+/** Changes of one surface waiting to be seen, one per snapshot boundary, oldest first (a ring). */
+const PENDING = 4;
+
 interface Slot {
   window: RollingWindow;
-  /** The oldest change not yet published: its version and arrival time; version -1 = none. */
-  version: number;
-  at: number;
+  /** Float64: exact past 2^31 changes (weeks of a busy installation). */
+  versions: Float64Array;
+  at: Float64Array;
+  head: number;
+  size: number;
 }
 
 export class LatencyTracker {
   /** Bumped by every change a surface made; a render records it with its snapshot. */
   version = 0;
+  /** The version the newest snapshot saw. */
+  private snapshotted = 0;
   private waiting = 0;
   private readonly slots: Slot[] = LATENCY_SURFACES.map(() => ({
     window: new RollingWindow(LATENCY_WINDOW),
-    version: -1,
-    at: 0,
+    versions: new Float64Array(PENDING),
+    at: new Float64Array(PENDING),
+    head: 0,
+    size: 0,
   }));
 
   constructor(private readonly now: () => number) {}
@@ -51,24 +63,38 @@ export class LatencyTracker {
     this.arrived(matches ? arrival.surface : own, matches ? arrival.at : this.now());
   }
 
-  /** A change from `surface` arrived at `at`; the oldest waiting one is what the next frame measures. */
+  /** A change from `surface` arrived at `at`. */
   arrived(surface: LatencySurface, at: number): void {
-    this.version++;
+    const version = ++this.version;
     const slot = this.slots[LATENCY_SURFACES.indexOf(surface)]!;
-    if (slot.version >= 0) return;
-    slot.version = this.version;
-    slot.at = at;
+    if (slot.size > 0) {
+      // The newest waiting change is not in a snapshot yet: this one goes out with it, and waited less.
+      const newest = (slot.head + slot.size - 1) % PENDING;
+      if (slot.versions[newest]! > this.snapshotted || slot.size === PENDING) return;
+    }
+    const i = (slot.head + slot.size) % PENDING;
+    slot.versions[i] = version;
+    slot.at[i] = at;
+    slot.size++;
     this.waiting++;
+  }
+
+  /** A render takes its snapshot now: the version it sees, for `published`. */
+  snapshotTaken(): number {
+    this.snapshotted = this.version;
+    return this.version;
   }
 
   /** The loop published a frame rendered from a snapshot taken at `version`, at `now`. */
   published(version: number, now: number): void {
     if (this.waiting === 0) return;
     for (const slot of this.slots) {
-      if (slot.version < 0 || slot.version > version) continue;
-      slot.window.push(Math.max(0, now - slot.at));
-      slot.version = -1;
-      this.waiting--;
+      while (slot.size > 0 && slot.versions[slot.head]! <= version) {
+        slot.window.push(Math.max(0, now - slot.at[slot.head]!));
+        slot.head = (slot.head + 1) % PENDING;
+        slot.size--;
+        this.waiting--;
+      }
     }
   }
 

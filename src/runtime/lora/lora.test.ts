@@ -4,6 +4,8 @@ import { OrtRuntime } from '../ort';
 import { applyLoras } from './apply-lora';
 import { loraPairs } from './lora-keys';
 import { readSafetensors } from './safetensors';
+import { decodeModel, encodeModel } from '../graph/onnx-model';
+import { floatsToHalf } from '../half';
 import { writeSafetensors } from './test-safetensors';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1 });
@@ -111,6 +113,52 @@ describe('LoRA with a live strength', () => {
     // Both are the same low-rank matrices (kohya at alpha/rank 1): 0.25 + 0.5 of it is the merge at 0.75.
     const out = await run(model, { lora_scale: strength(0.25), lora_scale2: strength(0.5) });
     close(out, await run(tinyGraph(merged(0.75))));
+  });
+
+  it("torch's exports: the module from the MatMul node's scope when the weight is a folded onnx::MatMul_ constant", async () => {
+    const g = new GraphBuilder('torch_named');
+    const xi = g.input('x', 'float', [2, 4]);
+    g.output(g.op('MatMul', [xi, g.floats('onnx::MatMul_901', [4, 6], base[Q]!.data)]), 'y', 'float', [2, 6]);
+    const m = decodeModel(g.toBytes());
+    m.graph!.node![0]!.name = `/${Q.split('.').join('/')}/MatMul`;
+    const pairs = loraPairs(readSafetensors(peftFile()).tensors);
+    const { model, matched } = applyLoras(encodeModel(m), [{ name: 'p', pairs, strengthInput: 's' }], {
+      requireMatch: false,
+    });
+    expect(matched).toEqual([1]);
+    const session = await runtime.createSession(model);
+    const out = await session.run({ x, s: strength(1) });
+    await session.release();
+    const w = merged(1)[Q]!.data;
+    const xs = x.data;
+    const want = Array.from({ length: 12 }, (_, k) => {
+      const [r, c] = [Math.floor(k / 6), k % 6];
+      return [0, 1, 2, 3].reduce((sum, i) => sum + xs[r * 4 + i]! * w[i * 6 + c]!, 0);
+    });
+    close([...(out.y!.data as Float32Array)], want);
+  });
+
+  it('a float16 graph gets float16 branches and its float strength cast once', async () => {
+    const g = new GraphBuilder('half');
+    const h = g.op('Cast', [g.input('x', 'float', [2, 4])], { to: { int: 10 } });
+    const w = g.halfs(`${Q}.weight`, [4, 6], floatsToHalf(base[Q]!.data));
+    g.output(g.op('Cast', [g.op('MatMul', [h, w])], { to: { int: 1 } }), 'y', 'float', [2, 6]);
+    const pairs = loraPairs(readSafetensors(peftFile()).tensors);
+    const { model } = applyLoras(g.toBytes(), [{ name: 'p', pairs, strengthInput: 's' }], { requireMatch: false });
+    const run = async (s: number) => {
+      const session = await runtime.createSession(model);
+      const out = await session.run({ x, s: strength(s) });
+      await session.release();
+      return [...(out.y!.data as Float32Array)];
+    };
+    const [at0, at1] = [await run(0), await run(1)];
+    const w1 = merged(1)[Q]!.data;
+    at1.forEach((v, k) => {
+      const [r, c] = [Math.floor(k / 6), k % 6];
+      const want = [0, 1, 2, 3].reduce((sum, i) => sum + x.data[r * 4 + i]! * w1[i * 6 + c]!, 0);
+      expect(Math.abs(v - want)).toBeLessThan(0.05);
+    });
+    expect(at0).not.toEqual(at1);
   });
 
   it('reads F16 tensors and the metadata of a safetensors file', () => {

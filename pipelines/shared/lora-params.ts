@@ -12,13 +12,19 @@ export const LORA_SLOTS = 3;
 
 const group = { group: 'lora' } as const;
 
-function loraName(slot: number): EnumSpec<string> {
+/** How a change of LoRA is carried out: graphs reopened while the show runs on, or the pipeline reloaded. */
+export type LoraChange = 'live' | 'reload';
+
+function loraName(slot: number, change: LoraChange): EnumSpec<string> {
   const spec = p.enum<string[]>(NO_LORA, [NO_LORA], {
     ...group,
+    ...(change === 'reload' ? { mode: 'load' as const } : {}),
     label: slot === 1 ? 'LoRA' : `LoRA ${slot}`,
     description:
-      'A LoRA from the models folder’s loras/ (none: no LoRA); choosing one reopens the UNet and text ' +
-      'encoder with its branches while the show goes on with the graphs before',
+      change === 'live'
+        ? 'A LoRA from the models folder’s loras/ (none: no LoRA); choosing one reopens the networks it changes ' +
+          'with its branches while the show goes on with the graphs before'
+        : 'A LoRA from the models folder’s loras/ (none: no LoRA); choosing one reloads the pipeline with its branches',
   });
   // The folder is the list: read when a value is checked or the schema is asked for, never cached.
   Object.defineProperty(spec, 'options', { get: () => loraChoices(), enumerable: true });
@@ -35,14 +41,19 @@ const loraScale = (slot: number): NumberSpec =>
     description: '0: the base model; 1: the LoRA as trained; changes every frame without a reload',
   });
 
-export const loraParams = {
-  lora: loraName(1),
-  loraScale: loraScale(1),
-  lora2: loraName(2),
-  loraScale2: loraScale(2),
-  lora3: loraName(3),
-  loraScale3: loraScale(3),
-};
+/** The six parameters, for a pipeline that changes LoRAs `live` or by a `reload`. */
+export function loraParamsFor(change: LoraChange) {
+  return {
+    lora: loraName(1, change),
+    loraScale: loraScale(1),
+    lora2: loraName(2, change),
+    loraScale2: loraScale(2),
+    lora3: loraName(3, change),
+    loraScale3: loraScale(3),
+  };
+}
+
+export const loraParams = loraParamsFor('live');
 
 /** The parameter names and graph strength input of each slot. */
 export const loraSlots = [

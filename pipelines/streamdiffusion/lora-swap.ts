@@ -4,22 +4,12 @@
  * beside the ones in use, put in place between two frames once ready, and the old ones released. A change that
  * fails (a file that is not a LoRA, one for another model) leaves the graphs in use as they were and says why.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { ParamValues } from '../../src/params/spec';
-import { NO_LORA, loraFile } from '../../src/runtime/lora/lora-folder';
-import { checkLoraBytes } from '../../src/runtime/lora/lora-file';
+import { NO_LORA } from '../../src/runtime/lora/lora-folder';
+import type { LoraSet } from '../../src/runtime/lora/lora-set';
 import { LoraStrengths } from '../../src/runtime/lora/strength-session';
-import type { LoraToApply } from '../../src/runtime/lora/apply-lora';
-import { loraSlots } from '../shared/lora-params';
-import type { loraParams } from '../shared/lora-params';
+import { loraChoice, readLoraSet, setLoraStrengths } from '../shared/lora-set';
+import type { LoraValues } from '../shared/lora-set';
 import type { DiffusionModel, LoraNetworks } from './diffusion-model';
-import type { LoraSet } from './session-io';
-
-type LoraValues = ParamValues<typeof loraParams>;
-
-/** The chosen names, slot by slot: what a change is told by. */
-const choiceOf = (params: LoraValues) => loraSlots.map((s) => params[s.name]).join('|');
 
 export class LoraSwap {
   readonly strengths = new LoraStrengths();
@@ -38,7 +28,7 @@ export class LoraSwap {
   async atLoad(params: LoraValues): Promise<LoraSet | undefined> {
     this.setStrengths(params);
     const set = await this.read(params);
-    this.inUse = choiceOf(params);
+    this.inUse = loraChoice(params);
     return set;
   }
 
@@ -52,7 +42,7 @@ export class LoraSwap {
       this.inUse = ready.choice;
       this.log(`LoRA now ${describe(ready.choice)}`);
     }
-    const choice = choiceOf(params);
+    const choice = loraChoice(params);
     if (choice === this.inUse || choice === this.failed || this.pending) return;
     const done = this.reopen(params, choice, model).finally(() => (this.pending = undefined));
     this.pending = { choice, done };
@@ -93,23 +83,11 @@ export class LoraSwap {
   }
 
   private setStrengths(params: LoraValues): void {
-    for (const s of loraSlots) this.strengths.set(s.input, params[s.scale]);
+    setLoraStrengths(this.strengths, params);
   }
 
-  private async read(params: LoraValues): Promise<LoraSet | undefined> {
-    const list: LoraToApply[] = [];
-    const hashes: string[] = [];
-    for (const slot of loraSlots) {
-      const name = params[slot.name];
-      if (name === NO_LORA) continue;
-      const bytes = await readFile(loraFile(name, this.root()));
-      list.push({ ...checkLoraBytes(bytes, `${name}.safetensors`), strengthInput: slot.input });
-      hashes.push(createHash('sha256').update(bytes).digest('hex'));
-    }
-    if (list.length === 0) return undefined;
-    const matched = (label: string, n: number[]) =>
-      this.log(`${label}: ${list.map((l, i) => `${l.name} reaches ${n[i]} MatMuls`).join(', ')}`);
-    return { list, hashes, strengths: this.strengths, matched };
+  private read(params: LoraValues): Promise<LoraSet | undefined> {
+    return readLoraSet(params, this.root(), this.strengths, this.log);
   }
 }
 

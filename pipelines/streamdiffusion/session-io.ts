@@ -10,8 +10,9 @@ import type { Network } from './tensor-roles';
 import { renamedSession } from './renamed-session';
 import { withLoraBranches } from '../../src/runtime/lora/lora-model-file';
 import { withStrengths } from '../../src/runtime/lora/strength-session';
-import type { LoraToApply } from '../../src/runtime/lora/apply-lora';
-import type { LoraStrengths } from '../../src/runtime/lora/strength-session';
+import type { LoraSet } from '../../src/runtime/lora/lora-set';
+
+export type { LoraSet };
 
 /** What a network file is opened as: its role (which decides the tensor names) and the sizes fixed for the load. */
 export interface OpenAs {
@@ -22,15 +23,6 @@ export interface OpenAs {
   size?: { width: number; height: number; latentChannels: number; tokens: number };
   /** LoRAs to add as branches beside the MatMuls they match; their strengths are fed from `strengths`. */
   loras?: LoraSet;
-}
-
-/** LoRAs as a load applies them: the files read, their contents' hashes, and the live strength table. */
-export interface LoraSet {
-  list: LoraToApply[];
-  hashes: string[];
-  strengths: LoraStrengths;
-  /** Told how many MatMuls of this file each LoRA reached. */
-  matched?: (label: string, matched: number[]) => void;
 }
 
 /** A feed in the pipeline's own terms: float values or integer ids, whatever the graph declares. */

@@ -5,7 +5,7 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
-import { decodeModel, encodeModel } from '../../../src/runtime/graph/onnx-model';
+import { mergeIntoGraph } from '../../../src/runtime/lora/test-merge';
 import { writeSafetensors } from '../../../src/runtime/lora/test-safetensors';
 import { TINY_TEXT_MODULE, TINY_UNET_MODULE } from './graphs';
 
@@ -89,21 +89,16 @@ export async function mergedTinyModel(
   await cp(dir, to, { recursive: true });
   for (const graph of ['unet', 'text_encoder'] as const) {
     const path = join(to, graph, 'model.onnx');
-    const model = decodeModel(await readFile(path));
-    for (const { lora, strength, naming } of loras) {
-      const scale = strength * ((naming ?? 'kohya') === 'kohya' ? lora.alpha / lora.rank : 1);
-      for (const m of lora.modules.filter((x) => x.graph === graph)) {
-        const init = model.graph!.initializer!.find((t) => t.name === `${m.module}.weight`)!;
-        const raw = init.rawData!;
-        const w = new Float32Array(new Uint8Array(raw).buffer);
-        for (let i = 0; i < m.cin; i++)
-          for (let o = 0; o < m.cout; o++)
-            for (let r = 0; r < lora.rank; r++)
-              w[i * m.cout + o]! += scale * m.down[r * m.cin + i]! * m.up[o * lora.rank + r]!;
-        init.rawData = new Uint8Array(w.buffer);
-      }
-    }
-    await writeFile(path, encodeModel(model));
+    const updates = loras.flatMap(({ lora, strength, naming }) =>
+      lora.modules
+        .filter((m) => m.graph === graph)
+        .map((m) => ({
+          ...m,
+          rank: lora.rank,
+          scale: strength * ((naming ?? 'kohya') === 'kohya' ? lora.alpha / lora.rank : 1),
+        })),
+    );
+    await writeFile(path, mergeIntoGraph(await readFile(path), updates));
   }
   return to;
 }

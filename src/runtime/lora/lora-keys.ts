@@ -4,7 +4,8 @@
  * - kohya: `lora_unet_<module_with_underscores>.lora_down.weight` / `.lora_up.weight` / `.alpha`
  *   (`lora_te_`, `lora_te1_`, `lora_te2_` for the text encoders);
  * - diffusers/PEFT: `[unet.|text_encoder.|base_model.model.]<module.with.dots>.lora_A.weight` / `.lora_B.weight`
- *   (older diffusers: `.lora.down.weight` / `.lora.up.weight`), with an optional `.alpha`.
+ *   (older diffusers: `.lora.down.weight` / `.lora.up.weight`), with an optional `.alpha`; Wan video LoRAs name
+ *   the DiT `diffusion_model.<module>`.
  * Down is [rank, in], up is [out, rank], as torch stores them; the scale is alpha / rank (1 without an alpha).
  */
 import type { FloatTensor } from './safetensors';
@@ -25,7 +26,11 @@ const PARTS: [RegExp, 'down' | 'up' | 'alpha'][] = [
   [/\.lora\.up\.weight$/, 'up'],
   [/\.alpha$/, 'alpha'],
 ];
-const PREFIXES = [/^lora_(unet|te\d?)_/, /^base_model\.model\./, /^(unet|text_encoder(_\d)?|transformer)\./];
+const PREFIXES = [
+  /^lora_(unet|te\d?)_/,
+  /^base_model\.model\./,
+  /^(unet|text_encoder(_\d)?|transformer|diffusion_model)\./,
+];
 
 /** A module path in the one form every naming can be brought to: dots as underscores, prefixes dropped. */
 export function moduleKey(path: string): string {

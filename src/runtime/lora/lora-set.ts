@@ -1,0 +1,11 @@
+import type { LoraToApply } from './apply-lora';
+import type { LoraStrengths } from './strength-session';
+
+/** LoRAs as a load applies them: the files read, their contents' hashes, and the live strength table. */
+export interface LoraSet {
+  list: LoraToApply[];
+  hashes: string[];
+  strengths: LoraStrengths;
+  /** Told how many MatMuls of a graph file each LoRA reached. */
+  matched?: (label: string, matched: number[]) => void;
+}

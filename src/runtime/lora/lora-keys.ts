@@ -51,13 +51,24 @@ export function loraPairs(tensors: Map<string, FloatTensor>): Map<string, LoraPa
     parts.set(key, p);
   }
   const pairs = new Map<string, LoraPair>();
+  let convolutions = 0;
   for (const [key, p] of parts) {
     if (!p.down || !p.up) throw new Error(`LoRA module ${key} has ${p.down ? 'no up' : 'no down'} matrix`);
     const rank = p.down.dims[0]!;
+    // Convolution pairs (LoCon: [rank, in, k, k]) are left out: only MatMuls take branches.
+    if (p.down.dims.length === 4 && p.up.dims.length === 4) {
+      convolutions++;
+      continue;
+    }
     if (p.down.dims.length !== 2 || p.up.dims.length !== 2 || p.up.dims[1] !== rank) {
       throw new Error(`LoRA module ${key}: down [${p.down.dims}] and up [${p.up.dims}] are not a rank-${rank} pair`);
     }
     pairs.set(key, { down: p.down, up: p.up, scale: p.alpha === undefined ? 1 : p.alpha / rank });
+  }
+  if (pairs.size === 0 && convolutions > 0) {
+    throw new Error(
+      `it holds only convolution pairs (${convolutions}), which are not applied: only MatMuls take LoRAs`,
+    );
   }
   if (pairs.size === 0) throw new Error('no LoRA pairs found (kohya lora_down/lora_up or PEFT lora_A/lora_B keys)');
   return pairs;

@@ -185,5 +185,14 @@ describe('LoRA with a live strength', () => {
     );
     expect(() => readSafetensors(new Uint8Array([1, 2, 3]))).toThrow(/not a safetensors file/);
     expect(() => loraPairs(new Map())).toThrow(/no LoRA pairs found/);
+    // Convolution pairs (LoCon) are left out; a file of nothing else is refused.
+    const conv = (dims: number[]) => ({ dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)) });
+    const convOnly = new Map([
+      ['lora_unet_conv_in.lora_down.weight', conv([2, 4, 3, 3])],
+      ['lora_unet_conv_in.lora_up.weight', conv([8, 2, 1, 1])],
+    ]);
+    expect(() => loraPairs(convOnly)).toThrow('it holds only convolution pairs (1), which are not applied');
+    const mixed = new Map([...convOnly, ...readSafetensors(kohyaFile(1)).tensors]);
+    expect([...loraPairs(mixed).keys()].sort()).toEqual([FF, Q].map((m) => m.replace(/\./g, '_')).sort());
   });
 });

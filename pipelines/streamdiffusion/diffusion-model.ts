@@ -7,6 +7,7 @@ import { PromptEncoder } from './prompt-encoder';
 import type { TextTower } from './prompt-encoder';
 import { TypedSession } from './session-io';
 import type { Feed, LoraSet } from './session-io';
+import { SECOND_TEXT_ENCODER } from '../../src/runtime/lora/lora-keys';
 import type { Network } from './tensor-roles';
 import type { UnetBatch } from './stream-batch';
 import type { Timings } from '../shared/timings';
@@ -227,7 +228,10 @@ function openNetwork(
     network,
     label: file,
     ...(size ? { size } : {}),
-    ...(loras ? { loras } : {}),
+    // SDXL's second text encoder has the first one's module names: its pairs are told apart by their prefix.
+    ...(loras
+      ? { loras: file.startsWith('text_encoder_2/') ? { ...loras, keyPrefix: SECOND_TEXT_ENCODER } : loras }
+      : {}),
   });
 }
 

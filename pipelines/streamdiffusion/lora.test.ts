@@ -21,6 +21,7 @@ const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
 
 const styleA = tinyLora(21);
 const styleB = tinyLora(22, { text: false });
+const styleXl = tinyLora(23, { xl: true, unet: false });
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'sd-lora-'));
@@ -28,6 +29,7 @@ beforeAll(async () => {
   await mkdir(join(root, 'loras'));
   await writeFile(join(root, 'loras', 'style-a.safetensors'), tinyLoraFile(styleA, 'kohya'));
   await writeFile(join(root, 'loras', 'style-b.safetensors'), tinyLoraFile(styleB, 'peft'));
+  await writeFile(join(root, 'loras', 'xl-style.safetensors'), tinyLoraFile(styleXl, 'kohya'));
   await writeFile(join(root, 'loras', 'broken.safetensors'), new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9, 1]));
   // A well-formed LoRA for modules the tiny graphs do not have (another model's).
   const foreign = { dims: [2, 8], data: new Float32Array(16) };
@@ -136,6 +138,20 @@ describe('streamdiffusion with LoRAs', () => {
     expect(diff(both, await render(await load(paramsOf(), [], dir), paramsOf())).max).toBeLessThanOrEqual(1);
   });
 
+  it('the SDXL layout: te1 and te2 pairs each reach their own text encoder', async () => {
+    const xl = (o: { [K in keyof SD]?: unknown } = {}) => paramsOf({ model: 'tiny-xl', ...o });
+    const base = await render(await load(xl()), xl());
+    const logs: string[] = [];
+    const withXl = xl({ lora: 'xl-style', loraScale: 0.8 });
+    const image = await render(await load(withXl, logs), withXl);
+    expect(logs.filter((l) => /xl-style\.safetensors reaches 1 MatMuls/.test(l))).toHaveLength(2);
+    expect(diff(image, base).mean).toBeGreaterThan(2);
+    const dir = await mergedTinyModel(await writeTinyModel({ xl: true }), join(root, 'merged-xl'), [
+      { lora: styleXl, strength: 0.8 },
+    ]);
+    expect(diff(image, await render(await load(xl(), [], dir), xl())).max).toBeLessThanOrEqual(1);
+  });
+
   it('a change of LoRA while running reopens the graphs beside the running ones and puts them in place', async () => {
     const logs: string[] = [];
     const none = paramsOf({ loraScale: 1 });
@@ -173,10 +189,12 @@ describe('streamdiffusion with LoRAs', () => {
 
   it('the choices are the files in the LoRA folder: another name is refused when set', () => {
     const spec = streamDiffusion.params.lora;
-    expect(spec.options).toEqual(['none', 'broken', 'other-model', 'style-a', 'style-b']);
+    expect(spec.options).toEqual(['none', 'broken', 'other-model', 'style-a', 'style-b', 'xl-style']);
     expect(sanitize(spec, 'style-b')).toEqual({ ok: true, value: 'style-b' });
     const refused = sanitize(spec, 'nope');
     expect(refused.ok).toBe(false);
-    expect(!refused.ok && refused.reason).toMatch(/expected one of none, broken, other-model, style-a, style-b/);
+    expect(!refused.ok && refused.reason).toMatch(
+      /expected one of none, broken, other-model, style-a, style-b, xl-style/,
+    );
   });
 });

@@ -53,7 +53,7 @@ export class TypedSession {
     if (!as) return new TypedSession(await runtime.createSession(runnable), await readSignature(runnable));
     // The branches go into the graph the provider runs (lowered, fused), so what they match is what runs.
     const branched = as.loras?.list.length
-      ? await withLoraBranches(runnable, as.loras.list, as.loras.hashes)
+      ? await withLoraBranches(runnable, as.loras.list, as.loras.hashes, as.loras.keyPrefix)
       : { model: runnable, strengthInputs: [] as string[], matched: [] };
     if (as.loras?.list.length) as.loras.matched?.(as.label, branched.matched);
     const file = branched.model;

@@ -13,7 +13,7 @@ export interface TinyLora {
   /** Per module: down [rank, in], up [out, rank], alpha. */
   modules: {
     module: string;
-    graph: 'unet' | 'text_encoder';
+    graph: 'unet' | 'text_encoder' | 'text_encoder_2';
     cin: number;
     cout: number;
     down: Float32Array;
@@ -21,15 +21,21 @@ export interface TinyLora {
   }[];
   rank: number;
   alpha: number;
+  /** The SDXL layout: kohya names the encoders te1 and te2. */
+  xl: boolean;
 }
 
-/** A rank-2 LoRA for the tiny SD graphs (text width 32): the UNet's text projection and the text encoder's. */
+/**
+ * A rank-2 LoRA for the tiny SD graphs (text width 32): the UNet's text projection and the text encoder's; for
+ * the tiny XL graphs (`xl`: two encoders of width 16, the UNet's 32), each encoder's own.
+ */
 export function tinyLora(
   seed: number,
-  o: { unet?: boolean; text?: boolean; alpha?: number; dim?: number } = {},
+  o: { unet?: boolean; text?: boolean; alpha?: number; xl?: boolean } = {},
 ): TinyLora {
   const randn = gaussian(mulberry32(seed));
-  const dim = o.dim ?? 32;
+  const dim = 32;
+  const textDim = o.xl ? 16 : 32;
   const rank = 2;
   const fill = (n: number, std: number) => Float32Array.from({ length: n }, () => randn() * std);
   const modules: TinyLora['modules'] = [];
@@ -43,17 +49,18 @@ export function tinyLora(
       up: fill(4 * rank, 1),
     });
   }
-  if (o.text ?? true) {
+  const towers = o.xl ? (['text_encoder', 'text_encoder_2'] as const) : (['text_encoder'] as const);
+  for (const graph of o.text === false ? [] : towers) {
     modules.push({
       module: TINY_TEXT_MODULE,
-      graph: 'text_encoder',
-      cin: dim,
-      cout: dim,
-      down: fill(rank * dim, 0.3),
-      up: fill(dim * rank, 0.3),
+      graph,
+      cin: textDim,
+      cout: textDim,
+      down: fill(rank * textDim, 0.3),
+      up: fill(textDim * rank, 0.3),
     });
   }
-  return { modules, rank, alpha: o.alpha ?? rank };
+  return { modules, rank, alpha: o.alpha ?? rank, xl: o.xl ?? false };
 }
 
 /** The LoRA as a .safetensors file, in kohya's names (with alpha) or diffusers/PEFT's (without: scale 1). */
@@ -63,12 +70,13 @@ export function tinyLoraFile(l: TinyLora, naming: 'kohya' | 'peft' = 'kohya'): U
     const down = { dims: [l.rank, m.cin], data: m.down };
     const up = { dims: [m.cout, l.rank], data: m.up };
     if (naming === 'kohya') {
-      const key = `lora_${m.graph === 'unet' ? 'unet' : 'te'}_${m.module.replace(/\./g, '_')}`;
+      const kohya = { unet: 'unet', text_encoder: l.xl ? 'te1' : 'te', text_encoder_2: 'te2' }[m.graph];
+      const key = `lora_${kohya}_${m.module.replace(/\./g, '_')}`;
       t[`${key}.lora_down.weight`] = down;
       t[`${key}.lora_up.weight`] = up;
       t[`${key}.alpha`] = { dims: [], data: Float32Array.of(l.alpha) };
     } else {
-      const prefix = m.graph === 'unet' ? 'unet' : 'text_encoder';
+      const prefix = m.graph;
       t[`${prefix}.${m.module}.lora_A.weight`] = down;
       t[`${prefix}.${m.module}.lora_B.weight`] = up;
     }
@@ -87,7 +95,8 @@ export async function mergedTinyModel(
 ): Promise<string> {
   await mkdir(to, { recursive: true });
   await cp(dir, to, { recursive: true });
-  for (const graph of ['unet', 'text_encoder'] as const) {
+  for (const graph of ['unet', 'text_encoder', 'text_encoder_2'] as const) {
+    if (!loras.some(({ lora }) => lora.modules.some((m) => m.graph === graph))) continue;
     const path = join(to, graph, 'model.onnx');
     const updates = loras.flatMap(({ lora, strength, naming }) =>
       lora.modules

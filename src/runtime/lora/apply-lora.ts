@@ -27,6 +27,8 @@ export interface LoraToApply {
 export interface ApplyOptions {
   /** Throw when a LoRA reaches no MatMul of this graph (default). Off for a graph that is one of several targets. */
   requireMatch?: boolean;
+  /** Put before each module's key when looking it up (SECOND_TEXT_ENCODER for SDXL's second text encoder). */
+  keyPrefix?: string;
 }
 
 /** The graph with the branches added, and how many MatMuls each LoRA reached. */
@@ -60,7 +62,7 @@ export function applyLorasToModel(
     const weight = node.opType === 'MatMul' ? inits.get(node.input?.[1] ?? '') : undefined;
     const module = weight && moduleOf(weight, node);
     if (!module) continue;
-    const key = moduleKey(module);
+    const key = (o.keyPrefix ?? '') + moduleKey(module);
     const hits = loras.map((l, i) => [l, l.pairs.get(key), i] as const).filter(([, p]) => p !== undefined);
     if (hits.length === 0) continue;
     const half = weight.dataType === DataType.FLOAT16;

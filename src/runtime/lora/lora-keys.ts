@@ -39,12 +39,20 @@ export function moduleKey(path: string): string {
   return p.replace(/\./g, '_');
 }
 
+/**
+ * SDXL's second text encoder has the same module names as the first: its pairs (`lora_te2_`, `text_encoder_2.`)
+ * are keyed with this prefix, and a graph opened as that encoder looks its modules up with it.
+ */
+export const SECOND_TEXT_ENCODER = 'te2:';
+
+/** The pairs of a LoRA file's tensors, keyed by `moduleKey` (SECOND_TEXT_ENCODER before the second encoder's). */
 export function loraPairs(tensors: Map<string, FloatTensor>): Map<string, LoraPair> {
   const parts = new Map<string, { down?: FloatTensor; up?: FloatTensor; alpha?: number }>();
   for (const [name, t] of tensors) {
     const hit = PARTS.find(([re]) => re.test(name));
     if (!hit) continue;
-    const key = moduleKey(name.replace(hit[0], ''));
+    const second = /^(lora_te2_|text_encoder_2\.)/.test(name) ? SECOND_TEXT_ENCODER : '';
+    const key = second + moduleKey(name.replace(hit[0], ''));
     const p = parts.get(key) ?? {};
     if (hit[1] === 'alpha') p.alpha = t.data[0];
     else p[hit[1]] = t;

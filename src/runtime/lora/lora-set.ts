@@ -6,6 +6,8 @@ export interface LoraSet {
   list: LoraToApply[];
   hashes: string[];
   strengths: LoraStrengths;
+  /** Put before the graph's module keys (SECOND_TEXT_ENCODER when the graph is SDXL's second text encoder). */
+  keyPrefix?: string;
   /** Told how many MatMuls of a graph file each LoRA reached. */
   matched?: (label: string, matched: number[]) => void;
 }

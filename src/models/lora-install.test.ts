@@ -37,6 +37,13 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
     ...(req.headers.range ? { range: req.headers.range } : {}),
     ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
   });
+  if (path.includes('huge')) {
+    // Says it is 3 GB and sends nothing: the size alone must refuse it.
+    res.writeHead(200, { 'content-length': 3_000_000_000 });
+    res.flushHeaders();
+    req.on('close', () => res.destroy());
+    return;
+  }
   const body = path.includes('junk') ? junk : lora;
   const from = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
   if (from > 0) {
@@ -127,9 +134,11 @@ describe('LoRA install by URL', () => {
     await fresh();
     await post({ url: `${base}/a/wrong.safetensors`, sha256: '0'.repeat(64) });
     await post({ url: `${base}/junk.safetensors` });
+    await post({ url: `${base}/huge.safetensors` });
     await installer.settled();
     const { installs } = await list();
     expect(installs.find((i) => i.name === 'wrong')!.error).toMatch(/is corrupt: its sha256 is/);
+    expect(installs.find((i) => i.name === 'huge')!.error).toMatch(/huge\.safetensors is 3[.0]* GB: more than a LoRA/);
     expect(installs.find((i) => i.name === 'junk')!.error).toMatch(
       /junk\.safetensors is not a usable LoRA: not a safetensors file/,
     );

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { checkLoraBytes } from '../runtime/lora/lora-file';
 import { LORA_EXTENSION, LORA_NAME, listLoras, loraDir } from '../runtime/lora/lora-folder';
 import type { LoraInstall, LoraInstallBody, LorasResponse } from '../shared/loras';
-import { hubConfig } from './hub';
+import { DownloadError, hubConfig } from './hub';
+import { ensureSpace } from './disk';
+import { DECIMAL, formatBytes } from '../shared/bytes';
 import { RateMeter, eta } from './progress';
 import { transferFile } from './transfer';
 
@@ -29,6 +31,10 @@ interface Entry {
 }
 
 const PICKLED = /\.(ckpt|pt|pth|bin|pkl|pickle)$/i;
+/** A LoRA is read whole to be checked and applied: anything bigger is not one. */
+const MAX_LORA_BYTES = 2_000_000_000;
+/** The URL as shown back and logged: its query and fragment may carry a token. */
+const from = (url: URL) => `${url.origin}${url.pathname}`;
 
 export class LoraInstaller {
   private readonly entries = new Map<string, Entry>();
@@ -56,7 +62,7 @@ export class LoraInstaller {
     body: LoraInstallBody,
   ): { error: string } | { name: string; state: LoraInstall['state']; joined: boolean; done: Promise<void> } {
     const url = new URL(body.url);
-    const from = `${url.origin}${url.pathname}`;
+    const shown = from(url);
     const file = decodeURIComponent(url.pathname.split('/').pop() ?? '');
     if (PICKLED.test(file)) {
       return {
@@ -64,7 +70,7 @@ export class LoraInstaller {
       };
     }
     if (!body.name && !file.endsWith(LORA_EXTENSION)) {
-      return { error: `${from} does not name a ${LORA_EXTENSION} file: give the LoRA a name ("name": "...")` };
+      return { error: `${shown} does not name a ${LORA_EXTENSION} file: give the LoRA a name ("name": "...")` };
     }
     const name = body.name ?? file.slice(0, -LORA_EXTENSION.length);
     if (!LORA_NAME.test(name)) {
@@ -78,7 +84,7 @@ export class LoraInstaller {
       return { name, state: 'ready', joined: false, done: Promise.resolve() };
     }
     const entry: Entry = {
-      status: { name, from, state: 'downloading', bytes: 0, total: null, rate: 0, eta: null, error: null },
+      status: { name, from: shown, state: 'downloading', bytes: 0, total: null, rate: 0, eta: null, error: null },
       meter: new RateMeter(this.o.now),
       running: undefined,
     };
@@ -123,7 +129,15 @@ export class LoraInstaller {
           entry.status.total = total;
           entry.meter.add(bytes);
         },
-        checkSpace: async () => {},
+        checkSpace: async (bytes) => {
+          if (bytes > MAX_LORA_BYTES) {
+            throw new DownloadError(
+              'invalid',
+              `${from(url)} is ${formatBytes(bytes, DECIMAL)}: more than a LoRA (they are megabytes, at most ${formatBytes(MAX_LORA_BYTES, DECIMAL)} here)`,
+            );
+          }
+          await ensureSpace(incoming, bytes, `the LoRA ${name}`);
+        },
         log: this.o.log,
         resumeHint: `install it again (POST /api/v1/loras with the same URL)`,
         signal: this.stopping.signal,

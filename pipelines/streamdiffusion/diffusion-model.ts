@@ -55,9 +55,9 @@ export class DiffusionModel {
     loras?: LoraSet,
   ): Promise<DiffusionModel> {
     const opened: TypedSession[] = [];
-    const open = async (dir: string, file: string, stage: string, fraction: number, set?: LoraSet) => {
+    const open = async (dir: string, file: string, stage: string, fraction: number) => {
       progress(stage, fraction);
-      const s = await openNetwork(runtime, dir, file, image, set);
+      const s = await openNetwork(runtime, dir, file, image);
       opened.push(s);
       return s;
     };

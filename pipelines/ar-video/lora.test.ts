@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Image } from '../../src/engine/frame';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { gaussian, mulberry32 } from '../../src/runtime/seeded-random';
@@ -87,6 +87,21 @@ describe('ar-video (longlive) with a LoRA on the block', () => {
       mergeIntoGraph(await readFile(block), [{ module: TINY_BLOCK_MODULE, down, up, rank: 2, scale: 1 }]),
     );
     expect(maxDiff(withLora, await frames({}, merged))).toBeLessThanOrEqual(1);
+  });
+
+  it('the strength changes from one block to the next without a reload', async () => {
+    const params = paramsOf(longlive, { steps: '1000', transition: 0, lora: 'wan-style', loraScale: 0 });
+    const run = async (second: number) => {
+      const p = await loadPipeline(longliveSpec, params, runtime, { prefetch: false });
+      loaded.push(p);
+      for (let i = 0; i < 9; i++) await renderFrame(p, params, i);
+      const sessions = vi.spyOn(runtime, 'createSession');
+      const next = await renderFrame(p, { ...params, loraScale: second }, 9);
+      expect(sessions).not.toHaveBeenCalled();
+      sessions.mockRestore();
+      return next;
+    };
+    expect(maxDiff([await run(1)], [await run(0)])).toBeGreaterThan(2);
   });
 
   it('a LoRA for another model is refused at load with a sentence', async () => {

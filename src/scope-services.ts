@@ -7,7 +7,7 @@
 import { startShow, syncCues, syncTempo } from './show-setup';
 import { faultRoutes } from './server/api-faults';
 import { startHttpServer } from './server/http';
-import { modelRoutes } from './models';
+import { LoraInstaller, loraRoutes, modelRoutes } from './models';
 import { presetRoutes } from './presets/index';
 import { pluginRoutes } from './plugins/index';
 import { oscRoutes } from '../control/osc/paths';
@@ -31,11 +31,13 @@ export const coreService = scopeService({
   flags: ['pipelines', 'plugins', 'device', 'isolation', 'warm', 'memoryBudget', 'manifests', 'modelsDir'],
   needs: ['services', 'models', 'presets', 'plugins', 'faults', 'host', 'runtime', 'interpolator', 'pre'],
   start: ({ services, models, presets, plugins, faults, host, runtime, interpolator, pre }) => {
+    const loras = new LoraInstaller({ root: models.dir, log: services.log });
     return {
       routes: {
         api: [
           oscRoutes(services),
           modelRoutes(models, { provider: async () => (await runtime.provider()).provider }),
+          loraRoutes(loras),
           presetRoutes(presets),
           pluginRoutes(plugins),
           pre.routes,
@@ -43,6 +45,7 @@ export const coreService = scopeService({
         ],
       },
       stop: async () => {
+        loras.close();
         await models.close();
         pre.close();
         await host.stop();

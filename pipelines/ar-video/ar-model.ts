@@ -9,12 +9,15 @@ import type { ExportConfig } from './export-config';
 import { DeviceOps } from './ops';
 import { StreamingCodec } from './streaming-codec';
 import { ArTextEncoder } from './text-encoder';
+import type { LoraSet } from '../../src/runtime/lora/lora-set';
 
 export interface ArModelOptions {
   /** The Wan VAE decoder, the tiny one (TAEHV), or none (the bench times blocks alone). */
   decoder: 'full' | 'tiny' | 'none';
   /** Open the encoder too (video to video). */
   encoder: boolean;
+  /** LoRAs for the block (the DiT): branches beside the MatMuls they match, strengths fed per run. */
+  loras?: LoraSet;
 }
 
 export class ArModel {
@@ -39,7 +42,23 @@ export class ArModel {
     const device = new Device(runtime);
     try {
       progress('loading the block', 0.1);
-      const block = await device.open('block', join(dir, 'block.onnx'));
+      let reached: number[] = [];
+      const given = options.loras;
+      const loras = given && {
+        ...given,
+        matched: (label: string, matched: number[]) => {
+          reached = matched;
+          given.matched?.(label, matched);
+        },
+      };
+      const block = await device.open('block', join(dir, 'block.onnx'), [], loras);
+      const missed = given?.list.filter((_, i) => !reached[i]);
+      if (missed?.length) {
+        throw new Error(
+          `LoRA ${missed.map((l) => l.name).join(', ')} matches no MatMul of ${config.model}'s block ` +
+            '(a LoRA for another model, or keys this loader does not know)',
+        );
+      }
       assertContract('block.onnx', block.signature, blockSpec(config), config.dtype);
       const ops = await DeviceOps.open(device, config);
       progress('loading the VAE', 0.6);

@@ -23,6 +23,8 @@ import { videoParams } from './params';
 import type { ArParams, ArVideoParams } from './params';
 import { parseStepList } from './schedule';
 import { writeTinyExport } from './tiny/write';
+import { LoraStrengths } from '../../src/runtime/lora/strength-session';
+import { readLoraSet, setLoraStrengths } from '../shared/lora-set';
 import type { TinyExportOptions } from './tiny/write';
 
 export interface ArPipelineSpec {
@@ -46,6 +48,8 @@ export interface ArPipelineOptions {
   prefetch: boolean;
   /** Folder the exports are looked for under (default: the models dir). */
   modelsDir?: string;
+  /** A tiny export already written to load instead of generating one (a test's copy with changed weights). */
+  tinyDir?: string;
 }
 
 /**
@@ -77,6 +81,7 @@ export class ArVideoPipeline implements Pipeline<ArParams> {
   private silent: Conditioning | undefined;
   private last: Image | undefined;
   private out = { width: 0, height: 0 };
+  private readonly strengths = new LoraStrengths();
 
   constructor(
     private readonly spec: ArPipelineSpec,
@@ -89,11 +94,15 @@ export class ArVideoPipeline implements Pipeline<ArParams> {
     const tiny = ctx.params.model === 'tiny';
     const fits = ctx.width % 16 === 0 && ctx.height % 16 === 0 && ctx.width * ctx.height <= 512 * 512;
     const dir = tiny
-      ? await writeTinyExport({ ...this.spec.tiny, ...(fits ? { width: ctx.width, height: ctx.height } : {}) })
+      ? (this.options.tinyDir ??
+        (await writeTinyExport({ ...this.spec.tiny, ...(fits ? { width: ctx.width, height: ctx.height } : {}) })))
       : await resolveExport(this.spec.manifest, this.options.modelsDir ?? modelsDir());
     if (ctx.signal.aborted) return;
     const decoder = ctx.params.vae === 'tiny' ? 'tiny' : 'full';
-    this.model = await ArModel.open(ctx.runtime, dir, { decoder, encoder: this.spec.video }, ctx.progress);
+    setLoraStrengths(this.strengths, ctx.params);
+    const loras = await readLoraSet(ctx.params, modelsDir(), this.strengths, ctx.log);
+    const options = { decoder, encoder: this.spec.video, ...(loras ? { loras } : {}) } as const;
+    this.model = await ArModel.open(ctx.runtime, dir, options, ctx.progress);
     const c = this.model.config;
     this.stream = new ArStream(this.model, this.spec.stream);
     await this.stream.init();
@@ -149,6 +158,8 @@ export class ArVideoPipeline implements Pipeline<ArParams> {
   async render(ctx: RenderContext, params: ArSnapshot, input?: Image): Promise<Image> {
     if (!this.stream || !this.model) throw new Error(`${this.spec.id} is not loaded`);
     this.rethrow();
+    // The next block run reads them: the strength is live per block.
+    setLoraStrengths(this.strengths, params);
     if (params.resetCache) this.resetRequested = true;
     if (this.spec.video) await this.takeInput(ctx, input);
     const low = this.options.prefetch ? this.model.config.cache.blockFrames * this.model.config.framesPerLatent : 0;

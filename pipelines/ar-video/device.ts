@@ -12,6 +12,9 @@ import type { OrtSession } from '../../src/runtime/session';
 import { isHandle, tensorBytes } from '../../src/runtime/tensor';
 import type { Feed, PlainTensor, TensorHandle } from '../../src/runtime/tensor';
 import { floatsToHalf, halfToFloats } from '../../src/runtime/half';
+import { withLoraBranches } from '../../src/runtime/lora/lora-model-file';
+import type { LoraSet } from '../../src/runtime/lora/lora-set';
+import { withStrengths } from '../../src/runtime/lora/strength-session';
 
 /** A tensor between two sessions of the loop: a handle to a kept output, or host data. */
 export type DeviceTensor = Feed;
@@ -40,12 +43,24 @@ export class Device {
   /**
    * Opens a graph file or bytes; `hostOutputs` always come to the host (finished frames, a text context). A file
    * goes through the op-set check first (lowered at load where the provider lacks an operator, or refused with its
-   * sentence).
+   * sentence). With `loras`, their branches go beside the MatMuls they match and the session feeds their strengths;
+   * the signature is the graph's without the strength inputs.
    */
-  async open(name: string, model: string | Uint8Array, hostOutputs: readonly string[] = []): Promise<ArSession> {
-    const file = await runnableModel(this.runtime, model);
-    const signature = await readSignature(file);
-    const session = await this.runtime.createSession(file, { hostOutputs });
+  async open(
+    name: string,
+    model: string | Uint8Array,
+    hostOutputs: readonly string[] = [],
+    loras?: LoraSet,
+  ): Promise<ArSession> {
+    const runnable = await runnableModel(this.runtime, model);
+    const branched = loras ? await withLoraBranches(runnable, loras.list, loras.hashes) : undefined;
+    if (loras && branched) loras.matched?.(name, branched.matched);
+    const file = branched?.model ?? runnable;
+    const inputs = new Set(branched?.strengthInputs ?? []);
+    const full = await readSignature(file);
+    const signature = { ...full, inputs: full.inputs.filter((i) => !inputs.has(i.name)) };
+    const created = await this.runtime.createSession(file, { hostOutputs });
+    const session = loras ? withStrengths(created, [...inputs], loras.strengths) : created;
     const s = { name, signature, session };
     this.sessions.push(s);
     return s;

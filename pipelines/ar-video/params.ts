@@ -3,6 +3,7 @@ import { scopeEnv } from '../../src/flag-env';
 import { p } from '../../src/params/spec';
 import type { ParamSpecs } from '../../src/params/spec';
 import { promptParams } from '../shared/prompts';
+import { loraParamsFor } from '../shared/lora-params';
 
 const model = { group: 'model', mode: 'load' } as const;
 const steps = { group: 'steps' } as const;
@@ -65,6 +66,8 @@ export function arParams(o: ArParamOptions) {
       description: 'Start the video afresh when the denoising steps change',
     }),
     resetCache: p.trigger({ ...cache, label: 'Reset cache', description: 'Start the video afresh' }),
+    // The block's KV cache holds what the LoRA shaped: a new LoRA reloads (the stream starts afresh anyway).
+    ...loraParamsFor('reload'),
   } satisfies ParamSpecs;
 }
 

@@ -6,7 +6,8 @@ import { modelFile } from './models';
 import { PromptEncoder } from './prompt-encoder';
 import type { TextTower } from './prompt-encoder';
 import { TypedSession } from './session-io';
-import type { Feed } from './session-io';
+import type { Feed, LoraSet } from './session-io';
+import { SECOND_TEXT_ENCODER } from '../../src/runtime/lora/lora-keys';
 import type { Network } from './tensor-roles';
 import type { UnetBatch } from './stream-batch';
 import type { Timings } from '../shared/timings';
@@ -14,66 +15,82 @@ import type { Timings } from '../shared/timings';
 export const LATENT_CHANNELS = 4;
 export const VAE_FACTOR = 8;
 
+type Progress = (stage: string, fraction: number) => void;
+type ImageSize = { width: number; height: number };
+
+/** The networks a LoRA changes, opened with its branches: the text encoders and the UNet. */
+export interface LoraNetworks {
+  towers: TextTower[];
+  unet: TypedSession;
+}
+
 /** The networks of one Stable Diffusion model, opened, with the tensor plumbing between them. */
 export class DiffusionModel {
+  private promptEncoder: PromptEncoder;
+
   private constructor(
     readonly files: ModelFiles,
-    readonly prompts: PromptEncoder,
-    private readonly towers: TextTower[],
-    private readonly unet: TypedSession,
+    private towers: TextTower[],
+    private unet: TypedSession,
     private readonly decoder: TypedSession,
     private readonly encoder: TypedSession,
     private readonly timings: Timings,
-  ) {}
+    private readonly reopen: (loras: LoraSet | undefined) => Promise<LoraNetworks>,
+    salt: () => string,
+  ) {
+    this.promptEncoder = new PromptEncoder(towers, timings, salt);
+  }
 
   /**
    * Opens every session; `progress` gets a stage name and a fraction. Each file is bound to its network's tensor
-   * names (tensor-roles.ts); given the image size, the files' free dimensions are fixed to it.
+   * names (tensor-roles.ts); given the image size, the files' free dimensions are fixed to it. With `loras`, the
+   * text encoders and the UNet get their branches (a LoRA that reaches neither is refused with a sentence).
    */
   static async open(
     runtime: InferenceBackend,
     files: ModelFiles,
     timings: Timings,
-    progress: (stage: string, fraction: number) => void = () => {},
-    image?: { width: number; height: number },
+    progress: Progress = () => {},
+    image?: ImageSize,
+    loras?: LoraSet,
   ): Promise<DiffusionModel> {
     const opened: TypedSession[] = [];
-    const size = image && { ...image, latentChannels: LATENT_CHANNELS, tokens: CONTEXT_LENGTH };
     const open = async (dir: string, file: string, stage: string, fraction: number) => {
       progress(stage, fraction);
-      const network = file.split('/')[0]!.replace(/_2$/, '') as Network;
-      const s = await TypedSession.open(runtime, modelFile(dir, file), {
-        network,
-        label: file,
-        ...(size ? { size } : {}),
-      });
+      const s = await openNetwork(runtime, dir, file, image);
       opened.push(s);
       return s;
     };
+    const reopen = (set: LoraSet | undefined) => openLoraNetworks(runtime, files, image, set, () => {});
+    const salt = () => (loras ? loras.strengths.key(loras.list.map((l) => l.strengthInput)) : '');
     try {
-      const towers: TextTower[] = [];
-      for (const [i, suffix] of (files.xl ? ['', '_2'] : ['']).entries()) {
-        const tokenizer = await ClipTokenizer.fromFiles(
-          modelFile(files.dir, `tokenizer${suffix}/vocab.json`),
-          modelFile(files.dir, `tokenizer${suffix}/merges.txt`),
-          { padToken: files.padTokens[i] },
-        );
-        const session = await open(
-          files.dir,
-          `text_encoder${suffix}/model.onnx`,
-          'loading text encoder',
-          0.1 + i * 0.1,
-        );
-        towers.push({ tokenizer, session, name: `text_encoder${suffix}/model.onnx` });
-      }
-      const unet = await open(files.dir, 'unet/model.onnx', 'loading UNet', 0.3);
+      const { towers, unet } = await openLoraNetworks(runtime, files, image, loras, progress, opened);
       const decoder = await open(files.vaeDir, 'vae_decoder/model.onnx', 'loading VAE decoder', 0.7);
       const encoder = await open(files.vaeDir, 'vae_encoder/model.onnx', 'loading VAE encoder', 0.85);
-      return new DiffusionModel(files, new PromptEncoder(towers, timings), towers, unet, decoder, encoder, timings);
+      return new DiffusionModel(files, towers, unet, decoder, encoder, timings, reopen, salt);
     } catch (err) {
       await Promise.allSettled(opened.map((s) => s.release()));
       throw err;
     }
+  }
+
+  /** The prompt encoder of the text encoders in use (another after a LoRA change). */
+  get prompts(): PromptEncoder {
+    return this.promptEncoder;
+  }
+
+  /** The text encoders and UNet opened with other LoRAs (none: the base graphs), while these keep running. */
+  openWithLoras(loras: LoraSet | undefined): Promise<LoraNetworks> {
+    return this.reopen(loras);
+  }
+
+  /** Puts networks from openWithLoras in place, between frames, and releases the ones they replace. */
+  async swapNetworks(next: LoraNetworks, salt: () => string): Promise<void> {
+    const old = [...this.towers.map((t) => t.session), this.unet];
+    this.towers = next.towers;
+    this.unet = next.unet;
+    this.promptEncoder = new PromptEncoder(next.towers, this.timings, salt);
+    await Promise.allSettled(old.map((s) => s.release()));
   }
 
   /** True when the UNet was exported with float16 inputs. */
@@ -194,6 +211,76 @@ export class DiffusionModel {
   async release(): Promise<void> {
     const sessions = [...this.towers.map((t) => t.session), this.unet, this.decoder, this.encoder];
     await Promise.allSettled(sessions.map((s) => s.release()));
+  }
+}
+
+/** One network file opened as its role, with LoRA branches when `loras` are given. */
+function openNetwork(
+  runtime: InferenceBackend,
+  dir: string,
+  file: string,
+  image: ImageSize | undefined,
+  loras?: LoraSet,
+): Promise<TypedSession> {
+  const network = file.split('/')[0]!.replace(/_2$/, '') as Network;
+  const size = image && { ...image, latentChannels: LATENT_CHANNELS, tokens: CONTEXT_LENGTH };
+  return TypedSession.open(runtime, modelFile(dir, file), {
+    network,
+    label: file,
+    ...(size ? { size } : {}),
+    // SDXL's second text encoder has the first one's module names: its pairs are told apart by their prefix.
+    ...(loras
+      ? { loras: file.startsWith('text_encoder_2/') ? { ...loras, keyPrefix: SECOND_TEXT_ENCODER } : loras }
+      : {}),
+  });
+}
+
+/** The text encoders (with their tokenizers) and the UNet; a LoRA that reached none of them is refused. */
+async function openLoraNetworks(
+  runtime: InferenceBackend,
+  files: ModelFiles,
+  image: ImageSize | undefined,
+  loras: LoraSet | undefined,
+  progress: Progress,
+  opened: TypedSession[] = [],
+): Promise<LoraNetworks> {
+  const reached = (loras?.list ?? []).map(() => 0);
+  const set = loras && {
+    ...loras,
+    matched: (label: string, matched: number[]) => {
+      matched.forEach((n, i) => (reached[i]! += n));
+      loras.matched?.(label, matched);
+    },
+  };
+  const mine: TypedSession[] = [];
+  try {
+    const towers: TextTower[] = [];
+    for (const [i, suffix] of (files.xl ? ['', '_2'] : ['']).entries()) {
+      const tokenizer = await ClipTokenizer.fromFiles(
+        modelFile(files.dir, `tokenizer${suffix}/vocab.json`),
+        modelFile(files.dir, `tokenizer${suffix}/merges.txt`),
+        { padToken: files.padTokens[i] },
+      );
+      progress('loading text encoder', 0.1 + i * 0.1);
+      const session = await openNetwork(runtime, files.dir, `text_encoder${suffix}/model.onnx`, image, set);
+      mine.push(session);
+      towers.push({ tokenizer, session, name: `text_encoder${suffix}/model.onnx` });
+    }
+    progress('loading UNet', 0.3);
+    const unet = await openNetwork(runtime, files.dir, 'unet/model.onnx', image, set);
+    mine.push(unet);
+    const missed = (loras?.list ?? []).filter((_, i) => reached[i] === 0);
+    if (missed.length > 0) {
+      throw new Error(
+        `LoRA ${missed.map((l) => l.name).join(', ')} matches no MatMul of ${files.id}'s UNet or text encoder ` +
+          '(a LoRA for another model, or keys this loader does not know)',
+      );
+    }
+    opened.push(...mine);
+    return { towers, unet };
+  } catch (err) {
+    await Promise.allSettled(mine.map((s) => s.release()));
+    throw err;
   }
 }
 

@@ -2,6 +2,7 @@ import { scopeEnv } from '../../src/flag-env';
 import { p } from '../../src/params/spec';
 import type { ParamSpecs } from '../../src/params/spec';
 import { promptParams } from '../shared/prompts';
+import { loraParams } from '../shared/lora-params';
 import { modelIds } from './models';
 
 const model = { group: 'model', mode: 'load' } as const;
@@ -84,4 +85,5 @@ export const streamDiffusionParams = {
   similarityFilter: p.bool(false, { ...filter, label: 'Similarity filter', description: 'Skip near-identical inputs' }),
   similarityThreshold: p.number(0.98, { ...filter, min: 0.5, max: 1, step: 0.001, label: 'Similarity threshold' }),
   maxSkipFrames: p.int(10, { ...filter, min: 0, max: 120, label: 'Max skipped frames' }),
+  ...loraParams,
 } satisfies ParamSpecs;

@@ -29,6 +29,8 @@ export class PromptEncoder {
   constructor(
     private readonly towers: TextTower[],
     private readonly timings?: Timings,
+    /** What else the encoding depends on (the text encoder's LoRA strengths), keyed into the cache. */
+    private readonly salt: () => string = () => '',
   ) {
     const xl = towers.length > 1;
     this.readers = towers.map((t) =>
@@ -37,11 +39,12 @@ export class PromptEncoder {
   }
 
   async encode(text: string): Promise<Conditioning> {
-    const hit = this.cache.get(text);
+    const key = `${this.salt()}\0${text}`;
+    const hit = this.cache.get(key);
     if (hit) {
       // Re-inserting keeps the map in least-recently-used order.
-      this.cache.delete(text);
-      this.cache.set(text, hit);
+      this.cache.delete(key);
+      this.cache.set(key, hit);
       return hit;
     }
     const parts: { hidden: Float32Array; width: number }[] = [];
@@ -58,7 +61,7 @@ export class PromptEncoder {
     }
     const c: Conditioning = { hidden: concatTokens(parts) };
     if (pooled) c.pooled = pooled;
-    this.cache.set(text, c);
+    this.cache.set(key, c);
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return c;
   }

@@ -8,6 +8,11 @@ import { runnableModel } from '../../src/runtime/graph/lowered-cache';
 import { bindRoles, freeDimensions, renamedSignature } from './tensor-roles';
 import type { Network } from './tensor-roles';
 import { renamedSession } from './renamed-session';
+import { withLoraBranches } from '../../src/runtime/lora/lora-model-file';
+import { withStrengths } from '../../src/runtime/lora/strength-session';
+import type { LoraSet } from '../../src/runtime/lora/lora-set';
+
+export type { LoraSet };
 
 /** What a network file is opened as: its role (which decides the tensor names) and the sizes fixed for the load. */
 export interface OpenAs {
@@ -16,6 +21,8 @@ export interface OpenAs {
   label: string;
   /** The image size and constants that fix the file's free dimensions (none given: they stay free). */
   size?: { width: number; height: number; latentChannels: number; tokens: number };
+  /** LoRAs to add as branches beside the MatMuls they match; their strengths are fed from `strengths`. */
+  loras?: LoraSet;
 }
 
 /** A feed in the pipeline's own terms: float values or integer ids, whatever the graph declares. */
@@ -42,13 +49,23 @@ export class TypedSession {
    * sentence, before a session is made) and its free dimensions fixed where the load fixes them.
    */
   static async open(runtime: InferenceBackend, model: string | Uint8Array, as?: OpenAs): Promise<TypedSession> {
-    const file = await runnableModel(runtime, model);
-    const declared = await readSignature(file);
-    if (!as) return new TypedSession(await runtime.createSession(file), declared);
+    const runnable = await runnableModel(runtime, model);
+    if (!as) return new TypedSession(await runtime.createSession(runnable), await readSignature(runnable));
+    // The branches go into the graph the provider runs (lowered, fused), so what they match is what runs.
+    const branched = as.loras?.list.length
+      ? await withLoraBranches(runnable, as.loras.list, as.loras.hashes, as.loras.keyPrefix)
+      : { model: runnable, strengthInputs: [] as string[], matched: [] };
+    if (as.loras?.list.length) as.loras.matched?.(as.label, branched.matched);
+    const file = branched.model;
+    const strength = new Set(branched.strengthInputs);
+    const full = await readSignature(file);
+    // The strength inputs are fed by the session itself: the roles see the graph as it was.
+    const declared = { ...full, inputs: full.inputs.filter((i) => !strength.has(i.name)) };
     const binding = bindRoles(as.network, declared, as.label);
     const dims = as.size ? freeDimensions(as.network, renamedSignature(declared, binding), as.size) : {};
     const session = await runtime.createSession(file, Object.keys(dims).length > 0 ? { freeDimensions: dims } : {});
-    return new TypedSession(renamedSession(session, binding), renamedSignature(declared, binding));
+    const fed = as.loras ? withStrengths(session, branched.strengthInputs, as.loras.strengths) : session;
+    return new TypedSession(renamedSession(fed, binding), renamedSignature(declared, binding));
   }
 
   has(input: string): boolean {

@@ -22,6 +22,7 @@ import type { Stage } from './schedule';
 import { SimilarityFilter } from './similarity-filter';
 import { ImageSource } from '../shared/source';
 import { Timings } from '../shared/timings';
+import { LoraSwap } from './lora-swap';
 
 type SdParams = typeof streamDiffusionParams;
 
@@ -58,6 +59,10 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
   private lastImage: Image | undefined;
   private width = 0;
   private height = 0;
+  private loras: LoraSwap | undefined;
+
+  /** `resolve` finds the model's files (a test gives its own folder). */
+  constructor(private readonly resolve: typeof resolveModel = resolveModel) {}
 
   async load(ctx: LoadContext<SdParams>): Promise<void> {
     const { params } = ctx;
@@ -68,7 +73,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     this.height = ctx.height;
     const id = params.model;
     ctx.progress('finding model files', 0);
-    const files = await resolveModel(id, modelsDir(), params.vae, {
+    const files = await this.resolve(id, modelsDir(), params.vae, {
       width: ctx.width,
       height: ctx.height,
       progress: ctx.progress,
@@ -76,7 +81,9 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     });
     if (ctx.signal.aborted) return;
     await checkPredictionType(files.dir, id);
-    this.model = await DiffusionModel.open(ctx.runtime, files, this.timings, ctx.progress, ctx);
+    this.loras = new LoraSwap(ctx.log, modelsDir);
+    const loras = await this.loras.atLoad(params);
+    this.model = await DiffusionModel.open(ctx.runtime, files, this.timings, ctx.progress, ctx, loras);
     await this.checkVae(files, params.vae, ctx);
     if (!id.startsWith('tiny') && ctx.runtime.executionProvider === 'cpu') {
       ctx.log(
@@ -125,6 +132,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     const engine = this.engine;
     if (!model || !engine) throw new Error('streamdiffusion is not loaded');
     const { width, height } = this;
+    await this.loras?.frame(params, model);
     await this.prepareStream(engine, params, ctx.dt);
 
     let image: Image | undefined;
@@ -154,7 +162,13 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     return frame;
   }
 
+  /** Waits for a LoRA change under way to be ready or refused (tests; frames never wait for it). */
+  async lorasSettled(): Promise<void> {
+    await this.loras?.settled();
+  }
+
   async unload(): Promise<void> {
+    await this.loras?.close();
     await this.source?.unload();
     await this.engine?.release();
     await this.model?.release();

@@ -1,6 +1,8 @@
 /** The models module as the composition root and the CLI use it. */
 export { ModelManager } from './manager';
 export { modelRoutes } from './routes';
+export { LoraInstaller } from './lora-install';
+export { loraRoutes } from './lora-routes';
 export { DOWNLOAD_HELP, runDownloadCommand } from './download-command';
 export { DownloadError } from './hub';
 export { artifactPath } from './manifest';

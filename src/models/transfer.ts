@@ -33,6 +33,8 @@ export interface TransferOptions {
   idleTimeoutMs?: number;
   /** Stops the download (the server shutting down); the part is kept for a later resume. */
   signal?: AbortSignal;
+  /** Where to fetch it from when it is not a Hub file (a LoRA by URL); default: the Hub's resolve URL. */
+  url?: string;
 }
 
 export interface TransferResult {
@@ -60,7 +62,7 @@ export async function transferFile(o: TransferOptions): Promise<TransferResult> 
     // At most two rounds: one with the Range of the part on disk, one from zero when that part turned out useless.
     for (let round = 0; round < 2; round++) {
       touch();
-      const got = await hubGet(resolveUrl(o.hub.endpoint, o.artifact), {
+      const got = await hubGet(o.url ?? resolveUrl(o.hub.endpoint, o.artifact), {
         token: o.hub.token,
         range: offset,
         fetch: o.fetch,

@@ -39,6 +39,7 @@ export const apiPaths = {
   presetRecall: '/presets/:name/recall',
   modelsStatus: '/models/status',
   modelsDownload: '/models/download',
+  loras: '/loras',
   stream: '/stream.mjpeg',
 } as const;
 

@@ -26,12 +26,20 @@ export interface TinyShape {
 /** Tokens per latent frame: 2×2 patches. */
 export const tinyTokens = (s: Pick<TinyShape, 'height' | 'width'>) => (s.height / 2) * (s.width / 2);
 
+/** The module of the tiny block a tiny LoRA changes, named as in a Wan export. */
+export const TINY_BLOCK_MODULE = 'blocks.0.cross_attn.k';
+
 export function buildTinyBlock(s: TinyShape): Uint8Array {
   const g = new GraphBuilder('tiny_ar_block');
   const T = tinyTokens(s);
   const latents = g.input('latents', 'float', [1, 'frames', s.channels, s.height, s.width]);
   const timesteps = g.input('timesteps', 'float', [1, 'frames']);
-  const context = g.input('context', 'float', [1, s.textLength, s.textDim]);
+  // The context through an identity projection under a Wan block's module name: exact, and where a tiny LoRA goes.
+  const identity = Float32Array.from({ length: s.textDim * s.textDim }, (_, i) => (i % (s.textDim + 1) === 0 ? 1 : 0));
+  const context = g.op('MatMul', [
+    g.input('context', 'float', [1, s.textLength, s.textDim]),
+    g.floats(`${TINY_BLOCK_MODULE}.weight`, [s.textDim, s.textDim], identity),
+  ]);
   const positions = g.input('frame_positions', 'float', ['frames']);
   const bias = g.input('cache_bias', 'float', [s.slots]);
   if (s.channels !== 4) throw new Error('the tiny block has 4 latent channels, one per readout');

@@ -25,6 +25,9 @@ export interface TinyWeights {
 }
 
 export const TINY_POOLED = 16;
+/** The modules of the tiny graphs a tiny LoRA changes, named as in the real exports. */
+export const TINY_UNET_MODULE = 'mid_block.attentions.0.transformer_blocks.0.attn2.to_k';
+export const TINY_TEXT_MODULE = 'text_model.encoder.layers.0.self_attn.out_proj';
 
 export function tinyWeights(vocabSize: number, dim = 32, seed = 7): TinyWeights {
   const randn = gaussian(mulberry32(seed));
@@ -77,7 +80,10 @@ export function buildTextEncoder(
   const ids = g.input(f.name('input_ids'), f.naming.inputIds, f.dims(['batch', 'tokens']));
   const emb = g.op('Gather', [g.floats('table', [w.vocabSize, w.dim], w.table), ids], { axis: { int: 0 } });
   const pre = g.op('Add', [emb, g.floats('positions', [CONTEXT_LENGTH, w.dim], w.positions)]);
-  const hidden = g.op('Tanh', [pre]);
+  // An identity projection under a CLIP module's name: exact, and where a tiny LoRA for the text encoder goes.
+  const identity = Float32Array.from({ length: w.dim * w.dim }, (_, i) => (i % (w.dim + 1) === 0 ? 1 : 0));
+  const projected = g.op('MatMul', [pre, g.floats(`${TINY_TEXT_MODULE}.weight`, [w.dim, w.dim], identity)]);
+  const hidden = g.op('Tanh', [projected]);
   const mean = g.op('ReduceMean', [hidden], { axes: [1], keepdims: { int: 0 } });
   const pool = g.floats(
     'pool',
@@ -112,7 +118,8 @@ export function buildUnet(
   const ehs = f.input('encoder_hidden_states', [batch, 'tokens', w.dim]);
   const column = g.int64s('column', [-1, 4, 1, 1]);
   const meanE = g.op('ReduceMean', [ehs], { axes: [1], keepdims: { int: 0 } });
-  let bias = g.op('MatMul', [meanE, g.floats('P', [w.dim, 4], w.P)]);
+  // P under the name of a cross-attention projection of the text, where a tiny LoRA for the UNet goes.
+  let bias = g.op('MatMul', [meanE, g.floats(`${TINY_UNET_MODULE}.weight`, [w.dim, 4], w.P)]);
   if (o.xl) {
     const textEmbeds = f.input('text_embeds', [batch, TINY_POOLED]);
     f.input('time_ids', [batch, 6]);

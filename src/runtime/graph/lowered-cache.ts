@@ -32,7 +32,8 @@ export interface PreparedModel {
 }
 
 let projectVersion: string | undefined;
-function version(): string {
+/** This project's version: part of every cache key of a rewritten graph, so a new version rewrites again. */
+export function version(): string {
   projectVersion ??= (
     JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
   ).version;

@@ -4,6 +4,8 @@ import { OrtRuntime } from '../ort';
 import { applyLoras } from './apply-lora';
 import { loraPairs } from './lora-keys';
 import { readSafetensors } from './safetensors';
+import { decodeModel, encodeModel } from '../graph/onnx-model';
+import { floatsToHalf } from '../half';
 import { writeSafetensors } from './test-safetensors';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1 });
@@ -113,6 +115,52 @@ describe('LoRA with a live strength', () => {
     close(out, await run(tinyGraph(merged(0.75))));
   });
 
+  it("torch's exports: the module from the MatMul node's scope when the weight is a folded onnx::MatMul_ constant", async () => {
+    const g = new GraphBuilder('torch_named');
+    const xi = g.input('x', 'float', [2, 4]);
+    g.output(g.op('MatMul', [xi, g.floats('onnx::MatMul_901', [4, 6], base[Q]!.data)]), 'y', 'float', [2, 6]);
+    const m = decodeModel(g.toBytes());
+    m.graph!.node![0]!.name = `/${Q.split('.').join('/')}/MatMul`;
+    const pairs = loraPairs(readSafetensors(peftFile()).tensors);
+    const { model, matched } = applyLoras(encodeModel(m), [{ name: 'p', pairs, strengthInput: 's' }], {
+      requireMatch: false,
+    });
+    expect(matched).toEqual([1]);
+    const session = await runtime.createSession(model);
+    const out = await session.run({ x, s: strength(1) });
+    await session.release();
+    const w = merged(1)[Q]!.data;
+    const xs = x.data;
+    const want = Array.from({ length: 12 }, (_, k) => {
+      const [r, c] = [Math.floor(k / 6), k % 6];
+      return [0, 1, 2, 3].reduce((sum, i) => sum + xs[r * 4 + i]! * w[i * 6 + c]!, 0);
+    });
+    close([...(out.y!.data as Float32Array)], want);
+  });
+
+  it('a float16 graph gets float16 branches and its float strength cast once', async () => {
+    const g = new GraphBuilder('half');
+    const h = g.op('Cast', [g.input('x', 'float', [2, 4])], { to: { int: 10 } });
+    const w = g.halfs(`${Q}.weight`, [4, 6], floatsToHalf(base[Q]!.data));
+    g.output(g.op('Cast', [g.op('MatMul', [h, w])], { to: { int: 1 } }), 'y', 'float', [2, 6]);
+    const pairs = loraPairs(readSafetensors(peftFile()).tensors);
+    const { model } = applyLoras(g.toBytes(), [{ name: 'p', pairs, strengthInput: 's' }], { requireMatch: false });
+    const run = async (s: number) => {
+      const session = await runtime.createSession(model);
+      const out = await session.run({ x, s: strength(s) });
+      await session.release();
+      return [...(out.y!.data as Float32Array)];
+    };
+    const [at0, at1] = [await run(0), await run(1)];
+    const w1 = merged(1)[Q]!.data;
+    at1.forEach((v, k) => {
+      const [r, c] = [Math.floor(k / 6), k % 6];
+      const want = [0, 1, 2, 3].reduce((sum, i) => sum + x.data[r * 4 + i]! * w1[i * 6 + c]!, 0);
+      expect(Math.abs(v - want)).toBeLessThan(0.05);
+    });
+    expect(at0).not.toEqual(at1);
+  });
+
   it('reads F16 tensors and the metadata of a safetensors file', () => {
     const bytes = writeSafetensors(
       { t: { dims: [3], data: Float32Array.of(0.5, -2, 1) } },
@@ -137,5 +185,14 @@ describe('LoRA with a live strength', () => {
     );
     expect(() => readSafetensors(new Uint8Array([1, 2, 3]))).toThrow(/not a safetensors file/);
     expect(() => loraPairs(new Map())).toThrow(/no LoRA pairs found/);
+    // Convolution pairs (LoCon) are left out; a file of nothing else is refused.
+    const conv = (dims: number[]) => ({ dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)) });
+    const convOnly = new Map([
+      ['lora_unet_conv_in.lora_down.weight', conv([2, 4, 3, 3])],
+      ['lora_unet_conv_in.lora_up.weight', conv([8, 2, 1, 1])],
+    ]);
+    expect(() => loraPairs(convOnly)).toThrow('it holds only convolution pairs (1), which are not applied');
+    const mixed = new Map([...convOnly, ...readSafetensors(kohyaFile(1)).tensors]);
+    expect([...loraPairs(mixed).keys()].sort()).toEqual([FF, Q].map((m) => m.replace(/\./g, '_')).sort());
   });
 });

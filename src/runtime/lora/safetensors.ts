@@ -54,7 +54,8 @@ export function readSafetensors(bytes: Uint8Array): {
     if (to > body.length || to - from !== count * size) {
       throw new Error(`safetensors: tensor "${name}" has ${to - from} bytes for shape [${shape.join(', ')}] ${dtype}`);
     }
-    const raw = body.slice(from, to);
+    // Copied: a Buffer's slice is a view at any byte offset, and a Float32Array needs one aligned to 4.
+    const raw = Uint8Array.prototype.slice.call(body, from, to);
     tensors.set(name, { dims: shape, data: toFloats(dtype, raw, count) });
   }
   return { tensors, metadata };

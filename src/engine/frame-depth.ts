@@ -53,18 +53,27 @@ export class FrameDepth {
     if (this.held && index <= this.held.index) await this.flush();
     if (depth === 1 || !r.issue || !this.shown) {
       const held = this.take();
-      return this.showing(held ? held.collect() : r.render());
+      const image = await (held ? held.collect() : r.render());
+      this.shown = true;
+      return image;
     }
     const next = await r.issue();
     const prev = this.take();
     this.held = { frame: next, index };
-    return prev ? this.showing(prev.collect()) : undefined;
+    if (!prev) return undefined;
+    const image = await prev.collect();
+    this.shown = true;
+    return image;
   }
 
-  private async showing(image: Promise<Image>): Promise<Image> {
-    const shown = await image;
+  /** Whether a render at `depth` is a plain one: nothing in flight and nothing to issue (the latency loop). */
+  plain(depth: LoopDepth, canIssue: boolean): boolean {
+    return !this.held && (depth === 1 || !canIssue);
+  }
+
+  /** Told that a plain render (done by the caller, see `plain`) showed its frame. */
+  plainShown(): void {
     this.shown = true;
-    return shown;
   }
 
   /** Drops the frame in flight, releasing what it holds (unload, a new epoch). */

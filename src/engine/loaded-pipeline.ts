@@ -94,11 +94,21 @@ export class LoadedPipeline {
     const frame = raw && this.preprocess ? await this.preprocess.apply(raw, snapshot) : raw;
     const full = { ...ctx, width, height };
     const p = this.instance;
-    const image = await this.depth.render(depthOf(snapshot.pipelineDepth), ctx.frameIndex, {
-      render: async () => p.render(full, snapshot, frame),
-      issue: p.issue ? () => p.issue!(full, snapshot, frame) : undefined,
-    });
+    const depth = depthOf(snapshot.pipelineDepth);
+    // The latency loop with nothing in flight renders as it always did, with no promise hop more.
+    const image = this.depth.plain(depth, p.issue !== undefined)
+      ? await this.plainRender(p.render(full, snapshot, frame))
+      : await this.depth.render(depth, ctx.frameIndex, {
+          render: async () => p.render(full, snapshot, frame),
+          issue: p.issue ? () => p.issue!(full, snapshot, frame) : undefined,
+        });
     if (image !== undefined) checkImage(image, width, height);
+    return image;
+  }
+
+  private plainRender(image: Promise<Image> | Image): Promise<Image> | Image {
+    if (image instanceof Promise) return image.then((i) => (this.depth.plainShown(), i));
+    this.depth.plainShown();
     return image;
   }
 

@@ -73,7 +73,7 @@ export async function loopDepthBench(o: {
 }): Promise<Row> {
   const runtime = runtimeFor(o.device, o.place);
   const pipeline = neuralField.create() as Pipeline;
-  const params = snapshotOf(neuralField.params, { width: o.width, height: o.height }) as ParamSnapshot;
+  const params = snapshotOf(neuralField.params, { width: o.width, height: o.height }) as unknown as ParamSnapshot;
   try {
     const choice = await runtime.provider();
     if (choice.provider !== o.device) throw new Error(`no ${o.device} here: ${choice.reason}`);

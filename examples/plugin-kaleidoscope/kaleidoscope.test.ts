@@ -66,6 +66,7 @@ describe('the example plugin, end to end', () => {
       'width',
       'height',
       'interpolate',
+      'pipelineDepth',
       'segments',
       'spin',
       'zoom',

@@ -2,7 +2,8 @@ import type { OrtSession } from '../../src/runtime/session';
 import type { PlainTensor } from '../../src/runtime/tensor';
 import type { Image } from '../../src/engine/frame';
 import { definePipeline } from '../../src/engine/pipeline';
-import type { LoadContext, ParamSnapshot, Pipeline, RenderContext } from '../../src/engine/pipeline';
+import type { InFlightFrame, LoadContext, ParamSnapshot, Pipeline, RenderContext } from '../../src/engine/pipeline';
+import { inFlight } from '../../src/engine/frame-depth';
 import { FrameInputs } from './frame-inputs';
 import { buildFieldNet } from './graph';
 import type { FieldNetOptions } from './graph';
@@ -79,14 +80,29 @@ class NeuralField implements Pipeline<FieldParams> {
   }
 
   async render(ctx: RenderContext, params: ParamSnapshot<FieldParams>, input?: Image): Promise<Image> {
+    return (await this.issue(ctx, params, input)).collect();
+  }
+
+  /**
+   * Sends the frame's run at once; the image is made when the run's output comes back. The feeds go as a copy
+   * of this frame's values (a few dozen floats): the next frame refills the buffers while this run may still wait
+   * its turn, and a transport on this thread reads them only then.
+   */
+  async issue(ctx: RenderContext, params: ParamSnapshot<FieldParams>, input?: Image): Promise<InFlightFrame> {
     if (!this.session || !this.inputs) throw new Error('neural-field is not loaded');
     this.inputs.update(ctx.time, params);
-    const out = await this.session.run(this.feeds);
-    const rgba = out.rgba!;
-    // A fresh output buffer per frame: the engine and outputs keep earlier frames while encoding them.
-    const image = { data: rgba.data as Uint8Array, width: this.size.width, height: this.size.height };
-    if (input) mixInput(image, input, params.inputMix, params.inputBlend);
-    return image;
+    const { width, height } = this.size;
+    const { inputMix, inputBlend } = params;
+    const feeds = Object.fromEntries(
+      Object.entries(this.feeds).map(([k, t]) => [k, { ...t, data: (t.data as Float32Array).slice() }]),
+    );
+    const run = this.session.run(feeds).then((out) => {
+      // A fresh output buffer per frame: the engine and outputs keep earlier frames while encoding them.
+      const image = { data: out.rgba!.data as Uint8Array, width, height };
+      if (input) mixInput(image, input, inputMix, inputBlend);
+      return image;
+    });
+    return inFlight(run);
   }
 
   async unload(): Promise<void> {

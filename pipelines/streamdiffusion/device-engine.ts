@@ -1,4 +1,5 @@
 import type { DeviceFormat, Image } from '../../src/engine/frame';
+import type { InFlightFrame } from '../../src/engine/pipeline';
 import type { InferenceBackend } from '../../src/runtime/backend';
 import type { OrtSession } from '../../src/runtime/session';
 import type { PlainTensor, TensorHandle } from '../../src/runtime/tensor';
@@ -76,6 +77,15 @@ export class DeviceEngine implements FrameEngine {
   }
 
   async render(req: FrameRequest): Promise<Image> {
+    return (await this.issue(req)).collect();
+  }
+
+  /**
+   * Issues the frame's networks up to the decoded image, which stays on the device until `collect` reads it: in
+   * the throughput loop two decoded images are held at once, the one being read and the one issued after it.
+   * The stream's FIFO and noise advance here, in issue order, so frames in flight never change what comes next.
+   */
+  async issue(req: FrameRequest): Promise<InFlightFrame> {
     const temps: TensorHandle[] = [];
     const keep = (h: TensorHandle) => {
       temps.push(h);
@@ -127,7 +137,19 @@ export class DeviceEngine implements FrameEngine {
       );
       const half = decoder.outputType(decOut) === 'float16';
       if (!this.decodedFinite) await this.checkFinite(decoded, half);
-      const formats = this.formats;
+      // Kept past this frame's temporaries: the in-flight frame owns it until it is read or dropped.
+      temps.splice(temps.indexOf(decoded), 1);
+      return this.inFlightFrame(decoded, half);
+    } finally {
+      await this.drop(temps);
+    }
+  }
+
+  /** A decoded image on the device as a frame in flight: `collect` turns it into RGBA bytes on the host. */
+  private inFlightFrame(decoded: TensorHandle, half: boolean): InFlightFrame {
+    const release = () => this.drop([decoded]);
+    const formats = this.formats;
+    const read = async (): Promise<Image> => {
       const toFrame = await this.graph(
         () => buildFrameGraph(this.width, this.height, half, formats),
         { half, formats },
@@ -137,9 +159,17 @@ export class DeviceEngine implements FrameEngine {
       const image: Image = { data: out.rgba!.data as Uint8Array, width: this.width, height: this.height };
       if (formats.length > 0) image.formats = Object.fromEntries(formats.map((f) => [f, out[f]!.data as Uint8Array]));
       return image;
-    } finally {
-      await this.drop(temps);
-    }
+    };
+    return {
+      collect: async () => {
+        try {
+          return await read();
+        } finally {
+          await release();
+        }
+      },
+      drop: release,
+    };
   }
 
   /** The input image to the encoder's latent: RGBA bytes up, converted on the device. */

@@ -1,4 +1,5 @@
 import type { Image } from '../../src/engine/frame';
+import type { InFlightFrame } from '../../src/engine/pipeline';
 import type { Conditioning } from '../shared/blend';
 import type { DiffusionModel } from './diffusion-model';
 import { imageToTensor, tensorToImage } from '../shared/pixels';
@@ -27,6 +28,11 @@ export interface FrameEngine {
   /** New stage noises (seed, drift); frames in flight keep theirs. */
   setNoise(noise: Float32Array[]): void;
   render(req: FrameRequest): Promise<Image>;
+  /**
+   * The frame's work up to its decoded image, kept where the sessions run, its pixels read by `collect` (the
+   * throughput loop, src/engine/frame-depth.ts); left out where the frame cannot be split.
+   */
+  issue?(req: FrameRequest): Promise<InFlightFrame>;
   release(): Promise<void>;
 }
 

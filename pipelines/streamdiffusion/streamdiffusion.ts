@@ -2,7 +2,8 @@ import { scopeEnv } from '../../src/flag-env';
 import { z } from 'zod';
 import type { DeviceFormat, Image } from '../../src/engine/frame';
 import { definePipeline } from '../../src/engine/pipeline';
-import type { LoadContext, ParamSnapshot, Pipeline, RenderContext } from '../../src/engine/pipeline';
+import type { InFlightFrame, LoadContext, ParamSnapshot, Pipeline, RenderContext } from '../../src/engine/pipeline';
+import { inFlight } from '../../src/engine/frame-depth';
 import { modelsDir } from '../../src/files';
 import { PromptTransition } from '../shared/blend';
 import type { Conditioning } from '../shared/blend';
@@ -128,6 +129,15 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
   }
 
   async render(ctx: RenderContext, params: ParamSnapshot<SdParams>, input?: Image): Promise<Image> {
+    return (await this.issue(ctx, params, input)).collect();
+  }
+
+  /**
+   * The frame's work up to its decoded image, kept on the device (the device engine); its pixels are read by
+   * `collect`, after the next frame's work was issued in the throughput loop. The host engine (a UNet of fixed
+   * batch) renders the frame whole here.
+   */
+  async issue(ctx: RenderContext, params: ParamSnapshot<SdParams>, input?: Image): Promise<InFlightFrame> {
     const model = this.model;
     const engine = this.engine;
     if (!model || !engine) throw new Error('streamdiffusion is not loaded');
@@ -143,23 +153,19 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
         const source = image;
         pixels = await this.timings.time('pixels in', () => imageToTensor(source, width, height));
         const o = { threshold: params.similarityThreshold, maxSkipFrames: params.maxSkipFrames };
-        if (this.filter.shouldSkip(pixels, o) && this.lastImage) return this.lastImage;
+        if (this.filter.shouldSkip(pixels, o) && this.lastImage) return inFlight(Promise.resolve(this.lastImage));
       }
     }
 
     const positive = await this.conditioning(params, ctx.time);
     const negative = await this.negative(params, positive);
     const guidance = { cfg: params.cfg, scale: params.guidance, delta: params.delta };
-    const frame = await engine.render({
-      image,
-      pixels,
-      positive,
-      negative,
-      guidance,
-      addNoise: params.addNoise,
-    });
-    this.lastImage = frame;
-    return frame;
+    const req = { image, pixels, positive, negative, guidance, addNoise: params.addNoise };
+    const frame = engine.issue ? await engine.issue(req) : inFlight(Promise.resolve(await engine.render(req)));
+    return {
+      collect: async () => (this.lastImage = await frame.collect()),
+      drop: () => frame.drop(),
+    };
   }
 
   /** Waits for a LoRA change under way to be ready or refused (tests; frames never wait for it). */

@@ -7,7 +7,7 @@
 import { scopeEnv } from '../flag-env';
 import type { Clock } from './clock';
 import type { Image } from './frame';
-import type { LoadContext, ParamSnapshot, Pipeline, RenderContext } from './pipeline';
+import type { InFlightFrame, LoadContext, ParamSnapshot, Pipeline, RenderContext } from './pipeline';
 import type { Fault, FaultState } from '../shared/faults';
 import { OrtRuntime } from '../runtime/ort';
 
@@ -44,6 +44,22 @@ export class FaultPlan {
 /** `inner` with the plan's faults brought on its renders. */
 export function withFaults(inner: Pipeline, plan: FaultPlan, clock: Clock): Pipeline {
   let runtime: OrtRuntime | undefined;
+  const bringOn = async (fault: Fault | undefined): Promise<Fault | undefined> => {
+    switch (fault?.kind) {
+      case 'throw':
+        throw new Error('injected fault: the render threw');
+      case 'crash':
+        await ortOf(runtime).injectFault({ kind: 'crash' });
+        throw new Error('injected fault: the onnxruntime process should have crashed');
+      case 'leak':
+        await ortOf(runtime).injectFault({ kind: 'leak', megabytes: fault.megabytes });
+        break;
+      case 'hang':
+        await hang(runtime!, fault.seconds * 1000, clock);
+        break;
+    }
+    return fault;
+  };
   return {
     load(ctx: LoadContext) {
       // Crashes and leaks are brought on in onnxruntime's own process: only an OrtRuntime has one.
@@ -51,30 +67,31 @@ export function withFaults(inner: Pipeline, plan: FaultPlan, clock: Clock): Pipe
       return inner.load(ctx);
     },
     async render(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<Image> {
-      const fault = plan.take();
-      switch (fault?.kind) {
-        case 'throw':
-          throw new Error('injected fault: the render threw');
-        case 'crash':
-          await ortOf(runtime).injectFault({ kind: 'crash' });
-          throw new Error('injected fault: the onnxruntime process should have crashed');
-        case 'leak':
-          await ortOf(runtime).injectFault({ kind: 'leak', megabytes: fault.megabytes });
-          break;
-        case 'hang':
-          await hang(runtime!, fault.seconds * 1000, clock);
-          break;
-      }
-      const image = await inner.render(ctx, params, input);
-      if (fault?.kind !== 'wrong-size') return image;
-      const width = Math.max(1, image.width >> 1);
-      const height = Math.max(1, image.height >> 1);
-      return { data: image.data.subarray(0, width * height * 4), width, height };
+      const fault = await bringOn(plan.take());
+      return misshape(fault, await inner.render(ctx, params, input));
     },
+    // The throughput loop's half of a render gets the same faults, brought on when the frame is issued.
+    ...(inner.issue
+      ? {
+          async issue(ctx: RenderContext, params: ParamSnapshot, input?: Image): Promise<InFlightFrame> {
+            const fault = await bringOn(plan.take());
+            const frame = await inner.issue!(ctx, params, input);
+            return { collect: async () => misshape(fault, await frame.collect()), drop: () => frame.drop() };
+          },
+        }
+      : {}),
     unload() {
       return inner.unload();
     },
   };
+}
+
+/** The image halved in size when the fault is a wrong size (the host must refuse it). */
+function misshape(fault: Fault | undefined, image: Image): Image {
+  if (fault?.kind !== 'wrong-size') return image;
+  const width = Math.max(1, image.width >> 1);
+  const height = Math.max(1, image.height >> 1);
+  return { data: image.data.subarray(0, width * height * 4), width, height };
 }
 
 /** Blocks the pipeline's onnxruntime process for `ms` when it has one; otherwise the render waits on the clock. */

@@ -331,6 +331,8 @@ export class PipelineHost {
       return undefined;
     }
     dispatch({ type: 'rendered' });
+    // The throughput loop's first render only issued its frame: nothing to show yet, nothing failed.
+    if (!outcome.image) return undefined;
     if (!fade || !outgoing || this.slots.fade !== fade) return outcome.image;
     const image = await fade.blend(outcome.image, outgoing);
     if (fade.done(this.clock.now()) && this.slots.fade === fade) this.slots.fade = undefined;
@@ -373,7 +375,7 @@ export class PipelineHost {
   }
 
   /** The render's outcome, or `late` once the watchdog's time on the clock is up. */
-  private race(run: Promise<Image>, ms: number): Promise<RenderOutcome> {
+  private race(run: Promise<Image | undefined>, ms: number): Promise<RenderOutcome> {
     const outcome = run.then(
       (image) => ({ image }),
       (err: unknown) => ({ err }),

@@ -14,7 +14,7 @@ import type { PipelineDefinition } from './pipeline';
 import type { Image } from './frame';
 
 /** How a render ended: its image, its error, or too late for the watchdog. */
-export type RenderOutcome = { image: Image } | { err: unknown } | { late: true };
+export type RenderOutcome = { image: Image | undefined } | { err: unknown } | { late: true };
 
 export interface LoadFallbackDeps {
   slots: PipelineSlots;
@@ -40,7 +40,7 @@ export class LoadFallback {
    * The first good frame when it came back while the one before was filling in: shown next, never dropped (a
    * stateful pipeline, a video stream, has moved past it).
    */
-  private handover: { p: LoadedPipeline; image: Image } | undefined;
+  private handover: { p: LoadedPipeline; image: Image | undefined } | undefined;
 
   constructor(private readonly o: LoadFallbackDeps) {}
 

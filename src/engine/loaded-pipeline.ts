@@ -10,6 +10,7 @@ import type { InputProvider, ParamSnapshot, Pipeline, PipelineDefinition, Render
 import type { ParamSpecs, ParamValue, ParamValues } from '../params/spec';
 import type { OrtRuntime } from '../runtime/ort';
 import type { InputPreprocessor } from './preprocessor';
+import { FrameDepth, depthOf } from './frame-depth';
 
 export interface LoadOptions {
   specs: ParamSpecs;
@@ -31,6 +32,8 @@ export class LoadedPipeline {
   loadedAt: string | null = null;
   loadMs = 0;
   private lostHandlers: ((err: Error) => void)[] = [];
+  /** The frame it has in flight in the throughput loop (`pipelineDepth` 2). */
+  private readonly depth = new FrameDepth();
 
   constructor(
     readonly def: PipelineDefinition,
@@ -77,18 +80,35 @@ export class LoadedPipeline {
   /**
    * Renders with `values`, except the load-time ones, which stay those it was built for until a reload replaces
    * it: a width changed a moment ago is a reload under way, not a wrong size. Throws on a wrong-sized image.
+   * At `pipelineDepth` 2 the image is the frame issued by the render before (frame-depth.ts), and undefined while
+   * nothing was in flight.
    */
   async render(
     ctx: Omit<RenderContext, 'width' | 'height'>,
     values: ParamValues<ParamSpecs>,
     input?: InputProvider,
-  ): Promise<Image> {
+  ): Promise<Image | undefined> {
     const snapshot = sized(values, this.loadValues);
     const { width, height } = snapshot;
     const raw = input && takesInput(this.def, snapshot) ? input.frame(width, height) : undefined;
     const frame = raw && this.preprocess ? await this.preprocess.apply(raw, snapshot) : raw;
-    const image = await this.instance.render({ ...ctx, width, height }, snapshot, frame);
-    checkImage(image, width, height);
+    const full = { ...ctx, width, height };
+    const p = this.instance;
+    const depth = depthOf(snapshot.pipelineDepth);
+    // The latency loop with nothing in flight renders as it always did, with no promise hop more.
+    const image = this.depth.plain(depth, p.issue !== undefined)
+      ? await this.plainRender(p.render(full, snapshot, frame))
+      : await this.depth.render(depth, ctx.frameIndex, {
+          render: async () => p.render(full, snapshot, frame),
+          issue: p.issue ? () => p.issue!(full, snapshot, frame) : undefined,
+        });
+    if (image !== undefined) checkImage(image, width, height);
+    return image;
+  }
+
+  private plainRender(image: Promise<Image> | Image): Promise<Image> | Image {
+    if (image instanceof Promise) return image.then((i) => (this.depth.plainShown(), i));
+    this.depth.plainShown();
     return image;
   }
 
@@ -99,6 +119,8 @@ export class LoadedPipeline {
 
   /** Unloads it and ends its runtime; an unload that fails is logged, never thrown. */
   async unload(log: (m: string) => void): Promise<void> {
+    // The frame in flight goes first: its device outputs belong to the sessions about to be released.
+    await this.depth.flush();
     try {
       await this.instance.unload();
     } catch (err) {

@@ -44,11 +44,29 @@ export interface InputProvider {
   frame(width: number, height: number): Image | undefined;
 }
 
+/**
+ * A frame whose work has been sent to where the sessions run (its device outputs held there) but whose pixels
+ * have not been read back yet. Exactly one of `collect` and `drop` is called, once.
+ */
+export interface InFlightFrame {
+  /** Waits for the frame's work and reads its pixels; the frame's device outputs are released. */
+  collect(): Promise<Image>;
+  /** Releases the frame's device outputs without reading them (a flush: unload, a new epoch). */
+  drop(): Promise<void>;
+}
+
 /** A loaded, stateful instance of a pipeline whose parameters are `S`. */
 export interface Pipeline<S extends ParamSpecs = ParamSpecs> {
   load(ctx: LoadContext<S>): Promise<void>;
   /** `input` is the video input at the output size when the definition takes one; read it, never write to it. */
   render(ctx: RenderContext, params: ParamSnapshot<S>, input?: Image): Promise<Image> | Image;
+  /**
+   * The first half of `render`, for the throughput loop (`pipelineDepth` 2, src/engine/frame-depth.ts): sends the
+   * frame's work and returns once it is sent, without reading its pixels, so the next frame's work can be sent
+   * before this one is read back. Frames are issued and collected in order. Left out: the pipeline renders at
+   * depth 1 whatever the parameter says.
+   */
+  issue?(ctx: RenderContext, params: ParamSnapshot<S>, input?: Image): Promise<InFlightFrame>;
   unload(): Promise<void> | void;
 }
 

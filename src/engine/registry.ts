@@ -8,8 +8,9 @@ export interface ResolutionDefaults {
 }
 
 /**
- * Parameters every pipeline has: the output resolution, changed through a reload, and the frame interpolation
- * after the render (live: the engine reads it at each render, see src/engine/interpolation/).
+ * Parameters every pipeline has: the output resolution, changed through a reload, the frame interpolation after
+ * the render (live: the engine reads it at each render, see src/engine/interpolation/) and the loop's depth (live:
+ * latency or throughput, see src/engine/frame-depth.ts).
  */
 export function commonParams(defaults: ResolutionDefaults): ParamSpecs {
   const res = { min: 64, max: 2048, step: 8, unit: 'px', mode: 'load', group: 'output' } as const;
@@ -25,6 +26,17 @@ export function commonParams(defaults: ResolutionDefaults): ParamSpecs {
       description:
         'Output frames made from each rendered one (1 = off); the pipeline renders at the frame rate divided by it, ' +
         'and a rendered frame shows one rendered frame later',
+    }),
+    pipelineDepth: p.int(1, {
+      min: 1,
+      max: 2,
+      step: 1,
+      group: 'output',
+      label: 'Pipeline depth',
+      description:
+        '1 = latency: each frame is read back before the next is issued; 2 = throughput: the next frame is issued ' +
+        'before this one is read back, so the device never waits for the loop, and frames show one rendered frame ' +
+        'later (pipelines that cannot split their render stay at 1)',
     }),
   };
 }

@@ -88,11 +88,9 @@ describe('daydream-scope download', () => {
     expect(r.stdout).toMatch(
       /^model +pipeline +size +state +description\ntiny +test-pipe +400 kB +missing +a tiny model/,
     );
+    expect(r.stdout).toMatch(/pic@webgpu .*\n +runs: whole on cpu, webgpu, cuda, tensorrt, dml, coreml\n/);
     expect(r.stdout).toMatch(
-      /pic@webgpu .*\n +runs: whole on cpu, webgpu, cuda, dml; not checked on tensorrt, coreml\n/,
-    );
-    expect(r.stdout).toMatch(
-      /pic@olive-cuda .*\n +runs: whole on cuda, dml; lowered on cpu, webgpu; not checked on tensorrt, coreml \(unverified file list\)\n/,
+      /pic@olive-cuda .*\n +runs: whole on cuda, tensorrt, dml; lowered on cpu, webgpu, coreml \(unverified file list\)\n/,
     );
     expect(r.stdout).toContain(`Models folder: ${dir}`);
   });

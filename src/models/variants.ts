@@ -11,7 +11,7 @@ import type { ModelManifest, VariantInfo } from './manifest';
 
 /**
  * How a variant fits a provider: every declared operator runs there (`whole`), some only after lowering at load
- * (`lowered`), a provider no table is kept for (`unchecked`: TensorRT, CoreML), some on the CPU inside the GPU
+ * (`lowered`), a provider or domain no table is kept for (`unchecked`), some on the CPU inside the GPU
  * session (`partial`), or a session would fail (`refused`).
  */
 export type VariantFit = 'whole' | 'lowered' | 'unchecked' | 'partial' | 'refused';

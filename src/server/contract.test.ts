@@ -68,7 +68,14 @@ describe('shapes of the API with the real neural-field', () => {
       const names = Object.keys(p.schema.properties);
       // A pipeline that takes the video input also gets the pre-processor chain's parameters, before its own.
       const chain = takesInput(builtinPipelines[i]!) ? Object.keys(preprocessParams()) : [];
-      expect(names).toEqual(['width', 'height', 'interpolate', ...chain, ...Object.keys(builtinPipelines[i]!.params)]);
+      expect(names).toEqual([
+        'width',
+        'height',
+        'interpolate',
+        'pipelineDepth',
+        ...chain,
+        ...Object.keys(builtinPipelines[i]!.params),
+      ]);
       expect(p.schema.properties.interpolate).toMatchObject({ type: 'integer', minimum: 1, maximum: 4, default: 1 });
       for (const side of ['width', 'height']) {
         expect(p.schema.properties[side]).toMatchObject({

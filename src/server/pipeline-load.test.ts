@@ -138,6 +138,7 @@ describe('loading and switching pipelines, seen in the frames', () => {
       'width',
       'height',
       'interpolate',
+      'pipelineDepth',
       'speed',
       'counter',
       'background',

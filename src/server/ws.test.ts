@@ -50,6 +50,7 @@ describe('WebSocket /ws', () => {
       'width',
       'height',
       'interpolate',
+      'pipelineDepth',
       'level',
       'seed',
       ...['xfade', 'tempo.tap', 'cue.go', 'cue.previous'],

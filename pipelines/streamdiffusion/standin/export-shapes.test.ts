@@ -9,6 +9,7 @@ import { FP16_TOLERANCE, maxRelativeError, pattern } from '../../../src/runtime/
 import { prepareModel } from '../../../src/runtime/graph/lowered-cache';
 import { checkModelFile } from '../../../src/runtime/graph/opset-check';
 import type { OpsetReport } from '../../../src/runtime/graph/opset-check';
+import { readSignature } from '../../../src/runtime/onnx-signature';
 import { BLOCK, buildExportBlock } from './export-shapes';
 
 let dir: string;
@@ -37,10 +38,14 @@ const feeds = {
   },
 };
 
+/** The output for `feeds`, the timestep given at the type the file declares (int64, or float once its Cast was folded). */
 async function outSample(runtime: OrtRuntime, model: string): Promise<Float32Array> {
   const session = await runtime.createSession(model);
+  const declared = (await readSignature(model)).inputs.find((i) => i.name === 'timestep')!.type;
+  const timestep =
+    declared === 'int64' ? feeds.timestep : { type: declared, dims: [1], data: Float32Array.from([999]) };
   try {
-    return (await session.run(feeds)).out_sample!.data as Float32Array;
+    return (await session.run({ ...feeds, timestep })).out_sample!.data as Float32Array;
   } finally {
     await session.release();
   }
@@ -94,7 +99,7 @@ describe('the Olive CUDA-shaped stand-in on WebGPU', () => {
     expect(choice.provider, choice.reason).toBe('webgpu');
   });
 
-  it('runs on WebGPU after lowering as the WebGPU-shaped one does (all but the int64 timestep Cast), and its output matches the WebGPU-shaped stand-in', async () => {
+  it('runs 100 % on WebGPU once prepared, as the WebGPU-shaped one does, and its output matches the WebGPU-shaped stand-in', async () => {
     const report = await checkModelFile(olive, 'webgpu');
     expect(fates(report)).toMatchObject({ GroupNorm: 'lowered', SkipGroupNorm: 'lowered', NhwcConv: 'lowered' });
     expect(fates(report)).toMatchObject({ BiasAdd: 'runs', BiasSplitGelu: 'runs' });
@@ -104,14 +109,16 @@ describe('the Olive CUDA-shaped stand-in on WebGPU', () => {
     });
     const prepared = await prepareModel(olive, 'webgpu');
     expect(prepared.lowered).toBe(true);
-    // Placement from onnxruntime's log, with the CPU provider offered as the fallback it would take. The one node
-    // off WebGPU is the Cast of the int64 timestep, which the WebGPU-shaped graph has too (WebGPU has no int64
-    // Cast): every node the lowering wrote runs on WebGPU.
+    // Placement from onnxruntime's log, with the CPU provider offered as the fallback it would take. The file as
+    // exported keeps the Cast of its int64 timestep on the CPU (WebGPU has no Cast from int64); prepared, the
+    // timestep is fed as float and every node runs on WebGPU, in both shapes.
     const offGpu = async (model: string) =>
       (await logPlacement(model, ['webgpu', 'cpu'])).filter((p) => p.provider !== ortProviderName.webgpu);
-    const expected = [{ node: 'cast_0', op: 'Cast', provider: ortProviderName.cpu }];
-    expect(await offGpu(prepared.path)).toEqual(expected);
-    expect(await offGpu(webgpuReady)).toEqual(expected);
+    expect(await offGpu(webgpuReady)).toEqual([{ node: 'cast_0', op: 'Cast', provider: ortProviderName.cpu }]);
+    expect(await offGpu(prepared.path)).toEqual([]);
+    const readyPrepared = await prepareModel(webgpuReady, 'webgpu');
+    expect(await offGpu(readyPrepared.path)).toEqual([]);
+    expect((await readSignature(prepared.path)).inputs.find((i) => i.name === 'timestep')?.type).toBe('float32');
 
     const got = await outSample(webgpu, prepared.path);
     const want = await outSample(webgpu, webgpuReady);

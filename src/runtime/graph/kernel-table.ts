@@ -16,6 +16,59 @@ export type KernelTable = ReadonlyMap<string, ReadonlyMap<string, readonly Opset
 /** ONNX's own domain has two names; the tables and checks use ''. */
 export const normalDomain = (domain: string | null | undefined) => (!domain || domain === 'ai.onnx' ? '' : domain);
 
+/**
+ * domain → op type → the element types the provider takes for the op's main input (input 0), where its source
+ * states them; an op absent here is not checked for types.
+ */
+export type TypeTable = ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
+
+/** Type words of the packed form, as onnxruntime names the element types. */
+const typeWords: Record<string, string> = {
+  f32: 'float32',
+  f16: 'float16',
+  bf16: 'bfloat16',
+  f64: 'float64',
+  i4: 'int4',
+  i8: 'int8',
+  i32: 'int32',
+  i64: 'int64',
+  u8: 'uint8',
+  fp8: 'float8e4m3fn',
+  bool: 'bool',
+};
+
+/** The type constraints of the packed form: `Op:9-20@f32,f16` takes float and float16 for input 0. */
+export function parseKernelTypes(text: string): TypeTable {
+  const table = new Map<string, Map<string, Set<string>>>();
+  for (const [domain, word] of words(text)) {
+    const [op, rest = ''] = word.split(':');
+    const at = rest.indexOf('@');
+    if (at < 0 || !op) continue;
+    const types = rest
+      .slice(at + 1)
+      .split(',')
+      .map((t) => {
+        const name = typeWords[t];
+        if (!name) throw new Error(`kernel list: unknown type "${t}" in "${word}"`);
+        return name;
+      });
+    const ops = table.get(domain) ?? new Map<string, Set<string>>();
+    table.set(domain, ops);
+    ops.set(op, new Set(types));
+  }
+  return table;
+}
+
+/** Each (domain, word) of the packed form, comments and blank lines skipped. */
+function* words(text: string): Generator<[string, string]> {
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const [domainWord, ...rest] = line.split(/\s+/);
+    for (const word of rest) yield [normalDomain(domainWord), word];
+  }
+}
+
 /** Reads the packed form: `domain Op:6-12,13+ Other:1+`; lines starting with `#` are comments. */
 export function parseKernelList(text: string): KernelTable {
   const table = new Map<string, Map<string, OpsetRange[]>>();
@@ -27,7 +80,8 @@ export function parseKernelList(text: string): KernelTable {
     const ops = table.get(domain) ?? new Map<string, OpsetRange[]>();
     table.set(domain, ops);
     for (const word of words) {
-      const [op, ranges] = word.split(':');
+      const [op, withTypes] = word.split(':');
+      const ranges = withTypes?.split('@')[0];
       if (!op || !ranges) throw new Error(`kernel list: "${word}" is not Op:ranges`);
       const list = ops.get(op) ?? [];
       for (const r of ranges.split(',')) list.push(parseRange(r, word));

@@ -12,9 +12,10 @@ import { basename, dirname, join } from 'node:path';
 import { fuseModel, fusionOptionsFromEnv, fusionsFor } from './fusions';
 import type { FusionName, FusionOptions } from './fusions';
 import { lowerModel } from './lowerings';
-import { readModelReferencingWeights } from './graph-skeleton';
+import { readGraphSkeleton, readModelReferencingWeights } from './graph-skeleton';
 import { encodeModel } from './onnx-model';
-import { checkModelFile, refusalSentence } from './opset-check';
+import { checkModel, refusalSentence } from './opset-check';
+import { foldInputCasts, foldableInputCasts } from './fold-input-casts';
 import type { OpsetReport } from './opset-check';
 import { checkProviders } from './provider-ops';
 import type { CheckProvider } from './provider-ops';
@@ -46,8 +47,8 @@ export function loweredPath(
   fileSha256: string,
   provider: CheckProvider,
   projectVer = version(),
-  /** The fusions switched on: a copy made with others is another file. */
-  fusions: readonly FusionName[] = [],
+  /** The fusions (and other optional passes) switched on: a copy made with others is another file. */
+  fusions: readonly (FusionName | 'input-casts')[] = [],
 ): string {
   const variant = fusions.length ? `\0${[...fusions].sort().join(',')}` : '';
   const key = createHash('sha256')
@@ -75,28 +76,37 @@ export async function prepareModel(
   options: { lowering?: boolean; projectVersion?: string; fusions?: FusionOptions } = {},
 ): Promise<PreparedModel> {
   // The check reads the nodes only; the whole file (weights too, when they are inside it) only when it is lowered.
-  const report = await checkModelFile(path, provider, { lowering: options.lowering ?? true });
+  const skeleton = await readGraphSkeleton(path);
+  const report = checkModel(skeleton, provider, { lowering: options.lowering ?? true, file: path });
   const refusal = refusalSentence(report);
   if (refusal) throw new Error(refusal);
   const toLower = report.ops.filter((o) => o.fate === 'lowered');
   const fusions = fusionsFor(provider, options.fusions ?? fusionOptionsFromEnv(scopeEnv('DAYDREAM_SCOPE_FUSIONS')));
+  // WebGPU has no Cast from int64: an integer input cast at once (the timestep) is fed at the type cast to instead.
+  const foldCasts = castsFoldedOn.has(provider) && foldableInputCasts(skeleton.graph ?? {}).length > 0;
   const asItIs = { path, report, lowered: false, fromCache: false, fused: [] };
-  if (toLower.length === 0 && fusions.length === 0) return asItIs;
-  const target = loweredPath(path, await fileHash(path), provider, options.projectVersion, fusions);
+  if (toLower.length === 0 && fusions.length === 0 && !foldCasts) return asItIs;
+  const passes = foldCasts ? [...fusions, INPUT_CASTS] : fusions;
+  const target = loweredPath(path, await fileHash(path), provider, options.projectVersion, passes);
   if (await exists(target)) return { path: target, report, lowered: true, fromCache: true, fused: [] };
   // The copy holds the rewritten nodes; the weights stay where they are, referenced by offset into the original.
   const model = await readModelReferencingWeights(path);
   const lowered = toLower.length ? lowerModel(model, toLower) : model;
+  const cast = foldCasts ? foldInputCasts(lowered) : lowered;
   // Fusions after lowering: a lowered contrib op is plain operators the fusions may match again where they help.
-  const { model: fused, applied } = fuseModel(lowered, provider, fusions);
+  const { model: fused, applied } = fuseModel(cast, provider, fusions);
   // A graph nothing applies to is opened as it is (it is read again at the next load; no copy is kept for it).
-  if (toLower.length === 0 && applied.length === 0) return asItIs;
+  if (toLower.length === 0 && applied.length === 0 && !foldCasts) return asItIs;
   // Written under a temporary name and renamed, so a crash mid-write never leaves a half file the next load trusts.
   const partial = `${target}.partial-${process.pid}`;
   await writeFile(partial, encodeModel(fused));
   await rename(partial, target);
   return { path: target, report, lowered: true, fromCache: false, fused: applied };
 }
+
+/** Providers whose graphs get integer inputs' Casts folded (fold-input-casts.ts); the key names the pass. */
+const castsFoldedOn = new Set<CheckProvider>(['webgpu']);
+const INPUT_CASTS = 'input-casts' as const;
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -104,13 +104,52 @@ describe('checkModel', () => {
     }
   });
 
-  it('does not guess for a provider without a table, but still lowers what it can and refuses what none runs', () => {
-    expect(fates(checkModel(graph(false), 'tensorrt'))).toEqual({
-      Conv: 'unchecked',
-      Transpose: 'unchecked',
+  it('checks TensorRT and CoreML by their tables: contrib operators to CUDA beside TensorRT, lowered for CoreML', () => {
+    const trt = checkModel(graph(false), 'tensorrt');
+    expect(fates(trt)).toEqual({
+      Conv: 'runs',
+      Transpose: 'runs',
+      Identity: 'runs',
+      'com.microsoft.GroupNorm': 'runs',
+    });
+    expect(trt.ops.find((o) => o.op === 'GroupNorm')?.detail).toBe('on cuda, beside tensorrt in the same session');
+    expect(trt.source).toMatch(/onnx-tensorrt docs\/operators\.md @96e781103cfc/);
+    expect(fates(checkModel(graph(false), 'coreml'))).toEqual({
+      Conv: 'runs',
+      Transpose: 'runs',
       Identity: 'runs',
       'com.microsoft.GroupNorm': 'lowered',
     });
+    // An operator in a domain no onnxruntime build has is still refused.
     expect(checkModel(graph(true), 'coreml').runs).toBe(false);
+  });
+
+  it('checks the element types the TensorRT and CoreML sources state', () => {
+    /** y = op(a, b) at element type `type`. */
+    const binary = (op: string, type: 'float' | 'float16' | 'int32' | 'int64') => {
+      const g = new GraphBuilder('typed');
+      g.output(g.op(op, [g.input('a', type, [2, 2]), g.input('b', type, [2, 2])]), 'y', type, [2, 2]);
+      return decodeModel(g.toBytes());
+    };
+    const entry = (r: OpsetReport, op: string) => r.ops.find((o) => o.op === op)!;
+    // CoreML's Pow takes float only (its note: both inputs float32); float16 goes to the CPU provider.
+    expect(entry(checkModel(binary('Pow', 'float'), 'coreml'), 'Pow').fate).toBe('runs');
+    expect(entry(checkModel(binary('Pow', 'float16'), 'coreml'), 'Pow')).toMatchObject({
+      fate: 'cpu-fallback',
+      types: ['float16'],
+      detail: 'coreml takes Pow on float32 only, not float16: runs on the CPU provider',
+    });
+    // Its base op builder takes float or float16 (ML Program), not integers.
+    expect(entry(checkModel(binary('Add', 'float16'), 'coreml'), 'Add').fate).toBe('runs');
+    expect(entry(checkModel(binary('Add', 'int64'), 'coreml'), 'Add').fate).toBe('cpu-fallback');
+    // TensorRT's MatMul is FP32, FP16, BF16: an int32 MatMul goes to the CUDA provider beside it.
+    expect(entry(checkModel(binary('MatMul', 'float16'), 'tensorrt'), 'MatMul')).toMatchObject({
+      fate: 'runs',
+      detail: '',
+    });
+    expect(entry(checkModel(binary('MatMul', 'int32'), 'tensorrt'), 'MatMul')).toMatchObject({
+      fate: 'runs',
+      detail: 'on cuda, beside tensorrt in the same session',
+    });
   });
 });

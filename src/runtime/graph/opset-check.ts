@@ -10,6 +10,7 @@ import { loweringFor, minLoweringOpset } from './lowerings';
 import { formOf, formRejected } from './node-forms';
 import { readGraphSkeleton } from './graph-skeleton';
 import { allNodes, opsetOf } from './onnx-model';
+import { elemTypes } from './elem-types';
 import type { Model } from './onnx-model';
 import { checkProviders, providerOps } from './provider-ops';
 import type { CheckProvider, ProviderOps } from './provider-ops';
@@ -25,6 +26,8 @@ export interface OpEntry {
   /** The model's import version for the domain. */
   opset: number;
   count: number;
+  /** The element types of the op's main input (input 0) in this graph, where the file tells them. */
+  types: string[];
   fate: Fate;
   /** For a lowering, what it becomes; for a refusal or a fallback, why. */
   detail: string;
@@ -48,18 +51,42 @@ export interface CheckOptions {
   file: string | undefined;
 }
 
-type Counted = { domain: string; op: string; form: string; opset: number; count: number };
+type Counted = { domain: string; op: string; form: string; opset: number; count: number; types: string[] };
 
-/** Every (domain, op, form, opset) in the graph and its subgraphs, with how often it occurs. */
+/** ONNX element type numbers by the names onnxruntime gives them (onnx.proto's TensorProto.DataType). */
+const typeName: Record<number, string> = {
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  16: 'bfloat16',
+  17: 'float8e4m3fn',
+  22: 'int4',
+};
+
+/** Every (domain, op, form, opset) in the graph and its subgraphs, with how often it occurs and its input types. */
 export function inventory(model: Model): Counted[] {
   const counts = new Map<string, Counted>();
+  // Types of the top-level graph's values (a subgraph node's input type stays unknown, and is not checked).
+  const types = elemTypes(model.graph!);
   for (const node of allNodes(model.graph!)) {
     const domain = normalDomain(node.domain);
     const op = node.opType ?? '';
     const form = formOf(node);
     const key = `${domain}\u0000${op}\u0000${form}`;
-    const entry = counts.get(key) ?? { domain, op, form, opset: opsetOf(model, domain), count: 0 };
+    const entry = counts.get(key) ?? { domain, op, form, opset: opsetOf(model, domain), count: 0, types: [] };
     entry.count++;
+    const t = typeName[types.get(node.input?.[0] ?? '') ?? 0];
+    if (t && !entry.types.includes(t)) entry.types.push(t);
     counts.set(key, entry);
   }
   return [...counts.values()].sort(
@@ -107,8 +134,16 @@ const opName = (domain: string, op: string, form = '') =>
 const runsOn = (t: ProviderOps, domain: string, op: string, form: string, opset: number) =>
   hasKernel(t.kernels, domain, op, opset) && !formRejected(t.provider, domain, op, form);
 
+/** Why `t` does not take the op at these input types ('' when it does, or states no types for it). */
+function typeRefusal(t: ProviderOps, domain: string, op: string, types: readonly string[]): string {
+  const allowed = t.types.get(domain)?.get(op);
+  const wrong = allowed ? types.filter((x) => !allowed.has(x)) : [];
+  if (!allowed || wrong.length === 0) return '';
+  return `${t.provider} takes ${op} on ${[...allowed].join(', ')} only, not ${wrong.join(', ')}`;
+}
+
 function fateOf(
-  e: { domain: string; op: string; form: string; opset: number },
+  e: { domain: string; op: string; form: string; opset: number; types: readonly string[] },
   table: ProviderOps,
   cpu: ProviderOps,
   lowering: boolean,
@@ -124,7 +159,12 @@ function fateOf(
           : "removed by onnxruntime's graph optimizer before placement",
     };
   }
-  if (covers(table, domain) && runsOn(table, domain, op, form, opset)) return { fate: 'runs', detail: '' };
+  const typeNote = covers(table, domain) ? typeRefusal(table, domain, op, e.types) : '';
+  if (covers(table, domain) && runsOn(table, domain, op, form, opset) && !typeNote) return { fate: 'runs', detail: '' };
+  const beside = table.alongside ? providerOps(table.alongside) : undefined;
+  if (beside && covers(beside, domain) && runsOn(beside, domain, op, form, opset)) {
+    return { fate: 'runs', detail: `on ${beside.provider}, beside ${table.provider} in the same session` };
+  }
   const l = loweringFor(domain, op, form);
   if (l && lowering && onnxOpset >= minLoweringOpset) {
     const missing = covers(table, '') ? l.into.filter((o) => !hasKernel(table.kernels, '', o, onnxOpset)) : [];
@@ -145,8 +185,10 @@ function fateOf(
       return { fate: 'unchecked', detail: `no ${table.provider} table for the ${domain || 'ai.onnx'} domain${why}` };
     }
   } else if (table.cpuFallback && runsOn(cpu, domain, op, form, opset)) {
-    return { fate: 'cpu-fallback', detail: `no ${table.provider} kernel: runs on the CPU provider${why}` };
+    const lacks = typeNote || `no ${table.provider} kernel`;
+    return { fate: 'cpu-fallback', detail: `${lacks}: runs on the CPU provider${why}` };
   }
+  if (typeNote) return { fate: 'refused', detail: `${typeNote}, and no CPU kernel${why}` };
   const what = form ? `its kernel refuses the ${form} form` : 'no kernel';
   return { fate: 'refused', detail: `${what} on ${table.provider}${table.cpuFallback ? ' or the CPU' : ''}${why}` };
 }

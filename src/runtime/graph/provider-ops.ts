@@ -1,13 +1,15 @@
 /**
- * The op-set table of each execution provider: what it has kernels for, and where that was read. A provider whose
- * table is not kept here (or a domain its table does not cover) gets "not checked" for those operators, never a
- * guess. See docs/model-check.md for how each table was read.
+ * The op-set table of each execution provider: what it has kernels for (and, where the source states it, for which
+ * element types), and where that was read. A domain a table does not cover gets "not checked" for its operators,
+ * never a guess. See docs/model-check.md for how each table was read.
  */
-import { parseKernelList } from './kernel-table';
-import type { KernelTable } from './kernel-table';
+import { parseKernelList, parseKernelTypes } from './kernel-table';
+import type { KernelTable, TypeTable } from './kernel-table';
+import { coremlKernelList } from './tables/coreml-kernels';
 import { cpuKernelList } from './tables/cpu-kernels';
 import { cudaKernelList } from './tables/cuda-kernels';
 import { dmlKernelList } from './tables/dml-kernels';
+import { tensorrtKernelList } from './tables/tensorrt-kernels';
 import { webgpuKernelList } from './tables/webgpu-kernels';
 
 export type CheckProvider = 'cpu' | 'webgpu' | 'cuda' | 'tensorrt' | 'dml' | 'coreml';
@@ -17,6 +19,8 @@ export interface ProviderOps {
   provider: CheckProvider;
   /** Kernels by domain; empty for a provider not tabulated. */
   kernels: KernelTable;
+  /** The element types an op's main input may have, where the source states them (TensorRT, CoreML). */
+  types: TypeTable;
   /** The domains the table covers; an operator of another domain is "not checked". */
   covers: readonly string[];
   /** Where the table was read, with the onnxruntime version or commit. */
@@ -26,6 +30,11 @@ export interface ProviderOps {
    * it there). True for every GPU provider; false for the CPU provider itself.
    */
   cpuFallback: boolean;
+  /**
+   * A provider registered after this one in the same session that takes the nodes this one lacks, on the same
+   * GPU: CUDA beside TensorRT (src/runtime/providers.ts). Nodes it runs count as running.
+   */
+  alongside?: CheckProvider;
 }
 
 const lazy = <T>(make: () => T) => {
@@ -37,7 +46,12 @@ const cpu = lazy(() => parseKernelList(cpuKernelList));
 const webgpu = lazy(() => parseKernelList(webgpuKernelList));
 const cuda = lazy(() => parseKernelList(cudaKernelList));
 const dml = lazy(() => parseKernelList(dmlKernelList));
-const none: KernelTable = new Map();
+const tensorrt = lazy(() => ({
+  kernels: parseKernelList(tensorrtKernelList),
+  types: parseKernelTypes(tensorrtKernelList),
+}));
+const coreml = lazy(() => ({ kernels: parseKernelList(coremlKernelList), types: parseKernelTypes(coremlKernelList) }));
+const noTypes: TypeTable = new Map();
 
 /** The table for `provider`. */
 export function providerOps(provider: CheckProvider): ProviderOps {
@@ -46,6 +60,7 @@ export function providerOps(provider: CheckProvider): ProviderOps {
       return {
         provider,
         kernels: cpu(),
+        types: noTypes,
         covers: ['', 'com.microsoft', 'ai.onnx.ml', 'com.microsoft.nchwc'],
         source: 'onnxruntime 1.30.0 registered kernels (Python wheel, get_all_opkernel_def)',
         cpuFallback: false,
@@ -54,6 +69,7 @@ export function providerOps(provider: CheckProvider): ProviderOps {
       return {
         provider,
         kernels: webgpu(),
+        types: noTypes,
         covers: ['', 'com.microsoft'],
         source:
           'onnxruntime webgpu_execution_provider.cc @003f772b21ab (ai.onnx) and webgpu_contrib_kernels.cc @01671d9c4e01 (com.microsoft)',
@@ -63,6 +79,7 @@ export function providerOps(provider: CheckProvider): ProviderOps {
       return {
         provider,
         kernels: cuda(),
+        types: noTypes,
         covers: ['', 'com.microsoft'],
         source:
           'onnxruntime docs/OperatorKernels.md @001d12d2623f (ai.onnx) and cuda_contrib_kernels.cc @004b79eda305 (com.microsoft)',
@@ -72,11 +89,29 @@ export function providerOps(provider: CheckProvider): ProviderOps {
       return {
         provider,
         kernels: dml(),
+        types: noTypes,
         covers: ['', 'com.microsoft', 'com.microsoft.dml'],
         source: 'onnxruntime docs/OperatorKernels.md @001d12d2623f (DmlExecutionProvider section)',
         cpuFallback: true,
       };
-    default:
-      return { provider, kernels: none, covers: [], source: `no table kept for ${provider}`, cpuFallback: true };
+    case 'tensorrt':
+      return {
+        provider,
+        ...tensorrt(),
+        // The parser takes ONNX's own domain; a contrib operator goes to the CUDA provider beside it.
+        covers: ['', 'com.microsoft'],
+        source: 'onnx-tensorrt docs/operators.md @96e781103cfc (ONNX-TensorRT 10.1: opsets 9-20, with supported types)',
+        cpuFallback: true,
+        alongside: 'cuda',
+      };
+    case 'coreml':
+      return {
+        provider,
+        ...coreml(),
+        covers: ['', 'com.microsoft'],
+        source:
+          'onnxruntime tools/ci_build/github/apple/coreml_supported_mlprogram_ops.md @9969c9a116aa (ML Program) and the base op builder type check',
+        cpuFallback: true,
+      };
   }
 }

@@ -14,3 +14,13 @@ export { performRoutes } from './routes';
 export { TempoClock, MIN_BPM, MAX_BPM } from './tempo/tempo-clock';
 export { AudioAnalyser } from './audio/analyser';
 export { ease } from './cues/fade';
+export {
+  RATES,
+  dayFrames,
+  formatTimecode,
+  fromFrames,
+  parseTimecode,
+  timecodeOf,
+  toFrames,
+} from './timecode/timecode-math';
+export type { Timecode } from './timecode/timecode-math';

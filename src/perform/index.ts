@@ -24,3 +24,6 @@ export {
   toFrames,
 } from './timecode/timecode-math';
 export type { Timecode } from './timecode/timecode-math';
+export { TimecodeService, timecodeServiceDefaults } from './timecode/timecode-service';
+export type { TimecodeServiceOptions } from './timecode/timecode-service';
+export type { Heard } from './timecode/timecode-follower';

@@ -96,6 +96,12 @@ export class TimecodeFollower {
     return undefined;
   }
 
+  /** The internal generator: tells the position at `t` while it runs (the chase sees each frame pass). */
+  tick(t: number): void {
+    const at = this.position(t);
+    if (this.state === 'running' && at !== undefined) this.emit('frame', at, t);
+  }
+
   /** The internal generator: sets the position (running on from there when running). */
   locate(frames: number, rate: TimecodeRate, t: number): void {
     const running = this.state === 'running';

@@ -27,3 +27,4 @@ export type { Timecode } from './timecode/timecode-math';
 export { TimecodeService, timecodeServiceDefaults } from './timecode/timecode-service';
 export type { TimecodeServiceOptions } from './timecode/timecode-service';
 export type { Heard } from './timecode/timecode-follower';
+export { timecodeRoutes } from './timecode/routes';

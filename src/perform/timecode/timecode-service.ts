@@ -36,7 +36,7 @@ export class TimecodeService {
   readonly follower: TimecodeFollower;
   readonly chase: TimecodeChase;
   /** Why nothing can come in (no MIDI, no audio device); set by the source's adapter. */
-  reason: string | undefined;
+  reason: () => string | undefined = () => undefined;
   /** The MIDI outputs MTC goes to; set by the MTC out adapter. */
   mtcOut: () => string[] = () => [];
   private settings: TimecodeFile = timecodeFileSchema.parse({});
@@ -98,6 +98,7 @@ export class TimecodeService {
     const f = this.follower;
     const frames = f.position(this.o.clock.now());
     const rate = f.rate ?? (this.o.source === 'internal' ? this.settings.rate : null);
+    const reason = this.reason();
     return {
       source: this.o.source,
       rate,
@@ -106,7 +107,7 @@ export class TimecodeService {
       reverse: f.reverse,
       jumps: f.jumps,
       frames: f.heard,
-      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+      ...(reason !== undefined ? { reason } : {}),
       chase: this.chase.settings,
       lastCue: this.chase.lastCue,
       mtcOut: this.mtcOut(),

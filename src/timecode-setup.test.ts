@@ -47,14 +47,14 @@ describe('timecode in the server', () => {
     const dir = await tempDir();
     const backend = new FakeMidiBackend({ inputs: ['DAW', 'Desk'], outputs: ['DAW', 'Desk'] });
     const clock = new ManualClock();
-    const opts = {
+    const opts: Partial<ScopeOptions> = {
       configDir: dir,
       midi: true,
       midiBackend: backend,
       timecode: 'mtc',
       mtcOut: ['Desk'],
       clock,
-    } as const;
+    };
     const { scope, call } = await server(opts);
 
     const badCue = await call('PUT', '/cues/hit', { values: { level: 200 }, timecode: '1:00:00:20' });
@@ -86,6 +86,11 @@ describe('timecode in the server', () => {
     const bad = await call('PUT', '/timecode', { chase: { timelineStart: '25:00:00:00' } });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_body' } } });
     expect(JSON.stringify(bad.body)).toContain('hours go from 00 to 23');
+    // The generator's transport is a command too (OSC /scope/timecode/run), refused alike.
+    expect(scope.services.commands.get('timecode/run')!.run(true)).toEqual({
+      ok: false,
+      reason: 'timecode follows MTC: locate and run the source instead',
+    });
     const refused = await call('PUT', '/timecode', { running: true });
     expect(refused).toMatchObject({
       status: 409,

@@ -7,13 +7,14 @@
 import { LtcDecoder } from '../control/timecode/ltc-decoder';
 import { mtcOverMidi } from '../control/timecode/mtc-midi';
 import { FfmpegAudioCapture, defaultAudioDevice } from '../inputs/audio/ffmpeg-audio';
-import { TimecodeService, timecodeRoutes, timecodeServiceDefaults } from './perform';
+import { TimecodeService, addTimecodeCommands, timecodeRoutes, timecodeServiceDefaults } from './perform';
 import { noting, scopeService } from './scope-service-kit';
 import type { Hono } from 'hono';
 import type { MtcMidi } from '../control/timecode/mtc-midi';
 import type { MidiService } from '../control/midi/service';
 import type { PerformService } from './perform';
 import type { TimecodeOptions } from './timecode-flags';
+import type { CommandRegistry } from './kernel/commands';
 
 export interface TimecodeSetup {
   service: TimecodeService;
@@ -31,6 +32,8 @@ export interface TimecodeSetupOptions {
   clock: { now(): number; after(ms: number, fn: () => void): () => void };
   configDir: string;
   log: (message: string) => void;
+  /** Where `timecode/run` and `timecode/locate` are registered (OSC, WebSocket, MCP). */
+  commands?: Pick<CommandRegistry, 'add'>;
   /** How often MTC out is pumped (ms); 0 in tests that pump by hand. */
   mtcPumpMs?: number;
 }
@@ -61,12 +64,14 @@ export async function setupTimecode(o: TimecodeSetupOptions): Promise<TimecodeSe
     return undefined;
   };
   ltc?.start();
+  const removeCommands = o.commands ? addTimecodeCommands(o.commands, service) : () => {};
   return {
     service,
     routes: timecodeRoutes(service),
     ltc,
     mtc,
     stop: async () => {
+      removeCommands();
       mtc?.stop();
       await ltc?.stop();
       await service.close();
@@ -112,6 +117,7 @@ export const timecodeService = scopeService({
         clock,
         configDir,
         log: options.log,
+        commands: services.commands,
       });
       return { routes: { api: [timecode.routes] }, provides: { timecode }, stop: () => timecode.stop() };
     }),

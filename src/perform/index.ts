@@ -28,3 +28,4 @@ export { TimecodeService, timecodeServiceDefaults } from './timecode/timecode-se
 export type { TimecodeServiceOptions } from './timecode/timecode-service';
 export type { Heard } from './timecode/timecode-follower';
 export { timecodeRoutes } from './timecode/routes';
+export { addTimecodeCommands } from './timecode/commands';

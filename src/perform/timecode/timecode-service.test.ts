@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { timecodeRig } from './test-support';
+import { addTimecodeCommands } from './commands';
+import { CommandRegistry } from '../../kernel/commands';
 
 const rigs: Awaited<ReturnType<typeof timecodeRig>>[] = [];
 afterEach(async () => {
@@ -22,7 +24,7 @@ describe('the internal generator', () => {
     expect(r.timecode.status()).toMatchObject({ position: '00:59:59:20', state: 'stopped', rate: '30' });
     // A locate while stopped moves the position only: no cue lands until it runs.
     expect(r.timecode.status().lastCue).toBeNull();
-    await r.timecode.update({ running: true });
+    r.timecode.transport({ running: true });
     // From a locate, running is a jump: nothing lies at or before 00:59:59:20.
     r.clock.advance(310);
     r.frame();
@@ -35,6 +37,21 @@ describe('the internal generator', () => {
     await r.timecode.update({ running: false });
     r.clock.advance(5000);
     expect(r.timecode.status()).toMatchObject({ position: '01:00:00:15', state: 'stopped' });
+  });
+
+  it('is run and located by commands (OSC /scope/timecode/...), a bad timecode refused with a sentence', async () => {
+    const r = await rig({ source: 'internal' });
+    const commands = new CommandRegistry();
+    addTimecodeCommands(commands, r.timecode);
+    expect(commands.get('timecode/locate')!.run('25:00:00:00')).toEqual({
+      ok: false,
+      reason: 'timecode 25:00:00:00: hours go from 00 to 23',
+    });
+    expect(r.timecode.status().position).toBeNull();
+    expect(commands.get('timecode/locate')!.run('02:00:00:00')).toEqual({ ok: true, detail: '02:00:00:00' });
+    expect(commands.get('timecode/run')!.run(true)).toEqual({ ok: true, detail: '02:00:00:00' });
+    r.clock.advance(1000);
+    expect(r.timecode.status()).toMatchObject({ state: 'running', position: '02:00:01:00' });
   });
 
   it('keeps its label across a change of rate', async () => {

@@ -116,15 +116,7 @@ export class TimecodeService {
 
   /** Applies a PUT: settings are saved (and undone when the write fails); the generator runs or locates. */
   async update(put: TimecodePut): Promise<TimecodeStatus> {
-    const transport = put.running !== undefined || put.locate !== undefined;
-    if (transport && this.o.source !== 'internal') {
-      throw new ScopeError(
-        'conflict',
-        this.o.source === 'off'
-          ? 'timecode is off: start the server with --timecode internal to run the generator'
-          : `timecode follows ${this.o.source.toUpperCase()}: locate and run the source instead`,
-      );
-    }
+    if (put.running !== undefined || put.locate !== undefined) this.refuseTransport();
     if (put.rate !== undefined && this.o.source === 'internal' && put.rate !== this.follower.rate) {
       const at = this.follower.position(this.o.clock.now());
       if (at !== undefined && this.follower.rate) {
@@ -145,13 +137,29 @@ export class TimecodeService {
         this.chase.settings = before.chase;
       });
     }
+    return this.transport(put);
+  }
+
+  /** The internal generator: locates (hh:mm:ss:ff, already checked) and runs or stops; refused for other sources. */
+  transport(t: { running?: boolean; locate?: string }): TimecodeStatus {
+    if (t.running !== undefined || t.locate !== undefined) this.refuseTransport();
     const now = this.o.clock.now();
-    if (put.locate !== undefined) this.follower.locate(toFrames(timecodeOf(put.locate), this.rate), this.rate, now);
-    if (put.running !== undefined) this.follower.run(put.running, this.rate, now);
+    if (t.locate !== undefined) this.follower.locate(toFrames(timecodeOf(t.locate), this.rate), this.rate, now);
+    if (t.running !== undefined) this.follower.run(t.running, this.rate, now);
     if (this.follower.state === 'running' && !this.cancelTick) this.tick();
     const status = this.status();
     this.emit(status);
     return status;
+  }
+
+  private refuseTransport(): void {
+    if (this.o.source === 'internal') return;
+    throw new ScopeError(
+      'conflict',
+      this.o.source === 'off'
+        ? 'timecode is off: start the server with --timecode internal to run the generator'
+        : `timecode follows ${this.o.source.toUpperCase()}: locate and run the source instead`,
+    );
   }
 
   /** Stops the timers and waits for the settings file. */

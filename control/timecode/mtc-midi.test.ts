@@ -60,6 +60,14 @@ describe('MTC through the MIDI service', () => {
     expect(status.position).toBe(rate === '29.97df' ? '01:02:03;16' : '01:02:03:16');
   });
 
+  it('while one input runs MTC, another sending MTC is not heard', async () => {
+    const { midi, timecode, play } = await setup();
+    play('01:00:00:00', 4, '25');
+    const other = toFrames(timecodeOf('05:00:00:00'), '25');
+    for (let p = 0; p < 8; p++) midi.backend.inject('Desk', quarterFrame(other, '25', p));
+    expect(timecode.status()).toMatchObject({ position: '01:00:00:04', jumps: 1 });
+  });
+
   it('a full frame locates; the DAW stopping is noticed after the freewheel time', async () => {
     const { midi, timecode, clock, play } = await setup();
     play('00:10:00:00', 8, '25');

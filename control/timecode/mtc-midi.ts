@@ -33,6 +33,8 @@ export function mtcOverMidi(o: MtcMidiOptions): MtcMidi {
   let from: string | undefined;
   const hear = (device: string, bytes: MidiBytes) => {
     if (o.timecode.source !== 'mtc') return;
+    // Two senders at once would fight: while one runs, the others are not heard.
+    if (from !== undefined && device !== from && o.timecode.position()?.running) return;
     let a = assemblers.get(device);
     if (!a) assemblers.set(device, (a = new MtcAssembler()));
     const heard = a.feed(bytes);

@@ -68,6 +68,21 @@ describe('chasing cues', () => {
     expect(r.timecode.status()).toMatchObject({ lastCue: 'intro', jumps: 1 });
   });
 
+  it('a locate while stopped moves nothing; the run from there lands the cue that belongs there', async () => {
+    const r = await rig();
+    r.play('01:00:00:00', 3);
+    r.clock.advance(1000);
+    r.timecode.hear({ frames: toFrames(timecodeOf('01:00:02:00'), '25'), rate: '25', at: r.clock.now(), locate: true });
+    r.frame();
+    expect(r.timecode.status()).toMatchObject({ state: 'stopped', position: '01:00:02:00', lastCue: null });
+    expect(r.params.get('zoom')).toBe(1);
+    // Running on from the locate is no jump, but the cues between the old place and the new were never passed:
+    // "drop" (the latest before 02:00) lands at once, "intro" does not go on its way.
+    r.play('01:00:02:00', 2);
+    expect(r.timecode.status()).toMatchObject({ lastCue: 'drop', jumps: 2 });
+    expect(r.params.get('zoom')).toBe(3);
+  });
+
   it('running backwards fires nothing', async () => {
     const r = await rig();
     r.play('01:00:00:05', 1);

@@ -20,7 +20,7 @@ export class TimecodeChase {
   settings: ChaseSettings = { cues: true, timeline: false, timelineStart: '00:00:00:00' };
   /** The cue timecode went to last. */
   lastCue: string | null = null;
-  /** Label key of the last position chased while running forward; undefined after a stop or a jump back. */
+  /** Label key of the last position chased while running forward; undefined after a locate or a run backwards. */
   private lastKey: number | undefined;
 
   constructor(
@@ -32,8 +32,10 @@ export class TimecodeChase {
   follow(e: TimecodeEvent, reverse: boolean): void {
     const key = labelKey(fromFrames(e.frames, e.rate));
     if (this.settings.cues) this.cues(e, key, reverse);
-    if (e.kind === 'stop' || reverse) this.lastKey = undefined;
-    else if (e.kind !== 'locate') this.lastKey = key;
+    // A stop keeps the place (a run resuming there passes cues as usual); a locate or running backwards loses it, so
+    // the next run forwards chases the latest cue.
+    if (e.kind === 'locate' || reverse) this.lastKey = undefined;
+    else if (e.kind !== 'stop') this.lastKey = key;
     if (this.settings.timeline) this.timeline(e);
   }
 

@@ -49,6 +49,10 @@ describe('the timecode follower', () => {
     f.hear({ frames: 501, rate: '25', at: 80 });
     expect(events).toEqual(['jump', 'jump', 'frame']);
     expect(f.state).toBe('running');
+    // A full frame in step with the run changes nothing.
+    f.hear({ frames: 502, rate: '25', at: 120, locate: true });
+    expect(events).toHaveLength(3);
+    expect(f.state).toBe('running');
   });
 
   it('backwards, the position runs down between messages', () => {

@@ -70,11 +70,13 @@ export class TimecodeFollower {
     const moved = expected === undefined || this.distance(frames, expected) > this.o.jumpFrames;
     if (h.locate) {
       const wasRunning = this.state === 'running';
+      // A full frame in step with a run (some senders repeat one now and then) moves nothing.
+      if (wasRunning && !moved) return;
       this.state = 'stopped';
       this.anchor = { frames, at: h.at };
       if (moved) this.jumps++;
-      // A full frame in the middle of a run is a locate that keeps running only if quarter frames follow.
-      this.emit(wasRunning && moved ? 'jump' : 'locate', frames, h.at);
+      // A full frame elsewhere in the middle of a run is a locate: it runs on only if quarter frames follow.
+      this.emit(wasRunning ? 'jump' : 'locate', frames, h.at);
       return;
     }
     this.lastHeardAt = h.at;

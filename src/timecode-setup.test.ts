@@ -125,7 +125,7 @@ describe('timecode in the server', () => {
     });
     // ffmpeg reads the file as fast as it can; this waits for it to have been read, not for any time to pass.
     // (So its frames come in bursts, each dated as it arrives: how many jumps that makes is no test of anything.)
-    await waitFor(async () => (await call('GET', '/timecode')).body.frames === 59, 20_000, 'the file decoded');
+    await waitFor(async () => (await call('GET', '/timecode')).body.heard === 59, 20_000, 'the file decoded');
     // The last frame, 10:00:01;29, read as it ends: the position is the frame after it (no drop in minute 10).
     expect((await call('GET', '/timecode')).body).toMatchObject({
       source: 'ltc',

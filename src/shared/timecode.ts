@@ -75,9 +75,10 @@ export const timecodeStatusSchema = z.object({
   state: z.enum(['running', 'stopped']),
   /** The tape runs backwards (LTC played in reverse, or MTC quarter frames arriving in descending order). */
   reverse: z.boolean(),
-  /** Jumps seen (a locate, a skip); frames counted since start. */
+  /** Jumps seen (a locate, a skip). */
   jumps: z.number().int(),
-  frames: z.number().int(),
+  /** Positions heard since start: a whole MTC sequence (every two frames), a full frame, an LTC frame. */
+  heard: z.number().int(),
   /** Why nothing can come in (no MIDI, no audio device); absent when the source works. */
   reason: z.string().optional(),
   chase: chaseSettingsSchema,

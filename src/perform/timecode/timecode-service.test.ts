@@ -67,7 +67,7 @@ describe('the internal generator', () => {
       'timecode is off: start the server with --timecode internal to run the generator',
     );
     r.timecode.hear({ frames: 100, rate: '25', at: 0 });
-    expect(r.timecode.status()).toMatchObject({ source: 'off', position: null, frames: 0 });
+    expect(r.timecode.status()).toMatchObject({ source: 'off', position: null, heard: 0 });
   });
 });
 

@@ -106,7 +106,7 @@ export class TimecodeService {
       state: f.state,
       reverse: f.reverse,
       jumps: f.jumps,
-      frames: f.heard,
+      heard: f.heard,
       ...(reason !== undefined ? { reason } : {}),
       chase: this.chase.settings,
       lastCue: this.chase.lastCue,

@@ -117,13 +117,7 @@ export class TimecodeService {
   /** Applies a PUT: settings are saved (and undone when the write fails); the generator runs or locates. */
   async update(put: TimecodePut): Promise<TimecodeStatus> {
     if (put.running !== undefined || put.locate !== undefined) this.refuseTransport();
-    if (put.rate !== undefined && this.o.source === 'internal' && put.rate !== this.follower.rate) {
-      const at = this.follower.position(this.o.clock.now());
-      if (at !== undefined && this.follower.rate) {
-        // The generator keeps its label across a change of rate.
-        this.follower.locate(toFrames(fromFrames(at, this.follower.rate), put.rate), put.rate, this.o.clock.now());
-      }
-    }
+    const rateBefore = this.follower.rate;
     if (put.chase !== undefined || put.rate !== undefined) {
       const before = this.settings;
       this.settings = {
@@ -136,6 +130,18 @@ export class TimecodeService {
         this.settings = before;
         this.chase.settings = before.chase;
       });
+    }
+    const now = this.o.clock.now();
+    const at = this.follower.position(now);
+    if (
+      put.rate !== undefined &&
+      this.o.source === 'internal' &&
+      rateBefore &&
+      put.rate !== rateBefore &&
+      at !== undefined
+    ) {
+      // The generator keeps its label across a change of rate.
+      this.follower.locate(toFrames(fromFrames(at, rateBefore), put.rate), put.rate, now);
     }
     return this.transport(put);
   }

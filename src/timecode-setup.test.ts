@@ -6,7 +6,7 @@ import { FakeMidiBackend } from '../control/midi/test-backend';
 import { quarterFrame } from '../control/timecode/mtc';
 import { encodeLtc, wavFile } from '../control/timecode/test-ltc-encoder';
 import { ManualClock } from './engine/clock';
-import { solidPipeline } from './engine/test-support';
+import { solidPipeline, tickFrames } from './engine/test-support';
 import { startTestScope, waitFor } from './server/test-support';
 import { timecodeOf, toFrames } from './perform';
 import type { ScopeOptions } from './scope-options';
@@ -77,7 +77,9 @@ describe('timecode in the server', () => {
       position: '01:00:00:24',
       lastCue: 'hit',
     });
-    await waitFor(() => scope.services.params.get('level') === 200, 5000, 'the cue landing on a frame');
+    // The next frames rendered carry the cue's look (red = level).
+    const frames = await tickFrames(scope.services.engine, clock, 2);
+    expect(frames.at(-1)!.data[0]).toBe(200);
     // MTC out went to the desk, never back to the DAW it came from.
     expect(backend.take('Desk').some((m) => m[0] === 0xf1)).toBe(true);
     expect(backend.take('DAW')).toEqual([]);

@@ -40,6 +40,7 @@ export class LtcDecoder {
   private nominal: number | undefined;
   private lastFrame: number | undefined;
   private candidate: number | undefined;
+  /** Frames decoded and believed so far. */
   frames = 0;
 
   constructor(readonly sampleRate: number) {

@@ -14,6 +14,7 @@ import { showNameSchema } from '../control/nats/nats-show';
 import { parseBytes } from './engine/memory-budget';
 import { numberTextSchema } from './shared/numbers';
 import { DMX_FLAGS } from './dmx-flags';
+import { TIMECODE_FLAGS } from './timecode-flags';
 import { scopeEnv } from './flag-env';
 import type { ScopeEnvName } from './flag-env';
 import type { ScopeOptions } from './scope-options';
@@ -425,6 +426,7 @@ export const FLAGS: FlagDef[] = [
     apply: (v) => ({ show: v }),
   }),
   ...DMX_FLAGS,
+  ...TIMECODE_FLAGS,
 ];
 
 /** The parseArgs option table of the flags. */

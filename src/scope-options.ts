@@ -12,10 +12,12 @@ import { defaultPluginSearch } from './plugins/index';
 import type { MidiBackend } from '../control/midi/backend';
 import { dmxDefaults } from './dmx-flags';
 import type { DmxOptions } from './dmx-flags';
+import { timecodeDefaults } from './timecode-flags';
+import type { TimecodeOptions } from './timecode-flags';
 import type { Output } from '../outputs/output';
 import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
 
-export interface ScopeOptions extends DmxOptions {
+export interface ScopeOptions extends DmxOptions, TimecodeOptions {
   port: number;
   host: string;
   /** Pipeline loaded at start; `null` starts with none. */
@@ -184,5 +186,6 @@ export const scopeDefaults: ScopeOptions = {
   outputs: [],
   headless: false,
   ...dmxDefaults,
+  ...timecodeDefaults,
   logFormat: 'text',
 };

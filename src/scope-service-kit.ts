@@ -10,6 +10,7 @@ import type { Output } from '../outputs/output';
 import type { MjpegOutput } from '../outputs/mjpeg/mjpeg-output';
 import type { PerformSetup } from './perform-setup';
 import type { DmxSetup } from './dmx-setup';
+import type { TimecodeSetup } from './timecode-setup';
 import type { InputHub } from '../inputs/hub';
 import { service } from './kernel/service-list';
 import type { AnyService, Running } from './kernel/service-list';
@@ -32,6 +33,7 @@ export interface Provided {
   outputs: OutputHub;
   mjpeg: MjpegOutput;
   performing: PerformSetup;
+  timecode: TimecodeSetup;
   inputs: InputHub;
   http: HttpServer;
   osc: OscService | undefined;

@@ -19,6 +19,7 @@ import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import { outputDelayRoutes } from './server/api-output-delay';
 import { setupInputs } from '../inputs/setup';
 import { setupMcp } from './mcp-setup';
+import { timecodeService } from './timecode-setup';
 import { dmxService, midiService, oscQueryService, oscService } from './control-services';
 import { noting, scopeService } from './scope-service-kit';
 import type { ScopeService } from './scope-service-kit';
@@ -249,6 +250,7 @@ export const scopeServiceList: readonly ScopeService[] = [
   midiService,
   outputsService,
   performService,
+  timecodeService,
   inputsService,
   httpService,
   oscService,

@@ -49,8 +49,17 @@ describe('easymidi backend', () => {
     ['cc', { _type: 'cc', controller: 7, value: 127, channel: 15 }, [0xbf, 7, 127]],
     ['program', { _type: 'program', number: 5, channel: 1 }, [0xc1, 5]],
     ['pitch', { _type: 'pitch', value: 8192, channel: 0 }, [0xe0, 0, 64]],
-    ['clock', { _type: 'clock' }, undefined],
-    ['sysex', { _type: 'sysex', bytes: [0xf0, 0xf7] }, undefined],
+    ['clock', { _type: 'clock' }, [0xf8]],
+    ['stop', { _type: 'stop' }, [0xfc]],
+    ['position', { _type: 'position', value: 32 }, [0xf2, 32, 0]],
+    ['mtc', { _type: 'mtc', type: 7, value: 3 }, [0xf1, 0x73]],
+    [
+      'sysex',
+      { _type: 'sysex', bytes: [0xf0, 0x7f, 0x7f, 1, 1, 0x21, 2, 3, 4, 0xf7] },
+      [0xf0, 0x7f, 0x7f, 1, 1, 0x21, 2, 3, 4, 0xf7],
+    ],
+    ['damaged sysex', { _type: 'sysex', bytes: [0xf0, 0x7f] }, undefined],
+    ['activesense', { _type: 'activesense' }, undefined],
   ];
   it.each(messages)('turns easymidi %s events into bytes', (_name, msg, bytes) => {
     expect(easyToBytes(msg)).toEqual(bytes);
@@ -62,6 +71,9 @@ describe('easymidi backend', () => {
     [[0xb0, 7, 1], 'cc', { controller: 7, value: 1, channel: 0 }],
     [[0xc2, 3], 'program', { number: 3, channel: 2 }],
     [[0xe0, 0, 64], 'pitch', { value: 8192, channel: 0 }],
+    [[0xf1, 0x73], 'mtc', { type: 7, value: 3 }],
+    [[0xf0, 0x7f, 0x7f, 1, 1, 0x21, 2, 3, 4, 0xf7], 'sysex', [0xf0, 0x7f, 0x7f, 1, 1, 0x21, 2, 3, 4, 0xf7]],
+    [[0xf8], 'clock', {}],
   ])('sends %j as easymidi %s', (bytes, type, args) => {
     const sent: unknown[] = [];
     sendBytes({ send: ((t: string, a: unknown) => sent.push([t, a])) as never }, bytes);

@@ -9,7 +9,10 @@ import type { MidiBackend, MidiBytes } from './backend';
 type Easymidi = typeof easymidi;
 type EasyMessage = { _type?: string; [key: string]: unknown };
 
-/** easymidi's parsed event as raw bytes; system messages (clock, sysex, ...) are dropped here. */
+/** System messages easymidi names, with their status byte (RtMidi hands them over: easymidi ignores none). */
+const SYSTEM: Record<string, number> = { clock: 0xf8, start: 0xfa, continue: 0xfb, stop: 0xfc };
+
+/** easymidi's parsed event as raw bytes; active sensing, resets and the like are dropped here. */
 export function easyToBytes(msg: EasyMessage): MidiBytes | undefined {
   const ch = Number(msg.channel ?? 0) & 0x0f;
   const n = (key: string) => Number(msg[key] ?? 0) & 0x7f;
@@ -26,8 +29,19 @@ export function easyToBytes(msg: EasyMessage): MidiBytes | undefined {
       const value = Number(msg.value ?? 8192) & 0x3fff;
       return [0xe0 | ch, value & 0x7f, value >> 7];
     }
+    case 'position': {
+      const value = Number(msg.value ?? 0) & 0x3fff;
+      return [0xf2, value & 0x7f, value >> 7];
+    }
+    // MIDI Time Code: easymidi splits the data byte into its piece (`type`) and nibble (`value`).
+    case 'mtc':
+      return [0xf1, ((n('type') & 7) << 4) | (n('value') & 0x0f)];
+    case 'sysex': {
+      const bytes = Array.isArray(msg.bytes) ? msg.bytes.map((b) => Number(b) & 0xff) : [];
+      return bytes[0] === 0xf0 && bytes.at(-1) === 0xf7 ? bytes : undefined;
+    }
     default:
-      return undefined;
+      return msg._type !== undefined && SYSTEM[msg._type] !== undefined ? [SYSTEM[msg._type]!] : undefined;
   }
 }
 
@@ -49,6 +63,24 @@ export function sendBytes(output: Sender, bytes: MidiBytes): void {
     case 0xe0:
       return output.send('pitch', { value: a | (b << 7), channel });
     default:
+      return sendSystem(output, bytes);
+  }
+}
+
+/** Raw bytes of a system message (MTC, SysEx, clock, song position) through easymidi's send(). */
+function sendSystem(output: Sender, bytes: MidiBytes): void {
+  const [status = 0, a = 0, b = 0] = bytes;
+  const send = output.send as (type: string, args: unknown) => void;
+  const named = Object.entries(SYSTEM).find(([, s]) => s === status)?.[0];
+  switch (status) {
+    case 0xf0:
+      return send.call(output, 'sysex', [...bytes]);
+    case 0xf1:
+      return send.call(output, 'mtc', { type: (a >> 4) & 7, value: a & 0x0f });
+    case 0xf2:
+      return send.call(output, 'position', { value: a | (b << 7) });
+    default:
+      if (named) return send.call(output, named, {});
       throw new Error(`cannot send MIDI status 0x${status.toString(16)}`);
   }
 }

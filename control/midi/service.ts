@@ -25,6 +25,7 @@ import type { ControlEvent } from './assembler';
 import type { Learned } from './learn';
 import type { MappingState } from './mapping';
 import type { MidiDeps, MidiOptions } from './options';
+import type { PortChoice } from './ports';
 import type { ParamValue } from '../../src/params/spec';
 import type { ParamChange } from '../../src/params/store';
 import type { MappingPatch, MidiMapping, MidiStatus, NewMapping, NoteMode } from '../../src/shared/midi';
@@ -60,6 +61,7 @@ export class MidiService {
   private clockTimer: NodeJS.Timeout | undefined;
   /** The device MIDI clock comes from: clock out never echoes to it. */
   private clockFrom: string | undefined;
+  private readonly systemListeners = new Set<(device: string, bytes: MidiBytes) => void>();
 
   constructor(
     private readonly deps: MidiDeps,
@@ -237,6 +239,34 @@ export class MidiService {
     this.clockOut?.pump(t);
   }
 
+  /** Hands every system message that comes in (MTC, SysEx, ...) to `listener` as well; returns its removal. */
+  onSystem(listener: (device: string, bytes: MidiBytes) => void): () => void {
+    this.systemListeners.add(listener);
+    return () => this.systemListeners.delete(listener);
+  }
+
+  /** Sends `bytes` to the open outputs that `choice` names (but `except`); the devices it reached. */
+  sendTo(choice: PortChoice, bytes: MidiBytes, except?: string): string[] {
+    const open = this.ports?.openOutputs() ?? [];
+    const wanted = new Set(
+      choose(
+        open.map((o) => o.device),
+        choice,
+      ),
+    );
+    const reached: string[] = [];
+    for (const out of open) {
+      if (!wanted.has(out.device) || out.device === except) continue;
+      try {
+        out.port.send(bytes);
+        reached.push(out.device);
+      } catch (err) {
+        this.problem('system', `MIDI: could not send to ${out.device}: ${(err as Error).message}`);
+      }
+    }
+    return reached;
+  }
+
   private startClockOut(): void {
     if (!this.o.tempo || this.o.clockOut.length === 0) return;
     const out = new MidiClockOut(this.o.tempo, (bytes) => this.sendClock(bytes));
@@ -284,6 +314,7 @@ export class MidiService {
   }
 
   private receive(device: string, bytes: MidiBytes): void {
+    if ((bytes[0] ?? 0) >= 0xf0) for (const listener of this.systemListeners) listener(device, bytes);
     // Clock runs 48 times a second at 120 bpm: it moves the tempo, never counts as a control message.
     if (this.clockIn(device, bytes)) return;
     let assembler = this.assemblers.get(device);

@@ -14,3 +14,18 @@ export { performRoutes } from './routes';
 export { TempoClock, MIN_BPM, MAX_BPM } from './tempo/tempo-clock';
 export { AudioAnalyser } from './audio/analyser';
 export { ease } from './cues/fade';
+export {
+  RATES,
+  dayFrames,
+  formatTimecode,
+  fromFrames,
+  parseTimecode,
+  timecodeOf,
+  toFrames,
+} from './timecode/timecode-math';
+export type { Timecode } from './timecode/timecode-math';
+export { TimecodeService, timecodeServiceDefaults } from './timecode/timecode-service';
+export type { TimecodeServiceOptions } from './timecode/timecode-service';
+export type { Heard } from './timecode/timecode-follower';
+export { timecodeRoutes } from './timecode/routes';
+export { addTimecodeCommands } from './timecode/commands';

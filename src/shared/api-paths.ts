@@ -25,6 +25,7 @@ export const apiPaths = {
   dmxLearn: '/dmx/learn',
   dmxMappings: '/dmx/mappings',
   dmxMapping: '/dmx/mappings/:id',
+  timecode: '/timecode',
   outputs: '/outputs',
   output: '/outputs/:id',
   outputDelay: '/output-delay',

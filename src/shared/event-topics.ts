@@ -10,6 +10,7 @@ import { midiStatusSchema } from './midi';
 import { modelsStatusSchema } from './models';
 import { outputListSchema } from './outputs';
 import { presetListSchema } from './presets';
+import { timecodeStatusSchema } from './timecode';
 import {
   crossfadeStateSchema,
   cueStateSchema,
@@ -38,6 +39,8 @@ export const eventTopics = {
   tempo: tempoStateSchema,
   cues: cueStateSchema,
   timeline: timelineStateSchema,
+  /** Timecode on each start, stop, jump and settings change (GET /api/v1/timecode). */
+  timecode: timecodeStatusSchema,
   crossfade: crossfadeStateSchema,
   /** The modulator list after a change (the panel then reloads the parameters: each brings depth and rate). */
   modulators: z.array(modulatorSchema),

@@ -137,6 +137,7 @@ export const eventMessageSchema = z.discriminatedUnion('topic', [
   eventOf('tempo'),
   eventOf('cues'),
   eventOf('timeline'),
+  eventOf('timecode'),
   eventOf('crossfade'),
   eventOf('modulators'),
   eventOf('modulation'),

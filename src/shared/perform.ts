@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { nameSchema } from './names';
 import { paramValueSchema } from './api';
+import { timecodeTextSchema } from './timecode';
 
 /** When a change lands: now (`off`), on the next beat, the next bar, or the next multiple of N bars (`4bars`). */
 export const quantizeSchema = z
@@ -88,6 +89,8 @@ export const cueSchema = z.strictObject({
   curve: curveSchema.default('linear'),
   /** Lands on the next beat/bar when set; the `cue` surface's default otherwise. */
   quantize: quantizeSchema.optional(),
+  /** Goes when the show's timecode passes this hh:mm:ss:ff (docs/timecode.md). */
+  timecode: timecodeTextSchema.optional(),
 });
 export type Cue = z.infer<typeof cueSchema>;
 export type CueInput = z.input<typeof cueSchema>;

@@ -50,6 +50,16 @@ export class TimelinePlayer {
     this.playing = false;
   }
 
+  /**
+   * Plays from `position` (seconds, or beats when tempo-locked) as of `t` / `beat`: what chasing timecode does on
+   * every position it hears. Starts playing when stopped; false when there is nothing to play.
+   */
+  seek(position: number, t: number, beat: number, target: FadeTarget): boolean {
+    if (!this.playing && !this.play(t, beat, target)) return false;
+    this.start = this.timeline.tempoLocked ? { t, beat: beat - position } : { t: t - position * 1000, beat };
+    return true;
+  }
+
   get isPlaying(): boolean {
     return this.playing;
   }

@@ -21,6 +21,7 @@ import { setupInputs } from '../inputs/setup';
 import { setupMcp } from './mcp-setup';
 import { timecodeService } from './timecode-setup';
 import { dmxService, midiService, oscQueryService, oscService } from './control-services';
+import { showFileService } from './show-file-setup';
 import { noting, scopeService } from './scope-service-kit';
 import type { ScopeService } from './scope-service-kit';
 
@@ -252,6 +253,7 @@ export const scopeServiceList: readonly ScopeService[] = [
   performService,
   timecodeService,
   inputsService,
+  showFileService,
   httpService,
   oscService,
   oscQueryService,

@@ -149,6 +149,27 @@ export class PresetStore {
     return pipeline ? this.data.pipelines[pipeline]?.find((p) => p.name === name)?.values : undefined;
   }
 
+  /** Every pipeline's presets (a show file holds them all). */
+  everything(): Record<string, Preset[]> {
+    return structuredClone(this.data.pipelines);
+  }
+
+  /** Replaces every pipeline's presets (a show import, which checked the names); a failed write changes nothing. */
+  async replaceAll(pipelines: Record<string, Preset[]>): Promise<void> {
+    const before = this.data;
+    this.data = { version: 1, pipelines: structuredClone(pipelines) };
+    const announce = () => {
+      for (const id of new Set([...Object.keys(before.pipelines), ...Object.keys(this.data.pipelines)])) {
+        this.o.events?.emit('presets', this.list(id));
+      }
+    };
+    announce();
+    await this.file.save(settingsText(this.data), () => {
+      this.data = before;
+      announce();
+    });
+  }
+
   /** Resolves once every save so far is on disk. */
   flush(): Promise<void> {
     return this.file.flush();

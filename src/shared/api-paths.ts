@@ -42,6 +42,7 @@ export const apiPaths = {
   modelsDownload: '/models/download',
   loras: '/loras',
   stream: '/stream.mjpeg',
+  show: '/show',
 } as const;
 
 /** Routes at the root: WebRTC out (WHEP) and in (WHIP), the output page. */

@@ -1,0 +1,80 @@
+/**
+ * Show files as the root runs them (a friend of the composition root, so it may name control/, outputs/ and
+ * inputs/): the parts of a show, from the running services, in the order an import applies them, and the
+ * service descriptor that serves GET/PUT /api/v1/show.
+ */
+import { completeMappings } from '../control/dmx/mapping-book';
+import { coreParts, specIn } from './show-file/core-parts';
+import { dmxPart, inputPart, midiPart, outputsPart } from './show-file/device-parts';
+import { needsPart } from './show-file/needs';
+import { showRoutes } from './show-file/routes';
+import { scopeService } from './scope-service-kit';
+import type { ShowPart } from './show-file/transaction';
+import type { ScopeCore } from './scope-core';
+import type { Provided } from './scope-service-kit';
+
+type Deps = Pick<ScopeCore, 'services' | 'registry' | 'host' | 'presets' | 'models' | 'plugins'> &
+  Pick<Provided, 'performing' | 'midi' | 'dmx' | 'outputs' | 'inputs'>;
+
+/** Every part of a show on this server: what it needs first (checked only), the pipeline, then the rest. */
+export function showParts(d: Deps): ShowPart[] {
+  const core = {
+    host: d.host,
+    registry: d.registry,
+    params: d.services.params,
+    presets: d.presets,
+    perform: d.performing.service,
+  };
+  const dmx = d.dmx.service;
+  return [
+    needsPart({
+      models: d.models,
+      plugins: d.plugins,
+      pipelines: () => d.registry.ids(),
+      activePipeline: () => d.host.activeId ?? null,
+    }),
+    ...coreParts(core),
+    midiPart(d.midi),
+    dmxPart({
+      mappings: () => dmx.mappings(),
+      replaceMappings: (list) => dmx.replaceMappings(list),
+      checkMappings: (list, show) => {
+        const spec = specIn(core, show);
+        completeMappings(list, (p) => {
+          const s = spec(p);
+          return s === 'modulator' ? undefined : s;
+        });
+      },
+    }),
+    outputsPart(d.outputs),
+    inputPart({
+      selection: () => d.inputs.selection(),
+      usable: (id) => d.inputs.has(id) && d.inputs.info(id).available,
+      select: (id) => d.inputs.select(id),
+      setFit: (fit) => d.inputs.setFit(fit),
+    }),
+  ];
+}
+
+/** GET/PUT /api/v1/show: after the services whose settings a show holds, before the HTTP server mounts routes. */
+export const showFileService = scopeService({
+  name: 'showFile',
+  flags: [],
+  needs: [
+    'options',
+    'services',
+    'registry',
+    'host',
+    'presets',
+    'models',
+    'plugins',
+    'performing',
+    'midi',
+    'dmx',
+    'outputs',
+    'inputs',
+  ],
+  start: ({ options, ...d }) => ({
+    routes: { api: [showRoutes({ parts: showParts(d), scopeVersion: d.services.version, log: options.log })] },
+  }),
+});

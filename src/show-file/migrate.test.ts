@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { readShow } from './migrate';
+import { SHOW_FORMAT, SHOW_VERSION } from '../shared/show-file';
+import { minimalShow } from './test-show';
+
+describe('reading a show file', () => {
+  it('reads a current file as it is, migrating nothing', () => {
+    const { show, migrated } = readShow(JSON.stringify(minimalShow()));
+    expect(migrated).toEqual([]);
+    expect(show.pipeline).toEqual({ id: 'solid', values: { level: 40 } });
+    expect(show.timeline).toMatchObject({ entries: [], loop: false, promptParam: 'prompt' });
+  });
+
+  it('lifts a version 0 file (renamed fields, no DMX or outputs) to the current shape', () => {
+    const v0 = {
+      scopeShow: 0,
+      pipelineId: 'solid',
+      params: { level: 7 },
+      bpm: 98,
+      cueList: [{ name: 'intro', values: { level: 1 }, fade: 2 }],
+      midiMappings: [
+        {
+          id: 'm1',
+          param: 'level',
+          device: null,
+          channel: 1,
+          control: { kind: 'cc', number: 16 },
+          min: null,
+          max: null,
+          curve: 'linear',
+          invert: false,
+          softTakeover: false,
+        },
+      ],
+      models: ['sd-turbo'],
+      presets: { solid: [{ name: 'warm', values: { level: 3 }, savedAt: '2026-01-01T00:00:00.000Z' }] },
+    };
+    const { show, migrated } = readShow(JSON.stringify(v0));
+    expect(migrated).toEqual([0]);
+    expect(show).toMatchObject({
+      format: SHOW_FORMAT,
+      version: SHOW_VERSION,
+      pipeline: { id: 'solid', values: { level: 7 } },
+      tempo: { bpm: 98 },
+      cues: [{ name: 'intro', values: { level: 1 }, fade: 2, curve: 'linear' }],
+      midi: { mappings: [{ id: 'm1', param: 'level' }] },
+      dmx: { mappings: [] },
+      outputs: [],
+      presets: { solid: [{ name: 'warm' }] },
+      needs: { models: [{ id: 'sd-turbo', files: [] }], loras: [], plugins: [] },
+    });
+  });
+
+  const refusals: [string, string, RegExp][] = [
+    ['empty', '  ', /the show file is empty; nothing was changed/],
+    ['cut short', JSON.stringify(minimalShow()).slice(0, 80), /not valid JSON, perhaps cut short/],
+    ['foreign JSON', JSON.stringify({ mappings: [] }), /not a daydream-scope show file \(it has no "format"/],
+    ['a JSON array', '[1, 2]', /not a daydream-scope show file \(it is not a JSON object\)/],
+    ['from the future', JSON.stringify({ ...minimalShow(), version: 99 }), /version 99, written by a newer/],
+    ['a version that is no number', JSON.stringify({ ...minimalShow(), version: '1' }), /no valid version/],
+    ['damaged', JSON.stringify({ ...minimalShow(), cues: 'none' }), /damaged: cues: /],
+    ['a field unknown to its version', JSON.stringify({ ...minimalShow(), extra: 1 }), /damaged: .*extra/],
+  ];
+  it.each(refusals)('refuses a file that is %s, with a sentence', (_, text, sentence) => {
+    expect(() => readShow(text)).toThrow(sentence);
+  });
+});

@@ -86,6 +86,7 @@ export function pipelinePart(d: CoreDeps): ShowPart {
         return;
       }
       await d.host.load(id, values);
+      await d.host.settled();
       if (d.host.activeId !== id) {
         const why = d.host.status().lastLoadError?.message ?? d.host.status().reason;
         throw new ScopeError('load_failed', `${id} did not load: ${why}`);

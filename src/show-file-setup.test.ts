@@ -1,0 +1,219 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startShowScope, tinyModel } from './show-file/test-scope';
+import { artifactPath } from './models/manifest';
+import type { ShowScope } from './show-file/test-scope';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function started(options: Parameters<typeof startShowScope>[0] = {}): Promise<ShowScope> {
+  const s = await startShowScope(options);
+  cleanup.push(() => s.stop());
+  return s;
+}
+
+/** A show worth exporting: values, a preset, cues, a timeline, a modulator, MIDI and DMX mappings, input fit. */
+async function buildShow(s: ShowScope): Promise<void> {
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const res = await s.api(method, path, body);
+    expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+  };
+  await ok('PUT', '/parameters/level', { value: 40 });
+  await ok('PUT', '/presets/warm', {});
+  await ok('PUT', '/cues/intro', { values: { level: 5 }, fade: 2 });
+  await ok('PUT', '/timeline', { entries: [{ prompt: 'a forest', duration: 4 }], loop: true });
+  await ok('PUT', '/modulators/wobble', { targets: ['level'], rate: 0.5, depth: 0.1 });
+  await ok('PUT', '/midi/mappings', {
+    mappings: [
+      {
+        id: 'm1',
+        param: 'level',
+        device: null,
+        channel: 1,
+        control: { kind: 'cc', number: 16 },
+        min: null,
+        max: null,
+        curve: 'linear',
+        invert: false,
+        softTakeover: false,
+      },
+    ],
+  });
+  await ok('PUT', '/dmx/mappings', {
+    mappings: [{ id: 'd1', param: 'level', protocol: 'artnet', universe: 0, channel: 7 }],
+  });
+  await ok('PUT', '/input', { fit: 'contain' });
+  await ok('PUT', '/tempo', { bpm: 96 });
+}
+
+/** A show without the stamp of when it was written, to compare two exports. */
+const content = (show: Record<string, unknown>) => ({ ...show, savedAt: undefined });
+
+describe('show files over HTTP', () => {
+  it('export, change everything, import: the server holds the exported show again, files included', async () => {
+    const s = await started();
+    await buildShow(s);
+    const exported = await s.api('GET', '/show');
+    expect(exported.status).toBe(200);
+    expect(exported.body).toMatchObject({
+      format: 'daydream-scope-show',
+      version: 1,
+      pipeline: { id: 'solid', values: { level: 40 } },
+      tempo: { bpm: 96 },
+      presets: { solid: [{ name: 'warm', values: { level: 40 } }] },
+      cues: [{ name: 'intro', values: { level: 5 }, fade: 2 }],
+      timeline: { entries: [{ prompt: 'a forest', duration: 4 }], loop: true },
+      modulators: [{ id: 'wobble', targets: ['level'] }],
+      midi: { mappings: [{ id: 'm1', param: 'level' }] },
+      dmx: { mappings: [{ id: 'd1', channel: 7 }] },
+      input: { source: null, fit: 'contain' },
+    });
+    expect(exported.body.outputs.map((o: { id: string }) => o.id)).toContain('mjpeg');
+    expect(exported.body.outputs.map((o: { id: string }) => o.id)).not.toContain('recording');
+
+    // Everything moves: another pipeline, other values, the lists emptied.
+    await s.api('POST', '/pipeline/load?wait=true', { pipeline_id: 'other', params: { level: 200, seed: 3 } });
+    await s.api('PUT', '/cues', { cues: [] });
+    await s.api('PUT', '/timeline', { entries: [] });
+    await s.api('DELETE', '/modulators/wobble');
+    await s.api('PUT', '/midi/mappings', { mappings: [] });
+    await s.api('PUT', '/dmx/mappings', { mappings: [] });
+    await s.api('PUT', '/input', { fit: 'stretch' });
+    await s.api('PUT', '/tempo', { bpm: 140 });
+    const moved = await s.api('GET', '/show');
+    expect(moved.body).toMatchObject({ pipeline: { id: 'other' }, cues: [], tempo: { bpm: 140 } });
+
+    const imported = await s.putShow(JSON.stringify(exported.body));
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect(imported.body.applied).toEqual(expect.arrayContaining(['pipeline', 'presets', 'cues', 'DMX mappings']));
+    const back = await s.api('GET', '/show');
+    expect(content(back.body)).toEqual(content(exported.body));
+    expect(s.scope.services.host.activeId).toBe('solid');
+
+    // Memory = files: what a restart would read is the imported show.
+    await s.scope.performing.service.flush();
+    await s.scope.presets.flush();
+    const file = async (name: string) => JSON.parse(await readFile(join(s.dir, name), 'utf8'));
+    expect(await file('cues.json')).toMatchObject({ cues: [{ name: 'intro' }] });
+    expect(await file('timeline.json')).toMatchObject({ entries: [{ prompt: 'a forest' }] });
+    expect(await file('modulators.json')).toMatchObject({ modulators: [{ id: 'wobble' }] });
+    expect(await file('dmx-mappings.json')).toMatchObject({ mappings: [{ id: 'd1' }] });
+    expect(await file('midi-mappings.json')).toMatchObject({ mappings: [{ id: 'm1' }] });
+    expect(await file('presets.json')).toMatchObject({ pipelines: { solid: [{ name: 'warm' }] } });
+  });
+
+  it('a damaged, cut, foreign or future file is refused with a sentence and changes nothing', async () => {
+    const s = await started();
+    await buildShow(s);
+    const before = (await s.api('GET', '/show')).body;
+    const text = JSON.stringify({ ...before, cues: [] });
+    const refusals: [string, RegExp][] = [
+      [text.slice(0, text.length / 2), /not valid JSON, perhaps cut short/],
+      [JSON.stringify({ mappings: [] }), /not a daydream-scope show file/],
+      [JSON.stringify({ ...before, version: 7, cues: [] }), /version 7, written by a newer daydream-scope/],
+      [JSON.stringify({ ...before, cues: [{ name: 'x' }] }), /the show file is damaged: cues\.0\.values/],
+      [JSON.stringify({ ...before, pipeline: { id: 'solid', values: { level: 'loud' } } }), /solid\.level/],
+    ];
+    for (const [body, sentence] of refusals) {
+      const res = await s.putShow(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(sentence);
+      expect(res.body.error.message).toMatch(/nothing was changed/);
+    }
+    expect(content((await s.api('GET', '/show')).body)).toEqual(content(before));
+  });
+
+  it('a save that fails part-way puts back what was applied before it, in memory and on disk', async () => {
+    const s = await started();
+    await buildShow(s);
+    const before = (await s.api('GET', '/show')).body;
+    await s.scope.performing.service.flush();
+    const presetsFile = await readFile(join(s.dir, 'presets.json'), 'utf8');
+    const cuesFile = await readFile(join(s.dir, 'cues.json'), 'utf8');
+    // The timeline's file becomes a folder with something in it: its save fails, after presets and cues saved.
+    await rm(join(s.dir, 'timeline.json'));
+    await mkdir(join(s.dir, 'timeline.json', 'blocked'), { recursive: true });
+    const show = {
+      ...before,
+      pipeline: { id: 'other', values: { level: 9 } },
+      presets: {},
+      cues: [{ name: 'outro', values: { level: 1 }, fade: 0, curve: 'linear' }],
+      timeline: { ...before.timeline, entries: [{ prompt: 'a sea', duration: 2 }] },
+    };
+    const res = await s.putShow(JSON.stringify(show));
+    expect(res.status).toBe(507);
+    expect(res.body.error.message).toMatch(/the timeline: could not save the timeline .*nothing was changed/);
+    expect(content((await s.api('GET', '/show')).body)).toEqual(content(before));
+    expect(s.scope.services.host.activeId).toBe('solid');
+    await s.scope.performing.service.flush();
+    expect(JSON.parse(await readFile(join(s.dir, 'presets.json'), 'utf8'))).toEqual(JSON.parse(presetsFile));
+    expect(JSON.parse(await readFile(join(s.dir, 'cues.json'), 'utf8'))).toEqual(JSON.parse(cuesFile));
+  });
+
+  it('a missing model is named with its hash and download; nothing changes until it is there', async () => {
+    const s = await started({ manifests: [tinyModel] });
+    const show = (await s.api('GET', '/show')).body;
+    expect(show.needs.models).toEqual([
+      {
+        id: 'tiny-model',
+        files: [{ repo: 'someone/tiny', revision: 'main', file: 'tiny.onnx', sha256: 'ab'.repeat(32) }],
+      },
+    ]);
+    const wanted = {
+      ...show,
+      pipeline: { id: 'solid', values: { level: 99 } },
+      needs: { ...show.needs, models: [...show.needs.models, { id: 'huge-model', files: [] }] },
+    };
+    const res = await s.putShow(JSON.stringify(wanted));
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/needs what this server lacks: model tiny-model \(not downloaded\)/);
+    expect(res.body.missing).toEqual([
+      {
+        kind: 'model',
+        name: 'tiny-model',
+        sha256: 'ab'.repeat(32),
+        reason: 'not downloaded',
+        download: {
+          command: 'daydream-scope download tiny-model',
+          route: 'POST /api/v1/models/download',
+          body: { model: 'tiny-model' },
+        },
+      },
+      { kind: 'model', name: 'huge-model', sha256: null, reason: 'this server has no manifest of it' },
+    ]);
+    expect(s.scope.services.params.get('level')).not.toBe(99);
+
+    // Once the file is there (as the download would leave it), the show goes in.
+    const path = artifactPath(s.modelsDir, tinyModel.artifacts[0]!);
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFile(path, 'onnx');
+    const later = await s.putShow(JSON.stringify({ ...wanted, needs: show.needs }));
+    expect(later.status, JSON.stringify(later.body)).toBe(200);
+    expect(s.scope.services.params.get('level')).toBe(99);
+  });
+
+  it('a pipeline from a plugin this server lacks is named with the plugin to load', async () => {
+    const s = await started();
+    const show = (await s.api('GET', '/show')).body;
+    const res = await s.putShow(
+      JSON.stringify({
+        ...show,
+        pipeline: { id: 'glitch', values: {} },
+        needs: { ...show.needs, plugins: [{ source: 'scope-glitch', pipelines: ['glitch'], sha256: 'cd'.repeat(32) }] },
+      }),
+    );
+    expect(res.status).toBe(409);
+    expect(res.body.missing).toEqual([
+      {
+        kind: 'plugin',
+        name: 'scope-glitch',
+        sha256: 'cd'.repeat(32),
+        reason: 'its pipelines glitch are not loaded here; start the server with --plugin scope-glitch',
+      },
+    ]);
+  });
+});

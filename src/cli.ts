@@ -13,6 +13,7 @@ import { loadPlugins } from './plugins/index';
 import type { ParamSpec } from './params/spec';
 import { modelManifests } from '../pipelines/index';
 import { runMcpCommand } from './mcp-command';
+import { runShowCommand } from './show-command';
 
 const USAGE = `daydream-scope — live generative video server
 
@@ -22,6 +23,8 @@ Usage:
   daydream-scope download <model>...   download a model's files (--list shows them, --dir <folder> elsewhere)
   daydream-scope model check <file>    can this ONNX file run on the provider? (--device X; exit 1 when not)
   daydream-scope mcp [--url <url>]     MCP over stdio for agents, relayed to a server's /mcp (--start: start one)
+  daydream-scope show export <file>    a running server's show to a .scope-show.json file (--url, --token)
+  daydream-scope show import <file>    a show file into a running server: checked, then all or nothing
   daydream-scope --help | --version
 
 Options:
@@ -43,6 +46,10 @@ export async function main(argv: string[]): Promise<void> {
   }
   // `mcp` has flags of its own (--url, --start) and ends the process itself: stdin closed means the agent left.
   if (argv[0] === 'mcp') process.exit(await runMcpCommand(argv.slice(1)));
+  if (argv[0] === 'show') {
+    process.exitCode = await runShowCommand(argv.slice(1));
+    return;
+  }
   let parsed;
   try {
     parsed = parseArgs({

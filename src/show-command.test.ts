@@ -1,0 +1,83 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runShowCommand } from './show-command';
+import { startShowScope, tinyModel } from './show-file/test-scope';
+import type { ShowCommandIo } from './show-command';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+function io(): ShowCommandIo & { lines: string[]; errors: string[] } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l) };
+}
+
+describe('daydream-scope show', () => {
+  it('exports a running server to a file and imports it back (a round trip through the command)', async () => {
+    const s = await startShowScope({ manifests: [] });
+    cleanup.push(() => s.stop());
+    await s.api('PUT', '/parameters/level', { value: 33 });
+    await s.api('PUT', '/cues/intro', { values: { level: 5 } });
+    const file = join(s.dir, 'gig.scope-show.json');
+
+    const out = io();
+    expect(await runShowCommand(['export', file, '--url', s.scope.url], out)).toBe(0);
+    expect(out.lines).toEqual([`Show written to ${file}.`]);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
+      format: 'daydream-scope-show',
+      pipeline: { id: 'solid', values: { level: 33 } },
+      cues: [{ name: 'intro' }],
+    });
+
+    await s.api('PUT', '/parameters/level', { value: 200 });
+    await s.api('PUT', '/cues', { cues: [] });
+    const back = io();
+    expect(await runShowCommand(['import', file, '--url', s.scope.url], back)).toBe(0);
+    expect(back.lines[0]).toMatch(new RegExp(`^Show imported from ${file}: .*pipeline.*cues`));
+    expect(s.scope.services.params.get('level')).toBe(33);
+    expect(s.scope.performing.service.cueState().cues.map((c) => c.name)).toEqual(['intro']);
+  });
+
+  it('says what is missing and the command that gets it, and exits 1', async () => {
+    const s = await startShowScope({ manifests: [tinyModel] });
+    cleanup.push(() => s.stop());
+    const file = join(s.dir, 'needs-a-model.scope-show.json');
+    expect(await runShowCommand(['export', file, '--url', s.scope.url], io())).toBe(0);
+    const out = io();
+    expect(await runShowCommand(['import', file, '--url', s.scope.url], out)).toBe(1);
+    expect(out.errors).toEqual([
+      `daydream-scope show: ${file} was not imported; the server lacks what the show needs:`,
+      '  model tiny-model (sha256 abababababab…): not downloaded; get it with: daydream-scope download tiny-model',
+    ]);
+  });
+
+  it('refuses a damaged file with the server’s sentence, and bad usage with the usage', async () => {
+    const s = await startShowScope();
+    cleanup.push(() => s.stop());
+    const file = join(s.dir, 'cut.scope-show.json');
+    await writeFile(file, '{"format": "daydream-scope-show", "vers');
+    const out = io();
+    expect(await runShowCommand(['import', file, '--url', s.scope.url], out)).toBe(1);
+    expect(out.errors[0]).toMatch(
+      /was not imported: the show file is not valid JSON, perhaps cut short .*nothing was changed/,
+    );
+
+    const usage = io();
+    expect(await runShowCommand(['send', file], usage)).toBe(1);
+    expect(usage.errors[0]).toMatch(/expected "export <file>" or "import <file>"/);
+    const missing = io();
+    expect(await runShowCommand(['import', join(s.dir, 'nope.json'), '--url', s.scope.url], missing)).toBe(1);
+    expect(missing.errors[0]).toMatch(/cannot read .*nope\.json/);
+  });
+
+  it('says so when no server answers', async () => {
+    const out = io();
+    // Port 9 (discard) on loopback: nothing of this project listens there.
+    expect(await runShowCommand(['export', '/tmp/x.scope-show.json', '--url', 'http://127.0.0.1:9'], out)).toBe(1);
+    expect(out.errors[0]).toMatch(/no server answered at http:\/\/127\.0\.0\.1:9 .*is it running\?/);
+  });
+});

@@ -28,6 +28,8 @@ import { controlsOf } from './schema';
 import { PresetsCard } from './components/presets-card';
 import { Preview } from './components/preview';
 import { ShortcutsOverlay, useShortcuts } from './components/shortcuts';
+import { ShowCard } from './components/show-card';
+import { showActions } from './show-actions';
 import { initialState, reduce } from './state';
 import { modelLines } from './services';
 import type { PanelContextValue } from './context';
@@ -111,6 +113,7 @@ export function App() {
       controlsOf(state.schema).flatMap((c) => (c.kind === 'text' || c.kind === 'color' || c.reloads ? [] : [c.name])),
     [state.schema],
   );
+  const show = useMemo(() => showActions(() => refreshAll(dispatch)), []);
   const paused = state.stats?.paused ?? false;
 
   useShortcuts({
@@ -184,6 +187,10 @@ export function App() {
               <DmxCard dmx={state.dmx} outputs={dmxOutputs} params={dmxParams} actions={dmx} outputActions={outputs} />
             </section>
           )}
+          <section class="card" aria-label="show">
+            <h2>Show</h2>
+            <ShowCard actions={show} />
+          </section>
           {state.outputs && state.outputs.length > 0 && (
             <section class="card" aria-label="outputs">
               <h2>Outputs</h2>

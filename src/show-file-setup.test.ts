@@ -1,4 +1,6 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startShowScope, tinyModel } from './show-file/test-scope';
@@ -196,24 +198,31 @@ describe('show files over HTTP', () => {
     expect(s.scope.services.params.get('level')).toBe(99);
   });
 
-  it('a pipeline from a plugin this server lacks is named with the plugin to load', async () => {
-    const s = await started();
-    const show = (await s.api('GET', '/show')).body;
-    const res = await s.putShow(
-      JSON.stringify({
-        ...show,
-        pipeline: { id: 'glitch', values: {} },
-        needs: { ...show.needs, plugins: [{ source: 'scope-glitch', pipelines: ['glitch'], sha256: 'cd'.repeat(32) }] },
-      }),
-    );
+  it('a show on a plugin’s pipeline names the plugin and its hash; a server without it is told which to load', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'scope-show-plugin-'));
+    cleanup.push(() => rm(folder, { recursive: true, force: true }));
+    const plugin = join(folder, 'glow.mjs');
+    const source = `export default {
+  id: 'glow', name: 'Glow', description: 'test', params: {},
+  create: () => ({ async load() {}, render: (ctx) => ({ data: new Uint8Array(ctx.width * ctx.height * 4), width: ctx.width, height: ctx.height }), unload() {} }),
+};\n`;
+    await writeFile(plugin, source);
+    const withPlugin = await started({ plugins: [plugin], pipeline: 'glow' });
+    const show = (await withPlugin.api('GET', '/show')).body;
+    const sha256 = createHash('sha256').update(source).digest('hex');
+    expect(show.needs.plugins).toEqual([{ source: plugin, pipelines: ['glow'], sha256 }]);
+
+    const without = await started();
+    const res = await without.putShow(JSON.stringify(show));
     expect(res.status).toBe(409);
     expect(res.body.missing).toEqual([
       {
         kind: 'plugin',
-        name: 'scope-glitch',
-        sha256: 'cd'.repeat(32),
-        reason: 'its pipelines glitch are not loaded here; start the server with --plugin scope-glitch',
+        name: plugin,
+        sha256,
+        reason: `its pipelines glow are not loaded here; start the server with --plugin ${plugin}`,
       },
     ]);
+    expect(without.scope.services.host.activeId).toBe('solid');
   });
 });

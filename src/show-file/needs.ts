@@ -46,9 +46,10 @@ async function neededModels(d: NeedsDeps): Promise<ShowNeeds['models']> {
   }));
 }
 
-/** The loaded plugins that gave pipelines, each with its entry module's hash. */
+/** The plugin that gave the active pipeline (none for a built-in one), with its entry module's hash. */
 async function neededPlugins(d: NeedsDeps): Promise<ShowNeeds['plugins']> {
-  const loaded = d.plugins.filter((p) => p.state === 'loaded' && p.pipelines.length > 0);
+  const active = d.activePipeline();
+  const loaded = d.plugins.filter((p) => p.state === 'loaded' && active !== null && p.pipelines.includes(active));
   return Promise.all(
     loaded.map(async (p) => ({
       source: p.source,

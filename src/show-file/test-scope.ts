@@ -55,6 +55,8 @@ export async function startShowScope(options: Partial<ScopeOptions> = {}): Promi
       manifests: [],
       plugins: [],
       pluginSearch: [],
+      // Pipelines in this process, as the test rig runs them: no child process per load.
+      isolation: 'worker',
       midi: true,
       midiBackend: new FakeMidiBackend({ inputs: ['Pads'], outputs: ['Pads'] }),
       log: (m) => logs.push(m),

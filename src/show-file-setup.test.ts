@@ -50,6 +50,7 @@ async function buildShow(s: ShowScope): Promise<void> {
   });
   await ok('PUT', '/input', { fit: 'contain' });
   await ok('PUT', '/tempo', { bpm: 96 });
+  await ok('PUT', '/outputs/mjpeg', { options: { quality: 55 } });
 }
 
 /** A show without the stamp of when it was written, to compare two exports. */
@@ -74,6 +75,7 @@ describe('show files over HTTP', () => {
       dmx: { mappings: [{ id: 'd1', channel: 7 }] },
       input: { source: null, fit: 'contain' },
     });
+    expect(exported.body.outputs).toContainEqual({ id: 'mjpeg', enabled: true, options: { quality: 55, maxFps: 0 } });
     expect(exported.body.outputs.map((o: { id: string }) => o.id)).toContain('mjpeg');
     expect(exported.body.outputs.map((o: { id: string }) => o.id)).not.toContain('recording');
 
@@ -86,12 +88,16 @@ describe('show files over HTTP', () => {
     await s.api('PUT', '/dmx/mappings', { mappings: [] });
     await s.api('PUT', '/input', { fit: 'stretch' });
     await s.api('PUT', '/tempo', { bpm: 140 });
+    await s.api('PUT', '/outputs/mjpeg', { options: { quality: 90 } });
     const moved = await s.api('GET', '/show');
     expect(moved.body).toMatchObject({ pipeline: { id: 'other' }, cues: [], tempo: { bpm: 140 } });
 
-    const imported = await s.putShow(JSON.stringify(exported.body));
+    // An output this server lacks is left out, and said; the rest of the show goes in.
+    const ghost = { id: 'ghost', enabled: true, options: {} };
+    const imported = await s.putShow(JSON.stringify({ ...exported.body, outputs: [...exported.body.outputs, ghost] }));
     expect(imported.status, JSON.stringify(imported.body)).toBe(200);
     expect(imported.body.applied).toEqual(expect.arrayContaining(['pipeline', 'presets', 'cues', 'DMX mappings']));
+    expect(imported.body.notes).toEqual(['output ghost is not on this server; left out']);
     const back = await s.api('GET', '/show');
     expect(content(back.body)).toEqual(content(exported.body));
     expect(s.scope.services.host.activeId).toBe('solid');

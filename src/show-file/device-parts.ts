@@ -101,7 +101,11 @@ export function outputsPart(hub: OutputsFacade): ShowPart {
         const mine = here.get(o.id);
         if (!mine) continue;
         const parsed = hub.parseOptions(o.id, o.options);
-        const patch = parsed.success ? (parsed.data as Record<string, unknown>) : {};
+        const wanted = parsed.success ? (parsed.data as Record<string, unknown>) : {};
+        // Only what differs: setting an option may restart a running output, a blip on stage for nothing.
+        const patch = Object.fromEntries(
+          Object.entries(wanted).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(mine.options[k])),
+        );
         if (Object.keys(patch).length > 0) await hub.setOptions(o.id, patch);
         const enabled = o.enabled && mine.available;
         if (enabled !== mine.enabled) await hub.setEnabled(o.id, enabled);

@@ -1,13 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runShowCommand } from './show-command';
 import { startShowScope, tinyModel } from './show-file/test-scope';
+import { TestHub } from './models/test-hub';
 import type { ShowCommandIo } from './show-command';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
+  vi.unstubAllEnvs();
 });
 
 function io(): ShowCommandIo & { lines: string[]; errors: string[] } {
@@ -52,7 +54,31 @@ describe('daydream-scope show', () => {
     expect(out.errors).toEqual([
       `daydream-scope show: ${file} was not imported; the server lacks what the show needs:`,
       '  model tiny-model (sha256 abababababab…): not downloaded; get it with: daydream-scope download tiny-model',
+      '  (or import with --download to have the server fetch the models)',
     ]);
+  });
+
+  it('with --download has the server fetch the missing model, then imports', async () => {
+    const hub = await new TestHub().start();
+    cleanup.push(() => hub.close());
+    const bytes = Buffer.from('a tiny onnx file');
+    const sha256 = hub.add('someone/tiny', 'main', 'tiny.onnx', { bytes });
+    const model = { ...tinyModel, artifacts: [{ ...tinyModel.artifacts[0]!, sha256, size: bytes.length }] };
+    const s = await startShowScope({ manifests: [model] });
+    cleanup.push(() => s.stop());
+    vi.stubEnv('HF_ENDPOINT', hub.endpoint);
+    vi.stubEnv('HF_HOME', s.dir);
+    vi.stubEnv('HF_TOKEN', '');
+    const file = join(s.dir, 'gig.scope-show.json');
+    expect(await runShowCommand(['export', file, '--url', s.scope.url], io())).toBe(0);
+    await s.api('PUT', '/parameters/level', { value: 200 });
+
+    const out = io();
+    expect(await runShowCommand(['import', file, '--download', '--url', s.scope.url], out)).toBe(0);
+    expect(out.lines.slice(0, 2)).toEqual(['Downloading tiny-model…', 'tiny-model is ready.']);
+    expect(out.lines[2]).toMatch(/^Show imported from /);
+    expect((await s.api('GET', '/models/status')).body.models).toMatchObject([{ id: 'tiny-model', state: 'ready' }]);
+    expect(s.scope.services.params.get('level')).toBe(10);
   });
 
   it('refuses a damaged file with the server’s sentence, and bad usage with the usage', async () => {

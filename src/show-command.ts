@@ -9,16 +9,20 @@ import { writeFileAtomic } from './files';
 import { API_PREFIX, apiPaths } from './shared/api-paths';
 import { showImportReportSchema, showIncompleteSchema } from './shared/show-file';
 import { errorBodySchema } from './shared/api';
+import { downloadModels } from './show-downloads';
+import type { Request } from './show-downloads';
+import type { ShowImportReport, ShowMissing } from './shared/show-file';
 
 export const SHOW_USAGE = `daydream-scope show — a running server's show to a file, and back
 
 Usage:
-  daydream-scope show export <file> [--url <url>] [--token <token>]   writes the show (e.g. gig.scope-show.json)
-  daydream-scope show import <file> [--url <url>] [--token <token>]   checks the file, then applies all or nothing
+  daydream-scope show export <file> [--url <url>] [--token <token>]
+  daydream-scope show import <file> [--url <url>] [--token <token>] [--download]
 
 Options:
   --url <url>        the server (default http://127.0.0.1:8000)
   --token <token>    sent as "Authorization: Bearer"; a server in LAN mode needs it from other machines
+  --download         (import) when the show lacks only models the server can fetch, fetch them, then import
 `;
 
 const DEFAULT_URL = 'http://127.0.0.1:8000';
@@ -26,6 +30,8 @@ const DEFAULT_URL = 'http://127.0.0.1:8000';
 export interface ShowCommandIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Waits between looks at a download's progress (a timer by default). */
+  wait?: (ms: number) => Promise<void>;
 }
 
 const consoleIo: ShowCommandIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
@@ -38,7 +44,12 @@ export async function runShowCommand(argv: string[], io: ShowCommandIo = console
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { url: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        download: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
     return fail(`${(err as Error).message}\n\n${SHOW_USAGE}`);
@@ -49,14 +60,15 @@ export async function runShowCommand(argv: string[], io: ShowCommandIo = console
   if ((action !== 'export' && action !== 'import') || !file || extra.length > 0) {
     return fail(`expected "export <file>" or "import <file>"\n\n${SHOW_USAGE}`);
   }
-  let url: URL;
+  let base: URL;
   try {
-    url = new URL(API_PREFIX + apiPaths.show, values.url ?? DEFAULT_URL);
+    base = new URL(values.url ?? DEFAULT_URL);
   } catch {
     return fail(`--url "${values.url}" is not a URL (e.g. ${DEFAULT_URL})`);
   }
   const headers: Record<string, string> = values.token ? { authorization: `Bearer ${values.token}` } : {};
-  const request = async (init: RequestInit) => {
+  const request: Request = async (path, init) => {
+    const url = new URL(API_PREFIX + path, base);
     try {
       return await fetch(url, { ...init, headers: { ...headers, ...init.headers } });
     } catch (err) {
@@ -66,16 +78,15 @@ export async function runShowCommand(argv: string[], io: ShowCommandIo = console
     }
   };
   try {
-    return action === 'export' ? await exportTo(file, request, io) : await importFrom(file, request, io);
+    if (action === 'export') return await exportTo(file, request, io);
+    return await importFrom(file, request, io, values.download === true);
   } catch (err) {
     return fail((err as Error).message);
   }
 }
 
-type Request = (init: RequestInit) => Promise<Response>;
-
 async function exportTo(file: string, request: Request, io: ShowCommandIo): Promise<number> {
-  const res = await request({ method: 'GET' });
+  const res = await request(apiPaths.show, { method: 'GET' });
   const text = await res.text();
   if (!res.ok) throw new Error(`the server refused the export: ${said(text, res.status)}`);
   await writeFileAtomic(file, text.endsWith('\n') ? text : `${text}\n`);
@@ -83,37 +94,60 @@ async function exportTo(file: string, request: Request, io: ShowCommandIo): Prom
   return 0;
 }
 
-async function importFrom(file: string, request: Request, io: ShowCommandIo): Promise<number> {
+async function importFrom(file: string, request: Request, io: ShowCommandIo, download: boolean): Promise<number> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
-  const res = await request({ method: 'PUT', headers: { 'content-type': 'application/json' }, body: text });
-  const answer = await res.text();
-  const body = (() => {
-    try {
-      return JSON.parse(answer) as unknown;
-    } catch {
-      return undefined;
-    }
-  })();
-  const incomplete = showIncompleteSchema.safeParse(body);
-  if (incomplete.success) {
+  let answer = await putShow(request, text);
+  if ('missing' in answer && download && answer.missing.every((m) => m.download)) {
+    await downloadModels(
+      answer.missing.map((m) => m.name),
+      request,
+      io,
+    );
+    answer = await putShow(request, text);
+  }
+  if ('missing' in answer) {
     io.err(`daydream-scope show: ${file} was not imported; the server lacks what the show needs:`);
-    for (const m of incomplete.data.missing) {
+    for (const m of answer.missing) {
       const hash = m.sha256 ? ` (sha256 ${m.sha256.slice(0, 12)}…)` : '';
       io.err(`  ${m.kind} ${m.name}${hash}: ${m.reason}${m.download ? `; get it with: ${m.download.command}` : ''}`);
     }
+    if (answer.missing.some((m) => m.download))
+      io.err('  (or import with --download to have the server fetch the models)');
     return 1;
   }
-  if (!res.ok) throw new Error(`${file} was not imported: ${said(answer, res.status)}`);
-  const report = showImportReportSchema.parse(body);
-  const from = report.migrated.length > 0 ? ` (migrated from version ${report.migrated[0]})` : '';
-  io.out(`Show imported from ${file}${from}: ${report.applied.join(', ')}.`);
-  for (const note of report.notes) io.out(`  note: ${note}`);
+  if ('refused' in answer) throw new Error(`${file} was not imported: ${answer.refused}`);
+  const from = answer.migrated.length > 0 ? ` (migrated from version ${answer.migrated[0]})` : '';
+  io.out(`Show imported from ${file}${from}: ${answer.applied.join(', ')}.`);
+  for (const note of answer.notes) io.out(`  note: ${note}`);
   return 0;
+}
+
+/** PUT /api/v1/show: the report, what is missing, or the refusal's sentence. */
+async function putShow(
+  request: Request,
+  text: string,
+): Promise<ShowImportReport | { missing: ShowMissing[] } | { refused: string }> {
+  const res = await request(apiPaths.show, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: text,
+  });
+  const answer = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(answer);
+  } catch {
+    body = undefined;
+  }
+  const incomplete = showIncompleteSchema.safeParse(body);
+  if (incomplete.success) return { missing: incomplete.data.missing };
+  if (!res.ok) return { refused: said(answer, res.status) };
+  return showImportReportSchema.parse(body);
 }
 
 /** The sentence of an error answer, or its status when it has none. */

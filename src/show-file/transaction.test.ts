@@ -6,10 +6,12 @@ import type { ShowFile } from '../shared/show-file';
 import type { PartCheck, ShowPart } from './transaction';
 
 /** A part holding the bpm, as a store would: applying writes it, unless its "disk" is full. */
-function bpmPart(name: string, o: { check?: PartCheck; fails?: boolean } = {}) {
-  const part = {
+type BpmPart = ShowPart & { bpm: number; writes: number[] };
+
+function bpmPart(name: string, o: { check?: PartCheck; fails?: boolean } = {}): BpmPart {
+  const part: BpmPart = {
     bpm: 120,
-    writes: [] as number[],
+    writes: [],
     name,
     read: () => ({ tempo: { bpm: part.bpm } }),
     check: () => o.check ?? {},
@@ -18,7 +20,7 @@ function bpmPart(name: string, o: { check?: PartCheck; fails?: boolean } = {}) {
       part.bpm = show.tempo.bpm;
       part.writes.push(show.tempo.bpm);
     },
-  } satisfies ShowPart & { bpm: number; writes: number[] };
+  };
   return part;
 }
 

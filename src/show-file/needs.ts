@@ -135,6 +135,7 @@ async function checkPipelines(d: NeedsDeps, show: ShowFile): Promise<PartCheck> 
 export function needsPart(d: NeedsDeps): ShowPart {
   return {
     name: 'needs',
+    checkOnly: true,
     read: async () => ({ needs: { models: await neededModels(d), loras: [], plugins: await neededPlugins(d) } }),
     check: async (show) => {
       const pipelines = await checkPipelines(d, show);

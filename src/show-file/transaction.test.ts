@@ -29,9 +29,10 @@ const o = { scopeVersion: '9.9.9', log: () => {} };
 
 describe('importing a show all or nothing', () => {
   it('applies every part in order and reports notes and the migration', async () => {
+    const needs = { ...bpmPart('needs'), checkOnly: true };
     const a = bpmPart('a', { check: { notes: ['left something'] } });
     const b = bpmPart('b');
-    const report = await importShow([a, b], show(90), { ...o, migrated: [0] });
+    const report = await importShow([needs, a, b], show(90), { ...o, migrated: [0] });
     expect(report).toEqual({ applied: ['a', 'b'], migrated: [0], notes: ['left something'] });
     expect([a.bpm, b.bpm]).toEqual([90, 90]);
   });

@@ -20,6 +20,8 @@ export interface PartCheck {
 /** One part of the server a show covers (the pipeline, presets, cues, the MIDI mappings, the outputs, ...). */
 export interface ShowPart {
   name: string;
+  /** A part that only checks (what the show needs): never listed as applied. */
+  checkOnly?: boolean;
   /** This part's share of the show as the server holds it now. */
   read(): Partial<ShowFile> | Promise<Partial<ShowFile>>;
   /** Whether `show` can be applied here; changes nothing. */
@@ -78,9 +80,10 @@ export async function importShow(
       throw new ScopeError(code, `the show could not be applied (the ${part.name}: ${why}); nothing was changed`);
     }
   }
-  o.log(`Show imported: ${applied.map((p) => p.name).join(', ')}.`);
+  const names = applied.filter((p) => !p.checkOnly).map((p) => p.name);
+  o.log(`Show imported: ${names.join(', ')}.`);
   return {
-    applied: applied.map((p) => p.name),
+    applied: names,
     migrated: o.migrated ?? [],
     notes: checks.flatMap((c) => c.notes ?? []),
   };

@@ -179,6 +179,22 @@ describeE2e('panel in Chromium', () => {
     await row.getByRole('button', { name: 'Learn' }).waitFor();
   });
 
+  it('exports the show as a file and imports it back from the Show card', async () => {
+    const card = page().getByRole('region', { name: 'show' });
+    await card.scrollIntoViewIfNeeded();
+    const [download] = await Promise.all([page().waitForEvent('download'), card.getByText('Export show').click()]);
+    expect(download.suggestedFilename()).toBe('show.scope-show.json');
+    const file = await download.path();
+    const show = JSON.parse(await readFile(file, 'utf8')) as { format: string; pipeline: { values: { zoom: number } } };
+    expect(show.format).toBe('daydream-scope-show');
+    const zoom = show.pipeline.values.zoom;
+    await patch({ zoom: zoom === 2 ? 3 : 2 });
+    await waitFor(() => param('zoom') !== zoom, 5000, 'zoom to move');
+    await card.getByLabel('import show file').setInputFiles(file);
+    await card.getByText(/^Show imported: .*pipeline/).waitFor();
+    await waitFor(() => param('zoom') === zoom, 5000, 'the show to bring zoom back');
+  });
+
   it('fits a tablet beside the rig (820 px wide)', async () => {
     await page().setViewportSize({ width: 820, height: 1180 });
     await page()

@@ -78,10 +78,20 @@ describe('the show card', () => {
     choose('{}');
     await screen.findByText('Not imported; nothing changed. The show needs:');
     expect(screen.getByText('start the server with --plugin scope-glitch')).toBeTruthy();
+    expect(screen.getByText('Import the file again once the downloads are done.')).toBeTruthy();
     const buttons = screen.getAllByRole('button', { name: 'Download' });
     expect(buttons).toHaveLength(1);
     fireEvent.click(buttons[0]!);
     await waitFor(() => expect(f.downloads).toEqual(['sd-turbo']));
     expect((screen.getByRole('button', { name: 'Downloading…' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('offers no download and no later import when nothing missing can be downloaded', async () => {
+    const missing = [{ kind: 'plugin' as const, name: 'scope-glitch', sha256: null, reason: 'not loaded here' }];
+    render(<ShowCard actions={fake({ kind: 'missing', message: '', missing }).actions} />);
+    choose('{}');
+    await screen.findByText('not loaded here');
+    expect(screen.queryByRole('button', { name: 'Download' })).toBeNull();
+    expect(screen.queryByText('Import the file again once the downloads are done.')).toBeNull();
   });
 });

@@ -75,7 +75,9 @@ export function ShowCard({ actions }: { actions: ShowActions }) {
               </li>
             ))}
           </ul>
-          <p class="dim">Import the file again once the downloads are done.</p>
+          {outcome.missing.some((m) => m.download) && (
+            <p class="dim">Import the file again once the downloads are done.</p>
+          )}
         </div>
       )}
     </div>

@@ -78,6 +78,12 @@ describe('show files over HTTP', () => {
     expect(exported.body.outputs).toContainEqual({ id: 'mjpeg', enabled: true, options: { quality: 55, maxFps: 0 } });
     expect(exported.body.outputs.map((o: { id: string }) => o.id)).toContain('mjpeg');
     expect(exported.body.outputs.map((o: { id: string }) => o.id)).not.toContain('recording');
+    // ICE servers (TURN credentials) and host addresses are the machine's: never in a show file.
+    expect(exported.body.outputs.find((o: { id: string }) => o.id === 'webrtc').options).toEqual({
+      maxFps: 60,
+      maxBitrateKbps: 8000,
+      maxSessions: 16,
+    });
 
     // Everything moves: another pipeline, other values, the lists emptied.
     await s.api('POST', '/pipeline/load?wait=true', { pipeline_id: 'other', params: { level: 200, seed: 3 } });

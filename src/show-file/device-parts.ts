@@ -72,14 +72,22 @@ export function dmxPart(dmx: DmxFacade): ShowPart {
 }
 
 /**
+ * Options that belong to the machine, not the show: its network's addresses, and ICE servers whose TURN entries
+ * carry credentials (a show file is handed around).
+ */
+const MACHINE_OPTIONS = new Set(['iceServers', 'hostCandidates']);
+
+/**
  * The outputs: on or off, and their options. The recorder is not a setting but an act, so a show never starts a
  * recording; an output this server lacks, or cannot run, is left out and said.
  */
 export function outputsPart(hub: OutputsFacade): ShowPart {
   const settable = () => hub.list().filter((o) => o.kind !== 'recording');
+  const portable = (options: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(options).filter(([k]) => !MACHINE_OPTIONS.has(k)));
   return {
     name: 'outputs',
-    read: () => ({ outputs: settable().map((o) => ({ id: o.id, enabled: o.enabled, options: o.options })) }),
+    read: () => ({ outputs: settable().map((o) => ({ id: o.id, enabled: o.enabled, options: portable(o.options) })) }),
     check: (show) => {
       const here = new Map(settable().map((o) => [o.id, o]));
       const problems: string[] = [];

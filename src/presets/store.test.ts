@@ -267,3 +267,33 @@ describe('settings files at start', () => {
     expect(logs.join('\n')).toMatch(/removed 1 unfinished temporary file/);
   });
 });
+
+describe('PresetStore.replaceAll (a show import)', () => {
+  const warm = { name: 'warm', values: { zoom: 2 }, savedAt: '2026-01-01T00:00:00.000Z' };
+  const cold = { name: 'cold', values: { zoom: 9 }, savedAt: '2026-01-01T00:00:00.000Z' };
+
+  it('replaces every pipeline’s presets, on disk too, and tells the panel the active pipeline’s list', async () => {
+    const store = makeStore();
+    await store.save('old');
+    await store.replaceAll({ field: [warm], tunnel: [cold] });
+    expect(store.everything()).toEqual({ field: [warm], tunnel: [cold] });
+    expect(events.at(-1)).toEqual({ topic: 'presets', data: { pipeline: 'field', presets: [warm] } });
+    const restarted = makeStore();
+    await restarted.load();
+    expect(restarted.everything()).toEqual({ field: [warm], tunnel: [cold] });
+  });
+
+  it('on a full disk changes nothing, in memory or on disk', async () => {
+    const { disk, write } = diskThatFills();
+    const store = makeStore(write);
+    await store.save('old');
+    const before = store.everything();
+    disk.full = true;
+    await expect(store.replaceAll({ field: [warm] })).rejects.toMatchObject({ code: 'save_failed' });
+    expect(store.everything()).toEqual(before);
+    expect(events.at(-1)).toEqual({ topic: 'presets', data: store.list() });
+    const restarted = makeStore();
+    await restarted.load();
+    expect(restarted.everything()).toEqual(before);
+  });
+});

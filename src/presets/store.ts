@@ -158,11 +158,8 @@ export class PresetStore {
   async replaceAll(pipelines: Record<string, Preset[]>): Promise<void> {
     const before = this.data;
     this.data = { version: 1, pipelines: structuredClone(pipelines) };
-    const announce = () => {
-      for (const id of new Set([...Object.keys(before.pipelines), ...Object.keys(this.data.pipelines)])) {
-        this.o.events?.emit('presets', this.list(id));
-      }
-    };
+    // The panel shows the active pipeline's list: that is the one to announce (another's would replace it there).
+    const announce = () => this.o.events?.emit('presets', this.list());
     announce();
     await this.file.save(settingsText(this.data), () => {
       this.data = before;

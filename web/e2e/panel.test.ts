@@ -180,6 +180,14 @@ describeE2e('panel in Chromium', () => {
   });
 
   it('exports the show as a file and imports it back from the Show card', async () => {
+    // The picker test before this one may have left another pipeline running: this one has a zoom to move.
+    await fetch(`${rig.url}/api/v1/pipeline/load?wait=true`, {
+      method: 'POST',
+      body: JSON.stringify({ pipeline_id: 'neural-field' }),
+    });
+    await page()
+      .getByRole('heading', { name: /Parameters\s+neural-field/ })
+      .waitFor();
     const card = page().getByRole('region', { name: 'show' });
     await card.scrollIntoViewIfNeeded();
     const [download] = await Promise.all([page().waitForEvent('download'), card.getByText('Export show').click()]);

@@ -80,4 +80,11 @@ describe('importing a show all or nothing', () => {
       tempo: { bpm: 120 },
     });
   });
+
+  it('leaves alone a part that already holds the show (no write), and lists it as applied', async () => {
+    const a = bpmPart('a');
+    const report = await importShow([a], show(120), o);
+    expect(report.applied).toEqual(['a']);
+    expect(a.writes).toEqual([]);
+  });
 });

@@ -66,9 +66,15 @@ export async function importShow(
   const missing = checks.flatMap((c) => c.missing ?? []);
   if (missing.length > 0) throw new ShowIncompleteError(missing);
 
-  const before = await exportShow(parts, o.scopeVersion);
+  const held = await Promise.all(parts.map((p) => p.read()));
+  const before = { ...(await exportShow([], o.scopeVersion)), ...Object.assign({}, ...held) } as ShowFile;
   const applied: ShowPart[] = [];
-  for (const part of parts) {
+  const names: string[] = [];
+  for (const [i, part] of parts.entries()) {
+    if (part.checkOnly) continue;
+    names.push(part.name);
+    // A part that already holds the show's share is left alone: no file written, no output restarted.
+    if (sameShare(held[i]!, show)) continue;
     try {
       await part.apply(show);
       applied.push(part);
@@ -80,13 +86,26 @@ export async function importShow(
       throw new ScopeError(code, `the show could not be applied (the ${part.name}: ${why}); nothing was changed`);
     }
   }
-  const names = applied.filter((p) => !p.checkOnly).map((p) => p.name);
   o.log(`Show imported: ${names.join(', ')}.`);
   return {
     applied: names,
     migrated: o.migrated ?? [],
     notes: checks.flatMap((c) => c.notes ?? []),
   };
+}
+
+/** Whether `show` holds what `share` holds, key by key (objects compared whatever the order of their keys). */
+function sameShare(share: Partial<ShowFile>, show: ShowFile): boolean {
+  return Object.entries(share).every(([key, value]) => stable(value) === stable(show[key as keyof ShowFile]));
+}
+
+/** JSON with every object's keys sorted. */
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /** Applies the show as it was to the parts already changed, last first; a part that cannot go back is said. */

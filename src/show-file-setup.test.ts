@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startShowScope, tinyModel } from './show-file/test-scope';
 import { artifactPath } from './models/manifest';
+import { solidPipeline } from './engine/test-support';
+import { loraParams } from '../pipelines/shared/lora-params';
 import type { ShowScope } from './show-file/test-scope';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
+  vi.unstubAllEnvs();
 });
 
 async function started(options: Parameters<typeof startShowScope>[0] = {}): Promise<ShowScope> {
@@ -236,5 +239,40 @@ describe('show files over HTTP', () => {
       },
     ]);
     expect(without.scope.services.host.activeId).toBe('solid');
+  });
+
+  it('a LoRA the show’s values name is exported with its hash; where its file is gone, it is named as missing', async () => {
+    const solid = solidPipeline('lorad');
+    const withLora = { ...solid, params: { ...solid.params, ...loraParams } };
+    const s = await started({ pipelines: [withLora], pipeline: 'lorad' });
+    // The lora parameters' choices are the folder's files, read from the models folder the environment names.
+    vi.stubEnv('DAYDREAM_SCOPE_MODELS_DIR', s.modelsDir);
+    const file = join(s.modelsDir, 'loras', 'detail.safetensors');
+    await mkdir(join(file, '..'), { recursive: true });
+    await writeFile(file, 'the bytes of a LoRA');
+    expect((await s.api('PUT', '/parameters/lora', { value: 'detail' })).status).toBe(200);
+    const show = (await s.api('GET', '/show')).body;
+    const sha256 = createHash('sha256').update('the bytes of a LoRA').digest('hex');
+    expect(show.needs.loras).toEqual([{ name: 'detail', sha256 }]);
+
+    await rm(file);
+    await s.api('PUT', '/parameters/level', { value: 99 });
+    const res = await s.putShow(JSON.stringify(show));
+    expect(res.status).toBe(409);
+    expect(res.body.missing).toEqual([
+      {
+        kind: 'lora',
+        name: 'detail',
+        sha256,
+        reason: `not found at ${file}; copy it there or install it by URL (POST /api/v1/loras)`,
+      },
+    ]);
+    expect(s.scope.services.params.get('level')).toBe(99);
+
+    // The same file back in the folder: the show goes in.
+    await writeFile(file, 'the bytes of a LoRA');
+    expect((await s.putShow(JSON.stringify(show))).status).toBe(200);
+    expect(s.scope.services.params.get('level')).toBe(10);
+    expect(s.scope.services.params.get('lora')).toBe('detail');
   });
 });

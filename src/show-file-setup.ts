@@ -16,7 +16,7 @@ import type { Provided } from './scope-service-kit';
 type Deps = Pick<ScopeCore, 'services' | 'registry' | 'host' | 'presets' | 'models' | 'plugins'> &
   Pick<Provided, 'performing' | 'midi' | 'dmx' | 'outputs' | 'inputs'>;
 
-/** Every part of a show on this server: what it needs first (checked only), the pipeline, then the rest. */
+/** Every part of a show on this server, in the order an import applies them; what it needs (checked only) last. */
 export function showParts(d: Deps): ShowPart[] {
   const core = {
     host: d.host,
@@ -27,12 +27,6 @@ export function showParts(d: Deps): ShowPart[] {
   };
   const dmx = d.dmx.service;
   return [
-    needsPart({
-      models: d.models,
-      plugins: d.plugins,
-      pipelines: () => d.registry.ids(),
-      activePipeline: () => d.host.activeId ?? null,
-    }),
     ...coreParts(core),
     midiPart(d.midi),
     dmxPart({
@@ -52,6 +46,12 @@ export function showParts(d: Deps): ShowPart[] {
       usable: (id) => d.inputs.has(id) && d.inputs.info(id).available,
       select: (id) => d.inputs.select(id),
       setFit: (fit) => d.inputs.setFit(fit),
+    }),
+    needsPart({
+      models: d.models,
+      plugins: d.plugins,
+      pipelines: () => d.registry.ids(),
+      activePipeline: () => d.host.activeId ?? null,
     }),
   ];
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { apiUrl, apiPaths } from '../shared/api-paths';
+import { LORA_EXTENSION, NO_LORA, loraDir } from '../runtime/lora/lora-folder';
 import type { ModelManager } from '../models';
 import type { PluginReport } from '../shared/plugins';
 import type { ShowFile, ShowMissing, ShowNeeds } from '../shared/show-file';
@@ -31,8 +32,32 @@ export async function sha256File(path: string): Promise<string | null> {
   }
 }
 
-/** Where a LoRA named in a show is looked for. */
-export const loraPath = (modelsDir: string, name: string) => join(modelsDir, 'loras', name);
+/** Where a LoRA named in a show is looked for: the LoRA folder, by name without the extension. */
+export const loraPath = (modelsDir: string, name: string) => join(loraDir(modelsDir), `${name}${LORA_EXTENSION}`);
+
+/** The LoRA parameters (`lora`, `lora2`, `lora3`; pipelines/shared/lora-params.ts): their values name files. */
+const LORA_PARAM = /^lora[23]?$/;
+
+/** The LoRAs a show's values name: the pipeline's, its presets' and its cues'. */
+export function lorasNamed(show: Partial<ShowFile>): string[] {
+  const values = [
+    show.pipeline?.values ?? {},
+    ...Object.values(show.presets ?? {}).flatMap((list) => list.map((p) => p.values)),
+    ...(show.cues ?? []).map((c) => c.values),
+  ];
+  const names = values.flatMap((v) =>
+    Object.entries(v).flatMap(([k, x]) => (LORA_PARAM.test(k) && typeof x === 'string' && x !== NO_LORA ? [x] : [])),
+  );
+  return [...new Set(names)].sort();
+}
+
+/** The LoRAs the show names that are on disk here, with their hashes (one not here has no hash to give). */
+async function neededLoras(d: NeedsDeps, show: Partial<ShowFile>): Promise<ShowNeeds['loras']> {
+  const found = await Promise.all(
+    lorasNamed(show).map(async (name) => ({ name, sha256: await sha256File(loraPath(d.models.dir, name)) })),
+  );
+  return found.flatMap((l) => (l.sha256 === null ? [] : [{ name: l.name, sha256: l.sha256 }]));
+}
 
 /** The models of the active pipeline that are on disk (or, with none there, its default one). */
 async function neededModels(d: NeedsDeps): Promise<ShowNeeds['models']> {
@@ -100,7 +125,9 @@ async function checkLoras(d: NeedsDeps, loras: ShowNeeds['loras']): Promise<Show
     const path = loraPath(d.models.dir, l.name);
     const sum = await sha256File(path);
     if (sum === l.sha256) continue;
-    const reason = sum === null ? `not found at ${path}` : `${path} is another file (its sha256 is ${sum})`;
+    const install = 'copy it there or install it by URL (POST /api/v1/loras)';
+    const reason =
+      sum === null ? `not found at ${path}; ${install}` : `${path} is another file (its sha256 is ${sum}); ${install}`;
     missing.push({ kind: 'lora', name: l.name, sha256: l.sha256, reason });
   }
   return missing;
@@ -131,12 +158,15 @@ async function checkPipelines(d: NeedsDeps, show: ShowFile): Promise<PartCheck> 
   return { missing, notes };
 }
 
-/** The part of a show that says what it needs; it applies nothing. */
+/** The part of a show that says what it needs; it applies nothing. Put it last: it reads the others' values. */
 export function needsPart(d: NeedsDeps): ShowPart {
   return {
     name: 'needs',
     checkOnly: true,
-    read: async () => ({ needs: { models: await neededModels(d), loras: [], plugins: await neededPlugins(d) } }),
+    // Last of the parts: the LoRAs are read from the values the parts before it hold.
+    read: async (sofar) => ({
+      needs: { models: await neededModels(d), loras: await neededLoras(d, sofar), plugins: await neededPlugins(d) },
+    }),
     check: async (show) => {
       const pipelines = await checkPipelines(d, show);
       const models = await checkModels(d, show.needs.models);

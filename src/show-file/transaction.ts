@@ -22,12 +22,24 @@ export interface ShowPart {
   name: string;
   /** A part that only checks (what the show needs): never listed as applied. */
   checkOnly?: boolean;
-  /** This part's share of the show as the server holds it now. */
-  read(): Partial<ShowFile> | Promise<Partial<ShowFile>>;
+  /** This part's share of the show as the server holds it now (`sofar`: the shares of the parts before it). */
+  read(sofar: Partial<ShowFile>): Partial<ShowFile> | Promise<Partial<ShowFile>>;
   /** Whether `show` can be applied here; changes nothing. */
   check(show: ShowFile): PartCheck | Promise<PartCheck>;
   /** Makes the server hold `show`'s share; throws (having changed nothing of its own) when it cannot. */
   apply(show: ShowFile): Promise<void>;
+}
+
+/** Each part's share, read in order (a part may build on the shares before it). */
+async function readAll(parts: readonly ShowPart[]): Promise<{ held: Partial<ShowFile>[]; show: Partial<ShowFile> }> {
+  const held: Partial<ShowFile>[] = [];
+  let show: Partial<ShowFile> = {};
+  for (const part of parts) {
+    const share = await part.read(show);
+    held.push(share);
+    show = { ...show, ...share };
+  }
+  return { held, show };
 }
 
 /** The show the server holds now. */
@@ -36,8 +48,7 @@ export async function exportShow(
   scopeVersion: string,
   now = new Date(),
 ): Promise<ShowFile> {
-  let show: Partial<ShowFile> = {};
-  for (const part of parts) show = { ...show, ...(await part.read()) };
+  const { show } = await readAll(parts);
   return { format: SHOW_FORMAT, version: SHOW_VERSION, savedAt: now.toISOString(), scopeVersion, ...show } as ShowFile;
 }
 
@@ -56,6 +67,9 @@ export async function importShow(
   o: { scopeVersion: string; log: (message: string) => void; migrated?: number[] },
 ): Promise<ShowImportReport> {
   const checks = await Promise.all(parts.map((p) => p.check(show)));
+  // What is missing first: a value refused only because its file is not here (a LoRA) is said as missing.
+  const missing = checks.flatMap((c) => c.missing ?? []);
+  if (missing.length > 0) throw new ShowIncompleteError(missing);
   const problems = checks.flatMap((c) => c.problems ?? []);
   if (problems.length > 0) {
     throw new ScopeError(
@@ -63,11 +77,9 @@ export async function importShow(
       `the show cannot be applied here: ${problems.join('; ')}; nothing was changed`,
     );
   }
-  const missing = checks.flatMap((c) => c.missing ?? []);
-  if (missing.length > 0) throw new ShowIncompleteError(missing);
 
-  const held = await Promise.all(parts.map((p) => p.read()));
-  const before = { ...(await exportShow([], o.scopeVersion)), ...Object.assign({}, ...held) } as ShowFile;
+  const { held, show: now } = await readAll(parts);
+  const before = { ...(await exportShow([], o.scopeVersion)), ...now } as ShowFile;
   const applied: ShowPart[] = [];
   const names: string[] = [];
   for (const [i, part] of parts.entries()) {

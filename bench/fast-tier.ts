@@ -35,8 +35,10 @@ export interface FastTierOptions {
   modes: readonly Mode[];
   /** float16 graphs (what a GPU runs); the CPU provider wants float32. */
   half: boolean;
-  /** Timed frames per row, after two warm-up frames. */
+  /** Timed frames per row … */
   frames: number;
+  /** … after this many warm-up frames (2 by default: the first runs compile shaders and size the arenas). */
+  warmup?: number;
   /** Where the stand-ins are generated. */
   root: string;
   /** No new row starts after this many seconds (the GPU lease is short); the rows left out are named. */
@@ -138,7 +140,7 @@ async function timeModel(
       const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
       const frame = () =>
         engine.render({ image, pixels: undefined, positive, negative: positive, guidance, addNoise: true });
-      for (let i = 0; i < 2; i++) await frame();
+      for (let i = 0; i < (o.warmup ?? 2); i++) await frame();
       timings.reset();
       const t0 = performance.now();
       for (let i = 0; i < o.frames; i++) await frame();

@@ -2,7 +2,7 @@
  * The GPU bench in one command, sized for a ten-minute lease:
  *   npx tsx bench/gpu-all.ts --device webgpu [--sizes 384,448,512] [--frames 20] [--deadline 420] [--json FILE]
  *   npx tsx bench/gpu-all.ts --quick            tiny graphs on the CPU provider: the whole path in seconds
- *   --models sdxs,sd-turbo (or tiny)  --passes on,off  --no-cuda   narrower runs (the CPU figures in docs/fast-tier.md)
+ *   --models sdxs,sd-turbo (or tiny)  --passes on,off  --warmup 2  --no-cuda   narrower runs (docs/fast-tier.md)
  * For each provider (the one asked for, and CUDA beside it where onnxruntime's CUDA libraries load): the fast tier
  * (SDXS-512-shaped stand-in) and SD-Turbo-shaped stand-in, one step, at each size, txt2img and img2img, with the
  * load-time graph passes on and off, frames per second and per-stage milliseconds; then the RIFE-shaped
@@ -28,6 +28,7 @@ export interface GpuAllOptions {
   quick: boolean;
   sizes: number[];
   frames: number;
+  warmup?: number;
   /** Seconds after which the fast-tier rows stop starting (the rest of the run takes about a minute). */
   deadlineS: number;
   /** Also the CUDA provider, side by side, when it loads (false: never try). */
@@ -69,6 +70,7 @@ export async function gpuAll(o: GpuAllOptions): Promise<GpuAllResult> {
     // float16 where a GPU runs the graphs; the CPU provider runs float32.
     half: o.device !== 'cpu',
     frames: o.frames,
+    ...(o.warmup === undefined ? {} : { warmup: o.warmup }),
     root: join(modelsDir(), 'bench-standins'),
     log: o.log,
   };
@@ -132,6 +134,7 @@ export function parseGpuAllArgs(argv: readonly string[]): Omit<GpuAllOptions, 'l
     quick,
     sizes,
     frames: Number(value('frames') ?? (quick ? 3 : 20)),
+    ...(value('warmup') === undefined ? {} : { warmup: Number(value('warmup')) }),
     deadlineS: Number(value('deadline') ?? 420),
     cuda: !argv.includes('--no-cuda'),
     json: value('json'),

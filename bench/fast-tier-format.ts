@@ -11,6 +11,9 @@ export const fastTierAnchors = [
     'interpolation; the fast tier >= 45 fps rendered',
 ];
 
+/** Three significant figures: 106, 10.6, 0.106 (a CPU frame takes seconds). */
+const fps = (v: number) => (v >= 100 ? fmt(v, 0) : v >= 10 ? fmt(v, 1) : v >= 1 ? fmt(v, 2) : fmt(v, 3));
+
 const stages = (r: TierRow) =>
   Object.entries(r.stagesMs)
     .map(([k, ms]) => `${k} ${fmt(ms)}`)
@@ -21,7 +24,7 @@ export function formatRows(result: FastTierResult): string[] {
   const lines = result.rows.map(
     (r) =>
       `  ${r.provider.padEnd(7)} passes ${r.passes.padEnd(3)} ${r.model.padEnd(8)} ${`${r.size}²`.padStart(5)} ` +
-      `${r.mode.padEnd(7)} ${fmt(r.fps, 1).padStart(8)} fps  (${stages(r)} ms)`,
+      `${r.mode.padEnd(7)} ${fps(r.fps).padStart(7)} fps  (${stages(r)} ms)`,
   );
   if (result.skipped.length) lines.push(`  left out by the deadline: ${result.skipped.join('; ')}`);
   lines.push(`  (${fmt(result.seconds, 0)} s)`);
@@ -42,8 +45,11 @@ export function formatRatios(result: FastTierResult): string[] {
       mode: row.mode,
     });
     if (base) {
+      // The UNet is what the tier changes (both decode with TAESD's shapes): its time apart from the frame's.
+      const unet = (base.stagesMs.UNet ?? NaN) / (row.stagesMs.UNet ?? NaN);
       lines.push(
-        `  ${row.provider} passes ${row.passes} ${row.size}² ${row.mode}: sdxs / sd-turbo ${fmt(row.fps / base.fps)}×`,
+        `  ${row.provider} passes ${row.passes} ${row.size}² ${row.mode}: sdxs / sd-turbo ${fmt(row.fps / base.fps)}× ` +
+          `the frames a second, UNet ${fmt(unet)}× as fast`,
       );
     }
   }
@@ -58,12 +64,14 @@ export function formatRatios(result: FastTierResult): string[] {
 
 /** Frames out per second at interpolate = 2: one render and one in-between per two frames, one after the other. */
 export function formatInterpolated(result: FastTierResult, interpolationMs: Record<number, number>): string[] {
+  // The rows with the passes on, or the only setting the run had.
+  const passes = result.rows.some((r) => r.passes === 'on') ? 'on' : 'off';
   return result.rows
-    .filter((r) => r.passes === 'on' && interpolationMs[r.size] !== undefined)
+    .filter((r) => r.passes === passes && interpolationMs[r.size] !== undefined)
     .map((r) => {
       const out = 2000 / (1000 / r.fps + interpolationMs[r.size]!);
       return (
-        `  ${r.provider} ${r.model} ${r.size}² ${r.mode}: ${fmt(r.fps, 1)} rendered -> ${fmt(out, 1)} fps out ` +
+        `  ${r.provider} ${r.model} ${r.size}² ${r.mode}: ${fps(r.fps)} rendered -> ${fps(out)} fps out ` +
         `(in-between frame ${fmt(interpolationMs[r.size]!)} ms)`
       );
     });

@@ -59,7 +59,7 @@ export interface TierRow {
 
 export interface FastTierResult {
   rows: TierRow[];
-  /** Rows the deadline left out, as "passes on sdxs 512² img2img". */
+  /** Rows the deadline left out, as "passes on 512² sdxs img2img". */
   skipped: string[];
   seconds: number;
 }
@@ -82,18 +82,13 @@ export async function fastTierBench(o: FastTierOptions): Promise<FastTierResult>
       const provider = (await runtime.provider()).provider;
       try {
         for (const size of o.sizes) {
-          for (const model of o.models) {
-            const label = `passes ${passes} ${model} ${size}²`;
-            if ((performance.now() - started) / 1000 > o.deadlineS) {
-              result.skipped.push(...o.modes.map((m) => `${label} ${m}`));
-              continue;
-            }
-            o.log(`${label} on ${provider} …`);
-            const files = await tierFiles(model, size, o);
-            for (const row of await timeModel(runtime, files, size, o)) {
-              result.rows.push({ provider, passes, model, size, ...row });
-            }
+          const label = `passes ${passes} ${size}²`;
+          if ((performance.now() - started) / 1000 > o.deadlineS) {
+            result.skipped.push(...o.models.flatMap((m) => o.modes.map((mode) => `${label} ${m} ${mode}`)));
+            continue;
           }
+          o.log(`${label} on ${provider}: ${o.models.join(', ')} …`);
+          for (const row of await timeSize(runtime, size, o)) result.rows.push({ provider, passes, size, ...row });
         }
       } finally {
         await runtime.close();
@@ -121,36 +116,63 @@ async function tierFiles(model: TierModel, size: number, o: FastTierOptions): Pr
   return { id: o.half ? id : `${id}-fp32`, xl: false, dir, vaeDir, latentScale: 1, padTokens: pad };
 }
 
-async function timeModel(
+interface Opened {
+  model: TierModel;
+  diffusion: DiffusionModel;
+  engine: DeviceEngine;
+  timings: Timings;
+}
+
+/**
+ * Every model at one size, opened together, their frames interleaved (one frame of each in turn): load from
+ * elsewhere on the machine falls on all of them alike, so their ratio holds where the absolute figures wander.
+ */
+async function timeSize(
   runtime: OrtRuntime,
-  files: ModelFiles,
   size: number,
   o: FastTierOptions,
-): Promise<{ mode: Mode; fps: number; stagesMs: Record<string, number> }[]> {
-  const timings = new Timings();
-  const model = await DiffusionModel.open(runtime, files, timings, () => {}, { width: size, height: size });
-  const engine = new DeviceEngine(runtime, model, size, size, timings);
-  const rows = [];
+): Promise<Omit<TierRow, 'provider' | 'passes' | 'size'>[]> {
+  const opened: Opened[] = [];
+  const rows: Omit<TierRow, 'provider' | 'passes' | 'size'>[] = [];
   try {
-    const positive = await model.prompts.encode('a lighthouse on a cliff at dusk, oil painting');
+    for (const model of o.models) {
+      const timings = new Timings();
+      const files = await tierFiles(model, size, o);
+      const diffusion = await DiffusionModel.open(runtime, files, timings, () => {}, { width: size, height: size });
+      opened.push({ model, diffusion, timings, engine: new DeviceEngine(runtime, diffusion, size, size, timings) });
+    }
     const latent = LATENT_CHANNELS * (size / VAE_FACTOR) ** 2;
+    const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
     for (const mode of o.modes) {
-      await engine.reset(stagesFor([tIndex[mode]]), new NoiseBank(latent, 1, 2).stages);
       const image = mode === 'img2img' ? picture(size) : undefined;
-      const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
-      const frame = () =>
-        engine.render({ image, pixels: undefined, positive, negative: positive, guidance, addNoise: true });
-      for (let i = 0; i < (o.warmup ?? 2); i++) await frame();
-      timings.reset();
-      const t0 = performance.now();
-      for (let i = 0; i < o.frames; i++) await frame();
-      const fps = (o.frames * 1000) / (performance.now() - t0);
-      const stagesMs = Object.fromEntries(Object.entries(timings.means()).map(([k, v]) => [k, v.meanMs]));
-      rows.push({ mode, fps, stagesMs });
+      const frames = [];
+      for (const m of opened) {
+        await m.engine.reset(stagesFor([tIndex[mode]]), new NoiseBank(latent, 1, 2).stages);
+        const positive = await m.diffusion.prompts.encode('a lighthouse on a cliff at dusk, oil painting');
+        frames.push(() =>
+          m.engine.render({ image, pixels: undefined, positive, negative: positive, guidance, addNoise: true }),
+        );
+      }
+      for (let i = 0; i < (o.warmup ?? 2); i++) for (const frame of frames) await frame();
+      for (const m of opened) m.timings.reset();
+      const ms = opened.map(() => 0);
+      for (let i = 0; i < o.frames; i++) {
+        for (const [k, frame] of frames.entries()) {
+          const t0 = performance.now();
+          await frame();
+          ms[k]! += performance.now() - t0;
+        }
+      }
+      for (const [k, m] of opened.entries()) {
+        const stagesMs = Object.fromEntries(Object.entries(m.timings.means()).map(([n, v]) => [n, v.meanMs]));
+        rows.push({ model: m.model, mode, fps: (o.frames * 1000) / ms[k]!, stagesMs });
+      }
     }
   } finally {
-    await engine.release();
-    await model.release();
+    for (const m of opened) {
+      await m.engine.release();
+      await m.diffusion.release();
+    }
   }
   return rows;
 }

@@ -62,7 +62,9 @@ describe('bench/gpu-all.ts', () => {
       // A report with both models says how many times faster the fast tier was (the figure, not its size, is data).
       const both = { ...result, rows: [...result.rows, { ...result.rows[0]!, model: 'sd-turbo' as const, fps: 1 }] };
       expect(formatRatios(both)).toEqual([
-        expect.stringMatching(/cpu passes off 64² txt2img: sdxs \/ sd-turbo [\d.]+×/),
+        expect.stringMatching(
+          /cpu passes off 64² txt2img: sdxs \/ sd-turbo [\d.]+× the frames a second, UNet [\d.]+× as fast/,
+        ),
       ]);
     } finally {
       await rm(root, { recursive: true, force: true });
@@ -83,6 +85,6 @@ describe('bench/gpu-all.ts', () => {
       log: () => {},
     });
     expect(result.rows).toEqual([]);
-    expect(result.skipped).toEqual(['passes off tiny 48² txt2img', 'passes off tiny 64² txt2img']);
+    expect(result.skipped).toEqual(['passes off 48² tiny txt2img', 'passes off 64² tiny txt2img']);
   });
 });

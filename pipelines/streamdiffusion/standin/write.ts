@@ -1,5 +1,6 @@
 /**
- * Writes the SD-Turbo-shaped stand-in model (text encoder, UNet, VAE decoder and encoder, TAESD) in the diffusers
+ * Writes the SD-Turbo-shaped stand-in model (text encoder, UNet, VAE decoder and encoder, TAESD), or the SDXS-shaped
+ * one (text encoder, pruned UNet, its tiny VAE as the model's own: `family`), in the diffusers
  * ONNX layout, each network as model.onnx beside its weights in model.onnx.data. A model is complete once its
  * standin.json is written (last, atomically); a second call finds it and writes nothing.
  */
@@ -12,10 +13,9 @@ import { tinyVocab } from '../tiny/vocab';
 import type { NetOptions } from './layers';
 import { buildStandinTextEncoder } from './text-encoder';
 import { buildStandinUnet } from './unet';
-import { standinFamilies } from './families';
+import { checkStandinSize, standinFamilies } from './families';
 import type { StandinFamily } from './families';
 import { buildSdxsUnet } from './sdxs-unet';
-import { checkStandinSize } from './families';
 import {
   buildStandinTaesdDecoder,
   buildStandinTaesdEncoder,

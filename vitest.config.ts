@@ -17,6 +17,7 @@ export default defineConfig({
       'web/**/*.test.ts',
       'web/**/*.test.tsx',
       'docs/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -24,7 +24,7 @@ describe('SD variants exporter (Python)', () => {
     async () => {
       const out = mkdtempSync(join(tmpdir(), 'sd-export-'));
       const stderr = await unittest('tools/sd-variants-export', { SD_EXPORT_TEST_OUT: out });
-      expect(stderr).toMatch(/Ran 7 tests/);
+      expect(stderr).toMatch(/Ran 11 tests/);
       expect(stderr).toMatch(/\nOK\n?$/);
 
       const size = { width: 64, height: 64, latentChannels: 4, tokens: 77 };
@@ -55,6 +55,20 @@ describe('SD variants exporter (Python)', () => {
       });
       expect(eps.out_sample!.length).toBe(2 * 4 * 8 * 8);
       await unet.release();
+
+      // --sizes: the image networks' spatial dimensions are fixed (one folder per size), the batch stays free,
+      // and the pipeline binds them as it binds the free-size files.
+      const staticDir = join(out, 'static-48x48');
+      const dims = async (network: Network, kind: 'inputs' | 'outputs') => {
+        const file = join(staticDir, network, 'model.onnx');
+        const sig = await readSignature(file);
+        const binding = bindRoles(network, sig, file);
+        expect(binding.inputs.size + binding.outputs.size, network).toBe(0);
+        return sig[kind][0]!.dims;
+      };
+      expect(await dims('unet', 'inputs')).toEqual(['batch_size', 'num_channels', 6, 6]);
+      expect(await dims('vae_decoder', 'outputs')).toEqual(['batch_size', 3, 48, 48]);
+      expect(await dims('vae_encoder', 'inputs')).toEqual(['batch_size', 3, 48, 48]);
     },
     PYTHON_TEST_TIMEOUT_MS,
   );

@@ -15,6 +15,7 @@ import {
 import type { SizedArtifact, SizedManifest } from './manifests';
 import { generateStandin } from './standin/generate';
 import { writeTinyModel } from './tiny/write';
+import { resolveSdxs } from './sdxs-model';
 import type { PreflightNeeds } from '../../src/engine/preflight';
 
 export const modelIds = [
@@ -22,6 +23,9 @@ export const modelIds = [
   'sdxl-turbo',
   'sd-turbo-standin',
   'sd-turbo-standin-fp32',
+  'sdxs',
+  'sdxs-standin',
+  'sdxs-standin-fp32',
   'tiny',
   'tiny-xl',
 ] as const;
@@ -93,6 +97,10 @@ export async function resolveModel(
   if (id === 'tiny' || id === 'tiny-xl') {
     const dir = await writeTinyModel({ xl: id === 'tiny-xl' });
     return { id, xl: id === 'tiny-xl', dir, vaeDir: dir, latentScale: 1, padTokens: ['!', '!'] };
+  }
+  if (id === 'sdxs' || id === 'sdxs-standin' || id === 'sdxs-standin-fp32') {
+    const files = await resolveSdxs(id, root, o.width ?? 512, o.height ?? 512, o.progress);
+    return { id, xl: false, ...files };
   }
   if (id === 'sd-turbo-standin' || id === 'sd-turbo-standin-fp32') {
     const options = { half: id === 'sd-turbo-standin', width: o.width ?? 512, height: o.height ?? 512 };

@@ -25,7 +25,8 @@ export const streamDiffusionParams = {
     label: 'Model',
     description:
       'sd-turbo / sdxl-turbo need a download; sd-turbo-standin (fp16) / -fp32: SD-Turbo-shaped random weights ' +
-      'generated into the models folder on first use (real cost, noise images); tiny / tiny-xl: test stand-ins',
+      'generated into the models folder on first use (real cost, noise images); sdxs: the one-step fast tier ' +
+      '(SDXS-512, an export per size), sdxs-standin / -fp32 its stand-ins; tiny / tiny-xl: test stand-ins',
   }),
   vae: p.enum('full', ['full', 'tiny'] as const, {
     ...model,

@@ -15,6 +15,7 @@ import type { FrameEngine } from './host-engine';
 import { modelNeeds, resolveModel } from './models';
 import type { ModelFiles, ModelId } from './models';
 import { checkPredictionType, checkVae } from './load-guards';
+import { checkModelSize } from './sizes';
 import { NoiseBank } from '../shared/noise';
 import { streamDiffusionParams } from './params';
 import { imageToTensor } from '../shared/pixels';
@@ -67,9 +68,8 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
 
   async load(ctx: LoadContext<SdParams>): Promise<void> {
     const { params } = ctx;
-    if (ctx.width % VAE_FACTOR || ctx.height % VAE_FACTOR) {
-      throw new Error(`streamdiffusion needs a width and height divisible by 8, got ${ctx.width}x${ctx.height}`);
-    }
+    const sizeError = checkModelSize(params.model, ctx.width, ctx.height);
+    if (sizeError) throw new Error(sizeError);
     this.width = ctx.width;
     this.height = ctx.height;
     const id = params.model;

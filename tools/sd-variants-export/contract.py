@@ -16,10 +16,30 @@ VARIANTS = ("webgpu", "olive-cuda")
 NETWORKS = ("text_encoder", "unet", "vae_decoder", "vae_encoder")
 
 
-def io_spec(network, variant, xl=False, projection=False):
+def io_spec(network, variant, xl=False, projection=False, size=None):
     """(inputs, outputs): lists of (name, dtype, dims); a dim is an int or a free dimension's name. For a text
     encoder, `xl` adds every layer's hidden states (SDXL reads the penultimate) and `projection` names the pooled
-    output text_embeds (SDXL's second encoder, CLIPTextModelWithProjection)."""
+    output text_embeds (SDXL's second encoder, CLIPTextModelWithProjection). `size` (width, height) fixes the
+    spatial dimensions of the image networks: one graph per size, which engine builders and shader compilers
+    prefer, and what the fast tier's export writes."""
+    inputs, outputs = _io_spec(network, variant, xl, projection)
+    if size is None or network == "text_encoder":
+        return inputs, outputs
+    fixed = static_sizes(*size)
+    if network == "unet":  # the UNet's height and width are the latent's
+        fixed = {"height": fixed["height_latent"], "width": fixed["width_latent"]}
+    pin = lambda spec: [(n, t, [fixed.get(d, d) if isinstance(d, str) else d for d in dims]) for n, t, dims in spec]
+    return pin(inputs), pin(outputs)
+
+
+def static_sizes(width, height):
+    """The spatial free dimensions' values for an image of width x height: a multiple of 8 (the VAE's factor)."""
+    if width % 8 or height % 8 or width <= 0 or height <= 0:
+        raise ValueError(f"image sizes must be positive multiples of 8, got {width}x{height}")
+    return {"height": height, "width": width, "height_latent": height // 8, "width_latent": width // 8}
+
+
+def _io_spec(network, variant, xl, projection):
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; known: {', '.join(VARIANTS)}")
     webgpu = variant == "webgpu"
@@ -54,9 +74,9 @@ def io_spec(network, variant, xl=False, projection=False):
     raise ValueError(f"unknown network {network!r}; known: {', '.join(NETWORKS)}")
 
 
-def dynamic_axes(network, variant, xl=False, projection=False):
+def dynamic_axes(network, variant, xl=False, projection=False, size=None):
     """torch.onnx.export's dynamic_axes: every named dimension of the spec, by position."""
-    inputs, outputs = io_spec(network, variant, xl, projection)
+    inputs, outputs = io_spec(network, variant, xl, projection, size)
     return {
         name: {i: d for i, d in enumerate(dims) if isinstance(d, str)}
         for name, _, dims in inputs + outputs
@@ -86,10 +106,10 @@ def fusion_options(variant):
     return dict(OLIVE_CUDA_FUSIONS) if variant == "olive-cuda" else None
 
 
-def check_signature(network, variant, declared, xl=False, projection=False):
+def check_signature(network, variant, declared, xl=False, projection=False, size=None):
     """Sentences for every way `declared` ({"input"|"output": name -> (dtype, rank)}) differs from the spec; [] when
     it fits."""
-    inputs, outputs = io_spec(network, variant, xl, projection)
+    inputs, outputs = io_spec(network, variant, xl, projection, size)
     problems = []
     for kind, spec in (("input", inputs), ("output", outputs)):
         for name, dtype, dims in spec:

@@ -1,8 +1,11 @@
-"""Writes one variant of SD-Turbo or SDXL-Turbo as the ONNX files daydream-scope downloads, from the diffusers
-weights on the Hub: `webgpu` (plain operators, float16 inside, float32 at the edges) or `olive-cuda` (float16, with
-onnxruntime's transformer-optimizer fusions for the CUDA provider). See README.md; not run on this project's machines.
+"""Writes one variant of SD-Turbo, SDXL-Turbo or SDXS-512 as the ONNX files daydream-scope opens, from the
+diffusers weights on the Hub: `webgpu` (plain operators, float16 inside, float32 at the edges) or `olive-cuda`
+(float16, with onnxruntime's transformer-optimizer fusions for the CUDA provider). `--sizes 384,448,512` writes one
+folder per size with static spatial dimensions. See README.md; not run on this project's machines.
 
     python export.py --model stabilityai/sd-turbo --variant webgpu --out ~/.daydream-scope/models/me/sd-turbo-webgpu
+    python export.py --model IDKiro/sdxs-512-0.9 --variant webgpu --sizes 384,448,512 \
+        --out ~/.daydream-scope/models/exports/sdxs-512
 """
 
 import argparse
@@ -12,7 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from contract import MODEL_TYPES, NETWORKS, VARIANTS, check_signature, fusion_options, io_spec  # noqa: E402
+from contract import (  # noqa: E402
+    MODEL_TYPES,
+    NETWORKS,
+    VARIANTS,
+    check_signature,
+    fusion_options,
+    io_spec,
+    static_sizes,
+)
 
 TWO_GB = 2**31 - 1
 
@@ -25,13 +36,14 @@ def load_pipeline(model_id, device):
     return pipe.to(device)
 
 
-def example_inputs(network, variant, hidden, xl, projection, device):
-    """Small inputs of the contract's types for tracing (shapes stay free through dynamic_axes)."""
+def example_inputs(network, variant, hidden, xl, projection, device, size=None):
+    """Inputs of the contract's types for tracing: small where shapes stay free through dynamic_axes, the real
+    spatial size where `size` fixes it."""
     import torch
 
     from wrappers import DTYPES
 
-    inputs, _ = io_spec(network, variant, xl, projection)
+    inputs, _ = io_spec(network, variant, xl, projection, size)
     latent = {"height": 8, "width": 8} if network == "unet" else {"height": 64, "width": 64}
     sizes = {"batch": 1, "batch_size": 1, "num_channels": 4, "num_channels_latent": 4, "height_latent": 8,
              "width_latent": 8, "sequence_length": 77, "hidden": hidden, **latent}
@@ -99,11 +111,21 @@ def declared(path):
     }
 
 
-def export(model_id, variant, out, device, networks):
-    import onnx
-    import torch
+def parse_sizes(text):
+    """"384,448,512x384" -> [(384, 384), (448, 448), (512, 384)] (width x height); empty -> [None] (free sizes)."""
+    sizes = []
+    for item in [t.strip() for t in (text or "").split(",") if t.strip()]:
+        w, _, h = item.lower().partition("x")
+        width, height = int(w), int(h or w)
+        static_sizes(width, height)  # refuses what is not a multiple of 8, with a sentence
+        sizes.append((width, height))
+    return sizes or [None]
 
-    from wrappers import export_network
+
+def export(model_id, variant, out, device, networks, sizes=(None,)):
+    """Every size into its own folder (`<out>/<W>x<H>/`; `<out>` itself when the sizes stay free). The text encoder
+    has no spatial size: it is exported once and hard-linked into the other folders."""
+    import torch
 
     pipe = load_pipeline(model_id, device)
     xl = hasattr(pipe, "text_encoder_2")
@@ -111,23 +133,41 @@ def export(model_id, variant, out, device, networks):
     # the wrappers cast the edges to the contract's types.
     for name in ["unet", "vae", "text_encoder"] + (["text_encoder_2"] if xl else []):
         getattr(pipe, name).to(torch.float16)
-    out = Path(out)
-    for folder in ["tokenizer"] + (["tokenizer_2"] if xl else []):
-        getattr(pipe, folder).save_pretrained(out / folder)
+    first = None
+    for size in sizes:
+        folder_out = Path(out) if size is None else Path(out) / f"{size[0]}x{size[1]}"
+        for folder in ["tokenizer"] + (["tokenizer_2"] if xl else []):
+            getattr(pipe, folder).save_pretrained(folder_out / folder)
+        export_folder(pipe, variant, folder_out, device, networks, xl, size, first)
+        first = first or folder_out
+
+
+def export_folder(pipe, variant, out, device, networks, xl, size, linked_from):
+    import onnx
+    import torch
+
+    from wrappers import export_network
+
     hidden = pipe.unet.config.cross_attention_dim
     for folder, network, module, net_xl, projection in jobs(pipe, variant, networks, xl):
         target = out / folder / "model.onnx"
         target.parent.mkdir(parents=True, exist_ok=True)
+        if network == "text_encoder" and linked_from is not None:
+            for name in ("model.onnx", "model.onnx.data"):
+                source = linked_from / folder / name
+                if source.exists() and not (target.parent / name).exists():
+                    os.link(source, target.parent / name)
+            continue
         raw = target.with_name("raw.onnx")
         with torch.no_grad():
-            example = example_inputs(network, variant, hidden, net_xl, projection, device)
-            export_network(module, network, variant, str(raw), example, xl=net_xl, projection=projection)
+            example = example_inputs(network, variant, hidden, net_xl, projection, device, size)
+            export_network(module, network, variant, str(raw), example, xl=net_xl, projection=projection, size=size)
         model = optimize(raw, network) if variant == "olive-cuda" else onnx.load(str(raw))
         save(model, target)
         for leftover in raw.parent.iterdir():
             if leftover.name not in ("model.onnx", "model.onnx.data"):
                 leftover.unlink()
-        problems = check_signature(network, variant, declared(target), xl=net_xl, projection=projection)
+        problems = check_signature(network, variant, declared(target), xl=net_xl, projection=projection, size=size)
         print(f"{target}: {'fits the contract' if not problems else '; '.join(problems)}", flush=True)
 
 
@@ -138,8 +178,9 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--device", default="cuda")
     p.add_argument("--networks", default=",".join(NETWORKS), help=f"comma-separated subset of {','.join(NETWORKS)}")
+    p.add_argument("--sizes", default="", help="static image sizes, one folder each: 384,448,512 or 512x384")
     a = p.parse_args()
-    export(a.model, a.variant, a.out, a.device, [n for n in a.networks.split(",") if n])
+    export(a.model, a.variant, a.out, a.device, [n for n in a.networks.split(",") if n], parse_sizes(a.sizes))
 
 
 if __name__ == "__main__":

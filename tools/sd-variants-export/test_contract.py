@@ -16,6 +16,7 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from contract import check_signature, dynamic_axes, fusion_options, io_spec  # noqa: E402
+from export import parse_sizes  # noqa: E402
 from wrappers import TextIO, UnetIO, VaeDecoderIO, VaeEncoderIO, export_network  # noqa: E402
 
 # The free dimensions onnxruntime's js/sd-turbo example overrides (index.js, freeDimensionOverrides).
@@ -93,6 +94,34 @@ class Contract(unittest.TestCase):
             io_spec("unet", "tpu")
 
 
+class FakeTinyVae(FakeVae):
+    """diffusers' AutoencoderTiny (SDXS's own VAE): encode gives `latents`, no distribution."""
+
+    def encode(self, x):
+        mean, _ = self.down(x).chunk(2, dim=1)
+        return types.SimpleNamespace(latents=mean * 3)
+
+
+class StaticSizes(unittest.TestCase):
+    def test_a_size_pins_the_spatial_dimensions_of_the_image_networks(self):
+        unet_in, unet_out = io_spec("unet", "webgpu", size=(448, 384))
+        self.assertEqual(unet_in[0][2], ["batch_size", "num_channels", 48, 56])
+        self.assertEqual(unet_out[0][2], ["batch_size", "num_channels", 48, 56])
+        dec_in, dec_out = io_spec("vae_decoder", "webgpu", size=(448, 384))
+        self.assertEqual(dec_in[0][2], ["batch_size", "num_channels_latent", 48, 56])
+        self.assertEqual(dec_out[0][2], ["batch_size", 3, 384, 448])
+        self.assertEqual(io_spec("vae_encoder", "olive-cuda", size=(512, 512))[0][0][2], ["batch", 3, 512, 512])
+        # Only the batch (and the channels, as the example names them) stay free; the text encoder has no size.
+        self.assertEqual(dynamic_axes("unet", "webgpu", size=(384, 384))["sample"], {0: "batch_size", 1: "num_channels"})
+        self.assertEqual(io_spec("text_encoder", "webgpu", size=(384, 384)), io_spec("text_encoder", "webgpu"))
+
+    def test_sizes_parse_and_refuse_what_the_vae_cannot_take(self):
+        self.assertEqual(parse_sizes("384, 448,512x384"), [(384, 384), (448, 448), (512, 384)])
+        self.assertEqual(parse_sizes(""), [None])
+        with self.assertRaisesRegex(ValueError, "multiples of 8, got 450x450"):
+            parse_sizes("450")
+
+
 class Wrappers(unittest.TestCase):
     def test_unet_keeps_the_timestep_integer_and_casts_the_edges(self):
         unet = FakeUnet().to(torch.float64)
@@ -116,6 +145,11 @@ class Wrappers(unittest.TestCase):
         x = torch.randn(1, 3, 16, 16)
         self.assertTrue(torch.allclose(VaeEncoderIO(vae, "float32", "float32")(x), vae.encode(x).latent_dist.mean))
 
+    def test_vae_encoder_takes_a_tiny_autoencoders_latents(self):
+        vae = FakeTinyVae()
+        x = torch.randn(1, 3, 16, 16)
+        self.assertTrue(torch.allclose(VaeEncoderIO(vae, "float32", "float32")(x), vae.encode(x).latents))
+
 
 class Export(unittest.TestCase):
     def test_writes_wrapped_stand_ins_with_the_contract_names(self):
@@ -133,6 +167,22 @@ class Export(unittest.TestCase):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with torch.no_grad():
                 export_network(module.eval(), network, "webgpu", path, example)
+            self.assertGreater(os.path.getsize(path), 0)
+
+    def test_writes_static_graphs_at_a_size(self):
+        out = os.path.join(os.environ.get("SD_EXPORT_TEST_OUT") or tempfile.mkdtemp(), "static-48x48")
+        torch.manual_seed(0)
+        jobs = [
+            ("unet", UnetIO(FakeUnet(), "float32", "float32"),
+             [torch.randn(1, 4, 6, 6), torch.tensor([999]), torch.randn(1, 77, 8)]),
+            ("vae_decoder", VaeDecoderIO(FakeTinyVae(), "float32", "float32"), [torch.randn(1, 4, 6, 6)]),
+            ("vae_encoder", VaeEncoderIO(FakeTinyVae(), "float32", "float32"), [torch.randn(1, 3, 48, 48)]),
+        ]
+        for network, module, example in jobs:
+            path = os.path.join(out, network, "model.onnx")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with torch.no_grad():
+                export_network(module.eval(), network, "webgpu", path, example, size=(48, 48))
             self.assertGreater(os.path.getsize(path), 0)
 
 

@@ -55,28 +55,31 @@ class VaeDecoderIO(nn.Module):
 
 
 class VaeEncoderIO(nn.Module):
-    """sample in [-1, 1] -> latent_sample (unscaled): the distribution's mean, so a still frame gives a still latent."""
+    """sample in [-1, 1] -> latent_sample (unscaled): the distribution's mean, so a still frame gives a still latent.
+    A tiny autoencoder (diffusers' AutoencoderTiny, SDXS's own VAE) has no distribution: its `latents` are taken."""
 
     def __init__(self, vae, compute, io):
         super().__init__()
         self.vae, self.compute, self.io = vae, DTYPES[compute], DTYPES[io]
 
     def forward(self, sample):
-        return self.vae.encode(sample.to(self.compute)).latent_dist.mean.to(self.io)
+        encoded = self.vae.encode(sample.to(self.compute))
+        latents = encoded.latent_dist.mean if hasattr(encoded, "latent_dist") else encoded.latents
+        return latents.to(self.io)
 
 
-def export_network(module, network, variant, path, example, xl=False, projection=False, opset=17):
-    """torch.onnx.export with the contract's tensor names and free dimensions."""
+def export_network(module, network, variant, path, example, xl=False, projection=False, opset=17, size=None):
+    """torch.onnx.export with the contract's tensor names and free dimensions (spatial ones fixed at `size`)."""
     from contract import dynamic_axes, io_spec
 
-    inputs, outputs = io_spec(network, variant, xl, projection)
+    inputs, outputs = io_spec(network, variant, xl, projection, size)
     torch.onnx.export(
         module,
         tuple(example),
         path,
         input_names=[n for n, _, _ in inputs],
         output_names=[n for n, _, _ in outputs],
-        dynamic_axes=dynamic_axes(network, variant, xl, projection),
+        dynamic_axes=dynamic_axes(network, variant, xl, projection, size),
         opset_version=opset,
         do_constant_folding=True,
     )

@@ -13,14 +13,14 @@ const CROSS_DIM = 1024;
 const TEMB = 1280;
 const CONTEXT = 77;
 
-interface Ctx {
+export interface Ctx {
   net: Net;
   temb: string;
   ehs: string;
 }
 
 /** ResnetBlock2D with the time embedding added between its two convolutions. */
-function resBlock(c: Ctx, x: string, name: string, cin: number, cout: number, h: number, w: number): string {
+export function resBlock(c: Ctx, x: string, name: string, cin: number, cout: number, h: number, w: number): string {
   const { net } = c;
   let y = net.conv(net.silu(net.groupNorm(x, `${name}.norm1`, cin, h, w)), `${name}.conv1`, cin, cout);
   const t = net.reshape(net.linear(net.silu(c.temb), `${name}.time_emb_proj`, TEMB, cout), [0, cout, 1, 1]);
@@ -31,7 +31,7 @@ function resBlock(c: Ctx, x: string, name: string, cin: number, cout: number, h:
 }
 
 /** Transformer2DModel with linear projections and one BasicTransformerBlock (self-, cross-attention, GEGLU). */
-function transformer(c: Ctx, x: string, name: string, ch: number, heads: number, h: number, w: number): string {
+export function transformer(c: Ctx, x: string, name: string, ch: number, heads: number, h: number, w: number): string {
   const { net } = c;
   const n = h * w;
   const normed = net.groupNorm(x, `${name}.norm`, ch, h, w, 1e-6);
@@ -60,7 +60,7 @@ function transformer(c: Ctx, x: string, name: string, ch: number, heads: number,
 }
 
 /** Sinusoidal timestep embedding (flip_sin_to_cos, freq_shift 0) and the two-layer MLP to 1280. */
-function timeEmbedding(net: Net, t: string): string {
+export function timeEmbedding(net: Net, t: string): string {
   const half = 160;
   const freqs = Float32Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / half));
   const args = net.mul(net.reshape(net.toFloat(t), [-1, 1]), net.g.floats('time_freqs', [1, half], freqs));

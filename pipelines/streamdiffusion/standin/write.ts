@@ -1,5 +1,6 @@
 /**
- * Writes the SD-Turbo-shaped stand-in model (text encoder, UNet, VAE decoder and encoder, TAESD) in the diffusers
+ * Writes the SD-Turbo-shaped stand-in model (text encoder, UNet, VAE decoder and encoder, TAESD), or the SDXS-shaped
+ * one (text encoder, pruned UNet, its tiny VAE as the model's own: `family`), in the diffusers
  * ONNX layout, each network as model.onnx beside its weights in model.onnx.data. A model is complete once its
  * standin.json is written (last, atomically); a second call finds it and writes nothing.
  */
@@ -12,6 +13,9 @@ import { tinyVocab } from '../tiny/vocab';
 import type { NetOptions } from './layers';
 import { buildStandinTextEncoder } from './text-encoder';
 import { buildStandinUnet } from './unet';
+import { checkStandinSize, standinFamilies } from './families';
+import type { StandinFamily } from './families';
+import { buildSdxsUnet } from './sdxs-unet';
 import {
   buildStandinTaesdDecoder,
   buildStandinTaesdEncoder,
@@ -23,6 +27,8 @@ import {
 const VERSION = 1;
 
 export interface StandinOptions {
+  /** Which model's shapes: SD-Turbo's (SD 2.1 UNet, its VAE and TAESD) or SDXS-512's (pruned UNet, tiny VAE). */
+  family: StandinFamily;
   half: boolean;
   /** Image size; the graphs have static spatial sizes (batch stays dynamic), as engine-minded exports do. */
   width: number;
@@ -31,11 +37,19 @@ export interface StandinOptions {
   seed: number;
 }
 
-const defaults: StandinOptions = { half: true, width: 512, height: 512, weights: 'random', seed: 1 };
+const defaults: StandinOptions = {
+  family: 'sd-turbo',
+  half: true,
+  width: 512,
+  height: 512,
+  weights: 'random',
+  seed: 1,
+};
 
 const marker = z.object({
   version: z.number(),
   options: z.object({
+    family: z.enum(standinFamilies).default('sd-turbo'),
     half: z.boolean(),
     width: z.number(),
     height: z.number(),
@@ -46,10 +60,10 @@ const marker = z.object({
 });
 export type StandinMarker = z.infer<typeof marker>;
 
-/** Folder name of a stand-in: sd-turbo-standin-fp16-512x512 (…-zeros when the weights are holes). */
+/** Folder name of a stand-in: sd-turbo-standin-fp16-512x512, sdxs-standin-… (…-zeros when the weights are holes). */
 export function standinName(o: StandinOptions): string {
   const zeros = o.weights === 'zeros' ? '-zeros' : '';
-  return `sd-turbo-standin-${o.half ? 'fp16' : 'fp32'}-${o.width}x${o.height}${zeros}`;
+  return `${o.family}-standin-${o.half ? 'fp16' : 'fp32'}-${o.width}x${o.height}${zeros}`;
 }
 
 /** The generated model under `root`, or null when it is missing, incomplete or from another version. */
@@ -73,13 +87,20 @@ export async function writeStandin(
   progress: (network: string, fraction: number) => void = () => {},
 ): Promise<string> {
   const o = { ...defaults, ...options } satisfies StandinOptions;
-  if (o.width % 64 || o.height % 64)
-    throw new Error(`stand-in sizes must be multiples of 64, got ${o.width}x${o.height}`);
+  const sizeError = checkStandinSize(o.family, o.width, o.height);
+  if (sizeError) throw new Error(sizeError);
   const dir = join(root, standinName(o));
   if (await findStandin(root, o)) return dir;
   await rm(dir, { recursive: true, force: true });
   const [lh, lw] = [o.height / 8, o.width / 8];
-  const networks: [string, (n: NetOptions) => { model: Uint8Array; params: number }, number][] = [
+  type Networks = [string, (n: NetOptions) => { model: Uint8Array; params: number }, number][];
+  const sdxs: Networks = [
+    ['text_encoder', (n) => buildStandinTextEncoder(n), 0.5],
+    ['unet', (n) => buildSdxsUnet(n, lh, lw), 0.9],
+    ['vae_decoder', (n) => buildStandinTaesdDecoder(n, lh, lw), 0.95],
+    ['vae_encoder', (n) => buildStandinTaesdEncoder(n, o.height, o.width), 1],
+  ];
+  const networks: Networks = [
     ['text_encoder', (n) => buildStandinTextEncoder(n), 0.25],
     ['unet', (n) => buildStandinUnet(n, lh, lw), 0.85],
     ['vae_decoder', (n) => buildStandinVaeDecoder(n, lh, lw), 0.9],
@@ -89,7 +110,7 @@ export async function writeStandin(
   ];
   const params: Record<string, number> = {};
   let start = 0;
-  for (const [i, [name, build, end]] of networks.entries()) {
+  for (const [i, [name, build, end]] of (o.family === 'sdxs' ? sdxs : networks).entries()) {
     progress(name, start);
     const folder = join(dir, name);
     await mkdir(folder, { recursive: true });

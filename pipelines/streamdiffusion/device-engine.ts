@@ -120,8 +120,16 @@ export class DeviceEngine implements FrameEngine {
       const conditioning = await this.conditioning(negativeMask, req.positive, req.negative);
       const timestep = await this.timestepHandle(negativeMask.length, negatives);
       const unetOut = unet.outputNames[0]!;
+      const control = this.model.control;
+      let residuals: Record<string, TensorHandle> = {};
+      if (control) {
+        const feeds = { sample, timestep, ...conditioning };
+        const r = await this.timings.time('ControlNet', () => control.device(feeds, negativeMask.length));
+        residuals = r.handles;
+        if (r.owned) Object.values(residuals).forEach(keep);
+      }
       const predicted = await this.timings.time('UNet', () =>
-        unet.session.run({ sample, timestep, ...conditioning }, { keep: [unetOut] }),
+        unet.session.run({ sample, timestep, ...conditioning, ...residuals }, { keep: [unetOut] }),
       );
       const eps = keep(predicted[unetOut]!);
 

@@ -11,6 +11,7 @@ import { SECOND_TEXT_ENCODER } from '../../src/runtime/lora/lora-keys';
 import type { Network } from './tensor-roles';
 import type { UnetBatch } from './stream-batch';
 import type { Timings } from '../shared/timings';
+import type { ControlStage } from './controlnet/control-stage';
 
 export const LATENT_CHANNELS = 4;
 export const VAE_FACTOR = 8;
@@ -27,6 +28,8 @@ export interface LoraNetworks {
 /** The networks of one Stable Diffusion model, opened, with the tensor plumbing between them. */
 export class DiffusionModel {
   private promptEncoder: PromptEncoder;
+  /** The ControlNets whose residuals the UNet (then the ControlNet UNet, files.unetPath) takes; set after open. */
+  control: ControlStage | undefined;
 
   private constructor(
     readonly files: ModelFiles,
@@ -134,6 +137,8 @@ export class DiffusionModel {
       timestep: { data: Float32Array.from(batch.timesteps), dims: [b] },
       ...this.conditioningFeeds(batch.negative, positive, negative, width, height),
     };
+    const control = this.control;
+    if (control) Object.assign(feeds, await this.timings.time('ControlNet', () => control.host(feeds, b)));
     const started = performance.now();
     const out = await this.runBatched(feeds, b);
     this.timings.add('UNet', performance.now() - started);
@@ -209,6 +214,7 @@ export class DiffusionModel {
   }
 
   async release(): Promise<void> {
+    await this.control?.release();
     const sessions = [...this.towers.map((t) => t.session), this.unet, this.decoder, this.encoder];
     await Promise.allSettled(sessions.map((s) => s.release()));
   }
@@ -221,10 +227,12 @@ function openNetwork(
   file: string,
   image: ImageSize | undefined,
   loras?: LoraSet,
+  /** The file to open instead of dir/file, in the same role (the ControlNet UNet). */
+  path?: string,
 ): Promise<TypedSession> {
   const network = file.split('/')[0]!.replace(/_2$/, '') as Network;
   const size = image && { ...image, latentChannels: LATENT_CHANNELS, tokens: CONTEXT_LENGTH };
-  return TypedSession.open(runtime, modelFile(dir, file), {
+  return TypedSession.open(runtime, path ?? modelFile(dir, file), {
     network,
     label: file,
     ...(size ? { size } : {}),
@@ -267,7 +275,7 @@ async function openLoraNetworks(
       towers.push({ tokenizer, session, name: `text_encoder${suffix}/model.onnx` });
     }
     progress('loading UNet', 0.3);
-    const unet = await openNetwork(runtime, files.dir, 'unet/model.onnx', image, set);
+    const unet = await openNetwork(runtime, files.dir, 'unet/model.onnx', image, set, files.unetPath);
     mine.push(unet);
     const missed = (loras?.list ?? []).filter((_, i) => reached[i] === 0);
     if (missed.length > 0) {

@@ -45,6 +45,8 @@ export interface ModelFiles {
   padTokens: [string, string];
   /** The manifest id of the variant opened (`sd-turbo@webgpu`), for real models. */
   variant?: string;
+  /** A UNet file opened instead of unet/model.onnx (the ControlNet UNet, which takes the residuals too). */
+  unetPath?: string;
 }
 
 // The variants of each model in the order used when no provider is known: the WebGPU-ready export first.

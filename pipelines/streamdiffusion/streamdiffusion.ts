@@ -25,6 +25,8 @@ import { SimilarityFilter } from './similarity-filter';
 import { ImageSource } from '../shared/source';
 import { Timings } from '../shared/timings';
 import { LoraSwap } from './lora-swap';
+import { attachControl, controlFilesFor, controlFrame } from './controlnet/attach';
+import { anyControlNet } from './controlnet/params';
 
 type SdParams = typeof streamDiffusionParams;
 
@@ -37,7 +39,9 @@ export const streamDiffusion = definePipeline({
     'into one UNet call, residual CFG, a similarity filter, prompt blending. Needs a model download and a GPU.',
   params: streamDiffusionParams,
   // img2img starts from the video input (PUT /api/v1/input) when there is one; txt2img needs none.
-  takesInput: (params) => params.mode === 'img2img',
+  // ControlNet reads the input too, even in txt2img: the chain's picture of it is the control image.
+  takesInput: (params) => params.mode === 'img2img' || anyControlNet(params),
+  conditioningApart: (params) => anyControlNet(params),
   // The model's files, before the running pipeline is touched (the generated ones need none).
   preflight: (_ctx, params) =>
     modelNeeds(params.model as ModelId, modelsDir(), params.vae === 'tiny' ? 'tiny' : 'full'),
@@ -84,7 +88,11 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     await checkPredictionType(files.dir, id);
     this.loras = new LoraSwap(ctx.log, modelsDir);
     const loras = await this.loras.atLoad(params);
-    this.model = await DiffusionModel.open(ctx.runtime, files, this.timings, ctx.progress, ctx, loras);
+    const control = await controlFilesFor(params, files, modelsDir(), ctx);
+    if (ctx.signal.aborted) return;
+    const opened = control ? { ...files, unetPath: control.unet } : files;
+    this.model = await DiffusionModel.open(ctx.runtime, opened, this.timings, ctx.progress, ctx, loras);
+    if (control) await attachControl(this.model, control, ctx);
     await this.checkVae(files, params.vae, ctx);
     if (!id.startsWith('tiny') && ctx.runtime.executionProvider === 'cpu') {
       ctx.log(
@@ -157,6 +165,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
       }
     }
 
+    controlFrame(model, params, ctx, input);
     const positive = await this.conditioning(params, ctx.time);
     const negative = await this.negative(params, positive);
     const guidance = { cfg: params.cfg, scale: params.guidance, delta: params.delta };

@@ -1,4 +1,5 @@
 import type { GraphSignature, ValueSignature } from '../../src/runtime/onnx-signature';
+import { residualNames } from './controlnet/residuals';
 
 /**
  * The tensors each network of a Stable Diffusion export is fed and read by, under the names the pipeline uses
@@ -39,6 +40,8 @@ const roles: Record<Network, { label: string; inputs: Role[]; outputs: Role[] }>
       role('encoder_hidden_states', ['text_embeddings'], FLOAT, 3),
       role('text_embeds', [], FLOAT, 2, false),
       role('time_ids', [], FLOAT, 2, false),
+      // The ControlNet UNet's residuals (controlnet/residuals.ts), fed only with a ControlNet, so not listed as fed.
+      ...residualNames.map((n) => role(n, [], FLOAT, 4, false)),
     ],
     outputs: [role('out_sample', ['latent', 'noise_pred'], FLOAT, 4)],
   },
@@ -100,7 +103,10 @@ export function bindRoles(network: Network, signature: GraphSignature, file: str
   const unfed = signature.inputs.filter((i) => !inputs.used.has(i.name));
   if (unfed.length > 0) {
     throw refuse(
-      `its input${unfed.length > 1 ? 's' : ''} ${list(unfed)} would not be fed (the pipeline feeds ${spec.inputs.map((r) => r.name).join(', ')})`,
+      `its input${unfed.length > 1 ? 's' : ''} ${list(unfed)} would not be fed (the pipeline feeds ${spec.inputs
+        .filter((r) => !residualNames.includes(r.name))
+        .map((r) => r.name)
+        .join(', ')})`,
     );
   }
   return { inputs: inputs.map, outputs: outputs.map };

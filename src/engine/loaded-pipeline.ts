@@ -92,15 +92,18 @@ export class LoadedPipeline {
     const { width, height } = snapshot;
     const raw = input && takesInput(this.def, snapshot) ? input.frame(width, height) : undefined;
     const frame = raw && this.preprocess ? await this.preprocess.apply(raw, snapshot) : raw;
-    const full = { ...ctx, width, height };
+    // A pipeline that asks for it (a ControlNet) gets the chain's picture apart and the input as it came.
+    const apart = frame !== raw && this.def.conditioningApart?.(snapshot) === true;
+    const full = { ...ctx, width, height, ...(apart ? { conditioning: frame } : {}) };
+    const given = apart ? raw : frame;
     const p = this.instance;
     const depth = depthOf(snapshot.pipelineDepth);
     // The latency loop with nothing in flight renders as it always did, with no promise hop more.
     const image = this.depth.plain(depth, p.issue !== undefined)
-      ? await this.plainRender(p.render(full, snapshot, frame))
+      ? await this.plainRender(p.render(full, snapshot, given))
       : await this.depth.render(depth, ctx.frameIndex, {
-          render: async () => p.render(full, snapshot, frame),
-          issue: p.issue ? () => p.issue!(full, snapshot, frame) : undefined,
+          render: async () => p.render(full, snapshot, given),
+          issue: p.issue ? () => p.issue!(full, snapshot, given) : undefined,
         });
     if (image !== undefined) checkImage(image, width, height);
     return image;

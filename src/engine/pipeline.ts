@@ -36,6 +36,11 @@ export interface RenderContext {
   frameIndex: number;
   width: number;
   height: number;
+  /**
+   * The pre-processor chain's picture (a depth map, edges), given apart from the input only to a pipeline whose
+   * `conditioningApart` says so: its input is then the picture before the chain. Absent when the chain is empty.
+   */
+  conditioning?: Image;
 }
 
 /** Where the engine takes a pipeline's input from: the active video input, already scaled to the output size. */
@@ -86,6 +91,12 @@ export interface PipelineDefinition<S extends ParamSpecs = ParamSpecs> {
    * snapshot, so a definition of any parameters stays assignable to PipelineDefinition.
    */
   takesInput?: boolean | ((params: ParamSnapshot) => boolean);
+  /**
+   * Whether render() wants the pre-processor chain's picture apart (RenderContext.conditioning) and the input as it
+   * came (a ControlNet steered by a depth map while img2img starts from the camera). Left out: the chain's picture
+   * is the input.
+   */
+  conditioningApart?: (params: ParamSnapshot) => boolean;
   /**
    * What a load with these parameters needs (files, with sizes and hashes where known), asked before the running
    * pipeline is touched (preflight.ts); throwing refuses the load with the error's sentence. Left out: nothing.

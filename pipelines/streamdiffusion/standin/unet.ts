@@ -7,8 +7,8 @@
 import { Net } from './layers';
 import type { NetOptions } from './layers';
 
-const CHANNELS = [320, 640, 1280, 1280];
-const HEADS = [5, 10, 20, 20];
+export const CHANNELS = [320, 640, 1280, 1280];
+export const HEADS = [5, 10, 20, 20];
 const CROSS_DIM = 1024;
 const TEMB = 1280;
 const CONTEXT = 77;
@@ -73,9 +73,18 @@ export function timeEmbedding(net: Net, t: string): string {
   );
 }
 
-/** Builds the UNet for latents of `height × width` (the image size / 8); returns the graph and its parameter count. */
-export function buildStandinUnet(o: NetOptions, height: number, width: number): { model: Uint8Array; params: number } {
-  const net = new Net('sd21_unet', o);
+/**
+ * Builds the UNet for latents of `height × width` (the image size / 8); returns the graph and its parameter count.
+ * `controlnet`: the variant with the 13 ControlNet residuals as inputs, added to the skips and the mid block's output
+ * as diffusers' down_block_additional_residuals / mid_block_additional_residual are.
+ */
+export function buildStandinUnet(
+  o: NetOptions,
+  height: number,
+  width: number,
+  controlnet = false,
+): { model: Uint8Array; params: number } {
+  const net = new Net(controlnet ? 'sd21_unet_controlnet' : 'sd21_unet', o);
   const sample = net.input('sample', ['batch', 4, height, width]);
   const t = net.input('timestep', ['batch']);
   const ehs = net.input('encoder_hidden_states', ['batch', CONTEXT, CROSS_DIM]);
@@ -83,7 +92,7 @@ export function buildStandinUnet(o: NetOptions, height: number, width: number): 
 
   let x = net.conv(sample, 'conv_in', 4, CHANNELS[0]!);
   let [h, w] = [height, width];
-  const skips: { x: string; ch: number }[] = [{ x, ch: CHANNELS[0]! }];
+  const skips: { x: string; ch: number; h: number; w: number }[] = [{ x, ch: CHANNELS[0]!, h, w }];
   let ch = CHANNELS[0]!;
   for (let level = 0; level < 4; level++) {
     const out = CHANNELS[level]!;
@@ -92,18 +101,23 @@ export function buildStandinUnet(o: NetOptions, height: number, width: number): 
       x = resBlock(c, x, name, ch, out, h, w);
       ch = out;
       if (level < 3) x = transformer(c, x, `down_blocks.${level}.attentions.${j}`, ch, HEADS[level]!, h, w);
-      skips.push({ x, ch });
+      skips.push({ x, ch, h, w });
     }
     if (level < 3) {
       x = net.conv(x, `down_blocks.${level}.downsamplers.0.conv`, ch, ch, 3, 2);
       [h, w] = [Math.ceil(h / 2), Math.ceil(w / 2)];
-      skips.push({ x, ch });
+      skips.push({ x, ch, h, w });
     }
   }
 
   x = resBlock(c, x, 'mid_block.resnets.0', ch, ch, h, w);
   x = transformer(c, x, 'mid_block.attentions.0', ch, HEADS[3]!, h, w);
   x = resBlock(c, x, 'mid_block.resnets.1', ch, ch, h, w);
+  if (controlnet) {
+    // The residuals only join the skips (the down path runs as it is), then the mid block's output.
+    skips.forEach((s, i) => (s.x = net.add(s.x, residualInput(net, `down_block_${i}`, s.ch, s.h, s.w))));
+    x = net.add(x, residualInput(net, 'mid_block', ch, h, w));
+  }
 
   for (let up = 0; up < 4; up++) {
     const level = 3 - up;
@@ -126,4 +140,8 @@ export function buildStandinUnet(o: NetOptions, height: number, width: number): 
   x = net.conv(net.silu(net.groupNorm(x, 'conv_norm_out', ch, h, w)), 'conv_out', ch, 4);
   net.output(x, 'out_sample', ['batch', 4, height, width]);
   return { model: net.g.toBytes(), params: net.params };
+}
+
+function residualInput(net: Net, name: string, ch: number, h: number, w: number): string {
+  return net.input(name, ['batch', ch, h, w]);
 }

@@ -100,10 +100,18 @@ export function buildTextEncoder(
   return g.toBytes();
 }
 
+/** Adds inputs and a term to the tiny UNet's ε (the ControlNet variant's residuals), after the base graph's ops. */
+export type UnetExtension = (
+  g: GraphBuilder,
+  eps: string,
+  sample: string,
+  input: (name: string, dims: (number | string)[]) => string,
+) => string;
+
 /** UNet: sample [b,4,h,w], timestep [b], encoder_hidden_states [b,77,dim] (+ text_embeds, time_ids) -> out_sample. */
 export function buildUnet(
   w: TinyWeights,
-  o: { xl?: boolean; half?: boolean; batch?: number; naming?: TinyNaming } = {},
+  o: { xl?: boolean; half?: boolean; batch?: number; naming?: TinyNaming; extend?: UnetExtension } = {},
 ): Uint8Array {
   const g = new GraphBuilder('tiny_unet');
   const f = io(g, o.half ?? false, 'unet', o.naming);
@@ -127,7 +135,12 @@ export function buildUnet(
   }
   const tCol = g.op('Reshape', [g.op('Mul', [t, g.scalar(w.m / 1000)]), g.int64s('t_shape', [-1, 1, 1, 1])]);
   const eps = g.op('Add', [g.op('Add', [g.op('Mul', [sample, g.scalar(w.k)]), g.op('Reshape', [bias, column])]), tCol]);
-  f.output(eps, 'out_sample', [batch, 'unet_channels', 'height', 'width']);
+  f.output(o.extend ? o.extend(g, eps, sample, f.input) : eps, 'out_sample', [
+    batch,
+    'unet_channels',
+    'height',
+    'width',
+  ]);
   return g.toBytes();
 }
 

@@ -20,7 +20,7 @@ function echo(apart: boolean) {
     takesInput: true,
     ...(apart ? { conditioningApart: (params) => params.steer === true } : {}),
     create: () => ({
-      load: () => {},
+      load: async () => {},
       render: (ctx: RenderContext, _params: unknown, input?: Image) => {
         seen.push({ ...(input ? { input } : {}), ...(ctx.conditioning ? { conditioning: ctx.conditioning } : {}) });
         return input ?? picture(0);

@@ -14,7 +14,7 @@ import type { ControlNetFile } from './control-stage';
 import { CONTROL_UNET_FILE, controlNetFile, exportCommand, exportedDir, sd21ControlNets } from './manifests';
 import type { ControlNetName } from './params';
 import { buildTinyControlNet, buildTinyControlUnet } from './tiny-controlnet';
-import { writeStandinControlNets } from './standin-controlnet';
+import { generateStandinControlNets } from './standin-generate';
 
 export interface ControlFiles {
   /** The UNet with the residual inputs, opened instead of the model's own. */
@@ -66,7 +66,7 @@ export async function resolveControlNets(
       throw new Error(`the stand-in ControlNets need sizes that are multiples of 64, got ${o.width}x${o.height}`);
     }
     const half = model.id === 'sd-turbo-standin';
-    dir = await writeStandinControlNets(
+    dir = await generateStandinControlNets(
       model.dir,
       { half, width: o.width, height: o.height, names: unique },
       o.progress,

@@ -12,6 +12,8 @@ import { imageToTensor } from '../../shared/pixels';
 import { convert, TypedSession } from '../session-io';
 import type { Feed } from '../session-io';
 import { buildCombine, partName } from './combine-graph';
+import { buildControlImage } from './control-image-graph';
+import type { TensorType } from '../../../src/runtime/onnx-signature';
 import { CONTROL_IMAGE, levelSize, residualNames, residualShapes } from './residuals';
 
 export interface ControlNetFile {
@@ -31,7 +33,7 @@ const NET_INPUTS = ['sample', 'timestep', 'encoder_hidden_states'] as const;
 export class ControlStage {
   private image: Image | undefined;
   private scales: number[] = [];
-  private readonly combines = new Map<string, Promise<OrtSession>>();
+  private readonly graphs = new Map<string, Promise<OrtSession>>();
   private readonly zeros = new Map<number, Record<string, TensorHandle>>();
 
   private constructor(
@@ -137,9 +139,7 @@ export class ControlStage {
     const temps: TensorHandle[] = [];
     try {
       const inHalf = active[0]!.session.outputType(residualNames[0]!) === 'float16';
-      const cond = await this.runtime.upload(
-        convert(this.controlImage(b), active[0]!.session.inputType(CONTROL_IMAGE)),
-      );
+      const cond = await this.controlHandle(b, active[0]!.session.inputType(CONTROL_IMAGE));
       temps.push(cond);
       const parts: Record<string, TensorHandle | PlainTensor> = {
         scales: { type: 'float32', dims: [active.length], data: Float32Array.from(active.map((a) => a.scale)) },
@@ -159,14 +159,31 @@ export class ControlStage {
     }
   }
 
+  /** The control image as a handle: converted on the device from its RGBA bytes when it has the output size. */
+  private async controlHandle(b: number, type: TensorType): Promise<TensorHandle> {
+    const image = this.image!;
+    const { width, height } = this;
+    if (image.width !== width || image.height !== height || (type !== 'float16' && type !== 'float32')) {
+      return this.runtime.upload(convert(this.controlImage(b), type));
+    }
+    const half = type === 'float16';
+    const graph = await this.graph(`image:${b}:${half}`, () => buildControlImage(width, height, b, half));
+    const rgba: PlainTensor = { type: 'uint8', dims: [height, width, 4], data: image.data };
+    return (await graph.run({ rgba }, { keep: [CONTROL_IMAGE] }))[CONTROL_IMAGE];
+  }
+
   private combine(count: number, inHalf: boolean): Promise<OrtSession> {
     const outHalf = this.unet.inputType(residualNames[0]!) === 'float16';
-    const key = `${count}:${inHalf}:${outHalf}`;
-    let s = this.combines.get(key);
+    return this.graph(`combine:${count}:${inHalf}:${outHalf}`, () => buildCombine({ count, inHalf, outHalf }));
+  }
+
+  /** A graph's session, built and opened on first use; one that failed to open is built again next time. */
+  private graph(key: string, build: () => Uint8Array): Promise<OrtSession> {
+    let s = this.graphs.get(key);
     if (!s) {
-      s = this.runtime.createSession(buildCombine({ count, inHalf, outHalf }));
-      s.catch(() => this.combines.delete(key));
-      this.combines.set(key, s);
+      s = this.runtime.createSession(build());
+      s.catch(() => this.graphs.delete(key));
+      this.graphs.set(key, s);
     }
     return s;
   }
@@ -200,9 +217,9 @@ export class ControlStage {
     const zeros = [...this.zeros.values()].flatMap((h) => Object.values(h));
     this.zeros.clear();
     await this.runtime.release(zeros).catch(() => {});
-    const combines = [...this.combines.values()];
-    this.combines.clear();
-    await Promise.allSettled(combines.map(async (s) => (await s).release()));
+    const graphs = [...this.graphs.values()];
+    this.graphs.clear();
+    await Promise.allSettled(graphs.map(async (s) => (await s).release()));
     await Promise.allSettled(this.nets.map((n) => n.session.release()));
   }
 }

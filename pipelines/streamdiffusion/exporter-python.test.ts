@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { readSignature } from '../../src/runtime/onnx-signature';
 import { TypedSession } from './session-io';
+import { ControlStage } from './controlnet/control-stage';
 import { bindRoles, freeDimensions } from './tensor-roles';
 import type { Network } from './tensor-roles';
 import { PYTHON_TEST_TIMEOUT_MS, unittest } from '../shared/test-python';
@@ -24,7 +25,7 @@ describe('SD variants exporter (Python)', () => {
     async () => {
       const out = mkdtempSync(join(tmpdir(), 'sd-export-'));
       const stderr = await unittest('tools/sd-variants-export', { SD_EXPORT_TEST_OUT: out });
-      expect(stderr).toMatch(/Ran 11 tests/);
+      expect(stderr).toMatch(/Ran 13 tests/);
       expect(stderr).toMatch(/\nOK\n?$/);
 
       const size = { width: 64, height: 64, latentChannels: 4, tokens: 77 };
@@ -69,6 +70,34 @@ describe('SD variants exporter (Python)', () => {
       expect(await dims('unet', 'inputs')).toEqual(['batch_size', 'num_channels', 6, 6]);
       expect(await dims('vae_decoder', 'outputs')).toEqual(['batch_size', 3, 48, 48]);
       expect(await dims('vae_encoder', 'inputs')).toEqual(['batch_size', 3, 48, 48]);
+
+      // The ControlNet export and the UNet that takes its residuals, opened and chained as the pipeline does.
+      const controlUnet = await TypedSession.open(runtime, join(out, 'unet_controlnet', 'model.onnx'), {
+        network: 'unet',
+        label: 'unet_controlnet/model.onnx',
+        size,
+      });
+      const stage = await ControlStage.open(
+        runtime,
+        [{ name: 'depth', path: join(out, 'controlnet_depth', 'model.onnx') }],
+        controlUnet,
+        size,
+      );
+      const image = { data: new Uint8Array(64 * 64 * 4).fill(128), width: 64, height: 64 };
+      stage.setFrame(image, [0.5]);
+      const feeds = {
+        sample: { data: new Float32Array(2 * 4 * 8 * 8).fill(0.1), dims: [2, 4, 8, 8] },
+        timestep: { data: Float32Array.of(999, 0), dims: [2] },
+        encoder_hidden_states: { data: new Float32Array(2 * 77 * 8), dims: [2, 77, 8] },
+      };
+      const residuals = await stage.host(feeds, 2);
+      expect(residuals.mid_block!.dims).toEqual([2, 1280, 1, 1]);
+      const steered = await controlUnet.run({ ...feeds, ...residuals });
+      stage.setFrame(image, [0]);
+      const plain = await controlUnet.run({ ...feeds, ...(await stage.host(feeds, 2)) });
+      expect(steered.out_sample!.some((v, i) => v !== plain.out_sample![i])).toBe(true);
+      await stage.release();
+      await controlUnet.release();
     },
     PYTHON_TEST_TIMEOUT_MS,
   );

@@ -14,6 +14,29 @@ The names and types are those daydream-scope's pipeline binds (pipelines/streamd
 
 VARIANTS = ("webgpu", "olive-cuda")
 NETWORKS = ("text_encoder", "unet", "vae_decoder", "vae_encoder")
+# The ControlNet files (`--controlnet`): a ControlNet, and the UNet that takes its residuals.
+CONTROL_NETWORKS = ("controlnet", "unet_controlnet")
+
+# The 12 down residuals and the mid one of diffusers' ControlNetModel for an SD 2.1 UNet (block channels
+# 320/640/1280/1280, 2 layers per block): conv_in's output, then per level two resnet(+attention) outputs and the
+# downsampler's (not after the last level), then the mid block. (channels, level); a level halves the latent size.
+# The same table as pipelines/streamdiffusion/controlnet/residuals.ts.
+SD21_RESIDUALS = [(320, 0), (320, 0), (320, 0), (320, 1), (640, 1), (640, 1), (640, 2), (1280, 2), (1280, 2),
+                  (1280, 3), (1280, 3), (1280, 3), (1280, 3)]
+RESIDUAL_NAMES = [f"down_block_{i}" for i in range(12)] + ["mid_block"]
+
+# The SD 2.1 ControlNets `--controlnet` exports, by the pipeline's names: diffusers ControlNetModel weights.
+CONTROLNETS = {
+    "depth": "thibaud/controlnet-sd21-depth-diffusers",
+    "canny": "thibaud/controlnet-sd21-canny-diffusers",
+    "softedge": "thibaud/controlnet-sd21-hed-diffusers",
+}
+
+
+def residual_spec(f, b):
+    """The residuals as (name, dtype, dims): channels fixed (the pipeline reads them from the UNet), sizes free."""
+    return [(name, f, [b, c, f"latent_height_{level}", f"latent_width_{level}"])
+            for name, (c, level) in zip(RESIDUAL_NAMES, SD21_RESIDUALS)]
 
 
 def io_spec(network, variant, xl=False, projection=False, size=None):
@@ -65,13 +88,27 @@ def _io_spec(network, variant, xl, projection):
         if xl:
             inputs += [("text_embeds", f, [b, 1280]), ("time_ids", f, [b, 6])]
         return inputs, [("out_sample", f, [b, c, h, w])]
+    if network in CONTROL_NETWORKS:
+        if xl:
+            raise ValueError("the ControlNet contract is for the SD 2.1 family, not SDXL")
+        seq = "sequence_length" if webgpu else 77
+        c = "num_channels" if webgpu else 4
+        unet = [
+            ("sample", f, [b, c, "height", "width"]),
+            ("timestep", "int64", [b]),
+            ("encoder_hidden_states", f, [b, seq, "hidden"]),
+        ]
+        if network == "controlnet":
+            # The control image at image size, in [0, 1], as diffusers' ControlNet pipelines feed it.
+            return unet + [("controlnet_cond", f, [b, 3, "image_height", "image_width"])], residual_spec(f, b)
+        return unet + residual_spec(f, b), [("out_sample", f, [b, c, "height", "width"])]
     if network == "vae_decoder":
         c, h, w = ("num_channels_latent", "height_latent", "width_latent") if webgpu else (4, "height_latent", "width_latent")
         return [("latent_sample", f, [b, c, h, w])], [("sample", f, [b, 3, "height", "width"])]
     if network == "vae_encoder":
         c, h, w = ("num_channels_latent", "height_latent", "width_latent") if webgpu else (4, "height_latent", "width_latent")
         return [("sample", f, [b, 3, "height", "width"])], [("latent_sample", f, [b, c, h, w])]
-    raise ValueError(f"unknown network {network!r}; known: {', '.join(NETWORKS)}")
+    raise ValueError(f"unknown network {network!r}; known: {', '.join(NETWORKS + CONTROL_NETWORKS)}")
 
 
 def dynamic_axes(network, variant, xl=False, projection=False, size=None):
@@ -84,7 +121,8 @@ def dynamic_axes(network, variant, xl=False, projection=False, size=None):
 
 
 # The optimizer's model type per network (onnxruntime.transformers.optimizer.optimize_model).
-MODEL_TYPES = {"text_encoder": "clip", "unet": "unet", "vae_decoder": "vae", "vae_encoder": "vae"}
+MODEL_TYPES = {"text_encoder": "clip", "unet": "unet", "vae_decoder": "vae", "vae_encoder": "vae",
+               "controlnet": "unet", "unet_controlnet": "unet"}
 
 # FusionOptions for the Olive-CUDA shape: what onnxruntime's FusionOptions(model_type) sets for "unet", "vae" and
 # "clip" (onnxruntime/python/tools/transformers/fusion_options.py), set again here so a changed default shows. Packed

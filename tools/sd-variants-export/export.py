@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from contract import (  # noqa: E402
+    CONTROLNETS,
     MODEL_TYPES,
     NETWORKS,
     VARIANTS,
@@ -44,9 +45,12 @@ def example_inputs(network, variant, hidden, xl, projection, device, size=None):
     from wrappers import DTYPES
 
     inputs, _ = io_spec(network, variant, xl, projection, size)
-    latent = {"height": 8, "width": 8} if network == "unet" else {"height": 64, "width": 64}
+    on_latents = network in ("unet", "controlnet", "unet_controlnet")
+    latent = {"height": 8, "width": 8} if on_latents else {"height": 64, "width": 64}
+    levels = {f"latent_{side}_{level}": 8 >> level for side in ("height", "width") for level in range(4)}
     sizes = {"batch": 1, "batch_size": 1, "num_channels": 4, "num_channels_latent": 4, "height_latent": 8,
-             "width_latent": 8, "sequence_length": 77, "hidden": hidden, **latent}
+             "width_latent": 8, "sequence_length": 77, "hidden": hidden, "image_height": 64, "image_width": 64,
+             **levels, **latent}
     out = []
     for name, dtype, dims in inputs:
         shape = [d if isinstance(d, int) else sizes[d] for d in dims]
@@ -58,9 +62,10 @@ def example_inputs(network, variant, hidden, xl, projection, device, size=None):
     return out
 
 
-def jobs(pipe, variant, networks, xl):
-    """(folder, network, module, xl, projection) for every file to write."""
-    from wrappers import TextIO, UnetIO, VaeDecoderIO, VaeEncoderIO
+def jobs(pipe, variant, networks, xl, controlnets=(), device="cuda"):
+    """(folder, network, module, xl, projection) for every file to write; `controlnets` adds the ControlNet UNet
+    and a controlnet_<name> per name (read from CONTROLNETS' diffusers weights)."""
+    from wrappers import ControlNetIO, TextIO, UnetControlIO, UnetIO, VaeDecoderIO, VaeEncoderIO
 
     io = "float32" if variant == "webgpu" else "float16"
     made = {
@@ -70,7 +75,16 @@ def jobs(pipe, variant, networks, xl):
         "text_encoder": lambda: [("text_encoder", "text_encoder", TextIO(pipe.text_encoder, io, xl), xl, False)]
         + ([("text_encoder_2", "text_encoder", TextIO(pipe.text_encoder_2, io, True, True), True, True)] if xl else []),
     }
-    return [job for n in networks for job in made[n]()]
+    out = [job for n in networks for job in made[n]()]
+    if controlnets:
+        import torch
+        from diffusers import ControlNetModel
+
+        out.append(("unet_controlnet", "unet_controlnet", UnetControlIO(pipe.unet, "float16", io), False, False))
+        for name in controlnets:
+            net = ControlNetModel.from_pretrained(CONTROLNETS[name], torch_dtype=torch.float16).to(device)
+            out.append((f"controlnet_{name}", "controlnet", ControlNetIO(net, "float16", io), False, False))
+    return out
 
 
 def save(model, path):
@@ -122,7 +136,7 @@ def parse_sizes(text):
     return sizes or [None]
 
 
-def export(model_id, variant, out, device, networks, sizes=(None,)):
+def export(model_id, variant, out, device, networks, sizes=(None,), controlnets=()):
     """Every size into its own folder (`<out>/<W>x<H>/`; `<out>` itself when the sizes stay free). The text encoder
     has no spatial size: it is exported once and hard-linked into the other folders."""
     import torch
@@ -133,23 +147,27 @@ def export(model_id, variant, out, device, networks, sizes=(None,)):
     # the wrappers cast the edges to the contract's types.
     for name in ["unet", "vae", "text_encoder"] + (["text_encoder_2"] if xl else []):
         getattr(pipe, name).to(torch.float16)
+    if controlnets and xl:
+        raise SystemExit("--controlnet exports the SD 2.1-family ControlNets; an SDXL model has none here")
+    if controlnets and any(s is not None for s in sizes):
+        raise SystemExit("--controlnet writes free-size files; leave out --sizes")
     first = None
     for size in sizes:
         folder_out = Path(out) if size is None else Path(out) / f"{size[0]}x{size[1]}"
         for folder in ["tokenizer"] + (["tokenizer_2"] if xl else []):
             getattr(pipe, folder).save_pretrained(folder_out / folder)
-        export_folder(pipe, variant, folder_out, device, networks, xl, size, first)
+        export_folder(pipe, variant, folder_out, device, networks, xl, size, first, controlnets)
         first = first or folder_out
 
 
-def export_folder(pipe, variant, out, device, networks, xl, size, linked_from):
+def export_folder(pipe, variant, out, device, networks, xl, size, linked_from, controlnets=()):
     import onnx
     import torch
 
     from wrappers import export_network
 
     hidden = pipe.unet.config.cross_attention_dim
-    for folder, network, module, net_xl, projection in jobs(pipe, variant, networks, xl):
+    for folder, network, module, net_xl, projection in jobs(pipe, variant, networks, xl, controlnets, device):
         target = out / folder / "model.onnx"
         target.parent.mkdir(parents=True, exist_ok=True)
         if network == "text_encoder" and linked_from is not None:
@@ -177,10 +195,18 @@ def main():
     p.add_argument("--variant", choices=VARIANTS, required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--device", default="cuda")
-    p.add_argument("--networks", default=",".join(NETWORKS), help=f"comma-separated subset of {','.join(NETWORKS)}")
+    p.add_argument("--networks", default=None,
+                   help=f"comma-separated subset of {','.join(NETWORKS)} (default: all, none with --controlnet)")
     p.add_argument("--sizes", default="", help="static image sizes, one folder each: 384,448,512 or 512x384")
+    p.add_argument("--controlnet", default="",
+                   help=f"comma-separated ControlNets to export with the UNet that takes them: {','.join(CONTROLNETS)}")
     a = p.parse_args()
-    export(a.model, a.variant, a.out, a.device, [n for n in a.networks.split(",") if n], parse_sizes(a.sizes))
+    controlnets = [n for n in a.controlnet.split(",") if n]
+    unknown = [n for n in controlnets if n not in CONTROLNETS]
+    if unknown:
+        p.error(f"unknown ControlNet {', '.join(unknown)}; known: {', '.join(CONTROLNETS)}")
+    networks = a.networks.split(",") if a.networks is not None else ([] if controlnets else list(NETWORKS))
+    export(a.model, a.variant, a.out, a.device, [n for n in networks if n], parse_sizes(a.sizes), controlnets)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,17 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from contract import check_signature, dynamic_axes, fusion_options, io_spec  # noqa: E402
+from contract import RESIDUAL_NAMES, SD21_RESIDUALS, check_signature, dynamic_axes, fusion_options, io_spec  # noqa: E402
 from export import parse_sizes  # noqa: E402
-from wrappers import TextIO, UnetIO, VaeDecoderIO, VaeEncoderIO, export_network  # noqa: E402
+from wrappers import (  # noqa: E402
+    ControlNetIO,
+    TextIO,
+    UnetControlIO,
+    UnetIO,
+    VaeDecoderIO,
+    VaeEncoderIO,
+    export_network,
+)
 
 # The free dimensions onnxruntime's js/sd-turbo example overrides (index.js, freeDimensionOverrides).
 EXAMPLE_DIMS = {"batch_size", "num_channels", "height", "width", "sequence_length", "num_channels_latent",
@@ -36,6 +44,36 @@ class FakeUnet(nn.Module):
         t = timestep.to(sample.dtype).reshape(-1, 1, 1, 1) / 1000
         c = encoder_hidden_states.mean(dim=(1, 2)).reshape(-1, 1, 1, 1)
         return types.SimpleNamespace(sample=self.conv(sample) + t + c)
+
+
+class FakeControlNet(nn.Module):
+    """diffusers' ControlNetModel call signature, with the SD 2.1 residual channels and levels at any latent size."""
+
+    def __init__(self):
+        super().__init__()
+        self.hint = nn.Conv2d(3, 4, 1)
+        self.zero = nn.ModuleList([nn.Conv2d(4, c, 1) for c, _ in SD21_RESIDUALS])
+
+    def forward(self, sample, timestep, encoder_hidden_states, controlnet_cond, conditioning_scale=1.0,
+                return_dict=True):
+        x = sample + self.hint(nn.functional.avg_pool2d(controlnet_cond, 8)) + timestep.to(sample.dtype).reshape(
+            -1, 1, 1, 1) / 1000 + encoder_hidden_states.mean(dim=(1, 2)).reshape(-1, 1, 1, 1)
+        levels = [x]
+        for _ in range(3):
+            levels.append(nn.functional.avg_pool2d(levels[-1], 2, ceil_mode=True))
+        res = [conv(levels[level]) * conditioning_scale for conv, (_, level) in zip(self.zero, SD21_RESIDUALS)]
+        return tuple(res[:12]), res[12]
+
+
+class FakeControlUnet(FakeUnet):
+    """FakeUnet plus each residual's channel mean, upsampled: zero residuals give FakeUnet's output."""
+
+    def forward(self, sample, timestep, encoder_hidden_states, down_block_additional_residuals=None,
+                mid_block_additional_residual=None):
+        out = super().forward(sample, timestep, encoder_hidden_states).sample
+        for r in (*down_block_additional_residuals, mid_block_additional_residual):
+            out = out + nn.functional.interpolate(r.mean(dim=1, keepdim=True), size=sample.shape[-2:])
+        return types.SimpleNamespace(sample=out)
 
 
 class FakeText(nn.Module):
@@ -122,6 +160,36 @@ class StaticSizes(unittest.TestCase):
             parse_sizes("450")
 
 
+class ControlNetContract(unittest.TestCase):
+    def test_controlnet_gives_what_the_controlnet_unet_takes(self):
+        net_in, net_out = io_spec("controlnet", "webgpu")
+        unet_in, unet_out = io_spec("unet_controlnet", "webgpu")
+        self.assertEqual([n for n, _, _ in net_in], ["sample", "timestep", "encoder_hidden_states", "controlnet_cond"])
+        self.assertEqual([n for n, _, _ in net_out], RESIDUAL_NAMES)
+        self.assertEqual(unet_in[3:], net_out)
+        self.assertEqual(unet_out[0][0], "out_sample")
+        # SD 2.1: 320 at the latent size down to 1280 at an eighth of it.
+        self.assertEqual([(d[1], d[2]) for _, _, d in net_out][::4],
+                         [(320, "latent_height_0"), (640, "latent_height_1"), (1280, "latent_height_2"),
+                          (1280, "latent_height_3")])
+        with self.assertRaises(ValueError):
+            io_spec("controlnet", "webgpu", xl=True)
+
+    def test_wrappers_order_the_residuals_and_pass_them_on(self):
+        torch.manual_seed(0)
+        net, unet = ControlNetIO(FakeControlNet(), "float32", "float32"), UnetControlIO(FakeControlUnet(), "float32",
+                                                                                          "float32")
+        args = [torch.randn(2, 4, 8, 8), torch.tensor([999, 1]), torch.randn(2, 77, 8)]
+        residuals = net(*args, torch.rand(2, 3, 64, 64))
+        self.assertEqual([tuple(r.shape) for r in residuals],
+                         [(2, c, 8 >> level, 8 >> level) for c, level in SD21_RESIDUALS])
+        zeros = [torch.zeros_like(r) for r in residuals]
+        base = UnetIO(FakeUnet(), "float32", "float32")
+        base.unet.load_state_dict(unet.unet.state_dict())
+        self.assertTrue(torch.equal(unet(*args, *zeros), base(*args)))
+        self.assertFalse(torch.equal(unet(*args, *residuals), base(*args)))
+
+
 class Wrappers(unittest.TestCase):
     def test_unet_keeps_the_timestep_integer_and_casts_the_edges(self):
         unet = FakeUnet().to(torch.float64)
@@ -161,9 +229,15 @@ class Export(unittest.TestCase):
             ("text_encoder", TextIO(FakeText(), "float32"), [torch.randint(0, 49407, (1, 77), dtype=torch.int32)]),
             ("vae_decoder", VaeDecoderIO(FakeVae(), "float32", "float32"), [torch.randn(1, 4, 8, 8)]),
             ("vae_encoder", VaeEncoderIO(FakeVae(), "float32", "float32"), [torch.randn(1, 3, 64, 64)]),
+            ("controlnet", ControlNetIO(FakeControlNet(), "float32", "float32"),
+             [torch.randn(1, 4, 8, 8), torch.tensor([999]), torch.randn(1, 77, 8), torch.rand(1, 3, 64, 64)]),
+            ("unet_controlnet", UnetControlIO(FakeControlUnet(), "float32", "float32"),
+             [torch.randn(1, 4, 8, 8), torch.tensor([999]), torch.randn(1, 77, 8)]
+             + [torch.randn(1, c, 8 >> level, 8 >> level) for c, level in SD21_RESIDUALS]),
         ]
         for network, module, example in jobs:
-            path = os.path.join(out, network, "model.onnx")
+            folder = "controlnet_depth" if network == "controlnet" else network
+            path = os.path.join(out, folder, "model.onnx")
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with torch.no_grad():
                 export_network(module.eval(), network, "webgpu", path, example)

@@ -26,6 +26,36 @@ class UnetIO(nn.Module):
         return out.sample.to(self.io)
 
 
+class ControlNetIO(nn.Module):
+    """sample, timestep (int64), encoder_hidden_states, controlnet_cond -> the 12 down residuals and the mid one,
+    at conditioning scale 1 (the pipeline scales and sums them)."""
+
+    def __init__(self, controlnet, compute, io):
+        super().__init__()
+        self.controlnet, self.compute, self.io = controlnet, DTYPES[compute], DTYPES[io]
+
+    def forward(self, sample, timestep, encoder_hidden_states, controlnet_cond):
+        down, mid = self.controlnet(sample.to(self.compute), timestep, encoder_hidden_states.to(self.compute),
+                                    controlnet_cond=controlnet_cond.to(self.compute), conditioning_scale=1.0,
+                                    return_dict=False)
+        return tuple(r.to(self.io) for r in (*down, mid))
+
+
+class UnetControlIO(nn.Module):
+    """sample, timestep (int64), encoder_hidden_states, then the 13 residuals -> out_sample: diffusers adds them to
+    the skips (down_block_additional_residuals) and to the mid block's output (mid_block_additional_residual)."""
+
+    def __init__(self, unet, compute, io):
+        super().__init__()
+        self.unet, self.compute, self.io = unet, DTYPES[compute], DTYPES[io]
+
+    def forward(self, sample, timestep, encoder_hidden_states, *residuals):
+        r = [x.to(self.compute) for x in residuals]
+        out = self.unet(sample.to(self.compute), timestep, encoder_hidden_states.to(self.compute),
+                        down_block_additional_residuals=tuple(r[:12]), mid_block_additional_residual=r[12])
+        return out.sample.to(self.io)
+
+
 class TextIO(nn.Module):
     """input_ids (int32) -> last_hidden_state, pooler_output | text_embeds (`projection`) [, hidden_states stacked
     by layer (`xl`)]."""

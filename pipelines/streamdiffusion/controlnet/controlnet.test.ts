@@ -7,7 +7,10 @@ import type { ParamSnapshot, Pipeline, RenderContext } from '../../../src/engine
 import { snapshotOf } from '../../../src/engine/snapshot';
 import { ParamStore } from '../../../src/params/store';
 import { OrtRuntime } from '../../../src/runtime/ort';
+import { DeviceEngine } from '../device-engine';
 import { DiffusionModel } from '../diffusion-model';
+import { stagesFor } from '../schedule';
+import { NoiseBank } from '../../shared/noise';
 import { resolveModel } from '../models';
 import type { ModelFiles } from '../models';
 import { streamDiffusion } from '../streamdiffusion';
@@ -159,6 +162,32 @@ describe('ControlNet on the tiny model', () => {
     }
     await runtime.release([...Object.values(handles), ...Object.values(device.handles)]);
     await stage.release();
+    await dm.release();
+  });
+
+  it('on the device engine keeps no handle from frame to frame (residuals, control image, per-ControlNet outputs all released)', async () => {
+    const model = await resolveModel('tiny', emptyModels, 'full');
+    const files = await resolveControlNets(model, ['depth', 'canny'], emptyModels, { width: SIZE, height: SIZE });
+    const size = { width: SIZE, height: SIZE };
+    const dm = await DiffusionModel.open(runtime, model, new Timings(), () => {}, size, files.unet);
+    dm.control = await ControlStage.open(runtime, files.nets, dm.networks.unet, size);
+    dm.control.setFrame(picture('ramp'), [1, 0.5]);
+    const engine = new DeviceEngine(runtime, dm, SIZE, SIZE, new Timings());
+    await engine.reset(stagesFor([10, 40]), new NoiseBank(4 * 64, 2, 1).stages);
+    const positive = await dm.prompts.encode('a forest');
+    const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
+    const req = { image: undefined, pixels: undefined, positive, negative: positive, guidance, addNoise: true };
+    await engine.render(req);
+    const handles = runtime.handleStats().count;
+    for (let i = 0; i < 4; i++) await engine.render(req);
+    expect(runtime.handleStats().count).toBe(handles);
+    // At scale 0 the cached zeros go in instead: still nothing left behind.
+    dm.control.setFrame(picture('ramp'), [0, 0]);
+    await engine.render(req);
+    const withZeros = runtime.handleStats().count;
+    for (let i = 0; i < 3; i++) await engine.render(req);
+    expect(runtime.handleStats().count).toBe(withZeros);
+    await engine.release();
     await dm.release();
   });
 

@@ -40,6 +40,7 @@ interface Config {
 
 const configs: Config[] = [
   { label: 'no chain, no ControlNet', preprocess: '', values: {} },
+  { label: 'no chain, ControlNet depth (on the camera)', preprocess: '', values: { controlnet: 'depth' } },
   { label: 'depth + ControlNet depth', preprocess: 'depth', values: { controlnet: 'depth' } },
   { label: 'edges + ControlNet canny', preprocess: 'edges', values: { controlnet: 'canny' } },
   {
@@ -164,15 +165,16 @@ export function controlNetTable(r: ControlNetBenchResult): string {
   const base = r.loops[0]!.fps;
   const rows = r.loops.map(
     (l) =>
-      `| ${l.label} | ${fmt(l.fps, 1)} | ${fmt(l.fps / base, 2)} | ${l.controlNetMs === undefined ? '—' : fmt(l.controlNetMs)} | ${fmt(l.unetMs ?? NaN)} |`,
+      `| ${l.label} | ${fmt(l.fps, 1)} | ${fmt(1000 / l.fps, 1)} | ${fmt(l.fps / base, 3)} | ` +
+      `${l.controlNetMs === undefined ? '—' : fmt(l.controlNetMs)} | ${fmt(l.unetMs ?? NaN)} |`,
   );
   return [
     preprocessTable(r.stages),
     '',
     `streamdiffusion tiny, img2img, 1 step, ${SIZE}x${SIZE} on ${r.provider}: the loaded pipeline back to back (chain included):`,
     '',
-    '| configuration | fps (median of rounds) | vs none | ControlNet ms/frame | UNet ms/frame |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| configuration | fps (median of rounds) | ms/frame | fps vs none | ControlNet step ms | UNet ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }

@@ -214,6 +214,23 @@ describe('ControlNet on the tiny model', () => {
     expect(store.current().controlnetScale2).toBe(1);
   });
 
+  it('refuses files that do not fit with a sentence: a UNet without residual inputs, a UNet as a ControlNet', async () => {
+    const model = await resolveModel('tiny', emptyModels, 'full');
+    const files = await resolveControlNets(model, ['depth'], emptyModels, { width: SIZE, height: SIZE });
+    const size = { width: SIZE, height: SIZE };
+    const plain = await DiffusionModel.open(runtime, model, new Timings(), () => {}, size);
+    await expect(ControlStage.open(runtime, files.nets, plain.networks.unet, size)).rejects.toThrow(
+      /^the ControlNet UNet has no input down_block_0, .*mid_block$/,
+    );
+    const control = await DiffusionModel.open(runtime, model, new Timings(), () => {}, size, files.unet);
+    const wrong = [{ name: 'depth', path: files.unet }];
+    await expect(ControlStage.open(runtime, wrong, control.networks.unet, size)).rejects.toThrow(
+      /^ControlNet depth \(.*unet_controlnet.*\) does not fit: no input controlnet_cond, no output down_block_0/,
+    );
+    await plain.release();
+    await control.release();
+  });
+
   it('refuses ControlNet on an SDXL model and a real one not yet exported, naming the fix', async () => {
     await expect(load(paramsOf({ model: 'tiny-xl', controlnet: 'depth' }))).rejects.toThrow(
       /ControlNet needs an SD 2\.1-family model .*tiny-xl is SDXL/,

@@ -169,7 +169,7 @@ describe('ControlNet on the tiny model', () => {
     const model = await resolveModel('tiny', emptyModels, 'full');
     const files = await resolveControlNets(model, ['depth', 'canny'], emptyModels, { width: SIZE, height: SIZE });
     const size = { width: SIZE, height: SIZE };
-    const dm = await DiffusionModel.open(runtime, model, new Timings(), () => {}, size, files.unet);
+    const dm = await openControlled(model, files.unet);
     dm.control = await ControlStage.open(runtime, files.nets, dm.networks.unet, size);
     dm.control.setFrame(picture('ramp'), [1, 0.5]);
     const engine = new DeviceEngine(runtime, dm, SIZE, SIZE, new Timings());
@@ -222,7 +222,7 @@ describe('ControlNet on the tiny model', () => {
     await expect(ControlStage.open(runtime, files.nets, plain.networks.unet, size)).rejects.toThrow(
       /^the ControlNet UNet has no input down_block_0, .*mid_block$/,
     );
-    const control = await DiffusionModel.open(runtime, model, new Timings(), () => {}, size, files.unet);
+    const control = await openControlled(model, files.unet);
     const wrong = [{ name: 'depth', path: files.unet }];
     await expect(ControlStage.open(runtime, wrong, control.networks.unet, size)).rejects.toThrow(
       /^ControlNet depth \(.*unet_controlnet.*\) does not fit: no input controlnet_cond, no output down_block_0/,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,9 @@ import { stagesFor } from '../schedule';
 import { NoiseBank } from '../../shared/noise';
 import { resolveModel } from '../models';
 import type { ModelFiles } from '../models';
+import type { StreamDiffusionPipeline } from '../streamdiffusion';
 import { streamDiffusion } from '../streamdiffusion';
+import { tinyLora, tinyLoraFile } from '../tiny/test-lora';
 import { Timings } from '../../shared/timings';
 import { ControlStage } from './control-stage';
 import { resolveControlNets } from './files';
@@ -201,6 +203,21 @@ describe('ControlNet on the tiny model', () => {
     const both = await frames(paramsOf({ controlnet: 'depth', controlnet2: 'canny' }), control);
     expect(withIdle).toEqual(depth);
     expect(differs(both, depth)).toBe(true);
+  });
+
+  it('a LoRA chosen while running reopens the ControlNet UNet with its branches: the control image still steers', async () => {
+    await mkdir(join(emptyModels, 'loras'), { recursive: true });
+    await writeFile(join(emptyModels, 'loras', 'style-a.safetensors'), tinyLoraFile(tinyLora(21), 'kohya'));
+    const control = picture('checker');
+    const base = paramsOf({ controlnet: 'depth' });
+    const p = (await load(base)) as StreamDiffusionPipeline;
+    await p.render(ctx(0, control), base);
+    const withLora = { ...base, lora: 'style-a' } as ParamSnapshot<SD>;
+    await p.render(ctx(1, control), withLora);
+    await p.lorasSettled();
+    const steered = await p.render(ctx(2, control), withLora);
+    const plain = await p.render(ctx(3, control), { ...withLora, controlnetScale: 0 });
+    expect(differs(steered.data, plain.data)).toBe(true);
   });
 
   it('refuses an unknown ControlNet name with a sentence and keeps the one chosen', () => {

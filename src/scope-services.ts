@@ -8,6 +8,8 @@ import { startShow, syncCues, syncTempo } from './show-setup';
 import { faultRoutes } from './server/api-faults';
 import { startHttpServer } from './server/http';
 import { LoraInstaller, loraRoutes, modelRoutes } from './models';
+import { referenceRoutes } from './references/routes';
+import { referencesDir } from './references/reference-images';
 import { presetRoutes } from './presets/index';
 import { pluginRoutes } from './plugins/index';
 import { oscRoutes } from '../control/osc/paths';
@@ -43,6 +45,7 @@ export const coreService = scopeService({
           presetRoutes(presets),
           pluginRoutes(plugins),
           pre.routes,
+          referenceRoutes(referencesDir(models.dir)),
           ...(faults ? [faultRoutes(faults)] : []),
         ],
       },

@@ -41,6 +41,8 @@ export const apiPaths = {
   modelsStatus: '/models/status',
   modelsDownload: '/models/download',
   loras: '/loras',
+  references: '/references',
+  reference: '/references/:name',
   stream: '/stream.mjpeg',
   show: '/show',
 } as const;

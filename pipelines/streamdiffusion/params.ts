@@ -4,6 +4,7 @@ import type { ParamSpecs } from '../../src/params/spec';
 import { promptParams } from '../shared/prompts';
 import { loraParams } from '../shared/lora-params';
 import { modelIds } from './models';
+import { referenceParams } from './reference/reference-params';
 
 const model = { group: 'model', mode: 'load' } as const;
 const prompt = { group: 'prompt' } as const;
@@ -87,4 +88,5 @@ export const streamDiffusionParams = {
   similarityThreshold: p.number(0.98, { ...filter, min: 0.5, max: 1, step: 0.001, label: 'Similarity threshold' }),
   maxSkipFrames: p.int(10, { ...filter, min: 0, max: 120, label: 'Max skipped frames' }),
   ...loraParams,
+  ...referenceParams,
 } satisfies ParamSpecs;

@@ -25,6 +25,8 @@ import { SimilarityFilter } from './similarity-filter';
 import { ImageSource } from '../shared/source';
 import { Timings } from '../shared/timings';
 import { LoraSwap } from './lora-swap';
+import { referenceSlot } from './reference/reference-load';
+import type { ReferenceSlot } from './reference/reference-slot';
 
 type SdParams = typeof streamDiffusionParams;
 
@@ -59,6 +61,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
   private readonly transition = new PromptTransition();
   private readonly filter = new SimilarityFilter();
   private lastImage: Image | undefined;
+  private reference: ReferenceSlot | undefined;
   private width = 0;
   private height = 0;
   private loras: LoraSwap | undefined;
@@ -100,6 +103,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
       ? 'tensors kept on the device between networks'
       : 'fixed-batch UNet, host stream';
     ctx.log(`${id}: ${this.model.half ? 'float16' : 'float32'} UNet, ${ctx.width}x${ctx.height}, ${where}`);
+    this.reference = referenceSlot(ctx, id);
     ctx.progress('loading image source', 0.95);
     this.source = await ImageSource.load(params.source, ctx);
     ctx.progress('ready', 1);
@@ -157,6 +161,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
       }
     }
 
+    await this.reference?.apply(model, params.reference, params.referenceWeight);
     const positive = await this.conditioning(params, ctx.time);
     const negative = await this.negative(params, positive);
     const guidance = { cfg: params.cfg, scale: params.guidance, delta: params.delta };
@@ -176,6 +181,8 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
   async unload(): Promise<void> {
     await this.loras?.close();
     await this.source?.unload();
+    await this.reference?.release();
+    this.reference = undefined;
     await this.engine?.release();
     await this.model?.release();
     this.source = undefined;

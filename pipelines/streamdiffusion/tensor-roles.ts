@@ -39,6 +39,9 @@ const roles: Record<Network, { label: string; inputs: Role[]; outputs: Role[] }>
       role('encoder_hidden_states', ['text_embeddings'], FLOAT, 3),
       role('text_embeds', [], FLOAT, 2, false),
       role('time_ids', [], FLOAT, 2, false),
+      // The IP-Adapter UNet's (reference/): CLIP image embeddings and the weight of the image cross-attention.
+      role('image_embeds', [], FLOAT, 2, false),
+      role('ip_adapter_scale', [], FLOAT, 1, false),
     ],
     outputs: [role('out_sample', ['latent', 'noise_pred'], FLOAT, 4)],
   },

@@ -26,7 +26,10 @@ const png = (r: number, g: number, b: number, width = 320, height = 240) =>
     .toBuffer();
 
 const put = async (name: string, body: Uint8Array | string) => {
-  const res = await app.request(`/api/v1/references/${encodeURIComponent(name)}`, { method: 'PUT', body });
+  const res = await app.request(`/api/v1/references/${encodeURIComponent(name)}`, {
+    method: 'PUT',
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
   const json = (await res.json()) as { error?: { message: string } } & Record<string, unknown>;
   return { status: res.status, body: json.error ?? json };
 };

@@ -50,6 +50,8 @@ export const apiPaths = {
 /** Routes at the root: WebRTC out (WHEP) and in (WHIP), the output page. */
 export const rootPaths = {
   whep: '/whep',
+  /** WHEP of the conditioning picture (the pre-processor chain's depth, edges): an output of its own. */
+  conditioningWhep: '/conditioning/whep',
   outputPage: '/output',
   whipSlot: '/whip/:slot',
 } as const;

@@ -45,6 +45,7 @@ export const apiPaths = {
   reference: '/references/:name',
   stream: '/stream.mjpeg',
   show: '/show',
+  conditioningStream: '/conditioning/stream.mjpeg',
 } as const;
 
 /** Routes at the root: WebRTC out (WHEP) and in (WHIP), the output page. */

@@ -27,6 +27,7 @@ import { outputDelayAction } from './output-delay-action';
 import { controlsOf } from './schema';
 import { PresetsCard } from './components/presets-card';
 import { Preview } from './components/preview';
+import { ConditioningPreview } from './components/conditioning-preview';
 import { ShortcutsOverlay, useShortcuts } from './components/shortcuts';
 import { ShowCard } from './components/show-card';
 import { showActions } from './show-actions';
@@ -134,6 +135,7 @@ export function App() {
       <main class="layout">
         <section class="stage" aria-label="preview">
           <Preview outputs={state.outputs} paused={paused} />
+          <ConditioningPreview values={state.values} />
         </section>
         <section class="controls-col card" aria-label="parameters">
           <h2>

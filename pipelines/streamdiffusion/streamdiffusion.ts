@@ -103,7 +103,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
       ? 'tensors kept on the device between networks'
       : 'fixed-batch UNet, host stream';
     ctx.log(`${id}: ${this.model.half ? 'float16' : 'float32'} UNet, ${ctx.width}x${ctx.height}, ${where}`);
-    this.reference = referenceSlot(ctx, id);
+    this.reference = await referenceSlot(ctx, id, this.model);
     ctx.progress('loading image source', 0.95);
     this.source = await ImageSource.load(params.source, ctx);
     ctx.progress('ready', 1);

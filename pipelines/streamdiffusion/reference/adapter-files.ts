@@ -12,10 +12,19 @@ export interface AdapterFiles {
 export const adapterDir = (models: string, id: ModelId) => join(models, 'ip-adapter', id);
 
 /**
- * The IP-Adapter files for a model: generated for the tiny one, the exporter's under `<models>/ip-adapter/<id>/`
- * for the others; throws a sentence saying what is missing and how to make it.
+ * The IP-Adapter files for a model: generated for the tiny model and the stand-ins, the exporter's under
+ * `<models>/ip-adapter/<id>/` for the real ones; throws a sentence saying what is missing and how to make it.
  */
-export async function resolveAdapter(id: ModelId, models: string): Promise<AdapterFiles> {
+export async function resolveAdapter(
+  id: ModelId,
+  models: string,
+  size: { width: number; height: number } = { width: 512, height: 512 },
+): Promise<AdapterFiles> {
+  if (id === 'sd-turbo-standin' || id === 'sd-turbo-standin-fp32') {
+    // Random weights at the real sizes, generated beside the stand-in model on first use (minutes, once).
+    const { generateStandinIp } = await import('./standin-ip-generate');
+    return generateStandinIp(models, { half: id === 'sd-turbo-standin', ...size });
+  }
   if (id === 'tiny') {
     const { writeTinyIpAdapter } = await import('./tiny-write');
     return writeTinyIpAdapter();

@@ -12,7 +12,6 @@ import type { ModelId } from '../models';
 import { TypedSession } from '../session-io';
 import type { Feed } from '../session-io';
 import { resolveAdapter } from './adapter-files';
-import type { AdapterFiles } from './adapter-files';
 import { clipPixels } from './clip-pixels';
 import { CLIP_SIZE } from './tiny-graphs';
 
@@ -25,8 +24,6 @@ export interface ReferenceSlotOptions {
   /** The load's sizes, which fix the IP UNet's free dimensions as the base UNet's are. */
   size: { width: number; height: number; latentChannels: number; tokens: number };
   log: (message: string) => void;
-  /** Where the adapter's files are (tests); default: resolveAdapter. */
-  files?: (id: ModelId, models: string) => Promise<AdapterFiles>;
 }
 
 export class ReferenceSlot {
@@ -106,7 +103,7 @@ export class ReferenceSlot {
     }
     const opened: TypedSession[] = [];
     try {
-      const files = await (this.o.files ?? resolveAdapter)(this.o.model, this.o.modelsDir);
+      const files = await resolveAdapter(this.o.model, this.o.modelsDir, this.o.size);
       const encoder = await TypedSession.open(this.o.runtime, files.encoder);
       opened.push(encoder);
       const unetFile = { dir: dirname(dirname(files.unet)), file: `${basename(dirname(files.unet))}/model.onnx` };

@@ -157,6 +157,17 @@ describe('streamdiffusion with a reference image', () => {
     expect((await render(p, paramsOf({ reference: '', referenceWeight: 1 }))).data).toEqual(none.data);
   });
 
+  it('opens the adapter during the load when a reference is set then, and draws the same frame', async () => {
+    const logs: string[] = [];
+    const params = paramsOf({ reference: 'red.png', referenceWeight: 1 });
+    const atLoad = await load(params, logs);
+    expect(logs.filter((l) => l.startsWith('IP-Adapter loaded'))).toHaveLength(1);
+    const first = await render(atLoad, params);
+    const later = await load(paramsOf(), []);
+    await render(later, paramsOf());
+    expect((await render(later, params)).data).toEqual(first.data);
+  });
+
   it.each([
     ['a file that does not decode', 'broken.png', /reference "broken\.png" is not an image this server decodes/],
     ['a name with no file', 'nowhere.png', /no reference image "nowhere\.png"/],

@@ -16,6 +16,9 @@ import { OrtRuntime } from '../../../src/runtime/ort';
 import { streamDiffusion } from '../streamdiffusion';
 import { TypedSession } from '../session-io';
 import { buildUnet, tinyWeights } from '../tiny/graphs';
+import { writeTinyModel } from '../tiny/write';
+import { DiffusionModel } from '../diffusion-model';
+import { Timings } from '../../shared/timings';
 import { tinyVocab } from '../tiny/vocab';
 import { buildTinyImageEncoder, buildTinyIpUnet, tinyIpWeights } from './tiny-graphs';
 
@@ -90,6 +93,42 @@ describe('tiny IP-Adapter graphs', () => {
     const half = await run(0.5);
     half.forEach((v, i) => expect(v).toBeCloseTo((expected[i]! + steered[i]!) / 2, 4));
     await Promise.all([plain.release(), withIp.release()]);
+  });
+
+  it('run on a fixed-batch UNet in slices, the weight fed whole to each slice, as one call on a dynamic one', async () => {
+    const dir = await writeTinyModel({ unetBatch: 1 });
+    const files = {
+      id: 'tiny' as const,
+      xl: false,
+      dir,
+      vaeDir: dir,
+      latentScale: 1,
+      padTokens: ['!', '!'] as [string, string],
+    };
+    const model = await DiffusionModel.open(runtime, files, new Timings());
+    const dynamic = await TypedSession.open(runtime, buildTinyIpUnet(base, ip));
+    const embeds = fill(2 * ip.embed);
+    const extra = (mask: boolean[]) => ({
+      image_embeds: { data: embeds.subarray(0, mask.length * ip.embed), dims: [mask.length, ip.embed] },
+      ip_adapter_scale: { data: Float32Array.of(0.7), dims: [1] },
+    });
+    await model.useUnet(
+      await TypedSession.open(runtime, buildTinyIpUnet(base, ip, { batch: 1 }), { network: 'unet', label: 'unet_ip' }),
+      extra,
+    );
+    expect(model.dynamicBatch).toBe(false);
+    const positive = { hidden: fill(77 * 32) };
+    const batch = { sample: fill(2 * 4 * 2 * 3), timesteps: [999, 20], negative: [false, false] };
+    const sliced = await model.predictNoise(batch, positive, positive, 3 * 8, 2 * 8);
+    const whole = await dynamic.run({
+      sample: { data: batch.sample, dims: [2, 4, 2, 3] },
+      timestep: { data: Float32Array.of(999, 20), dims: [2] },
+      ...model.conditioningFeeds(batch.negative, positive, positive, 3 * 8, 2 * 8),
+    });
+    // Equal up to the rounding of batch-1 and batch-2 kernels.
+    expect(sliced.length).toBe(whole.out_sample!.length);
+    sliced.forEach((v, i) => expect(v).toBeCloseTo(whole.out_sample![i]!, 5));
+    await Promise.all([model.release(), dynamic.release()]);
   });
 
   it('encode two pictures to different image embeddings of the declared width', async () => {

@@ -73,13 +73,15 @@ export function buildTinyImageEncoder(w: TinyIpWeights): Uint8Array {
  * sample [b,4,h,w], timestep [b], encoder_hidden_states [b,77,dim], image_embeds [b,embed], ip_adapter_scale [1]
  * -> out_sample = base(sample, t, E) + scale · attention(q(sample), k_ip(tokens), v_ip(tokens)).
  */
-export function buildTinyIpUnet(base: TinyWeights, w: TinyIpWeights): Uint8Array {
+export function buildTinyIpUnet(base: TinyWeights, w: TinyIpWeights, o: { batch?: number } = {}): Uint8Array {
   const g = new GraphBuilder('tiny_unet_ip');
   const dim = base.dim;
-  const sample = g.input('sample', 'float', ['batch', 'unet_channels', 'height', 'width']);
-  const t = g.input('timestep', 'float', ['batch']);
-  const ehs = g.input('encoder_hidden_states', 'float', ['batch', 'tokens', dim]);
-  const embeds = g.input('image_embeds', 'float', ['batch', w.embed]);
+  // A number declares a fixed batch, as exports for static-shape engines do.
+  const batch = o.batch ?? 'batch';
+  const sample = g.input('sample', 'float', [batch, 'unet_channels', 'height', 'width']);
+  const t = g.input('timestep', 'float', [batch]);
+  const ehs = g.input('encoder_hidden_states', 'float', [batch, 'tokens', dim]);
+  const embeds = g.input('image_embeds', 'float', [batch, w.embed]);
   const scale = g.input('ip_adapter_scale', 'float', [1]);
 
   // The text branch: tiny/graphs.ts buildUnet, operator for operator.
@@ -120,6 +122,6 @@ export function buildTinyIpUnet(base: TinyWeights, w: TinyIpWeights): Uint8Array
   const image = g.op('Reshape', [g.op('Transpose', [attended], { perm: [0, 2, 1] }), g.op('Shape', [sample])]);
 
   const eps = g.op('Add', [text, g.op('Mul', [image, scale])]);
-  g.output(eps, 'out_sample', 'float', ['batch', 'unet_channels', 'height', 'width']);
+  g.output(eps, 'out_sample', 'float', [batch, 'unet_channels', 'height', 'width']);
   return g.toBytes();
 }

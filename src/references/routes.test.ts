@@ -43,6 +43,10 @@ describe('reference image routes', () => {
     const image = await readReference(dir, 'sunset.png');
     expect([image.width, image.height, image.data.length]).toEqual([224, 224, 224 * 224 * 3]);
     expect([...image.data.slice(0, 3)]).toEqual([250, 120, 30]);
+    const file = await app.request('/api/v1/references/sunset.png');
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect((await sharp(Buffer.from(await file.arrayBuffer())).metadata()).width).toBe(320);
+    expect((await app.request('/api/v1/references/other.png')).status).toBe(404);
   });
 
   it('refuses bytes that are not an image with a sentence, and leaves the folder as it was', async () => {

@@ -3,18 +3,17 @@
  * image's bytes as the body of `PUT /references/<name>`; it is decoded before it is kept, and a file that does not
  * decode, is too large or has a bad name is refused with a sentence and leaves the folder as it was.
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { referenceListSchema, referenceSavedSchema } from '../shared/references';
 import { ScopeError } from '../kernel/errors';
 import { routes } from '../http/routes';
 import { apiPaths } from '../shared/api-paths';
 import type { RouteDoc } from '../shared/route-doc';
 import { listReferences, MAX_REFERENCE_BYTES, referenceNameSchema, saveReference } from './reference-images';
 
-const listSchema = z.object({ dir: z.string(), references: z.array(z.string()) });
-const savedSchema = z.object({ name: z.string(), width: z.number(), height: z.number() });
 const nameParams = z.object({ name: referenceNameSchema });
 
 /** The routes over the references folder `dir`. */
@@ -24,9 +23,24 @@ export function referenceRoutes(dir: string): Hono {
 
   const listDoc = {
     summary: 'the reference images the `reference` parameter can name',
-    responses: { 200: listSchema },
+    responses: { 200: referenceListSchema },
   } satisfies RouteDoc;
   r.get(apiPaths.references, listDoc, async (c) => c.json({ dir, references: await listReferences(dir) }));
+
+  const getDoc = {
+    summary: 'a reference image as it was uploaded (the panel shows it as a thumbnail)',
+    params: nameParams,
+    paramsName: 'reference name',
+    responses: { 200: { media: 'image/png, image/jpeg or image/webp', description: 'the file' } },
+    errors: ['not_found'],
+  } satisfies RouteDoc;
+  r.get(apiPaths.reference, getDoc, async (c) => {
+    const { name } = c.req.valid('param');
+    const bytes = await readFile(join(dir, name)).catch(() => undefined);
+    if (!bytes) throw new ScopeError('not_found', `no reference "${name}"`);
+    const type = /\.png$/i.test(name) ? 'image/png' : /\.webp$/i.test(name) ? 'image/webp' : 'image/jpeg';
+    return c.body(new Uint8Array(bytes), 200, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
+  });
 
   const putDoc = {
     summary: `uploads a reference image (PNG, JPEG or WebP, up to ${MAX_REFERENCE_BYTES / 1024 / 1024} MiB)`,
@@ -34,7 +48,7 @@ export function referenceRoutes(dir: string): Hono {
     params: nameParams,
     paramsName: 'reference name',
     body: { media: 'image/png, image/jpeg or image/webp', description: 'the image file' },
-    responses: { 201: savedSchema },
+    responses: { 201: referenceSavedSchema },
     errors: ['invalid_body', 'body_too_large'],
   } satisfies RouteDoc;
   r.put(apiPaths.reference, putDoc, async (c) => {

@@ -28,6 +28,7 @@ import { controlsOf } from './schema';
 import { PresetsCard } from './components/presets-card';
 import { Preview } from './components/preview';
 import { ConditioningPreview } from './components/conditioning-preview';
+import { ReferenceCard } from './components/reference-card';
 import { ShortcutsOverlay, useShortcuts } from './components/shortcuts';
 import { ShowCard } from './components/show-card';
 import { showActions } from './show-actions';
@@ -175,6 +176,17 @@ export function App() {
                 Input <span class="dim">{inputHint(state)}</span>
               </h2>
               <InputCard inputs={state.inputs} selection={state.input} actions={inputs} />
+            </section>
+          )}
+          {typeof state.values.reference === 'string' && (
+            <section class="card" aria-label="reference image">
+              <h2>
+                Reference <span class="dim">IP-Adapter</span>
+              </h2>
+              <ReferenceCard
+                current={state.values.reference}
+                actions={{ use: (name) => ctx.client.set('reference', name), notify: ctx.notify }}
+              />
             </section>
           )}
           {state.presets && (

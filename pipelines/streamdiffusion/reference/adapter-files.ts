@@ -25,11 +25,10 @@ export async function resolveAdapter(
     const { generateStandinIp } = await import('./standin-ip-generate');
     return generateStandinIp(models, { half: id === 'sd-turbo-standin', ...size });
   }
-  if (id === 'tiny') {
+  if (id === 'tiny' || id === 'tiny-xl') {
     const { writeTinyIpAdapter } = await import('./tiny-write');
-    return writeTinyIpAdapter();
+    return writeTinyIpAdapter({ xl: id === 'tiny-xl' });
   }
-  if (id === 'tiny-xl') throw new Error('the tiny-xl model has no IP-Adapter stand-in; the tiny model has one');
   const dir = adapterDir(models, id);
   const files = { encoder: join(dir, 'image_encoder', 'model.onnx'), unet: join(dir, 'unet_ip', 'model.onnx') };
   const missing = [];

@@ -143,10 +143,12 @@ describe('tiny IP-Adapter graphs', () => {
   });
 });
 
-function paramsOf(overrides: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> {
+function paramsFor(overrides: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> {
   const values = { model: 'tiny', mode: 'txt2img', tIndexList: '0', transition: 0, ...overrides };
   return snapshotOf(streamDiffusion.params, { width: 64, height: 64 }, values);
 }
+
+const paramsOf = paramsFor;
 
 async function load(params: ParamSnapshot<SD>, logs: string[]): Promise<Pipeline<SD>> {
   const pipeline = streamDiffusion.create();
@@ -169,32 +171,36 @@ const render = (p: Pipeline<SD>, params: ParamSnapshot<SD>) =>
 const diff = (a: Image, b: Image) => a.data.reduce((s, v, i) => s + Math.abs(v - b.data[i]!), 0) / a.data.length;
 
 describe('streamdiffusion with a reference image', () => {
-  it('weight 0 gives the frame of no reference; a picture, another picture and the weight each change it', async () => {
-    const logs: string[] = [];
-    const p = await load(paramsOf(), logs);
-    const none = await render(p, paramsOf());
+  it.each(['tiny', 'tiny-xl'])(
+    '%s: weight 0 gives the frame of no reference; a picture, another picture and the weight each change it',
+    async (model) => {
+      const logs: string[] = [];
+      const paramsOf = (o: { [K in keyof SD]?: unknown } = {}) => paramsFor({ model, ...o });
+      const p = await load(paramsOf(), logs);
+      const none = await render(p, paramsOf());
 
-    const zero = await render(p, paramsOf({ reference: 'red.png', referenceWeight: 0 }));
-    expect(logs.filter((l) => l.startsWith('IP-Adapter loaded'))).toHaveLength(1);
-    expect(zero.data).toEqual(none.data);
+      const zero = await render(p, paramsOf({ reference: 'red.png', referenceWeight: 0 }));
+      expect(logs.filter((l) => l.startsWith('IP-Adapter loaded'))).toHaveLength(1);
+      expect(zero.data).toEqual(none.data);
 
-    const red = await render(p, paramsOf({ reference: 'red.png', referenceWeight: 1 }));
-    expect(diff(red, none)).toBeGreaterThan(1);
-    // Deterministic: the same reference and weight give the same frame again.
-    expect((await render(p, paramsOf({ reference: 'red.png', referenceWeight: 1 }))).data).toEqual(red.data);
+      const red = await render(p, paramsOf({ reference: 'red.png', referenceWeight: 1 }));
+      expect(diff(red, none)).toBeGreaterThan(1);
+      // Deterministic: the same reference and weight give the same frame again.
+      expect((await render(p, paramsOf({ reference: 'red.png', referenceWeight: 1 }))).data).toEqual(red.data);
 
-    const blue = await render(p, paramsOf({ reference: 'blue.png', referenceWeight: 1 }));
-    expect(diff(blue, red)).toBeGreaterThan(1);
+      const blue = await render(p, paramsOf({ reference: 'blue.png', referenceWeight: 1 }));
+      expect(diff(blue, red)).toBeGreaterThan(1);
 
-    // The weight is a graph input: another value changes the very next frame, with no reload.
-    const lighter = await render(p, paramsOf({ reference: 'blue.png', referenceWeight: 0.4 }));
-    expect(diff(lighter, blue)).toBeGreaterThan(0.3);
-    expect(diff(lighter, none)).toBeGreaterThan(0.3);
-    expect(logs.filter((l) => l.startsWith('IP-Adapter loaded'))).toHaveLength(1);
+      // The weight is a graph input: another value changes the very next frame, with no reload.
+      const lighter = await render(p, paramsOf({ reference: 'blue.png', referenceWeight: 0.4 }));
+      expect(diff(lighter, blue)).toBeGreaterThan(0.3);
+      expect(diff(lighter, none)).toBeGreaterThan(0.3);
+      expect(logs.filter((l) => l.startsWith('IP-Adapter loaded'))).toHaveLength(1);
 
-    // Clearing the reference is the frame of no reference again.
-    expect((await render(p, paramsOf({ reference: '', referenceWeight: 1 }))).data).toEqual(none.data);
-  });
+      // Clearing the reference is the frame of no reference again.
+      expect((await render(p, paramsOf({ reference: '', referenceWeight: 1 }))).data).toEqual(none.data);
+    },
+  );
 
   it('opens the adapter during the load when a reference is set then, and draws the same frame', async () => {
     const logs: string[] = [];

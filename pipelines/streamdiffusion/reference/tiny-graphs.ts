@@ -9,6 +9,7 @@
  */
 import { GraphBuilder } from '../../../src/runtime/graph-builder';
 import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
+import { TINY_POOLED } from '../tiny/graphs';
 import type { TinyWeights } from '../tiny/graphs';
 
 /** The encoder's input size: CLIP's 224×224. */
@@ -73,7 +74,11 @@ export function buildTinyImageEncoder(w: TinyIpWeights): Uint8Array {
  * sample [b,4,h,w], timestep [b], encoder_hidden_states [b,77,dim], image_embeds [b,embed], ip_adapter_scale [1]
  * -> out_sample = base(sample, t, E) + scale · attention(q(sample), k_ip(tokens), v_ip(tokens)).
  */
-export function buildTinyIpUnet(base: TinyWeights, w: TinyIpWeights, o: { batch?: number } = {}): Uint8Array {
+export function buildTinyIpUnet(
+  base: TinyWeights,
+  w: TinyIpWeights,
+  o: { batch?: number; xl?: boolean } = {},
+): Uint8Array {
   const g = new GraphBuilder('tiny_unet_ip');
   const dim = base.dim;
   // A number declares a fixed batch, as exports for static-shape engines do.
@@ -83,10 +88,14 @@ export function buildTinyIpUnet(base: TinyWeights, w: TinyIpWeights, o: { batch?
   const ehs = g.input('encoder_hidden_states', 'float', [batch, 'tokens', dim]);
   const embeds = g.input('image_embeds', 'float', [batch, w.embed]);
   const scale = g.input('ip_adapter_scale', 'float', [1]);
+  // The XL layout's micro-conditioning, after the image inputs as the exporter writes them.
+  const textEmbeds = o.xl ? g.input('text_embeds', 'float', [batch, TINY_POOLED]) : undefined;
+  if (o.xl) g.input('time_ids', 'float', [batch, 6]);
 
   // The text branch: tiny/graphs.ts buildUnet, operator for operator.
   const meanE = g.op('ReduceMean', [ehs], { axes: [1], keepdims: { int: 0 } });
-  const bias = g.op('MatMul', [meanE, g.floats('P', [dim, 4], base.P)]);
+  let bias = g.op('MatMul', [meanE, g.floats('P', [dim, 4], base.P)]);
+  if (textEmbeds) bias = g.op('Add', [bias, g.op('MatMul', [textEmbeds, g.floats('Q', [TINY_POOLED, 4], base.Q)])]);
   const tCol = g.op('Reshape', [g.op('Mul', [t, g.scalar(base.m / 1000)]), g.int64s('t_shape', [-1, 1, 1, 1])]);
   const column = g.int64s('column', [-1, 4, 1, 1]);
   const text = g.op('Add', [

@@ -9,17 +9,22 @@ import { buildTinyImageEncoder, buildTinyIpUnet, tinyIpWeights } from './tiny-gr
 import type { AdapterFiles } from './adapter-files';
 
 /**
- * Writes the tiny model's IP-Adapter (image_encoder/model.onnx, unet_ip/model.onnx) beside nothing else, in a
+ * Writes the tiny (or tiny-xl) model's IP-Adapter (image_encoder/model.onnx, unet_ip/model.onnx) beside nothing else, in a
  * folder named by the graphs' hash, and answers where. The UNet's text branch has the tiny UNet's weights (seed 13,
  * as tiny/write.ts gives it), so the two agree at scale 0.
  */
-export async function writeTinyIpAdapter(root = join(tmpdir(), 'daydream-scope-tiny')): Promise<AdapterFiles> {
+export async function writeTinyIpAdapter(
+  o: { xl?: boolean } = {},
+  root = join(tmpdir(), 'daydream-scope-tiny'),
+): Promise<AdapterFiles> {
   const vocabSize = Object.keys(tinyVocab().vocab).length;
-  const dim = tinyDims(false)[0]!;
+  const xl = o.xl ?? false;
+  // The UNet's context width: 32, or 16 + 16 for XL (tiny/write.ts).
+  const dim = tinyDims(xl).reduce((a, b) => a + b, 0);
   const ip = tinyIpWeights(dim);
   const files: Record<string, Uint8Array> = {
     'image_encoder/model.onnx': buildTinyImageEncoder(ip),
-    'unet_ip/model.onnx': buildTinyIpUnet(tinyWeights(vocabSize, dim, 13), ip),
+    'unet_ip/model.onnx': buildTinyIpUnet(tinyWeights(vocabSize, dim, 13), ip, { xl }),
   };
   const hash = createHash('sha256');
   for (const [name, data] of Object.entries(files)) hash.update(name).update(data);

@@ -2,7 +2,9 @@
 import { cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConditioningPreview } from './conditioning-preview';
+import { OutputsCard } from './outputs-card';
 import { whepUrl } from './preview';
+import { WithPanel, fakePanel } from '../test-support';
 import type { OutputInfo } from '../services';
 
 afterEach(cleanup);
@@ -32,5 +34,30 @@ describe('ConditioningPreview', () => {
       { ...base, id: 'webrtc', kind: 'webrtc', name: 'WebRTC (WHEP)', options: {}, urls: ['/whep', '/output'] },
     ] as OutputInfo[];
     expect(whepUrl(outputs)).toBe('/whep');
+  });
+
+  it('lists the conditioning WHEP in the outputs card with its own address and no player page', () => {
+    const output = {
+      id: 'conditioning-webrtc',
+      kind: 'webrtc',
+      name: 'WebRTC (WHEP), conditioning',
+      available: true,
+      enabled: true,
+      state: 'running',
+      clients: 0,
+      fps: 0,
+      dropped: 0,
+      errors: 0,
+      options: {},
+      source: 'conditioning',
+      urls: ['/conditioning/whep'],
+    } as OutputInfo;
+    render(
+      <WithPanel ctx={fakePanel().ctx}>
+        <OutputsCard outputs={[output]} actions={{ enable: () => {}, rename: () => {} }} />
+      </WithPanel>,
+    );
+    expect(screen.getByText(`${location.origin}/conditioning/whep`)).toBeTruthy();
+    expect(screen.queryByText(`${location.origin}/output`)).toBeNull();
   });
 });

@@ -107,13 +107,19 @@ export class ReferenceSlot {
       const encoder = await TypedSession.open(this.o.runtime, files.encoder);
       opened.push(encoder);
       const unetFile = { dir: dirname(dirname(files.unet)), file: `${basename(dirname(files.unet))}/model.onnx` };
-      await model.useIpUnet(unetFile, (mask) => this.feeds(mask), (unet) => {
-        const width = unet.signature.inputs.find((i) => i.name === 'image_embeds')?.dims[1];
-        if (typeof width !== 'number' || !unet.has('ip_adapter_scale')) {
-          throw new Error(`${files.unet} is not an IP-Adapter UNet (it needs image_embeds [b, E] and ip_adapter_scale)`);
-        }
-        this.width = width;
-      });
+      await model.useIpUnet(
+        unetFile,
+        (mask) => this.feeds(mask),
+        (unet) => {
+          const width = unet.signature.inputs.find((i) => i.name === 'image_embeds')?.dims[1];
+          if (typeof width !== 'number' || !unet.has('ip_adapter_scale')) {
+            throw new Error(
+              `${files.unet} is not an IP-Adapter UNet (it needs image_embeds [b, E] and ip_adapter_scale)`,
+            );
+          }
+          this.width = width;
+        },
+      );
       this.encoder = encoder;
       this.o.log(`IP-Adapter loaded for ${this.o.model} (${this.width}-wide image embeddings)`);
       return true;

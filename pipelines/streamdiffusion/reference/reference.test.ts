@@ -112,10 +112,10 @@ describe('tiny IP-Adapter graphs', () => {
       image_embeds: { data: embeds.subarray(0, mask.length * ip.embed), dims: [mask.length, ip.embed] },
       ip_adapter_scale: { data: Float32Array.of(0.7), dims: [1] },
     });
-    await model.useUnet(
-      await TypedSession.open(runtime, buildTinyIpUnet(base, ip, { batch: 1 }), { network: 'unet', label: 'unet_ip' }),
-      extra,
-    );
+    const fixed = join(models, 'fixed-batch-ip');
+    await mkdir(join(fixed, 'unet_ip'), { recursive: true });
+    await writeFile(join(fixed, 'unet_ip', 'model.onnx'), buildTinyIpUnet(base, ip, { batch: 1 }));
+    await model.useIpUnet({ dir: fixed, file: 'unet_ip/model.onnx' }, extra, () => {});
     expect(model.dynamicBatch).toBe(false);
     const positive = { hidden: fill(77 * 32) };
     const batch = { sample: fill(2 * 4 * 2 * 3), timesteps: [999, 20], negative: [false, false] };

@@ -9,7 +9,7 @@
  */
 import { GraphBuilder } from '../../../src/runtime/graph-builder';
 import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
-import { TINY_POOLED } from '../tiny/graphs';
+import { TINY_POOLED, TINY_UNET_MODULE } from '../tiny/graphs';
 import type { TinyWeights } from '../tiny/graphs';
 
 /** The encoder's input size: CLIP's 224×224. */
@@ -94,7 +94,8 @@ export function buildTinyIpUnet(
 
   // The text branch: tiny/graphs.ts buildUnet, operator for operator.
   const meanE = g.op('ReduceMean', [ehs], { axes: [1], keepdims: { int: 0 } });
-  let bias = g.op('MatMul', [meanE, g.floats('P', [dim, 4], base.P)]);
+  // P under the tiny UNet's module name, so a tiny LoRA reaches the IP UNet as it does the base one.
+  let bias = g.op('MatMul', [meanE, g.floats(`${TINY_UNET_MODULE}.weight`, [dim, 4], base.P)]);
   if (textEmbeds) bias = g.op('Add', [bias, g.op('MatMul', [textEmbeds, g.floats('Q', [TINY_POOLED, 4], base.Q)])]);
   const tCol = g.op('Reshape', [g.op('Mul', [t, g.scalar(base.m / 1000)]), g.int64s('t_shape', [-1, 1, 1, 1])]);
   const column = g.int64s('column', [-1, 4, 1, 1]);

@@ -21,7 +21,7 @@ export interface ReferenceSlotOptions {
   /** The models folder (the exporter's files) and the reference images' folder. */
   modelsDir: string;
   referencesDir: string;
-  /** The load's sizes, which fix the IP UNet's free dimensions as the base UNet's are. */
+  /** The load's size: the stand-in adapter is generated at it (the model fixes the IP UNet's free dimensions). */
   size: { width: number; height: number; latentChannels: number; tokens: number };
   log: (message: string) => void;
 }
@@ -38,11 +38,6 @@ export class ReferenceSlot {
   private width = 0;
 
   constructor(private readonly o: ReferenceSlotOptions) {}
-
-  /** The reference that steers the frames now ('' for none). */
-  get current(): string {
-    return this.inUse;
-  }
 
   /** This frame's reference and weight; a new name is read and encoded before the frame, a weight is just fed. */
   async apply(model: DiffusionModel, name: string, weight: number): Promise<void> {

@@ -15,7 +15,14 @@ import type { AdapterFiles } from './adapter-files';
 import { buildStandinImageEncoder, ipBranch } from './standin-ip';
 
 const VERSION = 1;
-const defaults: StandinOptions = { half: true, width: 512, height: 512, weights: 'random', seed: 1 };
+const defaults: StandinOptions = {
+  family: 'sd-turbo',
+  half: true,
+  width: 512,
+  height: 512,
+  weights: 'random',
+  seed: 1,
+};
 
 /** The IP-Adapter files of the stand-in `options` under `root`, written first if missing; `params` per network. */
 export async function writeStandinIp(

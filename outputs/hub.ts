@@ -3,7 +3,7 @@ import { ConversionCache } from './convert';
 import { ScopeError } from '../src/kernel/errors';
 import type { Converter } from './convert';
 import type { Frame } from '../src/engine/frame';
-import type { Output, OutputContext, OutputFrame, OutputInfo, OutputState, PixelFormat } from './output';
+import type { Output, OutputContext, OutputFrame, OutputInfo, OutputSource, OutputState, PixelFormat } from './output';
 import type { EventSink } from '../src/kernel/events';
 
 export interface OutputHubOptions {
@@ -21,6 +21,7 @@ const defaults: OutputHubOptions = { log: () => {}, fps: () => 30, stallMs: 2000
 
 interface Entry {
   output: Output;
+  source: OutputSource;
   enabled: boolean;
   state: OutputState;
   /** Started and not stopped since: it receives frames (its state is 'running', or 'error' while failing). */
@@ -47,8 +48,9 @@ export class OutputHub {
   private readonly o: OutputHubOptions;
   private readonly entries = new Map<string, Entry>();
   private readonly cache: ConversionCache;
-  private latest: OutputFrame | undefined;
-  private scheduled = false;
+  /** The newest frame of each source, and the sources whose delivery is already queued. */
+  private readonly latest = new Map<OutputSource, OutputFrame>();
+  private readonly scheduled = new Set<OutputSource>();
   private started = false;
   private detach: (() => void) | undefined;
 
@@ -57,12 +59,13 @@ export class OutputHub {
     this.cache = new ConversionCache(this.o.converters);
   }
 
-  /** Registers an output, enabled or not; start() (or a later setEnabled) starts it. */
-  add(output: Output, enabled = false): this {
+  /** Registers an output, enabled or not, fed from `source`; start() (or a later setEnabled) starts it. */
+  add(output: Output, enabled = false, source: OutputSource = 'output'): this {
     if (this.entries.has(output.id)) throw new Error(`output "${output.id}" is already registered`);
     const availability = output.availability();
     const entry: Entry = {
       output,
+      source,
       enabled,
       state: availability.available ? 'off' : 'unavailable',
       live: false,
@@ -103,17 +106,22 @@ export class OutputHub {
    * listeners return and outside their call stack (a timer or setImmediate would let a fast clock publish the
    * next frame first and skip this one for every output).
    */
-  offer(frame: Frame): void {
-    this.latest = this.cache.wrap(frame);
-    for (const e of this.entries.values()) if (e.live) e.offered++;
-    if (this.scheduled) return;
-    this.scheduled = true;
+  offer(frame: Frame, source: OutputSource = 'output'): void {
+    this.latest.set(source, this.cache.wrap(frame));
+    for (const e of this.entries.values()) if (e.live && e.source === source) e.offered++;
+    if (this.scheduled.has(source)) return;
+    this.scheduled.add(source);
     queueMicrotask(() => {
-      this.scheduled = false;
-      const frame = this.latest;
+      this.scheduled.delete(source);
+      const frame = this.latest.get(source);
       if (!frame) return;
-      for (const e of this.entries.values()) this.deliver(e, frame);
+      for (const e of this.entries.values()) if (e.source === source) this.deliver(e, frame);
     });
+  }
+
+  /** Feeds the outputs of `source` from a stream of frames other than the engine's (the conditioning picture). */
+  follow(source: Exclude<OutputSource, 'output'>, frames: { onFrame(listener: (frame: Frame) => void): () => void }) {
+    return frames.onFrame((frame) => this.offer(frame, source));
   }
 
   /** Turns an output on or off (the OSC `/scope/output/<id>/enabled` and PUT handlers call this). */
@@ -170,6 +178,7 @@ export class OutputHub {
       options: e.output.options(),
     };
     if (reason) info.reason = reason;
+    if (e.source !== 'output') info.source = e.source;
     if (status.urls) info.urls = status.urls;
     if (status.link) info.link = status.link;
     return info;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Frame } from '../src/engine/frame';
-import type { OutputInfo, OutputKind, OutputLink, OutputState } from '../src/shared/outputs';
+import type { OutputInfo, OutputKind, OutputLink, OutputSource, OutputState } from '../src/shared/outputs';
 
 /** Pixel layouts an output may ask for; each is made at most once per frame and shared (see convert.ts). */
 export type PixelFormat = 'rgba' | 'bgra' | 'uyvy' | 'i420';
@@ -10,7 +10,7 @@ export interface OutputFrame extends Frame {
   pixels(format: PixelFormat): Uint8Array;
 }
 
-export type { OutputInfo, OutputKind, OutputLink, OutputState };
+export type { OutputInfo, OutputKind, OutputLink, OutputSource, OutputState };
 
 export type Availability = { available: true } | { available: false; reason: string };
 

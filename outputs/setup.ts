@@ -9,6 +9,8 @@ import { WhipPushOutput } from './whip-push/whip-push-output';
 import type { CommandRegistry } from '../src/kernel/commands';
 import type { EventBus } from '../src/kernel/events';
 import type { Output } from './output';
+import type { Frame } from '../src/engine/frame';
+import { conditioningOutputs } from './conditioning-outputs';
 
 export interface OutputSetupOptions {
   log: (message: string) => void;
@@ -30,13 +32,20 @@ export interface OutputSetupOptions {
   outputs: Output[];
   /** Outputs the root builds elsewhere (DMX), registered beside the built-in ones, on only when `enabled`. */
   more?: { output: Output; enabled: boolean }[];
+  /** The conditioning picture: given, it gets a WHEP and an NDI output of its own (conditioning-outputs.ts). */
+  conditioning?: { onFrame(listener: (frame: Frame) => void): () => void };
 }
 
 /**
  * WebRTC (WHEP) and MJPEG on from the start; WHIP push on when given an endpoint; NDI, Syphon and Spout registered (listed with their state or why
  * they are unavailable) and on only when asked for. `output/<id>/enabled` switches each from OSC, WebSocket, HTTP.
  */
-export function setupOutputs(o: OutputSetupOptions): { hub: OutputHub; webrtc: WhepOutput; mjpeg: MjpegOutput } {
+export function setupOutputs(o: OutputSetupOptions): {
+  hub: OutputHub;
+  webrtc: WhepOutput;
+  mjpeg: MjpegOutput;
+  conditioningWebrtc: WhepOutput | undefined;
+} {
   const hub = new OutputHub({ log: o.log, events: o.events, fps: o.fps });
   const injected = new Map(o.outputs.map((out) => [out.id, out]));
   const take = (id: string) => {
@@ -59,6 +68,11 @@ export function setupOutputs(o: OutputSetupOptions): { hub: OutputHub; webrtc: W
     .add(take('spout') ?? new SpoutOutput('spout', { name: o.name }), o.spout)
     // An injected push output (tests, the bench) is on from the start like any injected output.
     .add(take('whip-push') ?? new WhipPushOutput('whip-push', { ...o.whipPush }), pushing);
+  const conditioning = o.conditioning && conditioningOutputs({ name: o.name, iceServers: o.iceServers, take });
+  if (conditioning) {
+    for (const { output, enabled } of conditioning.outputs) hub.add(output, enabled, 'conditioning');
+    hub.follow('conditioning', o.conditioning!);
+  }
   for (const { output, enabled } of o.more ?? []) if (!injected.has(output.id)) hub.add(output, enabled);
   // The rest are new outputs of the caller's, on from the start.
   for (const out of injected.values()) hub.add(out, true);
@@ -75,5 +89,5 @@ export function setupOutputs(o: OutputSetupOptions): { hub: OutputHub; webrtc: W
       },
     });
   }
-  return { hub, webrtc, mjpeg };
+  return { hub, webrtc, mjpeg, conditioningWebrtc: conditioning?.webrtc };
 }

@@ -5,6 +5,7 @@ import { longlive } from './longlive/longlive';
 import { streamDiffusion } from './streamdiffusion/streamdiffusion';
 import { streamDiffusionV2 } from './streamdiffusionv2/streamdiffusionv2';
 import { streamDiffusionManifests } from './streamdiffusion/manifests';
+import { ipAdapterSdxlVitHManifest } from './streamdiffusion/reference/manifests';
 import { depthAnythingV2SmallManifest } from './shared/depth/depth-manifest';
 import type { ModelManifest } from '../src/models/manifest';
 import { testPattern } from './test-pattern/pattern';
@@ -23,4 +24,8 @@ export const builtinPipelines: PipelineDefinition[] = [
 export const defaultPipelineId = 'neural-field';
 
 /** Model files the built-in pipelines can download (`daydream-scope download <id>`). */
-export const modelManifests: ModelManifest[] = [...streamDiffusionManifests, depthAnythingV2SmallManifest];
+export const modelManifests: ModelManifest[] = [
+  ...streamDiffusionManifests,
+  ipAdapterSdxlVitHManifest,
+  depthAnythingV2SmallManifest,
+];

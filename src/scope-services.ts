@@ -8,12 +8,15 @@ import { startShow, syncCues, syncTempo } from './show-setup';
 import { faultRoutes } from './server/api-faults';
 import { startHttpServer } from './server/http';
 import { LoraInstaller, loraRoutes, modelRoutes } from './models';
+import { referenceRoutes } from './references/routes';
+import { referencesDir } from './references/reference-images';
 import { presetRoutes } from './presets/index';
 import { pluginRoutes } from './plugins/index';
 import { oscRoutes } from '../control/osc/paths';
 import { outputRoutes } from '../outputs/routes';
 import { setupOutputs } from '../outputs/setup';
 import { whepRoutes } from '../outputs/webrtc/routes';
+import { rootPaths } from './shared/api-paths';
 import { setupPerform } from './perform-setup';
 import { mjpegRoutes } from '../outputs/mjpeg/routes';
 import { outputDelayRoutes } from './server/api-output-delay';
@@ -43,6 +46,7 @@ export const coreService = scopeService({
           presetRoutes(presets),
           pluginRoutes(plugins),
           pre.routes,
+          referenceRoutes(referencesDir(models.dir)),
           ...(faults ? [faultRoutes(faults)] : []),
         ],
       },
@@ -76,10 +80,10 @@ export const memoryService = scopeService({
 export const outputsService = scopeService({
   name: 'outputs',
   flags: ['ndi', 'ndiName', 'syphon', 'spout', 'iceServers', 'mjpegQuality', 'whipPush', 'whipToken', 'outputs'],
-  needs: ['options', 'services', 'engine', 'outputDelay', 'moreOutputs'],
-  start: ({ options: o, services, engine, outputDelay, moreOutputs }) =>
+  needs: ['options', 'services', 'engine', 'outputDelay', 'moreOutputs', 'pre'],
+  start: ({ options: o, services, engine, outputDelay, moreOutputs, pre }) =>
     noting(services.commands, () => {
-      const { hub, webrtc, mjpeg } = setupOutputs({
+      const { hub, webrtc, mjpeg, conditioningWebrtc } = setupOutputs({
         log: o.log,
         events: services.events,
         commands: services.commands,
@@ -93,11 +97,13 @@ export const outputsService = scopeService({
         whipPush: o.whipPush === undefined ? undefined : { url: o.whipPush, token: o.whipToken },
         outputs: o.outputs,
         more: moreOutputs,
+        conditioning: pre.feed,
       });
+      const conditioningRoutes = conditioningWebrtc ? [whepRoutes(conditioningWebrtc, rootPaths.conditioningWhep)] : [];
       return {
         routes: {
           api: [outputRoutes(hub), mjpegRoutes(mjpeg, outputDelay), outputDelayRoutes(outputDelay)],
-          root: [whepRoutes(webrtc)],
+          root: [whepRoutes(webrtc), ...conditioningRoutes],
         },
         provides: { outputs: hub, mjpeg },
         stop: () => mjpeg.close(),

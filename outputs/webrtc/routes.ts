@@ -17,17 +17,20 @@ import type { WhepOutput } from './whep-output';
 
 // CORS headers (for this server's own pages and --cors-origin players only) come from the server's request guard.
 
-/** `POST /whep`, `DELETE|PATCH|OPTIONS /whep/:id` and the player page `GET /output`; mounted at the root. */
-export function whepRoutes(output: WhepOutput): Hono {
+/**
+ * `POST /whep`, `DELETE|PATCH|OPTIONS /whep/:id` and the player page `GET /output`; mounted at the root. Another
+ * WHEP output (the conditioning picture's) is served at its own `path`, without a page.
+ */
+export function whepRoutes(output: WhepOutput, path: string = rootPaths.whep): Hono {
   const app = new Hono();
   const r = routes(app);
 
-  app.use(rootPaths.whep, offerLimit());
+  app.use(path, offerLimit());
   const preflight = {
     summary: 'CORS preflight; Accept-Post: application/sdp',
     responses: { 204: 'empty' },
   } satisfies RouteDoc;
-  r.options(rootPaths.whep, preflight, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
+  r.options(path, preflight, (c) => c.body(null, 204, { 'Accept-Post': 'application/sdp' }));
 
   const offerDoc = {
     summary: 'WHEP: an SDP offer in, 201 with the answer (every ICE candidate in it) and a Location to DELETE',
@@ -41,13 +44,13 @@ export function whepRoutes(output: WhepOutput): Hono {
       503: text('the output is off, or it has all the viewers it takes'),
     },
   } satisfies RouteDoc;
-  r.post(rootPaths.whep, offerDoc, async (c) => {
+  r.post(path, offerDoc, async (c) => {
     const refused = notSdp(c, 'WHEP');
     if (refused) return refused;
     const offer = await c.req.text();
     try {
       const { id, sdp } = await output.answer(offer, peerAddress(c));
-      return answered(c, sdp, `/whep/${id}`, id);
+      return answered(c, sdp, `${path}/${id}`, id);
     } catch (err) {
       if (err instanceof WhepError) return problem(c, err.status, err.message);
       throw err;
@@ -55,7 +58,7 @@ export function whepRoutes(output: WhepOutput): Hono {
   });
 
   addSessionRoutes(app, {
-    path: '/whep/:id',
+    path: `${path}/:id`,
     protocol: 'WHEP',
     endSummary: 'ends a WHEP session',
     has: (id) => output.has(id),
@@ -66,7 +69,9 @@ export function whepRoutes(output: WhepOutput): Hono {
     summary: 'the player page for OBS browser sources: the video alone, reconnecting by itself',
     responses: { 200: { media: 'text/html', description: 'the page' } },
   } satisfies RouteDoc;
-  r.get(rootPaths.outputPage, pageDoc, (c) => c.html(outputPage(), 200, { 'Cache-Control': 'no-store' }));
+  if (path === rootPaths.whep) {
+    r.get(rootPaths.outputPage, pageDoc, (c) => c.html(outputPage(), 200, { 'Cache-Control': 'no-store' }));
+  }
 
   return app;
 }

@@ -14,7 +14,7 @@ export interface TestViewer {
   close(): Promise<void>;
 }
 
-export async function whepViewer(baseUrl: string): Promise<TestViewer> {
+export async function whepViewer(baseUrl: string, path = '/whep'): Promise<TestViewer> {
   const { RTCPeerConnection, nonstandard } = requireWrtc();
   const pc = new RTCPeerConnection();
   pc.addTransceiver('video', { direction: 'recvonly' });
@@ -32,7 +32,7 @@ export async function whepViewer(baseUrl: string): Promise<TestViewer> {
   };
   await pc.setLocalDescription(await pc.createOffer());
   await iceGathered(pc, 3000);
-  const response = await fetch(`${baseUrl}/whep`, {
+  const response = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/sdp' },
     body: loopbackOnly(pc.localDescription!.sdp),

@@ -23,6 +23,20 @@ type ImageSize = { width: number; height: number };
 export interface LoraNetworks {
   towers: TextTower[];
   unet: TypedSession;
+  /** The UNet file and LoRAs they were opened with (set by openWithLoras). */
+  unetFile?: UnetFile;
+  loras?: LoraSet | undefined;
+}
+
+/** A UNet file: the model's `unet/model.onnx`, or the IP-Adapter's `unet_ip/model.onnx` (reference/). */
+export interface UnetFile {
+  dir: string;
+  file: string;
+}
+
+interface Openers {
+  networks: (loras: LoraSet | undefined, unet: UnetFile) => Promise<LoraNetworks>;
+  unet: (unet: UnetFile, loras: LoraSet | undefined) => Promise<TypedSession>;
 }
 
 /** The networks of one Stable Diffusion model, opened, with the tensor plumbing between them. */
@@ -38,11 +52,17 @@ export class DiffusionModel {
     private readonly decoder: TypedSession,
     private readonly encoder: TypedSession,
     private readonly timings: Timings,
-    private readonly reopen: (loras: LoraSet | undefined) => Promise<LoraNetworks>,
+    private readonly openers: Openers,
     salt: () => string,
+    private loras: LoraSet | undefined,
   ) {
     this.promptEncoder = new PromptEncoder(towers, timings, salt);
+    this.unetFile = { dir: files.dir, file: 'unet/model.onnx' };
   }
+
+  /** The UNet file in use, and more UNet inputs per batch (the reference image's) once the IP UNet is. */
+  private unetFile: UnetFile;
+  private extraFeeds: ((negativeMask: boolean[]) => Record<string, Feed>) | undefined;
 
   /**
    * Opens every session; `progress` gets a stage name and a fraction. Each file is bound to its network's tensor
@@ -64,13 +84,16 @@ export class DiffusionModel {
       opened.push(s);
       return s;
     };
-    const reopen = (set: LoraSet | undefined) => openLoraNetworks(runtime, files, image, set, () => {});
+    const openers: Openers = {
+      networks: (set, unet) => openLoraNetworks(runtime, files, image, set, () => {}, [], unet),
+      unet: (unet, set) => openNetwork(runtime, unet.dir, unet.file, image, set),
+    };
     const salt = () => (loras ? loras.strengths.key(loras.list.map((l) => l.strengthInput)) : '');
     try {
       const { towers, unet } = await openLoraNetworks(runtime, files, image, loras, progress, opened);
       const decoder = await open(files.vaeDir, 'vae_decoder/model.onnx', 'loading VAE decoder', 0.7);
       const encoder = await open(files.vaeDir, 'vae_encoder/model.onnx', 'loading VAE encoder', 0.85);
-      return new DiffusionModel(files, towers, unet, decoder, encoder, timings, reopen, salt);
+      return new DiffusionModel(files, towers, unet, decoder, encoder, timings, openers, salt, loras);
     } catch (err) {
       await Promise.allSettled(opened.map((s) => s.release()));
       throw err;
@@ -83,17 +106,43 @@ export class DiffusionModel {
   }
 
   /** The text encoders and UNet opened with other LoRAs (none: the base graphs), while these keep running. */
-  openWithLoras(loras: LoraSet | undefined): Promise<LoraNetworks> {
-    return this.reopen(loras);
+  async openWithLoras(loras: LoraSet | undefined): Promise<LoraNetworks> {
+    const unetFile = this.unetFile;
+    return { ...(await this.openers.networks(loras, unetFile)), unetFile, loras };
   }
 
   /** Puts networks from openWithLoras in place, between frames, and releases the ones they replace. */
   async swapNetworks(next: LoraNetworks, salt: () => string): Promise<void> {
-    const old = [...this.towers.map((t) => t.session), this.unet];
+    // A reference image moved the UNet to the IP-Adapter's while these were opened: the text encoders change, the
+    // UNet in use stays (with the LoRA branches it has) rather than losing the image inputs the frames feed.
+    const stale = next.unetFile !== undefined && next.unetFile !== this.unetFile;
+    const old = [...this.towers.map((t) => t.session), stale ? next.unet : this.unet];
     this.towers = next.towers;
-    this.unet = next.unet;
+    if (!stale) [this.unet, this.loras] = [next.unet, next.loras];
     this.promptEncoder = new PromptEncoder(next.towers, this.timings, salt);
     await Promise.allSettled(old.map((s) => s.release()));
+  }
+
+  /**
+   * Replaces the UNet with the IP-Adapter's (the same inputs and image_embeds, ip_adapter_scale), opened with the
+   * LoRAs in use and checked by `check` before it goes in; `extra` feeds its inputs for each batch. Later LoRA
+   * changes open this file. The old UNet is released.
+   */
+  async useIpUnet(
+    file: UnetFile,
+    extra: (negativeMask: boolean[]) => Record<string, Feed>,
+    check: (unet: TypedSession) => void,
+  ): Promise<void> {
+    const next = await this.openers.unet(file, this.loras);
+    try {
+      check(next);
+    } catch (err) {
+      await next.release();
+      throw err;
+    }
+    const old = this.unet;
+    [this.unet, this.unetFile, this.extraFeeds] = [next, file, extra];
+    await old.release();
   }
 
   /** True when the UNet was exported with float16 inputs. */
@@ -171,7 +220,7 @@ export class DiffusionModel {
       for (let i = 0; i < b; i++) ids.set([height, width, 0, 0, height, width], i * 6);
       feeds.time_ids = { data: ids, dims: [b, 6] };
     }
-    return feeds;
+    return this.extraFeeds ? { ...feeds, ...this.extraFeeds(negativeMask) } : feeds;
   }
 
   /** The opened networks, for the device engine that chains them without the host. */
@@ -199,6 +248,11 @@ export class DiffusionModel {
     for (let start = 0; start < b; start += fixed) {
       const slice: Record<string, Feed> = {};
       for (const [name, f] of Object.entries(feeds)) {
+        // A per-call input (the reference weight) is not split by batch.
+        if (f.dims[0] !== b) {
+          slice[name] = f;
+          continue;
+        }
         const per = f.data.length / b;
         slice[name] = { data: f.data.slice(start * per, (start + fixed) * per), dims: [fixed, ...f.dims.slice(1)] };
       }
@@ -230,7 +284,8 @@ function openNetwork(
   /** The file to open instead of dir/file, in the same role (the ControlNet UNet). */
   path?: string,
 ): Promise<TypedSession> {
-  const network = file.split('/')[0]!.replace(/_2$/, '') as Network;
+  // text_encoder_2 is a text encoder, unet_ip (the IP-Adapter's) a UNet.
+  const network = file.split('/')[0]!.replace(/_(2|ip)$/, '') as Network;
   const size = image && { ...image, latentChannels: LATENT_CHANNELS, tokens: CONTEXT_LENGTH };
   return TypedSession.open(runtime, path ?? modelFile(dir, file), {
     network,
@@ -251,6 +306,7 @@ async function openLoraNetworks(
   loras: LoraSet | undefined,
   progress: Progress,
   opened: TypedSession[] = [],
+  unetFile: UnetFile = { dir: files.dir, file: 'unet/model.onnx' },
 ): Promise<LoraNetworks> {
   const reached = (loras?.list ?? []).map(() => 0);
   const set = loras && {
@@ -275,7 +331,9 @@ async function openLoraNetworks(
       towers.push({ tokenizer, session, name: `text_encoder${suffix}/model.onnx` });
     }
     progress('loading UNet', 0.3);
-    const unet = await openNetwork(runtime, files.dir, 'unet/model.onnx', image, set, files.unetPath);
+    // The ControlNet UNet (files.unetPath) stands in for the base UNet only, not for the IP-Adapter's.
+    const base = unetFile.dir === files.dir && unetFile.file === 'unet/model.onnx';
+    const unet = await openNetwork(runtime, unetFile.dir, unetFile.file, image, set, base ? files.unetPath : undefined);
     mine.push(unet);
     const missed = (loras?.list ?? []).filter((_, i) => reached[i] === 0);
     if (missed.length > 0) {

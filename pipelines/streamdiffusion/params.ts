@@ -5,6 +5,7 @@ import { promptParams } from '../shared/prompts';
 import { loraParams } from '../shared/lora-params';
 import { modelIds } from './models';
 import { controlNetParams } from './controlnet/params';
+import { referenceParams } from './reference/reference-params';
 
 const model = { group: 'model', mode: 'load' } as const;
 const prompt = { group: 'prompt' } as const;
@@ -89,4 +90,5 @@ export const streamDiffusionParams = {
   maxSkipFrames: p.int(10, { ...filter, min: 0, max: 120, label: 'Max skipped frames' }),
   ...loraParams,
   ...controlNetParams,
+  ...referenceParams,
 } satisfies ParamSpecs;

@@ -27,6 +27,8 @@ import { Timings } from '../shared/timings';
 import { LoraSwap } from './lora-swap';
 import { attachControl, controlFilesFor, controlFrame } from './controlnet/attach';
 import { anyControlNet } from './controlnet/params';
+import { referenceSlot } from './reference/reference-load';
+import type { ReferenceSlot } from './reference/reference-slot';
 
 type SdParams = typeof streamDiffusionParams;
 
@@ -63,6 +65,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
   private readonly transition = new PromptTransition();
   private readonly filter = new SimilarityFilter();
   private lastImage: Image | undefined;
+  private reference: ReferenceSlot | undefined;
   private width = 0;
   private height = 0;
   private loras: LoraSwap | undefined;
@@ -108,6 +111,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
       ? 'tensors kept on the device between networks'
       : 'fixed-batch UNet, host stream';
     ctx.log(`${id}: ${this.model.half ? 'float16' : 'float32'} UNet, ${ctx.width}x${ctx.height}, ${where}`);
+    this.reference = await referenceSlot(ctx, id, this.model);
     ctx.progress('loading image source', 0.95);
     this.source = await ImageSource.load(params.source, ctx);
     ctx.progress('ready', 1);
@@ -166,6 +170,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     }
 
     controlFrame(model, params, ctx, input);
+    await this.reference?.apply(model, params.reference, params.referenceWeight);
     const positive = await this.conditioning(params, ctx.time);
     const negative = await this.negative(params, positive);
     const guidance = { cfg: params.cfg, scale: params.guidance, delta: params.delta };
@@ -185,6 +190,8 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
   async unload(): Promise<void> {
     await this.loras?.close();
     await this.source?.unload();
+    await this.reference?.release();
+    this.reference = undefined;
     await this.engine?.release();
     await this.model?.release();
     this.source = undefined;

@@ -106,7 +106,7 @@ describe('tensor roles', () => {
       out,
     );
     expect(() => bindRoles('unet', unet, 'unet/model.onnx')).toThrow(
-      /its input attention_mask \(int64 \[n, n\]\) would not be fed \(the pipeline feeds sample, timestep, encoder_hidden_states, text_embeds, time_ids\)/,
+      /its input attention_mask \(int64 \[n, n\]\) would not be fed \(the pipeline feeds sample, timestep, encoder_hidden_states, text_embeds, time_ids, image_embeds, ip_adapter_scale\)/,
     );
   });
 });

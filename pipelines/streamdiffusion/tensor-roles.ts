@@ -42,6 +42,9 @@ const roles: Record<Network, { label: string; inputs: Role[]; outputs: Role[] }>
       role('time_ids', [], FLOAT, 2, false),
       // The ControlNet UNet's residuals (controlnet/residuals.ts), fed only with a ControlNet, so not listed as fed.
       ...residualNames.map((n) => role(n, [], FLOAT, 4, false)),
+      // The IP-Adapter UNet's (reference/): CLIP image embeddings and the weight of the image cross-attention.
+      role('image_embeds', [], FLOAT, 2, false),
+      role('ip_adapter_scale', [], FLOAT, 1, false),
     ],
     outputs: [role('out_sample', ['latent', 'noise_pred'], FLOAT, 4)],
   },

@@ -11,7 +11,7 @@ import type { RouteDoc } from '../shared/route-doc';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 
 /** Where SDP offers are POSTed: /whep, /whip and /whip/<slot>. */
-export const OFFER_PATH = /^\/wh(ep|ip)(\/[^/]+)?$/;
+export const OFFER_PATH = /^(?:\/conditioning)?\/wh(ep|ip)(\/[^/]+)?$/;
 
 export type ProblemStatus = 400 | 404 | 405 | 413 | 415 | 429 | 503;
 

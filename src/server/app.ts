@@ -13,6 +13,7 @@ import { countOfferRefusals } from './offer-refusals';
 import { defaultWebRoot, panelRoutes } from './panel';
 import { OFFER_PATH } from '../media/webrtc-http';
 import { MAX_OFFER_BYTES } from '../media/sdp';
+import { MAX_REFERENCE_BYTES } from '../references/reference-images';
 import type { ClientCounts } from '../kernel/actions';
 import type { RequestGuard } from '../kernel/access';
 import { healthRoutes } from './health';
@@ -40,6 +41,13 @@ export interface AppExtras {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const REFERENCE_PATH = /^\/api\/v1\/references\/[^/]+$/;
+
+/** SDP offers are a few KiB, reference images (uploads) a few MB, everything else JSON under 1 MiB. */
+function bodyLimitOf(path: string): number {
+  if (OFFER_PATH.test(path)) return MAX_OFFER_BYTES;
+  return REFERENCE_PATH.test(path) ? MAX_REFERENCE_BYTES : MAX_BODY_BYTES;
+}
 
 /**
  * Installs the server's one way of answering errors (kernel codes mapped to statuses, unknown routes as
@@ -65,7 +73,7 @@ export function createApp(services: ScopeServices, extras: Partial<AppExtras> = 
   // SDP offers (WHEP, WHIP) are a few KiB: refused at their own limit here, before 1 MiB of them is read.
   app.use(
     '*',
-    limitBodies((path) => (OFFER_PATH.test(path) ? MAX_OFFER_BYTES : MAX_BODY_BYTES), services.refusals),
+    limitBodies((path) => bodyLimitOf(path), services.refusals),
   );
   app.use('*', countOfferRefusals(services.refusals));
 

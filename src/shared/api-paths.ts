@@ -41,13 +41,18 @@ export const apiPaths = {
   modelsStatus: '/models/status',
   modelsDownload: '/models/download',
   loras: '/loras',
+  references: '/references',
+  reference: '/references/:name',
   stream: '/stream.mjpeg',
   show: '/show',
+  conditioningStream: '/conditioning/stream.mjpeg',
 } as const;
 
 /** Routes at the root: WebRTC out (WHEP) and in (WHIP), the output page. */
 export const rootPaths = {
   whep: '/whep',
+  /** WHEP of the conditioning picture (the pre-processor chain's depth, edges): an output of its own. */
+  conditioningWhep: '/conditioning/whep',
   outputPage: '/output',
   whipSlot: '/whip/:slot',
 } as const;

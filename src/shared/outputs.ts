@@ -7,6 +7,10 @@ export type OutputKind = z.infer<typeof outputKindSchema>;
 export const outputStateSchema = z.enum(['off', 'starting', 'running', 'error', 'unavailable']);
 export type OutputState = z.infer<typeof outputStateSchema>;
 
+/** What an output sends: the engine's frames, or the conditioning picture (depth, edges) the pipeline is given. */
+export const outputSourceSchema = z.enum(['output', 'conditioning']);
+export type OutputSource = z.infer<typeof outputSourceSchema>;
+
 /** The link of an output that sends to a remote endpoint (WHIP push): where it stands and what it sends. */
 export const outputLinkSchema = z.object({
   state: z.enum(['idle', 'connecting', 'connected', 'reconnecting']),
@@ -38,6 +42,8 @@ export const outputInfoSchema = z.object({
   /** Where to receive it, for people (URLs or source names). */
   urls: z.array(z.string()).optional(),
   link: outputLinkSchema.optional(),
+  /** Set for an output that sends the conditioning picture instead of the engine's frames. */
+  source: outputSourceSchema.optional(),
 });
 export type OutputInfo = z.infer<typeof outputInfoSchema>;
 

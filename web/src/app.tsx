@@ -27,6 +27,8 @@ import { outputDelayAction } from './output-delay-action';
 import { controlsOf } from './schema';
 import { PresetsCard } from './components/presets-card';
 import { Preview } from './components/preview';
+import { ConditioningPreview } from './components/conditioning-preview';
+import { ReferenceCard } from './components/reference-card';
 import { ShortcutsOverlay, useShortcuts } from './components/shortcuts';
 import { ShowCard } from './components/show-card';
 import { showActions } from './show-actions';
@@ -134,6 +136,7 @@ export function App() {
       <main class="layout">
         <section class="stage" aria-label="preview">
           <Preview outputs={state.outputs} paused={paused} />
+          <ConditioningPreview values={state.values} />
         </section>
         <section class="controls-col card" aria-label="parameters">
           <h2>
@@ -173,6 +176,17 @@ export function App() {
                 Input <span class="dim">{inputHint(state)}</span>
               </h2>
               <InputCard inputs={state.inputs} selection={state.input} actions={inputs} />
+            </section>
+          )}
+          {typeof state.values.reference === 'string' && (
+            <section class="card" aria-label="reference image">
+              <h2>
+                Reference <span class="dim">IP-Adapter</span>
+              </h2>
+              <ReferenceCard
+                current={state.values.reference}
+                actions={{ use: (name) => ctx.client.set('reference', name), notify: ctx.notify }}
+              />
             </section>
           )}
           {state.presets && (

@@ -92,7 +92,7 @@ export async function writeStandinControlNets(
   const dir = join(standinDir, `controlnet-${o.width}x${o.height}${weights === 'zeros' ? '-zeros' : ''}`);
   const [lh, lw] = [o.height / 8, o.width / 8];
   const jobs: [string, (n: NetOptions) => { model: Uint8Array; params: number }][] = [
-    [CONTROL_UNET_FILE, (n) => buildStandinUnet(n, lh, lw, true)],
+    [CONTROL_UNET_FILE, (n) => buildStandinUnet(n, lh, lw, { controlnet: true })],
     ...o.names.map((name): [string, (n: NetOptions) => { model: Uint8Array; params: number }] => [
       controlNetFile(name),
       (n) => buildStandinControlNet(n, lh, lw),

@@ -13,10 +13,14 @@ const CROSS_DIM = 1024;
 const TEMB = 1280;
 const CONTEXT = 77;
 
+/** An attention added to every cross-attention before to_out (IP-Adapter's image branch: reference/standin-ip.ts). */
+export type CrossBranch = (q: string, prefix: string, n: number, ch: number, heads: number) => string;
+
 export interface Ctx {
   net: Net;
   temb: string;
   ehs: string;
+  branch?: CrossBranch;
 }
 
 /** ResnetBlock2D with the time embedding added between its two convolutions. */
@@ -44,7 +48,8 @@ export function transformer(c: Ctx, x: string, name: string, ch: number, heads: 
     const q = net.linear(input, `${prefix}.to_q`, ch, ch, false);
     const k = net.linear(src, `${prefix}.to_k`, kvDim, ch, false);
     const v = net.linear(src, `${prefix}.to_v`, kvDim, ch, false);
-    const out = net.attention(q, k, v, n, context ? CONTEXT : n, ch, heads);
+    let out = net.attention(q, k, v, n, context ? CONTEXT : n, ch, heads);
+    if (context && c.branch) out = net.add(out, c.branch(q, prefix, n, ch, heads));
     return net.linear(out, `${prefix}.to_out.0`, ch, ch);
   };
   y = net.add(y, attn(net.layerNorm(y, `${b}.norm1`, ch), `${b}.attn1`));
@@ -75,20 +80,22 @@ export function timeEmbedding(net: Net, t: string): string {
 
 /**
  * Builds the UNet for latents of `height × width` (the image size / 8); returns the graph and its parameter count.
- * `controlnet`: the variant with the 13 ControlNet residuals as inputs, added to the skips and the mid block's output
- * as diffusers' down_block_additional_residuals / mid_block_additional_residual are.
+ * `variant.controlnet`: the variant with the 13 ControlNet residuals as inputs, added to the skips and the mid
+ * block's output as diffusers' down_block_additional_residuals / mid_block_additional_residual are.
+ * `variant.branch`: an extra cross-attention branch in every transformer (the IP-Adapter's).
  */
 export function buildStandinUnet(
   o: NetOptions,
   height: number,
   width: number,
-  controlnet = false,
+  variant: { controlnet?: boolean; branch?: (net: Net) => CrossBranch } = {},
 ): { model: Uint8Array; params: number } {
+  const { controlnet = false, branch } = variant;
   const net = new Net(controlnet ? 'sd21_unet_controlnet' : 'sd21_unet', o);
   const sample = net.input('sample', ['batch', 4, height, width]);
   const t = net.input('timestep', ['batch']);
   const ehs = net.input('encoder_hidden_states', ['batch', CONTEXT, CROSS_DIM]);
-  const c: Ctx = { net, temb: timeEmbedding(net, t), ehs };
+  const c: Ctx = { net, temb: timeEmbedding(net, t), ehs, ...(branch ? { branch: branch(net) } : {}) };
 
   let x = net.conv(sample, 'conv_in', 4, CHANNELS[0]!);
   let [h, w] = [height, width];

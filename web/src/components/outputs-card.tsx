@@ -53,7 +53,8 @@ function OutputRow({ output: o, actions }: { output: OutputInfo; actions: Output
       {o.link && o.enabled && <LinkLine link={o.link} />}
       {o.kind === 'ndi' && <NdiName output={o} onRename={(n) => actions.rename(o.id, n)} />}
       {web && <CopyUrl label="WHEP" url={full(web.whep)} />}
-      {web && <CopyUrl label="OBS" url={full(web.page)} />}
+      {/* The player page plays the engine's frames: the conditioning WHEP has no page of its own. */}
+      {web && o.source !== 'conditioning' && <CopyUrl label="OBS" url={full(web.page)} />}
       {o.kind !== 'ndi' && others.map((u) => <CopyUrl key={u} label={o.kind.toUpperCase()} url={full(u)} />)}
     </li>
   );

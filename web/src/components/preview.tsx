@@ -6,7 +6,8 @@ import type { OutputInfo } from '../services';
 
 /** The WHEP endpoint of an available, enabled WebRTC output, if the server has one. */
 export function whepUrl(outputs: OutputInfo[] | null): string | null {
-  const out = outputs?.find((o) => o.kind === 'webrtc' && o.available && o.enabled);
+  // The conditioning picture's WHEP is another output's; the preview shows the engine's frames.
+  const out = outputs?.find((o) => o.kind === 'webrtc' && o.source !== 'conditioning' && o.available && o.enabled);
   return out ? webrtcUrls(out).whep : null;
 }
 

@@ -1,0 +1,89 @@
+/**
+ * The reference image beside a LoRA: the IP UNet is opened with the LoRA's branches, and a LoRA chosen after the
+ * IP UNet came in reopens the IP UNet, not the base one (which would lose the image inputs the frames feed).
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Image } from '../../../src/engine/frame';
+import type { ParamSnapshot } from '../../../src/engine/pipeline';
+import { snapshotOf } from '../../../src/engine/snapshot';
+import { referencesDir } from '../../../src/references/reference-images';
+import { OrtRuntime } from '../../../src/runtime/ort';
+import { streamDiffusion, StreamDiffusionPipeline } from '../streamdiffusion';
+import { tinyLora, tinyLoraFile } from '../tiny/test-lora';
+
+const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
+type SD = typeof streamDiffusion.params;
+const loaded: StreamDiffusionPipeline[] = [];
+let root: string;
+const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sd-reference-lora-'));
+  process.env.DAYDREAM_SCOPE_MODELS_DIR = root;
+  await mkdir(join(root, 'loras'));
+  await writeFile(join(root, 'loras', 'style.safetensors'), tinyLoraFile(tinyLora(31)));
+  await mkdir(referencesDir(root), { recursive: true });
+  const red = sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 230, g: 30, b: 20 } } });
+  await writeFile(join(referencesDir(root), 'red.png'), await red.png().toBuffer());
+});
+
+afterAll(async () => {
+  for (const p of loaded) await p.unload();
+  await runtime.close();
+  if (savedDir === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
+  else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
+  await rm(root, { recursive: true, force: true });
+});
+
+const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
+  snapshotOf(
+    streamDiffusion.params,
+    { width: 64, height: 64 },
+    { model: 'tiny', mode: 'txt2img', tIndexList: '0', transition: 0, ...o },
+  );
+
+async function load(params: ParamSnapshot<SD>, logs: string[] = []) {
+  const p = new StreamDiffusionPipeline();
+  loaded.push(p);
+  const signal = new AbortController().signal;
+  await p.load({ width: 64, height: 64, params, runtime, progress: () => {}, signal, log: (m) => logs.push(m) });
+  return p;
+}
+
+let frame = 0;
+const render = (p: StreamDiffusionPipeline, params: ParamSnapshot<SD>) =>
+  p.render({ time: frame / 30, dt: 0, frameIndex: frame++, width: 64, height: 64 }, params);
+const meanDiff = (a: Image, b: Image) => a.data.reduce((s, v, i) => s + Math.abs(v - b.data[i]!), 0) / a.data.length;
+
+describe('a reference image with a LoRA', () => {
+  it('weight 0 with the LoRA is the LoRA without a reference; the reference still steers', async () => {
+    const lora = paramsOf({ lora: 'style', loraScale: 1 });
+    const plain = await render(await load(lora), lora);
+    const logs: string[] = [];
+    const zero = { ...lora, reference: 'red.png', referenceWeight: 0 };
+    const p = await load(zero, logs);
+    expect(logs.join('\n')).toMatch(/unet_ip\/model\.onnx: style\.safetensors reaches 1 MatMuls/);
+    expect((await render(p, zero)).data).toEqual(plain.data);
+    expect(meanDiff(await render(p, { ...zero, referenceWeight: 1 }), plain)).toBeGreaterThan(1);
+  });
+
+  it('a LoRA chosen once the IP UNet is in reopens the IP UNet with it', async () => {
+    const steered = paramsOf({ reference: 'red.png', referenceWeight: 1, loraScale: 1 });
+    const logs: string[] = [];
+    const p = await load(paramsOf(), logs);
+    const before = await render(p, steered);
+    const chosen = { ...steered, lora: 'style' };
+    await render(p, chosen);
+    await p.lorasSettled();
+    const after = await render(p, chosen);
+    expect(logs).toContain('LoRA now style');
+    // The same frame as a pipeline loaded with both from the start: the IP UNet with the LoRA's branches.
+    const direct = await render(await load(chosen), chosen);
+    expect(after.data).toEqual(direct.data);
+    expect(meanDiff(after, before)).toBeGreaterThan(1);
+  });
+});

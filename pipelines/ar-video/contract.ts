@@ -11,8 +11,12 @@ export type Dim = number | string;
 
 export interface TensorSpec {
   name: string;
-  /** float: the export's dtype; f32: always float32 (steering values that need the precision); ids: token ids. */
-  kind: 'float' | 'f32' | 'ids';
+  /**
+   * float: the export's dtype; f32: always float32 (steering values that need the precision); ids: token ids;
+   * mask: an attention mask, integer as exported, or float once its Cast is folded into the input at load (on
+   * WebGPU, which has no Cast from int64: src/runtime/graph/fold-input-casts.ts).
+   */
+  kind: 'float' | 'f32' | 'ids' | 'mask';
   dims: Dim[];
 }
 
@@ -59,7 +63,7 @@ export function textEncoderSpec(c: ExportConfig): GraphSpec {
   return {
     inputs: [
       { name: 'input_ids', kind: 'ids', dims: [1, c.text.length] },
-      { name: 'attention_mask', kind: 'ids', dims: [1, c.text.length] },
+      { name: 'attention_mask', kind: 'mask', dims: [1, c.text.length] },
     ],
     outputs: [f('context', [1, c.text.length, c.text.dim])],
     state: 'none',
@@ -103,7 +107,14 @@ export function contractProblems(sig: GraphSignature, spec: GraphSpec, dtype: 'f
   const check = (side: 'input' | 'output', list: ValueSignature[], want: TensorSpec) => {
     const got = list.find((v) => v.name === want.name);
     if (!got) return problems.push(`${side} "${want.name}" is missing`);
-    const types: TensorType[] = want.kind === 'float' ? [dtype] : want.kind === 'ids' ? idTypes : ['float32'];
+    const types: TensorType[] =
+      want.kind === 'float'
+        ? [dtype]
+        : want.kind === 'ids'
+          ? idTypes
+          : want.kind === 'mask'
+            ? [...idTypes, 'float32', 'float16']
+            : ['float32'];
     if (!types.includes(got.type)) {
       problems.push(`${side} "${want.name}" is ${got.type}, expected ${types.join(' or ')}`);
     }

@@ -12,6 +12,7 @@ import type { ArSession, Device } from './device';
 import { floatValues } from './device';
 import type { ExportConfig } from './export-config';
 import { cleanPrompt } from './prompt-clean';
+import { floatsToHalf } from '../../src/runtime/half';
 
 const CACHE_SIZE = 8;
 
@@ -64,14 +65,19 @@ export class ArTextEncoder {
       return hit;
     }
     const { ids, mask } = this.tokenize(text);
-    const ints = (v: number[]) => {
-      const type = this.session.signature.inputs.find((i) => i.name === 'input_ids')!.type;
+    // Each input at the type the opened file declares (the mask is float where its Cast was folded at load).
+    const feed = (name: string, v: number[]) => {
+      const type = this.session.signature.inputs.find((i) => i.name === name)!.type;
       const dims = [1, v.length];
-      return type === 'int32'
-        ? { type, dims, data: Int32Array.from(v) }
-        : { type: 'int64', dims, data: BigInt64Array.from(v.map((x) => BigInt(x))) };
+      if (type === 'int32') return { type, dims, data: Int32Array.from(v) };
+      if (type === 'float32') return { type, dims, data: Float32Array.from(v) };
+      if (type === 'float16') return { type, dims, data: floatsToHalf(v) };
+      return { type: 'int64', dims, data: BigInt64Array.from(v.map((x) => BigInt(x))) };
     };
-    const out = await this.device.run(this.session, { input_ids: ints(ids), attention_mask: ints(mask) });
+    const out = await this.device.run(this.session, {
+      input_ids: feed('input_ids', ids),
+      attention_mask: feed('attention_mask', mask),
+    });
     this.runs++;
     const c: Conditioning = { hidden: Float32Array.from(floatValues(await this.device.read(out.context!))) };
     this.cache.set(key, c);

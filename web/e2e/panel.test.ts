@@ -138,7 +138,7 @@ describeE2e('panel in Chromium', () => {
   it('shows the outputs and switches them, renames the NDI source', async () => {
     const card = page().getByRole('region', { name: 'outputs' });
     await card.getByText('Spout needs Windows; this machine runs Linux.').waitFor();
-    await card.getByRole('textbox', { name: 'NDI name' }).fill('Stage left');
+    await card.locator('[data-output=ndi]').getByRole('textbox', { name: 'NDI name' }).fill('Stage left');
     await page().keyboard.press('Enter');
     await waitFor(
       async () => {
@@ -153,9 +153,9 @@ describeE2e('panel in Chromium', () => {
     );
     // NDI is off until asked for (it announces itself on the network): the switch turns it on, and off again.
     await card.locator('[data-output=ndi] .state-off').waitFor();
-    await card.getByRole('switch', { name: 'enable NDI' }).click({ force: true });
+    await card.getByRole('switch', { name: 'enable NDI', exact: true }).click({ force: true });
     await card.locator('[data-output=ndi] .state-running').waitFor();
-    await card.getByRole('switch', { name: 'enable NDI' }).click({ force: true });
+    await card.getByRole('switch', { name: 'enable NDI', exact: true }).click({ force: true });
     await card.locator('[data-output=ndi] .state-off').waitFor();
   });
 

@@ -5,14 +5,13 @@
  * a 1×1 convolution on each of the 12 skips and the mid block's output. Written beside the ControlNet UNet (the
  * stand-in UNet with residual inputs) into the stand-in's folder.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileExists, writeFileAtomic } from '../../../src/files';
-import { WeightFile } from '../../../src/runtime/weight-file';
+import { fileExists } from '../../../src/files';
 import { Net } from '../standin/layers';
 import type { NetOptions } from '../standin/layers';
-import { CHANNELS, HEADS, resBlock, timeEmbedding, transformer } from '../standin/unet';
-import { buildStandinUnet } from '../standin/unet';
+import { buildStandinUnet, CHANNELS, downAndMid, timeEmbedding } from '../standin/unet';
+import { writeNetwork } from '../standin/write';
+import type { NetworkBuild } from '../standin/write';
 import { CONTROL_IMAGE, residualNames } from './residuals';
 import { CONTROL_UNET_FILE, controlNetFile } from './manifests';
 
@@ -42,27 +41,8 @@ export function buildStandinControlNet(
   const ehs = net.input('encoder_hidden_states', ['batch', 77, 1024]);
   const image = net.input(CONTROL_IMAGE, ['batch', 3, height * 8, width * 8]);
   const c = { net, temb: timeEmbedding(net, t), ehs };
-  let x = net.add(net.conv(sample, 'conv_in', 4, CHANNELS[0]!), conditioningEmbedding(net, image));
-  let [h, w] = [height, width];
-  const skips: { x: string; ch: number; h: number; w: number }[] = [{ x, ch: CHANNELS[0]!, h, w }];
-  let ch = CHANNELS[0]!;
-  for (let level = 0; level < 4; level++) {
-    const out = CHANNELS[level]!;
-    for (let j = 0; j < 2; j++) {
-      x = resBlock(c, x, `down_blocks.${level}.resnets.${j}`, ch, out, h, w);
-      ch = out;
-      if (level < 3) x = transformer(c, x, `down_blocks.${level}.attentions.${j}`, ch, HEADS[level]!, h, w);
-      skips.push({ x, ch, h, w });
-    }
-    if (level < 3) {
-      x = net.conv(x, `down_blocks.${level}.downsamplers.0.conv`, ch, ch, 3, 2);
-      [h, w] = [Math.ceil(h / 2), Math.ceil(w / 2)];
-      skips.push({ x, ch, h, w });
-    }
-  }
-  x = resBlock(c, x, 'mid_block.resnets.0', ch, ch, h, w);
-  x = transformer(c, x, 'mid_block.attentions.0', ch, HEADS[3]!, h, w);
-  x = resBlock(c, x, 'mid_block.resnets.1', ch, ch, h, w);
+  const embedded = net.add(net.conv(sample, 'conv_in', 4, CHANNELS[0]!), conditioningEmbedding(net, image));
+  const { x, skips, ch, h, w } = downAndMid(c, embedded, height, width);
   skips.forEach((s, i) => {
     const r = net.conv(s.x, `controlnet_down_blocks.${i}`, s.ch, s.ch, 1);
     net.output(r, residualNames[i]!, ['batch', s.ch, s.h, s.w]);
@@ -91,28 +71,15 @@ export async function writeStandinControlNets(
   const weights = o.weights ?? 'random';
   const dir = join(standinDir, `controlnet-${o.width}x${o.height}${weights === 'zeros' ? '-zeros' : ''}`);
   const [lh, lw] = [o.height / 8, o.width / 8];
-  const jobs: [string, (n: NetOptions) => { model: Uint8Array; params: number }][] = [
+  const jobs: [string, NetworkBuild][] = [
     [CONTROL_UNET_FILE, (n) => buildStandinUnet(n, lh, lw, { controlnet: true })],
-    ...o.names.map((name): [string, (n: NetOptions) => { model: Uint8Array; params: number }] => [
-      controlNetFile(name),
-      (n) => buildStandinControlNet(n, lh, lw),
-    ]),
+    ...o.names.map((name): [string, NetworkBuild] => [controlNetFile(name), (n) => buildStandinControlNet(n, lh, lw)]),
   ];
   for (const [i, [file, build]] of jobs.entries()) {
     const path = join(dir, ...file.split('/'));
     if (await fileExists(path)) continue;
     progress(`generating the stand-in ${file} (random weights, once)`, i / jobs.length);
-    const folder = join(path, '..');
-    await mkdir(folder, { recursive: true });
-    const data = new WeightFile(join(folder, 'model.onnx.data'));
-    let built: { model: Uint8Array; params: number };
-    try {
-      built = build({ half: o.half, weights, seed: 7001 + i * 13 + file.length, file: data });
-    } finally {
-      data.close();
-    }
-    // The graph last: a folder with model.onnx is complete.
-    await writeFileAtomic(path, built.model);
+    await writeNetwork(join(path, '..'), build, { half: o.half, weights, seed: 7001 + i * 13 + file.length });
   }
   return dir;
 }

@@ -78,6 +78,49 @@ export function timeEmbedding(net: Net, t: string): string {
   );
 }
 
+/** A level's skip connection: the tensor, its channels and its latent size. */
+export interface Skip {
+  x: string;
+  ch: number;
+  h: number;
+  w: number;
+}
+
+/**
+ * The down blocks and the mid block from conv_in's output `input` (the UNet's, or the ControlNet's with the control
+ * image's embedding added): the 12 skips after conv_in and each layer and downsampler, and the mid block's output.
+ */
+export function downAndMid(
+  c: Ctx,
+  input: string,
+  height: number,
+  width: number,
+): { x: string; skips: Skip[]; ch: number; h: number; w: number } {
+  const { net } = c;
+  let x = input;
+  let [h, w] = [height, width];
+  const skips: Skip[] = [{ x, ch: CHANNELS[0]!, h, w }];
+  let ch = CHANNELS[0]!;
+  for (let level = 0; level < 4; level++) {
+    const out = CHANNELS[level]!;
+    for (let j = 0; j < 2; j++) {
+      x = resBlock(c, x, `down_blocks.${level}.resnets.${j}`, ch, out, h, w);
+      ch = out;
+      if (level < 3) x = transformer(c, x, `down_blocks.${level}.attentions.${j}`, ch, HEADS[level]!, h, w);
+      skips.push({ x, ch, h, w });
+    }
+    if (level < 3) {
+      x = net.conv(x, `down_blocks.${level}.downsamplers.0.conv`, ch, ch, 3, 2);
+      [h, w] = [Math.ceil(h / 2), Math.ceil(w / 2)];
+      skips.push({ x, ch, h, w });
+    }
+  }
+  x = resBlock(c, x, 'mid_block.resnets.0', ch, ch, h, w);
+  x = transformer(c, x, 'mid_block.attentions.0', ch, HEADS[3]!, h, w);
+  x = resBlock(c, x, 'mid_block.resnets.1', ch, ch, h, w);
+  return { x, skips, ch, h, w };
+}
+
 /**
  * Builds the UNet for latents of `height × width` (the image size / 8); returns the graph and its parameter count.
  * `variant.controlnet`: the variant with the 13 ControlNet residuals as inputs, added to the skips and the mid
@@ -97,29 +140,9 @@ export function buildStandinUnet(
   const ehs = net.input('encoder_hidden_states', ['batch', CONTEXT, CROSS_DIM]);
   const c: Ctx = { net, temb: timeEmbedding(net, t), ehs, ...(branch ? { branch: branch(net) } : {}) };
 
-  let x = net.conv(sample, 'conv_in', 4, CHANNELS[0]!);
-  let [h, w] = [height, width];
-  const skips: { x: string; ch: number; h: number; w: number }[] = [{ x, ch: CHANNELS[0]!, h, w }];
-  let ch = CHANNELS[0]!;
-  for (let level = 0; level < 4; level++) {
-    const out = CHANNELS[level]!;
-    for (let j = 0; j < 2; j++) {
-      const name = `down_blocks.${level}.resnets.${j}`;
-      x = resBlock(c, x, name, ch, out, h, w);
-      ch = out;
-      if (level < 3) x = transformer(c, x, `down_blocks.${level}.attentions.${j}`, ch, HEADS[level]!, h, w);
-      skips.push({ x, ch, h, w });
-    }
-    if (level < 3) {
-      x = net.conv(x, `down_blocks.${level}.downsamplers.0.conv`, ch, ch, 3, 2);
-      [h, w] = [Math.ceil(h / 2), Math.ceil(w / 2)];
-      skips.push({ x, ch, h, w });
-    }
-  }
-
-  x = resBlock(c, x, 'mid_block.resnets.0', ch, ch, h, w);
-  x = transformer(c, x, 'mid_block.attentions.0', ch, HEADS[3]!, h, w);
-  x = resBlock(c, x, 'mid_block.resnets.1', ch, ch, h, w);
+  const down = downAndMid(c, net.conv(sample, 'conv_in', 4, CHANNELS[0]!), height, width);
+  const { skips } = down;
+  let { x, ch, h, w } = down;
   if (controlnet) {
     // The residuals only join the skips (the down path runs as it is), then the mid block's output.
     skips.forEach((s, i) => (s.x = net.add(s.x, residualInput(net, `down_block_${i}`, s.ch, s.h, s.w))));

@@ -37,7 +37,7 @@ export interface StandinOptions {
   seed: number;
 }
 
-const defaults: StandinOptions = {
+export const standinDefaults: StandinOptions = {
   family: 'sd-turbo',
   half: true,
   width: 512,
@@ -60,6 +60,26 @@ const marker = z.object({
 });
 export type StandinMarker = z.infer<typeof marker>;
 
+/** A network builder of the stand-ins: the graph and its parameter count, its weights written to `n.file`. */
+export type NetworkBuild = (n: NetOptions) => { model: Uint8Array; params: number };
+
+/**
+ * Writes one network into `folder` as model.onnx beside its weights in model.onnx.data, the graph last (a folder
+ * with model.onnx is complete); answers its parameter count.
+ */
+export async function writeNetwork(folder: string, build: NetworkBuild, o: Omit<NetOptions, 'file'>): Promise<number> {
+  await mkdir(folder, { recursive: true });
+  const data = new WeightFile(join(folder, 'model.onnx.data'));
+  let built: { model: Uint8Array; params: number };
+  try {
+    built = build({ ...o, file: data });
+  } finally {
+    data.close();
+  }
+  await writeFileAtomic(join(folder, 'model.onnx'), built.model);
+  return built.params;
+}
+
 /** Folder name of a stand-in: sd-turbo-standin-fp16-512x512, sdxs-standin-… (…-zeros when the weights are holes). */
 export function standinName(o: StandinOptions): string {
   const zeros = o.weights === 'zeros' ? '-zeros' : '';
@@ -68,7 +88,7 @@ export function standinName(o: StandinOptions): string {
 
 /** The generated model under `root`, or null when it is missing, incomplete or from another version. */
 export async function findStandin(root: string, options: Partial<StandinOptions> = {}): Promise<StandinMarker | null> {
-  const o = { ...defaults, ...options } satisfies StandinOptions;
+  const o = { ...standinDefaults, ...options } satisfies StandinOptions;
   try {
     const found = marker.safeParse(JSON.parse(await readFile(join(root, standinName(o), 'standin.json'), 'utf8')));
     return found.success && found.data.version === VERSION ? found.data : null;
@@ -86,14 +106,14 @@ export async function writeStandin(
   options: Partial<StandinOptions> = {},
   progress: (network: string, fraction: number) => void = () => {},
 ): Promise<string> {
-  const o = { ...defaults, ...options } satisfies StandinOptions;
+  const o = { ...standinDefaults, ...options } satisfies StandinOptions;
   const sizeError = checkStandinSize(o.family, o.width, o.height);
   if (sizeError) throw new Error(sizeError);
   const dir = join(root, standinName(o));
   if (await findStandin(root, o)) return dir;
   await rm(dir, { recursive: true, force: true });
   const [lh, lw] = [o.height / 8, o.width / 8];
-  type Networks = [string, (n: NetOptions) => { model: Uint8Array; params: number }, number][];
+  type Networks = [string, NetworkBuild, number][];
   const sdxs: Networks = [
     ['text_encoder', (n) => buildStandinTextEncoder(n), 0.5],
     ['unet', (n) => buildSdxsUnet(n, lh, lw), 0.9],
@@ -112,17 +132,11 @@ export async function writeStandin(
   let start = 0;
   for (const [i, [name, build, end]] of (o.family === 'sdxs' ? sdxs : networks).entries()) {
     progress(name, start);
-    const folder = join(dir, name);
-    await mkdir(folder, { recursive: true });
-    const file = new WeightFile(join(folder, 'model.onnx.data'));
-    let built: { model: Uint8Array; params: number };
-    try {
-      built = build({ half: o.half, weights: o.weights, seed: o.seed * 101 + i, file });
-    } finally {
-      file.close();
-    }
-    await writeFileAtomic(join(folder, 'model.onnx'), built.model);
-    params[name] = built.params;
+    params[name] = await writeNetwork(join(dir, name), build, {
+      half: o.half,
+      weights: o.weights,
+      seed: o.seed * 101 + i,
+    });
     start = end;
   }
   // The stand-ins read prompts with the tiny tokenizer: the images are noise whatever the prompt says.

@@ -28,7 +28,10 @@ export interface LoraNetworks {
   loras?: LoraSet | undefined;
 }
 
-/** A UNet file: the model's `unet/model.onnx`, or the IP-Adapter's `unet_ip/model.onnx` (reference/). */
+/**
+ * A UNet file: the model's `unet/model.onnx`, or the IP-Adapter's `unet_ip/model.onnx` (or, beside a ControlNet,
+ * `unet_controlnet_ip/model.onnx`) (reference/).
+ */
 export interface UnetFile {
   dir: string;
   file: string;
@@ -284,8 +287,9 @@ function openNetwork(
   /** The file to open instead of dir/file, in the same role (the ControlNet UNet). */
   path?: string,
 ): Promise<TypedSession> {
-  // text_encoder_2 is a text encoder, unet_ip (the IP-Adapter's) a UNet.
-  const network = file.split('/')[0]!.replace(/_(2|ip)$/, '') as Network;
+  // text_encoder_2 is a text encoder; unet_ip and unet_controlnet_ip (the IP-Adapter's) are UNets.
+  const folder = file.split('/')[0]!;
+  const network = (folder.startsWith('unet') ? 'unet' : folder.replace(/_2$/, '')) as Network;
   const size = image && { ...image, latentChannels: LATENT_CHANNELS, tokens: CONTEXT_LENGTH };
   return TypedSession.open(runtime, path ?? modelFile(dir, file), {
     network,

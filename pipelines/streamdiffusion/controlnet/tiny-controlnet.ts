@@ -7,8 +7,10 @@
  */
 import { GraphBuilder } from '../../../src/runtime/graph-builder';
 import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
-import { buildUnet } from '../tiny/graphs';
-import type { TinyWeights } from '../tiny/graphs';
+import { buildUnet, chain } from '../tiny/graphs';
+import type { TinyWeights, UnetExtension } from '../tiny/graphs';
+import { ipExtension } from '../reference/tiny-graphs';
+import type { TinyIpWeights } from '../reference/tiny-graphs';
 import { CONTROL_IMAGE, residualShapes } from './residuals';
 
 /** Block channels of the tiny layout (SD 2.1: 320, 640, 1280, 1280). */
@@ -54,20 +56,32 @@ export function buildTinyControlNet(dim: number, seed: number): Uint8Array {
   return g.toBytes();
 }
 
+/** The 13 residuals as extra inputs of the tiny UNet, each added to ε as upsample(Vᵢ·rᵢ). */
+export function controlResiduals(seed = 31): UnetExtension {
+  const fill = seeded(seed);
+  return (g, eps, sample, input) => {
+    const size = g.op('Shape', [sample]);
+    let out = eps;
+    for (const r of residualShapes(TINY_CHANNELS)) {
+      const x = input(r.name, ['batch', r.channels, ...levelDims(r.level)]);
+      const v = g.floats(`${r.name}.into_eps`, [4, r.channels, 1, 1], fill(4 * r.channels, 0.3));
+      const up = g.op('Resize', [g.op('Conv', [x, v]), '', '', size], { mode: 'nearest' });
+      out = g.op('Add', [out, up]);
+    }
+    return out;
+  };
+}
+
 /** The tiny UNet (weights `w`, as the base model's) with the 13 residuals as extra inputs, added to ε. */
 export function buildTinyControlUnet(w: TinyWeights, seed = 31): Uint8Array {
-  const fill = seeded(seed);
-  return buildUnet(w, {
-    extend: (g, eps, sample, input) => {
-      const size = g.op('Shape', [sample]);
-      let out = eps;
-      for (const r of residualShapes(TINY_CHANNELS)) {
-        const x = input(r.name, ['batch', r.channels, ...levelDims(r.level)]);
-        const v = g.floats(`${r.name}.into_eps`, [4, r.channels, 1, 1], fill(4 * r.channels, 0.3));
-        const up = g.op('Resize', [g.op('Conv', [x, v]), '', '', size], { mode: 'nearest' });
-        out = g.op('Add', [out, up]);
-      }
-      return out;
-    },
-  });
+  return buildUnet(w, { extend: controlResiduals(seed) });
+}
+
+/**
+ * The tiny UNet with the residual inputs and the IP-Adapter's (`ip`): ε + Σ upsample(Vᵢ·rᵢ) + scale · image
+ * attention, with the ControlNet UNet's and the IP UNet's weights, so zero residuals give the IP UNet's output and
+ * scale 0 the ControlNet UNet's, value for value.
+ */
+export function buildTinyControlIpUnet(w: TinyWeights, ip: TinyIpWeights, seed = 31): Uint8Array {
+  return buildUnet(w, { extend: chain(controlResiduals(seed), ipExtension(w.dim, ip)) });
 }

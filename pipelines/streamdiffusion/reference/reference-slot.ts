@@ -2,7 +2,9 @@
  * The reference image of streamdiffusion (IP-Adapter): the image encoder turns the picture the `reference` parameter
  * names into image embeddings once per change, and the IP-Adapter UNet (which replaces the model's UNet the first
  * time a reference is set, and equals it at scale 0) reads them and `referenceWeight` every frame as two more
- * inputs. A reference that cannot be read is refused with a sentence in the log and the previous one stays.
+ * inputs. Beside a ControlNet the replacement is the UNet with both the residual inputs and the IP-Adapter's
+ * (unet_controlnet_ip); where a real model has no such export, the reference is refused with the command that
+ * makes it. A reference that cannot be read is refused with a sentence in the log and the previous one stays.
  */
 import { basename, dirname } from 'node:path';
 import type { InferenceBackend } from '../../../src/runtime/backend';
@@ -14,6 +16,7 @@ import type { Feed } from '../session-io';
 import { resolveAdapter } from './adapter-files';
 import { clipPixels } from './clip-pixels';
 import { CLIP_SIZE } from './tiny-graphs';
+import { residualNames } from '../controlnet/residuals';
 
 export interface ReferenceSlotOptions {
   runtime: InferenceBackend;
@@ -89,27 +92,23 @@ export class ReferenceSlot {
     this.encoder = undefined;
   }
 
-  /** Opens the adapter once: the encoder, and the IP UNet in place of the model's UNet. */
+  /** Opens the adapter once: the encoder, and the IP UNet (with a ControlNet: the combined one) in place of the model's UNet. */
   private async open(model: DiffusionModel): Promise<boolean> {
     if (this.encoder) return true;
     if (this.unavailable) {
       this.o.log(`reference "${this.asked}" not used: ${this.unavailable}`);
       return false;
     }
-    if (model.control) {
-      // The ControlNet UNet and the IP-Adapter UNet are separate exports: no file here takes both inputs.
-      this.unavailable =
-        'a reference image and a ControlNet at once need a UNet with both inputs, which no export here has yet: ' +
-        'set controlnet to none to use the reference';
-      this.o.log(`reference "${this.asked}" not used: ${this.unavailable}`);
-      return false;
-    }
     const opened: TypedSession[] = [];
     try {
-      const files = await resolveAdapter(this.o.model, this.o.modelsDir, this.o.size);
+      // Beside a ControlNet the UNet in use takes its residuals: the one put in its place takes them too.
+      const control = model.control !== undefined;
+      const files = await resolveAdapter(this.o.model, this.o.modelsDir, this.o.size, { controlnet: control });
+      const unetPath = control ? files.controlUnet : files.unet;
+      if (!unetPath) throw new Error(`${this.o.model} has no UNet for a ControlNet and a reference at once`);
       const encoder = await TypedSession.open(this.o.runtime, files.encoder);
       opened.push(encoder);
-      const unetFile = { dir: dirname(dirname(files.unet)), file: `${basename(dirname(files.unet))}/model.onnx` };
+      const unetFile = { dir: dirname(dirname(unetPath)), file: `${basename(dirname(unetPath))}/model.onnx` };
       await model.useIpUnet(
         unetFile,
         (mask) => this.feeds(mask),
@@ -117,9 +116,11 @@ export class ReferenceSlot {
           const width = unet.signature.inputs.find((i) => i.name === 'image_embeds')?.dims[1];
           if (typeof width !== 'number' || !unet.has('ip_adapter_scale')) {
             throw new Error(
-              `${files.unet} is not an IP-Adapter UNet (it needs image_embeds [b, E] and ip_adapter_scale)`,
+              `${unetPath} is not an IP-Adapter UNet (it needs image_embeds [b, E] and ip_adapter_scale)`,
             );
           }
+          const lacks = control ? residualNames.filter((n) => !unet.has(n)) : [];
+          if (lacks.length > 0) throw new Error(`${unetPath} takes no ControlNet residuals (no ${lacks.join(', ')})`);
           this.width = width;
         },
       );

@@ -1,6 +1,7 @@
 /**
  * The reference image through the tiny IP-Adapter: the graphs (scale 0 is the base UNet, value for value) and the
- * pipeline (weight 0 is no reference, another picture another frame, the weight live, a bad file refused).
+ * pipeline (weight 0 is no reference, another picture another frame, the weight live, a bad file refused); beside
+ * a ControlNet: reference-controlnet.test.ts.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -224,15 +225,5 @@ describe('streamdiffusion with a reference image', () => {
     const after = await render(p, paramsOf({ reference: name, referenceWeight: 1 }));
     expect(after.data).toEqual(red.data);
     expect(logs.some((l) => message.test(l) && l.endsWith('"red.png" stays'))).toBe(true);
-  });
-  it('is refused with a sentence beside a ControlNet (no UNet takes both), and the ControlNet frames go on', async () => {
-    const logs: string[] = [];
-    const control = paramsOf({ controlnet: 'depth', controlnetScale: 1 });
-    const p = await load(control, logs);
-    const alone = await render(p, control);
-    const both = await render(p, paramsOf({ controlnet: 'depth', controlnetScale: 1, reference: 'red.png' }));
-    expect(both.data).toEqual(alone.data);
-    expect(logs.some((l) => /reference "red\.png" not used: .*ControlNet at once/.test(l))).toBe(true);
-    expect(logs.some((l) => l.startsWith('IP-Adapter loaded'))).toBe(false);
   });
 });

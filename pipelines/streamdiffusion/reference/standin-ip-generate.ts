@@ -2,15 +2,19 @@ import { Worker } from 'node:worker_threads';
 import type { StandinOptions } from '../standin/write';
 import type { AdapterFiles } from './adapter-files';
 
-/** Runs writeStandinIp in a worker thread (the event loop keeps serving); resolves to the adapter's files. */
-export function generateStandinIp(root: string, options: Partial<StandinOptions>): Promise<AdapterFiles> {
+/** Runs writeStandinIp (with `controlnet`, the combined UNet too) in a worker thread (the event loop keeps serving); resolves to the adapter's files. */
+export function generateStandinIp(
+  root: string,
+  options: Partial<StandinOptions> & { controlnet?: boolean },
+): Promise<AdapterFiles> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./standin-ip-worker.mjs', import.meta.url), { workerData: { root, options } });
     let settled = false;
     worker.on('message', (m: { kind: string; files?: AdapterFiles; message?: string }) => {
       if (m.kind === 'done') {
         settled = true;
-        resolve({ encoder: m.files!.encoder, unet: m.files!.unet });
+        const { encoder, unet, controlUnet } = m.files!;
+        resolve({ encoder, unet, ...(controlUnet ? { controlUnet } : {}) });
       } else if (m.kind === 'error') {
         settled = true;
         reject(new Error(`generating the stand-in IP-Adapter failed: ${m.message}`));

@@ -4,13 +4,13 @@
  * is decoupled as IP-Adapter's is. The UNet projects the image embeddings to N extra tokens inside (ImageProjModel:
  * a Linear to N·dim, then LayerNorm, as diffusers' encoder_hid_proj does in an exported UNet), attends to them with
  * their own keys and values (to_k_ip, to_v_ip), and adds ip_adapter_scale times that attention to the text branch.
- * The text branch is the tiny UNet's own (tiny/graphs.ts buildUnet, same weights, same operator order), so at scale
- * 0 the output is the base UNet's, value for value.
+ * The text branch is the tiny UNet's own (tiny/graphs.ts buildUnet, same weights), so at scale 0 the output is the
+ * base UNet's, value for value; the same term extends the tiny ControlNet UNet (controlnet/tiny-controlnet.ts).
  */
 import { GraphBuilder } from '../../../src/runtime/graph-builder';
 import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
-import { TINY_POOLED, TINY_UNET_MODULE } from '../tiny/graphs';
-import type { TinyWeights } from '../tiny/graphs';
+import { buildUnet } from '../tiny/graphs';
+import type { TinyWeights, UnetExtension } from '../tiny/graphs';
 
 /** The encoder's input size: CLIP's 224×224. */
 export const CLIP_SIZE = 224;
@@ -71,67 +71,51 @@ export function buildTinyImageEncoder(w: TinyIpWeights): Uint8Array {
 }
 
 /**
- * sample [b,4,h,w], timestep [b], encoder_hidden_states [b,77,dim], image_embeds [b,embed], ip_adapter_scale [1]
- * -> out_sample = base(sample, t, E) + scale · attention(q(sample), k_ip(tokens), v_ip(tokens)).
+ * The IP-Adapter's inputs and term on the tiny UNet's ε: image_embeds [b,embed], ip_adapter_scale [1] ->
+ * ε + scale · attention(q(sample), k_ip(tokens), v_ip(tokens)). The tiny UNet's `dim` is its context width.
+ */
+export function ipExtension(dim: number, w: TinyIpWeights): UnetExtension {
+  return (g, eps, sample, input) => {
+    const embeds = input('image_embeds', ['batch', w.embed]);
+    const scale = input('ip_adapter_scale', [1]);
+    // ImageProjModel: [b, embed] -> [b, N, dim], LayerNorm over dim.
+    const projected = g.op('Add', [
+      g.op('MatMul', [embeds, g.floats('image_proj', [w.embed, w.tokens * dim], w.proj)]),
+      g.floats('image_proj_bias', [w.tokens * dim], w.projBias),
+    ]);
+    const tokens = g.op(
+      'LayerNormalization',
+      [
+        g.op('Reshape', [projected, g.int64s('tokens_shape', [-1, w.tokens, dim])]),
+        g.floats('norm_weight', [dim], w.gamma),
+        g.floats('norm_bias', [dim], w.beta),
+      ],
+      { axis: { int: -1 } },
+    );
+    // The image branch of the decoupled cross-attention: queries from the latent, keys and values from the tokens.
+    const seq = g.op('Transpose', [g.op('Reshape', [sample, g.int64s('seq_shape', [0, 4, -1])])], { perm: [0, 2, 1] });
+    const q = g.op('MatMul', [seq, g.floats('to_q', [4, w.inner], w.q)]);
+    const k = g.op('MatMul', [tokens, g.floats('to_k_ip', [dim, w.inner], w.k)]);
+    const v = g.op('MatMul', [tokens, g.floats('to_v_ip', [dim, 4], w.v)]);
+    const scores = g.op('Mul', [
+      g.op('MatMul', [q, g.op('Transpose', [k], { perm: [0, 2, 1] })]),
+      g.scalar(1 / Math.sqrt(w.inner)),
+    ]);
+    const attended = g.op('MatMul', [g.op('Softmax', [scores], { axis: { int: -1 } }), v]);
+    const image = g.op('Reshape', [g.op('Transpose', [attended], { perm: [0, 2, 1] }), g.op('Shape', [sample])]);
+    return g.op('Add', [eps, g.op('Mul', [image, scale])]);
+  };
+}
+
+/**
+ * sample [b,4,h,w], timestep [b], encoder_hidden_states [b,77,dim] (+ text_embeds, time_ids), image_embeds
+ * [b,embed], ip_adapter_scale [1] -> out_sample = base(sample, t, E) + scale · image attention. The base is the
+ * tiny UNet itself (tiny/graphs.ts buildUnet), so scale 0 gives its output value for value.
  */
 export function buildTinyIpUnet(
   base: TinyWeights,
   w: TinyIpWeights,
   o: { batch?: number; xl?: boolean } = {},
 ): Uint8Array {
-  const g = new GraphBuilder('tiny_unet_ip');
-  const dim = base.dim;
-  // A number declares a fixed batch, as exports for static-shape engines do.
-  const batch = o.batch ?? 'batch';
-  const sample = g.input('sample', 'float', [batch, 'unet_channels', 'height', 'width']);
-  const t = g.input('timestep', 'float', [batch]);
-  const ehs = g.input('encoder_hidden_states', 'float', [batch, 'tokens', dim]);
-  const embeds = g.input('image_embeds', 'float', [batch, w.embed]);
-  const scale = g.input('ip_adapter_scale', 'float', [1]);
-  // The XL layout's micro-conditioning, after the image inputs as the exporter writes them.
-  const textEmbeds = o.xl ? g.input('text_embeds', 'float', [batch, TINY_POOLED]) : undefined;
-  if (o.xl) g.input('time_ids', 'float', [batch, 6]);
-
-  // The text branch: tiny/graphs.ts buildUnet, operator for operator.
-  const meanE = g.op('ReduceMean', [ehs], { axes: [1], keepdims: { int: 0 } });
-  // P under the tiny UNet's module name, so a tiny LoRA reaches the IP UNet as it does the base one.
-  let bias = g.op('MatMul', [meanE, g.floats(`${TINY_UNET_MODULE}.weight`, [dim, 4], base.P)]);
-  if (textEmbeds) bias = g.op('Add', [bias, g.op('MatMul', [textEmbeds, g.floats('Q', [TINY_POOLED, 4], base.Q)])]);
-  const tCol = g.op('Reshape', [g.op('Mul', [t, g.scalar(base.m / 1000)]), g.int64s('t_shape', [-1, 1, 1, 1])]);
-  const column = g.int64s('column', [-1, 4, 1, 1]);
-  const text = g.op('Add', [
-    g.op('Add', [g.op('Mul', [sample, g.scalar(base.k)]), g.op('Reshape', [bias, column])]),
-    tCol,
-  ]);
-
-  // ImageProjModel: [b, embed] -> [b, N, dim], LayerNorm over dim.
-  const projected = g.op('Add', [
-    g.op('MatMul', [embeds, g.floats('image_proj', [w.embed, w.tokens * dim], w.proj)]),
-    g.floats('image_proj_bias', [w.tokens * dim], w.projBias),
-  ]);
-  const tokens = g.op(
-    'LayerNormalization',
-    [
-      g.op('Reshape', [projected, g.int64s('tokens_shape', [-1, w.tokens, dim])]),
-      g.floats('norm_weight', [dim], w.gamma),
-      g.floats('norm_bias', [dim], w.beta),
-    ],
-    { axis: { int: -1 } },
-  );
-
-  // The image branch of the decoupled cross-attention: queries from the latent, keys and values from the tokens.
-  const seq = g.op('Transpose', [g.op('Reshape', [sample, g.int64s('seq_shape', [0, 4, -1])])], { perm: [0, 2, 1] });
-  const q = g.op('MatMul', [seq, g.floats('to_q', [4, w.inner], w.q)]);
-  const k = g.op('MatMul', [tokens, g.floats('to_k_ip', [dim, w.inner], w.k)]);
-  const v = g.op('MatMul', [tokens, g.floats('to_v_ip', [dim, 4], w.v)]);
-  const scores = g.op('Mul', [
-    g.op('MatMul', [q, g.op('Transpose', [k], { perm: [0, 2, 1] })]),
-    g.scalar(1 / Math.sqrt(w.inner)),
-  ]);
-  const attended = g.op('MatMul', [g.op('Softmax', [scores], { axis: { int: -1 } }), v]);
-  const image = g.op('Reshape', [g.op('Transpose', [attended], { perm: [0, 2, 1] }), g.op('Shape', [sample])]);
-
-  const eps = g.op('Add', [text, g.op('Mul', [image, scale])]);
-  g.output(eps, 'out_sample', 'float', [batch, 'unet_channels', 'height', 'width']);
-  return g.toBytes();
+  return buildUnet(base, { ...o, extend: ipExtension(base.dim, w) });
 }

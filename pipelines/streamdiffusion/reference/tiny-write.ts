@@ -6,10 +6,13 @@ import { tinyWeights } from '../tiny/graphs';
 import { tinyDims } from '../tiny/write';
 import { tinyVocab } from '../tiny/vocab';
 import { buildTinyImageEncoder, buildTinyIpUnet, tinyIpWeights } from './tiny-graphs';
+import { buildTinyControlIpUnet } from '../controlnet/tiny-controlnet';
+import { CONTROL_IP_UNET_FILE } from './adapter-files';
 import type { AdapterFiles } from './adapter-files';
 
 /**
- * Writes the tiny (or tiny-xl) model's IP-Adapter (image_encoder/model.onnx, unet_ip/model.onnx) beside nothing else, in a
+ * Writes the tiny (or tiny-xl) model's IP-Adapter (image_encoder/model.onnx, unet_ip/model.onnx, and for tiny the
+ * UNet for a ControlNet and a reference at once, unet_controlnet_ip/model.onnx) in a
  * folder named by the graphs' hash, and answers where. The UNet's text branch has the tiny UNet's weights (seed 13,
  * as tiny/write.ts gives it), so the two agree at scale 0.
  */
@@ -26,6 +29,8 @@ export async function writeTinyIpAdapter(
     'image_encoder/model.onnx': buildTinyImageEncoder(ip),
     'unet_ip/model.onnx': buildTinyIpUnet(tinyWeights(vocabSize, dim, 13), ip, { xl }),
   };
+  // The UNet for a ControlNet and a reference at once (ControlNet is for the SD layout only).
+  if (!xl) files[CONTROL_IP_UNET_FILE] = buildTinyControlIpUnet(tinyWeights(vocabSize, dim, 13), ip);
   const hash = createHash('sha256');
   for (const [name, data] of Object.entries(files)) hash.update(name).update(data);
   const dir = join(root, `ip-${hash.digest('hex').slice(0, 16)}`);
@@ -33,5 +38,9 @@ export async function writeTinyIpAdapter(
     const path = join(dir, name);
     if (!(await fileExists(path))) await writeFileAtomic(path, data);
   }
-  return { encoder: join(dir, 'image_encoder', 'model.onnx'), unet: join(dir, 'unet_ip', 'model.onnx') };
+  return {
+    encoder: join(dir, 'image_encoder', 'model.onnx'),
+    unet: join(dir, 'unet_ip', 'model.onnx'),
+    ...(xl ? {} : { controlUnet: join(dir, ...CONTROL_IP_UNET_FILE.split('/')) }),
+  };
 }

@@ -100,13 +100,22 @@ export function buildTextEncoder(
   return g.toBytes();
 }
 
-/** Adds inputs and a term to the tiny UNet's ε (the ControlNet variant's residuals), after the base graph's ops. */
+/**
+ * Adds inputs and a term to the tiny UNet's ε (the ControlNet variant's residuals, the IP-Adapter's image
+ * attention), after the base graph's ops; `chain` applies several in order.
+ */
 export type UnetExtension = (
   g: GraphBuilder,
   eps: string,
   sample: string,
   input: (name: string, dims: (number | string)[]) => string,
 ) => string;
+
+/** Several extensions, each on the last one's ε (the UNet for a ControlNet and a reference at once). */
+export const chain =
+  (...extensions: UnetExtension[]): UnetExtension =>
+  (g, eps, sample, input) =>
+    extensions.reduce((out, extend) => extend(g, out, sample, input), eps);
 
 /** UNet: sample [b,4,h,w], timestep [b], encoder_hidden_states [b,77,dim] (+ text_embeds, time_ids) -> out_sample. */
 export function buildUnet(

@@ -1,0 +1,210 @@
+/**
+ * A reference image and a ControlNet at once: the tiny UNet with both the residual inputs and the IP-Adapter's (the
+ * graph, then the pipeline): reference weight 0 is the ControlNet alone, ControlNet scale 0 is the reference
+ * alone, both on differ from either, a LoRA chosen while both run keeps both, and no handle is left behind per
+ * frame. A real model without the combined export is refused with the command that makes it.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Image } from '../../../src/engine/frame';
+import type { ParamSnapshot, RenderContext } from '../../../src/engine/pipeline';
+import { snapshotOf } from '../../../src/engine/snapshot';
+import { referencesDir } from '../../../src/references/reference-images';
+import { OrtRuntime } from '../../../src/runtime/ort';
+import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
+import { residualShapes } from '../controlnet/residuals';
+import { buildTinyControlIpUnet, buildTinyControlUnet, TINY_CHANNELS } from '../controlnet/tiny-controlnet';
+import { TypedSession } from '../session-io';
+import { streamDiffusion, StreamDiffusionPipeline } from '../streamdiffusion';
+import { tinyWeights } from '../tiny/graphs';
+import { tinyLora, tinyLoraFile } from '../tiny/test-lora';
+import { tinyVocab } from '../tiny/vocab';
+import { adapterDir, resolveAdapter } from './adapter-files';
+import { buildTinyIpUnet, tinyIpWeights } from './tiny-graphs';
+
+const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
+type SD = typeof streamDiffusion.params;
+const loaded: StreamDiffusionPipeline[] = [];
+let root: string;
+const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+const SIZE = 64;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sd-reference-controlnet-'));
+  process.env.DAYDREAM_SCOPE_MODELS_DIR = root;
+  await mkdir(join(root, 'loras'));
+  await writeFile(join(root, 'loras', 'style.safetensors'), tinyLoraFile(tinyLora(31)));
+  await mkdir(referencesDir(root), { recursive: true });
+  const red = sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 230, g: 30, b: 20 } } });
+  await writeFile(join(referencesDir(root), 'red.png'), await red.png().toBuffer());
+});
+
+afterAll(async () => {
+  for (const p of loaded) await p.unload();
+  await runtime.close();
+  if (savedDir === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
+  else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A checkerboard of 8-pixel squares: the control image. */
+function checker(): Image {
+  const data = new Uint8Array(SIZE * SIZE * 4);
+  for (let y = 0; y < SIZE; y++) {
+    for (let x = 0; x < SIZE; x++) {
+      const v = ((x >> 3) + (y >> 3)) % 2 ? 255 : 0;
+      data.set([v, v, v, 255], (y * SIZE + x) * 4);
+    }
+  }
+  return { data, width: SIZE, height: SIZE };
+}
+
+const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
+  snapshotOf(
+    streamDiffusion.params,
+    { width: SIZE, height: SIZE },
+    { model: 'tiny', mode: 'txt2img', tIndexList: '0', transition: 0, ...o },
+  );
+
+async function load(params: ParamSnapshot<SD>, logs: string[] = []) {
+  const p = new StreamDiffusionPipeline();
+  loaded.push(p);
+  const signal = new AbortController().signal;
+  await p.load({ width: SIZE, height: SIZE, params, runtime, progress: () => {}, signal, log: (m) => logs.push(m) });
+  return p;
+}
+
+let frame = 0;
+const ctx = (): RenderContext => ({
+  time: frame / 30,
+  dt: 0,
+  frameIndex: frame++,
+  width: SIZE,
+  height: SIZE,
+  conditioning: checker(),
+});
+const render = (p: StreamDiffusionPipeline, params: ParamSnapshot<SD>) => p.render(ctx(), params);
+const meanDiff = (a: Image, b: Image) => a.data.reduce((s, v, i) => s + Math.abs(v - b.data[i]!), 0) / a.data.length;
+
+/** The frame a pipeline loaded with `params` draws first, with the checkerboard as the control image. */
+async function first(params: ParamSnapshot<SD>): Promise<Image> {
+  const p = await load(params);
+  const image = await render(p, params);
+  await p.unload();
+  return image;
+}
+
+describe('the tiny UNet for a ControlNet and a reference at once', () => {
+  const base = tinyWeights(Object.keys(tinyVocab().vocab).length, 32, 13);
+  const ip = tinyIpWeights(32);
+  const randn = gaussian(mulberry32(9));
+  const fill = (n: number) => Float32Array.from({ length: n }, () => randn());
+  const b = 2;
+  const common = {
+    sample: { data: fill(b * 4 * 8 * 8), dims: [b, 4, 8, 8] },
+    timestep: { data: Float32Array.of(999, 300), dims: [b] },
+    encoder_hidden_states: { data: fill(b * 77 * 32), dims: [b, 77, 32] },
+  };
+  const residuals = (zero: boolean) =>
+    Object.fromEntries(
+      residualShapes(TINY_CHANNELS).map((r) => {
+        const dims = [b, r.channels, 8 >> r.level, 8 >> r.level];
+        const n = dims.reduce((x, y) => x * y, 1);
+        return [r.name, { data: zero ? new Float32Array(n) : fill(n), dims }];
+      }),
+    );
+  const image = (scale: number) => ({
+    image_embeds: { data: fill(b * ip.embed), dims: [b, ip.embed] },
+    ip_adapter_scale: { data: Float32Array.of(scale), dims: [1] },
+  });
+
+  it('is the ControlNet UNet at scale 0 and the IP UNet at zero residuals, value for value; both on differ', async () => {
+    const both = await TypedSession.open(runtime, buildTinyControlIpUnet(base, ip));
+    const control = await TypedSession.open(runtime, buildTinyControlUnet(base));
+    const withIp = await TypedSession.open(runtime, buildTinyIpUnet(base, ip));
+    const r = residuals(false);
+    const steer = image(1);
+    const out = async (s: TypedSession, feeds: object) => (await s.run({ ...common, ...feeds })).out_sample!;
+    const controlOnly = await out(control, r);
+    expect(await out(both, { ...r, ...image(0) })).toEqual(controlOnly);
+    const ipOnly = await out(withIp, steer);
+    expect(await out(both, { ...residuals(true), ...steer })).toEqual(ipOnly);
+    const on = await out(both, { ...r, ...steer });
+    const mean = (a: Float32Array, c: Float32Array) => a.reduce((s, v, i) => s + Math.abs(v - c[i]!), 0) / a.length;
+    expect(mean(on, controlOnly)).toBeGreaterThan(0.05);
+    expect(mean(on, ipOnly)).toBeGreaterThan(0.05);
+    await Promise.all([both.release(), control.release(), withIp.release()]);
+  });
+});
+
+describe('streamdiffusion with a ControlNet and a reference image at once', () => {
+  const control = { controlnet: 'depth', controlnetScale: 1 };
+  const reference = { reference: 'red.png', referenceWeight: 1 };
+
+  it('weight 0 is the ControlNet alone, scale 0 the reference alone, both on differ from either', async () => {
+    const controlAlone = await first(paramsOf(control));
+    const referenceAlone = await first(paramsOf(reference));
+    const logs: string[] = [];
+    const both = paramsOf({ ...control, ...reference });
+    const p = await load(both, logs);
+    expect(logs.some((l) => l.startsWith('IP-Adapter loaded'))).toBe(true);
+    expect(logs.some((l) => / not used: /.test(l))).toBe(false);
+    const on = await render(p, both);
+    expect((await render(p, { ...both, referenceWeight: 0 })).data).toEqual(controlAlone.data);
+    expect((await render(p, { ...both, controlnetScale: 0 })).data).toEqual(referenceAlone.data);
+    expect(meanDiff(on, controlAlone)).toBeGreaterThan(1);
+    expect(meanDiff(on, referenceAlone)).toBeGreaterThan(1);
+  });
+
+  it('a reference chosen while a ControlNet runs brings in the combined UNet: the ControlNet still steers', async () => {
+    const p = await load(paramsOf(control));
+    const controlOnly = await render(p, paramsOf(control));
+    const both = paramsOf({ ...control, ...reference });
+    const on = await render(p, both);
+    expect(meanDiff(on, controlOnly)).toBeGreaterThan(1);
+    expect((await render(p, { ...both, referenceWeight: 0 })).data).toEqual(controlOnly.data);
+    expect(meanDiff(await render(p, { ...both, controlnetScale: 0 }), on)).toBeGreaterThan(1);
+  });
+
+  it('a LoRA chosen while both run reopens the combined UNet: the ControlNet and the reference still steer', async () => {
+    const both = paramsOf({ ...control, ...reference, loraScale: 1 });
+    const logs: string[] = [];
+    const p = await load(both, logs);
+    const before = await render(p, both);
+    const chosen = { ...both, lora: 'style' };
+    await render(p, chosen);
+    await p.lorasSettled();
+    const after = await render(p, chosen);
+    expect(logs).toContain('LoRA now style');
+    expect(meanDiff(after, before)).toBeGreaterThan(1);
+    expect(meanDiff(after, await render(p, { ...chosen, referenceWeight: 0 }))).toBeGreaterThan(1);
+    expect(meanDiff(after, await render(p, { ...chosen, controlnetScale: 0 }))).toBeGreaterThan(1);
+    // The same frame as a pipeline loaded with all three from the start.
+    expect(after.data).toEqual((await first(chosen)).data);
+  });
+
+  it('keeps no handle from frame to frame on the device engine', async () => {
+    const both = paramsOf({ ...control, ...reference, tIndexList: '10,40' });
+    const p = await load(both);
+    await render(p, both);
+    await render(p, both);
+    const handles = runtime.handleStats().count;
+    for (let i = 0; i < 4; i++) await render(p, both);
+    expect(runtime.handleStats().count).toBe(handles);
+  });
+
+  it('refuses, for a real model without the combined export, with the exporter command that makes it', async () => {
+    const dir = adapterDir(root, 'sd-turbo');
+    for (const f of ['image_encoder', 'unet_ip']) {
+      await mkdir(join(dir, f), { recursive: true });
+      await writeFile(join(dir, f, 'model.onnx'), '');
+    }
+    await expect(resolveAdapter('sd-turbo', root)).resolves.toMatchObject({ unet: join(dir, 'unet_ip', 'model.onnx') });
+    await expect(resolveAdapter('sd-turbo', root, undefined, { controlnet: true })).rejects.toThrow(
+      /ControlNet at once need the UNet with both inputs, and .*unet_controlnet_ip.model\.onnx is missing: run `python tools\/ip-adapter-export\/export\.py .*--controlnet --out .*ip-adapter.sd-turbo`/,
+    );
+  });
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSignature } from '../../../src/runtime/onnx-signature';
 import { bindRoles } from '../tensor-roles';
+import { residualDims, residualNames } from '../controlnet/residuals';
 import { writeStandinIp } from './standin-ip-write';
 
 let root: string;
@@ -36,5 +37,21 @@ describe('the stand-in IP-Adapter (real sizes, zero weights as holes)', () => {
 
     // A second call finds the files and writes nothing.
     expect((await writeStandinIp(root, options)).params).toEqual(written.params);
+
+    // Asked for the UNet of a ControlNet and a reference at once, only that one is written, beside the others.
+    const stages: string[] = [];
+    const both = await writeStandinIp(root, { ...options, controlnet: true }, (n) => stages.push(n));
+    expect(stages).toEqual(['unet_controlnet_ip', 'done']);
+    // The residuals are inputs, not weights: the IP UNet's parameters.
+    expect(both.params).toEqual({ ...written.params, unet_controlnet_ip: written.params.unet_ip });
+    const combined = await readSignature(both.controlUnet!);
+    expect(() => bindRoles('unet', combined, 'unet_controlnet_ip/model.onnx')).not.toThrow();
+    const inputs = new Map(combined.inputs.map((i) => [i.name, i.dims]));
+    expect(inputs.get('image_embeds')).toEqual(['batch', 1024]);
+    expect(inputs.get('ip_adapter_scale')).toEqual([1]);
+    // 64² image: an 8² latent, 4² and 2² and 1² below; SD 2.1's residual channels.
+    const residuals = residualNames.map((n) => inputs.get(n));
+    expect(residuals).toEqual(residualDims(1, 8, 8).map((d) => ['batch', ...d.slice(1)]));
+    expect((await writeStandinIp(root, { ...options, controlnet: true })).params).toEqual(both.params);
   }, 300_000);
 });

@@ -1,12 +1,16 @@
 """Writes a model's IP-Adapter as the two ONNX files streamdiffusion's `reference` parameter opens:
 <out>/image_encoder/model.onnx (pixel_values -> image_embeds) and <out>/unet_ip/model.onnx (the model's UNet with
 IP-Adapter's decoupled cross-attention; inputs sample, timestep, encoder_hidden_states, image_embeds,
-ip_adapter_scale [, text_embeds, time_ids]). Needs diffusers, transformers and safetensors (requirements.txt); not
+ip_adapter_scale [, text_embeds, time_ids]); with --controlnet also <out>/unet_controlnet_ip/model.onnx, the same UNet
+taking the 13 ControlNet residuals after those inputs (down_block_0..11, mid_block), which streamdiffusion opens
+for a reference and a ControlNet at once. Needs diffusers, transformers and safetensors (requirements.txt); not
 run on the machines this project is built on (no GPU, no weights): see README.md for what was checked.
 
   python tools/ip-adapter-export/export.py --model stabilityai/sdxl-turbo --xl \\
     --adapter <h94/IP-Adapter>/sdxl_models/ip-adapter_sdxl_vit-h.safetensors \\
     --encoder <h94/IP-Adapter>/models/image_encoder --out ~/.daydream-scope/models/ip-adapter/sdxl-turbo
+  python tools/ip-adapter-export/export.py --model stabilityai/sd-turbo --adapter <an SD 2.1 IP-Adapter> \\
+    --encoder <its image_encoder> --controlnet --out ~/.daydream-scope/models/ip-adapter/sd-turbo
 """
 
 import argparse
@@ -15,7 +19,7 @@ import os
 import torch
 
 from ip_attention import ImageEncoderIO, ImageProjection, ScaleHolder, UnetIpIO, export_encoder, export_unet, install
-from ip_attention import split_state
+from ip_attention import control_examples, residual_channels, split_state
 
 
 def load_checkpoint(path):
@@ -36,7 +40,11 @@ def main():
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--half", action="store_true", help="trace in float16 (on the GPU)")
     parser.add_argument("--size", type=int, default=512, help="image size of the example trace")
+    parser.add_argument("--controlnet", action="store_true",
+                        help="also write unet_controlnet_ip/ (the ControlNet residuals as inputs too; SD 2.1 family)")
     a = parser.parse_args()
+    if a.controlnet and a.xl:
+        parser.error("--controlnet is for the SD 2.1 family (its ControlNets); an SDXL UNet has none here")
 
     from diffusers import UNet2DConditionModel
     from transformers import CLIPVisionModelWithProjection
@@ -64,9 +72,16 @@ def main():
     os.makedirs(os.path.join(a.out, "image_encoder"), exist_ok=True)
     with torch.no_grad():
         export_unet(io, example, os.path.join(a.out, "unet_ip", "model.onnx"), xl=a.xl)
+        if a.controlnet:
+            both = UnetIpIO(unet, projection, processors, holder, controlnet=True).to(a.device, dtype).eval()
+            residuals = control_examples(example[0], residual_channels(list(unet.config.block_out_channels)))
+            os.makedirs(os.path.join(a.out, "unet_controlnet_ip"), exist_ok=True)
+            export_unet(both, example + residuals, os.path.join(a.out, "unet_controlnet_ip", "model.onnx"),
+                        controlnet=True)
         encoder = CLIPVisionModelWithProjection.from_pretrained(a.encoder).to("cpu").eval()
         export_encoder(ImageEncoderIO(encoder), os.path.join(a.out, "image_encoder", "model.onnx"))
-    print(f"wrote {a.out}/unet_ip/model.onnx and {a.out}/image_encoder/model.onnx")
+    both = f", {a.out}/unet_controlnet_ip/model.onnx" if a.controlnet else ""
+    print(f"wrote {a.out}/unet_ip/model.onnx{both} and {a.out}/image_encoder/model.onnx")
 
 
 if __name__ == "__main__":

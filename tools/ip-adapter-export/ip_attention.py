@@ -117,21 +117,31 @@ def install(unet, ip_state, tokens, holder):
 
 class UnetIpIO(nn.Module):
     """sample, timestep, encoder_hidden_states, image_embeds [b, E], ip_adapter_scale [1]
-    [, text_embeds, time_ids] -> out_sample: the image tokens appended to the text ones, the scale shared."""
+    [, text_embeds, time_ids | the 13 ControlNet residuals] -> out_sample: the image tokens appended to the text
+    ones, the scale shared. With `controlnet` the residuals are inputs too (down_block_0..11, mid_block), added as
+    diffusers adds a ControlNet's (down_block_additional_residuals, mid_block_additional_residual): the UNet for a
+    ControlNet and a reference at once."""
 
-    def __init__(self, unet, projection, processors, holder, xl=False):
+    def __init__(self, unet, projection, processors, holder, xl=False, controlnet=False):
         super().__init__()
-        self.unet, self.projection, self.processors, self.holder, self.xl = unet, projection, processors, holder, xl
+        if xl and controlnet:
+            raise ValueError("the ControlNet residual inputs are for the SD 2.1 family, not an SDXL UNet")
+        self.unet, self.projection, self.processors, self.holder = unet, projection, processors, holder
+        self.xl, self.controlnet = xl, controlnet
 
-    def forward(self, sample, timestep, encoder_hidden_states, image_embeds, ip_adapter_scale, text_embeds=None,
-                time_ids=None):
+    def forward(self, sample, timestep, encoder_hidden_states, image_embeds, ip_adapter_scale, *extra):
         self.holder.value = ip_adapter_scale
         tokens = self.projection(image_embeds.to(encoder_hidden_states.dtype))
         context = torch.cat([encoder_hidden_states, tokens], dim=1)
-        extra = {}
+        kwargs = {}
         if self.xl:
-            extra["added_cond_kwargs"] = {"text_embeds": text_embeds, "time_ids": time_ids}
-        return self.unet(sample, timestep, context, **extra).sample
+            kwargs["added_cond_kwargs"] = {"text_embeds": extra[0], "time_ids": extra[1]}
+        if self.controlnet:
+            if len(extra) != len(CONTROL_INPUTS):
+                raise ValueError(f"the ControlNet UNet takes {len(CONTROL_INPUTS)} residuals, got {len(extra)}")
+            kwargs["down_block_additional_residuals"] = tuple(extra[:-1])
+            kwargs["mid_block_additional_residual"] = extra[-1]
+        return self.unet(sample, timestep, context, **kwargs).sample
 
 
 class ImageEncoderIO(nn.Module):
@@ -146,11 +156,17 @@ class ImageEncoderIO(nn.Module):
 
 
 UNET_INPUTS = ["sample", "timestep", "encoder_hidden_states", "image_embeds", "ip_adapter_scale"]
+# The ControlNet residuals, by the pipeline's names and latent level (each level halves the size): SD 2.1's 12 down
+# residuals and the mid one, as tools/sd-variants-export/contract.py and pipelines/streamdiffusion/controlnet/
+# residuals.ts list them.
+CONTROL_LEVELS = [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3]
+CONTROL_INPUTS = [f"down_block_{i}" for i in range(12)] + ["mid_block"]
 
 
-def export_unet(module, example, path, xl=False, opset=17):
-    """The IP UNet with the pipeline's tensor names; batch and spatial sizes free."""
-    names = UNET_INPUTS + (["text_embeds", "time_ids"] if xl else [])
+def export_unet(module, example, path, xl=False, controlnet=False, opset=17):
+    """The IP UNet with the pipeline's tensor names (with `controlnet`, the residual inputs after the image ones);
+    batch and spatial sizes free."""
+    names = UNET_INPUTS + (["text_embeds", "time_ids"] if xl else []) + (CONTROL_INPUTS if controlnet else [])
     axes = {
         "sample": {0: "batch", 2: "height", 3: "width"},
         "timestep": {0: "batch"},
@@ -160,8 +176,33 @@ def export_unet(module, example, path, xl=False, opset=17):
     }
     if xl:
         axes.update({"text_embeds": {0: "batch"}, "time_ids": {0: "batch"}})
+    if controlnet:
+        for name, level in zip(CONTROL_INPUTS, CONTROL_LEVELS):
+            axes[name] = {0: "batch", 2: f"latent_height_{level}", 3: f"latent_width_{level}"}
     torch.onnx.export(module, tuple(example), path, input_names=names, output_names=["out_sample"],
                       dynamic_axes=axes, opset_version=opset, do_constant_folding=True)
+
+
+def residual_channels(block_out_channels):
+    """Each residual's channels for a UNet's block_out_channels (2 layers per block): conv_in's, then each level's
+    two layers and its downsampler (not after the last level), then the mid block's."""
+    out = [block_out_channels[0]]
+    for level, c in enumerate(block_out_channels):
+        out += [c, c] + ([c] if level < len(block_out_channels) - 1 else [])
+    return out + [block_out_channels[-1]]
+
+
+def control_examples(sample, channels):
+    """Example residuals for a trace: zeros at each level's size from the sample's ((h + 1) // 2 per level, as the
+    UNet's stride-2 convolutions give), `channels` per residual (SD 2.1: 320, 320, 320, 320, 640, ...)."""
+    b, _, h, w = sample.shape
+    out = []
+    for c, level in zip(channels, CONTROL_LEVELS):
+        lh, lw = h, w
+        for _ in range(level):
+            lh, lw = (lh + 1) // 2, (lw + 1) // 2
+        out.append(torch.zeros(b, c, lh, lw, device=sample.device, dtype=sample.dtype))
+    return out
 
 
 def export_encoder(module, path, size=224, opset=17):

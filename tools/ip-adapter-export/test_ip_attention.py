@@ -1,6 +1,6 @@
 """The IP-Adapter export's torch side on tiny stand-ins with diffusers' attention API (no diffusers, no weights):
-scale 0 is the text attention alone, the checkpoint's layer numbering, both checkpoint layouts, and the export
-with the pipeline's names (written to $SD_IP_EXPORT_TEST_OUT for the TypeScript test to bind and run)."""
+scale 0 is the text attention alone, the checkpoint's layer numbering, both checkpoint layouts, the variant with the
+ControlNet residual inputs, and the export with the pipeline's names (written to $SD_IP_EXPORT_TEST_OUT for the TypeScript test to bind and run)."""
 
 import os
 import types
@@ -9,8 +9,8 @@ import unittest
 import torch
 from torch import nn
 
-from ip_attention import (ImageEncoderIO, ImageProjection, IpAttnProcessor, ScaleHolder, UnetIpIO, export_encoder,
-                          export_unet, install, split_state)
+from ip_attention import (CONTROL_INPUTS, ImageEncoderIO, ImageProjection, IpAttnProcessor, ScaleHolder, UnetIpIO,
+                          control_examples, export_encoder, export_unet, install, residual_channels, split_state)
 
 HIDDEN, CROSS, TOKENS, EMBED = 16, 12, 4, 10
 
@@ -89,6 +89,22 @@ class TinyUnet(nn.Module):
         return types.SimpleNamespace(sample=x + timestep.to(x.dtype).reshape(-1, 1, 1, 1) / 1000)
 
 
+class TinyControlUnet(TinyUnet):
+    """TinyUnet (the same weights) plus each ControlNet residual's channel mean, upsampled to the sample's size, with
+    diffusers' keywords for them: zero residuals give TinyUnet's output."""
+
+    def forward(self, sample, timestep, encoder_hidden_states, down_block_additional_residuals=(),
+                mid_block_additional_residual=None):
+        out = super().forward(sample, timestep, encoder_hidden_states).sample
+        for r in (*down_block_additional_residuals, mid_block_additional_residual):
+            out = out + nn.functional.interpolate(r.mean(dim=1, keepdim=True), size=sample.shape[-2:])
+        return types.SimpleNamespace(sample=out)
+
+
+# Tiny block channels: the residuals' channels follow SD 2.1's layout at this width.
+TINY_RESIDUALS = residual_channels([4, 8, 8, 8])
+
+
 def checkpoint(nested=False):
     """A random IP-Adapter checkpoint for TinyUnet: processors 1 and 3 are its cross-attentions."""
     torch.manual_seed(5)
@@ -105,14 +121,22 @@ def checkpoint(nested=False):
     return flat
 
 
-def wrapped():
-    unet = TinyUnet()
-    base = TinyUnet()
+def wrapped(controlnet=False):
+    """The UNet with the adapter installed (with `controlnet`: TinyControlUnet and the residual inputs), and the
+    same UNet without it."""
+    kind = TinyControlUnet if controlnet else TinyUnet
+    unet = kind()
+    base = kind()
     proj_state, ip_state = split_state(checkpoint())
     holder = ScaleHolder()
     processors = install(unet, ip_state, TOKENS, holder)
-    io = UnetIpIO(unet, ImageProjection.from_state(proj_state, CROSS), processors, holder)
+    io = UnetIpIO(unet, ImageProjection.from_state(proj_state, CROSS), processors, holder, controlnet=controlnet)
     return io.eval(), base.eval()
+
+
+def residuals(sample, zero=False):
+    torch.manual_seed(13)
+    return [r if zero else torch.randn_like(r) for r in control_examples(sample, TINY_RESIDUALS)]
 
 
 def inputs(b=2):
@@ -155,6 +179,33 @@ class IpAttentionTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             split_state({"proj.weight": torch.zeros(1)})
 
+    def test_controlnet_variant_is_the_ip_unet_at_zero_residuals_and_the_controlnet_unet_at_scale_zero(self):
+        io, _ = wrapped()
+        both, control = wrapped(controlnet=True)
+        sample, t, text, embeds = inputs()
+        r, zero = residuals(sample), residuals(sample, zero=True)
+        with torch.no_grad():
+            ip_only = io(sample, t, text, embeds, torch.ones(1))
+            control_only = control(sample, t, text, down_block_additional_residuals=r[:-1],
+                                   mid_block_additional_residual=r[-1]).sample
+            on = both(sample, t, text, embeds, torch.ones(1), *r)
+            self.assertTrue(torch.allclose(both(sample, t, text, embeds, torch.ones(1), *zero), ip_only, atol=1e-6))
+            self.assertTrue(torch.allclose(both(sample, t, text, embeds, torch.zeros(1), *r), control_only, atol=1e-6))
+        self.assertGreater((on - ip_only).abs().mean().item(), 1e-3)
+        self.assertGreater((on - control_only).abs().mean().item(), 1e-3)
+        with self.assertRaises(ValueError):
+            both(sample, t, text, embeds, torch.ones(1), *r[:-1])
+
+    def test_residuals_follow_the_sd21_layout_and_sdxl_is_refused(self):
+        self.assertEqual(residual_channels([320, 640, 1280, 1280]),
+                         [320, 320, 320, 320, 640, 640, 640, 1280, 1280, 1280, 1280, 1280, 1280])
+        self.assertEqual(len(CONTROL_INPUTS), 13)
+        shapes = [tuple(r.shape[2:]) for r in control_examples(torch.zeros(1, 4, 64, 64), residual_channels([1] * 4))]
+        self.assertEqual(shapes, [(64, 64)] * 3 + [(32, 32)] * 3 + [(16, 16)] * 3 + [(8, 8)] * 4)
+        unet = TinyUnet()
+        with self.assertRaises(ValueError):
+            UnetIpIO(unet, None, None, ScaleHolder(), xl=True, controlnet=True)
+
     def test_export_with_the_pipeline_names(self):
         out = os.environ.get("SD_IP_EXPORT_TEST_OUT")
         if not out:
@@ -175,6 +226,10 @@ class IpAttentionTest(unittest.TestCase):
                 return types.SimpleNamespace(image_embeds=self.proj(pixel_values.mean(dim=(2, 3))))
 
         export_encoder(ImageEncoderIO(Encoder()), os.path.join(out, "image_encoder", "model.onnx"))
+        both, _ = wrapped(controlnet=True)
+        os.makedirs(os.path.join(out, "unet_controlnet_ip"), exist_ok=True)
+        export_unet(both, [sample, t.to(torch.float32), text, embeds, torch.ones(1), *residuals(sample)],
+                    os.path.join(out, "unet_controlnet_ip", "model.onnx"), controlnet=True)
         self.assertTrue(os.path.getsize(os.path.join(out, "unet_ip", "model.onnx")) > 0)
 
 

@@ -15,15 +15,26 @@ import { snapshotOf } from '../../../src/engine/snapshot';
 import { referencesDir } from '../../../src/references/reference-images';
 import { OrtRuntime } from '../../../src/runtime/ort';
 import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
+import { ControlStage } from '../controlnet/control-stage';
+import { resolveControlNets } from '../controlnet/files';
 import { residualShapes } from '../controlnet/residuals';
-import { buildTinyControlIpUnet, buildTinyControlUnet, TINY_CHANNELS } from '../controlnet/tiny-controlnet';
+import {
+  buildTinyControlIpUnet,
+  buildTinyControlUnet,
+  controlResiduals,
+  TINY_CHANNELS,
+} from '../controlnet/tiny-controlnet';
+import { DiffusionModel } from '../diffusion-model';
+import { resolveModel } from '../models';
+import { Timings } from '../../shared/timings';
 import { TypedSession } from '../session-io';
 import { streamDiffusion, StreamDiffusionPipeline } from '../streamdiffusion';
-import { tinyWeights } from '../tiny/graphs';
+import { buildUnet, chain, tinyWeights } from '../tiny/graphs';
 import { tinyLora, tinyLoraFile } from '../tiny/test-lora';
 import { tinyVocab } from '../tiny/vocab';
-import { adapterDir, resolveAdapter } from './adapter-files';
-import { buildTinyIpUnet, tinyIpWeights } from './tiny-graphs';
+import { adapterDir, CONTROL_IP_UNET_FILE, resolveAdapter } from './adapter-files';
+import { ReferenceSlot } from './reference-slot';
+import { buildTinyImageEncoder, buildTinyIpUnet, ipExtension, tinyIpWeights } from './tiny-graphs';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
 type SD = typeof streamDiffusion.params;
@@ -206,5 +217,56 @@ describe('streamdiffusion with a ControlNet and a reference image at once', () =
     await expect(resolveAdapter('sd-turbo', root, undefined, { controlnet: true })).rejects.toThrow(
       /ControlNet at once need the UNet with both inputs, and .*unet_controlnet_ip.model\.onnx is missing: run `python tools\/ip-adapter-export\/export\.py .*--controlnet --out .*ip-adapter.sd-turbo`/,
     );
+  });
+
+  it.each([
+    [
+      'a UNet without the residual inputs',
+      'ip',
+      /unet_controlnet_ip.model\.onnx takes no ControlNet residuals \(no down_block_0, /,
+    ],
+    [
+      'one of another precision',
+      'half',
+      /takes sample as float16 but the ControlNet UNet as float32: export both at one/,
+    ],
+  ])('refuses %s as the combined UNet with a sentence; the ControlNet UNet stays', async (_what, kind, message) => {
+    const models = await mkdtemp(join(root, 'models-'));
+    const dir = adapterDir(models, 'sd-turbo');
+    const base = tinyWeights(Object.keys(tinyVocab().vocab).length, 32, 13);
+    const ip = tinyIpWeights(32);
+    const wrong =
+      kind === 'ip'
+        ? buildTinyIpUnet(base, ip)
+        : buildUnet(base, { half: true, extend: chain(controlResiduals(), ipExtension(32, ip)) });
+    const files = {
+      'image_encoder/model.onnx': buildTinyImageEncoder(ip),
+      'unet_ip/model.onnx': buildTinyIpUnet(base, ip),
+      [CONTROL_IP_UNET_FILE]: wrong,
+    };
+    for (const [name, data] of Object.entries(files)) {
+      await mkdir(join(dir, name, '..'), { recursive: true });
+      await writeFile(join(dir, name), data);
+    }
+    const model = await resolveModel('tiny', models, 'full');
+    const control = await resolveControlNets(model, ['depth'], models, { width: SIZE, height: SIZE });
+    const size = { width: SIZE, height: SIZE };
+    const dm = await DiffusionModel.open(runtime, { ...model, unetPath: control.unet }, new Timings(), () => {}, size);
+    dm.control = await ControlStage.open(runtime, control.nets, dm.networks.unet, size);
+    const inUse = dm.networks.unet;
+    const logs: string[] = [];
+    const slot = new ReferenceSlot({
+      runtime,
+      model: 'sd-turbo',
+      modelsDir: models,
+      referencesDir: referencesDir(root),
+      size: { ...size, latentChannels: 4, tokens: 77 },
+      log: (m) => logs.push(m),
+    });
+    await slot.apply(dm, 'red.png', 1);
+    expect(logs.some((l) => l.startsWith('reference "red.png" not used: ') && message.test(l))).toBe(true);
+    expect(dm.networks.unet).toBe(inUse);
+    await slot.release();
+    await dm.release();
   });
 });

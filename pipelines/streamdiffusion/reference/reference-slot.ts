@@ -119,8 +119,7 @@ export class ReferenceSlot {
               `${unetPath} is not an IP-Adapter UNet (it needs image_embeds [b, E] and ip_adapter_scale)`,
             );
           }
-          const lacks = control ? residualNames.filter((n) => !unet.has(n)) : [];
-          if (lacks.length > 0) throw new Error(`${unetPath} takes no ControlNet residuals (no ${lacks.join(', ')})`);
+          if (control) checkResiduals(unetPath, unet, model.networks.unet);
           this.width = width;
         },
       );
@@ -133,5 +132,21 @@ export class ReferenceSlot {
       this.o.log(`reference "${this.asked}" not used: ${this.unavailable}`);
       return false;
     }
+  }
+}
+
+/**
+ * The UNet for a ControlNet and a reference takes the residuals as the ControlNet UNet in use does (the ControlNets'
+ * outputs and the summed zeros are made for that one's types); refused with a sentence otherwise.
+ */
+function checkResiduals(path: string, unet: TypedSession, inUse: TypedSession): void {
+  const lacks = residualNames.filter((n) => !unet.has(n));
+  if (lacks.length > 0) throw new Error(`${path} takes no ControlNet residuals (no ${lacks.join(', ')})`);
+  const differs = ['sample', ...residualNames].find((n) => unet.inputType(n) !== inUse.inputType(n));
+  if (differs) {
+    throw new Error(
+      `${path} takes ${differs} as ${unet.inputType(differs)} but the ControlNet UNet as ${inUse.inputType(differs)}: ` +
+        'export both at one precision',
+    );
   }
 }

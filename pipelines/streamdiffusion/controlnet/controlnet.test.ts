@@ -21,6 +21,7 @@ import { ControlStage } from './control-stage';
 import { resolveControlNets } from './files';
 import { residualNames, residualShapes } from './residuals';
 import { TINY_CHANNELS } from './tiny-controlnet';
+import { picture } from './test-pictures';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1 });
 type SD = typeof streamDiffusion.params;
@@ -41,18 +42,6 @@ afterAll(async () => {
   else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
   await rm(emptyModels, { recursive: true, force: true });
 });
-
-/** A 64×64 picture: a left-to-right ramp, or a checkerboard of 8-pixel squares. */
-function picture(kind: 'ramp' | 'checker'): Image {
-  const data = new Uint8Array(SIZE * SIZE * 4);
-  for (let y = 0; y < SIZE; y++) {
-    for (let x = 0; x < SIZE; x++) {
-      const v = kind === 'ramp' ? Math.round((x / (SIZE - 1)) * 255) : ((x >> 3) + (y >> 3)) % 2 ? 255 : 0;
-      data.set([v, v, v, 255], (y * SIZE + x) * 4);
-    }
-  }
-  return { data, width: SIZE, height: SIZE };
-}
 
 const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
   snapshotOf(

@@ -4,10 +4,8 @@
  * alone, both on differ from either, a LoRA chosen while both run keeps both, and no handle is left behind per
  * frame. A real model without the combined export is refused with the command that makes it.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../../src/engine/frame';
 import type { ParamSnapshot, RenderContext } from '../../../src/engine/pipeline';
@@ -16,6 +14,7 @@ import { referencesDir } from '../../../src/references/reference-images';
 import { OrtRuntime } from '../../../src/runtime/ort';
 import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
 import { ControlStage } from '../controlnet/control-stage';
+import { picture } from '../controlnet/test-pictures';
 import { resolveControlNets } from '../controlnet/files';
 import { residualShapes } from '../controlnet/residuals';
 import {
@@ -30,48 +29,28 @@ import { Timings } from '../../shared/timings';
 import { TypedSession } from '../session-io';
 import { streamDiffusion, StreamDiffusionPipeline } from '../streamdiffusion';
 import { buildUnet, chain, tinyWeights } from '../tiny/graphs';
-import { tinyLora, tinyLoraFile } from '../tiny/test-lora';
 import { tinyVocab } from '../tiny/vocab';
 import { adapterDir, CONTROL_IP_UNET_FILE, resolveAdapter } from './adapter-files';
 import { ReferenceSlot } from './reference-slot';
+import { referenceRoot } from './test-reference-root';
 import { buildTinyImageEncoder, buildTinyIpUnet, ipExtension, tinyIpWeights } from './tiny-graphs';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
 type SD = typeof streamDiffusion.params;
 const loaded: StreamDiffusionPipeline[] = [];
 let root: string;
-const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+let done: () => Promise<void>;
 const SIZE = 64;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'sd-reference-controlnet-'));
-  process.env.DAYDREAM_SCOPE_MODELS_DIR = root;
-  await mkdir(join(root, 'loras'));
-  await writeFile(join(root, 'loras', 'style.safetensors'), tinyLoraFile(tinyLora(31)));
-  await mkdir(referencesDir(root), { recursive: true });
-  const red = sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 230, g: 30, b: 20 } } });
-  await writeFile(join(referencesDir(root), 'red.png'), await red.png().toBuffer());
+  ({ root, done } = await referenceRoot('sd-reference-controlnet-'));
 });
 
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  if (savedDir === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
-  else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
-  await rm(root, { recursive: true, force: true });
+  await done();
 });
-
-/** A checkerboard of 8-pixel squares: the control image. */
-function checker(): Image {
-  const data = new Uint8Array(SIZE * SIZE * 4);
-  for (let y = 0; y < SIZE; y++) {
-    for (let x = 0; x < SIZE; x++) {
-      const v = ((x >> 3) + (y >> 3)) % 2 ? 255 : 0;
-      data.set([v, v, v, 255], (y * SIZE + x) * 4);
-    }
-  }
-  return { data, width: SIZE, height: SIZE };
-}
 
 const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
   snapshotOf(
@@ -95,7 +74,7 @@ const ctx = (): RenderContext => ({
   frameIndex: frame++,
   width: SIZE,
   height: SIZE,
-  conditioning: checker(),
+  conditioning: picture('checker'),
 });
 const render = (p: StreamDiffusionPipeline, params: ParamSnapshot<SD>) => p.render(ctx(), params);
 const meanDiff = (a: Image, b: Image) => a.data.reduce((s, v, i) => s + Math.abs(v - b.data[i]!), 0) / a.data.length;

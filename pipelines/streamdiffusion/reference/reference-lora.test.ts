@@ -2,41 +2,27 @@
  * The reference image beside a LoRA: the IP UNet is opened with the LoRA's branches, and a LoRA chosen after the
  * IP UNet came in reopens the IP UNet, not the base one (which would lose the image inputs the frames feed).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../../src/engine/frame';
 import type { ParamSnapshot } from '../../../src/engine/pipeline';
 import { snapshotOf } from '../../../src/engine/snapshot';
-import { referencesDir } from '../../../src/references/reference-images';
 import { OrtRuntime } from '../../../src/runtime/ort';
 import { streamDiffusion, StreamDiffusionPipeline } from '../streamdiffusion';
-import { tinyLora, tinyLoraFile } from '../tiny/test-lora';
+import { referenceRoot } from './test-reference-root';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
 type SD = typeof streamDiffusion.params;
 const loaded: StreamDiffusionPipeline[] = [];
-let root: string;
-const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+let done: () => Promise<void>;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'sd-reference-lora-'));
-  process.env.DAYDREAM_SCOPE_MODELS_DIR = root;
-  await mkdir(join(root, 'loras'));
-  await writeFile(join(root, 'loras', 'style.safetensors'), tinyLoraFile(tinyLora(31)));
-  await mkdir(referencesDir(root), { recursive: true });
-  const red = sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 230, g: 30, b: 20 } } });
-  await writeFile(join(referencesDir(root), 'red.png'), await red.png().toBuffer());
+  ({ done } = await referenceRoot('sd-reference-lora-'));
 });
 
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  if (savedDir === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
-  else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
-  await rm(root, { recursive: true, force: true });
+  await done();
 });
 
 const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>

@@ -15,6 +15,7 @@ import { parseBytes } from './engine/memory-budget';
 import { numberTextSchema } from './shared/numbers';
 import { DMX_FLAGS } from './dmx-flags';
 import { TIMECODE_FLAGS } from './timecode-flags';
+import { OUTPUT_DELAY_FLAGS } from './output-delay-flags';
 import { scopeEnv } from './flag-env';
 import type { ScopeEnvName } from './flag-env';
 import type { ScopeOptions } from './scope-options';
@@ -427,6 +428,7 @@ export const FLAGS: FlagDef[] = [
   }),
   ...DMX_FLAGS,
   ...TIMECODE_FLAGS,
+  ...OUTPUT_DELAY_FLAGS,
 ];
 
 /** The parseArgs option table of the flags. */

@@ -13,6 +13,7 @@ import type { NatsShow } from './show-setup';
 import { Engine } from './engine/engine';
 import { FrameDelayLine } from './engine/output-delay';
 import { addOutputDelayCommands } from './engine/output-delay-commands';
+import { OutputDelayStore } from './engine/output-delay-store';
 import { PipelineHost } from './engine/host';
 import type { PipelineHostOptions } from './engine/host';
 import { PipelineRegistry } from './engine/registry';
@@ -58,6 +59,8 @@ export interface ScopeCore {
   engine: Engine;
   /** The output delay: every output reads the engine's frames through it (src/engine/output-delay.ts). */
   outputDelay: FrameDelayLine;
+  /** The output delay's setting in `output-delay.json`, kept across restarts (`--output-delay` wins at start). */
+  outputDelayStore: OutputDelayStore;
   /** Makes the frames between rendered ones (`interpolate`); closed after the host, before the runtime. */
   interpolator: FrameInterpolator & { close(): Promise<void> };
   /** The pre-processor chain's factory (given to the host), its conditioning picture and that picture's routes. */
@@ -177,8 +180,10 @@ export async function buildCore(o: ScopeOptions, seams: CoreSeams = {}): Promise
   });
   const engine = new Engine({ clock, params, host, fps, resolution, stage, timeline: sync, interpolator });
   const outputDelay = new FrameDelayLine(engine, { clock, tempo: perform.tempo });
+  const outputDelayStore = new OutputDelayStore(outputDelay, { path: join(settings, 'output-delay.json'), log: o.log });
+  await outputDelayStore.load(o.outputDelay);
   const commands = new CommandRegistry();
-  addOutputDelayCommands(commands, outputDelay);
+  addOutputDelayCommands(commands, outputDelayStore);
   commands.add({
     name: 'pause',
     description: 'pauses (true) or resumes (false) rendering; the outputs keep the last frame',
@@ -229,6 +234,7 @@ export async function buildCore(o: ScopeOptions, seams: CoreSeams = {}): Promise
     host,
     engine,
     outputDelay,
+    outputDelayStore,
     interpolator,
     pre,
     clock,

@@ -13,11 +13,13 @@ import type { MidiBackend } from '../control/midi/backend';
 import { dmxDefaults } from './dmx-flags';
 import type { DmxOptions } from './dmx-flags';
 import { timecodeDefaults } from './timecode-flags';
+import { outputDelayDefaults } from './output-delay-flags';
+import type { OutputDelayOptions } from './output-delay-flags';
 import type { TimecodeOptions } from './timecode-flags';
 import type { Output } from '../outputs/output';
 import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
 
-export interface ScopeOptions extends DmxOptions, TimecodeOptions {
+export interface ScopeOptions extends DmxOptions, TimecodeOptions, OutputDelayOptions {
   port: number;
   host: string;
   /** Pipeline loaded at start; `null` starts with none. */
@@ -187,5 +189,6 @@ export const scopeDefaults: ScopeOptions = {
   headless: false,
   ...dmxDefaults,
   ...timecodeDefaults,
+  ...outputDelayDefaults,
   logFormat: 'text',
 };

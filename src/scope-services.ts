@@ -79,9 +79,20 @@ export const memoryService = scopeService({
  */
 export const outputsService = scopeService({
   name: 'outputs',
-  flags: ['ndi', 'ndiName', 'syphon', 'spout', 'iceServers', 'mjpegQuality', 'whipPush', 'whipToken', 'outputs'],
-  needs: ['options', 'services', 'engine', 'outputDelay', 'moreOutputs', 'pre'],
-  start: ({ options: o, services, engine, outputDelay, moreOutputs, pre }) =>
+  flags: [
+    'ndi',
+    'ndiName',
+    'syphon',
+    'spout',
+    'iceServers',
+    'mjpegQuality',
+    'whipPush',
+    'whipToken',
+    'outputs',
+    'outputDelay',
+  ],
+  needs: ['options', 'services', 'engine', 'outputDelay', 'outputDelayStore', 'moreOutputs', 'pre'],
+  start: ({ options: o, services, engine, outputDelay, outputDelayStore, moreOutputs, pre }) =>
     noting(services.commands, () => {
       const { hub, webrtc, mjpeg, conditioningWebrtc } = setupOutputs({
         log: o.log,
@@ -102,11 +113,14 @@ export const outputsService = scopeService({
       const conditioningRoutes = conditioningWebrtc ? [whepRoutes(conditioningWebrtc, rootPaths.conditioningWhep)] : [];
       return {
         routes: {
-          api: [outputRoutes(hub), mjpegRoutes(mjpeg, outputDelay), outputDelayRoutes(outputDelay)],
+          api: [outputRoutes(hub), mjpegRoutes(mjpeg, outputDelay), outputDelayRoutes(outputDelayStore)],
           root: [whepRoutes(webrtc), ...conditioningRoutes],
         },
         provides: { outputs: hub, mjpeg },
-        stop: () => mjpeg.close(),
+        stop: async () => {
+          mjpeg.close();
+          await outputDelayStore.flush();
+        },
       };
     }),
 });

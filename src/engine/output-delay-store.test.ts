@@ -86,6 +86,8 @@ describe('the output delay across restarts', () => {
     await s.load();
     expect(line.status()).toMatchObject({ unit: 'ms', value: 0 });
     expect(logs.join('\n')).toMatch(/Output delay: .* is not valid \(unit: .*kept it as/);
-    expect((await readdir(dir)).filter((f) => f.startsWith('output-delay.json.bad'))).toHaveLength(1);
+    expect((await readdir(dir)).filter((f) => f.startsWith('output-delay.json.') && f.endsWith('.bad'))).toHaveLength(
+      1,
+    );
   });
 });

@@ -54,6 +54,8 @@ async function buildShow(s: ShowScope): Promise<void> {
   await ok('PUT', '/input', { fit: 'contain' });
   await ok('PUT', '/tempo', { bpm: 96 });
   await ok('PUT', '/outputs/mjpeg', { options: { quality: 55 } });
+  await ok('PUT', '/timecode', { rate: '30', chase: { timeline: true, timelineStart: '01:00:00:00' } });
+  await ok('PUT', '/output-delay', { beats: 1 });
 }
 
 /** A show without the stamp of when it was written, to compare two exports. */
@@ -67,7 +69,7 @@ describe('show files over HTTP', () => {
     expect(exported.status).toBe(200);
     expect(exported.body).toMatchObject({
       format: 'daydream-scope-show',
-      version: 1,
+      version: 2,
       pipeline: { id: 'solid', values: { level: 40 } },
       tempo: { bpm: 96 },
       presets: { solid: [{ name: 'warm', values: { level: 40 } }] },
@@ -77,6 +79,8 @@ describe('show files over HTTP', () => {
       midi: { mappings: [{ id: 'm1', param: 'level' }] },
       dmx: { mappings: [{ id: 'd1', channel: 7 }] },
       input: { source: null, fit: 'contain' },
+      timecode: { source: 'off', rate: '30', chase: { cues: true, timeline: true, timelineStart: '01:00:00:00' } },
+      outputDelay: { beats: 1 },
     });
     expect(exported.body.outputs).toContainEqual({ id: 'mjpeg', enabled: true, options: { quality: 55, maxFps: 0 } });
     expect(exported.body.outputs.map((o: { id: string }) => o.id)).toContain('mjpeg');
@@ -98,18 +102,29 @@ describe('show files over HTTP', () => {
     await s.api('PUT', '/input', { fit: 'stretch' });
     await s.api('PUT', '/tempo', { bpm: 140 });
     await s.api('PUT', '/outputs/mjpeg', { options: { quality: 90 } });
+    await s.api('PUT', '/timecode', { rate: '24', chase: { cues: false, timeline: false } });
+    await s.api('PUT', '/output-delay', { ms: 300 });
     const moved = await s.api('GET', '/show');
-    expect(moved.body).toMatchObject({ pipeline: { id: 'other' }, cues: [], tempo: { bpm: 140 } });
+    expect(moved.body).toMatchObject({
+      pipeline: { id: 'other' },
+      cues: [],
+      tempo: { bpm: 140 },
+      timecode: { rate: '24', chase: { cues: false } },
+      outputDelay: { ms: 300 },
+    });
 
     // An output this server lacks is left out, and said; the rest of the show goes in.
     const ghost = { id: 'ghost', enabled: true, options: {} };
     const imported = await s.putShow(JSON.stringify({ ...exported.body, outputs: [...exported.body.outputs, ghost] }));
     expect(imported.status, JSON.stringify(imported.body)).toBe(200);
-    expect(imported.body.applied).toEqual(expect.arrayContaining(['pipeline', 'presets', 'cues', 'DMX mappings']));
+    expect(imported.body.applied).toEqual(
+      expect.arrayContaining(['pipeline', 'presets', 'cues', 'DMX mappings', 'timecode settings', 'output delay']),
+    );
     expect(imported.body.notes).toEqual(['output ghost is not on this server; left out']);
     const back = await s.api('GET', '/show');
     expect(content(back.body)).toEqual(content(exported.body));
     expect(s.scope.services.host.activeId).toBe('solid');
+    expect((await s.api('GET', '/output-delay')).body).toMatchObject({ unit: 'beats', value: 1, ms: 625 });
 
     // Memory = files: what a restart would read is the imported show.
     await s.scope.performing.service.flush();
@@ -121,6 +136,50 @@ describe('show files over HTTP', () => {
     expect(await file('dmx-mappings.json')).toMatchObject({ mappings: [{ id: 'd1' }] });
     expect(await file('midi-mappings.json')).toMatchObject({ mappings: [{ id: 'm1' }] });
     expect(await file('presets.json')).toMatchObject({ pipelines: { solid: [{ name: 'warm' }] } });
+    expect(await file('timecode.json')).toMatchObject({ rate: '30', chase: { timeline: true } });
+    expect(await file('output-delay.json')).toEqual({ version: 1, unit: 'beats', value: 1 });
+  });
+
+  it('a show of another timecode source keeps this server’s source, and says so', async () => {
+    const s = await started({ timecode: 'internal' });
+    const show = (await s.api('GET', '/show')).body;
+    expect(show.timecode.source).toBe('internal');
+    const res = await s.putShow(JSON.stringify({ ...show, timecode: { ...show.timecode, source: 'ltc', rate: '24' } }));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.notes).toEqual([
+      'the show follows timecode from ltc; this server was started with --timecode internal, which stays (restart with --timecode ltc to follow it)',
+    ]);
+    expect((await s.api('GET', '/timecode')).body).toMatchObject({ source: 'internal', rate: '24' });
+  });
+
+  it('a version 1 file goes in with the new parts at their defaults', async () => {
+    const s = await started();
+    await buildShow(s);
+    const { timecode: _, outputDelay: __, ...v1 } = { ...(await s.api('GET', '/show')).body, version: 1 };
+    const res = await s.putShow(JSON.stringify(v1));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.migrated).toEqual([1]);
+    const now = (await s.api('GET', '/show')).body;
+    expect(now).toMatchObject({
+      version: 2,
+      timecode: { rate: '25', chase: { timeline: false } },
+      outputDelay: { ms: 0 },
+    });
+  });
+
+  it('an output delay that cannot be saved puts the timecode settings back, in memory and on disk', async () => {
+    const s = await started();
+    await buildShow(s);
+    const before = (await s.api('GET', '/show')).body;
+    const timecodeFile = await readFile(join(s.dir, 'timecode.json'), 'utf8');
+    await rm(join(s.dir, 'output-delay.json'));
+    await mkdir(join(s.dir, 'output-delay.json', 'blocked'), { recursive: true });
+    const show = { ...before, timecode: { ...before.timecode, rate: '24' }, outputDelay: { ms: 250 } };
+    const res = await s.putShow(JSON.stringify(show));
+    expect(res.status).toBe(507);
+    expect(res.body.error.message).toMatch(/the output delay: could not save the output delay .*nothing was changed/);
+    expect(content((await s.api('GET', '/show')).body)).toEqual(content(before));
+    expect(JSON.parse(await readFile(join(s.dir, 'timecode.json'), 'utf8'))).toEqual(JSON.parse(timecodeFile));
   });
 
   it('a damaged, cut, foreign or future file is refused with a sentence and changes nothing', async () => {

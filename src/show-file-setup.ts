@@ -7,14 +7,15 @@ import { completeMappings } from '../control/dmx/mapping-book';
 import { coreParts, specIn } from './show-file/core-parts';
 import { dmxPart, inputPart, midiPart, outputsPart } from './show-file/device-parts';
 import { needsPart } from './show-file/needs';
+import { outputDelayPart, timecodePart } from './show-file/settings-parts';
 import { showRoutes } from './show-file/routes';
 import { scopeService } from './scope-service-kit';
 import type { ShowPart } from './show-file/transaction';
 import type { ScopeCore } from './scope-core';
 import type { Provided } from './scope-service-kit';
 
-type Deps = Pick<ScopeCore, 'services' | 'registry' | 'host' | 'presets' | 'models' | 'plugins'> &
-  Pick<Provided, 'performing' | 'midi' | 'dmx' | 'outputs' | 'inputs'>;
+type Deps = Pick<ScopeCore, 'services' | 'registry' | 'host' | 'presets' | 'models' | 'plugins' | 'outputDelayStore'> &
+  Pick<Provided, 'performing' | 'midi' | 'dmx' | 'outputs' | 'inputs' | 'timecode'>;
 
 /** Every part of a show on this server, in the order an import applies them; what it needs (checked only) last. */
 export function showParts(d: Deps): ShowPart[] {
@@ -47,6 +48,12 @@ export function showParts(d: Deps): ShowPart[] {
       select: (id) => d.inputs.select(id),
       setFit: (fit) => d.inputs.setFit(fit),
     }),
+    timecodePart({
+      source: d.timecode.service.source,
+      settings: () => d.timecode.service.saved(),
+      update: (put) => d.timecode.service.update(put),
+    }),
+    outputDelayPart(d.outputDelayStore),
     needsPart({
       models: d.models,
       plugins: d.plugins,
@@ -73,6 +80,8 @@ export const showFileService = scopeService({
     'dmx',
     'outputs',
     'inputs',
+    'timecode',
+    'outputDelayStore',
   ],
   start: ({ options, ...d }) => ({
     routes: { api: [showRoutes({ parts: showParts(d), scopeVersion: d.services.version, log: options.log })] },

@@ -1,6 +1,7 @@
 /**
  * A show file (`*.scope-show.json`, GET/PUT /api/v1/show): one document holding a whole show — the pipeline and
- * its values, presets, cues, timeline, modulators, MIDI and DMX mappings, outputs and input settings — and what it
+ * its values, presets, cues, timeline, modulators, MIDI and DMX mappings, outputs and input settings, the timecode
+ * settings and the output delay — and what it
  * needs on disk (models, LoRAs, plugins) with their hashes. Older versions are lifted to this one by the migration
  * table (src/show-file/migrate.ts) before this schema reads them.
  */
@@ -11,11 +12,13 @@ import { cueSchema, modulatorSchema, timelineSchema } from './perform';
 import { midiMappingSchema } from './midi';
 import { newDmxMappingSchema } from './dmx';
 import { fitModes } from './inputs';
+import { chaseSettingsSchema, timecodeRateSchema, timecodeSourceSchema } from './timecode';
+import { outputDelayBodySchema } from './latency';
 
 /** What the `format` field of every show file says: a JSON file without it is not a show file. */
 export const SHOW_FORMAT = 'daydream-scope-show';
 /** The version this server writes; files of older versions are migrated, newer ones refused. */
-export const SHOW_VERSION = 1;
+export const SHOW_VERSION = 2;
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 is 64 lower-case hex digits');
 const values = z.record(z.string(), paramValueSchema);
@@ -67,6 +70,10 @@ export const showFileSchema = z.strictObject({
   dmx: z.strictObject({ mappings: z.array(newDmxMappingSchema).max(4096) }),
   outputs: z.array(showOutputSchema).max(64),
   input: z.strictObject({ source: z.string().max(200).nullable(), fit: z.enum(fitModes) }),
+  /** Since version 2. The source is a start flag (`--timecode`): a server started with another one keeps its own. */
+  timecode: z.strictObject({ source: timecodeSourceSchema, rate: timecodeRateSchema, chase: chaseSettingsSchema }),
+  /** Since version 2: how long every output holds the picture back, in milliseconds or beats. */
+  outputDelay: outputDelayBodySchema,
   needs: z.strictObject({
     models: z.array(showModelSchema).max(100),
     loras: z.array(showLoraSchema).max(100),

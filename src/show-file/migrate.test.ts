@@ -36,7 +36,7 @@ describe('reading a show file', () => {
       presets: { solid: [{ name: 'warm', values: { level: 3 }, savedAt: '2026-01-01T00:00:00.000Z' }] },
     };
     const { show, migrated } = readShow(JSON.stringify(v0));
-    expect(migrated).toEqual([0]);
+    expect(migrated).toEqual([0, 1]);
     expect(show).toMatchObject({
       format: SHOW_FORMAT,
       version: SHOW_VERSION,
@@ -49,6 +49,23 @@ describe('reading a show file', () => {
       presets: { solid: [{ name: 'warm' }] },
       needs: { models: [{ id: 'sd-turbo', files: [] }], loras: [], plugins: [] },
     });
+  });
+
+  it('lifts a version 1 file (no timecode, no output delay) with the defaults a fresh server has', () => {
+    const { timecode: _, outputDelay: __, ...v1 } = { ...minimalShow(), version: 1 };
+    const { show, migrated } = readShow(JSON.stringify({ ...v1, cues: [{ name: 'a', values: {}, fade: 0 }] }));
+    expect(migrated).toEqual([1]);
+    expect(show).toMatchObject({
+      version: 2,
+      cues: [{ name: 'a' }],
+      timecode: { source: 'off', rate: '25', chase: { cues: true, timeline: false, timelineStart: '00:00:00:00' } },
+      outputDelay: { ms: 0 },
+    });
+  });
+
+  it('refuses a version 2 file without its timecode settings', () => {
+    const { timecode: _, ...v2 } = minimalShow();
+    expect(() => readShow(JSON.stringify(v2))).toThrow(/damaged: timecode/);
   });
 
   const refusals: [string, string, RegExp][] = [

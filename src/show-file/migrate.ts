@@ -5,6 +5,7 @@
  */
 import { ScopeError, describeIssues } from '../kernel/errors';
 import { SHOW_FORMAT, SHOW_VERSION, showFileSchema } from '../shared/show-file';
+import { chaseSettingsSchema, timecodeFileSchema } from '../shared/timecode';
 import type { ShowFile } from '../shared/show-file';
 
 type Doc = Record<string, unknown>;
@@ -44,6 +45,16 @@ export const migrations: Record<number, (doc: Doc) => Doc> = {
       },
     };
   },
+  /**
+   * Version 2 added the timecode settings and the output delay. A version 1 show ran without either, so it gets
+   * the defaults a fresh server has: timecode off at 25 fps with the default chase, and no output delay.
+   */
+  1: (doc) => ({
+    ...doc,
+    version: 2,
+    timecode: { source: 'off', rate: timecodeFileSchema.parse({}).rate, chase: chaseSettingsSchema.parse({}) },
+    outputDelay: { ms: 0 },
+  }),
 };
 
 const refuse = (why: string) => new ScopeError('invalid_body', `${why}; nothing was changed`);

@@ -15,5 +15,7 @@ export const minimalShow = () => ({
   dmx: { mappings: [] },
   outputs: [],
   input: { source: null, fit: 'cover' },
+  timecode: { source: 'off', rate: '25', chase: { cues: true, timeline: false, timelineStart: '00:00:00:00' } },
+  outputDelay: { ms: 0 },
   needs: { models: [], loras: [], plugins: [] },
 });

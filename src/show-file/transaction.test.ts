@@ -74,7 +74,7 @@ describe('importing a show all or nothing', () => {
     const exported = await exportShow([bpmPart('a')], '9.9.9', new Date('2026-12-07T00:00:00Z'));
     expect(exported).toEqual({
       format: 'daydream-scope-show',
-      version: 1,
+      version: 2,
       savedAt: '2026-12-07T00:00:00.000Z',
       scopeVersion: '9.9.9',
       tempo: { bpm: 120 },

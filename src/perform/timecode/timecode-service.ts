@@ -73,6 +73,11 @@ export class TimecodeService {
     return this.follower.rate ?? this.settings.rate;
   }
 
+  /** The saved settings (`timecode.json`): the generator's rate and the chase. */
+  saved(): { rate: TimecodeRate; chase: TimecodeFile['chase'] } {
+    return { rate: this.settings.rate, chase: this.settings.chase };
+  }
+
   /** Reads `timecode.json` (missing: the defaults; damaged: set aside and said). */
   async load(): Promise<void> {
     const read = await this.file.read();

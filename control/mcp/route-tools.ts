@@ -20,7 +20,7 @@ export interface RouteTool {
   /** Values used where the agent gives none (`wait: "true"` so a load answers once it ended). */
   defaults?: Record<string, string>;
   /** The body goes under this argument, with this schema (read when the tools are listed), not flattened. */
-  bodyAs?: { name: string; schema: () => JsonSchema };
+  bodyAs?: { name: string; schema: () => JsonSchema; required?: boolean };
 }
 
 /** Every route an agent drives, by area. A tool whose route is not mounted here is left out of the list. */
@@ -59,6 +59,24 @@ export function routeToolTable(parameterSchema: () => JsonSchema): RouteTool[] {
     { tool: 'tempo_set', method: 'PUT', path: '/api/v1/tempo' },
     { tool: 'tempo_tap', method: 'POST', path: '/api/v1/tempo/tap' },
     { tool: 'stats', method: 'GET', path: '/api/v1/stats' },
+    {
+      tool: 'show_export',
+      method: 'GET',
+      path: '/api/v1/show',
+      lead: 'Answers the whole show as one show file (JSON): keep it, and give it back to show_import.',
+    },
+    {
+      tool: 'show_import',
+      method: 'PUT',
+      path: '/api/v1/show',
+      lead: 'show: a show file as show_export answers it. What it needs and this server lacks is named, with its download.',
+      // Any version up to the current one is read (older ones are migrated), so the route judges it, not a schema.
+      bodyAs: {
+        name: 'show',
+        schema: () => ({ type: 'object', description: 'a show file (`"format": "daydream-scope-show"`)' }),
+        required: true,
+      },
+    },
     {
       tool: 'frame_capture',
       method: 'GET',
@@ -150,7 +168,7 @@ function shapeOf(entry: RouteTool, doc: RouteDoc | undefined): Shape {
     // A `$schema` belongs at a document's root, not inside a tool's arguments: some clients refuse it there.
     const { $schema: _, ...bodySchema } = entry.bodyAs.schema();
     properties[bodyArg] = bodySchema;
-    if (body && doc && bodyRequired(doc, body)) required.push(bodyArg);
+    if (entry.bodyAs.required || (body && doc && bodyRequired(doc, body))) required.push(bodyArg);
   } else if (body) {
     const schema = jsonSchema(body, 'input');
     if (schema.type === 'object' && schema.properties) bodyKeys = take(schema, false);

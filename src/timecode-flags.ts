@@ -1,9 +1,10 @@
 /**
  * The timecode rows of the flag table and the options they set (`--timecode`, `--ltc-in`, `--ltc-format`,
- * `--mtc-out`). Kept here so flags.ts and scope-options.ts grow by a line each.
+ * `--ltc-channel`, `--mtc-out`). Kept here so flags.ts and scope-options.ts grow by a line each.
  */
 import { z } from 'zod';
 import { timecodeSourceSchema } from './shared/timecode';
+import { numberTextSchema } from './shared/numbers';
 import type { FlagDef } from './flags';
 import type { TimecodeSource } from './shared/timecode';
 
@@ -14,6 +15,8 @@ export interface TimecodeOptions {
   ltcIn: string | undefined;
   /** ffmpeg's input format for `ltcIn` (pulse, alsa, avfoundation, dshow, or a file's such as wav). */
   ltcFormat: string | undefined;
+  /** The channel of `ltcIn` that carries LTC (1 is the first); undefined: all channels mixed to mono. */
+  ltcChannel: number | undefined;
   /** MIDI outputs that receive MTC of the show's timecode (names or parts of names, or indexes). */
   mtcOut: (string | number)[];
 }
@@ -22,6 +25,7 @@ export const timecodeDefaults: TimecodeOptions = {
   timecode: 'off',
   ltcIn: undefined,
   ltcFormat: undefined,
+  ltcChannel: undefined,
   mtcOut: [],
 };
 
@@ -50,6 +54,14 @@ export const TIMECODE_FLAGS: FlagDef[] = [
     help: "ffmpeg input format of --ltc-in: pulse, alsa, avfoundation, dshow, wav (default: the platform's)",
     schema: z.string().min(1),
     apply: (v) => ({ ltcFormat: v }),
+  }),
+  flag({
+    name: 'ltc-channel',
+    arg: '<n>',
+    help: 'the channel of --ltc-in that carries LTC (1 is the first), when it shares the input with music',
+    shows: 'all channels mixed',
+    schema: numberTextSchema.pipe(z.number().int().min(1).max(64)),
+    apply: (v) => ({ ltcChannel: v }),
   }),
   flag({
     name: 'mtc-out',

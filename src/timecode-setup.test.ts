@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeMidiBackend } from '../control/midi/test-backend';
 import { quarterFrame } from '../control/timecode/mtc';
-import { encodeLtc, wavFile } from '../control/timecode/test-ltc-encoder';
+import { encodeLtc, noise, wavFile } from '../control/timecode/test-ltc-encoder';
 import { ManualClock } from './engine/clock';
 import { solidPipeline, tickFrames } from './engine/test-support';
 import { startTestScope, waitFor } from './server/test-support';
@@ -135,5 +135,49 @@ describe('timecode in the server', () => {
       state: 'running',
       position: '10:00:02;00',
     });
+  });
+
+  it('takes LTC from one channel of a stereo input whose other channel is loud (the mix would bury it)', async () => {
+    const dir = await tempDir();
+    const wav = join(dir, 'stereo.wav');
+    const ltc = encodeLtc({ start: '10:00:00:00', rate: '25', frames: 50, level: 0.4 });
+    // Music-loud noise on the left, LTC on the right: mixed to mono, not one frame of it decodes.
+    await writeFile(wav, wavFile([noise(ltc.length, 0.8), ltc], 48_000));
+    const base = { configDir: dir, timecode: 'ltc', ltcIn: wav, ltcFormat: 'wav', midi: false } as const;
+    const ended = 'LTC input: the audio source ended';
+
+    const mixed = await server({ ...base, clock: new ManualClock() });
+    // ffmpeg reads the file as fast as it can; this waits for it to end, not for any time to pass.
+    await waitFor(async () => (await mixed.call('GET', '/timecode')).body.reason === ended, 20_000, 'the file read');
+    expect((await mixed.call('GET', '/timecode')).body).toMatchObject({ heard: 0, position: null });
+    await mixed.scope.stop();
+    cleanup.pop();
+
+    const { call } = await server({ ...base, ltcChannel: 2, clock: new ManualClock() });
+    await waitFor(async () => (await call('GET', '/timecode')).body.heard === 49, 20_000, 'the right channel decoded');
+    expect((await call('GET', '/timecode')).body).toMatchObject({ source: 'ltc', rate: '25', position: '10:00:02:00' });
+  });
+
+  it('says so when the channel asked for is not in the input', async () => {
+    const dir = await tempDir();
+    const wav = join(dir, 'stereo.wav');
+    const ltc = encodeLtc({ start: '10:00:00:00', rate: '25', frames: 5 });
+    await writeFile(wav, wavFile([ltc, ltc], 48_000));
+    const { call } = await server({
+      configDir: dir,
+      timecode: 'ltc',
+      ltcIn: wav,
+      ltcFormat: 'wav',
+      ltcChannel: 3,
+      midi: false,
+      clock: new ManualClock(),
+    });
+    const reason = `LTC input: wav ${wav}: there is no channel 3 in this input (its channels are stereo)`;
+    await waitFor(
+      async () => (await call('GET', '/timecode')).body.reason === reason,
+      20_000,
+      'the refusal',
+      async () => (await call('GET', '/timecode')).body.reason,
+    );
   });
 });

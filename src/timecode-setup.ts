@@ -98,6 +98,7 @@ function ltcInput(o: TimecodeSetupOptions, service: TimecodeService): FfmpegAudi
       format: o.options.ltcFormat ?? device.format,
       device: o.options.ltcIn ?? device.device,
       sampleRate: LTC_RATE,
+      channel: o.options.ltcChannel,
       log: (m) => o.log(`LTC ${m.charAt(0).toLowerCase()}${m.slice(1)}`),
     },
   );
@@ -106,7 +107,7 @@ function ltcInput(o: TimecodeSetupOptions, service: TimecodeService): FfmpegAudi
 /** Timecode: follows MTC or LTC (or runs the generator), chases cues and the timeline, sends MTC out. */
 export const timecodeService = scopeService({
   name: 'timecode',
-  flags: ['timecode', 'ltcIn', 'ltcFormat', 'mtcOut'],
+  flags: ['timecode', 'ltcIn', 'ltcFormat', 'ltcChannel', 'mtcOut'],
   needs: ['options', 'services', 'performing', 'midi', 'clock', 'configDir'],
   start: ({ options, services, performing, midi, clock, configDir }) =>
     noting(services.commands, async () => {

@@ -60,20 +60,36 @@ export function encodeLtc(s: LtcSignal): Float32Array {
   return s.reverse ? out.reverse() : out;
 }
 
-/** A mono 16-bit PCM WAV file of `samples`. */
-export function wavFile(samples: Float32Array, sampleRate: number): Buffer {
-  const data = Buffer.alloc(samples.length * 2);
-  samples.forEach((v, i) => data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, v)) * 32767), i * 2));
+/** Seeded white noise of peak `level`: a stand-in for the music on the other channels of an input. */
+export function noise(length: number, level: number, seed = 777): Float32Array {
+  const out = new Float32Array(length);
+  let s = seed;
+  for (let i = 0; i < length; i++) out[i] = ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 2 * level;
+  return out;
+}
+
+/** A 16-bit PCM WAV file: `samples` as one channel, or several channels of the same length interleaved. */
+export function wavFile(samples: Float32Array | Float32Array[], sampleRate: number): Buffer {
+  const channels = Array.isArray(samples) ? samples : [samples];
+  const frames = channels[0]!.length;
+  const n = channels.length;
+  const data = Buffer.alloc(frames * n * 2);
+  for (let i = 0; i < frames; i++) {
+    for (let c = 0; c < n; c++) {
+      const v = channels[c]![i]!;
+      data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, v)) * 32767), (i * n + c) * 2);
+    }
+  }
   const head = Buffer.alloc(44);
   head.write('RIFF', 0);
   head.writeUInt32LE(36 + data.length, 4);
   head.write('WAVEfmt ', 8);
   head.writeUInt32LE(16, 16);
   head.writeUInt16LE(1, 20);
-  head.writeUInt16LE(1, 22);
+  head.writeUInt16LE(n, 22);
   head.writeUInt32LE(sampleRate, 24);
-  head.writeUInt32LE(sampleRate * 2, 28);
-  head.writeUInt16LE(2, 32);
+  head.writeUInt32LE(sampleRate * 2 * n, 28);
+  head.writeUInt16LE(2 * n, 32);
   head.writeUInt16LE(16, 34);
   head.write('data', 36);
   head.writeUInt32LE(data.length, 40);

@@ -16,6 +16,8 @@ export interface AudioCaptureOptions {
   /** The device (`default`, `hw:1`, `:0`, `audio=Microphone`) or source. */
   device: string;
   sampleRate: number;
+  /** One channel of the input (1 is the first), instead of all of them mixed to mono; undefined: the mix. */
+  channel: number | undefined;
   /** Read a file or generated source at its own pace (devices are real-time anyway). */
   realtime: boolean;
   log: (message: string) => void;
@@ -32,6 +34,7 @@ const defaults: AudioCaptureOptions = {
   ffmpeg: undefined,
   ...defaultAudioDevice(),
   sampleRate: 48_000,
+  channel: undefined,
   realtime: false,
   log: () => {},
 };
@@ -81,8 +84,10 @@ export class FfmpegAudioCapture {
       this.o.format,
       '-i',
       this.o.device,
-      '-ac',
-      '1',
+      // One channel taken as it is (LTC on a shared input would be buried in the mix), or all mixed down.
+      ...(this.o.channel === undefined
+        ? ['-ac', '1']
+        : ['-af', `channelmap=map=${this.o.channel - 1}:channel_layout=mono`]),
       '-ar',
       String(this.o.sampleRate),
       '-f',
@@ -102,12 +107,19 @@ export class FfmpegAudioCapture {
       });
       proc.on('close', (code, signal) => {
         if (this.proc === proc) {
-          const why = this.stderr.trim().split('\n').at(-1) || `exit ${signal ?? code}`;
+          const why = this.missingChannel() ?? (this.stderr.trim().split('\n').at(-1) || `exit ${signal ?? code}`);
           this.stopped(code === 0 ? 'the audio source ended' : `${this.o.format} ${this.o.device}: ${why}`);
         }
         resolve();
       });
     });
+  }
+
+  /** The sentence for a channel the input does not have (ffmpeg's own names the layout, not the number). */
+  private missingChannel(): string | undefined {
+    const layout = /not available from input layout '([^']+)'/.exec(this.stderr)?.[1];
+    if (layout === undefined || this.o.channel === undefined) return undefined;
+    return `there is no channel ${this.o.channel} in this input (its channels are ${layout})`;
   }
 
   /** Stops ffmpeg and waits for it. */

@@ -22,8 +22,8 @@ export {
   parseTimecode,
   timecodeOf,
   toFrames,
-} from './timecode/timecode-math';
-export type { Timecode } from './timecode/timecode-math';
+} from '../shared/timecode-math';
+export type { Timecode } from '../shared/timecode-math';
 export { TimecodeService, timecodeServiceDefaults } from './timecode/timecode-service';
 export type { TimecodeServiceOptions } from './timecode/timecode-service';
 export type { Heard } from './timecode/timecode-follower';

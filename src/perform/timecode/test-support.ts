@@ -8,7 +8,7 @@ import { ParamStore } from '../../params/store';
 import { Perform } from '../perform';
 import { PerformService } from '../perform-service';
 import { TimecodeService, timecodeServiceDefaults } from './timecode-service';
-import { timecodeOf, toFrames } from './timecode-math';
+import { timecodeOf, toFrames } from '../../shared/timecode-math';
 import type { TimecodeServiceOptions } from './timecode-service';
 import type { TimecodeRate } from '../../shared/timecode';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { timecodeRig } from './test-support';
-import { timecodeOf, toFrames } from './timecode-math';
+import { timecodeOf, toFrames } from '../../shared/timecode-math';
 
 const rigs: Awaited<ReturnType<typeof timecodeRig>>[] = [];
 afterEach(async () => {

@@ -9,7 +9,7 @@
  *   tempo when the timeline is tempo-locked); it plays while timecode runs, stops when it stops, and waits (not
  *   playing) before its start.
  */
-import { framesToSeconds, fromFrames, labelKey, timecodeOf, toFrames } from './timecode-math';
+import { framesToSeconds, fromFrames, labelKey, timecodeOf, toFrames } from '../../shared/timecode-math';
 import type { TimecodeEvent } from './timecode-follower';
 import type { Perform } from '../perform';
 import type { PerformService } from '../perform-service';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TimecodeFollower } from './timecode-follower';
-import { dayFrames } from './timecode-math';
+import { dayFrames } from '../../shared/timecode-math';
 import type { TimecodeEvent } from './timecode-follower';
 
 function follower() {

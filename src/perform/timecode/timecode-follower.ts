@@ -8,7 +8,7 @@
  * - a position further than `jumpFrames` from where the freewheel would be is a jump (a locate, a skip), and so is a
  *   start from anywhere but where it stopped.
  */
-import { RATES, dayFrames } from './timecode-math';
+import { RATES, dayFrames } from '../../shared/timecode-math';
 import type { TimecodeRate } from '../../shared/timecode';
 
 export interface FollowerOptions {

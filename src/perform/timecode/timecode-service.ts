@@ -9,7 +9,7 @@ import { JsonFile } from '../json-file';
 import { ScopeError } from '../../kernel/errors';
 import { TimecodeChase } from './timecode-chase';
 import { TimecodeFollower } from './timecode-follower';
-import { RATES, formatTimecode, fromFrames, timecodeOf, toFrames } from './timecode-math';
+import { RATES, formatTimecode, fromFrames, timecodeOf, toFrames } from '../../shared/timecode-math';
 import { timecodeFileSchema } from '../../shared/timecode';
 import type { Heard, TimecodeEvent } from './timecode-follower';
 import type { Perform } from '../perform';

@@ -3,8 +3,8 @@
  * drop-frame the labels ;00 and ;01 are skipped at the start of every minute except each tenth, so the label keeps
  * up with the clock on the wall (frames run at 30000/1001 per second).
  */
-import { timecodeTextProblem } from '../../shared/timecode';
-import type { TimecodeRate } from '../../shared/timecode';
+import { timecodeTextProblem } from './timecode';
+import type { TimecodeRate } from './timecode';
 
 export interface Timecode {
   hours: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dayFrames, formatTimecode, fromFrames, labelKey, parseTimecode, toFrames } from './timecode-math';
-import { timecodeRates } from '../../shared/timecode';
+import { timecodeRates } from './timecode';
 
 describe('timecode labels and frame counts', () => {
   it.each([

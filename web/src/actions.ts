@@ -70,6 +70,7 @@ export function refreshAll(dispatch: Dispatch): void {
     'tempo',
     'cues',
     'recording',
+    'timecode',
   ] as const) {
     refresh(dispatch, topic);
   }

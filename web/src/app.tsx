@@ -22,6 +22,8 @@ import { PipelinesCard } from './components/pipelines-card';
 import { HealthCard } from './components/health-card';
 import { LatencyLines } from './components/latency-lines';
 import { DmxCard } from './components/dmx-card';
+import { TimecodeCard } from './components/timecode-card';
+import { timecodeActions } from './timecode-actions';
 import { dmxActions } from './dmx-actions';
 import { outputDelayAction } from './output-delay-action';
 import { controlsOf } from './schema';
@@ -109,6 +111,7 @@ export function App() {
   const dmx = useMemo(() => dmxActions(dispatch), []);
   const dmxOutputs = (state.outputs ?? []).filter((o) => o.kind === 'dmx');
   const setDelay = useMemo(() => outputDelayAction(dispatch), []);
+  const timecode = useMemo(() => timecodeActions(dispatch), []);
   // What a desk fader would drive: not text or colours, and not what reloads the pipeline.
   const dmxParams = useMemo(
     () =>
@@ -149,6 +152,12 @@ export function App() {
             <section class="card" aria-label="perform">
               <h2>Perform</h2>
               <PerformCard tempo={state.tempo} cues={state.cues} recording={state.recording} actions={perform} />
+            </section>
+          )}
+          {state.timecode && state.timecode.source !== 'off' && (
+            <section class="card" aria-label="timecode">
+              <h2>Timecode</h2>
+              <TimecodeCard timecode={state.timecode} actions={timecode} />
             </section>
           )}
           <section class="card" aria-label="pipelines">

@@ -1,7 +1,7 @@
 /** Everything the panel shows, and how each server message changes it (a pure reducer, tested without a DOM). */
 import { parseEvent } from '../../src/shared/event-topics';
 import { modelLines } from './services';
-import type { CuesInfo, PerformTopic, RecordingInfo, TempoInfo } from './perform-types';
+import type { CuesInfo, PerformTopic, RecordingInfo, TempoInfo, TimecodeInfo } from './perform-types';
 import type { JsonSchema, ParamValue, PipelineInfo, PipelineStatus, Stats } from '../../src/shared/api';
 import type { ServerMessage, ServiceTopic } from '../../src/shared/messages';
 import type { TopicEvent } from '../../src/shared/event-topics';
@@ -34,6 +34,8 @@ export interface PanelState {
   tempo: TempoInfo | null;
   cues: CuesInfo | null;
   recording: RecordingInfo | null;
+  /** The show's timecode (GET /api/v1/timecode and the `timecode` topic); null while the server has none. */
+  timecode: TimecodeInfo | null;
   /** Parameters moved by modulators this frame: the values the pipeline renders with. */
   modulated: Record<string, number>;
   /** The last error the server sent about something this panel did. */
@@ -60,6 +62,7 @@ export const initialState: PanelState = {
   tempo: null,
   cues: null,
   recording: null,
+  timecode: null,
   modulated: {},
   lastError: null,
 };
@@ -167,6 +170,8 @@ function applyEvent(state: PanelState, event: TopicEvent): PanelState {
       return { ...state, cues: event.data };
     case 'recording':
       return { ...state, recording: event.data };
+    case 'timecode':
+      return { ...state, timecode: { ...event.data, receivedAt: performance.now() } };
     case 'modulation':
       return { ...state, modulated: event.data.values };
     default:

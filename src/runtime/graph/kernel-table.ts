@@ -17,29 +17,52 @@ export type KernelTable = ReadonlyMap<string, ReadonlyMap<string, readonly Opset
 export const normalDomain = (domain: string | null | undefined) => (!domain || domain === 'ai.onnx' ? '' : domain);
 
 /**
- * domain → op type → the element types the provider takes for the op's main input (input 0), where its source
- * states them; an op absent here is not checked for types.
+ * domain → op type → the element types the provider takes for the op's main input (input 0), per opset range, where
+ * its source states them; an op absent here (or an opset none of its entries covers) is not checked for types.
  */
-export type TypeTable = ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
+export type TypeTable = ReadonlyMap<string, ReadonlyMap<string, readonly TypedRanges[]>>;
 
-/** Type words of the packed form, as onnxruntime names the element types. */
+export interface TypedRanges {
+  ranges: readonly OpsetRange[];
+  types: ReadonlySet<string>;
+}
+
+/** Type words of the packed form → onnxruntime's names of the element types (tools/ort-kernel-list.py writes them). */
 const typeWords: Record<string, string> = {
   f32: 'float32',
   f16: 'float16',
   bf16: 'bfloat16',
   f64: 'float64',
+  i2: 'int2',
   i4: 'int4',
   i8: 'int8',
+  i16: 'int16',
   i32: 'int32',
   i64: 'int64',
+  u2: 'uint2',
+  u4: 'uint4',
   u8: 'uint8',
-  fp8: 'float8e4m3fn',
+  u16: 'uint16',
+  u32: 'uint32',
+  u64: 'uint64',
   bool: 'bool',
+  str: 'string',
+  fp8: 'float8e4m3fn',
+  fp8uz: 'float8e4m3fnuz',
+  fp8e5: 'float8e5m2',
+  fp8e5uz: 'float8e5m2fnuz',
+  fp8e8: 'float8e8m0',
+  f4: 'float4e2m1',
+  c64: 'complex64',
+  c128: 'complex128',
 };
 
-/** The type constraints of the packed form: `Op:9-20@f32,f16` takes float and float16 for input 0. */
+/**
+ * The type constraints of the packed form: `Op:9-20@f32,f16` takes float and float16 for input 0 at opsets 9–20.
+ * An op may have several words, one per set of types (`Add:7-12,13@f32,i32 Add:14+@f32,i8,i32`).
+ */
 export function parseKernelTypes(text: string): TypeTable {
-  const table = new Map<string, Map<string, Set<string>>>();
+  const table = new Map<string, Map<string, TypedRanges[]>>();
   for (const [domain, word] of words(text)) {
     const [op, rest = ''] = word.split(':');
     const at = rest.indexOf('@');
@@ -52,11 +75,29 @@ export function parseKernelTypes(text: string): TypeTable {
         if (!name) throw new Error(`kernel list: unknown type "${t}" in "${word}"`);
         return name;
       });
-    const ops = table.get(domain) ?? new Map<string, Set<string>>();
+    const ops = table.get(domain) ?? new Map<string, TypedRanges[]>();
     table.set(domain, ops);
-    ops.set(op, new Set(types));
+    const entries = ops.get(op) ?? [];
+    entries.push({
+      ranges: rest
+        .slice(0, at)
+        .split(',')
+        .map((r) => parseRange(r, word)),
+      types: new Set(types),
+    });
+    ops.set(op, entries);
   }
   return table;
+}
+
+const inRange = (r: OpsetRange, opset: number) => opset >= r.from && (r.to === undefined || opset <= r.to);
+
+/** The element types the table states for `op` at the model's `opset`, or undefined when it states none. */
+export function typesAt(table: TypeTable, domain: string, op: string, opset: number): ReadonlySet<string> | undefined {
+  return table
+    .get(normalDomain(domain))
+    ?.get(op)
+    ?.find((e) => e.ranges.some((r) => inRange(r, opset)))?.types;
 }
 
 /** Each (domain, word) of the packed form, comments and blank lines skipped. */
@@ -106,7 +147,7 @@ function parseRange(r: string, word: string): OpsetRange {
  */
 export function hasKernel(table: KernelTable, domain: string, op: string, opset: number): boolean {
   const ranges = table.get(normalDomain(domain))?.get(op);
-  return !!ranges?.some((r) => opset >= r.from && (r.to === undefined || opset <= r.to));
+  return !!ranges?.some((r) => inRange(r, opset));
 }
 
 /** The ranges registered for an op, written as the tables write them (`7-12,13,14+`), or '' when none. */

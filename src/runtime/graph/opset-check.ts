@@ -5,7 +5,7 @@
  * lowering). A pure function of the graph and the tables; `checkModelFile` reads the nodes of the graph file only,
  * skipping its weights (inside the file or beside it).
  */
-import { hasKernel, normalDomain } from './kernel-table';
+import { hasKernel, normalDomain, typesAt } from './kernel-table';
 import { loweringFor, minLoweringOpset } from './lowerings';
 import { formOf, formRejected } from './node-forms';
 import { readGraphSkeleton } from './graph-skeleton';
@@ -31,6 +31,8 @@ export interface OpEntry {
   fate: Fate;
   /** For a lowering, what it becomes; for a refusal or a fallback, why. */
   detail: string;
+  /** The element types that decided the fate: taken by no kernel the node could be given (with `refused`). */
+  wrongTypes?: string[];
 }
 
 export interface OpsetReport {
@@ -134,21 +136,40 @@ const opName = (domain: string, op: string, form = '') =>
 const runsOn = (t: ProviderOps, domain: string, op: string, form: string, opset: number) =>
   hasKernel(t.kernels, domain, op, opset) && !formRejected(t.provider, domain, op, form);
 
-/** Why `t` does not take the op at these input types ('' when it does, or states no types for it). */
-function typeRefusal(t: ProviderOps, domain: string, op: string, types: readonly string[]): string {
-  const allowed = t.types.get(domain)?.get(op);
-  const wrong = allowed ? types.filter((x) => !allowed.has(x)) : [];
-  if (!allowed || wrong.length === 0) return '';
-  return `${t.provider} takes ${op} on ${[...allowed].join(', ')} only, not ${wrong.join(', ')}`;
+/** The types among `types` that `t`'s kernels for the op at `opset` do not take, with those they take. */
+function typeGap(t: ProviderOps, e: Typed): { wrong: string[]; allowed: string[] } | undefined {
+  const allowed = typesAt(t.types, e.domain, e.op, e.opset);
+  const wrong = allowed ? e.types.filter((x) => !allowed.has(x)) : [];
+  return allowed && wrong.length ? { wrong, allowed: [...allowed] } : undefined;
 }
 
+/**
+ * Whether onnxruntime's CPU provider computes the gap in float32: at session creation its InsertCastTransformer
+ * puts Casts to float32 around a CPU node whose float16 inputs have no float16 kernel when a float kernel exists
+ * (tried with onnxruntime 1.30: Conv, InstanceNormalization, MatMul, Add, Softmax, Resize, Erf, MultiHeadAttention
+ * at float16 all run; bfloat16 gets "Could not find an implementation", so only float16 is cast).
+ */
+const castToFloat = (gap: { wrong: string[]; allowed: string[] }) =>
+  gap.wrong.every((x) => x === 'float16') && gap.allowed.includes('float32');
+
+const listTypes = (types: string[]) =>
+  types.length > 4 ? `${types.slice(0, 3).join(', ')} and ${types.length - 3} more` : types.join(', ');
+
+/** `cpu has Conv only for float32, not float16` */
+const gapNote = (provider: string, op: string, gap: { wrong: string[]; allowed: string[] }) =>
+  `${provider} has ${op} only for ${listTypes(gap.allowed)}, not ${gap.wrong.join(', ')}`;
+
+const castNote = 'onnxruntime casts it to float32 and back around the node';
+
+type Typed = { domain: string; op: string; form: string; opset: number; types: readonly string[] };
+
 function fateOf(
-  e: { domain: string; op: string; form: string; opset: number; types: readonly string[] },
+  e: Typed,
   table: ProviderOps,
   cpu: ProviderOps,
   lowering: boolean,
   onnxOpset: number,
-): { fate: Fate; detail: string } {
+): { fate: Fate; detail: string; wrongTypes?: string[] } {
   const { domain, op, form, opset } = e;
   if (domain === '' && removedBeforePlacement.has(op)) {
     return {
@@ -159,8 +180,12 @@ function fateOf(
           : "removed by onnxruntime's graph optimizer before placement",
     };
   }
-  const typeNote = covers(table, domain) ? typeRefusal(table, domain, op, e.types) : '';
-  if (covers(table, domain) && runsOn(table, domain, op, form, opset) && !typeNote) return { fate: 'runs', detail: '' };
+  const gap = covers(table, domain) ? typeGap(table, e) : undefined;
+  const typeNote = gap ? gapNote(table.provider, op, gap) : '';
+  if (covers(table, domain) && runsOn(table, domain, op, form, opset)) {
+    if (!gap) return { fate: 'runs', detail: '' };
+    if (table.provider === 'cpu' && castToFloat(gap)) return { fate: 'runs', detail: `${typeNote}: ${castNote}` };
+  }
   const beside = table.alongside ? providerOps(table.alongside) : undefined;
   if (beside && covers(beside, domain) && runsOn(beside, domain, op, form, opset)) {
     return { fate: 'runs', detail: `on ${beside.provider}, beside ${table.provider} in the same session` };
@@ -186,9 +211,18 @@ function fateOf(
     }
   } else if (table.cpuFallback && runsOn(cpu, domain, op, form, opset)) {
     const lacks = typeNote || `no ${table.provider} kernel`;
-    return { fate: 'cpu-fallback', detail: `${lacks}: runs on the CPU provider${why}` };
+    const cpuGap = typeGap(cpu, e);
+    if (!cpuGap) return { fate: 'cpu-fallback', detail: `${lacks}: runs on the CPU provider${why}` };
+    if (castToFloat(cpuGap)) {
+      return { fate: 'cpu-fallback', detail: `${lacks}: runs on the CPU provider, in float32${why}` };
+    }
+    const wrongTypes = gap ? cpuGap.wrong.filter((x) => gap.wrong.includes(x)) : cpuGap.wrong;
+    return { fate: 'refused', detail: `${lacks}, and ${gapNote('the CPU provider', op, cpuGap)}${why}`, wrongTypes };
   }
-  if (typeNote) return { fate: 'refused', detail: `${typeNote}, and no CPU kernel${why}` };
+  if (typeNote) {
+    const detail = table.cpuFallback ? `${typeNote}, and no CPU kernel${why}` : `${typeNote}${why}`;
+    return { fate: 'refused', detail, wrongTypes: gap!.wrong };
+  }
   const what = form ? `its kernel refuses the ${form} form` : 'no kernel';
   return { fate: 'refused', detail: `${what} on ${table.provider}${table.cpuFallback ? ' or the CPU' : ''}${why}` };
 }
@@ -198,6 +232,8 @@ function providersRunning(ops: readonly OpEntry[], lowering: boolean, onnxOpset:
   return checkProviders.filter((p) => {
     const t = providerOps(p);
     if (t.covers.length === 0) return false;
+    // A type refusal moves only to a provider whose table states types (the others were not checked for them).
+    if (t.types.size === 0 && ops.some((o) => o.wrongTypes?.length)) return false;
     return ops.every((o) => {
       const f = fateOf(o, t, providerOps('cpu'), lowering, onnxOpset).fate;
       return f === 'runs' || f === 'lowered';
@@ -212,16 +248,29 @@ function providersRunning(ops: readonly OpEntry[], lowering: boolean, onnxOpset:
 export function refusalSentence(report: OpsetReport): string | null {
   const refused = report.ops.filter((o) => o.fate === 'refused');
   if (refused.length === 0) return null;
-  const names = refused.map((o) => `${opName(o.domain, o.op, o.form)} (×${o.count})`).join(', ');
+  const typed = refused.filter((o) => o.wrongTypes?.length);
+  const kernelless = refused.filter((o) => !o.wrongTypes?.length);
+  const count = (o: OpEntry) => `${opName(o.domain, o.op, o.form)} (×${o.count})`;
+  const typeWords = [...new Set(typed.flatMap((o) => o.wrongTypes!))];
+  const parts = [
+    kernelless.length
+      ? `${kernelless.map(count).join(', ')} ${kernelless.length === 1 ? 'has' : 'have'} no kernel there and no lowering here`
+      : '',
+    typed.length
+      ? `${typed.map(count).join(', ')} ${typed.length === 1 ? 'has' : 'have'} no kernel there at ${typeWords.join(', ')}`
+      : '',
+  ].filter(Boolean);
   const lowerable = refused.some((o) => loweringFor(o.domain, o.op, o.form)) && !report.lowering;
   const elsewhere = providersRunning(refused, report.lowering, report.onnxOpset).filter((p) => p !== report.provider);
+  const floats = typed.some((o) => o.wrongTypes!.some((t) => t.startsWith('float') || t.startsWith('bfloat')));
   const todo = [
     lowerable ? 'turn lowering at load back on' : '',
-    'download the variant exported for this provider',
+    floats ? "download or export the model's float32 variant" : '',
+    kernelless.length ? 'download the variant exported for this provider' : '',
     elsewhere.length ? `run it with --device ${elsewhere.join(' or --device ')}` : '',
   ].filter(Boolean);
   const file = report.file ? `${report.file}` : 'This model';
-  return `${file} cannot run on ${report.provider}: ${names} ${refused.length === 1 ? 'has' : 'have'} no kernel there and no lowering here; ${todo.join(', or ')}.`;
+  return `${file} cannot run on ${report.provider}: ${parts.join('; ')}; ${todo.join(', or ')}.`;
 }
 
 /** A warning sentence for operators that would run on the CPU provider inside a GPU session; null when none. */

@@ -19,7 +19,7 @@ export interface ProviderOps {
   provider: CheckProvider;
   /** Kernels by domain; empty for a provider not tabulated. */
   kernels: KernelTable;
-  /** The element types an op's main input may have, where the source states them (TensorRT, CoreML). */
+  /** The element types an op's main input may have, where the source states them (CPU, TensorRT, CoreML). */
   types: TypeTable;
   /** The domains the table covers; an operator of another domain is "not checked". */
   covers: readonly string[];
@@ -42,7 +42,7 @@ const lazy = <T>(make: () => T) => {
   return () => (value ??= make());
 };
 
-const cpu = lazy(() => parseKernelList(cpuKernelList));
+const cpu = lazy(() => ({ kernels: parseKernelList(cpuKernelList), types: parseKernelTypes(cpuKernelList) }));
 const webgpu = lazy(() => parseKernelList(webgpuKernelList));
 const cuda = lazy(() => parseKernelList(cudaKernelList));
 const dml = lazy(() => parseKernelList(dmlKernelList));
@@ -59,10 +59,9 @@ export function providerOps(provider: CheckProvider): ProviderOps {
     case 'cpu':
       return {
         provider,
-        kernels: cpu(),
-        types: noTypes,
+        ...cpu(),
         covers: ['', 'com.microsoft', 'ai.onnx.ml', 'com.microsoft.nchwc'],
-        source: 'onnxruntime 1.30.0 registered kernels (Python wheel, get_all_opkernel_def)',
+        source: 'onnxruntime 1.30.0 registered kernels with their input 0 types (Python wheel, get_all_opkernel_def)',
         cpuFallback: false,
       };
     case 'webgpu':

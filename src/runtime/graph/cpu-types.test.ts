@@ -145,6 +145,28 @@ describe('a float16 graph on the CPU provider', () => {
     );
   });
 
+  it('inside a GPU session, falls back to the CPU only at a type the CPU takes or casts', () => {
+    /** y = Pow(a, b) at `type`, opset 20 (the last CoreML's table covers; Pow takes bfloat16 since 13). */
+    const pow = (type: number) => {
+      const g = new GraphBuilder('pow', 20);
+      g.output(g.op('Pow', [g.input('a', 'float', [2]), g.input('b', 'float', [2])]), 'y', 'float', [2]);
+      const model = decodeModel(g.toBytes());
+      for (const v of [...model.graph!.input!, ...model.graph!.output!]) v.type!.tensorType!.elemType = type;
+      return model;
+    };
+    const entry = (type: number) => checkModel(pow(type), 'coreml').ops.find((o) => o.op === 'Pow')!;
+    expect(entry(DataType.FLOAT16)).toMatchObject({
+      fate: 'cpu-fallback',
+      detail: 'coreml has Pow only for float32, not float16: runs on the CPU provider, in float32',
+    });
+    expect(entry(DataType.BFLOAT16)).toMatchObject({
+      fate: 'refused',
+      wrongTypes: ['bfloat16'],
+      detail:
+        'coreml has Pow only for float32, not bfloat16, and the CPU provider has Pow only for float32, float64, int32, int64, not bfloat16',
+    });
+  });
+
   describe('at load', () => {
     let dir: string;
     beforeAll(async () => {

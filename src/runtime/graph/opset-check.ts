@@ -152,8 +152,12 @@ function typeGap(t: ProviderOps, e: Typed): { wrong: string[]; allowed: string[]
 const castToFloat = (gap: { wrong: string[]; allowed: string[] }) =>
   gap.wrong.every((x) => x === 'float16') && gap.allowed.includes('float32');
 
-const listTypes = (types: string[]) =>
-  types.length > 4 ? `${types.slice(0, 3).join(', ')} and ${types.length - 3} more` : types.join(', ');
+/** The float types by name, the others counted: "float32, float64 and 8 other types". */
+function listTypes(types: string[]): string {
+  if (types.length <= 4) return types.join(', ');
+  const floats = types.filter((t) => t.startsWith('float'));
+  return `${floats.join(', ')} and ${types.length - floats.length} other types`;
+}
 
 /** `cpu has Conv only for float32, not float16` */
 const gapNote = (provider: string, op: string, gap: { wrong: string[]; allowed: string[] }) =>

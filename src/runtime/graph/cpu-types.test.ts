@@ -3,7 +3,7 @@
  * (onnxruntime casts the nodes it has no float16 kernel for to float32), a bfloat16 one fails session creation, and
  * the op-set check says both before any session is made.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
@@ -112,9 +112,7 @@ describe('a float16 graph on the CPU provider', () => {
     expect(refusalSentence(report)).toBeNull();
     const conv = report.ops.find((o) => o.op === 'Conv')!;
     expect(conv).toMatchObject({ fate: 'runs', types: ['float16'] });
-    expect(conv.detail).toBe(
-      'cpu has Conv only for float32, not float16: onnxruntime casts it to float32 and back around the node',
-    );
+    expect(conv.detail).toBe('cpu has Conv only for float32, not float16: computed in float32');
     expect(report.ops.find((o) => o.op === 'LayerNormalization')).toMatchObject({ fate: 'runs', detail: '' });
 
     const half = await run(chain('float16'), new ort.Tensor('float16', floatsToHalf(x32), SHAPE));
@@ -159,6 +157,7 @@ describe('a float16 graph on the CPU provider', () => {
       fate: 'cpu-fallback',
       detail: 'coreml has Pow only for float32, not float16: runs on the CPU provider, in float32',
     });
+    expect(entry(DataType.FLOAT16).inFloat32).toBeUndefined();
     expect(entry(DataType.BFLOAT16)).toMatchObject({
       fate: 'refused',
       wrongTypes: ['bfloat16'],
@@ -174,14 +173,32 @@ describe('a float16 graph on the CPU provider', () => {
     });
     afterAll(() => rm(dir, { recursive: true, force: true }));
 
-    it('opens the float16 file as it is, and refuses the bfloat16 one with its sentence, writing nothing', async () => {
+    it('widens the float16 file to float32 once (cached), which computes the same; refuses the bfloat16 one', async () => {
       const half = join(dir, 'half.onnx');
       const bf = join(dir, 'bf16.onnx');
       await writeFile(half, chain('float16'));
       await writeFile(bf, bfloat16Chain());
-      expect(await prepareModel(half, 'cpu')).toMatchObject({ path: half, lowered: false });
+      const first = await prepareModel(half, 'cpu', { projectVersion: '1.0.0' });
+      expect(first).toMatchObject({ lowered: true, fromCache: false });
+      expect(await prepareModel(half, 'cpu', { projectVersion: '1.0.0' })).toMatchObject({
+        path: first.path,
+        fromCache: true,
+      });
+      // The copy still takes and gives float16 (what the pipelines feed), and its nodes compute in float32.
+      const wide = decodeModel(await readFile(first.path));
+      expect(wide.graph!.input![0]!.type!.tensorType!.elemType).toBe(DataType.FLOAT16);
+      expect(wide.graph!.output![0]!.type!.tensorType!.elemType).toBe(DataType.FLOAT16);
+      const conv = checkModel(wide, 'cpu').ops.find((o) => o.op === 'Conv')!;
+      expect(conv).toMatchObject({ fate: 'runs', types: ['float32'], detail: '' });
+      const x32 = halfRounded(pattern(size, 1));
+      const widened = await run(await readFile(first.path), new ort.Tensor('float16', floatsToHalf(x32), SHAPE));
+      const full = await run(chain('float'), new ort.Tensor('float32', x32, SHAPE));
+      expect(maxRelativeError(widened, full)).toBeLessThan(FP16_TOLERANCE);
+      // With lowering off, the file is opened as it is (onnxruntime casts around each node).
+      expect(await prepareModel(half, 'cpu', { lowering: false })).toMatchObject({ path: half, lowered: false });
+
       await expect(prepareModel(bf, 'cpu')).rejects.toThrow(/bf16\.onnx cannot run on cpu: .*float32 variant/);
-      expect((await readdir(dir)).sort()).toEqual(['bf16.onnx', 'half.onnx']);
+      expect((await readdir(dir)).filter((f) => f.startsWith('bf16'))).toEqual(['bf16.onnx']);
     });
   });
 });

@@ -19,6 +19,7 @@ import { foldInputCasts, foldableInputCasts } from './fold-input-casts';
 import type { OpsetReport } from './opset-check';
 import { checkProviders } from './provider-ops';
 import type { CheckProvider } from './provider-ops';
+import { widenFloat16, widenable } from './widen-float16';
 import type { InferenceBackend } from '../backend';
 
 export interface PreparedModel {
@@ -48,7 +49,7 @@ export function loweredPath(
   provider: CheckProvider,
   projectVer = version(),
   /** The fusions (and other optional passes) switched on: a copy made with others is another file. */
-  fusions: readonly (FusionName | 'input-casts')[] = [],
+  fusions: readonly (FusionName | 'input-casts' | 'float32')[] = [],
 ): string {
   const variant = fusions.length ? `\0${[...fusions].sort().join(',')}` : '';
   const key = createHash('sha256')
@@ -84,9 +85,12 @@ export async function prepareModel(
   const fusions = fusionsFor(provider, options.fusions ?? fusionOptionsFromEnv(scopeEnv('DAYDREAM_SCOPE_FUSIONS')));
   // WebGPU has no Cast from int64: an integer input cast at once (the timestep) is fed at the type cast to instead.
   const foldCasts = castsFoldedOn.has(provider) && foldableInputCasts(skeleton.graph ?? {}).length > 0;
+  // The CPU provider computes float16 in float32 (it has few float16 kernels): the graph is widened once, here.
+  const widen =
+    provider === 'cpu' && report.lowering && report.ops.some((o) => o.inFloat32) && widenable(skeleton.graph ?? {});
   const asItIs = { path, report, lowered: false, fromCache: false, fused: [] };
-  if (toLower.length === 0 && fusions.length === 0 && !foldCasts) return asItIs;
-  const passes = foldCasts ? [...fusions, INPUT_CASTS] : fusions;
+  if (toLower.length === 0 && fusions.length === 0 && !foldCasts && !widen) return asItIs;
+  const passes = [...fusions, ...(foldCasts ? [INPUT_CASTS] : []), ...(widen ? [FLOAT32] : [])];
   const target = loweredPath(path, await fileHash(path), provider, options.projectVersion, passes);
   if (await exists(target)) return { path: target, report, lowered: true, fromCache: true, fused: [] };
   // The copy holds the rewritten nodes; the weights stay where they are, referenced by offset into the original.
@@ -94,9 +98,10 @@ export async function prepareModel(
   const lowered = toLower.length ? lowerModel(model, toLower) : model;
   const cast = foldCasts ? foldInputCasts(lowered) : lowered;
   // Fusions after lowering: a lowered contrib op is plain operators the fusions may match again where they help.
-  const { model: fused, applied } = fuseModel(cast, provider, fusions);
+  const wide = widen ? widenFloat16(cast) : cast;
+  const { model: fused, applied } = fuseModel(wide, provider, fusions);
   // A graph nothing applies to is opened as it is (it is read again at the next load; no copy is kept for it).
-  if (toLower.length === 0 && applied.length === 0 && !foldCasts) return asItIs;
+  if (toLower.length === 0 && applied.length === 0 && !foldCasts && !widen) return asItIs;
   // Written under a temporary name and renamed, so a crash mid-write never leaves a half file the next load trusts.
   const partial = `${target}.partial-${process.pid}`;
   await writeFile(partial, encodeModel(fused));
@@ -107,6 +112,8 @@ export async function prepareModel(
 /** Providers whose graphs get integer inputs' Casts folded (fold-input-casts.ts); the key names the pass. */
 const castsFoldedOn = new Set<CheckProvider>(['webgpu']);
 const INPUT_CASTS = 'input-casts' as const;
+/** The key's name for the CPU provider's float16 graphs widened to float32 (widen-float16.ts). */
+const FLOAT32 = 'float32' as const;
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -33,6 +33,8 @@ export interface OpEntry {
   detail: string;
   /** The element types that decided the fate: taken by no kernel the node could be given (with `refused`). */
   wrongTypes?: string[];
+  /** The CPU provider has the op in float32, not float16: the node is computed in float32 (widen-float16.ts). */
+  inFloat32?: boolean;
 }
 
 export interface OpsetReport {
@@ -163,7 +165,8 @@ function listTypes(types: string[]): string {
 const gapNote = (provider: string, op: string, gap: { wrong: string[]; allowed: string[] }) =>
   `${provider} has ${op} only for ${listTypes(gap.allowed)}, not ${gap.wrong.join(', ')}`;
 
-const castNote = 'onnxruntime casts it to float32 and back around the node';
+/** Widened at load (widen-float16.ts), or with lowering off cast by onnxruntime around the node: float32 either way. */
+const castNote = 'computed in float32';
 
 type Typed = { domain: string; op: string; form: string; opset: number; types: readonly string[] };
 
@@ -173,7 +176,7 @@ function fateOf(
   cpu: ProviderOps,
   lowering: boolean,
   onnxOpset: number,
-): { fate: Fate; detail: string; wrongTypes?: string[] } {
+): { fate: Fate; detail: string; wrongTypes?: string[]; inFloat32?: boolean } {
   const { domain, op, form, opset } = e;
   if (domain === '' && removedBeforePlacement.has(op)) {
     return {
@@ -188,7 +191,9 @@ function fateOf(
   const typeNote = gap ? gapNote(table.provider, op, gap) : '';
   if (covers(table, domain) && runsOn(table, domain, op, form, opset)) {
     if (!gap) return { fate: 'runs', detail: '' };
-    if (table.provider === 'cpu' && castToFloat(gap)) return { fate: 'runs', detail: `${typeNote}: ${castNote}` };
+    if (table.provider === 'cpu' && castToFloat(gap)) {
+      return { fate: 'runs', detail: `${typeNote}: ${castNote}`, inFloat32: true };
+    }
   }
   const beside = table.alongside ? providerOps(table.alongside) : undefined;
   if (beside && covers(beside, domain) && runsOn(beside, domain, op, form, opset)) {

@@ -4,7 +4,7 @@
  * there (2 for a usage error), so a script can ask before it downloads or loads anything else.
  */
 import { parseArgs } from 'node:util';
-import { checkModelFile, fallbackSentence, refusalSentence } from './runtime/graph/opset-check';
+import { checkModelFile, fallbackSentence, float32Sentence, refusalSentence } from './runtime/graph/opset-check';
 import type { OpsetReport } from './runtime/graph/opset-check';
 import { checkProviders } from './runtime/graph/provider-ops';
 import type { CheckProvider } from './runtime/graph/provider-ops';
@@ -84,6 +84,8 @@ export async function runModelCommand(args: string[], options: ModelCommandOptio
   }
   const fallback = fallbackSentence(report);
   if (fallback) out.write(`${fallback}\n`);
+  const float32 = float32Sentence(report);
+  if (float32) out.write(`${float32}\n`);
   return 0;
 }
 

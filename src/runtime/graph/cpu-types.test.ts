@@ -15,7 +15,7 @@ import { FP16_TOLERANCE, maxRelativeError, pattern } from './cpu-run';
 import { hasKernel, typesAt } from './kernel-table';
 import { prepareModel } from './lowered-cache';
 import { DataType, decodeModel, encodeModel } from './onnx-model';
-import { checkModel, refusalSentence } from './opset-check';
+import { checkModel, float32Sentence, refusalSentence } from './opset-check';
 import { providerOps } from './provider-ops';
 
 const C = 4;
@@ -114,6 +114,14 @@ describe('a float16 graph on the CPU provider', () => {
     expect(conv).toMatchObject({ fate: 'runs', types: ['float16'] });
     expect(conv.detail).toBe('cpu has Conv only for float32, not float16: computed in float32');
     expect(report.ops.find((o) => o.op === 'LayerNormalization')).toMatchObject({ fate: 'runs', detail: '' });
+    expect(float32Sentence(report)).toBe(
+      'On cpu, Add, Conv, InstanceNormalization, Mul, Resize, Sigmoid, Softmax have no float16 kernel: ' +
+        'the graph is widened to float32 once when it loads.',
+    );
+    expect(float32Sentence(checkModel(decodeModel(chain('float16')), 'cpu', { lowering: false }))).toMatch(
+      /onnxruntime casts to float32 and back around each of their nodes\.$/,
+    );
+    expect(float32Sentence(checkModel(decodeModel(chain('float')), 'cpu'))).toBeNull();
 
     const half = await run(chain('float16'), new ort.Tensor('float16', floatsToHalf(x32), SHAPE));
     const full = await run(chain('float'), new ort.Tensor('float32', x32, SHAPE));

@@ -19,7 +19,7 @@ import { foldInputCasts, foldableInputCasts } from './fold-input-casts';
 import type { OpsetReport } from './opset-check';
 import { checkProviders } from './provider-ops';
 import type { CheckProvider } from './provider-ops';
-import { widenFloat16, widenable } from './widen-float16';
+import { widenFloat16 } from './widen-float16';
 import type { InferenceBackend } from '../backend';
 
 export interface PreparedModel {
@@ -86,8 +86,7 @@ export async function prepareModel(
   // WebGPU has no Cast from int64: an integer input cast at once (the timestep) is fed at the type cast to instead.
   const foldCasts = castsFoldedOn.has(provider) && foldableInputCasts(skeleton.graph ?? {}).length > 0;
   // The CPU provider computes float16 in float32 (it has few float16 kernels): the graph is widened once, here.
-  const widen =
-    provider === 'cpu' && report.lowering && report.ops.some((o) => o.inFloat32) && widenable(skeleton.graph ?? {});
+  const widen = report.widensToFloat32;
   const asItIs = { path, report, lowered: false, fromCache: false, fused: [] };
   if (toLower.length === 0 && fusions.length === 0 && !foldCasts && !widen) return asItIs;
   const passes = [...fusions, ...(foldCasts ? [INPUT_CASTS] : []), ...(widen ? [FLOAT32] : [])];

@@ -5,7 +5,9 @@
  * lowering). A pure function of the graph and the tables; `checkModelFile` reads the nodes of the graph file only,
  * skipping its weights (inside the file or beside it).
  */
-import { hasKernel, normalDomain, typesAt } from './kernel-table';
+import { hasKernel, normalDomain } from './kernel-table';
+import { castNote, castToFloat, gapNote, typeGap } from './type-gaps';
+import type { Typed } from './type-gaps';
 import { loweringFor, minLoweringOpset } from './lowerings';
 import { formOf, formRejected } from './node-forms';
 import { readGraphSkeleton } from './graph-skeleton';
@@ -14,6 +16,7 @@ import { elemTypes } from './elem-types';
 import type { Model } from './onnx-model';
 import { checkProviders, providerOps } from './provider-ops';
 import type { CheckProvider, ProviderOps } from './provider-ops';
+import { widenable } from './widen-float16';
 
 export type Fate = 'runs' | 'lowered' | 'cpu-fallback' | 'unchecked' | 'refused';
 
@@ -47,6 +50,8 @@ export interface OpsetReport {
   ops: OpEntry[];
   /** False when any operator is refused: a session would fail to be created. */
   runs: boolean;
+  /** A float16 graph the CPU provider gets widened to float32 at load (widen-float16.ts). */
+  widensToFloat32: boolean;
 }
 
 export interface CheckOptions {
@@ -112,6 +117,7 @@ export function checkModel(model: Model, provider: CheckProvider, options: Parti
     onnxOpset,
     ops,
     runs: !ops.some((o) => o.fate === 'refused'),
+    widensToFloat32: provider === 'cpu' && lowering && ops.some((o) => o.inFloat32) && widenable(model.graph ?? {}),
   };
 }
 
@@ -137,38 +143,6 @@ const opName = (domain: string, op: string, form = '') =>
 /** Whether `t` runs the op in this form: a kernel, which does not refuse the form. */
 const runsOn = (t: ProviderOps, domain: string, op: string, form: string, opset: number) =>
   hasKernel(t.kernels, domain, op, opset) && !formRejected(t.provider, domain, op, form);
-
-/** The types among `types` that `t`'s kernels for the op at `opset` do not take, with those they take. */
-function typeGap(t: ProviderOps, e: Typed): { wrong: string[]; allowed: string[] } | undefined {
-  const allowed = typesAt(t.types, e.domain, e.op, e.opset);
-  const wrong = allowed ? e.types.filter((x) => !allowed.has(x)) : [];
-  return allowed && wrong.length ? { wrong, allowed: [...allowed] } : undefined;
-}
-
-/**
- * Whether onnxruntime's CPU provider computes the gap in float32: at session creation its InsertCastTransformer
- * puts Casts to float32 around a CPU node whose float16 inputs have no float16 kernel when a float kernel exists
- * (tried with onnxruntime 1.30: Conv, InstanceNormalization, MatMul, Add, Softmax, Resize, Erf, MultiHeadAttention
- * at float16 all run; bfloat16 gets "Could not find an implementation", so only float16 is cast).
- */
-const castToFloat = (gap: { wrong: string[]; allowed: string[] }) =>
-  gap.wrong.every((x) => x === 'float16') && gap.allowed.includes('float32');
-
-/** The float types by name, the others counted: "float32, float64 and 8 other types". */
-function listTypes(types: string[]): string {
-  if (types.length <= 4) return types.join(', ');
-  const floats = types.filter((t) => t.startsWith('float'));
-  return `${floats.join(', ')} and ${types.length - floats.length} other types`;
-}
-
-/** `cpu has Conv only for float32, not float16` */
-const gapNote = (provider: string, op: string, gap: { wrong: string[]; allowed: string[] }) =>
-  `${provider} has ${op} only for ${listTypes(gap.allowed)}, not ${gap.wrong.join(', ')}`;
-
-/** Widened at load (widen-float16.ts), or with lowering off cast by onnxruntime around the node: float32 either way. */
-const castNote = 'computed in float32';
-
-type Typed = { domain: string; op: string; form: string; opset: number; types: readonly string[] };
 
 function fateOf(
   e: Typed,
@@ -288,4 +262,15 @@ export function fallbackSentence(report: OpsetReport): string | null {
   if (fallback.length === 0) return null;
   const names = fallback.map((o) => `${opName(o.domain, o.op, o.form)} (×${o.count})`).join(', ');
   return `On ${report.provider}, ${names} would run on the CPU provider, copying tensors each run.`;
+}
+
+/** Where a float16 graph is computed in float32 on the CPU provider, and how; null when nothing is. */
+export function float32Sentence(report: OpsetReport): string | null {
+  const ops = report.ops.filter((o) => o.inFloat32);
+  if (ops.length === 0) return null;
+  const how = report.widensToFloat32
+    ? 'the graph is widened to float32 once when it loads'
+    : 'onnxruntime casts to float32 and back around each of their nodes';
+  const names = ops.map((o) => opName(o.domain, o.op, o.form)).join(', ');
+  return `On ${report.provider}, ${names} have no float16 kernel: ${how}.`;
 }

@@ -108,7 +108,8 @@ export const outputsService = scopeService({
         whipPush: o.whipPush === undefined ? undefined : { url: o.whipPush, token: o.whipToken },
         outputs: o.outputs,
         more: moreOutputs,
-        conditioning: pre.feed,
+        // The depth map goes out as late as the picture rendered from it.
+        conditioning: outputDelay.follow(pre.feed),
       });
       const conditioningRoutes = conditioningWebrtc ? [whepRoutes(conditioningWebrtc, rootPaths.conditioningWhep)] : [];
       return {

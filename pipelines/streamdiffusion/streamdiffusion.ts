@@ -89,7 +89,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     });
     if (ctx.signal.aborted) return;
     await checkPredictionType(files.dir, id);
-    this.loras = new LoraSwap(ctx.log, modelsDir);
+    this.loras = new LoraSwap(ctx.log, modelsDir, (sentence) => ctx.warn?.('lora', sentence));
     const loras = await this.loras.atLoad(params);
     const control = await controlFilesFor(params, files, modelsDir(), ctx);
     if (ctx.signal.aborted) return;

@@ -91,6 +91,7 @@ describe('PipelinesCard device', () => {
       transitions: [],
       warm: [],
       lastLoadError: null,
+      warnings: [],
       pipelineId: 'neural-field',
       stage: null,
       progress: null,
@@ -116,6 +117,7 @@ describe('PipelinesCard loads that cannot succeed', () => {
     transitions: [],
     warm: [],
     lastLoadError: null,
+    warnings: [],
     pipelineId: 'neural-field',
     stage: null,
     progress: null,
@@ -153,5 +155,27 @@ describe('PipelinesCard loads that cannot succeed', () => {
     const alert = container.querySelector('[data-pipeline="streamdiffusion"] [data-reason="load-failed"]')!;
     expect(alert.textContent).toContain('Could not load (first render): the UNet session threw; neural-field went on');
     expect(container.querySelector('[data-pipeline="neural-field"] .state')!.textContent).toBe('ready');
+  });
+
+  it('shows on the running pipeline what it refused on a live change, and nothing once it is cleared', () => {
+    const sentence = 'LoRA change to broken refused, style goes on: broken.safetensors is not a safetensors file';
+    const running = { ...ready, pipelineId: 'streamdiffusion' };
+    const { container, rerender } = show([], () => {}, { ...running, warnings: [sentence] });
+    const warning = container.querySelector('[data-pipeline="streamdiffusion"] [data-reason="pipeline-warning"]');
+    expect(warning?.textContent).toBe(sentence);
+    expect(container.querySelector('[data-pipeline="neural-field"] [data-reason="pipeline-warning"]')).toBeNull();
+    const { ctx } = fakePanel();
+    rerender(
+      <WithPanel ctx={ctx}>
+        <PipelinesCard
+          pipelines={[pipeline('neural-field'), pipeline('streamdiffusion')]}
+          active="streamdiffusion"
+          status={running}
+          models={[]}
+          download={() => {}}
+        />
+      </WithPanel>,
+    );
+    expect(container.querySelector('[data-reason="pipeline-warning"]')).toBeNull();
   });
 });

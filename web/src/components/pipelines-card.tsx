@@ -65,6 +65,13 @@ export function PipelinesCard({ pipelines, active, status, models, download }: P
               </p>
             )}
             {current && status && <LoadState status={status} />}
+            {current &&
+              status?.warnings?.map((w) => (
+                // What it could not do live (a LoRA change refused): it runs on as before, so a warning, not an error.
+                <p key={w} class="warn" role="alert" data-reason="pipeline-warning">
+                  {w}
+                </p>
+              ))}
             <Models lines={models.filter((m) => m.pipeline === p.id)} download={download} />
           </li>
         );

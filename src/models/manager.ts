@@ -14,6 +14,8 @@ import { DECIMAL, formatBytes } from '../shared/bytes';
 import { describeMissing } from './status';
 import { transferFile } from './transfer';
 import { whereItRuns } from './variants';
+import { exportStatus } from './exports';
+import type { ExportManifest } from './exports';
 import { retryDefaults, withRetries } from './retry';
 import type { RetryPolicy } from './retry';
 import type { StatFs } from './disk';
@@ -31,6 +33,8 @@ export interface ModelManagerOptions {
   log?: (message: string) => void;
   /** Told `('models', ModelsStatus)` on every change, progress at most ~4 times a second. */
   events?: { emit(topic: 'models', data: ModelsStatus): void };
+  /** Files only an exporter makes (ControlNets): listed with their state and command, never downloaded. */
+  exports?: ExportManifest[];
   statfs?: StatFs;
   now?: () => number;
   lock?: LockOptions;
@@ -52,9 +56,9 @@ const LOCK_REFRESH_MS = 30_000;
 export class ModelManager {
   readonly dir: string;
   private readonly o: Required<
-    Omit<ModelManagerOptions, 'dir' | 'events' | 'statfs' | 'lock' | 'logFailures' | 'retry'>
+    Omit<ModelManagerOptions, 'dir' | 'events' | 'statfs' | 'lock' | 'logFailures' | 'retry' | 'exports'>
   > &
-    Pick<ModelManagerOptions, 'events' | 'statfs' | 'lock' | 'logFailures'>;
+    Pick<ModelManagerOptions, 'events' | 'statfs' | 'lock' | 'logFailures' | 'exports'>;
   private readonly retry: RetryPolicy;
   private readonly manifests = new Map<string, ModelManifest>();
   private readonly running = new Map<string, Promise<ModelStatus>>();
@@ -88,7 +92,9 @@ export class ModelManager {
 
   /** Every model's files, state and progress. */
   async status(): Promise<ModelsStatus> {
-    return { dir: this.dir, models: await Promise.all(this.list().map((m) => this.modelStatus(m))) };
+    const models = await Promise.all(this.list().map((m) => this.modelStatus(m)));
+    const exports = this.o.exports?.length ? { exports: await exportStatus(this.dir, this.o.exports) } : {};
+    return { dir: this.dir, models, ...exports };
   }
 
   /** One model's status; throws for an unknown id. */

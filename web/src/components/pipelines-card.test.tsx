@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PipelinesCard } from './pipelines-card';
 import { WithPanel, fakePanel } from '../test-support';
 import type { PipelineInfo, PipelineStatus } from '../../../src/shared/api';
+import { modelLines } from '../services';
 import type { ModelLine } from '../services';
 
 afterEach(cleanup);
@@ -79,6 +80,44 @@ describe('PipelinesCard model files', () => {
     expect(row('sd-turbo@olive-cuda')).toContain('runs whole on cuda; lowered on cpu, webgpu, dml');
     fireEvent.click(screen.getByRole('button', { name: 'download sd-turbo@olive-cuda' }));
     expect(asked).toEqual(['sd-turbo@olive-cuda']);
+  });
+});
+
+describe('PipelinesCard ControlNet exports', () => {
+  it('says which are here and, for a missing one, the exporter command instead of a Download button', () => {
+    const command =
+      'python tools/sd-variants-export/export.py --controlnet canny --out /m/exported/sd-turbo-controlnet';
+    const status = {
+      dir: '/m',
+      models: [],
+      exports: [
+        {
+          id: 'sd-turbo-controlnet-depth',
+          pipeline: 'streamdiffusion',
+          of: 'sd-turbo',
+          description: 'depth',
+          state: 'ready',
+          missing: [],
+          command: 'x',
+        },
+        {
+          id: 'sd-turbo-controlnet-canny',
+          pipeline: 'streamdiffusion',
+          of: 'sd-turbo',
+          description: 'canny',
+          state: 'missing',
+          missing: ['exported/sd-turbo-controlnet/controlnet_canny/model.onnx'],
+          command,
+        },
+      ],
+    };
+    const { container } = show(modelLines(status));
+    const row = (id: string) => container.querySelector(`[data-pipeline="streamdiffusion"] [data-model="${id}"]`)!;
+    expect(row('sd-turbo-controlnet-depth').textContent).toContain('ready (for sd-turbo)');
+    const missing = row('sd-turbo-controlnet-canny');
+    expect(missing.querySelector('[data-reason="not-exported"]')!.textContent).toContain('controlnet_canny/model.onnx');
+    expect(missing.querySelector('code')!.textContent).toBe(command);
+    expect(screen.queryByRole('button', { name: /download sd-turbo-controlnet/ })).toBeNull();
   });
 });
 

@@ -133,7 +133,10 @@ function Models({ lines, download }: { lines: ModelLine[]; download: (model: str
               <span style={{ width: `${Math.round(l.fraction * 100)}%` }} />
             </span>
           )}
-          {l.state === 'ready' ? (
+          {l.exported ? (
+            // Not downloadable: the exporter writes it; the command is what a user copies.
+            <ExportState line={l} exported={l.exported} />
+          ) : l.state === 'ready' ? (
             <span class="dim">ready</span>
           ) : l.state === 'downloading' ? (
             <span class="dim">{l.fraction === null ? 'downloading' : `${Math.round(l.fraction * 100)}%`}</span>
@@ -147,5 +150,14 @@ function Models({ lines, download }: { lines: ModelLine[]; download: (model: str
         </li>
       ))}
     </ul>
+  );
+}
+
+function ExportState({ line, exported }: { line: ModelLine; exported: NonNullable<ModelLine['exported']> }) {
+  if (line.state === 'ready') return <span class="dim">ready (for {exported.of})</span>;
+  return (
+    <span class="reason" data-reason="not-exported">
+      missing for {exported.of} ({exported.missing.join(', ')}): make it with <code>{exported.command}</code>
+    </span>
   );
 }

@@ -36,7 +36,7 @@ export const coreService = scopeService({
   flags: ['pipelines', 'plugins', 'device', 'isolation', 'warm', 'memoryBudget', 'manifests', 'modelsDir'],
   needs: ['services', 'models', 'presets', 'plugins', 'faults', 'host', 'runtime', 'interpolator', 'pre'],
   start: ({ services, models, presets, plugins, faults, host, runtime, interpolator, pre }) => {
-    const loras = new LoraInstaller({ root: models.dir, log: services.log });
+    const loras = new LoraInstaller({ root: models.dir, log: services.log, events: services.events });
     return {
       routes: {
         api: [

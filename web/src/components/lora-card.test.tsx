@@ -27,12 +27,12 @@ describe('LoraCard', () => {
     const { container } = render(<LoraCard list={folder()} values={{ lora: 'detail', lora2: 'none' }} actions={a} />);
     const items = [...container.querySelectorAll('[aria-label="LoRA folder"] li')].map((li) => li.textContent);
     expect(items).toEqual(['detail · 1.2 MB', 'ink · 800 kB']);
-    const first = screen.getByLabelText('LoRA 1') as HTMLSelectElement;
+    const first = screen.getByLabelText('LoRA slot 1') as HTMLSelectElement;
     expect(first.value).toBe('detail');
     expect([...first.options].map((o) => o.value)).toEqual(['none', 'detail', 'ink']);
     // The pipeline has two slots: no third picker.
     expect(screen.queryByLabelText('LoRA 3')).toBeNull();
-    fireEvent.change(screen.getByLabelText('LoRA 2'), { target: { value: 'ink' } });
+    fireEvent.change(screen.getByLabelText('LoRA slot 2'), { target: { value: 'ink' } });
     fireEvent.change(first, { target: { value: 'none' } });
     expect(a.use.mock.calls).toEqual([
       ['lora2', 'ink'],
@@ -70,7 +70,7 @@ describe('LoraCard', () => {
     });
     rerender(<LoraCard list={done} values={{ lora: 'none' }} actions={a} />);
     expect(container.querySelector('[data-install="style"]')!.textContent).toContain('installed');
-    const options = [...(screen.getByLabelText('LoRA 1') as HTMLSelectElement).options].map((o) => o.value);
+    const options = [...(screen.getByLabelText('LoRA slot 1') as HTMLSelectElement).options].map((o) => o.value);
     expect(options).toEqual(['none', 'detail', 'ink', 'style']);
   });
 

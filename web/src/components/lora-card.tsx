@@ -56,9 +56,9 @@ export function LoraCard({
         const options = ['none', ...names, ...(current !== 'none' && !names.includes(current) ? [current] : [])];
         return (
           <label key={slot} class="row">
-            <span>LoRA {i + 1}</span>
+            <span>slot {i + 1}</span>
             <select
-              aria-label={`LoRA ${i + 1}`}
+              aria-label={`LoRA slot ${i + 1}`}
               data-slot={slot}
               value={current}
               onChange={(e) => actions.use(slot, e.currentTarget.value)}

@@ -61,6 +61,20 @@ describe('ControlNet exports', () => {
       `sd-turbo-controlnet-canny (sd-turbo, streamdiffusion): missing exported/sd-turbo-controlnet/controlnet_canny/model.onnx\n  make it: ${commandFor(dir, 'canny')}`,
     );
     expect(text).toMatch(/^sd-turbo-controlnet-softedge .*: missing /m);
+
+    // Asked to download one: refused with the command that makes it, nothing fetched.
+    const err: string[] = [];
+    const refused = await runDownloadCommand(['sd-turbo-controlnet-canny', '--dir', dir, '--device', 'cpu'], {
+      manifests: streamDiffusionManifests,
+      exports: controlNetExports,
+      fetch: () => Promise.reject(new Error('nothing may be fetched')),
+      stdout: { isTTY: false, columns: 100, write: () => {} },
+      stderr: { isTTY: false, columns: 100, write: (s: string) => err.push(s) },
+    });
+    expect(refused).toBe(2);
+    expect(err.join('')).toContain(
+      `sd-turbo-controlnet-canny is not downloadable (no ONNX export on the Hub): make it with \`${commandFor(dir, 'canny')}\``,
+    );
   });
 
   it('the preflight names the exporter command for a missing ControlNet, and nothing for one that is here', () => {
@@ -93,6 +107,13 @@ describe('ControlNet exports', () => {
       const states = Object.fromEntries(
         (status.exports as { id: string; state: string }[]).map((e) => [e.id, e.state]),
       );
+      // The panel's Download of it would be refused with the command (it offers none, but the API is open).
+      const download = await rig.call('/api/v1/models/download', {
+        method: 'POST',
+        body: { model: 'sd-turbo-controlnet-canny' },
+      });
+      expect(download.status).toBe(404);
+      expect(download.body.error.message).toContain(`make it with \`${commandFor(dir, 'canny')}\``);
       expect(states).toEqual({
         'sd-turbo-controlnet-depth': 'ready',
         'sd-turbo-controlnet-canny': 'missing',

@@ -118,9 +118,11 @@ export async function runDownloadCommand(args: string[], options: DownloadComman
   const choosing = values.variant === undefined && positionals.some((n) => !manager.has(n));
   const provider: CheckProvider =
     requested !== 'auto' ? requested : choosing ? await (options.autoProvider ?? machineProvider)() : 'cpu';
-  const targets = positionals.map((name) =>
-    downloadTarget(manager.list(), name, { variant: values.variant, provider }),
-  );
+  const targets = positionals.map((name) => {
+    // An export has nothing to download: the sentence says what makes it.
+    const exported = manager.notDownloadable(name);
+    return exported ? { error: exported } : downloadTarget(manager.list(), name, { variant: values.variant, provider });
+  });
   const errors = targets.flatMap((t) => ('error' in t ? [t.error] : []));
   if (errors.length > 0) {
     stderr.write(`daydream-scope download: ${errors.join('; ')}\n`);

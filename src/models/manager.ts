@@ -97,6 +97,12 @@ export class ModelManager {
     return { dir: this.dir, models, ...exports };
   }
 
+  /** For the id of an export (a ControlNet): the sentence saying it is made, not downloaded, and by what; else null. */
+  notDownloadable(id: string): string | null {
+    const e = this.o.exports?.find((x) => x.id === id);
+    return e ? `${id} is not downloadable (no ONNX export on the Hub): make it with \`${e.command(this.dir)}\`` : null;
+  }
+
   /** One model's status; throws for an unknown id. */
   async modelStatus(manifestOrId: ModelManifest | string): Promise<ModelStatus> {
     const m = typeof manifestOrId === 'string' ? this.manifest(manifestOrId) : manifestOrId;
@@ -306,6 +312,8 @@ export class ModelManager {
   }
 
   private unknown(id: string): DownloadError {
+    const refused = this.notDownloadable(id);
+    if (refused) return new DownloadError('invalid', refused);
     const known =
       this.list()
         .map((m) => m.id)

@@ -1,7 +1,7 @@
 /**
  * The output delay: one delay line between the frame loop and every output (WHEP, MJPEG and /frame, NDI, Syphon,
- * Spout, recording, DMX pixel mapping, and through follow() the conditioning picture's WHEP and NDI), so the picture can be lined up with a PA that is late by its own
- * processing and the distance to the room. Set in milliseconds, or in beats that follow the tempo; clamped to
+ * Spout, recording, DMX pixel mapping; through follow(), the conditioning picture's WHEP and NDI too), so the
+ * picture can be lined up with a PA that is late by its own processing and the distance to the room. Set in milliseconds, or in beats that follow the tempo; clamped to
  * MAX_OUTPUT_DELAY_MS. At 0 a frame passes straight through, as if the line were not there.
  *
  * Memory is bounded twice: at most `maxFrames` frames are held, and at most `maxBytes` of pixels (a repeated

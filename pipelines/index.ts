@@ -9,6 +9,8 @@ import { ipAdapterSdxlVitHManifest } from './streamdiffusion/reference/manifests
 import { depthAnythingV2SmallManifest } from './shared/depth/depth-manifest';
 import type { ModelManifest } from '../src/models/manifest';
 import { testPattern } from './test-pattern/pattern';
+import type { ExportManifest } from '../src/models/exports';
+import { controlNetExports } from './streamdiffusion/control-exports';
 
 /** Pipelines built into the server, the embedded default first. */
 export const builtinPipelines: PipelineDefinition[] = [
@@ -29,3 +31,6 @@ export const modelManifests: ModelManifest[] = [
   ipAdapterSdxlVitHManifest,
   depthAnythingV2SmallManifest,
 ];
+
+/** Model files only an exporter makes (the ControlNets): listed with their command, never downloaded. */
+export const modelExports: ExportManifest[] = [...controlNetExports];

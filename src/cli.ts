@@ -11,7 +11,7 @@ import { runDownloadCommand } from './models';
 import { runModelCommand } from './model-check-command';
 import { loadPlugins } from './plugins/index';
 import type { ParamSpec } from './params/spec';
-import { modelManifests } from '../pipelines/index';
+import { modelExports, modelManifests } from '../pipelines/index';
 import { runMcpCommand } from './mcp-command';
 import { runShowCommand } from './show-command';
 
@@ -37,7 +37,7 @@ export const helpText = () => `${USAGE}${flagsHelp()}\n`;
 export async function main(argv: string[]): Promise<void> {
   // `download` has flags of its own (--dir, --list) that the server's strict parser would refuse.
   if (argv[0] === 'download') {
-    process.exitCode = await runDownloadCommand(argv.slice(1), { manifests: modelManifests });
+    process.exitCode = await runDownloadCommand(argv.slice(1), { manifests: modelManifests, exports: modelExports });
     return;
   }
   if (argv[0] === 'model') {

@@ -195,6 +195,7 @@ export async function buildCore(o: ScopeOptions, seams: CoreSeams = {}): Promise
   });
   const models = new ModelManager({
     manifests: o.manifests,
+    exports: o.exports,
     log: o.log,
     events,
     ...(o.modelsDir === undefined ? {} : { dir: o.modelsDir }),

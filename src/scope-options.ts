@@ -17,7 +17,8 @@ import { outputDelayDefaults } from './output-delay-flags';
 import type { OutputDelayOptions } from './output-delay-flags';
 import type { TimecodeOptions } from './timecode-flags';
 import type { Output } from '../outputs/output';
-import { builtinPipelines, defaultPipelineId, modelManifests } from '../pipelines/index';
+import { builtinPipelines, defaultPipelineId, modelExports, modelManifests } from '../pipelines/index';
+import type { ExportManifest } from './models/exports';
 
 export interface ScopeOptions extends DmxOptions, TimecodeOptions, OutputDelayOptions {
   port: number;
@@ -75,6 +76,8 @@ export interface ScopeOptions extends DmxOptions, TimecodeOptions, OutputDelayOp
   faultInjection: boolean;
   /** Model files the pipelines can download; the built-in pipelines' by default. */
   manifests: ModelManifest[];
+  /** Model files only an exporter makes (ControlNets), listed beside the downloads. */
+  exports: ExportManifest[];
   /** MIDI control; `false` leaves MIDI off entirely. */
   midi: boolean;
   /** MIDI inputs to open, by name (or part of one) or index; all by default. */
@@ -160,6 +163,7 @@ export const scopeDefaults: ScopeOptions = {
   memoryBudget: Math.round(totalmem() * 0.75),
   faultInjection: faultsEnabled(),
   manifests: modelManifests,
+  exports: modelExports,
   modelsDir: undefined,
   configDir: undefined,
   // DAYDREAM_SCOPE_MIDI=off is --no-midi (the test run sets it: tests never open a real controller).

@@ -36,7 +36,7 @@ export const coreService = scopeService({
   flags: ['pipelines', 'plugins', 'device', 'isolation', 'warm', 'memoryBudget', 'manifests', 'modelsDir'],
   needs: ['services', 'models', 'presets', 'plugins', 'faults', 'host', 'runtime', 'interpolator', 'pre'],
   start: ({ services, models, presets, plugins, faults, host, runtime, interpolator, pre }) => {
-    const loras = new LoraInstaller({ root: models.dir, log: services.log });
+    const loras = new LoraInstaller({ root: models.dir, log: services.log, events: services.events });
     return {
       routes: {
         api: [
@@ -108,7 +108,8 @@ export const outputsService = scopeService({
         whipPush: o.whipPush === undefined ? undefined : { url: o.whipPush, token: o.whipToken },
         outputs: o.outputs,
         more: moreOutputs,
-        conditioning: pre.feed,
+        // The depth map goes out as late as the picture rendered from it.
+        conditioning: outputDelay.follow(pre.feed),
       });
       const conditioningRoutes = conditioningWebrtc ? [whepRoutes(conditioningWebrtc, rootPaths.conditioningWhep)] : [];
       return {

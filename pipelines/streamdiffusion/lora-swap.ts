@@ -2,7 +2,8 @@
  * The LoRAs of a running streamdiffusion: chosen at load, their strengths set every frame, and a change of choice
  * carried out while the show goes on: the text encoders and the UNet are opened again with the new branches
  * beside the ones in use, put in place between two frames once ready, and the old ones released. A change that
- * fails (a file that is not a LoRA, one for another model) leaves the graphs in use as they were and says why.
+ * fails (a file that is not a LoRA, one for another model) leaves the graphs in use as they were and says why: in
+ * the log and, until a later change succeeds or the choice goes back to the LoRAs in use, in the pipeline's status.
  */
 import { NO_LORA } from '../../src/runtime/lora/lora-folder';
 import type { LoraSet } from '../../src/runtime/lora/lora-set';
@@ -22,6 +23,8 @@ export class LoraSwap {
   constructor(
     private readonly log: (message: string) => void,
     private readonly root: () => string,
+    /** Shows (a sentence) or clears (null) the refused change in the pipeline's status. */
+    private readonly warn: (sentence: string | null) => void = () => {},
   ) {}
 
   /** The LoRAs of these values, read and checked, for the load; undefined when none is chosen. */
@@ -43,6 +46,11 @@ export class LoraSwap {
       this.log(`LoRA now ${describe(ready.choice)}`);
     }
     const choice = loraChoice(params);
+    if (choice === this.inUse && this.failed !== undefined) {
+      // Back to the LoRAs in use: the refused change is no longer asked for.
+      this.failed = undefined;
+      this.warn(null);
+    }
     if (choice === this.inUse || choice === this.failed || this.pending) return;
     const done = this.reopen(params, choice, model).finally(() => (this.pending = undefined));
     this.pending = { choice, done };
@@ -67,11 +75,14 @@ export class LoraSwap {
       await this.release();
       this.ready = { choice, networks, salt: () => this.strengths.key(inputs) };
       this.failed = undefined;
+      this.warn(null);
       if (this.closed) await this.release();
     } catch (err) {
       this.failed = choice;
       const why = err instanceof Error ? err.message : String(err);
-      this.log(`LoRA change to ${describe(choice)} refused, ${describe(this.inUse)} goes on: ${why}`);
+      const sentence = `LoRA change to ${describe(choice)} refused, ${describe(this.inUse)} goes on: ${why}`;
+      this.log(sentence);
+      this.warn(sentence);
     }
   }
 

@@ -25,6 +25,8 @@ import { SimilarityFilter } from './similarity-filter';
 import { ImageSource } from '../shared/source';
 import { Timings } from '../shared/timings';
 import { LoraSwap } from './lora-swap';
+import { withControlNeeds } from './control-exports';
+import type { ControlValues } from './controlnet/params';
 import { attachControl, controlFilesFor, controlFrame } from './controlnet/attach';
 import { anyControlNet } from './controlnet/params';
 import { referenceSlot } from './reference/reference-load';
@@ -45,8 +47,14 @@ export const streamDiffusion = definePipeline({
   takesInput: (params) => params.mode === 'img2img' || anyControlNet(params),
   conditioningApart: (params) => anyControlNet(params),
   // The model's files, before the running pipeline is touched (the generated ones need none).
+  // A ControlNet of the real model is exported, not downloaded: a missing one is refused with its command.
   preflight: (_ctx, params) =>
-    modelNeeds(params.model as ModelId, modelsDir(), params.vae === 'tiny' ? 'tiny' : 'full'),
+    withControlNeeds(
+      modelNeeds(params.model as ModelId, modelsDir(), params.vae === 'tiny' ? 'tiny' : 'full'),
+      String(params.model),
+      params as unknown as ControlValues,
+      modelsDir(),
+    ),
   create: () => new StreamDiffusionPipeline(),
 });
 
@@ -89,7 +97,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     });
     if (ctx.signal.aborted) return;
     await checkPredictionType(files.dir, id);
-    this.loras = new LoraSwap(ctx.log, modelsDir);
+    this.loras = new LoraSwap(ctx.log, modelsDir, (sentence) => ctx.warn?.('lora', sentence));
     const loras = await this.loras.atLoad(params);
     const control = await controlFilesFor(params, files, modelsDir(), ctx);
     if (ctx.signal.aborted) return;

@@ -117,6 +117,7 @@ export class PipelineHost {
       executionProviderReason: runtime.providerStatus()?.reason ?? null,
       transitions: [...this.watchdog.history],
       warm: this.slots.warm.list().map((p) => p.id),
+      warnings: active?.warnings ?? [],
       lastLoadError: this.fallback.lastError,
     };
   }
@@ -441,6 +442,7 @@ export class PipelineHost {
         signal,
         log: (m) => this.log(`[${def.id}] ${m}`),
         progress: (stage, fraction) => current() && this.setProgress(stage, fraction ?? null),
+        changed: () => this.slots.active === loaded && this.emit(),
       });
     } catch (err) {
       await loaded.kill(this.log);

@@ -18,6 +18,8 @@ export interface LoadOptions {
   signal: AbortSignal;
   log: (message: string) => void;
   progress: (stage: string, fraction?: number) => void;
+  /** Told when its warnings changed (the host's status goes out again). */
+  changed?: () => void;
 }
 
 export class LoadedPipeline {
@@ -32,6 +34,8 @@ export class LoadedPipeline {
   loadedAt: string | null = null;
   loadMs = 0;
   private lostHandlers: ((err: Error) => void)[] = [];
+  /** What the running instance said it could not do (LoadContext.warn), by key. */
+  private readonly warned = new Map<string, string>();
   /** The frame it has in flight in the throughput loop (`pipelineDepth` 2). */
   private readonly depth = new FrameDepth();
 
@@ -55,6 +59,11 @@ export class LoadedPipeline {
     return this.def.id;
   }
 
+  /** The sentences the pipeline shows in its status now, oldest first. */
+  get warnings(): string[] {
+    return [...this.warned.values()];
+  }
+
   /** Calls `handler` when its own runtime's process dies by itself. */
   onLost(handler: (err: Error) => void): void {
     this.lostHandlers.push(handler);
@@ -71,6 +80,12 @@ export class LoadedPipeline {
       signal: o.signal,
       log: o.log,
       progress: o.progress,
+      warn: (key, sentence) => {
+        if ((this.warned.get(key) ?? null) === sentence) return;
+        if (sentence === null) this.warned.delete(key);
+        else this.warned.set(key, sentence);
+        o.changed?.();
+      },
     });
     // Wall time on purpose: the log says how long loading really took, whatever clock drives the frames.
     this.loadMs = performance.now() - started;

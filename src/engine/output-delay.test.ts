@@ -114,6 +114,44 @@ describe('the output delay', () => {
   });
 });
 
+describe('the conditioning picture behind the output delay', () => {
+  it('holds the depth map back exactly as long as the frames, through a change of delay, tempo and a drain', () => {
+    const { clock, tempo, src, delay, out } = line();
+    const depth = source();
+    const held = delay.follow(depth);
+    const maps: { seq: number; at: number }[] = [];
+    held.onFrame((f) => maps.push({ seq: f.seq, at: clock.now() }));
+    // At 0 ms both pass straight through.
+    src.publish();
+    depth.publish();
+    expect(maps).toEqual([{ seq: 0, at: 0 }]);
+    delay.set({ ms: 100 });
+    src.publish();
+    depth.publish();
+    clock.advance(99);
+    expect(maps).toHaveLength(1);
+    clock.advance(1);
+    // The depth map of a frame comes out at the same instant as that frame.
+    expect(maps.at(-1)).toEqual({ seq: 1, at: 100 });
+    expect(out.at(-1)).toEqual({ seq: 1, at: 100 });
+    // In beats at 120 bpm a half beat is 250 ms; a new tempo moves what is held at once.
+    delay.set({ beats: 0.5 });
+    depth.publish();
+    clock.advance(125);
+    expect(maps).toHaveLength(2);
+    tempo.setBpm(240, 'internal');
+    expect(maps.at(-1)).toEqual({ seq: 2, at: 225 });
+    depth.publish();
+    expect(maps).toHaveLength(3);
+    delay.drain();
+    expect(maps.at(-1)).toEqual({ seq: 3, at: 225 });
+    delay.close();
+    depth.publish();
+    // Closed with the outputs' line: it no longer listens.
+    expect(maps).toHaveLength(4);
+  });
+});
+
 describe('the output delay in the server', () => {
   it('PUT /api/v1/output-delay holds back what the outputs and /api/v1/frame show', async () => {
     const rig = await startTestRig();

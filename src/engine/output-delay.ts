@@ -1,7 +1,7 @@
 /**
  * The output delay: one delay line between the frame loop and every output (WHEP, MJPEG and /frame, NDI, Syphon,
- * Spout, recording, DMX pixel mapping), so the picture can be lined up with a PA that is late by its own
- * processing and the distance to the room. Set in milliseconds, or in beats that follow the tempo; clamped to
+ * Spout, recording, DMX pixel mapping; through follow(), the conditioning picture's WHEP and NDI too), so the
+ * picture can be lined up with a PA that is late by its own processing and the distance to the room. Set in milliseconds, or in beats that follow the tempo; clamped to
  * MAX_OUTPUT_DELAY_MS. At 0 a frame passes straight through, as if the line were not there.
  *
  * Memory is bounded twice: at most `maxFrames` frames are held, and at most `maxBytes` of pixels (a repeated
@@ -54,6 +54,10 @@ export class FrameDelayLine implements FrameSource {
   private timer: { due: number; cancel: Cancel } | undefined;
   private readonly detach: () => void;
   private readonly untempo: () => void;
+  /** Lines that hold another stream back by this line's delay (the conditioning picture's outputs). */
+  private readonly followers = new Set<FrameDelayLine>();
+  /** The line whose setting this one follows; undefined for the outputs' own line. */
+  private leader: FrameDelayLine | undefined;
 
   constructor(
     private readonly source: FrameSource,
@@ -66,8 +70,20 @@ export class FrameDelayLine implements FrameSource {
     this.untempo = this.o.tempo.onChange(() => this.release());
   }
 
+  /**
+   * A line holding `source`'s frames back by this line's delay, whatever it is set to later: the conditioning
+   * picture (a depth map) stays lined up with the frames rendered from it. It ends with this line's close().
+   */
+  follow(source: FrameSource): FrameDelayLine {
+    const follower = new FrameDelayLine(source, this.o);
+    follower.leader = this;
+    this.followers.add(follower);
+    return follower;
+  }
+
   /** The delay now, in milliseconds (beats at the current tempo), within 0..MAX_OUTPUT_DELAY_MS. */
   ms(): number {
+    if (this.leader) return this.leader.ms();
     const { unit, value } = this.setting;
     const ms = unit === 'ms' ? value : (value * 60_000) / this.o.tempo.bpm;
     return Math.min(MAX_OUTPUT_DELAY_MS, ms);
@@ -77,6 +93,7 @@ export class FrameDelayLine implements FrameSource {
   set(body: OutputDelayBody): OutputDelay {
     this.setting = clampDelay(body);
     this.release();
+    for (const f of this.followers) f.release();
     return this.status();
   }
 
@@ -98,12 +115,15 @@ export class FrameDelayLine implements FrameSource {
   drain(): void {
     while (this.size > 0) this.emit(this.shift());
     this.cancelTimer();
+    for (const f of this.followers) f.drain();
   }
 
   close(): void {
     this.cancelTimer();
     this.detach();
     this.untempo();
+    for (const f of this.followers) f.close();
+    this.followers.clear();
   }
 
   private push(frame: Frame): void {

@@ -25,6 +25,12 @@ export interface LoadContext<S extends ParamSpecs = ParamSpecs> {
   runtime: InferenceBackend;
   signal: AbortSignal;
   log: (message: string) => void;
+  /**
+   * Shows a sentence in the pipeline's status (`warnings` of /api/v1/pipeline/status, the panel's cards) under
+   * `key` while the pipeline runs: something it could not do live, which a log line alone would hide. null clears
+   * it. Left out by callers that show no status (a preview, a source inside another pipeline).
+   */
+  warn?(key: string, sentence: string | null): void;
 }
 
 export interface RenderContext {

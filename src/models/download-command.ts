@@ -7,6 +7,8 @@ import { ProgressPrinter } from './terminal';
 import type { StatFs } from './disk';
 import type { RetryPolicy } from './retry';
 import type { ModelManifest } from './manifest';
+import type { ExportManifest } from './exports';
+import type { ExportStatus } from '../shared/models';
 import type { ModelStatus, ModelsStatus } from './status';
 import type { TextOut } from './terminal';
 import { downloadTarget, knownIds, whereItRuns } from './variants';
@@ -37,6 +39,8 @@ Environment:
 export interface DownloadCommandOptions {
   /** Every model the installed pipelines declare. */
   manifests: ModelManifest[];
+  /** Files only an exporter makes (ControlNets): listed with their state and command. */
+  exports?: ExportManifest[];
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
   stdout?: TextOut;
@@ -82,6 +86,7 @@ export async function runDownloadCommand(args: string[], options: DownloadComman
   const printer = new ProgressPrinter(stdout);
   const manager = new ModelManager({
     manifests: options.manifests,
+    ...(options.exports ? { exports: options.exports } : {}),
     ...(values.dir ? { dir: resolve(values.dir) } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -93,7 +98,8 @@ export async function runDownloadCommand(args: string[], options: DownloadComman
     events: { emit: (_topic, data) => printer.update(currentOf(data)) },
   });
   if (values.list) {
-    stdout.write(listing((await manager.status()).models, manager.list(), manager.dir));
+    const status = await manager.status();
+    stdout.write(listing(status.models, manager.list(), manager.dir) + exportListing(status.exports ?? []));
     return 0;
   }
   if (positionals.length === 0) {
@@ -112,9 +118,11 @@ export async function runDownloadCommand(args: string[], options: DownloadComman
   const choosing = values.variant === undefined && positionals.some((n) => !manager.has(n));
   const provider: CheckProvider =
     requested !== 'auto' ? requested : choosing ? await (options.autoProvider ?? machineProvider)() : 'cpu';
-  const targets = positionals.map((name) =>
-    downloadTarget(manager.list(), name, { variant: values.variant, provider }),
-  );
+  const targets = positionals.map((name) => {
+    // An export has nothing to download: the sentence says what makes it.
+    const exported = manager.notDownloadable(name);
+    return exported ? { error: exported } : downloadTarget(manager.list(), name, { variant: values.variant, provider });
+  });
   const errors = targets.flatMap((t) => ('error' in t ? [t.error] : []));
   if (errors.length > 0) {
     stderr.write(`daydream-scope download: ${errors.join('; ')}\n`);
@@ -183,4 +191,15 @@ function listing(models: ModelStatus[], manifests: ModelManifest[], dir: string)
     return `${line(r)}\n${' '.repeat(widths[0]! + 2)}runs: ${whereItRuns(v)}${v.verified ? '' : ' (unverified file list)'}`;
   });
   return `${head}\n${lines.join('\n')}\n\nModels folder: ${dir}\n`;
+}
+
+/** The exported files (ControlNets): not downloadable, so each with what is missing and the command that writes it. */
+function exportListing(exports: ExportStatus[]): string {
+  if (exports.length === 0) return '';
+  const lines = exports.map((e) => {
+    const state = e.state === 'ready' ? 'ready' : `missing ${e.missing.join(', ')}`;
+    const make = e.state === 'ready' ? '' : `\n  make it: ${e.command}`;
+    return `${e.id} (${e.of}, ${e.pipeline}): ${state}${make}\n  ${e.description}`;
+  });
+  return `\nExported, not downloadable (no ONNX export on the Hub; the exporter writes them):\n${lines.join('\n')}\n`;
 }

@@ -158,3 +158,46 @@ describe('LoRA install by URL', () => {
     expect(await readdir(join(root, 'loras', '.incoming'))).toEqual([]);
   });
 });
+
+describe('LoRA install events', () => {
+  /** An installer whose clock moves `step` ms each time it is read, with its events kept. */
+  async function watched(step: number) {
+    await fresh();
+    let t = 0;
+    const events: ReturnType<LoraInstaller['list']>[] = [];
+    installer = new LoraInstaller({
+      root,
+      now: () => (t += step),
+      events: { emit: (topic, data) => topic === 'loras' && events.push(data) },
+    });
+    return events;
+  }
+
+  it('pushes the start, the progress and the end on the bus: no one needs to poll', async () => {
+    const events = await watched(300);
+    installer.start({ url: `${base}/files/detail.safetensors` });
+    await installer.settled();
+    const states = events.map((e) => e.installs[0]!.state);
+    expect(states[0]).toBe('downloading');
+    expect(states.at(-1)).toBe('ready');
+    const progress = events.filter((e) => e.installs[0]!.state === 'downloading').map((e) => e.installs[0]!.bytes);
+    // The transfer's chunks arrive as progress, growing.
+    expect(progress.some((b) => b > 0)).toBe(true);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+    // The end carries the folder with the new choice in it.
+    expect(events.at(-1)!.loras).toEqual([{ name: 'detail', bytes: lora.length }]);
+  });
+
+  it('sends progress at most four times a second, and the end and a failure at once', async () => {
+    // The clock stands still: progress is held back, the start and the end are not.
+    const events = await watched(0);
+    installer.start({ url: `${base}/files/detail.safetensors` });
+    installer.start({ url: `${base}/junk.safetensors` });
+    await installer.settled();
+    const byName = (name: string) => events.map((e) => e.installs.find((i) => i.name === name)?.state);
+    expect(events).toHaveLength(4);
+    expect(byName('detail').at(-1)).toBe('ready');
+    expect(byName('junk').at(-1)).toBe('error');
+    expect(events.at(-1)!.installs.find((i) => i.name === 'junk')!.error).toMatch(/not a safetensors file/);
+  });
+});

@@ -22,7 +22,12 @@ export interface LoraInstallerOptions {
   env?: NodeJS.ProcessEnv;
   log?: (message: string) => void;
   now?: () => number;
+  /** Told the folder and installs (as GET /api/v1/loras) on each change; progress at most ~4 times a second. */
+  events?: { emit(topic: 'loras', data: LorasResponse): void };
 }
+
+/** Progress events at most this often: a panel follows a download without a flood. */
+const EMIT_INTERVAL_MS = 250;
 
 interface Entry {
   status: LoraInstall;
@@ -39,10 +44,21 @@ const from = (url: URL) => `${url.origin}${url.pathname}`;
 export class LoraInstaller {
   private readonly entries = new Map<string, Entry>();
   private readonly stopping = new AbortController();
-  private readonly o: Required<Omit<LoraInstallerOptions, 'env'>> & { env: NodeJS.ProcessEnv };
+  private readonly o: Required<Omit<LoraInstallerOptions, 'env' | 'events'>> &
+    Pick<LoraInstallerOptions, 'events'> & { env: NodeJS.ProcessEnv };
+  private lastEmit = -Infinity;
 
   constructor(options: LoraInstallerOptions) {
     this.o = { fetch: globalThis.fetch, log: () => {}, now: Date.now, env: process.env, ...options };
+  }
+
+  /** Tells the listeners the list now; `progress` ones only when the last went out long enough ago. */
+  private changed(progress = false): void {
+    if (!this.o.events) return;
+    const now = this.o.now();
+    if (progress && now - this.lastEmit < EMIT_INTERVAL_MS) return;
+    this.lastEmit = now;
+    this.o.events.emit('loras', this.list());
   }
 
   /** The folder's LoRAs and this run's installs. */
@@ -89,7 +105,12 @@ export class LoraInstaller {
       running: undefined,
     };
     this.entries.set(name, entry);
-    entry.running = this.run(entry, body, url).finally(() => (entry.running = undefined));
+    entry.running = this.run(entry, body, url).finally(() => {
+      entry.running = undefined;
+      // Ready (a new choice in the folder) or failed: said at once, whenever the last progress went out.
+      this.changed();
+    });
+    this.changed();
     return { name, state: 'downloading', joined: false, done: entry.running };
   }
 
@@ -128,6 +149,7 @@ export class LoraInstaller {
           entry.status.bytes = bytes;
           entry.status.total = total;
           entry.meter.add(bytes);
+          this.changed(true);
         },
         checkSpace: async (bytes) => {
           if (bytes > MAX_LORA_BYTES) {

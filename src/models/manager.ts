@@ -14,6 +14,8 @@ import { DECIMAL, formatBytes } from '../shared/bytes';
 import { describeMissing } from './status';
 import { transferFile } from './transfer';
 import { whereItRuns } from './variants';
+import { exportStatus } from './exports';
+import type { ExportManifest } from './exports';
 import { retryDefaults, withRetries } from './retry';
 import type { RetryPolicy } from './retry';
 import type { StatFs } from './disk';
@@ -31,6 +33,8 @@ export interface ModelManagerOptions {
   log?: (message: string) => void;
   /** Told `('models', ModelsStatus)` on every change, progress at most ~4 times a second. */
   events?: { emit(topic: 'models', data: ModelsStatus): void };
+  /** Files only an exporter makes (ControlNets): listed with their state and command, never downloaded. */
+  exports?: ExportManifest[];
   statfs?: StatFs;
   now?: () => number;
   lock?: LockOptions;
@@ -52,9 +56,9 @@ const LOCK_REFRESH_MS = 30_000;
 export class ModelManager {
   readonly dir: string;
   private readonly o: Required<
-    Omit<ModelManagerOptions, 'dir' | 'events' | 'statfs' | 'lock' | 'logFailures' | 'retry'>
+    Omit<ModelManagerOptions, 'dir' | 'events' | 'statfs' | 'lock' | 'logFailures' | 'retry' | 'exports'>
   > &
-    Pick<ModelManagerOptions, 'events' | 'statfs' | 'lock' | 'logFailures'>;
+    Pick<ModelManagerOptions, 'events' | 'statfs' | 'lock' | 'logFailures' | 'exports'>;
   private readonly retry: RetryPolicy;
   private readonly manifests = new Map<string, ModelManifest>();
   private readonly running = new Map<string, Promise<ModelStatus>>();
@@ -88,7 +92,15 @@ export class ModelManager {
 
   /** Every model's files, state and progress. */
   async status(): Promise<ModelsStatus> {
-    return { dir: this.dir, models: await Promise.all(this.list().map((m) => this.modelStatus(m))) };
+    const models = await Promise.all(this.list().map((m) => this.modelStatus(m)));
+    const exports = this.o.exports?.length ? { exports: await exportStatus(this.dir, this.o.exports) } : {};
+    return { dir: this.dir, models, ...exports };
+  }
+
+  /** For the id of an export (a ControlNet): the sentence saying it is made, not downloaded, and by what; else null. */
+  notDownloadable(id: string): string | null {
+    const e = this.o.exports?.find((x) => x.id === id);
+    return e ? `${id} is not downloadable (no ONNX export on the Hub): make it with \`${e.command(this.dir)}\`` : null;
   }
 
   /** One model's status; throws for an unknown id. */
@@ -300,6 +312,8 @@ export class ModelManager {
   }
 
   private unknown(id: string): DownloadError {
+    const refused = this.notDownloadable(id);
+    if (refused) return new DownloadError('invalid', refused);
     const known =
       this.list()
         .map((m) => m.id)

@@ -39,6 +39,8 @@ export function modelRoutes(manager: ModelManager, options: ModelRoutesOptions =
   } satisfies RouteDoc;
   r.post(apiPaths.modelsDownload, downloadDoc, async (c) => {
     const body = c.req.valid('json');
+    const exported = manager.notDownloadable(body.model);
+    if (exported) throw new ScopeError('not_found', exported);
     const choosing = !manager.has(body.model) && body.variant === undefined;
     const provider = choosing && options.provider ? await options.provider() : 'cpu';
     const target = downloadTarget(manager.list(), body.model, { variant: body.variant, provider });

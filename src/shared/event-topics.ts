@@ -8,6 +8,7 @@ import { dmxStatusSchema } from './dmx';
 import { inputListSchema, inputSelectionSchema } from './inputs';
 import { midiStatusSchema } from './midi';
 import { modelsStatusSchema } from './models';
+import { lorasResponseSchema } from './loras';
 import { outputListSchema } from './outputs';
 import { presetListSchema } from './presets';
 import { timecodeStatusSchema } from './timecode';
@@ -35,6 +36,8 @@ export const eventTopics = {
   presets: presetListSchema,
   /** Model files and downloads (GET /api/v1/models/status). */
   models: modelsStatusSchema,
+  /** The LoRA folder and installs by URL, on each change, progress at most about four times a second (GET /api/v1/loras). */
+  loras: lorasResponseSchema,
   /** Tempo on each whole beat and on every change (GET /api/v1/tempo). */
   tempo: tempoStateSchema,
   cues: cueStateSchema,

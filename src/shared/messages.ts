@@ -134,6 +134,7 @@ export const eventMessageSchema = z.discriminatedUnion('topic', [
   eventOf('input'),
   eventOf('presets'),
   eventOf('models'),
+  eventOf('loras'),
   eventOf('tempo'),
   eventOf('cues'),
   eventOf('timeline'),
@@ -147,7 +148,10 @@ export const eventMessageSchema = z.discriminatedUnion('topic', [
 ]);
 
 /** The control and output services the panel fetches with a GET as well as following their events. */
-export type ServiceTopic = Extract<EventTopic, 'midi' | 'dmx' | 'outputs' | 'inputs' | 'input' | 'presets' | 'models'>;
+export type ServiceTopic = Extract<
+  EventTopic,
+  'midi' | 'dmx' | 'outputs' | 'inputs' | 'input' | 'presets' | 'models' | 'loras'
+>;
 
 export const serverMessageSchema = z.discriminatedUnion('type', [
   helloMessageSchema,

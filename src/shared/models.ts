@@ -47,8 +47,27 @@ export const modelStatusSchema = z.object({
 });
 export type ModelStatus = z.infer<typeof modelStatusSchema>;
 
+/** Files only an exporter makes (src/models/exports.ts): whether they are here, and the command that writes them. */
+export const exportStatusSchema = z.object({
+  id: z.string(),
+  pipeline: z.string(),
+  /** The model it goes with (`sd-turbo`). */
+  of: z.string(),
+  description: z.string(),
+  state: z.enum(['ready', 'missing']),
+  /** Its files not in the models folder, as paths inside it. */
+  missing: z.array(z.string()),
+  command: z.string(),
+});
+export type ExportStatus = z.infer<typeof exportStatusSchema>;
+
 /** GET /api/v1/models/status and the `models` event. */
-export const modelsStatusSchema = z.object({ dir: z.string(), models: z.array(modelStatusSchema) });
+export const modelsStatusSchema = z.object({
+  dir: z.string(),
+  models: z.array(modelStatusSchema),
+  /** Exported files (ControlNets) that are not downloadable; absent from a server that declares none. */
+  exports: z.array(exportStatusSchema).optional(),
+});
 export type ModelsStatus = z.infer<typeof modelsStatusSchema>;
 
 /** POST /api/v1/models/download. */

@@ -41,6 +41,7 @@ export function refresh(dispatch: Dispatch, topic: ServiceTopic | PerformTopic):
           input: apiUrl(apiPaths.input),
           presets: apiUrl(apiPaths.presets),
           models: apiUrl(apiPaths.modelsStatus),
+          loras: apiUrl(apiPaths.loras),
         }[topic as ServiceTopic],
         schema: eventTopics[topic as ServiceTopic] as z.ZodType,
       };
@@ -67,6 +68,7 @@ export function refreshAll(dispatch: Dispatch): void {
     'input',
     'presets',
     'models',
+    'loras',
     'tempo',
     'cues',
     'recording',

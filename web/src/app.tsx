@@ -31,6 +31,8 @@ import { PresetsCard } from './components/presets-card';
 import { Preview } from './components/preview';
 import { ConditioningPreview } from './components/conditioning-preview';
 import { ReferenceCard } from './components/reference-card';
+import { LORA_SLOTS, LoraCard } from './components/lora-card';
+import { installLora } from './lora-actions';
 import { ShortcutsOverlay, useShortcuts } from './components/shortcuts';
 import { ShowCard } from './components/show-card';
 import { showActions } from './show-actions';
@@ -48,6 +50,7 @@ export function App() {
   const socket = useRef<ScopeSocket | undefined>(undefined);
   const toastTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const readyKey = useRef('');
+  const loraKey = useRef('');
 
   const notify = (message: string) => {
     setToast(message);
@@ -62,6 +65,12 @@ export function App() {
         dispatch({ type: 'message', message });
         // A modulator brings its own depth and rate controls: the parameter set changed.
         if (message.type === 'event' && message.topic === 'modulators') refreshParameters(dispatch);
+        // A LoRA installed (or gone): the `lora` parameters' choices changed, and the controls show them.
+        if (message.type === 'event' && message.topic === 'loras') {
+          const names = message.data.loras.map((l) => l.name).join('|');
+          if (loraKey.current && names !== loraKey.current) refreshParameters(dispatch);
+          loraKey.current = names;
+        }
         // A model that became ready (or stopped being) may let a pipeline load here, or not.
         if (message.type === 'event' && message.topic === 'models') {
           const ready = readyModels(message.data);
@@ -198,6 +207,18 @@ export function App() {
               />
             </section>
           )}
+          {typeof state.values.lora === 'string' && state.loras && (
+            <section class="card" aria-label="loras">
+              <h2>
+                LoRA <span class="dim">strength in the controls</span>
+              </h2>
+              <LoraCard
+                list={state.loras}
+                values={loraValues(state.values)}
+                actions={{ use: (slot, name) => ctx.client.set(slot, name), install: installLora, notify: ctx.notify }}
+              />
+            </section>
+          )}
           {state.presets && (
             <section class="card" aria-label="presets">
               <h2>Presets</h2>
@@ -249,4 +270,9 @@ function readyModels(data: unknown): string {
 /** The DMX card is for servers that use DMX: a listener on, a mapping kept, or the DMX output on. */
 function usesDmx(dmx: DmxStatus, outputs: OutputInfo[]): boolean {
   return dmx.artnet.enabled || dmx.sacn.enabled || dmx.mappings.length > 0 || outputs.some((o) => o.enabled);
+}
+
+/** The LoRA slots this pipeline has, with their values. */
+function loraValues(values: Record<string, unknown>): Partial<Record<(typeof LORA_SLOTS)[number], string>> {
+  return Object.fromEntries(LORA_SLOTS.flatMap((s) => (typeof values[s] === 'string' ? [[s, values[s]]] : [])));
 }

@@ -29,13 +29,15 @@ export interface ModelLine {
   error: string | null;
   /** For one export among several: where it runs (`whole on cuda; lowered on cpu, webgpu`). */
   runs: string | null;
+  /** Files only an exporter makes (a ControlNet): for which model, and the command that writes the missing ones. */
+  exported?: { of: string; command: string; missing: string[] };
 }
 
 /** The model lines of a models status; anything of another shape gives none (the card then shows nothing). */
 export function modelLines(data: unknown): ModelLine[] {
   const parsed = modelsStatusSchema.safeParse(data);
   if (!parsed.success) return [];
-  return parsed.data.models.map((m) => {
+  const lines = parsed.data.models.map((m): ModelLine => {
     const total = m.progress.total ?? m.files.reduce((sum, f) => sum + (f.size ?? 0), 0);
     const approximate = m.files.some((f) => f.approximate);
     const active = m.state === 'downloading' || m.state === 'partial';
@@ -52,4 +54,15 @@ export function modelLines(data: unknown): ModelLine[] {
       runs: m.runs ?? null,
     };
   });
+  const exported = (parsed.data.exports ?? []).map((e): ModelLine => ({
+    id: e.id,
+    pipeline: e.pipeline,
+    state: e.state,
+    size: 'exported',
+    fraction: null,
+    error: null,
+    runs: null,
+    exported: { of: e.of, command: e.command, missing: e.missing },
+  }));
+  return [...lines, ...exported];
 }

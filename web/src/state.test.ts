@@ -143,6 +143,18 @@ describe('reduce', () => {
     expect(s.models).toEqual([]);
   });
 
+  it('follows the LoRA folder and its installs from the GET and then the loras events', () => {
+    const folder = { dir: '/m/loras', loras: [{ name: 'ink', bytes: 10 }], installs: [] };
+    let s = reduce(initialState, { type: 'service', topic: 'loras', data: folder });
+    expect(s.loras).toEqual(folder);
+    const install = { name: 'glow', from: 'http://h/glow.safetensors', state: 'downloading' as const, bytes: 5 };
+    const pushed = { ...folder, installs: [{ ...install, total: 10, rate: 1, eta: 5, error: null }] };
+    s = reduce(s, { type: 'message', message: { type: 'event', topic: 'loras', data: pushed } });
+    expect(s.loras?.installs[0]).toMatchObject({ name: 'glow', bytes: 5, total: 10 });
+    // A server without the route (404): the card hides.
+    expect(reduce(s, { type: 'service', topic: 'loras', data: null }).loras).toBeNull();
+  });
+
   it('shows the server error in words', () => {
     const s = reduce(initialState, {
       type: 'message',

@@ -8,6 +8,7 @@ import type { TopicEvent } from '../../src/shared/event-topics';
 import type { InputInfo, InputSelection } from '../../src/shared/inputs';
 import type { MidiStatus } from './midi-types';
 import type { DmxStatus } from '../../src/shared/dmx';
+import type { LorasResponse } from '../../src/shared/loras';
 import type { ModelLine, OutputInfo, PresetList } from './services';
 
 export interface PanelState {
@@ -30,6 +31,8 @@ export interface PanelState {
   dmx: DmxStatus | null;
   presets: PresetList | null;
   models: ModelLine[];
+  /** The LoRA folder and installs by URL (null: not there yet, or no such service). */
+  loras: LorasResponse | null;
   /** Tempo, cues and recording: null while the server has none (or has not said). */
   tempo: TempoInfo | null;
   cues: CuesInfo | null;
@@ -59,6 +62,7 @@ export const initialState: PanelState = {
   dmx: null,
   presets: null,
   models: [],
+  loras: null,
   tempo: null,
   cues: null,
   recording: null,
@@ -164,6 +168,8 @@ function applyEvent(state: PanelState, event: TopicEvent): PanelState {
       return { ...state, input: event.data };
     case 'models':
       return { ...state, models: modelLines(event.data) };
+    case 'loras':
+      return { ...state, loras: event.data };
     case 'tempo':
       return { ...state, tempo: { ...event.data, receivedAt: performance.now() } };
     case 'cues':

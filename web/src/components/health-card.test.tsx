@@ -20,6 +20,7 @@ const status: PipelineStatus = {
   error: { message: 'crashed', during: 'render', at: '2026-01-01T20:00:01.000Z', consecutive: 1 },
   retryInMs: 250,
   lastLoadError: null,
+  warnings: [],
   loadedAt: null,
   executionProvider: 'cpu',
   executionProviderReason: null,

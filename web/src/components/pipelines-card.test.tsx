@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PipelinesCard } from './pipelines-card';
 import { WithPanel, fakePanel } from '../test-support';
 import type { PipelineInfo, PipelineStatus } from '../../../src/shared/api';
+import { modelLines } from '../services';
 import type { ModelLine } from '../services';
 
 afterEach(cleanup);
@@ -82,6 +83,44 @@ describe('PipelinesCard model files', () => {
   });
 });
 
+describe('PipelinesCard ControlNet exports', () => {
+  it('says which are here and, for a missing one, the exporter command instead of a Download button', () => {
+    const command =
+      'python tools/sd-variants-export/export.py --controlnet canny --out /m/exported/sd-turbo-controlnet';
+    const status = {
+      dir: '/m',
+      models: [],
+      exports: [
+        {
+          id: 'sd-turbo-controlnet-depth',
+          pipeline: 'streamdiffusion',
+          of: 'sd-turbo',
+          description: 'depth',
+          state: 'ready',
+          missing: [],
+          command: 'x',
+        },
+        {
+          id: 'sd-turbo-controlnet-canny',
+          pipeline: 'streamdiffusion',
+          of: 'sd-turbo',
+          description: 'canny',
+          state: 'missing',
+          missing: ['exported/sd-turbo-controlnet/controlnet_canny/model.onnx'],
+          command,
+        },
+      ],
+    };
+    const { container } = show(modelLines(status));
+    const row = (id: string) => container.querySelector(`[data-pipeline="streamdiffusion"] [data-model="${id}"]`)!;
+    expect(row('sd-turbo-controlnet-depth').textContent).toContain('ready (for sd-turbo)');
+    const missing = row('sd-turbo-controlnet-canny');
+    expect(missing.querySelector('[data-reason="not-exported"]')!.textContent).toContain('controlnet_canny/model.onnx');
+    expect(missing.querySelector('code')!.textContent).toBe(command);
+    expect(screen.queryByRole('button', { name: /download sd-turbo-controlnet/ })).toBeNull();
+  });
+});
+
 describe('PipelinesCard device', () => {
   it('shows the execution provider with the reason it was chosen', () => {
     const status: PipelineStatus = {
@@ -91,6 +130,7 @@ describe('PipelinesCard device', () => {
       transitions: [],
       warm: [],
       lastLoadError: null,
+      warnings: [],
       pipelineId: 'neural-field',
       stage: null,
       progress: null,
@@ -116,6 +156,7 @@ describe('PipelinesCard loads that cannot succeed', () => {
     transitions: [],
     warm: [],
     lastLoadError: null,
+    warnings: [],
     pipelineId: 'neural-field',
     stage: null,
     progress: null,
@@ -153,5 +194,27 @@ describe('PipelinesCard loads that cannot succeed', () => {
     const alert = container.querySelector('[data-pipeline="streamdiffusion"] [data-reason="load-failed"]')!;
     expect(alert.textContent).toContain('Could not load (first render): the UNet session threw; neural-field went on');
     expect(container.querySelector('[data-pipeline="neural-field"] .state')!.textContent).toBe('ready');
+  });
+
+  it('shows on the running pipeline what it refused on a live change, and nothing once it is cleared', () => {
+    const sentence = 'LoRA change to broken refused, style goes on: broken.safetensors is not a safetensors file';
+    const running = { ...ready, pipelineId: 'streamdiffusion' };
+    const { container, rerender } = show([], () => {}, { ...running, warnings: [sentence] });
+    const warning = container.querySelector('[data-pipeline="streamdiffusion"] [data-reason="pipeline-warning"]');
+    expect(warning?.textContent).toBe(sentence);
+    expect(container.querySelector('[data-pipeline="neural-field"] [data-reason="pipeline-warning"]')).toBeNull();
+    const { ctx } = fakePanel();
+    rerender(
+      <WithPanel ctx={ctx}>
+        <PipelinesCard
+          pipelines={[pipeline('neural-field'), pipeline('streamdiffusion')]}
+          active="streamdiffusion"
+          status={running}
+          models={[]}
+          download={() => {}}
+        />
+      </WithPanel>,
+    );
+    expect(container.querySelector('[data-reason="pipeline-warning"]')).toBeNull();
   });
 });

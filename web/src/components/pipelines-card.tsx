@@ -65,6 +65,13 @@ export function PipelinesCard({ pipelines, active, status, models, download }: P
               </p>
             )}
             {current && status && <LoadState status={status} />}
+            {current &&
+              status?.warnings?.map((w) => (
+                // What it could not do live (a LoRA change refused): it runs on as before, so a warning, not an error.
+                <p key={w} class="warn" role="alert" data-reason="pipeline-warning">
+                  {w}
+                </p>
+              ))}
             <Models lines={models.filter((m) => m.pipeline === p.id)} download={download} />
           </li>
         );
@@ -126,7 +133,10 @@ function Models({ lines, download }: { lines: ModelLine[]; download: (model: str
               <span style={{ width: `${Math.round(l.fraction * 100)}%` }} />
             </span>
           )}
-          {l.state === 'ready' ? (
+          {l.exported ? (
+            // Not downloadable: the exporter writes it; the command is what a user copies.
+            <ExportState line={l} exported={l.exported} />
+          ) : l.state === 'ready' ? (
             <span class="dim">ready</span>
           ) : l.state === 'downloading' ? (
             <span class="dim">{l.fraction === null ? 'downloading' : `${Math.round(l.fraction * 100)}%`}</span>
@@ -140,5 +150,14 @@ function Models({ lines, download }: { lines: ModelLine[]; download: (model: str
         </li>
       ))}
     </ul>
+  );
+}
+
+function ExportState({ line, exported }: { line: ModelLine; exported: NonNullable<ModelLine['exported']> }) {
+  if (line.state === 'ready') return <span class="dim">ready (for {exported.of})</span>;
+  return (
+    <span class="reason" data-reason="not-exported">
+      missing for {exported.of} ({exported.missing.join(', ')}): make it with <code>{exported.command}</code>
+    </span>
   );
 }

@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadForTest } from '../shared/test-load';
+import { tempModelsDir } from '../shared/test-models-dir';
 import type { Image } from '../../src/engine/frame';
 import type { ParamSnapshot } from '../../src/engine/pipeline';
 import { snapshotOf } from '../../src/engine/snapshot';
@@ -16,25 +17,22 @@ import { writeTinyModel } from './tiny/write';
 const runtime = new OrtRuntime({ intraOpThreads: 1 });
 type SD = typeof streamDiffusion.params;
 const loaded: StreamDiffusionPipeline[] = [];
-let root: string;
-const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+const root = tempModelsDir('sd-lora-');
 
 const styleA = tinyLora(21);
 const styleB = tinyLora(22, { text: false });
 const styleXl = tinyLora(23, { xl: true, unet: false });
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'sd-lora-'));
-  process.env.DAYDREAM_SCOPE_MODELS_DIR = root;
-  await mkdir(join(root, 'loras'));
-  await writeFile(join(root, 'loras', 'style-a.safetensors'), tinyLoraFile(styleA, 'kohya'));
-  await writeFile(join(root, 'loras', 'style-b.safetensors'), tinyLoraFile(styleB, 'peft'));
-  await writeFile(join(root, 'loras', 'xl-style.safetensors'), tinyLoraFile(styleXl, 'kohya'));
-  await writeFile(join(root, 'loras', 'broken.safetensors'), new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9, 1]));
+  await mkdir(join(root(), 'loras'));
+  await writeFile(join(root(), 'loras', 'style-a.safetensors'), tinyLoraFile(styleA, 'kohya'));
+  await writeFile(join(root(), 'loras', 'style-b.safetensors'), tinyLoraFile(styleB, 'peft'));
+  await writeFile(join(root(), 'loras', 'xl-style.safetensors'), tinyLoraFile(styleXl, 'kohya'));
+  await writeFile(join(root(), 'loras', 'broken.safetensors'), new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9, 1]));
   // A well-formed LoRA for modules the tiny graphs do not have (another model's).
   const foreign = { dims: [2, 8], data: new Float32Array(16) };
   await writeFile(
-    join(root, 'loras', 'other-model.safetensors'),
+    join(root(), 'loras', 'other-model.safetensors'),
     writeSafetensors({
       'lora_unet_down_blocks_3_attn9_to_v.lora_down.weight': foreign,
       'lora_unet_down_blocks_3_attn9_to_v.lora_up.weight': { dims: [8, 2], data: new Float32Array(16) },
@@ -45,9 +43,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  if (savedDir === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
-  else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
-  await rm(root, { recursive: true, force: true });
 });
 
 const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
@@ -71,15 +66,7 @@ async function load(params: ParamSnapshot<SD>, logs: string[] = [], dir?: string
   };
   const p = new StreamDiffusionPipeline(resolve);
   loaded.push(p);
-  await p.load({
-    width: 64,
-    height: 64,
-    params,
-    runtime,
-    progress: () => {},
-    signal: new AbortController().signal,
-    log: (m) => logs.push(m),
-  });
+  await loadForTest(p, params, runtime, logs);
   return p;
 }
 
@@ -122,7 +109,7 @@ describe('streamdiffusion with LoRAs', () => {
       [1, full],
       [0.5, half],
     ] as const) {
-      const dir = await mergedTinyModel(tiny, join(root, `merged-${strength}`), [{ lora: styleA, strength }]);
+      const dir = await mergedTinyModel(tiny, join(root(), `merged-${strength}`), [{ lora: styleA, strength }]);
       const merged = await render(await load(paramsOf(), [], dir), paramsOf());
       expect(diff(image, merged).max).toBeLessThanOrEqual(1);
     }
@@ -131,7 +118,7 @@ describe('streamdiffusion with LoRAs', () => {
   it('two LoRAs at once (kohya and PEFT names) compose as both merged', async () => {
     const params = paramsOf({ lora: 'style-a', loraScale: 0.7, lora2: 'style-b', loraScale2: -0.4 });
     const both = await render(await load(params), params);
-    const dir = await mergedTinyModel(await writeTinyModel(), join(root, 'merged-both'), [
+    const dir = await mergedTinyModel(await writeTinyModel(), join(root(), 'merged-both'), [
       { lora: styleA, strength: 0.7 },
       { lora: styleB, strength: -0.4, naming: 'peft' },
     ]);
@@ -146,7 +133,7 @@ describe('streamdiffusion with LoRAs', () => {
     const image = await render(await load(withXl, logs), withXl);
     expect(logs.filter((l) => /xl-style\.safetensors reaches 1 MatMuls/.test(l))).toHaveLength(2);
     expect(diff(image, base).mean).toBeGreaterThan(2);
-    const dir = await mergedTinyModel(await writeTinyModel({ xl: true }), join(root, 'merged-xl'), [
+    const dir = await mergedTinyModel(await writeTinyModel({ xl: true }), join(root(), 'merged-xl'), [
       { lora: styleXl, strength: 0.8 },
     ]);
     expect(diff(image, await render(await load(xl(), [], dir), xl())).max).toBeLessThanOrEqual(1);

@@ -11,6 +11,7 @@ import type { FrameRequest } from './host-engine';
 import { NoiseBank } from '../shared/noise';
 import { stagesFor } from './schedule';
 import { Timings } from '../shared/timings';
+import { tinyModelFiles } from './models';
 import { writeTinyModel } from './tiny/write';
 
 const SIZE = 64;
@@ -23,15 +24,7 @@ afterAll(async () => {
 });
 
 async function engineOn(runtime: OrtRuntime): Promise<{ engine: DeviceEngine; req: FrameRequest }> {
-  const dir = await writeTinyModel({});
-  const files = {
-    id: 'tiny' as const,
-    xl: false,
-    dir,
-    vaeDir: dir,
-    latentScale: 1,
-    padTokens: ['!', '!'] as [string, string],
-  };
+  const files = tinyModelFiles(await writeTinyModel({}));
   const model = await DiffusionModel.open(runtime, files, new Timings(), () => {});
   models.push(model);
   const engine = new DeviceEngine(runtime, model, SIZE, SIZE, new Timings());

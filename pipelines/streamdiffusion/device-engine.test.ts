@@ -11,6 +11,7 @@ import { NoiseBank } from '../shared/noise';
 import { parseTIndexList, stagesFor } from './schedule';
 import type { CfgMode } from './stream-batch';
 import { Timings } from '../shared/timings';
+import { tinyModelFiles } from './models';
 import { writeTinyModel } from './tiny/write';
 import type { TinyOptions } from './tiny/write';
 import { tinyNamings } from './tiny/export-naming';
@@ -26,15 +27,7 @@ afterAll(async () => {
 });
 
 async function open(runtime: OrtRuntime, o: TinyOptions = {}, fixSize = false): Promise<DiffusionModel> {
-  const dir = await writeTinyModel(o);
-  const files = {
-    id: 'tiny' as const,
-    xl: !!o.xl,
-    dir,
-    vaeDir: dir,
-    latentScale: 1,
-    padTokens: ['!', '!'] as [string, string],
-  };
+  const files = tinyModelFiles(await writeTinyModel(o), !!o.xl);
   const image = fixSize ? { width: SIZE, height: SIZE } : undefined;
   const model = await DiffusionModel.open(runtime, files, new Timings(), () => {}, image);
   models.push(model);

@@ -13,6 +13,7 @@ import type { FrameEngine } from './host-engine';
 import { checkPredictionType, checkVae } from './load-guards';
 import type { VaeRoundTrip } from './load-guards';
 import { stagesFor } from './schedule';
+import { tinyModelFiles } from './models';
 import { writeTinyModel } from './tiny/write';
 
 const temps: string[] = [];
@@ -102,14 +103,7 @@ async function overflowingModel(): Promise<DiffusionModel> {
   const up = g.op('Resize', [rgb, '', g.floats('scales', [4], [1, 1, 8, 8])], { mode: 'nearest' });
   g.output(g.op('Div', [up, g.scalar(0)]), 'sample', 'float', [1, 3, 'H', 'W']);
   await writeFile(join(dir, 'vae_decoder', 'model.onnx'), g.toBytes());
-  const files = {
-    id: 'tiny' as const,
-    xl: false,
-    dir,
-    vaeDir: dir,
-    latentScale: 1,
-    padTokens: ['!', '!'] as [string, string],
-  };
+  const files = tinyModelFiles(dir);
   return DiffusionModel.open(cpu, files, new Timings());
 }
 

@@ -17,6 +17,7 @@ import { OrtRuntime } from '../../../src/runtime/ort';
 import { streamDiffusion } from '../streamdiffusion';
 import { TypedSession } from '../session-io';
 import { buildUnet, tinyWeights } from '../tiny/graphs';
+import { tinyModelFiles } from '../models';
 import { writeTinyModel } from '../tiny/write';
 import { DiffusionModel } from '../diffusion-model';
 import { Timings } from '../../shared/timings';
@@ -97,15 +98,7 @@ describe('tiny IP-Adapter graphs', () => {
   });
 
   it('run on a fixed-batch UNet in slices, the weight fed whole to each slice, as one call on a dynamic one', async () => {
-    const dir = await writeTinyModel({ unetBatch: 1 });
-    const files = {
-      id: 'tiny' as const,
-      xl: false,
-      dir,
-      vaeDir: dir,
-      latentScale: 1,
-      padTokens: ['!', '!'] as [string, string],
-    };
+    const files = tinyModelFiles(await writeTinyModel({ unetBatch: 1 }));
     const model = await DiffusionModel.open(runtime, files, new Timings());
     const dynamic = await TypedSession.open(runtime, buildTinyIpUnet(base, ip));
     const embeds = fill(2 * ip.embed);

@@ -8,6 +8,7 @@ import type { InFlightFrame } from '../../src/engine/pipeline';
 import { DeviceEngine } from './device-engine';
 import { DiffusionModel } from './diffusion-model';
 import type { FrameRequest } from './host-engine';
+import { plainRequest } from './test-frame-request';
 import { NoiseBank } from '../shared/noise';
 import { stagesFor } from './schedule';
 import { Timings } from '../shared/timings';
@@ -30,14 +31,7 @@ async function engineOn(runtime: OrtRuntime): Promise<{ engine: DeviceEngine; re
   const engine = new DeviceEngine(runtime, model, SIZE, SIZE, new Timings());
   await engine.reset(stagesFor([10, 25, 40]), new NoiseBank(4 * 64, 3, 7).stages);
   const positive = await model.prompts.encode('a lighthouse at night');
-  const req: FrameRequest = {
-    image: undefined,
-    pixels: undefined,
-    positive,
-    negative: positive,
-    guidance: { cfg: 'none', scale: 1, delta: 1 },
-    addNoise: true,
-  };
+  const req = plainRequest(positive);
   return { engine, req };
 }
 

@@ -14,6 +14,7 @@ import { checkPredictionType, checkVae } from './load-guards';
 import type { VaeRoundTrip } from './load-guards';
 import { stagesFor } from './schedule';
 import { tinyModelFiles } from './models';
+import { plainRequest } from './test-frame-request';
 import { writeTinyModel } from './tiny/write';
 
 const temps: string[] = [];
@@ -117,9 +118,7 @@ describe('first decoded frame', () => {
     try {
       await engine.reset(stagesFor([0]), new NoiseBank(4 * 64, 1, 3).stages);
       const positive = await model.prompts.encode('a forest');
-      const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
-      const req = { image: undefined, pixels: undefined, positive, negative: positive, guidance, addNoise: true };
-      await expect(engine.render(req)).rejects.toThrow(/the VAE decoder decodes to NaN/);
+      await expect(engine.render(plainRequest(positive))).rejects.toThrow(/the VAE decoder decodes to NaN/);
     } finally {
       await engine.release();
       await model.release();

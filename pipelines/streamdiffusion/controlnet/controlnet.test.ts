@@ -16,6 +16,7 @@ import type { StreamDiffusionPipeline } from '../streamdiffusion';
 import { streamDiffusion } from '../streamdiffusion';
 import { tinyLora, tinyLoraFile } from '../tiny/test-lora';
 import { Timings } from '../../shared/timings';
+import { plainRequest } from '../test-frame-request';
 import { loadForTest } from '../../shared/test-load';
 import { tempModelsDir } from '../../shared/test-models-dir';
 import { ControlStage } from './control-stage';
@@ -150,8 +151,7 @@ describe('ControlNet on the tiny model', () => {
     const engine = new DeviceEngine(runtime, dm, SIZE, SIZE, new Timings());
     await engine.reset(stagesFor([10, 40]), new NoiseBank(4 * 64, 2, 1).stages);
     const positive = await dm.prompts.encode('a forest');
-    const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
-    const req = { image: undefined, pixels: undefined, positive, negative: positive, guidance, addNoise: true };
+    const req = plainRequest(positive);
     await engine.render(req);
     const handles = runtime.handleStats().count;
     for (let i = 0; i < 4; i++) await engine.render(req);

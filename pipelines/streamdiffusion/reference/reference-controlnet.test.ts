@@ -6,7 +6,7 @@
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../../src/engine/frame';
 import type { ParamSnapshot, RenderContext } from '../../../src/engine/pipeline';
 import { snapshotOf } from '../../../src/engine/snapshot';
@@ -38,18 +38,12 @@ import { buildTinyImageEncoder, buildTinyIpUnet, ipExtension, tinyIpWeights } fr
 const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
 type SD = typeof streamDiffusion.params;
 const loaded: StreamDiffusionPipeline[] = [];
-let root: string;
-let done: () => Promise<void>;
+const root = referenceRoot('sd-reference-controlnet-');
 const SIZE = 64;
-
-beforeAll(async () => {
-  ({ root, done } = await referenceRoot('sd-reference-controlnet-'));
-});
 
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  await done();
 });
 
 const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
@@ -187,13 +181,15 @@ describe('streamdiffusion with a ControlNet and a reference image at once', () =
   });
 
   it('refuses, for a real model without the combined export, with the exporter command that makes it', async () => {
-    const dir = adapterDir(root, 'sd-turbo');
+    const dir = adapterDir(root(), 'sd-turbo');
     for (const f of ['image_encoder', 'unet_ip']) {
       await mkdir(join(dir, f), { recursive: true });
       await writeFile(join(dir, f, 'model.onnx'), '');
     }
-    await expect(resolveAdapter('sd-turbo', root)).resolves.toMatchObject({ unet: join(dir, 'unet_ip', 'model.onnx') });
-    await expect(resolveAdapter('sd-turbo', root, undefined, { controlnet: true })).rejects.toThrow(
+    await expect(resolveAdapter('sd-turbo', root())).resolves.toMatchObject({
+      unet: join(dir, 'unet_ip', 'model.onnx'),
+    });
+    await expect(resolveAdapter('sd-turbo', root(), undefined, { controlnet: true })).rejects.toThrow(
       /ControlNet at once need the UNet with both inputs, and .*unet_controlnet_ip.model\.onnx is missing: run `python tools\/ip-adapter-export\/export\.py .*--controlnet --out .*ip-adapter.sd-turbo`/,
     );
   });
@@ -210,7 +206,7 @@ describe('streamdiffusion with a ControlNet and a reference image at once', () =
       /takes sample as float16 but the ControlNet UNet as float32: export both at one/,
     ],
   ])('refuses %s as the combined UNet with a sentence; the ControlNet UNet stays', async (_what, kind, message) => {
-    const models = await mkdtemp(join(root, 'models-'));
+    const models = await mkdtemp(join(root(), 'models-'));
     const dir = adapterDir(models, 'sd-turbo');
     const base = tinyWeights(Object.keys(tinyVocab().vocab).length, 32, 13);
     const ip = tinyIpWeights(32);
@@ -238,7 +234,7 @@ describe('streamdiffusion with a ControlNet and a reference image at once', () =
       runtime,
       model: 'sd-turbo',
       modelsDir: models,
-      referencesDir: referencesDir(root),
+      referencesDir: referencesDir(root()),
       size: { ...size, latentChannels: 4, tokens: 77 },
       log: (m) => logs.push(m),
     });

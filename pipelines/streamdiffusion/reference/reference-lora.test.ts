@@ -2,7 +2,7 @@
  * The reference image beside a LoRA: the IP UNet is opened with the LoRA's branches, and a LoRA chosen after the
  * IP UNet came in reopens the IP UNet, not the base one (which would lose the image inputs the frames feed).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../../src/engine/frame';
 import type { ParamSnapshot } from '../../../src/engine/pipeline';
 import { snapshotOf } from '../../../src/engine/snapshot';
@@ -13,16 +13,12 @@ import { referenceRoot } from './test-reference-root';
 const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
 type SD = typeof streamDiffusion.params;
 const loaded: StreamDiffusionPipeline[] = [];
-let done: () => Promise<void>;
 
-beforeAll(async () => {
-  ({ done } = await referenceRoot('sd-reference-lora-'));
-});
+referenceRoot('sd-reference-lora-');
 
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  await done();
 });
 
 const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>

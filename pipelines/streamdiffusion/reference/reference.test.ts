@@ -3,8 +3,7 @@
  * pipeline (weight 0 is no reference, another picture another frame, the weight live, a bad file refused); beside
  * a ControlNet: reference-controlnet.test.ts.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,14 +20,15 @@ import { tinyModelFiles } from '../models';
 import { writeTinyModel } from '../tiny/write';
 import { DiffusionModel } from '../diffusion-model';
 import { Timings } from '../../shared/timings';
+import { loadForTest } from '../../shared/test-load';
+import { tempModelsDir } from '../../shared/test-models-dir';
 import { tinyVocab } from '../tiny/vocab';
 import { buildTinyImageEncoder, buildTinyIpUnet, tinyIpWeights } from './tiny-graphs';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
 type SD = typeof streamDiffusion.params;
 const loaded: Pipeline<SD>[] = [];
-let models: string;
-const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+const models = tempModelsDir('sd-reference-');
 
 const solid = (r: number, g: number, b: number) =>
   sharp({ create: { width: 300, height: 200, channels: 3, background: { r, g, b } } })
@@ -36,9 +36,7 @@ const solid = (r: number, g: number, b: number) =>
     .toBuffer();
 
 beforeAll(async () => {
-  models = await mkdtemp(join(tmpdir(), 'sd-reference-'));
-  process.env.DAYDREAM_SCOPE_MODELS_DIR = models;
-  const dir = referencesDir(models);
+  const dir = referencesDir(models());
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'red.png'), await solid(230, 30, 20));
   // A gradient: the tiny encoder pools 56×56 cells, so the picture's layout matters, not only its mean colour.
@@ -56,9 +54,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  if (savedDir === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
-  else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
-  await rm(models, { recursive: true, force: true });
 });
 
 describe('tiny IP-Adapter graphs', () => {
@@ -106,7 +101,7 @@ describe('tiny IP-Adapter graphs', () => {
       image_embeds: { data: embeds.subarray(0, mask.length * ip.embed), dims: [mask.length, ip.embed] },
       ip_adapter_scale: { data: Float32Array.of(0.7), dims: [1] },
     });
-    const fixed = join(models, 'fixed-batch-ip');
+    const fixed = join(models(), 'fixed-batch-ip');
     await mkdir(join(fixed, 'unet_ip'), { recursive: true });
     await writeFile(join(fixed, 'unet_ip', 'model.onnx'), buildTinyIpUnet(base, ip, { batch: 1 }));
     await model.useIpUnet({ dir: fixed, file: 'unet_ip/model.onnx' }, extra, () => {});
@@ -147,15 +142,7 @@ const paramsOf = paramsFor;
 async function load(params: ParamSnapshot<SD>, logs: string[]): Promise<Pipeline<SD>> {
   const pipeline = streamDiffusion.create();
   loaded.push(pipeline);
-  await pipeline.load({
-    width: 64,
-    height: 64,
-    params,
-    runtime,
-    progress: () => {},
-    signal: new AbortController().signal,
-    log: (m) => logs.push(m),
-  });
+  await loadForTest(pipeline, params, runtime, logs);
   return pipeline;
 }
 

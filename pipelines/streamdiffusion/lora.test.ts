@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadForTest } from '../shared/test-load';
 import { tempModelsDir } from '../shared/test-models-dir';
+import { tinyParams } from './test-params';
 import type { Image } from '../../src/engine/frame';
 import type { ParamSnapshot } from '../../src/engine/pipeline';
-import { snapshotOf } from '../../src/engine/snapshot';
 import { sanitize } from '../../src/params/spec';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { writeSafetensors } from '../../src/runtime/lora/test-safetensors';
@@ -45,19 +45,6 @@ afterAll(async () => {
   await runtime.close();
 });
 
-const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
-  snapshotOf(
-    streamDiffusion.params,
-    { width: 64, height: 64 },
-    {
-      model: 'tiny',
-      mode: 'txt2img',
-      tIndexList: '0',
-      transition: 0,
-      ...o,
-    },
-  );
-
 /** A pipeline loaded with `params`; `dir` replaces the tiny model's folder (the merged-weights copy). */
 async function load(params: ParamSnapshot<SD>, logs: string[] = [], dir?: string) {
   const resolve: typeof resolveModel = async (...args) => {
@@ -88,9 +75,9 @@ const diff = (a: Image, b: Image) => {
 
 describe('streamdiffusion with LoRAs', () => {
   it('strength 0 is the base model, 1 the weights merged in closed form, and the strength moves without a reload', async () => {
-    const base = await render(await load(paramsOf()), paramsOf());
+    const base = await render(await load(tinyParams()), tinyParams());
     const logs: string[] = [];
-    const withA = paramsOf({ lora: 'style-a', loraScale: 0 });
+    const withA = tinyParams({ lora: 'style-a', loraScale: 0 });
     const p = await load(withA, logs);
     expect(logs.join('\n')).toMatch(/unet\/model\.onnx: style-a\.safetensors reaches 1 MatMuls/);
     expect(logs.join('\n')).toMatch(/text_encoder\/model\.onnx: style-a\.safetensors reaches 1 MatMuls/);
@@ -110,23 +97,23 @@ describe('streamdiffusion with LoRAs', () => {
       [0.5, half],
     ] as const) {
       const dir = await mergedTinyModel(tiny, join(root(), `merged-${strength}`), [{ lora: styleA, strength }]);
-      const merged = await render(await load(paramsOf(), [], dir), paramsOf());
+      const merged = await render(await load(tinyParams(), [], dir), tinyParams());
       expect(diff(image, merged).max).toBeLessThanOrEqual(1);
     }
   });
 
   it('two LoRAs at once (kohya and PEFT names) compose as both merged', async () => {
-    const params = paramsOf({ lora: 'style-a', loraScale: 0.7, lora2: 'style-b', loraScale2: -0.4 });
+    const params = tinyParams({ lora: 'style-a', loraScale: 0.7, lora2: 'style-b', loraScale2: -0.4 });
     const both = await render(await load(params), params);
     const dir = await mergedTinyModel(await writeTinyModel(), join(root(), 'merged-both'), [
       { lora: styleA, strength: 0.7 },
       { lora: styleB, strength: -0.4, naming: 'peft' },
     ]);
-    expect(diff(both, await render(await load(paramsOf(), [], dir), paramsOf())).max).toBeLessThanOrEqual(1);
+    expect(diff(both, await render(await load(tinyParams(), [], dir), tinyParams())).max).toBeLessThanOrEqual(1);
   });
 
   it('the SDXL layout: te1 and te2 pairs each reach their own text encoder', async () => {
-    const xl = (o: { [K in keyof SD]?: unknown } = {}) => paramsOf({ model: 'tiny-xl', ...o });
+    const xl = (o: { [K in keyof SD]?: unknown } = {}) => tinyParams({ model: 'tiny-xl', ...o });
     const base = await render(await load(xl()), xl());
     const logs: string[] = [];
     const withXl = xl({ lora: 'xl-style', loraScale: 0.8 });
@@ -141,7 +128,7 @@ describe('streamdiffusion with LoRAs', () => {
 
   it('a change of LoRA while running reopens the graphs beside the running ones and puts them in place', async () => {
     const logs: string[] = [];
-    const none = paramsOf({ loraScale: 1 });
+    const none = tinyParams({ loraScale: 1 });
     const p = await load(none, logs);
     const before = await render(p, none);
     const chosen = { ...none, lora: 'style-a' };
@@ -157,7 +144,7 @@ describe('streamdiffusion with LoRAs', () => {
 
   it('a file that is not a LoRA, or a LoRA for another model, is refused and the show goes on unchanged', async () => {
     const logs: string[] = [];
-    const a = paramsOf({ lora: 'style-a' });
+    const a = tinyParams({ lora: 'style-a' });
     const p = await load(a, logs);
     const before = await render(p, a);
     for (const [name, why] of [
@@ -171,7 +158,7 @@ describe('streamdiffusion with LoRAs', () => {
       expect(logs.some((l) => why.test(l) && l.includes('refused, style-a goes on'))).toBe(true);
     }
     // A load asked for with such a file fails with the same sentence.
-    await expect(load(paramsOf({ lora: 'broken' }))).rejects.toThrow(/broken\.safetensors is not a usable LoRA/);
+    await expect(load(tinyParams({ lora: 'broken' }))).rejects.toThrow(/broken\.safetensors is not a usable LoRA/);
   });
 
   it('the choices are the files in the LoRA folder: another name is refused when set', () => {

@@ -9,7 +9,6 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../../src/engine/frame';
 import type { ParamSnapshot, Pipeline } from '../../../src/engine/pipeline';
-import { snapshotOf } from '../../../src/engine/snapshot';
 import { referencesDir } from '../../../src/references/reference-images';
 import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
 import { OrtRuntime } from '../../../src/runtime/ort';
@@ -22,6 +21,7 @@ import { DiffusionModel } from '../diffusion-model';
 import { Timings } from '../../shared/timings';
 import { loadForTest } from '../../shared/test-load';
 import { tempModelsDir } from '../../shared/test-models-dir';
+import { tinyParams } from '../test-params';
 import { tinyVocab } from '../tiny/vocab';
 import { buildTinyImageEncoder, buildTinyIpUnet, tinyIpWeights } from './tiny-graphs';
 
@@ -132,13 +132,6 @@ describe('tiny IP-Adapter graphs', () => {
   });
 });
 
-function paramsFor(overrides: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> {
-  const values = { model: 'tiny', mode: 'txt2img', tIndexList: '0', transition: 0, ...overrides };
-  return snapshotOf(streamDiffusion.params, { width: 64, height: 64 }, values);
-}
-
-const paramsOf = paramsFor;
-
 async function load(params: ParamSnapshot<SD>, logs: string[]): Promise<Pipeline<SD>> {
   const pipeline = streamDiffusion.create();
   loaded.push(pipeline);
@@ -156,7 +149,7 @@ describe('streamdiffusion with a reference image', () => {
     '%s: weight 0 gives the frame of no reference; a picture, another picture and the weight each change it',
     async (model) => {
       const logs: string[] = [];
-      const paramsOf = (o: { [K in keyof SD]?: unknown } = {}) => paramsFor({ model, ...o });
+      const paramsOf = (o: { [K in keyof SD]?: unknown } = {}) => tinyParams({ model, ...o });
       const p = await load(paramsOf(), logs);
       const none = await render(p, paramsOf());
 
@@ -185,12 +178,12 @@ describe('streamdiffusion with a reference image', () => {
 
   it('opens the adapter during the load when a reference is set then, and draws the same frame', async () => {
     const logs: string[] = [];
-    const params = paramsOf({ reference: 'red.png', referenceWeight: 1 });
+    const params = tinyParams({ reference: 'red.png', referenceWeight: 1 });
     const atLoad = await load(params, logs);
     expect(logs.filter((l) => l.startsWith('IP-Adapter loaded'))).toHaveLength(1);
     const first = await render(atLoad, params);
-    const later = await load(paramsOf(), []);
-    await render(later, paramsOf());
+    const later = await load(tinyParams(), []);
+    await render(later, tinyParams());
     expect((await render(later, params)).data).toEqual(first.data);
   });
 
@@ -200,9 +193,9 @@ describe('streamdiffusion with a reference image', () => {
     ['a path', '../red.png', /is not a reference name/],
   ])('refuses %s with a sentence and keeps the reference in use', async (_what, name, message) => {
     const logs: string[] = [];
-    const p = await load(paramsOf(), logs);
-    const red = await render(p, paramsOf({ reference: 'red.png', referenceWeight: 1 }));
-    const after = await render(p, paramsOf({ reference: name, referenceWeight: 1 }));
+    const p = await load(tinyParams(), logs);
+    const red = await render(p, tinyParams({ reference: 'red.png', referenceWeight: 1 }));
+    const after = await render(p, tinyParams({ reference: name, referenceWeight: 1 }));
     expect(after.data).toEqual(red.data);
     expect(logs.some((l) => message.test(l) && l.endsWith('"red.png" stays'))).toBe(true);
   });

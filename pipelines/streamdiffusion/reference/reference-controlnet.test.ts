@@ -33,6 +33,7 @@ import { tinyVocab } from '../tiny/vocab';
 import { adapterDir, CONTROL_IP_UNET_FILE, resolveAdapter } from './adapter-files';
 import { ReferenceSlot } from './reference-slot';
 import { referenceRoot } from './test-reference-root';
+import { loadForTest } from '../../shared/test-load';
 import { tinyParams } from '../test-params';
 import { buildTinyImageEncoder, buildTinyIpUnet, ipExtension, tinyIpWeights } from './tiny-graphs';
 
@@ -50,8 +51,7 @@ afterAll(async () => {
 async function load(params: ParamSnapshot<SD>, logs: string[] = []) {
   const p = new StreamDiffusionPipeline();
   loaded.push(p);
-  const signal = new AbortController().signal;
-  await p.load({ width: SIZE, height: SIZE, params, runtime, progress: () => {}, signal, log: (m) => logs.push(m) });
+  await loadForTest(p, params, runtime, logs);
   return p;
 }
 

@@ -9,6 +9,7 @@ import { OrtRuntime } from '../../../src/runtime/ort';
 import type { streamDiffusion } from '../streamdiffusion';
 import { StreamDiffusionPipeline } from '../streamdiffusion';
 import { referenceRoot } from './test-reference-root';
+import { loadForTest } from '../../shared/test-load';
 import { tinyParams } from '../test-params';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
@@ -25,8 +26,7 @@ afterAll(async () => {
 async function load(params: ParamSnapshot<SD>, logs: string[] = []) {
   const p = new StreamDiffusionPipeline();
   loaded.push(p);
-  const signal = new AbortController().signal;
-  await p.load({ width: 64, height: 64, params, runtime, progress: () => {}, signal, log: (m) => logs.push(m) });
+  await loadForTest(p, params, runtime, logs);
   return p;
 }
 

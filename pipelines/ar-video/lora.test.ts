@@ -1,7 +1,7 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tempModelsDir } from '../shared/test-models-dir';
 import type { Image } from '../../src/engine/frame';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { gaussian, mulberry32 } from '../../src/runtime/seeded-random';
@@ -15,8 +15,7 @@ import { TINY_TEXT, writeTinyExport } from './tiny/write';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1, device: 'cpu' });
 const loaded: ArVideoPipeline[] = [];
-let root: string;
-const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+const root = tempModelsDir('ar-lora-');
 
 // A rank-2 LoRA for the tiny block's context projection, in the names Wan video LoRAs use.
 const randn = gaussian(mulberry32(5));
@@ -25,17 +24,15 @@ const down = Float32Array.from({ length: 2 * dim }, () => randn() * 0.5);
 const up = Float32Array.from({ length: dim * 2 }, () => randn() * 0.5);
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'ar-lora-'));
-  process.env.DAYDREAM_SCOPE_MODELS_DIR = root;
-  await mkdir(join(root, 'loras'));
+  await mkdir(join(root(), 'loras'));
   const file = writeSafetensors({
     [`diffusion_model.${TINY_BLOCK_MODULE}.lora_A.weight`]: { dims: [2, dim], data: down },
     [`diffusion_model.${TINY_BLOCK_MODULE}.lora_B.weight`]: { dims: [dim, 2], data: up },
   });
-  await writeFile(join(root, 'loras', 'wan-style.safetensors'), file);
+  await writeFile(join(root(), 'loras', 'wan-style.safetensors'), file);
   const foreign = { dims: [2, 16], data: new Float32Array(32) };
   await writeFile(
-    join(root, 'loras', 'sd-only.safetensors'),
+    join(root(), 'loras', 'sd-only.safetensors'),
     writeSafetensors({
       'lora_unet_mid_block_attn_to_k.lora_down.weight': foreign,
       'lora_unet_mid_block_attn_to_k.lora_up.weight': { dims: [16, 2], data: new Float32Array(32) },
@@ -46,9 +43,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  if (savedDir === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
-  else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
-  await rm(root, { recursive: true, force: true });
 });
 
 async function frames(overrides: Record<string, string | number>, tinyDir?: string, logs: string[] = []) {
@@ -79,7 +73,7 @@ describe('ar-video (longlive) with a LoRA on the block', () => {
     expect(maxDiff(withLora, base)).toBeGreaterThan(2);
 
     const tiny = await writeTinyExport({ ...longliveSpec.tiny, width: 64, height: 32 });
-    const merged = join(root, 'merged');
+    const merged = join(root(), 'merged');
     await cp(tiny, merged, { recursive: true });
     const block = join(merged, 'block.onnx');
     await writeFile(

@@ -3,6 +3,7 @@ import type { Image } from '../../src/engine/frame';
 import type { ParamSnapshot, PipelineDefinition } from '../../src/engine/pipeline';
 import { snapshotOf } from '../../src/engine/snapshot';
 import type { InferenceBackend } from '../../src/runtime/backend';
+import { loadForTest } from '../shared/test-load';
 import { ArVideoPipeline } from './ar-pipeline';
 import type { ArPipelineOptions, ArPipelineSpec, ArSnapshot } from './ar-pipeline';
 import type { ArParams } from './params';
@@ -25,15 +26,7 @@ export async function loadPipeline(
   logs: string[] = [],
 ): Promise<ArVideoPipeline> {
   const pipeline = new ArVideoPipeline(spec, options);
-  await pipeline.load({
-    width: params.width,
-    height: params.height,
-    params,
-    runtime,
-    progress: () => {},
-    signal: new AbortController().signal,
-    log: (m) => logs.push(m),
-  });
+  await loadForTest<ArParams>(pipeline, params, runtime, logs);
   return pipeline;
 }
 

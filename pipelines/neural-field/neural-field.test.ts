@@ -4,6 +4,7 @@ import { takesInput } from '../../src/engine/pipeline';
 import type { OutputSize, ParamSnapshot, Pipeline } from '../../src/engine/pipeline';
 import { snapshotOf } from '../../src/engine/snapshot';
 import { OrtRuntime } from '../../src/runtime/ort';
+import { loadForTest } from '../shared/test-load';
 import { neuralField } from './neural-field';
 
 type FieldSnapshot = ParamSnapshot<typeof neuralField.params>;
@@ -19,16 +20,7 @@ function paramsOf(overrides: Overrides = {}, size = 64): FieldSnapshot {
 
 async function load(params: FieldSnapshot): Promise<Pipeline<typeof neuralField.params>> {
   const pipeline = neuralField.create();
-  const ctx = {
-    width: params.width,
-    height: params.height,
-    params,
-    runtime,
-    progress: () => {},
-    signal: new AbortController().signal,
-    log: () => {},
-  };
-  await pipeline.load(ctx);
+  await loadForTest(pipeline, params, runtime);
   loaded.push(pipeline);
   return pipeline;
 }

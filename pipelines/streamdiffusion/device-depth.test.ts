@@ -8,9 +8,11 @@ import type { InFlightFrame } from '../../src/engine/pipeline';
 import { DeviceEngine } from './device-engine';
 import { DiffusionModel } from './diffusion-model';
 import type { FrameRequest } from './host-engine';
+import { plainRequest } from './test-frame-request';
 import { NoiseBank } from '../shared/noise';
 import { stagesFor } from './schedule';
 import { Timings } from '../shared/timings';
+import { tinyModelFiles } from './models';
 import { writeTinyModel } from './tiny/write';
 
 const SIZE = 64;
@@ -23,28 +25,13 @@ afterAll(async () => {
 });
 
 async function engineOn(runtime: OrtRuntime): Promise<{ engine: DeviceEngine; req: FrameRequest }> {
-  const dir = await writeTinyModel({});
-  const files = {
-    id: 'tiny' as const,
-    xl: false,
-    dir,
-    vaeDir: dir,
-    latentScale: 1,
-    padTokens: ['!', '!'] as [string, string],
-  };
+  const files = tinyModelFiles(await writeTinyModel({}));
   const model = await DiffusionModel.open(runtime, files, new Timings(), () => {});
   models.push(model);
   const engine = new DeviceEngine(runtime, model, SIZE, SIZE, new Timings());
   await engine.reset(stagesFor([10, 25, 40]), new NoiseBank(4 * 64, 3, 7).stages);
   const positive = await model.prompts.encode('a lighthouse at night');
-  const req: FrameRequest = {
-    image: undefined,
-    pixels: undefined,
-    positive,
-    negative: positive,
-    guidance: { cfg: 'none', scale: 1, delta: 1 },
-    addNoise: true,
-  };
+  const req = plainRequest(positive);
   return { engine, req };
 }
 

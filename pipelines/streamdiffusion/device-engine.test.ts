@@ -7,10 +7,12 @@ import { DeviceEngine } from './device-engine';
 import { DiffusionModel } from './diffusion-model';
 import { HostEngine } from './host-engine';
 import type { FrameEngine, FrameRequest } from './host-engine';
+import { plainRequest } from './test-frame-request';
 import { NoiseBank } from '../shared/noise';
 import { parseTIndexList, stagesFor } from './schedule';
 import type { CfgMode } from './stream-batch';
 import { Timings } from '../shared/timings';
+import { tinyModelFiles } from './models';
 import { writeTinyModel } from './tiny/write';
 import type { TinyOptions } from './tiny/write';
 import { tinyNamings } from './tiny/export-naming';
@@ -26,15 +28,7 @@ afterAll(async () => {
 });
 
 async function open(runtime: OrtRuntime, o: TinyOptions = {}, fixSize = false): Promise<DiffusionModel> {
-  const dir = await writeTinyModel(o);
-  const files = {
-    id: 'tiny' as const,
-    xl: !!o.xl,
-    dir,
-    vaeDir: dir,
-    latentScale: 1,
-    padTokens: ['!', '!'] as [string, string],
-  };
+  const files = tinyModelFiles(await writeTinyModel(o), !!o.xl);
   const image = fixSize ? { width: SIZE, height: SIZE } : undefined;
   const model = await DiffusionModel.open(runtime, files, new Timings(), () => {}, image);
   models.push(model);
@@ -171,14 +165,7 @@ describe('the device-resident stream on WebGPU', () => {
     const engine = new DeviceEngine(webgpu, model, SIZE, SIZE, new Timings());
     await engine.reset(stages, new NoiseBank(4 * 64, 3, 1).stages);
     const positive = await model.prompts.encode('a forest');
-    const req: FrameRequest = {
-      image: undefined,
-      pixels: undefined,
-      positive,
-      negative: positive,
-      guidance: { cfg: 'none', scale: 1, delta: 1 },
-      addNoise: true,
-    };
+    const req = plainRequest(positive);
     await engine.render(req);
     const handles = webgpu.handleStats().count;
     const before = webgpu.transfers();
@@ -196,15 +183,7 @@ describe('the device-resident stream on WebGPU', () => {
     const engine = new DeviceEngine(webgpu, model, SIZE, SIZE, new Timings(), ['i420', 'uyvy']);
     await engine.reset(stagesFor([0]), new NoiseBank(4 * 64, 1, 3).stages);
     const positive = await model.prompts.encode('a forest');
-    const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
-    const frame = await engine.render({
-      image: undefined,
-      pixels: undefined,
-      positive,
-      negative: positive,
-      guidance,
-      addNoise: true,
-    });
+    const frame = await engine.render(plainRequest(positive));
     expect(frame.formats?.i420).toEqual(rgbaToI420(frame.data, SIZE, SIZE));
     expect(frame.formats?.uyvy).toEqual(rgbaToUyvy(frame.data, SIZE, SIZE));
     expect(frame.formats?.bgra).toBeUndefined();

@@ -13,6 +13,8 @@ import type { FrameEngine } from './host-engine';
 import { checkPredictionType, checkVae } from './load-guards';
 import type { VaeRoundTrip } from './load-guards';
 import { stagesFor } from './schedule';
+import { tinyModelFiles } from './models';
+import { plainRequest } from './test-frame-request';
 import { writeTinyModel } from './tiny/write';
 
 const temps: string[] = [];
@@ -102,14 +104,7 @@ async function overflowingModel(): Promise<DiffusionModel> {
   const up = g.op('Resize', [rgb, '', g.floats('scales', [4], [1, 1, 8, 8])], { mode: 'nearest' });
   g.output(g.op('Div', [up, g.scalar(0)]), 'sample', 'float', [1, 3, 'H', 'W']);
   await writeFile(join(dir, 'vae_decoder', 'model.onnx'), g.toBytes());
-  const files = {
-    id: 'tiny' as const,
-    xl: false,
-    dir,
-    vaeDir: dir,
-    latentScale: 1,
-    padTokens: ['!', '!'] as [string, string],
-  };
+  const files = tinyModelFiles(dir);
   return DiffusionModel.open(cpu, files, new Timings());
 }
 
@@ -123,9 +118,7 @@ describe('first decoded frame', () => {
     try {
       await engine.reset(stagesFor([0]), new NoiseBank(4 * 64, 1, 3).stages);
       const positive = await model.prompts.encode('a forest');
-      const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
-      const req = { image: undefined, pixels: undefined, positive, negative: positive, guidance, addNoise: true };
-      await expect(engine.render(req)).rejects.toThrow(/the VAE decoder decodes to NaN/);
+      await expect(engine.render(plainRequest(positive))).rejects.toThrow(/the VAE decoder decodes to NaN/);
     } finally {
       await engine.release();
       await model.release();

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock';
@@ -7,22 +6,20 @@ import { call, socketRig, startTestScope } from '../../src/server/test-support';
 import { difference, grabUntil, stillFrame } from '../../src/server/test-helpers';
 import type { Scope } from '../../src/main';
 import type { Rig } from '../../src/server/test-support';
+import { tempModelsDir } from '../shared/test-models-dir';
 import { tinyLora, tinyLoraFile } from './tiny/test-lora';
 
 describe('LoRA through a real server (tiny model)', () => {
   let scope: Scope;
   let url: string;
   let rig: Rig;
-  let models: string;
-  const saved = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+  const models = tempModelsDir('sd-lora-server-');
 
   beforeAll(async () => {
-    models = await mkdtemp(join(tmpdir(), 'sd-lora-server-'));
-    process.env.DAYDREAM_SCOPE_MODELS_DIR = models;
-    await mkdir(join(models, 'loras'));
-    await writeFile(join(models, 'loras', 'style.safetensors'), tinyLoraFile(tinyLora(31)));
+    await mkdir(join(models(), 'loras'));
+    await writeFile(join(models(), 'loras', 'style.safetensors'), tinyLoraFile(tinyLora(31)));
     // In the folder, so a choice, but no LoRA: it can only be refused when it is applied.
-    await writeFile(join(models, 'loras', 'broken.safetensors'), 'not a safetensors file');
+    await writeFile(join(models(), 'loras', 'broken.safetensors'), 'not a safetensors file');
     const clock = new ManualClock();
     scope = await startTestScope({ pipeline: null, fps: 15, clock });
     url = scope.url;
@@ -30,9 +27,6 @@ describe('LoRA through a real server (tiny model)', () => {
   });
   afterAll(async () => {
     await scope.stop();
-    if (saved === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
-    else process.env.DAYDREAM_SCOPE_MODELS_DIR = saved;
-    await rm(models, { recursive: true, force: true });
   });
 
   const base = { model: 'tiny', mode: 'txt2img', tIndexList: '0', transition: 0, width: 64, height: 64 };

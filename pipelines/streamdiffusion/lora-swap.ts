@@ -10,7 +10,8 @@ import type { LoraSet } from '../../src/runtime/lora/lora-set';
 import { LoraStrengths } from '../../src/runtime/lora/strength-session';
 import { loraChoice, readLoraSet, setLoraStrengths } from '../shared/lora-set';
 import type { LoraValues } from '../shared/lora-set';
-import type { DiffusionModel, LoraNetworks } from './diffusion-model';
+import type { DiffusionModel } from './diffusion-model';
+import type { LoraNetworks } from './open-networks';
 
 export class LoraSwap {
   readonly strengths = new LoraStrengths();

@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadForTest } from '../shared/test-load';
+import { tempModelsDir } from '../shared/test-models-dir';
+import { tinyParams } from './test-params';
 import type { Image } from '../../src/engine/frame';
 import type { ParamSnapshot } from '../../src/engine/pipeline';
-import { snapshotOf } from '../../src/engine/snapshot';
 import { sanitize } from '../../src/params/spec';
 import { OrtRuntime } from '../../src/runtime/ort';
 import { writeSafetensors } from '../../src/runtime/lora/test-safetensors';
@@ -16,25 +17,22 @@ import { writeTinyModel } from './tiny/write';
 const runtime = new OrtRuntime({ intraOpThreads: 1 });
 type SD = typeof streamDiffusion.params;
 const loaded: StreamDiffusionPipeline[] = [];
-let root: string;
-const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+const root = tempModelsDir('sd-lora-');
 
 const styleA = tinyLora(21);
 const styleB = tinyLora(22, { text: false });
 const styleXl = tinyLora(23, { xl: true, unet: false });
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'sd-lora-'));
-  process.env.DAYDREAM_SCOPE_MODELS_DIR = root;
-  await mkdir(join(root, 'loras'));
-  await writeFile(join(root, 'loras', 'style-a.safetensors'), tinyLoraFile(styleA, 'kohya'));
-  await writeFile(join(root, 'loras', 'style-b.safetensors'), tinyLoraFile(styleB, 'peft'));
-  await writeFile(join(root, 'loras', 'xl-style.safetensors'), tinyLoraFile(styleXl, 'kohya'));
-  await writeFile(join(root, 'loras', 'broken.safetensors'), new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9, 1]));
+  await mkdir(join(root(), 'loras'));
+  await writeFile(join(root(), 'loras', 'style-a.safetensors'), tinyLoraFile(styleA, 'kohya'));
+  await writeFile(join(root(), 'loras', 'style-b.safetensors'), tinyLoraFile(styleB, 'peft'));
+  await writeFile(join(root(), 'loras', 'xl-style.safetensors'), tinyLoraFile(styleXl, 'kohya'));
+  await writeFile(join(root(), 'loras', 'broken.safetensors'), new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9, 1]));
   // A well-formed LoRA for modules the tiny graphs do not have (another model's).
   const foreign = { dims: [2, 8], data: new Float32Array(16) };
   await writeFile(
-    join(root, 'loras', 'other-model.safetensors'),
+    join(root(), 'loras', 'other-model.safetensors'),
     writeSafetensors({
       'lora_unet_down_blocks_3_attn9_to_v.lora_down.weight': foreign,
       'lora_unet_down_blocks_3_attn9_to_v.lora_up.weight': { dims: [8, 2], data: new Float32Array(16) },
@@ -45,23 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  if (savedDir === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
-  else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
-  await rm(root, { recursive: true, force: true });
 });
-
-const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
-  snapshotOf(
-    streamDiffusion.params,
-    { width: 64, height: 64 },
-    {
-      model: 'tiny',
-      mode: 'txt2img',
-      tIndexList: '0',
-      transition: 0,
-      ...o,
-    },
-  );
 
 /** A pipeline loaded with `params`; `dir` replaces the tiny model's folder (the merged-weights copy). */
 async function load(params: ParamSnapshot<SD>, logs: string[] = [], dir?: string) {
@@ -71,15 +53,7 @@ async function load(params: ParamSnapshot<SD>, logs: string[] = [], dir?: string
   };
   const p = new StreamDiffusionPipeline(resolve);
   loaded.push(p);
-  await p.load({
-    width: 64,
-    height: 64,
-    params,
-    runtime,
-    progress: () => {},
-    signal: new AbortController().signal,
-    log: (m) => logs.push(m),
-  });
+  await loadForTest(p, params, runtime, logs);
   return p;
 }
 
@@ -101,9 +75,9 @@ const diff = (a: Image, b: Image) => {
 
 describe('streamdiffusion with LoRAs', () => {
   it('strength 0 is the base model, 1 the weights merged in closed form, and the strength moves without a reload', async () => {
-    const base = await render(await load(paramsOf()), paramsOf());
+    const base = await render(await load(tinyParams()), tinyParams());
     const logs: string[] = [];
-    const withA = paramsOf({ lora: 'style-a', loraScale: 0 });
+    const withA = tinyParams({ lora: 'style-a', loraScale: 0 });
     const p = await load(withA, logs);
     expect(logs.join('\n')).toMatch(/unet\/model\.onnx: style-a\.safetensors reaches 1 MatMuls/);
     expect(logs.join('\n')).toMatch(/text_encoder\/model\.onnx: style-a\.safetensors reaches 1 MatMuls/);
@@ -122,31 +96,31 @@ describe('streamdiffusion with LoRAs', () => {
       [1, full],
       [0.5, half],
     ] as const) {
-      const dir = await mergedTinyModel(tiny, join(root, `merged-${strength}`), [{ lora: styleA, strength }]);
-      const merged = await render(await load(paramsOf(), [], dir), paramsOf());
+      const dir = await mergedTinyModel(tiny, join(root(), `merged-${strength}`), [{ lora: styleA, strength }]);
+      const merged = await render(await load(tinyParams(), [], dir), tinyParams());
       expect(diff(image, merged).max).toBeLessThanOrEqual(1);
     }
   });
 
   it('two LoRAs at once (kohya and PEFT names) compose as both merged', async () => {
-    const params = paramsOf({ lora: 'style-a', loraScale: 0.7, lora2: 'style-b', loraScale2: -0.4 });
+    const params = tinyParams({ lora: 'style-a', loraScale: 0.7, lora2: 'style-b', loraScale2: -0.4 });
     const both = await render(await load(params), params);
-    const dir = await mergedTinyModel(await writeTinyModel(), join(root, 'merged-both'), [
+    const dir = await mergedTinyModel(await writeTinyModel(), join(root(), 'merged-both'), [
       { lora: styleA, strength: 0.7 },
       { lora: styleB, strength: -0.4, naming: 'peft' },
     ]);
-    expect(diff(both, await render(await load(paramsOf(), [], dir), paramsOf())).max).toBeLessThanOrEqual(1);
+    expect(diff(both, await render(await load(tinyParams(), [], dir), tinyParams())).max).toBeLessThanOrEqual(1);
   });
 
   it('the SDXL layout: te1 and te2 pairs each reach their own text encoder', async () => {
-    const xl = (o: { [K in keyof SD]?: unknown } = {}) => paramsOf({ model: 'tiny-xl', ...o });
+    const xl = (o: { [K in keyof SD]?: unknown } = {}) => tinyParams({ model: 'tiny-xl', ...o });
     const base = await render(await load(xl()), xl());
     const logs: string[] = [];
     const withXl = xl({ lora: 'xl-style', loraScale: 0.8 });
     const image = await render(await load(withXl, logs), withXl);
     expect(logs.filter((l) => /xl-style\.safetensors reaches 1 MatMuls/.test(l))).toHaveLength(2);
     expect(diff(image, base).mean).toBeGreaterThan(2);
-    const dir = await mergedTinyModel(await writeTinyModel({ xl: true }), join(root, 'merged-xl'), [
+    const dir = await mergedTinyModel(await writeTinyModel({ xl: true }), join(root(), 'merged-xl'), [
       { lora: styleXl, strength: 0.8 },
     ]);
     expect(diff(image, await render(await load(xl(), [], dir), xl())).max).toBeLessThanOrEqual(1);
@@ -154,7 +128,7 @@ describe('streamdiffusion with LoRAs', () => {
 
   it('a change of LoRA while running reopens the graphs beside the running ones and puts them in place', async () => {
     const logs: string[] = [];
-    const none = paramsOf({ loraScale: 1 });
+    const none = tinyParams({ loraScale: 1 });
     const p = await load(none, logs);
     const before = await render(p, none);
     const chosen = { ...none, lora: 'style-a' };
@@ -170,7 +144,7 @@ describe('streamdiffusion with LoRAs', () => {
 
   it('a file that is not a LoRA, or a LoRA for another model, is refused and the show goes on unchanged', async () => {
     const logs: string[] = [];
-    const a = paramsOf({ lora: 'style-a' });
+    const a = tinyParams({ lora: 'style-a' });
     const p = await load(a, logs);
     const before = await render(p, a);
     for (const [name, why] of [
@@ -184,7 +158,7 @@ describe('streamdiffusion with LoRAs', () => {
       expect(logs.some((l) => why.test(l) && l.includes('refused, style-a goes on'))).toBe(true);
     }
     // A load asked for with such a file fails with the same sentence.
-    await expect(load(paramsOf({ lora: 'broken' }))).rejects.toThrow(/broken\.safetensors is not a usable LoRA/);
+    await expect(load(tinyParams({ lora: 'broken' }))).rejects.toThrow(/broken\.safetensors is not a usable LoRA/);
   });
 
   it('the choices are the files in the LoRA folder: another name is refused when set', () => {

@@ -86,6 +86,11 @@ function variantOrder(variants: readonly SizedManifest[], provider: string | und
   return [best, ...variants.filter((v) => v !== best)];
 }
 
+/** The files of a tiny model written at `dir` (tiny/write.ts): its own VAE, its latents unscaled. */
+export function tinyModelFiles(dir: string, xl = false): ModelFiles {
+  return { id: xl ? 'tiny-xl' : 'tiny', xl, dir, vaeDir: dir, latentScale: 1, padTokens: ['!', '!'] };
+}
+
 /**
  * Finds a model's files: real models under the models folder (an error naming the download when any is missing),
  * stand-ins generated into it on first use, tiny ones generated on the spot.
@@ -96,10 +101,8 @@ export async function resolveModel(
   vae: 'full' | 'tiny',
   o: Partial<ResolveOptions> = {},
 ): Promise<ModelFiles> {
-  if (id === 'tiny' || id === 'tiny-xl') {
-    const dir = await writeTinyModel({ xl: id === 'tiny-xl' });
-    return { id, xl: id === 'tiny-xl', dir, vaeDir: dir, latentScale: 1, padTokens: ['!', '!'] };
-  }
+  if (id === 'tiny' || id === 'tiny-xl')
+    return tinyModelFiles(await writeTinyModel({ xl: id === 'tiny-xl' }), id === 'tiny-xl');
   if (id === 'sdxs' || id === 'sdxs-standin' || id === 'sdxs-standin-fp32') {
     const files = await resolveSdxs(id, root, o.width ?? 512, o.height ?? 512, o.progress);
     return { id, xl: false, ...files };

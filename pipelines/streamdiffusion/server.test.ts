@@ -1,23 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock';
 import { call, socketRig, startTestScope } from '../../src/server/test-support';
 import { difference, grabUntil, stillFrame } from '../../src/server/test-helpers';
 import type { Scope } from '../../src/main';
 import type { Rig } from '../../src/server/test-support';
+import { tempModelsDir } from '../shared/test-models-dir';
 
 describe('streamdiffusion through a real server (tiny model)', () => {
   let scope: Scope;
   let url: string;
   let rig: Rig;
-  let models: string;
-  const saved = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+  tempModelsDir('sd-server-models-');
 
   beforeAll(async () => {
-    models = await mkdtemp(join(tmpdir(), 'sd-server-models-'));
-    process.env.DAYDREAM_SCOPE_MODELS_DIR = models;
     const clock = new ManualClock();
     scope = await startTestScope({ pipeline: null, fps: 15, clock });
     url = scope.url;
@@ -25,9 +20,6 @@ describe('streamdiffusion through a real server (tiny model)', () => {
   });
   afterAll(async () => {
     await scope.stop();
-    if (saved === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
-    else process.env.DAYDREAM_SCOPE_MODELS_DIR = saved;
-    await rm(models, { recursive: true, force: true });
   });
 
   const load = (params: Record<string, unknown>) =>

@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadForTest } from '../shared/test-load';
+import { tempModelsDir } from '../shared/test-models-dir';
 import type { Image } from '../../src/engine/frame';
 import type { ParamSnapshot, Pipeline } from '../../src/engine/pipeline';
 import { snapshotOf } from '../../src/engine/snapshot';
@@ -11,20 +10,11 @@ import { streamDiffusion } from './streamdiffusion';
 const runtime = new OrtRuntime({ intraOpThreads: 1 });
 type SD = typeof streamDiffusion.params;
 const loaded: Pipeline<SD>[] = [];
-let emptyModels: string;
-const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
-
-beforeAll(async () => {
-  emptyModels = await mkdtemp(join(tmpdir(), 'sd-models-'));
-  process.env.DAYDREAM_SCOPE_MODELS_DIR = emptyModels;
-});
+tempModelsDir('sd-models-');
 
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  if (savedDir === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
-  else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
-  await rm(emptyModels, { recursive: true, force: true });
 });
 
 function paramsOf(overrides: { [K in keyof SD]?: unknown } = {}, size = 64): ParamSnapshot<SD> {
@@ -34,15 +24,7 @@ function paramsOf(overrides: { [K in keyof SD]?: unknown } = {}, size = 64): Par
 async function load(params: ParamSnapshot<SD>, logs: string[] = []): Promise<Pipeline<SD>> {
   const pipeline = streamDiffusion.create();
   loaded.push(pipeline);
-  await pipeline.load({
-    width: params.width,
-    height: params.height,
-    params,
-    runtime,
-    progress: () => {},
-    signal: new AbortController().signal,
-    log: (m) => logs.push(m),
-  });
+  await loadForTest(pipeline, params, runtime, logs);
   return pipeline;
 }
 

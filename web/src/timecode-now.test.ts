@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { timecodeNow } from './perform-types';
 import type { TimecodeInfo } from './perform-types';
+import { timecodeInfo } from './test-timecode-info';
 
-const at = (position: string, rate: TimecodeInfo['rate'], over: Partial<TimecodeInfo> = {}): TimecodeInfo => ({
-  source: 'internal',
-  rate,
-  position,
-  state: 'running',
-  reverse: false,
-  jumps: 0,
-  heard: 0,
-  chase: { cues: true, timeline: false, timelineStart: '00:00:00:00' },
-  lastCue: null,
-  mtcOut: [],
-  receivedAt: 1000,
-  ...over,
-});
+const at = (position: string, rate: TimecodeInfo['rate'], over: Partial<TimecodeInfo> = {}): TimecodeInfo =>
+  timecodeInfo({ position, rate, state: 'running', receivedAt: 1000, ...over });
 
 describe('the position the panel shows between timecode events', () => {
   it.each([

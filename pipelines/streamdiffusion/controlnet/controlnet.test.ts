@@ -1,7 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../../src/engine/frame';
 import type { ParamSnapshot, Pipeline, RenderContext } from '../../../src/engine/pipeline';
 import { snapshotOf } from '../../../src/engine/snapshot';
@@ -17,6 +16,9 @@ import type { StreamDiffusionPipeline } from '../streamdiffusion';
 import { streamDiffusion } from '../streamdiffusion';
 import { tinyLora, tinyLoraFile } from '../tiny/test-lora';
 import { Timings } from '../../shared/timings';
+import { plainRequest } from '../test-frame-request';
+import { loadForTest } from '../../shared/test-load';
+import { tempModelsDir } from '../../shared/test-models-dir';
 import { ControlStage } from './control-stage';
 import { resolveControlNets } from './files';
 import { residualNames, residualShapes } from './residuals';
@@ -26,21 +28,12 @@ import { picture } from './test-pictures';
 const runtime = new OrtRuntime({ intraOpThreads: 1 });
 type SD = typeof streamDiffusion.params;
 const loaded: Pipeline<SD>[] = [];
-let emptyModels: string;
-const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+const models = tempModelsDir('sd-controlnet-');
 const SIZE = 64;
-
-beforeAll(async () => {
-  emptyModels = await mkdtemp(join(tmpdir(), 'sd-controlnet-'));
-  process.env.DAYDREAM_SCOPE_MODELS_DIR = emptyModels;
-});
 
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  if (savedDir === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
-  else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
-  await rm(emptyModels, { recursive: true, force: true });
 });
 
 const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
@@ -53,15 +46,7 @@ const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
 async function load(params: ParamSnapshot<SD>): Promise<Pipeline<SD>> {
   const pipeline = streamDiffusion.create();
   loaded.push(pipeline);
-  await pipeline.load({
-    width: SIZE,
-    height: SIZE,
-    params,
-    runtime,
-    progress: () => {},
-    signal: new AbortController().signal,
-    log: () => {},
-  });
+  await loadForTest(pipeline, params, runtime);
   return pipeline;
 }
 
@@ -87,8 +72,8 @@ const differs = (a: Uint8Array, b: Uint8Array) => a.some((v, i) => v !== b[i]);
 
 describe('ControlNet on the tiny model', () => {
   it('gives the 12 down and 1 mid residuals at their levels', async () => {
-    const model = await resolveModel('tiny', emptyModels, 'full');
-    const files = await resolveControlNets(model, ['depth'], emptyModels, { width: SIZE, height: SIZE });
+    const model = await resolveModel('tiny', models(), 'full');
+    const files = await resolveControlNets(model, ['depth'], models(), { width: SIZE, height: SIZE });
     const dm = await openControlled(model, files.unet);
     const stage = await ControlStage.open(runtime, files.nets, dm.networks.unet, { width: SIZE, height: SIZE });
     dm.control = stage;
@@ -122,8 +107,8 @@ describe('ControlNet on the tiny model', () => {
   });
 
   it('sums two ControlNets with their scales, on the device path as on the host', async () => {
-    const model = await resolveModel('tiny', emptyModels, 'full');
-    const files = await resolveControlNets(model, ['depth', 'canny'], emptyModels, { width: SIZE, height: SIZE });
+    const model = await resolveModel('tiny', models(), 'full');
+    const files = await resolveControlNets(model, ['depth', 'canny'], models(), { width: SIZE, height: SIZE });
     const dm = await openControlled(model, files.unet);
     const stage = await ControlStage.open(runtime, files.nets, dm.networks.unet, { width: SIZE, height: SIZE });
     const feeds = sampleFeeds(2);
@@ -157,8 +142,8 @@ describe('ControlNet on the tiny model', () => {
   });
 
   it('on the device engine keeps no handle from frame to frame (residuals, control image, per-ControlNet outputs all released)', async () => {
-    const model = await resolveModel('tiny', emptyModels, 'full');
-    const files = await resolveControlNets(model, ['depth', 'canny'], emptyModels, { width: SIZE, height: SIZE });
+    const model = await resolveModel('tiny', models(), 'full');
+    const files = await resolveControlNets(model, ['depth', 'canny'], models(), { width: SIZE, height: SIZE });
     const size = { width: SIZE, height: SIZE };
     const dm = await openControlled(model, files.unet);
     dm.control = await ControlStage.open(runtime, files.nets, dm.networks.unet, size);
@@ -166,8 +151,7 @@ describe('ControlNet on the tiny model', () => {
     const engine = new DeviceEngine(runtime, dm, SIZE, SIZE, new Timings());
     await engine.reset(stagesFor([10, 40]), new NoiseBank(4 * 64, 2, 1).stages);
     const positive = await dm.prompts.encode('a forest');
-    const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
-    const req = { image: undefined, pixels: undefined, positive, negative: positive, guidance, addNoise: true };
+    const req = plainRequest(positive);
     await engine.render(req);
     const handles = runtime.handleStats().count;
     for (let i = 0; i < 4; i++) await engine.render(req);
@@ -195,8 +179,8 @@ describe('ControlNet on the tiny model', () => {
   });
 
   it('a LoRA chosen while running reopens the ControlNet UNet with its branches: the control image still steers', async () => {
-    await mkdir(join(emptyModels, 'loras'), { recursive: true });
-    await writeFile(join(emptyModels, 'loras', 'style-a.safetensors'), tinyLoraFile(tinyLora(21), 'kohya'));
+    await mkdir(join(models(), 'loras'), { recursive: true });
+    await writeFile(join(models(), 'loras', 'style-a.safetensors'), tinyLoraFile(tinyLora(21), 'kohya'));
     const control = picture('checker');
     const base = paramsOf({ controlnet: 'depth' });
     const p = (await load(base)) as StreamDiffusionPipeline;
@@ -221,8 +205,8 @@ describe('ControlNet on the tiny model', () => {
   });
 
   it('refuses files that do not fit with a sentence: a UNet without residual inputs, a UNet as a ControlNet', async () => {
-    const model = await resolveModel('tiny', emptyModels, 'full');
-    const files = await resolveControlNets(model, ['depth'], emptyModels, { width: SIZE, height: SIZE });
+    const model = await resolveModel('tiny', models(), 'full');
+    const files = await resolveControlNets(model, ['depth'], models(), { width: SIZE, height: SIZE });
     const size = { width: SIZE, height: SIZE };
     const plain = await DiffusionModel.open(runtime, model, new Timings(), () => {}, size);
     await expect(ControlStage.open(runtime, files.nets, plain.networks.unet, size)).rejects.toThrow(
@@ -244,13 +228,13 @@ describe('ControlNet on the tiny model', () => {
     const model = {
       id: 'sd-turbo',
       xl: false,
-      dir: emptyModels,
-      vaeDir: emptyModels,
+      dir: models(),
+      vaeDir: models(),
       latentScale: 0.18215,
       padTokens: ['!', '!'],
     } as const;
     await expect(
-      resolveControlNets({ ...model, padTokens: ['!', '!'] }, ['canny'], emptyModels, { width: 512, height: 512 }),
+      resolveControlNets({ ...model, padTokens: ['!', '!'] }, ['canny'], models(), { width: 512, height: 512 }),
     ).rejects.toThrow(
       /ControlNet canny for sd-turbo is not exported .*--controlnet canny .*thibaud\/controlnet-sd21-canny-diffusers/,
     );

@@ -1,43 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../../src/engine/frame';
-import { waitFor } from '../../../src/server/test-support';
-import { FakeSource } from '../../../inputs/test-source';
-import { startInputScope } from '../../../inputs/test-support';
-import type { InputTestScope } from '../../../inputs/test-support';
+import { startCameraScope } from '../../../inputs/test-camera';
+import type { CameraTestScope } from '../../../inputs/test-camera';
 
 describe('ControlNet in a running server (tiny model, a camera, the chain)', () => {
-  let t: InputTestScope;
-  let frames: Frame[] = [];
-  let cam: FakeSource;
-
+  let t: CameraTestScope;
   beforeAll(async () => {
-    t = await startInputScope({ pipeline: null, width: 64, height: 64, fps: 20 });
-    t.scope.services.engine.onFrame((f) => frames.push(f));
-    cam = new FakeSource('cam');
-    await t.hub.add(cam, true);
-    t.hub.select('cam');
+    t = await startCameraScope({ pipeline: null, width: 64, height: 64, fps: 20 });
   });
   afterAll(() => t?.stop());
 
-  /**
-   * Sends the fake camera's flat frame until a published frame satisfies `check`. A wall-clock wait: the engine
-   * here renders on its own timer, fed by a real input hub, as in inputs/consumers.test.ts.
-   */
-  async function until(check: (f: Frame) => boolean, what: string): Promise<Frame> {
-    let found: Frame | undefined;
-    await waitFor(
-      () => {
-        cam.send(64, 64, 180);
-        found = frames.find(check);
-        frames = [];
-        return found !== undefined;
-      },
-      // Generous: the tiny diffusion graphs take a while on a busy two-core machine.
-      30_000,
-      what,
-    );
-    return found!;
-  }
+  const until = (check: (f: Frame) => boolean, what: string) => t.until(check, what, 180);
 
   const same = (a: Frame, b: Frame) => a.data.every((v, i) => v === b.data[i]);
 

@@ -6,10 +6,9 @@
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../../src/engine/frame';
 import type { ParamSnapshot, RenderContext } from '../../../src/engine/pipeline';
-import { snapshotOf } from '../../../src/engine/snapshot';
 import { referencesDir } from '../../../src/references/reference-images';
 import { OrtRuntime } from '../../../src/runtime/ort';
 import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
@@ -27,43 +26,32 @@ import { DiffusionModel } from '../diffusion-model';
 import { resolveModel } from '../models';
 import { Timings } from '../../shared/timings';
 import { TypedSession } from '../session-io';
-import { streamDiffusion, StreamDiffusionPipeline } from '../streamdiffusion';
+import type { streamDiffusion } from '../streamdiffusion';
+import { StreamDiffusionPipeline } from '../streamdiffusion';
 import { buildUnet, chain, tinyWeights } from '../tiny/graphs';
 import { tinyVocab } from '../tiny/vocab';
 import { adapterDir, CONTROL_IP_UNET_FILE, resolveAdapter } from './adapter-files';
 import { ReferenceSlot } from './reference-slot';
 import { referenceRoot } from './test-reference-root';
+import { loadForTest } from '../../shared/test-load';
+import { tinyParams } from '../test-params';
 import { buildTinyImageEncoder, buildTinyIpUnet, ipExtension, tinyIpWeights } from './tiny-graphs';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
 type SD = typeof streamDiffusion.params;
 const loaded: StreamDiffusionPipeline[] = [];
-let root: string;
-let done: () => Promise<void>;
+const root = referenceRoot('sd-reference-controlnet-');
 const SIZE = 64;
-
-beforeAll(async () => {
-  ({ root, done } = await referenceRoot('sd-reference-controlnet-'));
-});
 
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  await done();
 });
-
-const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
-  snapshotOf(
-    streamDiffusion.params,
-    { width: SIZE, height: SIZE },
-    { model: 'tiny', mode: 'txt2img', tIndexList: '0', transition: 0, ...o },
-  );
 
 async function load(params: ParamSnapshot<SD>, logs: string[] = []) {
   const p = new StreamDiffusionPipeline();
   loaded.push(p);
-  const signal = new AbortController().signal;
-  await p.load({ width: SIZE, height: SIZE, params, runtime, progress: () => {}, signal, log: (m) => logs.push(m) });
+  await loadForTest(p, params, runtime, logs);
   return p;
 }
 
@@ -135,10 +123,10 @@ describe('streamdiffusion with a ControlNet and a reference image at once', () =
   const reference = { reference: 'red.png', referenceWeight: 1 };
 
   it('weight 0 is the ControlNet alone, scale 0 the reference alone, both on differ from either', async () => {
-    const controlAlone = await first(paramsOf(control));
-    const referenceAlone = await first(paramsOf(reference));
+    const controlAlone = await first(tinyParams(control));
+    const referenceAlone = await first(tinyParams(reference));
     const logs: string[] = [];
-    const both = paramsOf({ ...control, ...reference });
+    const both = tinyParams({ ...control, ...reference });
     const p = await load(both, logs);
     expect(logs.some((l) => l.startsWith('IP-Adapter loaded'))).toBe(true);
     expect(logs.some((l) => / not used: /.test(l))).toBe(false);
@@ -150,9 +138,9 @@ describe('streamdiffusion with a ControlNet and a reference image at once', () =
   });
 
   it('a reference chosen while a ControlNet runs brings in the combined UNet: the ControlNet still steers', async () => {
-    const p = await load(paramsOf(control));
-    const controlOnly = await render(p, paramsOf(control));
-    const both = paramsOf({ ...control, ...reference });
+    const p = await load(tinyParams(control));
+    const controlOnly = await render(p, tinyParams(control));
+    const both = tinyParams({ ...control, ...reference });
     const on = await render(p, both);
     expect(meanDiff(on, controlOnly)).toBeGreaterThan(1);
     expect((await render(p, { ...both, referenceWeight: 0 })).data).toEqual(controlOnly.data);
@@ -160,7 +148,7 @@ describe('streamdiffusion with a ControlNet and a reference image at once', () =
   });
 
   it('a LoRA chosen while both run reopens the combined UNet: the ControlNet and the reference still steer', async () => {
-    const both = paramsOf({ ...control, ...reference, loraScale: 1 });
+    const both = tinyParams({ ...control, ...reference, loraScale: 1 });
     const logs: string[] = [];
     const p = await load(both, logs);
     const before = await render(p, both);
@@ -177,7 +165,7 @@ describe('streamdiffusion with a ControlNet and a reference image at once', () =
   });
 
   it('keeps no handle from frame to frame on the device engine', async () => {
-    const both = paramsOf({ ...control, ...reference, tIndexList: '10,40' });
+    const both = tinyParams({ ...control, ...reference, tIndexList: '10,40' });
     const p = await load(both);
     await render(p, both);
     await render(p, both);
@@ -187,13 +175,15 @@ describe('streamdiffusion with a ControlNet and a reference image at once', () =
   });
 
   it('refuses, for a real model without the combined export, with the exporter command that makes it', async () => {
-    const dir = adapterDir(root, 'sd-turbo');
+    const dir = adapterDir(root(), 'sd-turbo');
     for (const f of ['image_encoder', 'unet_ip']) {
       await mkdir(join(dir, f), { recursive: true });
       await writeFile(join(dir, f, 'model.onnx'), '');
     }
-    await expect(resolveAdapter('sd-turbo', root)).resolves.toMatchObject({ unet: join(dir, 'unet_ip', 'model.onnx') });
-    await expect(resolveAdapter('sd-turbo', root, undefined, { controlnet: true })).rejects.toThrow(
+    await expect(resolveAdapter('sd-turbo', root())).resolves.toMatchObject({
+      unet: join(dir, 'unet_ip', 'model.onnx'),
+    });
+    await expect(resolveAdapter('sd-turbo', root(), undefined, { controlnet: true })).rejects.toThrow(
       /ControlNet at once need the UNet with both inputs, and .*unet_controlnet_ip.model\.onnx is missing: run `python tools\/ip-adapter-export\/export\.py .*--controlnet --out .*ip-adapter.sd-turbo`/,
     );
   });
@@ -210,7 +200,7 @@ describe('streamdiffusion with a ControlNet and a reference image at once', () =
       /takes sample as float16 but the ControlNet UNet as float32: export both at one/,
     ],
   ])('refuses %s as the combined UNet with a sentence; the ControlNet UNet stays', async (_what, kind, message) => {
-    const models = await mkdtemp(join(root, 'models-'));
+    const models = await mkdtemp(join(root(), 'models-'));
     const dir = adapterDir(models, 'sd-turbo');
     const base = tinyWeights(Object.keys(tinyVocab().vocab).length, 32, 13);
     const ip = tinyIpWeights(32);
@@ -238,7 +228,7 @@ describe('streamdiffusion with a ControlNet and a reference image at once', () =
       runtime,
       model: 'sd-turbo',
       modelsDir: models,
-      referencesDir: referencesDir(root),
+      referencesDir: referencesDir(root()),
       size: { ...size, latentChannels: 4, tokens: 77 },
       log: (m) => logs.push(m),
     });

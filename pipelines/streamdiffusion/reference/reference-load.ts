@@ -2,7 +2,7 @@ import type { LoadContext } from '../../../src/engine/pipeline';
 import { modelsDir } from '../../../src/files';
 import { referencesDir } from '../../../src/references/reference-images';
 import { CONTEXT_LENGTH } from '../clip-tokenizer';
-import { LATENT_CHANNELS } from '../diffusion-model';
+import { LATENT_CHANNELS } from '../open-networks';
 import type { DiffusionModel } from '../diffusion-model';
 import type { NumberSpec, TextSpec } from '../../../src/params/spec';
 import type { ModelId } from '../models';

@@ -2,41 +2,31 @@
  * The reference image beside a LoRA: the IP UNet is opened with the LoRA's branches, and a LoRA chosen after the
  * IP UNet came in reopens the IP UNet, not the base one (which would lose the image inputs the frames feed).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../../src/engine/frame';
 import type { ParamSnapshot } from '../../../src/engine/pipeline';
-import { snapshotOf } from '../../../src/engine/snapshot';
 import { OrtRuntime } from '../../../src/runtime/ort';
-import { streamDiffusion, StreamDiffusionPipeline } from '../streamdiffusion';
+import type { streamDiffusion } from '../streamdiffusion';
+import { StreamDiffusionPipeline } from '../streamdiffusion';
 import { referenceRoot } from './test-reference-root';
+import { loadForTest } from '../../shared/test-load';
+import { tinyParams } from '../test-params';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
 type SD = typeof streamDiffusion.params;
 const loaded: StreamDiffusionPipeline[] = [];
-let done: () => Promise<void>;
 
-beforeAll(async () => {
-  ({ done } = await referenceRoot('sd-reference-lora-'));
-});
+referenceRoot('sd-reference-lora-');
 
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  await done();
 });
-
-const paramsOf = (o: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> =>
-  snapshotOf(
-    streamDiffusion.params,
-    { width: 64, height: 64 },
-    { model: 'tiny', mode: 'txt2img', tIndexList: '0', transition: 0, ...o },
-  );
 
 async function load(params: ParamSnapshot<SD>, logs: string[] = []) {
   const p = new StreamDiffusionPipeline();
   loaded.push(p);
-  const signal = new AbortController().signal;
-  await p.load({ width: 64, height: 64, params, runtime, progress: () => {}, signal, log: (m) => logs.push(m) });
+  await loadForTest(p, params, runtime, logs);
   return p;
 }
 
@@ -47,7 +37,7 @@ const meanDiff = (a: Image, b: Image) => a.data.reduce((s, v, i) => s + Math.abs
 
 describe('a reference image with a LoRA', () => {
   it('weight 0 with the LoRA is the LoRA without a reference; the reference still steers', async () => {
-    const lora = paramsOf({ lora: 'style', loraScale: 1 });
+    const lora = tinyParams({ lora: 'style', loraScale: 1 });
     const plain = await render(await load(lora), lora);
     const logs: string[] = [];
     const zero = { ...lora, reference: 'red.png', referenceWeight: 0 };
@@ -58,9 +48,9 @@ describe('a reference image with a LoRA', () => {
   });
 
   it('a LoRA chosen once the IP UNet is in reopens the IP UNet with it', async () => {
-    const steered = paramsOf({ reference: 'red.png', referenceWeight: 1, loraScale: 1 });
+    const steered = tinyParams({ reference: 'red.png', referenceWeight: 1, loraScale: 1 });
     const logs: string[] = [];
-    const p = await load(paramsOf(), logs);
+    const p = await load(tinyParams(), logs);
     const before = await render(p, steered);
     const chosen = { ...steered, lora: 'style' };
     await render(p, chosen);

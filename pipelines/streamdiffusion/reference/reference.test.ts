@@ -3,31 +3,32 @@
  * pipeline (weight 0 is no reference, another picture another frame, the weight live, a bad file refused); beside
  * a ControlNet: reference-controlnet.test.ts.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../../src/engine/frame';
 import type { ParamSnapshot, Pipeline } from '../../../src/engine/pipeline';
-import { snapshotOf } from '../../../src/engine/snapshot';
 import { referencesDir } from '../../../src/references/reference-images';
 import { gaussian, mulberry32 } from '../../../src/runtime/seeded-random';
 import { OrtRuntime } from '../../../src/runtime/ort';
 import { streamDiffusion } from '../streamdiffusion';
 import { TypedSession } from '../session-io';
 import { buildUnet, tinyWeights } from '../tiny/graphs';
+import { tinyModelFiles } from '../models';
 import { writeTinyModel } from '../tiny/write';
 import { DiffusionModel } from '../diffusion-model';
 import { Timings } from '../../shared/timings';
+import { loadForTest } from '../../shared/test-load';
+import { tempModelsDir } from '../../shared/test-models-dir';
+import { tinyParams } from '../test-params';
 import { tinyVocab } from '../tiny/vocab';
 import { buildTinyImageEncoder, buildTinyIpUnet, tinyIpWeights } from './tiny-graphs';
 
 const runtime = new OrtRuntime({ intraOpThreads: 1, worker: false });
 type SD = typeof streamDiffusion.params;
 const loaded: Pipeline<SD>[] = [];
-let models: string;
-const savedDir = process.env.DAYDREAM_SCOPE_MODELS_DIR;
+const models = tempModelsDir('sd-reference-');
 
 const solid = (r: number, g: number, b: number) =>
   sharp({ create: { width: 300, height: 200, channels: 3, background: { r, g, b } } })
@@ -35,9 +36,7 @@ const solid = (r: number, g: number, b: number) =>
     .toBuffer();
 
 beforeAll(async () => {
-  models = await mkdtemp(join(tmpdir(), 'sd-reference-'));
-  process.env.DAYDREAM_SCOPE_MODELS_DIR = models;
-  const dir = referencesDir(models);
+  const dir = referencesDir(models());
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'red.png'), await solid(230, 30, 20));
   // A gradient: the tiny encoder pools 56×56 cells, so the picture's layout matters, not only its mean colour.
@@ -55,9 +54,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of loaded) await p.unload();
   await runtime.close();
-  if (savedDir === undefined) delete process.env.DAYDREAM_SCOPE_MODELS_DIR;
-  else process.env.DAYDREAM_SCOPE_MODELS_DIR = savedDir;
-  await rm(models, { recursive: true, force: true });
 });
 
 describe('tiny IP-Adapter graphs', () => {
@@ -97,15 +93,7 @@ describe('tiny IP-Adapter graphs', () => {
   });
 
   it('run on a fixed-batch UNet in slices, the weight fed whole to each slice, as one call on a dynamic one', async () => {
-    const dir = await writeTinyModel({ unetBatch: 1 });
-    const files = {
-      id: 'tiny' as const,
-      xl: false,
-      dir,
-      vaeDir: dir,
-      latentScale: 1,
-      padTokens: ['!', '!'] as [string, string],
-    };
+    const files = tinyModelFiles(await writeTinyModel({ unetBatch: 1 }));
     const model = await DiffusionModel.open(runtime, files, new Timings());
     const dynamic = await TypedSession.open(runtime, buildTinyIpUnet(base, ip));
     const embeds = fill(2 * ip.embed);
@@ -113,7 +101,7 @@ describe('tiny IP-Adapter graphs', () => {
       image_embeds: { data: embeds.subarray(0, mask.length * ip.embed), dims: [mask.length, ip.embed] },
       ip_adapter_scale: { data: Float32Array.of(0.7), dims: [1] },
     });
-    const fixed = join(models, 'fixed-batch-ip');
+    const fixed = join(models(), 'fixed-batch-ip');
     await mkdir(join(fixed, 'unet_ip'), { recursive: true });
     await writeFile(join(fixed, 'unet_ip', 'model.onnx'), buildTinyIpUnet(base, ip, { batch: 1 }));
     await model.useIpUnet({ dir: fixed, file: 'unet_ip/model.onnx' }, extra, () => {});
@@ -144,25 +132,10 @@ describe('tiny IP-Adapter graphs', () => {
   });
 });
 
-function paramsFor(overrides: { [K in keyof SD]?: unknown } = {}): ParamSnapshot<SD> {
-  const values = { model: 'tiny', mode: 'txt2img', tIndexList: '0', transition: 0, ...overrides };
-  return snapshotOf(streamDiffusion.params, { width: 64, height: 64 }, values);
-}
-
-const paramsOf = paramsFor;
-
 async function load(params: ParamSnapshot<SD>, logs: string[]): Promise<Pipeline<SD>> {
   const pipeline = streamDiffusion.create();
   loaded.push(pipeline);
-  await pipeline.load({
-    width: 64,
-    height: 64,
-    params,
-    runtime,
-    progress: () => {},
-    signal: new AbortController().signal,
-    log: (m) => logs.push(m),
-  });
+  await loadForTest(pipeline, params, runtime, logs);
   return pipeline;
 }
 
@@ -176,7 +149,7 @@ describe('streamdiffusion with a reference image', () => {
     '%s: weight 0 gives the frame of no reference; a picture, another picture and the weight each change it',
     async (model) => {
       const logs: string[] = [];
-      const paramsOf = (o: { [K in keyof SD]?: unknown } = {}) => paramsFor({ model, ...o });
+      const paramsOf = (o: { [K in keyof SD]?: unknown } = {}) => tinyParams({ model, ...o });
       const p = await load(paramsOf(), logs);
       const none = await render(p, paramsOf());
 
@@ -205,12 +178,12 @@ describe('streamdiffusion with a reference image', () => {
 
   it('opens the adapter during the load when a reference is set then, and draws the same frame', async () => {
     const logs: string[] = [];
-    const params = paramsOf({ reference: 'red.png', referenceWeight: 1 });
+    const params = tinyParams({ reference: 'red.png', referenceWeight: 1 });
     const atLoad = await load(params, logs);
     expect(logs.filter((l) => l.startsWith('IP-Adapter loaded'))).toHaveLength(1);
     const first = await render(atLoad, params);
-    const later = await load(paramsOf(), []);
-    await render(later, paramsOf());
+    const later = await load(tinyParams(), []);
+    await render(later, tinyParams());
     expect((await render(later, params)).data).toEqual(first.data);
   });
 
@@ -220,9 +193,9 @@ describe('streamdiffusion with a reference image', () => {
     ['a path', '../red.png', /is not a reference name/],
   ])('refuses %s with a sentence and keeps the reference in use', async (_what, name, message) => {
     const logs: string[] = [];
-    const p = await load(paramsOf(), logs);
-    const red = await render(p, paramsOf({ reference: 'red.png', referenceWeight: 1 }));
-    const after = await render(p, paramsOf({ reference: name, referenceWeight: 1 }));
+    const p = await load(tinyParams(), logs);
+    const red = await render(p, tinyParams({ reference: 'red.png', referenceWeight: 1 }));
+    const after = await render(p, tinyParams({ reference: name, referenceWeight: 1 }));
     expect(after.data).toEqual(red.data);
     expect(logs.some((l) => message.test(l) && l.endsWith('"red.png" stays'))).toBe(true);
   });

@@ -4,14 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logPlacement } from '../../../src/runtime/log-placement';
 import { readSignature } from '../../../src/runtime/onnx-signature';
-import { OrtRuntime } from '../../../src/runtime/ort';
 import { ortProviderName } from '../../../src/runtime/placement';
-import { NoiseBank } from '../../shared/noise';
-import { Timings } from '../../shared/timings';
-import { DeviceEngine } from '../device-engine';
-import { DiffusionModel } from '../diffusion-model';
-import { stagesFor } from '../schedule';
 import { sdxsFacts } from '../sdxs-manifest';
+import { renderStandin } from './test-engine-run';
 import { findStandin, writeStandin } from './write';
 
 let root: string;
@@ -71,43 +66,13 @@ describe('SDXS-512-shaped stand-in (the fast tier)', () => {
   // pipeline's device engine end to end, with its own tiny VAE as the model's VAE.
   it('runs text encoder -> UNet -> tiny decoder on the device engine, txt2img and img2img', async () => {
     const dir = await writeStandin(root, { ...zeros, half: false, width: 64, height: 64 });
-    const runtime = new OrtRuntime({ device: 'cpu' });
-    const timings = new Timings();
-    const files = {
-      id: 'sdxs-standin-fp32' as const,
-      xl: false,
-      dir,
-      vaeDir: dir,
-      latentScale: 1,
-      padTokens: ['!', '!'] as [string, string],
-    };
-    const model = await DiffusionModel.open(runtime, files, timings);
-    const engine = new DeviceEngine(runtime, model, 64, 64, timings);
-    try {
-      await engine.reset(stagesFor([0]), new NoiseBank(4 * 8 * 8, 1, 1).stages);
-      const positive = await model.prompts.encode('a lighthouse');
-      const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
-      const image = { data: new Uint8Array(64 * 64 * 4).fill(200), width: 64, height: 64 };
-      for (const input of [undefined, image]) {
-        const frame = await engine.render({
-          image: input,
-          pixels: undefined,
-          positive,
-          negative: positive,
-          guidance,
-          addNoise: true,
-        });
-        // Zero weights: the tiny decoder draws 0 in [0, 1], which is -1 after its map to [-1, 1]: black, opaque.
-        expect([...frame.data.slice(0, 4)]).toEqual([0, 0, 0, 255]);
-        expect(frame.data.length).toBe(64 * 64 * 4);
-      }
-      expect(Object.keys(timings.means())).toEqual(
-        expect.arrayContaining(['text encoder', 'UNet', 'VAE decode', 'VAE encode']),
-      );
-    } finally {
-      await engine.release();
-      await model.release();
-      await runtime.close();
+    const { frames, timed } = await renderStandin(dir, 'sdxs-standin-fp32', 1);
+    for (const frame of frames) {
+      // Zero weights: the tiny decoder draws 0 in [0, 1], which is -1 after its map to [-1, 1]: black, opaque.
+      expect([...frame.data.slice(0, 4)]).toEqual([0, 0, 0, 255]);
+      expect(frame.data.length).toBe(64 * 64 * 4);
     }
+    expect(frames).toHaveLength(2);
+    expect(timed).toEqual(expect.arrayContaining(['text encoder', 'UNet', 'VAE decode', 'VAE encode']));
   }, 300_000);
 });

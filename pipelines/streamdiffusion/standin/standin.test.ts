@@ -5,12 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logPlacement, parsePlacementLog } from '../../../src/runtime/log-placement';
 import { ortProviderName } from '../../../src/runtime/placement';
 import { probeWebGpu } from '../../../src/runtime/webgpu-probe';
-import { OrtRuntime } from '../../../src/runtime/ort';
-import { DeviceEngine } from '../device-engine';
-import { DiffusionModel } from '../diffusion-model';
-import { NoiseBank } from '../../shared/noise';
-import { stagesFor } from '../schedule';
-import { Timings } from '../../shared/timings';
+import { renderStandin } from './test-engine-run';
 import { findStandin, writeStandin } from './write';
 
 let root: string;
@@ -81,44 +76,14 @@ describe('a full-size stand-in in the pipeline', () => {
   // stand-ins' names, types and shapes fit the pipeline end to end without a GPU.
   it('runs text encoder -> UNet -> VAE decoder on the device engine, txt2img and img2img', async () => {
     const dir = await writeStandin(root, { weights: 'zeros', half: false, width: 64, height: 64 });
-    const runtime = new OrtRuntime({ device: 'cpu' });
-    const timings = new Timings();
-    const files = {
-      id: 'sd-turbo-standin-fp32' as const,
-      xl: false,
-      dir,
-      vaeDir: dir,
-      latentScale: 0.18215,
-      padTokens: ['!', '!'] as [string, string],
-    };
-    const model = await DiffusionModel.open(runtime, files, timings);
-    const engine = new DeviceEngine(runtime, model, 64, 64, timings);
-    try {
-      await engine.reset(stagesFor([0]), new NoiseBank(4 * 8 * 8, 1, 1).stages);
-      const positive = await model.prompts.encode('a lighthouse');
-      const guidance = { cfg: 'none' as const, scale: 1, delta: 1 };
-      const image = { data: new Uint8Array(64 * 64 * 4).fill(200), width: 64, height: 64 };
-      for (const input of [undefined, image]) {
-        const frame = await engine.render({
-          image: input,
-          pixels: undefined,
-          positive,
-          negative: positive,
-          guidance,
-          addNoise: true,
-        });
-        // Zero weights: the decoder draws 0, which is mid-grey, opaque.
-        expect([...frame.data.slice(0, 4)]).toEqual([128, 128, 128, 255]);
-        expect(frame.data.length).toBe(64 * 64 * 4);
-      }
-      expect(Object.keys(timings.means())).toEqual(
-        expect.arrayContaining(['text encoder', 'UNet', 'VAE decode', 'VAE encode']),
-      );
-    } finally {
-      await engine.release();
-      await model.release();
-      await runtime.close();
+    const { frames, timed } = await renderStandin(dir, 'sd-turbo-standin-fp32', 0.18215);
+    for (const frame of frames) {
+      // Zero weights: the decoder draws 0, which is mid-grey, opaque.
+      expect([...frame.data.slice(0, 4)]).toEqual([128, 128, 128, 255]);
+      expect(frame.data.length).toBe(64 * 64 * 4);
     }
+    expect(frames).toHaveLength(2);
+    expect(timed).toEqual(expect.arrayContaining(['text encoder', 'UNet', 'VAE decode', 'VAE encode']));
   }, 300_000);
 });
 

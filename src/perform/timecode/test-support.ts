@@ -1,4 +1,5 @@
 /** A perform layer on a ManualClock with a timecode service, for the timecode tests. */
+import { afterEach } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,5 +64,20 @@ export async function timecodeRig(options: Partial<TimecodeServiceOptions> = {})
       await service.close();
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+export type TimecodeRig = Awaited<ReturnType<typeof timecodeRig>>;
+
+/** For a test file's top level: a `timecodeRig` maker whose rigs are closed after the test that made them. */
+export function rigsClosedAfterEach(): (...args: Parameters<typeof timecodeRig>) => Promise<TimecodeRig> {
+  const rigs: TimecodeRig[] = [];
+  afterEach(async () => {
+    for (const r of rigs.splice(0)) await r.close();
+  });
+  return async (...args) => {
+    const r = await timecodeRig(...args);
+    rigs.push(r);
+    return r;
   };
 }

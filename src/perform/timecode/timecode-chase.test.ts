@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { timecodeRig } from './test-support';
+import { describe, expect, it } from 'vitest';
+import { rigsClosedAfterEach } from './test-support';
 import { timecodeOf, toFrames } from '../../shared/timecode-math';
 
-const rigs: Awaited<ReturnType<typeof timecodeRig>>[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) await r.close();
-});
+const newRig = rigsClosedAfterEach();
 
-async function rig(...args: Parameters<typeof timecodeRig>) {
-  const r = await timecodeRig(...args);
-  rigs.push(r);
+/** A rig with three cues: two on timecode, one fired only by hand. */
+async function rig(...args: Parameters<typeof newRig>) {
+  const r = await newRig(...args);
   await r.service.putCue({ name: 'intro', values: { zoom: 2 }, fade: 0, curve: 'linear', timecode: '01:00:00:10' });
   await r.service.putCue({ name: 'drop', values: { zoom: 3 }, fade: 4, curve: 'linear', timecode: '01:00:01:00' });
   await r.service.putCue({ name: 'by hand', values: { zoom: 9 }, fade: 0, curve: 'linear' });

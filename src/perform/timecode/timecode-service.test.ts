@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { timecodeRig } from './test-support';
+import { describe, expect, it } from 'vitest';
+import { rigsClosedAfterEach } from './test-support';
 import { addTimecodeCommands } from './commands';
 import { CommandRegistry } from '../../kernel/commands';
 
-const rigs: Awaited<ReturnType<typeof timecodeRig>>[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) await r.close();
-});
-
-async function rig(...args: Parameters<typeof timecodeRig>) {
-  const r = await timecodeRig(...args);
-  rigs.push(r);
-  return r;
-}
+const rig = rigsClosedAfterEach();
 
 describe('the internal generator', () => {
   it('runs from a locate on the clock, frame by frame, and its cues go as it passes them', async () => {

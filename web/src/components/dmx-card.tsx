@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { DmxListenerStatus, DmxMapping, DmxStatus } from '../../../src/shared/dmx';
 import type { DmxActions } from '../dmx-actions';
+import { OutputSwitch } from './output-switch';
 import type { OutputActions } from './outputs-card';
 import type { OutputInfo } from '../services';
 
@@ -60,17 +61,7 @@ export function DmxCard({ dmx, outputs, params, actions, outputActions }: Props)
           <span>
             {o.name} <span class={`state state-${o.state}`}>{o.available ? o.state : 'unavailable'}</span>
           </span>
-          <label class="toggle" title={o.available ? '' : o.reason}>
-            <input
-              type="checkbox"
-              role="switch"
-              aria-label={`enable ${o.name}`}
-              checked={o.enabled}
-              disabled={!o.available}
-              onChange={(e) => outputActions.enable(o.id, e.currentTarget.checked)}
-            />
-            <span class="track" aria-hidden="true" />
-          </label>
+          <OutputSwitch output={o} onEnable={(on) => outputActions.enable(o.id, on)} />
         </div>
       ))}
     </div>

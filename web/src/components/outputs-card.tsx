@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { copyText } from '../copy';
 import { usePanel } from '../context';
+import { OutputSwitch } from './output-switch';
 import { webrtcUrls } from '../services';
 import type { OutputInfo } from '../services';
 
@@ -31,17 +32,7 @@ function OutputRow({ output: o, actions }: { output: OutputInfo; actions: Output
       <div class="row">
         <strong>{o.name}</strong>
         <span class={`state state-${o.state}`}>{o.available ? o.state : 'unavailable'}</span>
-        <label class="toggle" title={o.available ? '' : o.reason}>
-          <input
-            type="checkbox"
-            role="switch"
-            aria-label={`enable ${o.name}`}
-            checked={o.enabled}
-            disabled={!o.available}
-            onChange={(e) => actions.enable(o.id, e.currentTarget.checked)}
-          />
-          <span class="track" aria-hidden="true" />
-        </label>
+        <OutputSwitch output={o} onEnable={(on) => actions.enable(o.id, on)} />
       </div>
       {!o.available && o.reason && <p class="dim">{o.reason}</p>}
       {o.available && o.enabled && (

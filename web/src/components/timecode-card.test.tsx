@@ -2,25 +2,10 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TimecodeCard } from './timecode-card';
+import { timecodeInfo } from '../test-timecode-info';
 import type { TimecodeActions } from '../timecode-actions';
-import type { TimecodeInfo } from '../perform-types';
 
 afterEach(cleanup);
-
-const status = (over: Partial<TimecodeInfo> = {}): TimecodeInfo => ({
-  source: 'internal',
-  rate: '25',
-  position: '01:02:03:04',
-  state: 'stopped',
-  reverse: false,
-  jumps: 0,
-  heard: 0,
-  chase: { cues: true, timeline: false, timelineStart: '00:00:00:00' },
-  lastCue: null,
-  mtcOut: [],
-  receivedAt: 0,
-  ...over,
-});
 
 function recorder() {
   const calls: [string, unknown][] = [];
@@ -36,7 +21,7 @@ function recorder() {
 describe('the timecode card', () => {
   it('shows the source, rate, position and state, and runs and locates the internal generator', () => {
     const { calls, actions } = recorder();
-    render(<TimecodeCard timecode={status()} actions={actions} />);
+    render(<TimecodeCard timecode={timecodeInfo()} actions={actions} />);
     expect(screen.getByText('internal generator')).toBeTruthy();
     expect(screen.getByText('· 25 fps')).toBeTruthy();
     expect(screen.getByLabelText('timecode position').textContent).toBe('01:02:03:04');
@@ -52,7 +37,7 @@ describe('the timecode card', () => {
 
   it('sets the rate and what chases timecode', () => {
     const { calls, actions } = recorder();
-    render(<TimecodeCard timecode={status()} actions={actions} />);
+    render(<TimecodeCard timecode={timecodeInfo()} actions={actions} />);
     fireEvent.change(screen.getByLabelText('timecode rate'), { target: { value: '29.97df' } });
     fireEvent.click(screen.getByLabelText('cues chase timecode'));
     fireEvent.click(screen.getByLabelText('timeline chases timecode'));
@@ -66,14 +51,14 @@ describe('the timecode card', () => {
   it('a running generator offers Stop; MTC not heard yet shows no position, no transport, and why', () => {
     const { calls, actions } = recorder();
     const { unmount } = render(
-      <TimecodeCard timecode={status({ state: 'running', receivedAt: performance.now() })} actions={actions} />,
+      <TimecodeCard timecode={timecodeInfo({ state: 'running', receivedAt: performance.now() })} actions={actions} />,
     );
     fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
     expect(calls).toEqual([['run', false]]);
     unmount();
     render(
       <TimecodeCard
-        timecode={status({ source: 'mtc', rate: null, position: null, reason: 'no MIDI input is open' })}
+        timecode={timecodeInfo({ source: 'mtc', rate: null, position: null, reason: 'no MIDI input is open' })}
         actions={actions}
       />,
     );

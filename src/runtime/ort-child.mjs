@@ -66,6 +66,9 @@ process.on('message', ({ rid, msg, consumed }) => {
   }
   // Each reply says how far this process has read the requests' ring, so the server may write over it again.
   const read = () => shared?.reader.consumed ?? 0;
+  // Placed as soon as the answer settles, before the next request's answer starts (that one is chained after this
+  // answer in SessionServer, a microtask later): so slots are taken in the order their replies go out, and the
+  // server's read count (the largest end it has read) never passes a slot it has not read.
   reply.then(
     ({ value }) =>
       process.send({

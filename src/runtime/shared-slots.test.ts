@@ -99,13 +99,16 @@ describe('slots in the ring (SharedWriter.reserve)', () => {
     b.bytes.fill(2);
     // Nothing read yet: no third slot, A and B stay as written.
     expect(writer.reserve(size, reader.consumed)).toBeUndefined();
-    const taken = [reader.take({ tensor: wire(writer, a) })];
+    // The reader turns each shared tensor back into a plain one.
+    const take = (w: ReturnType<typeof wire>) =>
+      (reader.take({ tensor: w }).tensor as unknown as { data: Uint8Array }).data;
+    const taken = [take(wire(writer, a))];
     // A read, B not: the third slot wraps to the front, over A only.
     const c = writer.reserve(size, reader.consumed)!;
     expect([a.offset, b.offset, c.offset]).toEqual([0, size, 0]);
     c.bytes.fill(3);
-    taken.push(reader.take({ tensor: wire(writer, b) }), reader.take({ tensor: wire(writer, c) }));
-    expect(taken.map((t) => values((t.tensor as { data: Uint8Array }).data))).toEqual([[1], [2], [3]]);
+    taken.push(take(wire(writer, b)), take(wire(writer, c)));
+    expect(taken.map(values)).toEqual([[1], [2], [3]]);
     expect(reader.direct).toBe(3);
   });
 });

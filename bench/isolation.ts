@@ -13,13 +13,16 @@ import { buildFieldNet } from '../pipelines/neural-field/graph';
 import { FrameInputs } from '../pipelines/neural-field/frame-inputs';
 import { LATENT_SIZE, fieldFeeds, fieldNetOptions, neuralField } from '../pipelines/neural-field/neural-field';
 import { fmt, median } from './stats';
+import { formatHandoverSteps, handoverSteps } from './handover-steps';
 
-const kinds = ['worker', 'child', 'shared'] as const;
+const kinds = ['bare', 'worker', 'child', 'copied', 'shared'] as const;
 type Kind = (typeof kinds)[number];
 const names: Record<Kind, string> = {
+  bare: 'this thread',
   worker: 'worker thread',
   child: 'child process, pipe',
-  shared: 'child process, shared memory',
+  copied: 'child, shared memory copied in (before)',
+  shared: 'child, shared memory written in place (after)',
 };
 
 export interface IsolationResult {
@@ -35,11 +38,14 @@ export interface IsolationResult {
 }
 
 const runtimeFor = (kind: Kind) =>
-  kind === 'worker'
-    ? new OrtRuntime({ device: 'cpu', worker: true })
+  kind === 'bare' || kind === 'worker'
+    ? new OrtRuntime({ device: 'cpu', worker: kind === 'worker' })
     : new OrtRuntime({
         device: 'cpu',
-        transport: new ChildProcessTransport({ sharedBytes: kind === 'shared' ? 64 * 2 ** 20 : 0 }),
+        transport: new ChildProcessTransport({
+          sharedBytes: kind === 'child' ? 0 : 64 * 2 ** 20,
+          directOutputs: kind === 'shared',
+        }),
       });
 
 /** Mean milliseconds per call of `run` over `frames` calls, after 10 to warm up. */
@@ -121,15 +127,21 @@ export function formatIsolation(r: IsolationResult): string[] {
     `  ${what}: ` +
     kinds.map((k) => `${names[k]} ${fmt(ms[k])} ms`).join(', ') +
     ` (pipe / worker ${fmt(ms.child / ms.worker, 3)}, shared / worker ${fmt(ms.shared / ms.worker, 3)})`;
+  // The handover: what a frame coming back costs beyond the same run in this thread.
+  const handover = kinds
+    .filter((k) => k !== 'bare')
+    .map((k) => `${names[k]} ${fmt(r.backMs[k] - r.backMs.bare)} ms`)
+    .join(', ');
   return [
     `crash isolation, neural-field ${r.width}x${r.height} (${fmt(mib, 1)} MiB frame), median of ${r.rounds} alternating rounds:`,
     row('per frame', r.frameMs),
     row(`${fmt(mib, 1)} MiB out and back (Identity)`, r.echoMs),
     row(`${fmt(mib, 1)} MiB back alone (Expand of one byte)`, r.backMs),
+    `  the handover (back alone, less the same run in this thread): ${handover}`,
   ];
 }
 
-// Run alone: npx tsx bench/isolation.ts [--quick] [--rounds N] (512x512 and 1920x1080)
+// Run alone: npx tsx bench/isolation.ts [--quick] [--rounds N] (512x512 and 1920x1080, with the handover's steps)
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
   const at = process.argv.indexOf('--rounds');
@@ -141,5 +153,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const frames = quick ? 20 : width > 512 ? 40 : 150;
     const result = await isolationBench({ width, height, frames, rounds });
     console.log(formatIsolation(result).join('\n'));
+    console.log(formatHandoverSteps(await handoverSteps(width * height * 4, frames * rounds)).join('\n'));
   }
 }

@@ -14,6 +14,8 @@ export function applyChildFault(fault: ChildFault, allowed: boolean): void {
   if (!allowed) throw new Error('fault injection is off in this process (DAYDREAM_SCOPE_FAULTS=1 turns it on)');
   switch (fault.kind) {
     case 'crash':
+    case 'scribble':
+      // The scribbling itself is the child's (ort-child.mjs), which holds the shared memory.
       process.abort();
       break;
     case 'hang':

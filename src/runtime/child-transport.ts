@@ -25,6 +25,11 @@ export interface ChildTransportOptions {
    * the IPC pipe. The file under /dev/shm is removed as soon as the child has mapped it (shared-frames.ts).
    */
   sharedBytes: number;
+  /**
+   * With shared memory: the child's onnxruntime writes run outputs of a static shape straight into it (no copy in
+   * the child). False copies them in after the run, as before (the bench compares both).
+   */
+  directOutputs: boolean;
 }
 
 const defaults: ChildTransportOptions = {
@@ -32,6 +37,7 @@ const defaults: ChildTransportOptions = {
   log: () => {},
   closeTimeoutMs: 5000,
   sharedBytes: 32 * 2 ** 20,
+  directOutputs: true,
 };
 
 /**
@@ -63,7 +69,8 @@ export class ChildProcessTransport implements SessionTransport {
     const env: NodeJS.ProcessEnv = { ...process.env, DAYDREAM_SCOPE_FAULTS: this.o.faults ? '1' : '0' };
     delete env[SHARED_PATH];
     const shared = this.shareWith(env);
-    const child = fork(fileURLToPath(new URL('./ort-child.mjs', import.meta.url)), [], {
+    const args = this.o.directOutputs ? [] : ['--copy-outputs'];
+    const child = fork(fileURLToPath(new URL('./ort-child.mjs', import.meta.url)), args, {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       // The parent's flags (an inspector, a test runner's loaders) are not the child's business.
@@ -98,11 +105,15 @@ export class ChildProcessTransport implements SessionTransport {
     return child;
   }
 
-  /** Tensors and bytes that went each way through the running child's shared memory (none: all took the pipe). */
-  sharedCounts(): Record<'fromChild' | 'toChild', { tensors: number; bytes: number }> {
-    const count = (side: { tensors: number; bytes: number } | undefined) => ({
+  /**
+   * Tensors and bytes that went each way through the running child's shared memory (none: all took the pipe); of
+   * the tensors, `direct` were written there by onnxruntime itself, with no copy.
+   */
+  sharedCounts(): Record<'fromChild' | 'toChild', { tensors: number; bytes: number; direct: number }> {
+    const count = (side: { tensors: number; bytes: number; direct: number } | undefined) => ({
       tensors: side?.tensors ?? 0,
       bytes: side?.bytes ?? 0,
+      direct: side?.direct ?? 0,
     });
     return { fromChild: count(this.shared?.reader), toChild: count(this.shared?.writer) };
   }

@@ -59,7 +59,12 @@ export type Request =
  * A fault the sessions' process brings on itself when fault injection is on (tests and the soak bench only): a
  * native abort, a hang that blocks the whole process, or memory that is never given back.
  */
-export type ChildFault = { kind: 'crash' } | { kind: 'hang'; ms: number } | { kind: 'leak'; megabytes: number };
+export type ChildFault =
+  | { kind: 'crash' }
+  | { kind: 'hang'; ms: number }
+  | { kind: 'leak'; megabytes: number }
+  /** Writes garbage over the whole of its replies' shared memory, as a child dying mid-write leaves it, and aborts. */
+  | { kind: 'scribble' };
 
 export interface CreateReply {
   inputNames: string[];

@@ -13,12 +13,19 @@ import type { ElemType } from './graph-builder';
 import { readSignature } from './onnx-signature';
 import type { Answer, CreateRequest, Replies, Request, RunRequest, WireHandle, WirePlain } from './session-protocol';
 import type { TensorElementType } from './tensor';
+import { outputSlots, runInto } from './output-slots';
+import type { OutputSlots } from './output-slots';
+import type { WireShared } from './shared-frames';
 
 type Ort = typeof OrtModule;
 
 interface OpenSession {
   session: InferenceSession;
   webgpu: boolean;
+  /** Outputs onnxruntime puts on the host (on a CPU session, all of them). */
+  hostOutputs: ReadonlySet<string>;
+  /** False once a run into slots was refused: this session's outputs are allocated by onnxruntime again. */
+  direct: boolean;
   profilePrefix: string | undefined;
 }
 
@@ -38,7 +45,11 @@ export class SessionServer {
   private nextHandle = 1;
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly ort: Ort) {}
+  /** `slots`: where run outputs go straight into shared memory (the child process); without it, as allocated. */
+  constructor(
+    private readonly ort: Ort,
+    private readonly slots?: OutputSlots,
+  ) {}
 
   /**
    * Answers one request after the ones before it: a release must never overtake a run of the same session.
@@ -95,6 +106,8 @@ export class SessionServer {
     this.sessions.set(msg.sid, {
       session,
       webgpu,
+      hostOutputs: new Set(webgpu ? msg.hostOutputs : session.outputNames),
+      direct: true,
       profilePrefix: options.enableProfiling ? options.profileFilePrefix : undefined,
     });
     return { inputNames: [...session.inputNames], outputNames: [...session.outputNames] };
@@ -124,12 +137,17 @@ export class SessionServer {
       }
       feeds[name] = kept.tensor;
     }
-    const out = await s.session.run(feeds);
-    const outputs: Record<string, WirePlain | WireHandle> = {};
-    const transfer: ArrayBuffer[] = [];
     const keep = new Set(msg.keep);
+    const slots = this.slots && s.direct ? outputSlots(this.ort, s, keep, this.slots) : undefined;
+    const out = await runInto(s, feeds, slots);
+    const outputs: Record<string, WirePlain | WireHandle | WireShared> = {};
+    const transfer: ArrayBuffer[] = [];
     for (const [name, tensor] of Object.entries(out)) {
-      if (keep.has(name)) {
+      const slot = slots?.get(name);
+      if (slot && s.direct) {
+        // onnxruntime wrote it where the server reads it: nothing to copy or send but where it lies.
+        outputs[name] = slot.wire({ type: tensor.type, dims: tensor.dims, array: slot.data.constructor.name });
+      } else if (keep.has(name)) {
         outputs[name] = this.keepTensor(tensor, msg.sid);
       } else if (tensor.location === 'gpu-buffer') {
         try {
@@ -142,7 +160,7 @@ export class SessionServer {
         if (ArrayBuffer.isView(tensor.data)) transfer.push(tensor.data.buffer as ArrayBuffer);
       }
     }
-    return { value: { outputs }, transfer };
+    return { value: { outputs: outputs as Record<string, WirePlain | WireHandle> }, transfer };
   }
 
   private keepTensor(tensor: Tensor, sid: number): WireHandle {

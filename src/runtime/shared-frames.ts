@@ -19,6 +19,8 @@ export interface WireShared {
   byteLength: number;
   /** The child's write count after this tensor: the server's read count once it has taken it. */
   end: number;
+  /** Written there by onnxruntime itself (no copy on the writer's side). */
+  direct?: true;
 }
 
 /** Tensors smaller than this cross the pipe: for them a message is as cheap as the bookkeeping. */
@@ -33,13 +35,22 @@ const isBig = (t: unknown): t is Plain & { data: ArrayBufferView } =>
   ArrayBuffer.isView((t as Plain).data) &&
   (t as { data: ArrayBufferView }).data.byteLength >= SHARED_MIN_BYTES;
 
+/** Room taken in a ring for one tensor: `bytes` are the writer's to fill until `end` has been read. */
+export interface Slot {
+  offset: number;
+  bytes: Uint8Array;
+  /** The writer's count after this slot: the reader's read count once it has taken it. */
+  end: number;
+}
+
 /** The writing side of a ring: puts big tensors of a message into it while it has room. */
 export class SharedWriter {
   private written = 0;
   private pos = 0;
-  /** Tensors and bytes that went through the region. */
+  /** Tensors and bytes that went through the region; of the tensors, those written there by onnxruntime. */
   tensors = 0;
   bytes = 0;
+  direct = 0;
 
   constructor(private readonly region: Uint8Array) {}
 
@@ -51,9 +62,13 @@ export class SharedWriter {
     return mapTensors(value, (t) => this.put(t, consumed));
   }
 
-  private put(t: unknown, consumed: number): unknown {
-    if (!isBig(t)) return t;
-    const size = t.data.byteLength;
+  /**
+   * Takes `size` bytes of the ring that the reader has finished with (it has read up to `consumed`), for a tensor
+   * to be written straight into (a run's output, by onnxruntime itself); undefined when there is no room. A slot
+   * is never handed out twice before the reader has read past its end, so whatever the reader has not taken yet
+   * stays as it was written. A slot left unused costs nothing lasting: the next slot's end covers it.
+   */
+  reserve(size: number, consumed: number): Slot | undefined {
     const cap = this.region.byteLength;
     // Everything written was read: start again at the front, so the same pages serve every frame.
     if (consumed >= this.written) this.pos = 0;
@@ -62,22 +77,36 @@ export class SharedWriter {
     const next = Math.min(cap, Math.ceil((offset + size) / ALIGN) * ALIGN);
     // The ring advances over the end it skips when it wraps, and over the padding to the next aligned offset.
     const advance = (wrap ? cap - this.pos : 0) + (next - offset);
-    if (size > cap || this.written + advance - consumed > cap) return t;
-    this.region.set(new Uint8Array(t.data.buffer, t.data.byteOffset, size), offset);
+    if (size > cap || this.written + advance - consumed > cap) return undefined;
     this.written += advance;
     this.pos = next;
+    return { offset, bytes: this.region.subarray(offset, offset + size), end: this.written };
+  }
+
+  /** The wire form of a tensor whose bytes were written into `slot`; counts it as sent through the region. */
+  sent(slot: Slot, t: { type: string; dims: readonly number[]; array: string }, direct = false): WireShared {
     this.tensors++;
-    this.bytes += size;
-    const wire: WireShared = {
+    this.bytes += slot.bytes.byteLength;
+    if (direct) this.direct++;
+    const { offset, end } = slot;
+    return {
       kind: 'shared',
       type: t.type,
-      dims: t.dims,
-      array: t.data.constructor.name,
+      dims: [...t.dims],
+      array: t.array,
       offset,
-      byteLength: size,
-      end: this.written,
+      byteLength: slot.bytes.byteLength,
+      end,
+      ...(direct ? { direct: true as const } : {}),
     };
-    return wire;
+  }
+
+  private put(t: unknown, consumed: number): unknown {
+    if (!isBig(t)) return t;
+    const slot = this.reserve(t.data.byteLength, consumed);
+    if (!slot) return t;
+    slot.bytes.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    return this.sent(slot, { type: t.type, dims: t.dims, array: t.data.constructor.name });
   }
 }
 
@@ -99,9 +128,10 @@ const arrays: Record<string, ArrayCtor> = {
 export class SharedReader {
   /** The child's write count up to which everything has been copied out. */
   consumed = 0;
-  /** Tensors and bytes that came through the region. */
+  /** Tensors and bytes that came through the region; of the tensors, those the writer did not copy in. */
   tensors = 0;
   bytes = 0;
+  direct = 0;
 
   constructor(private readonly shared: { bytes: Uint8Array; mapped: boolean }) {}
 
@@ -117,12 +147,16 @@ export class SharedReader {
     if (!Ctor) throw new Error(`a shared tensor of an unknown array type ${s.array}`);
     if (!this.shared.mapped) throw new Error('a shared tensor came after its process had ended');
     const region = this.shared.bytes;
-    // One copy into memory of its own: the region's bytes are the child's to write again.
-    const bytes = new ArrayBuffer(s.byteLength);
-    new Uint8Array(bytes).set(region.subarray(s.offset, s.offset + s.byteLength));
+    // One copy into memory of its own: the region's bytes are the child's to write again once this was read, and
+    // a frame has no end of life to wait for (outputs keep the newest, the output delay keeps seconds of them).
+    // Not zeroed first: every byte is written at once, and zeroing 8 MiB costs as much as the copy.
+    const own = Buffer.allocUnsafeSlow(s.byteLength);
+    own.set(region.subarray(s.offset, s.offset + s.byteLength));
+    const bytes = own.buffer as ArrayBuffer;
     this.consumed = Math.max(this.consumed, s.end);
     this.tensors++;
     this.bytes += s.byteLength;
+    if (s.direct) this.direct++;
     return { kind: 'plain', type: s.type, dims: s.dims, data: new Ctor(bytes) };
   }
 }

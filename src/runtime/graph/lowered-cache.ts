@@ -16,6 +16,7 @@ import { readGraphSkeleton, readModelReferencingWeights } from './graph-skeleton
 import { encodeModel } from './onnx-model';
 import { checkModel, refusalSentence } from './opset-check';
 import { foldInputCasts, foldableInputCasts } from './fold-input-casts';
+import { padConvChannels } from './pad-conv-channels';
 import type { OpsetReport } from './opset-check';
 import { checkProviders } from './provider-ops';
 import type { CheckProvider } from './provider-ops';
@@ -49,7 +50,7 @@ export function loweredPath(
   provider: CheckProvider,
   projectVer = version(),
   /** The fusions (and other optional passes) switched on: a copy made with others is another file. */
-  fusions: readonly (FusionName | 'input-casts' | 'float32')[] = [],
+  fusions: readonly (FusionName | 'input-casts' | 'float32' | 'conv-channels')[] = [],
 ): string {
   const variant = fusions.length ? `\0${[...fusions].sort().join(',')}` : '';
   const key = createHash('sha256')
@@ -87,20 +88,29 @@ export async function prepareModel(
   const foldCasts = castsFoldedOn.has(provider) && foldableInputCasts(skeleton.graph ?? {}).length > 0;
   // The CPU provider computes float16 in float32 (it has few float16 kernels): the graph is widened once, here.
   const widen = report.widensToFloat32;
+  // WebGPU's Conv is wrong for some input channel counts: those Convs are padded (the weights' shapes say which).
+  const padConvs = convsPaddedOn.has(provider) && hasConv(skeleton);
   const asItIs = { path, report, lowered: false, fromCache: false, fused: [] };
-  if (toLower.length === 0 && fusions.length === 0 && !foldCasts && !widen) return asItIs;
-  const passes = [...fusions, ...(foldCasts ? [INPUT_CASTS] : []), ...(widen ? [FLOAT32] : [])];
+  if (toLower.length === 0 && fusions.length === 0 && !foldCasts && !widen && !padConvs) return asItIs;
+  const passes = [
+    ...fusions,
+    ...(foldCasts ? [INPUT_CASTS] : []),
+    ...(widen ? [FLOAT32] : []),
+    ...(padConvs ? [CONV_CHANNELS] : []),
+  ];
   const target = loweredPath(path, await fileHash(path), provider, options.projectVersion, passes);
   if (await exists(target)) return { path: target, report, lowered: true, fromCache: true, fused: [] };
   // The copy holds the rewritten nodes; the weights stay where they are, referenced by offset into the original.
   const model = await readModelReferencingWeights(path);
   const lowered = toLower.length ? lowerModel(model, toLower) : model;
   const cast = foldCasts ? foldInputCasts(lowered) : lowered;
+  // Before the fusions, which would hide a Conv inside a FusedConv.
+  const padded = padConvs ? padConvChannels(cast) : cast;
   // Fusions after lowering: a lowered contrib op is plain operators the fusions may match again where they help.
-  const wide = widen ? widenFloat16(cast) : cast;
+  const wide = widen ? widenFloat16(padded) : padded;
   const { model: fused, applied } = fuseModel(wide, provider, fusions);
   // A graph nothing applies to is opened as it is (it is read again at the next load; no copy is kept for it).
-  if (toLower.length === 0 && applied.length === 0 && !foldCasts && !widen) return asItIs;
+  if (toLower.length === 0 && applied.length === 0 && !foldCasts && !widen && padded === cast) return asItIs;
   // Written under a temporary name and renamed, so a crash mid-write never leaves a half file the next load trusts.
   const partial = `${target}.partial-${process.pid}`;
   await writeFile(partial, encodeModel(fused));
@@ -113,6 +123,11 @@ const castsFoldedOn = new Set<CheckProvider>(['webgpu']);
 const INPUT_CASTS = 'input-casts' as const;
 /** The key's name for the CPU provider's float16 graphs widened to float32 (widen-float16.ts). */
 const FLOAT32 = 'float32' as const;
+/** Providers whose Convs get their input channels padded (pad-conv-channels.ts). */
+const convsPaddedOn = new Set<CheckProvider>(['webgpu']);
+const CONV_CHANNELS = 'conv-channels' as const;
+const hasConv = (m: { graph?: { node?: { opType?: string | null }[] | null } | null }) =>
+  (m.graph?.node ?? []).some((n) => n.opType === 'Conv' || n.opType === 'FusedConv');
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -24,7 +24,7 @@ const ours = () => readdirSync('/dev/shm').filter((f) => f.startsWith(`daydream-
 describe('frames through shared memory between the server and the child process', () => {
   it('carries big outputs, each frame its own memory, and leaves no file behind', async () => {
     const lines: string[] = [];
-    const transport = new ChildProcessTransport({ log: (m) => lines.push(m) });
+    const transport = new ChildProcessTransport({ log: (m) => lines.push(m), directOutputs: true });
     const runtime = new OrtRuntime({ device: 'cpu', transport });
     runtimes.push(runtime);
     const n = 1 << 20;

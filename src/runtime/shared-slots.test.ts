@@ -23,7 +23,7 @@ const feed = (fill: number) => ({ x: { type: 'uint8', dims: [n], data: new Uint8
 const values = (data: unknown) => [...new Set(data as Uint8Array)];
 
 function isolated(sharedBytes: number) {
-  const transport = new ChildProcessTransport({ faults: true, sharedBytes });
+  const transport = new ChildProcessTransport({ faults: true, sharedBytes, directOutputs: true });
   const runtime = new OrtRuntime({ device: 'cpu', transport });
   const lost: string[] = [];
   runtime.onLost((err) => lost.push(err.message));
@@ -43,7 +43,7 @@ describe('run outputs written by onnxruntime straight into shared memory', () =>
   });
 
   it('on WebGPU (lavapipe in CI) too: a host output is copied from the device straight into the slot', async () => {
-    const transport = new ChildProcessTransport({ sharedBytes: 8 * n });
+    const transport = new ChildProcessTransport({ sharedBytes: 8 * n, directOutputs: true });
     const runtime = new OrtRuntime({ device: 'webgpu', transport });
     runtimes.push(runtime);
     expect((await runtime.provider()).provider).toBe('webgpu');

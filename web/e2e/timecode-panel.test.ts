@@ -43,9 +43,12 @@ describeE2e('timecode in the panel', () => {
     await card.locator('output', { hasText: stopped.position }).waitFor();
     expect(await position.textContent()).toBe(stopped.position);
 
-    await card.getByLabel('timeline chases timecode').check();
+    // A click, not check(): the box is controlled by the server's settings, so it shows the tick once the answer
+    // is back, and check() (which wants the tick at once) failed when the machine was slow to answer.
+    await card.getByLabel('timeline chases timecode').click();
     await expect
       .poll(async () => ((await api('/timecode')) as { chase: { timeline: boolean } }).chase.timeline)
       .toBe(true);
+    await card.locator('input[aria-label="timeline chases timecode"]:checked').waitFor();
   });
 });

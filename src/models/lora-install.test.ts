@@ -152,6 +152,12 @@ describe('LoRA install by URL', () => {
     expect(unnamed.status).toBe(400);
     const badName = await post({ url: `${base}/x.safetensors`, name: '../escape' });
     expect(((await badName.json()) as { error: { message: string } }).error.message).toMatch(/is not a LoRA name/);
+    // A stray % in the address is a mistyped URL, answered as one (not a server error).
+    const stray = await post({ url: `${base}/loras/100%25%E0%A4%A.safetensors` });
+    expect(stray.status).toBe(400);
+    expect(((await stray.json()) as { error: { message: string } }).error.message).toMatch(
+      /its file name is not valid percent-encoding/,
+    );
     expect((await post({ url: 'file:///etc/passwd' })).status).toBe(400);
     expect(seen.some((s) => s.path.includes('thing') || s.path.includes('download'))).toBe(false);
     expect(listLoras(root)).toEqual([]);

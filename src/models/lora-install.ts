@@ -41,6 +41,15 @@ const MAX_LORA_BYTES = 2_000_000_000;
 /** The URL as shown back and logged: its query and fragment may carry a token. */
 const from = (url: URL) => `${url.origin}${url.pathname}`;
 
+/** The URL's last path segment decoded; undefined when its percent-encoding is broken (decoding throws then). */
+function fileOf(url: URL): string | undefined {
+  try {
+    return decodeURIComponent(url.pathname.split('/').pop() ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
 export class LoraInstaller {
   private readonly entries = new Map<string, Entry>();
   private readonly stopping = new AbortController();
@@ -79,7 +88,10 @@ export class LoraInstaller {
   ): { error: string } | { name: string; state: LoraInstall['state']; joined: boolean; done: Promise<void> } {
     const url = new URL(body.url);
     const shown = from(url);
-    const file = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+    const file = fileOf(url);
+    if (file === undefined) {
+      return { error: `${shown}: its file name is not valid percent-encoding (a stray "%"?)` };
+    }
     if (PICKLED.test(file)) {
       return {
         error: `${file} is a pickled checkpoint: only ${LORA_EXTENSION} LoRAs are installed (a pickle can run code when it is loaded)`,

@@ -46,9 +46,11 @@ export class LoraSwap {
       await this.release();
     } else if (ready) {
       this.ready = undefined;
-      await model.swapNetworks(ready.networks, ready.salt);
-      this.inUse = ready.choice;
-      this.log(`LoRA now ${describe(ready.choice)}`);
+      // Not put in place (the UNet file changed while they opened): the choice is opened again below.
+      if (await model.swapNetworks(ready.networks, ready.salt)) {
+        this.inUse = ready.choice;
+        this.log(`LoRA now ${describe(ready.choice)}`);
+      }
     }
     if (choice === this.inUse && this.failed !== undefined) {
       // Back to the LoRAs in use: the refused change is no longer asked for.

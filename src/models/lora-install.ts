@@ -7,7 +7,7 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkLoraBytes } from '../runtime/lora/lora-file';
-import { LORA_EXTENSION, LORA_NAME, listLoras, loraDir } from '../runtime/lora/lora-folder';
+import { LORA_EXTENSION, LORA_NAME, NO_LORA, listLoras, loraDir } from '../runtime/lora/lora-folder';
 import type { LoraInstall, LoraInstallBody, LorasResponse } from '../shared/loras';
 import { DownloadError, hubConfig } from './hub';
 import { ensureSpace } from './disk';
@@ -106,6 +106,7 @@ export class LoraInstaller {
         error: `"${name}" is not a LoRA name: letters, digits, ".", "_" and "-", at most 100, not starting with "."`,
       };
     }
+    if (name === NO_LORA) return { error: `"${NO_LORA}" is the choice of no LoRA: give the LoRA another name` };
     const existing = this.entries.get(name);
     if (existing?.running) return { name, state: 'downloading', joined: true, done: existing.running };
     if (listLoras(this.o.root).some((e) => e.name === name)) {

@@ -91,16 +91,23 @@ export class DiffusionModel {
     return { ...(await this.openers.networks(loras, unetFile)), unetFile, loras };
   }
 
-  /** Puts networks from openWithLoras in place, between frames, and releases the ones they replace. */
-  async swapNetworks(next: LoraNetworks, salt: () => string): Promise<void> {
-    // A reference image moved the UNet to the IP-Adapter's while these were opened: the text encoders change, the
-    // UNet in use stays (with the LoRA branches it has) rather than losing the image inputs the frames feed.
-    const stale = next.unetFile !== undefined && next.unetFile !== this.unetFile;
-    const old = [...this.towers.map((t) => t.session), stale ? next.unet : this.unet];
+  /**
+   * Puts networks from openWithLoras in place, between frames, and releases the ones they replace; true when done.
+   * A reference image moved the UNet to the IP-Adapter's while these were opened: their UNet would lose the image
+   * inputs the frames feed, and the text encoders alone would be half the change, so nothing changes, they are
+   * released and false says to open them again (on the UNet file now in use).
+   */
+  async swapNetworks(next: LoraNetworks, salt: () => string): Promise<boolean> {
+    if (next.unetFile !== undefined && next.unetFile !== this.unetFile) {
+      await Promise.allSettled([...next.towers.map((t) => t.session), next.unet].map((s) => s.release()));
+      return false;
+    }
+    const old = [...this.towers.map((t) => t.session), this.unet];
     this.towers = next.towers;
-    if (!stale) [this.unet, this.loras] = [next.unet, next.loras];
+    [this.unet, this.loras] = [next.unet, next.loras];
     this.promptEncoder = new PromptEncoder(next.towers, this.timings, salt);
     await Promise.allSettled(old.map((s) => s.release()));
+    return true;
   }
 
   /**

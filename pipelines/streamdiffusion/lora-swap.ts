@@ -39,14 +39,19 @@ export class LoraSwap {
   /** At each frame, before anything runs: the strengths, a change of LoRA put in place or started. */
   async frame(params: LoraValues, model: DiffusionModel): Promise<void> {
     this.setStrengths(params);
-    const ready = this.ready;
-    if (ready) {
-      this.ready = undefined;
-      await model.swapNetworks(ready.networks, ready.salt);
-      this.inUse = ready.choice;
-      this.log(`LoRA now ${describe(ready.choice)}`);
-    }
     const choice = loraChoice(params);
+    const ready = this.ready;
+    if (ready && ready.choice !== choice) {
+      // Taken back (or changed again) while it was opening: what is asked for now is opened instead.
+      await this.release();
+    } else if (ready) {
+      this.ready = undefined;
+      // Not put in place (the UNet file changed while they opened): the choice is opened again below.
+      if (await model.swapNetworks(ready.networks, ready.salt)) {
+        this.inUse = ready.choice;
+        this.log(`LoRA now ${describe(ready.choice)}`);
+      }
+    }
     if (choice === this.inUse && this.failed !== undefined) {
       // Back to the LoRAs in use: the refused change is no longer asked for.
       this.failed = undefined;

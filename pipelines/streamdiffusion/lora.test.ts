@@ -142,6 +142,20 @@ describe('streamdiffusion with LoRAs', () => {
     expect(diff(after, before).mean).toBeGreaterThan(2);
   });
 
+  it('a change taken back while it was opening never reaches the screen', async () => {
+    const logs: string[] = [];
+    const none = tinyParams({ loraScale: 1 });
+    const p = await load(none, logs);
+    const before = await render(p, none);
+    // Picked, then back to no LoRA before the next frame: the graphs opened for it are ready by then.
+    await render(p, { ...none, lora: 'style-a' });
+    await p.lorasSettled();
+    expect(diff(await render(p, none), before).max).toBe(0);
+    await p.lorasSettled();
+    expect(diff(await render(p, none), before).max).toBe(0);
+    expect(logs).not.toContain('LoRA now style-a');
+  });
+
   it('a file that is not a LoRA, or a LoRA for another model, is refused and the show goes on unchanged', async () => {
     const logs: string[] = [];
     const a = tinyParams({ lora: 'style-a' });

@@ -74,6 +74,8 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
   private readonly transition = new PromptTransition();
   private readonly filter = new SimilarityFilter();
   private lastImage: Image | undefined;
+  /** The image of the frame issued last (not skipped), once it is read; undefined when it was dropped or failed. */
+  private latest: Promise<Image | undefined> = Promise.resolve(undefined);
   private reference: ReferenceSlot | undefined;
   private width = 0;
   private height = 0;
@@ -174,7 +176,7 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
         const source = image;
         pixels = await this.timings.time('pixels in', () => imageToTensor(source, width, height));
         const o = { threshold: params.similarityThreshold, maxSkipFrames: params.maxSkipFrames };
-        if (this.filter.shouldSkip(pixels, o) && this.lastImage) return inFlight(Promise.resolve(this.lastImage));
+        if (this.filter.shouldSkip(pixels, o) && this.lastImage) return this.shownAgain();
       }
     }
 
@@ -185,10 +187,30 @@ export class StreamDiffusionPipeline implements Pipeline<SdParams> {
     const guidance = { cfg: params.cfg, scale: params.guidance, delta: params.delta };
     const req = { image, pixels, positive, negative, guidance, addNoise: params.addNoise };
     const frame = engine.issue ? await engine.issue(req) : inFlight(Promise.resolve(await engine.render(req)));
+    let settle!: (image: Image | undefined) => void;
+    this.latest = new Promise((resolve) => (settle = resolve));
     return {
-      collect: async () => (this.lastImage = await frame.collect()),
-      drop: () => frame.drop(),
+      collect: async () => {
+        try {
+          const image = (this.lastImage = await frame.collect());
+          settle(image);
+          return image;
+        } catch (err) {
+          settle(undefined);
+          throw err;
+        }
+      },
+      drop: () => (settle(undefined), frame.drop()),
     };
+  }
+
+  /**
+   * A skipped frame: the image of the frame issued before it. At depth 2 that one is still in flight when the skip
+   * is decided, and `lastImage` is the frame before it, already shown: showing that again would step back a frame.
+   */
+  private shownAgain(): InFlightFrame {
+    const shown = this.lastImage!;
+    return inFlight(this.latest.then((image) => image ?? this.lastImage ?? shown));
   }
 
   /** Waits for a LoRA change under way to be ready or refused (tests; frames never wait for it). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -152,8 +152,22 @@ describe('LoRA install by URL', () => {
     expect(unnamed.status).toBe(400);
     const badName = await post({ url: `${base}/x.safetensors`, name: '../escape' });
     expect(((await badName.json()) as { error: { message: string } }).error.message).toMatch(/is not a LoRA name/);
+    // A stray % in the address is a mistyped URL, answered as one (not a server error).
+    const stray = await post({ url: `${base}/loras/100%25%E0%A4%A.safetensors` });
+    expect(stray.status).toBe(400);
+    expect(((await stray.json()) as { error: { message: string } }).error.message).toMatch(
+      /its file name is not valid percent-encoding/,
+    );
+    // "none" is the choice of no LoRA: a file of that name could never be chosen.
+    const none = await post({ url: `${base}/loras/none.safetensors` });
+    expect(none.status).toBe(400);
+    expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(
+      /"none" is the choice of no LoRA: give the LoRA another name/,
+    );
     expect((await post({ url: 'file:///etc/passwd' })).status).toBe(400);
     expect(seen.some((s) => s.path.includes('thing') || s.path.includes('download'))).toBe(false);
+    // Copied in by hand, it is not a choice either.
+    await writeFile(join(root, 'loras', 'none.safetensors'), lora);
     expect(listLoras(root)).toEqual([]);
     expect(await readdir(join(root, 'loras', '.incoming'))).toEqual([]);
   });

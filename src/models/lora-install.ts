@@ -7,7 +7,7 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkLoraBytes } from '../runtime/lora/lora-file';
-import { LORA_EXTENSION, LORA_NAME, listLoras, loraDir } from '../runtime/lora/lora-folder';
+import { LORA_EXTENSION, LORA_NAME, NO_LORA, listLoras, loraDir } from '../runtime/lora/lora-folder';
 import type { LoraInstall, LoraInstallBody, LorasResponse } from '../shared/loras';
 import { DownloadError, hubConfig } from './hub';
 import { ensureSpace } from './disk';
@@ -40,6 +40,15 @@ const PICKLED = /\.(ckpt|pt|pth|bin|pkl|pickle)$/i;
 const MAX_LORA_BYTES = 2_000_000_000;
 /** The URL as shown back and logged: its query and fragment may carry a token. */
 const from = (url: URL) => `${url.origin}${url.pathname}`;
+
+/** The URL's last path segment decoded; undefined when its percent-encoding is broken (decoding throws then). */
+function fileOf(url: URL): string | undefined {
+  try {
+    return decodeURIComponent(url.pathname.split('/').pop() ?? '');
+  } catch {
+    return undefined;
+  }
+}
 
 export class LoraInstaller {
   private readonly entries = new Map<string, Entry>();
@@ -79,7 +88,10 @@ export class LoraInstaller {
   ): { error: string } | { name: string; state: LoraInstall['state']; joined: boolean; done: Promise<void> } {
     const url = new URL(body.url);
     const shown = from(url);
-    const file = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+    const file = fileOf(url);
+    if (file === undefined) {
+      return { error: `${shown}: its file name is not valid percent-encoding (a stray "%"?)` };
+    }
     if (PICKLED.test(file)) {
       return {
         error: `${file} is a pickled checkpoint: only ${LORA_EXTENSION} LoRAs are installed (a pickle can run code when it is loaded)`,
@@ -94,6 +106,7 @@ export class LoraInstaller {
         error: `"${name}" is not a LoRA name: letters, digits, ".", "_" and "-", at most 100, not starting with "."`,
       };
     }
+    if (name === NO_LORA) return { error: `"${NO_LORA}" is the choice of no LoRA: give the LoRA another name` };
     const existing = this.entries.get(name);
     if (existing?.running) return { name, state: 'downloading', joined: true, done: existing.running };
     if (listLoras(this.o.root).some((e) => e.name === name)) {

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { Hono } from 'hono';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -63,6 +64,18 @@ describe('reference image routes', () => {
     const whole = await png(200, 0, 0, 640, 480);
     const refused = await put('cut.png', whole.subarray(0, Math.floor(whole.length / 2)));
     expect(refused.status).toBe(400);
+    expect(await readdir(dir).catch(() => [])).toEqual([]);
+  });
+
+  it('refuses a picture whose header claims more than 64 megapixels, before decoding any (a decompression bomb)', async () => {
+    // A real 1×1 PNG whose IHDR says 10000×10000 (under sharp's own limit, over this server's), its checksum made again.
+    const bytes = Buffer.from(await png(9, 9, 9, 1, 1));
+    bytes.writeUInt32BE(10000, 16);
+    bytes.writeUInt32BE(10000, 20);
+    bytes.writeUInt32BE(crc32(bytes.subarray(12, 29)), 29);
+    const refused = await put('bomb.png', bytes);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/reference "bomb\.png" refused: .*pixel limit/);
     expect(await readdir(dir).catch(() => [])).toEqual([]);
   });
 

@@ -2,12 +2,13 @@
  * The reference image beside a LoRA: the IP UNet is opened with the LoRA's branches, and a LoRA chosen after the
  * IP UNet came in reopens the IP UNet, not the base one (which would lose the image inputs the frames feed).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Image } from '../../../src/engine/frame';
 import type { ParamSnapshot } from '../../../src/engine/pipeline';
 import { OrtRuntime } from '../../../src/runtime/ort';
 import type { streamDiffusion } from '../streamdiffusion';
 import { StreamDiffusionPipeline } from '../streamdiffusion';
+import { DiffusionModel } from '../diffusion-model';
 import { referenceRoot } from './test-reference-root';
 import { loadForTest } from '../../shared/test-load';
 import { tinyParams } from '../test-params';
@@ -61,5 +62,36 @@ describe('a reference image with a LoRA', () => {
     const direct = await render(await load(chosen), chosen);
     expect(after.data).toEqual(direct.data);
     expect(meanDiff(after, before)).toBeGreaterThan(1);
+  });
+
+  it('a LoRA change that was opening when the IP UNet came in reaches the IP UNet too, not the text encoders alone', async () => {
+    const logs: string[] = [];
+    const p = await load(tinyParams({ loraScale: 1 }), logs);
+    // Told when the LoRA's graphs start opening (on the base UNet's file: no reference yet).
+    let opening!: () => void;
+    const started = new Promise<void>((resolve) => (opening = resolve));
+    const open = DiffusionModel.prototype.openWithLoras;
+    const spy = vi.spyOn(DiffusionModel.prototype, 'openWithLoras').mockImplementation(function (
+      this: DiffusionModel,
+      set,
+    ) {
+      opening();
+      return open.call(this, set);
+    });
+    const chosen = tinyParams({ lora: 'style', loraScale: 1 });
+    await render(p, chosen);
+    await started;
+    spy.mockRestore();
+    // The reference comes in while they open: the UNet in use is the IP-Adapter's from now on.
+    const both = { ...chosen, reference: 'red.png', referenceWeight: 1 };
+    await render(p, both);
+    await p.lorasSettled();
+    await render(p, both);
+    await p.lorasSettled();
+    const after = await render(p, both);
+    // The same frame as a pipeline loaded with both: the IP UNet has the LoRA's branches.
+    const direct = await render(await load(both), both);
+    expect(after.data).toEqual(direct.data);
+    expect(logs.filter((l) => l === 'LoRA now style')).toHaveLength(1);
   });
 });

@@ -35,7 +35,8 @@ export function listLoras(root = modelsDir()): LoraEntry[] {
   const entries: LoraEntry[] = [];
   for (const f of files.sort()) {
     const name = f.slice(0, -LORA_EXTENSION.length);
-    if (!f.endsWith(LORA_EXTENSION) || !LORA_NAME.test(name)) continue;
+    // none.safetensors would be a second `none` among the choices, which means no LoRA.
+    if (!f.endsWith(LORA_EXTENSION) || !LORA_NAME.test(name) || name === NO_LORA) continue;
     try {
       const s = statSync(join(dir, f));
       if (s.isFile()) entries.push({ name, file: join(dir, f), bytes: s.size });

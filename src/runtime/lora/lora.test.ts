@@ -171,6 +171,27 @@ describe('LoRA with a live strength', () => {
     expect(read.metadata).toEqual({ a: 'b' });
   });
 
+  it('refuses a header whose tensors share or skip bytes: a small file cannot claim memory it does not hold', () => {
+    /** A safetensors file of `body` bytes whose header is `header`, hand-written as a crafted file would be. */
+    const crafted = (header: Record<string, unknown>, body: number) => {
+      const json = new TextEncoder().encode(JSON.stringify(header));
+      const out = new Uint8Array(8 + json.length + body);
+      new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+      out.set(json, 8);
+      return out;
+    };
+    const t = (from: number, to: number) => ({ dtype: 'F32', shape: [(to - from) / 4], data_offsets: [from, to] });
+    // A thousand names for the same megabyte would be read as a gigabyte of floats.
+    const shared = Object.fromEntries(
+      Array.from({ length: 1000 }, (_, i) => [`lora_${i}.lora_down.weight`, t(0, 1 << 20)]),
+    );
+    expect(() => readSafetensors(crafted(shared, 1 << 20))).toThrow(/overlap/);
+    expect(() => readSafetensors(crafted({ a: t(0, 8), b: t(4, 12) }, 12))).toThrow(/tensor "b" overlaps/);
+    expect(() => readSafetensors(crafted({ a: t(0, 8), b: t(12, 16) }, 16))).toThrow(/leaves bytes 8 to 12 unused/);
+    // In any order of the header, back to back from 0 to the end is the format, and is read.
+    expect([...readSafetensors(crafted({ b: t(8, 16), a: t(0, 8) }, 16)).tensors.keys()].sort()).toEqual(['a', 'b']);
+  });
+
   it('refuses what does not fit with a sentence', () => {
     const pairs = loraPairs(readSafetensors(kohyaFile(1)).tensors);
     const other = new GraphBuilder('other');

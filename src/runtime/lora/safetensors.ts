@@ -34,8 +34,8 @@ export function readSafetensors(bytes: Uint8Array): {
     throw new Error('not a safetensors file: its header is not JSON');
   }
   const body = bytes.subarray(8 + headerLength);
-  const tensors = new Map<string, FloatTensor>();
   let metadata: Record<string, string> = {};
+  const parsed: { name: string; dtype: string; shape: number[]; from: number; to: number; count: number }[] = [];
   for (const [name, value] of Object.entries(header)) {
     if (name === '__metadata__') {
       metadata = z.record(z.string(), z.string()).catch({}).parse(value);
@@ -54,11 +54,31 @@ export function readSafetensors(bytes: Uint8Array): {
     if (to > body.length || to - from !== count * size) {
       throw new Error(`safetensors: tensor "${name}" has ${to - from} bytes for shape [${shape.join(', ')}] ${dtype}`);
     }
+    parsed.push({ name, dtype, shape, from, to, count });
+  }
+  checkLayout(parsed, body.length);
+  const tensors = new Map<string, FloatTensor>();
+  for (const { name, dtype, shape, from, to, count } of parsed) {
     // Copied: a Buffer's slice is a view at any byte offset, and a Float32Array needs one aligned to 4.
     const raw = Uint8Array.prototype.slice.call(body, from, to);
     tensors.set(name, { dims: shape, data: toFloats(dtype, raw, count) });
   }
   return { tensors, metadata };
+}
+
+/**
+ * The format lays the tensors back to back over the whole body. Checked before anything is copied: tensors
+ * that share bytes would let a small file be read as many times its size (each one is copied), and a gap or a
+ * tail is not a file a writer made.
+ */
+function checkLayout(parsed: readonly { name: string; from: number; to: number }[], bodyLength: number): void {
+  let end = 0;
+  for (const t of [...parsed].sort((a, b) => a.from - b.from || a.to - b.to)) {
+    if (t.from < end) throw new Error(`safetensors: tensor "${t.name}" overlaps another (bytes ${t.from} to ${end})`);
+    if (t.from > end) throw new Error(`safetensors: the header leaves bytes ${end} to ${t.from} unused`);
+    end = t.to;
+  }
+  if (end !== bodyLength) throw new Error(`safetensors: the header leaves bytes ${end} to ${bodyLength} unused`);
 }
 
 function toFloats(dtype: string, raw: Uint8Array, count: number): Float32Array {

@@ -96,7 +96,7 @@ export class ArVideoPipeline implements Pipeline<ArParams> {
     const dir = tiny
       ? (this.options.tinyDir ??
         (await writeTinyExport({ ...this.spec.tiny, ...(fits ? { width: ctx.width, height: ctx.height } : {}) })))
-      : await resolveExport(this.spec.manifest, this.options.modelsDir ?? modelsDir());
+      : await resolveExport(this.spec.manifest, this.options.modelsDir ?? modelsDir(), this.out);
     if (ctx.signal.aborted) return;
     const decoder = ctx.params.vae === 'tiny' ? 'tiny' : 'full';
     setLoraStrengths(this.strengths, ctx.params);

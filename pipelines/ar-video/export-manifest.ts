@@ -3,10 +3,11 @@
  * of them, so the exporter (tools/ar-video-export) writes them from the upstream checkpoints on a machine with a
  * GPU, into `<models dir>/exports/<id>/`. A missing export is one sentence: what, how big, the command.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileExists, modelsDir } from '../../src/files';
 import type { ParamSnapshot } from '../../src/engine/pipeline';
 import type { PreflightContext, PreflightNeeds } from '../../src/engine/preflight';
+import { isSingleSize, sizeArg, sizeFolders, sizeName, type Size } from './export-sizes';
 
 export interface ExportFile {
   file: string;
@@ -69,25 +70,50 @@ export function approxSize(files: readonly ExportFile[]): string {
   return bytes >= GB ? `≈${(bytes / GB).toFixed(1)} GB` : `≈${Math.round(bytes / MB)} MB`;
 }
 
-/** The export's folder when every file is there; otherwise an error saying what to export, how big, and how. */
-export async function resolveExport(m: ExportManifest, root: string): Promise<string> {
-  const dir = exportDir(root, m);
+/**
+ * The folder to load for the output `size`: the export folder itself when it was written at one size (frames are
+ * scaled), or its `<W>x<H>` folder when it was written with `--sizes`. Every file must be there; otherwise an
+ * error saying what to export, how big and how, or which sizes the export has.
+ */
+export async function resolveExport(m: ExportManifest, root: string, size?: Size): Promise<string> {
+  const base = exportDir(root, m);
+  const sizes = size && !isSingleSize(base) ? sizeFolders(base) : [];
+  let dir = base;
+  if (size && sizes.length > 0) {
+    const match = sizes.find((s) => s.width === size.width && s.height === size.height);
+    if (!match) throw new Error(missingSize(m, root, size, sizes));
+    dir = join(base, sizeName(match));
+  }
   const missing: string[] = [];
   for (const f of m.files) if (!(await fileExists(join(dir, f.file)))) missing.push(f.file);
   if (missing.length === 0) return dir;
-  throw new Error(missingExport(m, root, missing).message);
+  throw new Error(missingExport(m, root, missing, sizes.length > 0 ? size : undefined).message);
 }
 
-/** The command that writes the export (on a machine with a GPU and the upstream checkpoints). */
-export const exportCommand = (m: ExportManifest, root: string) =>
-  `python tools/ar-video-export/export.py ${m.exporterModel} --out ${exportDir(root, m)}`;
+/** The command that writes the export (on a machine with a GPU and the upstream checkpoints), or one size of it. */
+export const exportCommand = (m: ExportManifest, root: string, size?: Size) =>
+  `python tools/ar-video-export/export.py ${m.exporterModel}${size ? ` --sizes ${sizeArg(size)}` : ''} --out ${exportDir(root, m)}`;
+
+/** What to say when an export written with `--sizes` lacks the output size the pipeline is loaded at. */
+export function missingSize(m: ExportManifest, root: string, size: Size, sizes: readonly Size[]): string {
+  return (
+    `${m.pipeline}: the ${m.id} export in ${exportDir(root, m)} has ${sizes.map(sizeName).join(', ')}, ` +
+    `not ${sizeName(size)}: set the output size to one of those, or on a machine with an NVIDIA GPU and the ` +
+    `upstream checkpoints run \`${exportCommand(m, root, size)}\` (docs/ar-video.md)`
+  );
+}
 
 /** What to say when files of the export are missing (`missing`: their names), and the command that makes them. */
-export function missingExport(m: ExportManifest, root: string, missing: string[]): { message: string; fix: string } {
-  const dir = exportDir(root, m);
+export function missingExport(
+  m: ExportManifest,
+  root: string,
+  missing: string[],
+  size?: Size,
+): { message: string; fix: string } {
+  const dir = size ? join(exportDir(root, m), sizeName(size)) : exportDir(root, m);
   const shown =
     missing.length > 3 ? `${missing.slice(0, 3).join(', ')} and ${missing.length - 3} more` : missing.join(', ');
-  const fix = exportCommand(m, root);
+  const fix = exportCommand(m, root, size);
   const message =
     `${m.pipeline} needs the ${m.id} export (${approxSize(m.files)}) in ${dir}: on a machine with an NVIDIA GPU ` +
     `and the upstream checkpoints run \`${fix}\` (docs/ar-video.md), or choose model "tiny" ` +
@@ -95,12 +121,21 @@ export function missingExport(m: ExportManifest, root: string, missing: string[]
   return { message, fix };
 }
 
-/** The export's files as a preflight sees them (no exact sizes: the export writes them). */
+/**
+ * The export's files as a preflight sees them (no exact sizes: the export writes them). An export written with
+ * `--sizes` needs every size folder complete; which one fits the output size is decided at load.
+ */
 export function exportNeeds(m: ExportManifest, root: string): PreflightNeeds {
-  const dir = exportDir(root, m);
-  const byPath = new Map(m.files.map((f) => [join(dir, f.file), f.file]));
+  const base = exportDir(root, m);
+  const folders = isSingleSize(base) ? [] : sizeFolders(base).map((s) => join(base, sizeName(s)));
+  const byPath = new Map<string, string>();
+  for (const dir of folders.length > 0 ? folders : [base]) {
+    // Per-size folders name the folder too: `384x384/block.onnx`.
+    for (const f of m.files) byPath.set(join(dir, f.file), dir === base ? f.file : `${basename(dir)}/${f.file}`);
+  }
+  const roles = new Map(m.files.map((f) => [f.file, f.role]));
   return {
-    files: m.files.map((f) => ({ path: join(dir, f.file), role: f.role })),
+    files: [...byPath].map(([path, file]) => ({ path, role: roles.get(file) ?? file })),
     missing: (files) =>
       missingExport(
         m,

@@ -17,10 +17,9 @@ sys.path.insert(0, HERE)
 
 from contract_block import ContractBlock, block_io_names  # noqa: E402
 from onnx_io import export  # noqa: E402
+from sizes import block_example, contract_config, export_sizes, parse_sizes  # noqa: E402
 from streaming_vae import TaehvDecoderStep, WanVaeStep, steady_state_shapes, taehv_state_shapes  # noqa: E402
 from text import TextEncoderStep, find_text_encoder, save_tokenizer  # noqa: E402
-
-FORMAT = "daydream-scope/ar-video@1"
 
 
 def parse_args():
@@ -31,8 +30,13 @@ def parse_args():
     p.add_argument("--checkpoint", help="StreamDiffusionV2: folder holding model.pt (LongLive reads its config)")
     p.add_argument("--taehv", help="path to taew2_1.pth and a checkout of madebyollin/taehv on PYTHONPATH (tiny VAE)")
     p.add_argument("--out", required=True, help="output folder, e.g. ~/.daydream-scope/models/exports/longlive-1.3b")
-    p.add_argument("--height", type=int, default=480)
+    p.add_argument("--height", type=int, default=480, help="the one size written into --out when --sizes is left out")
     p.add_argument("--width", type=int, default=832)
+    p.add_argument(
+        "--sizes",
+        default="",
+        help="static sizes, one folder each (<out>/<W>x<H>, text encoder hard-linked): 384,448,512 or 512x384",
+    )
     p.add_argument(
         "--dtype",
         choices=["float16", "float32"],
@@ -48,8 +52,7 @@ def parse_args():
 
 def main():
     a = parse_args()
-    if a.height % 16 or a.width % 16:
-        raise SystemExit("--height and --width must be multiples of 16")
+    sizes = parse_sizes(a.sizes, a.width, a.height)  # refuses what the latent grid cannot hold, before loading
     device = "cuda" if torch.cuda.is_available() else "cpu"
     out = os.path.abspath(os.path.expanduser(a.out))
     os.makedirs(out, exist_ok=True)
@@ -62,59 +65,45 @@ def main():
             raise SystemExit("streamdiffusionv2 needs --checkpoint (the folder with model.pt)")
         up = upstream.load_streamdiffusionv2(a.repo, a.config, a.checkpoint, device)
     dtype = torch.float16 if a.dtype == "float16" else torch.float32
-    model = up.model.eval().to(device=device, dtype=dtype)
-    h, w = a.height // 8, a.width // 8
-    tokens = (h // 2) * (w // 2)
-    slots = up.window_frames - up.block_frames
-    heads = model.num_heads
-    config = {
-        "format": FORMAT,
-        "model": up.name,
-        "source": f"{a.repo} @ {up.commit}, config {a.config}",
-        "width": a.width,
-        "height": a.height,
-        "latent": {"channels": model.in_dim, "height": h, "width": w},
-        "tokensPerFrame": tokens,
-        "layers": len(model.blocks),
-        "heads": heads,
-        "headDim": model.dim // heads,
-        "text": {"length": model.text_len, "dim": model.text_dim},
-        "dtype": a.dtype,
-        "cache": {"sinkFrames": up.sink_frames, "windowFrames": up.window_frames, "blockFrames": up.block_frames},
-        "schedule": {"shift": up.shift, "warp": up.warp, "steps": up.steps},
-        "framesPerLatent": 4,
-        "vae": {"decoders": {}},
-    }
+    up.model = up.model.eval().to(device=device, dtype=dtype)
 
-    print("block.onnx")
+    def write_shared(folder):
+        return export_text(up, a, folder, device, dtype)
+
+    def write_size(folder, width, height, entries):
+        export_size(up, a, folder, device, dtype, width, height, entries)
+
+    export_sizes(out, sizes, bool(a.sizes), write_size, None if "text" in a.skip else write_shared)
+    print("done")
+
+
+def export_text(up, a, out, device, dtype):
+    print("text_encoder.onnx, tokenizer.json")
+    model = up.model
+    encoder, tokenizer = find_text_encoder(up.pipeline)
+    tdtype = torch.float16 if a.text_dtype == "float16" else torch.float32
+    step = TextEncoderStep(encoder.to(device=device, dtype=tdtype).eval(), dtype)
+    ids = torch.ones(1, model.text_len, dtype=torch.long, device=device)
+    with torch.no_grad():
+        export(step, [ids, ids.clone()], os.path.join(out, "text_encoder.onnx"), ["input_ids", "attention_mask"], ["context"])
+    save_tokenizer(tokenizer, out)
+    return {"textEncoder": "text_encoder.onnx", "tokenizer": "tokenizer.json"}
+
+
+def export_size(up, a, out, device, dtype, width, height, entries):
+    """Block, VAE halves and contract.json at one image size, then the check of that size."""
+    model = up.model = up.model.to(dtype=dtype)  # the previous size's check left it in bfloat16
+    h, w = height // 8, width // 8
+    config = {**contract_config(up, a, model, width, height), **entries}
+    slots = up.window_frames - up.block_frames
+
+    print(f"block.onnx ({width}x{height})")
     block = ContractBlock(model, (h, w), slots).eval()
-    f = up.block_frames
-    hd = model.dim // heads
-    args = [
-        torch.randn(1, f, model.in_dim, h, w, device=device, dtype=dtype),
-        torch.full((1, f), 500.0, device=device),
-        torch.randn(1, model.text_len, model.text_dim, device=device, dtype=dtype),
-        torch.arange(f, dtype=torch.float32, device=device),
-        torch.zeros(slots, device=device),
-    ]
-    for _ in range(len(model.blocks)):
-        args += [torch.zeros(1, slots, tokens, heads, hd, device=device, dtype=dtype)] * 2
     ins, outs = block_io_names(len(model.blocks))
     dyn = {"latents": {1: "frames"}, "timesteps": {1: "frames"}, "frame_positions": {0: "frames"}, "flow": {1: "frames"}}
     dyn.update({n: {1: "frames"} for n in outs if n.startswith("new_")})
     with torch.no_grad():
-        export(block, args, os.path.join(out, "block.onnx"), ins, outs, dyn)
-
-    if "text" not in a.skip:
-        print("text_encoder.onnx, tokenizer.json")
-        encoder, tokenizer = find_text_encoder(up.pipeline)
-        tdtype = torch.float16 if a.text_dtype == "float16" else torch.float32
-        step = TextEncoderStep(encoder.to(device=device, dtype=tdtype).eval(), dtype)
-        ids = torch.ones(1, model.text_len, dtype=torch.long, device=device)
-        with torch.no_grad():
-            export(step, [ids, ids.clone()], os.path.join(out, "text_encoder.onnx"), ["input_ids", "attention_mask"], ["context"])
-        save_tokenizer(tokenizer, out)
-        config["textEncoder"], config["tokenizer"] = "text_encoder.onnx", "tokenizer.json"
+        export(block, block_example(model, up.block_frames, slots, h, w, device, dtype), os.path.join(out, "block.onnx"), ins, outs, dyn)
 
     if "vae" not in a.skip:
         export_wan_vae(up, config, out, device, dtype, h, w, encoder=a.model == "streamdiffusionv2")
@@ -135,8 +124,7 @@ def main():
             print("checking the streamed VAE against upstream's own decode")
             ok = check_vae(up, out, config, a.providers, encoder=a.model == "streamdiffusionv2") and ok
         if not ok:
-            raise SystemExit("the ONNX graphs do not match the PyTorch model (see above)")
-    print("done")
+            raise SystemExit(f"the ONNX graphs at {width}x{height} do not match the PyTorch model (see above)")
 
 
 def export_wan_vae(up, config, out, device, dtype, h, w, encoder: bool):

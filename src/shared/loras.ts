@@ -1,6 +1,12 @@
 /** Shapes of `/api/v1/loras`: the LoRA folder, and installs of LoRAs by URL. */
 import { z } from 'zod';
 
+/**
+ * A LoRA's name: its file name in loras/ without the extension; letters, digits, `.`, `_`, `-`, at most 100, not
+ * starting with a dot, so a name from a request or a show file can never reach outside the folder.
+ */
+export const LORA_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
+
 export const loraInstallStateSchema = z.enum(['downloading', 'ready', 'error']);
 
 export const loraInstallSchema = z.object({

@@ -89,4 +89,12 @@ describe('reading a show file', () => {
     // An ordinary show is far from the bound.
     expect(() => readShow(JSON.stringify(minimalShow()))).not.toThrow();
   });
+  it('refuses a LoRA named by a path rather than a file name in loras/ (it would be hashed wherever it points)', () => {
+    const show = minimalShow();
+    const text = JSON.stringify({
+      ...show,
+      needs: { ...show.needs, loras: [{ name: '../../../home/someone/private', sha256: 'ab'.repeat(32) }] },
+    });
+    expect(() => readShow(text)).toThrow(/damaged: .*a LoRA is named by its file name in loras\//);
+  });
 });

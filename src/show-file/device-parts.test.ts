@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { outputsPart } from './device-parts';
 import { minimalShow } from './test-show';
+import { readShow } from './migrate';
 import type { OutputsFacade } from './device-parts';
 import type { OutputInfo } from '../shared/outputs';
-import type { ShowFile } from '../shared/show-file';
 
 const whipOptions = z.strictObject({ url: z.string(), maxFps: z.number() }).partial();
 
@@ -55,7 +55,8 @@ describe('show file outputs', () => {
       maxFps: 30,
     });
     const secret = whipHub('https://show:hunter2@sfu.example/whip');
-    const show = { ...minimalShow(), outputs: [{ id: 'whip', enabled: true, options: { maxFps: 25 } }] } as ShowFile;
+    const outputs = [{ id: 'whip', enabled: true, options: { maxFps: 25 } }];
+    const { show } = readShow(JSON.stringify({ ...minimalShow(), outputs }));
     await outputsPart(secret.hub).apply(show);
     expect(secret.patches).toEqual([{ maxFps: 25 }]);
     expect(secret.info.options.url).toBe('https://show:hunter2@sfu.example/whip');

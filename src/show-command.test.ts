@@ -122,4 +122,12 @@ describe('daydream-scope show', () => {
     expect(out.errors[0]).toMatch(/not a daydream-scope show/);
     await expect(access(file)).rejects.toThrow();
   });
+  it('a --url with a user and password is refused without saying the password (the token goes in --token)', async () => {
+    const out = io();
+    const url = 'http://admin:hunter2@127.0.0.1:9';
+    expect(await runShowCommand(['export', join(tmpdir(), 'never-written.json'), '--url', url], out)).toBe(1);
+    expect(out.errors).toEqual([
+      'daydream-scope show: --url carries a user and password, which are never sent; give the token with --token',
+    ]);
+  });
 });

@@ -66,6 +66,10 @@ export async function runShowCommand(argv: string[], io: ShowCommandIo = console
   } catch {
     return fail(`--url "${values.url}" is not a URL (e.g. ${DEFAULT_URL})`);
   }
+  // fetch refuses such a URL with an error that repeats it, password and all: said here, without them.
+  if (base.username !== '' || base.password !== '') {
+    return fail('--url carries a user and password, which are never sent; give the token with --token');
+  }
   const headers: Record<string, string> = values.token ? { authorization: `Bearer ${values.token}` } : {};
   const request: Request = async (path, init) => {
     const url = new URL(API_PREFIX + path, base);

@@ -1,4 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runShowCommand } from './show-command';
@@ -105,5 +107,27 @@ describe('daydream-scope show', () => {
     // Port 9 (discard) on loopback: nothing of this project listens there.
     expect(await runShowCommand(['export', '/tmp/x.scope-show.json', '--url', 'http://127.0.0.1:9'], out)).toBe(1);
     expect(out.errors[0]).toMatch(/no server answered at http:\/\/127\.0\.0\.1:9 .*is it running\?/);
+  });
+  it('export from something that is not a scope server (a web dev server answering every path) writes nothing and exits 1', async () => {
+    const web = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html>'));
+    await new Promise<void>((done) => web.listen(0, '127.0.0.1', done));
+    cleanup.push(() => new Promise((done) => web.close(done)));
+    const dir = await mkdtemp(join(tmpdir(), 'scope-show-cmd-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'gig.scope-show.json');
+    const { port } = web.address() as { port: number };
+    const out = io();
+    expect(await runShowCommand(['export', file, '--url', `http://127.0.0.1:${port}`], out)).toBe(1);
+    expect(out.lines).toEqual([]);
+    expect(out.errors[0]).toMatch(/not a daydream-scope show/);
+    await expect(access(file)).rejects.toThrow();
+  });
+  it('a --url with a user and password is refused without saying the password (the token goes in --token)', async () => {
+    const out = io();
+    const url = 'http://admin:hunter2@127.0.0.1:9';
+    expect(await runShowCommand(['export', join(tmpdir(), 'never-written.json'), '--url', url], out)).toBe(1);
+    expect(out.errors).toEqual([
+      'daydream-scope show: --url carries a user and password, which are never sent; give the token with --token',
+    ]);
   });
 });

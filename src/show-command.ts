@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from './files';
 import { API_PREFIX, apiPaths } from './shared/api-paths';
-import { showImportReportSchema, showIncompleteSchema } from './shared/show-file';
+import { showFileSchema, showImportReportSchema, showIncompleteSchema } from './shared/show-file';
 import { errorBodySchema } from './shared/api';
 import { downloadModels } from './show-downloads';
 import type { Request } from './show-downloads';
@@ -66,6 +66,10 @@ export async function runShowCommand(argv: string[], io: ShowCommandIo = console
   } catch {
     return fail(`--url "${values.url}" is not a URL (e.g. ${DEFAULT_URL})`);
   }
+  // fetch refuses such a URL with an error that repeats it, password and all: said here, without them.
+  if (base.username !== '' || base.password !== '') {
+    return fail('--url carries a user and password, which are never sent; give the token with --token');
+  }
   const headers: Record<string, string> = values.token ? { authorization: `Bearer ${values.token}` } : {};
   const request: Request = async (path, init) => {
     const url = new URL(API_PREFIX + path, base);
@@ -89,6 +93,12 @@ async function exportTo(file: string, request: Request, io: ShowCommandIo): Prom
   const res = await request(apiPaths.show, { method: 'GET' });
   const text = await res.text();
   if (!res.ok) throw new Error(`the server refused the export: ${said(text, res.status)}`);
+  // Something else on that port (a web dev server answers every path) must not leave a "show" that is not one.
+  if (!showFileSchema.safeParse(parsedJson(text)).success) {
+    throw new Error(
+      `what ${res.url} answered is not a daydream-scope show; is --url this server's? Nothing was written`,
+    );
+  }
   await writeFileAtomic(file, text.endsWith('\n') ? text : `${text}\n`);
   io.out(`Show written to ${file}.`);
   return 0;
@@ -138,16 +148,20 @@ async function putShow(
     body: text,
   });
   const answer = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(answer);
-  } catch {
-    body = undefined;
-  }
+  const body = parsedJson(answer);
   const incomplete = showIncompleteSchema.safeParse(body);
   if (incomplete.success) return { missing: incomplete.data.missing };
   if (!res.ok) return { refused: said(answer, res.status) };
   return showImportReportSchema.parse(body);
+}
+
+/** The JSON in `text`, or undefined when it is not JSON. */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The sentence of an error answer, or its status when it has none. */

@@ -87,4 +87,16 @@ describe('LTC decoder', () => {
     expect(labels(frames, '25')[0]).toBe('00:00:00:02');
     expect(frames[0]!.sample).toBeGreaterThan(24_000 + 1900);
   });
+  it.each([
+    ['a whistle (a 12 kHz tone)', (i: number) => (i % 4 < 2 ? 0.5 : -0.5)],
+    ['a NaN from a broken capture', (i: number) => (i === 100 ? NaN : 0)],
+  ] as const)('after %s, LTC that follows is still read', (_, before) => {
+    const tone = encodeLtc({ start: '00:00:10:00', rate: '25', frames: 25 });
+    const signal = new Float32Array(24_000 + tone.length);
+    for (let i = 0; i < 24_000; i++) signal[i] = before(i);
+    signal.set(tone, 24_000);
+    const frames = decode(signal);
+    expect(frames.length).toBeGreaterThanOrEqual(20);
+    expect(labels(frames, '25')).toContain('00:00:10:20');
+  });
 });

@@ -43,8 +43,13 @@ export class LtcDecoder {
   /** Frames decoded and believed so far. */
   frames = 0;
 
+  private readonly shortestBit: number;
+  private readonly longestBit: number;
+
   constructor(readonly sampleRate: number) {
     this.period = sampleRate / Math.sqrt(SLOWEST_BITS * FASTEST_BITS);
+    this.shortestBit = sampleRate / FASTEST_BITS;
+    this.longestBit = sampleRate / SLOWEST_BITS;
   }
 
   /** Feeds samples (-1..1); returns the frames that ended in them. */
@@ -54,7 +59,8 @@ export class LtcDecoder {
     const decay = Math.exp(-1 / (0.02 * this.sampleRate));
     const dcRate = 1 / (0.1 * this.sampleRate);
     for (let i = 0; i < samples.length; i++) {
-      const raw = samples[i]!;
+      // A non-finite sample (a broken capture) would poison the DC and level estimates for good: heard as silence.
+      const raw = Number.isFinite(samples[i]) ? samples[i]! : 0;
       this.dc += (raw - this.dc) * dcRate;
       const x = raw - this.dc;
       this.level = Math.max(Math.abs(x), this.level * decay);
@@ -85,15 +91,24 @@ export class LtcDecoder {
       return;
     }
     if (gap < this.period * 0.75) {
-      this.period += (gap * 2 - this.period) * 0.05;
+      this.track(gap * 2);
       // A 1 is known at its middle: the second half only closes the cell (so the last bit of a signal counts too).
       this.halfPending = !this.halfPending;
       if (this.halfPending) this.bit(1, at, out);
     } else {
-      this.period += (gap - this.period) * 0.05;
+      this.track(gap);
       this.halfPending = false;
       this.bit(0, at, out);
     }
+  }
+
+  /**
+   * Moves the bit period towards a measured bit, within what LTC can be: a whistle or other fast signal would
+   * otherwise shrink it so far that every real bit after it reads as a dropout, and nothing would decode again.
+   */
+  private track(bit: number): void {
+    const next = this.period + (bit - this.period) * 0.05;
+    this.period = Math.min(this.longestBit, Math.max(this.shortestBit, next));
   }
 
   private bit(b: number, at: number, out: LtcFrame[]): void {

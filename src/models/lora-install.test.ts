@@ -214,4 +214,19 @@ describe('LoRA install events', () => {
     expect(byName('junk').at(-1)).toBe('error');
     expect(events.at(-1)!.installs.find((i) => i.name === 'junk')!.error).toMatch(/not a safetensors file/);
   });
+  it('refuses a URL with a user and password with a sentence that does not repeat them, and nothing is logged', async () => {
+    await fresh();
+    const logged: string[] = [];
+    installer = new LoraInstaller({ root, env: {}, log: (m) => logged.push(m) });
+    app = withErrorAnswers(new Hono());
+    app.route('/api/v1', loraRoutes(installer));
+    const res = await post({ url: base.replace('http://', 'http://me:hunter2@') + '/a/detail.safetensors' });
+    await installer.settled();
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(text).toMatch(/a URL with a user and password/);
+    expect(text).not.toContain('hunter2');
+    expect(JSON.stringify(await list())).not.toContain('hunter2');
+    expect(logged.join('\n')).not.toContain('hunter2');
+  });
 });

@@ -14,6 +14,7 @@ import { newDmxMappingSchema } from './dmx';
 import { fitModes } from './inputs';
 import { chaseSettingsSchema, timecodeRateSchema, timecodeSourceSchema } from './timecode';
 import { outputDelayBodySchema } from './latency';
+import { LORA_NAME } from './loras';
 
 /** What the `format` field of every show file says: a JSON file without it is not a show file. */
 export const SHOW_FORMAT = 'daydream-scope-show';
@@ -38,7 +39,10 @@ export const showModelSchema = z.strictObject({
 });
 
 /** A LoRA file, by name in the models folder's `loras/`. */
-export const showLoraSchema = z.strictObject({ name: z.string().min(1).max(200), sha256: sha256Schema });
+export const showLoraSchema = z.strictObject({
+  name: z.string().regex(LORA_NAME, 'a LoRA is named by its file name in loras/ without the extension, not by a path'),
+  sha256: sha256Schema,
+});
 
 /** A pipeline plugin: its source (`--plugin` path or package name), the pipelines it gave and its entry's hash. */
 export const showPluginSchema = z.strictObject({

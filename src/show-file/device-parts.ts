@@ -77,6 +77,16 @@ export function dmxPart(dmx: DmxFacade): ShowPart {
  */
 const MACHINE_OPTIONS = new Set(['iceServers', 'hostCandidates']);
 
+/** Query parameters that carry a credential in an endpoint URL (`?access_token=`, `?key=`, a signature). */
+const SECRET_QUERY = /token|key|secret|pass|auth|sig/i;
+
+/** Whether an option's value is a URL holding a credential: a user and password, or a token in its query. */
+function carriesCredential(value: unknown): boolean {
+  if (typeof value !== 'string' || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.username !== '' || url.password !== '' || [...url.searchParams.keys()].some((k) => SECRET_QUERY.test(k));
+}
+
 /**
  * The outputs: on or off, and their options. The recorder is not a setting but an act, so a show never starts a
  * recording; an output this server lacks, or cannot run, is left out and said.
@@ -84,7 +94,8 @@ const MACHINE_OPTIONS = new Set(['iceServers', 'hostCandidates']);
 export function outputsPart(hub: OutputsFacade): ShowPart {
   const settable = () => hub.list().filter((o) => o.kind !== 'recording');
   const portable = (options: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(options).filter(([k]) => !MACHINE_OPTIONS.has(k)));
+    // A URL with a credential in it is the machine's too: left out, an import keeps the one set here.
+    Object.fromEntries(Object.entries(options).filter(([k, v]) => !MACHINE_OPTIONS.has(k) && !carriesCredential(v)));
   return {
     name: 'outputs',
     read: () => ({ outputs: settable().map((o) => ({ id: o.id, enabled: o.enabled, options: portable(o.options) })) }),

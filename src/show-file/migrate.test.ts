@@ -81,4 +81,20 @@ describe('reading a show file', () => {
   it.each(refusals)('refuses a file that is %s, with a sentence', (_, text, sentence) => {
     expect(() => readShow(text)).toThrow(sentence);
   });
+  it('refuses a file nested deeper than any show is, with a sentence (comparing it would overflow the stack)', () => {
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const ghost = `{"id":"ghost","enabled":true,"options":${deep}}`;
+    const text = JSON.stringify({ ...minimalShow(), outputs: [] }).replace('"outputs":[]', `"outputs":[${ghost}]`);
+    expect(() => readShow(text)).toThrow(/nested more than 64 levels deep, which no show is; nothing was changed/);
+    // An ordinary show is far from the bound.
+    expect(() => readShow(JSON.stringify(minimalShow()))).not.toThrow();
+  });
+  it('refuses a LoRA named by a path rather than a file name in loras/ (it would be hashed wherever it points)', () => {
+    const show = minimalShow();
+    const text = JSON.stringify({
+      ...show,
+      needs: { ...show.needs, loras: [{ name: '../../../home/someone/private', sha256: 'ab'.repeat(32) }] },
+    });
+    expect(() => readShow(text)).toThrow(/damaged: .*a LoRA is named by its file name in loras\//);
+  });
 });

@@ -77,6 +77,21 @@ function versionOf(doc: unknown): number {
   throw refuse(`this is not a daydream-scope show file (it has no "format": "${SHOW_FORMAT}")`);
 }
 
+/** Deeper than any show is (a cue's values sit 4 levels down); past it, comparing and saving would overflow the stack. */
+const MAX_DEPTH = 64;
+
+/** Whether `doc` nests objects or arrays more than MAX_DEPTH deep; walked without recursion. */
+function tooDeep(doc: unknown): boolean {
+  const stack: [unknown, number][] = [[doc, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DEPTH) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** A show file's text as a current show, with the versions it was migrated from; a ScopeError sentence if not. */
 export function readShow(text: string): { show: ShowFile; migrated: number[] } {
   if (text.trim() === '') throw refuse('the show file is empty');
@@ -86,6 +101,7 @@ export function readShow(text: string): { show: ShowFile; migrated: number[] } {
   } catch (err) {
     throw refuse(`the show file is not valid JSON, perhaps cut short (${(err as Error).message})`);
   }
+  if (tooDeep(doc)) throw refuse(`the show file is nested more than ${MAX_DEPTH} levels deep, which no show is`);
   let version = versionOf(doc);
   if (version > SHOW_VERSION) {
     throw refuse(

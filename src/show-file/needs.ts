@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { apiUrl, apiPaths } from '../shared/api-paths';
-import { LORA_EXTENSION, NO_LORA, loraDir } from '../runtime/lora/lora-folder';
+import { LORA_EXTENSION, LORA_NAME, NO_LORA, loraDir } from '../runtime/lora/lora-folder';
 import type { ModelManager } from '../models';
 import type { PluginReport } from '../shared/plugins';
 import type { ShowFile, ShowMissing, ShowNeeds } from '../shared/show-file';
@@ -46,7 +46,9 @@ export function lorasNamed(show: Partial<ShowFile>): string[] {
     ...(show.cues ?? []).map((c) => c.values),
   ];
   const names = values.flatMap((v) =>
-    Object.entries(v).flatMap(([k, x]) => (LORA_PARAM.test(k) && typeof x === 'string' && x !== NO_LORA ? [x] : [])),
+    Object.entries(v).flatMap(([k, x]) =>
+      LORA_PARAM.test(k) && typeof x === 'string' && x !== NO_LORA && LORA_NAME.test(x) ? [x] : [],
+    ),
   );
   return [...new Set(names)].sort();
 }

@@ -15,7 +15,7 @@ export interface ShowRoutesOptions {
   log: (message: string) => void;
 }
 
-/** One import at a time: a second one waits, so two imports never interleave their parts. */
+/** One import or export at a time: a second waits, so two imports never interleave nor an export reads half of one. */
 function serial() {
   let last: Promise<unknown> = Promise.resolve();
   return <T>(job: () => Promise<T>): Promise<T> => {
@@ -35,7 +35,7 @@ export function showRoutes(o: ShowRoutesOptions): Hono {
     responses: { 200: showFileSchema },
   } satisfies RouteDoc;
   r.get(apiPaths.show, exportDoc, async (c) => {
-    const show = await exportShow(o.parts, o.scopeVersion);
+    const show = await queue(() => exportShow(o.parts, o.scopeVersion));
     c.header('content-disposition', 'attachment; filename="show.scope-show.json"');
     return c.json(show);
   });

@@ -45,6 +45,29 @@ describe('the internal generator', () => {
     expect(r.timecode.status()).toMatchObject({ state: 'running', position: '02:00:01:00' });
   });
 
+  it('refuses a locate to a frame the rate has not, changing nothing (01:00:00:27 at 25 fps would land on 01:00:01:02)', async () => {
+    const r = await rig({ source: 'internal' });
+    await r.timecode.update({ rate: '25', locate: '01:00:00:10' });
+    await expect(r.timecode.update({ locate: '01:00:00:27' })).rejects.toThrow(
+      'timecode 01:00:00:27: frames go from 00 to 24 at 25 fps',
+    );
+    await expect(r.timecode.update({ rate: '24', locate: '01:00:00:24' })).rejects.toThrow(
+      'timecode 01:00:00:24: frames go from 00 to 23 at 24 fps',
+    );
+    expect(r.timecode.saved().rate).toBe('25');
+    const commands = new CommandRegistry();
+    addTimecodeCommands(commands, r.timecode);
+    expect(commands.get('timecode/locate')!.run('00:01:00:01')).toEqual({ ok: true, detail: '00:01:00:01' });
+    await r.timecode.update({ rate: '29.97df' });
+    expect(commands.get('timecode/locate')!.run('00:01:00:01')).toEqual({
+      ok: false,
+      reason:
+        'timecode 00:01:00:01 does not exist at 29.97 drop-frame: ;00 and ;01 are skipped each minute but every tenth',
+    });
+    // Where the change of rate put it (00:01:00;01 has no frame of its own), not moved by the refused locate.
+    expect(r.timecode.status().position).toBe('00:00:59;29');
+  });
+
   it('keeps its label across a change of rate', async () => {
     const r = await rig({ source: 'internal' });
     await r.timecode.update({ rate: '29.97df', locate: '00:10:00:00' });

@@ -122,6 +122,8 @@ export class TimecodeService {
   /** Applies a PUT: settings are saved (and undone when the write fails); the generator runs or locates. */
   async update(put: TimecodePut): Promise<TimecodeStatus> {
     if (put.running !== undefined || put.locate !== undefined) this.refuseTransport();
+    // Judged at the rate it will meet, before anything is saved: a refusal changes nothing.
+    if (put.locate !== undefined) this.refuseLabel(put.locate, put.rate ?? this.rate);
     const rateBefore = this.follower.rate;
     if (put.chase !== undefined || put.rate !== undefined) {
       const before = this.settings;
@@ -154,6 +156,7 @@ export class TimecodeService {
   /** The internal generator: locates (hh:mm:ss:ff, already checked) and runs or stops; refused for other sources. */
   transport(t: { running?: boolean; locate?: string }): TimecodeStatus {
     if (t.running !== undefined || t.locate !== undefined) this.refuseTransport();
+    if (t.locate !== undefined) this.refuseLabel(t.locate, this.rate);
     const now = this.o.clock.now();
     if (t.locate !== undefined) this.follower.locate(toFrames(timecodeOf(t.locate), this.rate), this.rate, now);
     if (t.running !== undefined) this.follower.run(t.running, this.rate, now);
@@ -161,6 +164,24 @@ export class TimecodeService {
     const status = this.status();
     this.emit(status);
     return status;
+  }
+
+  /**
+   * A label the rate has not (frame 27 at 25 fps, ;00 of a minute at drop-frame) would land elsewhere than asked:
+   * refused with a sentence. The text itself was checked already (hh:mm:ss:ff, frames below 30).
+   */
+  private refuseLabel(text: string, rate: TimecodeRate): void {
+    const tc = timecodeOf(text);
+    const { nominal, drop } = RATES[rate];
+    if (tc.frames >= nominal) {
+      throw new ScopeError('invalid_body', `timecode ${text}: frames go from 00 to ${nominal - 1} at ${rate} fps`);
+    }
+    if (drop && tc.seconds === 0 && tc.frames < 2 && tc.minutes % 10 !== 0) {
+      throw new ScopeError(
+        'invalid_body',
+        `timecode ${text} does not exist at 29.97 drop-frame: ;00 and ;01 are skipped each minute but every tenth`,
+      );
+    }
   }
 
   private refuseTransport(): void {

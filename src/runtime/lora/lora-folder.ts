@@ -6,12 +6,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelsDir } from '../../files';
+import { LORA_NAME } from '../../shared/loras';
 
 export const LORA_EXTENSION = '.safetensors';
 /** The choice that applies no LoRA. */
 export const NO_LORA = 'none';
-/** Letters, digits, `.`, `_`, `-`, at most 100, not starting with a dot. */
-export const LORA_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
+export { LORA_NAME };
 
 export function loraDir(root = modelsDir()): string {
   return join(root, 'loras');

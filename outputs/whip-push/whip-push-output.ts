@@ -13,7 +13,13 @@ import type { Availability, Output, OutputContext, OutputFrame, OutputLink, Outp
 const httpUrl = z
   .string()
   .max(2048)
-  .refine((u) => u === '' || /^https?:\/\/[^/]/i.test(u), 'expected an http:// or https:// URL of a WHIP endpoint');
+  .refine((u) => u === '' || /^https?:\/\/[^/]/i.test(u), 'expected an http:// or https:// URL of a WHIP endpoint')
+  // A password in the URL would be in the log line of every publish and in fetch's own error text (which repeats
+  // the URL); endpoints take a bearer token instead.
+  .refine(
+    (u) => !/^https?:\/\/[^/?#]*@/i.test(u),
+    'the WHIP endpoint URL carries a user or password, which are never sent: give the token with --whip-token or options.token',
+  );
 
 export const whipPushOptionsSchema = z.strictObject({
   /** The WHIP endpoint (janus + simple-whip-server, LiveKit ingress, Cloudflare Stream, …); empty: not set. */

@@ -113,6 +113,15 @@ describe('WHIP push set up over the API, refusals and backoff', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/http:\/\/ or https:\/\//);
+    // A password in the URL is refused, and not repeated in the answer.
+    const secret = await call(`${t.url}/api/v1/outputs/whip-push`, {
+      method: 'PUT',
+      body: { options: { url: 'http://user:hunter2@127.0.0.1:9/whip' } },
+    });
+    expect(secret.status).toBe(400);
+    expect(secret.body.error.message).toMatch(/carries a user or password/);
+    expect(JSON.stringify(secret.body)).not.toContain('hunter2');
+    expect(t.hub.info('whip-push').state).toBe('error');
 
     const put = await call(`${t.url}/api/v1/outputs/whip-push`, {
       method: 'PUT',

@@ -27,8 +27,8 @@ export interface ChildTransportOptions {
   sharedBytes: number;
   /**
    * With shared memory: the child's onnxruntime writes run outputs of a static shape straight into it (no copy in
-   * the child). False copies them in after the run (the bench compares both). Off by default: with it on, the
-   * ar-video cross-provider test got different frames from one export (docs/shared-frames.md), cause not found yet.
+   * the child), on CPU sessions (WebGPU sessions' outputs are copied in after the run: docs/shared-frames.md).
+   * False copies them in after the run on every session (the bench compares both).
    */
   directOutputs: boolean;
 }
@@ -38,7 +38,7 @@ const defaults: ChildTransportOptions = {
   log: () => {},
   closeTimeoutMs: 5000,
   sharedBytes: 32 * 2 ** 20,
-  directOutputs: false,
+  directOutputs: true,
 };
 
 /**

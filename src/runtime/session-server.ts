@@ -138,7 +138,9 @@ export class SessionServer {
       feeds[name] = kept.tensor;
     }
     const keep = new Set(msg.keep);
-    const slots = this.slots && s.direct ? outputSlots(this.ort, s, keep, this.slots) : undefined;
+    // CPU sessions only: with WebGPU sessions' outputs written in place, the ar-video test's frames on WebGPU
+    // stopped matching the CPU's (pipelines/ar-video/server.test.ts); their outputs are copied in after the run.
+    const slots = this.slots && s.direct && !s.webgpu ? outputSlots(this.ort, s, keep, this.slots) : undefined;
     const out = await runInto(s, feeds, slots);
     const outputs: Record<string, WirePlain | WireHandle | WireShared> = {};
     const transfer: ArrayBuffer[] = [];

@@ -42,7 +42,7 @@ describe('run outputs written by onnxruntime straight into shared memory', () =>
     expect(transport.sharedCounts().fromChild).toEqual({ tensors: 2, bytes: 2 * n, direct: 1 });
   });
 
-  it('on WebGPU (lavapipe in CI) too: a host output is copied from the device straight into the slot', async () => {
+  it('on WebGPU (lavapipe in CI) a host output is copied in after the run, not written in place', async () => {
     const transport = new ChildProcessTransport({ sharedBytes: 8 * n, directOutputs: true });
     const runtime = new OrtRuntime({ device: 'webgpu', transport });
     runtimes.push(runtime);
@@ -50,7 +50,8 @@ describe('run outputs written by onnxruntime straight into shared memory', () =>
     const session = await runtime.createSession(plusOne(), { hostOutputs: ['y'] });
     expect(values((await session.run(feed(8))).y!.data)).toEqual([9]);
     expect(values((await session.run(feed(9))).y!.data)).toEqual([10]);
-    expect(transport.sharedCounts().fromChild.direct).toBe(2);
+    // Written in place, WebGPU sessions' outputs gave the ar-video test other frames than the CPU's.
+    expect(transport.sharedCounts().fromChild).toEqual({ tensors: 2, bytes: 2 * n, direct: 0 });
   });
 
   it('a slow consumer: runs in flight beyond the ring take the pipe, and every frame is intact', async () => {

@@ -10,6 +10,25 @@ import type { ModelLine } from '../services';
 afterEach(cleanup);
 
 const loadable = { ok: true, reason: null, fix: null };
+
+/** neural-field loaded and rendering on the CPU: the status each test below changes what it is about in. */
+const ready: PipelineStatus = {
+  state: 'ready',
+  phase: 'ready',
+  reason: 'rendering',
+  transitions: [],
+  warm: [],
+  lastLoadError: null,
+  warnings: [],
+  pipelineId: 'neural-field',
+  stage: null,
+  progress: null,
+  error: null,
+  retryInMs: null,
+  loadedAt: null,
+  executionProvider: 'cpu',
+  executionProviderReason: null,
+};
 const pipeline = (id: string, can: PipelineInfo['loadable'] = loadable): PipelineInfo =>
   ({
     id,
@@ -124,20 +143,7 @@ describe('PipelinesCard ControlNet exports', () => {
 describe('PipelinesCard device', () => {
   it('shows the execution provider with the reason it was chosen', () => {
     const status: PipelineStatus = {
-      state: 'ready',
-      phase: 'ready',
-      reason: 'rendering',
-      transitions: [],
-      warm: [],
-      lastLoadError: null,
-      warnings: [],
-      pipelineId: 'neural-field',
-      stage: null,
-      progress: null,
-      error: null,
-      retryInMs: null,
-      loadedAt: null,
-      executionProvider: 'cpu',
+      ...ready,
       executionProviderReason:
         'auto: no GPU execution provider for this machine; the only WebGPU adapter is the software one llvmpipe',
     };
@@ -149,24 +155,6 @@ describe('PipelinesCard device', () => {
 });
 
 describe('PipelinesCard loads that cannot succeed', () => {
-  const ready: PipelineStatus = {
-    state: 'ready',
-    phase: 'ready',
-    reason: 'rendering',
-    transitions: [],
-    warm: [],
-    lastLoadError: null,
-    warnings: [],
-    pipelineId: 'neural-field',
-    stage: null,
-    progress: null,
-    error: null,
-    retryInMs: null,
-    loadedAt: null,
-    executionProvider: 'cpu',
-    executionProviderReason: null,
-  };
-
   it('greys out a pipeline that cannot load here, with the reason and the command that fixes it', () => {
     const refused = {
       ok: false,

@@ -9,26 +9,12 @@ import { buildDenoiseStep, buildFrameGather, buildRenoise, buildSlotWriter, buil
 import { buildTinyBlock } from './tiny/block';
 import { buildTinyDecoder, buildTinyEncoder, buildTinyTextEncoder } from './tiny/codecs';
 import { writeStandinExport } from './standin/write';
-import type { WanShape } from './standin/wan-block';
+import { smallWan as small } from './standin/test-small-wan';
 
 const providers = ['cpu', 'webgpu', 'cuda', 'dml'] as const;
 
 /** Operators of a report that do not simply run: lowered, on the CPU, unchecked or refused. */
 const notRunning = (r: OpsetReport) => r.ops.filter((o) => o.fate !== 'runs').map((o) => `${o.op}: ${o.fate}`);
-
-const small: WanShape = {
-  layers: 2,
-  dim: 64,
-  heads: 4,
-  ffn: 96,
-  channels: 16,
-  height: 4,
-  width: 8,
-  slots: 3,
-  textLength: 8,
-  textDim: 32,
-  headsPerGroup: 2,
-};
 
 let root: string;
 beforeAll(async () => {

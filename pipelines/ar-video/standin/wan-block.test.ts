@@ -19,21 +19,7 @@ import { buildWanBlock, ropeSplit, wan13b, wanParameters } from './wan-block';
 import type { WanShape } from './wan-block';
 import { StandinWeights } from './weights';
 import { writeStandinExport } from './write';
-
-/** Wan's layout at a size a test can run: 2 layers, width 64 in 4 heads of 16, a 4×8 latent, 3 cache slots. */
-const small: WanShape = {
-  layers: 2,
-  dim: 64,
-  heads: 4,
-  ffn: 96,
-  channels: 16,
-  height: 4,
-  width: 8,
-  slots: 3,
-  textLength: 8,
-  textDim: 32,
-  headsPerGroup: 2,
-};
+import { smallWan as small } from './test-small-wan';
 
 function configOf(s: WanShape): ExportConfig {
   return {

@@ -1,5 +1,4 @@
-import { open } from 'node:fs/promises';
-import { fieldHeader } from './protobuf-fields';
+import { fieldHeader, withFileReader } from './protobuf-fields';
 import type { ReadAt } from './protobuf-fields';
 import onnxProto from 'onnx-proto';
 
@@ -36,17 +35,7 @@ const typeNames: Record<number, TensorType> = {
  */
 export async function readSignature(model: string | Uint8Array): Promise<GraphSignature> {
   if (typeof model !== 'string') return scan(async (pos, len) => model.subarray(pos, pos + len), model.length);
-  const file = await open(model, 'r');
-  try {
-    const { size } = await file.stat();
-    return await scan(async (pos, len) => {
-      const buf = new Uint8Array(Math.max(0, Math.min(len, size - pos)));
-      await file.read(buf, 0, buf.length, pos);
-      return buf;
-    }, size);
-  } finally {
-    await file.close();
-  }
+  return withFileReader(model, scan);
 }
 
 async function scan(readAt: ReadAt, size: number): Promise<GraphSignature> {

@@ -2,9 +2,25 @@
  * Protobuf field headers read straight from a file, a few bytes at a time: how the ONNX readers here find a
  * model's graph, its inputs and its nodes without decoding (or even reading) the weights stored beside them.
  */
+import { open } from 'node:fs/promises';
 
 /** Reads `length` bytes at `position` (fewer at the end of the file). */
 export type ReadAt = (position: number, length: number) => Promise<Uint8Array>;
+
+/** Runs `use` with positional reads of the file at `path` (a read past the end comes back short), then closes it. */
+export async function withFileReader<T>(path: string, use: (readAt: ReadAt, size: number) => Promise<T>): Promise<T> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    return await use(async (pos, len) => {
+      const buf = new Uint8Array(Math.max(0, Math.min(len, size - pos)));
+      await file.read(buf, 0, buf.length, pos);
+      return buf;
+    }, size);
+  } finally {
+    await file.close();
+  }
+}
 
 export interface Field {
   /** The field number and its wire type (0 varint, 1 64-bit, 2 length-delimited, 5 32-bit). */

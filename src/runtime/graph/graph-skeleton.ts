@@ -6,11 +6,10 @@
  * An Olive UNet keeps 1.7 GB of float16 weights inside the graph file: decoding them to list a few hundred nodes,
  * or copying them into a lowered twin, would cost seconds and gigabytes at every load.
  */
-import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Model, Tensor } from './onnx-model';
-import { fieldHeader } from '../protobuf-fields';
+import { fieldHeader, withFileReader } from '../protobuf-fields';
 import type { Field, ReadAt } from '../protobuf-fields';
 
 const { onnx } = onnxProto;
@@ -24,7 +23,7 @@ const REFERENCE_FROM = 4096;
 
 /** The model with no initializers: what the op-set check reads. */
 export function readGraphSkeleton(path: string): Promise<Model> {
-  return withFile(path, (readAt, size) => scan(readAt, size, path, false));
+  return withFileReader(path, (readAt, size) => scan(readAt, size, path, false));
 }
 
 /**
@@ -32,21 +31,7 @@ export function readGraphSkeleton(path: string): Promise<Model> {
  * `path` itself (location = the file's name, so a copy written beside it finds them).
  */
 export function readModelReferencingWeights(path: string): Promise<Model> {
-  return withFile(path, (readAt, size) => scan(readAt, size, path, true));
-}
-
-async function withFile<T>(path: string, use: (readAt: ReadAt, size: number) => Promise<T>): Promise<T> {
-  const file = await open(path, 'r');
-  try {
-    const { size } = await file.stat();
-    return await use(async (pos, len) => {
-      const buf = new Uint8Array(Math.max(0, Math.min(len, size - pos)));
-      await file.read(buf, 0, buf.length, pos);
-      return buf;
-    }, size);
-  } finally {
-    await file.close();
-  }
+  return withFileReader(path, (readAt, size) => scan(readAt, size, path, true));
 }
 
 async function scan(readAt: ReadAt, size: number, path: string, reference: boolean): Promise<Model> {

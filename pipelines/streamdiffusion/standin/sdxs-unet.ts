@@ -11,7 +11,7 @@
  */
 import { Net } from './layers';
 import type { NetOptions } from './layers';
-import { resBlock, timeEmbedding, transformer } from './unet';
+import { outputHead, resBlock, timeEmbedding, transformer, upsampler } from './unet';
 import type { Ctx } from './unet';
 
 const CHANNELS = [320, 640, 1280];
@@ -66,13 +66,9 @@ export function buildSdxsUnet(o: NetOptions, height: number, width: number): { m
     }
     if (up < last) {
       [h, w] = [h * 2, w * 2];
-      const scales = net.g.floats(`up_blocks.${up}.scales`, [4], [1, 1, 2, 2]);
-      x = net.op('Resize', [x, '', scales], { mode: 'nearest' });
-      x = net.conv(x, `up_blocks.${up}.upsamplers.0.conv`, ch, ch);
+      x = upsampler(net, x, up, ch);
     }
   }
 
-  x = net.conv(net.silu(net.groupNorm(x, 'conv_norm_out', ch, h, w)), 'conv_out', ch, 4);
-  net.output(x, 'out_sample', ['batch', 4, height, width]);
-  return { model: net.g.toBytes(), params: net.params };
+  return outputHead(net, x, ch, h, w, height, width);
 }

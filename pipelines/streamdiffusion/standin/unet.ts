@@ -161,17 +161,34 @@ export function buildStandinUnet(
     }
     if (up < 3) {
       [h, w] = [h * 2, w * 2];
-      const scales = net.g.floats(`up_blocks.${up}.scales`, [4], [1, 1, 2, 2]);
-      x = net.op('Resize', [x, '', scales], { mode: 'nearest' });
-      x = net.conv(x, `up_blocks.${up}.upsamplers.0.conv`, ch, ch);
+      x = upsampler(net, x, up, ch);
     }
   }
 
-  x = net.conv(net.silu(net.groupNorm(x, 'conv_norm_out', ch, h, w)), 'conv_out', ch, 4);
-  net.output(x, 'out_sample', ['batch', 4, height, width]);
-  return { model: net.g.toBytes(), params: net.params };
+  return outputHead(net, x, ch, h, w, height, width);
 }
 
 function residualInput(net: Net, name: string, ch: number, h: number, w: number): string {
   return net.input(name, ['batch', ch, h, w]);
+}
+
+/** An up block's upsampler: nearest ×2, then its 3×3 convolution (diffusers' Upsample2D). */
+export function upsampler(net: Net, x: string, up: number, ch: number): string {
+  const scales = net.g.floats(`up_blocks.${up}.scales`, [4], [1, 1, 2, 2]);
+  return net.conv(net.op('Resize', [x, '', scales], { mode: 'nearest' }), `up_blocks.${up}.upsamplers.0.conv`, ch, ch);
+}
+
+/** The UNet's last norm, SiLU and conv to 4 latent channels, as the graph's output; the built graph. */
+export function outputHead(
+  net: Net,
+  x: string,
+  ch: number,
+  h: number,
+  w: number,
+  height: number,
+  width: number,
+): { model: Uint8Array; params: number } {
+  const out = net.conv(net.silu(net.groupNorm(x, 'conv_norm_out', ch, h, w)), 'conv_out', ch, 4);
+  net.output(out, 'out_sample', ['batch', 4, height, width]);
+  return { model: net.g.toBytes(), params: net.params };
 }

@@ -117,6 +117,38 @@ export class MidiPorts {
     return [...this.outputs.values()];
   }
 
+  /** The devices of the open outputs that `choice` names. */
+  chosenOutputs(choice: PortChoice): Set<string> {
+    return new Set(
+      choose(
+        this.openOutputs().map((o) => o.device),
+        choice,
+      ),
+    );
+  }
+
+  /**
+   * Sends `messages` to each open output whose device `pick` takes; a device that throws (it is gone) is handed to
+   * `failed` and gets none of the rest. Returns the devices reached.
+   */
+  send(
+    pick: (device: string) => boolean,
+    messages: readonly MidiBytes[],
+    failed: (device: string, err: Error) => void,
+  ): string[] {
+    const reached: string[] = [];
+    for (const out of this.openOutputs()) {
+      if (!pick(out.device)) continue;
+      try {
+        for (const bytes of messages) out.port.send(bytes);
+        reached.push(out.device);
+      } catch (err) {
+        failed(out.device, err as Error);
+      }
+    }
+    return reached;
+  }
+
   closeAll(): void {
     this.closeGone(this.inputs, new Set());
     this.closeGone(this.outputs, new Set());

@@ -12,6 +12,7 @@ import type { ParamSpecs } from '../params/spec';
 import type { ParamStore } from '../params/store';
 import type { PipelineDefinition } from './pipeline';
 import type { Image } from './frame';
+import { errorText } from '../kernel/errors';
 
 /** How a render ended: its image, its error, or too late for the watchdog. */
 export type RenderOutcome = { image: Image | undefined } | { err: unknown } | { late: true };
@@ -135,12 +136,7 @@ export class LoadFallback {
       this.handover = { p, image: outcome.image };
       return this.release();
     }
-    const message =
-      'late' in outcome
-        ? `its first render took longer than ${timeoutMs} ms`
-        : outcome.err instanceof Error
-          ? outcome.err.message
-          : String(outcome.err);
+    const message = 'late' in outcome ? `its first render took longer than ${timeoutMs} ms` : errorText(outcome.err);
     this.fallBack('first render', message);
   }
 

@@ -1,11 +1,12 @@
 import type { Clock } from './clock';
 import type { LoadedPipeline } from './loaded-pipeline';
-import type { PipelineFade } from './pipeline-fade';
+import { PipelineFade } from './pipeline-fade';
 import { WarmSet } from './warm-set';
 
 /**
  * Which pipelines are loaded: the active one, the warm ones (loaded and idle, least recently used first) and the
- * outgoing side of a crossfade. What leaves them is unloaded here, its process ended with it.
+ * outgoing side of a crossfade (timed after a switch, or a held A/B mix). What leaves them is unloaded here, its
+ * process ended with it.
  */
 export class PipelineSlots {
   active: LoadedPipeline | undefined;
@@ -81,6 +82,35 @@ export class PipelineSlots {
       this.changed();
     }
     return false;
+  }
+
+  /** Crossfades from `old` over `ms` after a switch, when `old` is kept warm. */
+  fadeFrom(old: LoadedPipeline | undefined, ms: number): void {
+    if (old && ms > 0 && this.warm.has(old)) this.fade = new PipelineFade(old, this.clock.now(), ms, this.clock);
+  }
+
+  /**
+   * Holds a mix of the active pipeline with the warm pipeline `id` at `fader()` each frame (0: all `id`, 1: all
+   * the active one) until cleared (null) or the next load; answers why not when `id` is not kept warm.
+   */
+  holdMix(id: string | null, fader: () => number): string | undefined {
+    if (id === null) {
+      if (this.fade?.isHeld) this.fade = undefined;
+      return undefined;
+    }
+    if (this.active?.id === id) return `${id} is the active pipeline: A must be another one, kept warm`;
+    const from = [...this.warm.list()].reverse().find((p) => p.id === id);
+    if (!from) {
+      const warm = this.warm.list().map((p) => p.id);
+      return `${id} is not kept warm (warm: ${warm.join(', ') || 'none'}); load it, then switch back, with --warm 1 or more`;
+    }
+    this.fade = PipelineFade.held(from, fader, this.clock);
+    return undefined;
+  }
+
+  /** The warm pipeline a held mix blends in, or null. */
+  heldMix(): string | null {
+    return this.fade?.isHeld ? this.fade.from.id : null;
   }
 
   /** Takes everything out, for unloading. */

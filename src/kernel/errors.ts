@@ -36,10 +36,15 @@ export class ScopeError extends Error {
   }
 }
 
+/** The sentence of anything thrown: an Error's message, else the value as text. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Any thrown value as the one error type; anything unknown becomes `internal`. */
 export function toScopeError(err: unknown): ScopeError {
   if (err instanceof ScopeError) return err;
-  return new ScopeError('internal', err instanceof Error ? err.message : String(err));
+  return new ScopeError('internal', errorText(err));
 }
 
 /** Parses JSON text; invalid JSON is a `bad_json` error naming the problem. */

@@ -3,6 +3,8 @@
  * this process at the frame's size: onnxruntime making the output in memory it allocates, or writing it into a
  * buffer given to it in shared memory; the child's copy into the region (before, when outputs were allocated);
  * the message between the processes (an empty request's round trip); the server's copy out of the region.
+ * On WebGPU the output is a host output that onnxruntime copies from the GPU (every output on the host, so
+ * onnxruntime writes into the buffer given: output-slots.ts).
  */
 import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
@@ -34,10 +36,17 @@ async function each(n: number, f: () => unknown): Promise<number> {
   return (performance.now() - start) / n;
 }
 
-export async function handoverSteps(bytes: number, n: number): Promise<HandoverSteps> {
+export async function handoverSteps(
+  bytes: number,
+  n: number,
+  device: 'cpu' | 'webgpu' = 'cpu',
+): Promise<HandoverSteps> {
   const g = new GraphBuilder('frame_back');
   g.output(g.op('Expand', [g.input('x', 'uint8', [1]), g.int64s('shape', [bytes])]), 'y', 'uint8', [bytes]);
-  const session = await ort.InferenceSession.create(g.toBytes(), { executionProviders: ['cpu'] });
+  const session = await ort.InferenceSession.create(g.toBytes(), {
+    executionProviders: [device],
+    ...(device === 'webgpu' ? { preferredOutputLocation: { y: 'cpu' } } : {}),
+  });
   const region = SharedRegion.create(4 * bytes);
   if (typeof region === 'string') throw new Error(region);
   const transport = new ChildProcessTransport({ sharedBytes: 0 });

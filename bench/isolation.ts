@@ -3,6 +3,7 @@
  * process with its frames on the IPC pipe, and through a child process with its frames in shared memory
  * (shared-frames.ts), alternating in rounds so background load hits all alike; the bare round trip of a frame's
  * bytes each way; and a frame's bytes coming back alone (a graph with a one-byte input), at 512x512 and 1080p.
+ * On the CPU provider or on WebGPU (`--device webgpu`), every frame a host output the session returns.
  */
 import { performance } from 'node:perf_hooks';
 import { OrtRuntime } from '../src/runtime/ort';
@@ -25,6 +26,9 @@ const names: Record<Kind, string> = {
   shared: 'child, shared memory written in place (after)',
 };
 
+/** The execution provider the sessions run on. */
+export type BenchDevice = 'cpu' | 'webgpu';
+
 export interface IsolationResult {
   /** Milliseconds per neural-field frame (session.run and its RGBA frame back), by transport. */
   frameMs: Record<Kind, number>;
@@ -35,13 +39,14 @@ export interface IsolationResult {
   rounds: number;
   width: number;
   height: number;
+  device: BenchDevice;
 }
 
-const runtimeFor = (kind: Kind) =>
+const runtimeFor = (kind: Kind, device: BenchDevice) =>
   kind === 'bare' || kind === 'worker'
-    ? new OrtRuntime({ device: 'cpu', worker: kind === 'worker' })
+    ? new OrtRuntime({ device, worker: kind === 'worker' })
     : new OrtRuntime({
-        device: 'cpu',
+        device,
         transport: new ChildProcessTransport({
           sharedBytes: kind === 'child' ? 0 : 64 * 2 ** 20,
           directOutputs: kind === 'shared',
@@ -72,7 +77,7 @@ async function fieldFrameMs(runtime: OrtRuntime, width: number, height: number, 
 async function echoMs(runtime: OrtRuntime, bytes: number, frames: number): Promise<number> {
   const g = new GraphBuilder('echo');
   g.output(g.op('Identity', [g.input('x', 'uint8', [bytes])]), 'y', 'uint8', [bytes]);
-  const session = await runtime.createSession(g.toBytes());
+  const session = await runtime.createSession(g.toBytes(), { hostOutputs: ['y'] });
   const x = { type: 'uint8', data: new Uint8Array(bytes), dims: [bytes] };
   return timed(() => session.run({ x }), frames);
 }
@@ -80,7 +85,7 @@ async function echoMs(runtime: OrtRuntime, bytes: number, frames: number): Promi
 async function backMs(runtime: OrtRuntime, bytes: number, frames: number): Promise<number> {
   const g = new GraphBuilder('frame_back');
   g.output(g.op('Expand', [g.input('x', 'uint8', [1]), g.int64s('shape', [bytes])]), 'y', 'uint8', [bytes]);
-  const session = await runtime.createSession(g.toBytes());
+  const session = await runtime.createSession(g.toBytes(), { hostOutputs: ['y'] });
   const x = { type: 'uint8', data: Uint8Array.of(7), dims: [1] };
   return timed(() => session.run({ x }), frames);
 }
@@ -91,7 +96,11 @@ export async function isolationBench(o: {
   height?: number;
   frames: number;
   rounds: number;
+  device?: BenchDevice;
+  /** Leave out the neural-field frame (its graph's own time; on a software adapter it dwarfs the rest). */
+  noField?: boolean;
 }): Promise<IsolationResult> {
+  const device = o.device ?? 'cpu';
   const width = o.width ?? o.size ?? 512;
   const height = o.height ?? o.size ?? 512;
   const bytes = width * height * 4;
@@ -99,9 +108,9 @@ export async function isolationBench(o: {
   const add = (m: Map<Kind, number[]>, k: Kind, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
   for (let r = 0; r < o.rounds; r++) {
     for (const kind of kinds) {
-      const runtime = runtimeFor(kind);
+      const runtime = runtimeFor(kind, device);
       try {
-        add(runs.frame, kind, await fieldFrameMs(runtime, width, height, o.frames));
+        add(runs.frame, kind, o.noField ? NaN : await fieldFrameMs(runtime, width, height, o.frames));
         add(runs.echo, kind, await echoMs(runtime, bytes, o.frames));
         add(runs.back, kind, await backMs(runtime, bytes, o.frames));
       } finally {
@@ -118,6 +127,7 @@ export async function isolationBench(o: {
     rounds: o.rounds,
     width,
     height,
+    device,
   };
 }
 
@@ -133,26 +143,29 @@ export function formatIsolation(r: IsolationResult): string[] {
     .map((k) => `${names[k]} ${fmt(r.backMs[k] - r.backMs.bare)} ms`)
     .join(', ');
   return [
-    `crash isolation, neural-field ${r.width}x${r.height} (${fmt(mib, 1)} MiB frame), median of ${r.rounds} alternating rounds:`,
-    row('per frame', r.frameMs),
+    `crash isolation on ${r.device}, neural-field ${r.width}x${r.height} (${fmt(mib, 1)} MiB frame), median of ${r.rounds} alternating rounds:`,
+    ...(Number.isNaN(r.frameMs.bare) ? [] : [row('per frame', r.frameMs)]),
     row(`${fmt(mib, 1)} MiB out and back (Identity)`, r.echoMs),
     row(`${fmt(mib, 1)} MiB back alone (Expand of one byte)`, r.backMs),
     `  the handover (back alone, less the same run in this thread): ${handover}`,
   ];
 }
 
-// Run alone: npx tsx bench/isolation.ts [--quick] [--rounds N] (512x512 and 1920x1080, with the handover's steps)
+// Run alone: npx tsx bench/isolation.ts [--quick] [--rounds N] [--device cpu|webgpu] [--no-field]
+// (512x512 and 1920x1080, with the handover's steps)
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
+  const noField = process.argv.includes('--no-field');
   const at = process.argv.indexOf('--rounds');
   const rounds = at > 0 ? Number(process.argv[at + 1]) : quick ? 1 : 3;
+  const device = process.argv[process.argv.indexOf('--device') + 1] === 'webgpu' ? 'webgpu' : 'cpu';
   for (const [width, height] of [
     [512, 512],
     [1920, 1080],
   ] as const) {
     const frames = quick ? 20 : width > 512 ? 40 : 150;
-    const result = await isolationBench({ width, height, frames, rounds });
+    const result = await isolationBench({ width, height, frames, rounds, device, noField });
     console.log(formatIsolation(result).join('\n'));
-    console.log(formatHandoverSteps(await handoverSteps(width * height * 4, frames * rounds)).join('\n'));
+    console.log(formatHandoverSteps(await handoverSteps(width * height * 4, frames * rounds, device)).join('\n'));
   }
 }

@@ -27,7 +27,7 @@ export interface ChildTransportOptions {
   sharedBytes: number;
   /**
    * With shared memory: the child's onnxruntime writes run outputs of a static shape straight into it (no copy in
-   * the child), on CPU sessions (WebGPU sessions' outputs are copied in after the run: docs/shared-frames.md).
+   * the child), except a WebGPU session's with an output left in a GPU buffer (docs/shared-frames.md).
    * False copies them in after the run on every session (the bench compares both).
    */
   directOutputs: boolean;

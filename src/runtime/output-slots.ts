@@ -2,7 +2,8 @@
  * Run outputs written by onnxruntime straight into shared memory (the child process's replies' ring): before a
  * run, each host output of a static shape gets a slot there and is handed to onnxruntime as the output's memory,
  * so the frame is never copied in the child. Outputs of a dynamic shape, kept ones and GPU buffers run as
- * allocated, and a session that refuses preallocated outputs runs as allocated from then on.
+ * allocated, and so do all outputs of a session where onnxruntime ignores the memory given (`preallocatesOutputs`)
+ * or that refused it once.
  */
 import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -41,6 +42,18 @@ const slotArrays: Partial<
   int32: Int32Array,
   int64: BigInt64Array,
 };
+
+/**
+ * Whether onnxruntime-node writes a run's outputs into the tensors given to it as fetches, for a session made with
+ * these preferred output locations. With any output kept off the host (WebGPU's 'gpu-buffer'), onnxruntime-node
+ * 1.30 runs the session through an IO binding that binds each output by its location alone: a tensor given for an
+ * output is left untouched and the run returns memory of its own (output-slots.test.ts shows it). With every output
+ * on the host it runs without the binding, as on the CPU, and writes into the tensors given.
+ */
+export function preallocatesOutputs(locations: InferenceSession.SessionOptions['preferredOutputLocation']): boolean {
+  const each = typeof locations === 'object' ? Object.values(locations) : [locations ?? 'cpu'];
+  return each.every((l) => l === 'cpu');
+}
 
 export type PreparedSlot = NonNullable<ReturnType<OutputSlots>> & { data: SlotArray; tensor: Tensor };
 

@@ -13,7 +13,7 @@ import type { ElemType } from './graph-builder';
 import { readSignature } from './onnx-signature';
 import type { Answer, CreateRequest, Replies, Request, RunRequest, WireHandle, WirePlain } from './session-protocol';
 import type { TensorElementType } from './tensor';
-import { outputSlots, runInto } from './output-slots';
+import { outputSlots, preallocatesOutputs, runInto } from './output-slots';
 import type { OutputSlots } from './output-slots';
 import type { WireShared } from './shared-frames';
 
@@ -24,7 +24,10 @@ interface OpenSession {
   webgpu: boolean;
   /** Outputs onnxruntime puts on the host (on a CPU session, all of them). */
   hostOutputs: ReadonlySet<string>;
-  /** False once a run into slots was refused: this session's outputs are allocated by onnxruntime again. */
+  /**
+   * Whether its host outputs may be written in place (output-slots.ts): not where onnxruntime ignores the memory
+   * given to it (a WebGPU session with outputs left in GPU buffers), nor once a run into slots was refused.
+   */
   direct: boolean;
   profilePrefix: string | undefined;
 }
@@ -107,7 +110,7 @@ export class SessionServer {
       session,
       webgpu,
       hostOutputs: new Set(webgpu ? msg.hostOutputs : session.outputNames),
-      direct: true,
+      direct: preallocatesOutputs(options.preferredOutputLocation),
       profilePrefix: options.enableProfiling ? options.profileFilePrefix : undefined,
     });
     return { inputNames: [...session.inputNames], outputNames: [...session.outputNames] };
@@ -138,9 +141,7 @@ export class SessionServer {
       feeds[name] = kept.tensor;
     }
     const keep = new Set(msg.keep);
-    // CPU sessions only: with WebGPU sessions' outputs written in place, the ar-video test's frames on WebGPU
-    // stopped matching the CPU's (pipelines/ar-video/server.test.ts); their outputs are copied in after the run.
-    const slots = this.slots && s.direct && !s.webgpu ? outputSlots(this.ort, s, keep, this.slots) : undefined;
+    const slots = this.slots && s.direct ? outputSlots(this.ort, s, keep, this.slots) : undefined;
     const out = await runInto(s, feeds, slots);
     const outputs: Record<string, WirePlain | WireHandle | WireShared> = {};
     const transfer: ArrayBuffer[] = [];

@@ -1,6 +1,6 @@
 /**
  * The DMX mappings file, `<configDir>/dmx-mappings.json`: validated on load, written atomically by the service's
- * SettingsWriter. A file that cannot be read as mappings is kept beside as `.bad` and the show starts with none.
+ * SettingsBook. A file that cannot be read as mappings is kept beside as `.bad` and the show starts with none.
  */
 import { readSettingsFile } from '../../src/files';
 import { dmxMappingsDocumentSchema } from '../../src/shared/dmx';

@@ -1,8 +1,9 @@
 /**
  * DMX in: Art-Net and sACN listeners (each on only when asked for), the universe merge, and the mappings that turn
  * channels into ParamStore writes. A desk sends 44 packets a second per universe; receiving only stores the levels,
- * and flush() — once per rendered frame — writes only the mapped channels whose level changed. Learn, the mappings
- * file and its rollback on a failed save work as the MIDI mappings do.
+ * and flush() — once per rendered frame — writes only the mapped channels whose level changed. Learn works as MIDI
+ * learn does; the mappings and their file, rolled back on a failed save, are a SettingsBook (src/settings-book.ts)
+ * as the MIDI mappings are.
  */
 import { join } from 'node:path';
 import { ArtnetListener } from './artnet-listener';
@@ -17,7 +18,7 @@ import { ScopeError } from '../../src/kernel/errors';
 import { arriving } from '../../src/engine/arrival';
 import { configDir, writeFileAtomic } from '../../src/files';
 import { realTimers } from '../../src/kernel/timers';
-import { SettingsWriter, settingsText } from '../../src/settings-writer';
+import { SettingsBook } from '../../src/settings-book';
 import type { MergeMode } from './universe-merge';
 import type { LearnedChannel } from './learn';
 import type { Timers } from '../../src/kernel/timers';
@@ -62,12 +63,10 @@ export class DmxService {
   private readonly artnet: ArtnetListener | undefined;
   private readonly sacn: SacnListener | undefined;
   private readonly learner: DmxLearnSession;
-  private readonly file: SettingsWriter;
+  private readonly store: SettingsBook<DmxMapping, DmxMappingBook>;
   /** The level each mapping last wrote from, so an unchanged channel writes nothing. */
   private readonly levels = new Map<string, number>();
   private applied = 0;
-  private saving: Promise<void> = Promise.resolve();
-  private saveError: string | undefined;
 
   constructor(
     private readonly deps: DmxDeps,
@@ -94,12 +93,25 @@ export class DmxService {
       this.input.prune();
       this.changed();
     });
-    this.file = new SettingsWriter({ path: this.o.mappingsFile, what: 'the DMX mappings', log, write: this.o.write });
+    this.store = new SettingsBook({
+      book: this.book,
+      path: this.o.mappingsFile,
+      what: 'the DMX mappings',
+      log,
+      write: this.o.write,
+      read: loadDmxMappings,
+      document: toDocument,
+      undone: () => {
+        this.levels.clear();
+        void this.sacn?.follow(this.book.universes('sacn'));
+      },
+      changed: () => this.changed(),
+    });
   }
 
   /** Loads the mappings and opens the listeners asked for; resolves either way (a taken port switches one off). */
   async start(): Promise<void> {
-    this.book.replace(await loadDmxMappings(this.o.mappingsFile, this.deps.log));
+    await this.store.load();
     await this.artnet?.udp.start();
     await this.sacn?.udp.start();
     await this.sacn?.follow(this.book.universes('sacn'));
@@ -110,7 +122,7 @@ export class DmxService {
     this.learner.cancel();
     await this.artnet?.udp.stop();
     await this.sacn?.stop();
-    await this.saving;
+    await this.store.saved();
   }
 
   status(): DmxStatus {
@@ -121,7 +133,7 @@ export class DmxService {
       learning: this.learner.current(),
       mappings: this.book.all(),
       applied: this.applied,
-      ...(this.saveError !== undefined ? { saveError: this.saveError } : {}),
+      ...(this.store.saveError !== undefined ? { saveError: this.store.saveError } : {}),
     };
   }
 
@@ -194,7 +206,7 @@ export class DmxService {
 
   /** Resolves once the mappings file has every change made so far. */
   async saved(): Promise<void> {
-    await this.saving;
+    await this.store.saved();
   }
 
   private apply(m: DmxMapping, levels: Uint8Array): void {
@@ -222,34 +234,12 @@ export class DmxService {
 
   /** Makes `next` the mappings and writes the file; a failed write puts the old list back (507 to the caller). */
   private async commit(next: DmxMapping[]): Promise<void> {
-    const before = this.book.all();
-    this.book.replace(next);
-    this.levels.clear();
-    this.input.prune();
-    const saved = this.save(before);
-    this.saving = Promise.all([this.saving, saved.catch(() => {})]).then(() => {});
-    this.changed();
-    await saved;
-  }
-
-  private async save(before: DmxMapping[]): Promise<void> {
-    const undo = () => {
-      this.book.replace(before);
+    await this.store.change((book) => {
+      book.replace(next);
       this.levels.clear();
-      void this.sacn?.follow(this.book.universes('sacn'));
-    };
-    void this.sacn?.follow(this.book.universes('sacn'));
-    try {
-      await this.file.save(settingsText(toDocument(this.book.all())), undo);
-    } catch (err) {
-      this.saveError = (err as Error).message;
-      this.changed();
-      throw err;
-    }
-    if (this.saveError !== undefined) {
-      this.saveError = undefined;
-      this.changed();
-    }
+      this.input.prune();
+      void this.sacn?.follow(book.universes('sacn'));
+    });
   }
 
   private changed(): void {

@@ -1,6 +1,6 @@
 /**
  * The mappings file, `<configDir>/midi-mappings.json`: validated on load, written atomically (by the service's
- * SettingsWriter). A file that cannot be read as mappings is kept beside as `.bad` for a person to look at, and the
+ * SettingsBook). A file that cannot be read as mappings is kept beside as `.bad` for a person to look at, and the
  * show starts with none.
  */
 import { readSettingsFile } from '../../src/files';

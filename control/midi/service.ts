@@ -3,14 +3,14 @@
  * mappings, sends feedback to LEDs and motor faders, and keeps the mappings on disk. When MIDI cannot work on this
  * machine it says why once, in the log and in its status, and the server goes on without it. This file wires the
  * parts and answers for them: ports.ts (hot-plug), input-router.ts (what comes in goes where), mapping-runner.ts
- * (events into the store), learn-session.ts, feedback-sender.ts, mapping-store.ts (the mappings and their file),
- * clock-link.ts (MIDI clock in and out).
+ * (events into the store), learn-session.ts, feedback-sender.ts, clock-link.ts (MIDI clock in and out); the
+ * mappings and their file are a SettingsBook (src/settings-book.ts).
  */
 import { describeControl } from './learn';
 import { LearnSession } from './learn-session';
-import { defaultNoteMode, mappableSpec } from './mapping-book';
+import { MappingBook, defaultNoteMode, mappableSpec } from './mapping-book';
 import { MappingRunner } from './mapping-runner';
-import { MappingStore } from './mapping-store';
+import { loadMappings, toDocument } from './mappings-file';
 import { FeedbackSender } from './feedback-sender';
 import { midiDefaults } from './options';
 import { midiCommands } from './commands';
@@ -18,6 +18,7 @@ import { MidiPorts } from './ports';
 import { MidiClockLink } from './clock-link';
 import { MidiInputRouter } from './input-router';
 import { ScopeError } from '../../src/kernel/errors';
+import { SettingsBook } from '../../src/settings-book';
 import { every } from '../../src/kernel/timers';
 import { RateLimitedLog } from '../osc/rate-limited-log';
 import type { MidiBytes } from './backend';
@@ -33,7 +34,7 @@ type SendKind = 'system' | 'clock' | 'feedback';
 
 export class MidiService {
   private readonly o: MidiOptions;
-  private readonly store: MappingStore;
+  private readonly store: SettingsBook<MidiMapping, MappingBook>;
   private readonly runner: MappingRunner;
   private readonly input: MidiInputRouter;
   private readonly limited: RateLimitedLog<string>;
@@ -55,10 +56,14 @@ export class MidiService {
   ) {
     this.o = { ...midiDefaults(), ...options } satisfies MidiOptions;
     this.limited = new RateLimitedLog(deps.log, this.o.logIntervalMs, () => this.o.timers.now());
-    this.store = new MappingStore({
-      mappingsFile: this.o.mappingsFile,
-      write: this.o.write,
+    this.store = new SettingsBook({
+      book: new MappingBook(),
+      path: this.o.mappingsFile,
+      what: 'the MIDI mappings',
       log: deps.log,
+      write: this.o.write,
+      read: loadMappings,
+      document: toDocument,
       undone: () => this.runner.clear(),
       changed: () => this.changed(),
     });

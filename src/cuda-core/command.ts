@@ -51,16 +51,23 @@ export async function runCudaCoreCommand(args: string[], io: Partial<Io> = {}): 
     return 2;
   }
   const { values, positionals } = parsed;
-  if (values.help) return (void stdout.write(CUDA_CORE_HELP), 0);
-  const say = (m: string) => stdout.write(`${m}\n`);
-  const fail = (m: string) => (stderr.write(`daydream-scope cuda-core: ${m}\n`), 1);
+  const say = (m: string) => void stdout.write(`${m}\n`);
+  const fail = (m: string, code = 1) => {
+    stderr.write(`daydream-scope cuda-core: ${m}\n`);
+    return code;
+  };
+  if (values.help) {
+    stdout.write(CUDA_CORE_HELP);
+    return 0;
+  }
   const parent = resolve(values.dir ?? defaultCoreParent(env));
   try {
     if (positionals[0] === 'split') {
       const dir = resolve(values.core ?? join(parent, coreName(CUDA_CORE)));
       const mib = Number(values['piece-mib'] ?? DEFAULT_PIECE_MIB);
-      if (!Number.isInteger(mib) || mib < 1)
-        return fail(`--piece-mib takes a whole number of MiB, not ${values['piece-mib']}`);
+      if (!Number.isInteger(mib) || mib < 1) {
+        return fail(`--piece-mib takes a whole number of MiB, not ${values['piece-mib']}`, 2);
+      }
       const checked = checkCore(dir);
       if (typeof checked === 'string') return fail(`${dir} cannot be split: ${checked}`);
       const out = resolve(values.out ?? join('.cuda-core', 'pieces'));
@@ -69,7 +76,7 @@ export async function runCudaCoreCommand(args: string[], io: Partial<Io> = {}): 
       say(`${r.pieces.length} pieces, ${(r.bytes / 2 ** 20).toFixed(1)} MiB in all, in ${out}: ${r.pieces.join(', ')}`);
       return 0;
     }
-    if (positionals.length > 0) return (stderr.write(`unknown: ${positionals.join(' ')}\n\n${CUDA_CORE_HELP}`), 2);
+    if (positionals.length > 0) return fail(`unknown: ${positionals.join(' ')}\n\n${CUDA_CORE_HELP}`, 2);
     const tarballs = values.tarballs ? resolve(values.tarballs) : undefined;
     const { dir } = await assembleCore({ pins: CUDA_CORE, parent, tarballs, log: say });
     const load = await loadCheck(dir);

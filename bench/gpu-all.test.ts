@@ -3,13 +3,16 @@
  * settings of the passes, each size, both modes, interpolation, anchors), and one row of the SDXS stand-in itself,
  * so the path a GPU machine takes is the one tested. Asserts what was measured and printed, never how fast.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastTierBench } from './fast-tier';
 import { formatRatios, formatRows } from './fast-tier-format';
 import { gpuAll, parseGpuAllArgs } from './gpu-all';
+import { coreBeside } from './cuda-beside';
+import { CUDA_CORE, coreName } from '../src/cuda-core/pins';
 
 describe('bench/gpu-all.ts', () => {
   it('--quick measures every row on tiny graphs and prints the ratios, interpolation and anchors', async () => {
@@ -88,3 +91,32 @@ describe('bench/gpu-all.ts', () => {
     expect(result.skipped).toEqual(['passes off 48² tiny txt2img', 'passes off 64² tiny txt2img']);
   });
 });
+
+// CUDA beside, through the onnxruntime 1.29 core assembled by hand in .cuda-core (`daydream-scope cuda-core --dir
+// .cuda-core`; the test does not fetch 290 MB from npm). Here no GPU and no CUDA libraries: the CUDA process says
+// why it ran no rows, naming the missing library, and the bench goes on.
+const realCore = resolve(import.meta.dirname, '..', '.cuda-core', coreName(CUDA_CORE));
+describe.skipIf(process.platform !== 'linux' || !existsSync(realCore) || existsSync('/proc/driver/nvidia'))(
+  'bench/gpu-all.ts CUDA beside through the assembled core (no GPU here)',
+  () => {
+    it('runs the CUDA rows in a process on the core, which says why CUDA does not load', async () => {
+      const options = parseGpuAllArgs(['--quick', '--frames', '1', '--sizes', '48', '--passes', 'off']);
+      const r = await gpuAll({ ...options, cudaCore: realCore, log: () => {} });
+      const text = r.lines.join('\n');
+      expect(r.lines[0]).toMatch(
+        new RegExp(`providers: cpu, cuda \\(through the onnxruntime core at ${realCore}, in a process of its own\\)$`),
+      );
+      expect(text).toMatch(
+        /CUDA beside through the core at .*: not run: CUDA requested but the CUDA provider library of the onnxruntime 1\.29\.0 core at .* cannot load: .*libcublas\.so\.13/,
+      );
+      expect(r.tiers).toHaveLength(1);
+    }, 300_000);
+
+    it('a --cuda-core that is not a core is named, and nothing runs beside', async () => {
+      expect(coreBeside('/nonexistent/core')).toEqual({
+        problem: '--cuda-core /nonexistent/core: no such folder, or no core.json in it (not an assembled core)',
+      });
+      expect(coreBeside(realCore)).toEqual({ dir: realCore });
+    });
+  },
+);

@@ -3,7 +3,9 @@
  *   npx tsx bench/gpu-all.ts --device webgpu [--sizes 384,448,512] [--frames 20] [--deadline 420] [--json FILE]
  *   npx tsx bench/gpu-all.ts --quick            tiny graphs on the CPU provider: the whole path in seconds
  *   --models sdxs,sd-turbo (or tiny)  --passes on,off  --warmup 2  --no-cuda   narrower runs (docs/fast-tier.md)
- * For each provider (the one asked for, and CUDA beside it where onnxruntime's CUDA libraries load): the fast tier
+ *   --cuda-core <dir>   the onnxruntime core CUDA runs beside through (default: the one in the models folder)
+ * For each provider (the one asked for, and CUDA beside it where onnxruntime's CUDA libraries load: in this
+ * process, or through the core `daydream-scope cuda-core` assembles, in a process of its own): the fast tier
  * (SDXS-512-shaped stand-in) and SD-Turbo-shaped stand-in, one step, at each size, txt2img and img2img, with the
  * load-time graph passes on and off, frames per second and per-stage milliseconds; then the RIFE-shaped
  * interpolation stage per size and the frames out at interpolate = 2; then the anchors, printed beside.
@@ -13,7 +15,6 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { modelsDir } from '../src/files';
-import { OrtRuntime } from '../src/runtime/ort';
 import { deviceRequestSchema } from '../src/runtime/providers';
 import type { DeviceRequest } from '../src/runtime/providers';
 import { probeWebGpu } from '../src/runtime/webgpu-probe';
@@ -22,6 +23,7 @@ import { tierModels } from './fast-tier';
 import type { FastTierOptions, FastTierResult, Passes, TierModel } from './fast-tier';
 import { fastTierAnchors, formatInterpolated, formatRatios, formatRows } from './fast-tier-format';
 import { interpolationBench } from './interpolation';
+import { coreBeside, cudaUnavailable, runCudaBeside } from './cuda-beside';
 
 export interface GpuAllOptions {
   device: DeviceRequest;
@@ -33,6 +35,8 @@ export interface GpuAllOptions {
   deadlineS: number;
   /** Also the CUDA provider, side by side, when it loads (false: never try). */
   cuda: boolean;
+  /** The onnxruntime core CUDA runs beside through, when this process's onnxruntime has no CUDA. */
+  cudaCore?: string | undefined;
   models: TierModel[];
   /** The settings of the load-time passes the provider asked for is timed with. */
   passes: Passes[];
@@ -53,36 +57,42 @@ export async function gpuAll(o: GpuAllOptions): Promise<GpuAllResult> {
     lines.push(...l);
   };
   const started = performance.now();
-  const providers = [o.device, ...(o.cuda && o.device !== 'cuda' && (await cudaLoads()) ? ['cuda' as const] : [])];
+  const besideAsked = o.cuda && o.device !== 'cuda';
+  const own = besideAsked ? await cudaUnavailable() : 'not asked for';
+  const beside = besideAsked && own !== null ? coreBeside(o.cudaCore) : null;
+  const besideDir = beside && 'dir' in beside ? beside.dir : null;
+  const providers = [o.device, ...(own === null ? ['cuda' as const] : [])];
+  const through = besideDir ? `, cuda (through the onnxruntime core at ${besideDir}, in a process of its own)` : '';
   emit(
-    `GPU bench (${new Date().toISOString()}), ${process.platform}/${process.arch}, providers: ${providers.join(', ')}`,
+    `GPU bench (${new Date().toISOString()}), ${process.platform}/${process.arch}, providers: ${providers.join(', ')}${through}`,
   );
+  if (beside && 'problem' in beside) emit(`  CUDA beside: not run: ${beside.problem}`);
+  else if (besideAsked && own !== null && !besideDir) emit(`  CUDA beside: not run: ${own}`);
   if (o.device === 'webgpu') {
     const a = (await probeWebGpu()).adapter;
     emit(
       `  WebGPU adapter: ${a ? `${a.name} (${a.kind}${a.software ? ', SOFTWARE: not a GPU figure' : ''})` : 'none'}`,
     );
   }
-  const base: Omit<FastTierOptions, 'device' | 'deadlineS' | 'passes'> = {
-    sizes: o.sizes,
-    models: o.models,
-    modes: ['txt2img', 'img2img'],
-    // float16 where a GPU runs the graphs; the CPU provider runs float32.
-    half: o.device !== 'cpu',
-    frames: o.frames,
-    ...(o.warmup === undefined ? {} : { warmup: o.warmup }),
-    root: join(modelsDir(), 'bench-standins'),
-    log: o.log,
-  };
+  const base = baseOptions(o);
   const tiers: FastTierResult[] = [];
   for (const [i, device] of providers.entries()) {
     // The provider asked for gets both settings of the passes; CUDA beside it the default only (time).
     const passes = i === 0 ? o.passes : (['on'] as const);
     const left = o.deadlineS - (performance.now() - started) / 1000;
-    const share = i === 0 && providers.length > 1 ? left * 0.7 : left;
+    const share = i === 0 && (providers.length > 1 || besideDir) ? left * 0.7 : left;
     const tier = await fastTierBench({ ...base, device, passes, deadlineS: share });
     tiers.push(tier);
     emit('', `fast tier (sdxs) vs SD-Turbo size, 1 step, ${device}:`, ...formatRows(tier), ...formatRatios(tier));
+  }
+  if (besideDir) {
+    const left = Math.max(1, Math.floor(o.deadlineS - (performance.now() - started) / 1000));
+    const r = await runCudaBeside(besideDir, [...rowArgs(o), '--deadline', String(left)]);
+    if ('tier' in r) {
+      tiers.push(r.tier);
+      emit('', `fast tier (sdxs) vs SD-Turbo size, 1 step, cuda (the core at ${besideDir}):`, ...formatRows(r.tier));
+      emit(...formatRatios(r.tier));
+    } else emit('', `CUDA beside through the core at ${besideDir}: not run: ${r.skipped}`);
   }
 
   const interpolationMs: Record<number, number> = {};
@@ -98,16 +108,40 @@ export async function gpuAll(o: GpuAllOptions): Promise<GpuAllResult> {
   return { lines, tiers, interpolationMs };
 }
 
-/** Whether onnxruntime's CUDA provider loads here (its libraries installed, an NVIDIA GPU present). */
-async function cudaLoads(): Promise<boolean> {
-  const runtime = new OrtRuntime({ device: 'cuda' });
-  try {
-    return (await runtime.provider()).provider === 'cuda';
-  } catch {
-    return false;
-  } finally {
-    await runtime.close();
-  }
+/** The fast-tier options every provider's rows share. */
+function baseOptions(o: GpuAllOptions) {
+  return {
+    sizes: o.sizes,
+    models: o.models,
+    modes: ['txt2img', 'img2img'],
+    // float16 where a GPU runs the graphs; the CPU provider runs float32.
+    half: o.device !== 'cpu',
+    frames: o.frames,
+    ...(o.warmup === undefined ? {} : { warmup: o.warmup }),
+    root: join(modelsDir(), 'bench-standins'),
+    log: o.log,
+  } satisfies Omit<FastTierOptions, 'device' | 'deadlineS' | 'passes'>;
+}
+
+/** The arguments that size the rows, for the CUDA process. */
+const rowArgs = (o: GpuAllOptions) => [
+  '--sizes',
+  o.sizes.join(','),
+  '--models',
+  o.models.join(','),
+  '--frames',
+  String(o.frames),
+  ...(o.warmup === undefined ? [] : ['--warmup', String(o.warmup)]),
+  ...(o.quick ? ['--quick'] : []),
+];
+
+/** `--cuda-rows`: the CUDA rows alone, in this process's onnxruntime (the core), as JSON for cuda-beside.ts. */
+async function cudaRows(o: GpuAllOptions, json: string): Promise<void> {
+  const why = await cudaUnavailable();
+  const tier = why
+    ? null
+    : await fastTierBench({ ...baseOptions(o), half: true, device: 'cuda', passes: ['on'], deadlineS: o.deadlineS });
+  await writeFile(json, JSON.stringify(tier ? { tier } : { skipped: why }));
 }
 
 /** The command line: flags as in the header. */
@@ -137,13 +171,19 @@ export function parseGpuAllArgs(argv: readonly string[]): Omit<GpuAllOptions, 'l
     ...(value('warmup') === undefined ? {} : { warmup: Number(value('warmup')) }),
     deadlineS: Number(value('deadline') ?? 420),
     cuda: !argv.includes('--no-cuda'),
+    cudaCore: value('cuda-core'),
     json: value('json'),
   };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { json, ...o } = parseGpuAllArgs(process.argv);
-  const r = await gpuAll({ ...o, log: (m) => process.stderr.write(`${m}\n`) });
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  if (process.argv.includes('--cuda-rows')) {
+    await cudaRows({ ...o, log }, json ?? 'cuda-rows.json');
+    process.exit(0);
+  }
+  const r = await gpuAll({ ...o, log });
   console.log(r.lines.join('\n'));
   if (json) await writeFile(json, JSON.stringify({ tiers: r.tiers, interpolationMs: r.interpolationMs }, null, 2));
   process.exit(0);

@@ -14,6 +14,7 @@ import type { ParamSpec } from './params/spec';
 import { modelExports, modelManifests } from '../pipelines/index';
 import { runMcpCommand } from './mcp-command';
 import { runShowCommand } from './show-command';
+import { runCudaCoreCommand } from './cuda-core/command';
 
 const USAGE = `daydream-scope — live generative video server
 
@@ -22,6 +23,7 @@ Usage:
   daydream-scope pipelines [--json]    list pipelines (with plugins: --plugin <path>, installed ones) and parameters
   daydream-scope download <model>...   download a model's files (--list shows them, --dir <folder> elsewhere)
   daydream-scope model check <file>    can this ONNX file run on the provider? (--device X; exit 1 when not)
+  daydream-scope cuda-core             assemble onnxruntime with CUDA providers from npm (split: pieces to carry)
   daydream-scope mcp [--url <url>]     MCP over stdio for agents, relayed to a server's /mcp (--start: start one)
   daydream-scope show export <file>    a running server's show to a .scope-show.json file (--url, --token)
   daydream-scope show import <file>    a show file into a running server: checked, then all or nothing
@@ -38,6 +40,10 @@ export async function main(argv: string[]): Promise<void> {
   // `download` has flags of its own (--dir, --list) that the server's strict parser would refuse.
   if (argv[0] === 'download') {
     process.exitCode = await runDownloadCommand(argv.slice(1), { manifests: modelManifests, exports: modelExports });
+    return;
+  }
+  if (argv[0] === 'cuda-core') {
+    process.exitCode = await runCudaCoreCommand(argv.slice(1));
     return;
   }
   if (argv[0] === 'model') {

@@ -31,6 +31,11 @@ export const SCOPE_ENV = {
     flag: false,
     help: 'where model files live; `~/.daydream-scope/models` when unset (`download --dir` for one command)',
   },
+  // Read by src/runtime/ort-core.ts in the server, its worker thread and its pipeline processes alike.
+  DAYDREAM_SCOPE_ORT_CORE: {
+    flag: false,
+    help: 'a core made by `daydream-scope cuda-core` (onnxruntime 1.29 with CUDA), loaded instead of the bundled onnxruntime-node ([gpu.md](gpu.md#cuda-through-a-core-assembled-from-npm))',
+  },
   // Passed on to the pipeline processes by src/runtime/child-transport.ts; src/runtime/ort-child.mjs, plain
   // JavaScript run without the TypeScript loader, reads it there directly (the one reader outside scopeEnv).
   DAYDREAM_SCOPE_FAULTS: {

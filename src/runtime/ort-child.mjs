@@ -5,11 +5,13 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const [{ default: ort }, { SessionServer }, { applyChildFault }] = await Promise.all([
-  import('onnxruntime-node'),
+// The onnxruntime-node DAYDREAM_SCOPE_ORT_CORE names, resolved as the server resolved it (ort-core.ts).
+const [{ loadOrt }, { SessionServer }, { applyChildFault }] = await Promise.all([
+  import('./ort-core.ts'),
   import('./session-server.ts'),
   import('./child-faults.ts'),
 ]);
+const { ort } = loadOrt();
 const shared = await sharedRings();
 // How far the server has read the replies' ring, as its latest request said: slots before that are free again.
 let serverRead = 0;

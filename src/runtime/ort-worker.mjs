@@ -5,11 +5,9 @@ import { parentPort } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const [{ default: ort }, { SessionServer }] = await Promise.all([
-  import('onnxruntime-node'),
-  import('./session-server.ts'),
-]);
-const server = new SessionServer(ort);
+// The onnxruntime-node DAYDREAM_SCOPE_ORT_CORE names, resolved as the server resolved it (ort-core.ts).
+const [{ loadOrt }, { SessionServer }] = await Promise.all([import('./ort-core.ts'), import('./session-server.ts')]);
+const server = new SessionServer(loadOrt().ort);
 
 parentPort.on('message', ({ rid, msg }) => {
   server.handle(msg).then(

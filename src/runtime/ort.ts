@@ -3,6 +3,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { modelsDir } from '../files';
 import { epDefaults, epSettings, tensorrtCacheIn, unreachableOptions } from './ep-options';
 import type { EpOptions } from './ep-options';
+import { loadOrt } from './ort-core';
 import { chooseExecutionProvider, probeFacts } from './providers';
 import type { DeviceRequest, ProviderChoice, ProviderFacts } from './providers';
 import { SessionClient } from './session-client';
@@ -69,7 +70,8 @@ export class OrtRuntime implements InferenceBackend {
   async module(): Promise<Ort> {
     if (!this.ort) {
       try {
-        this.ort = await import('onnxruntime-node');
+        // The same onnxruntime-node as the worker thread and the pipeline processes load (ort-core.ts).
+        this.ort = loadOrt().ort;
       } catch (err) {
         throw new Error(
           `onnxruntime-node could not be loaded (${(err as Error).message}); reinstall with npm install`,
@@ -107,6 +109,8 @@ export class OrtRuntime implements InferenceBackend {
       const choice = chooseExecutionProvider(device, known);
       this.facts = known;
       this.choice = choice;
+      if (known.coreProblem) this.options.log(`onnxruntime: ${known.coreProblem}`);
+      if (known.core) this.options.log(`onnxruntime: the ${known.core.onnxruntime} core at ${known.core.dir}`);
       this.options.log(`onnxruntime: ${choice.provider} (${choice.reason})`);
       return choice;
     })();
@@ -126,9 +130,10 @@ export class OrtRuntime implements InferenceBackend {
     } catch (err) {
       if (choice.provider === 'cpu') throw err;
       const session = await this.openSession(model, ['cpu'], o);
+      const cuda = this.facts?.core ? `CUDA ${this.facts.core.cuda}` : 'CUDA 12';
       const gpuLibs =
         choice.provider === 'cuda' || choice.provider === 'tensorrt'
-          ? ' (the CUDA provider needs the CUDA 12 and cuDNN 9 libraries on the library path, TensorRT also the TensorRT libraries)'
+          ? ` (the CUDA provider needs the ${cuda} and cuDNN 9 libraries on the library path, TensorRT also the TensorRT libraries)`
           : '';
       const why = `${(err as Error).message.split('\n')[0]}${gpuLibs}`;
       this.choice = {

@@ -57,6 +57,13 @@ const mac: ProviderFacts = {
   webgpu: null,
 };
 const oldBuild: ProviderFacts = { ...linuxNvidia, backends: null };
+/** On the core `daydream-scope cuda-core` assembles, its CUDA libraries found. */
+const onCore: ProviderFacts = {
+  ...linuxNvidia,
+  ortVersion: '1.29.0',
+  core: { dir: '/m/ort-core/c', onnxruntime: '1.29.0', cuda: '13' },
+  missingLibs: { cuda: [], tensorrt: ['libnvinfer.so.10'] },
+};
 const radeon: WebGpuFacts = {
   usable: true,
   reason: 'AMD Radeon RX 7900 XTX (RADV NAVI31) (discrete, radv Mesa 25.0.7)',
@@ -94,7 +101,37 @@ const table: [string, DeviceRequest, ProviderFacts, ExecutionProvider[], RegExp]
     'cuda',
     nvidiaNoLibs,
     ['cpu'],
-    /^CUDA requested but this onnxruntime-node 1\.30\.0 build has no CUDA provider: install it with ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install\.js; using CPU$/,
+    /^CUDA requested but this onnxruntime-node 1\.30\.0 build has no CUDA provider: install it with ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install\.js, or assemble a CUDA core from npm with `daydream-scope cuda-core` and set DAYDREAM_SCOPE_ORT_CORE to it; using CPU$/,
+  ],
+  ['cuda through the core', 'cuda', onCore, ['cuda', 'cpu'], /^CUDA requested on NVIDIA H100$/],
+  ['auto through the core', 'auto', onCore, ['cuda', 'cpu'], /^auto: CUDA on NVIDIA H100$/],
+  [
+    'cuda through the core, its CUDA libraries not on the library path',
+    'cuda',
+    { ...onCore, missingLibs: { cuda: ['libcublasLt.so.13', 'libcurand.so.10'] } },
+    ['cpu'],
+    /^CUDA requested but the CUDA provider library of the onnxruntime 1\.29\.0 core at \/m\/ort-core\/c cannot load: libcublasLt\.so\.13, libcurand\.so\.10 not found \(CUDA 13's libraries .*LD_LIBRARY_PATH.*\); using CPU$/,
+  ],
+  [
+    'the same without a GPU: both said',
+    'cuda',
+    { ...onCore, nvidiaGpu: null, missingLibs: { cuda: ['libcuda.so.1'] } },
+    ['cpu'],
+    /libcuda\.so\.1 not found .*\); and no NVIDIA GPU was found .*; using CPU$/,
+  ],
+  [
+    'bundled CUDA libraries missing: CUDA 12 named',
+    'cuda',
+    { ...linuxNvidia, missingLibs: { cuda: ['libcudnn.so.9'] } },
+    ['cpu'],
+    /this onnxruntime-node 1\.30\.0 build cannot load: libcudnn\.so\.9 not found \(the CUDA 12 and cuDNN 9 libraries/,
+  ],
+  [
+    'a core that cannot be used, CUDA asked for: why',
+    'cuda',
+    { ...nvidiaNoLibs, coreProblem: 'DAYDREAM_SCOPE_ORT_CORE=/x cannot be used: no such folder' },
+    ['cpu'],
+    /has no CUDA provider: DAYDREAM_SCOPE_ORT_CORE=\/x cannot be used: no such folder; using CPU$/,
   ],
   ['cuda without a GPU', 'cuda', libsNoGpu, ['cpu'], /no NVIDIA GPU was found/],
   ['cuda on Windows', 'cuda', windows, ['cpu'], /Linux x64 only.*--device dml/],

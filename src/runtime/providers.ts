@@ -6,9 +6,11 @@
 import { scopeEnv } from '../flag-env';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { missingProviderLibs } from './missing-libs';
+import type { Ldd } from './missing-libs';
+import { loadOrt, nativeDir, nativeFiles, packageVersion } from './ort-core';
 import { probeWebGpu } from './webgpu-probe';
 import type { WebGpuFacts } from './webgpu-probe';
 
@@ -31,6 +33,12 @@ export interface ProviderFacts {
   ortVersion: string | null;
   /** What the WebGPU probe found; null when it was not run (the request did not need it). */
   webgpu: WebGpuFacts | null;
+  /** The assembled core loaded instead of the bundled onnxruntime-node (DAYDREAM_SCOPE_ORT_CORE); null: none. */
+  core?: { dir: string; onnxruntime: string; cuda: string } | null;
+  /** Why the core DAYDREAM_SCOPE_ORT_CORE names is not loaded; null when none is named, or it is. */
+  coreProblem?: string | null;
+  /** Libraries a provider library needs that the loader cannot find (ldd), per provider; absent: not checked. */
+  missingLibs?: Partial<Record<'cuda' | 'tensorrt', string[]>>;
 }
 
 /** The outcome: the provider list handed to every session, and a sentence saying why. */
@@ -51,16 +59,29 @@ const NAMES: Record<ExecutionProvider, string> = {
   coreml: 'CoreML',
 };
 
-/** The command that fetches onnxruntime's CUDA and TensorRT provider libraries (Linux x64 only). */
+/** How to get onnxruntime's CUDA and TensorRT provider libraries (Linux x64 only). */
 export const CUDA_INSTALL_HINT =
-  'install it with ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js';
+  'install it with ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js, ' +
+  'or assemble a CUDA core from npm with `daydream-scope cuda-core` and set DAYDREAM_SCOPE_ORT_CORE to it';
+
+/** Where a provider's libraries come from, for a reason that names missing ones. */
+function libsHint(ep: 'cuda' | 'tensorrt', f: ProviderFacts): string {
+  const trt = ep === 'tensorrt' ? ', TensorRT 10' : '';
+  if (!f.core) return `the CUDA 12 and cuDNN 9 libraries${trt} belong on the library path`;
+  return (
+    `CUDA ${f.core.cuda}'s libraries (cuBLAS, cuRAND, the runtime), cuDNN 9${trt} belong on LD_LIBRARY_PATH, ` +
+    `e.g. the lib folders of pip's nvidia-* packages; libcuda.so.1 is the NVIDIA driver's`
+  );
+}
 
 const hasBackend = (f: ProviderFacts, name: string) => f.backends?.some((b) => b.name === name) ?? false;
 const hasFile = (f: ProviderFacts, ...names: string[]) => names.some((n) => f.binaries.includes(n));
 
 /** Why the build or the machine cannot use a provider, or null when it can. */
 export function unavailableReason(ep: ExecutionProvider, f: ProviderFacts): string | null {
-  const build = `this onnxruntime-node${f.ortVersion ? ` ${f.ortVersion}` : ''} build`;
+  const build = f.core
+    ? `the onnxruntime ${f.core.onnxruntime} core at ${f.core.dir}`
+    : `this onnxruntime-node${f.ortVersion ? ` ${f.ortVersion}` : ''} build`;
   switch (ep) {
     case 'cpu':
       return null;
@@ -73,9 +94,17 @@ export function unavailableReason(ep: ExecutionProvider, f: ProviderFacts): stri
         return `${build} has no ${NAMES[ep]} provider on ${f.platform}/${f.arch}: onnxruntime-node ships it for Linux x64 only${alt}`;
       }
       if (!hasFile(f, `libonnxruntime_providers_${lib}.so`) || !hasFile(f, 'libonnxruntime_providers_shared.so')) {
-        return `${build} has no ${NAMES[ep]} provider: ${CUDA_INSTALL_HINT}`;
+        return `${build} has no ${NAMES[ep]} provider: ${f.coreProblem ?? CUDA_INSTALL_HINT}`;
       }
-      if (!f.nvidiaGpu) return 'no NVIDIA GPU was found (no nvidia-smi, no /proc/driver/nvidia)';
+      const noGpu = 'no NVIDIA GPU was found (no nvidia-smi, no /proc/driver/nvidia)';
+      const missing = f.missingLibs?.[lib] ?? [];
+      if (missing.length > 0) {
+        return (
+          `the ${NAMES[ep]} provider library of ${build} cannot load: ${missing.join(', ')} not found ` +
+          `(${libsHint(lib, f)})${f.nvidiaGpu ? '' : `; and ${noGpu}`}`
+        );
+      }
+      if (!f.nvidiaGpu) return noGpu;
       return null;
     }
     case 'webgpu':
@@ -160,10 +189,14 @@ export function resolveDeviceRequest(flag: string | undefined, env: NodeJS.Proce
 }
 
 export interface ProbeOptions {
-  /** Loads onnxruntime-node (CommonJS); tests pass a stub. */
+  /** Loads onnxruntime-node (CommonJS); tests pass a stub. Default: the one sessions load (ort-core.ts). */
   requireOrt?: () => unknown;
-  /** Folder of the installed onnxruntime-node package. */
+  /** Folder of the onnxruntime-node package; default: the one sessions load. */
   ortDir?: string | null;
+  /** Where DAYDREAM_SCOPE_ORT_CORE is read. */
+  env?: NodeJS.ProcessEnv;
+  /** Runs ldd on a provider library (missing-libs.ts); tests pass a stub. */
+  ldd?: Ldd;
   /** Runs nvidia-smi; resolves to its stdout or null. */
   nvidiaSmi?: () => Promise<string | null>;
   procDir?: string;
@@ -175,15 +208,18 @@ export interface ProbeOptions {
 
 /** Gathers the facts of this machine and installation; every probe that fails counts as "not there". */
 export async function probeFacts(options: ProbeOptions = {}): Promise<ProviderFacts> {
-  const require = createRequire(import.meta.url);
-  const ortDir = options.ortDir !== undefined ? options.ortDir : packageDir(require);
-  const ort = (() => {
+  // The onnxruntime-node the sessions will load: the core DAYDREAM_SCOPE_ORT_CORE names, else the bundled one.
+  const attempt = <T>(load: () => T): T | null => {
     try {
-      return (options.requireOrt ?? (() => require('onnxruntime-node')))() as { listSupportedBackends?: unknown };
+      return load();
     } catch {
       return null;
     }
-  })();
+  };
+  const loaded = options.requireOrt ? null : attempt(() => loadOrt(options.env));
+  const ortDir = options.ortDir !== undefined ? options.ortDir : (loaded?.core.packageDir ?? null);
+  const ort = (options.requireOrt ? attempt(options.requireOrt) : loaded?.ort) as
+    { listSupportedBackends?: unknown } | null | undefined;
   const backends =
     typeof ort?.listSupportedBackends === 'function'
       ? (ort.listSupportedBackends as () => { name: string; bundled: boolean }[])()
@@ -194,9 +230,17 @@ export async function probeFacts(options: ProbeOptions = {}): Promise<ProviderFa
     backends,
     binaries: ortDir ? nativeFiles(ortDir) : [],
     nvidiaGpu: await nvidiaGpu(options),
-    ortVersion: ortDir ? readVersion(ortDir) : null,
+    ortVersion: ortDir ? packageVersion(ortDir) : null,
     webgpu: null,
   };
+  const core = loaded?.core;
+  if (core?.core) {
+    const { dir, manifest } = core.core;
+    facts.core = { dir, onnxruntime: manifest.onnxruntime, cuda: manifest.cuda };
+  }
+  if (core?.problem) facts.coreProblem = core.problem;
+  const native = ortDir ? nativeDir(ortDir) : null;
+  if (native && process.platform === 'linux') facts.missingLibs = await missingProviderLibs(native, options.ldd);
   const device = options.device ?? 'auto';
   const bundled = backends === null || backends.some((b) => b.name === 'webgpu');
   const cudaFirst = device === 'auto' && unavailableReason('cuda', facts) === null;
@@ -209,36 +253,6 @@ export async function probeFacts(options: ProbeOptions = {}): Promise<ProviderFa
 let webgpuProbe: Promise<WebGpuFacts> | undefined;
 /** The adapter does not change while the process runs: one probe serves every runtime. */
 const probeWebGpuOnce = () => (webgpuProbe ??= probeWebGpu());
-
-function packageDir(require: NodeJS.Require): string | null {
-  try {
-    return dirname(require.resolve('onnxruntime-node/package.json'));
-  } catch {
-    return null;
-  }
-}
-
-function readVersion(dir: string): string | null {
-  try {
-    const pkg = z
-      .object({ version: z.string() })
-      .safeParse(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')));
-    return pkg.success ? pkg.data.version : null;
-  } catch {
-    return null;
-  }
-}
-
-function nativeFiles(ortDir: string): string[] {
-  const files = new Set<string>();
-  const bin = join(ortDir, 'bin');
-  const napi = existsSync(bin) ? readdirSync(bin).filter((d) => d.startsWith('napi-v')) : [];
-  for (const d of napi) {
-    const dir = join(bin, d, process.platform, process.arch);
-    if (existsSync(dir)) for (const f of readdirSync(dir)) files.add(f);
-  }
-  return [...files].sort();
-}
 
 async function nvidiaGpu(options: ProbeOptions): Promise<string | null> {
   const proc = join(options.procDir ?? '/proc', 'driver', 'nvidia');

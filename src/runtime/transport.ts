@@ -5,6 +5,7 @@
  * implementation of the same three members, and can also be killed.
  */
 import type { Replies, Request } from './session-protocol';
+import { loadOrt } from './ort-core';
 import { SessionServer } from './session-server';
 
 export interface SessionTransport {
@@ -25,10 +26,8 @@ export class InProcessTransport implements SessionTransport {
   private server: Promise<SessionServer> | undefined;
 
   async request<R extends Request>(msg: R): Promise<Replies[R['op']]> {
-    // Depending on the loader, the CommonJS module is the namespace itself or its default export.
-    this.server ??= import('onnxruntime-node').then(
-      (m) => new SessionServer('InferenceSession' in m ? m : (m as { default: typeof m }).default),
-    );
+    // The onnxruntime-node the setting names (ort-core.ts), as in the worker thread and the pipeline processes.
+    this.server ??= Promise.resolve().then(() => new SessionServer(loadOrt().ort));
     const answer = await (await this.server).handle(msg);
     return answer.value as Replies[R['op']];
   }

@@ -105,7 +105,10 @@ function runWith(core: string, ...args: string[]): Promise<Record<string, unknow
   });
 }
 
-describe.skipIf(!linux || !existsSync(real))(`the onnxruntime 1.29 core in .cuda-core (assembled by hand)`, () => {
+// .ci/run assembles the core from the npm registry before the tests (`daydream-scope cuda-core --dir .cuda-core`),
+// so in CI these run, and fail when it is missing; on a developer's machine they run once the same command has.
+const assembled = existsSync(real) || process.env.CI === 'true';
+describe.skipIf(!linux || !assembled)(`the onnxruntime 1.29 core in .cuda-core`, () => {
   const lib = join(coreNativeDir(real), 'libonnxruntime.so.1');
 
   it.each([

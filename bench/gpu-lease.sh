@@ -41,6 +41,12 @@ if [ ! -f node_modules/onnxruntime-node/package.json ]; then
   tar -xJf "$kit/node_modules.tar.xz"
   say "dependencies unpacked"
 fi
+# CUDA beside WebGPU: where earlier calls carried the onnxruntime 1.29 CUDA core's pieces and joined them
+# (docs/gpu.md), the bench finds the core in the models folder; its libraries need only the library path.
+if [ -f .cuda-core/env ]; then
+  . <(grep LD_LIBRARY_PATH .cuda-core/env)
+  say "CUDA 13 libraries on the library path, for the core an earlier call joined"
+fi
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | sed 's/^/GPU: /'
 say "node $(node --version), onnxruntime-node $(node -p "require('onnxruntime-node/package.json').version")"
 

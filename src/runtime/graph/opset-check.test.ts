@@ -153,4 +153,40 @@ describe('checkModel', () => {
       detail: 'on cuda, beside tensorrt in the same session',
     });
   });
+
+  it('checks the element types of the WebGPU table: a node at a type WebGPU lacks falls back to the CPU, with its type', () => {
+    /** Add at float32 and at int64, a Where picking int64 values, and a float64 Conv, at `opset`. */
+    const mixed = (opset = 17) => {
+      const g = new GraphBuilder('mixed', opset);
+      g.output(g.op('Add', [g.input('a', 'float', [2]), g.input('b', 'float', [2])]), 'y', 'float', [2]);
+      const i = g.input('i', 'int64', [2]);
+      g.output(g.op('Add', [i, i]), 'j', 'int64', [2]);
+      g.output(g.op('Add', [i, g.op('Add', [i, i])]), 'k', 'int64', [2]);
+      const c = g.op('Greater', ['a', 'b']);
+      g.output(g.op('Where', [c, i, i]), 'w', 'int64', [2]);
+      g.output(g.op('Sin', ['a']), 's', 'float', [2]);
+      return decodeModel(g.toBytes());
+    };
+    const report = checkModel(mixed(), 'webgpu');
+    const adds = report.ops.filter((o) => o.op === 'Add');
+    expect(adds.map((o) => [o.types, o.count, o.fate])).toEqual([
+      [['float32'], 1, 'runs'],
+      [['int64'], 3, 'cpu-fallback'],
+    ]);
+    expect(adds[1]).toMatchObject({
+      wrongTypes: ['int64'],
+      detail: 'webgpu has Add only for float32, float16, int32, uint32, not int64: runs on the CPU provider',
+    });
+    // Where's kernels are chosen by the values it picks (input 1), not its bool condition.
+    expect(report.ops.find((o) => o.op === 'Where')).toMatchObject({ types: ['int64'], fate: 'cpu-fallback' });
+    expect(report.runs).toBe(true);
+    expect(fallbackSentence(report)).toBe(
+      'On webgpu, Add at int64 (×3), Where at int64 (×1) would run on the CPU provider, copying tensors each run.',
+    );
+    // onnxruntime matches a kernel registered without an end only to its own since-version: ONNX revised Sin at 22.
+    expect(fates(checkModel(mixed(21), 'webgpu')).Sin).toBe('runs');
+    expect(fates(checkModel(mixed(22), 'webgpu')).Sin).toBe('cpu-fallback');
+    // The CPU provider takes all of these types: no fallback, nothing refused.
+    expect(checkModel(mixed(), 'cpu').ops.every((o) => o.fate === 'runs')).toBe(true);
+  });
 });

@@ -143,14 +143,22 @@ describe('checkModel', () => {
     // Its base op builder takes float or float16 (ML Program), not integers.
     expect(entry(checkModel(binary('Add', 'float16'), 'coreml'), 'Add').fate).toBe('runs');
     expect(entry(checkModel(binary('Add', 'int64'), 'coreml'), 'Add').fate).toBe('cpu-fallback');
-    // TensorRT's MatMul is FP32, FP16, BF16: an int32 MatMul goes to the CUDA provider beside it.
+    // TensorRT's MatMul is FP32, FP16, BF16, CUDA's also float64: a float64 MatMul goes to the CUDA provider beside
+    // TensorRT; an int32 one to the CPU provider, as neither GPU provider takes it.
     expect(entry(checkModel(binary('MatMul', 'float16'), 'tensorrt'), 'MatMul')).toMatchObject({
       fate: 'runs',
       detail: '',
     });
-    expect(entry(checkModel(binary('MatMul', 'int32'), 'tensorrt'), 'MatMul')).toMatchObject({
+    const float64 = binary('MatMul', 'float');
+    for (const v of [...float64.graph!.input!, ...float64.graph!.output!]) v.type!.tensorType!.elemType = 11;
+    expect(entry(checkModel(float64, 'tensorrt'), 'MatMul')).toMatchObject({
       fate: 'runs',
       detail: 'on cuda, beside tensorrt in the same session',
+    });
+    expect(entry(checkModel(binary('MatMul', 'int32'), 'tensorrt'), 'MatMul')).toMatchObject({
+      fate: 'cpu-fallback',
+      wrongTypes: ['int32'],
+      detail: 'tensorrt has MatMul only for float32, float16, bfloat16, not int32: runs on the CPU provider',
     });
   });
 

@@ -179,7 +179,7 @@ function fateOf(
     }
   }
   const beside = table.alongside ? providerOps(table.alongside) : undefined;
-  if (beside && covers(beside, domain) && runsOn(beside, domain, op, form, opset)) {
+  if (beside && covers(beside, domain) && runsOn(beside, domain, op, form, opset) && !typeGap(beside, e)) {
     return { fate: 'runs', detail: `on ${beside.provider}, beside ${table.provider} in the same session` };
   }
   const l = loweringFor(domain, op, form);

@@ -94,4 +94,25 @@ describe('daydream-scope model check', () => {
     expect(err.join('')).toContain('unknown device "tpu"');
     expect(err.join('')).toContain('absent.onnx');
   });
+
+  it('an int64 Add on WebGPU: one line per type, the int64 one on the CPU with its reason, and the warning', async () => {
+    const g = new GraphBuilder('typed');
+    g.output(g.op('Add', [g.input('a', 'float', [2]), g.input('b', 'float', [2])]), 'y', 'float', [2]);
+    const i = g.input('i', 'int64', [2]);
+    g.output(g.op('Add', [i, i]), 'j', 'int64', [2]);
+    const file = join(dir, 'typed.onnx');
+    await writeFile(file, g.toBytes());
+    const out: string[] = [];
+    const code = await runModelCommand(['check', file, '--device', 'webgpu'], {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: () => true },
+    });
+    expect(code).toBe(0);
+    const text = out.join('');
+    expect(text).toMatch(/runs\s+ai\.onnx Add \[float32\]\s+opset 17\s+×1\n/);
+    expect(text).toMatch(
+      /cpu-fallback\s+ai\.onnx Add \[int64\]\s+opset 17\s+×1\s+webgpu has Add only for float32, float16, int32, uint32, not int64: runs on the CPU provider/,
+    );
+    expect(text).toContain('On webgpu, Add at int64 (×1) would run on the CPU provider, copying tensors each run.');
+  });
 });

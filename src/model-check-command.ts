@@ -96,8 +96,13 @@ async function machineProvider(): Promise<CheckProvider> {
 /** One line per operator: fate, domain and op, opset, count, and what it becomes or why. */
 export function formatReport(report: OpsetReport): string {
   const lines = [`${report.file ?? 'model'} on ${report.provider} (table: ${report.source})`];
+  const key = (o: OpsetReport['ops'][number]) => `${o.domain} ${o.op} ${o.form}`;
+  const perOp = new Map<string, number>();
+  for (const o of report.ops) perOp.set(key(o), (perOp.get(key(o)) ?? 0) + 1);
   for (const o of report.ops) {
-    const name = `${o.domain || 'ai.onnx'} ${o.op}${o.form ? ` (${o.form})` : ''}`;
+    // An op met at two element types gets a line per type, each named with its type.
+    const type = (perOp.get(key(o)) ?? 0) > 1 ? ` [${o.types[0] ?? 'type unknown'}]` : '';
+    const name = `${o.domain || 'ai.onnx'} ${o.op}${o.form ? ` (${o.form})` : ''}${type}`;
     lines.push(
       `  ${o.fate.padEnd(12)} ${name.padEnd(46)} opset ${String(o.opset).padEnd(3)} ×${o.count}${o.detail ? `  ${o.detail}` : ''}`,
     );

@@ -143,8 +143,15 @@ describe('a float16 graph on the CPU provider', () => {
     expect(sentence).toBe(
       'unet.onnx cannot run on cpu: Add (×1), Conv (×1), InstanceNormalization (×1), Mul (×1), Resize (×1), ' +
         'Sigmoid (×1), Softmax (×1) have no kernel there at bfloat16; ' +
-        "download or export the model's float32 variant, or run it with --device tensorrt.",
+        "download or export the model's float32 variant.",
     );
+    // No other provider is suggested: by the CUDA table (TensorRT's stops at opset 20, so all goes to CUDA beside
+    // it) Resize has no bfloat16 kernel and InstanceNormalization none registered for opset 22.
+    expect(
+      checkModel(decodeModel(bytes), 'cuda')
+        .ops.filter((o) => o.fate !== 'runs')
+        .map((o) => `${o.op}: ${o.fate}`),
+    ).toEqual(['InstanceNormalization: refused', 'Resize: refused']);
     // onnxruntime-node 1.30 agrees: no CPU kernel takes bfloat16 Conv, and it casts float16 only.
     await expect(ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] })).rejects.toThrow(
       /Could not find an implementation for \w+\(\d+\)/,

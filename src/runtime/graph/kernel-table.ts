@@ -17,8 +17,9 @@ export type KernelTable = ReadonlyMap<string, ReadonlyMap<string, readonly Opset
 export const normalDomain = (domain: string | null | undefined) => (!domain || domain === 'ai.onnx' ? '' : domain);
 
 /**
- * domain → op type → the element types the provider takes for the op's main input (input 0), per opset range, where
- * its source states them; an op absent here (or an opset none of its entries covers) is not checked for types.
+ * domain → op type → the element types the provider takes for the op's main input (input 0; Where's input 1, see
+ * typedInput in type-gaps.ts), per opset range, where its source states them; an op absent here (or an opset none
+ * of its entries covers) is not checked for types.
  */
 export type TypeTable = ReadonlyMap<string, ReadonlyMap<string, readonly TypedRanges[]>>;
 

@@ -82,7 +82,12 @@ export async function prepareModel(
   const report = checkModel(skeleton, provider, { lowering: options.lowering ?? true, file: path });
   const refusal = refusalSentence(report);
   if (refusal) throw new Error(refusal);
-  const toLower = report.ops.filter((o) => o.fate === 'lowered');
+  // The report lists an op once per element type; each lowering pass runs once, over all its nodes.
+  const toLower = [
+    ...new Map(
+      report.ops.filter((o) => o.fate === 'lowered').map((o) => [`${o.domain} ${o.op} ${o.form}`, o]),
+    ).values(),
+  ];
   const fusions = fusionsFor(provider, options.fusions ?? fusionOptionsFromEnv(scopeEnv('DAYDREAM_SCOPE_FUSIONS')));
   // WebGPU has no Cast from int64: an integer input cast at once (the timestep) is fed at the type cast to instead.
   const foldCasts = castsFoldedOn.has(provider) && foldableInputCasts(skeleton.graph ?? {}).length > 0;

@@ -143,14 +143,58 @@ describe('checkModel', () => {
     // Its base op builder takes float or float16 (ML Program), not integers.
     expect(entry(checkModel(binary('Add', 'float16'), 'coreml'), 'Add').fate).toBe('runs');
     expect(entry(checkModel(binary('Add', 'int64'), 'coreml'), 'Add').fate).toBe('cpu-fallback');
-    // TensorRT's MatMul is FP32, FP16, BF16: an int32 MatMul goes to the CUDA provider beside it.
+    // TensorRT's MatMul is FP32, FP16, BF16, CUDA's also float64: a float64 MatMul goes to the CUDA provider beside
+    // TensorRT; an int32 one to the CPU provider, as neither GPU provider takes it.
     expect(entry(checkModel(binary('MatMul', 'float16'), 'tensorrt'), 'MatMul')).toMatchObject({
       fate: 'runs',
       detail: '',
     });
-    expect(entry(checkModel(binary('MatMul', 'int32'), 'tensorrt'), 'MatMul')).toMatchObject({
+    const float64 = binary('MatMul', 'float');
+    for (const v of [...float64.graph!.input!, ...float64.graph!.output!]) v.type!.tensorType!.elemType = 11;
+    expect(entry(checkModel(float64, 'tensorrt'), 'MatMul')).toMatchObject({
       fate: 'runs',
       detail: 'on cuda, beside tensorrt in the same session',
     });
+    expect(entry(checkModel(binary('MatMul', 'int32'), 'tensorrt'), 'MatMul')).toMatchObject({
+      fate: 'cpu-fallback',
+      wrongTypes: ['int32'],
+      detail: 'tensorrt has MatMul only for float32, float16, bfloat16, not int32: runs on the CPU provider',
+    });
+  });
+
+  it('checks the element types of the WebGPU table: a node at a type WebGPU lacks falls back to the CPU, with its type', () => {
+    /** Add at float32 and at int64, a Where picking int64 values, and a float64 Conv, at `opset`. */
+    const mixed = (opset = 17) => {
+      const g = new GraphBuilder('mixed', opset);
+      g.output(g.op('Add', [g.input('a', 'float', [2]), g.input('b', 'float', [2])]), 'y', 'float', [2]);
+      const i = g.input('i', 'int64', [2]);
+      g.output(g.op('Add', [i, i]), 'j', 'int64', [2]);
+      g.output(g.op('Add', [i, g.op('Add', [i, i])]), 'k', 'int64', [2]);
+      const c = g.op('Greater', ['a', 'b']);
+      g.output(g.op('Where', [c, i, i]), 'w', 'int64', [2]);
+      g.output(g.op('Sin', ['a']), 's', 'float', [2]);
+      return decodeModel(g.toBytes());
+    };
+    const report = checkModel(mixed(), 'webgpu');
+    const adds = report.ops.filter((o) => o.op === 'Add');
+    expect(adds.map((o) => [o.types, o.count, o.fate])).toEqual([
+      [['float32'], 1, 'runs'],
+      [['int64'], 3, 'cpu-fallback'],
+    ]);
+    expect(adds[1]).toMatchObject({
+      wrongTypes: ['int64'],
+      detail: 'webgpu has Add only for float32, float16, int32, uint32, not int64: runs on the CPU provider',
+    });
+    // Where's kernels are chosen by the values it picks (input 1), not its bool condition.
+    expect(report.ops.find((o) => o.op === 'Where')).toMatchObject({ types: ['int64'], fate: 'cpu-fallback' });
+    expect(report.runs).toBe(true);
+    expect(fallbackSentence(report)).toBe(
+      'On webgpu, Add at int64 (×3), Where at int64 (×1) would run on the CPU provider, copying tensors each run.',
+    );
+    // onnxruntime matches a kernel registered without an end only to its own since-version: ONNX revised Sin at 22.
+    expect(fates(checkModel(mixed(21), 'webgpu')).Sin).toBe('runs');
+    expect(fates(checkModel(mixed(22), 'webgpu')).Sin).toBe('cpu-fallback');
+    // The CPU provider takes all of these types: no fallback, nothing refused.
+    expect(checkModel(mixed(), 'cpu').ops.every((o) => o.fate === 'runs')).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
  * skipping its weights (inside the file or beside it).
  */
 import { hasKernel, normalDomain } from './kernel-table';
-import { castNote, castToFloat, gapNote, typeGap } from './type-gaps';
+import { castNote, castToFloat, gapNote, typeGap, typedInput } from './type-gaps';
 import type { Typed } from './type-gaps';
 import { loweringFor, minLoweringOpset } from './lowerings';
 import { formOf, formRejected } from './node-forms';
@@ -29,12 +29,15 @@ export interface OpEntry {
   /** The model's import version for the domain. */
   opset: number;
   count: number;
-  /** The element types of the op's main input (input 0) in this graph, where the file tells them. */
+  /** The element type of the op's main input (input 0; Where's input 1) in these nodes, where the file tells it. */
   types: string[];
   fate: Fate;
   /** For a lowering, what it becomes; for a refusal or a fallback, why. */
   detail: string;
-  /** The element types that decided the fate: taken by no kernel the node could be given (with `refused`). */
+  /**
+   * The element types that decided the fate: with `refused`, taken by no kernel the node could be given; with
+   * `cpu-fallback`, those the provider has the op for but not at (the CPU provider has).
+   */
   wrongTypes?: string[];
   /** The CPU provider has the op in float32, not float16: the node is computed in float32 (widen-float16.ts). */
   inFloat32?: boolean;
@@ -82,7 +85,10 @@ const typeName: Record<number, string> = {
   22: 'int4',
 };
 
-/** Every (domain, op, form, opset) in the graph and its subgraphs, with how often it occurs and its input types. */
+/**
+ * Every (domain, op, form, opset, type) in the graph and its subgraphs, with how often it occurs: an op met at two
+ * element types is two entries, so a fallback at one type counts only the nodes at that type.
+ */
 export function inventory(model: Model): Counted[] {
   const counts = new Map<string, Counted>();
   // Types of the top-level graph's values (a subgraph node's input type stays unknown, and is not checked).
@@ -91,15 +97,18 @@ export function inventory(model: Model): Counted[] {
     const domain = normalDomain(node.domain);
     const op = node.opType ?? '';
     const form = formOf(node);
-    const key = `${domain}\u0000${op}\u0000${form}`;
-    const entry = counts.get(key) ?? { domain, op, form, opset: opsetOf(model, domain), count: 0, types: [] };
+    const t = typeName[types.get(node.input?.[typedInput(op)] ?? '') ?? 0];
+    const key = `${domain}\u0000${op}\u0000${form}\u0000${t ?? ''}`;
+    const entry = counts.get(key) ?? { domain, op, form, opset: opsetOf(model, domain), count: 0, types: t ? [t] : [] };
     entry.count++;
-    const t = typeName[types.get(node.input?.[0] ?? '') ?? 0];
-    if (t && !entry.types.includes(t)) entry.types.push(t);
     counts.set(key, entry);
   }
   return [...counts.values()].sort(
-    (a, b) => a.domain.localeCompare(b.domain) || a.op.localeCompare(b.op) || a.form.localeCompare(b.form),
+    (a, b) =>
+      a.domain.localeCompare(b.domain) ||
+      a.op.localeCompare(b.op) ||
+      a.form.localeCompare(b.form) ||
+      (a.types[0] ?? '').localeCompare(b.types[0] ?? ''),
   );
 }
 
@@ -170,7 +179,7 @@ function fateOf(
     }
   }
   const beside = table.alongside ? providerOps(table.alongside) : undefined;
-  if (beside && covers(beside, domain) && runsOn(beside, domain, op, form, opset)) {
+  if (beside && covers(beside, domain) && runsOn(beside, domain, op, form, opset) && !typeGap(beside, e)) {
     return { fate: 'runs', detail: `on ${beside.provider}, beside ${table.provider} in the same session` };
   }
   const l = loweringFor(domain, op, form);
@@ -195,9 +204,10 @@ function fateOf(
   } else if (table.cpuFallback && runsOn(cpu, domain, op, form, opset)) {
     const lacks = typeNote || `no ${table.provider} kernel`;
     const cpuGap = typeGap(cpu, e);
-    if (!cpuGap) return { fate: 'cpu-fallback', detail: `${lacks}: runs on the CPU provider${why}` };
+    const fellBack = gap ? { wrongTypes: gap.wrong } : {};
+    if (!cpuGap) return { fate: 'cpu-fallback', detail: `${lacks}: runs on the CPU provider${why}`, ...fellBack };
     if (castToFloat(cpuGap)) {
-      return { fate: 'cpu-fallback', detail: `${lacks}: runs on the CPU provider, in float32${why}` };
+      return { fate: 'cpu-fallback', detail: `${lacks}: runs on the CPU provider, in float32${why}`, ...fellBack };
     }
     const wrongTypes = gap ? cpuGap.wrong.filter((x) => gap.wrong.includes(x)) : cpuGap.wrong;
     return { fate: 'refused', detail: `${lacks}, and ${gapNote('the CPU provider', op, cpuGap)}${why}`, wrongTypes };
@@ -256,11 +266,18 @@ export function refusalSentence(report: OpsetReport): string | null {
   return `${file} cannot run on ${report.provider}: ${parts.join('; ')}; ${todo.join(', or ')}.`;
 }
 
-/** A warning sentence for operators that would run on the CPU provider inside a GPU session; null when none. */
+/**
+ * A warning sentence for operators that would run on the CPU provider inside a GPU session; null when none. An op
+ * that falls back only at some element types is named with them: "Add at int64 (×3)".
+ */
 export function fallbackSentence(report: OpsetReport): string | null {
   const fallback = report.ops.filter((o) => o.fate === 'cpu-fallback');
   if (fallback.length === 0) return null;
-  const names = fallback.map((o) => `${opName(o.domain, o.op, o.form)} (×${o.count})`).join(', ');
+  const label = (o: OpEntry) =>
+    `${opName(o.domain, o.op, o.form)}${o.wrongTypes?.length ? ` at ${o.wrongTypes.join(', ')}` : ''}`;
+  const counts = new Map<string, number>();
+  for (const o of fallback) counts.set(label(o), (counts.get(label(o)) ?? 0) + o.count);
+  const names = [...counts].map(([name, n]) => `${name} (×${n})`).join(', ');
   return `On ${report.provider}, ${names} would run on the CPU provider, copying tensors each run.`;
 }
 

@@ -19,7 +19,7 @@ export interface ProviderOps {
   provider: CheckProvider;
   /** Kernels by domain; empty for a provider not tabulated. */
   kernels: KernelTable;
-  /** The element types an op's main input may have, where the source states them (CPU, TensorRT, CoreML). */
+  /** The element types an op's main input may have, where the source states them (CPU, WebGPU, CUDA, TensorRT, CoreML). */
   types: TypeTable;
   /** The domains the table covers; an operator of another domain is "not checked". */
   covers: readonly string[];
@@ -43,8 +43,8 @@ const lazy = <T>(make: () => T) => {
 };
 
 const cpu = lazy(() => ({ kernels: parseKernelList(cpuKernelList), types: parseKernelTypes(cpuKernelList) }));
-const webgpu = lazy(() => parseKernelList(webgpuKernelList));
-const cuda = lazy(() => parseKernelList(cudaKernelList));
+const webgpu = lazy(() => ({ kernels: parseKernelList(webgpuKernelList), types: parseKernelTypes(webgpuKernelList) }));
+const cuda = lazy(() => ({ kernels: parseKernelList(cudaKernelList), types: parseKernelTypes(cudaKernelList) }));
 const dml = lazy(() => parseKernelList(dmlKernelList));
 const tensorrt = lazy(() => ({
   kernels: parseKernelList(tensorrtKernelList),
@@ -67,21 +67,19 @@ export function providerOps(provider: CheckProvider): ProviderOps {
     case 'webgpu':
       return {
         provider,
-        kernels: webgpu(),
-        types: noTypes,
+        ...webgpu(),
         covers: ['', 'com.microsoft'],
         source:
-          'onnxruntime webgpu_execution_provider.cc @003f772b21ab (ai.onnx) and webgpu_contrib_kernels.cc @01671d9c4e01 (com.microsoft)',
+          "onnxruntime's WebGPU kernel registrations and type lists, each op and type held against onnxruntime-node 1.30's placement (webgpu-table.test.ts)",
         cpuFallback: true,
       };
     case 'cuda':
       return {
         provider,
-        kernels: cuda(),
-        types: noTypes,
+        ...cuda(),
         covers: ['', 'com.microsoft'],
         source:
-          'onnxruntime docs/OperatorKernels.md @001d12d2623f (ai.onnx) and cuda_contrib_kernels.cc @004b79eda305 (com.microsoft)',
+          'onnxruntime docs/OperatorKernels.md @001d12d2623f (ai.onnx, and the types) and cuda_contrib_kernels.cc @004b79eda305 (com.microsoft); types not checked on a device',
         cpuFallback: true,
       };
     case 'dml':

@@ -5,6 +5,12 @@
 import { typesAt } from './kernel-table';
 import type { ProviderOps } from './provider-ops';
 
+/**
+ * The input whose element type the tables state for an op: input 0, except Where's, whose input 0 is always its
+ * bool condition; its kernels are chosen by the type of the values it picks from (input 1).
+ */
+export const typedInput = (op: string) => (op === 'Where' ? 1 : 0);
+
 /** The types among `types` that `t`'s kernels for the op at `opset` do not take, with those they take. */
 export function typeGap(t: ProviderOps, e: Typed): { wrong: string[]; allowed: string[] } | undefined {
   const allowed = typesAt(t.types, e.domain, e.op, e.opset);
@@ -21,9 +27,9 @@ export function typeGap(t: ProviderOps, e: Typed): { wrong: string[]; allowed: s
 export const castToFloat = (gap: { wrong: string[]; allowed: string[] }) =>
   gap.wrong.every((x) => x === 'float16') && gap.allowed.includes('float32');
 
-/** The float types by name, the others counted: "float32, float64 and 8 other types". */
+/** Up to six types by name; more, the float types by name and the others counted: "float32, float64 and 8 other types". */
 function listTypes(types: string[]): string {
-  if (types.length <= 4) return types.join(', ');
+  if (types.length <= 6) return types.join(', ');
   const floats = types.filter((t) => t.startsWith('float'));
   return `${floats.join(', ')} and ${types.length - floats.length} other types`;
 }

@@ -1,7 +1,8 @@
 /**
  * What a load request goes through before anything changes: the pipeline must be known, fit the memory budget and
  * pass its preflight (preflight.ts); a newer request overtakes it; a show's gate may take it over. Only then are its
- * values defined and the load started.
+ * values defined and the load started, with the preflight's notes (nodes that will run on the CPU provider) logged
+ * and handed to the load, whose status shows them.
  */
 import { keyOf, loadTimeValues } from './loaded-pipeline';
 import type { LoadedPipeline } from './loaded-pipeline';
@@ -54,7 +55,8 @@ export class LoadRequests {
   ): Promise<{ done: Promise<void>; started: PipelineStatus }> {
     const ticket = ++this.count;
     const { def, keep, same, evict } = this.check(id, values);
-    const refusal = await this.preflight(def, values, keep, true);
+    const notes: string[] = [];
+    const refusal = await this.preflight(def, values, keep, true, (n) => notes.push(n));
     if (refusal) {
       this.o.log(`loading ${id} refused (${refusal.check}), nothing changed: ${refusal.message}`);
       throw refusalError(refusal);
@@ -71,7 +73,9 @@ export class LoadRequests {
     params.define(this.o.specsOf(def), { ...keep, ...values }, id);
     const why = same ? 'param' : 'switch';
     this.o.starting();
-    const done = this.o.start(def, why, same ? `reloading ${id}` : `loading ${id}`, { fadeMs: options.fadeMs, evict });
+    for (const n of notes) this.o.log(`loading ${id}: ${n}`);
+    const detail = same ? `reloading ${id}` : `loading ${id}`;
+    const done = this.o.start(def, why, detail, { fadeMs: options.fadeMs, evict, notes });
     return { done, started: this.o.status() };
   }
 
@@ -105,11 +109,12 @@ export class LoadRequests {
     values: Record<string, unknown>,
     keep: Record<string, unknown>,
     hash: boolean,
+    note?: (sentence: string) => void,
   ) {
     const specs = this.o.specsOf(def);
     const ctx = { executionProvider: this.o.options.runtime.executionProvider };
     const base = { ...defaultsOf(specs), ...keep };
-    return preflight({ def, specs, values, base, ctx, hash }, this.o.options.preflightChecks);
+    return preflight({ def, specs, values, base, ctx, hash, note }, this.o.options.preflightChecks);
   }
 }
 

@@ -34,6 +34,8 @@ export class LoadedPipeline {
   loadedAt: string | null = null;
   loadMs = 0;
   private lostHandlers: ((err: Error) => void)[] = [];
+  /** What its preflight said without refusing (nodes on the CPU provider): shown in its status while it runs. */
+  notes: readonly string[] = [];
   /** What the running instance said it could not do (LoadContext.warn), by key. */
   private readonly warned = new Map<string, string>();
   /** The frame it has in flight in the throughput loop (`pipelineDepth` 2). */
@@ -59,9 +61,9 @@ export class LoadedPipeline {
     return this.def.id;
   }
 
-  /** The sentences the pipeline shows in its status now, oldest first. */
+  /** The sentences the pipeline shows in its status now: its preflight's notes, then its own warnings, oldest first. */
   get warnings(): string[] {
-    return [...this.warned.values()];
+    return [...this.notes, ...this.warned.values()];
   }
 
   /** Calls `handler` when its own runtime's process dies by itself. */

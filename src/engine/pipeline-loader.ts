@@ -16,8 +16,11 @@ import type { LoadReason } from './watchdog';
 import type { ParamSpecs, ParamValues } from '../params/spec';
 import { errorText } from '../kernel/errors';
 
-/** `kill`: end the running one's process first; `fadeMs`: crossfade from a warm one; `evict`: warm ones to unload. */
-export type LoadOptions = { kill?: boolean; fadeMs?: number; evict?: number };
+/**
+ * `kill`: end the running one's process first; `fadeMs`: crossfade from a warm one; `evict`: warm ones to unload;
+ * `notes`: what its preflight said without refusing (left out: those of the pipeline's last preflight).
+ */
+export type LoadOptions = { kill?: boolean; fadeMs?: number; evict?: number; notes?: readonly string[] };
 
 export interface PipelineLoaderDeps {
   options: PipelineHostOptions;
@@ -41,6 +44,11 @@ export class PipelineLoader {
   private loading: Promise<void> | undefined;
   private abort: AbortController | undefined;
   private cancelReload: Cancel | undefined;
+  /**
+   * The notes of each pipeline's last preflight: a reload (a load-time value changed, the watchdog) runs none, and
+   * keeps what the request before it found.
+   */
+  private readonly notes = new Map<string, readonly string[]>();
 
   constructor(private readonly o: PipelineLoaderDeps) {}
 
@@ -48,6 +56,7 @@ export class PipelineLoader {
   start(def: PipelineDefinition, why: LoadReason, detail: string, options: LoadOptions): Promise<void> {
     this.cancelReload?.();
     this.o.watchdog.cancel();
+    if (options.notes) this.notes.set(def.id, options.notes);
     const token = ++this.token;
     this.abort?.abort();
     const abort = (this.abort = new AbortController());
@@ -134,6 +143,7 @@ export class PipelineLoader {
     const instance = options.faults ? withFaults(created, options.faults, this.o.clock) : created;
     const chain = takesInput(def) ? options.preprocess?.create(runtime) : undefined;
     const loaded = new LoadedPipeline(def, instance, runtime, runtime !== options.runtime, specs, values, chain);
+    loaded.notes = this.notes.get(def.id) ?? [];
     loaded.onLost((err) => {
       if (!slots.lost(loaded, err)) return;
       if (slots.previous) this.o.fallback.fallBack('process', err.message);

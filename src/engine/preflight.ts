@@ -3,7 +3,9 @@
  * for the chosen parameters (`PipelineDefinition.preflight`); the host then runs a list of checks over the request
  * (parameters valid, files present, files complete), and the first refusal is the answer: a sentence and, where
  * there is one, the command that fixes it. The memory budget is asked first, synchronously (host.checkLoad).
- * Further checks (the op-set check of each ONNX file for the chosen provider) are one more entry in the list.
+ * Further checks (the op-set check of each ONNX file for the chosen provider) are one more entry in the list. A
+ * check may also say something without refusing (nodes that will run on the CPU provider): a note, which the
+ * caller keeps with the load.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -64,6 +66,8 @@ export interface PreflightRequest {
   needs: PreflightNeeds | undefined;
   /** Whether to hash files whose SHA-256 is known (slow the first time; listings leave it out). */
   hash: boolean;
+  /** Told each note a check has that does not refuse the load (operators-check.ts: CPU fallbacks); left out: dropped. */
+  note?: (sentence: string) => void;
 }
 
 export type PreflightOutcome = Omit<PreflightRefusal, 'pipelineId' | 'check'> | undefined;

@@ -31,7 +31,10 @@ export interface PipelineStatus {
   transitions: Transition[];
   /** Pipelines kept loaded for an instant switch, least recently used first. */
   warm: string[];
-  /** What the running pipeline could not do live (a LoRA change refused), each a sentence; gone once it could. */
+  /**
+   * Each a sentence: nodes of its files that run on the CPU provider (its preflight's notes), then what it could not
+   * do live (a LoRA change refused; gone once it could).
+   */
   warnings: string[];
   /** The last load that failed after its preflight and fell back to the pipeline before; cleared by the next load. */
   lastLoadError: LoadError | null;

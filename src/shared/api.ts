@@ -91,7 +91,10 @@ export const pipelineStatusSchema = z.object({
   transitions: z.array(transitionSchema),
   /** Pipelines kept loaded for an instant switch, least recently used first. */
   warm: z.array(z.string()),
-  /** What the running pipeline could not do live (a LoRA change refused), each a sentence; gone once it could. */
+  /**
+   * Each a sentence: nodes of its files that run on the CPU provider (its preflight's notes), then what it could not
+   * do live (a LoRA change refused; gone once it could).
+   */
   warnings: z.array(z.string()),
   /** The last load that failed after its preflight; the pipeline that ran before it went on. */
   lastLoadError: z

@@ -67,7 +67,7 @@ export function PipelinesCard({ pipelines, active, status, models, download }: P
             {current && status && <LoadState status={status} />}
             {current &&
               status?.warnings?.map((w) => (
-                // What it could not do live (a LoRA change refused): it runs on as before, so a warning, not an error.
+                // Nodes on the CPU provider, or what it could not do live: it runs on, so a warning, not an error.
                 <p key={w} class="warn" role="alert" data-reason="pipeline-warning">
                   {w}
                 </p>

@@ -3,7 +3,7 @@
  * nodes the provider has no kernel for says so in its log line and in the loaded pipeline's status (`warnings`,
  * which the panel shows on its card); a file that stays whole on the provider, or a load on the CPU, says nothing.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,18 @@ describe('the note on nodes that run on the CPU provider', () => {
     await host.settled();
     expect(lines).toContain('pipeline adds: ready -> loading: reloading adds: seed changed');
     expect(host.status()).toMatchObject({ state: 'ready', warnings: [expect.stringContaining('Add at int64 (×3)')] });
+    await host.stop();
+  });
+
+  it('a file replaced since (another size and time) is checked again: the next load has no note', async () => {
+    const path = write('replaced.onnx', int64Adds());
+    const { host } = await hostOn('webgpu', [opens('swap', path)]);
+    await host.load('swap');
+    expect(host.status().warnings).toEqual([expect.stringContaining('Add at int64 (×3)')]);
+    writeFileSync(path, floatAdd());
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    await host.load('swap');
+    expect(host.status()).toMatchObject({ state: 'ready', warnings: [] });
     await host.stop();
   });
 

@@ -3,7 +3,7 @@
  * ArrayBuffer of its own (docs/shared-frames.md), so the child allocates a frame's bytes each frame and frees them a
  * few dozen frames later, when V8 collects them. Left to itself, glibc maps each such block (1 MiB at 512x512, more
  * than its 128 KiB threshold) fresh from the kernel and gives the memory back once a collection frees a batch, so
- * every frame faults its pages in again: about 200 page faults a frame at 512x512, measured in the child's run.
+ * frames fault their pages in again: 30-40 page faults a frame at 512x512 on an idle 2-core VM, 190-210 under load.
  * With the threshold raised and the top of the heap kept, the same heap pages serve every frame. Set through the
  * environment the child starts with (glibc reads GLIBC_TUNABLES once, at start); other C libraries ignore it.
  */

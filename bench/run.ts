@@ -12,7 +12,7 @@ import { arVideoBench, formatArVideo } from './ar-video';
 import { controlLatency } from './control-latency';
 import type { LatencyResult } from './control-latency';
 import { framePacing } from './frame-pacing';
-import { loopEfficiency } from './loop-efficiency';
+import { formatWindow, loopEfficiency } from './loop-efficiency';
 import { oscThroughput } from './osc-throughput';
 import { formatStreamDiffusion, streamDiffusionBench } from './streamdiffusion';
 import { formatOutputs, outputsBench } from './outputs';
@@ -134,6 +134,7 @@ const lines = [
   'daydream-scope bench (one run, this machine)',
   `(a) loop efficiency, neural-field 512x512: server ${fmt(eff.serverFps, 1)} fps / bare session.run ${fmt(eff.bareFps, 1)} fps = ${fmt(eff.ratio, 3)}  (target >= 0.95; median of ${eff.rounds} alternating rounds)`,
   `      of which the worker-thread hop: bare session.run in the worker ${fmt(eff.bareWorkerFps, 1)} fps = ${fmt(eff.bareWorkerFps / eff.bareFps, 3)} of bare; server / bare-in-worker = ${fmt(eff.serverFps / eff.bareWorkerFps, 3)}`,
+  `      each window in its own process: ${eff.windows.map((w) => formatWindow(w.kind, w.window)).join('; ')}`,
   `(b) control latency, WebSocket -> first frame showing it, 30 fps (target p99 <= ${fmt(1000 / 30 + 5, 1)} ms):`,
   ...latencies.map(
     (l) =>

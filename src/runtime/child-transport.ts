@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childMallocTunables } from './child-malloc';
 import { PendingReplies } from './pending-replies';
 import { SharedRegion } from './shared-region';
 import { SharedReader, SharedWriter } from './shared-frames';
@@ -69,6 +70,7 @@ export class ChildProcessTransport implements SessionTransport {
     if (this.child) return this.child;
     const env: NodeJS.ProcessEnv = { ...process.env, DAYDREAM_SCOPE_FAULTS: this.o.faults ? '1' : '0' };
     delete env[SHARED_PATH];
+    if (process.platform === 'linux') env.GLIBC_TUNABLES = childMallocTunables(process.env.GLIBC_TUNABLES);
     const shared = this.shareWith(env);
     const args = this.o.directOutputs ? [] : ['--copy-outputs'];
     const child = fork(fileURLToPath(new URL('./ort-child.mjs', import.meta.url)), args, {

@@ -3,13 +3,13 @@
  * for any file a user brings. Prints each operator's fate on the provider and exits 1 when the file cannot run
  * there (2 for a usage error), so a script can ask before it downloads or loads anything else.
  */
-import { parseArgs } from 'node:util';
 import { checkModelFile, fallbackSentence, float32Sentence, refusalSentence } from './runtime/graph/opset-check';
 import type { OpsetReport } from './runtime/graph/opset-check';
 import { checkProviders } from './runtime/graph/provider-ops';
 import type { CheckProvider } from './runtime/graph/provider-ops';
 import { chooseExecutionProvider, probeFacts, resolveDeviceRequest } from './runtime/providers';
 import type { DeviceRequest } from './runtime/providers';
+import { commandArgs } from './command-args';
 
 export const MODEL_HELP = `Usage:
   daydream-scope model check <file.onnx> [--device X] [--no-lowering]
@@ -38,21 +38,18 @@ export interface ModelCommandOptions {
 export async function runModelCommand(args: string[], options: ModelCommandOptions = {}): Promise<number> {
   const out = options.stdout ?? process.stdout;
   const err = options.stderr ?? process.stderr;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        device: { type: 'string' },
-        'no-lowering': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    err.write(`${(e as Error).message}\n\n${MODEL_HELP}`);
-    return 2;
-  }
+  const parsed = commandArgs(
+    'model',
+    MODEL_HELP,
+    args,
+    {
+      device: { type: 'string' },
+      'no-lowering': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    err,
+  );
+  if (!parsed) return 2;
   const [sub, file, ...extra] = parsed.positionals;
   if (parsed.values.help) return (void out.write(MODEL_HELP), 0);
   if (sub !== 'check' || !file || extra.length > 0) {

@@ -1,11 +1,11 @@
 /** `daydream-scope cuda-core`: assembles the CUDA core from npm, or cuts it into pieces for carrying. */
 import { resolve, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { checkCore } from '../runtime/ort-core';
 import { assembleCore } from './assemble';
 import { cudaOffered, loadCheck } from './load-check';
 import { CUDA_CORE, coreName, defaultCoreParent } from './pins';
 import { splitCore } from './pieces';
+import { commandArgs } from '../command-args';
 
 /** Pieces of 56 MiB: with the repository's own files (about 6 MiB) one piece travels in a 64 MiB call. */
 export const DEFAULT_PIECE_MIB = 56;
@@ -32,24 +32,21 @@ interface Io {
 /** Runs the command; answers the exit code (0 done, 1 failed, 2 usage). */
 export async function runCudaCoreCommand(args: string[], io: Partial<Io> = {}): Promise<number> {
   const { stdout, stderr, env } = { stdout: process.stdout, stderr: process.stderr, env: process.env, ...io };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        dir: { type: 'string' },
-        tarballs: { type: 'string' },
-        core: { type: 'string' },
-        out: { type: 'string' },
-        'piece-mib': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    stderr.write(`daydream-scope cuda-core: ${(err as Error).message}\n\n${CUDA_CORE_HELP}`);
-    return 2;
-  }
+  const parsed = commandArgs(
+    'cuda-core',
+    CUDA_CORE_HELP,
+    args,
+    {
+      dir: { type: 'string' },
+      tarballs: { type: 'string' },
+      core: { type: 'string' },
+      out: { type: 'string' },
+      'piece-mib': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    stderr,
+  );
+  if (!parsed) return 2;
   const { values, positionals } = parsed;
   const say = (m: string) => void stdout.write(`${m}\n`);
   const fail = (m: string, code = 1) => {

@@ -1,6 +1,5 @@
 /** `daydream-scope download`: fetch models from the command line, with a progress bar; returns the exit code. */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ModelManager } from './manager';
 import { DECIMAL, formatBytes } from '../shared/bytes';
 import { ProgressPrinter } from './terminal';
@@ -15,6 +14,7 @@ import { downloadTarget, knownIds, whereItRuns } from './variants';
 import { checkProviders } from '../runtime/graph/provider-ops';
 import type { CheckProvider } from '../runtime/graph/provider-ops';
 import { chooseExecutionProvider, probeFacts, resolveDeviceRequest } from '../runtime/providers';
+import { commandArgs } from '../command-args';
 
 export const DOWNLOAD_HELP = `Usage:
   daydream-scope download <model>... [--dir <folder>]   download a model's files (resumes a broken download)
@@ -57,23 +57,20 @@ export interface DownloadCommandOptions {
 export async function runDownloadCommand(args: string[], options: DownloadCommandOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        dir: { type: 'string' },
-        list: { type: 'boolean' },
-        variant: { type: 'string' },
-        device: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    stderr.write(`daydream-scope download: ${(err as Error).message}\n\n${DOWNLOAD_HELP}`);
-    return 2;
-  }
+  const parsed = commandArgs(
+    'download',
+    DOWNLOAD_HELP,
+    args,
+    {
+      dir: { type: 'string' },
+      list: { type: 'boolean' },
+      variant: { type: 'string' },
+      device: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    stderr,
+  );
+  if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (values.help) {
     stdout.write(DOWNLOAD_HELP);

@@ -43,6 +43,9 @@ export function coreBeside(named: string | undefined): { dir: string } | { probl
   return named ? { problem: `--cuda-core ${named}: ${checked}` } : null;
 }
 
+/** The CUDA rows' process is stopped after this long (a lease is ten minutes). */
+const CUDA_ROWS_LIMIT_MS = 240_000;
+
 /** What the CUDA process answers: its rows, or why CUDA did not load there. */
 export type CudaRows = { tier: FastTierResult } | { skipped: string };
 
@@ -56,7 +59,12 @@ export async function runCudaBeside(core: string, args: string[]): Promise<CudaR
       env: { ...process.env, [CORE_ENV]: core },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const code = await new Promise<number | null>((done) => child.on('close', done));
+    // A CUDA process that hangs (a driver stuck in its first session) must not hold the bench past its lease.
+    const kill = setTimeout(() => child.kill('SIGKILL'), CUDA_ROWS_LIMIT_MS);
+    const code = await new Promise<number | string | null>((done) => {
+      child.on('close', done);
+      child.on('error', (err) => done(err.message));
+    }).finally(() => clearTimeout(kill));
     try {
       return JSON.parse(await readFile(out, 'utf8')) as CudaRows;
     } catch {

@@ -18,6 +18,10 @@ say() { echo "cuda-core-join: $*" >&2; }
   exit 2
 }
 name=$(cat "$pieces/cuda-core.name")
+[ -n "$name" ] && [ "${name#*/}" = "$name" ] || {
+  say "cuda-core.name in $pieces is empty or not a folder name"
+  exit 2
+}
 mapfile -t wanted < <(awk '{print $2}' "$pieces/cuda-core.sha256" | grep -v "^$stream\$")
 missing=()
 for p in "${wanted[@]}"; do [ -f "$pieces/$p" ] || missing+=("$p"); done
@@ -52,5 +56,5 @@ echo "export DAYDREAM_SCOPE_ORT_CORE=$parent/$name"
 site=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' 2>/dev/null || true)
 if [ -n "$site" ] && [ -d "$site/nvidia" ]; then
   libs=$(find "$site/nvidia" -maxdepth 3 -name 'lib*.so*' -printf '%h\n' | sort -u | paste -sd:)
-  [ -n "$libs" ] && echo "export LD_LIBRARY_PATH=$libs\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
+  if [ -n "$libs" ]; then echo "export LD_LIBRARY_PATH=$libs\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"; fi
 fi

@@ -8,7 +8,7 @@
  * environment the child starts with (glibc reads GLIBC_TUNABLES once, at start); other C libraries ignore it.
  */
 
-/** Blocks up to this size come from the heap: glibc's largest (4K RGBA frames, 33 MB, are still mapped). */
+/** Blocks up to this size come from the heap: glibc's largest on 64-bit (a 4K UHD RGBA frame, 33.2 MB, fits). */
 const MMAP_THRESHOLD = 32 * 2 ** 20;
 /** Free memory at the top of the heap kept for reuse: more than the frames one collection frees at once. */
 const TRIM_THRESHOLD = 64 * 2 ** 20;

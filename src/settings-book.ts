@@ -5,6 +5,7 @@
  */
 import { SettingsWriter, settingsText } from './settings-writer';
 import type { SettingsWriterOptions } from './settings-writer';
+import { errorText } from './kernel/errors';
 
 /** What a settings book holds: a list it hands out as a copy and takes back whole. */
 export interface Book<Entry> {
@@ -73,7 +74,7 @@ export class SettingsBook<Entry, B extends Book<Entry>> {
       await this.file.save(settingsText(this.o.document(this.book.all())), undo);
     } catch (err) {
       this.failures++;
-      this.saveError = (err as Error).message;
+      this.saveError = errorText(err);
       this.o.changed();
       throw err;
     }

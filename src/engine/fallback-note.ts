@@ -4,6 +4,7 @@
  * tensors across and back every run, often the reason an export is slow. Not a refusal: the load goes ahead, and
  * the note says which ops, at which types, how many nodes, and the command that lists every operator's fate.
  */
+import { fallbackCounts } from '../runtime/graph/opset-check';
 import type { OpsetReport } from '../runtime/graph/opset-check';
 
 /** How many ops a note names (those with the most nodes); the others are counted. */
@@ -11,14 +12,7 @@ export const NAMED_FALLBACKS = 3;
 
 /** The note for `file` checked on a GPU provider, or null when every node stays on it. */
 export function fallbackNote(report: OpsetReport, file: string): string | null {
-  const counts = new Map<string, number>();
-  for (const o of report.ops) {
-    if (o.fate !== 'cpu-fallback') continue;
-    const name = `${o.domain ? `${o.domain}.` : ''}${o.op}${o.form ? ` (${o.form})` : ''}`;
-    // An op that falls back only at some types is named with them: Add at int64, not every Add.
-    const label = o.wrongTypes?.length ? `${name} at ${o.wrongTypes.join(', ')}` : name;
-    counts.set(label, (counts.get(label) ?? 0) + o.count);
-  }
+  const counts = fallbackCounts(report);
   if (counts.size === 0) return null;
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const nodes = ranked.reduce((n, [, c]) => n + c, 0);
@@ -28,6 +22,11 @@ export function fallbackNote(report: OpsetReport, file: string): string | null {
   return (
     `${file}: on ${report.provider}, ${nodes} node${nodes === 1 ? '' : 's'} will run on the CPU provider, ` +
     `copying tensors there and back every frame: ${list}. ` +
-    `Every operator: daydream-scope model check ${file} --device ${report.provider}`
+    `Every operator: daydream-scope model check ${shellWord(file)} --device ${report.provider}`
   );
+}
+
+/** A path as one word of a shell line: quoted when it holds anything a shell would split or expand. */
+function shellWord(path: string): string {
+  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }

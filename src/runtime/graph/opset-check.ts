@@ -271,14 +271,24 @@ export function refusalSentence(report: OpsetReport): string | null {
  * that falls back only at some element types is named with them: "Add at int64 (×3)".
  */
 export function fallbackSentence(report: OpsetReport): string | null {
-  const fallback = report.ops.filter((o) => o.fate === 'cpu-fallback');
-  if (fallback.length === 0) return null;
-  const label = (o: OpEntry) =>
-    `${opName(o.domain, o.op, o.form)}${o.wrongTypes?.length ? ` at ${o.wrongTypes.join(', ')}` : ''}`;
-  const counts = new Map<string, number>();
-  for (const o of fallback) counts.set(label(o), (counts.get(label(o)) ?? 0) + o.count);
+  const counts = fallbackCounts(report);
+  if (counts.size === 0) return null;
   const names = [...counts].map(([name, n]) => `${name} (×${n})`).join(', ');
   return `On ${report.provider}, ${names} would run on the CPU provider, copying tensors each run.`;
+}
+
+/**
+ * The nodes that fall back to the CPU, counted per op label: an op that falls back only at some element types is
+ * named with them ("Add at int64"), so its nodes at the types the provider takes are not counted.
+ */
+export function fallbackCounts(report: OpsetReport): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const o of report.ops) {
+    if (o.fate !== 'cpu-fallback') continue;
+    const label = `${opName(o.domain, o.op, o.form)}${o.wrongTypes?.length ? ` at ${o.wrongTypes.join(', ')}` : ''}`;
+    counts.set(label, (counts.get(label) ?? 0) + o.count);
+  }
+  return counts;
 }
 
 /** Where a float16 graph is computed in float32 on the CPU provider, and how; null when nothing is. */

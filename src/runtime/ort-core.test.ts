@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_MANIFEST, checkCore, coreNativeDir, corePackageDir, loadOrt, resolveOrtCore } from './ort-core';
 import { CUDA_CORE, coreName } from '../cuda-core/pins';
@@ -123,6 +123,37 @@ describe.skipIf(!linux || !assembled)(`the onnxruntime 1.29 core in .cuda-core`,
     // Only the core's library is in the process (and in the pipeline process), never the bundled one beside it.
     expect(r.here).toEqual([lib]);
     expect(r.child).toEqual(p === 'child' ? [lib] : null);
+  });
+
+  it('a core whose binding loads and whose JavaScript then fails: refused with a sentence, the bundled one not mixed in', async () => {
+    // A copy of the core (hard links) whose entry point loads the native binding, so its libonnxruntime.so.1 is
+    // mapped, and then throws, as a damaged onnxruntime-common would.
+    const copy = join(await mkdtemp(join(tmpdir(), 'late-core-')), 'core');
+    await new Promise<void>((done, fail) => execFile('cp', ['-al', real, copy], (err) => (err ? fail(err) : done())));
+    const entry = 'node_modules/onnxruntime-node/dist/index.js';
+    await rm(join(copy, entry));
+    const js = "require('../bin/napi-v6/linux/x64/onnxruntime_binding.node');\nthrow new Error('late failure');\n";
+    await writeFile(join(copy, entry), js);
+    const manifest = JSON.parse(await readFile(join(copy, CORE_MANIFEST), 'utf8')) as { files: Record<string, number> };
+    manifest.files[entry] = Buffer.byteLength(js);
+    await rm(join(copy, CORE_MANIFEST));
+    await writeFile(join(copy, CORE_MANIFEST), JSON.stringify(manifest));
+    const code = `import { loadOrt } from ${JSON.stringify(join(import.meta.dirname, 'ort-core.ts'))};
+      try { loadOrt(); console.log('loaded'); } catch (e) { console.log(e.message); }`;
+    const out = await new Promise<string>((done, fail) =>
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', code],
+        { env: { ...process.env, DAYDREAM_SCOPE_ORT_CORE: copy } },
+        (err, stdout, stderr) => (err ? fail(new Error(`${err.message}\n${stderr}`)) : done(stdout.trim())),
+      ),
+    );
+    expect(out).toBe(
+      `DAYDREAM_SCOPE_ORT_CORE=${copy}: its onnxruntime-node did not load (late failure) after its library was ` +
+        'loaded, so the bundled onnxruntime-node cannot load beside it in this process; assemble the core again ' +
+        '(daydream-scope cuda-core) or unset it',
+    );
+    await rm(dirname(copy), { recursive: true, force: true });
   });
 
   // Where a GPU and its libraries are, CUDA may start: these two are about a machine where it cannot.

@@ -149,8 +149,16 @@ export function loadOrt(env: NodeJS.ProcessEnv = process.env): { ort: OrtModule;
     try {
       ort = require(core.packageDir!) as OrtModule;
     } catch (err) {
-      // A failed dlopen unloads what it loaded, so the bundled library can still come in after it.
       const why = `its onnxruntime-node did not load (${(err as Error).message.split('\n')[0]})`;
+      // A failed dlopen unloads what it loaded, so the bundled library can still come in after it. A binding that
+      // loaded and then failed in its JavaScript leaves the core's libonnxruntime.so.1 in the process, and the
+      // bundled binding would bind to it (the same name): two versions in one process, so refuse instead.
+      if (coreLibraryMapped(core.core.dir))
+        throw new Error(
+          `DAYDREAM_SCOPE_ORT_CORE=${key}: ${why} after its library was loaded, so the bundled onnxruntime-node ` +
+            'cannot load beside it in this process; assemble the core again (daydream-scope cuda-core) or unset it',
+          { cause: err },
+        );
       core = { packageDir: bundledDir(), core: null, problem: unused(key, why) };
       ort = require('onnxruntime-node') as OrtModule;
     }
@@ -159,4 +167,13 @@ export function loadOrt(env: NodeJS.ProcessEnv = process.env): { ort: OrtModule;
   }
   loaded = { key, ort, core };
   return loaded;
+}
+
+/** Whether the core's native library is mapped into this process (Linux; elsewhere there is no core). */
+export function coreLibraryMapped(dir: string, maps = '/proc/self/maps'): boolean {
+  try {
+    return readFileSync(maps, 'utf8').includes(join(coreNativeDir(dir), 'libonnxruntime.so.1'));
+  } catch {
+    return false;
+  }
 }
